@@ -1,0 +1,3 @@
+from annogov.cli import main
+
+raise SystemExit(main())

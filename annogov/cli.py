@@ -1,0 +1,57 @@
+"""The `annogov` command: one parser, a sub-command per capability, one error policy."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+from annogov import __version__
+from annogov.commands import COMMAND_MODULES
+from ingest import InputError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"annogov: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="annogov", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"annogov {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def _validation_message(exc: ValidationError) -> str:
+    lines = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "(input)"
+        lines.append(f"{where}: {err['msg']}")
+    return "; ".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; never lets a traceback reach the user for bad input."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except InputError as exc:
+        print(f"annogov: {exc}", file=sys.stderr)
+    except ValidationError as exc:
+        print(f"annogov: invalid input: {_validation_message(exc)}", file=sys.stderr)
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+        print(f"annogov: cannot read {exc.filename}: {exc.strerror}", file=sys.stderr)
+    except ValueError as exc:
+        print(f"annogov: {exc}", file=sys.stderr)
+    return EXIT_USAGE

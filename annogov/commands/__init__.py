@@ -1,0 +1,8 @@
+"""One module per `annogov` sub-command; each exposes `register(subparsers)`.
+
+A command's handler returns its exit code: 0 success, 1 a "checked and failed" verdict.
+Bad input is raised as `ingest.InputError` and becomes exit code 2 in `annogov.cli`.
+"""
+
+COMMAND_MODULES: tuple[str, ...] = (
+)

@@ -1,0 +1,1 @@
+"""Contract terms as data: SLA terms checked by governance, and portability clauses."""

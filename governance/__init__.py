@@ -1,0 +1,1 @@
+"""Governing deliveries: agreement and accuracy statistics, SLA checks, annotator channel, reports."""

@@ -1,0 +1,110 @@
+"""Read a CSV file or an xlsx sheet as rows of cell values, and locate its header row."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ingest.errors import InputError
+
+
+@dataclass
+class Sheet:
+    """Cells below a detected header; `row_numbers[i]` is the spreadsheet row of `rows[i]`."""
+
+    file: str
+    name: str | None
+    header: list[str]
+    header_row: int
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    row_numbers: list[int] = field(default_factory=list)
+
+
+def column_letter(index: int) -> str:
+    """0-based column index -> spreadsheet letters (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _raw_rows(path: Path, data: bytes | None, sheet: str | None) -> tuple[str | None, list[tuple]]:
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm"}:
+        import openpyxl  # defusedxml installed: openpyxl parses safely
+
+        try:
+            wb = openpyxl.load_workbook(
+                io.BytesIO(data) if data is not None else path, read_only=True, data_only=True
+            )
+        except Exception as exc:  # zip/xml errors from a damaged or renamed file
+            raise InputError.at(f"not a readable xlsx workbook ({exc})", str(path)) from None
+        try:
+            if sheet is not None and sheet not in wb.sheetnames:
+                raise InputError.at(
+                    f"no sheet named {sheet!r}; the workbook has {', '.join(wb.sheetnames)}",
+                    str(path),
+                )
+            ws = wb[sheet] if sheet is not None else wb.worksheets[0]
+            return ws.title, list(ws.iter_rows(values_only=True))
+        finally:
+            wb.close()
+    if suffix in {".csv", ".txt", ".tsv"}:
+        raw = data if data is not None else path.read_bytes()
+        text = raw.decode("utf-8-sig", errors="replace")
+        dialect: Any = "excel-tab" if suffix == ".tsv" else "excel"
+        if suffix != ".tsv":
+            try:
+                dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+            except csv.Error:
+                dialect = "excel"
+        return None, [tuple(r) for r in csv.reader(io.StringIO(text), dialect)]
+    raise InputError.at(
+        f"unsupported file type {suffix or '(none)'}; expected .xlsx or .csv", str(path)
+    )
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def read_sheet(
+    path: str | Path,
+    is_header: Callable[[Sequence[Any]], bool],
+    *,
+    sheet: str | None = None,
+    data: bytes | None = None,
+    max_scan: int = 30,
+) -> Sheet:
+    """Read rows, take the first row that `is_header` accepts as the header, keep non-blank rows.
+
+    Title rows above the header (merged cells keep their value in the first cell only) are
+    skipped; blank rows are dropped; `data` lets callers pass uploaded bytes with a display name.
+    """
+    path = Path(path)
+    name, raw = _raw_rows(path, data, sheet)
+    for i, row in enumerate(raw[:max_scan]):
+        if is_header(row):
+            header_idx = i
+            break
+    else:
+        raise InputError.at(
+            f"no header row found in the first {max_scan} rows", str(path.name), sheet=name
+        )
+    header = ["" if _blank(c) else str(c).strip() for c in raw[header_idx]]
+    rows: list[tuple[Any, ...]] = []
+    numbers: list[int] = []
+    width = len(header)
+    for offset, row in enumerate(raw[header_idx + 1 :], start=header_idx + 2):
+        cells = tuple(row[:width]) + (None,) * (width - len(row))
+        if all(_blank(c) for c in cells):
+            continue
+        rows.append(cells)
+        numbers.append(offset)
+    return Sheet(str(path.name), name, header, header_idx + 1, rows, numbers)

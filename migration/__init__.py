@@ -1,0 +1,1 @@
+"""Switching a provider: taxonomy mapping and the switching-cost model."""

@@ -1,0 +1,1 @@
+"""Provider scorecard: rubric, weighted totals, bands, gates, evaluator consensus, robustness."""
