@@ -24,14 +24,12 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     for row in cells:
         widths = [max(w, len(c)) for w, c in zip(widths, row, strict=False)]
     numeric = [
-        all(isinstance(r[i], int | float) or r[i] is None for r in rows) and bool(rows)
-        for i in range(len(headers))
+        all(isinstance(r[i], int | float) or r[i] is None for r in rows) and bool(rows) for i in range(len(headers))
     ]
 
     def line(values: Sequence[str]) -> str:
         return "  ".join(
-            v.rjust(w) if num else v.ljust(w)
-            for v, w, num in zip(values, widths, numeric, strict=False)
+            v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric, strict=False)
         ).rstrip()
 
     out = [line(list(headers)), line(["-" * w for w in widths])]

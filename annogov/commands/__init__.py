@@ -4,5 +4,4 @@ A command's handler returns its exit code: 0 success, 1 a "checked and failed" v
 Bad input is raised as `ingest.InputError` and becomes exit code 2 in `annogov.cli`.
 """
 
-COMMAND_MODULES: tuple[str, ...] = (
-)
+COMMAND_MODULES: tuple[str, ...] = ("annogov.commands.score",)
