@@ -20,7 +20,7 @@ def score_file(
     sheet: str | None = None,
     data: bytes | None = None,
     as_of: date | None = None,
-    simulations: int = 2000,
+    simulations: int = 1000,
     seed: int = 0,
 ) -> tuple[ScorecardResult, ImportResult, str]:
     """Import and score a spreadsheet. Weights come from `weights`, else the sheet's header

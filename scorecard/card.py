@@ -151,7 +151,7 @@ def score_sheet(
     method: Method = "mean",
     *,
     as_of: date | None = None,
-    simulations: int = 2000,
+    simulations: int = 1000,
     seed: int = 0,
 ) -> ScorecardResult:
     """Everything the scorecard says about a set of providers."""

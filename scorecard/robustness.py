@@ -174,33 +174,49 @@ def band_probabilities(
     simulations: int,
     seed: int,
 ) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
-    """Probability of each band, and of ranking first, under the evaluators' spread."""
+    """Probability of each band, and of ranking first, under the evaluators' spread.
+
+    Only providers whose range of possible totals straddles a band floor, or that could rank
+    first, are simulated: for the others the answer is certain and exact.
+    """
     idx = np.flatnonzero(complete)
     if idx.size == 0 or simulations <= 0:
         return {}, {}
-    rng = np.random.default_rng(seed)
     floors = np.array(BAND_FLOORS)
-    counts = np.zeros((idx.size, len(BANDS)))
-    best_total = np.full(simulations, -np.inf)
-    best_idx = np.zeros(simulations, dtype=int)
-    step = max(1, min(idx.size, 4_000_000 // max(1, simulations * dims.shape[1])))
-    for start in range(0, idx.size, step):
-        sel = idx[start : start + step]
-        draws = triangular(rng, low[sel], dims[sel], high[sel], simulations)
-        totals = np.round(draws @ weights / 5.0, 9)
-        band = np.searchsorted(floors, totals, side="right")
-        band[:, forced[sel]] = 0
-        for k in range(len(BANDS)):
-            counts[start : start + sel.size, k] = (band == k).sum(axis=0)
-        local_best = totals.argmax(axis=1)
-        local_total = totals[np.arange(simulations), local_best]
-        better = local_total > best_total
-        best_total = np.where(better, local_total, best_total)
-        best_idx = np.where(better, start + local_best, best_idx)
-    wins = np.bincount(best_idx, minlength=idx.size)
-    probs = counts / simulations
+    w = weights / 5.0
+    lowest, highest = np.round(low[idx] @ w, 9), np.round(high[idx] @ w, 9)
+    band_lo = np.searchsorted(floors, lowest, side="right")
+    band_hi = np.searchsorted(floors, highest, side="right")
+    fixed = forced[idx]
+    certain = fixed | (band_lo == band_hi)
+    contender = highest >= lowest.max()
+    simulate = np.flatnonzero(~certain | contender)
+
+    probs = np.zeros((idx.size, len(BANDS)))
+    probs[np.flatnonzero(certain), np.where(fixed, 0, band_lo)[certain]] = 1.0
+    wins = np.zeros(idx.size)
+    if simulate.size:
+        rng = np.random.default_rng(seed)
+        best_total = np.full(simulations, -np.inf)
+        best_at = np.zeros(simulations, dtype=int)
+        step = max(1, 2_000_000 // (simulations * dims.shape[1]))
+        for start in range(0, simulate.size, step):
+            part = simulate[start : start + step]
+            sel = idx[part]
+            totals = np.round(triangular(rng, low[sel], dims[sel], high[sel], simulations) @ w, 9)
+            band = np.searchsorted(floors, totals, side="right")
+            band[:, fixed[part]] = 0
+            open_ = ~certain[part]
+            for k in range(len(BANDS)):
+                probs[part[open_], k] = (band[:, open_] == k).mean(axis=0)
+            local = totals.argmax(axis=1)
+            local_total = totals[np.arange(simulations), local]
+            better = local_total > best_total
+            best_total = np.where(better, local_total, best_total)
+            best_at = np.where(better, part[local], best_at)
+        wins = np.bincount(best_at, minlength=idx.size) / simulations
     bands = {names[p]: {BANDS[k]: float(probs[j, k]) for k in range(len(BANDS))} for j, p in enumerate(idx)}
-    top = {names[p]: float(wins[j] / simulations) for j, p in enumerate(idx) if wins[j]}
+    top = {names[p]: float(wins[j]) for j, p in enumerate(idx) if wins[j]}
     return bands, top
 
 

@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--sheet", help="worksheet name (default: the first)")
     p.add_argument("--consensus", choices=["mean", "median"], default="mean", help="how evaluators' scores combine")
     p.add_argument("--as-of", type=date.fromisoformat, help="evaluation date for certificate ages (YYYY-MM-DD)")
-    p.add_argument("--simulations", type=int, default=2000, help="draws for the band probabilities")
+    p.add_argument("--simulations", type=int, default=1000, help="draws for the band probabilities")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
     p.set_defaults(handler=run)
