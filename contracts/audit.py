@@ -65,6 +65,9 @@ CLAUSES: tuple[Clause, ...] = (
            "medium"),
 )
 CLAUSE_BY_KEY: dict[str, Clause] = {c.key: c for c in CLAUSES}
+_ORDER: dict[str, int] = {c.key: i for i, c in enumerate(CLAUSES)}
+NOT_LOCK_IN = {"quality_metrics.accuracy_without_method",
+               "quality_metrics.no_agreement_by_task_type"}
 
 
 class Finding(BaseModel):
@@ -467,8 +470,8 @@ def audit_profile(profile: ContractProfile, as_of: date) -> ContractAudit:
     model = profile.commercial.pricing_model
     return ContractAudit(
         vendor=profile.vendor, contract=profile.contract, as_of=as_of, clauses=clauses,
-        findings=sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.code)),
-        lock_in=_lock_in(clauses), pricing_incentive=PRICING_INCENTIVES.get(model or ""))
+        findings=sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], _ORDER[f.clause])),
+        lock_in=_lock_in(findings), pricing_incentive=PRICING_INCENTIVES.get(model or ""))
 
 
 def _clause_result(spec: Clause, found: list[Finding]) -> ClauseResult:
@@ -482,23 +485,27 @@ def _clause_result(spec: Clause, found: list[Finding]) -> ClauseResult:
                         detail=" ".join(f.reason for f in found))
 
 
-def _lock_in(clauses: list[ClauseResult]) -> LockInSummary:
-    portable_specs = [c for c in CLAUSES if c.portability]
-    by_key = {c.clause: c for c in clauses}
-    portable = [s.title for s in portable_specs if by_key[s.key].status == "present"]
-    at_risk = [by_key[s.key] for s in portable_specs if by_key[s.key].status != "present"]
-    critical = [c for c in at_risk if c.severity == "critical"]
-    high = [c for c in at_risk if c.severity == "high"]
+def _lock_in(findings: list[Finding]) -> LockInSummary:
+    """Lock-in from the portability clauses only; accuracy and agreement red flags are about
+    measurement, not about leaving."""
+    relevant = [f for f in findings
+                if CLAUSE_BY_KEY[f.clause].portability and f.code not in NOT_LOCK_IN]
+    specs = [c for c in CLAUSES if c.portability]
+    at_risk = [s for s in specs if any(f.clause == s.key for f in relevant)]
+    portable = [s.title for s in specs if s not in at_risk]
+    critical = [f for f in relevant if f.severity == "critical"]
+    high = [f for f in relevant if f.severity == "high"]
     level: Literal["low", "medium", "high"]
     if critical or len(high) >= 2:
         level = "high"
-    elif at_risk:
+    elif relevant:
         level = "medium"
     else:
         level = "low"
-    reasons = [f"{c.title}: {c.status}. {c.detail}" for c in at_risk]
+    reasons = [f"{CLAUSE_BY_KEY[f.clause].title}: {f.status}. {f.reason}" for f in
+               sorted(relevant, key=lambda f: (SEVERITY_ORDER[f.severity], _ORDER[f.clause]))]
     if not reasons:
         reasons = ["Data, formats, guidelines, quality metrics and the offboarding terms are all "
                    "in the contract: a successor could start from your assets, not from zero."]
-    return LockInSummary(level=level, portable=portable, at_risk=[c.title for c in at_risk],
+    return LockInSummary(level=level, portable=portable, at_risk=[s.title for s in at_risk],
                          reasons=reasons)

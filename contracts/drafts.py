@@ -205,8 +205,9 @@ def _formats(text: str) -> list[_Hit]:
     found = [name for name, pattern in _FORMAT_PATTERNS if pattern.search(text)]
     if not found and _PLAIN_JSON.search(text):
         found.append("JSON")
-    if _PROPRIETARY.search(text) and not _PROPRIETARY_NEGATED.search(text):
-        found.append("proprietary format")
+    proprietary = _PROPRIETARY.search(text)
+    if proprietary and not _PROPRIETARY_NEGATED.search(text):
+        found.append(proprietary.group(0))
     if not found:
         return []
     return [_Hit("export_formats", "data.export_formats", found)]
@@ -492,8 +493,8 @@ def _commercial(text: str) -> list[_Hit]:
 
 # -- security --------------------------------------------------------------------------------
 
-_MONTH_NAMES = ("january february march april may june july august september october november "
-                "december").split()
+_MONTH_NAMES = ["january", "february", "march", "april", "may", "june", "july", "august",
+                "september", "october", "november", "december"]
 _MONTH_RX = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
 _DATES = [
     _rx(r"\b(\d{4})-(\d{2})-(\d{2})\b"),

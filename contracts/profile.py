@@ -57,8 +57,8 @@ _FORMAT_ALIASES: dict[str, str] = {
 PRICING_INCENTIVES: dict[str, str] = {
     "per_unit": "Pays for volume: easy to compare, but rewards speed over quality unless breaches "
     "of the quality terms cost the vendor money.",
-    "per_hour_managed_team": "Pays for a managed team's time: aligns the vendor with sustained quality "
-    "on complex, long-running work, but gives no reason to get faster; watch productivity.",
+    "per_hour_managed_team": "Pays for a managed team's time: aligns the vendor with sustained "
+    "quality on complex, long-running work, but gives no reason to get faster; watch productivity.",
     "milestone": "Pays for accepted deliverables of a fixed scope: good for bounded projects, "
     "but every change of scope becomes a negotiation.",
     "hybrid": "Mixes unit and time or milestone fees: can balance speed and quality if each part "

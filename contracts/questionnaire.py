@@ -90,7 +90,7 @@ def _rows() -> list[tuple[str, str, str, str]]:
 
 
 def _safe(value: object) -> object:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe-like space."""
+    """Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP advice)."""
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
@@ -136,7 +136,8 @@ def write_questionnaire(profile: ContractProfile | None = None) -> bytes:
         ws.append([section, key, question, None, allowed])
         cell = ws.cell(row=ws.max_row, column=4)
         if value is not None:
-            cell.value = _safe(value.isoformat() if isinstance(value, date) else value)
+            cell.value = _safe(  # type: ignore[assignment]
+                value.isoformat() if isinstance(value, date) else value)
             if isinstance(cell.value, str):
                 cell.data_type = "s"
         if allowed.startswith("yes / no"):
@@ -165,7 +166,9 @@ def _parse(raw: object, annotation: Any) -> object:
     """A cell value as the field's type; raises ValueError with a plain message."""
     base, is_list = _base(annotation)
     if isinstance(raw, str):
-        raw = raw.strip().lstrip("'")
+        raw = raw.strip()
+        if raw.startswith("'") and raw[1:2] in _FORMULA_START:
+            raw = raw[1:]
     if raw is None or raw == "":
         return [] if is_list else None
     if is_list:

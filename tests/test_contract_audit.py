@@ -1,4 +1,4 @@
-"""The portability audit: complete profile, each clause removed in turn, red flags, the 12-month line."""
+"""The portability audit: complete profile, each clause removed in turn, red flags, 12 months."""
 
 from __future__ import annotations
 
@@ -303,3 +303,16 @@ def test_loose_spellings_are_normalised() -> None:
     assert profile.commercial.pricing_model == "per_unit"
     assert profile.data.export_timing == "any_time"
     assert profile.data.export_formats == ["COCO", "JSONL"]
+
+
+def test_lock_in_counts_portability_not_measurement_red_flags() -> None:
+    accuracy_only = with_changes({"quality": {"accuracy_method": None}})
+    audit = audit_profile(accuracy_only, AS_OF)
+    assert [f.code for f in audit.findings] == ["quality_metrics.accuracy_without_method"]
+    assert audit.lock_in.level == "low"
+    two_high = with_changes({"data": {"export_formats": ["QMX"]},
+                             "transition": {"throughput_continuity": False}})
+    lock_in = audit_profile(two_high, AS_OF).lock_in
+    assert lock_in.level == "high"
+    assert lock_in.at_risk == ["Open export formats named", "Transition and offboarding"]
+    assert "Ownership of labelled data" in lock_in.portable

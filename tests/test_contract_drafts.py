@@ -119,7 +119,7 @@ def test_portable_profile_and_audit(portable: DraftReview) -> None:
     ("data.buyer_owns_data", False, "Provider retains all right, title and interest"),
     ("data.export_timing", "none", "may only be accessed within the Provider platform"),
     ("data.export_timing", "contract_end", "Upon termination"),
-    ("data.export_formats", ["proprietary format"], "native QMX format"),
+    ("data.export_formats", ["native QMX format"], "native QMX format"),
     ("guidelines.delivered_as_asset", False, "remain the confidential property of the Provider"),
     ("quality.accuracy_target", 0.995, "99.5% accuracy"),
     ("commercial.pricing_model", "per_unit", "per label"),

@@ -99,7 +99,7 @@ def render_text(source: str, audit: ContractAudit, evidence: ScorecardEvidence,
         out += ["", "Findings and what to ask:"]
         for f in audit.findings:
             flag = " [red flag]" if f.red_flag else ""
-            out += [f"- {f.severity.upper()} {f.code}{flag}: {f.reason}", f"    ask: {f.ask}"]
+            out += [f"- {f.severity.upper()} {f.code}{flag}: {f.reason}", f"    > {f.ask}"]
     flags = audit.red_flags
     out += ["", f"Red flags: {', '.join(f.code for f in flags) if flags else 'none'}"]
     out += [f"Lock-in risk: {audit.lock_in.level}"]
