@@ -101,7 +101,7 @@ def _clauses_of(sentence: str) -> list[str]:
 # -- ownership -------------------------------------------------------------------------------
 
 _OWN_WORD = _rx(r"\b(?:own|owns|owned|ownership|title|property|vest|vests|assign|assigns|"
-                r"licen[cs]e)\b")
+                r"licen[cs]e|licen[cs]ed)\b|\brights?\s+(?:in|to)\b")
 _DATA_WORD = _rx(rf"\b{DATA}\b")
 _NOT_DATA = _rx(r"\b(?:tools?|platform|software|pre-existing|background|methodolog\w+|models?|"
                 r"guidelines|instructions|know-how)\b")
@@ -113,13 +113,17 @@ _OWN_NEG = [
     _rx(rf"(?:property|ownership)\s+of\s+(?:the\s+)?{VENDOR}"),
     _rx(rf"owned\s+by\s+(?:the\s+)?{VENDOR}"),
     _rx(rf"\b{BUYER}\s+(?:shall|will|does|do|may)\s+not\s+(?:own|acquire|obtain|hold|have)"),
+    _rx(rf"\b{VENDOR}\s+(?:shall\s+|will\s+)?(?:retain|retains|keep|keeps)\s+(?:all\s+|any\s+)?"
+        rf"(?:right|rights|title|interest)"),
     _rx(r"nothing\s+in\s+this\s+(?:agreement|contract|order)\s+(?:shall\s+)?(?:transfers?|"
         r"grants?|assigns?|conveys?|vests?)"),
     _rx(rf"\b{BUYER}\s+(?:is\s+granted|receives?|shall\s+receive|will\s+receive|obtains?|"
         rf"(?:is|shall\s+be)\s+entitled\s+to)\s+(?:only\s+)?an?\s+{_W}{{0,4}}licen[cs]e"),
     _rx(r"\bno\s+(?:right,?\s+)?(?:title|ownership)\b"),
+    _rx(rf"\blicen[cs]ed\s+to\s+(?:the\s+)?{BUYER}"),
 ]
 _OWN_POS = [
+    _rx(rf"\b{VENDOR}\s+(?:does|shall|will)\s+not\s+(?:retain|own|keep|hold|acquire)\b"),
     _rx(rf"\b{BUYER}\s+(?:shall\s+|will\s+)?(?:own|owns|retain|retains|hold|holds)\b"),
     _rx(rf"(?:property|ownership)\s+of\s+(?:the\s+)?{BUYER}"),
     _rx(rf"owned\s+(?:exclusively\s+|solely\s+)?by\s+(?:the\s+)?{BUYER}"),

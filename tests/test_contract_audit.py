@@ -316,3 +316,50 @@ def test_lock_in_counts_portability_not_measurement_red_flags() -> None:
     assert lock_in.level == "high"
     assert lock_in.at_risk == ["Open export formats named", "Transition and offboarding"]
     assert "Ownership of labelled data" in lock_in.portable
+
+
+# -- properties over arbitrary profiles ----------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_maybe_bool = st.sampled_from([None, True, False])
+
+
+@st.composite
+def profiles(draw: st.DrawFn) -> ContractProfile:
+    raw = complete()
+    for section in ("data", "guidelines", "quality", "transition", "commercial", "security"):
+        for key, value in list(raw[section].items()):
+            if isinstance(value, bool):
+                raw[section][key] = draw(_maybe_bool)
+            elif isinstance(value, list):
+                raw[section][key] = draw(st.sampled_from([value, [], ["Vendor native"]]))
+            elif draw(st.booleans()):
+                raw[section][key] = None
+    raw["security"]["soc2_type"] = draw(st.sampled_from([None, "none", "type_i", "type_ii"]))
+    raw["commercial"]["pricing_model"] = draw(st.sampled_from(
+        [None, "per_unit", "per_hour_managed_team", "milestone", "hybrid"]))
+    if draw(st.booleans()):
+        raw["sla"] = None
+    return ContractProfile.model_validate(raw)
+
+
+@settings(max_examples=60, deadline=None)
+@given(profiles(), st.dates(min_value=date(2024, 1, 1), max_value=date(2028, 12, 31)))
+def test_audit_invariants(profile: ContractProfile, as_of: date) -> None:
+    audit = audit_profile(profile, as_of)
+    assert [c.clause for c in audit.clauses] == [c.key for c in CLAUSES]
+    for result in audit.clauses:
+        own = [f for f in audit.findings if f.clause == result.clause]
+        assert (result.status == "present") == (not own)
+        assert (result.status == "missing") == any(f.status == "missing" for f in own)
+    assert all(f.reason and f.ask for f in audit.findings)
+    assert audit.critical_missing == [
+        c.clause for c in audit.clauses if c.status == "missing" and c.severity == "critical"]
+    evidence = scorecard_evidence(audit)
+    for suggestion in evidence.suggestions:
+        caps = [int(g.effect[4:]) for g in evidence.gates
+                if g.dimension == suggestion.dimension and g.effect.startswith("cap:")]
+        assert 1 <= suggestion.score <= min([5, *caps])
+    assert (audit.lock_in.level == "low") == (audit.lock_in.at_risk == [])

@@ -193,6 +193,11 @@ def test_empty_text_proposes_nothing_and_everything_is_missing() -> None:
     ("The Customer receives only a limited licence to use the labelled data.", False),
     ("The labelled data is owned by the Supplier.", False),
     ("The Provider owns its tools; the Client owns the labelled data.", True),
+    ("The Vendor does not retain ownership of the labelled data.", True),
+    ("The Client does not acquire any rights in the annotations.", False),
+    ("The annotations are licensed to the Customer for the term.", False),
+    ("The Vendor shall not retain copies; the Vendor retains all rights in the annotations.",
+     False),
 ])
 def test_ownership_sentences(sentence: str, owns: bool) -> None:
     review = _text(sentence)

@@ -8,15 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from annogov.render import table, to_json
-from contracts.audit import ContractAudit, audit_profile
-from contracts.drafts import DraftReview, review_draft
-from contracts.evidence import ScorecardEvidence, scorecard_evidence
-from contracts.profile import ContractProfile, load_profile
 from contracts.questionnaire import write_questionnaire
-from contracts.text_extract import DRAFT_SUFFIXES
+from contracts.review import ContractReview, load_source, review_file
 from ingest import InputError
-
-PROFILE_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx", ".xlsm")
 
 
 def _as_of(text: str) -> date:
@@ -44,50 +38,28 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-def load_source(path: Path, vendor: str | None = None) -> tuple[ContractProfile,
-                                                                 DraftReview | None]:
-    """A profile file as is, or a draft's proposed profile together with its proposals."""
-    suffix = path.suffix.lower()
-    if suffix in PROFILE_SUFFIXES:
-        return load_profile(path), None
-    if suffix in DRAFT_SUFFIXES:
-        review = review_draft(path, vendor=vendor)
-        return review.profile, review
-    raise InputError.at(f"unsupported file type {suffix or '(none)'}; expected a profile "
-                        f"({', '.join(PROFILE_SUFFIXES)}) or a draft "
-                        f"({', '.join(DRAFT_SUFFIXES)})", path.name)
-
-
 def run(args: argparse.Namespace) -> int:
     """Audit and print; 1 when a critical clause is missing."""
     source = Path(args.source) if args.source else None
     if args.questionnaire:
-        profile = load_source(source, args.vendor)[0] if source else None
+        profile = load_source(source, vendor=args.vendor)[0] if source else None
         Path(args.questionnaire).write_bytes(write_questionnaire(profile))
         print(f"wrote {args.questionnaire}")
         return 0
     if source is None:
         raise InputError.at("give a profile or draft to audit (or --questionnaire OUT.xlsx)",
                             "contract-audit")
-    profile, review = load_source(source, args.vendor)
-    audit = audit_profile(profile, args.as_of or date.today())
-    evidence = scorecard_evidence(audit)
+    review = review_file(source, args.as_of or date.today(), vendor=args.vendor)
     if args.format == "json":
-        payload: dict[str, Any] = {"source": source.name, "audit": audit.to_payload(),
-                                   "scorecard_evidence": evidence.to_payload()}
-        if review is not None:
-            payload["draft"] = {"passages_read": review.passages_read,
-                                "proposals": [p.model_dump(mode="json")
-                                              for p in review.proposals]}
-        print(to_json(payload))
+        print(to_json(review.to_payload()))
     else:
-        print(render_text(source.name, audit, evidence, review))
-    return 1 if audit.critical_missing else 0
+        print(render_text(review))
+    return review.exit_code
 
 
-def render_text(source: str, audit: ContractAudit, evidence: ScorecardEvidence,
-                review: DraftReview | None) -> str:
+def render_text(result: ContractReview) -> str:
     """The audit as plain text for a terminal."""
+    source, audit, evidence, review = result.source, result.audit, result.evidence, result.draft
     out = [f"Contract audit: {audit.vendor} ({source}), as of {audit.as_of.isoformat()}"]
     if review is not None:
         out.append(f"Draft: {review.passages_read} passages read, {len(review.proposals)} "
