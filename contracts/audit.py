@@ -324,7 +324,8 @@ def _pricing(p: ContractProfile, emit: _Emit) -> None:
              "a mix, and what each part rewards.")
         return
     if model in ("per_unit", "hybrid") and not _has_quality_penalties(p):
-        emit("weak", "Per-unit pricing with no quality penalty rewards speed over accuracy.",
+        what = "Per-unit pricing" if model == "per_unit" else "Hybrid pricing with a per-unit part"
+        emit("weak", f"{what} with no quality penalty rewards speed over accuracy.",
              "Ask for service credits or free rework when accuracy or agreement falls below "
              "the contracted threshold.", severity="high", code="per_unit_no_penalty",
              red_flag=True)

@@ -85,7 +85,9 @@ def _rows() -> list[tuple[str, str, str, str]]:
         for name, info in model.model_fields.items():
             rows.append((title, f"{prefix}.{name}", info.description or name,
                          _allowed(info.annotation)))
-    rows += [("SLA (terms on the next sheet)", key, q, "text") for key, q in _SLA_TOP]
+    rows += [("SLA (terms on the next sheet)", key, q,
+              _allowed(SlaTermSet.model_fields[key.split(".", 1)[1]].annotation))
+             for key, q in _SLA_TOP]
     return rows
 
 
@@ -129,8 +131,7 @@ def write_questionnaire(profile: ContractProfile | None = None) -> bytes:
     ws.append(list(PROFILE_HEADER))
     for cell in ws[2]:
         cell.font = Font(bold=True)
-    yes_no = DataValidation(type="list", formula1='"yes,no"', allow_blank=True)
-    ws.add_data_validation(yes_no)
+    choices: dict[str, DataValidation] = {}
     for section, key, question, allowed in _rows():
         value = _answer(profile, key)
         ws.append([section, key, question, None, allowed])
@@ -140,8 +141,14 @@ def write_questionnaire(profile: ContractProfile | None = None) -> bytes:
                 value.isoformat() if isinstance(value, date) else value)
             if isinstance(cell.value, str):
                 cell.data_type = "s"
-        if allowed.startswith("yes / no"):
-            yes_no.add(cell.coordinate)
+        options = "yes,no" if allowed.startswith("yes / no") else (
+            allowed.replace(" / ", ",") if " / " in allowed else None)
+        if options is not None:
+            if options not in choices:
+                choices[options] = DataValidation(type="list", formula1=f'"{options}"',
+                                                  allow_blank=True)
+                ws.add_data_validation(choices[options])
+            choices[options].add(cell.coordinate)
     for column, width in zip("ABCDE", (30, 38, 70, 40, 34), strict=True):
         ws.column_dimensions[column].width = width
     for row in ws.iter_rows(min_row=3, min_col=3, max_col=3):
@@ -190,11 +197,14 @@ def _parse(raw: object, annotation: Any) -> object:
         except ValueError:
             raise ValueError(f"expected a date as YYYY-MM-DD, got {raw!r}") from None
     if base in (int, float):
+        text = str(raw).strip().replace(",", "")
+        percent = text.endswith("%")
         try:
-            number = float(str(raw).strip().rstrip("%")) if isinstance(raw, str) else float(
-                raw)  # type: ignore[arg-type]
+            number = float(text.rstrip("%").strip())
         except ValueError:
             raise ValueError(f"expected a number, got {raw!r}") from None
+        if percent:
+            number /= 100
         if base is int:
             if number != int(number):
                 raise ValueError(f"expected a whole number, got {raw!r}")

@@ -26,10 +26,13 @@ class Passage(BaseModel):
     paragraph: int
     page: int | None = None
     line: int | None = None
+    label: str | None = None
 
     @property
     def location(self) -> str:
-        """'page 2, paragraph 3' or 'paragraph 7 (line 23)'."""
+        """'page 2, paragraph 3', 'paragraph 7 (line 23)' or 'table 1, row 2, cell 3'."""
+        if self.label is not None:
+            return self.label
         where = f"paragraph {self.paragraph}"
         if self.page is not None:
             where = f"page {self.page}, {where}"
@@ -98,12 +101,17 @@ def extract_passages(path: str | Path, *, data: bytes | None = None) -> list[Pas
             document = docx.Document(io.BytesIO(raw))
         except Exception as exc:  # zip or XML errors from a damaged or renamed file
             raise InputError.at(f"not a readable .docx document ({exc})", path.name) from None
-        texts = [_clean(p.text) for p in document.paragraphs]
-        for table in document.tables:
-            for row in table.rows:
-                texts.extend(_clean(cell.text) for cell in row.cells)
-        texts = [t for t in texts if t]
-        return [Passage(text=t, paragraph=i) for i, t in enumerate(texts, start=1)]
+        texts = [t for t in (_clean(p.text) for p in document.paragraphs) if t]
+        passages: list[Passage] = [Passage(text=t, paragraph=i)
+                                   for i, t in enumerate(texts, start=1)]
+        for t_no, table in enumerate(document.tables, start=1):
+            for r_no, row in enumerate(table.rows, start=1):
+                for c_no, cell in enumerate(row.cells, start=1):
+                    if text := _clean(cell.text):
+                        passages.append(Passage(
+                            text=text, paragraph=len(passages) + 1,
+                            label=f"table {t_no}, row {r_no}, cell {c_no}"))
+        return passages
     if suffix == ".pdf":
         from pypdf import PdfReader
         from pypdf.errors import PdfReadError
@@ -111,9 +119,9 @@ def extract_passages(path: str | Path, *, data: bytes | None = None) -> list[Pas
         try:
             reader = PdfReader(io.BytesIO(raw))
             pages = [page.extract_text() or "" for page in reader.pages]
-        except (PdfReadError, ValueError, KeyError) as exc:
+        except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise InputError.at(f"not a readable PDF ({exc})", path.name) from None
-        passages: list[Passage] = []
+        passages = []
         for page_no, page_text in enumerate(pages, start=1):
             for i, para in enumerate(_paragraphs_from_pdf_page(page_text), start=1):
                 passages.append(Passage(text=para, paragraph=i, page=page_no))

@@ -197,3 +197,21 @@ def test_audit_of_profile_is_deterministic_for_a_date() -> None:
     from datetime import date
     first = audit_profile(profile, date(2026, 11, 26)).to_payload()
     assert first == audit_profile(profile, date(2026, 11, 26)).to_payload()
+
+
+def test_percent_and_spreadsheet_typed_answers(tmp_path: Path) -> None:
+    from datetime import datetime
+    wb = openpyxl.load_workbook(QUESTIONNAIRE)
+    ws = wb[PROFILE_SHEET]
+    rows = {row[1].value: row[1].row for row in ws.iter_rows(min_row=3) if row[1].value}
+    ws.cell(rows["quality.accuracy_target"], 4).value = "99.5%"
+    ws.cell(rows["security.soc2_period_end"], 4).value = datetime(2026, 6, 30)
+    ws.cell(rows["security.dpa"], 4).value = True
+    ws.cell(rows["sla.period_fee"], 4).value = "48,000"
+    target = tmp_path / "typed.xlsx"
+    wb.save(target)
+    profile = read_questionnaire(target)
+    assert profile.quality.accuracy_target == pytest.approx(0.995)
+    assert str(profile.security.soc2_period_end) == "2026-06-30"
+    assert profile.security.dpa is True
+    assert profile.sla is not None and profile.sla.period_fee == 48000

@@ -242,6 +242,23 @@ def test_docx_draft_gives_the_same_proposals(tmp_path: Path, locked: DraftReview
     assert first.location == "paragraph 3"
 
 
+def test_docx_table_cells_are_located_by_table_row_and_cell(tmp_path: Path) -> None:
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_paragraph("Schedule 2: security commitments.")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "Certification"
+    table.cell(0, 1).text = "Commitment"
+    table.cell(1, 0).text = "SOC 2"
+    table.cell(1, 1).text = "The Vendor holds a SOC 2 Type II report for the period ending "
+    table.cell(1, 1).text += "31 March 2026."
+    target = tmp_path / "schedule.docx"
+    document.save(str(target))
+    proposal = _single(review_draft(target), "security.soc2_type")
+    assert proposal.value == "type_ii"
+    assert proposal.location == "table 1, row 2, cell 2"
+
+
 def test_pdf_draft_points_at_page_and_paragraph(tmp_path: Path) -> None:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
