@@ -4,4 +4,9 @@ A command's handler returns its exit code: 0 success, 1 a "checked and failed" v
 Bad input is raised as `ingest.InputError` and becomes exit code 2 in `annogov.cli`.
 """
 
-COMMAND_MODULES: tuple[str, ...] = ("annogov.commands.score",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "annogov.commands.score",
+    "annogov.commands.contract_audit",
+    "annogov.commands.taxonomy",
+    "annogov.commands.switching_cost",
+)
