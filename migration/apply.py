@@ -116,7 +116,8 @@ def load_dataset(
     keys = [normalise_header(h) for h in sheet.header]
     label_col = keys.index("label") if "label" in keys else keys.index("old_label")
     id_col = keys.index("item_id") if "item_id" in keys else None
-    version_col = next((i for i, k in enumerate(keys) if k in {"taxonomy_version", "version"}), None)
+    version_col = next((i for i, k in enumerate(keys) if k in {"taxonomy_version", "version"}),
+                       None)
     date_col = next((i for i, k in enumerate(keys) if k in {"date", "labelled_on", "labeled_on",
                                                               "labelled_at", "labeled_at"}), None)
     problems: list[Problem] = []

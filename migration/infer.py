@@ -1,4 +1,4 @@
-"""A mapping proposed from a sample labelled under both taxonomies, with purity and scatter flags."""
+"""A mapping proposed from a sample labelled under both taxonomies, with purity and scatter."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ class InferredMapping(BaseModel):
 
     old_labels: list[str]
     new_labels: list[str]
-    counts: list[list[int]] = Field(description="counts[i][j]: items old_labels[i] -> new_labels[j]")
+    counts: list[list[int]] = Field(description="counts[i][j]: old_labels[i] -> new_labels[j]")
     proposals: list[Proposal]
 
     def mapping_rows(self) -> list[MappingRow]:
@@ -107,7 +107,8 @@ def infer_mapping(
                     f"({u.old_label!r} -> {u.new_label!r})")
             for u in unknown
         )
-    codes = np.array([oi[s.old_label] * len(news) + ni[s.new_label] for s in sample], dtype=np.int64)
+    codes = np.array([oi[s.old_label] * len(news) + ni[s.new_label] for s in sample],
+                     dtype=np.int64)
     counts = np.bincount(codes, minlength=len(olds) * len(news)).reshape(len(olds), len(news))
     proposals = []
     for i, label in enumerate(olds):

@@ -1,4 +1,4 @@
-"""Label sets, flat or hierarchical, read from CSV, xlsx or JSON and checked for duplicates and cycles."""
+"""Label sets, flat or hierarchical, from CSV, xlsx or JSON, checked for duplicates and cycles."""
 
 from __future__ import annotations
 
@@ -129,7 +129,7 @@ def load_label_set(path: str | Path, *, data: bytes | None = None) -> LabelSet:
 def build_label_set(
     entries: Sequence[tuple[str, str | None, Location]], source: str = ""
 ) -> LabelSet:
-    """Validate entries (label, parent, where): duplicates, unknown parents and cycles, all at once."""
+    """Validate (label, parent, where) entries: duplicates, unknown parents, cycles, all at once."""
     problems: list[Problem] = []
     labels: list[str] = []
     parents: dict[str, str | None] = {}
@@ -144,7 +144,8 @@ def build_label_set(
         if len(parts) > 1:
             if parent is not None and parent != parts[-2]:
                 problems.append(
-                    Problem(where, f"path {raw!r} says parent {parts[-2]!r}, column says {parent!r}")
+                    Problem(where,
+                            f"path {raw!r} says parent {parts[-2]!r}, column says {parent!r}")
                 )
             parent = parts[-2]
             implied += [(parts[i], parts[i - 1] if i else None) for i in range(len(parts) - 1)]
@@ -162,7 +163,8 @@ def build_label_set(
         parent = parents[label]
         if parent is not None and parent not in parents:
             where = seen.get(label, Location(source))
-            problems.append(Problem(where, f"parent {parent!r} of {label!r} is not in the label set"))
+            problems.append(
+                Problem(where, f"parent {parent!r} of {label!r} is not in the label set"))
     problems += _cycles(labels, parents, seen, source)
     if problems:
         raise InputError(problems)

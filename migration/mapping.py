@@ -1,4 +1,4 @@
-"""Mapping tables old -> new and the classification of every old class (rename, merge, split, drop)."""
+"""Mapping tables old -> new and each old class classified: rename, merge, split, drop."""
 
 from __future__ import annotations
 
@@ -160,9 +160,9 @@ def classify(
             sources.setdefault(t, []).append(label)
     classes: list[ClassMapping] = []
     for label in old.labels:
-        ts = targets.get(label)
-        if ts is None:
+        if label not in targets:
             continue
+        ts = targets[label]
         if len(ts) > 1:
             shared = [t for t in ts if len(sources[t]) > 1]
             if shared and strict:

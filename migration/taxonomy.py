@@ -1,4 +1,4 @@
-"""One call for the whole taxonomy analysis, its JSON payload, and the versioned mapping artefact."""
+"""One call for the whole taxonomy analysis, its JSON payload, and the versioned artefact."""
 
 from __future__ import annotations
 
@@ -150,7 +150,7 @@ def mapping_artifact(
 ) -> dict[str, Any]:
     """The mapping as a versioned, checksummed document a successor vendor can apply."""
     rows = [{"old_label": c.old_label, "new_label": t, "kind": c.kind}
-            for c in result.mapping.classes for t in (c.targets or [None])]
+            for c in result.mapping.classes for t in (c.targets or [None])]  # type: ignore[list-item]
 
     def labels(ls: LabelSet) -> list[dict[str, str | None]]:
         return [{"label": lab, "parent": ls.parents.get(lab)} for lab in ls.labels]

@@ -1,4 +1,4 @@
-"""Mixed vintage: per class, how much of it was labelled under the old rules and how much under the new."""
+"""Mixed vintage: per class, how much was labelled under the old rules and how much the new."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ class VintageShare(BaseModel):
     """One class of the new taxonomy and the rules its items were labelled under."""
 
     label: str
-    old_rules: int = Field(description="Items labelled under the old taxonomy that a rule maps here")
+    old_rules: int = Field(description="Old-taxonomy items that a rule maps onto this class")
     new_rules: int = Field(description="Items labelled under the new taxonomy")
-    share_old: float | None = Field(description="old_rules / (old_rules + new_rules); None if empty")
+    share_old: float | None = Field(description="old_rules / (old_rules + new_rules), or None")
 
 
 class VintageReport(BaseModel):
@@ -36,7 +36,7 @@ def mixed_vintage(
     basis: str = "none",
     rule: str | None = None,
 ) -> VintageReport:
-    """Count each new class's items by vintage; the seam a model would learn is where both are large."""
+    """Count each new class's items by vintage; a model learns the seam where both are large."""
     by_old = mapping.by_old()
     old_counts = dict.fromkeys(new_labels, 0)
     new_counts = dict.fromkeys(new_labels, 0)

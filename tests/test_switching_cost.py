@@ -1,4 +1,4 @@
-"""Switching-cost model: hand-computed scenarios, Monte Carlo properties, tornado, stay vs switch."""
+"""Switching-cost model: hand-computed scenarios, Monte Carlo properties, tornado, stay/switch."""
 
 from __future__ import annotations
 

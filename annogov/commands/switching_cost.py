@@ -59,7 +59,8 @@ def render_table(payload: dict[str, Any]) -> str:
             f"  monthly fee now {_money(s['current_monthly_fee'], cur)}, after the switch "
             f"{_money(s['new_monthly_fee'], cur)} (saving {_money(s['monthly_saving'], cur)})",
             f"  break-even month: most likely {s['break_even_month'] or 'never'}, "
-            f"P50 {s['break_even_month_p50'] or 'never'}, P90 {s['break_even_month_p90'] or 'never'}",
+            f"P50 {s['break_even_month_p50'] or 'never'}, "
+            f"P90 {s['break_even_month_p90'] or 'never'}",
             f"  probability switching is cheaper within the horizon: "
             f"{s['probability_switch_cheaper']:.1%}",
             f"  switching cost = {months['p50']} months of current fees at P50, "

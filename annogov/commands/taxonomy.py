@@ -1,4 +1,4 @@
-"""`annogov taxonomy`: classify a label-set change, infer it from a sample, apply it to a dataset."""
+"""`annogov taxonomy`: classify a label-set change, infer it from a sample, apply it to data."""
 
 from __future__ import annotations
 
