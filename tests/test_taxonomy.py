@@ -199,3 +199,37 @@ def test_artifact_is_versioned_checksummed_and_round_trips(tmp_path: Path) -> No
     assert not verify_artifact(back)
     write_artifact(art, tmp_path / "m.json")
     assert verify_artifact(json.loads((tmp_path / "m.json").read_text()))
+
+
+def test_xlsx_and_json_list_label_sets(tmp_path: Path) -> None:
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["Label set v2 (title row)"])
+    ws.append(["Label", "Parent"])
+    ws.append(["vehicle", None])
+    ws.append(["car", "vehicle"])
+    ws.append([None, "vehicle"])
+    wb.save(tmp_path / "labels.xlsx")
+    with pytest.raises(InputError, match=r"labels.xlsx, sheet 'Sheet', row 5, column 'Label'"):
+        load_label_set(tmp_path / "labels.xlsx")
+    ws.delete_rows(5)
+    wb.save(tmp_path / "labels.xlsx")
+    assert load_label_set(tmp_path / "labels.xlsx").parents == {"vehicle": None, "car": "vehicle"}
+    js = _write(tmp_path, "l.json", json.dumps({"labels": ["a", {"label": "b", "parent": "a"}]}))
+    assert load_label_set(js).parents == {"a": None, "b": "a"}
+
+
+def test_date_vintage_splits_at_the_cutover(tmp_path: Path) -> None:
+    from datetime import date
+    path = _write(tmp_path, "d.csv", "item_id,label,date\n1,pedestrian,2026-01-03\n"
+                                     "2,person,2026-03-01\n3,person,2026-02-01\n4,truck,2026-01-09\n")
+    result = analyse_taxonomy_files(EXAMPLES / "old.csv", EXAMPLES / "new.csv",
+                                    mapping_path=EXAMPLES / "mapping.csv", dataset_path=path,
+                                    cutover=date(2026, 2, 1))
+    assert result.vintage is not None
+    person = next(c for c in result.vintage.classes if c.label == "person")
+    assert (person.old_rules, person.new_rules) == (1, 2)
+    assert person.share_old == pytest.approx(1 / 3)
+    assert result.vintage.unplaced == {"truck": 1} and result.vintage.mixed_classes == 1
