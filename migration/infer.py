@@ -28,8 +28,10 @@ class Proposal(BaseModel):
     items: int
     targets: list[str] = Field(description="New classes holding at least `min_share` of its items")
     shares: dict[str, float] = Field(description="Share of the class's items per new class")
-    purity: float = Field(description="Share of its items in its single most common new class")
-    coverage: float = Field(description="Share of its items inside the proposed targets")
+    purity: float | None = Field(
+        description="Share of its items in its most common new class; None without items")
+    coverage: float | None = Field(
+        description="Share of its items inside the proposed targets; None without items")
     scattered: bool = Field(description="Items spread over several classes: people, not a rule")
     reason: str | None = None
 
@@ -115,9 +117,11 @@ def infer_mapping(
         row = counts[i]
         total = int(row.sum())
         if total == 0:
-            proposals.append(Proposal(old_label=label, items=0, targets=[], shares={}, purity=0.0,
-                                      coverage=0.0, scattered=False,
-                                      reason="no items of this class in the sample"))
+            keep = [label] if label in ni else []
+            proposals.append(Proposal(
+                old_label=label, items=0, targets=keep, shares={}, purity=None, coverage=None,
+                scattered=False,
+                reason="no items in the sample" + ("; kept under its own name" if keep else "")))
             continue
         shares = {news[j]: float(row[j] / total) for j in np.flatnonzero(row)}
         order = sorted(shares, key=lambda k: (-shares[k], k))
