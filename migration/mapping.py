@@ -176,7 +176,7 @@ def classify(
             kind: Kind = "split"
         elif not ts:
             kind = "dropped"
-        elif len(sources[ts[0]]) > 1:
+        elif sum(1 for s in sources[ts[0]] if len(targets[s]) == 1) > 1:
             kind = "merge"
         else:
             kind = "one_to_one"

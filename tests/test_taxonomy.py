@@ -233,3 +233,19 @@ def test_date_vintage_splits_at_the_cutover(tmp_path: Path) -> None:
     assert (person.old_rules, person.new_rules) == (1, 2)
     assert person.share_old == pytest.approx(1 / 3)
     assert result.vintage.unplaced == {"truck": 1} and result.vintage.mixed_classes == 1
+
+
+def test_a_scattered_class_does_not_turn_its_targets_into_merges(tmp_path: Path) -> None:
+    old, new = _sets(tmp_path, "label\na\nb\nf\n", "label\nA\nB\n")
+    sample = ([DualLabel(item_id=f"a{i}", old_label="a", new_label="A") for i in range(10)]
+              + [DualLabel(item_id=f"b{i}", old_label="b", new_label="B") for i in range(10)]
+              + [DualLabel(item_id=f"f{i}", old_label="f", new_label="AB"[i % 2])
+                 for i in range(10)])
+    result = analyse_taxonomy(old, new, sample=sample)
+    kinds = {c.old_label: c.kind for c in result.mapping.classes}
+    assert kinds == {"a": "one_to_one", "b": "one_to_one", "f": "split"}
+    props = {p.old_label: p for p in result.inferred.proposals}  # type: ignore[union-attr]
+    assert props["f"].purity == 0.5 and props["f"].coverage == 1.0 and props["f"].scattered
+    assert props["a"].purity == 1.0 and not props["a"].scattered
+    with pytest.raises(InputError, match="cannot be both split and merged"):
+        classify(old, new, result.inferred.mapping_rows())  # type: ignore[union-attr]
