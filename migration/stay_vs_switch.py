@@ -16,8 +16,10 @@ class StayVsSwitchResult(BaseModel):
     new_monthly_fee: float = Field(description="New vendor, usable labels, most likely")
     monthly_saving: float
     break_even_month: float | None = Field(description="At the most likely inputs")
-    break_even_month_p50: float | None
-    break_even_month_p90: float | None
+    break_even_month_p50: float | None = Field(
+        description="Median over the simulations of each draw's break-even month; None = never")
+    break_even_month_p90: float | None = Field(
+        description="90th percentile of the break-even month (the cautious plan); None = never")
     break_even_reason: str | None = None
     probability_switch_cheaper: float = Field(
         description="Share of simulations where switching costs less within the horizon")

@@ -16,6 +16,7 @@ from migration.tornado import TornadoBar, tornado
 
 DEFAULT_SIMULATIONS = 10_000
 DEFAULT_SEED = 20_261_126
+MAX_SIMULATIONS = 2_000_000
 
 
 class Derived(BaseModel):
@@ -125,6 +126,8 @@ def switching_cost(
 
     `reannotation_items` (from a taxonomy result) replaces the taxonomy area's item estimate.
     """
+    if not 1 <= simulations <= MAX_SIMULATIONS:
+        raise ValueError(f"simulations must be between 1 and {MAX_SIMULATIONS:,}")
     source = "scenario"
     if reannotation_items is not None:
         scenario = with_reannotation_items(scenario, reannotation_items)

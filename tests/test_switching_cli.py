@@ -78,3 +78,36 @@ def test_bad_inputs_exit_2_with_located_messages(capsys: pytest.CaptureFixture[s
     with pytest.raises(SystemExit) as info:
         main(["switching-cost", str(EX / "scenario.yaml"), "--simulations", "0"])
     assert info.value.code == 2
+
+
+def test_cli_json_is_exactly_the_pure_functions_payload(capsys: pytest.CaptureFixture[str]) -> None:
+    from migration import analyse_taxonomy_files, load_scenario, switching_cost
+    code, out, _ = _run(capsys, "switching-cost", str(EX / "scenario.xlsx"), "--simulations",
+                        "300", "--seed", "9", "--format", "json")
+    assert code == 0
+    expected = switching_cost(load_scenario(EX / "scenario.xlsx"), simulations=300, seed=9)
+    assert json.loads(out) == json.loads(json.dumps(expected.to_payload()))
+    tx = EX / "taxonomy"
+    code, out, _ = _run(capsys, "taxonomy", str(tx / "old.csv"), str(tx / "new.csv"),
+                        "--sample", str(tx / "dual-sample.csv"), "--format", "json")
+    assert code == 0
+    result = analyse_taxonomy_files(tx / "old.csv", tx / "new.csv",
+                                    sample_path=tx / "dual-sample.csv")
+    assert json.loads(out) == json.loads(json.dumps(result.to_payload()))
+
+
+def test_example_switch_pays_back_inside_the_horizon_most_of_the_time() -> None:
+    from migration import load_scenario, switching_cost
+    sv = switching_cost(load_scenario(EX / "scenario.yaml"), simulations=5000, seed=2)
+    s = sv.stay_vs_switch
+    assert s.break_even_month_p50 is not None and s.break_even_month_p90 is not None
+    assert s.break_even_month_p50 <= s.break_even_month_p90
+    assert 0.5 < s.probability_switch_cheaper < 1.0
+    assert s.cost_in_months_of_current_fees["p50"] == pytest.approx(
+        sv.percentiles["total"].p50 / s.current_monthly_fee)
+
+
+def test_too_many_simulations_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(capsys, "switching-cost", str(EX / "scenario.yaml"), "--simulations",
+                        "50000000")
+    assert code == 2 and "simulations must be between 1 and 2,000,000" in err
