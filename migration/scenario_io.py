@@ -19,13 +19,24 @@ XLSX_COLUMNS = ("section", "parameter", "low", "most_likely", "high", "distribut
 _META = "scenario"
 
 
+def _expected(loc: list[str]) -> str:
+    if len(loc) == 1:
+        return ", ".join(["name", "currency", *SECTIONS])
+    field = Scenario.model_fields.get(loc[0])
+    model = field.annotation if field is not None else None
+    names = getattr(model, "model_fields", {})
+    return ", ".join(names)
+
+
 def _problems(exc: ValidationError, locate: Any) -> list[Problem]:
     out = []
     for err in exc.errors():
-        loc = [str(p) for p in err["loc"] if not isinstance(p, int)]
-        # drop the validator names pydantic appends for union/model "before" validators
-        key = ".".join(p for p in loc[:2])
+        loc = [str(p) for p in err["loc"] if not isinstance(p, int)][:2]
+        key = ".".join(loc)
         msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            what = "section" if len(loc) == 1 else "parameter"
+            msg = f"unknown {what}; expected one of {_expected(loc)}"
         out.append(Problem(locate(key), f"{key or '(scenario)'}: {msg}"))
     return out
 
@@ -37,7 +48,7 @@ def scenario_from_dict(doc: Any, source: str = "scenario") -> Scenario:
     try:
         return Scenario.model_validate(doc)
     except ValidationError as exc:
-        raise InputError(_problems(exc, lambda key: Location(source, column=key or None))) from None
+        raise InputError(_problems(exc, lambda key: Location(source))) from None
 
 
 def _is_scenario_header(row: Sequence[Any]) -> bool:
@@ -183,7 +194,8 @@ def load_taxonomy_items(path: str | Path) -> int:
     totals = doc.get("totals") if isinstance(doc, dict) else None
     items = totals.get("reannotation_items") if isinstance(totals, dict) else None
     if not isinstance(items, int) or isinstance(items, bool) or items < 0:
-        raise InputError.at("no totals.reannotation_items count: produce it with "
+        raise InputError.at("totals.reannotation_items: no count of items to re-annotate; "
+                            "produce it with "
                             "`annogov taxonomy OLD NEW --mapping MAP --dataset DATA --format json`",
-                            path.name, column="totals.reannotation_items")
+                            path.name)
     return items

@@ -171,7 +171,7 @@ def test_scenario_validation_collects_located_problems(tmp_path: Path) -> None:
     text = str(info.value)
     assert "sla_gap.throughput_share: must be at most 1.0" in text
     assert "sla_gap.gap_weeks" in text and "low <= most_likely <= high" in text
-    assert "retraining.runz" in text
+    assert "retraining.runz: unknown parameter; expected one of runs," in text
     assert "new_vendor.first_pass_yield: must be above 0" in text
     assert len(info.value.problems) == 4
 
