@@ -78,9 +78,23 @@ class TaxonomyResult(BaseModel):
             "new": self.mapping.new,
             "totals": totals,
             "reannotate": reannotate,
-            "inferred": self.inferred.model_dump() if self.inferred else None,
+            "inferred": self._inferred_payload(),
             "vintage": self.vintage.model_dump() if self.vintage else None,
         }
+
+
+    def _inferred_payload(self) -> dict[str, Any] | None:
+        """Proposals; with a mapping table each says whether the sample agrees with the table."""
+        if self.inferred is None:
+            return None
+        doc = self.inferred.model_dump()
+        by_old = self.mapping.by_old()
+        for p in doc["proposals"]:
+            table = by_old.get(p["old_label"])
+            p["matches_mapping"] = (None if self.mapping_source != "table" or table is None
+                                    or p["items"] == 0
+                                    else set(p["targets"]) == set(table.targets))
+        return doc
 
 
 def analyse_taxonomy(

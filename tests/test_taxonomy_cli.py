@@ -37,6 +37,9 @@ def test_json_lists_kinds_targets_counts_and_new(capsys: pytest.CaptureFixture[s
     proposals = {p["old_label"]: p for p in payload["inferred"]["proposals"]}
     assert proposals["truck"]["targets"] == ["truck_light", "truck_heavy"]
     assert proposals["debris"]["scattered"]
+    assert proposals["debris"]["matches_mapping"] is False  # the table drops it
+    assert proposals["truck"]["matches_mapping"] is True
+    assert proposals["vehicle"]["matches_mapping"] is None  # no items in the sample
     assert (tmp_path / "m.yaml").read_text().startswith("format: annogov.taxonomy-mapping")
     lines = (tmp_path / "actions.csv").read_text().splitlines()
     assert lines[0] == "item_id,old_label,action,new_label,candidates"

@@ -83,7 +83,9 @@ def render_table(payload: dict[str, Any]) -> str:
         out.append(table(["old class", "items", "proposed", "purity", "coverage", "flag"],
                          [[p["old_label"], p["items"], ", ".join(p["targets"]) or "-",
                            p["purity"], p["coverage"],
-                           ("SCATTERED: " if p["scattered"] else "") + (p["reason"] or "")]
+                           ("SCATTERED: " if p["scattered"] else "") + (p["reason"] or "")
+                           + ("; differs from the mapping table"
+                              if p["matches_mapping"] is False else "")]
                           for p in inferred["proposals"]]))
     vintage = payload["vintage"]
     if vintage:
