@@ -165,8 +165,13 @@ def load_dataset(
         labels = old if vintage == "old" else new
         resolved = labels.resolve(label) if label else None
         if resolved is None:
+            hint = ""
+            if basis == "none" and label and new.resolve(label) is not None:
+                hint = ("; it is a new-set label: add a taxonomy_version or date column to mark "
+                        "items labelled under the new rules")
             problems.append(Problem(at(label_col),
-                                    f"{label or '(empty)'!r} is not in the {vintage} label set"))
+                                    f"{label or '(empty)'!r} is not in the {vintage} label set"
+                                    + hint))
             continue
         items.append(DatasetItem(item_id=item_id, label=resolved, vintage=vintage, version=version,
                                  labelled_on=labelled_on, row=number))

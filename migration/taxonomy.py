@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -12,9 +13,15 @@ import yaml
 from pydantic import BaseModel
 
 from migration.apply import ApplyResult, Dataset, apply_mapping, load_dataset
-from migration.infer import InferredMapping, infer_mapping, load_dual_sample
+from migration.infer import DualLabel, InferredMapping, infer_mapping, load_dual_sample
 from migration.labelsets import LabelSet, load_label_set
-from migration.mapping import TaxonomyMapping, classify, identity_rows, load_mapping
+from migration.mapping import (
+    MappingRow,
+    TaxonomyMapping,
+    classify,
+    identity_rows,
+    load_mapping,
+)
 from migration.vintage import VintageReport, mixed_vintage
 
 ARTIFACT_FORMAT = "annogov.taxonomy-mapping"
@@ -101,9 +108,9 @@ def analyse_taxonomy(
     old: LabelSet,
     new: LabelSet,
     *,
-    mapping_rows: list[Any] | None = None,
+    mapping_rows: Sequence[MappingRow] | None = None,
     mapping_source_name: str = "mapping",
-    sample: list[Any] | None = None,
+    sample: Sequence[DualLabel] | None = None,
     sample_source_name: str = "sample",
     dataset: Dataset | None = None,
 ) -> TaxonomyResult:
