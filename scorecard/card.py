@@ -10,8 +10,8 @@ import numpy as np
 
 from scorecard.consensus import Method, consensus
 from scorecard.dimensions import DIMENSION_KEYS, DIMENSION_NAMES, FORMULA
-from scorecard.evidence import assess_evidence
-from scorecard.gates import FiredGate, apply_gates
+from scorecard.evidence import Suggestion, assess_evidence
+from scorecard.gates import FiredGate, apply_external, apply_gates
 from scorecard.robustness import (
     Robustness,
     band_probabilities,
@@ -164,9 +164,22 @@ def score_sheet(
     flags_by_provider = [sheet.red_flags[p] | (ev.red_flags if ev else set()) for p, ev in enumerate(evidence)]
     suggestions = [ev.suggestions if ev else {} for ev in evidence]
     problems = [ev.problems if ev else [] for ev in evidence]
+    for p, findings in enumerate(sheet.external):
+        for f in findings:
+            if f.suggested is None:
+                continue
+            reason = f"{f.source}: {f.reason} suggests {f.suggested:g}"
+            current = suggestions[p].get(f.dimension)
+            if current is None or f.suggested < current.score:
+                suggestions[p][f.dimension] = Suggestion(
+                    f.dimension, f.suggested, [reason, *(current.reasons if current else [])]
+                )
+            else:
+                current.reasons.append(reason)
 
     slot_lookup = {(s.dimension, s.criterion): cons.slot_scores[:, i] for i, s in enumerate(sheet.slots)}
     caps, forced, fired = apply_gates(rubric, cons.dims, slot_lookup, flags_by_provider)
+    apply_external(sheet.external, cons.dims, caps, forced, fired)
     dims = np.minimum(cons.dims, caps)  # NaN (missing) stays NaN
     capped = dims < cons.dims
     low = np.fmin(np.fmin(cons.low, dims), caps)

@@ -8,6 +8,7 @@ import numpy as np
 
 from scorecard.dimensions import DIMENSION_KEYS
 from scorecard.rubric import Gate, Rubric
+from scorecard.sheet import ExternalFinding
 
 
 @dataclass(frozen=True)
@@ -74,3 +75,27 @@ def apply_gates(
                 forced[p] = True
             fired[p].append(FiredGate(gate.id, gate.dimension, gate.effect, gate.reason, why))
     return caps, forced, fired
+
+
+def apply_external(
+    external: list[list[ExternalFinding]],
+    dims: np.ndarray,
+    caps: np.ndarray,
+    forced: np.ndarray,
+    fired: list[list[FiredGate]],
+) -> None:
+    """Apply caps and forced bands that outside evidence (a contract audit) carries, in place."""
+    for p, findings in enumerate(external):
+        for i, f in enumerate(findings):
+            if f.cap is None and not f.force_material_risk:
+                continue
+            d = DIMENSION_KEYS.index(f.dimension)
+            if f.force_material_risk:
+                forced[p] = True
+                effect, detail = "force_material_risk", f"{f.source}: {f.reason}"
+            else:
+                caps[p, d] = min(caps[p, d], f.cap)  # type: ignore[type-var]
+                capped = dims[p, d] > f.cap  # type: ignore[operator]
+                verb = "capped at" if capped else "already at or below"
+                effect, detail = "cap_dimension", f"{f.source}: {f.reason}; {f.dimension} {verb} {f.cap:g}"
+            fired[p].append(FiredGate(f"{f.source}-{i + 1}", f.dimension, effect, f.reason, detail))

@@ -36,6 +36,19 @@ def slots_of(rubric: Rubric) -> list[Slot]:
     return slots
 
 
+@dataclass(frozen=True)
+class ExternalFinding:
+    """Evidence about one provider and dimension from outside the sheet (e.g. a contract audit):
+    a suggested score, a cap, or a forced material-risk band."""
+
+    source: str
+    dimension: str
+    reason: str
+    suggested: float | None = None
+    cap: float | None = None
+    force_material_risk: bool = False
+
+
 @dataclass
 class ScoreSheet:
     """Scores (providers x evaluators x slots, NaN = not scored) with comments and evidence.
@@ -53,6 +66,7 @@ class ScoreSheet:
     red_flags: list[set[str]] = field(default_factory=list)
     low: np.ndarray | None = None
     high: np.ndarray | None = None
+    external: list[list[ExternalFinding]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.slots = slots_of(self.rubric)
@@ -63,6 +77,15 @@ class ScoreSheet:
             self.kpis = [{} for _ in self.providers]
         if not self.red_flags:
             self.red_flags = [set() for _ in self.providers]
+        if not self.external:
+            self.external = [[] for _ in self.providers]
+
+    def attach(self, provider: str, findings: list[ExternalFinding]) -> None:
+        """Add outside evidence to a provider, matched by name regardless of case."""
+        names = {n.casefold(): i for i, n in enumerate(self.providers)}
+        if provider.casefold() not in names:
+            raise KeyError(provider)
+        self.external[names[provider.casefold()]].extend(findings)
 
     @classmethod
     def empty(cls, rubric: Rubric, providers: list[str], evaluators: list[str]) -> ScoreSheet:

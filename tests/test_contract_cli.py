@@ -41,16 +41,14 @@ def test_portable_draft_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Proposals (confirm each)" in out
 
 
-def test_locked_in_draft_exits_one_and_names_the_critical_clauses(
-        capsys: pytest.CaptureFixture[str]) -> None:
+def test_locked_in_draft_exits_one_and_names_the_critical_clauses(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, str(LOCKED), "--as-of", "2026-11-26")
     assert code == 1
     assert "Critical clauses missing: data_ownership, transition" in out
     assert "soc2.type1_only" in out
 
 
-def test_json_output_carries_audit_evidence_and_proposals(
-        capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_output_carries_audit_evidence_and_proposals(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, str(LOCKED), "--as-of", "2026-11-26", "--format", "json")
     assert code == 1
     payload = json.loads(out)
@@ -58,7 +56,8 @@ def test_json_output_carries_audit_evidence_and_proposals(
     assert payload["audit"]["as_of"] == "2026-11-26"
     gates = payload["scorecard_evidence"]["gates"]
     assert {"dimension": "security", "effect": "cap:2"}.items() <= gates[0].items() or any(
-        g["effect"] == "cap:2" and g["dimension"] == "security" for g in gates)
+        g["effect"] == "cap:2" and g["dimension"] == "security" for g in gates
+    )
     proposals = payload["draft"]["proposals"]
     assert proposals and all(p["needs_confirmation"] is True and p["quote"] for p in proposals)
 
@@ -71,8 +70,7 @@ def test_example_profile_audits_with_weak_clauses(capsys: pytest.CaptureFixture[
     assert audit["critical_missing"] == []
 
 
-def test_as_of_moves_the_certificate_over_the_line(tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_as_of_moves_the_certificate_over_the_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     raw = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
     raw["security"]["soc2_period_end"] = "2025-09-30"
     target = tmp_path / "p.json"
@@ -83,8 +81,7 @@ def test_as_of_moves_the_certificate_over_the_line(tmp_path: Path,
     assert "soc2.stale" in json.loads(after)["audit"]["red_flags"]
 
 
-def test_critical_missing_profile_exits_one(tmp_path: Path,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_critical_missing_profile_exits_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     raw = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
     del raw["transition"]
     target = tmp_path / "p.yaml"
@@ -94,16 +91,20 @@ def test_critical_missing_profile_exits_one(tmp_path: Path,
     assert "Critical clauses missing: transition" in out
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("p.yaml", "vendor: [unclosed", "not valid YAML"),
-    ("p.json", "{", "not valid JSON"),
-    ("p.yaml", "- just a list", "must be a mapping"),
-    ("p.yaml", "vendor: X\nsecurity: {soc2_type: type_iii}", "soc2_type"),
-    ("p.yaml", "vendor: X\ncolour: blue", "colour"),
-    ("draft.rtf", "{\\rtf1}", "unsupported file type"),
-])
-def test_bad_input_exits_two(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str,
-                             content: str, message: str) -> None:
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("p.yaml", "vendor: [unclosed", "not valid YAML"),
+        ("p.json", "{", "not valid JSON"),
+        ("p.yaml", "- just a list", "must be a mapping"),
+        ("p.yaml", "vendor: X\nsecurity: {soc2_type: type_iii}", "soc2_type"),
+        ("p.yaml", "vendor: X\ncolour: blue", "colour"),
+        ("draft.rtf", "{\\rtf1}", "unsupported file type"),
+    ],
+)
+def test_bad_input_exits_two(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: str, message: str
+) -> None:
     target = tmp_path / name
     target.write_text(content, encoding="utf-8")
     code, out, err = run(capsys, str(target))
@@ -113,8 +114,7 @@ def test_bad_input_exits_two(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     assert "Traceback" not in err
 
 
-def test_missing_file_and_bad_date_exit_two(tmp_path: Path,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_file_and_bad_date_exit_two(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, str(tmp_path / "absent.yaml"))
     assert code == 2 and "absent.yaml" in err
     with pytest.raises(SystemExit) as exc:
@@ -125,8 +125,8 @@ def test_missing_file_and_bad_date_exit_two(tmp_path: Path,
 
 # -- questionnaire ---------------------------------------------------------------------------
 
-def test_blank_questionnaire_lists_every_question(tmp_path: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+
+def test_blank_questionnaire_lists_every_question(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "blank.xlsx"
     code, out, _ = run(capsys, "--questionnaire", str(target))
     assert code == 0 and "wrote" in out
@@ -182,9 +182,10 @@ def test_bad_questionnaire_answers_are_located(tmp_path: Path) -> None:
 
 
 def test_formula_like_answers_are_written_as_text() -> None:
-    profile = ContractProfile(vendor="=HYPERLINK(\"http://x\")", contract="@SUM(A1)")
+    profile = ContractProfile(vendor='=HYPERLINK("http://x")', contract="@SUM(A1)")
     data = write_questionnaire(profile)
     import io
+
     wb = openpyxl.load_workbook(io.BytesIO(data))
     ws = wb[PROFILE_SHEET]
     cells = [row[3] for row in ws.iter_rows(min_row=3, max_row=4)]
@@ -195,12 +196,14 @@ def test_formula_like_answers_are_written_as_text() -> None:
 def test_audit_of_profile_is_deterministic_for_a_date() -> None:
     profile = load_profile(EXAMPLE)
     from datetime import date
+
     first = audit_profile(profile, date(2026, 11, 26)).to_payload()
     assert first == audit_profile(profile, date(2026, 11, 26)).to_payload()
 
 
 def test_percent_and_spreadsheet_typed_answers(tmp_path: Path) -> None:
     from datetime import datetime
+
     wb = openpyxl.load_workbook(QUESTIONNAIRE)
     ws = wb[PROFILE_SHEET]
     rows = {row[1].value: row[1].row for row in ws.iter_rows(min_row=3) if row[1].value}

@@ -31,10 +31,18 @@ def test_questionnaire_bytes_and_payload_shape() -> None:
     payload = review.to_payload()
     json.dumps(payload, allow_nan=False)
     assert set(payload) == {"source", "audit", "scorecard_evidence"}
-    assert {"vendor", "as_of", "clauses", "findings", "lock_in", "red_flags",
-            "critical_missing", "counts", "pricing_incentive"} <= set(payload["audit"])
-    assert [s["dimension"] for s in payload["scorecard_evidence"]["suggestions"]] == [
-        "security", "commercial"]
+    assert {
+        "vendor",
+        "as_of",
+        "clauses",
+        "findings",
+        "lock_in",
+        "red_flags",
+        "critical_missing",
+        "counts",
+        "pricing_incentive",
+    } <= set(payload["audit"])
+    assert [s["dimension"] for s in payload["scorecard_evidence"]["suggestions"]] == ["security", "commercial"]
     assert review.exit_code == 0
 
 

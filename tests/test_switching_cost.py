@@ -28,16 +28,30 @@ HAND = {
     "current_vendor": {"price_per_label": 0.50, "first_pass_yield": 1.0},
     "new_vendor": {"price_per_label": 0.36, "first_pass_yield": 0.9},
     "taxonomy_migration": {"mapping_hours": 10, "hourly_rate": 100, "reannotation_items": 500},
-    "reannotation": {"affected_items": 1000, "revision_cycles": 1.5, "disagreement_share": 0.2,
-                     "adjudication_cost_per_item": 0.5, "gold_set_items": 120,
-                     "expert_minutes_per_item": 5, "expert_hourly_rate": 60},
-    "retraining": {"runs": 2, "compute_cost_per_run": 1000, "engineering_cost_per_run": 500,
-                   "evaluation_cost_per_run": 250},
-    "sla_gap": {"gap_weeks": 3, "throughput_share": 0.25, "fixed_weekly_cost": 2000,
-                "delay_cost_per_week": 100},
-    "knowledge_loss": {"calibration_weeks": 4, "recovery_shape": 1,
-                       "calibration_weekly_cost": 300, "initial_rework_share": 0.2,
-                       "undocumented_rulings": 10, "hours_per_ruling": 1.5},
+    "reannotation": {
+        "affected_items": 1000,
+        "revision_cycles": 1.5,
+        "disagreement_share": 0.2,
+        "adjudication_cost_per_item": 0.5,
+        "gold_set_items": 120,
+        "expert_minutes_per_item": 5,
+        "expert_hourly_rate": 60,
+    },
+    "retraining": {
+        "runs": 2,
+        "compute_cost_per_run": 1000,
+        "engineering_cost_per_run": 500,
+        "evaluation_cost_per_run": 250,
+    },
+    "sla_gap": {"gap_weeks": 3, "throughput_share": 0.25, "fixed_weekly_cost": 2000, "delay_cost_per_week": 100},
+    "knowledge_loss": {
+        "calibration_weeks": 4,
+        "recovery_shape": 1,
+        "calibration_weekly_cost": 300,
+        "initial_rework_share": 0.2,
+        "undocumented_rulings": 10,
+        "hours_per_ruling": 1.5,
+    },
     "stay_vs_switch": {"horizon_months": 36},
 }
 
@@ -53,10 +67,10 @@ def test_hand_computed_scenario_to_the_cent() -> None:
     # usable new label = 0.36 / 0.9 = 0.40
     det = deterministic(_hand())
     expected = {
-        "taxonomy_migration": 10 * 100 + 500 * 0.40,                        # 1200.00
+        "taxonomy_migration": 10 * 100 + 500 * 0.40,  # 1200.00
         "reannotation": 1000 * 1.5 * 0.40 + 1000 * 0.2 * 0.5 + 120 * 5 / 60 * 60,  # 1300.00
-        "retraining": 2 * (1000 + 500 + 250),                               # 3500.00
-        "sla_gap": 3 * (2000 * 0.75 + 100),                                 # 4800.00
+        "retraining": 2 * (1000 + 500 + 250),  # 3500.00
+        "sla_gap": 3 * (2000 * 0.75 + 100),  # 4800.00
         "knowledge_loss": 4 * 300 + 1000 * 0.2 * 4 / 2 * 0.40 + 10 * 1.5 * 100,  # 2860.00
     }
     assert [round(det[k], 2) for k in AREAS] == [1200.00, 1300.00, 3500.00, 4800.00, 2860.00]
@@ -129,16 +143,16 @@ def test_draws_stay_in_range_and_match_the_pert_mean() -> None:
 @given(st.floats(0, 100), st.floats(0, 100), st.floats(0, 100), st.integers(0, 10_000))
 def test_percentiles_ordered_for_any_range(a: float, b: float, c: float, seed: int) -> None:
     low, ml, high = sorted((a, b, c))
-    scenario = Scenario().with_estimate("retraining.runs", Estimate(low=low, most_likely=ml,
-                                                                    high=high))
+    scenario = Scenario().with_estimate("retraining.runs", Estimate(low=low, most_likely=ml, high=high))
     result = switching_cost(scenario, simulations=200, seed=seed)
     for band in result.percentiles.values():
         assert band.p10 <= band.p50 <= band.p90
 
 
 def test_tornado_ranks_a_dominant_input_first() -> None:
-    scenario = _hand().with_estimate("retraining.compute_cost_per_run",
-                                     Estimate(low=0, most_likely=1000, high=1_000_000))
+    scenario = _hand().with_estimate(
+        "retraining.compute_cost_per_run", Estimate(low=0, most_likely=1000, high=1_000_000)
+    )
     scenario = scenario.with_estimate("sla_gap.gap_weeks", Estimate(low=2, most_likely=3, high=4))
     bars = switching_cost(scenario, simulations=100, seed=1).tornado
     assert [b.parameter for b in bars] == ["retraining.compute_cost_per_run", "sla_gap.gap_weeks"]
@@ -164,8 +178,10 @@ def test_parameters_have_help_units_and_bounds() -> None:
 
 def test_scenario_validation_collects_located_problems(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
-    path.write_text("sla_gap:\n  throughput_share: [0.2, 0.5, 1.4]\n  gap_weeks: [5, 3, 4]\n"
-                    "retraining:\n  runz: 3\nnew_vendor:\n  first_pass_yield: 0\n")
+    path.write_text(
+        "sla_gap:\n  throughput_share: [0.2, 0.5, 1.4]\n  gap_weeks: [5, 3, 4]\n"
+        "retraining:\n  runz: 3\nnew_vendor:\n  first_pass_yield: 0\n"
+    )
     with pytest.raises(InputError) as info:
         load_scenario(path)
     text = str(info.value)
@@ -184,6 +200,7 @@ def test_yaml_json_and_xlsx_scenarios_agree(tmp_path: Path) -> None:
     shipped = load_scenario(ROOT / "examples" / "scenario.xlsx")
     assert shipped == scenario
     import json
+
     js = tmp_path / "s.json"
     js.write_text(json.dumps(scenario_to_dict(scenario)))
     assert load_scenario(js) == scenario
@@ -191,6 +208,7 @@ def test_yaml_json_and_xlsx_scenarios_agree(tmp_path: Path) -> None:
 
 def test_xlsx_problems_name_sheet_row_and_column(tmp_path: Path) -> None:
     import openpyxl
+
     scenario = load_scenario(ROOT / "examples" / "scenario.yaml")
     xlsx = tmp_path / "s.xlsx"
     write_scenario_xlsx(scenario, xlsx)

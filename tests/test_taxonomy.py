@@ -32,15 +32,12 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def _sets(tmp_path: Path, old: str, new: str) -> tuple:
-    return (load_label_set(_write(tmp_path, "old.csv", old)),
-            load_label_set(_write(tmp_path, "new.csv", new)))
+    return (load_label_set(_write(tmp_path, "old.csv", old)), load_label_set(_write(tmp_path, "new.csv", new)))
 
 
 def test_example_classifies_rename_merge_split_drop_and_new() -> None:
-    result = analyse_taxonomy_files(EXAMPLES / "old.csv", EXAMPLES / "new.csv",
-                                    mapping_path=EXAMPLES / "mapping.csv")
-    kinds = {c["old_label"]: (c["kind"], c["targets"], c["renamed"])
-             for c in result.to_payload()["classes"]}
+    result = analyse_taxonomy_files(EXAMPLES / "old.csv", EXAMPLES / "new.csv", mapping_path=EXAMPLES / "mapping.csv")
+    kinds = {c["old_label"]: (c["kind"], c["targets"], c["renamed"]) for c in result.to_payload()["classes"]}
     assert kinds["pedestrian"] == ("one_to_one", ["person"], True)
     assert kinds["car"] == ("one_to_one", ["car"], False)
     assert kinds["van"][0] == kinds["minibus"][0] == "merge"
@@ -54,8 +51,7 @@ def test_paths_parents_and_json_tree(tmp_path: Path) -> None:
     csv_set = load_label_set(_write(tmp_path, "a.csv", "label\nvehicle/truck\nvehicle/car\n"))
     assert csv_set.parents == {"truck": "vehicle", "car": "vehicle", "vehicle": None}
     assert csv_set.path("truck") == "vehicle/truck"
-    tree = _write(tmp_path, "t.json", json.dumps({"vehicle": {"car": {}, "truck": {}},
-                                                  "person": {}}))
+    tree = _write(tmp_path, "t.json", json.dumps({"vehicle": {"car": {}, "truck": {}}, "person": {}}))
     js = load_label_set(tree)
     assert js.labels == ["vehicle", "car", "truck", "person"]
     assert js.parents["truck"] == "vehicle"
@@ -75,8 +71,8 @@ def test_label_set_problems_are_located_and_collected(tmp_path: Path) -> None:
 def test_mapping_validation_reports_every_problem(tmp_path: Path) -> None:
     old, new = _sets(tmp_path, "label\na\nb\nc\nd\n", "label\nA\nB\nC\n")
     rows, _ = __import__("migration.mapping", fromlist=["load_mapping"]).load_mapping(
-        _write(tmp_path, "map.csv",
-               "old_label,new_label\na,A\na,B\nb,B\nc,C\nc,C\nzz,A\nd,Q\n"))
+        _write(tmp_path, "map.csv", "old_label,new_label\na,A\na,B\nb,B\nc,C\nc,C\nzz,A\nd,Q\n")
+    )
     with pytest.raises(InputError) as info:
         classify(old, new, rows, "map.csv")
     text = str(info.value)
@@ -97,13 +93,17 @@ def _planted_sample(seed: int, noise: float) -> list[DualLabel]:
     """a->A, b->A (merge), c->C1|C2 (split 60/40), d->D, e scattered over everything."""
     rng = np.random.default_rng(seed)
     news = ["A", "C1", "C2", "D", "X", "Y", "Z"]
-    planted = {"a": (["A"], [1.0]), "b": (["A"], [1.0]), "c": (["C1", "C2"], [0.6, 0.4]),
-               "d": (["D"], [1.0]), "e": (news, [1 / 7] * 7)}
+    planted = {
+        "a": (["A"], [1.0]),
+        "b": (["A"], [1.0]),
+        "c": (["C1", "C2"], [0.6, 0.4]),
+        "d": (["D"], [1.0]),
+        "e": (news, [1 / 7] * 7),
+    }
     out = []
     for old, (targets, probs) in planted.items():
         for i in range(500):
-            label = (rng.choice(news) if rng.random() < noise
-                     else rng.choice(targets, p=probs))
+            label = rng.choice(news) if rng.random() < noise else rng.choice(targets, p=probs)
             out.append(DualLabel(item_id=f"{old}{i}", old_label=old, new_label=str(label)))
     return out
 
@@ -111,8 +111,7 @@ def _planted_sample(seed: int, noise: float) -> list[DualLabel]:
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_inferred_mapping_recovers_planted_mapping(tmp_path: Path, seed: int) -> None:
     sample = _planted_sample(seed, noise=0.1)
-    inferred = infer_mapping(sample, old_labels=list("abcde"),
-                             new_labels=["A", "C1", "C2", "D", "X", "Y", "Z"])
+    inferred = infer_mapping(sample, old_labels=list("abcde"), new_labels=["A", "C1", "C2", "D", "X", "Y", "Z"])
     props = {p.old_label: p for p in inferred.proposals}
     assert props["a"].targets == ["A"] and not props["a"].scattered
     assert props["b"].targets == ["A"]
@@ -131,10 +130,11 @@ def test_inferred_mapping_recovers_planted_mapping(tmp_path: Path, seed: int) ->
 
 
 def test_apply_relabels_by_rule_and_lists_reannotation() -> None:
-    result = analyse_taxonomy_files(EXAMPLES / "old.csv", EXAMPLES / "new.csv",
-                                    mapping_path=EXAMPLES / "mapping.csv")
-    items = [DatasetItem(item_id=str(i), label=lab) for i, lab in
-             enumerate(["car", "van", "minibus", "truck", "truck", "pedestrian", "debris"])]
+    result = analyse_taxonomy_files(EXAMPLES / "old.csv", EXAMPLES / "new.csv", mapping_path=EXAMPLES / "mapping.csv")
+    items = [
+        DatasetItem(item_id=str(i), label=lab)
+        for i, lab in enumerate(["car", "van", "minibus", "truck", "truck", "pedestrian", "debris"])
+    ]
     items.append(DatasetItem(item_id="n1", label="animal", vintage="new"))
     applied = apply_mapping(result.mapping, items)
     actions = {a.item_id: (a.action, a.new_label) for a in applied.actions}
@@ -150,9 +150,12 @@ def test_apply_relabels_by_rule_and_lists_reannotation() -> None:
 
 
 def test_dataset_vintage_and_payload_counts() -> None:
-    result = analyse_taxonomy_files(EXAMPLES / "old.csv", EXAMPLES / "new.csv",
-                                    mapping_path=EXAMPLES / "mapping.csv",
-                                    dataset_path=EXAMPLES / "dataset.csv")
+    result = analyse_taxonomy_files(
+        EXAMPLES / "old.csv",
+        EXAMPLES / "new.csv",
+        mapping_path=EXAMPLES / "mapping.csv",
+        dataset_path=EXAMPLES / "dataset.csv",
+    )
     payload = result.to_payload()
     rows = list(__import__("csv").DictReader((EXAMPLES / "dataset.csv").open()))
     old_rows = [r for r in rows if r["taxonomy_version"] == "v1"]
@@ -171,23 +174,30 @@ def test_dataset_vintage_and_payload_counts() -> None:
 
 
 def test_dataset_with_dates_needs_cutover_and_locates_bad_cells(tmp_path: Path) -> None:
-    path = _write(tmp_path, "d.csv", "item_id,label,date\n1,car,2026-01-03\n2,person,2026-03-01\n"
-                                     "3,pedestrian,tuesday\n4,unicorn,2026-01-05\n")
+    path = _write(
+        tmp_path,
+        "d.csv",
+        "item_id,label,date\n1,car,2026-01-03\n2,person,2026-03-01\n3,pedestrian,tuesday\n4,unicorn,2026-01-05\n",
+    )
     with pytest.raises(InputError, match="give the cutover date"):
         analyse_taxonomy_files(EXAMPLES / "old.csv", EXAMPLES / "new.csv", dataset_path=path)
     from datetime import date
+
     with pytest.raises(InputError) as info:
-        analyse_taxonomy_files(EXAMPLES / "old.csv", EXAMPLES / "new.csv",
-                               mapping_path=EXAMPLES / "mapping.csv", dataset_path=path,
-                               cutover=date(2026, 2, 1))
+        analyse_taxonomy_files(
+            EXAMPLES / "old.csv",
+            EXAMPLES / "new.csv",
+            mapping_path=EXAMPLES / "mapping.csv",
+            dataset_path=path,
+            cutover=date(2026, 2, 1),
+        )
     text = str(info.value)
     assert "d.csv, row 4, column 'date': 'tuesday' is not a date" in text
     assert "d.csv, row 5, column 'label': 'unicorn' is not in the old label set" in text
 
 
 def test_artifact_is_versioned_checksummed_and_round_trips(tmp_path: Path) -> None:
-    result = analyse_taxonomy_files(EXAMPLES / "old.csv", EXAMPLES / "new.csv",
-                                    mapping_path=EXAMPLES / "mapping.csv")
+    result = analyse_taxonomy_files(EXAMPLES / "old.csv", EXAMPLES / "new.csv", mapping_path=EXAMPLES / "mapping.csv")
     art = mapping_artifact(result, version="2026.1")
     assert art["version"] == "2026.1" and art["created"]
     assert verify_artifact(art)
@@ -203,6 +213,7 @@ def test_artifact_is_versioned_checksummed_and_round_trips(tmp_path: Path) -> No
 
 def test_xlsx_and_json_list_label_sets(tmp_path: Path) -> None:
     import openpyxl
+
     wb = openpyxl.Workbook()
     ws = wb.active
     assert ws is not None
@@ -223,11 +234,19 @@ def test_xlsx_and_json_list_label_sets(tmp_path: Path) -> None:
 
 def test_date_vintage_splits_at_the_cutover(tmp_path: Path) -> None:
     from datetime import date
-    path = _write(tmp_path, "d.csv", "item_id,label,date\n1,pedestrian,2026-01-03\n"
-                                     "2,person,2026-03-01\n3,person,2026-02-01\n4,truck,2026-01-09\n")
-    result = analyse_taxonomy_files(EXAMPLES / "old.csv", EXAMPLES / "new.csv",
-                                    mapping_path=EXAMPLES / "mapping.csv", dataset_path=path,
-                                    cutover=date(2026, 2, 1))
+
+    path = _write(
+        tmp_path,
+        "d.csv",
+        "item_id,label,date\n1,pedestrian,2026-01-03\n2,person,2026-03-01\n3,person,2026-02-01\n4,truck,2026-01-09\n",
+    )
+    result = analyse_taxonomy_files(
+        EXAMPLES / "old.csv",
+        EXAMPLES / "new.csv",
+        mapping_path=EXAMPLES / "mapping.csv",
+        dataset_path=path,
+        cutover=date(2026, 2, 1),
+    )
     assert result.vintage is not None
     person = next(c for c in result.vintage.classes if c.label == "person")
     assert (person.old_rules, person.new_rules) == (1, 2)
@@ -237,10 +256,11 @@ def test_date_vintage_splits_at_the_cutover(tmp_path: Path) -> None:
 
 def test_a_scattered_class_does_not_turn_its_targets_into_merges(tmp_path: Path) -> None:
     old, new = _sets(tmp_path, "label\na\nb\nf\n", "label\nA\nB\n")
-    sample = ([DualLabel(item_id=f"a{i}", old_label="a", new_label="A") for i in range(10)]
-              + [DualLabel(item_id=f"b{i}", old_label="b", new_label="B") for i in range(10)]
-              + [DualLabel(item_id=f"f{i}", old_label="f", new_label="AB"[i % 2])
-                 for i in range(10)])
+    sample = (
+        [DualLabel(item_id=f"a{i}", old_label="a", new_label="A") for i in range(10)]
+        + [DualLabel(item_id=f"b{i}", old_label="b", new_label="B") for i in range(10)]
+        + [DualLabel(item_id=f"f{i}", old_label="f", new_label="AB"[i % 2]) for i in range(10)]
+    )
     result = analyse_taxonomy(old, new, sample=sample)
     kinds = {c.old_label: c.kind for c in result.mapping.classes}
     assert kinds == {"a": "one_to_one", "b": "one_to_one", "f": "split"}

@@ -18,13 +18,25 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
     return code, out, err
 
 
-def test_json_lists_kinds_targets_counts_and_new(capsys: pytest.CaptureFixture[str],
-                                                 tmp_path: Path) -> None:
-    code, out, _ = _run(capsys, "taxonomy", str(EX / "old.csv"), str(EX / "new.csv"),
-                        "--mapping", str(EX / "mapping.csv"), "--sample",
-                        str(EX / "dual-sample.csv"), "--dataset", str(EX / "dataset.csv"),
-                        "--format", "json", "--export-mapping", str(tmp_path / "m.yaml"),
-                        "--relabelled", str(tmp_path / "actions.csv"))
+def test_json_lists_kinds_targets_counts_and_new(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, _ = _run(
+        capsys,
+        "taxonomy",
+        str(EX / "old.csv"),
+        str(EX / "new.csv"),
+        "--mapping",
+        str(EX / "mapping.csv"),
+        "--sample",
+        str(EX / "dual-sample.csv"),
+        "--dataset",
+        str(EX / "dataset.csv"),
+        "--format",
+        "json",
+        "--export-mapping",
+        str(tmp_path / "m.yaml"),
+        "--relabelled",
+        str(tmp_path / "actions.csv"),
+    )
     assert code == 0
     payload = json.loads(out)
     classes = {c["old_label"]: c for c in payload["classes"]}
@@ -47,19 +59,18 @@ def test_json_lists_kinds_targets_counts_and_new(capsys: pytest.CaptureFixture[s
 
 
 def test_table_output_and_inferred_only(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "taxonomy", str(EX / "old.csv"), str(EX / "new.csv"),
-                        "--sample", str(EX / "dual-sample.csv"))
+    code, out, _ = _run(
+        capsys, "taxonomy", str(EX / "old.csv"), str(EX / "new.csv"), "--sample", str(EX / "dual-sample.csv")
+    )
     assert code == 0
     assert "mapping: inferred" in out
     assert "SCATTERED" in out and "truck_light, truck_heavy" in out
 
 
-def test_bad_mapping_exits_2_with_located_messages(capsys: pytest.CaptureFixture[str],
-                                                   tmp_path: Path) -> None:
+def test_bad_mapping_exits_2_with_located_messages(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     bad = tmp_path / "map.csv"
     bad.write_text("old_label,new_label\ncar,car\ntruck,lorry\nbogus,car\n")
-    code, out, err = _run(capsys, "taxonomy", str(EX / "old.csv"), str(EX / "new.csv"),
-                          "--mapping", str(bad))
+    code, out, err = _run(capsys, "taxonomy", str(EX / "old.csv"), str(EX / "new.csv"), "--mapping", str(bad))
     assert code == 2 and out == ""
     assert "map.csv, row 3, column 'new_label': 'lorry' is not in the new label set" in err
     assert "map.csv, row 4, column 'old_label': 'bogus' is not in the old label set" in err

@@ -26,15 +26,20 @@ def register(subparsers: Any) -> None:
         "contract-audit",
         help="check a contract profile or draft for portability clauses and vendor red flags",
         description="Audit a contract profile (.yaml, .json, .xlsx questionnaire) or a draft "
-        "(.txt, .md, .docx, .pdf). Exit 1 when a critical clause is missing.")
+        "(.txt, .md, .docx, .pdf). Exit 1 when a critical clause is missing.",
+    )
     parser.add_argument("source", nargs="?", metavar="PROFILE_OR_DRAFT")
-    parser.add_argument("--as-of", type=_as_of, default=None,
-                        help="evaluation date for certification age (default: today)")
+    parser.add_argument(
+        "--as-of", type=_as_of, default=None, help="evaluation date for certification age (default: today)"
+    )
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.add_argument("--vendor", default=None, help="vendor name for a draft")
-    parser.add_argument("--questionnaire", metavar="OUT.xlsx", default=None,
-                        help="write the xlsx questionnaire (pre-filled from PROFILE_OR_DRAFT "
-                        "if given, blank otherwise) and exit")
+    parser.add_argument(
+        "--questionnaire",
+        metavar="OUT.xlsx",
+        default=None,
+        help="write the xlsx questionnaire (pre-filled from PROFILE_OR_DRAFT if given, blank otherwise) and exit",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -47,8 +52,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"wrote {args.questionnaire}")
         return 0
     if source is None:
-        raise InputError.at("give a profile or draft to audit (or --questionnaire OUT.xlsx)",
-                            "contract-audit")
+        raise InputError.at("give a profile or draft to audit (or --questionnaire OUT.xlsx)", "contract-audit")
     review = review_file(source, args.as_of or date.today(), vendor=args.vendor)
     if args.format == "json":
         print(to_json(review.to_payload()))
@@ -62,11 +66,17 @@ def render_text(result: ContractReview) -> str:
     source, audit, evidence, review = result.source, result.audit, result.evidence, result.draft
     out = [f"Contract audit: {audit.vendor} ({source}), as of {audit.as_of.isoformat()}"]
     if review is not None:
-        out.append(f"Draft: {review.passages_read} passages read, {len(review.proposals)} "
-                   "proposals; every value below is a proposal to confirm against its passage.")
-    out += ["", table(["clause", "status", "severity", "dimension"],
-                      [[c.clause, c.status, c.severity or "", c.dimension]
-                       for c in audit.clauses])]
+        out.append(
+            f"Draft: {review.passages_read} passages read, {len(review.proposals)} "
+            "proposals; every value below is a proposal to confirm against its passage."
+        )
+    out += [
+        "",
+        table(
+            ["clause", "status", "severity", "dimension"],
+            [[c.clause, c.status, c.severity or "", c.dimension] for c in audit.clauses],
+        ),
+    ]
     if audit.findings:
         out += ["", "Findings and what to ask:"]
         for f in audit.findings:
@@ -85,7 +95,7 @@ def render_text(result: ContractReview) -> str:
         out += ["", "Proposals (confirm each):"]
         for p in review.proposals:
             out.append(f"- {p.field} = {p.value!r}  [{p.location}]")
-            out.append(f"    \"{p.quote}\"" + (f"  ({p.note})" if p.note else ""))
+            out.append(f'    "{p.quote}"' + (f"  ({p.note})" if p.note else ""))
     if audit.critical_missing:
         out += ["", f"Critical clauses missing: {', '.join(audit.critical_missing)}"]
     return "\n".join(out)

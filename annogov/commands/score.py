@@ -8,7 +8,9 @@ import io
 import sys
 from datetime import date
 
+from annogov.linking import contract_evidence
 from annogov.render import fmt, table, to_json
+from contracts.review import review_file
 from scorecard.api import score_file
 from scorecard.dimensions import DIMENSION_KEYS
 from scorecard.rubric import load_rubric, parse_weights
@@ -28,6 +30,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--as-of", type=date.fromisoformat, help="evaluation date for certificate ages (YYYY-MM-DD)")
     p.add_argument("--simulations", type=int, default=1000, help="draws for the band probabilities")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--contract",
+        action="append",
+        default=[],
+        metavar="PROFILE_OR_DRAFT",
+        help="a contract profile or draft whose audit becomes evidence for the provider it names (repeatable)",
+    )
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
     p.set_defaults(handler=run)
 
@@ -35,15 +44,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     rubric = load_rubric(args.rubric) if args.rubric else None
     weights = parse_weights(args.weights) if args.weights else None
+    as_of = args.as_of or date.today()
+    reviews = [review_file(path, as_of) for path in args.contract]
     result, imported, source = score_file(
         args.file,
         rubric=rubric,
         weights=weights,
         method=args.consensus,
         sheet=args.sheet,
-        as_of=args.as_of,
+        as_of=as_of,
         simulations=args.simulations,
         seed=args.seed,
+        external=contract_evidence(reviews),
     )
     payload = result.to_payload()
     payload["weights_source"] = source
