@@ -102,3 +102,16 @@ def test_first_start_seeds_the_demo_program(app_env: Path, monkeypatch: pytest.M
     # a second start does not seed again
     _start()
     assert len(Store(database_url()).list_programs()) == 1
+
+
+def test_program_page_on_sqlite_and_postgresql(
+    db_url: str, app_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ANNOGOV_DATABASE_URL", db_url)
+    at = _create(_start(), "Contract renewal 2027", "Two incumbents, one challenger")
+    _no_failure(at)
+    assert list(at.selectbox[0].options) == ["Contract renewal 2027"]
+    backend = "SQLite" if db_url.startswith("sqlite") else "postgresql"
+    assert any(backend in c.value for c in at.sidebar.caption)
+    [program] = Store(db_url).list_programs()
+    assert program.description == "Two incumbents, one challenger"
