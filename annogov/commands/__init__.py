@@ -9,4 +9,5 @@ COMMAND_MODULES: tuple[str, ...] = (
     "annogov.commands.contract_audit",
     "annogov.commands.taxonomy",
     "annogov.commands.switching_cost",
+    "annogov.commands.db",
 )
