@@ -1,4 +1,4 @@
-"""Shared by the report tests: the example payloads, hostile names, and LibreOffice/poppler drivers."""
+"""Shared by the report tests: example payloads, hostile names, LibreOffice and poppler."""
 
 from __future__ import annotations
 
@@ -47,8 +47,12 @@ def need(tool: str) -> str:
     """Path of a system tool, or skip the test saying which package brings it."""
     path = shutil.which(tool)
     if path is None:
-        package = {"soffice": "libreoffice-calc-nogui", "pdftotext": "poppler-utils"}.get(tool, tool)
-        pytest.skip(f"{tool} not installed (Debian package {package}); `make test` installs it as root")
+        package = {"soffice": "libreoffice-calc-nogui", "pdftotext": "poppler-utils"}.get(
+            tool, tool
+        )
+        pytest.skip(
+            f"{tool} not installed (Debian package {package}); `make test` installs it as root"
+        )
     return path
 
 
@@ -59,17 +63,32 @@ def libreoffice_convert(source: Path, target_ext: str, workdir: Path) -> Path:
     outdir.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="annogov-lo-") as profile:
         proc = subprocess.run(
-            [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-             "--convert-to", target_ext, "--outdir", str(outdir), str(source)],
-            capture_output=True, text=True, timeout=180,
+            [
+                soffice,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                target_ext,
+                "--outdir",
+                str(outdir),
+                str(source),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=180,
         )
     result = outdir / (source.stem + "." + target_ext.split(":")[0])
     assert result.is_file(), f"LibreOffice did not convert: {proc.stdout} {proc.stderr}"
     return result
 
 
-def pdf_text(path: Path) -> str:
-    """The PDF's text as pdftotext extracts it, whitespace runs folded to single spaces."""
+def pdf_text(path: Path, layout: bool = False) -> str:
+    """The PDF's text as pdftotext extracts it; whitespace runs folded unless `layout` is asked."""
     tool = need("pdftotext")
-    out = subprocess.run([tool, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
-    return " ".join(out.stdout.decode("utf-8").split())
+    flags = ["-layout"] if layout else []
+    out = subprocess.run(
+        [tool, *flags, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+    )
+    text = out.stdout.decode("utf-8")
+    return text if layout else " ".join(text.split())

@@ -36,8 +36,9 @@ def read_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise InputError.at(f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
-                            str(path)) from None
+        raise InputError.at(
+            f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", str(path)
+        ) from None
     except UnicodeDecodeError:
         raise InputError.at("not UTF-8 text; expected a JSON file", str(path)) from None
 
@@ -167,12 +168,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--sla", type=Path, metavar="R", help="JSON of `annogov sla-check`")
     p.add_argument("--contract", type=Path, metavar="C", help="SLA terms (with --delivery)")
     p.add_argument("--delivery", type=Path, metavar="D", help="delivered annotations")
-    p.add_argument("--section", type=Path, action="append", metavar="J",
-                   help="extra table(s) as JSON {title, columns, rows}; repeatable")
+    p.add_argument(
+        "--section",
+        type=Path,
+        action="append",
+        metavar="J",
+        help="extra table(s) as JSON {title, columns, rows}; repeatable",
+    )
     p.add_argument("--title", default="Annotation provider governance report")
     p.add_argument("--program", default="", help="program name for the cover and properties")
     p.add_argument("--evaluated", default="", help="what was evaluated (default: from the parts)")
-    p.add_argument("--date", type=_date, default=None,
-                   help="report date YYYY-MM-DD (default today); fixes the bytes for comparison")
+    p.add_argument(
+        "--date",
+        type=_date,
+        default=None,
+        help="report date YYYY-MM-DD (default today); fixes the bytes for comparison",
+    )
     p.add_argument("--out", type=Path, required=True, metavar="FILE.pdf|FILE.xlsx")
     p.set_defaults(handler=run)

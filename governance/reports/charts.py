@@ -37,6 +37,14 @@ def short(text: str, limit: int = LABEL_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
+def _box(x: float, y: float, width: float, height: float, fill: colors.Color) -> Rect:
+    """A filled rectangle without outline."""
+    rect = Rect(x, y, width, height)
+    rect.fillColor = fill
+    rect.strokeColor = None
+    return rect
+
+
 def _bar_chart(
     width: float,
     names: Sequence[str],
@@ -51,7 +59,7 @@ def _bar_chart(
     drawing = Drawing(width, plot_h + 80)
     chart = HorizontalBarChart()
     chart.x, chart.y = 150, 40
-    chart.width, chart.height = width - 170, plot_h
+    chart.width, chart.height = int(width - 170), int(plot_h)
     chart.data = [list(s) for s in series]
     chart.categoryAxis.categoryNames = [short(n, 26) for n in names]
     chart.categoryAxis.reverseDirection = 1
@@ -77,7 +85,7 @@ def _bar_chart(
 
 def _legend(drawing: Drawing, x: float, y: float, names: Sequence[str], font: str) -> None:
     legend = Legend()
-    legend.x, legend.y = x, y
+    legend.x, legend.y = x, y  # type: ignore[assignment]
     legend.fontName = font
     legend.fontSize = 7
     legend.alignment = "right"
@@ -93,19 +101,34 @@ def scorecard_chart(card: ScorecardPayload, width: float, font: str) -> Drawing:
     providers = [p for p in card.ranked() if p.complete]
     dims = card.dimensions()
     series = [
-        [
-            (p.dimensions[d].weighted or 0.0) if d in p.dimensions else 0.0
-            for p in providers
-        ]
+        [(p.dimensions[d].weighted or 0.0) if d in p.dimensions else 0.0 for p in providers]
         for d in dims
     ]
     drawing, chart = _bar_chart(width, [p.name for p in providers], series, font, True, 100.0)
     for bound in (BAND_LOWER_OVERSIGHT, BAND_LOWER_ENTERPRISE):
         x = chart.x + chart.width * bound / 100.0
-        drawing.add(Line(x, chart.y, x, chart.y + chart.height, strokeColor=colors.red,
-                         strokeDashArray=[2, 2], strokeWidth=0.7))
-        drawing.add(String(x, chart.y + chart.height + 3, f"{bound:g}", fontName=font, fontSize=6,
-                           textAnchor="middle", fillColor=colors.red))
+        drawing.add(
+            Line(
+                x,
+                chart.y,
+                x,
+                chart.y + chart.height,
+                strokeColor=colors.red,
+                strokeDashArray=[2, 2],
+                strokeWidth=0.7,
+            )
+        )
+        drawing.add(
+            String(
+                x,
+                chart.y + chart.height + 3,
+                f"{bound:g}",
+                fontName=font,
+                fontSize=6,
+                textAnchor="middle",
+                fillColor=colors.red,
+            )
+        )
     _legend(drawing, chart.x, chart.y + chart.height + 36, [dimension_label(d) for d in dims], font)
     return drawing
 
@@ -137,16 +160,19 @@ def switching_distribution_chart(sw: SwitchingPayload, width: float, font: str) 
     for i, (name, p) in enumerate(rows):
         y = top - (i + 1) * row_h + row_h / 2
         drawing.add(Line(x_of(p.p10), y, x_of(p.p90), y, strokeColor=PALETTE[1], strokeWidth=3))
-        drawing.add(Rect(x_of(p.p50) - 2, y - 5, 4, 10, fillColor=PALETTE[3], strokeColor=None))
-        drawing.add(String(left - 4, y - 2.5, short(name, 32), fontName=font, fontSize=7,
-                           textAnchor="end"))
+        drawing.add(_box(x_of(p.p50) - 2, y - 5, 4, 10, PALETTE[3]))
+        drawing.add(
+            String(left - 4, y - 2.5, short(name, 32), fontName=font, fontSize=7, textAnchor="end")
+        )
     axis_y = top - len(rows) * row_h - 4
-    drawing.add(Line(left, axis_y, left + plot_w, axis_y, strokeColor=colors.black,
-                     strokeWidth=0.5))
+    drawing.add(
+        Line(left, axis_y, left + plot_w, axis_y, strokeColor=colors.black, strokeWidth=0.5)
+    )
     for k in range(6):
         v = hi * k / 5
-        drawing.add(String(x_of(v), axis_y - 9, f"{v:,.0f}", fontName=font, fontSize=6,
-                           textAnchor="middle"))
+        drawing.add(
+            String(x_of(v), axis_y - 9, f"{v:,.0f}", fontName=font, fontSize=6, textAnchor="middle")
+        )
     return drawing
 
 
@@ -175,16 +201,20 @@ def tornado_chart(sw: SwitchingPayload, width: float, font: str, limit: int = 10
         y = top - (i + 1) * row_h
         a, z = float(b.low or 0.0), float(b.high or 0.0)
         x0, x1 = sorted((x_of(a), x_of(z)))
-        drawing.add(Rect(x0, y + 2, max(x1 - x0, 0.5), row_h - 4, fillColor=PALETTE[1],
-                         strokeColor=None))
-        drawing.add(String(left - 4, y + 5, short(b.parameter, 32), fontName=font, fontSize=7,
-                           textAnchor="end"))
+        drawing.add(_box(x0, y + 2, max(x1 - x0, 0.5), row_h - 4, PALETTE[1]))
+        drawing.add(
+            String(
+                left - 4, y + 5, short(b.parameter, 32), fontName=font, fontSize=7, textAnchor="end"
+            )
+        )
     if isinstance(base, int | float):
         xb = x_of(float(base))
         drawing.add(Line(xb, 14, xb, top, strokeColor=colors.black, strokeWidth=0.7))
-        drawing.add(String(xb, 4, f"base {base:,.0f}", fontName=font, fontSize=6,
-                           textAnchor="middle"))
+        drawing.add(
+            String(xb, 4, f"base {base:,.0f}", fontName=font, fontSize=6, textAnchor="middle")
+        )
     drawing.add(String(left, top + 6, f"{lo:,.0f}", fontName=font, fontSize=6))
-    drawing.add(String(left + plot_w, top + 6, f"{hi:,.0f}", fontName=font, fontSize=6,
-                       textAnchor="end"))
+    drawing.add(
+        String(left + plot_w, top + 6, f"{hi:,.0f}", fontName=font, fontSize=6, textAnchor="end")
+    )
     return drawing

@@ -37,5 +37,7 @@ def register_fonts() -> tuple[str, str]:
         if not path.is_file():
             raise RuntimeError(f"font file missing from the matplotlib install: {path}")
         pdfmetrics.registerFont(TTFont(name, str(path)))
-    pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD)
+    pdfmetrics.registerFontFamily(
+        REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD
+    )
     return REGULAR, BOLD

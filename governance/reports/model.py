@@ -1,7 +1,7 @@
 """What a report is built from: the JSON payloads of the scorecard, switching cost and SLA check.
 
-The models mirror the shapes printed by `annogov score`, `switching-cost`, `taxonomy` and `sla-check`
-(`--format json`); unknown keys are kept so a payload that grows does not break the report.
+The models mirror the shapes printed by `annogov score`, `switching-cost`, `taxonomy` and
+`sla-check` (`--format json`); unknown keys are kept so a payload that grows still renders.
 """
 
 from __future__ import annotations
@@ -11,7 +11,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-DIMENSIONS: tuple[str, ...] = ("workforce", "security", "quality_sla", "ai_throughput", "commercial")
+DIMENSIONS: tuple[str, ...] = (
+    "workforce",
+    "security",
+    "quality_sla",
+    "ai_throughput",
+    "commercial",
+)
 DIMENSION_LABELS: dict[str, str] = {
     "workforce": "Workforce model",
     "security": "Security & compliance",

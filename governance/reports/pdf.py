@@ -80,8 +80,9 @@ def _styles(regular: str, bold: str) -> StyleSheet1:
     sheet.add(ParagraphStyle("CellHead", parent=sheet["Cell"], fontName=bold))
     sheet.add(ParagraphStyle("CellNum", parent=sheet["Cell"], alignment=TA_RIGHT))
     sheet.add(ParagraphStyle("Note", parent=sheet["BodyText"], fontSize=8, textColor=colors.grey))
-    sheet.add(ParagraphStyle("Cover", parent=sheet["Title"], fontSize=24, leading=30,
-                             spaceAfter=18))
+    sheet.add(
+        ParagraphStyle("Cover", parent=sheet["Title"], fontSize=24, leading=30, spaceAfter=18)
+    )
     sheet.add(ParagraphStyle("CoverFact", parent=sheet["BodyText"], fontSize=12, leading=16))
     return sheet
 
@@ -105,13 +106,13 @@ def fmt_number(value: Any, kind: ColumnFormat | None) -> str:
 
 def _widths(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[float]:
     """Short columns at their natural width; long text columns share what is left of the frame."""
-    char, pad = 4.3, 8.0
+    char, pad = 4.5, 8.0
     natural, minimum = [], []
     for i, col in enumerate(columns):
         longest = max((len(r[i]) for r in rows), default=0)
         word = max((len(w) for w in col.split()), default=1)
         natural.append(max(min(max(longest, len(col)), 70), 3) * char + pad)
-        minimum.append(max(word, min(longest, 10), 3) * char + pad)
+        minimum.append(max(word, min(longest, 14), 3) * char + pad)
     if sum(natural) <= FRAME_WIDTH:
         scale = FRAME_WIDTH / sum(natural)
         return [w * scale for w in natural]
@@ -138,7 +139,8 @@ def section_table(section: Section, styles: StyleSheet1) -> list[Flowable]:
         [
             Paragraph(
                 pdf_text(t),
-                styles["CellNum"] if isinstance(v, int | float) and not isinstance(v, bool)
+                styles["CellNum"]
+                if isinstance(v, int | float) and not isinstance(v, bool)
                 else styles["Cell"],
             )
             for t, v in zip(text_row, row, strict=True)
@@ -181,18 +183,18 @@ def _canvas_class(moment: dt.datetime, footer: str, font: str) -> type[Canvas]:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             kwargs["invariant"] = 1
             super().__init__(*args, **kwargs)
-            self._doc._timeStamp = _Stamp(moment)
+            self._doc._timeStamp = _Stamp(moment)  # type: ignore[attr-defined]
             self._saved: list[dict[str, Any]] = []
 
         def showPage(self) -> None:  # noqa: N802 (reportlab's name)
             self._saved.append(dict(self.__dict__))
-            self._startPage()
+            self._startPage()  # type: ignore[attr-defined]
 
         def save(self) -> None:
             total = len(self._saved)
             for state in self._saved:
                 self.__dict__.update(state)
-                page = self._pageNumber
+                page = self._pageNumber  # type: ignore[attr-defined]
                 self.setFont(font, 7.5)
                 self.setFillColor(colors.grey)
                 self.drawString(MARGIN, 10 * mm, footer)
@@ -269,10 +271,12 @@ def _scorecard_part(card: ScorecardPayload, styles: StyleSheet1, font: str) -> l
         Spacer(1, 4),
         _scorecard_table(card, styles),
         Spacer(1, 8),
-        KeepTogether([
-            Paragraph("Points by dimension", styles["Heading3"]),
-            charts.scorecard_chart(card, FRAME_WIDTH, font),
-        ]),
+        KeepTogether(
+            [
+                Paragraph("Points by dimension", styles["Heading3"]),
+                charts.scorecard_chart(card, FRAME_WIDTH, font),
+            ]
+        ),
     ]
     for section in (S.gates_and_flags_section(card), S.evaluations_section(card, True)):
         if section is not None:
@@ -290,20 +294,31 @@ def _scorecard_part(card: ScorecardPayload, styles: StyleSheet1, font: str) -> l
 def _switching_part(
     sw: SwitchingPayload, report: ReportInput, styles: StyleSheet1, font: str
 ) -> list[Flowable]:
-    story: list[Flowable] = [PageBreak(), Paragraph("Cost of switching provider", styles["Heading1"])]
+    story: list[Flowable] = [
+        PageBreak(),
+        Paragraph("Cost of switching provider", styles["Heading1"]),
+    ]
     story += section_table(S.switching_breakdown_section(sw), styles)
-    story.append(KeepTogether([
-        Paragraph("Breakdown and distribution", styles["Heading3"]),
-        charts.switching_breakdown_chart(sw, FRAME_WIDTH, font),
-        Paragraph("P10 to P90 of each area, P50 marked", styles["Heading3"]),
-        charts.switching_distribution_chart(sw, FRAME_WIDTH, font),
-    ]))
+    story.append(
+        KeepTogether(
+            [
+                Paragraph("Breakdown and distribution", styles["Heading3"]),
+                charts.switching_breakdown_chart(sw, FRAME_WIDTH, font),
+                Paragraph("P10 to P90 of each area, P50 marked", styles["Heading3"]),
+                charts.switching_distribution_chart(sw, FRAME_WIDTH, font),
+            ]
+        )
+    )
     tornado = S.tornado_section(sw)
     if tornado is not None:
-        story.append(KeepTogether([
-            Paragraph("Which inputs move the total most", styles["Heading3"]),
-            charts.tornado_chart(sw, FRAME_WIDTH, font),
-        ]))
+        story.append(
+            KeepTogether(
+                [
+                    Paragraph("Which inputs move the total most", styles["Heading3"]),
+                    charts.tornado_chart(sw, FRAME_WIDTH, font),
+                ]
+            )
+        )
         story += section_table(tornado, styles)
     stay = S.stay_vs_switch_section(sw)
     if stay is not None:
@@ -335,13 +350,15 @@ def _appendix(report: ReportInput, styles: StyleSheet1) -> list[Flowable]:
             "from 1 to 5, so the total runs from 20 to 100. Bands on the exact total: below "
             f"{BAND_LOWER_OVERSIGHT:g} {BAND_RISK}; {BAND_LOWER_OVERSIGHT:g} up to but not "
             f"including {BAND_LOWER_ENTERPRISE:g} {BAND_OVERSIGHT}; {BAND_LOWER_ENTERPRISE:g} and "
-            f"above {BAND_ENTERPRISE}. A missing score makes a provider incomplete: it gets no band "
+            f"above {BAND_ENTERPRISE}. A missing score makes a provider incomplete: it gets no "
+            "band "
             "and is never scored as zero. A knock-out gate can force a band whatever the total.",
         ),
         (
             "Evaluators",
             "Each evaluator scores independently; the consensus is their mean (or median). A "
-            "criterion on which evaluators differ by two points or more is flagged for calibration.",
+            "criterion on which evaluators differ by two points or more is flagged for "
+            "calibration.",
         ),
         (
             "Robustness",
@@ -371,12 +388,15 @@ def _appendix(report: ReportInput, styles: StyleSheet1) -> list[Flowable]:
     ]
     story: list[Flowable] = [PageBreak(), Paragraph("Appendix: method notes", styles["Heading1"])]
     for heading, text in notes:
-        story += [Paragraph(heading, styles["Heading3"]), Paragraph(pdf_text(text), styles["BodyText"])]
+        story += [
+            Paragraph(heading, styles["Heading3"]),
+            Paragraph(pdf_text(text), styles["BodyText"]),
+        ]
     return story
 
 
 def build_pdf(report: ReportInput, created: dt.date | None = None) -> bytes:
-    """The report as PDF bytes; `created` (default: the report's date, else today) fixes its date."""
+    """The report as PDF bytes; `created` (default: the report's date, else today) dates it."""
     day = created or report.created or dt.date.today()
     moment = dt.datetime(day.year, day.month, day.day)
     regular, bold = register_fonts()

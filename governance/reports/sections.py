@@ -54,8 +54,7 @@ def evaluations_section(card: ScorecardPayload, commented_only: bool = False) ->
     if not chosen:
         return None
     rows = [
-        [e.provider, e.evaluator, dimension_label(e.dimension), e.score, e.comment]
-        for e in chosen
+        [e.provider, e.evaluator, dimension_label(e.dimension), e.score, e.comment] for e in chosen
     ]
     note = "Each evaluator scored independently; the scorecard uses their consensus."
     if commented_only:
@@ -93,7 +92,7 @@ def gates_and_flags_section(card: ScorecardPayload) -> Section | None:
 
 
 def robustness_sections(robustness: dict[str, Any]) -> list[Section]:
-    """Whatever the robustness analysis holds, as tables: lists of findings, matrices, key/values."""
+    """Whatever the robustness analysis holds, as tables: findings, matrices, key/values."""
     sections: list[Section] = []
     loose: list[list[Any]] = []
     for key, value in robustness.items():
@@ -106,7 +105,9 @@ def robustness_sections(robustness: dict[str, Any]) -> list[Section]:
             for v in value.values():
                 inner += [k for k in v if k not in inner]
             probabilities = "prob" in key and all(
-                isinstance(x, int | float) and 0 <= x <= 1 for v in value.values() for x in v.values()
+                isinstance(x, int | float) and 0 <= x <= 1
+                for v in value.values()
+                for x in v.values()
             )
             fmt: ColumnFormat = "percent" if probabilities else "decimal"
             sections.append(
@@ -246,8 +247,17 @@ def sla_terms_section(sla: SlaPayload) -> Section:
         )
     return Section(
         title="SLA terms",
-        columns=["Status", "Metric", "Scope", "Measured", "95% interval", "Target", "n",
-                 "Evidence", "Remedy"],
+        columns=[
+            "Status",
+            "Metric",
+            "Scope",
+            "Measured",
+            "95% interval",
+            "Target",
+            "n",
+            "Evidence",
+            "Remedy",
+        ],
         rows=rows,
         formats={"Measured": "rate", "n": "integer"},
         status_column="Status",

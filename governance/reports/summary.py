@@ -70,7 +70,9 @@ def switching_summary(sw: SwitchingPayload) -> list[str]:
     numeric = {a: v for a, v in areas.items() if isinstance(v, int | float)}
     if numeric:
         biggest = max(numeric, key=lambda a: numeric[a])
-        lines.append(f"The largest part is {area_label(biggest).lower()} ({money(numeric[biggest])}).")
+        lines.append(
+            f"The largest part is {area_label(biggest).lower()} ({money(numeric[biggest])})."
+        )
     svs = sw.stay_vs_switch
     p50, p90 = svs.get("break_even_month_p50"), svs.get("break_even_month_p90")
     if p50 is not None or p90 is not None:
@@ -103,7 +105,9 @@ def sla_summary(sla: SlaPayload) -> list[str]:
     else:
         lines.append("No term failed.")
     if unsure:
-        lines.append(f"{len(unsure)} term(s) inconclusive (sample too small or statistic undefined).")
+        lines.append(
+            f"{len(unsure)} term(s) inconclusive (sample too small or statistic undefined)."
+        )
     credits = sla.credits
     if isinstance(credits, int | float):
         lines.append(f"Service credits owed: {money(credits)}.")
@@ -122,9 +126,7 @@ def executive_summary(report: ReportInput) -> list[tuple[str, list[str]]]:
     if report.sla is not None:
         out.append(("SLA check", sla_summary(report.sla)))
     if report.sections:
-        out.append(
-            ("Also in this report", ["; ".join(s.title for s in report.sections) + "."])
-        )
+        out.append(("Also in this report", ["; ".join(s.title for s in report.sections) + "."]))
     return out
 
 
@@ -134,7 +136,9 @@ def evaluated_text(report: ReportInput) -> str:
         return report.evaluated
     parts = []
     if report.scorecard is not None:
-        parts.append(f"{len(report.scorecard.providers)} annotation providers on a weighted scorecard")
+        parts.append(
+            f"{len(report.scorecard.providers)} annotation providers on a weighted scorecard"
+        )
     if report.switching is not None:
         parts.append("the cost of switching provider")
     if report.taxonomy_part() is not None:

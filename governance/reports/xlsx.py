@@ -71,7 +71,9 @@ class _Sheet:
         self.ws = ws
         self.widths: dict[int, int] = {}
 
-    def put(self, row: int, col: int, value: Any, fmt: str | None = None, width: bool = True) -> Any:
+    def put(
+        self, row: int, col: int, value: Any, fmt: str | None = None, width: bool = True
+    ) -> Any:
         """Write a value: strings neutralised and stored as text, numbers with their format."""
         cell = self.ws.cell(row=row, column=col)
         if isinstance(value, str):
@@ -163,13 +165,15 @@ def write_sections(sheet: _Sheet, sections: Sequence[Section], row: int = 1) -> 
         head, _, last = write_section(sheet, section, row)
         heads.append(head)
         if i == 0:
-            sheet.ws.freeze_panes = sheet.ws.cell(row=head + 1, column=1)
+            sheet.ws.freeze_panes = f"A{head + 1}"
         row = max(last, head) + 2
     return heads
 
 
 def _summary_sheet(wb: Workbook, report: ReportInput, created: dt.date) -> _Sheet:
-    sheet = _Sheet(wb.active)
+    active = wb.active
+    assert isinstance(active, Worksheet)
+    sheet = _Sheet(active)
     sheet.ws.title = "Summary"
     sheet.put(1, 1, report.title, width=False).font = Font(bold=True, size=15)
     facts = [
@@ -199,13 +203,15 @@ def _summary_sheet(wb: Workbook, report: ReportInput, created: dt.date) -> _Shee
 def _live_summary(sheet: _Sheet, last_row: int, n: int) -> None:
     """Below the static summary: the current leader, recomputed from the Scorecard sheet."""
     row = sheet.ws.max_row + 2
-    sheet.put(row, 1, "Live from the Scorecard sheet (follows weight edits)", width=False).font = TITLE
+    sheet.put(
+        row, 1, "Live from the Scorecard sheet (follows weight edits)", width=False
+    ).font = TITLE
     ranks, names = f"Scorecard!$A$2:$A${last_row}", f"Scorecard!$B$2:$B${last_row}"
     totals, bands = f"Scorecard!$M$2:$M${last_row}", f"Scorecard!$N$2:$N${last_row}"
     lookups = [
-        ("Ranked first", f"=IFERROR(INDEX({names},MATCH(1,{ranks},0)),\"\")", None),
-        ("Its total", f"=IFERROR(INDEX({totals},MATCH(1,{ranks},0)),\"\")", "0.00"),
-        ("Its band", f"=IFERROR(INDEX({bands},MATCH(1,{ranks},0)),\"\")", None),
+        ("Ranked first", f'=IFERROR(INDEX({names},MATCH(1,{ranks},0)),"")', None),
+        ("Its total", f'=IFERROR(INDEX({totals},MATCH(1,{ranks},0)),"")', "0.00"),
+        ("Its band", f'=IFERROR(INDEX({bands},MATCH(1,{ranks},0)),"")', None),
     ]
     for i, (label, text, fmt) in enumerate(lookups, start=1):
         sheet.put(row + i, 1, label).font = BOLD
@@ -240,7 +246,9 @@ def _weights_sheet(wb: Workbook, card: ScorecardPayload) -> None:
         wb.defined_names[name] = DefinedName(name, attr_text=target)
     sheet.put(11, 1, "Formula", width=False).font = BOLD
     sheet.put(12, 1, FORMULA, width=False)
-    sheet.put(13, 1, "Edit a weight in row 2: points, totals, bands and ranks recompute.", width=False)
+    sheet.put(
+        13, 1, "Edit a weight in row 2: points, totals, bands and ranks recompute.", width=False
+    )
     sheet.ws.freeze_panes = "B2"
     sheet.widths[1] = max(sheet.widths.get(1, 8), 34)
     sheet.finish()
@@ -284,12 +292,14 @@ def _scorecard_sheet(wb: Workbook, card: ScorecardPayload) -> int:
             dim = p.dimensions.get(d)
             sheet.put(r, c, dim.score if dim else None, "0.00")
             s = f"{get_column_letter(c)}{r}"
-            sheet.formula(r, point_cols[j - 1], f'=IF(ISNUMBER({s}),INDEX(Weights,1,{j})*{s}/5,"")',
-                          "0.00")
+            sheet.formula(
+                r, point_cols[j - 1], f'=IF(ISNUMBER({s}),INDEX(Weights,1,{j})*{s}/5,"")', "0.00"
+            )
             sheet.put(r, spread_cols[j - 1], dim.spread if dim else None, "0.00")
         scores = f"{first_score}{r}:{last_score}{r}"
-        sheet.formula(r, total_col, f'=IF(COUNT({scores})<{k},"",SUMPRODUCT(Weights,{scores})/5)',
-                      "0.00")
+        sheet.formula(
+            r, total_col, f'=IF(COUNT({scores})<{k},"",SUMPRODUCT(Weights,{scores})/5)', "0.00"
+        )
         t = f"{tot}{r}"
         sheet.formula(
             r,
@@ -308,7 +318,9 @@ def _scorecard_sheet(wb: Workbook, card: ScorecardPayload) -> int:
     band_range = f"{get_column_letter(band_col)}2:{get_column_letter(band_col)}{max(last, 2)}"
     anchor = f"{get_column_letter(band_col)}2"
     for band, colour in BAND_FILLS.items():
-        rule = FormulaRule(formula=[f'{anchor}="{band}"'], fill=PatternFill("solid", bgColor=colour))
+        rule = FormulaRule(
+            formula=[f'{anchor}="{band}"'], fill=PatternFill("solid", bgColor=colour)
+        )
         ws.conditional_formatting.add(band_range, rule)
     ws.freeze_panes = "C2"
     ws.row_dimensions[1].height = 45
@@ -437,9 +449,10 @@ def build_xlsx(report: ReportInput, created: dt.date | None = None) -> bytes:
     props.description = cell_text(evaluated_text(report))
     props.created = props.modified = moment
     props.lastModifiedBy = "annogov"
+    custom = wb.custom_doc_props  # type: ignore[attr-defined]
     if report.program:
-        wb.custom_doc_props.append(StringProperty(name="Program", value=cell_text(report.program)))
-    wb.custom_doc_props.append(StringProperty(name="Report date", value=day.isoformat()))
+        custom.append(StringProperty(name="Program", value=cell_text(report.program)))
+    custom.append(StringProperty(name="Report date", value=day.isoformat()))
     buffer = io.BytesIO()
     wb.save(buffer)
     return _normalise_zip(buffer.getvalue(), moment)
