@@ -45,7 +45,7 @@ def test_cover_summary_sections_and_appendix(text: str) -> None:
         "most likely cost 257,300 (P50)",
         "more than 312,800 (P90)",
         "breaks even in month 14 at P50 and 21 at P90",
-        "Terms failed: Cohen kappa (task type: complex); Defect rate (overall).",
+        "Terms failed: Cohen's kappa (task type: complex); Defect rate (overall).",
         "Service credits owed: 12,500.",
         "Appendix: method notes",
         "total = sum(weight_d * score_d / 5)",

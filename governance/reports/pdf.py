@@ -49,8 +49,8 @@ from governance.reports.model import (
     SlaPayload,
     SwitchingPayload,
 )
-from governance.reports.safe_text import describe, pdf_text
-from governance.reports.summary import evaluated_text, executive_summary
+from governance.reports.safe_text import pdf_text
+from governance.reports.summary import credits_text, evaluated_text, executive_summary
 
 PAGE = A4
 MARGIN = 18 * mm
@@ -106,22 +106,22 @@ def fmt_number(value: Any, kind: ColumnFormat | None) -> str:
 
 def _widths(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[float]:
     """Short columns at their natural width; long text columns share what is left of the frame."""
-    char, pad = 4.5, 8.0
-    natural, minimum = [], []
+    char, head_char, pad, short_chars = 4.9, 5.6, 14.0, 14
+    natural, minimum, flexible = [], [], []
     for i, col in enumerate(columns):
-        longest = max((len(r[i]) for r in rows), default=0)
+        longest = min(max((len(r[i]) for r in rows), default=0), 70)
         word = max((len(w) for w in col.split()), default=1)
-        natural.append(max(min(max(longest, len(col)), 70), 3) * char + pad)
-        minimum.append(max(word, min(longest, 14), 3) * char + pad)
+        natural.append(max(longest * char, word * head_char, 3 * char) + pad)
+        flexible.append(longest > short_chars)
+        minimum.append(max(word * head_char, 8 * char) + pad if flexible[-1] else natural[-1])
     if sum(natural) <= FRAME_WIDTH:
-        scale = FRAME_WIDTH / sum(natural)
-        return [w * scale for w in natural]
-    spare = max(FRAME_WIDTH - sum(minimum), 0.0)
+        return [w * FRAME_WIDTH / sum(natural) for w in natural]
+    spare = FRAME_WIDTH - sum(minimum)
+    if spare < 0:
+        return [w * FRAME_WIDTH / sum(minimum) for w in minimum]
     extra = [n - m for n, m in zip(natural, minimum, strict=True)]
     total_extra = sum(extra) or 1.0
-    widths = [m + spare * e / total_extra for m, e in zip(minimum, extra, strict=True)]
-    scale = FRAME_WIDTH / sum(widths)
-    return [w * scale for w in widths]
+    return [m + spare * e / total_extra for m, e in zip(minimum, extra, strict=True)]
 
 
 def section_table(section: Section, styles: StyleSheet1) -> list[Flowable]:
@@ -255,8 +255,8 @@ def _scorecard_table(card: ScorecardPayload, styles: StyleSheet1) -> Table:
         colour = BAND_COLOURS.get(band)
         if colour is not None:
             commands.append(("BACKGROUND", (len(head) - 1, r), (len(head) - 1, r), colour))
-    fixed = 18 + 50 * len(dims) + 36 + 82
-    widths = [18, FRAME_WIDTH - fixed, *([50] * len(dims)), 36, 82]
+    fixed = 18 + 54 * len(dims) + 36 + 82
+    widths = [18, FRAME_WIDTH - fixed, *([54] * len(dims)), 36, 82]
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle(commands))
     return table
@@ -331,7 +331,7 @@ def _sla_part(sla: SlaPayload, styles: StyleSheet1) -> list[Flowable]:
         PageBreak(),
         Paragraph("SLA check of the delivery", styles["Heading1"]),
         Paragraph(
-            pdf_text(f"Verdict: {sla.verdict}. Credits owed: {describe(sla.credits) or 'none'}."),
+            pdf_text(f"Verdict: {sla.verdict}. Credits owed: {credits_text(sla.credits)}."),
             styles["BodyText"],
         ),
         Paragraph("Failing terms are listed first.", styles["Note"]),

@@ -23,6 +23,17 @@ from governance.reports.model import (
 from governance.reports.safe_text import describe
 
 STATUS_ORDER = {"fail": 0, "inconclusive": 1, "pass": 2}
+METRIC_LABELS = {
+    "accuracy": "Accuracy",
+    "cohen_kappa": "Cohen's kappa",
+    "fleiss_kappa": "Fleiss' kappa",
+    "krippendorff_alpha": "Krippendorff's alpha",
+    "percent_agreement": "Percent agreement",
+    "defect_rate": "Defect rate",
+    "qa_coverage": "QA coverage",
+    "on_time_rate": "On-time rate",
+    "weekly_throughput": "Weekly throughput",
+}
 
 
 def humanise(key: str) -> str:
@@ -34,6 +45,11 @@ def humanise(key: str) -> str:
 def dimension_label(key: str) -> str:
     """The readable name of a scorecard dimension key."""
     return DIMENSION_LABELS.get(key, humanise(key))
+
+
+def metric_label(key: str) -> str:
+    """The readable name of an SLA metric key."""
+    return METRIC_LABELS.get(key, humanise(key))
 
 
 def area_label(key: str) -> str:
@@ -227,32 +243,51 @@ def sorted_terms(sla: SlaPayload) -> list[SlaTerm]:
     return sorted(sla.terms, key=lambda t: STATUS_ORDER.get(t.status.lower(), 1))
 
 
+def remedy_text(remedy: Any) -> str:
+    """A remedy as words: '5% of the period fee, owed 4,000', '8,500 per breach, owed 8,500'."""
+    if not isinstance(remedy, dict):
+        return describe(remedy)
+    kind, amount, owed = remedy.get("kind"), remedy.get("amount"), remedy.get("owed")
+    if kind == "none":
+        return "none"
+    parts = []
+    if kind == "percent_of_fee" and isinstance(amount, int | float):
+        parts.append(f"{amount:g}% of the period fee")
+    elif kind == "fixed_per_breach" and isinstance(amount, int | float):
+        parts.append(f"{amount:,.0f} per breach")
+    if isinstance(remedy.get("cap"), int | float):
+        parts.append(f"capped at {remedy['cap']:,.0f}")
+    if isinstance(owed, int | float):
+        parts.append(f"owed {owed:,.0f}")
+    known = {"kind", "amount", "owed", "cap"}
+    rest = {k: v for k, v in remedy.items() if k not in known}
+    return ", ".join(parts + ([describe(rest)] if rest else [])) or describe(remedy)
+
+
 def sla_terms_section(sla: SlaPayload) -> Section:
     """One row per SLA term, failing first, with evidence and remedy as text."""
     rows = []
     for t in sorted_terms(sla):
-        ci = "" if not t.ci else " to ".join(describe(x) for x in t.ci)
+        ci = "" if not t.ci else "\u2013".join(describe(x) for x in t.ci)
         rows.append(
             [
                 t.status,
-                humanise(t.metric),
-                scope_text(t.scope),
+                f"{metric_label(t.metric)} ({scope_text(t.scope)})",
                 t.value,
                 ci,
                 f"{t.comparator} {describe(t.threshold)}".strip(),
                 t.n,
                 describe(t.evidence),
-                describe(t.remedy),
+                remedy_text(t.remedy),
             ]
         )
     return Section(
         title="SLA terms",
         columns=[
             "Status",
-            "Metric",
-            "Scope",
+            "Term (scope)",
             "Measured",
-            "95% interval",
+            "95% CI",
             "Target",
             "n",
             "Evidence",

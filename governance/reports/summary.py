@@ -9,7 +9,12 @@ from typing import Any
 
 from governance.reports.model import ReportInput, ScorecardPayload, SlaPayload, SwitchingPayload
 from governance.reports.safe_text import describe
-from governance.reports.sections import area_label, humanise, robustness_findings, scope_text
+from governance.reports.sections import (
+    area_label,
+    metric_label,
+    robustness_findings,
+    scope_text,
+)
 
 
 def money(value: Any) -> str:
@@ -99,7 +104,7 @@ def sla_summary(sla: SlaPayload) -> list[str]:
     if failed:
         lines.append(
             "Terms failed: "
-            + "; ".join(f"{humanise(t.metric)} ({scope_text(t.scope)})" for t in failed)
+            + "; ".join(f"{metric_label(t.metric)} ({scope_text(t.scope)})" for t in failed)
             + "."
         )
     else:
@@ -108,12 +113,15 @@ def sla_summary(sla: SlaPayload) -> list[str]:
         lines.append(
             f"{len(unsure)} term(s) inconclusive (sample too small or statistic undefined)."
         )
-    credits = sla.credits
-    if isinstance(credits, int | float):
-        lines.append(f"Service credits owed: {money(credits)}.")
-    elif credits:
-        lines.append(f"Service credits owed: {describe(credits)}.")
+    lines.append(f"Service credits owed: {credits_text(sla.credits)}.")
     return lines
+
+
+def credits_text(credits: Any) -> str:
+    """Credits owed as an amount with separators, or their description, or 'none'."""
+    if isinstance(credits, int | float) and not isinstance(credits, bool):
+        return money(credits) if credits else "none"
+    return describe(credits) or "none"
 
 
 def executive_summary(report: ReportInput) -> list[tuple[str, list[str]]]:

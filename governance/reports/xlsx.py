@@ -61,6 +61,7 @@ BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=13)
 WRAP = Alignment(wrap_text=True, vertical="top")
 MAX_WIDTH = 60
+SUMMARY_WIDTH = 100
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -108,10 +109,22 @@ class _Sheet:
             cell.fill = HEADER_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="bottom")
 
+    def wrap(self, cell: Any, width: int) -> None:
+        """Wrap a long text cell and give its row the height its lines need."""
+        cell.alignment = WRAP
+        text = str(cell.value or "")
+        lines = sum(max(1, -(-len(part) // max(width - 2, 1))) for part in text.split("\n"))
+        current = self.ws.row_dimensions[cell.row].height or 15
+        self.ws.row_dimensions[cell.row].height = max(current, 15 * lines)
+
     def finish(self) -> None:
-        """Apply the widths collected while writing."""
+        """Apply the widths collected while writing; print landscape, one page wide."""
         for col, width in self.widths.items():
             self.ws.column_dimensions[get_column_letter(col)].width = width
+        self.ws.page_setup.orientation = "landscape"
+        self.ws.page_setup.fitToWidth = 1
+        self.ws.page_setup.fitToHeight = 0
+        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _sheet_name(title: str, taken: Iterable[str]) -> str:
@@ -149,8 +162,8 @@ def write_section(sheet: _Sheet, section: Section, row: int) -> tuple[int, int, 
         for c, value in enumerate(values):
             fmt = formats[c] if isinstance(value, int | float) else None
             cell = sheet.put(r, c + 1, value, fmt)
-            if isinstance(value, str) and len(value) > MAX_WIDTH:
-                cell.alignment = WRAP
+            if isinstance(value, str) and (len(value) > MAX_WIDTH or "\n" in value):
+                sheet.wrap(cell, MAX_WIDTH)
             if c == status_col and isinstance(value, str):
                 colour = STATUS_FILLS.get(value.lower())
                 if colour:
@@ -193,10 +206,10 @@ def _summary_sheet(wb: Workbook, report: ReportInput, created: dt.date) -> _Shee
         sheet.put(row, 1, heading, width=False).font = TITLE
         row += 1
         for sentence in sentences:
-            sheet.put(row, 2, sentence, width=False).alignment = WRAP
+            sheet.wrap(sheet.put(row, 2, sentence, width=False), SUMMARY_WIDTH)
             row += 1
         row += 1
-    sheet.widths[2] = 100
+    sheet.widths[2] = SUMMARY_WIDTH
     return sheet
 
 
@@ -336,6 +349,9 @@ def _scorecard_sheet(wb: Workbook, card: ScorecardPayload) -> int:
         chart.y_axis.title = "Points"
         chart.y_axis.scaling.min = 0
         chart.y_axis.scaling.max = 100
+        chart.y_axis.majorUnit = 10
+        chart.y_axis.number_format = "0"
+        chart.x_axis.delete = chart.y_axis.delete = False
         chart.x_axis.scaling.orientation = "maxMin"
         data = Reference(ws, min_col=point_cols[0], max_col=point_cols[-1], min_row=1, max_row=last)
         chart.add_data(data, titles_from_data=True)
@@ -367,6 +383,8 @@ def _switching_sheet(wb: Workbook, sw: SwitchingPayload) -> None:
         chart.type = "bar"
         chart.title = title
         chart.x_axis.scaling.orientation = "maxMin"
+        chart.x_axis.delete = chart.y_axis.delete = False
+        chart.y_axis.number_format = "#,##0"
         chart.add_data(
             Reference(ws, min_col=c0, max_col=c1, min_row=head, max_row=head + n_areas),
             titles_from_data=True,
