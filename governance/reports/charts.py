@@ -29,6 +29,7 @@ PALETTE = [
     colors.HexColor("#70ad47"),
 ]
 LABEL_CHARS = 30
+MAX_BARS = 30
 
 
 def short(text: str, limit: int = LABEL_CHARS) -> str:
@@ -98,7 +99,7 @@ def _legend(drawing: Drawing, x: float, y: float, names: Sequence[str], font: st
 
 def scorecard_chart(card: ScorecardPayload, width: float, font: str) -> Drawing:
     """Each provider's total as stacked points per dimension, with the 60 and 75 band lines."""
-    providers = [p for p in card.ranked() if p.complete]
+    providers = [p for p in card.ranked() if p.complete][:MAX_BARS]
     dims = card.dimensions()
     series = [
         [(p.dimensions[d].weighted or 0.0) if d in p.dimensions else 0.0 for p in providers]

@@ -54,7 +54,8 @@ from governance.reports.summary import credits_text, evaluated_text, executive_s
 
 PAGE = A4
 MARGIN = 18 * mm
-FRAME_WIDTH = PAGE[0] - 2 * MARGIN
+FRAME_WIDTH = PAGE[0] - 2 * MARGIN - 12  # the frame's own padding is 6 pt a side
+CELL_CHARS = 1200
 STATUS_COLOURS = {
     "pass": colors.HexColor("#c6efce"),
     "fail": colors.HexColor("#ffc7ce"),
@@ -104,6 +105,13 @@ def fmt_number(value: Any, kind: ColumnFormat | None) -> str:
     return f"{value:,.2f}" if isinstance(value, float) else str(value)
 
 
+def _clip(text: str) -> str:
+    """A cell's text cut so that one row always fits on a page; the workbook keeps it whole."""
+    if len(text) <= CELL_CHARS:
+        return text
+    return text[:CELL_CHARS] + " \u2026 (cut here; the workbook has the full text)"
+
+
 def _widths(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[float]:
     """Short columns at their natural width; long text columns share what is left of the frame."""
     char, head_char, pad, short_chars = 4.9, 5.6, 14.0, 14
@@ -133,7 +141,7 @@ def section_table(section: Section, styles: StyleSheet1) -> list[Flowable]:
         out.append(Paragraph("No rows.", styles["Note"]))
         return out
     kinds = [section.formats.get(c) for c in section.columns]
-    texts = [[fmt_number(v, kinds[i]) for i, v in enumerate(row)] for row in section.rows]
+    texts = [[_clip(fmt_number(v, kinds[i])) for i, v in enumerate(row)] for row in section.rows]
     head = [Paragraph(pdf_text(c), styles["CellHead"]) for c in section.columns]
     body = [
         [
@@ -250,7 +258,7 @@ def _scorecard_table(card: ScorecardPayload, styles: StyleSheet1) -> Table:
             cells.append(score)
         total = "" if p.total is None else f"{p.total:.2f}"
         band = p.band or ("incomplete" if not p.complete else "")
-        values = ["" if p.rank is None else str(p.rank), p.name, *cells, total, band]
+        values = ["" if p.rank is None else str(p.rank), _clip(p.name), *cells, total, band]
         rows.append([Paragraph(pdf_text(v), styles["Cell"]) for v in values])
         colour = BAND_COLOURS.get(band)
         if colour is not None:
@@ -260,6 +268,13 @@ def _scorecard_table(card: ScorecardPayload, styles: StyleSheet1) -> Table:
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle(commands))
     return table
+
+
+def _chart_heading(card: ScorecardPayload) -> str:
+    shown = sum(1 for p in card.providers if p.complete)
+    if shown > charts.MAX_BARS:
+        return f"Points by dimension: the first {charts.MAX_BARS} of {shown} ranked providers"
+    return "Points by dimension"
 
 
 def _scorecard_part(card: ScorecardPayload, styles: StyleSheet1, font: str) -> list[Flowable]:
@@ -273,7 +288,7 @@ def _scorecard_part(card: ScorecardPayload, styles: StyleSheet1, font: str) -> l
         Spacer(1, 8),
         KeepTogether(
             [
-                Paragraph("Points by dimension", styles["Heading3"]),
+                Paragraph(_chart_heading(card), styles["Heading3"]),
                 charts.scorecard_chart(card, FRAME_WIDTH, font),
             ]
         ),
