@@ -99,6 +99,10 @@ def test_weights_defined_name_and_properties(xlsx_bytes: bytes, report: ReportIn
     assert wb.properties.subject == report.program
     assert wb.properties.created == dt.datetime(2026, 11, 26)
     assert wb["Scorecard"]["M2"].number_format == "0.00"
+    assert wb["Switching cost"]["B4"].number_format == "#,##0.00"
+    probabilities = wb["Robustness"]
+    assert any(c.number_format == "0.0%" for row in probabilities.iter_rows() for c in row)
+    assert wb["SLA check"]["B2"].value == 12500.0
 
 
 def test_same_inputs_same_bytes(report: ReportInput, xlsx_bytes: bytes) -> None:
@@ -137,7 +141,20 @@ def test_libreoffice_recalculates_the_payload_totals_and_follows_a_weight_edit(
     assert report.scorecard is not None
     source = tmp_path / "report.xlsx"
     source.write_bytes(xlsx_bytes)
-    recalculated = _scorecard_values(libreoffice_convert(source, "xlsx", tmp_path))
+    converted = libreoffice_convert(source, "xlsx", tmp_path)
+    recalculated = _scorecard_values(converted)
+    live = {
+        row[0].value: row[1].value
+        for row in load_workbook(converted, data_only=True)["Summary"].iter_rows()
+        if row[0].value in ("Ranked first", "Its total", "Its band")
+    }
+    top = report.scorecard.ranked()[0]
+    assert live == {
+        "Ranked first": cell_text(top.name),
+        "Its total": pytest.approx(top.total, abs=1e-9),
+        "Its band": top.band,
+    }
+    assert load_workbook(converted, data_only=True)["Weights"]["B5"].value == 100
 
     for p in report.scorecard.providers:
         rank, total, band = recalculated[cell_text(p.name)]
