@@ -184,3 +184,38 @@ def test_libreoffice_recalculates_the_payload_totals_and_follows_a_weight_edit(
     assert any(abs(moved[k][1] - before[k]) > 1 for k in expected)  # type: ignore[operator]
     ranks = sorted(expected, key=lambda k: -expected[k][0])
     assert [moved[k][0] for k in ranks] == list(range(1, len(ranks) + 1))
+
+
+def test_fewer_dimensions_keep_the_formulas_aligned(tmp_path: Path) -> None:
+    """A rubric weighting three dimensions: columns shift, formulas and the live summary follow."""
+    weights = {"workforce": 50.0, "security": 30.0, "quality_sla": 20.0}
+    providers = []
+    for name, scores in [("Alpha", (5.0, 4.0, 3.0)), ("=Beta", (2.0, 3.0, 4.0))]:
+        dims = dict(zip(weights, scores, strict=True))
+        total = sum(weights[d] * s / 5 for d, s in dims.items())
+        providers.append(
+            {
+                "name": name,
+                "total": total,
+                "band": band_for(total),
+                "dimensions": {d: {"score": s} for d, s in dims.items()},
+            }
+        )
+    providers[0]["rank"], providers[1]["rank"] = 1, 2
+    report = ReportInput(scorecard={"weights": weights, "providers": providers})
+    source = tmp_path / "three.xlsx"
+    source.write_bytes(build_xlsx(report, created=DAY))
+    wb = load_workbook(libreoffice_convert(source, "xlsx", tmp_path), data_only=True)
+    ws = wb["Scorecard"]
+    header = [c.value for c in ws[1]]
+    total_col = header.index("Total (of 100)")
+    got = {
+        row[1].value: (row[total_col].value, row[total_col + 1].value) for row in ws.iter_rows(2)
+    }
+    assert got == {
+        "Alpha": (pytest.approx(86.0), "enterprise-grade"),
+        "'=Beta": (pytest.approx(54.0), "material delivery risk"),
+    }
+    summary = {r[0].value: r[1].value for r in wb["Summary"].iter_rows() if r[0].value}
+    assert summary["Ranked first"] == "Alpha" and summary["Its total"] == pytest.approx(86.0)
+    assert isinstance(summary["Date"], dt.datetime)

@@ -85,6 +85,9 @@ class _Sheet:
             cell.value = value
             if fmt and not isinstance(value, bool):
                 cell.number_format = fmt
+        elif isinstance(value, dt.date):
+            cell.value = value
+            cell.number_format = "yyyy-mm-dd"
         else:
             cell.value = cell_text(value)
             cell.data_type = "s"
@@ -214,14 +217,16 @@ def _summary_sheet(wb: Workbook, report: ReportInput, created: dt.date) -> _Shee
     return sheet
 
 
-def _live_summary(sheet: _Sheet, last_row: int, n: int) -> None:
+def _live_summary(sheet: _Sheet, grid: tuple[int, str, str], n: int) -> None:
     """Below the static summary: the current leader, recomputed from the Scorecard sheet."""
+    last_row, tot, band = grid
     row = sheet.ws.max_row + 2
     sheet.put(
         row, 1, "Live from the Scorecard sheet (follows weight edits)", width=False
     ).font = TITLE
     ranks, names = f"Scorecard!$A$2:$A${last_row}", f"Scorecard!$B$2:$B${last_row}"
-    totals, bands = f"Scorecard!$M$2:$M${last_row}", f"Scorecard!$N$2:$N${last_row}"
+    totals = f"Scorecard!${tot}$2:${tot}${last_row}"
+    bands = f"Scorecard!${band}$2:${band}${last_row}"
     lookups = [
         ("Ranked first", f'=IFERROR(INDEX({names},MATCH(1,{ranks},0)),"")', None),
         ("Its total", f'=IFERROR(INDEX({totals},MATCH(1,{ranks},0)),"")', "0.00"),
@@ -268,8 +273,11 @@ def _weights_sheet(wb: Workbook, card: ScorecardPayload) -> None:
     sheet.finish()
 
 
-def _scorecard_sheet(wb: Workbook, card: ScorecardPayload) -> int:
-    """Scores as inputs, points/total/band/rank as formulas; returns the last provider row."""
+def _scorecard_sheet(wb: Workbook, card: ScorecardPayload) -> tuple[int, str, str]:
+    """Scores as inputs, points/total/band/rank as formulas.
+
+    Returns the last provider row and the letters of the total and band columns.
+    """
     sheet = _new_sheet(wb, "Scorecard")
     ws = sheet.ws
     dims = card.dimensions()
@@ -360,7 +368,7 @@ def _scorecard_sheet(wb: Workbook, card: ScorecardPayload) -> int:
         chart.height = max(7.5, 1.2 * len(providers) + 3)
         chart.width = 22
         ws.add_chart(chart, f"B{last + 3}")
-    return last
+    return last, tot, get_column_letter(band_col)
 
 
 def _switching_sheet(wb: Workbook, sw: SwitchingPayload) -> None:
@@ -443,8 +451,8 @@ def build_xlsx(report: ReportInput, created: dt.date | None = None) -> bytes:
     card = report.scorecard
     if card is not None:
         _weights_sheet(wb, card)
-        last = _scorecard_sheet(wb, card)
-        _live_summary(summary, last, len(card.providers))
+        grid = _scorecard_sheet(wb, card)
+        _live_summary(summary, grid, len(card.providers))
         evidence = [s for s in (S.evaluations_section(card), S.gates_and_flags_section(card)) if s]
         if evidence:
             _section_sheet(wb, "Evaluators and evidence", evidence)
