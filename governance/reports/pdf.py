@@ -79,6 +79,7 @@ def _styles(regular: str, bold: str) -> StyleSheet1:
             style.fontName = bold if heading else regular
     sheet.add(ParagraphStyle("Cell", parent=sheet["BodyText"], fontSize=7.5, leading=9))
     sheet.add(ParagraphStyle("CellHead", parent=sheet["Cell"], fontName=bold))
+    sheet.add(ParagraphStyle("GridHead", parent=sheet["CellHead"], fontSize=6.5, leading=8))
     sheet.add(ParagraphStyle("CellNum", parent=sheet["Cell"], alignment=TA_RIGHT))
     sheet.add(ParagraphStyle("Note", parent=sheet["BodyText"], fontSize=8, textColor=colors.grey))
     sheet.add(
@@ -242,8 +243,10 @@ def _executive_summary(report: ReportInput, styles: StyleSheet1) -> list[Flowabl
 def _scorecard_table(card: ScorecardPayload, styles: StyleSheet1) -> Table:
     dims = card.dimensions()
     head = ["#", "Provider", *(DIMENSION_SHORT.get(d, d) for d in dims), "Total", "Band"]
-    rows: list[list[Any]] = [[Paragraph(pdf_text(h), styles["CellHead"]) for h in head]]
+    rows: list[list[Any]] = [[Paragraph(pdf_text(h), styles["GridHead"]) for h in head]]
     commands: list[tuple[Any, ...]] = [
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
         ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -263,8 +266,8 @@ def _scorecard_table(card: ScorecardPayload, styles: StyleSheet1) -> Table:
         colour = BAND_COLOURS.get(band)
         if colour is not None:
             commands.append(("BACKGROUND", (len(head) - 1, r), (len(head) - 1, r), colour))
-    fixed = 18 + 54 * len(dims) + 36 + 82
-    widths = [18, FRAME_WIDTH - fixed, *([54] * len(dims)), 36, 82]
+    fixed = 16 + 52 * len(dims) + 34 + 76
+    widths = [16, FRAME_WIDTH - fixed, *([52] * len(dims)), 34, 76]
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle(commands))
     return table
@@ -298,6 +301,7 @@ def _scorecard_part(card: ScorecardPayload, styles: StyleSheet1, font: str) -> l
             story += section_table(section, styles)
     robust = S.robustness_sections(card.robustness)
     if robust:
+        story.append(CondPageBreak(50 * mm))
         story.append(Paragraph("How robust is the ranking?", styles["Heading2"]))
         for text in S.robustness_findings(card.robustness):
             story.append(Paragraph(pdf_text(text), styles["BodyText"]))
