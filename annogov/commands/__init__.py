@@ -10,4 +10,5 @@ COMMAND_MODULES: tuple[str, ...] = (
     "annogov.commands.taxonomy",
     "annogov.commands.switching_cost",
     "annogov.commands.db",
+    "annogov.commands.report",
 )
