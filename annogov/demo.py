@@ -126,9 +126,7 @@ def demo_scores() -> list[tuple[str, str, str, int]]:
     for provider, (typical, _) in PROVIDERS.items():
         for evaluator, lean in EVALUATORS.items():
             for i, dimension in enumerate(DIMENSION_KEYS):
-                score = DISAGREEMENTS.get(
-                    (provider, evaluator, dimension), min(5, max(1, typical[i] + lean[i]))
-                )
+                score = DISAGREEMENTS.get((provider, evaluator, dimension), min(5, max(1, typical[i] + lean[i])))
                 rows.append((provider, evaluator, dimension, score))
     return rows
 
@@ -140,10 +138,7 @@ def seed_rubric(store: Store, program: ProgramRecord) -> None:
 
 def seed_scorecard(store: Store, program: ProgramRecord) -> None:
     """Four fictional providers scored by three evaluators on every dimension."""
-    ids = {
-        name: store.add_provider(program.id, name, notes).id
-        for name, (_, notes) in PROVIDERS.items()
-    }
+    ids = {name: store.add_provider(program.id, name, notes).id for name, (_, notes) in PROVIDERS.items()}
     edits = [
         ScoreEdit(
             provider_id=ids[provider],

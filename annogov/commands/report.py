@@ -1,8 +1,7 @@
 """`annogov report`: the steering-committee PDF or the live Excel workbook from the parts' results.
 
-Each part is read by one loader below; today they take the JSON the part's command prints
-(`annogov score --format json`, ...). Wiring a loader to the domain function on raw inputs changes
-only that loader.
+Each part is read by one loader below: from its raw input (scoring sheet, scenario, contract,
+terms and delivery), computed by the part's own package, or from the JSON its command printed.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from contracts.review import review_file
 from governance.reports import (
     ReportInput,
     ScorecardPayload,
@@ -25,7 +25,10 @@ from governance.reports import (
     build_pdf,
     build_xlsx,
 )
+from governance.reports.sections import audit_sections
 from ingest import InputError, Location, Problem
+from migration import load_scenario, switching_cost
+from scorecard.api import score_file
 
 Model = TypeVar("Model", bound=BaseModel)
 BUILDERS = {".pdf": build_pdf, ".xlsx": build_xlsx}
@@ -36,9 +39,7 @@ def read_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise InputError.at(
-            f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", str(path)
-        ) from None
+        raise InputError.at(f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", str(path)) from None
     except UnicodeDecodeError:
         raise InputError.at("not UTF-8 text; expected a JSON file", str(path)) from None
 
@@ -58,14 +59,30 @@ def validated(model: type[Model], data: Any, path: Path, what: str) -> Model:
         raise InputError(problems) from None
 
 
-def load_scorecard(path: Path) -> ScorecardPayload:
-    """The scorecard result: the JSON of `annogov score --format json`."""
+def load_scorecard(path: Path, as_of: dt.date | None) -> ScorecardPayload:
+    """A scoring spreadsheet (.xlsx/.csv, scored here, evaluators' rows kept as evidence) or the
+    JSON of `annogov score --format json`."""
+    if path.suffix.lower() != ".json":
+        result, imported, _ = score_file(path, as_of=as_of)
+        payload = result.to_payload() | {"evaluations": imported.sheet.evaluation_rows()}
+        return validated(ScorecardPayload, payload, path, "scorecard")
     return validated(ScorecardPayload, read_json(path), path, "scorecard result")
 
 
 def load_switching(path: Path) -> SwitchingPayload:
-    """The switching-cost result: the JSON of `annogov switching-cost --format json`."""
-    return validated(SwitchingPayload, read_json(path), path, "switching-cost result")
+    """A scenario (YAML/JSON scenario/xlsx, simulated here with the default seed) or the JSON of
+    `annogov switching-cost --format json` (recognised by its `percentiles` key)."""
+    data = read_json(path) if path.suffix.lower() == ".json" else None
+    if data is None or "percentiles" not in data:
+        payload = switching_cost(load_scenario(path)).to_payload()
+        return validated(SwitchingPayload, payload, path, "switching cost")
+    return validated(SwitchingPayload, data, path, "switching-cost result")
+
+
+def load_audits(paths: list[Path], as_of: dt.date | None) -> list[Section]:
+    """Contract profiles or drafts, audited here, as report sections."""
+    day = as_of or dt.date.today()
+    return [s for path in paths for s in audit_sections(review_file(path, day).to_payload())]
 
 
 def load_taxonomy(path: Path) -> TaxonomyPayload:
@@ -105,10 +122,11 @@ def report_input(args: argparse.Namespace) -> ReportInput:
         sla = load_sla_result(args.sla)
     elif args.contract:
         sla = check_sla(args.contract, args.delivery)
-    sections = [s for path in args.section or [] for s in load_sections(path)]
+    sections = load_audits(args.audit or [], args.date)
+    sections += [s for path in args.section or [] for s in load_sections(path)]
     if not any((args.scorecard, args.switching, args.taxonomy, sla, sections)):
         raise InputError.at(
-            "nothing to report: give --scorecard, --switching, --taxonomy, --sla or --section",
+            "nothing to report: give --scorecard, --switching, --taxonomy, --sla, --audit or --section",
             "(command line)",
         )
     return ReportInput(
@@ -116,7 +134,7 @@ def report_input(args: argparse.Namespace) -> ReportInput:
         program=args.program or "",
         evaluated=args.evaluated or "",
         created=args.date,
-        scorecard=load_scorecard(args.scorecard) if args.scorecard else None,
+        scorecard=load_scorecard(args.scorecard, args.date) if args.scorecard else None,
         switching=load_switching(args.switching) if args.switching else None,
         taxonomy=load_taxonomy(args.taxonomy) if args.taxonomy else None,
         sla=sla,
@@ -162,8 +180,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         description="Build a PDF (cover, summary, charts, appendix) or a live Excel workbook "
         "(edit a weight, totals and bands follow) from whatever parts are given.",
     )
-    p.add_argument("--scorecard", type=Path, metavar="F", help="JSON of `annogov score`")
-    p.add_argument("--switching", type=Path, metavar="S", help="JSON of `annogov switching-cost`")
+    p.add_argument("--scorecard", type=Path, metavar="F", help="scoring sheet (.xlsx/.csv) or JSON of `annogov score`")
+    p.add_argument("--switching", type=Path, metavar="S", help="scenario or JSON of `annogov switching-cost`")
+    p.add_argument(
+        "--audit", type=Path, action="append", metavar="P", help="contract profile or draft to audit; repeatable"
+    )
     p.add_argument("--taxonomy", type=Path, metavar="T", help="JSON of `annogov taxonomy`")
     p.add_argument("--sla", type=Path, metavar="R", help="JSON of `annogov sla-check`")
     p.add_argument("--contract", type=Path, metavar="C", help="SLA terms (with --delivery)")

@@ -101,10 +101,7 @@ def scorecard_chart(card: ScorecardPayload, width: float, font: str) -> Drawing:
     """Each provider's total as stacked points per dimension, with the 60 and 75 band lines."""
     providers = [p for p in card.ranked() if p.complete][:MAX_BARS]
     dims = card.dimensions()
-    series = [
-        [(p.dimensions[d].weighted or 0.0) if d in p.dimensions else 0.0 for p in providers]
-        for d in dims
-    ]
+    series = [[(p.dimensions[d].weighted or 0.0) if d in p.dimensions else 0.0 for p in providers] for d in dims]
     drawing, chart = _bar_chart(width, [p.name for p in providers], series, font, True, 100.0)
     for bound in (BAND_LOWER_OVERSIGHT, BAND_LOWER_ENTERPRISE):
         x = chart.x + chart.width * bound / 100.0
@@ -162,18 +159,12 @@ def switching_distribution_chart(sw: SwitchingPayload, width: float, font: str) 
         y = top - (i + 1) * row_h + row_h / 2
         drawing.add(Line(x_of(p.p10), y, x_of(p.p90), y, strokeColor=PALETTE[1], strokeWidth=3))
         drawing.add(_box(x_of(p.p50) - 2, y - 5, 4, 10, PALETTE[3]))
-        drawing.add(
-            String(left - 4, y - 2.5, short(name, 32), fontName=font, fontSize=7, textAnchor="end")
-        )
+        drawing.add(String(left - 4, y - 2.5, short(name, 32), fontName=font, fontSize=7, textAnchor="end"))
     axis_y = top - len(rows) * row_h - 4
-    drawing.add(
-        Line(left, axis_y, left + plot_w, axis_y, strokeColor=colors.black, strokeWidth=0.5)
-    )
+    drawing.add(Line(left, axis_y, left + plot_w, axis_y, strokeColor=colors.black, strokeWidth=0.5))
     for k in range(6):
         v = hi * k / 5
-        drawing.add(
-            String(x_of(v), axis_y - 9, f"{v:,.0f}", fontName=font, fontSize=6, textAnchor="middle")
-        )
+        drawing.add(String(x_of(v), axis_y - 9, f"{v:,.0f}", fontName=font, fontSize=6, textAnchor="middle"))
     return drawing
 
 
@@ -203,19 +194,11 @@ def tornado_chart(sw: SwitchingPayload, width: float, font: str, limit: int = 10
         a, z = float(b.low or 0.0), float(b.high or 0.0)
         x0, x1 = sorted((x_of(a), x_of(z)))
         drawing.add(_box(x0, y + 2, max(x1 - x0, 0.5), row_h - 4, PALETTE[1]))
-        drawing.add(
-            String(
-                left - 4, y + 5, short(b.parameter, 32), fontName=font, fontSize=7, textAnchor="end"
-            )
-        )
+        drawing.add(String(left - 4, y + 5, short(b.parameter, 32), fontName=font, fontSize=7, textAnchor="end"))
     if isinstance(base, int | float):
         xb = x_of(float(base))
         drawing.add(Line(xb, 14, xb, top, strokeColor=colors.black, strokeWidth=0.7))
-        drawing.add(
-            String(xb, 4, f"base {base:,.0f}", fontName=font, fontSize=6, textAnchor="middle")
-        )
+        drawing.add(String(xb, 4, f"base {base:,.0f}", fontName=font, fontSize=6, textAnchor="middle"))
     drawing.add(String(left, top + 6, f"{lo:,.0f}", fontName=font, fontSize=6))
-    drawing.add(
-        String(left + plot_w, top + 6, f"{hi:,.0f}", fontName=font, fontSize=6, textAnchor="end")
-    )
+    drawing.add(String(left + plot_w, top + 6, f"{hi:,.0f}", fontName=font, fontSize=6, textAnchor="end"))
     return drawing

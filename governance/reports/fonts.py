@@ -22,9 +22,7 @@ def font_dir() -> Path:
     """Folder of matplotlib's bundled TrueType fonts; a clear error when it is not installed."""
     spec = importlib.util.find_spec("matplotlib")
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError(
-            "the PDF font (DejaVu Sans) comes from the matplotlib package: pip install matplotlib"
-        )
+        raise RuntimeError("the PDF font (DejaVu Sans) comes from the matplotlib package: pip install matplotlib")
     return Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf"
 
 
@@ -37,7 +35,5 @@ def register_fonts() -> tuple[str, str]:
         if not path.is_file():
             raise RuntimeError(f"font file missing from the matplotlib install: {path}")
         pdfmetrics.registerFont(TTFont(name, str(path)))
-    pdfmetrics.registerFontFamily(
-        REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD
-    )
+    pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD)
     return REGULAR, BOLD

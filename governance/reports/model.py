@@ -161,11 +161,7 @@ class SwitchingPayload(_Open):
     def areas(self) -> list[str]:
         """Areas present, the canonical five first, then any others the model adds."""
         seen = [a for a in AREAS if a in self.deterministic or a in self.percentiles]
-        extra = [
-            a
-            for a in list(self.deterministic) + list(self.percentiles)
-            if a not in AREAS and a != "total"
-        ]
+        extra = [a for a in list(self.deterministic) + list(self.percentiles) if a not in AREAS and a != "total"]
         return seen + list(dict.fromkeys(extra))
 
 

@@ -60,6 +60,9 @@ STATUS_COLOURS = {
     "pass": colors.HexColor("#c6efce"),
     "fail": colors.HexColor("#ffc7ce"),
     "inconclusive": colors.HexColor("#ffeb9c"),
+    "present": colors.HexColor("#c6efce"),
+    "missing": colors.HexColor("#ffc7ce"),
+    "weak": colors.HexColor("#ffeb9c"),
 }
 BAND_COLOURS = {
     BAND_ENTERPRISE: STATUS_COLOURS["pass"],
@@ -82,9 +85,7 @@ def _styles(regular: str, bold: str) -> StyleSheet1:
     sheet.add(ParagraphStyle("GridHead", parent=sheet["CellHead"], fontSize=6.5, leading=8))
     sheet.add(ParagraphStyle("CellNum", parent=sheet["Cell"], alignment=TA_RIGHT))
     sheet.add(ParagraphStyle("Note", parent=sheet["BodyText"], fontSize=8, textColor=colors.grey))
-    sheet.add(
-        ParagraphStyle("Cover", parent=sheet["Title"], fontSize=24, leading=30, spaceAfter=18)
-    )
+    sheet.add(ParagraphStyle("Cover", parent=sheet["Title"], fontSize=24, leading=30, spaceAfter=18))
     sheet.add(ParagraphStyle("CoverFact", parent=sheet["BodyText"], fontSize=12, leading=16))
     return sheet
 
@@ -148,9 +149,7 @@ def section_table(section: Section, styles: StyleSheet1) -> list[Flowable]:
         [
             Paragraph(
                 pdf_text(t),
-                styles["CellNum"]
-                if isinstance(v, int | float) and not isinstance(v, bool)
-                else styles["Cell"],
+                styles["CellNum"] if isinstance(v, int | float) and not isinstance(v, bool) else styles["Cell"],
             )
             for t, v in zip(text_row, row, strict=True)
         ]
@@ -310,9 +309,7 @@ def _scorecard_part(card: ScorecardPayload, styles: StyleSheet1, font: str) -> l
     return story
 
 
-def _switching_part(
-    sw: SwitchingPayload, report: ReportInput, styles: StyleSheet1, font: str
-) -> list[Flowable]:
+def _switching_part(sw: SwitchingPayload, report: ReportInput, styles: StyleSheet1, font: str) -> list[Flowable]:
     story: list[Flowable] = [
         PageBreak(),
         Paragraph("Cost of switching provider", styles["Heading1"]),

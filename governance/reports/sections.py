@@ -69,9 +69,7 @@ def evaluations_section(card: ScorecardPayload, commented_only: bool = False) ->
     chosen = [e for e in card.evaluations if e.comment.strip() or not commented_only]
     if not chosen:
         return None
-    rows = [
-        [e.provider, e.evaluator, dimension_label(e.dimension), e.score, e.comment] for e in chosen
-    ]
+    rows = [[e.provider, e.evaluator, dimension_label(e.dimension), e.score, e.comment] for e in chosen]
     note = "Each evaluator scored independently; the scorecard uses their consensus."
     if commented_only:
         note += " Only scores with a comment are shown here; the workbook lists them all."
@@ -121,9 +119,7 @@ def robustness_sections(robustness: dict[str, Any]) -> list[Section]:
             for v in value.values():
                 inner += [k for k in v if k not in inner]
             probabilities = "prob" in key and all(
-                isinstance(x, int | float) and 0 <= x <= 1
-                for v in value.values()
-                for x in v.values()
+                isinstance(x, int | float) and 0 <= x <= 1 for v in value.values() for x in v.values()
             )
             fmt: ColumnFormat = "percent" if probabilities else "decimal"
             sections.append(
@@ -217,9 +213,7 @@ def stay_vs_switch_section(sw: SwitchingPayload) -> Section | None:
 
 def taxonomy_section(tax: TaxonomyPayload) -> Section:
     """Each old class with its kind of mapping, its targets and the items affected."""
-    rows: list[list[Any]] = [
-        [c.label, humanise(c.kind), ", ".join(c.targets), c.affected] for c in tax.classes
-    ]
+    rows: list[list[Any]] = [[c.label, humanise(c.kind), ", ".join(c.targets), c.affected] for c in tax.classes]
     rows += [[describe(n), "New (no source)", "", None] for n in tax.new]
     return Section(
         title="Taxonomy mapping",
@@ -315,3 +309,27 @@ def sla_sections(sla: SlaPayload) -> list[Section]:
     if sla.confusion is not None:
         out.append(confusion_section(sla.confusion))
     return out
+
+
+def audit_sections(payload: dict[str, Any]) -> list[Section]:
+    """A contract audit (`annogov contract-audit --format json`) as two tables: clauses, findings."""
+    audit = payload.get("audit", payload)
+    vendor = audit.get("vendor") or "vendor"
+    lock_in = audit.get("lock_in", {})
+    note = f"Lock-in risk {lock_in.get('level', 'unknown')}. " + " ".join(lock_in.get("reasons", []))
+    clauses = Section(
+        title=f"Contract audit: {vendor}",
+        note=note.strip(),
+        columns=["Clause", "Status", "Severity", "Detail"],
+        rows=[
+            [c["title"], c["status"], c.get("severity") or "", c.get("detail") or ""] for c in audit.get("clauses", [])
+        ],
+        status_column="Status",
+    )
+    findings = Section(
+        title=f"Contract findings: {vendor}",
+        note=f"Red flags: {', '.join(audit.get('red_flags', [])) or 'none'}; evaluated as of {audit.get('as_of', '')}.",
+        columns=["Finding", "Severity", "Why it matters", "Ask the vendor"],
+        rows=[[f["code"], f["severity"], f["reason"], f["ask"]] for f in audit.get("findings", [])],
+    )
+    return [clauses, findings] if findings.rows else [clauses]

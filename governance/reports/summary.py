@@ -17,6 +17,13 @@ from governance.reports.sections import (
 )
 
 
+def _gate_text(gate: Any) -> str:
+    """A fired gate in words: its reason (what the policy says), else whatever it carries."""
+    if isinstance(gate, dict) and gate.get("reason"):
+        return str(gate["reason"]).rstrip(".")
+    return describe(gate)
+
+
 def money(value: Any) -> str:
     """An amount with thousands separators and no decimals, or 'not given'."""
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -33,9 +40,7 @@ def scorecard_summary(card: ScorecardPayload) -> list[str]:
     ranked = [p for p in card.ranked() if p.rank is not None]
     lines: list[str] = []
     if ranked:
-        order = "; ".join(
-            f"{p.rank}. {p.name} ({_points(p.total)} points, {p.band or 'no band'})" for p in ranked
-        )
+        order = "; ".join(f"{p.rank}. {p.name} ({_points(p.total)} points, {p.band or 'no band'})" for p in ranked)
         lines.append(f"Ranking out of 100: {order}.")
         top = ranked[0]
         lines.append(f"{top.name} ranks first in the band \u201c{top.band or 'none'}\u201d.")
@@ -48,11 +53,12 @@ def scorecard_summary(card: ScorecardPayload) -> list[str]:
         )
     for p in card.providers:
         if p.gates:
-            why = "; ".join(describe(g) for g in p.gates)
-            lines.append(f"A knock-out gate fired for {p.name}: {why}.")
+            why = "; ".join(_gate_text(g) for g in p.gates)
+            noun = "gates" if len(p.gates) > 1 else "gate"
+            lines.append(f"Knock-out {noun} for {p.name}: {why}.")
     findings = robustness_findings(card.robustness)
     if findings:
-        lines.append("Robustness: " + " ".join(findings[:4]))
+        lines.append("Robustness: " + " ".join(f.rstrip(".") + "." for f in findings[:4]))
     elif card.robustness:
         lines.append("Robustness was analysed; see the Robustness section for the figures.")
     else:
@@ -75,15 +81,12 @@ def switching_summary(sw: SwitchingPayload) -> list[str]:
     numeric = {a: v for a, v in areas.items() if isinstance(v, int | float)}
     if numeric:
         biggest = max(numeric, key=lambda a: numeric[a])
-        lines.append(
-            f"The largest part is {area_label(biggest).lower()} ({money(numeric[biggest])})."
-        )
+        lines.append(f"The largest part is {area_label(biggest).lower()} ({money(numeric[biggest])}).")
     svs = sw.stay_vs_switch
     p50, p90 = svs.get("break_even_month_p50"), svs.get("break_even_month_p90")
     if p50 is not None or p90 is not None:
         lines.append(
-            "Switching breaks even in month "
-            f"{describe(p50) or 'never'} at P50 and {describe(p90) or 'never'} at P90."
+            f"Switching breaks even in month {describe(p50) or 'never'} at P50 and {describe(p90) or 'never'} at P90."
         )
     elif svs:
         lines.append("Switching does not break even within the horizon.")
@@ -103,16 +106,12 @@ def sla_summary(sla: SlaPayload) -> list[str]:
     lines = [f"SLA verdict: {describe(sla.verdict)} ({len(sla.terms)} terms checked)."]
     if failed:
         lines.append(
-            "Terms failed: "
-            + "; ".join(f"{metric_label(t.metric)} ({scope_text(t.scope)})" for t in failed)
-            + "."
+            "Terms failed: " + "; ".join(f"{metric_label(t.metric)} ({scope_text(t.scope)})" for t in failed) + "."
         )
     else:
         lines.append("No term failed.")
     if unsure:
-        lines.append(
-            f"{len(unsure)} term(s) inconclusive (sample too small or statistic undefined)."
-        )
+        lines.append(f"{len(unsure)} term(s) inconclusive (sample too small or statistic undefined).")
     lines.append(f"Service credits owed: {credits_text(sla.credits)}.")
     return lines
 
@@ -144,9 +143,7 @@ def evaluated_text(report: ReportInput) -> str:
         return report.evaluated
     parts = []
     if report.scorecard is not None:
-        parts.append(
-            f"{len(report.scorecard.providers)} annotation providers on a weighted scorecard"
-        )
+        parts.append(f"{len(report.scorecard.providers)} annotation providers on a weighted scorecard")
     if report.switching is not None:
         parts.append("the cost of switching provider")
     if report.taxonomy_part() is not None:

@@ -56,7 +56,14 @@ BAND_FILLS: dict[str, str] = {
     BAND_RISK: "FFC7CE",
     "incomplete": "D9D9D9",
 }
-STATUS_FILLS: dict[str, str] = {"pass": "C6EFCE", "fail": "FFC7CE", "inconclusive": "FFEB9C"}
+STATUS_FILLS: dict[str, str] = {
+    "pass": "C6EFCE",
+    "fail": "FFC7CE",
+    "inconclusive": "FFEB9C",
+    "present": "C6EFCE",
+    "missing": "FFC7CE",
+    "weak": "FFEB9C",
+}
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=13)
@@ -73,9 +80,7 @@ class _Sheet:
         self.ws = ws
         self.widths: dict[int, int] = {}
 
-    def put(
-        self, row: int, col: int, value: Any, fmt: str | None = None, width: bool = True
-    ) -> Any:
+    def put(self, row: int, col: int, value: Any, fmt: str | None = None, width: bool = True) -> Any:
         """Write a value: strings neutralised and stored as text, numbers with their format."""
         cell = self.ws.cell(row=row, column=col)
         if isinstance(value, str):
@@ -157,11 +162,7 @@ def write_section(sheet: _Sheet, section: Section, row: int) -> tuple[int, int, 
     head = row
     sheet.header(head, section.columns)
     formats = [NUMBER_FORMATS.get(section.formats.get(c, "text")) for c in section.columns]
-    status_col = (
-        section.columns.index(section.status_column)
-        if section.status_column in section.columns
-        else None
-    )
+    status_col = section.columns.index(section.status_column) if section.status_column in section.columns else None
     for r, values in enumerate(section.rows, start=head + 1):
         for c, value in enumerate(values):
             fmt = formats[c] if isinstance(value, int | float) else None
@@ -221,9 +222,7 @@ def _live_summary(sheet: _Sheet, grid: tuple[int, str, str], n: int) -> None:
     """Below the static summary: the current leader, recomputed from the Scorecard sheet."""
     last_row, tot, band = grid
     row = sheet.ws.max_row + 2
-    sheet.put(
-        row, 1, "Live from the Scorecard sheet (follows weight edits)", width=False
-    ).font = TITLE
+    sheet.put(row, 1, "Live from the Scorecard sheet (follows weight edits)", width=False).font = TITLE
     ranks, names = f"Scorecard!$A$2:$A${last_row}", f"Scorecard!$B$2:$B${last_row}"
     totals = f"Scorecard!${tot}$2:${tot}${last_row}"
     bands = f"Scorecard!${band}$2:${band}${last_row}"
@@ -265,9 +264,7 @@ def _weights_sheet(wb: Workbook, card: ScorecardPayload) -> None:
         wb.defined_names[name] = DefinedName(name, attr_text=target)
     sheet.put(11, 1, "Formula", width=False).font = BOLD
     sheet.put(12, 1, FORMULA, width=False)
-    sheet.put(
-        13, 1, "Edit a weight in row 2: points, totals, bands and ranks recompute.", width=False
-    )
+    sheet.put(13, 1, "Edit a weight in row 2: points, totals, bands and ranks recompute.", width=False)
     sheet.ws.freeze_panes = "B2"
     sheet.widths[1] = max(sheet.widths.get(1, 8), 34)
     sheet.finish()
@@ -314,14 +311,10 @@ def _scorecard_sheet(wb: Workbook, card: ScorecardPayload) -> tuple[int, str, st
             dim = p.dimensions.get(d)
             sheet.put(r, c, dim.score if dim else None, "0.00")
             s = f"{get_column_letter(c)}{r}"
-            sheet.formula(
-                r, point_cols[j - 1], f'=IF(ISNUMBER({s}),INDEX(Weights,1,{j})*{s}/5,"")', "0.00"
-            )
+            sheet.formula(r, point_cols[j - 1], f'=IF(ISNUMBER({s}),INDEX(Weights,1,{j})*{s}/5,"")', "0.00")
             sheet.put(r, spread_cols[j - 1], dim.spread if dim else None, "0.00")
         scores = f"{first_score}{r}:{last_score}{r}"
-        sheet.formula(
-            r, total_col, f'=IF(COUNT({scores})<{k},"",SUMPRODUCT(Weights,{scores})/5)', "0.00"
-        )
+        sheet.formula(r, total_col, f'=IF(COUNT({scores})<{k},"",SUMPRODUCT(Weights,{scores})/5)', "0.00")
         t = f"{tot}{r}"
         sheet.formula(
             r,
@@ -340,9 +333,7 @@ def _scorecard_sheet(wb: Workbook, card: ScorecardPayload) -> tuple[int, str, st
     band_range = f"{get_column_letter(band_col)}2:{get_column_letter(band_col)}{max(last, 2)}"
     anchor = f"{get_column_letter(band_col)}2"
     for band, colour in BAND_FILLS.items():
-        rule = FormulaRule(
-            formula=[f'{anchor}="{band}"'], fill=PatternFill("solid", bgColor=colour)
-        )
+        rule = FormulaRule(formula=[f'{anchor}="{band}"'], fill=PatternFill("solid", bgColor=colour))
         ws.conditional_formatting.add(band_range, rule)
     ws.freeze_panes = "C2"
     ws.row_dimensions[1].height = 45
