@@ -137,8 +137,8 @@ class LabelSet:
     def encode(self, labels: ArrayLike, allow_missing: bool = False) -> np.ndarray:
         """Integer codes 0..V-1; missing labels give -1 when allowed, otherwise an error."""
         arr = np.asarray(labels, dtype=object) if not isinstance(labels, np.ndarray) else labels
-        index = pd.Index(list(self.categories), dtype=object)
-        codes = np.asarray(index.get_indexer(pd.Index(arr, dtype=object)), dtype=np.int64)
+        index = pd.Index(list(self.categories))
+        codes = np.asarray(index.get_indexer(arr), dtype=np.int64)
         unmatched = codes < 0
         if unmatched.any():
             missing = _is_missing(arr) & unmatched
@@ -183,12 +183,26 @@ def find_duplicates(items: ArrayLike, annotators: ArrayLike) -> Duplicates:
     """Locate repeated (item, annotator) pairs without a per-row Python loop."""
     item_codes, item_values = factorize(items, sort=False)
     ann_codes, ann_values = factorize(annotators, sort=False)
-    key = item_codes * max(len(ann_values), 1) + ann_codes
-    mask = np.asarray(pd.Series(key).duplicated(keep=False), dtype=bool)
+    return _duplicates_from_codes(item_codes, ann_codes, item_values, ann_values)
+
+
+def _pair_key(item_codes: np.ndarray, ann_codes: np.ndarray) -> np.ndarray:
+    return item_codes * (int(ann_codes.max(initial=0)) + 1) + ann_codes
+
+
+def _duplicates_from_codes(
+    item_codes: np.ndarray, ann_codes: np.ndarray, item_values: np.ndarray, ann_values: np.ndarray
+) -> Duplicates:
+    key = _pair_key(item_codes, ann_codes)
+    span = int(key.max(initial=-1)) + 1
+    if span <= 8 * len(key) + 1024:  # dense enough for one bincount
+        mask = np.bincount(key, minlength=span)[key] > 1
+    else:
+        mask = np.asarray(pd.Series(key).duplicated(keep=False), dtype=bool)
     rows = np.flatnonzero(mask)
     if rows.size == 0:
         return Duplicates(rows=rows, pairs=[])
-    keys, first, counts = np.unique(key[rows], return_index=True, return_counts=True)
+    _, first, counts = np.unique(key[rows], return_index=True, return_counts=True)
     first_rows = rows[first]
     order = np.argsort(first_rows, kind="stable")
     pairs = [
@@ -200,15 +214,34 @@ def find_duplicates(items: ArrayLike, annotators: ArrayLike) -> Duplicates:
 
 def keep_mask(items: ArrayLike, annotators: ArrayLike, policy: str = "error") -> np.ndarray:
     """Rows to use under a repeat policy: 'error' rejects repeats, 'first'/'last' keep one."""
+    item_codes, item_values = factorize(items, sort=False)
+    ann_codes, ann_values = factorize(annotators, sort=False)
+    return keep_mask_codes(item_codes, ann_codes, policy, item_values, ann_values)
+
+
+def keep_mask_codes(
+    item_codes: np.ndarray,
+    ann_codes: np.ndarray,
+    policy: str = "error",
+    item_values: np.ndarray | None = None,
+    ann_values: np.ndarray | None = None,
+) -> np.ndarray:
+    """`keep_mask` on integer codes already made (values only name repeats in the error)."""
+    if policy not in ("error", "first", "last"):
+        raise ValueError(f"duplicate policy must be 'error', 'first' or 'last', not {policy!r}")
     if policy == "error":
-        dup = find_duplicates(items, annotators)
+        iv = (
+            item_values
+            if item_values is not None
+            else np.arange(int(item_codes.max(initial=0)) + 1)
+        )
+        av = ann_values if ann_values is not None else np.arange(int(ann_codes.max(initial=0)) + 1)
+        dup = _duplicates_from_codes(item_codes, ann_codes, iv, av)
         if dup:
             raise DuplicateAnnotationError(dup)
-        return np.ones(len(np.asarray(items)), dtype=bool)
-    if policy not in ("first", "last"):
-        raise ValueError(f"duplicate policy must be 'error', 'first' or 'last', not {policy!r}")
-    frame = pd.DataFrame({"i": np.asarray(items), "a": np.asarray(annotators)})
-    return ~np.asarray(frame.duplicated(keep=policy), dtype=bool)
+        return np.ones(len(item_codes), dtype=bool)
+    key = pd.Series(_pair_key(item_codes, ann_codes))
+    return ~np.asarray(key.duplicated(keep=policy), dtype=bool)
 
 
 def item_groups(item_codes: np.ndarray, group_codes: np.ndarray, n_items: int) -> np.ndarray:
@@ -294,6 +327,17 @@ def _compress(
         return ItemProfiles(
             np.zeros((0, v), np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), n_groups
         )
+    v = rows.shape[1]
+    base = int(rows.max()) + 1
+    if base**v * max(n_groups, 1) < 2**62:
+        key = rows.astype(np.int64) @ (base ** np.arange(v, dtype=np.int64)) + group * base**v
+        codes, uniq_keys = pd.factorize(key)
+        summed = np.bincount(codes, weights=weight, minlength=len(uniq_keys)).astype(np.int64)
+        first = np.empty(len(uniq_keys), np.int64)
+        first[codes[::-1]] = np.arange(len(codes))[::-1]
+        urows, ugroup = rows[first].astype(np.int64), group[first].astype(np.int64)
+        order = np.lexsort(np.vstack([urows.T[::-1], ugroup]))  # as np.unique(axis=0) orders
+        return ItemProfiles(urows[order], summed[order], ugroup[order], n_groups)
     stacked = np.column_stack([group, rows]).astype(np.int64)
     uniq, inverse = np.unique(stacked, axis=0, return_inverse=True)
     summed = np.bincount(inverse.reshape(-1), weights=weight, minlength=len(uniq)).astype(np.int64)
@@ -341,7 +385,9 @@ def item_profiles(
         key = np.bincount(item_codes, weights=powers[label_codes], minlength=n_items)
         key = key.astype(np.int64) + groups * base**v
         present = raters > 0
-        keys, counts = np.unique(key[present], return_counts=True)
+        key_codes, keys = pd.factorize(key[present])
+        counts = np.bincount(key_codes, minlength=len(keys))
+        keys = np.asarray(keys, dtype=np.int64)
         grp = keys // base**v
         rest = keys % base**v
         digits = (rest[:, None] // (base ** np.arange(v, dtype=np.int64))[None, :]) % base
