@@ -129,7 +129,7 @@ def baseline(
     from sklearn.metrics import cohen_kappa_score
     from statsmodels.stats.inter_rater import aggregate_raters, fleiss_kappa
 
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng([seed, 1])  # not the generator's stream: it drew the categories
     sample = np.flatnonzero(rng.random(len(category)) < fraction)
     labels = np.arange(N_LABELS)
     out: dict[int, dict[str, float]] = {}

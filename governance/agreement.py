@@ -9,19 +9,32 @@ Public API (all vectorised; no per-item Python loops):
         -> AgreementResult   # .overall: Estimate, .groups: dict[str, Estimate], .json_dict()
     metric: "percent" | "cohen" | "scott" | "fleiss" | "krippendorff"
     ci: "auto" (analytic for cohen, bootstrap otherwise) | "bootstrap" | "analytic" | "none"
+    groups: one value per row (category / task type / batch / week), constant within an item
+    raises: UnknownLabelError, DuplicateAnnotationError, InconsistentGroupError (all ValueError,
+            carrying 0-based row positions), ValueError for a bad pair/level/label set
 
-    From count tables (governance.counts builds them; each returns list[Estimate], one per group):
+    From count tables (each returns list[Estimate], one per group code 0..G-1):
     percent_agreement(profiles, *, ci="bootstrap", n_boot=1000, seed=0, confidence=0.95)
     fleiss_kappa(profiles, *, ci="bootstrap", n_boot=1000, seed=0, confidence=0.95)
     krippendorff_alpha(profiles, level="nominal", values=None, *, ci="bootstrap", ...)
     cohen_kappa(tables, weights="none", values=None, *, ci="analytic", ...)
     scott_pi(tables, weights="none", values=None, *, ci="bootstrap", ...)
+    alpha_from_coincidences(o, level="nominal", values=None) -> ndarray (NaN = undefined)
     disagreement_weights(n_categories, weights, values=None) -> (V, V) array
 
-`profiles` is a `counts.ItemProfiles`; `tables` is a (V, V) or (G, V, V) contingency array
-(rows: first annotator). Estimate = governance.estimate.Estimate (value None + reason when
-undefined). Bootstrap: items resampled with replacement within each group, done as multinomial
-draws over distinct item profiles; percentile interval; seeded by (seed, group index).
+    Tables (governance.counts): LabelSet.of(labels) / .encode(labels) -> codes,
+    .numeric_values(); factorize(ids) -> (codes, uniques); find_duplicates(items, annotators);
+    keep_mask / keep_mask_codes(..., policy); item_groups(item_codes, group_codes, n_items);
+    item_profiles(item_codes, label_codes, V, item_group=None, n_groups=1) -> ItemProfiles
+    (.merge for chunks holding disjoint items, .pooled(), .for_group(g)); profiles_from_table;
+    coincidence_matrices(profiles) -> (G, V, V); paired_codes(...) -> (a, b) per item;
+    pair_contingency(a, b, V, pair_group=None, n_groups=1) -> (G, V, V), additive over chunks.
+
+`tables` is a (V, V) or (G, V, V) contingency array (rows: first annotator). Estimate =
+governance.estimate.Estimate (value None + undefined_reason, never NaN). Bootstrap: items
+resampled with replacement within each group, as multinomial draws over distinct item profiles
+(or, above 500 items and a draw budget, the normal law of the resampled sums; `ci_method` says
+which); percentile interval; seeded by (seed, group index).
 """
 
 from __future__ import annotations

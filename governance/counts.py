@@ -100,10 +100,9 @@ class LabelSet:
             raise ValueError("a label set needs at least one category")
         keys = [_canonical(c) for c in self.categories]
         if len(set(keys)) != len(keys):
-            seen: set[str] = set()
-            dup = [
-                c for c, k in zip(self.categories, keys, strict=True) if k in seen or seen.add(k)
-            ]
+            first: dict[str, int] = {}
+            dup = [c for i, (c, k) in enumerate(zip(self.categories, keys, strict=True))
+                   if first.setdefault(k, i) != i]  # fmt: skip
             raise ValueError(f"label set repeats {_preview(dup)}")
 
     @classmethod
@@ -138,7 +137,7 @@ class LabelSet:
         """Integer codes 0..V-1; missing labels give -1 when allowed, otherwise an error."""
         arr = np.asarray(labels, dtype=object) if not isinstance(labels, np.ndarray) else labels
         index = pd.Index(list(self.categories))
-        codes = np.asarray(index.get_indexer(arr), dtype=np.int64)
+        codes = np.asarray(index.get_indexer(pd.Index(arr)), dtype=np.int64)
         unmatched = codes < 0
         if unmatched.any():
             missing = _is_missing(arr) & unmatched
@@ -241,7 +240,8 @@ def keep_mask_codes(
             raise DuplicateAnnotationError(dup)
         return np.ones(len(item_codes), dtype=bool)
     key = pd.Series(_pair_key(item_codes, ann_codes))
-    return ~np.asarray(key.duplicated(keep=policy), dtype=bool)
+    repeated = key.duplicated(keep="first" if policy == "first" else "last").to_numpy(bool)
+    return np.logical_not(repeated)
 
 
 def item_groups(item_codes: np.ndarray, group_codes: np.ndarray, n_items: int) -> np.ndarray:
