@@ -133,37 +133,75 @@ class LabelSet:
             return None
         return np.asarray(numbers, dtype=float)
 
+    def _lookup(self, arr: np.ndarray) -> np.ndarray:
+        """Codes for an array of labels; -1 for anything not in the set (missing included)."""
+        ints = [c for c in self.categories if isinstance(c, int | np.integer)]
+        if arr.dtype.kind in "iu" and arr.size and len(ints) == self.size:
+            lo = min(int(arr.min()), *ints)
+            hi = max(int(arr.max()), *ints)
+            if hi - lo <= 4 * arr.size + 1024:  # a direct table beats hashing
+                table = np.full(hi - lo + 1, -1, np.int64)
+                table[np.asarray(ints, np.int64) - lo] = np.arange(self.size)
+                return table[arr.astype(np.int64) - lo]
+        codes = np.asarray(pd.Index(list(self.categories)).get_indexer(pd.Index(arr)), np.int64)
+        retry = np.flatnonzero(codes < 0)
+        if retry.size:
+            sub = arr[retry]
+            keep = ~_is_missing(sub)
+            retry, sub = retry[keep], sub[keep]
+        if retry.size:
+            lookup = {_canonical(c): i for i, c in enumerate(self.categories)}
+            inverse, distinct = pd.factorize(pd.Series(sub, dtype=object))
+            mapped = np.asarray([lookup.get(_canonical(d), -1) for d in distinct], np.int64)
+            codes[retry] = mapped[inverse]
+        return codes
+
     def encode(self, labels: ArrayLike, allow_missing: bool = False) -> np.ndarray:
-        """Integer codes 0..V-1; missing labels give -1 when allowed, otherwise an error."""
-        arr = np.asarray(labels, dtype=object) if not isinstance(labels, np.ndarray) else labels
-        index = pd.Index(list(self.categories))
-        codes = np.asarray(index.get_indexer(pd.Index(arr)), dtype=np.int64)
-        unmatched = codes < 0
-        if unmatched.any():
-            missing = _is_missing(arr) & unmatched
-            retry = unmatched & ~missing
-            if retry.any():
-                lookup = {_canonical(c): i for i, c in enumerate(self.categories)}
-                distinct, inverse = np.unique(
-                    np.asarray([_canonical(v) for v in arr[retry]], dtype=object).astype(str),
-                    return_inverse=True,
-                )
-                mapped = np.asarray([lookup.get(str(d), -1) for d in distinct], dtype=np.int64)
-                codes[retry] = mapped[inverse]
-            unknown = (codes < 0) & ~missing
-            if unknown.any():
-                rows = np.flatnonzero(unknown)
-                bad = list(pd.unique(pd.Series(arr[rows], dtype=object)))
-                raise UnknownLabelError(bad, rows, self.categories)
-            if missing.any() and not allow_missing:
-                rows = np.flatnonzero(missing)
-                raise UnknownLabelError(["<missing>"], rows, self.categories)
+        """Integer codes 0..V-1; missing labels give -1 when allowed, otherwise an error.
+        Accepts lists, numpy arrays, pandas Series and Categoricals (fastest for text)."""
+        if isinstance(labels, pd.Series) and isinstance(labels.dtype, pd.CategoricalDtype):
+            labels = labels.array
+        if isinstance(labels, pd.Categorical):
+            cat_codes = np.asarray(labels.codes, np.int64)
+            table = self._lookup(np.asarray(labels.categories, dtype=object))
+            codes = np.where(cat_codes >= 0, table[np.maximum(cat_codes, 0)], -1)
+            arr = None
+        else:
+            arr = labels if isinstance(labels, np.ndarray) else np.asarray(labels, dtype=object)
+            codes = self._lookup(arr)
+        bad = np.flatnonzero(codes < 0)
+        if bad.size == 0:
+            return codes
+        values = (
+            np.asarray(labels, dtype=object)[bad] if arr is None else np.asarray(arr[bad], object)
+        )
+        missing = _is_missing(values)
+        if (~missing).any():
+            rows = bad[~missing]
+            unknown = list(pd.unique(pd.Series(values[~missing], dtype=object)))
+            raise UnknownLabelError(unknown, rows, self.categories)
+        if not allow_missing:
+            raise UnknownLabelError(["<missing>"], bad, self.categories)
         return codes
 
 
 def factorize(values: ArrayLike, sort: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes for ids (items, annotators, groups) and the distinct values they stand for."""
-    codes, uniques = pd.factorize(pd.Series(np.asarray(values)), sort=sort, use_na_sentinel=True)
+    """Integer codes for ids (items, annotators, groups) and the distinct values they stand for
+    (sorted when `sort`; missing -> -1). Small-range integers skip hashing."""
+    if isinstance(values, pd.Series | pd.Categorical | pd.Index):
+        codes, uniques = pd.factorize(values, sort=sort, use_na_sentinel=True)
+        return np.asarray(codes, dtype=np.int64), np.asarray(uniques)
+    arr = np.asarray(values)
+    if arr.dtype.kind in "iu" and arr.size:
+        lo, hi = int(arr.min()), int(arr.max())
+        if hi - lo <= 2 * arr.size + 1024:
+            shifted = arr.astype(np.int64) - lo
+            present = np.bincount(shifted, minlength=hi - lo + 1) > 0
+            lookup = np.cumsum(present) - 1
+            return lookup[shifted].astype(np.int64), (np.flatnonzero(present) + lo).astype(
+                arr.dtype
+            )
+    codes, uniques = pd.factorize(pd.Series(arr), sort=sort, use_na_sentinel=True)
     return np.asarray(codes, dtype=np.int64), np.asarray(uniques)
 
 
