@@ -159,8 +159,9 @@ class LabelSet:
     def encode(self, labels: ArrayLike, allow_missing: bool = False) -> np.ndarray:
         """Integer codes 0..V-1; missing labels give -1 when allowed, otherwise an error.
         Accepts lists, numpy arrays, pandas Series and Categoricals (fastest for text)."""
-        if isinstance(labels, pd.Series) and isinstance(labels.dtype, pd.CategoricalDtype):
-            labels = labels.array
+        if isinstance(labels, pd.Series):
+            categorical = isinstance(labels.dtype, pd.CategoricalDtype)
+            labels = labels.array if categorical else labels.to_numpy()
         if isinstance(labels, pd.Categorical):
             cat_codes = np.asarray(labels.codes, np.int64)
             table = self._lookup(np.asarray(labels.categories, dtype=object))
