@@ -30,6 +30,9 @@ Public API (all vectorised; no per-item Python loops):
     coincidence_matrices(profiles) -> (G, V, V); paired_codes(...) -> (a, b) per item;
     pair_contingency(a, b, V, pair_group=None, n_groups=1) -> (G, V, V), additive over chunks.
 
+    Batches (governance.streaming): AgreementStream(label_set, max_per_item=8)
+    .add(items, annotators, labels, groups=None) per batch; .finish() -> AgreementData.
+
 `tables` is a (V, V) or (G, V, V) contingency array (rows: first annotator). Estimate =
 governance.estimate.Estimate (value None + undefined_reason, never NaN). Bootstrap: items
 resampled with replacement within each group, as multinomial draws over distinct item profiles

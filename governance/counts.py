@@ -50,7 +50,11 @@ class DuplicateAnnotationError(ValueError):
         super().__init__(
             f"{len(duplicates.pairs)} (item, annotator) pairs are annotated more than once: {pairs}"
             + (f" and {more} more" if more > 0 else "")
-            + f"; row positions start {duplicates.rows[:10].tolist()}"
+            + (
+                f"; row positions start {duplicates.rows[:10].tolist()}"
+                if duplicates.rows.size
+                else ""
+            )
         )
 
 
