@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from ingest import InputError, Location, Problem, normalise_header, read_sheet
 
@@ -70,10 +70,15 @@ def parse_column_flags(flags: Sequence[str]) -> ColumnMapping:
         columns[key.strip()] = source.strip()
     if problems:
         raise InputError(problems)
+    return _mapping(columns, "--column")
+
+
+def _mapping(columns: dict[str, str], where: str) -> ColumnMapping:
     try:
         return ColumnMapping(columns=columns)
-    except ValueError as exc:
-        raise InputError.at(str(exc).splitlines()[-1].strip(), "--column") from None
+    except ValidationError as exc:
+        msgs = [e["msg"].removeprefix("Value error, ") for e in exc.errors()]
+        raise InputError.at("; ".join(msgs), where) from None
 
 
 def load_mapping(path: str | Path) -> ColumnMapping:
@@ -92,10 +97,7 @@ def load_mapping(path: str | Path) -> ColumnMapping:
     if not isinstance(raw, dict):
         raise InputError.at("expected a mapping of canonical column -> file column", path.name)
     raw = raw.get("columns", raw)
-    try:
-        return ColumnMapping(columns={str(k): str(v) for k, v in raw.items()})
-    except ValueError as exc:
-        raise InputError.at(str(exc).splitlines()[-1].strip(), path.name) from None
+    return _mapping({str(k): str(v) for k, v in raw.items()}, path.name)
 
 
 def _resolve(header: Sequence[str], mapping: ColumnMapping, file: str,
@@ -209,9 +211,16 @@ class DeliverySource:
 
         try:
             return pq.ParquetFile(pa.BufferReader(self.data) if self.data is not None
-                                  else str(self.path))
+                                  else str(self.path), read_dictionary=self._dictionary_columns())
         except (pa.ArrowInvalid, OSError) as exc:
             raise InputError.at(f"not a readable Parquet file ({exc})", self.file) from None
+
+    def _dictionary_columns(self) -> list[str] | None:
+        """Low-cardinality text columns to read as Arrow dictionaries (no per-row strings)."""
+        resolved = self._resolved
+        if resolved is None:
+            return None
+        return [resolved[c] for c in TEXT_COLUMNS if c in resolved and c != "item_id"]
 
     def _parquet_columns(self) -> dict[str, str]:
         if self._resolved is None:
@@ -265,7 +274,16 @@ class DeliverySource:
             return bool(wanted & set(names)) or {"item_id", "annotator_id"} <= keys or (
                 not wanted and len(names) >= 3 and {"label"} <= keys)
 
-        sheet = read_sheet(self.path, is_header, sheet=self.sheet, data=self.data)
+        try:
+            sheet = read_sheet(self.path, is_header, sheet=self.sheet, data=self.data)
+        except InputError as exc:
+            if "no header row" not in str(exc):
+                raise
+            # no recognisable names: take the first row with two or more cells as the header,
+            # so the message can say which required columns are missing
+            sheet = read_sheet(self.path, lambda row: sum(c is not None and str(c).strip() != ""
+                                                          for c in row) >= 2,
+                               sheet=self.sheet, data=self.data)
         resolved = _resolve(sheet.header, self.mapping, sheet.file, sheet.name)
         return _cells_to_table(sheet.header, sheet.rows, sheet.row_numbers, resolved)
 

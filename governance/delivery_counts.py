@@ -65,6 +65,16 @@ class Vocab:
         return lookup[idx]
 
 
+_FLAG_STATES = 1 << len(PERIOD_COLUMNS)
+_FLAG_BITS = ((np.arange(_FLAG_STATES)[:, None] >> np.arange(len(PERIOD_COLUMNS))) & 1).astype(
+    np.int64)
+
+
+def _decode_flags(bins: np.ndarray) -> np.ndarray:
+    """(groups x 128 flag states) counts -> (groups x PERIOD_COLUMNS) counts."""
+    return bins.reshape(-1, _FLAG_STATES) @ _FLAG_BITS
+
+
 def _week_of(ns: np.ndarray) -> np.ndarray:
     """Monday-based week index since the epoch (1970-01-01 was a Thursday)."""
     return (np.floor_divide(ns, NS_PER_DAY) + 3) // 7
@@ -281,7 +291,7 @@ class _Builder:
         attrs = []
         for codes in (cat, task, bat):
             arr = np.full(nl, -1, np.int32)
-            sel = ok & (codes >= 0)
+            sel = np.flatnonzero(ok & (codes >= 0))[::-1]  # reversed: the first row wins
             arr[item[sel]] = codes[sel]
             if codes is cat:
                 self.category_conflicts += int((arr[item[sel]] != codes[sel]).sum())
@@ -292,10 +302,11 @@ class _Builder:
         np.minimum.at(week, item[sel], wk[sel])
         item_gold = np.full(nl, -1, np.int32)
         gold_row = np.zeros(nl, np.int64)
-        sel = ok & (gold >= 0)
+        sel = np.flatnonzero(ok & (gold >= 0))[::-1]  # reversed: the first row wins
         item_gold[item[sel]] = gold[sel]
         gold_row[item[sel]] = row_numbers[sel]
-        clash = np.flatnonzero(sel)[item_gold[item[sel]] != gold[sel]]
+        sel = sel[::-1]
+        clash = sel[item_gold[item[sel]] != gold[sel]]
         for i in clash[:MAX_PROBLEMS]:
             self.problem(int(row_numbers[i]), "gold_label",
                          f"item {keys[int(item[i])].as_py()!r} has differing gold labels "
@@ -304,16 +315,19 @@ class _Builder:
                          f"{int(gold_row[item[i]])})")
         self.partials.append(_Partial(keys, counts, mask, by_ann, *attrs, week, item_gold, gold_row))
 
-        # row-level tables: PERIOD_COLUMNS per category / task type / batch / week
+        # row-level tables: PERIOD_COLUMNS per category / task type / batch / annotator / week,
+        # via one integer bincount per dimension over (group, 7 flag bits)
         reviewed, failed = ok & (qa >= 0), ok & (qa == 1)
         g = ok & (gold >= 0)
-        correct = g & (gold == lab)
-        period = np.stack([ok, reviewed, failed, g, correct, timed, on_time]).astype(np.int64)
+        flags = np.zeros(n, np.int64)
+        for bit, mask in enumerate((ok, reviewed, failed, g, g & (gold == lab), timed, on_time)):
+            flags |= mask.astype(np.int64) << bit
         for dim, codes in (("category", cat), ("task_type", task), ("batch", bat)):
-            c1 = np.where(codes >= 0, codes + 1, 0).astype(np.int64)
             size = len(self.vocabs[dim]) + 1
-            self._acc(f"{dim}_period", np.stack(
-                [np.bincount(c1, weights=p, minlength=size) for p in period], axis=1))
+            key = (codes.astype(np.int64) + 1) * _FLAG_STATES + flags
+            self._acc(f"{dim}_period", _decode_flags(np.bincount(key, minlength=size * _FLAG_STATES)))
+        key = np.where(ok, ann, 0).astype(np.int64) * _FLAG_STATES + flags
+        self._acc("annotator_period", _decode_flags(np.bincount(key, minlength=A * _FLAG_STATES)))
         c1 = np.where(cat >= 0, cat + 1, 0).astype(np.int64)
         ncat = len(self.vocabs["category"]) + 1
         lg, ll = gold[g].astype(np.int64), lab[g].astype(np.int64)
@@ -322,16 +336,22 @@ class _Builder:
         self._acc("annotator_confusion",
                   np.bincount((ann[g].astype(np.int64) * V + lg) * V + ll,
                               minlength=A * V * V).reshape(A, V, V))
-        a0 = np.where(ok, ann, 0).astype(np.int64)
-        self._acc("annotator_period", np.stack(
-            [np.bincount(a0, weights=p, minlength=A) for p in period], axis=1))
-        wk = _week_of(sub)
         sel = ok & sub_ok
         if sel.any():
-            uniq, inv = np.unique(wk[sel], return_inverse=True)
-            sums = np.stack([np.bincount(inv, weights=p[sel], minlength=len(uniq))
-                             for p in period], axis=1).astype(np.int64)
-            for w, row in zip(uniq.tolist(), sums, strict=True):
+            weeks = wk[sel]
+            low, high = int(weeks.min()), int(weeks.max())
+            span = high - low + 1
+            if span <= 100_000:
+                table = _decode_flags(np.bincount((weeks - low) * _FLAG_STATES + flags[sel],
+                                                  minlength=span * _FLAG_STATES))
+                present = np.flatnonzero(table[:, 0])
+                pairs = zip((present + low).tolist(), table[present], strict=True)
+            else:
+                uniq, inv = np.unique(weeks, return_inverse=True)
+                table = _decode_flags(np.bincount(inv * _FLAG_STATES + flags[sel],
+                                                  minlength=len(uniq) * _FLAG_STATES))
+                pairs = zip(uniq.tolist(), table, strict=True)
+            for w, row in pairs:
                 self.weeks[w] = self.weeks.get(w, 0) + row
 
     def _qa(self, arr: pa.Array, row_numbers: np.ndarray) -> np.ndarray:
