@@ -130,6 +130,9 @@ class SlaTermSet(BaseModel):
     committed_weekly_volume: int | None = Field(
         None, ge=0, description="Annotations per week the vendor committed to"
     )
+    total_credit_cap: float | None = Field(
+        None, ge=0, description="Upper limit, in money, on all credits of the period"
+    )
     terms: list[SlaTerm]
 
     @field_validator("label_set")

@@ -1,21 +1,20 @@
-"""Bridge from a delivery's count tables to the agreement and gold statistics of
-`governance.agreement` / `governance.gold`: picks the items of a scope and the right coefficient."""
+"""Bridge from a delivery's count tables to `governance.agreement`: picks the items of a scope,
+the right coefficient ('kappa' = Cohen for two annotators, Fleiss for more) and its inputs
+(item profiles for percent/Fleiss/Krippendorff, a contingency table for Cohen)."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from governance.agreement import cohen_kappa, fleiss_kappa, krippendorff_alpha, percent_agreement
+from governance.counts import ItemProfiles, LabelSet, pair_contingency, profiles_from_table
 from governance.delivery_counts import DeliveryCounts
+from governance.estimate import Estimate, undefined
 
 AGREEMENT_METRICS = ("kappa", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha",
                      "percent_agreement")
-
-
-class _Est:  # placeholder until governance.agreement lands
-    def __init__(self, value: float | None, n_items: int, n_annotations: int,
-                 reason: str | None, method: str) -> None:
-        self.value, self.ci, self.n_items, self.n_annotations = value, None, n_items, n_annotations
-        self.undefined_reason, self.method = reason, method
+N_BOOT = 1000
+_EXACT = 2**53
 
 
 def annotators_in(counts: DeliveryCounts, items: np.ndarray | None = None) -> int:
@@ -33,37 +32,83 @@ def resolve_metric(counts: DeliveryCounts, metric: str, items: np.ndarray | None
     return "cohen_kappa" if annotators_in(counts, items) == 2 else "fleiss_kappa"
 
 
-def agreement(counts: DeliveryCounts, metric: str, items: np.ndarray | None = None, *,
-              level: str = "nominal", weights: str = "none", ci: bool = True,
-              seed: int = 0) -> _Est:
-    """One agreement coefficient over the selected items (a boolean mask or all)."""
-    table = counts.item_counts if items is None else counts.item_counts[items]
-    return agreement_by_group(counts, metric, np.zeros(len(table), np.int64), 1,
-                              table=table)[0]
+def profiles(table: np.ndarray, item_group: np.ndarray, n_groups: int) -> ItemProfiles:
+    """Distinct item rows per group from an (items x labels) count table; items outside every
+    group (code -1) are dropped. Rows are keyed by one integer when that key is exact."""
+    keep = item_group >= 0
+    table, group = table[keep], item_group[keep].astype(np.int64)
+    v = table.shape[1]
+    raters = table.sum(axis=1)
+    base = int(raters.max()) + 1 if len(raters) else 2
+    if len(table) and float(base) ** v * max(n_groups, 1) < _EXACT:
+        powers = base ** np.arange(v, dtype=np.int64)
+        key = table.astype(np.int64) @ powers + group * base**v
+        keys, weight = np.unique(key[raters > 0], return_counts=True)
+        rest = keys % base**v
+        rows = (rest[:, None] // powers[None, :]) % base
+        return ItemProfiles(rows.astype(np.int64), weight.astype(np.int64), keys // base**v,
+                            n_groups)
+    return profiles_from_table(table, group, n_groups)
+
+
+def _label_values(counts: DeliveryCounts, level: str) -> np.ndarray | None:
+    if level in ("nominal", "ordinal") or not counts.labels:
+        return None
+    return LabelSet.of(counts.labels).numeric_values()
 
 
 def agreement_by_group(counts: DeliveryCounts, metric: str, item_group: np.ndarray,
                        n_groups: int, *, level: str = "nominal", weights: str = "none",
-                       table: np.ndarray | None = None) -> list[_Est]:
-    """The coefficient per group of items (`item_group` -1 = in no group), vectorised."""
-    table = counts.item_counts if table is None else table
-    out = []
-    for g in range(n_groups):
-        t = table[item_group == g]
-        n = t.sum(axis=1)
-        t = t[n >= 2]
-        n = n[n >= 2]
-        if not len(t):
-            out.append(_Est(None, 0, 0, "no item has two or more annotations", metric))
-            continue
-        po = float(((t * (t - 1)).sum(axis=1) / (n * (n - 1))).mean())
-        if metric == "percent_agreement":
-            out.append(_Est(po, len(t), int(n.sum()), None, metric))
-            continue
-        p = t.sum(axis=0) / n.sum()
-        pe = float((p * p).sum())
-        if pe >= 1:
-            out.append(_Est(None, len(t), int(n.sum()), "expected agreement is 1", metric))
-            continue
-        out.append(_Est((po - pe) / (1 - pe), len(t), int(n.sum()), None, metric))
-    return out
+                       ci: bool = False, seed: int = 0) -> list[Estimate]:
+    """The coefficient for every group of items at once (`item_group` -1 = in no group)."""
+    metric = resolve_metric(counts, metric, item_group >= 0)
+    kw = {"ci": "bootstrap" if ci else "none", "n_boot": N_BOOT, "seed": seed}
+    if n_groups == 0:
+        return []
+    if metric == "cohen_kappa":
+        return _cohen(counts, item_group, n_groups, weights, ci, seed)
+    prof = profiles(counts.item_counts, item_group, n_groups)
+    if metric == "percent_agreement":
+        return percent_agreement(prof, **kw)  # type: ignore[arg-type]
+    if metric == "fleiss_kappa":
+        return fleiss_kappa(prof, **kw)  # type: ignore[arg-type]
+    if metric == "krippendorff_alpha":
+        values = _label_values(counts, level)
+        if level in ("interval", "ratio") and values is None:
+            reason = f"the {level} level needs numeric labels; the label set has text"
+            return [undefined(reason, f"Krippendorff's alpha, {level}")] * n_groups
+        return krippendorff_alpha(prof, level, values, **kw)  # type: ignore[arg-type]
+    raise ValueError(f"unknown agreement metric {metric!r}")
+
+
+def _cohen(counts: DeliveryCounts, item_group: np.ndarray, n_groups: int, weights: str,
+           ci: bool, seed: int) -> list[Estimate]:
+    method = "Cohen's kappa"
+    chosen = item_group >= 0
+    if counts.labels_by_annotator is None:
+        reason = "Cohen's kappa compares two fixed annotators; this delivery has too many"
+        return [undefined(reason, method)] * n_groups
+    mask = np.bitwise_or.reduce(counts.item_annotators[chosen], axis=0) if chosen.any() else None
+    present = [a for a in range(len(counts.annotators))
+               if mask is not None and (int(mask[a >> 6]) >> (a & 63)) & 1]
+    if len(present) != 2:
+        reason = (f"Cohen's kappa needs exactly two annotators; {len(present)} labelled these "
+                  "items (use Fleiss' kappa)")
+        return [undefined(reason, method)] * n_groups
+    first, second = present
+    a = counts.labels_by_annotator[:, first].astype(np.int64)
+    b = counts.labels_by_annotator[:, second].astype(np.int64)
+    group = np.where(chosen, item_group, 0).astype(np.int64)
+    a = np.where(chosen, a, -1)
+    tables = pair_contingency(a, b, len(counts.labels), group, n_groups)
+    return cohen_kappa(tables, weights, None, ci="analytic" if ci else "none",  # type: ignore[arg-type]
+                       seed=seed)
+
+
+def agreement(counts: DeliveryCounts, metric: str, items: np.ndarray | None = None, *,
+              level: str = "nominal", weights: str = "none", ci: bool = True,
+              seed: int = 0) -> Estimate:
+    """One coefficient, with its 95% interval, over the selected items (boolean mask or all)."""
+    group = np.zeros(counts.n_items, np.int64) if items is None else np.where(items, 0, -1)
+    return agreement_by_group(counts, metric, group, 1, level=level, weights=weights, ci=ci,
+                              seed=seed)[0]
