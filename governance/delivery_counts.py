@@ -153,6 +153,7 @@ class DeliveryCounts:
     tables: dict[str, np.ndarray] = field(default_factory=dict)
     weeks: dict[int, np.ndarray] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    cache: dict[str, object] = field(default_factory=dict, repr=False)
 
     @property
     def n_items(self) -> int:

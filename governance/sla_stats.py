@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from governance.agreement import cohen_kappa, fleiss_kappa, krippendorff_alpha, percent_agreement
-from governance.counts import ItemProfiles, LabelSet, pair_contingency, profiles_from_table
+from governance.counts import ItemProfiles, LabelSet, pair_contingency
 from governance.delivery_counts import DeliveryCounts
 from governance.estimate import Estimate, undefined
 
@@ -32,23 +32,36 @@ def resolve_metric(counts: DeliveryCounts, metric: str, items: np.ndarray | None
     return "cohen_kappa" if annotators_in(counts, items) == 2 else "fleiss_kappa"
 
 
-def profiles(table: np.ndarray, item_group: np.ndarray, n_groups: int) -> ItemProfiles:
-    """Distinct item rows per group from an (items x labels) count table; items outside every
-    group (code -1) are dropped. Rows are keyed by one integer when that key is exact."""
+def _profile_index(counts: DeliveryCounts) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct item rows (K x V) and each item's row index, computed once per delivery."""
+    cached = counts.cache.get("profile_index")
+    if cached is None:
+        table = counts.item_counts
+        v = table.shape[1]
+        base = int(table.sum(axis=1).max()) + 1 if len(table) else 2
+        if len(table) and float(base) ** v < _EXACT:
+            powers = base ** np.arange(v, dtype=np.int64)
+            keys, inverse = np.unique(table.astype(np.int64) @ powers, return_inverse=True)
+            rows = (keys[:, None] // powers[None, :]) % base
+        else:
+            rows, inverse = np.unique(table, axis=0, return_inverse=True)
+        cached = counts.cache["profile_index"] = (rows.astype(np.int64), inverse.reshape(-1))
+    return cached
+
+
+def profiles(counts: DeliveryCounts, item_group: np.ndarray, n_groups: int) -> ItemProfiles:
+    """Distinct item rows per group with how many items share each, by one bincount over
+    (group, row index); items outside every group (code -1) are dropped."""
+    rows, inverse = _profile_index(counts)
     keep = item_group >= 0
-    table, group = table[keep], item_group[keep].astype(np.int64)
-    v = table.shape[1]
-    raters = table.sum(axis=1)
-    base = int(raters.max()) + 1 if len(raters) else 2
-    if len(table) and float(base) ** v * max(n_groups, 1) < _EXACT:
-        powers = base ** np.arange(v, dtype=np.int64)
-        key = table.astype(np.int64) @ powers + group * base**v
-        keys, weight = np.unique(key[raters > 0], return_counts=True)
-        rest = keys % base**v
-        rows = (rest[:, None] // powers[None, :]) % base
-        return ItemProfiles(rows.astype(np.int64), weight.astype(np.int64), keys // base**v,
-                            n_groups)
-    return profiles_from_table(table, group, n_groups)
+    k = max(len(rows), 1)
+    weight = np.bincount(item_group[keep].astype(np.int64) * k + inverse[keep],
+                         minlength=n_groups * k).reshape(n_groups, k)
+    group, which = np.nonzero(weight)
+    nonempty = rows[which].sum(axis=1) > 0
+    group, which = group[nonempty], which[nonempty]
+    return ItemProfiles(rows[which], weight[group, which].astype(np.int64),
+                        group.astype(np.int64), n_groups)
 
 
 def _label_values(counts: DeliveryCounts, level: str) -> np.ndarray | None:
@@ -67,7 +80,7 @@ def agreement_by_group(counts: DeliveryCounts, metric: str, item_group: np.ndarr
         return []
     if metric == "cohen_kappa":
         return _cohen(counts, item_group, n_groups, weights, ci, seed)
-    prof = profiles(counts.item_counts, item_group, n_groups)
+    prof = profiles(counts, item_group, n_groups)
     if metric == "percent_agreement":
         return percent_agreement(prof, **kw)  # type: ignore[arg-type]
     if metric == "fleiss_kappa":
