@@ -170,7 +170,8 @@ _TERM_COLUMNS = {
     "remedy_amount": "remedy_amount", "amount": "remedy_amount", "remedy_cap": "remedy_cap",
     "cap": "remedy_cap", "note": "note", "notes": "note",
 }
-_SETTING_KEYS = {"name", "currency", "period_fee", "label_set", "committed_weekly_volume"}
+_SETTING_KEYS = {"name", "currency", "period_fee", "label_set", "committed_weekly_volume",
+                 "total_credit_cap"}
 
 
 def _yaml_line(text: str, loc: tuple[int | str, ...]) -> int | None:
