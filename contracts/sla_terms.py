@@ -79,7 +79,9 @@ class Remedy(BaseModel):
     amount: float = Field(
         0.0, ge=0, description="Percent of the period fee (5 = 5%) or money per breach"
     )
-    cap: float | None = Field(None, ge=0, description="Upper limit, in money, on this term's credit")
+    cap: float | None = Field(
+        None, ge=0, description="Upper limit, in money, on this term's credit"
+    )
 
     def owed(self, breaches: int, period_fee: float) -> float:
         """Credit for `breaches` breaches (failing scopes) of the term, capped."""
@@ -125,7 +127,9 @@ class SlaTermSet(BaseModel):
 
     name: str = "SLA terms"
     currency: str = "USD"
-    period_fee: float = Field(0.0, ge=0, description="Fee of the measured period; credits are % of it")
+    period_fee: float = Field(
+        0.0, ge=0, description="Fee of the measured period; credits are % of it"
+    )
     label_set: list[str] | None = None
     committed_weekly_volume: int | None = Field(
         None, ge=0, description="Annotations per week the vendor committed to"
@@ -246,7 +250,9 @@ def _settings(path: Path, data: bytes | None) -> dict[str, Any]:
         wb.close()
     out: dict[str, Any] = {}
     for row in rows:
-        if len(row) >= 2 and normalise_header(row[0]) in _SETTING_KEYS and _cell(row[1]) is not None:
+        if len(row) < 2 or _cell(row[1]) is None:
+            continue
+        if normalise_header(row[0]) in _SETTING_KEYS:
             key, value = normalise_header(row[0]), _cell(row[1])
             if key == "label_set":
                 value = [v.strip() for v in str(value).split(",") if v.strip()]
@@ -330,7 +336,8 @@ def load_term_set(
             raise InputError.at(f"not valid JSON ({exc.msg})", path.name, row=exc.lineno) from None
         return _from_mapping(raw, path.name, None)
     raise InputError.at(
-        f"unsupported term file type {suffix or '(none)'}; expected .yaml, .json or .xlsx", path.name
+        f"unsupported term file type {suffix or '(none)'}; expected .yaml, .json or .xlsx",
+        path.name,
     )
 
 

@@ -252,7 +252,8 @@ class DeliverySource:
             if not self.path.exists() and self.data is None:
                 raise InputError.at("file not found", str(self.path))
             reader = {"csv": self._read_sheet, "xlsx": self._read_sheet,
-                      "jsonl": self._read_jsonl, "labelstudio": self._read_labelstudio}.get(self.kind)
+                      "jsonl": self._read_jsonl,
+                      "labelstudio": self._read_labelstudio}.get(self.kind)
             if reader is None:
                 raise InputError.at(
                     f"unsupported delivery type {self.path.suffix or '(none)'}; expected .csv, "

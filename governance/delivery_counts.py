@@ -277,15 +277,17 @@ class _Builder:
         # per-item partial tables, keyed by this batch's dictionary
         nl = len(keys)
         vi, vl, va = item[ok].astype(np.int64), lab[ok].astype(np.int64), ann[ok].astype(np.int64)
-        counts = np.bincount(vi * V + vl, minlength=nl * V).reshape(nl, V).astype(np.int32)
+        counts = np.bincount(vi * V + vl, minlength=nl * V).reshape(nl, V)
+        counts = counts.astype(np.int16 if counts.max(initial=0) < 2**15 else np.int32)
         W = (A + 63) // 64
         mask = np.zeros((nl, W), np.uint64)
-        np.bitwise_or.at(mask, (vi, va >> 6), np.left_shift(np.uint64(1), (va & 63).astype(np.uint64)))
+        bits = np.left_shift(np.uint64(1), (va & 63).astype(np.uint64))
+        np.bitwise_or.at(mask, (vi, va >> 6), bits)
         if int(np.bitwise_count(mask).sum()) != len(vi):
             self._report_duplicates(vi, va, np.flatnonzero(ok), row_numbers, keys)
         by_ann = None
         if self.paired and A <= MAX_PAIRED_ANNOTATORS:
-            by_ann = np.full((nl, MAX_PAIRED_ANNOTATORS), -1, np.int16)
+            by_ann = np.full((nl, A), -1, np.int8 if V < 127 else np.int16)
             by_ann[vi, va] = vl
         else:
             self.paired = False
@@ -297,11 +299,11 @@ class _Builder:
             if codes is cat:
                 self.category_conflicts += int((arr[item[sel]] != codes[sel]).sum())
             attrs.append(arr)
-        week = np.full(nl, np.iinfo(np.int64).max, np.int64)
-        wk = _week_of(sub)
+        week = np.full(nl, np.iinfo(np.int32).max, np.int32)
+        wk = _week_of(sub).astype(np.int32)
         sel = ok & sub_ok
         np.minimum.at(week, item[sel], wk[sel])
-        item_gold = np.full(nl, -1, np.int32)
+        item_gold = np.full(nl, -1, np.int16 if V < 2**15 else np.int32)
         gold_row = np.zeros(nl, np.int64)
         sel = np.flatnonzero(ok & (gold >= 0))[::-1]  # reversed: the first row wins
         item_gold[item[sel]] = gold[sel]
@@ -314,7 +316,8 @@ class _Builder:
                          f"({self.labels.values[gold[i]]!r} here, "
                          f"{self.labels.values[item_gold[item[i]]]!r} on row "
                          f"{int(gold_row[item[i]])})")
-        self.partials.append(_Partial(keys, counts, mask, by_ann, *attrs, week, item_gold, gold_row))
+        self.partials.append(
+            _Partial(keys, counts, mask, by_ann, *attrs, week, item_gold, gold_row))
 
         # row-level tables: PERIOD_COLUMNS per category / task type / batch / annotator / week,
         # via one integer bincount per dimension over (group, 7 flag bits)
@@ -326,14 +329,16 @@ class _Builder:
         for dim, codes in (("category", cat), ("task_type", task), ("batch", bat)):
             size = len(self.vocabs[dim]) + 1
             key = (codes.astype(np.int64) + 1) * _FLAG_STATES + flags
-            self._acc(f"{dim}_period", _decode_flags(np.bincount(key, minlength=size * _FLAG_STATES)))
+            bins = np.bincount(key, minlength=size * _FLAG_STATES)
+            self._acc(f"{dim}_period", _decode_flags(bins))
         key = np.where(ok, ann, 0).astype(np.int64) * _FLAG_STATES + flags
         self._acc("annotator_period", _decode_flags(np.bincount(key, minlength=A * _FLAG_STATES)))
         c1 = np.where(cat >= 0, cat + 1, 0).astype(np.int64)
         ncat = len(self.vocabs["category"]) + 1
         lg, ll = gold[g].astype(np.int64), lab[g].astype(np.int64)
         self._acc("category_confusion",
-                  np.bincount((c1[g] * V + lg) * V + ll, minlength=ncat * V * V).reshape(ncat, V, V))
+                  np.bincount((c1[g] * V + lg) * V + ll,
+                              minlength=ncat * V * V).reshape(ncat, V, V))
         self._acc("annotator_confusion",
                   np.bincount((ann[g].astype(np.int64) * V + lg) * V + ll,
                               minlength=A * V * V).reshape(A, V, V))
@@ -402,20 +407,23 @@ class _Builder:
         counts = np.zeros((N, V), np.int32)
         mask = np.zeros((N, W), np.uint64)
         attrs = [np.full(N, -1, np.int32) for _ in range(3)]
-        week = np.full(N, np.iinfo(np.int64).max, np.int64)
+        week = np.full(N, np.iinfo(np.int32).max, np.int32)
         gold = np.full(N, -1, np.int32)
         gold_row = np.zeros(N, np.int64)
-        by_ann = np.full((N, MAX_PAIRED_ANNOTATORS), -1, np.int16) if self.paired else None
+        by_ann = np.full((N, A), -1, np.int16) if self.paired and A <= MAX_PAIRED_ANNOTATORS \
+            else None
         cross_dups: list[int] = []
-        for part, idx in zip(self.partials, idx_parts, strict=True):
+        partials, self.partials = self.partials, []
+        for idx in idx_parts:
+            part = partials.pop(0)
             counts[idx] += _pad(part.counts, (len(idx), V))
             pm = _pad(part.mask, (len(idx), W))
             overlap = np.flatnonzero((mask[idx] & pm).any(axis=1))
             cross_dups.extend(idx[overlap].tolist())
             mask[idx] |= pm
             if by_ann is not None and part.labels_by_annotator is not None:
-                cur = by_ann[idx]
-                by_ann[idx] = np.where(part.labels_by_annotator >= 0, part.labels_by_annotator, cur)
+                part_ann = _pad(part.labels_by_annotator + 1, (len(idx), A)).astype(np.int16) - 1
+                by_ann[idx] = np.where(part_ann >= 0, part_ann, by_ann[idx])
             for target, values in zip(attrs, (part.category, part.task_type, part.batch),
                                       strict=True):
                 cur = target[idx]
@@ -455,9 +463,9 @@ class _Builder:
             task_types=self.vocabs["task_type"].values, batches=self.vocabs["batch"].values,
             columns=self.source.columns, item_counts=counts, item_category=attrs[0],
             item_task_type=attrs[1], item_batch=attrs[2],
-            item_week=np.where(week == np.iinfo(np.int64).max, -1, week), item_gold=gold,
+            item_week=np.where(week == np.iinfo(np.int32).max, -1, week), item_gold=gold,
             item_annotators=mask,
-            labels_by_annotator=by_ann[:, :A] if by_ann is not None else None,
+            labels_by_annotator=by_ann,
             tables=tables, weeks=dict(sorted(self.weeks.items())),
             warnings=self.source.warnings + self.warnings,
         )
@@ -488,7 +496,8 @@ class _Builder:
                     seen[key] = int(rows[i])
 
 
-def count_delivery(source: DeliverySource, label_set: Sequence[str] | None = None) -> DeliveryCounts:
+def count_delivery(source: DeliverySource,
+                   label_set: Sequence[str] | None = None) -> DeliveryCounts:
     """Read every batch of a delivery into count tables; all input problems raise together."""
     builder = _Builder(source, label_set)
     for batch, offset in source.batches():

@@ -236,9 +236,8 @@ class _Checker:
                 return None, None, 0, "the delivery has no due_at column", metric
             if metric == "accuracy" and "gold_label" not in self.c.columns:
                 return None, None, 0, "the delivery has no gold_label column", metric
-            if metric in ("defect_rate", "qa_coverage") and "qa_result" not in self.c.columns:
-                if metric == "defect_rate":
-                    return None, None, 0, "the delivery has no qa_result column", metric
+            if metric == "defect_rate" and "qa_result" not in self.c.columns:
+                return None, None, 0, "the delivery has no qa_result column", metric
             r: RateResult = rate(int(row[_COL[num]]), int(row[_COL[den]]), what)
             return r.value, r.ci, r.denominator, r.undefined_reason, f"{metric} ({r.method})"
         raise ValueError(f"metric {metric} is not measured per scope")
@@ -351,17 +350,15 @@ class _Checker:
 
     def _realism(self, term: SlaTerm, kind: str, named: str | None) -> list[str]:
         """Accuracy targets the annotators' own agreement cannot support."""
-        notes = []
-        for name, est in zip(self.c.categories, self.percent_agreement_by_category(),
-                             strict=True):
-            if kind == "category" and name != named:
-                continue
-            if est.value is not None and est.value < term.threshold:
-                notes.append(
-                    f"target realism: annotators agree on only {est.value:.1%} of pairs in "
-                    f"{name!r}, below the {term.threshold:.1%} accuracy target: the humans "
-                    "disagree more often than the target allows")
-        return notes
+        low = [f"{name} ({est.value:.1%})" for name, est in
+               zip(self.c.categories, self.percent_agreement_by_category(), strict=True)
+               if (kind != "category" or name == named)
+               and est.value is not None and est.value < term.threshold]
+        if not low:
+            return []
+        return [f"target realism: annotators agree with each other less often than the "
+                f"{term.threshold:.1%} accuracy target in {', '.join(low)}: the humans disagree "
+                "more often than the target allows; revisit the guideline or the target"]
 
     def _throughput(self, term: SlaTerm) -> TermResult:
         weeks = weekly_volume(self.c, int(term.threshold))
@@ -417,7 +414,8 @@ class _Checker:
             -1, max(len(self.c.labels), 1), max(len(self.c.labels), 1)).sum(axis=0)
         classes = []
         for i, label in enumerate(self.c.labels):
-            support, predicted, tp = int(matrix[i].sum()), int(matrix[:, i].sum()), int(matrix[i, i])
+            support, predicted = int(matrix[i].sum()), int(matrix[:, i].sum())
+            tp = int(matrix[i, i])
             precision = tp / predicted if predicted else None
             recall = tp / support if support else None
             f1 = (2 * precision * recall / (precision + recall)

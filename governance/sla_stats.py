@@ -41,7 +41,10 @@ def _profile_index(counts: DeliveryCounts) -> tuple[np.ndarray, np.ndarray]:
         base = int(table.sum(axis=1).max()) + 1 if len(table) else 2
         if len(table) and float(base) ** v < _EXACT:
             powers = base ** np.arange(v, dtype=np.int64)
-            keys, inverse = np.unique(table.astype(np.int64) @ powers, return_inverse=True)
+            key = np.zeros(len(table), np.int64)
+            for j in range(v):  # column by column: no N x V int64 temporary
+                key += table[:, j] * powers[j]
+            keys, inverse = np.unique(key, return_inverse=True)
             rows = (keys[:, None] // powers[None, :]) % base
         else:
             rows, inverse = np.unique(table, axis=0, return_inverse=True)

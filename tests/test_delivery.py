@@ -47,7 +47,7 @@ def _summary(path: Path, mapping: ColumnMapping | None = None, **kw: object) -> 
         "counts": counts.item_counts[order].tolist(),
         "categories": cats,
         "gold": [counts.labels[g] if g >= 0 else None for g in counts.item_gold[order]],
-        "period": {name: counts.table(f"category_period")[1 + i].tolist()
+        "period": {name: counts.table("category_period")[1 + i].tolist()
                    for i, name in enumerate(counts.categories)},
         "weeks": {k: v.tolist() for k, v in counts.weeks.items()},
     }

@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
               g["undefined_reason"] or ""] for name, g in payload["groups"].items()]
     print(f"{metric} (weights {args.weights}, level {args.level}) on {counts.file}")
     print(table([args.by or "scope", "value", "95% CI", "items", "annotations", "undefined"],
-                [[r[0], None if r[1] is None else round(r[1], 4), *r[2:]] for r in rows]))
+                [[r[0], "-" if r[1] is None else f"{r[1]:.4f}", *r[2:]] for r in rows]))
     return 0
 
 
