@@ -216,10 +216,10 @@ def _pair_estimates(
             se = _cohen_ase(t[g].astype(float), dis, kappa)
             if se is not None:
                 z = z_value(confidence)
-                interval = (kappa - z * se, kappa + z * se)
+                interval = (max(kappa - z * se, -1.0), min(kappa + z * se, 1.0))
                 ci_method = (
                     "asymptotic SE of Fleiss, Cohen & Everitt (1969) (SAS ASE), "
-                    f"normal {confidence:.0%}"
+                    f"normal {confidence:.0%}, clipped to [-1, 1]"
                 )
         elif ci == "bootstrap":
             cells = t[g].reshape(-1)

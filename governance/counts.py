@@ -345,7 +345,10 @@ def item_profiles(
         grp = keys // base**v
         rest = keys % base**v
         digits = (rest[:, None] // (base ** np.arange(v, dtype=np.int64))[None, :]) % base
-        return ItemProfiles(digits.astype(np.int64), counts.astype(np.int64), grp, n_groups)
+        order = np.lexsort(np.vstack([digits.T[::-1], grp]))  # same order as np.unique(axis=0)
+        return ItemProfiles(
+            digits[order].astype(np.int64), counts[order].astype(np.int64), grp[order], n_groups
+        )
     order = np.argsort(item_codes, kind="stable")
     item_sorted, label_sorted = item_codes[order], label_codes[order]
     block = max(1, 2**22 // v)
