@@ -63,8 +63,10 @@ def profiles(counts: DeliveryCounts, item_group: np.ndarray, n_groups: int) -> I
     group, which = np.nonzero(weight)
     nonempty = rows[which].sum(axis=1) > 0
     group, which = group[nonempty], which[nonempty]
-    return ItemProfiles(rows[which], weight[group, which].astype(np.int64),
-                        group.astype(np.int64), n_groups)
+    prof_rows, prof_weight = rows[which], weight[group, which].astype(np.int64)
+    order = np.lexsort(np.vstack([prof_rows.T[::-1], group]))  # counts.py's canonical order
+    return ItemProfiles(prof_rows[order], prof_weight[order], group[order].astype(np.int64),
+                        n_groups)
 
 
 def _label_values(counts: DeliveryCounts, level: str) -> np.ndarray | None:

@@ -151,3 +151,18 @@ def test_drift_flags_a_drop_between_batches(tmp_path: Path) -> None:
     assert report.drift.by == "batch" and [p.period for p in report.drift.periods] == ["b1", "b2"]
     drops = [d for d in report.drift.drops if d.metric == "percent_agreement"]
     assert len(drops) == 1 and drops[0].period == "b2" and drops[0].change < -0.05
+
+
+def test_streamed_tables_give_the_same_estimates_as_long_rows(tmp_path: Path) -> None:
+    from governance.agreement import agreement as long_agreement
+
+    path = _random_delivery(tmp_path, annotators=3, seed=11)
+    counts = count_delivery(open_delivery(path, batch_rows=100), LABELS)
+    table = read_delivery_table(open_delivery(path)).to_pandas()
+    for ours, theirs in (("fleiss_kappa", "fleiss"), ("percent_agreement", "percent"),
+                         ("krippendorff_alpha", "krippendorff")):
+        mine = agreement(counts, ours, seed=4)
+        ref = long_agreement(table["item_id"], table["annotator_id"], table["label"],
+                             metric=theirs, label_set=LABELS, seed=4).overall  # type: ignore[arg-type]
+        assert mine.value == pytest.approx(ref.value, abs=1e-12)
+        assert mine.ci == pytest.approx(ref.ci, abs=1e-12)
