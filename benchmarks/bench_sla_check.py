@@ -25,7 +25,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from contracts.sla_terms import default_term_set  # noqa: E402
-from governance.delivery import CANONICAL, open_delivery  # noqa: E402
+from governance.delivery import (  # noqa: E402
+    BATCH_ROWS,
+    CANONICAL,
+    PARQUET_OPTIONS,
+    open_delivery,
+)
 from governance.sla_check import check_delivery  # noqa: E402
 
 LABELS = ["car", "truck", "bus", "pedestrian", "cyclist", "motorbike", "sign", "light"]
@@ -88,9 +93,9 @@ def read_floor(path: Path, dictionary: bool = False) -> float:
     `dictionary` keeps low-cardinality text as Arrow dictionaries, as the check itself reads."""
     t0 = time.perf_counter()
     text = ["annotator_id", "label", "category", "task_type", "gold_label", "qa_result", "batch"]
-    pf = pq.ParquetFile(path, read_dictionary=text if dictionary else None)
+    pf = pq.ParquetFile(path, read_dictionary=text if dictionary else None, **PARQUET_OPTIONS)
     n = 0
-    for batch in pf.iter_batches(batch_size=1 << 20, columns=list(CANONICAL)):
+    for batch in pf.iter_batches(batch_size=BATCH_ROWS, columns=list(CANONICAL)):
         n += batch.num_rows
     return time.perf_counter() - t0
 

@@ -24,7 +24,9 @@ TEXT_COLUMNS = ("item_id", "annotator_id", "label", "category", "task_type", "go
                 "qa_result", "batch")
 TIME_COLUMNS = ("submitted_at", "due_at")
 ROW_COLUMN = "__row"
-BATCH_ROWS = 1 << 20
+BATCH_ROWS = 1 << 18
+# Parquet reads: no whole-row-group pre-buffering, so memory follows the batch, not the file
+PARQUET_OPTIONS: dict[str, Any] = {"pre_buffer": False, "buffer_size": 1 << 23}
 BIG_TEXT_FILE = 50 * 1024 * 1024
 
 _ALIASES = {
@@ -211,7 +213,8 @@ class DeliverySource:
 
         try:
             return pq.ParquetFile(pa.BufferReader(self.data) if self.data is not None
-                                  else str(self.path), read_dictionary=self._dictionary_columns())
+                                  else str(self.path), read_dictionary=self._dictionary_columns(),
+                                  **PARQUET_OPTIONS)
         except (pa.ArrowInvalid, OSError) as exc:
             raise InputError.at(f"not a readable Parquet file ({exc})", self.file) from None
 

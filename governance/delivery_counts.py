@@ -211,6 +211,7 @@ class _Builder:
         keys = enc.dictionary
         if not pa.types.is_string(keys.type):
             keys = pc.cast(keys, pa.string())
+        keys = pa.concat_arrays([keys])  # exact-size copy: the encoder's buffers over-allocate
         item = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
         blank = np.flatnonzero(pc.equal(pc.utf8_trim_whitespace(keys), "").fill_null(True)
                                .to_numpy(zero_copy_only=False))
@@ -304,7 +305,7 @@ class _Builder:
         sel = ok & sub_ok
         np.minimum.at(week, item[sel], wk[sel])
         item_gold = np.full(nl, -1, np.int16 if V < 2**15 else np.int32)
-        gold_row = np.zeros(nl, np.int64)
+        gold_row = np.zeros(nl, np.int64 if row_numbers[-1] >= 2**31 else np.int32)
         sel = np.flatnonzero(ok & (gold >= 0))[::-1]  # reversed: the first row wins
         item_gold[item[sel]] = gold[sel]
         gold_row[item[sel]] = row_numbers[sel]
@@ -404,12 +405,13 @@ class _Builder:
         else:
             keys, idx_parts = pa.array([], pa.string()), []
         N = len(keys)
-        counts = np.zeros((N, V), np.int32)
+        narrow = sum(int(p.counts.max(initial=0)) for p in self.partials) < 2**15
+        counts = np.zeros((N, V), np.int16 if narrow else np.int32)
         mask = np.zeros((N, W), np.uint64)
-        attrs = [np.full(N, -1, np.int32) for _ in range(3)]
+        attrs = [np.full(N, -1, np.int16 if len(v) < 2**15 else np.int32)
+                 for v in self.vocabs.values()]
         week = np.full(N, np.iinfo(np.int32).max, np.int32)
         gold = np.full(N, -1, np.int32)
-        gold_row = np.zeros(N, np.int64)
         by_ann = np.full((N, A), -1, np.int16) if self.paired and A <= MAX_PAIRED_ANNOTATORS \
             else None
         cross_dups: list[int] = []
@@ -438,10 +440,9 @@ class _Builder:
                 self.problem(int(part.gold_row[j]), "gold_label",
                              f"item {part.keys[int(j)].as_py()!r} has differing gold labels "
                              f"({self.labels.values[part.gold[j]]!r} here, "
-                             f"{self.labels.values[cur[j]]!r} on row {int(gold_row[idx[j]])})")
+                             f"{self.labels.values[cur[j]]!r} earlier in the file)")
             take = (cur < 0) & (part.gold >= 0)
             gold[idx[take]] = part.gold[take]
-            gold_row[idx[take]] = part.gold_row[take]
         if cross_dups:
             self._locate_cross_duplicates(keys, sorted(set(cross_dups)))
         if self.problems:
