@@ -318,7 +318,9 @@ class _Builder:
                          f"{self.labels.values[item_gold[item[i]]]!r} on row "
                          f"{int(gold_row[item[i]])})")
         self.partials.append(
-            _Partial(keys, counts, mask, by_ann, *attrs, week, item_gold, gold_row))
+            _Partial(keys=keys, counts=counts, mask=mask, labels_by_annotator=by_ann,
+                     category=attrs[0], task_type=attrs[1], batch=attrs[2], week=week,
+                     gold=item_gold, gold_row=gold_row))
 
         # row-level tables: PERIOD_COLUMNS per category / task type / batch / annotator / week,
         # via one integer bincount per dimension over (group, 7 flag bits)

@@ -3,7 +3,6 @@ integer arithmetic, and a stratified, seeded sample for the next QA round."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -13,6 +12,7 @@ import pyarrow.compute as pc
 from pydantic import BaseModel
 
 from governance.delivery_counts import PERIOD_COLUMNS, DeliveryCounts
+from governance.estimate import wilson_interval as _wilson
 
 NO_CATEGORY = "(no category)"
 _COL = {name: i for i, name in enumerate(PERIOD_COLUMNS)}
@@ -57,13 +57,10 @@ def required_count(delivered: int, rate: Fraction) -> int:
     return max(1, -(-delivered * rate.numerator // rate.denominator))
 
 
-def wilson_interval(successes: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
-    """Wilson score interval for a binomial proportion (n > 0)."""
-    p = successes / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
+def wilson_interval(successes: int, n: int) -> tuple[float, float]:
+    """95% Wilson score interval (n > 0), from `governance.estimate`; exact 0 and 1 at the ends."""
+    low, high = _wilson(successes, n, 0.95)
+    return (0.0 if successes == 0 else float(low)), (1.0 if successes == n else float(high))
 
 
 def rate(numerator: int, denominator: int, what: str) -> RateResult:

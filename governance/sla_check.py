@@ -221,7 +221,7 @@ class _Checker:
             method = resolve_metric(self.c, metric, items)
             est = agreement(self.c, method, items, level=term.level, weights=term.weights,
                             seed=self.seed)
-            ci = tuple(est.ci) if est.ci is not None else None
+            ci = (est.ci[0], est.ci[1]) if est.ci is not None else None
             return est.value, ci, est.n_items, est.undefined_reason, est.method
         row = self.row_counts(dim or "category", value)
         pairs = {
@@ -262,7 +262,7 @@ class _Checker:
             reason = (f"{len(undecided)} categor{'y' if len(undecided) == 1 else 'ies'} "
                       "without a decidable value" if status == "inconclusive" else None)
             breaches = len(fails)
-            method = term.metric
+            method: str = term.metric
             shown = worst[:EVIDENCE_SIZE] + [e for e in worst[EVIDENCE_SIZE:] if e.status == "fail"]
         else:
             dim = None if kind == "overall" else kind

@@ -4,6 +4,8 @@ the right coefficient ('kappa' = Cohen for two annotators, Fleiss for more) and 
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 
 from governance.agreement import cohen_kappa, fleiss_kappa, krippendorff_alpha, percent_agreement
@@ -34,7 +36,7 @@ def resolve_metric(counts: DeliveryCounts, metric: str, items: np.ndarray | None
 
 def _profile_index(counts: DeliveryCounts) -> tuple[np.ndarray, np.ndarray]:
     """Distinct item rows (K x V) and each item's row index, computed once per delivery."""
-    cached = counts.cache.get("profile_index")
+    cached = cast(tuple[np.ndarray, np.ndarray] | None, counts.cache.get("profile_index"))
     if cached is None:
         table = counts.item_counts
         v = table.shape[1]
