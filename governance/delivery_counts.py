@@ -61,8 +61,7 @@ class Vocab:
         lookup = np.array(
             [-1 if v is None or not v.strip() else self.add(v.strip()) for v in values.to_pylist()]
             + [-1], dtype=np.int32)
-        idx = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-        return lookup[idx]
+        return lookup[_indices(enc.indices)]
 
 
 _FLAG_STATES = 1 << len(PERIOD_COLUMNS)
@@ -73,6 +72,13 @@ _FLAG_BITS = ((np.arange(_FLAG_STATES)[:, None] >> np.arange(len(PERIOD_COLUMNS)
 def _decode_flags(bins: np.ndarray) -> np.ndarray:
     """(groups x 128 flag states) counts -> (groups x PERIOD_COLUMNS) counts."""
     return bins.reshape(-1, _FLAG_STATES) @ _FLAG_BITS
+
+
+def _indices(indices: pa.Array) -> np.ndarray:
+    """Dictionary indices as a numpy array, nulls as -1 (zero-copy when there are no nulls)."""
+    if indices.null_count:
+        indices = indices.fill_null(-1)
+    return indices.to_numpy(zero_copy_only=False)
 
 
 def _week_of(ns: np.ndarray) -> np.ndarray:
@@ -212,9 +218,9 @@ class _Builder:
         if not pa.types.is_string(keys.type):
             keys = pc.cast(keys, pa.string())
         keys = pa.concat_arrays([keys])  # exact-size copy: the encoder's buffers over-allocate
-        item = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
-        blank = np.flatnonzero(pc.equal(pc.utf8_trim_whitespace(keys), "").fill_null(True)
-                               .to_numpy(zero_copy_only=False))
+        item = _indices(enc.indices).astype(np.int32, copy=False)
+        blank = np.flatnonzero(pc.or_(pc.equal(pc.binary_length(keys), 0),
+                                      pc.utf8_is_space(keys)).to_numpy(zero_copy_only=False))
         if len(blank):
             item[np.isin(item, blank)] = -1
         ann = self.annotators.codes(batch.column("annotator_id"))
@@ -282,8 +288,13 @@ class _Builder:
         counts = counts.astype(np.int16 if counts.max(initial=0) < 2**15 else np.int32)
         W = (A + 63) // 64
         mask = np.zeros((nl, W), np.uint64)
-        bits = np.left_shift(np.uint64(1), (va & 63).astype(np.uint64))
-        np.bitwise_or.at(mask, (vi, va >> 6), bits)
+        if W == 1 and A <= 52:
+            # one word of bits: the sum of distinct bits is their OR, exact in float64; a repeated
+            # (item, annotator) carries, which lowers the popcount below the row count
+            mask[:, 0] = np.bincount(vi, weights=np.ldexp(1.0, va), minlength=nl).astype(np.uint64)
+        else:
+            bits = np.left_shift(np.uint64(1), (va & 63).astype(np.uint64))
+            np.bitwise_or.at(mask, (vi, va >> 6), bits)
         if int(np.bitwise_count(mask).sum()) != len(vi):
             self._report_duplicates(vi, va, np.flatnonzero(ok), row_numbers, keys)
         by_ann = None
@@ -326,9 +337,10 @@ class _Builder:
         # via one integer bincount per dimension over (group, 7 flag bits)
         reviewed, failed = ok & (qa >= 0), ok & (qa == 1)
         g = ok & (gold >= 0)
-        flags = np.zeros(n, np.int64)
-        for bit, mask in enumerate((ok, reviewed, failed, g, g & (gold == lab), timed, on_time)):
-            flags |= mask.astype(np.int64) << bit
+        flags8 = np.zeros(n, np.uint8)
+        for bit, flag in enumerate((ok, reviewed, failed, g, g & (gold == lab), timed, on_time)):
+            flags8 |= flag.view(np.uint8) << np.uint8(bit)
+        flags = flags8.astype(np.int64)
         for dim, codes in (("category", cat), ("task_type", task), ("batch", bat)):
             size = len(self.vocabs[dim]) + 1
             key = (codes.astype(np.int64) + 1) * _FLAG_STATES + flags
@@ -375,7 +387,7 @@ class _Builder:
             key = (v or "").strip().lower()
             lookup.append(-1 if not key else 0 if key in QA_PASS else 1 if key in QA_FAIL else -3)
         table = np.array(lookup + [-1], np.int8)
-        out = table[enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)]
+        out = table[_indices(enc.indices)]
         for i in np.flatnonzero(out == -3)[:MAX_PROBLEMS]:
             self.problem(int(row_numbers[i]), "qa_result",
                          f"QA result {arr[int(i)].as_py()!r} is neither pass nor fail")

@@ -46,7 +46,13 @@ def _profile_index(counts: DeliveryCounts) -> tuple[np.ndarray, np.ndarray]:
             key = np.zeros(len(table), np.int64)
             for j in range(v):  # column by column: no N x V int64 temporary
                 key += table[:, j] * powers[j]
-            keys, inverse = np.unique(key, return_inverse=True)
+            span = int(float(base) ** v)
+            if span <= max(4 * len(key), 1 << 20):  # small key range: a bincount, no sort
+                present = np.bincount(key, minlength=span) > 0
+                keys = np.flatnonzero(present)
+                inverse = (np.cumsum(present) - 1)[key]
+            else:
+                keys, inverse = np.unique(key, return_inverse=True)
             rows = (keys[:, None] // powers[None, :]) % base
         else:
             rows, inverse = np.unique(table, axis=0, return_inverse=True)
