@@ -17,6 +17,7 @@ from governance.delivery import ColumnMapping, DeliverySource, open_delivery
 from governance.delivery_counts import PERIOD_COLUMNS, DeliveryCounts, count_delivery
 from governance.drift import DriftReport, drift
 from governance.qa import (
+    NO_CATEGORY,
     CoverageRow,
     RateResult,
     as_fraction,
@@ -200,6 +201,8 @@ class _Checker:
                  "batch": self.c.batches}[dim]
         codes = {"category": self.c.item_category, "task_type": self.c.item_task_type,
                  "batch": self.c.item_batch}[dim]
+        if value == NO_CATEGORY:
+            return codes < 0
         if value not in vocab:
             return np.zeros(self.c.n_items, bool)
         return codes == vocab.index(value)
@@ -248,10 +251,11 @@ class _Checker:
             return self._throughput(term)
         notes: list[str] = []
         if kind == "each_category":
-            evidence = [self._group_evidence(term, "category", name)
-                        for name in self.cat_names[1:] if self._has_rows(name)]
-            if not evidence:
-                evidence = [self._group_evidence(term, "category", None)]
+            if self.c.categories:
+                evidence = [self._group_evidence(term, "category", name)
+                            for name in self.cat_names if self._has_rows(name)]
+            else:  # no category column: the whole delivery is the one category
+                evidence = [self._group_evidence(term, None, None)]
             fails = [e for e in evidence if e.status == "fail"]
             undecided = [e for e in evidence if e.status == "inconclusive"]
             status: Status = "fail" if fails else "inconclusive" if undecided else "pass"
@@ -304,12 +308,12 @@ class _Checker:
                 str(term.threshold))
         return "pass" if ok else "fail"
 
-    def _group_evidence(self, term: SlaTerm, dim: str, name: str | None) -> Evidence:
+    def _group_evidence(self, term: SlaTerm, dim: str | None, name: str | None) -> Evidence:
         value, ci, n, undefined, _ = self.measure(term, dim, name)
         status, reason = self._decide(term, value, n, undefined)
         if term.metric == "qa_coverage" and value is not None and status != "inconclusive":
             status = self._coverage_status(term, dim, name)
-            row = self.row_counts(dim, name)
+            row = self.row_counts(dim or "category", name)
             need = required_count(int(row[_COL["rows"]]), as_fraction(term.threshold))
             reason = f"{int(row[_COL['reviewed']])} reviewed of {int(row[_COL['rows']])}, " \
                      f"{need} required"
