@@ -89,7 +89,7 @@ def drift(counts: DeliveryCounts, by: Literal["week", "batch"] = "week",
                 before = prev.values[metric]
                 assert before is not None
                 worse = (before - value) if higher else (value - before)
-                if worse > threshold:
+                if worse > threshold + 1e-12:  # a change of exactly the threshold is not a drop
                     drops.append(Drop(metric=metric, period=cur.period,
                                       previous_period=prev.period, previous=before,
                                       current=value, change=value - before))

@@ -60,6 +60,12 @@ def render_table(report: SlaReport) -> str:
         details += [f"- {t.id or t.metric}: {note}" for note in t.notes]
     if details:
         lines += ["", *details]
+    drops = report.drift.drops
+    if drops:
+        lines += ["", f"Drift by {report.drift.by} (changes for the worse beyond "
+                      f"{report.drift.threshold:.0%}):"]
+        lines += [f"- {d.metric}: {d.previous:.3f} in {d.previous_period} -> {d.current:.3f} in "
+                  f"{d.period}" for d in drops]
     return "\n".join(lines)
 
 
