@@ -139,6 +139,16 @@ class SlaTermSet(BaseModel):
     )
     terms: list[SlaTerm]
 
+    @field_validator("label_set", mode="before")
+    @classmethod
+    def _labels_as_text(cls, labels: object) -> object:
+        """Numeric labels (ratings 1-5) are accepted and kept as text: 1.0 and 1 are '1'."""
+        if not isinstance(labels, list):
+            return labels
+        return [str(int(v)) if isinstance(v, float) and v.is_integer()
+                else str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+                for v in labels]
+
     @field_validator("label_set")
     @classmethod
     def _unique_labels(cls, labels: list[str] | None) -> list[str] | None:

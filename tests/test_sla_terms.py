@@ -102,3 +102,10 @@ def test_rows_round_trip() -> None:
                                            "cap": r["remedy_cap"]}})
         for r in rows])
     assert rebuilt == terms
+
+
+def test_numeric_label_sets_are_text() -> None:
+    terms = SlaTermSet(label_set=[1, 2.0, 3], terms=[])  # type: ignore[list-item]
+    assert terms.label_set == ["1", "2", "3"]
+    with pytest.raises(ValueError, match="twice"):
+        SlaTermSet(label_set=[1, 1.0], terms=[])  # type: ignore[list-item]
