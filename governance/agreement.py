@@ -9,27 +9,43 @@ Public API (all vectorised; no per-item Python loops):
         -> AgreementResult   # .overall: Estimate, .groups: dict[str, Estimate], .json_dict()
     metric: "percent" | "cohen" | "scott" | "fleiss" | "krippendorff"
     ci: "auto" (analytic for cohen, bootstrap otherwise) | "bootstrap" | "analytic" | "none"
+    groups: one value per row (category / task type / batch / week), constant within an item
+    raises: UnknownLabelError, DuplicateAnnotationError, InconsistentGroupError (all ValueError,
+            carrying 0-based row positions), ValueError for a bad pair/level/label set
 
-    From count tables (governance.counts builds them; each returns list[Estimate], one per group):
+    From count tables (each returns list[Estimate], one per group code 0..G-1):
     percent_agreement(profiles, *, ci="bootstrap", n_boot=1000, seed=0, confidence=0.95)
     fleiss_kappa(profiles, *, ci="bootstrap", n_boot=1000, seed=0, confidence=0.95)
     krippendorff_alpha(profiles, level="nominal", values=None, *, ci="bootstrap", ...)
     cohen_kappa(tables, weights="none", values=None, *, ci="analytic", ...)
     scott_pi(tables, weights="none", values=None, *, ci="bootstrap", ...)
+    alpha_from_coincidences(o, level="nominal", values=None) -> ndarray (NaN = undefined)
     disagreement_weights(n_categories, weights, values=None) -> (V, V) array
 
-`profiles` is a `counts.ItemProfiles`; `tables` is a (V, V) or (G, V, V) contingency array
-(rows: first annotator). Estimate = governance.estimate.Estimate (value None + reason when
-undefined). Bootstrap: items resampled with replacement within each group, done as multinomial
-draws over distinct item profiles; percentile interval; seeded by (seed, group index).
+    Tables (governance.counts): LabelSet.of(labels) / .encode(labels) -> codes,
+    .numeric_values(); factorize(ids) -> (codes, uniques); find_duplicates(items, annotators);
+    keep_mask / keep_mask_codes(..., policy); item_groups(item_codes, group_codes, n_items);
+    item_profiles(item_codes, label_codes, V, item_group=None, n_groups=1) -> ItemProfiles
+    (.merge for chunks holding disjoint items, .pooled(), .for_group(g)); profiles_from_table;
+    coincidence_matrices(profiles) -> (G, V, V); paired_codes(...) -> (a, b) per item;
+    pair_contingency(a, b, V, pair_group=None, n_groups=1) -> (G, V, V), additive over chunks.
+
+`tables` is a (V, V) or (G, V, V) contingency array (rows: first annotator). Estimate =
+governance.estimate.Estimate (value None + undefined_reason, never NaN). Bootstrap: items
+resampled with replacement within each group, as multinomial draws over distinct item profiles
+(or, above 500 items and a draw budget, the normal law of the resampled sums; `ci_method` says
+which); percentile interval; seeded by (seed, group index).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
+import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from governance.counts import (
@@ -40,7 +56,7 @@ from governance.counts import (
     factorize,
     item_groups,
     item_profiles,
-    keep_mask,
+    keep_mask_codes,
     pair_contingency,
     paired_codes,
 )
@@ -53,7 +69,8 @@ CiMethod = Literal["auto", "bootstrap", "analytic", "none"]
 
 _TOL = 1e-12
 _MAX_DRAW_CELLS = 20_000_000
-_EXACT_BUDGET = 1_000_000
+_EXACT_BUDGET = 100_000
+_EXACT_BELOW_ITEMS = 500
 
 ONE_CATEGORY = (
     "only one category was used, so chance agreement is 1 and the coefficient is undefined"
@@ -115,20 +132,21 @@ def _bootstrap(
     """Percentile interval of a statistic of item sums S = sum over items of x[profile].
 
     Resampling items with replacement = multinomial multiplicities over the K distinct profiles,
-    so S_b = W_b @ x exactly. When K * n_boot exceeds a budget (only possible with > 1,000 items)
-    S_b is drawn from its large-sample normal law N(n mu, n Sigma) instead; the label says which.
+    so S_b = W_b @ x exactly. With more than 500 items and K * n_boot above a budget (K > 100
+    profiles at 1,000 resamples), S_b is drawn from its large-sample normal law N(n mu, n Sigma)
+    instead, which costs almost nothing; the returned label says which was used.
     """
     rng = np.random.default_rng([seed, group])
     k, total = len(weight), int(weight.sum())
     tail = f"{n_boot} resamples, seed {seed}, {confidence:.0%}"
-    if k * n_boot <= _EXACT_BUDGET:
+    if k * n_boot <= _EXACT_BUDGET or total <= _EXACT_BELOW_ITEMS:
         reps = np.concatenate([from_sums(w @ x) for w in _draws(weight, n_boot, rng)])
         label = f"bootstrap percentile over items (multinomial over {k} item profiles), {tail}"
     else:
         p = weight / total
         mu = p @ x
         centred = x - mu
-        cov = (centred * p[:, None]).T @ centred
+        cov = np.einsum("ki,kj->ij", centred * p[:, None], centred)  # BLAS threads stall here
         evals, evecs = np.linalg.eigh(cov)
         root = evecs * np.sqrt(np.clip(evals, 0, None))
         z = rng.standard_normal((n_boot, x.shape[1]))
@@ -548,6 +566,173 @@ class AgreementResult(BaseModel):
         }
 
 
+@dataclass(frozen=True)
+class AgreementData:
+    """Long rows turned into codes once, so several metrics reuse the same tables."""
+
+    label_set: LabelSet
+    item_codes: np.ndarray
+    annotator_codes: np.ndarray
+    label_codes: np.ndarray
+    annotators: list[Any]
+    item_group: np.ndarray
+    group_names: list[str]
+    n_items: int
+
+    @cached_property
+    def profiles(self) -> ItemProfiles:
+        """Item profiles per group (built on first use)."""
+        g = max(len(self.group_names), 1)
+        return item_profiles(
+            self.item_codes, self.label_codes, self.label_set.size, self.item_group, g
+        )
+
+    @cached_property
+    def pooled_profiles(self) -> ItemProfiles:
+        """Item profiles with all groups together."""
+        return self.profiles.pooled()
+
+    def pair_tables(self, pair: tuple[Hashable, Hashable] | None) -> np.ndarray:
+        """(G, V, V) contingency of two annotators; `pair=None` needs exactly two annotators."""
+        if pair is None:
+            if len(self.annotators) != 2:
+                raise ValueError(
+                    f"Cohen's kappa and Scott's pi compare two annotators; "
+                    f"{len(self.annotators)} occur, so name a pair"
+                )
+            first, second = 0, 1
+        else:
+            absent = [a for a in pair if a not in self.annotators]
+            if absent:
+                raise ValueError(f"annotator {absent[0]!r} does not occur in the data")
+            first, second = self.annotators.index(pair[0]), self.annotators.index(pair[1])
+        a, b = paired_codes(
+            self.item_codes, self.annotator_codes, self.label_codes, first, second, self.n_items
+        )
+        g = max(len(self.group_names), 1)
+        return pair_contingency(a, b, self.label_set.size, self.item_group, g)
+
+    def result(
+        self,
+        metric: Metric = "krippendorff",
+        *,
+        weights: Weights = "none",
+        weight_basis: Literal["index", "value"] = "index",
+        level: Level = "nominal",
+        pair: tuple[Hashable, Hashable] | None = None,
+        ci: CiMethod = "auto",
+        n_boot: int = 1000,
+        seed: int = 0,
+        confidence: float = 0.95,
+    ) -> AgreementResult:
+        """One coefficient overall and per group (see `agreement`)."""
+        names = self.group_names
+        numeric = self.label_set.numeric_values()
+        labels = [str(c) for c in self.label_set.categories]
+        kw: dict[str, Any] = {"n_boot": n_boot, "seed": seed, "confidence": confidence}
+        if metric in ("cohen", "scott"):
+            kw["ci"] = ("analytic" if metric == "cohen" else "bootstrap") if ci == "auto" else ci
+            tables = self.pair_tables(pair)
+            vals = None
+            if weight_basis == "value" and weights != "none":
+                if numeric is None:
+                    raise ValueError("weights on label values need numeric labels")
+                vals = numeric
+            fn = cohen_kappa if metric == "cohen" else scott_pi
+            per_group = fn(tables, weights, vals, **kw) if names else []
+            overall = fn(tables.sum(axis=0), weights, vals, **kw)[0]
+            return AgreementResult(
+                metric=metric, weights=weights, level=None, label_set=labels, overall=overall,
+                groups=dict(zip(names, per_group, strict=True)),
+            )  # fmt: skip
+        kw["ci"] = "bootstrap" if ci == "auto" else ci
+        if kw["ci"] == "analytic":
+            raise ValueError(f"no analytic interval is offered for {metric}; use bootstrap")
+        if metric == "krippendorff":
+            vals = None if level in ("nominal", "ordinal") else numeric
+            if level in ("interval", "ratio") and vals is None:
+                raise ValueError(f"the {level} level needs numeric labels; the label set has text")
+
+            def run(p: ItemProfiles) -> list[Estimate]:
+                return krippendorff_alpha(p, level, vals, **kw)
+        elif metric == "fleiss":
+
+            def run(p: ItemProfiles) -> list[Estimate]:
+                return fleiss_kappa(p, **kw)
+        elif metric == "percent":
+
+            def run(p: ItemProfiles) -> list[Estimate]:
+                return percent_agreement(p, **kw)
+        else:
+            raise ValueError(f"unknown metric {metric!r}")
+        per_group = run(self.profiles) if names else []
+        overall = run(self.pooled_profiles)[0]
+        return AgreementResult(
+            metric=metric,
+            weights=None,
+            level=level if metric == "krippendorff" else None,
+            label_set=labels,
+            overall=overall,
+            groups=dict(zip(names, per_group, strict=True)),
+        )
+
+
+def agreement_data(
+    items: ArrayLike,
+    annotators: ArrayLike,
+    labels: ArrayLike,
+    *,
+    label_set: LabelSet | Sequence[Hashable] | None = None,
+    groups: ArrayLike | None = None,
+    duplicates: Literal["error", "first", "last"] = "error",
+) -> AgreementData:
+    """Validate and encode long rows once: repeats, unknown labels and items whose rows name
+    different groups raise errors that carry 0-based row positions."""
+    n = len(items)
+    if not (n == len(annotators) == len(labels)) or (groups is not None and len(groups) != n):
+        raise ValueError("items, annotators, labels (and groups) must have the same length")
+    item_codes, item_values = factorize(items, sort=False)
+    ann_codes, ann_values = factorize(annotators, sort=True)
+    if (item_codes < 0).any() or (ann_codes < 0).any():
+        raise ValueError("every annotation needs an item and an annotator; some are missing")
+    keep = keep_mask_codes(item_codes, ann_codes, duplicates, item_values, ann_values)
+    labels_a = labels if isinstance(labels, np.ndarray | pd.Series | pd.Categorical) else (
+        np.asarray(labels, dtype=object)
+    )  # fmt: skip
+    grp = groups
+    if not keep.all():
+        item_codes, ann_codes = item_codes[keep], ann_codes[keep]
+        labels_a = np.asarray(labels_a)[keep]
+        grp = None if groups is None else np.asarray(groups)[keep]
+    if isinstance(label_set, LabelSet):
+        ls = label_set
+    elif label_set is not None:
+        ls = LabelSet.of(label_set)
+    else:
+        ls = LabelSet.observed(labels_a)
+    codes = ls.encode(labels_a)
+    n_items = len(item_values)
+    if grp is not None:
+        grp_codes, grp_values = factorize(grp, sort=True)
+        if (grp_codes < 0).any():
+            raise ValueError(f"group is missing on {int((grp_codes < 0).sum())} rows")
+        per_item = item_groups(item_codes, grp_codes, n_items)
+        names = [str(x) for x in grp_values]
+    else:
+        per_item = np.zeros(n_items, np.int64)
+        names = []
+    return AgreementData(
+        label_set=ls,
+        item_codes=item_codes,
+        annotator_codes=ann_codes,
+        label_codes=codes,
+        annotators=list(ann_values),
+        item_group=per_item,
+        group_names=names,
+        n_items=n_items,
+    )
+
+
 def agreement(
     items: ArrayLike,
     annotators: ArrayLike,
@@ -567,104 +752,12 @@ def agreement(
     duplicates: Literal["error", "first", "last"] = "error",
 ) -> AgreementResult:
     """Agreement of long rows (one per annotation), overall and per value of `groups` (per row,
-    constant within an item). Cohen/Scott need `pair` unless exactly two annotators occur."""
-    items_a = np.asarray(items)
-    ann_a = np.asarray(annotators)
-    labels_a = np.asarray(labels, dtype=object) if not isinstance(labels, np.ndarray) else labels
-    if not (len(items_a) == len(ann_a) == len(labels_a)):
-        raise ValueError("items, annotators and labels must have the same length")
-    keep = keep_mask(items_a, ann_a, duplicates)
-    grp_a = None if groups is None else np.asarray(groups)
-    if not keep.all():
-        items_a, ann_a, labels_a = items_a[keep], ann_a[keep], labels_a[keep]
-        grp_a = None if grp_a is None else grp_a[keep]
-    ls = (
-        label_set
-        if isinstance(label_set, LabelSet)
-        else (LabelSet.of(label_set) if label_set is not None else LabelSet.observed(labels_a))
+    constant within an item). Cohen/Scott need `pair` unless exactly two annotators occur.
+    For several metrics on the same rows, call `agreement_data` once and `.result` per metric."""
+    data = agreement_data(
+        items, annotators, labels, label_set=label_set, groups=groups, duplicates=duplicates
     )
-    codes = ls.encode(labels_a)
-    item_codes, item_values = factorize(items_a, sort=False)
-    n_items = len(item_values)
-    if grp_a is not None:
-        grp_codes, grp_values = factorize(grp_a, sort=True)
-        if (grp_codes < 0).any():
-            raise ValueError(f"group is missing on {int((grp_codes < 0).sum())} rows")
-        per_item = item_groups(item_codes, grp_codes, n_items)
-        names = [str(x) for x in grp_values]
-    else:
-        per_item = np.zeros(n_items, np.int64)
-        names = []
-    n_groups = max(len(names), 1)
-    numeric = ls.numeric_values()
-    kw = {"n_boot": n_boot, "seed": seed, "confidence": confidence}
-
-    if metric in ("cohen", "scott"):
-        ci_used = ("analytic" if metric == "cohen" else "bootstrap") if ci == "auto" else ci
-        ann_codes, ann_values = factorize(ann_a, sort=True)
-        ann_list = list(ann_values)
-        if pair is None:
-            if len(ann_list) != 2:
-                raise ValueError(
-                    f"{metric} needs exactly two annotators; {len(ann_list)} occur, so name a pair"
-                )
-            first, second = 0, 1
-        else:
-            absent = [a for a in pair if a not in ann_list]
-            if absent:
-                raise ValueError(f"annotator {_first(absent)!r} does not occur in the data")
-            first, second = ann_list.index(pair[0]), ann_list.index(pair[1])
-        a, b = paired_codes(item_codes, ann_codes, codes, first, second, n_items)
-        tables = pair_contingency(a, b, ls.size, per_item, n_groups)
-        vals = None
-        if weight_basis == "value" and weights != "none":
-            if numeric is None:
-                raise ValueError("weights on label values need numeric labels")
-            vals = numeric
-        fn = cohen_kappa if metric == "cohen" else scott_pi
-        per_group = fn(tables, weights, vals, ci=ci_used, **kw) if names else []  # type: ignore[arg-type]
-        overall = fn(tables.sum(axis=0), weights, vals, ci=ci_used, **kw)[0]  # type: ignore[arg-type]
-        return AgreementResult(
-            metric=metric,
-            weights=weights,
-            level=None,
-            label_set=[str(c) for c in ls.categories],
-            overall=overall,
-            groups=dict(zip(names, per_group, strict=True)),
-        )
-
-    ci_used = "bootstrap" if ci == "auto" else ci
-    if ci_used == "analytic":
-        raise ValueError(f"no analytic interval is offered for {metric}; use bootstrap")
-    profiles = item_profiles(item_codes, codes, ls.size, per_item, n_groups)
-    if metric == "krippendorff":
-        vals = None if level in ("nominal", "ordinal") else numeric
-        if level in ("interval", "ratio") and vals is None:
-            raise ValueError(f"the {level} level needs numeric labels; the label set has text")
-
-        def run(p: ItemProfiles) -> list[Estimate]:
-            return krippendorff_alpha(p, level, vals, ci=ci_used, **kw)  # type: ignore[arg-type]
-    elif metric == "fleiss":
-
-        def run(p: ItemProfiles) -> list[Estimate]:
-            return fleiss_kappa(p, ci=ci_used, **kw)  # type: ignore[arg-type]
-    elif metric == "percent":
-
-        def run(p: ItemProfiles) -> list[Estimate]:
-            return percent_agreement(p, ci=ci_used, **kw)  # type: ignore[arg-type]
-    else:
-        raise ValueError(f"unknown metric {metric!r}")
-    per_group = run(profiles) if names else []
-    overall = run(profiles.pooled())[0]
-    return AgreementResult(
-        metric=metric,
-        weights=None,
-        level=level if metric == "krippendorff" else None,
-        label_set=[str(c) for c in ls.categories],
-        overall=overall,
-        groups=dict(zip(names, per_group, strict=True)),
-    )
-
-
-def _first(values: Sequence[object]) -> object:
-    return values[0]
+    return data.result(
+        metric, weights=weights, weight_basis=weight_basis, level=level, pair=pair, ci=ci,
+        n_boot=n_boot, seed=seed, confidence=confidence,
+    )  # fmt: skip

@@ -100,10 +100,9 @@ class LabelSet:
             raise ValueError("a label set needs at least one category")
         keys = [_canonical(c) for c in self.categories]
         if len(set(keys)) != len(keys):
-            seen: set[str] = set()
-            dup = [
-                c for c, k in zip(self.categories, keys, strict=True) if k in seen or seen.add(k)
-            ]
+            first: dict[str, int] = {}
+            dup = [c for i, (c, k) in enumerate(zip(self.categories, keys, strict=True))
+                   if first.setdefault(k, i) != i]  # fmt: skip
             raise ValueError(f"label set repeats {_preview(dup)}")
 
     @classmethod
@@ -134,37 +133,76 @@ class LabelSet:
             return None
         return np.asarray(numbers, dtype=float)
 
+    def _lookup(self, arr: np.ndarray) -> np.ndarray:
+        """Codes for an array of labels; -1 for anything not in the set (missing included)."""
+        ints = [c for c in self.categories if isinstance(c, int | np.integer)]
+        if arr.dtype.kind in "iu" and arr.size and len(ints) == self.size:
+            lo = min(int(arr.min()), *ints)
+            hi = max(int(arr.max()), *ints)
+            if hi - lo <= 4 * arr.size + 1024:  # a direct table beats hashing
+                table = np.full(hi - lo + 1, -1, np.int64)
+                table[np.asarray(ints, np.int64) - lo] = np.arange(self.size)
+                return table[arr.astype(np.int64) - lo]
+        codes = np.asarray(pd.Index(list(self.categories)).get_indexer(pd.Index(arr)), np.int64)
+        retry = np.flatnonzero(codes < 0)
+        if retry.size:
+            sub = arr[retry]
+            keep = ~_is_missing(sub)
+            retry, sub = retry[keep], sub[keep]
+        if retry.size:
+            lookup = {_canonical(c): i for i, c in enumerate(self.categories)}
+            inverse, distinct = pd.factorize(pd.Series(sub, dtype=object))
+            mapped = np.asarray([lookup.get(_canonical(d), -1) for d in distinct], np.int64)
+            codes[retry] = mapped[inverse]
+        return codes
+
     def encode(self, labels: ArrayLike, allow_missing: bool = False) -> np.ndarray:
-        """Integer codes 0..V-1; missing labels give -1 when allowed, otherwise an error."""
-        arr = np.asarray(labels, dtype=object) if not isinstance(labels, np.ndarray) else labels
-        index = pd.Index(list(self.categories), dtype=object)
-        codes = np.asarray(index.get_indexer(pd.Index(arr, dtype=object)), dtype=np.int64)
-        unmatched = codes < 0
-        if unmatched.any():
-            missing = _is_missing(arr) & unmatched
-            retry = unmatched & ~missing
-            if retry.any():
-                lookup = {_canonical(c): i for i, c in enumerate(self.categories)}
-                distinct, inverse = np.unique(
-                    np.asarray([_canonical(v) for v in arr[retry]], dtype=object).astype(str),
-                    return_inverse=True,
-                )
-                mapped = np.asarray([lookup.get(str(d), -1) for d in distinct], dtype=np.int64)
-                codes[retry] = mapped[inverse]
-            unknown = (codes < 0) & ~missing
-            if unknown.any():
-                rows = np.flatnonzero(unknown)
-                bad = list(pd.unique(pd.Series(arr[rows], dtype=object)))
-                raise UnknownLabelError(bad, rows, self.categories)
-            if missing.any() and not allow_missing:
-                rows = np.flatnonzero(missing)
-                raise UnknownLabelError(["<missing>"], rows, self.categories)
+        """Integer codes 0..V-1; missing labels give -1 when allowed, otherwise an error.
+        Accepts lists, numpy arrays, pandas Series and Categoricals (fastest for text)."""
+        if isinstance(labels, pd.Series):
+            categorical = isinstance(labels.dtype, pd.CategoricalDtype)
+            labels = labels.array if categorical else labels.to_numpy()
+        if isinstance(labels, pd.Categorical):
+            cat_codes = np.asarray(labels.codes, np.int64)
+            table = self._lookup(np.asarray(labels.categories, dtype=object))
+            codes = np.where(cat_codes >= 0, table[np.maximum(cat_codes, 0)], -1)
+            arr = None
+        else:
+            arr = labels if isinstance(labels, np.ndarray) else np.asarray(labels, dtype=object)
+            codes = self._lookup(arr)
+        bad = np.flatnonzero(codes < 0)
+        if bad.size == 0:
+            return codes
+        values = (
+            np.asarray(labels, dtype=object)[bad] if arr is None else np.asarray(arr[bad], object)
+        )
+        missing = _is_missing(values)
+        if (~missing).any():
+            rows = bad[~missing]
+            unknown = list(pd.unique(pd.Series(values[~missing], dtype=object)))
+            raise UnknownLabelError(unknown, rows, self.categories)
+        if not allow_missing:
+            raise UnknownLabelError(["<missing>"], bad, self.categories)
         return codes
 
 
 def factorize(values: ArrayLike, sort: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes for ids (items, annotators, groups) and the distinct values they stand for."""
-    codes, uniques = pd.factorize(pd.Series(np.asarray(values)), sort=sort, use_na_sentinel=True)
+    """Integer codes for ids (items, annotators, groups) and the distinct values they stand for
+    (sorted when `sort`; missing -> -1). Small-range integers skip hashing."""
+    if isinstance(values, pd.Series | pd.Categorical | pd.Index):
+        codes, uniques = pd.factorize(values, sort=sort, use_na_sentinel=True)
+        return np.asarray(codes, dtype=np.int64), np.asarray(uniques)
+    arr = np.asarray(values)
+    if arr.dtype.kind in "iu" and arr.size:
+        lo, hi = int(arr.min()), int(arr.max())
+        if hi - lo <= 2 * arr.size + 1024:
+            shifted = arr.astype(np.int64) - lo
+            present = np.bincount(shifted, minlength=hi - lo + 1) > 0
+            lookup = np.cumsum(present) - 1
+            return lookup[shifted].astype(np.int64), (np.flatnonzero(present) + lo).astype(
+                arr.dtype
+            )
+    codes, uniques = pd.factorize(pd.Series(arr), sort=sort, use_na_sentinel=True)
     return np.asarray(codes, dtype=np.int64), np.asarray(uniques)
 
 
@@ -183,12 +221,26 @@ def find_duplicates(items: ArrayLike, annotators: ArrayLike) -> Duplicates:
     """Locate repeated (item, annotator) pairs without a per-row Python loop."""
     item_codes, item_values = factorize(items, sort=False)
     ann_codes, ann_values = factorize(annotators, sort=False)
-    key = item_codes * max(len(ann_values), 1) + ann_codes
-    mask = np.asarray(pd.Series(key).duplicated(keep=False), dtype=bool)
+    return _duplicates_from_codes(item_codes, ann_codes, item_values, ann_values)
+
+
+def _pair_key(item_codes: np.ndarray, ann_codes: np.ndarray) -> np.ndarray:
+    return item_codes * (int(ann_codes.max(initial=0)) + 1) + ann_codes
+
+
+def _duplicates_from_codes(
+    item_codes: np.ndarray, ann_codes: np.ndarray, item_values: np.ndarray, ann_values: np.ndarray
+) -> Duplicates:
+    key = _pair_key(item_codes, ann_codes)
+    span = int(key.max(initial=-1)) + 1
+    if span <= 8 * len(key) + 1024:  # dense enough for one bincount
+        mask = np.bincount(key, minlength=span)[key] > 1
+    else:
+        mask = np.asarray(pd.Series(key).duplicated(keep=False), dtype=bool)
     rows = np.flatnonzero(mask)
     if rows.size == 0:
         return Duplicates(rows=rows, pairs=[])
-    keys, first, counts = np.unique(key[rows], return_index=True, return_counts=True)
+    _, first, counts = np.unique(key[rows], return_index=True, return_counts=True)
     first_rows = rows[first]
     order = np.argsort(first_rows, kind="stable")
     pairs = [
@@ -200,15 +252,35 @@ def find_duplicates(items: ArrayLike, annotators: ArrayLike) -> Duplicates:
 
 def keep_mask(items: ArrayLike, annotators: ArrayLike, policy: str = "error") -> np.ndarray:
     """Rows to use under a repeat policy: 'error' rejects repeats, 'first'/'last' keep one."""
+    item_codes, item_values = factorize(items, sort=False)
+    ann_codes, ann_values = factorize(annotators, sort=False)
+    return keep_mask_codes(item_codes, ann_codes, policy, item_values, ann_values)
+
+
+def keep_mask_codes(
+    item_codes: np.ndarray,
+    ann_codes: np.ndarray,
+    policy: str = "error",
+    item_values: np.ndarray | None = None,
+    ann_values: np.ndarray | None = None,
+) -> np.ndarray:
+    """`keep_mask` on integer codes already made (values only name repeats in the error)."""
+    if policy not in ("error", "first", "last"):
+        raise ValueError(f"duplicate policy must be 'error', 'first' or 'last', not {policy!r}")
     if policy == "error":
-        dup = find_duplicates(items, annotators)
+        iv = (
+            item_values
+            if item_values is not None
+            else np.arange(int(item_codes.max(initial=0)) + 1)
+        )
+        av = ann_values if ann_values is not None else np.arange(int(ann_codes.max(initial=0)) + 1)
+        dup = _duplicates_from_codes(item_codes, ann_codes, iv, av)
         if dup:
             raise DuplicateAnnotationError(dup)
-        return np.ones(len(np.asarray(items)), dtype=bool)
-    if policy not in ("first", "last"):
-        raise ValueError(f"duplicate policy must be 'error', 'first' or 'last', not {policy!r}")
-    frame = pd.DataFrame({"i": np.asarray(items), "a": np.asarray(annotators)})
-    return ~np.asarray(frame.duplicated(keep=policy), dtype=bool)
+        return np.ones(len(item_codes), dtype=bool)
+    key = pd.Series(_pair_key(item_codes, ann_codes))
+    repeated = key.duplicated(keep="first" if policy == "first" else "last").to_numpy(bool)
+    return np.logical_not(repeated)
 
 
 def item_groups(item_codes: np.ndarray, group_codes: np.ndarray, n_items: int) -> np.ndarray:
@@ -294,6 +366,17 @@ def _compress(
         return ItemProfiles(
             np.zeros((0, v), np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), n_groups
         )
+    v = rows.shape[1]
+    base = int(rows.max()) + 1
+    if base**v * max(n_groups, 1) < 2**62:
+        key = rows.astype(np.int64) @ (base ** np.arange(v, dtype=np.int64)) + group * base**v
+        codes, uniq_keys = pd.factorize(key)
+        summed = np.bincount(codes, weights=weight, minlength=len(uniq_keys)).astype(np.int64)
+        first = np.empty(len(uniq_keys), np.int64)
+        first[codes[::-1]] = np.arange(len(codes))[::-1]
+        urows, ugroup = rows[first].astype(np.int64), group[first].astype(np.int64)
+        order = np.lexsort(np.vstack([urows.T[::-1], ugroup]))  # as np.unique(axis=0) orders
+        return ItemProfiles(urows[order], summed[order], ugroup[order], n_groups)
     stacked = np.column_stack([group, rows]).astype(np.int64)
     uniq, inverse = np.unique(stacked, axis=0, return_inverse=True)
     summed = np.bincount(inverse.reshape(-1), weights=weight, minlength=len(uniq)).astype(np.int64)
@@ -341,7 +424,9 @@ def item_profiles(
         key = np.bincount(item_codes, weights=powers[label_codes], minlength=n_items)
         key = key.astype(np.int64) + groups * base**v
         present = raters > 0
-        keys, counts = np.unique(key[present], return_counts=True)
+        key_codes, keys = pd.factorize(key[present])
+        counts = np.bincount(key_codes, minlength=len(keys))
+        keys = np.asarray(keys, dtype=np.int64)
         grp = keys // base**v
         rest = keys % base**v
         digits = (rest[:, None] // (base ** np.arange(v, dtype=np.int64))[None, :]) % base
