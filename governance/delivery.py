@@ -185,6 +185,7 @@ class DeliverySource:
     batch_rows: int = BATCH_ROWS
     sheet: str | None = None
     warnings: list[str] = field(default_factory=list)
+    sheet_name: str | None = None
     _table: pa.Table | None = None
     _resolved: dict[str, str] | None = None
 
@@ -289,6 +290,7 @@ class DeliverySource:
                                                           for c in row) >= 2,
                                sheet=self.sheet, data=self.data)
         resolved = _resolve(sheet.header, self.mapping, sheet.file, sheet.name)
+        self.sheet_name = sheet.name
         return _cells_to_table(sheet.header, sheet.rows, sheet.row_numbers, resolved)
 
     def _read_big_csv(self) -> pa.Table:

@@ -192,7 +192,8 @@ class _Builder:
     def problem(self, row: int, column: str | None, message: str) -> None:
         self.n_problems += 1
         if len(self.problems) < MAX_PROBLEMS:
-            self.problems.append(Problem(Location(self.file, row=row, column=column), message))
+            self.problems.append(Problem(Location(self.file, self.source.sheet_name, row, column),
+                                         message))
 
     def _acc(self, name: str, values: np.ndarray) -> None:
         old = self.tables.get(name)

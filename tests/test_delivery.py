@@ -221,3 +221,28 @@ def test_batch_size_never_changes_a_count(tmp_path_factory: pytest.TempPathFacto
     for name, value in whole.tables.items():
         assert np.array_equal(value, parts.tables[name]), name
     assert whole.item_counts.sum() == len(rows)
+
+
+def test_xlsx_problems_carry_sheet_rows(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Delivery of week 12"])
+    ws.append(["item_id", "annotator_id", "label"])
+    ws.append(["t1", "a", "cat"])
+    ws.append([None, "b", "dog"])
+    ws.append(["t2", "a", "horse"])
+    wb.save(tmp_path / "bad.xlsx")
+    with pytest.raises(InputError) as err:
+        count_delivery(open_delivery(tmp_path / "bad.xlsx"), LABELS)
+    assert [(p.location.sheet, p.location.row, p.location.column)
+            for p in err.value.problems] == [("Sheet", 4, "item_id"), ("Sheet", 5, "label")]
+    assert "bad.xlsx, sheet 'Sheet', row 5, column 'label'" in str(err.value)
+
+
+def test_large_csv_path_reads_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import governance.delivery as delivery
+
+    path = write_csv(tmp_path / "d.csv", ROWS)
+    expected = _summary(path)
+    monkeypatch.setattr(delivery, "BIG_TEXT_FILE", 0)
+    assert _summary(path) == expected
