@@ -11,4 +11,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "annogov.commands.switching_cost",
     "annogov.commands.db",
     "annogov.commands.report",
+    "annogov.commands.agreement",
+    "annogov.commands.sla_check",
+    "annogov.commands.qa_sample",
 )
