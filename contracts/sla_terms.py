@@ -76,12 +76,8 @@ class Remedy(BaseModel):
     """What the vendor owes on a breach: a service credit or a fixed amount, optionally capped."""
 
     kind: Literal["percent_of_fee", "fixed_per_breach", "none"] = "none"
-    amount: float = Field(
-        0.0, ge=0, description="Percent of the period fee (5 = 5%) or money per breach"
-    )
-    cap: float | None = Field(
-        None, ge=0, description="Upper limit, in money, on this term's credit"
-    )
+    amount: float = Field(0.0, ge=0, description="Percent of the period fee (5 = 5%) or money per breach")
+    cap: float | None = Field(None, ge=0, description="Upper limit, in money, on this term's credit")
 
     def owed(self, breaches: int, period_fee: float) -> float:
         """Credit for `breaches` breaches (failing scopes) of the term, capped."""
@@ -127,13 +123,9 @@ class SlaTermSet(BaseModel):
 
     name: str = "SLA terms"
     currency: str = "USD"
-    period_fee: float = Field(
-        0.0, ge=0, description="Fee of the measured period; credits are % of it"
-    )
+    period_fee: float = Field(0.0, ge=0, description="Fee of the measured period; credits are % of it")
     label_set: list[str] | None = None
-    committed_weekly_volume: int | None = Field(
-        None, ge=0, description="Annotations per week the vendor committed to"
-    )
+    committed_weekly_volume: int | None = Field(None, ge=0, description="Annotations per week the vendor committed to")
     total_credit_cap: float | None = Field(
         None, ge=0, description="Upper limit, in money, on all credits of the period"
     )
@@ -145,9 +137,14 @@ class SlaTermSet(BaseModel):
         """Numeric labels (ratings 1-5) are accepted and kept as text: 1.0 and 1 are '1'."""
         if not isinstance(labels, list):
             return labels
-        return [str(int(v)) if isinstance(v, float) and v.is_integer()
-                else str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
-                for v in labels]
+        return [
+            str(int(v))
+            if isinstance(v, float) and v.is_integer()
+            else str(v)
+            if isinstance(v, int | float) and not isinstance(v, bool)
+            else v
+            for v in labels
+        ]
 
     @field_validator("label_set")
     @classmethod
@@ -163,29 +160,65 @@ def default_term_set() -> SlaTermSet:
     return SlaTermSet(
         name="Default quality SLA",
         terms=[
-            SlaTerm(id="kappa-complex", metric="kappa", scope="task_type:complex",
-                    threshold=0.80, tier="critical", min_sample=50),
-            SlaTerm(id="kappa-simple", metric="kappa", scope="task_type:simple",
-                    threshold=0.85, tier="standard", min_sample=50),
-            SlaTerm(id="defect-rate", metric="defect_rate", comparator="<=", threshold=0.01,
-                    tier="critical", min_sample=100),
-            SlaTerm(id="qa-coverage", metric="qa_coverage", scope="each_category",
-                    threshold=0.10, tier="standard", min_sample=1),
+            SlaTerm(
+                id="kappa-complex",
+                metric="kappa",
+                scope="task_type:complex",
+                threshold=0.80,
+                tier="critical",
+                min_sample=50,
+            ),
+            SlaTerm(
+                id="kappa-simple",
+                metric="kappa",
+                scope="task_type:simple",
+                threshold=0.85,
+                tier="standard",
+                min_sample=50,
+            ),
+            SlaTerm(
+                id="defect-rate", metric="defect_rate", comparator="<=", threshold=0.01, tier="critical", min_sample=100
+            ),
+            SlaTerm(
+                id="qa-coverage",
+                metric="qa_coverage",
+                scope="each_category",
+                threshold=0.10,
+                tier="standard",
+                min_sample=1,
+            ),
         ],
     )
 
 
 _TERM_COLUMNS = {
-    "id": "id", "term": "id", "term_id": "id", "metric": "metric", "measure": "metric",
-    "scope": "scope", "applies_to": "scope", "comparator": "comparator", "operator": "comparator",
-    "threshold": "threshold", "target": "threshold", "min_sample": "min_sample",
-    "minimum_sample": "min_sample", "min_n": "min_sample", "level": "level", "weights": "weights",
-    "tier": "tier", "remedy": "remedy_kind", "remedy_kind": "remedy_kind",
-    "remedy_amount": "remedy_amount", "amount": "remedy_amount", "remedy_cap": "remedy_cap",
-    "cap": "remedy_cap", "note": "note", "notes": "note",
+    "id": "id",
+    "term": "id",
+    "term_id": "id",
+    "metric": "metric",
+    "measure": "metric",
+    "scope": "scope",
+    "applies_to": "scope",
+    "comparator": "comparator",
+    "operator": "comparator",
+    "threshold": "threshold",
+    "target": "threshold",
+    "min_sample": "min_sample",
+    "minimum_sample": "min_sample",
+    "min_n": "min_sample",
+    "level": "level",
+    "weights": "weights",
+    "tier": "tier",
+    "remedy": "remedy_kind",
+    "remedy_kind": "remedy_kind",
+    "remedy_amount": "remedy_amount",
+    "amount": "remedy_amount",
+    "remedy_cap": "remedy_cap",
+    "cap": "remedy_cap",
+    "note": "note",
+    "notes": "note",
 }
-_SETTING_KEYS = {"name", "currency", "period_fee", "label_set", "committed_weekly_volume",
-                 "total_credit_cap"}
+_SETTING_KEYS = {"name", "currency", "period_fee", "label_set", "committed_weekly_volume", "total_credit_cap"}
 
 
 def _yaml_line(text: str, loc: tuple[int | str, ...]) -> int | None:
@@ -221,6 +254,10 @@ def _loc_text(loc: tuple[int | str, ...]) -> str:
 def _from_mapping(raw: object, file: str, text: str | None) -> SlaTermSet:
     if not isinstance(raw, dict):
         raise InputError.at("expected a mapping with a 'terms' list at the top level", file)
+    if "terms" not in raw and "vendor" in raw:  # a contract profile: its `sla` is the term set
+        if not isinstance(raw.get("sla"), dict):
+            raise InputError.at("this contract profile states no SLA terms (its 'sla' section is empty)", file)
+        raw = raw["sla"]
     try:
         return SlaTermSet.model_validate(raw)
     except ValidationError as exc:
@@ -248,9 +285,7 @@ def _settings(path: Path, data: bytes | None) -> dict[str, Any]:
     """Key/value rows of an optional 'Contract' sheet (name, currency, period_fee, ...)."""
     import openpyxl
 
-    wb = openpyxl.load_workbook(
-        path if data is None else io.BytesIO(data), read_only=True, data_only=True
-    )
+    wb = openpyxl.load_workbook(path if data is None else io.BytesIO(data), read_only=True, data_only=True)
     try:
         names = {n.lower(): n for n in wb.sheetnames}
         if "contract" not in names:
@@ -274,9 +309,7 @@ def _from_xlsx(path: Path, data: bytes | None, sheet: str | None) -> SlaTermSet:
     if sheet is None:
         import openpyxl
 
-        wb = openpyxl.load_workbook(
-            path if data is None else io.BytesIO(data), read_only=True
-        )
+        wb = openpyxl.load_workbook(path if data is None else io.BytesIO(data), read_only=True)
         try:
             sheet = next((n for n in wb.sheetnames if n.lower() == "terms"), None)
         finally:
@@ -287,9 +320,11 @@ def _from_xlsx(path: Path, data: bytes | None, sheet: str | None) -> SlaTermSet:
     terms: list[SlaTerm] = []
     for cells, row_no in zip(table.rows, table.row_numbers, strict=True):
         raw = {k: _cell(v) for k, v in zip(keys, cells, strict=False) if k is not None}
-        remedy = {"kind": raw.pop("remedy_kind", None) or "none",
-                  "amount": raw.pop("remedy_amount", None) or 0.0,
-                  "cap": raw.pop("remedy_cap", None)}
+        remedy = {
+            "kind": raw.pop("remedy_kind", None) or "none",
+            "amount": raw.pop("remedy_amount", None) or 0.0,
+            "cap": raw.pop("remedy_cap", None),
+        }
         fields = {k: v for k, v in raw.items() if v is not None}
         if isinstance(fields.get("id"), float | int):
             fields["id"] = str(fields["id"])
@@ -299,12 +334,8 @@ def _from_xlsx(path: Path, data: bytes | None, sheet: str | None) -> SlaTermSet:
             for err in exc.errors():
                 loc = [str(p) for p in err["loc"]]
                 key = "_".join(loc[:2]) if loc[:1] == ["remedy"] else (loc[0] if loc else "")
-                column = next(
-                    (h for h, k in zip(table.header, keys, strict=False) if k == key), key or None
-                )
-                problems.append(
-                    Problem(Location(table.file, table.name, row_no, column), err["msg"])
-                )
+                column = next((h for h, k in zip(table.header, keys, strict=False) if k == key), key or None)
+                problems.append(Problem(Location(table.file, table.name, row_no, column), err["msg"]))
     if problems:
         raise InputError(problems)
     settings = _settings(path, data)
@@ -312,14 +343,11 @@ def _from_xlsx(path: Path, data: bytes | None, sheet: str | None) -> SlaTermSet:
         return SlaTermSet.model_validate({**settings, "terms": terms})
     except ValidationError as exc:
         raise InputError(
-            Problem(Location(table.file, "Contract", column=_loc_text(tuple(e["loc"]))), e["msg"])
-            for e in exc.errors()
+            Problem(Location(table.file, "Contract", column=_loc_text(tuple(e["loc"]))), e["msg"]) for e in exc.errors()
         ) from None
 
 
-def load_term_set(
-    path: str | Path, *, data: bytes | None = None, sheet: str | None = None
-) -> SlaTermSet:
+def load_term_set(path: str | Path, *, data: bytes | None = None, sheet: str | None = None) -> SlaTermSet:
     """Read a term set from YAML, JSON or xlsx; every problem is reported with its place."""
     path = Path(path)
     suffix = path.suffix.lower()
@@ -335,7 +363,8 @@ def load_term_set(
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             raise InputError.at(
-                f"not valid YAML ({getattr(exc, 'problem', exc)})", path.name,
+                f"not valid YAML ({getattr(exc, 'problem', exc)})",
+                path.name,
                 row=mark.line + 1 if mark else None,
             ) from None
         return _from_mapping(raw, path.name, text)
@@ -354,9 +383,20 @@ def load_term_set(
 def term_set_to_rows(terms: SlaTermSet) -> list[dict[str, Any]]:
     """Flat rows (one per term) in the xlsx column layout, for writing a terms sheet."""
     return [
-        {"id": t.id, "metric": t.metric, "scope": str(t.scope), "comparator": t.comparator,
-         "threshold": t.threshold, "min_sample": t.min_sample, "level": t.level,
-         "weights": t.weights, "tier": t.tier, "remedy": t.remedy.kind,
-         "remedy_amount": t.remedy.amount, "remedy_cap": t.remedy.cap, "note": t.note}
+        {
+            "id": t.id,
+            "metric": t.metric,
+            "scope": str(t.scope),
+            "comparator": t.comparator,
+            "threshold": t.threshold,
+            "min_sample": t.min_sample,
+            "level": t.level,
+            "weights": t.weights,
+            "tier": t.tier,
+            "remedy": t.remedy.kind,
+            "remedy_amount": t.remedy.amount,
+            "remedy_cap": t.remedy.cap,
+            "note": t.note,
+        }
         for t in terms.terms
     ]

@@ -75,16 +75,12 @@ _MAX_DRAW_CELLS = 20_000_000
 _EXACT_BUDGET = 100_000
 _EXACT_BELOW_ITEMS = 500
 
-ONE_CATEGORY = (
-    "only one category was used, so chance agreement is 1 and the coefficient is undefined"
-)
+ONE_CATEGORY = "only one category was used, so chance agreement is 1 and the coefficient is undefined"
 NO_PAIRS = "no item has two or more annotations, so there is nothing to compare"
 NO_SHARED = "the two annotators share no items"
 
 
-def disagreement_weights(
-    n_categories: int, weights: Weights = "none", values: np.ndarray | None = None
-) -> np.ndarray:
+def disagreement_weights(n_categories: int, weights: Weights = "none", values: np.ndarray | None = None) -> np.ndarray:
     """Disagreement matrix for kappa: 0/1 ('none'), |x_i - x_j| ('linear') or (x_i - x_j)^2
     ('quadratic'), with x the label index 0..V-1 (as scikit-learn) or the numeric `values`."""
     x = np.arange(n_categories, dtype=float) if values is None else np.asarray(values, float)
@@ -110,9 +106,7 @@ def _draws(weight: np.ndarray, n_boot: int, rng: np.random.Generator) -> Iterato
         done += size
 
 
-def _percentile_ci(
-    reps: np.ndarray, confidence: float, label: str
-) -> tuple[tuple[float, float] | None, str]:
+def _percentile_ci(reps: np.ndarray, confidence: float, label: str) -> tuple[tuple[float, float] | None, str]:
     ok = reps[np.isfinite(reps)]
     if ok.size == 0:
         return None, label + "; every resample was undefined"
@@ -411,9 +405,7 @@ def percent_agreement(
             return np.where(sums[:, 0] > 0, sums[:, 1] / sums[:, 0], np.nan)
 
     method = "percent agreement (mean share of agreeing annotator pairs per item)"
-    return _profile_estimates(
-        profiles, method, point, _fleiss_summaries, from_sums, ci, n_boot, seed, confidence
-    )
+    return _profile_estimates(profiles, method, point, _fleiss_summaries, from_sums, ci, n_boot, seed, confidence)
 
 
 def fleiss_kappa(
@@ -474,9 +466,7 @@ def _alpha_from_parts(n_c: np.ndarray, d_obs: np.ndarray, delta: np.ndarray) -> 
     else:
         d_exp = np.einsum("...i,...ij,...j->...", n_c, delta, n_c)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(
-            (n > 1) & (d_exp > _TOL * np.maximum(n, 1) ** 2), 1 - (n - 1) * d_obs / d_exp, np.nan
-        )
+        return np.where((n > 1) & (d_exp > _TOL * np.maximum(n, 1) ** 2), 1 - (n - 1) * d_obs / d_exp, np.nan)
 
 
 def alpha_from_coincidences(
@@ -532,9 +522,7 @@ def krippendorff_alpha(
     method = f"Krippendorff's alpha, {level}" + (
         " (rank metric with marginal frequencies)" if level == "ordinal" else " metric"
     )
-    return _profile_estimates(
-        profiles, method, point, summaries, from_sums, ci, n_boot, seed, confidence
-    )
+    return _profile_estimates(profiles, method, point, summaries, from_sums, ci, n_boot, seed, confidence)
 
 
 # --- One call from long rows ----------------------------------------------------------------------
@@ -586,9 +574,7 @@ class AgreementData:
     def profiles(self) -> ItemProfiles:
         """Item profiles per group (built on first use)."""
         g = max(len(self.group_names), 1)
-        return item_profiles(
-            self.item_codes, self.label_codes, self.label_set.size, self.item_group, g
-        )
+        return item_profiles(self.item_codes, self.label_codes, self.label_set.size, self.item_group, g)
 
     @cached_property
     def pooled_profiles(self) -> ItemProfiles:
@@ -600,8 +586,7 @@ class AgreementData:
         if pair is None:
             if len(self.annotators) != 2:
                 raise ValueError(
-                    f"Cohen's kappa and Scott's pi compare two annotators; "
-                    f"{len(self.annotators)} occur, so name a pair"
+                    f"Cohen's kappa and Scott's pi compare two annotators; {len(self.annotators)} occur, so name a pair"
                 )
             first, second = 0, 1
         else:
@@ -609,9 +594,7 @@ class AgreementData:
             if absent:
                 raise ValueError(f"annotator {absent[0]!r} does not occur in the data")
             first, second = self.annotators.index(pair[0]), self.annotators.index(pair[1])
-        a, b = paired_codes(
-            self.item_codes, self.annotator_codes, self.label_codes, first, second, self.n_items
-        )
+        a, b = paired_codes(self.item_codes, self.annotator_codes, self.label_codes, first, second, self.n_items)
         g = max(len(self.group_names), 1)
         return pair_contingency(a, b, self.label_set.size, self.item_group, g)
 
@@ -757,9 +740,7 @@ def agreement(
     """Agreement of long rows (one per annotation), overall and per value of `groups` (per row,
     constant within an item). Cohen/Scott need `pair` unless exactly two annotators occur.
     For several metrics on the same rows, call `agreement_data` once and `.result` per metric."""
-    data = agreement_data(
-        items, annotators, labels, label_set=label_set, groups=groups, duplicates=duplicates
-    )
+    data = agreement_data(items, annotators, labels, label_set=label_set, groups=groups, duplicates=duplicates)
     return data.result(
         metric, weights=weights, weight_basis=weight_basis, level=level, pair=pair, ci=ci,
         n_boot=n_boot, seed=seed, confidence=confidence,

@@ -50,11 +50,7 @@ class DuplicateAnnotationError(ValueError):
         super().__init__(
             f"{len(duplicates.pairs)} (item, annotator) pairs are annotated more than once: {pairs}"
             + (f" and {more} more" if more > 0 else "")
-            + (
-                f"; row positions start {duplicates.rows[:10].tolist()}"
-                if duplicates.rows.size
-                else ""
-            )
+            + (f"; row positions start {duplicates.rows[:10].tolist()}" if duplicates.rows.size else "")
         )
 
 
@@ -177,9 +173,7 @@ class LabelSet:
         bad = np.flatnonzero(codes < 0)
         if bad.size == 0:
             return codes
-        values = (
-            np.asarray(labels, dtype=object)[bad] if arr is None else np.asarray(arr[bad], object)
-        )
+        values = np.asarray(labels, dtype=object)[bad] if arr is None else np.asarray(arr[bad], object)
         missing = _is_missing(values)
         if (~missing).any():
             rows = bad[~missing]
@@ -203,9 +197,7 @@ def factorize(values: ArrayLike, sort: bool = True) -> tuple[np.ndarray, np.ndar
             shifted = arr.astype(np.int64) - lo
             present = np.bincount(shifted, minlength=hi - lo + 1) > 0
             lookup = np.cumsum(present) - 1
-            return lookup[shifted].astype(np.int64), (np.flatnonzero(present) + lo).astype(
-                arr.dtype
-            )
+            return lookup[shifted].astype(np.int64), (np.flatnonzero(present) + lo).astype(arr.dtype)
     codes, uniques = pd.factorize(pd.Series(arr), sort=sort, use_na_sentinel=True)
     return np.asarray(codes, dtype=np.int64), np.asarray(uniques)
 
@@ -272,11 +264,7 @@ def keep_mask_codes(
     if policy not in ("error", "first", "last"):
         raise ValueError(f"duplicate policy must be 'error', 'first' or 'last', not {policy!r}")
     if policy == "error":
-        iv = (
-            item_values
-            if item_values is not None
-            else np.arange(int(item_codes.max(initial=0)) + 1)
-        )
+        iv = item_values if item_values is not None else np.arange(int(item_codes.max(initial=0)) + 1)
         av = ann_values if ann_values is not None else np.arange(int(ann_codes.max(initial=0)) + 1)
         dup = _duplicates_from_codes(item_codes, ann_codes, iv, av)
         if dup:
@@ -297,9 +285,7 @@ def item_groups(item_codes: np.ndarray, group_codes: np.ndarray, n_items: int) -
     return per_item
 
 
-def item_category_table(
-    item_codes: np.ndarray, label_codes: np.ndarray, n_items: int, n_categories: int
-) -> np.ndarray:
+def item_category_table(item_codes: np.ndarray, label_codes: np.ndarray, n_items: int, n_categories: int) -> np.ndarray:
     """Dense item x category count table (n_items, V) from one bincount; code -1 rows dropped."""
     ok = (item_codes >= 0) & (label_codes >= 0)
     flat = item_codes[ok] * n_categories + label_codes[ok]
@@ -339,9 +325,7 @@ class ItemProfiles:
     def for_group(self, g: int) -> ItemProfiles:
         """The profiles of one group, as a single-group table."""
         keep = self.group == g
-        return ItemProfiles(
-            self.rows[keep], self.weight[keep], np.zeros(int(keep.sum()), np.int64), 1
-        )
+        return ItemProfiles(self.rows[keep], self.weight[keep], np.zeros(int(keep.sum()), np.int64), 1)
 
     def pooled(self) -> ItemProfiles:
         """All groups together as one group."""
@@ -359,17 +343,13 @@ class ItemProfiles:
         )
 
 
-def _compress(
-    rows: np.ndarray, weight: np.ndarray, group: np.ndarray, n_groups: int
-) -> ItemProfiles:
+def _compress(rows: np.ndarray, weight: np.ndarray, group: np.ndarray, n_groups: int) -> ItemProfiles:
     """Merge identical (group, row) profiles, summing weights; drops empty rows."""
     nonempty = (rows.sum(axis=1) > 0) & (weight > 0)
     rows, weight, group = rows[nonempty], weight[nonempty], group[nonempty]
     if rows.shape[0] == 0:
         v = rows.shape[1]
-        return ItemProfiles(
-            np.zeros((0, v), np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), n_groups
-        )
+        return ItemProfiles(np.zeros((0, v), np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), n_groups)
     v = rows.shape[1]
     base = int(rows.max()) + 1
     if base**v * max(n_groups, 1) < 2**62:
@@ -387,14 +367,10 @@ def _compress(
     return ItemProfiles(uniq[:, 1:].copy(), summed, uniq[:, 0].copy(), n_groups)
 
 
-def profiles_from_table(
-    table: np.ndarray, item_group: np.ndarray | None = None, n_groups: int = 1
-) -> ItemProfiles:
+def profiles_from_table(table: np.ndarray, item_group: np.ndarray | None = None, n_groups: int = 1) -> ItemProfiles:
     """Profiles from a dense item x category table (one row per item), optionally per group."""
     table = np.asarray(table, dtype=np.int64)
-    group = (
-        np.zeros(len(table), np.int64) if item_group is None else np.asarray(item_group, np.int64)
-    )
+    group = np.zeros(len(table), np.int64) if item_group is None else np.asarray(item_group, np.int64)
     return _compress(table, np.ones(len(table), np.int64), group, n_groups)
 
 
@@ -413,9 +389,7 @@ def item_profiles(
     item_codes, label_codes = item_codes[ok], label_codes[ok]
     v = int(n_categories)
     if item_codes.size == 0:
-        return _compress(
-            np.zeros((0, v), np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), n_groups
-        )
+        return _compress(np.zeros((0, v), np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), n_groups)
     n_items = int(item_codes.max()) + 1
     if item_group is None:
         groups = np.zeros(n_items, np.int64)
@@ -435,9 +409,7 @@ def item_profiles(
         rest = keys % base**v
         digits = (rest[:, None] // (base ** np.arange(v, dtype=np.int64))[None, :]) % base
         order = np.lexsort(np.vstack([digits.T[::-1], grp]))  # same order as np.unique(axis=0)
-        return ItemProfiles(
-            digits[order].astype(np.int64), counts[order].astype(np.int64), grp[order], n_groups
-        )
+        return ItemProfiles(digits[order].astype(np.int64), counts[order].astype(np.int64), grp[order], n_groups)
     order = np.argsort(item_codes, kind="stable")
     item_sorted, label_sorted = item_codes[order], label_codes[order]
     block = max(1, 2**22 // v)
@@ -495,9 +467,7 @@ def pair_contingency(
     codes_a, codes_b = np.asarray(codes_a, np.int64), np.asarray(codes_b, np.int64)
     ok = (codes_a >= 0) & (codes_b >= 0)
     v = int(n_categories)
-    grp = (
-        np.zeros(len(codes_a), np.int64) if pair_group is None else np.asarray(pair_group, np.int64)
-    )
+    grp = np.zeros(len(codes_a), np.int64) if pair_group is None else np.asarray(pair_group, np.int64)
     flat = grp[ok] * v * v + codes_a[ok] * v + codes_b[ok]
     return np.bincount(flat, minlength=n_groups * v * v).reshape(n_groups, v, v)
 

@@ -20,8 +20,7 @@ from ingest import InputError, Location, Problem, normalise_header, read_sheet
 REQUIRED = ("item_id", "annotator_id", "label")
 OPTIONAL = ("category", "task_type", "gold_label", "qa_result", "submitted_at", "due_at", "batch")
 CANONICAL = REQUIRED + OPTIONAL
-TEXT_COLUMNS = ("item_id", "annotator_id", "label", "category", "task_type", "gold_label",
-                "qa_result", "batch")
+TEXT_COLUMNS = ("item_id", "annotator_id", "label", "category", "task_type", "gold_label", "qa_result", "batch")
 TIME_COLUMNS = ("submitted_at", "due_at")
 ROW_COLUMN = "__row"
 BATCH_ROWS = 1 << 18
@@ -30,17 +29,40 @@ PARQUET_OPTIONS: dict[str, Any] = {"pre_buffer": False, "buffer_size": 1 << 23}
 BIG_TEXT_FILE = 50 * 1024 * 1024
 
 _ALIASES = {
-    "item": "item_id", "item_id": "item_id", "task_id": "item_id", "example_id": "item_id",
-    "annotator": "annotator_id", "annotator_id": "annotator_id", "worker": "annotator_id",
-    "worker_id": "annotator_id", "rater": "annotator_id", "rater_id": "annotator_id",
-    "label": "label", "answer": "label", "annotation": "label",
-    "category": "category", "class": "category", "stratum": "category", "slice": "category",
-    "task_type": "task_type", "complexity": "task_type",
-    "gold_label": "gold_label", "gold": "gold_label", "ground_truth": "gold_label",
-    "qa_result": "qa_result", "qa": "qa_result", "review_result": "qa_result",
-    "submitted_at": "submitted_at", "submitted": "submitted_at", "completed_at": "submitted_at",
-    "due_at": "due_at", "due": "due_at", "deadline": "due_at",
-    "batch": "batch", "batch_id": "batch", "week": "batch",
+    "item": "item_id",
+    "item_id": "item_id",
+    "task_id": "item_id",
+    "example_id": "item_id",
+    "annotator": "annotator_id",
+    "annotator_id": "annotator_id",
+    "worker": "annotator_id",
+    "worker_id": "annotator_id",
+    "rater": "annotator_id",
+    "rater_id": "annotator_id",
+    "label": "label",
+    "answer": "label",
+    "annotation": "label",
+    "category": "category",
+    "class": "category",
+    "stratum": "category",
+    "slice": "category",
+    "task_type": "task_type",
+    "complexity": "task_type",
+    "gold_label": "gold_label",
+    "gold": "gold_label",
+    "ground_truth": "gold_label",
+    "qa_result": "qa_result",
+    "qa": "qa_result",
+    "review_result": "qa_result",
+    "submitted_at": "submitted_at",
+    "submitted": "submitted_at",
+    "completed_at": "submitted_at",
+    "due_at": "due_at",
+    "due": "due_at",
+    "deadline": "due_at",
+    "batch": "batch",
+    "batch_id": "batch",
+    "week": "batch",
 }
 
 
@@ -54,9 +76,7 @@ class ColumnMapping(BaseModel):
     def _canonical_keys(cls, value: dict[str, str]) -> dict[str, str]:
         unknown = sorted(set(value) - set(CANONICAL))
         if unknown:
-            raise ValueError(
-                f"unknown canonical column(s) {', '.join(unknown)}; expected {', '.join(CANONICAL)}"
-            )
+            raise ValueError(f"unknown canonical column(s) {', '.join(unknown)}; expected {', '.join(CANONICAL)}")
         return value
 
 
@@ -102,8 +122,7 @@ def load_mapping(path: str | Path) -> ColumnMapping:
     return _mapping({str(k): str(v) for k, v in raw.items()}, path.name)
 
 
-def _resolve(header: Sequence[str], mapping: ColumnMapping, file: str,
-             sheet: str | None = None) -> dict[str, str]:
+def _resolve(header: Sequence[str], mapping: ColumnMapping, file: str, sheet: str | None = None) -> dict[str, str]:
     """Canonical name -> file column; explicit mapping first, then loose aliases."""
     present = list(header)
     resolved: dict[str, str] = {}
@@ -112,10 +131,12 @@ def _resolve(header: Sequence[str], mapping: ColumnMapping, file: str,
         if source in present:
             resolved[canonical] = source
         else:
-            problems.append(Problem(
-                Location(file, sheet, column=source),
-                f"mapped column for {canonical} not found; the file has {', '.join(present)}",
-            ))
+            problems.append(
+                Problem(
+                    Location(file, sheet, column=source),
+                    f"mapped column for {canonical} not found; the file has {', '.join(present)}",
+                )
+            )
     taken = set(resolved.values())
     for name in present:
         key = _ALIASES.get(normalise_header(name))
@@ -123,13 +144,14 @@ def _resolve(header: Sequence[str], mapping: ColumnMapping, file: str,
             resolved[key] = name
             taken.add(name)
     for canonical in REQUIRED:
-        if canonical not in resolved and not any(p.location.column == mapping.columns.get(canonical)
-                                                 for p in problems):
-            problems.append(Problem(
-                Location(file, sheet, column=canonical),
-                f"required column {canonical} is missing (map it with --column {canonical}=NAME); "
-                f"the file has {', '.join(present) or 'no columns'}",
-            ))
+        if canonical not in resolved and not any(p.location.column == mapping.columns.get(canonical) for p in problems):
+            problems.append(
+                Problem(
+                    Location(file, sheet, column=canonical),
+                    f"required column {canonical} is missing (map it with --column {canonical}=NAME); "
+                    f"the file has {', '.join(present) or 'no columns'}",
+                )
+            )
     if problems:
         raise InputError(problems)
     return resolved
@@ -153,8 +175,9 @@ def _text(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
     return pc.cast(arr, pa.string())
 
 
-def _cells_to_table(header: Sequence[str], rows: Sequence[Sequence[Any]], rows_no: Sequence[int],
-                    resolved: dict[str, str]) -> pa.Table:
+def _cells_to_table(
+    header: Sequence[str], rows: Sequence[Sequence[Any]], rows_no: Sequence[int], resolved: dict[str, str]
+) -> pa.Table:
     """Python cells -> canonical table of strings (times kept as given, parsed later)."""
     index = {name: i for i, name in enumerate(header)}
     data: dict[str, pa.Array] = {}
@@ -198,9 +221,17 @@ class DeliverySource:
         suffix = self.path.suffix.lower()
         if suffix == ".json":
             return "labelstudio"
-        return {".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl",
-                ".xlsx": "xlsx", ".xlsm": "xlsx", ".csv": "csv", ".tsv": "csv",
-                ".txt": "csv"}.get(suffix, "unknown")
+        return {
+            ".parquet": "parquet",
+            ".pq": "parquet",
+            ".jsonl": "jsonl",
+            ".ndjson": "jsonl",
+            ".xlsx": "xlsx",
+            ".xlsm": "xlsx",
+            ".csv": "csv",
+            ".tsv": "csv",
+            ".txt": "csv",
+        }.get(suffix, "unknown")
 
     @property
     def columns(self) -> list[str]:
@@ -213,9 +244,11 @@ class DeliverySource:
         import pyarrow.parquet as pq
 
         try:
-            return pq.ParquetFile(pa.BufferReader(self.data) if self.data is not None
-                                  else str(self.path), read_dictionary=self._dictionary_columns(),
-                                  **PARQUET_OPTIONS)
+            return pq.ParquetFile(
+                pa.BufferReader(self.data) if self.data is not None else str(self.path),
+                read_dictionary=self._dictionary_columns(),
+                **PARQUET_OPTIONS,
+            )
         except (pa.ArrowInvalid, OSError) as exc:
             raise InputError.at(f"not a readable Parquet file ({exc})", self.file) from None
 
@@ -228,8 +261,7 @@ class DeliverySource:
 
     def _parquet_columns(self) -> dict[str, str]:
         if self._resolved is None:
-            self._resolved = _resolve(self._parquet_file().schema_arrow.names, self.mapping,
-                                      self.file)
+            self._resolved = _resolve(self._parquet_file().schema_arrow.names, self.mapping, self.file)
         return self._resolved
 
     def batches(self, columns: Sequence[str] | None = None) -> Iterator[tuple[pa.RecordBatch, int]]:
@@ -240,8 +272,7 @@ class DeliverySource:
             wanted = [c for c in (columns or CANONICAL) if c in resolved]
             pf = self._parquet_file()
             offset = 0
-            for batch in pf.iter_batches(batch_size=self.batch_rows,
-                                         columns=[resolved[c] for c in wanted]):
+            for batch in pf.iter_batches(batch_size=self.batch_rows, columns=[resolved[c] for c in wanted]):
                 yield pa.RecordBatch.from_arrays(batch.columns, names=wanted), offset
                 offset += batch.num_rows
             return
@@ -255,13 +286,18 @@ class DeliverySource:
         if self._table is None:
             if not self.path.exists() and self.data is None:
                 raise InputError.at("file not found", str(self.path))
-            reader = {"csv": self._read_sheet, "xlsx": self._read_sheet,
-                      "jsonl": self._read_jsonl,
-                      "labelstudio": self._read_labelstudio}.get(self.kind)
+            reader = {
+                "csv": self._read_sheet,
+                "xlsx": self._read_sheet,
+                "jsonl": self._read_jsonl,
+                "labelstudio": self._read_labelstudio,
+            }.get(self.kind)
             if reader is None:
                 raise InputError.at(
                     f"unsupported delivery type {self.path.suffix or '(none)'}; expected .csv, "
-                    ".xlsx, .jsonl, .parquet or a Label Studio .json export", self.file)
+                    ".xlsx, .jsonl, .parquet or a Label Studio .json export",
+                    self.file,
+                )
             self._table = reader()
         return self._table
 
@@ -276,8 +312,11 @@ class DeliverySource:
         def is_header(row: Sequence[Any]) -> bool:
             names = [str(c).strip() for c in row if c is not None and str(c).strip()]
             keys = {_ALIASES.get(normalise_header(n)) for n in names}
-            return bool(wanted & set(names)) or {"item_id", "annotator_id"} <= keys or (
-                not wanted and len(names) >= 3 and {"label"} <= keys)
+            return (
+                bool(wanted & set(names))
+                or {"item_id", "annotator_id"} <= keys
+                or (not wanted and len(names) >= 3 and {"label"} <= keys)
+            )
 
         try:
             sheet = read_sheet(self.path, is_header, sheet=self.sheet, data=self.data)
@@ -286,9 +325,12 @@ class DeliverySource:
                 raise
             # no recognisable names: take the first row with two or more cells as the header,
             # so the message can say which required columns are missing
-            sheet = read_sheet(self.path, lambda row: sum(c is not None and str(c).strip() != ""
-                                                          for c in row) >= 2,
-                               sheet=self.sheet, data=self.data)
+            sheet = read_sheet(
+                self.path,
+                lambda row: sum(c is not None and str(c).strip() != "" for c in row) >= 2,
+                sheet=self.sheet,
+                data=self.data,
+            )
         resolved = _resolve(sheet.header, self.mapping, sheet.file, sheet.name)
         self.sheet_name = sheet.name
         return _cells_to_table(sheet.header, sheet.rows, sheet.row_numbers, resolved)
@@ -302,8 +344,12 @@ class DeliverySource:
             names = next(pycsv.reader([fh.readline()]))
         resolved = _resolve(names, self.mapping, self.file)
         types = {resolved[c]: pa.string() for c in resolved}
-        table = csv.read_csv(str(self.path), convert_options=csv.ConvertOptions(
-            column_types=types, include_columns=list(resolved.values()), strings_can_be_null=True))
+        table = csv.read_csv(
+            str(self.path),
+            convert_options=csv.ConvertOptions(
+                column_types=types, include_columns=list(resolved.values()), strings_can_be_null=True
+            ),
+        )
         cols = {c: _text(table[resolved[c]]) for c in resolved}
         cols[ROW_COLUMN] = pa.array(np.arange(2, table.num_rows + 2, dtype=np.int64))
         return pa.table(cols)
@@ -356,8 +402,7 @@ def _ls_label(results: Any) -> str | None:
     return "|".join(chosen) if chosen else None
 
 
-def read_labelstudio(raw: bytes, file: str, mapping: ColumnMapping,
-                     warnings: list[str]) -> pa.Table:
+def read_labelstudio(raw: bytes, file: str, mapping: ColumnMapping, warnings: list[str]) -> pa.Table:
     """Label Studio JSON export: task id -> item_id, completed_by -> annotator_id, choices -> label;
     `data.<field>` columns (or a `category` data field) give category and other columns;
     ground-truth annotations become the item's gold label, cancelled ones are skipped."""
@@ -383,8 +428,7 @@ def read_labelstudio(raw: bytes, file: str, mapping: ColumnMapping,
             problems.append(Problem(Location(file, row=t_no, column="id"), "task without an id"))
             continue
         if not isinstance(anns, list):
-            problems.append(Problem(Location(file, row=t_no, column="annotations"),
-                                    "task without an annotations list"))
+            problems.append(Problem(Location(file, row=t_no, column="annotations"), "task without an annotations list"))
             continue
         gold = None
         for ann in anns:
@@ -398,8 +442,9 @@ def read_labelstudio(raw: bytes, file: str, mapping: ColumnMapping,
                 continue
             label = _ls_label(ann.get("result"))
             if label is None:
-                problems.append(Problem(Location(file, row=t_no, column=f"annotations[{a_no}]"),
-                                        "annotation without a choice"))
+                problems.append(
+                    Problem(Location(file, row=t_no, column=f"annotations[{a_no}]"), "annotation without a choice")
+                )
                 continue
             cols["item_id"].append(str(task["id"]))
             cols["annotator_id"].append(_ls_annotator(ann.get("completed_by")))
@@ -415,21 +460,29 @@ def read_labelstudio(raw: bytes, file: str, mapping: ColumnMapping,
         raise InputError(problems)
     if cancelled:
         warnings.append(f"{file}: {cancelled} cancelled annotation(s) skipped")
-    table = {c: _text(pa.array(v, pa.string())) for c, v in cols.items()
-             if any(x is not None for x in v) or c in REQUIRED}
+    table = {
+        c: _text(pa.array(v, pa.string())) for c, v in cols.items() if any(x is not None for x in v) or c in REQUIRED
+    }
     table[ROW_COLUMN] = pa.array(rows_no, pa.int64())
     return pa.table(table)
 
 
-def open_delivery(path: str | Path, mapping: ColumnMapping | None = None, *,
-                  data: bytes | None = None, batch_rows: int = BATCH_ROWS,
-                  sheet: str | None = None) -> DeliverySource:
+def open_delivery(
+    path: str | Path,
+    mapping: ColumnMapping | None = None,
+    *,
+    data: bytes | None = None,
+    batch_rows: int = BATCH_ROWS,
+    sheet: str | None = None,
+) -> DeliverySource:
     """Open a delivery; `data` lets the app pass uploaded bytes under the file's display name."""
     source = DeliverySource(Path(path), mapping or ColumnMapping(), data, batch_rows, sheet)
     if source.kind == "unknown":
         raise InputError.at(
             f"unsupported delivery type {source.path.suffix or '(none)'}; expected .csv, .xlsx, "
-            ".jsonl, .parquet or a Label Studio .json export", source.file)
+            ".jsonl, .parquet or a Label Studio .json export",
+            source.file,
+        )
     if data is None and not source.path.exists():
         raise InputError.at("file not found", str(path))
     _ = source.columns

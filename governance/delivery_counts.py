@@ -22,8 +22,7 @@ MAX_PAIRED_ANNOTATORS = 8
 MAX_PROBLEMS = 200
 NS_PER_DAY = 86_400 * 10**9
 QA_PASS = {"pass", "passed", "ok", "accept", "accepted", "approved", "correct", "true", "1", "yes"}
-QA_FAIL = {"fail", "failed", "reject", "rejected", "defect", "error", "incorrect", "false", "0",
-           "no"}
+QA_FAIL = {"fail", "failed", "reject", "rejected", "defect", "error", "incorrect", "false", "0", "no"}
 # row-level tables per week / per batch: these columns, in this order
 PERIOD_COLUMNS = ("rows", "reviewed", "failed", "gold", "correct", "timed", "on_time")
 
@@ -59,14 +58,14 @@ class Vocab:
 
             values = _text(values)
         lookup = np.array(
-            [-1 if v is None or not v.strip() else self.add(v.strip()) for v in values.to_pylist()]
-            + [-1], dtype=np.int32)
+            [-1 if v is None or not v.strip() else self.add(v.strip()) for v in values.to_pylist()] + [-1],
+            dtype=np.int32,
+        )
         return lookup[_indices(enc.indices)]
 
 
 _FLAG_STATES = 1 << len(PERIOD_COLUMNS)
-_FLAG_BITS = ((np.arange(_FLAG_STATES)[:, None] >> np.arange(len(PERIOD_COLUMNS))) & 1).astype(
-    np.int64)
+_FLAG_BITS = ((np.arange(_FLAG_STATES)[:, None] >> np.arange(len(PERIOD_COLUMNS))) & 1).astype(np.int64)
 
 
 def _decode_flags(bins: np.ndarray) -> np.ndarray:
@@ -192,8 +191,7 @@ class _Builder:
     def problem(self, row: int, column: str | None, message: str) -> None:
         self.n_problems += 1
         if len(self.problems) < MAX_PROBLEMS:
-            self.problems.append(Problem(Location(self.file, self.source.sheet_name, row, column),
-                                         message))
+            self.problems.append(Problem(Location(self.file, self.source.sheet_name, row, column), message))
 
     def _acc(self, name: str, values: np.ndarray) -> None:
         old = self.tables.get(name)
@@ -208,20 +206,25 @@ class _Builder:
         if n == 0:
             return
         names = batch.schema.names
-        row_numbers = (batch.column(ROW_COLUMN).to_numpy() if ROW_COLUMN in names
-                       else np.arange(offset + 1, offset + n + 1))
+        row_numbers = (
+            batch.column(ROW_COLUMN).to_numpy() if ROW_COLUMN in names else np.arange(offset + 1, offset + n + 1)
+        )
         self.n_rows += n
 
         items = batch.column("item_id")
-        enc = items if pa.types.is_dictionary(items.type) else pc.dictionary_encode(
-            items if pa.types.is_string(items.type) else pc.cast(items, pa.string()))
+        enc = (
+            items
+            if pa.types.is_dictionary(items.type)
+            else pc.dictionary_encode(items if pa.types.is_string(items.type) else pc.cast(items, pa.string()))
+        )
         keys = enc.dictionary
         if not pa.types.is_string(keys.type):
             keys = pc.cast(keys, pa.string())
         keys = pa.concat_arrays([keys])  # exact-size copy: the encoder's buffers over-allocate
         item = _indices(enc.indices).astype(np.int32, copy=False)
-        blank = np.flatnonzero(pc.or_(pc.equal(pc.binary_length(keys), 0),
-                                      pc.utf8_is_space(keys)).to_numpy(zero_copy_only=False))
+        blank = np.flatnonzero(
+            pc.or_(pc.equal(pc.binary_length(keys), 0), pc.utf8_is_space(keys)).to_numpy(zero_copy_only=False)
+        )
         if len(blank):
             item[np.isin(item, blank)] = -1
         ann = self.annotators.codes(batch.column("annotator_id"))
@@ -231,8 +234,10 @@ class _Builder:
         for i in np.flatnonzero(bad)[:MAX_PROBLEMS]:
             self.problem(int(row_numbers[i]), "item_id", "annotation without an item id")
         self.n_problems += max(0, int(bad.sum()) - MAX_PROBLEMS)
-        for code, column, message in ((ann, "annotator_id", "annotation without an annotator"),
-                                      (lab, "label", "annotation without a label")):
+        for code, column, message in (
+            (ann, "annotator_id", "annotation without an annotator"),
+            (lab, "label", "annotation without a label"),
+        ):
             missing = code == -1
             bad |= missing
             for i in np.flatnonzero(missing)[:MAX_PROBLEMS]:
@@ -242,9 +247,11 @@ class _Builder:
             bad |= outside
             values = batch.column("label").take(pa.array(np.flatnonzero(outside)[:MAX_PROBLEMS]))
             for i, v in zip(np.flatnonzero(outside), values.to_pylist(), strict=False):
-                self.problem(int(row_numbers[i]), "label",
-                             f"label {v!r} is not in the contract's label set "
-                             f"({', '.join(self.labels.values)})")
+                self.problem(
+                    int(row_numbers[i]),
+                    "label",
+                    f"label {v!r} is not in the contract's label set ({', '.join(self.labels.values)})",
+                )
             self.n_problems += max(0, int(outside.sum()) - MAX_PROBLEMS)
         ok = ~bad
         V, A = max(len(self.labels), 1), max(len(self.annotators), 1)
@@ -260,8 +267,7 @@ class _Builder:
             gold = self.labels.codes(batch.column("gold_label"))
             out_gold = gold == -2
             for i in np.flatnonzero(out_gold)[:MAX_PROBLEMS]:
-                self.problem(int(row_numbers[i]), "gold_label",
-                             "gold label is not in the contract's label set")
+                self.problem(int(row_numbers[i]), "gold_label", "gold label is not in the contract's label set")
             gold[out_gold] = -1
             V = max(len(self.labels), 1)
         qa = np.full(n, -1, np.int8)
@@ -324,15 +330,28 @@ class _Builder:
         sel = sel[::-1]
         clash = sel[item_gold[item[sel]] != gold[sel]]
         for i in clash[:MAX_PROBLEMS]:
-            self.problem(int(row_numbers[i]), "gold_label",
-                         f"item {keys[int(item[i])].as_py()!r} has differing gold labels "
-                         f"({self.labels.values[gold[i]]!r} here, "
-                         f"{self.labels.values[item_gold[item[i]]]!r} on row "
-                         f"{int(gold_row[item[i]])})")
+            self.problem(
+                int(row_numbers[i]),
+                "gold_label",
+                f"item {keys[int(item[i])].as_py()!r} has differing gold labels "
+                f"({self.labels.values[gold[i]]!r} here, "
+                f"{self.labels.values[item_gold[item[i]]]!r} on row "
+                f"{int(gold_row[item[i]])})",
+            )
         self.partials.append(
-            _Partial(keys=keys, counts=counts, mask=mask, labels_by_annotator=by_ann,
-                     category=attrs[0], task_type=attrs[1], batch=attrs[2], week=week,
-                     gold=item_gold, gold_row=gold_row))
+            _Partial(
+                keys=keys,
+                counts=counts,
+                mask=mask,
+                labels_by_annotator=by_ann,
+                category=attrs[0],
+                task_type=attrs[1],
+                batch=attrs[2],
+                week=week,
+                gold=item_gold,
+                gold_row=gold_row,
+            )
+        )
 
         # row-level tables: PERIOD_COLUMNS per category / task type / batch / annotator / week,
         # via one integer bincount per dimension over (group, 7 flag bits)
@@ -352,26 +371,27 @@ class _Builder:
         c1 = np.where(cat >= 0, cat + 1, 0).astype(np.int64)
         ncat = len(self.vocabs["category"]) + 1
         lg, ll = gold[g].astype(np.int64), lab[g].astype(np.int64)
-        self._acc("category_confusion",
-                  np.bincount((c1[g] * V + lg) * V + ll,
-                              minlength=ncat * V * V).reshape(ncat, V, V))
-        self._acc("annotator_confusion",
-                  np.bincount((ann[g].astype(np.int64) * V + lg) * V + ll,
-                              minlength=A * V * V).reshape(A, V, V))
+        self._acc(
+            "category_confusion", np.bincount((c1[g] * V + lg) * V + ll, minlength=ncat * V * V).reshape(ncat, V, V)
+        )
+        self._acc(
+            "annotator_confusion",
+            np.bincount((ann[g].astype(np.int64) * V + lg) * V + ll, minlength=A * V * V).reshape(A, V, V),
+        )
         sel = ok & sub_ok
         if sel.any():
             weeks = wk[sel]
             low, high = int(weeks.min()), int(weeks.max())
             span = high - low + 1
             if span <= 100_000:
-                table = _decode_flags(np.bincount((weeks - low) * _FLAG_STATES + flags[sel],
-                                                  minlength=span * _FLAG_STATES))
+                table = _decode_flags(
+                    np.bincount((weeks - low) * _FLAG_STATES + flags[sel], minlength=span * _FLAG_STATES)
+                )
                 present = np.flatnonzero(table[:, 0])
                 pairs = zip((present + low).tolist(), table[present], strict=True)
             else:
                 uniq, inv = np.unique(weeks, return_inverse=True)
-                table = _decode_flags(np.bincount(inv * _FLAG_STATES + flags[sel],
-                                                  minlength=len(uniq) * _FLAG_STATES))
+                table = _decode_flags(np.bincount(inv * _FLAG_STATES + flags[sel], minlength=len(uniq) * _FLAG_STATES))
                 pairs = zip(uniq.tolist(), table, strict=True)
             for w, row in pairs:
                 self.weeks[w] = self.weeks.get(w, 0) + row
@@ -390,31 +410,35 @@ class _Builder:
         table = np.array(lookup + [-1], np.int8)
         out = table[_indices(enc.indices)]
         for i in np.flatnonzero(out == -3)[:MAX_PROBLEMS]:
-            self.problem(int(row_numbers[i]), "qa_result",
-                         f"QA result {arr[int(i)].as_py()!r} is neither pass nor fail")
+            self.problem(
+                int(row_numbers[i]), "qa_result", f"QA result {arr[int(i)].as_py()!r} is neither pass nor fail"
+            )
         out[out == -3] = -1
         return out
 
-    def _report_duplicates(self, vi: np.ndarray, va: np.ndarray, rows_idx: np.ndarray,
-                           row_numbers: np.ndarray, keys: pa.Array) -> None:
+    def _report_duplicates(
+        self, vi: np.ndarray, va: np.ndarray, rows_idx: np.ndarray, row_numbers: np.ndarray, keys: pa.Array
+    ) -> None:
         key = vi * (len(self.annotators) + 1) + va
         order = np.argsort(key, kind="stable")
         sk = key[order]
         dup = np.flatnonzero(sk[1:] == sk[:-1]) + 1
         for j in dup[:MAX_PROBLEMS]:
             first, again = rows_idx[order[j - 1]], rows_idx[order[j]]
-            self.problem(int(row_numbers[again]), "annotator_id",
-                         f"annotator {self.annotators.values[va[order[j]]]!r} labelled item "
-                         f"{keys[int(vi[order[j]])].as_py()!r} again (first on row "
-                         f"{int(row_numbers[first])}); one annotation per item and annotator")
+            self.problem(
+                int(row_numbers[again]),
+                "annotator_id",
+                f"annotator {self.annotators.values[va[order[j]]]!r} labelled item "
+                f"{keys[int(vi[order[j]])].as_py()!r} again (first on row "
+                f"{int(row_numbers[first])}); one annotation per item and annotator",
+            )
         self.n_problems += max(0, len(dup) - MAX_PROBLEMS)
 
     def finish(self) -> DeliveryCounts:
         V, A = max(len(self.labels), 1), max(len(self.annotators), 1)
         W = (A + 63) // 64
         if self.partials:
-            enc = pc.dictionary_encode(pa.chunked_array([p.keys for p in self.partials],
-                                                        pa.string()))
+            enc = pc.dictionary_encode(pa.chunked_array([p.keys for p in self.partials], pa.string()))
             keys = enc.chunks[0].dictionary if enc.num_chunks else pa.array([], pa.string())
             idx_parts = [c.indices.to_numpy(zero_copy_only=False) for c in enc.chunks]
         else:
@@ -423,12 +447,10 @@ class _Builder:
         narrow = sum(int(p.counts.max(initial=0)) for p in self.partials) < 2**15
         counts = np.zeros((N, V), np.int16 if narrow else np.int32)
         mask = np.zeros((N, W), np.uint64)
-        attrs = [np.full(N, -1, np.int16 if len(v) < 2**15 else np.int32)
-                 for v in self.vocabs.values()]
+        attrs = [np.full(N, -1, np.int16 if len(v) < 2**15 else np.int32) for v in self.vocabs.values()]
         week = np.full(N, np.iinfo(np.int32).max, np.int32)
         gold = np.full(N, -1, np.int32)
-        by_ann = np.full((N, A), -1, np.int16) if self.paired and A <= MAX_PAIRED_ANNOTATORS \
-            else None
+        by_ann = np.full((N, A), -1, np.int16) if self.paired and A <= MAX_PAIRED_ANNOTATORS else None
         cross_dups: list[int] = []
         partials, self.partials = self.partials, []
         for idx in idx_parts:
@@ -441,21 +463,22 @@ class _Builder:
             if by_ann is not None and part.labels_by_annotator is not None:
                 part_ann = _pad(part.labels_by_annotator + 1, (len(idx), A)).astype(np.int16) - 1
                 by_ann[idx] = np.where(part_ann >= 0, part_ann, by_ann[idx])
-            for target, values in zip(attrs, (part.category, part.task_type, part.batch),
-                                      strict=True):
+            for target, values in zip(attrs, (part.category, part.task_type, part.batch), strict=True):
                 cur = target[idx]
                 if target is attrs[0]:
-                    self.category_conflicts += int(((cur >= 0) & (values >= 0)
-                                                    & (cur != values)).sum())
+                    self.category_conflicts += int(((cur >= 0) & (values >= 0) & (cur != values)).sum())
                 target[idx] = np.where(cur >= 0, cur, values)
             week[idx] = np.minimum(week[idx], part.week)
             cur = gold[idx]
             clash = np.flatnonzero((cur >= 0) & (part.gold >= 0) & (cur != part.gold))
             for j in clash[:MAX_PROBLEMS]:
-                self.problem(int(part.gold_row[j]), "gold_label",
-                             f"item {part.keys[int(j)].as_py()!r} has differing gold labels "
-                             f"({self.labels.values[part.gold[j]]!r} here, "
-                             f"{self.labels.values[cur[j]]!r} earlier in the file)")
+                self.problem(
+                    int(part.gold_row[j]),
+                    "gold_label",
+                    f"item {part.keys[int(j)].as_py()!r} has differing gold labels "
+                    f"({self.labels.values[part.gold[j]]!r} here, "
+                    f"{self.labels.values[cur[j]]!r} earlier in the file)",
+                )
             take = (cur < 0) & (part.gold >= 0)
             gold[idx[take]] = part.gold[take]
         if cross_dups:
@@ -463,26 +486,36 @@ class _Builder:
         if self.problems:
             more = self.n_problems - len(self.problems)
             if more > 0:
-                self.problems.append(Problem(Location(self.file),
-                                             f"... and {more} more problems of the same kinds"))
+                self.problems.append(Problem(Location(self.file), f"... and {more} more problems of the same kinds"))
             raise InputError(self.problems)
         if self.category_conflicts:
             self.warnings.append(
                 f"{self.file}: {self.category_conflicts} annotation(s) give an item a different "
-                "category than its other annotations; each item keeps the first category seen")
+                "category than its other annotations; each item keeps the first category seen"
+            )
         if self.n_rows == 0:
             raise InputError.at("the delivery has no annotations", self.file)
         tables = {k: _pad(v, tuple(max(s, 1) for s in v.shape)) for k, v in self.tables.items()}
         return DeliveryCounts(
-            file=self.file, n_rows=self.n_rows, items=keys, annotators=self.annotators.values,
-            labels=self.labels.values, categories=self.vocabs["category"].values,
-            task_types=self.vocabs["task_type"].values, batches=self.vocabs["batch"].values,
-            columns=self.source.columns, item_counts=counts, item_category=attrs[0],
-            item_task_type=attrs[1], item_batch=attrs[2],
-            item_week=np.where(week == np.iinfo(np.int32).max, -1, week), item_gold=gold,
+            file=self.file,
+            n_rows=self.n_rows,
+            items=keys,
+            annotators=self.annotators.values,
+            labels=self.labels.values,
+            categories=self.vocabs["category"].values,
+            task_types=self.vocabs["task_type"].values,
+            batches=self.vocabs["batch"].values,
+            columns=self.source.columns,
+            item_counts=counts,
+            item_category=attrs[0],
+            item_task_type=attrs[1],
+            item_batch=attrs[2],
+            item_week=np.where(week == np.iinfo(np.int32).max, -1, week),
+            item_gold=gold,
             item_annotators=mask,
             labels_by_annotator=by_ann,
-            tables=tables, weeks=dict(sorted(self.weeks.items())),
+            tables=tables,
+            weeks=dict(sorted(self.weeks.items())),
             warnings=self.source.warnings + self.warnings,
         )
 
@@ -494,26 +527,32 @@ class _Builder:
         for batch, offset in self.source.batches(["item_id", "annotator_id"]):
             items = batch.column("item_id")
             if not pa.types.is_string(items.type):
-                items = pc.cast(items.cast(items.type.value_type)
-                                if pa.types.is_dictionary(items.type) else items, pa.string())
+                items = pc.cast(
+                    items.cast(items.type.value_type) if pa.types.is_dictionary(items.type) else items, pa.string()
+                )
             hit = np.flatnonzero(pc.is_in(items, value_set=wanted).to_numpy(zero_copy_only=False))
             if not len(hit):
                 continue
-            rows = (batch.column(ROW_COLUMN).to_numpy() if ROW_COLUMN in batch.schema.names
-                    else np.arange(offset + 1, offset + batch.num_rows + 1))
+            rows = (
+                batch.column(ROW_COLUMN).to_numpy()
+                if ROW_COLUMN in batch.schema.names
+                else np.arange(offset + 1, offset + batch.num_rows + 1)
+            )
             anns = batch.column("annotator_id")
             for i in hit.tolist():
                 key = (items[i].as_py(), str(anns[i].as_py()).strip())
                 if key in seen:
-                    self.problem(int(rows[i]), "annotator_id",
-                                 f"annotator {key[1]!r} labelled item {key[0]!r} again (first on "
-                                 f"row {seen[key]}); one annotation per item and annotator")
+                    self.problem(
+                        int(rows[i]),
+                        "annotator_id",
+                        f"annotator {key[1]!r} labelled item {key[0]!r} again (first on "
+                        f"row {seen[key]}); one annotation per item and annotator",
+                    )
                 else:
                     seen[key] = int(rows[i])
 
 
-def count_delivery(source: DeliverySource,
-                   label_set: Sequence[str] | None = None) -> DeliveryCounts:
+def count_delivery(source: DeliverySource, label_set: Sequence[str] | None = None) -> DeliveryCounts:
     """Read every batch of a delivery into count tables; all input problems raise together."""
     builder = _Builder(source, label_set)
     for batch, offset in source.batches():

@@ -13,8 +13,7 @@ from governance.qa import rate
 from governance.sla_stats import agreement_by_group
 
 _COL = {name: i for i, name in enumerate(PERIOD_COLUMNS)}
-HIGHER_IS_BETTER = {"percent_agreement": True, "accuracy": True, "on_time_rate": True,
-                    "defect_rate": False}
+HIGHER_IS_BETTER = {"percent_agreement": True, "accuracy": True, "on_time_rate": True, "defect_rate": False}
 
 
 class PeriodRow(BaseModel):
@@ -55,14 +54,16 @@ def _period_rows(counts: DeliveryCounts, by: str) -> tuple[list[str], np.ndarray
     table = np.array([counts.weeks[w] for w in weeks]).reshape(-1, len(PERIOD_COLUMNS))
     known = np.array(weeks, np.int64)
     pos = np.searchsorted(known, counts.item_week)
-    found = (pos < len(known)) & (known[np.minimum(pos, max(len(known) - 1, 0))] == counts.item_week
-                                  ) if len(known) else np.zeros(len(pos), bool)
+    found = (
+        (pos < len(known)) & (known[np.minimum(pos, max(len(known) - 1, 0))] == counts.item_week)
+        if len(known)
+        else np.zeros(len(pos), bool)
+    )
     item_period = np.where(found, pos, -1)
     return [week_start(w) for w in weeks], table, item_period
 
 
-def drift(counts: DeliveryCounts, by: Literal["week", "batch"] = "week",
-          threshold: float = 0.05) -> DriftReport:
+def drift(counts: DeliveryCounts, by: Literal["week", "batch"] = "week", threshold: float = 0.05) -> DriftReport:
     """Per-period defect rate, accuracy, on-time share and percent agreement, with the drops."""
     names, table, item_period = _period_rows(counts, by)
     agreement = agreement_by_group(counts, "percent_agreement", item_period, len(names))
@@ -76,8 +77,14 @@ def drift(counts: DeliveryCounts, by: Literal["week", "batch"] = "week",
             "defect_rate": rate(row[_COL["failed"]], row[_COL["reviewed"]], "reviews").value,
             "on_time_rate": rate(row[_COL["on_time"]], row[_COL["timed"]], "due dates").value,
         }
-        periods.append(PeriodRow(period=name, annotations=int(row[_COL["rows"]]),
-                                 items=int(items[i]) if i < len(items) else 0, values=values))
+        periods.append(
+            PeriodRow(
+                period=name,
+                annotations=int(row[_COL["rows"]]),
+                items=int(items[i]) if i < len(items) else 0,
+                values=values,
+            )
+        )
     drops = []
     for metric, higher in HIGHER_IS_BETTER.items():
         prev: PeriodRow | None = None
@@ -90,8 +97,15 @@ def drift(counts: DeliveryCounts, by: Literal["week", "batch"] = "week",
                 assert before is not None
                 worse = (before - value) if higher else (value - before)
                 if worse > threshold + 1e-12:  # a change of exactly the threshold is not a drop
-                    drops.append(Drop(metric=metric, period=cur.period,
-                                      previous_period=prev.period, previous=before,
-                                      current=value, change=value - before))
+                    drops.append(
+                        Drop(
+                            metric=metric,
+                            period=cur.period,
+                            previous_period=prev.period,
+                            previous=before,
+                            current=value,
+                            change=value - before,
+                        )
+                    )
             prev = cur
     return DriftReport(by=by, threshold=threshold, periods=periods, drops=drops)

@@ -94,16 +94,12 @@ def gold_report(
     if groups is not None:
         g_codes, g_names = factorize(np.asarray(groups)[rows], sort=True)
         ok = g_codes >= 0
-        per_category = _rates_by(
-            g_codes[ok], g_names, correct[ok], "accuracy against gold", confidence
-        )
+        per_category = _rates_by(g_codes[ok], g_names, correct[ok], "accuracy against gold", confidence)
     per_annotator: dict[str, Estimate] = {}
     if annotators is not None:
         a_codes, a_names = factorize(np.asarray(annotators)[rows], sort=True)
         ok = a_codes >= 0
-        per_annotator = _rates_by(
-            a_codes[ok], a_names, correct[ok], "annotator accuracy against gold", confidence
-        )
+        per_annotator = _rates_by(a_codes[ok], a_names, correct[ok], "annotator accuracy against gold", confidence)
 
     tp = np.diag(confusion)
     support = confusion.sum(axis=1)
@@ -113,9 +109,7 @@ def gold_report(
         precision = (
             rate(int(tp[c]), int(predicted[c]), "precision", confidence)
             if predicted[c] > 0
-            else undefined(
-                "no annotation used this label, so precision has no denominator", "precision"
-            )
+            else undefined("no annotation used this label, so precision has no denominator", "precision")
         )
         recall = (
             rate(int(tp[c]), int(support[c]), "recall", confidence)

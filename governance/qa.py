@@ -67,10 +67,13 @@ def rate(numerator: int, denominator: int, what: str) -> RateResult:
     """A proportion, or no value and a reason when nothing was observed."""
     numerator, denominator = int(numerator), int(denominator)
     if denominator == 0:
-        return RateResult(numerator=0, denominator=0, value=None, ci=None,
-                          undefined_reason=f"no {what}")
-    return RateResult(numerator=numerator, denominator=denominator,
-                      value=numerator / denominator, ci=wilson_interval(numerator, denominator))
+        return RateResult(numerator=0, denominator=0, value=None, ci=None, undefined_reason=f"no {what}")
+    return RateResult(
+        numerator=numerator,
+        denominator=denominator,
+        value=numerator / denominator,
+        ci=wilson_interval(numerator, denominator),
+    )
 
 
 def _period(counts: DeliveryCounts, dim: str) -> np.ndarray:
@@ -79,28 +82,27 @@ def _period(counts: DeliveryCounts, dim: str) -> np.ndarray:
 
 def group_names(counts: DeliveryCounts, dim: str) -> list[str]:
     """Names of a row-level table's rows: index 0 is 'no value'."""
-    values = {"category": counts.categories, "task_type": counts.task_types,
-              "batch": counts.batches}[dim]
+    values = {"category": counts.categories, "task_type": counts.task_types, "batch": counts.batches}[dim]
     return [NO_CATEGORY, *values]
 
 
-def defect_rate(counts: DeliveryCounts, dim: str = "category",
-                group: str | None = None) -> RateResult:
+def defect_rate(counts: DeliveryCounts, dim: str = "category", group: str | None = None) -> RateResult:
     """Failed / reviewed annotations, overall or for one named group of `dim`."""
     table = _period(counts, dim)
     if group is not None:
         names = group_names(counts, dim)
         table = table[[names.index(group)]] if group in names else table[:0]
-    return rate(int(table[:, _COL["failed"]].sum()), int(table[:, _COL["reviewed"]].sum()),
-                "reviewed annotations")
+    return rate(int(table[:, _COL["failed"]].sum()), int(table[:, _COL["reviewed"]].sum()), "reviewed annotations")
 
 
 def defect_rates(counts: DeliveryCounts, dim: str = "category") -> dict[str, RateResult]:
     """Defect rate of every group that has annotations."""
     table = _period(counts, dim)
-    return {name: rate(int(row[_COL["failed"]]), int(row[_COL["reviewed"]]), "reviewed annotations")
-            for name, row in zip(group_names(counts, dim), table, strict=False)
-            if row[_COL["rows"]] > 0}
+    return {
+        name: rate(int(row[_COL["failed"]]), int(row[_COL["reviewed"]]), "reviewed annotations")
+        for name, row in zip(group_names(counts, dim), table, strict=False)
+        if row[_COL["rows"]] > 0
+    }
 
 
 def qa_coverage(counts: DeliveryCounts, min_rate: float | str | Fraction) -> list[CoverageRow]:
@@ -113,23 +115,29 @@ def qa_coverage(counts: DeliveryCounts, min_rate: float | str | Fraction) -> lis
         if delivered == 0:
             continue
         need = required_count(delivered, frac)
-        out.append(CoverageRow(
-            category=name, delivered=delivered, reviewed=reviewed, required=need,
-            rate=str(Fraction(reviewed, delivered)), value=reviewed / delivered,
-            meets=reviewed >= need, shortfall=max(0, need - reviewed)))
+        out.append(
+            CoverageRow(
+                category=name,
+                delivered=delivered,
+                reviewed=reviewed,
+                required=need,
+                rate=str(Fraction(reviewed, delivered)),
+                value=reviewed / delivered,
+                meets=reviewed >= need,
+                shortfall=max(0, need - reviewed),
+            )
+        )
     return out
 
 
-def sample_sizes(sizes: Sequence[int], min_rate: float | str | Fraction,
-                 min_per_category: int = 10) -> list[int]:
+def sample_sizes(sizes: Sequence[int], min_rate: float | str | Fraction, min_per_category: int = 10) -> list[int]:
     """Per-category sample: ceil(rate x size), raised to `min_per_category` (capped at the size),
     so rare categories are over-represented relative to their share of the delivery."""
     frac = as_fraction(min_rate)
     return [min(n, max(required_count(n, frac), min_per_category)) if n else 0 for n in sizes]
 
 
-def qa_sample(table: pa.Table, min_rate: float | str | Fraction, seed: int = 0,
-              min_per_category: int = 10) -> pa.Table:
+def qa_sample(table: pa.Table, min_rate: float | str | Fraction, seed: int = 0, min_per_category: int = 10) -> pa.Table:
     """A stratified random sample of annotations (rows) meeting `min_rate` in every category;
     the same table and seed always give the same sample."""
     if "category" in table.column_names:

@@ -77,11 +77,15 @@ class TermResult(BaseModel):
     def to_payload(self) -> dict[str, Any]:
         """The term in the documented `sla-check` JSON shape."""
         return {
-            "metric": self.metric, "scope": self.scope, "status": self.status,
-            "value": self.value, "ci": list(self.ci) if self.ci else None,
-            "threshold": self.threshold, "comparator": self.comparator, "n": self.n,
-            "evidence": [e.model_dump() | {"ci": list(e.ci) if e.ci else None}
-                         for e in self.evidence],
+            "metric": self.metric,
+            "scope": self.scope,
+            "status": self.status,
+            "value": self.value,
+            "ci": list(self.ci) if self.ci else None,
+            "threshold": self.threshold,
+            "comparator": self.comparator,
+            "n": self.n,
+            "evidence": [e.model_dump() | {"ci": list(e.ci) if e.ci else None} for e in self.evidence],
             "remedy": self.remedy.model_dump() if self.remedy else None,
         }
 
@@ -155,8 +159,7 @@ class SlaReport(BaseModel):
 
     def to_payload(self) -> dict[str, Any]:
         """The documented JSON: {"verdict", "credits", "terms": [...]}."""
-        return {"verdict": self.verdict, "credits": self.credits,
-                "terms": [t.to_payload() for t in self.terms]}
+        return {"verdict": self.verdict, "credits": self.credits, "terms": [t.to_payload() for t in self.terms]}
 
 
 def _holds(term: SlaTerm, value: float) -> bool:
@@ -197,10 +200,8 @@ class _Checker:
     def item_mask(self, dim: str | None, value: str | None) -> np.ndarray | None:
         if dim is None:
             return None
-        vocab = {"category": self.c.categories, "task_type": self.c.task_types,
-                 "batch": self.c.batches}[dim]
-        codes = {"category": self.c.item_category, "task_type": self.c.item_task_type,
-                 "batch": self.c.item_batch}[dim]
+        vocab = {"category": self.c.categories, "task_type": self.c.task_types, "batch": self.c.batches}[dim]
+        codes = {"category": self.c.item_category, "task_type": self.c.item_task_type, "batch": self.c.item_batch}[dim]
         if value == NO_CATEGORY:
             return codes < 0
         if value not in vocab:
@@ -215,15 +216,15 @@ class _Checker:
         return table[names.index(value)] if value in names else np.zeros(len(PERIOD_COLUMNS), int)
 
     # -- metrics -------------------------------------------------------------------------------
-    def measure(self, term: SlaTerm, dim: str | None, value: str | None
-                ) -> tuple[float | None, tuple[float, float] | None, int, str | None, str]:
+    def measure(
+        self, term: SlaTerm, dim: str | None, value: str | None
+    ) -> tuple[float | None, tuple[float, float] | None, int, str | None, str]:
         """(value, ci, n, undefined reason, method) of a term's metric over one scope."""
         metric = term.metric
         if metric in AGREEMENT_METRICS:
             items = self.item_mask(dim, value)
             method = resolve_metric(self.c, metric, items)
-            est = agreement(self.c, method, items, level=term.level, weights=term.weights,
-                            seed=self.seed)
+            est = agreement(self.c, method, items, level=term.level, weights=term.weights, seed=self.seed)
             ci = (est.ci[0], est.ci[1]) if est.ci is not None else None
             return est.value, ci, est.n_items, est.undefined_reason, est.method
         row = self.row_counts(dim or "category", value)
@@ -252,8 +253,9 @@ class _Checker:
         notes: list[str] = []
         if kind == "each_category":
             if self.c.categories:
-                evidence = [self._group_evidence(term, "category", name)
-                            for name in self.cat_names if self._has_rows(name)]
+                evidence = [
+                    self._group_evidence(term, "category", name) for name in self.cat_names if self._has_rows(name)
+                ]
             else:  # no category column: the whole delivery is the one category
                 evidence = [self._group_evidence(term, None, None)]
             fails = [e for e in evidence if e.status == "fail"]
@@ -263,8 +265,11 @@ class _Checker:
             head = next((e for e in worst if e.value is not None), worst[0])
             value, ci = head.value, head.ci
             n = sum(e.n for e in evidence)
-            reason = (f"{len(undecided)} categor{'y' if len(undecided) == 1 else 'ies'} "
-                      "without a decidable value" if status == "inconclusive" else None)
+            reason = (
+                f"{len(undecided)} categor{'y' if len(undecided) == 1 else 'ies'} without a decidable value"
+                if status == "inconclusive"
+                else None
+            )
             breaches = len(fails)
             method: str = term.metric
             shown = worst[:EVIDENCE_SIZE] + [e for e in worst[EVIDENCE_SIZE:] if e.status == "fail"]
@@ -280,17 +285,32 @@ class _Checker:
             notes += self._realism(term, kind, named)
         remedy = None
         if term.remedy.kind != "none":
-            remedy = RemedyOwed(kind=term.remedy.kind, breaches=breaches,
-                                amount=term.remedy.owed(breaches, self.terms.period_fee),
-                                cap=term.remedy.cap)
+            remedy = RemedyOwed(
+                kind=term.remedy.kind,
+                breaches=breaches,
+                amount=term.remedy.owed(breaches, self.terms.period_fee),
+                cap=term.remedy.cap,
+            )
         return TermResult(
-            id=term.id, metric=term.metric, method=method, scope=str(term.scope), tier=term.tier,
-            status=status, value=value, ci=ci, threshold=term.threshold,
-            comparator=term.comparator, n=n, min_sample=term.min_sample, reason=reason,
-            evidence=shown, remedy=remedy, notes=notes)
+            id=term.id,
+            metric=term.metric,
+            method=method,
+            scope=str(term.scope),
+            tier=term.tier,
+            status=status,
+            value=value,
+            ci=ci,
+            threshold=term.threshold,
+            comparator=term.comparator,
+            n=n,
+            min_sample=term.min_sample,
+            reason=reason,
+            evidence=shown,
+            remedy=remedy,
+            notes=notes,
+        )
 
-    def _decide(self, term: SlaTerm, value: float | None, n: int,
-                undefined: str | None) -> tuple[Status, str | None]:
+    def _decide(self, term: SlaTerm, value: float | None, n: int, undefined: str | None) -> tuple[Status, str | None]:
         if value is None:
             return "inconclusive", undefined or "no value"
         return _status(term, value, n)
@@ -304,8 +324,7 @@ class _Checker:
         need = required_count(int(row[_COL["rows"]]), as_fraction(term.threshold))
         ok = int(row[_COL["reviewed"]]) >= need
         if term.comparator in ("<=", "<"):
-            ok = Fraction(int(row[_COL["reviewed"]]), max(1, int(row[_COL["rows"]]))) <= Fraction(
-                str(term.threshold))
+            ok = Fraction(int(row[_COL["reviewed"]]), max(1, int(row[_COL["rows"]]))) <= Fraction(str(term.threshold))
         return "pass" if ok else "fail"
 
     def _group_evidence(self, term: SlaTerm, dim: str | None, name: str | None) -> Evidence:
@@ -315,162 +334,222 @@ class _Checker:
             status = self._coverage_status(term, dim, name)
             row = self.row_counts(dim or "category", name)
             need = required_count(int(row[_COL["rows"]]), as_fraction(term.threshold))
-            reason = f"{int(row[_COL['reviewed']])} reviewed of {int(row[_COL['rows']])}, " \
-                     f"{need} required"
-        return Evidence(group=name or "all", value=value, ci=ci, n=n, status=status,
-                        note=reason)
+            reason = f"{int(row[_COL['reviewed']])} reviewed of {int(row[_COL['rows']])}, {need} required"
+        return Evidence(group=name or "all", value=value, ci=ci, n=n, status=status, note=reason)
 
-    def _worst_categories(self, term: SlaTerm, dim: str | None,
-                          named: str | None) -> list[Evidence]:
+    def _worst_categories(self, term: SlaTerm, dim: str | None, named: str | None) -> list[Evidence]:
         """Within a scope, the categories that pull the value the wrong way."""
         if dim == "category" or not self.c.categories:
             return []
         if term.metric in AGREEMENT_METRICS:
             scope_items = self.item_mask(dim, named)
-            groups = np.where(scope_items, self.c.item_category, -1) if scope_items is not None \
-                else self.c.item_category
+            groups = (
+                np.where(scope_items, self.c.item_category, -1) if scope_items is not None else self.c.item_category
+            )
             method = resolve_metric(self.c, term.metric, scope_items)
-            ests = agreement_by_group(self.c, method, groups, len(self.c.categories),
-                                      level=term.level, weights=term.weights)
+            ests = agreement_by_group(
+                self.c, method, groups, len(self.c.categories), level=term.level, weights=term.weights
+            )
             evidence = []
             for name, est in zip(self.c.categories, ests, strict=True):
                 if est.n_items == 0:
                     continue
                 st, note = self._decide(term, est.value, est.n_items, est.undefined_reason)
-                evidence.append(Evidence(group=name, value=est.value, n=est.n_items, status=st,
-                                         note=note))
+                evidence.append(Evidence(group=name, value=est.value, n=est.n_items, status=st, note=note))
         elif dim is None:
-            evidence = [self._group_evidence(term, "category", name)
-                        for name in self.cat_names[1:] if self._has_rows(name)]
+            evidence = [
+                self._group_evidence(term, "category", name) for name in self.cat_names[1:] if self._has_rows(name)
+            ]
         else:
             return []
         return _worst_first(term, evidence)[:EVIDENCE_SIZE]
 
     def percent_agreement_by_category(self) -> list[Any]:
         if self._pa_by_cat is None:
-            self._pa_by_cat = agreement_by_group(self.c, "percent_agreement",
-                                                 self.c.item_category, len(self.c.categories))
+            self._pa_by_cat = agreement_by_group(
+                self.c, "percent_agreement", self.c.item_category, len(self.c.categories)
+            )
         return self._pa_by_cat
 
     def _realism(self, term: SlaTerm, kind: str, named: str | None) -> list[str]:
         """Accuracy targets the annotators' own agreement cannot support."""
-        low = [f"{name} ({est.value:.1%})" for name, est in
-               zip(self.c.categories, self.percent_agreement_by_category(), strict=True)
-               if (kind != "category" or name == named)
-               and est.value is not None and est.value < term.threshold]
+        low = [
+            f"{name} ({est.value:.1%})"
+            for name, est in zip(self.c.categories, self.percent_agreement_by_category(), strict=True)
+            if (kind != "category" or name == named) and est.value is not None and est.value < term.threshold
+        ]
         if not low:
             return []
-        return [f"target realism: annotators agree with each other less often than the "
-                f"{term.threshold:.1%} accuracy target in {', '.join(low)}: the humans disagree "
-                "more often than the target allows; revisit the guideline or the target"]
+        return [
+            f"target realism: annotators agree with each other less often than the "
+            f"{term.threshold:.1%} accuracy target in {', '.join(low)}: the humans disagree "
+            "more often than the target allows; revisit the guideline or the target"
+        ]
 
     def _throughput(self, term: SlaTerm) -> TermResult:
         weeks = weekly_volume(self.c, int(term.threshold))
-        evidence = [Evidence(group=w.week_start, value=float(w.annotations), n=w.annotations,
-                             status="pass" if _holds(term, w.annotations) else "fail")
-                    for w in weeks]
+        evidence = [
+            Evidence(
+                group=w.week_start,
+                value=float(w.annotations),
+                n=w.annotations,
+                status="pass" if _holds(term, w.annotations) else "fail",
+            )
+            for w in weeks
+        ]
         if not weeks:
             status: Status = "inconclusive"
             reason: str | None = "the delivery has no submitted_at dates"
             value = None
         else:
-            value = float(min(w.annotations for w in weeks)) if term.comparator in (">=", ">") \
+            value = (
+                float(min(w.annotations for w in weeks))
+                if term.comparator in (">=", ">")
                 else float(max(w.annotations for w in weeks))
+            )
             status, reason = _status(term, value, len(weeks))
         fails = [e for e in evidence if e.status == "fail"]
         remedy = None
         if term.remedy.kind != "none":
-            remedy = RemedyOwed(kind=term.remedy.kind, breaches=len(fails) if status == "fail"
-                                else 0, amount=term.remedy.owed(
-                                    len(fails) if status == "fail" else 0, self.terms.period_fee),
-                                cap=term.remedy.cap)
+            remedy = RemedyOwed(
+                kind=term.remedy.kind,
+                breaches=len(fails) if status == "fail" else 0,
+                amount=term.remedy.owed(len(fails) if status == "fail" else 0, self.terms.period_fee),
+                cap=term.remedy.cap,
+            )
         return TermResult(
-            id=term.id, metric=term.metric, method="annotations per week (Monday start)",
-            scope=str(term.scope), tier=term.tier, status=status, value=value, ci=None,
-            threshold=term.threshold, comparator=term.comparator, n=len(weeks),
-            min_sample=term.min_sample, reason=reason,
-            evidence=_worst_first(term, evidence)[:max(EVIDENCE_SIZE, len(fails))],
-            remedy=remedy)
+            id=term.id,
+            metric=term.metric,
+            method="annotations per week (Monday start)",
+            scope=str(term.scope),
+            tier=term.tier,
+            status=status,
+            value=value,
+            ci=None,
+            threshold=term.threshold,
+            comparator=term.comparator,
+            n=len(weeks),
+            min_sample=term.min_sample,
+            reason=reason,
+            evidence=_worst_first(term, evidence)[: max(EVIDENCE_SIZE, len(fails))],
+            remedy=remedy,
+        )
 
     # -- tables for reports ---------------------------------------------------------------------
     def category_rows(self) -> list[CategoryRow]:
         kappa_method = resolve_metric(self.c, "kappa")
-        kappas = agreement_by_group(self.c, kappa_method, self.c.item_category,
-                                    len(self.c.categories))
-        items = np.bincount(self.c.item_category[self.c.item_category >= 0],
-                            minlength=len(self.c.categories))
+        kappas = agreement_by_group(self.c, kappa_method, self.c.item_category, len(self.c.categories))
+        items = np.bincount(self.c.item_category[self.c.item_category >= 0], minlength=len(self.c.categories))
         out = []
         for i, name in enumerate(self.c.categories):
             row = self.row_counts("category", name)
-            out.append(CategoryRow(
-                category=name, items=int(items[i]), annotations=int(row[_COL["rows"]]),
-                reviewed=int(row[_COL["reviewed"]]), failed=int(row[_COL["failed"]]),
-                defect_rate=rate(row[_COL["failed"]], row[_COL["reviewed"]], "").value,
-                qa_coverage=rate(row[_COL["reviewed"]], row[_COL["rows"]], "").value,
-                gold_annotations=int(row[_COL["gold"]]),
-                accuracy=rate(row[_COL["correct"]], row[_COL["gold"]], "").value,
-                percent_agreement=self.percent_agreement_by_category()[i].value,
-                kappa=kappas[i].value, kappa_method=kappa_method))
+            out.append(
+                CategoryRow(
+                    category=name,
+                    items=int(items[i]),
+                    annotations=int(row[_COL["rows"]]),
+                    reviewed=int(row[_COL["reviewed"]]),
+                    failed=int(row[_COL["failed"]]),
+                    defect_rate=rate(row[_COL["failed"]], row[_COL["reviewed"]], "").value,
+                    qa_coverage=rate(row[_COL["reviewed"]], row[_COL["rows"]], "").value,
+                    gold_annotations=int(row[_COL["gold"]]),
+                    accuracy=rate(row[_COL["correct"]], row[_COL["gold"]], "").value,
+                    percent_agreement=self.percent_agreement_by_category()[i].value,
+                    kappa=kappas[i].value,
+                    kappa_method=kappa_method,
+                )
+            )
         return out
 
     def confusion(self) -> Confusion:
-        matrix = self.c.table("category_confusion").reshape(
-            -1, max(len(self.c.labels), 1), max(len(self.c.labels), 1)).sum(axis=0)
+        matrix = (
+            self.c.table("category_confusion")
+            .reshape(-1, max(len(self.c.labels), 1), max(len(self.c.labels), 1))
+            .sum(axis=0)
+        )
         classes = []
         for i, label in enumerate(self.c.labels):
             support, predicted = int(matrix[i].sum()), int(matrix[:, i].sum())
             tp = int(matrix[i, i])
             precision = tp / predicted if predicted else None
             recall = tp / support if support else None
-            f1 = (2 * precision * recall / (precision + recall)
-                  if precision is not None and recall is not None and precision + recall > 0
-                  else (0.0 if precision is not None and recall is not None else None))
-            classes.append(ClassRow(label=label, support=support, predicted=predicted,
-                                    precision=precision, recall=recall, f1=f1))
-        return Confusion(labels=list(self.c.labels),
-                         matrix=matrix[:len(self.c.labels), :len(self.c.labels)].tolist(),
-                         classes=classes)
+            f1 = (
+                2 * precision * recall / (precision + recall)
+                if precision is not None and recall is not None and precision + recall > 0
+                else (0.0 if precision is not None and recall is not None else None)
+            )
+            classes.append(
+                ClassRow(label=label, support=support, predicted=predicted, precision=precision, recall=recall, f1=f1)
+            )
+        return Confusion(
+            labels=list(self.c.labels),
+            matrix=matrix[: len(self.c.labels), : len(self.c.labels)].tolist(),
+            classes=classes,
+        )
 
     def annotator_rows(self) -> list[AnnotatorRow]:
         table = self.c.table("annotator_period").reshape(-1, len(PERIOD_COLUMNS))
         out = []
         for name, row in zip(self.c.annotators, table, strict=False):
-            out.append(AnnotatorRow(
-                annotator=name, annotations=int(row[_COL["rows"]]),
-                gold_annotations=int(row[_COL["gold"]]),
-                accuracy=rate(row[_COL["correct"]], row[_COL["gold"]], "").value,
-                reviewed=int(row[_COL["reviewed"]]),
-                defect_rate=rate(row[_COL["failed"]], row[_COL["reviewed"]], "").value))
+            out.append(
+                AnnotatorRow(
+                    annotator=name,
+                    annotations=int(row[_COL["rows"]]),
+                    gold_annotations=int(row[_COL["gold"]]),
+                    accuracy=rate(row[_COL["correct"]], row[_COL["gold"]], "").value,
+                    reviewed=int(row[_COL["reviewed"]]),
+                    defect_rate=rate(row[_COL["failed"]], row[_COL["reviewed"]], "").value,
+                )
+            )
         return out
 
 
-def check_counts(terms: SlaTermSet, counts: DeliveryCounts, *, seed: int = 0,
-                 drift_by: Literal["week", "batch"] | None = None,
-                 drift_threshold: float = 0.05) -> SlaReport:
+def check_counts(
+    terms: SlaTermSet,
+    counts: DeliveryCounts,
+    *,
+    seed: int = 0,
+    drift_by: Literal["week", "batch"] | None = None,
+    drift_threshold: float = 0.05,
+) -> SlaReport:
     """Evaluate every term over already-counted delivery tables."""
     checker = _Checker(counts, terms, seed)
     results = [checker.evaluate(t) for t in terms.terms]
     statuses = {r.status for r in results}
-    verdict: Status = "fail" if "fail" in statuses else (
-        "inconclusive" if "inconclusive" in statuses else "pass")
+    verdict: Status = "fail" if "fail" in statuses else ("inconclusive" if "inconclusive" in statuses else "pass")
     credits = sum(r.remedy.amount for r in results if r.remedy)
     if terms.total_credit_cap is not None:
         credits = min(credits, terms.total_credit_cap)
     coverage_rate = next((t.threshold for t in terms.terms if t.metric == "qa_coverage"), 0.10)
     by = drift_by or ("batch" if counts.batches else "week")
     return SlaReport(
-        contract=terms.name, delivery=counts.file, currency=terms.currency, verdict=verdict,
-        credits=round(credits, 2), terms=results, n_annotations=counts.n_rows,
-        n_items=counts.n_items, n_annotators=len(counts.annotators),
-        categories=checker.category_rows(), coverage=qa_coverage(counts, coverage_rate),
-        confusion=checker.confusion(), annotators=checker.annotator_rows(),
+        contract=terms.name,
+        delivery=counts.file,
+        currency=terms.currency,
+        verdict=verdict,
+        credits=round(credits, 2),
+        terms=results,
+        n_annotations=counts.n_rows,
+        n_items=counts.n_items,
+        n_annotators=len(counts.annotators),
+        categories=checker.category_rows(),
+        coverage=qa_coverage(counts, coverage_rate),
+        confusion=checker.confusion(),
+        annotators=checker.annotator_rows(),
         weekly=weekly_volume(counts, terms.committed_weekly_volume),
-        drift=drift(counts, by, drift_threshold), warnings=counts.warnings)
+        drift=drift(counts, by, drift_threshold),
+        warnings=counts.warnings,
+    )
 
 
-def check_delivery(terms: SlaTermSet, delivery: DeliverySource | str | Path, *,
-                   mapping: ColumnMapping | None = None, seed: int = 0,
-                   label_set: Sequence[str] | None = None) -> SlaReport:
+def check_delivery(
+    terms: SlaTermSet,
+    delivery: DeliverySource | str | Path,
+    *,
+    mapping: ColumnMapping | None = None,
+    seed: int = 0,
+    label_set: Sequence[str] | None = None,
+) -> SlaReport:
     """Read a delivery (path or opened source) in batches and check it against the terms."""
     source = delivery if isinstance(delivery, DeliverySource) else open_delivery(delivery, mapping)
     counts = count_delivery(source, label_set if label_set is not None else terms.label_set)

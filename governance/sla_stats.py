@@ -13,8 +13,7 @@ from governance.counts import ItemProfiles, LabelSet, pair_contingency
 from governance.delivery_counts import DeliveryCounts
 from governance.estimate import Estimate, undefined
 
-AGREEMENT_METRICS = ("kappa", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha",
-                     "percent_agreement")
+AGREEMENT_METRICS = ("kappa", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "percent_agreement")
 N_BOOT = 1000
 _EXACT = 2**53
 
@@ -66,15 +65,15 @@ def profiles(counts: DeliveryCounts, item_group: np.ndarray, n_groups: int) -> I
     rows, inverse = _profile_index(counts)
     keep = item_group >= 0
     k = max(len(rows), 1)
-    weight = np.bincount(item_group[keep].astype(np.int64) * k + inverse[keep],
-                         minlength=n_groups * k).reshape(n_groups, k)
+    weight = np.bincount(item_group[keep].astype(np.int64) * k + inverse[keep], minlength=n_groups * k).reshape(
+        n_groups, k
+    )
     group, which = np.nonzero(weight)
     nonempty = rows[which].sum(axis=1) > 0
     group, which = group[nonempty], which[nonempty]
     prof_rows, prof_weight = rows[which], weight[group, which].astype(np.int64)
     order = np.lexsort(np.vstack([prof_rows.T[::-1], group]))  # counts.py's canonical order
-    return ItemProfiles(prof_rows[order], prof_weight[order], group[order].astype(np.int64),
-                        n_groups)
+    return ItemProfiles(prof_rows[order], prof_weight[order], group[order].astype(np.int64), n_groups)
 
 
 def _label_values(counts: DeliveryCounts, level: str) -> np.ndarray | None:
@@ -83,9 +82,17 @@ def _label_values(counts: DeliveryCounts, level: str) -> np.ndarray | None:
     return LabelSet.of(counts.labels).numeric_values()
 
 
-def agreement_by_group(counts: DeliveryCounts, metric: str, item_group: np.ndarray,
-                       n_groups: int, *, level: str = "nominal", weights: str = "none",
-                       ci: bool = False, seed: int = 0) -> list[Estimate]:
+def agreement_by_group(
+    counts: DeliveryCounts,
+    metric: str,
+    item_group: np.ndarray,
+    n_groups: int,
+    *,
+    level: str = "nominal",
+    weights: str = "none",
+    ci: bool = False,
+    seed: int = 0,
+) -> list[Estimate]:
     """The coefficient for every group of items at once (`item_group` -1 = in no group)."""
     metric = resolve_metric(counts, metric, item_group >= 0)
     kw = {"ci": "bootstrap" if ci else "none", "n_boot": N_BOOT, "seed": seed}
@@ -107,19 +114,18 @@ def agreement_by_group(counts: DeliveryCounts, metric: str, item_group: np.ndarr
     raise ValueError(f"unknown agreement metric {metric!r}")
 
 
-def _cohen(counts: DeliveryCounts, item_group: np.ndarray, n_groups: int, weights: str,
-           ci: bool, seed: int) -> list[Estimate]:
+def _cohen(
+    counts: DeliveryCounts, item_group: np.ndarray, n_groups: int, weights: str, ci: bool, seed: int
+) -> list[Estimate]:
     method = "Cohen's kappa"
     chosen = item_group >= 0
     if counts.labels_by_annotator is None:
         reason = "Cohen's kappa compares two fixed annotators; this delivery has too many"
         return [undefined(reason, method)] * n_groups
     mask = np.bitwise_or.reduce(counts.item_annotators[chosen], axis=0) if chosen.any() else None
-    present = [a for a in range(len(counts.annotators))
-               if mask is not None and (int(mask[a >> 6]) >> (a & 63)) & 1]
+    present = [a for a in range(len(counts.annotators)) if mask is not None and (int(mask[a >> 6]) >> (a & 63)) & 1]
     if len(present) != 2:
-        reason = (f"Cohen's kappa needs exactly two annotators; {len(present)} labelled these "
-                  "items (use Fleiss' kappa)")
+        reason = f"Cohen's kappa needs exactly two annotators; {len(present)} labelled these items (use Fleiss' kappa)"
         return [undefined(reason, method)] * n_groups
     first, second = present
     a = counts.labels_by_annotator[:, first].astype(np.int64)
@@ -127,14 +133,25 @@ def _cohen(counts: DeliveryCounts, item_group: np.ndarray, n_groups: int, weight
     group = np.where(chosen, item_group, 0).astype(np.int64)
     a = np.where(chosen, a, -1)
     tables = pair_contingency(a, b, len(counts.labels), group, n_groups)
-    return cohen_kappa(tables, weights, None, ci="analytic" if ci else "none",  # type: ignore[arg-type]
-                       seed=seed)
+    return cohen_kappa(
+        tables,
+        weights,
+        None,
+        ci="analytic" if ci else "none",  # type: ignore[arg-type]
+        seed=seed,
+    )
 
 
-def agreement(counts: DeliveryCounts, metric: str, items: np.ndarray | None = None, *,
-              level: str = "nominal", weights: str = "none", ci: bool = True,
-              seed: int = 0) -> Estimate:
+def agreement(
+    counts: DeliveryCounts,
+    metric: str,
+    items: np.ndarray | None = None,
+    *,
+    level: str = "nominal",
+    weights: str = "none",
+    ci: bool = True,
+    seed: int = 0,
+) -> Estimate:
     """One coefficient, with its 95% interval, over the selected items (boolean mask or all)."""
     group = np.zeros(counts.n_items, np.int64) if items is None else np.where(items, 0, -1)
-    return agreement_by_group(counts, metric, group, 1, level=level, weights=weights, ci=ci,
-                              seed=seed)[0]
+    return agreement_by_group(counts, metric, group, 1, level=level, weights=weights, ci=ci, seed=seed)[0]

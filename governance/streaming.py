@@ -113,9 +113,7 @@ class AgreementStream:
         try:
             codes = self.label_set.encode(labels)
         except UnknownLabelError as err:
-            raise UnknownLabelError(
-                err.labels, err.rows + offset, self.label_set.categories
-            ) from None
+            raise UnknownLabelError(err.labels, err.rows + offset, self.label_set.categories) from None
         item = self._item_codes(items)
         who = self._codes(self._annotators, annotators)
         if len(self._annotators) > _MAX_CODE:
@@ -155,9 +153,7 @@ class AgreementStream:
             names = list(self._annotators)
             r, c = np.nonzero(same)
             seen = dict.fromkeys(zip(r.tolist(), ordered[r, c].tolist(), strict=True))
-            pairs: list[tuple[object, object, int]] = [
-                (items[i], names[a], int((who[i] == a).sum())) for i, a in seen
-            ]
+            pairs: list[tuple[object, object, int]] = [(items[i], names[a], int((who[i] == a).sum())) for i, a in seen]
             raise DuplicateAnnotationError(Duplicates(rows=np.zeros(0, np.int64), pairs=pairs))
         mask = who >= 0
         item_codes = np.nonzero(mask)[0].astype(np.int64)

@@ -62,10 +62,7 @@ def test_one_part_is_enough(tmp_path: Path) -> None:
             "must end in .pdf or .xlsx",
         ),
         (["--contract", "terms.yaml", "--out", "x.pdf"], "--contract and --delivery go together"),
-        (
-            ["--contract", "t.yaml", "--delivery", "d.csv", "--out", "x.pdf"],
-            "pass its output with --sla",
-        ),
+        (["--contract", "t.yaml", "--delivery", "d.csv", "--out", "x.pdf"], "cannot read t.yaml"),
         (["--scorecard", "missing.json", "--out", "x.pdf"], "cannot read missing.json"),
         (["--date", "26/11/2026", "--out", "x.pdf"], "not a date"),
     ],

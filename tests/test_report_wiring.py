@@ -73,3 +73,60 @@ def test_unreadable_scoring_sheet_exits_2_with_its_location(capsys: pytest.Captu
         ]
     )
     assert code == 2 and "row 5, column 'B (Workforce)'" in capsys.readouterr().err
+
+
+def test_sla_part_is_checked_from_a_contract_profile_and_a_delivery(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(
+            [
+                "sla-check",
+                "--contract",
+                str(EX / "contract-profile.yaml"),
+                "--delivery",
+                str(EX / "delivery.csv"),
+                "--format",
+                "json",
+            ]
+        )
+        == 1
+    )
+    checked = json.loads(capsys.readouterr().out)
+    out = tmp_path / "s.xlsx"
+    assert (
+        main(
+            [
+                "report",
+                "--contract",
+                str(EX / "contract-profile.yaml"),
+                "--delivery",
+                str(EX / "delivery.csv"),
+                "--date",
+                "2026-11-26",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    ws = load_workbook(io.BytesIO(out.read_bytes()))["SLA check"]
+    texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+    assert f"{checked['credits']:,.2f}" in " ".join(texts) or checked["credits"] in [
+        c.value for row in ws.iter_rows() for c in row
+    ]
+    assert any("owed" in t for t in texts)  # remedies in words, not raw dicts
+    assert "SLA check by category" in texts and "QA coverage by category" in texts
+
+
+def test_contract_profile_without_sla_terms_is_refused_for_the_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import yaml
+
+    data = yaml.safe_load((EX / "contract-profile.yaml").read_text(encoding="utf-8"))
+    data["sla"] = None
+    profile = tmp_path / "p.yaml"
+    profile.write_text(yaml.safe_dump(data), encoding="utf-8")
+    code = main(["sla-check", "--contract", str(profile), "--delivery", str(EX / "delivery.csv")])
+    assert code == 2 and "states no SLA terms" in capsys.readouterr().err

@@ -25,7 +25,9 @@ from governance.reports import (
     build_pdf,
     build_xlsx,
 )
-from governance.reports.sections import audit_sections
+from contracts.sla_terms import load_term_set
+from governance.reports.sections import audit_sections, sla_report_payload
+from governance.sla_check import check_delivery
 from ingest import InputError, Location, Problem
 from migration import load_scenario, switching_cost
 from scorecard.api import score_file
@@ -96,12 +98,9 @@ def load_sla_result(path: Path) -> SlaPayload:
 
 
 def check_sla(contract: Path, delivery: Path) -> SlaPayload:
-    """Run the SLA check on raw terms and delivery (wired to the governance check on merge)."""
-    raise InputError.at(
-        "checking a delivery from raw files is not wired into `report` yet; run "
-        "`annogov sla-check --format json` and pass its output with --sla",
-        str(contract),
-    )
+    """Check a delivery against a term set or a contract profile's SLA terms, here and now."""
+    report = check_delivery(load_term_set(contract), delivery)
+    return validated(SlaPayload, sla_report_payload(report), delivery, "SLA check")
 
 
 def load_sections(path: Path) -> list[Section]:
@@ -187,7 +186,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     p.add_argument("--taxonomy", type=Path, metavar="T", help="JSON of `annogov taxonomy`")
     p.add_argument("--sla", type=Path, metavar="R", help="JSON of `annogov sla-check`")
-    p.add_argument("--contract", type=Path, metavar="C", help="SLA terms (with --delivery)")
+    p.add_argument("--contract", type=Path, metavar="C", help="SLA terms or a contract profile (with --delivery)")
     p.add_argument("--delivery", type=Path, metavar="D", help="delivered annotations")
     p.add_argument(
         "--section",

@@ -21,6 +21,7 @@ from governance.reports.model import (
     TaxonomyPayload,
 )
 from governance.reports.safe_text import describe
+from governance.sla_check import SlaReport
 
 STATUS_ORDER = {"fail": 0, "inconclusive": 1, "pass": 2}
 METRIC_LABELS = {
@@ -237,6 +238,19 @@ def sorted_terms(sla: SlaPayload) -> list[SlaTerm]:
     return sorted(sla.terms, key=lambda t: STATUS_ORDER.get(t.status.lower(), 1))
 
 
+def evidence_text(evidence: Any, limit: int = 4) -> str:
+    """Evidence groups as words, worst first: 'urban_night 0.538 (n=41, fail)'."""
+    if not isinstance(evidence, list) or not all(isinstance(e, dict) and "group" in e for e in evidence):
+        return describe(evidence)
+    parts = []
+    for e in evidence[:limit]:
+        value = e.get("value")
+        shown = f"{value:.3f}" if isinstance(value, int | float) else "undefined"
+        parts.append(f"{e['group']} {shown} (n={e.get('n')}, {e.get('status')})")
+    more = len(evidence) - limit
+    return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
+
+
 def remedy_text(remedy: Any) -> str:
     """A remedy as words: '5% of the period fee, owed 4,000', '8,500 per breach, owed 8,500'."""
     if not isinstance(remedy, dict):
@@ -244,6 +258,12 @@ def remedy_text(remedy: Any) -> str:
     kind, amount, owed = remedy.get("kind"), remedy.get("amount"), remedy.get("owed")
     if kind == "none":
         return "none"
+    if "breaches" in remedy and isinstance(amount, int | float):  # `sla-check` JSON: amount is what is owed
+        breaches = remedy["breaches"]
+        text = f"owed {amount:,.2f} for {breaches} breach{'es' if breaches != 1 else ''}"
+        if isinstance(remedy.get("cap"), int | float):
+            text += f" (capped at {remedy['cap']:,.0f})"
+        return text
     parts = []
     if kind == "percent_of_fee" and isinstance(amount, int | float):
         parts.append(f"{amount:g}% of the period fee")
@@ -262,7 +282,7 @@ def sla_terms_section(sla: SlaPayload) -> Section:
     """One row per SLA term, failing first, with evidence and remedy as text."""
     rows = []
     for t in sorted_terms(sla):
-        ci = "" if not t.ci else "\u2013".join(describe(x) for x in t.ci)
+        ci = "" if not t.ci else "\u2013".join(f"{x:.3f}" if isinstance(x, float) else describe(x) for x in t.ci)
         rows.append(
             [
                 t.status,
@@ -271,7 +291,7 @@ def sla_terms_section(sla: SlaPayload) -> Section:
                 ci,
                 f"{t.comparator} {describe(t.threshold)}".strip(),
                 t.n,
-                describe(t.evidence),
+                evidence_text(t.evidence),
                 remedy_text(t.remedy),
             ]
         )
@@ -333,3 +353,34 @@ def audit_sections(payload: dict[str, Any]) -> list[Section]:
         rows=[[f["code"], f["severity"], f["reason"], f["ask"]] for f in audit.get("findings", [])],
     )
     return [clauses, findings] if findings.rows else [clauses]
+
+
+def sla_report_payload(report: SlaReport) -> dict[str, Any]:
+    """A full SLA check as the report's SLA part: terms, per-category tables, confusion matrix."""
+    categories = [
+        {
+            "title": "SLA check by category",
+            "rows": [row.model_dump() for row in report.categories],
+            "formats": {
+                "defect_rate": "percent",
+                "qa_coverage": "percent",
+                "accuracy": "percent",
+                "percent_agreement": "percent",
+            },
+        },
+        {
+            "title": "QA coverage by category",
+            "note": "Reviewed of delivered annotations against the contract's minimum, per category.",
+            "rows": [row.model_dump() for row in report.coverage],
+        },
+    ]
+    if report.annotators:
+        categories.append({"title": "Annotators", "rows": [row.model_dump() for row in report.annotators]})
+    if report.drift.drops:
+        categories.append(
+            {"title": f"Drift by {report.drift.by}", "rows": [d.model_dump() for d in report.drift.drops]}
+        )
+    payload = report.to_payload() | {"categories": [c for c in categories if c["rows"]]}
+    if report.confusion.labels:
+        payload["confusion"] = {"labels": report.confusion.labels, "matrix": report.confusion.matrix}
+    return payload
