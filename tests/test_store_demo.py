@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 
 import pytest
 
@@ -11,8 +12,10 @@ from annogov.store import DIMENSION_KEYS, ProgramRecord, Store
 
 
 @pytest.fixture
-def store(db_url: str) -> Store:
-    return Store(db_url)
+def store(db_url: str) -> Iterator[Store]:
+    opened = Store(db_url)
+    yield opened
+    opened.close()
 
 
 def test_demo_has_four_providers_three_evaluators_every_dimension(store: Store) -> None:
