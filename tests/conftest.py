@@ -6,10 +6,11 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import pg
 import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
+
+from tests import pg
 
 
 @pytest.fixture(scope="session")
