@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -113,5 +114,15 @@ def test_program_page_on_sqlite_and_postgresql(
     assert list(at.selectbox[0].options) == ["Contract renewal 2027"]
     backend = "SQLite" if db_url.startswith("sqlite") else "postgresql"
     assert any(backend in c.value for c in at.sidebar.caption)
-    [program] = Store(db_url).list_programs()
+    check = Store(db_url)
+    [program] = check.list_programs()
     assert program.description == "Two incumbents, one challenger"
+    check.close()
+    st.cache_resource.clear()
+
+
+def test_open_app_fixture_reaches_a_page_with_the_demo(open_app: Callable[..., AppTest]) -> None:
+    at = open_app("app_pages/program.py", demo=True)
+    _no_failure(at)
+    assert [t.value for t in at.title] == ["Program"]
+    assert at.selectbox[0].options == [f"{DEMO_PROGRAM_NAME}  (demo)"]

@@ -44,3 +44,4 @@ def test_demo_is_added_once(db_url: str, capsys: pytest.CaptureFixture[str]) -> 
     assert main(["db", "--url", db_url, "demo"]) == 0
     assert "already present" in capsys.readouterr().out
     assert [p.name for p in store.list_programs()] == [DEMO_PROGRAM_NAME, "Existing work"]
+    store.close()
