@@ -191,6 +191,18 @@ def _scenario_form(scenario: Scenario) -> dict[str, Any] | None:
     return None
 
 
+def _form_problems(exc: InputError, scenario: Scenario) -> None:
+    """The form's validation problems, each named by its label and its section.parameter key."""
+    labels = {p.key: p.label for p in parameter_catalogue(scenario)}
+    lines = []
+    for problem in exc.problems:
+        key, _, message = problem.message.partition(": ")
+        label = labels.get(key, key.replace("_", " ").replace(".", ": "))
+        lines.append(f"- **{ui._md(label)}** (`{key}`): {ui._md(message)}")
+    st.error("The figures were not applied; the results below are for the last valid scenario."
+             "\n\n" + "\n".join(lines), icon=":material/error:")
+
+
 def _save_scenario(store: Store, program: ProgramRecord, scenario: Scenario,
                    payload: dict[str, Any] | None) -> None:
     """Save the working scenario (version-checked) and its latest result for the reports."""
@@ -549,9 +561,7 @@ def main() -> None:
             try:
                 scenario = scenario_from_dict(submitted, "scenario form")
             except InputError as exc:
-                st.error("The figures were not applied; the results are for the last valid "
-                         "scenario.", icon=":material/error:")
-                ui.show_problems(exc)
+                _form_problems(exc, scenario)
             else:
                 st.session_state["sw_scenario"] = scenario_to_dict(scenario)
                 st.success("Applied. Save the scenario to keep it.", icon=":material/check:")

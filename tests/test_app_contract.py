@@ -38,6 +38,11 @@ def _metrics(at: AppTest) -> dict[str, str]:
     return {m.label: str(m.value) for m in at.metric}
 
 
+def _table(at: AppTest, column: str):  # type: ignore[no-untyped-def]
+    [found] = [d.value for d in at.dataframe if column in d.value.columns]
+    return found
+
+
 def _upload(at: AppTest, path: Path) -> AppTest:
     at.file_uploader(key="ct_upload").set_value((path.name, path.read_bytes(), "text/plain"))
     return at.run()
@@ -53,7 +58,7 @@ def test_first_start_shows_the_demo_audit(app_env: Path, monkeypatch: pytest.Mon
     monkeypatch.setenv("ANNOGOV_DEMO", "1")
     at = _open()
     _ok(at)
-    assert not at.error or all("Critical" in e.value or "**" in e.value for e in at.error)
+    assert not any("cannot be used" in e.value or "not valid" in e.value for e in at.error)
     expected = review_file(EXAMPLES / "contract-profile.yaml", date.today())
     assert at.selectbox(key="ct_pick").value == expected.audit.vendor
     counts = expected.audit.to_payload()["counts"]
@@ -73,21 +78,21 @@ def test_profile_upload_shows_clauses_flags_and_evidence(app_env: Path) -> None:
     at = _upload(at, EXAMPLES / "contract-profile.yaml")
     _ok(at)
     expected = review_file(EXAMPLES / "contract-profile.yaml", date(2026, 11, 1))
-    clauses = at.dataframe(key="ct_clauses").value
+    clauses = _table(at, "Clause")
     assert list(clauses["Status"]) == [c.status for c in expected.audit.clauses]
     text = _text(at)
     for finding in expected.audit.findings:
         assert finding.ask in text.replace("\\", "")
     for flag in expected.audit.red_flags:
         assert flag.code in text.replace("\\", "")
-    suggestions = at.dataframe(key="ct_suggestions").value
+    suggestions = _table(at, "Suggested score")
     assert list(suggestions["Suggested score"]) == [s.score for s in expected.evidence.suggestions]
 
     # a later evaluation date ages the certifications: the audit changes with the date
     at.date_input(key="ct_as_of").set_value(date(2028, 6, 1))
     at = at.run()
     later = review_file(EXAMPLES / "contract-profile.yaml", date(2028, 6, 1))
-    assert list(at.dataframe(key="ct_clauses").value["Status"]) == [
+    assert list(_table(at, "Clause")["Status"]) == [
         c.status for c in later.audit.clauses]
 
 
