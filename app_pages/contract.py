@@ -22,6 +22,8 @@ from contracts.text_extract import DRAFT_SUFFIXES
 from ingest import InputError
 
 STATUS_COLOURS = {"present": "#d4edda", "weak": "#fff3cd", "missing": "#f8d7da"}
+SEVERITY_COLOURS = {"critical": "#f5b7b1", "high": "#fad7a0", "medium": "#fcf3cf",
+                    "low": "#eaecee"}
 SEVERITY_BADGES = {"critical": "red", "high": "orange", "medium": "blue", "low": "gray"}
 LOCK_IN_BADGES = {"low": "green", "medium": "orange", "high": "red"}
 
@@ -87,7 +89,7 @@ def _reaudit(payload: dict[str, Any], as_of: date) -> dict[str, Any]:
 
 
 def _status_style(value: object) -> str:
-    colour = STATUS_COLOURS.get(str(value))
+    colour = STATUS_COLOURS.get(str(value)) or SEVERITY_COLOURS.get(str(value))
     return f"background-color: {colour}" if colour else ""
 
 
@@ -118,8 +120,8 @@ def _show(payload: dict[str, Any]) -> None:
     table = pd.DataFrame([{
         "Clause": c["title"], "Status": c["status"], "Severity": c.get("severity") or "",
         "Dimension": c["dimension"], "Detail": c.get("detail") or ""} for c in audit["clauses"]])
-    st.dataframe(table.style.map(_status_style, subset=["Status"]), hide_index=True,
-                 width="stretch", key="ct_clauses")
+    st.dataframe(table.style.map(_status_style, subset=["Status", "Severity"]), hide_index=True,
+                 width="stretch", key="ct_clauses", height=35 * (len(table) + 1) + 3)
 
     st.markdown("#### Lock-in")
     badge = LOCK_IN_BADGES[lock["level"]]

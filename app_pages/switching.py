@@ -442,6 +442,14 @@ def _months(x: float | None) -> str:
     return "never within the horizon" if x is None else f"month {x:.1f}"
 
 
+def _bar_label(bar: dict[str, Any]) -> str:
+    """A tornado bar's input named with its section, e.g. 'Model retraining: Runs'."""
+    section = bar["parameter"].split(".")[0]
+    if section in ("current_vendor", "new_vendor"):
+        return str(bar["label"])
+    return f"{SECTION_TITLES.get(section, section)}: {bar['label']}"
+
+
 def _results(payload: dict[str, Any], totals: np.ndarray) -> None:
     cur = payload["currency"]
     pct, det = payload["percentiles"], payload["deterministic"]
@@ -479,14 +487,14 @@ def _results(payload: dict[str, Any], totals: np.ndarray) -> None:
         if not bars:
             st.info("Every input is a point: nothing to rank.")
         else:
-            tf = pd.DataFrame([{"parameter": b["label"], "key": b["parameter"],
+            tf = pd.DataFrame([{"parameter": _bar_label(b), "key": b["parameter"],
                                 "low end": min(b["total_at_low"], b["total_at_high"]),
                                 "high end": max(b["total_at_low"], b["total_at_high"]),
                                 "swing": b["swing"], "rank": i}
                                for i, b in enumerate(bars)])
             chart = alt.Chart(tf).mark_bar().encode(
                 y=alt.Y("parameter:N", sort=alt.EncodingSortField("rank", order="ascending"),
-                        title=None),
+                        title=None, axis=alt.Axis(labelLimit=280)),
                 x=alt.X("low end:Q", title=f"Total ({cur}) with the input at its low and high",
                         scale=alt.Scale(zero=False)),
                 x2="high end:Q",
@@ -551,7 +559,8 @@ def main() -> None:
         st.session_state.pop("sw_pick", None)
         st.session_state.pop("tx_pick", None)
 
-    scenario_tab, taxonomy_tab, results_tab = st.tabs(["Scenario", "Taxonomy", "Results"])
+    results_tab, scenario_tab, taxonomy_tab = st.tabs(["Results", "Scenario", "Taxonomy"])
+    applied = None
     with scenario_tab:
         _scenario_picker(store, program)
         scenario = scenario_from_dict(st.session_state["sw_scenario"], "working scenario")
@@ -564,7 +573,7 @@ def main() -> None:
                 _form_problems(exc, scenario)
             else:
                 st.session_state["sw_scenario"] = scenario_to_dict(scenario)
-                st.success("Applied. Save the scenario to keep it.", icon=":material/check:")
+                applied = st.empty()
     with taxonomy_tab:
         items = _taxonomy(store, program)
     with results_tab:
@@ -580,6 +589,11 @@ def main() -> None:
         with st.spinner(f"Running {simulations:,} simulations..."):
             payload, totals = _run(json.dumps(scenario_to_dict(scenario)), items, simulations,
                                    seed)
+        if applied is not None:
+            p50 = payload["percentiles"]["total"]["p50"]
+            applied.success(f"Applied: the total is now {_money(p50, payload['currency'])} at "
+                            "P50 (see Results). Save the scenario to keep it.",
+                            icon=":material/check:")
         _results(payload, totals)
         st.divider()
         _save_scenario(store, program, scenario, payload)
