@@ -336,8 +336,8 @@ def _taxonomy(store: Store, program: ProgramRecord) -> int | None:
                 "New label", options=new.labels, help="Leave empty to drop the class"),
         })
     if st.button("Save mapping", key="tx_save_mapping", icon=":material/save:"):
-        new_rows = _editor_rows(edited)
         try:
+            new_rows = _editor_rows(edited)
             analyse_taxonomy_document(doc.data, new_rows)
         except InputError as exc:
             st.error("The mapping was not saved.", icon=":material/error:")

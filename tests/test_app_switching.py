@@ -235,3 +235,42 @@ def test_taxonomy_upload_classifies_and_feeds_the_scenario(app_env: Path) -> Non
     # unticking the feed goes back to the scenario's own estimate
     at = at.checkbox(key="tx_feed").uncheck().run()
     assert any("re-annotate from the scenario" in c.value for c in at.caption)
+
+
+def test_mapping_editor_saves_only_on_save_and_keeps_versions(
+    app_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ANNOGOV_DEMO", "1")
+    at = _open()
+    store = Store(database_url())
+    [program] = store.list_programs()
+    before = store.get_document("mapping", program.id, DEMO_TAXONOMY_NAME)
+    assert before is not None and before.version == 1
+    rows = before.data["rows"]
+    debris = next(i for i, r in enumerate(rows) if r["new_label"] is None)
+    dropped = int(_metric(at, "Dropped"))
+    editor_key = f"tx_editor_{program.id}_{DEMO_TAXONOMY_NAME}_{before.version}"
+    edit = {"edited_rows": {debris: {"new_label": "cyclist"}}, "added_rows": [],
+            "deleted_rows": []}
+    at.session_state[editor_key] = edit
+    at = at.run()
+    _ok(at)
+    assert int(_metric(at, "Dropped")) == dropped  # not saved yet: the table still shows the store
+    at = at.button(key="tx_save_mapping").click().run()
+    _ok(at)
+    after = store.get_document("mapping", program.id, DEMO_TAXONOMY_NAME)
+    assert after is not None and after.version == 2
+    assert after.data["rows"][debris]["new_label"] == "cyclist"
+    assert int(_metric(at, "Dropped")) == dropped - 1
+    assert any("Mapping for" in s.value for s in at.success)
+
+    # a row without an old label is refused with its row number; nothing is saved
+    at.session_state[f"tx_editor_{program.id}_{DEMO_TAXONOMY_NAME}_2"] = {
+        "edited_rows": {0: {"old_label": None}}, "added_rows": [], "deleted_rows": []}
+    at = at.run()
+    at = at.button(key="tx_save_mapping").click().run()
+    _ok(at)
+    errors = _errors(at)
+    assert "not saved" in errors and "row 1" in errors and "empty old label" in errors
+    still = store.get_document("mapping", program.id, DEMO_TAXONOMY_NAME)
+    assert still is not None and still.version == 2
