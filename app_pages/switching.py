@@ -11,13 +11,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from annogov.store import ConcurrentEditError, DocumentRecord, ProgramRecord, Store
 from annogov.switching_docs import (
     SWITCHING_CHECK,
     analyse_taxonomy_document,
     mapping_rows_of,
     taxonomy_document,
 )
-from annogov.store import ConcurrentEditError, DocumentRecord, ProgramRecord, Store
 from annogov.uploads import read_upload
 from app_pages import ui
 from ingest import InputError, Location, Problem
