@@ -47,8 +47,8 @@ def _upload_review(as_of: date) -> dict[str, Any] | None:
                                   "a profile's own vendor field is used otherwise.")
     if uploaded is None:
         return None
-    upload = read_upload(uploaded)
     try:
+        upload = read_upload(uploaded)
         profile, draft = _load(upload.sha256, upload.name, vendor.strip() or None, upload.data)
     except InputError as exc:
         ui.show_problems(exc)

@@ -285,13 +285,14 @@ def _taxonomy_upload(store: Store, program: ProgramRecord) -> None:
             return
         rows = mapping_rows_of(result) if mapped is None else [r.model_dump() for r in mapped[0]]
         name = name.strip()
-        existing = store.get_document("taxonomy", program.id, name) if name else None
-        mapping_doc = store.get_document("mapping", program.id, name) if name else None
+        if name and store.get_document("taxonomy", program.id, name) is not None:
+            st.error(f"A taxonomy named {name!r} already exists; choose another name.",
+                     icon=":material/error:")
+            return
         with store.transaction():
-            store.save_document("taxonomy", program.id, name, doc,
-                                expected_version=existing.version if existing else 0)
+            store.save_document("taxonomy", program.id, name, doc, expected_version=0)
             store.save_document("mapping", program.id, name, {"rows": rows},
-                                expected_version=mapping_doc.version if mapping_doc else 0)
+                                expected_version=None)
         st.session_state["tx_pick_next"] = name
         ui.flash(f"Taxonomy {name!r} saved with its mapping ({result.mapping_source}).")
         st.rerun()

@@ -153,6 +153,14 @@ def test_upload_a_scenario_file_and_a_bad_one(app_env: Path) -> None:
     assert _metric(at, "Total P50") == _money(expected["percentiles"]["total"]["p50"])
     assert _input(at, ":volume.weekly_labels:most_likely").value == 60000
 
+    xlsx = EXAMPLES / "scenario.xlsx"
+    at.file_uploader(key="sw_upload").set_value((xlsx.name, xlsx.read_bytes(), "application/xlsx"))
+    at = at.run()
+    _ok(at)
+    from_sheet = switching_cost(load_scenario(xlsx)).to_payload()
+    assert _metric(at, "At the most likely inputs") == _money(
+        from_sheet["deterministic"]["total"])
+
     bad = (b"name: broken\nreannotation:\n  revision_cycles: {low: 3, most_likely: 2, high: 4}\n"
            b"surprise: {a: 1}\n")
     at.file_uploader(key="sw_upload").set_value(("bad.yaml", bad, "application/yaml"))
@@ -232,6 +240,10 @@ def test_taxonomy_upload_classifies_and_feeds_the_scenario(app_env: Path) -> Non
     mapping = store.get_document("mapping", program_id, "Vehicles")
     assert mapping is not None and mapping.version == 1
     assert any("taxonomy result" in c.value for c in at.caption)
+    # the same name again is refused rather than overwriting the saved taxonomy
+    at = at.button(key="tx_save").click().run()
+    assert "already exists" in _errors(at)
+    assert store.get_document("taxonomy", program_id, "Vehicles").version == 1  # type: ignore[union-attr]
     # unticking the feed goes back to the scenario's own estimate
     at = at.checkbox(key="tx_feed").uncheck().run()
     assert any("re-annotate from the scenario" in c.value for c in at.caption)
