@@ -10,6 +10,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
+import yaml
 
 from annogov.store import ConcurrentEditError, DocumentRecord, ProgramRecord, Store
 from annogov.switching_docs import (
@@ -24,6 +25,7 @@ from ingest import InputError, Location, Problem
 from migration import (
     Scenario,
     load_scenario,
+    mapping_artifact,
     parameter_catalogue,
     scenario_from_dict,
     scenario_to_dict,
@@ -38,6 +40,7 @@ from migration.montecarlo import simulate
 from migration.scenario import AREAS, SECTIONS
 from migration.switching import DEFAULT_SEED, DEFAULT_SIMULATIONS, with_reannotation_items
 
+DISTRIBUTIONS = ["pert", "triangular"]
 NEW_SCENARIO = "(new scenario from the defaults)"
 NO_TAXONOMY = "(no taxonomy)"
 AREA_TITLES = {
@@ -157,7 +160,7 @@ def _scenario_form(scenario: Scenario) -> dict[str, Any] | None:
         currency = cols[1].text_input("Currency", scenario.currency, key=f"sw{token}:currency",
                                       max_chars=8)
         st.caption("Each figure is a range: low, most likely, high. Make all three equal for a "
-                   "figure you know; ranges are drawn as PERT (or triangular, as loaded).")
+                   "figure you know; a range is drawn from the shape you choose.")
         submitted_values: dict[str, Any] = {"name": name, "currency": currency}
         for section in SECTIONS:
             infos = by_section.get(section, [])
@@ -167,16 +170,21 @@ def _scenario_form(scenario: Scenario) -> dict[str, Any] | None:
                 part: dict[str, Any] = {}
                 for info in infos:
                     st.markdown(f"**{info.label}** ({info.unit})", help=info.help)
-                    c = st.columns(3)
-                    values = {}
-                    for col, which, title in zip(c, ("low", "most_likely", "high"),
+                    c = st.columns([2, 2, 2, 1])
+                    values: dict[str, Any] = {}
+                    for col, which, title in zip(c[:3], ("low", "most_likely", "high"),
                                                  ("Low", "Most likely", "High"), strict=True):
                         current = float(getattr(info, which))
                         values[which] = col.number_input(
                             title, value=current, key=f"sw{token}:{info.key}:{which}",
                             step=_step(current, info.unit), format=_fmt(current),
                             help=f"{info.unit}" if which != "most_likely" else info.help)
-                    part[info.name] = {**values, "distribution": info.distribution}
+                    values["distribution"] = c[3].selectbox(
+                        "Shape", DISTRIBUTIONS, index=DISTRIBUTIONS.index(info.distribution),
+                        key=f"sw{token}:{info.key}:distribution",
+                        help="How a range is drawn: PERT weights the most likely value more "
+                             "than the triangular shape does. Ignored for a point.")
+                    part[info.name] = values
                 model = getattr(scenario, section)
                 for field in plain:
                     meta = type(model).model_fields[field]
@@ -363,6 +371,12 @@ def _taxonomy(store: Store, program: ProgramRecord) -> int | None:
         return None
     payload = result.to_payload()
     _classification(payload)
+    st.download_button(
+        "Mapping artefact for the next vendor (JSON)", key="tx_artifact",
+        data=lambda: json.dumps(mapping_artifact(result, version=str(version or 1)), indent=2),
+        file_name=f"{doc.name}-mapping-v{version or 1}.json", mime="application/json",
+        icon=":material/download:",
+        help="The mapping with both label sets, versioned and checksummed.")
     items = result.reannotation_items
     if items is None:
         st.info("Upload a labelled dataset with the taxonomy to count the items to re-annotate.")
@@ -566,6 +580,10 @@ def main() -> None:
         _scenario_picker(store, program)
         scenario = scenario_from_dict(st.session_state["sw_scenario"], "working scenario")
         st.caption(f"Working copy of {scenario.name!r} (from {st.session_state['sw_origin']}).")
+        st.download_button(
+            "Download this scenario (YAML)", key="sw_download", icon=":material/download:",
+            data=yaml.safe_dump(scenario_to_dict(scenario), sort_keys=False, allow_unicode=True),
+            file_name="scenario.yaml", mime="application/yaml")
         submitted = _scenario_form(scenario)
         if submitted is not None:
             try:

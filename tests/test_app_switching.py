@@ -103,6 +103,8 @@ def test_first_start_shows_the_demo_scenario_priced(
     sv = expected["stay_vs_switch"]
     assert _metric(at, "Chance switching is cheaper") == f"{sv['probability_switch_cheaper']:.0%}"
     assert _metric(at, "Break-even (P50)") == f"month {sv['break_even_month_p50']:.1f}"
+    labels = [b.label for b in at.get("download_button")]
+    assert any("scenario (YAML)" in x for x in labels) and any("artefact" in x for x in labels)
     charts = at.get("vega_lite_chart")
     assert len(charts) >= 3  # distribution, tornado, recovery curve
     # help text and units from the catalogue are on the form
@@ -126,6 +128,17 @@ def test_widening_a_range_moves_the_total_and_a_bad_range_is_located(
     assert float(after_p90.removeprefix("USD ").replace(",", "")) > float(
         before_p90.removeprefix("USD ").replace(",", ""))
     assert _metric(at, "At the most likely inputs") == before_det  # most likely unchanged
+
+    # the shape of a range matters: triangular and PERT weight the tails differently
+    [shape] = [b for b in at.selectbox
+               if b.key and b.key.endswith(":retraining.runs:distribution")]
+    other = "pert" if shape.value == "triangular" else "triangular"
+    shape.set_value(other)
+    at = _apply(at)
+    _ok(at)
+    assert _metric(at, "Total P90") != after_p90
+    assert at.session_state["sw_scenario"]["retraining"]["runs"]["distribution"] == other
+    after_p90 = _metric(at, "Total P90")
 
     # most likely above high: not applied, the error names the parameter
     _input(at, ":reannotation.revision_cycles:most_likely").set_value(5.0)
