@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 
 import pytest
 
 import annogov.demo as demo
 from annogov.store import DIMENSION_KEYS, ProgramRecord, Store
+from scorecard.rubric import Rubric
 
 
 @pytest.fixture
-def store(db_url: str) -> Store:
-    return Store(db_url)
+def store(db_url: str) -> Iterator[Store]:
+    opened = Store(db_url)
+    yield opened
+    opened.close()
 
 
 def test_demo_has_four_providers_three_evaluators_every_dimension(store: Store) -> None:
@@ -25,10 +29,14 @@ def test_demo_has_four_providers_three_evaluators_every_dimension(store: Store) 
     assert len(evaluations) == 4 * 3 * len(DIMENSION_KEYS)
     assert {e.dimension for e in evaluations} == set(DIMENSION_KEYS)
     assert all(e.score is not None and 1 <= e.score <= 5 and e.comment for e in evaluations)
-    rubric = store.get_document("rubric", program.id, "Default")
-    assert rubric is not None
-    assert sum(d["weight"] for d in rubric.data["dimensions"]) == 100
-    assert [d["key"] for d in rubric.data["dimensions"]] == list(DIMENSION_KEYS)
+    doc = store.get_document("rubric", program.id, demo.RUBRIC_NAME)
+    assert doc is not None
+    rubric = Rubric.model_validate(doc.data)  # the scorecard accepts what the demo stored
+    assert sum(rubric.weights.values()) == 100
+    assert list(rubric.weights) == list(DIMENSION_KEYS)
+    kpi_keys = {k.key for d in rubric.dimensions for k in d.kpis}
+    stored = {key for e in evaluations for key in e.kpis}
+    assert stored and stored <= kpi_keys  # every demo KPI is one the rubric knows
     # every seeded score is in the audit trail, attributed to the seed
     history = store.score_history(program.id)
     assert len(history) == len(evaluations) and {h.changed_by for h in history} == {"demo seed"}
@@ -46,9 +54,7 @@ def test_demo_scores_differ_between_providers_and_evaluators_disagree_somewhere(
     assert close >= 0.8 * len(spread)  # but mostly within one point of each other
 
 
-def test_ensure_demo_seeds_only_an_empty_database(
-    store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_ensure_demo_seeds_only_an_empty_database(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ANNOGOV_DEMO", "0")
     assert demo.ensure_demo(store) is None and store.list_programs() == []
     monkeypatch.setenv("ANNOGOV_DEMO", "1")
@@ -66,9 +72,7 @@ def _failing_step(store: Store, program: ProgramRecord) -> None:
     raise RuntimeError("generator broke")
 
 
-def test_steps_extend_the_demo_and_a_failing_step_leaves_nothing(
-    store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_steps_extend_the_demo_and_a_failing_step_leaves_nothing(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(demo, "DEMO_STEPS", (*demo.DEMO_STEPS, f"{__name__}:_extra_step"))
     program = demo.seed_demo(store)
     assert [d.name for d in store.list_documents("scenario", program.id)] == ["Switch to Kestrel"]
