@@ -132,7 +132,6 @@ with tab_rank:
             rows.style.map(_band_style, subset=["Band"]).format(precision=2, na_rep="–"),
             hide_index=True,
             width="stretch",
-            key="ranking",
         )
         st.caption(
             "Bands: :green-badge[enterprise-grade] 75 and above · "
@@ -231,7 +230,6 @@ with tab_rank:
                     band: st.column_config.NumberColumn(f"{band} (%)", format="%.1f")
                     for band in [*BANDS, "Ranks first"]
                 },
-                key="band_probabilities",
             )
         st.caption(robustness["method"])
 
@@ -355,7 +353,6 @@ with tab_history:
                 ),
                 hide_index=True,
                 width="stretch",
-                key="history_table",
             )
 
 # Import ----------------------------------------------------------------------------------------
