@@ -462,6 +462,12 @@ def ranking_rows(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def ranking_headline(payload: Mapping[str, Any], top: int = 3) -> str:
+    """'1. A (81.3) · 2. B (76.3) · 3. C (73.0)': the first places in one line."""
+    ranked = [p for p in payload["providers"] if p["rank"] is not None][:top]
+    return " · ".join(f"{p['rank']}. {p['name']} ({p['total']:.1f})" for p in ranked)
+
+
 def weighted_parts(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
     """(provider, dimension, weighted points) for every scored dimension: the stacked bars."""
     out = []

@@ -124,6 +124,9 @@ with tab_rank:
             result = score_sheet(stored.sheet, method, as_of=date.today())
         payload: dict[str, Any] = result.to_payload()
         rows = pd.DataFrame(scoring.ranking_rows(payload))
+        headline = scoring.ranking_headline(payload)
+        if headline:
+            st.markdown(f"**Top of the ranking:** {ui.md(headline)}")
 
         def _band_style(value: object) -> str:
             return BAND_COLOURS.get(str(value), INCOMPLETE_COLOUR)
@@ -264,10 +267,18 @@ with tab_edit:
         if not evaluator:
             st.info("Type the new evaluator's name to start their table.")
         else:
+            names = {p.id: p.name for p in providers}
+            only = st.selectbox(
+                "Provider",
+                [0, *names],
+                format_func=lambda pid: names.get(pid, "All providers"),
+                key="editor_provider",
+            )
+            shown = [p for p in providers if only in (0, p.id)]
             generation = st.session_state.get("score_generation", 0)
-            base_key = f"score_base_{program.id}_{evaluator}"
+            base_key = f"score_base_{program.id}_{evaluator}_{only}"
             if base_key not in st.session_state:
-                st.session_state[base_key] = scoring.editor_rows(rubric, providers, evaluations, evaluator)
+                st.session_state[base_key] = scoring.editor_rows(rubric, shown, evaluations, evaluator)
             base: list[scoring.EditorRow] = st.session_state[base_key]
             frame = pd.DataFrame(
                 {
@@ -280,7 +291,7 @@ with tab_edit:
             )
             edited = st.data_editor(
                 frame,
-                key=f"score_editor_{program.id}_{evaluator}_{generation}",
+                key=f"score_editor_{program.id}_{evaluator}_{only}_{generation}",
                 num_rows="fixed",
                 hide_index=True,
                 width="stretch",

@@ -105,8 +105,15 @@ def test_upload_import_rank_edit_save_and_see_the_audit_row(app_env: Path) -> No
 
     # edit Bo's security score for Northwind and save
     at.selectbox(key="editor_evaluator").select("Bo").run()
+    assert len(at.data_editor[0].value) == 4 * 5  # every provider and dimension
+    store = Store(database_url())
+    program = store.find_program("Q3 shortlist")
+    assert program is not None
+    northwind = next(p for p in store.list_providers(program.id) if p.name == "Northwind Labelworks")
+    at.selectbox(key="editor_provider").select(northwind.id).run()
     editor = at.data_editor[0]
     table = editor.value
+    assert set(table["provider"]) == {"Northwind Labelworks"} and len(table) == 5
     row = next(
         i
         for i, r in table.iterrows()
@@ -122,10 +129,6 @@ def test_upload_import_rank_edit_save_and_see_the_audit_row(app_env: Path) -> No
     at.button(key="save_scores").click().run()
     _ok(at)
     assert any("Saved 1 change(s) for Bo" in s.value for s in at.success)
-    store = Store(database_url())
-    program = store.find_program("Q3 shortlist")
-    assert program is not None
-    northwind = next(p for p in store.list_providers(program.id) if p.name == "Northwind Labelworks")
     saved = store.list_evaluations(program.id, provider_id=northwind.id, evaluator="Bo")
     assert next(e for e in saved if e.dimension == "security").score == 2.5
 
