@@ -192,7 +192,7 @@ with tab_rank:
                 .mark_bar()
                 .encode(
                     x=alt.X("sum(Points):Q", title="Weighted points (out of 100)", scale=alt.Scale(domain=[0, 100])),
-                    y=alt.Y("Provider:N", sort=complete, title=None),
+                    y=alt.Y("Provider:N", sort=complete, title=None, axis=alt.Axis(labelLimit=260)),
                     color=alt.Color(
                         "Dimension:N",
                         sort=[DIMENSION_NAMES[k] for k in DIMENSION_KEYS],
