@@ -81,7 +81,7 @@ def template_xlsx(
     widths = [28, 22, 18, 18, 18, 18, 18, 48]
     for i, width in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + i)].width = width
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
+    ws.freeze_panes = f"C{header_row + 1}"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -165,6 +165,8 @@ def test_bad_upload_lists_every_problem_with_row_and_column(app_env: Path) -> No
     assert error.count("\n- ") == 4
     assert "import_scores" not in [b.key for b in at.button]
     assert "Traceback" not in "".join(e.value for e in at.error)
+    [template] = at.get("download_button")
+    assert template.proto.label == "Download a blank template (xlsx)"  # type: ignore[attr-defined]
     # the rest of the page still works
     assert [t.label for t in at.tabs] == ["Ranking & weights", "Edit scores", "Score history", "Import"]
 

@@ -285,3 +285,29 @@ def test_template_reads_back_with_its_weights_and_prefilled_rows() -> None:
     assert not np.isnan(result.sheet.scores[:, :, :5]).any()
     blank = import_scores("blank.xlsx", rubric, data=template_xlsx(rubric))
     assert blank.sheet.providers == [] and blank.header_weights == rubric.weights
+
+
+def test_a_dimension_scored_through_criteria_is_edited_through_its_criteria(store: Store) -> None:
+    program = store.create_program("Criteria")
+    acme = store.add_provider(program.id, "Acme")
+    rubric = default_rubric()
+    security = [c.key for c in rubric.dimension("security").criteria]
+    store.save_scores(
+        program.id,
+        [ScoreEdit(provider_id=acme.id, evaluator="Ana", dimension="security", criterion=security[0], score=4.0)],
+    )
+    rows = scoring.editor_rows(rubric, store.list_providers(program.id), store.list_evaluations(program.id), "Bo")
+    assert [(r.dimension, r.criterion) for r in rows if r.dimension == "security"] == [
+        ("security", c) for c in security
+    ]
+    assert sum(r.dimension == "workforce" for r in rows) == 1
+    table = _as_table(rows)
+    for cells in table:
+        cells["score"] = 3
+    changes = scoring.edits_from_editor(rows, table, "Bo")
+    store.save_scores(program.id, changes.edits)
+    stored = scoring.sheet_from_records(rubric, store.list_providers(program.id), store.list_evaluations(program.id))
+    payload = score_sheet(stored.sheet, as_of=AS_OF).to_payload()
+    [acme_result] = payload["providers"]
+    # Ana scored one security criterion only, so the dimension is incomplete for her; Bo's are all 3
+    assert acme_result["complete"] and acme_result["dimensions"]["security"]["evaluators"] == {"Bo": 3.0}
