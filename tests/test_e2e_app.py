@@ -105,6 +105,7 @@ def test_scorecard_upload_change_a_weight_and_see_the_ranking_change(tmp_path: P
         )
         e2e.wait_idle(page)
         expect(main.get_by_text("Read 4 provider(s) and 3 evaluator(s)")).to_be_visible()
+        expect(main.get_by_text("Also use the weights in the sheet's headers")).to_be_visible()
         e2e.screenshot(page, "scorecard-import")
         page.get_by_role("button", name=re.compile(r"^Import into ")).click()
         e2e.wait_idle(page)
