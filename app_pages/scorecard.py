@@ -52,6 +52,13 @@ providers = store.list_providers(program.id)
 evaluations = store.list_evaluations(program.id)
 
 
+def _keep_valid(key: str, options: list[Any]) -> list[Any]:
+    """Drop a remembered choice that is not among the options (another program, a deleted row)."""
+    if key in st.session_state and st.session_state[key] not in options:
+        del st.session_state[key]
+    return options
+
+
 def _reset_editors() -> None:
     """Forget every loaded score table so the next run reloads from the database."""
     for key in [k for k in st.session_state if str(k).startswith("score_base_")]:
@@ -250,7 +257,7 @@ with tab_edit:
         known = sorted({e.evaluator for e in evaluations})
         new_label = "+ add an evaluator"
         c1, c2 = st.columns(2)
-        choice = c1.selectbox("Evaluator", [*known, new_label], key="editor_evaluator")
+        choice = c1.selectbox("Evaluator", _keep_valid("editor_evaluator", [*known, new_label]), key="editor_evaluator")
         evaluator = choice
         if choice == new_label:
             evaluator = c2.text_input("New evaluator's name", max_chars=200, key="new_evaluator")
@@ -270,7 +277,7 @@ with tab_edit:
             names = {p.id: p.name for p in providers}
             only = st.selectbox(
                 "Provider",
-                [0, *names],
+                _keep_valid("editor_provider", [0, *names]),
                 format_func=lambda pid: names.get(pid, "All providers"),
                 key="editor_provider",
             )
@@ -341,7 +348,12 @@ with tab_history:
         st.info("No providers yet.")
     else:
         names = {p.id: p.name for p in providers}
-        picked = st.selectbox("Provider", list(names), format_func=lambda pid: names[pid], key="history_provider")
+        picked = st.selectbox(
+            "Provider",
+            _keep_valid("history_provider", list(names)),
+            format_func=lambda pid: names[pid],
+            key="history_provider",
+        )
         history = store.score_history(program.id, provider_id=picked)
         if not history:
             st.info("No score changes recorded for this provider yet.")

@@ -11,7 +11,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from annogov.store import Store, database_url
+from annogov.store import ScoreEdit, Store, database_url
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -249,3 +249,23 @@ def test_first_start_demo_shows_ranking_gates_disagreement_and_probabilities(
     [chart] = at.get("vega_lite_chart")
     spec = chart.proto.spec  # type: ignore[attr-defined]
     assert '"bar"' in spec and "Weighted points" in spec and '"Dimension"' in spec
+
+
+def test_switching_program_forgets_choices_that_belong_to_the_other_one(app_env: Path) -> None:
+    first, second = _program("Alpha program"), _program("Beta program")
+    at = _import_example(_open())
+    imported_into = at.session_state["program_id"]
+    other = second if imported_into == first else first
+    store = Store(database_url())
+    solo = store.add_provider(other, "Solo Labels")
+    store.save_scores(other, [ScoreEdit(provider_id=solo.id, evaluator="Zed", dimension="workforce", score=3.0)])
+    store.close()
+    at.selectbox(key="editor_evaluator").select("Bo").run()
+    at.session_state["program_id"] = other
+    at.run()
+    _ok(at)
+    assert not at.error
+    assert at.selectbox(key="editor_evaluator").value == "Zed"
+    assert set(at.data_editor[0].value["provider"]) == {"Solo Labels"}
+    assert at.selectbox(key="history_provider").value == solo.id
+    assert any("incomplete" in w.value for w in at.warning)  # four dimensions still unscored
