@@ -72,6 +72,18 @@ tab_rank, tab_edit, tab_history, tab_import = st.tabs(["Ranking & weights", "Edi
 with tab_rank:
     st.subheader("Weights")
     st.info(f"**How the total is worked out.** {FORMULA}", icon=":material/functions:")
+    # Widgets keep what this tab typed; `loaded` is the saved version those edits started from.
+    loaded_key = f"weights_loaded_{program.id}"
+    widget_keys = {k: f"weight_{program.id}_{k}" for k in DIMENSION_KEYS}
+    loaded: tuple[int, dict[str, float]] | None = st.session_state.get(loaded_key)
+    untouched = loaded is None or all(
+        st.session_state.get(widget_keys[k], loaded[1][k]) == loaded[1][k] for k in DIMENSION_KEYS
+    )
+    if loaded is None or (loaded[0] != rubric_version and untouched):
+        for k in DIMENSION_KEYS:  # first visit, or another tab saved and this one changed nothing
+            st.session_state[widget_keys[k]] = float(rubric.weights[k])
+        loaded = (rubric_version, dict(rubric.weights))
+        st.session_state[loaded_key] = loaded
     cols = st.columns(len(DIMENSION_KEYS))
     weights: dict[str, float] = {}
     for col, key in zip(cols, DIMENSION_KEYS, strict=True):
@@ -79,10 +91,9 @@ with tab_rank:
             f"{rubric.dimension(key).name} (%)",
             min_value=0.0,
             max_value=100.0,
-            value=float(rubric.weights[key]),
             step=1.0,
             format="%g",
-            key=f"weight_{program.id}_{rubric_version}_{key}",
+            key=widget_keys[key],
             help=rubric.dimension(key).primary_criterion,
         )
     problem = scoring.weights_problem(weights)
@@ -99,13 +110,15 @@ with tab_rank:
         )
     if right.button("Save weights", disabled=bool(problem) or not changed, key="save_weights", type="primary"):
         try:
-            scoring.save_program_weights(store, program.id, weights, expected_version=rubric_version)
+            doc = scoring.save_program_weights(store, program.id, weights, expected_version=loaded[0])
         except ConcurrentEditError:
             st.session_state[WARN_KEY] = (
                 "Another tab or colleague saved the weights first, so yours were not saved. "
                 "Their weights are shown now; change them again if needed."
             )
+            del st.session_state[loaded_key]  # reload the saved weights into the inputs
         else:
+            st.session_state[loaded_key] = (doc.version, dict(weights))
             ui.flash("Weights saved to the program's rubric.")
         st.rerun()
 

@@ -269,3 +269,17 @@ def test_switching_program_forgets_choices_that_belong_to_the_other_one(app_env:
     assert set(at.data_editor[0].value["provider"]) == {"Solo Labels"}
     assert at.selectbox(key="history_provider").value == solo.id
     assert any("incomplete" in w.value for w in at.warning)  # four dimensions still unscored
+
+
+def test_second_tab_saving_stale_weights_is_told_and_shown_the_saved_ones(app_env: Path) -> None:
+    _program()
+    first = _import_example(_open())
+    second = _open(restart=False)
+    for at, (workforce, commercial) in ((first, (30, 10)), (second, (20, 20))):
+        _weight(at, "Workforce").set_value(workforce).run()
+        _weight(at, "Commercial").set_value(commercial).run()
+    first.button(key="save_weights").click().run()
+    second.button(key="save_weights").click().run()
+    _ok(second)
+    assert any("saved the weights first" in w.value for w in second.warning)
+    assert (_weight(second, "Workforce").value, _weight(second, "Commercial").value) == (30, 10)
