@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 export ANNOGOV_DATABASE_URL ?=
 
-.PHONY: run test lint typecheck bench system-packages clean
+.PHONY: run test lint typecheck bench screenshots system-packages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ test: $(VENV)/.dev-installed system-packages
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
+
+## Refresh the README's screenshots (docs/screenshots/) by running the end-to-end tests.
+screenshots: $(VENV)/.dev-installed system-packages
+	ANNOGOV_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests -k e2e
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
