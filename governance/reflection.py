@@ -1,0 +1,286 @@
+"""Weekly reflection: an annotator looks back over a selection of their own week's tasks.
+
+Optional and private: never scored, never ranked. Only the author reads or edits a reflection;
+reviewers, engineers and managers see the insight alone, and only when the author shares it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from enum import StrEnum
+
+import pandas as pd
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from governance.calibration import CalibrationEntry, normalise_tag
+from governance.roles import Permission, PermissionDenied, User, can, require
+from governance.weeks import iso_week, parse_week
+from ingest import InputError, Location, Problem
+
+DEFAULT_PICKS = 12
+_ALIASES = {"annotator": "annotator_id", "gold": "gold_label", "timestamp": "submitted_at"}
+
+
+class PickReason(StrEnum):
+    """Why a task was put in front of the annotator."""
+
+    DISAGREED_WITH_GOLD = "disagreed_with_gold"
+    DISAGREED_WITH_OTHERS = "disagreed_with_others"
+    FLAGGED = "flagged"
+    SAMPLED = "sampled"
+
+
+class TaskPick(BaseModel):
+    """One of the annotator's tasks of the week, with what others (anonymously) and gold said."""
+
+    task_id: str
+    category: str | None
+    label: str
+    gold_label: str | None
+    other_labels: dict[str, int]
+    reasons: list[PickReason]
+    entry_ids: list[str]
+
+
+def _normalise_delivered(delivered: pd.DataFrame, source: str) -> pd.DataFrame:
+    frame = delivered.rename(columns={c: str(c).strip().lower() for c in delivered.columns})
+    frame = frame.rename(columns={k: v for k, v in _ALIASES.items()
+                                  if k in frame.columns and v not in frame.columns})
+    problems = [
+        Problem(Location(source, column=col), "required column is missing")
+        for col in ("task_id", "annotator_id", "label") if col not in frame.columns
+    ]
+    if "week" not in frame.columns and "submitted_at" not in frame.columns:
+        problems.append(Problem(Location(source, column="week"),
+                                "needs a 'week' (2026-W48) or 'submitted_at' column"))
+    if problems:
+        raise InputError(problems)
+    out = pd.DataFrame({
+        "task_id": frame["task_id"].astype("string").str.strip(),
+        "annotator_id": frame["annotator_id"].astype("string").str.strip(),
+        "label": frame["label"].astype("string").str.strip(),
+    })
+    if "week" in frame.columns:
+        out["week"] = frame["week"].astype("string").str.strip()
+    else:
+        stamps = pd.to_datetime(frame["submitted_at"], errors="coerce", utc=True)
+        bad = stamps.isna() & frame["submitted_at"].notna()
+        if bad.any():
+            raise InputError(
+                Problem(Location(source, row=int(i) + 2, column="submitted_at"),
+                        f"not a date/time: {frame['submitted_at'].iloc[int(i)]!r}")
+                for i in list(bad.to_numpy().nonzero()[0])[:50]
+            )
+        out["week"] = pd.Series([iso_week(s) if pd.notna(s) else pd.NA for s in stamps],
+                                dtype="string", index=frame.index)
+    for col in ("category", "gold_label"):
+        out[col] = (frame[col].astype("string").str.strip() if col in frame.columns
+                    else pd.Series(pd.NA, index=frame.index, dtype="string"))
+    return out
+
+
+def _rank_key(seed: int, user: str, week: str, task_id: str) -> str:
+    return hashlib.sha256(f"{seed}|{user}|{week}|{task_id}".encode()).hexdigest()
+
+
+def select_week_tasks(
+    viewer: User,
+    delivered: pd.DataFrame,
+    week: str,
+    *,
+    entries: Iterable[CalibrationEntry] = (),
+    limit: int = DEFAULT_PICKS,
+    seed: int = 0,
+    source: str = "delivered data",
+) -> list[TaskPick]:
+    """The viewer's own tasks of `week`: disagreements with gold first, then with the other
+    annotators, then tasks they flagged, then a stable random sample of the rest."""
+    require(viewer, Permission.WRITE_REFLECTION)
+    parse_week(week)
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    data = _normalise_delivered(delivered, source)
+    data = data[data["week"] == week]
+    mine = data[data["annotator_id"] == viewer.data_id].drop_duplicates("task_id", keep="last")
+    if mine.empty:
+        return []
+    others = data[data["task_id"].isin(mine["task_id"]) & (data["annotator_id"] != viewer.data_id)]
+    other_counts: dict[str, dict[str, int]] = {}
+    for (task, label), n in others.groupby(["task_id", "label"], dropna=True).size().items():
+        other_counts.setdefault(str(task), {})[str(label)] = int(n)
+    flagged: dict[str, list[str]] = {}
+    for e in entries:
+        if e.author_id == viewer.user_id:
+            flagged.setdefault(e.task_id, []).append(e.entry_id)
+    picks = []
+    for row in mine.itertuples(index=False):
+        task, label = str(row.task_id), str(row.label)
+        gold = None if pd.isna(row.gold_label) else str(row.gold_label)
+        counts = other_counts.get(task, {})
+        reasons = []
+        if gold is not None and gold != label:
+            reasons.append(PickReason.DISAGREED_WITH_GOLD)
+        if counts:
+            top = max(counts.values())
+            if label not in {lab for lab, n in counts.items() if n == top}:
+                reasons.append(PickReason.DISAGREED_WITH_OTHERS)
+        if task in flagged:
+            reasons.append(PickReason.FLAGGED)
+        picks.append(TaskPick(
+            task_id=task, category=None if pd.isna(row.category) else str(row.category),
+            label=label, gold_label=gold, other_labels=dict(sorted(counts.items())),
+            reasons=reasons or [PickReason.SAMPLED], entry_ids=flagged.get(task, []),
+        ))
+    order = [PickReason.DISAGREED_WITH_GOLD, PickReason.DISAGREED_WITH_OTHERS,
+             PickReason.FLAGGED, PickReason.SAMPLED]
+    picks.sort(key=lambda p: (min(order.index(r) for r in p.reasons),
+                              _rank_key(seed, viewer.data_id, week, p.task_id)))
+    return picks[:limit]
+
+
+class Reflection(BaseModel):
+    """An annotator's look back at one week; no score or rank field exists, by design."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reflection_id: str
+    author_id: str
+    author_name: str
+    week: str
+    shown_task_ids: tuple[str, ...]
+    most_challenging: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    comment: str = Field(default="", max_length=10_000)
+    insight: str | None = Field(default=None, max_length=10_000)
+    share_insight: bool = False
+    entry_ids: tuple[str, ...] = ()
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+
+
+class SharedInsight(BaseModel):
+    """What an engineer sees of a reflection: the insight the author chose to share."""
+
+    reflection_id: str
+    author_id: str
+    author_name: str
+    week: str
+    insight: str
+    tags: tuple[str, ...]
+    task_ids: tuple[str, ...]
+    entry_ids: tuple[str, ...]
+
+
+def _check_content(
+    shown: Sequence[str], most_challenging: Iterable[str], tags: Iterable[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    chosen = tuple(dict.fromkeys(most_challenging))
+    unknown = [t for t in chosen if t not in set(shown)]
+    if unknown:
+        raise ValueError(f"not among the tasks shown this week: {', '.join(unknown)}")
+    clean = tuple(t for t in dict.fromkeys(normalise_tag(t) for t in tags) if t)
+    return chosen, clean
+
+
+def write_reflection(
+    author: User,
+    week: str,
+    picks: Sequence[TaskPick],
+    now: datetime,
+    *,
+    most_challenging: Iterable[str] = (),
+    tags: Iterable[str] = (),
+    comment: str = "",
+    insight: str | None = None,
+    share_insight: bool = False,
+    reflection_id: str | None = None,
+) -> Reflection:
+    """A reflection over the shown picks; it references the calibration entries on those tasks."""
+    require(author, Permission.WRITE_REFLECTION)
+    parse_week(week)
+    shown = tuple(p.task_id for p in picks)
+    chosen, clean_tags = _check_content(shown, most_challenging, tags)
+    text = (insight or "").strip() or None
+    return Reflection(
+        reflection_id=reflection_id or uuid.uuid4().hex, author_id=author.user_id,
+        author_name=author.name, week=week, shown_task_ids=shown, most_challenging=chosen,
+        tags=clean_tags, comment=comment.strip(), insight=text,
+        share_insight=share_insight and text is not None,
+        entry_ids=tuple(dict.fromkeys(e for p in picks for e in p.entry_ids)),
+        created_at=now, updated_at=now,
+    )
+
+
+def _require_owner(reflection: Reflection, user: User) -> None:
+    if reflection.author_id != user.user_id:
+        raise PermissionDenied(
+            f"{user.user_id} ({user.role.value}) may not open the reflection of another person"
+        )
+
+
+def edit_reflection(
+    reflection: Reflection,
+    user: User,
+    now: datetime,
+    *,
+    most_challenging: Iterable[str] | None = None,
+    tags: Iterable[str] | None = None,
+    comment: str | None = None,
+    insight: str | None = None,
+    share_insight: bool | None = None,
+) -> Reflection:
+    """The author's edit; nobody else may change a reflection, whatever their role."""
+    _require_owner(reflection, user)
+    chosen, clean_tags = _check_content(
+        reflection.shown_task_ids,
+        reflection.most_challenging if most_challenging is None else most_challenging,
+        reflection.tags if tags is None else tags,
+    )
+    text = reflection.insight if insight is None else (insight.strip() or None)
+    share = reflection.share_insight if share_insight is None else share_insight
+    return reflection.model_copy(update={
+        "most_challenging": chosen, "tags": clean_tags,
+        "comment": reflection.comment if comment is None else comment.strip(),
+        "insight": text, "share_insight": share and text is not None, "updated_at": now,
+    })
+
+
+def shared_view(reflection: Reflection) -> SharedInsight | None:
+    """The shareable part of a reflection, or None when the author shares nothing."""
+    if not reflection.share_insight or reflection.insight is None:
+        return None
+    return SharedInsight(
+        reflection_id=reflection.reflection_id, author_id=reflection.author_id,
+        author_name=reflection.author_name, week=reflection.week, insight=reflection.insight,
+        tags=reflection.tags, task_ids=reflection.most_challenging,
+        entry_ids=reflection.entry_ids,
+    )
+
+
+def read_reflection(reflection: Reflection, viewer: User) -> Reflection | SharedInsight:
+    """The whole reflection for its author; the shared insight for engineers; else refused."""
+    if reflection.author_id == viewer.user_id:
+        return reflection
+    view = shared_view(reflection) if can(viewer, Permission.READ_SHARED_INSIGHTS) else None
+    if view is None:
+        raise PermissionDenied(
+            f"{viewer.user_id} ({viewer.role.value}) may not read reflection "
+            f"{reflection.reflection_id}"
+        )
+    return view
+
+
+def own_reflections(reflections: Iterable[Reflection], viewer: User) -> list[Reflection]:
+    """The viewer's own reflections, newest week first."""
+    mine = [r for r in reflections if r.author_id == viewer.user_id]
+    return sorted(mine, key=lambda r: r.week, reverse=True)
+
+
+def shared_insights(reflections: Iterable[Reflection], viewer: User) -> list[SharedInsight]:
+    """Every shared insight, newest week first, for roles that may read them."""
+    require(viewer, Permission.READ_SHARED_INSIGHTS)
+    views = [v for v in (shared_view(r) for r in reflections) if v is not None]
+    return sorted(views, key=lambda v: (v.week, v.reflection_id), reverse=True)
