@@ -5,4 +5,5 @@ Bad input is raised as `ingest.InputError` and becomes exit code 2 in `annogov.c
 """
 
 COMMAND_MODULES: tuple[str, ...] = (
+    "annogov.commands.guidelines",
 )
