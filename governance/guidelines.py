@@ -448,3 +448,34 @@ def read_bundle(data: bytes, source: str = "bundle") -> GuidelineDocument:
             )
         except ValidationError as exc:
             raise fail(f"inconsistent history: {exc.errors()[0]['msg']}", "manifest.json") from exc
+
+
+class HistoryRow(BaseModel):
+    """One line of the guideline history, for report tables (PDF and Excel)."""
+
+    version: int
+    created_at: AwareDatetime
+    author_id: str
+    author_name: str
+    reason: str
+    rulings_in_force: int
+    added: list[int]
+    changed: list[int]
+    retired: list[int]
+    settles_entry_ids: list[str]
+
+
+def history_rows(doc: GuidelineDocument) -> list[HistoryRow]:
+    """Every version with what it added, changed and retired, oldest first."""
+    rows = []
+    for v in doc.versions:
+        d = diff_versions(doc, v.version - 1, v.version) if v.version > 1 else None
+        rows.append(HistoryRow(
+            version=v.version, created_at=v.created_at, author_id=v.author_id,
+            author_name=v.author_name, reason=v.reason, rulings_in_force=len(v.active_rulings),
+            added=[r.number for r in d.added] if d else [r.number for r in v.rulings],
+            changed=[c.number for c in d.changed] if d else [],
+            retired=[r.number for r in d.retired] if d else [],
+            settles_entry_ids=list(v.settles_entry_ids),
+        ))
+    return rows

@@ -159,3 +159,10 @@ def test_numbers_stay_unique_and_diffs_are_consistent(changes) -> None:
     forward, back = gl.diff_versions(doc, 1, last), gl.diff_versions(doc, last, 1)
     assert {r.number for r in forward.added} == {r.number for r in back.removed}
     assert gl.read_bundle(gl.history_bundle(doc, include_pdf=False)) == doc
+
+
+def test_history_rows_for_reports() -> None:
+    rows = gl.history_rows(_doc())
+    assert [(r.version, r.added, r.changed, r.retired, r.rulings_in_force) for r in rows] == [
+        (1, [1, 2], [], [], 2), (2, [3], [], [], 3), (3, [], [1], [2], 2)]
+    assert rows[2].author_name == "Max" and rows[1].reason == "Question from the calibration log"
