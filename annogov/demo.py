@@ -1,0 +1,156 @@
+"""Demo data: one fictional procurement program so a newcomer sees every page working.
+
+Seeding runs as ordered steps (`DEMO_STEPS`, "module:function" names) inside one transaction;
+each step is `step(store, program) -> None`. Other parts add their step (scenario, SLA terms,
+a generated delivery) by appending its name here.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable
+from typing import Any
+
+from annogov.store import DIMENSION_KEYS, DuplicateError, ProgramRecord, ScoreEdit, Store
+
+DEMO_PROGRAM_NAME = "Demo: multilingual support-ticket labels"
+DEMO_DESCRIPTION = (
+    "Fictional program: intent and sentiment labels for customer-support tickets in five "
+    "languages, 40,000 items a month. Four providers are on the shortlist."
+)
+
+DEMO_STEPS: tuple[str, ...] = ("annogov.demo:seed_rubric", "annogov.demo:seed_scorecard")
+
+DEMO_RUBRIC: dict[str, Any] = {
+    "scale": {"min": 1, "max": 5},
+    "dimensions": [
+        {"key": "workforce", "title": "Workforce and training", "weight": 15},
+        {"key": "security", "title": "Security and data protection", "weight": 20},
+        {"key": "quality_sla", "title": "Quality and SLA record", "weight": 30},
+        {"key": "ai_throughput", "title": "AI assistance and throughput", "weight": 15},
+        {"key": "commercial", "title": "Commercial terms", "weight": 20},
+    ],
+}
+
+# Provider -> typical score per dimension (order of DIMENSION_KEYS), and a one-line profile.
+PROVIDERS: dict[str, tuple[tuple[int, int, int, int, int], str]] = {
+    "Northwind Labeling": ((4, 4, 5, 3, 3), "Mature QA, dedicated team leads, mid-market price."),
+    "Kestrel Data Works": ((3, 2, 3, 4, 5), "Lowest quote; shared workforce across clients."),
+    "Lumen Annotation Co.": ((4, 5, 4, 2, 3), "On-premise option, certified; slower ramp-up."),
+    "Tessellate AI Services": ((3, 4, 3, 5, 4), "Heavy model pre-labelling with human review."),
+}
+
+# Evaluator -> how they lean per dimension relative to the typical score.
+EVALUATORS: dict[str, tuple[int, int, int, int, int]] = {
+    "R. Okafor (procurement)": (0, 0, 0, 0, 1),
+    "J. Varga (ML lead)": (0, 0, -1, 1, 0),
+    "M. Santos (security)": (-1, -1, 0, 0, 0),
+}
+
+# Where the evaluators genuinely disagree (provider, evaluator, dimension) -> score.
+DISAGREEMENTS: dict[tuple[str, str, str], int] = {
+    ("Kestrel Data Works", "R. Okafor (procurement)", "security"): 4,
+    ("Kestrel Data Works", "M. Santos (security)", "security"): 1,
+    ("Tessellate AI Services", "J. Varga (ML lead)", "quality_sla"): 4,
+}
+
+NOTES: dict[str, dict[int, str]] = {
+    "workforce": {1: "High churn, no training plan", 2: "Trainers shared across accounts",
+                  3: "Onboarding plan, thin bench", 4: "Stable team, calibration weekly",
+                  5: "Domain specialists, low attrition"},
+    "security": {1: "No audit report offered", 2: "Policies on paper only",
+                 3: "ISO 27001 in progress", 4: "ISO 27001 certified, clean-desk sites",
+                 5: "Certified, on-premise option, DPA agreed"},
+    "quality_sla": {1: "Missed pilot accuracy target", 2: "Pilot accuracy below 92%",
+                    3: "Pilot accuracy 94%, late twice", 4: "Pilot accuracy 96%, on time",
+                    5: "Pilot accuracy 98%, gold-set audits shared"},
+    "ai_throughput": {1: "Manual only", 2: "Basic pre-labelling, slow ramp",
+                      3: "Pre-labelling for two languages", 4: "Model-assisted in all languages",
+                      5: "Active learning loop, 3x pilot throughput"},
+    "commercial": {1: "Price well above budget", 2: "Above budget, rigid terms",
+                   3: "On budget, standard terms", 4: "Below budget, volume discounts",
+                   5: "Lowest price, flexible ramp-down"},
+}
+
+KPIS: dict[str, dict[str, dict[str, float]]] = {
+    "Northwind Labeling": {"quality_sla": {"pilot_accuracy": 0.975, "on_time_rate": 0.97},
+                           "commercial": {"price_per_item_usd": 0.092}},
+    "Kestrel Data Works": {"quality_sla": {"pilot_accuracy": 0.941, "on_time_rate": 0.90},
+                           "commercial": {"price_per_item_usd": 0.061}},
+    "Lumen Annotation Co.": {"quality_sla": {"pilot_accuracy": 0.962, "on_time_rate": 0.95},
+                             "commercial": {"price_per_item_usd": 0.088}},
+    "Tessellate AI Services": {"quality_sla": {"pilot_accuracy": 0.948, "on_time_rate": 0.99},
+                               "commercial": {"price_per_item_usd": 0.074}},
+}
+
+DemoStep = Callable[[Store, ProgramRecord], None]
+
+
+def demo_enabled() -> bool:
+    """Seeding is on unless ANNOGOV_DEMO is 0/false/no/off."""
+    return os.environ.get("ANNOGOV_DEMO", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def demo_scores() -> list[tuple[str, str, str, int]]:
+    """(provider, evaluator, dimension, score) for the demo: 4 x 3 x 5 scores on 1-5."""
+    rows = []
+    for provider, (typical, _) in PROVIDERS.items():
+        for evaluator, lean in EVALUATORS.items():
+            for i, dimension in enumerate(DIMENSION_KEYS):
+                score = DISAGREEMENTS.get(
+                    (provider, evaluator, dimension), min(5, max(1, typical[i] + lean[i]))
+                )
+                rows.append((provider, evaluator, dimension, score))
+    return rows
+
+
+def seed_rubric(store: Store, program: ProgramRecord) -> None:
+    """The demo rubric: five dimensions, weights summing to 100."""
+    store.save_document("rubric", program.id, "Default", DEMO_RUBRIC)
+
+
+def seed_scorecard(store: Store, program: ProgramRecord) -> None:
+    """Four fictional providers scored by three evaluators on every dimension."""
+    ids = {
+        name: store.add_provider(program.id, name, notes).id
+        for name, (_, notes) in PROVIDERS.items()
+    }
+    edits = [
+        ScoreEdit(
+            provider_id=ids[provider],
+            evaluator=evaluator,
+            dimension=dimension,  # type: ignore[arg-type]
+            score=float(score),
+            comment=NOTES[dimension][score],
+            kpis=KPIS[provider].get(dimension, {}) if evaluator.endswith("(procurement)") else {},
+            expected_version=0,
+        )
+        for provider, evaluator, dimension, score in demo_scores()
+    ]
+    store.save_scores(program.id, edits, changed_by="demo seed")
+
+
+def _load(step: str) -> DemoStep:
+    module, _, function = step.partition(":")
+    found: DemoStep = getattr(importlib.import_module(module), function)
+    return found
+
+
+def seed_demo(store: Store, name: str = DEMO_PROGRAM_NAME) -> ProgramRecord:
+    """Create the demo program and run every step, all in one transaction."""
+    with store.transaction():
+        program = store.create_program(name, DEMO_DESCRIPTION, demo=True)
+        for step in DEMO_STEPS:
+            _load(step)(store, program)
+    return program
+
+
+def ensure_demo(store: Store) -> ProgramRecord | None:
+    """Seed the demo on first start (an empty database) when demo mode is on."""
+    if not demo_enabled() or store.list_programs():
+        return None
+    try:
+        return seed_demo(store)
+    except DuplicateError:  # another process seeded it a moment ago
+        return store.find_program(DEMO_PROGRAM_NAME)

@@ -1,0 +1,51 @@
+"""Persistence for annogov: SQLAlchemy 2 models, schema migrations and the `Store` API.
+
+Pages and commands use `Store`; other modules add their own tables to `Base` and a migration in
+`annogov/store/migrations/`.
+"""
+
+from annogov.store.engine import database_url, describe_url, make_engine
+from annogov.store.errors import (
+    ConcurrentEditError,
+    DuplicateError,
+    NotFoundError,
+    SchemaError,
+    StoreError,
+)
+from annogov.store.models import DIMENSION_KEYS, Base, utcnow
+from annogov.store.records import (
+    AuditRecord,
+    CheckResultRecord,
+    DimensionKey,
+    DocumentKind,
+    DocumentRecord,
+    EvaluationRecord,
+    ProgramRecord,
+    ProviderRecord,
+    ScoreEdit,
+)
+from annogov.store.store import Store
+
+__all__ = [
+    "DIMENSION_KEYS",
+    "AuditRecord",
+    "Base",
+    "CheckResultRecord",
+    "ConcurrentEditError",
+    "DimensionKey",
+    "DocumentKind",
+    "DocumentRecord",
+    "DuplicateError",
+    "EvaluationRecord",
+    "NotFoundError",
+    "ProgramRecord",
+    "ProviderRecord",
+    "SchemaError",
+    "ScoreEdit",
+    "Store",
+    "StoreError",
+    "database_url",
+    "describe_url",
+    "make_engine",
+    "utcnow",
+]

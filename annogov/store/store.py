@@ -1,0 +1,406 @@
+"""The store: one object per database, each method one transaction unless one is already open."""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from annogov.store import migrations
+from annogov.store.engine import database_url, describe_url, make_engine, normalise_url
+from annogov.store.errors import ConcurrentEditError, DuplicateError, NotFoundError
+from annogov.store.models import (
+    DOCUMENT_MODELS,
+    CheckResult,
+    Evaluation,
+    Program,
+    Provider,
+    ScoreAudit,
+    utcnow,
+)
+from annogov.store.records import (
+    AuditRecord,
+    CheckResultRecord,
+    DocumentKind,
+    DocumentRecord,
+    EvaluationRecord,
+    ProgramRecord,
+    ProviderRecord,
+    ScoreEdit,
+)
+
+
+class Store:
+    """annogov's persistence. `Store()` opens ANNOGOV_DATABASE_URL (or the SQLite default).
+
+    Each public method runs in its own transaction; inside `with store.transaction():` they all
+    join that one transaction, so a composite change commits or rolls back as a whole.
+    """
+
+    def __init__(self, url: str | None = None, *, upgrade: bool = True) -> None:
+        self.url = normalise_url(url) if url else database_url()
+        self.engine: Engine = make_engine(self.url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._active: contextvars.ContextVar[Session | None] = contextvars.ContextVar(
+            f"annogov_store_{id(self)}", default=None
+        )
+        if upgrade:
+            migrations.upgrade(self.engine)
+
+    def describe(self) -> str:
+        """Where the data lives, without any password."""
+        return describe_url(self.url)
+
+    def schema_version(self) -> list[str]:
+        """Ids of the schema migrations applied to this database."""
+        return migrations.applied(self.engine)
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        self.engine.dispose()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One transaction; nested calls (and store methods called inside) join the outer one."""
+        current = self._active.get()
+        if current is not None:
+            yield current
+            return
+        session = self._sessions()
+        token = self._active.set(session)
+        try:
+            with session.begin():
+                yield session
+        except StaleDataError as exc:
+            raise ConcurrentEditError([str(exc)]) from exc
+        finally:
+            self._active.reset(token)
+            session.close()
+
+    # programs ------------------------------------------------------------------------------
+
+    def create_program(
+        self, name: str, description: str = "", *, demo: bool = False
+    ) -> ProgramRecord:
+        """Create a program; the name must be new (DuplicateError otherwise)."""
+        name = _clean_name(name, "program")
+        with self.transaction() as s:
+            if s.scalar(select(Program.id).where(Program.name == name)) is not None:
+                raise DuplicateError(f"a program named {name!r} already exists")
+            row = Program(name=name, description=description.strip(), is_demo=demo)
+            s.add(row)
+            _flush(s, f"a program named {name!r} already exists")
+            return ProgramRecord.model_validate(row)
+
+    def list_programs(self) -> list[ProgramRecord]:
+        """Every program, by name."""
+        with self.transaction() as s:
+            rows = s.scalars(select(Program).order_by(Program.name)).all()
+            return [ProgramRecord.model_validate(r) for r in rows]
+
+    def get_program(self, program_id: int) -> ProgramRecord:
+        """The program with this id (NotFoundError if it is gone)."""
+        with self.transaction() as s:
+            return ProgramRecord.model_validate(_get(s, Program, program_id, "program"))
+
+    def find_program(self, name: str) -> ProgramRecord | None:
+        """The program with this exact name, if any."""
+        with self.transaction() as s:
+            row = s.scalar(select(Program).where(Program.name == name.strip()))
+            return None if row is None else ProgramRecord.model_validate(row)
+
+    def delete_program(self, program_id: int) -> None:
+        """Delete a program and everything that belongs to it."""
+        with self.transaction() as s:
+            s.delete(_get(s, Program, program_id, "program"))
+
+    # providers -----------------------------------------------------------------------------
+
+    def add_provider(self, program_id: int, name: str, notes: str = "") -> ProviderRecord:
+        """Add a provider to a program; the name must be new within the program."""
+        name = _clean_name(name, "provider")
+        with self.transaction() as s:
+            _get(s, Program, program_id, "program")
+            taken = select(Provider.id).where(
+                Provider.program_id == program_id, Provider.name == name
+            )
+            if s.scalar(taken) is not None:
+                raise DuplicateError(f"this program already has a provider named {name!r}")
+            row = Provider(program_id=program_id, name=name, notes=notes.strip())
+            s.add(row)
+            _flush(s, f"this program already has a provider named {name!r}")
+            return ProviderRecord.model_validate(row)
+
+    def ensure_provider(self, program_id: int, name: str) -> ProviderRecord:
+        """The provider with this name in the program, created if missing (for imports)."""
+        with self.transaction() as s:
+            cleaned = _clean_name(name, "provider")
+            row = s.scalar(
+                select(Provider).where(Provider.program_id == program_id, Provider.name == cleaned)
+            )
+            if row is not None:
+                return ProviderRecord.model_validate(row)
+            return self.add_provider(program_id, name)
+
+    def list_providers(self, program_id: int) -> list[ProviderRecord]:
+        """A program's providers, by name."""
+        with self.transaction() as s:
+            rows = s.scalars(
+                select(Provider).where(Provider.program_id == program_id).order_by(Provider.name)
+            ).all()
+            return [ProviderRecord.model_validate(r) for r in rows]
+
+    def delete_provider(self, provider_id: int) -> None:
+        """Delete a provider with its evaluations and their audit trail."""
+        with self.transaction() as s:
+            s.delete(_get(s, Provider, provider_id, "provider"))
+
+    # evaluations ---------------------------------------------------------------------------
+
+    def list_evaluations(
+        self, program_id: int, *, provider_id: int | None = None, evaluator: str | None = None
+    ) -> list[EvaluationRecord]:
+        """A program's evaluations, optionally for one provider or evaluator."""
+        with self.transaction() as s:
+            query = select(Evaluation).where(Evaluation.program_id == program_id)
+            if provider_id is not None:
+                query = query.where(Evaluation.provider_id == provider_id)
+            if evaluator is not None:
+                query = query.where(Evaluation.evaluator == evaluator)
+            query = query.order_by(
+                Evaluation.provider_id, Evaluation.evaluator, Evaluation.dimension, Evaluation.id
+            )
+            return [EvaluationRecord.model_validate(r) for r in s.scalars(query).all()]
+
+    def save_scores(
+        self, program_id: int, edits: Sequence[ScoreEdit], *, changed_by: str | None = None
+    ) -> list[EvaluationRecord]:
+        """Apply evaluators' edits in one transaction; each score change gets an audit row.
+
+        Raises ConcurrentEditError (and saves nothing) if any edited row's version is no longer the
+        one the editor loaded. `changed_by` defaults to each edit's evaluator.
+        """
+        saved: list[Evaluation] = []
+        conflicts: list[str] = []
+        with self.transaction() as s:
+            providers = {
+                p.id: p.name
+                for p in s.scalars(select(Provider).where(Provider.program_id == program_id))
+            }
+            for edit in edits:
+                if edit.provider_id not in providers:
+                    raise NotFoundError(
+                        f"provider {edit.provider_id} does not belong to program {program_id}"
+                    )
+                label = _edit_label(providers[edit.provider_id], edit)
+                row = s.scalar(
+                    select(Evaluation).where(
+                        Evaluation.provider_id == edit.provider_id,
+                        Evaluation.evaluator == edit.evaluator,
+                        Evaluation.dimension == edit.dimension,
+                        func.coalesce(Evaluation.criterion, "") == (edit.criterion or ""),
+                    )
+                )
+                current = 0 if row is None else row.version
+                if edit.expected_version is not None and edit.expected_version != current:
+                    conflicts.append(
+                        f"{label} (you loaded version {edit.expected_version}, now {current})"
+                    )
+                    continue
+                old_score = None if row is None else row.score
+                if row is None:
+                    row = Evaluation(
+                        program_id=program_id,
+                        provider_id=edit.provider_id,
+                        evaluator=edit.evaluator,
+                        dimension=edit.dimension,
+                        criterion=edit.criterion,
+                        score=edit.score,
+                        comment=edit.comment,
+                        evidence=edit.evidence,
+                        kpis=dict(edit.kpis),
+                        updated_at=utcnow(),
+                    )
+                    s.add(row)
+                elif (row.score, row.comment, row.evidence, row.kpis) != (
+                    edit.score,
+                    edit.comment,
+                    edit.evidence,
+                    edit.kpis,
+                ):
+                    row.score, row.comment, row.evidence = edit.score, edit.comment, edit.evidence
+                    row.kpis = dict(edit.kpis)
+                    row.updated_at = utcnow()
+                try:
+                    s.flush()
+                except (StaleDataError, IntegrityError) as exc:
+                    raise ConcurrentEditError([label]) from exc
+                is_new = current == 0
+                if (is_new and edit.score is not None) or (not is_new and old_score != edit.score):
+                    s.add(
+                        ScoreAudit(
+                            evaluation_id=row.id,
+                            program_id=program_id,
+                            provider_id=edit.provider_id,
+                            evaluator=edit.evaluator,
+                            dimension=edit.dimension,
+                            criterion=edit.criterion,
+                            changed_by=(changed_by or "").strip() or edit.evaluator,
+                            changed_at=row.updated_at,
+                            old_score=old_score,
+                            new_score=edit.score,
+                            comment=edit.comment,
+                        )
+                    )
+                saved.append(row)
+            if conflicts:
+                raise ConcurrentEditError(conflicts)
+            s.flush()
+            return [EvaluationRecord.model_validate(r) for r in saved]
+
+    def score_history(
+        self, program_id: int, *, provider_id: int | None = None, limit: int = 500
+    ) -> list[AuditRecord]:
+        """Score changes, newest first, optionally for one provider."""
+        with self.transaction() as s:
+            query = select(ScoreAudit).where(ScoreAudit.program_id == program_id)
+            if provider_id is not None:
+                query = query.where(ScoreAudit.provider_id == provider_id)
+            query = query.order_by(ScoreAudit.changed_at.desc(), ScoreAudit.id.desc()).limit(limit)
+            return [AuditRecord.model_validate(r) for r in s.scalars(query).all()]
+
+    # named JSON documents -----------------------------------------------------------------
+
+    def save_document(
+        self,
+        kind: DocumentKind,
+        program_id: int,
+        name: str,
+        data: dict[str, Any],
+        *,
+        expected_version: int | None = None,
+    ) -> DocumentRecord:
+        """Create or replace a named document; expected_version as in ScoreEdit (0 = new)."""
+        model = DOCUMENT_MODELS[kind]
+        name = _clean_name(name, kind)
+        with self.transaction() as s:
+            _get(s, Program, program_id, "program")
+            row = s.scalar(
+                select(model).where(model.program_id == program_id, model.name == name)
+            )
+            current = 0 if row is None else row.version
+            if expected_version is not None and expected_version != current:
+                raise ConcurrentEditError(
+                    [f"{kind} {name!r} (you loaded version {expected_version}, now {current})"]
+                )
+            if row is None:
+                row = model(program_id=program_id, name=name, data=data)
+                s.add(row)
+            elif row.data != data:
+                row.data = data
+                row.updated_at = utcnow()
+            try:
+                s.flush()
+            except (StaleDataError, IntegrityError) as exc:
+                raise ConcurrentEditError([f"{kind} {name!r}"]) from exc
+            return _document(kind, row)
+
+    def get_document(self, kind: DocumentKind, program_id: int, name: str) -> DocumentRecord | None:
+        """The named document, or None."""
+        model = DOCUMENT_MODELS[kind]
+        with self.transaction() as s:
+            row = s.scalar(
+                select(model).where(model.program_id == program_id, model.name == name.strip())
+            )
+            return None if row is None else _document(kind, row)
+
+    def list_documents(self, kind: DocumentKind, program_id: int) -> list[DocumentRecord]:
+        """A program's documents of one kind, by name."""
+        model = DOCUMENT_MODELS[kind]
+        with self.transaction() as s:
+            rows = s.scalars(
+                select(model).where(model.program_id == program_id).order_by(model.name)
+            ).all()
+            return [_document(kind, r) for r in rows]
+
+    def delete_document(self, kind: DocumentKind, program_id: int, name: str) -> None:
+        """Delete a named document (NotFoundError if missing)."""
+        model = DOCUMENT_MODELS[kind]
+        with self.transaction() as s:
+            row = s.scalar(
+                select(model).where(model.program_id == program_id, model.name == name.strip())
+            )
+            if row is None:
+                raise NotFoundError(f"no {kind} named {name!r} in this program")
+            s.delete(row)
+
+    # check results ------------------------------------------------------------------------
+
+    def add_check_result(
+        self, program_id: int, kind: str, payload: dict[str, Any], *, label: str = ""
+    ) -> CheckResultRecord:
+        """Keep the outcome of a check (kind e.g. "sla") with a label such as the delivery name."""
+        with self.transaction() as s:
+            _get(s, Program, program_id, "program")
+            row = CheckResult(program_id=program_id, kind=kind, label=label[:200], payload=payload)
+            s.add(row)
+            s.flush()
+            return CheckResultRecord.model_validate(row)
+
+    def list_check_results(
+        self, program_id: int, kind: str | None = None, *, limit: int = 100
+    ) -> list[CheckResultRecord]:
+        """Stored check outcomes, newest first."""
+        with self.transaction() as s:
+            query = select(CheckResult).where(CheckResult.program_id == program_id)
+            if kind is not None:
+                query = query.where(CheckResult.kind == kind)
+            query = query.order_by(CheckResult.created_at.desc(), CheckResult.id.desc())
+            return [CheckResultRecord.model_validate(r) for r in s.scalars(query.limit(limit))]
+
+
+def _clean_name(name: str, what: str) -> str:
+    cleaned = " ".join(str(name).split())
+    if not cleaned:
+        raise ValueError(f"the {what} needs a name")
+    if len(cleaned) > 200:
+        raise ValueError(f"the {what} name is longer than 200 characters")
+    return cleaned
+
+
+def _get(session: Session, model: type[Any], key: int, what: str) -> Any:
+    row = session.get(model, key)
+    if row is None:
+        raise NotFoundError(f"{what} {key} does not exist (it may have been deleted)")
+    return row
+
+
+def _flush(session: Session, duplicate_message: str) -> None:
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise DuplicateError(duplicate_message) from exc
+
+
+def _edit_label(provider: str, edit: ScoreEdit) -> str:
+    where = edit.dimension + (f"/{edit.criterion}" if edit.criterion else "")
+    return f"{provider}, {edit.evaluator}, {where}"
+
+
+def _document(kind: DocumentKind, row: Any) -> DocumentRecord:
+    return DocumentRecord(
+        id=row.id,
+        program_id=row.program_id,
+        kind=kind,
+        name=row.name,
+        data=row.data,
+        version=row.version,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
