@@ -20,7 +20,11 @@ DEMO_DESCRIPTION = (
     "languages, 40,000 items a month. Four providers are on the shortlist."
 )
 
-DEMO_STEPS: tuple[str, ...] = ("annogov.demo:seed_rubric", "annogov.demo:seed_scorecard")
+DEMO_STEPS: tuple[str, ...] = (
+    "annogov.demo:seed_rubric",
+    "annogov.demo:seed_scorecard",
+    "annogov.store.channel_demo:seed_channel",
+)
 
 DEMO_RUBRIC: dict[str, Any] = {
     "scale": {"min": 1, "max": 5},

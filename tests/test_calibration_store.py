@@ -26,7 +26,7 @@ def store(db_url: str):
         for user in (MANAGER, ANA, BEN, CHO, REVIEWER, ENGINEER):
             repo.save_user(None if user is MANAGER else MANAGER, user, demo=True)
         repo.set_vocabulary(MANAGER, VOCAB, at(-40))
-        repo.create_guideline(gl.new_document(
+        repo.create_guideline(MANAGER, gl.new_document(
             "lidar-guide", "Lidar guide", PROGRAM, MANAGER, at(-30),
             rulings=[gl.AddRuling(title="Cyclists", text="Riding a bicycle: cyclist.")]))
     yield s
@@ -178,9 +178,9 @@ def test_a_successor_imports_the_bundle(store: Store, tmp_path) -> None:
     with successor.transaction() as s:
         repo = ChannelRepository(s)
         repo.save_user(None, MANAGER)
-        repo.create_guideline(gl.read_bundle(bundle))
+        repo.create_guideline(MANAGER, gl.read_bundle(bundle))
         with pytest.raises(DuplicateError):
-            repo.create_guideline(gl.read_bundle(bundle))
+            repo.create_guideline(MANAGER, gl.read_bundle(bundle))
     with successor.transaction() as s:
         doc = ChannelRepository(s).get_guideline(MANAGER, "lidar-guide")
         assert [v.reason for v in doc.versions] == ["First version", "clarify"]

@@ -339,9 +339,10 @@ class ChannelRepository:
 
     # guidelines ----------------------------------------------------------------------------
 
-    def create_guideline(self, doc: gl.GuidelineDocument) -> gl.GuidelineDocument:
+    def create_guideline(self, actor: User, doc: gl.GuidelineDocument) -> gl.GuidelineDocument:
         """Store a new document with all its versions (e.g. `new_document` or an imported
         bundle); DuplicateError if the id is taken."""
+        require(actor, Permission.EDIT_GUIDELINES)
         if self.s.get(GuidelineDocumentRow, doc.doc_id) is not None:
             raise DuplicateError(f"a guideline with id {doc.doc_id!r} already exists")
         self.s.add(GuidelineDocumentRow(doc_id=doc.doc_id, program=doc.program, title=doc.title,
