@@ -95,10 +95,16 @@ def tasks_flagged_by_several(
     return sorted(out, key=lambda c: (-c.people, c.first_flagged, c.task_id))
 
 
-def validate_metrics(metrics: pd.DataFrame, source: str = "metrics") -> pd.DataFrame:
+def validate_metrics(
+    metrics: pd.DataFrame, source: str = "metrics", row_numbers: Sequence[int] | None = None
+) -> pd.DataFrame:
     """Check a (category, week, metric, value) table; returns it with clean types.
 
-    Empty values stay missing (an undefined statistic is never treated as low)."""
+    Empty values stay missing (an undefined statistic is never treated as low); `row_numbers`
+    are the spreadsheet rows of the frame's rows (default: header on row 1)."""
+    def row(i: int) -> int:
+        return row_numbers[i] if row_numbers is not None else i + 2
+
     frame = metrics.rename(columns={c: str(c).strip().lower() for c in metrics.columns})
     missing = [c for c in METRIC_COLUMNS if c not in frame.columns]
     if missing:
@@ -110,17 +116,17 @@ def validate_metrics(metrics: pd.DataFrame, source: str = "metrics") -> pd.DataF
         try:
             parse_week("" if pd.isna(w) else str(w))
         except ValueError as exc:
-            problems.append(Problem(Location(source, row=i + 2, column="week"), str(exc)))
+            problems.append(Problem(Location(source, row=row(i), column="week"), str(exc)))
     values = pd.to_numeric(frame["value"], errors="coerce")
     for i in (values.isna() & frame["value"].notna()).to_numpy().nonzero()[0]:
         raw = frame["value"].iloc[int(i)]
         if isinstance(raw, str) and raw.strip() == "":
             continue
-        problems.append(Problem(Location(source, row=int(i) + 2, column="value"),
+        problems.append(Problem(Location(source, row=row(int(i)), column="value"),
                                 f"not a number: {raw!r}"))
     metric = frame["metric"].astype("string").str.strip()
     for i in (metric.isna() | (metric == "")).to_numpy().nonzero()[0]:
-        problems.append(Problem(Location(source, row=int(i) + 2, column="metric"), "empty"))
+        problems.append(Problem(Location(source, row=row(int(i)), column="metric"), "empty"))
     if problems:
         raise InputError(problems)
     category = frame["category"].astype("string").str.strip().replace("", pd.NA)
@@ -152,12 +158,13 @@ def flags_with_low_metrics(
     thresholds: Mapping[str, float] | None = None,
     min_drop: float = DEFAULT_MIN_DROP,
     source: str = "metrics",
+    row_numbers: Sequence[int] | None = None,
 ) -> list[MetricCoincidence]:
     """Join flags with metric rows of the same week (and category, when the row has one).
 
     A row is low when its value is under the metric's threshold, or at least `min_drop` under the
     same metric and category in the previous ISO week."""
-    table = validate_metrics(metrics, source)
+    table = validate_metrics(metrics, source, row_numbers)
     limits = dict(thresholds or {})
     previous: dict[tuple[str | None, str, str], float] = {}
     for row in table.itertuples(index=False):

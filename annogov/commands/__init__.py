@@ -6,4 +6,5 @@ Bad input is raised as `ingest.InputError` and becomes exit code 2 in `annogov.c
 
 COMMAND_MODULES: tuple[str, ...] = (
     "annogov.commands.guidelines",
+    "annogov.commands.channel",
 )

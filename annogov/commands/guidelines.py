@@ -11,7 +11,17 @@ from pydantic import ValidationError
 
 from annogov.render import table, to_json
 from governance import guidelines as gl
+from governance.roles import Role, User
 from ingest import InputError
+
+CLI_USER = User(user_id="cli", name="annogov command line", role=Role.PROGRAM_MANAGER)
+"""Who the command line acts as: whoever can run it can open the database anyway."""
+
+
+def _store(url: str | None):  # type: ignore[no-untyped-def]
+    from annogov.store import Store
+
+    return Store(url)
 
 
 def load_document(path: str) -> gl.GuidelineDocument:
@@ -40,11 +50,30 @@ def _write(data: bytes | str, out: str | None) -> None:
     print(f"wrote {target} ({target.stat().st_size:,} bytes)", file=sys.stderr)
 
 
+def _from_args(args: argparse.Namespace) -> gl.GuidelineDocument:
+    if (args.source is None) == (args.doc is None):
+        raise InputError.at("give either a guideline file or --doc ID (from the database)",
+                            "command line")
+    if args.source is not None:
+        return load_document(args.source)
+    from annogov.store import NotFoundError
+    from annogov.store.channel import ChannelRepository
+
+    store = _store(args.database)
+    try:
+        with store.transaction() as s:
+            return ChannelRepository(s).get_guideline(CLI_USER, args.doc)
+    except NotFoundError as exc:
+        raise InputError.at(str(exc), store.describe()) from exc
+    finally:
+        store.close()
+
+
 def _checked(args: argparse.Namespace) -> gl.GuidelineDocument:
-    doc = load_document(args.source)
+    doc = _from_args(args)
     if args.version is not None and not 1 <= args.version <= len(doc.versions):
         raise InputError.at(f"there is no version {args.version} (1..{len(doc.versions)})",
-                            args.source)
+                            args.source or args.doc)
     return doc
 
 
@@ -62,7 +91,7 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    doc = load_document(args.source)
+    doc = _from_args(args)
     try:
         diff = gl.diff_versions(doc, args.a, args.b)
     except KeyError as exc:
@@ -88,30 +117,61 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    from annogov.store import DuplicateError
+    from annogov.store.channel import ChannelRepository
+
+    doc = load_document(args.source)
+    store = _store(args.database)
+    try:
+        with store.transaction() as s:
+            ChannelRepository(s).create_guideline(CLI_USER, doc)
+    except DuplicateError as exc:
+        raise InputError.at(str(exc), args.source) from exc
+    finally:
+        store.close()
+    print(f"imported {doc.doc_id!r} ({doc.title}) with {len(doc.versions)} versions "
+          f"for program {doc.program!r}")
+    return 0
+
+
+def _source_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("source", nargs="?", help="guideline JSON or bundle .zip")
+    parser.add_argument("--doc", help="read guideline DOC from the database instead of a file")
+    parser.add_argument("--database", help="database URL (default: ANNOGOV_DATABASE_URL or "
+                                           "the SQLite file in ANNOGOV_DATA_DIR)")
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `annogov guidelines show|diff|export`."""
     parser = subparsers.add_parser(
         "guidelines", help="show, compare and export versioned annotation guidelines",
-        description="Work with a guideline document (JSON) or a hand-over bundle (.zip).")
+        description="Work with a guideline document (JSON), a hand-over bundle (.zip) or a "
+                    "guideline stored in the database (--doc).")
     sub = parser.add_subparsers(dest="action", required=True)
 
     show = sub.add_parser("show", help="print one version as Markdown, JSON or the history")
-    show.add_argument("source", help="guideline JSON or bundle .zip")
+    _source_args(show)
     show.add_argument("--version", type=int, help="version number (default: current)")
     show.add_argument("--format", choices=["markdown", "json", "history"], default="markdown")
     show.set_defaults(handler=_show)
 
     diff = sub.add_parser("diff", help="compare two versions ruling by ruling")
-    diff.add_argument("source")
+    _source_args(diff)
     diff.add_argument("a", type=int, help="from version")
     diff.add_argument("b", type=int, help="to version")
     diff.add_argument("--json", action="store_true", help="machine-readable output")
     diff.set_defaults(handler=_diff)
 
     export = sub.add_parser("export", help="write Markdown, PDF, JSON or the hand-over bundle")
-    export.add_argument("source")
+    _source_args(export)
     export.add_argument("--format", choices=["markdown", "pdf", "json", "bundle"],
                         default="bundle")
     export.add_argument("--version", type=int, help="version for markdown/pdf (default: current)")
     export.add_argument("--out", "-o", help="output file (default: standard output)")
     export.set_defaults(handler=_export)
+
+    imp = sub.add_parser("import", help="store a hand-over bundle (or JSON) in the database")
+    imp.add_argument("source", help="bundle .zip or guideline JSON")
+    imp.add_argument("--database", help="database URL (default as for the app)")
+    imp.set_defaults(handler=_import)

@@ -1,0 +1,75 @@
+"""`annogov channel` on the example files and on a seeded database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from annogov.cli import main
+from annogov.demo import DEMO_PROGRAM_NAME, seed_demo
+from annogov.store import Store
+
+EX = Path(__file__).resolve().parents[1] / "examples/channel"
+LOG, METRICS = str(EX / "calibration-log.json"), str(EX / "weekly-metrics.csv")
+
+
+def test_insights_from_files_join_flags_with_the_agreement_drop(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["channel", "insights", "--log", LOG, "--metrics", METRICS, "--threshold",
+            "gold_accuracy=0.95", "--as-of", "2026-11-26T09:00", "--json"]
+    assert main(argv) == 0
+    found = json.loads(capsys.readouterr().out)
+    hits = {(c["week"], c["category"], c["metric"]): c for c in found["metric_coincidences"]}
+    assert set(hits) == {("2026-W47", "pedestrian", "krippendorff_alpha"),
+                         ("2026-W47", "vehicle", "gold_accuracy")}
+    ped = hits[("2026-W47", "pedestrian", "krippendorff_alpha")]
+    assert ped["entry_ids"] == ["cal-0007", "cal-0008", "cal-0009"]
+    assert ped["drop"] == pytest.approx(0.19)
+    assert [q["task_id"] for q in found["blocking_questions"]] == ["T-1107", "T-1219", "T-1330"]
+    assert main(argv[:-1]) == 0
+    assert "Questions blocking work, oldest first" in capsys.readouterr().out
+
+
+def test_log_filters_and_summary_from_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["channel", "log", "--log", LOG, "--tag", "sensor glitch", "--json"]) == 0
+    assert [e["task_id"] for e in json.loads(capsys.readouterr().out)] == ["T-1213", "T-1219"]
+    assert main(["channel", "summary", "--log", LOG, "--as-of", "2026-11-26", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["total"], summary["promoted"], summary["tasks_set_aside"]) == (7, 1, 3)
+
+
+def test_database_mode_reads_the_seeded_demo(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    store = Store(url)
+    seed_demo(store)
+    store.close()
+    assert main(["channel", "log", "--program", DEMO_PROGRAM_NAME, "--database", url,
+                 "--status", "promoted"]) == 0
+    out = capsys.readouterr().out
+    assert "TCK-10482" in out and "v2 r4" in out and "TCK-11007" not in out
+    assert main(["channel", "insights", "--program", DEMO_PROGRAM_NAME, "--database", url,
+                 "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["tasks_flagged_by_several"][0]["task_id"] == "TCK-11007"
+    assert len(found["shared_insights"]) == 1
+    assert main(["channel", "summary", "--program", "Nope", "--database", url]) == 2
+    assert "no program named 'Nope'" in capsys.readouterr().err
+
+
+def test_bad_input_is_located(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "m.csv"
+    bad.write_text("Title row\ncategory,week,metric,value\na,2026-W47,alpha,0.5\n"
+                   "a,W48,alpha,lots\n")
+    assert main(["channel", "insights", "--log", LOG, "--metrics", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "m.csv, row 4, column 'week'" in err and "m.csv, row 4, column 'value'" in err
+    assert main(["channel", "insights", "--log", LOG, "--threshold", "alpha"]) == 2
+    assert "expected METRIC=NUMBER" in capsys.readouterr().err
+    broken = tmp_path / "log.json"
+    broken.write_text('[{"entry_id": "x"}]')
+    assert main(["channel", "log", "--log", str(broken)]) == 2
+    assert "log.json, row 1, column 'program'" in capsys.readouterr().err
+    assert main(["channel", "log"]) == 2
