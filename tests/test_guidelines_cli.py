@@ -45,3 +45,21 @@ def test_bad_input_exits_2_with_a_message(tmp_path: Path,
     assert "there is no version 7 (1..3)" in capsys.readouterr().err
     assert main(["guidelines", "diff", str(EXAMPLE), "1", "9"]) == 2
     assert main(["guidelines", "show", str(tmp_path / "missing.json")]) == 2
+
+
+def test_import_into_the_database_and_export_from_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'successor.sqlite3'}"
+    bundle = tmp_path / "handover.zip"
+    assert main(["guidelines", "export", str(EXAMPLE), "-o", str(bundle)]) == 0
+    assert main(["guidelines", "import", str(bundle), "--database", url]) == 0
+    assert "imported 'street-scenes'" in capsys.readouterr().out
+    assert main(["guidelines", "import", str(bundle), "--database", url]) == 2
+    assert "already exists" in capsys.readouterr().err
+    again = tmp_path / "again.zip"
+    assert main(["guidelines", "export", "--doc", "street-scenes", "--database", url,
+                 "-o", str(again)]) == 0
+    assert gl.read_bundle(again.read_bytes()) == gl.read_bundle(bundle.read_bytes())
+    assert main(["guidelines", "show", "--doc", "missing", "--database", url]) == 2
+    assert "no guideline 'missing'" in capsys.readouterr().err
+    assert main(["guidelines", "show", str(EXAMPLE), "--doc", "x"]) == 2
