@@ -1,10 +1,34 @@
-"""annogov's Streamlit entry: builds the page list and runs the selected page."""
+"""annogov's Streamlit entry: opens the store, builds the page list and runs the selected page.
 
-import streamlit as st
+To add a page: put its script in app_pages/ and add one line to PAGES. Page bodies run inside
+`ui.guard()`, so an error shows as a message, never a traceback.
+"""
 
-st.set_page_config(page_title="annogov", layout="wide")
+import sys
+from pathlib import Path
 
-pages = [
-    st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True),
+_HERE = str(Path(__file__).resolve().parent)
+if _HERE not in sys.path:  # `streamlit run` adds it; AppTest does not
+    sys.path.insert(0, _HERE)
+
+import streamlit as st  # noqa: E402
+
+from app_pages import ui  # noqa: E402
+
+# (section, script, title, icon); the first page is the default.
+PAGES: list[tuple[str, str, str, str]] = [
+    ("Program", "app_pages/program.py", "Program", ":material/folder_open:"),
 ]
-st.navigation(pages).run()
+
+st.set_page_config(page_title="annogov", page_icon=":material/fact_check:", layout="wide")
+
+with ui.guard():
+    store = ui.get_store()
+    sections: dict[str, list[st.Page]] = {}
+    for i, (section, script, title, icon) in enumerate(PAGES):
+        sections.setdefault(section, []).append(
+            st.Page(script, title=title, icon=icon, default=i == 0)
+        )
+    page = st.navigation(sections)
+    ui.sidebar(store)
+    page.run()

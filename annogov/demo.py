@@ -60,32 +60,60 @@ DISAGREEMENTS: dict[tuple[str, str, str], int] = {
 }
 
 NOTES: dict[str, dict[int, str]] = {
-    "workforce": {1: "High churn, no training plan", 2: "Trainers shared across accounts",
-                  3: "Onboarding plan, thin bench", 4: "Stable team, calibration weekly",
-                  5: "Domain specialists, low attrition"},
-    "security": {1: "No audit report offered", 2: "Policies on paper only",
-                 3: "ISO 27001 in progress", 4: "ISO 27001 certified, clean-desk sites",
-                 5: "Certified, on-premise option, DPA agreed"},
-    "quality_sla": {1: "Missed pilot accuracy target", 2: "Pilot accuracy below 92%",
-                    3: "Pilot accuracy 94%, late twice", 4: "Pilot accuracy 96%, on time",
-                    5: "Pilot accuracy 98%, gold-set audits shared"},
-    "ai_throughput": {1: "Manual only", 2: "Basic pre-labelling, slow ramp",
-                      3: "Pre-labelling for two languages", 4: "Model-assisted in all languages",
-                      5: "Active learning loop, 3x pilot throughput"},
-    "commercial": {1: "Price well above budget", 2: "Above budget, rigid terms",
-                   3: "On budget, standard terms", 4: "Below budget, volume discounts",
-                   5: "Lowest price, flexible ramp-down"},
+    "workforce": {
+        1: "High churn, no training plan",
+        2: "Trainers shared across accounts",
+        3: "Onboarding plan, thin bench",
+        4: "Stable team, calibration weekly",
+        5: "Domain specialists, low attrition",
+    },
+    "security": {
+        1: "No audit report offered",
+        2: "Policies on paper only",
+        3: "ISO 27001 in progress",
+        4: "ISO 27001 certified, clean-desk sites",
+        5: "Certified, on-premise option, DPA agreed",
+    },
+    "quality_sla": {
+        1: "Missed pilot accuracy target",
+        2: "Pilot accuracy below 92%",
+        3: "Pilot accuracy 94%, late twice",
+        4: "Pilot accuracy 96%, on time",
+        5: "Pilot accuracy 98%, gold-set audits shared",
+    },
+    "ai_throughput": {
+        1: "Manual only",
+        2: "Basic pre-labelling, slow ramp",
+        3: "Pre-labelling for two languages",
+        4: "Model-assisted in all languages",
+        5: "Active learning loop, 3x pilot throughput",
+    },
+    "commercial": {
+        1: "Price well above budget",
+        2: "Above budget, rigid terms",
+        3: "On budget, standard terms",
+        4: "Below budget, volume discounts",
+        5: "Lowest price, flexible ramp-down",
+    },
 }
 
 KPIS: dict[str, dict[str, dict[str, float]]] = {
-    "Northwind Labeling": {"quality_sla": {"pilot_accuracy": 0.975, "on_time_rate": 0.97},
-                           "commercial": {"price_per_item_usd": 0.092}},
-    "Kestrel Data Works": {"quality_sla": {"pilot_accuracy": 0.941, "on_time_rate": 0.90},
-                           "commercial": {"price_per_item_usd": 0.061}},
-    "Lumen Annotation Co.": {"quality_sla": {"pilot_accuracy": 0.962, "on_time_rate": 0.95},
-                             "commercial": {"price_per_item_usd": 0.088}},
-    "Tessellate AI Services": {"quality_sla": {"pilot_accuracy": 0.948, "on_time_rate": 0.99},
-                               "commercial": {"price_per_item_usd": 0.074}},
+    "Northwind Labeling": {
+        "quality_sla": {"pilot_accuracy": 0.975, "on_time_rate": 0.97},
+        "commercial": {"price_per_item_usd": 0.092},
+    },
+    "Kestrel Data Works": {
+        "quality_sla": {"pilot_accuracy": 0.941, "on_time_rate": 0.90},
+        "commercial": {"price_per_item_usd": 0.061},
+    },
+    "Lumen Annotation Co.": {
+        "quality_sla": {"pilot_accuracy": 0.962, "on_time_rate": 0.95},
+        "commercial": {"price_per_item_usd": 0.088},
+    },
+    "Tessellate AI Services": {
+        "quality_sla": {"pilot_accuracy": 0.948, "on_time_rate": 0.99},
+        "commercial": {"price_per_item_usd": 0.074},
+    },
 }
 
 DemoStep = Callable[[Store, ProgramRecord], None]

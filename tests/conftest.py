@@ -52,4 +52,3 @@ def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("ANNOGOV_DATABASE_URL", raising=False)
     monkeypatch.setenv("ANNOGOV_DEMO", "0")
     return data
-

@@ -106,7 +106,13 @@ class PgServer:
     def stop(self) -> None:
         with contextlib.suppress(Exception):
             self._run(
-                str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "stop",
+                str(self.bin_dir / "pg_ctl"),
+                "-D",
+                str(self.data_dir),
+                "-m",
+                "fast",
+                "-w",
+                "stop",
                 check=False,
             )
         shutil.rmtree(self.root, ignore_errors=True)

@@ -63,8 +63,13 @@ def test_providers_belong_to_one_program(store: Store) -> None:
 def test_score_change_is_saved_with_an_audit_row(store: Store) -> None:
     program, provider = _program_with_provider(store)
     edit = ScoreEdit(
-        provider_id=provider, evaluator="Ana", dimension="security", score=3, comment="ISO 27001",
-        kpis={"incidents": 0}, expected_version=0,
+        provider_id=provider,
+        evaluator="Ana",
+        dimension="security",
+        score=3,
+        comment="ISO 27001",
+        kpis={"incidents": 0},
+        expected_version=0,
     )
     [first] = store.save_scores(program, [edit])
     assert (first.score, first.version, first.kpis) == (3.0, 1, {"incidents": 0})
@@ -137,11 +142,15 @@ def test_criterion_rows_are_distinct_and_null_criterion_is_unique(store: Store) 
     edits = [
         ScoreEdit(provider_id=provider, evaluator="Ana", dimension="security", score=3),
         ScoreEdit(
-            provider_id=provider, evaluator="Ana", dimension="security", criterion="access control",
+            provider_id=provider,
+            evaluator="Ana",
+            dimension="security",
+            criterion="access control",
             score=4,
         ),
-        ScoreEdit(provider_id=provider, evaluator="Ana", dimension="security", criterion=" ",
-                  score=2),
+        ScoreEdit(
+            provider_id=provider, evaluator="Ana", dimension="security", criterion=" ", score=2
+        ),
     ]
     rows = store.save_scores(program, edits)
     assert [r.criterion for r in rows] == [None, "access control", None]
@@ -198,8 +207,10 @@ def test_check_results_newest_first(store: Store) -> None:
     store.add_check_result(program, "sla", {"verdict": "fail", "terms": [1, 2]}, label="week 2")
     store.add_check_result(program, "contract", {"findings": []})
     results = store.list_check_results(program, "sla")
-    assert [(r.label, r.payload["verdict"]) for r in results] == [("week 2", "fail"),
-                                                                 ("week 1", "pass")]
+    assert [(r.label, r.payload["verdict"]) for r in results] == [
+        ("week 2", "fail"),
+        ("week 1", "pass"),
+    ]
     assert len(store.list_check_results(program)) == 3
 
 

@@ -43,9 +43,7 @@ def _model_shape() -> dict[str, dict[str, object]]:
         shape[table.name] = {
             "columns": {c.name: c.nullable for c in table.columns},
             "indexes": sorted(str(i.name) for i in table.indexes),
-            "fks": sorted(
-                ((fk.parent.name,), fk.column.table.name) for fk in table.foreign_keys
-            ),
+            "fks": sorted(((fk.parent.name,), fk.column.table.name) for fk in table.foreign_keys),
         }
     return shape
 
@@ -75,17 +73,28 @@ def test_old_version_database_is_upgraded_keeping_its_data(db_url: str) -> None:
     assert migrations.upgrade(engine, target="0001_base") == ["0001_base"]
     assert "evidence" not in {c["name"] for c in sa.inspect(engine).get_columns("evaluations")}
     with engine.begin() as conn:
-        conn.execute(sa.text(
-            "INSERT INTO programs (id, name, description, is_demo, created_at) "
-            "VALUES (1, 'Legacy program', '', false, :t)"), {"t": "2025-01-02 03:04:05"})
-        conn.execute(sa.text(
-            "INSERT INTO providers (id, program_id, name, notes, created_at) "
-            "VALUES (1, 1, 'Old vendor', '', :t)"), {"t": "2025-01-02 03:04:05"})
-        conn.execute(sa.text(
-            "INSERT INTO evaluations (id, program_id, provider_id, evaluator, dimension, criterion,"
-            " score, comment, kpis, updated_at, version) VALUES "
-            "(1, 1, 1, 'Ana', 'security', NULL, 3.5, 'kept', '{}', :t, 4)"),
-            {"t": "2025-01-02 03:04:05"})
+        conn.execute(
+            sa.text(
+                "INSERT INTO programs (id, name, description, is_demo, created_at) "
+                "VALUES (1, 'Legacy program', '', false, :t)"
+            ),
+            {"t": "2025-01-02 03:04:05"},
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO providers (id, program_id, name, notes, created_at) "
+                "VALUES (1, 1, 'Old vendor', '', :t)"
+            ),
+            {"t": "2025-01-02 03:04:05"},
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO evaluations (id, program_id, provider_id, evaluator, dimension,"
+                " criterion, score, comment, kpis, updated_at, version) VALUES "
+                "(1, 1, 1, 'Ana', 'security', NULL, 3.5, 'kept', '{}', :t, 4)"
+            ),
+            {"t": "2025-01-02 03:04:05"},
+        )
     engine.dispose()
 
     store = Store(db_url)

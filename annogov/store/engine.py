@@ -30,11 +30,12 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def describe_url(url: str) -> str:
-    """A short, password-free description of the database for the sidebar and logs."""
+def describe_url(url: str, *, short: bool = False) -> str:
+    """A password-free description of the database; `short` leaves out the SQLite file's folder."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return f"SQLite file {parsed.database or ':memory:'}"
+        path = parsed.database or ":memory:"
+        return f"SQLite file {Path(path).name if short else path}"
     host = parsed.host or "local socket"
     port = f":{parsed.port}" if parsed.port else ""
     return f"{parsed.get_backend_name()} database {parsed.database or ''} on {host}{port}"

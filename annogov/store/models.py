@@ -91,9 +91,7 @@ class Evaluation(Base):
     """One evaluator's score for one provider on one dimension (and optionally one criterion)."""
 
     __tablename__ = "evaluations"
-    __table_args__ = (
-        Index("ix_evaluations_program", "program_id"),
-    )
+    __table_args__ = (Index("ix_evaluations_program", "program_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))

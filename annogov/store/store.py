@@ -53,9 +53,9 @@ class Store:
         if upgrade:
             migrations.upgrade(self.engine)
 
-    def describe(self) -> str:
+    def describe(self, *, short: bool = False) -> str:
         """Where the data lives, without any password."""
-        return describe_url(self.url)
+        return describe_url(self.url, short=short)
 
     def schema_version(self) -> list[str]:
         """Ids of the schema migrations applied to this database."""
@@ -291,9 +291,7 @@ class Store:
         name = _clean_name(name, kind)
         with self.transaction() as s:
             _get(s, Program, program_id, "program")
-            row = s.scalar(
-                select(model).where(model.program_id == program_id, model.name == name)
-            )
+            row = s.scalar(select(model).where(model.program_id == program_id, model.name == name))
             current = 0 if row is None else row.version
             if expected_version is not None and expected_version != current:
                 raise ConcurrentEditError(

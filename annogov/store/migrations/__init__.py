@@ -53,9 +53,7 @@ def applied(engine: Engine) -> list[str]:
     with engine.connect() as conn:
         if not engine.dialect.has_table(conn, "schema_migrations"):
             return []
-        rows = conn.execute(
-            select(schema_migrations.c.id).order_by(schema_migrations.c.applied_at)
-        )
+        rows = conn.execute(select(schema_migrations.c.id).order_by(schema_migrations.c.applied_at))
         return [r[0] for r in rows]
 
 

@@ -1,0 +1,171 @@
+"""Shared UI helpers for the page scripts (not a page): the store, the current program, errors,
+uploads. Pages call these and the domain packages; they hold no logic of their own."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import streamlit as st
+from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError
+
+from annogov.demo import demo_enabled, ensure_demo
+from annogov.store import (
+    ConcurrentEditError,
+    ProgramRecord,
+    Store,
+    StoreError,
+    database_url,
+    describe_url,
+)
+from annogov.uploads import Upload, max_upload_bytes, read_upload
+from ingest import InputError
+
+T = TypeVar("T")
+log = logging.getLogger("annogov.app")
+
+PROGRAM_KEY = "program_id"
+FLASH_KEY = "annogov_flash"
+
+
+@st.cache_resource(show_spinner=False)
+def _store_for(url: str) -> Store:
+    try:
+        store = Store(url)
+    except DBAPIError as exc:
+        raise StoreError(f"Cannot open the database ({describe_url(url)}): {exc.orig}") from exc
+    ensure_demo(store)
+    return store
+
+
+def get_store() -> Store:
+    """The process-wide store for ANNOGOV_DATABASE_URL (migrated, demo seeded on first start)."""
+    return _store_for(database_url())
+
+
+def current_program(store: Store) -> ProgramRecord | None:
+    """The program this tab works on; defaults to the demo (or the only) program."""
+    programs = store.list_programs()
+    chosen = st.session_state.get(PROGRAM_KEY)
+    for program in programs:
+        if program.id == chosen:
+            return program
+    fallback = next((p for p in programs if p.is_demo), None)
+    if fallback is None and len(programs) == 1:
+        fallback = programs[0]
+    st.session_state[PROGRAM_KEY] = None if fallback is None else fallback.id
+    return fallback
+
+
+def set_program(program_id: int) -> None:
+    """Make a program current for this tab."""
+    st.session_state[PROGRAM_KEY] = program_id
+
+
+def require_program(store: Store) -> ProgramRecord:
+    """The current program, or a hint to pick one on the Program page (and stop the page)."""
+    program = current_program(store)
+    if program is None:
+        st.info("Create or pick a procurement program on the Program page first.")
+        st.page_link("app_pages/program.py", label="Go to Program", icon=":material/folder_open:")
+        st.stop()
+    assert program is not None
+    return program
+
+
+def flash(message: str) -> None:
+    """Show a success message after the next rerun (st.rerun would swallow it otherwise)."""
+    st.session_state[FLASH_KEY] = message
+
+
+def show_flash() -> None:
+    """Show and clear a pending flash message."""
+    message = st.session_state.pop(FLASH_KEY, None)
+    if message:
+        st.success(message)
+
+
+def sidebar(store: Store) -> None:
+    """Current program, demo mode and where the data lives."""
+    program = current_program(store)
+    with st.sidebar:
+        if program is None:
+            st.caption("No program selected")
+        else:
+            st.markdown(f"**Program:** {_md(program.name)}")
+            if program.is_demo:
+                st.caption(":orange-badge[Demo program] fictional providers and scores")
+        st.caption(
+            "Demo mode: on (a demo program is seeded into an empty database)"
+            if demo_enabled()
+            else "Demo mode: off"
+        )
+        st.caption(f"Data: {store.describe(short=True)}")
+
+
+def show_problems(exc: InputError) -> None:
+    """An importer's located problems as one error box."""
+    lines = [f"- {_md(str(p))}" for p in exc.problems[:50]]
+    if len(exc.problems) > 50:
+        lines.append(f"- ... and {len(exc.problems) - 50} more")
+    st.error("The file cannot be used:\n\n" + "\n".join(lines), icon=":material/error:")
+
+
+@contextmanager
+def guard() -> Iterator[None]:
+    """Run a page body: known errors become st.error/st.warning, never a traceback."""
+    try:
+        yield
+    except ConcurrentEditError as exc:
+        st.warning(str(exc), icon=":material/sync_problem:")
+    except InputError as exc:
+        show_problems(exc)
+    except ValidationError as exc:
+        details = "\n".join(
+            f"- {'.'.join(str(p) for p in e['loc']) or 'value'}: {e['msg']}" for e in exc.errors()
+        )
+        st.error(f"Some values are not valid:\n\n{details}", icon=":material/error:")
+    except (StoreError, ValueError) as exc:
+        st.error(str(exc), icon=":material/error:")
+    except Exception:
+        log.exception("page failed")
+        st.error(
+            "Something went wrong on this page; the details are in the server log. "
+            "Your saved data is unaffected.",
+            icon=":material/error:",
+        )
+
+
+def upload_limit_help() -> str:
+    """Text for a file_uploader's help: the limit in MB."""
+    return f"Up to {max_upload_bytes() / (1024 * 1024):.0f} MB."
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _parse_cached(
+    sha256: str, parser_key: str, _upload: Upload, _parser: Callable[..., Any]
+) -> Any:
+    return _parser(_upload.data, _upload.name)
+
+
+def parse_upload(uploaded: Any, parser: Callable[[bytes, str], T]) -> T | None:
+    """Size-check an uploaded file and parse it with `parser(data, name)`, cached by content hash.
+
+    Returns None when nothing is uploaded; raises InputError (shown by `guard`) on a bad file.
+    """
+    if uploaded is None:
+        return None
+    upload = read_upload(uploaded)
+    key = f"{getattr(parser, '__module__', '')}.{getattr(parser, '__qualname__', repr(parser))}"
+    result: T = _parse_cached(upload.sha256, key, upload, parser)
+    return result
+
+
+def _md(text: str) -> str:
+    """Escape markdown control characters in user text."""
+    for ch in "\\`*_[]<>#|~$":
+        text = text.replace(ch, "\\" + ch)
+    return text

@@ -1,0 +1,69 @@
+"""End to end in a real browser: open the demo program, create one, restart, find it again."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import e2e
+import pg
+import pytest
+
+pytestmark = pytest.mark.skipif(e2e.skip_reason() is not None, reason=str(e2e.skip_reason()))
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = e2e.launch_chromium(p)
+        yield chromium
+        chromium.close()
+
+
+def test_demo_program_then_create_one_and_restart(tmp_path: Path, browser: object) -> None:
+    from playwright.sync_api import expect
+
+    env = {"ANNOGOV_DATA_DIR": str(tmp_path / "data"), "ANNOGOV_DEMO": "1"}
+    env["ANNOGOV_DATABASE_URL"] = ""
+    port = pg.free_port()
+    server = e2e.start_app(env, port, tmp_path / "streamlit.log")
+    try:
+        page = browser.new_page(viewport={"width": 1400, "height": 1300})  # type: ignore[attr-defined]
+        page.goto(server.url)
+        e2e.wait_idle(page)
+        main = page.locator('[data-testid="stMain"]')
+        expect(main.get_by_role("heading", name="Program", exact=True)).to_be_visible()
+        picker = page.get_by_role("combobox", name="Current program")
+        expect(picker).to_have_value(re.compile(r"^Demo: multilingual support-ticket labels"))
+        metrics = page.locator('[data-testid="stMetric"]')
+        expect(metrics).to_have_count(3)
+        expect(metrics.nth(0)).to_contain_text("4")
+        expect(page.locator('[data-testid="stSidebar"]')).to_contain_text("Demo program")
+        e2e.screenshot(page, "program")
+
+        page.get_by_label("Name").fill("Retail search relevance 2027")
+        page.get_by_role("button", name="Create program").click()
+        e2e.wait_idle(page)
+        expect(main.get_by_text("created and selected")).to_be_visible()
+        expect(page.locator('[data-testid="stSidebar"]')).to_contain_text(
+            "Retail search relevance 2027"
+        )
+        expect(picker).to_have_value("Retail search relevance 2027")
+        assert not page.locator('[data-testid="stException"]').count()
+    finally:
+        server.stop()
+
+    server = e2e.start_app(env, port, tmp_path / "streamlit-2.log")
+    try:
+        page = browser.new_page()  # type: ignore[attr-defined]
+        page.goto(server.url)
+        e2e.wait_idle(page)
+        page.get_by_role("combobox", name="Current program").click()
+        options = page.get_by_role("option")
+        expect(options).to_have_count(2)
+        expect(options.filter(has_text="Retail search relevance 2027")).to_have_count(1)
+    finally:
+        server.stop()
