@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from pydantic import AwareDatetime, BaseModel
@@ -18,7 +20,7 @@ from governance.calibration import CalibrationEntry, EntryStatus
 from governance.reflection import Reflection, SharedInsight, shared_insights
 from governance.roles import Permission, User, require
 from governance.weeks import parse_week, previous_week
-from ingest import InputError, Location, Problem
+from ingest import InputError, Location, Problem, normalise_header, read_sheet
 
 METRIC_COLUMNS = ("category", "week", "metric", "value")
 DEFAULT_MIN_DROP = 0.10
@@ -132,6 +134,19 @@ def validate_metrics(
     category = frame["category"].astype("string").str.strip().replace("", pd.NA)
     return pd.DataFrame({"category": category, "week": weeks, "metric": metric,
                          "value": values.astype("float64")})
+
+
+def read_metrics(path: str | Path, data: bytes | None = None) -> pd.DataFrame:
+    """A checked (category, week, metric, value) table from CSV or Excel; title rows above the
+    header are skipped and problems name the spreadsheet row."""
+    def is_header(row: Sequence[Any]) -> bool:
+        return set(METRIC_COLUMNS) <= {normalise_header(c) for c in row}
+
+    sheet = read_sheet(path, is_header, data=data)
+    names = [normalise_header(h) for h in sheet.header]
+    frame = pd.DataFrame([list(r) + [None] * (len(names) - len(r)) for r in sheet.rows],
+                         columns=names)[list(METRIC_COLUMNS)]
+    return validate_metrics(frame, Path(path).name, sheet.row_numbers)
 
 
 class MetricCoincidence(BaseModel):

@@ -11,6 +11,8 @@ import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -18,7 +20,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from governance.calibration import CalibrationEntry, normalise_tag
 from governance.roles import Permission, PermissionDenied, User, can, require
 from governance.weeks import iso_week, parse_week
-from ingest import InputError, Location, Problem
+from ingest import InputError, Location, Problem, normalise_header, read_sheet
 
 DEFAULT_PICKS = 12
 _ALIASES = {"annotator": "annotator_id", "gold": "gold_label", "timestamp": "submitted_at"}
@@ -45,7 +47,13 @@ class TaskPick(BaseModel):
     entry_ids: list[str]
 
 
+def _text(column: pd.Series) -> pd.Series:
+    out = column.astype("string").str.strip()
+    return out.mask(out == "", pd.NA)
+
+
 def _normalise_delivered(delivered: pd.DataFrame, source: str) -> pd.DataFrame:
+    rows = delivered.attrs.get("row_numbers") or [i + 2 for i in range(len(delivered))]
     frame = delivered.rename(columns={c: str(c).strip().lower() for c in delivered.columns})
     frame = frame.rename(columns={k: v for k, v in _ALIASES.items()
                                   if k in frame.columns and v not in frame.columns})
@@ -58,28 +66,47 @@ def _normalise_delivered(delivered: pd.DataFrame, source: str) -> pd.DataFrame:
                                 "needs a 'week' (2026-W48) or 'submitted_at' column"))
     if problems:
         raise InputError(problems)
-    out = pd.DataFrame({
-        "task_id": frame["task_id"].astype("string").str.strip(),
-        "annotator_id": frame["annotator_id"].astype("string").str.strip(),
-        "label": frame["label"].astype("string").str.strip(),
-    })
+    out = pd.DataFrame({col: _text(frame[col]) for col in ("task_id", "annotator_id", "label")})
+    for col in ("task_id", "annotator_id", "label"):
+        empty = out[col].isna().to_numpy().nonzero()[0]
+        problems += [Problem(Location(source, row=rows[int(i)], column=col), "empty")
+                     for i in empty[:50]]
+    if problems:
+        raise InputError(problems)
     if "week" in frame.columns:
-        out["week"] = frame["week"].astype("string").str.strip()
+        out["week"] = _text(frame["week"])
     else:
-        stamps = pd.to_datetime(frame["submitted_at"], errors="coerce", utc=True)
-        bad = stamps.isna() & frame["submitted_at"].notna()
+        raw = _text(frame["submitted_at"])
+        stamps = pd.to_datetime(raw, errors="coerce", utc=True, format="ISO8601")
+        bad = stamps.isna() & raw.notna()
         if bad.any():
             raise InputError(
-                Problem(Location(source, row=int(i) + 2, column="submitted_at"),
-                        f"not a date/time: {frame['submitted_at'].iloc[int(i)]!r}")
+                Problem(Location(source, row=rows[int(i)], column="submitted_at"),
+                        f"not a date/time: {raw.iloc[int(i)]!r}")
                 for i in list(bad.to_numpy().nonzero()[0])[:50]
             )
         out["week"] = pd.Series([iso_week(s) if pd.notna(s) else pd.NA for s in stamps],
                                 dtype="string", index=frame.index)
     for col in ("category", "gold_label"):
-        out[col] = (frame[col].astype("string").str.strip() if col in frame.columns
+        out[col] = (_text(frame[col]) if col in frame.columns
                     else pd.Series(pd.NA, index=frame.index, dtype="string"))
     return out
+
+
+def read_delivered(path: str | Path, data: bytes | None = None) -> pd.DataFrame:
+    """Delivered labels from CSV or Excel: task_id, annotator_id (or annotator), label, and week
+    or submitted_at; category and gold_label (or gold) are optional."""
+    def is_header(row: Sequence[Any]) -> bool:
+        names = {normalise_header(c) for c in row}
+        return {"task_id", "label"} <= names and bool(names & {"annotator_id", "annotator"})
+
+    sheet = read_sheet(path, is_header, data=data)
+    names = [normalise_header(h) for h in sheet.header]
+    frame = pd.DataFrame([list(r) + [None] * (len(names) - len(r)) for r in sheet.rows],
+                         columns=names)
+    frame = frame.loc[:, [n for n in names if n]]
+    frame.attrs["row_numbers"] = list(sheet.row_numbers)
+    return frame
 
 
 def _rank_key(seed: int, user: str, week: str, task_id: str) -> str:

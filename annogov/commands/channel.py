@@ -6,32 +6,16 @@ import argparse
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-import pandas as pd
 from pydantic import TypeAdapter, ValidationError
 
 from annogov.commands.guidelines import CLI_USER
 from annogov.render import table, to_json
 from governance import calibration as cal
 from governance import insights as ins
-from ingest import InputError, Location, Problem, normalise_header, read_sheet
+from ingest import InputError, Location, Problem
 
 _ENTRIES = TypeAdapter(list[cal.CalibrationEntry])
-
-
-def read_metrics(path: str) -> tuple[pd.DataFrame, list[int]]:
-    """A (category, week, metric, value) table from CSV or Excel, with its spreadsheet rows."""
-    def is_header(row: Sequence[Any]) -> bool:
-        return set(ins.METRIC_COLUMNS) <= {normalise_header(c) for c in row}
-
-    sheet = read_sheet(path, is_header)
-    names = [normalise_header(h) for h in sheet.header]
-    frame = pd.DataFrame([list(r) + [None] * (len(names) - len(r)) for r in sheet.rows],
-                         columns=names)
-    frame = frame[list(ins.METRIC_COLUMNS)]
-    ins.validate_metrics(frame, Path(path).name, sheet.row_numbers)
-    return frame, sheet.row_numbers
 
 
 def read_log(path: str) -> list[cal.CalibrationEntry]:
@@ -136,7 +120,7 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def _insights(args: argparse.Namespace) -> int:
-    metrics = read_metrics(args.metrics)[0] if args.metrics else None
+    metrics = ins.read_metrics(args.metrics) if args.metrics else None
     thresholds = _thresholds(args.threshold)
     now = _now(args)
     if args.program is not None and args.log is None:
