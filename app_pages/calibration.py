@@ -60,7 +60,7 @@ if can(user, Permission.FLAG_TASK):
                     now=utcnow(), tags=tags, free_tags=free.split(","),
                     category=category or None,
                     images=[(f.name, f.getvalue()) for f in images or []], set_aside=aside))
-                ui.flash(f"Flag on task {entry.task_id} recorded"
+                ui.flash(f"Flag on task {ui._md(entry.task_id)} recorded"
                          + (" and the task set aside." if entry.set_aside else "."))
                 st.rerun()
 
@@ -101,30 +101,32 @@ st.markdown(f"#### Task {ui._md(entry.task_id)}  \n"
             f"status **{entry.status.value}**" + (" · task set aside" if entry.set_aside else ""))
 st.markdown(ui._md(entry.description).replace("\n", "  \n"))
 if entry.all_tags:
-    st.caption("Tags: " + ", ".join(entry.all_tags))
+    st.caption("Tags: " + ui._md(", ".join(entry.all_tags)))
 for att in entry.attachments:
     meta, data = call(lambda r, sha=att.sha256: r.attachment_bytes(user, sha))
-    st.image(data, caption=f"{meta.filename} ({meta.size:,} bytes)", width=480)
+    st.image(data, width=480,
+             caption=f"{ui._md(meta.filename)} ({meta.size:,} bytes)")
 for depth, reply in cal.thread(entry):
     pad, body = st.columns([max(depth, 0) + 0.01, 12])
     body.markdown(f"**{ui._md(reply.author_name)}** · {reply.created_at:%Y-%m-%d %H:%M}  \n"
                   + ui._md(reply.body).replace("\n", "  \n"))
 if entry.ruling:
-    st.success("Ruling: " + entry.ruling.text, icon=":material/gavel:")
+    st.success("Ruling: " + ui._md(entry.ruling.text), icon=":material/gavel:")
 if entry.guideline:
-    st.info(f"Settled by guideline {entry.guideline.doc_id} version {entry.guideline.version}, "
-            f"ruling {entry.guideline.ruling_number}.", icon=":material/menu_book:")
+    link = entry.guideline
+    st.info(f"Settled by guideline {ui._md(link.doc_id)} version {link.version}, "
+            f"ruling {link.ruling_number}.", icon=":material/menu_book:")
 
 own = entry.author_id == user.user_id
 if entry.status is not cal.EntryStatus.PROMOTED and (own or can(user, Permission.RESOLVE)):
     if entry.set_aside:
         if st.button("Return the task to the queue"):
             call(lambda r: r.release(user, entry.entry_id, utcnow()))
-            ui.flash(f"Task {entry.task_id} is back in the queue.")
+            ui.flash(f"Task {ui._md(entry.task_id)} is back in the queue.")
             st.rerun()
     elif st.button("Set the task aside"):
         call(lambda r: r.set_aside(user, entry.entry_id, utcnow()))
-        ui.flash(f"Task {entry.task_id} set aside.")
+        ui.flash(f"Task {ui._md(entry.task_id)} set aside.")
         st.rerun()
 
 if own or can(user, Permission.REPLY_ANY):
@@ -169,7 +171,7 @@ if can(user, Permission.PROMOTE) and entry.status is cal.EntryStatus.RESOLVED:
                 else:
                     promo = call(lambda r: r.promote(user, entry.entry_id, doc_id, title,
                                                      utcnow(), related_ids=related))
-                    freed = ", ".join(promo.returned_task_ids) or "none"
+                    freed = ui._md(", ".join(promo.returned_task_ids)) or "none"
                     ui.flash(f"Guideline version {promo.document.current.version} created "
                              f"(ruling {promo.ruling_number}); tasks back in the queue: {freed}.")
                     st.rerun()

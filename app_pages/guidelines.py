@@ -45,18 +45,18 @@ if editor:
             if st.form_submit_button("Create guideline") and doc_id.strip() and title.strip():
                 doc = gl.new_document(doc_id.strip(), title, program.name, user, utcnow())
                 call(lambda r: r.create_guideline(user, doc))
-                ui.flash(f"Guideline {title!r} created.")
+                ui.flash(f"Guideline {ui._md(title)} created.")
                 st.rerun()
         bundle = st.file_uploader("Hand-over bundle (.zip)", type=["zip"],
                                   help=ui.upload_limit_help())
         imported = ui.parse_upload(bundle, lambda data, name: gl.read_bundle(data, name))
         if imported is not None:
-            st.write(f"{imported.title}: {len(imported.versions)} versions, program "
-                     f"{imported.program!r}")
+            st.markdown(f"{ui._md(imported.title)}: {len(imported.versions)} versions, "
+                        f"program {ui._md(imported.program)}")
             if st.button("Import into this program"):
                 call(lambda r: r.create_guideline(
                     user, imported.model_copy(update={"program": program.name})))
-                ui.flash(f"Imported {imported.title!r} with its history.")
+                ui.flash(f"Imported {ui._md(imported.title)} with its history.")
                 st.rerun()
 
 if not guides:
@@ -73,15 +73,16 @@ tab_text, tab_history, tab_diff = st.tabs(["Text", "History", "Compare versions"
 with tab_text:
     shown = doc.version(version)
     st.caption(f"Version {shown.version} of {len(doc.versions)}, "
-               f"{shown.created_at:%Y-%m-%d %H:%M} UTC, {shown.author_name}: {shown.reason}")
+               f"{shown.created_at:%Y-%m-%d %H:%M} UTC, {ui._md(shown.author_name)}: "
+               f"{ui._md(shown.reason)}")
     for ruling in shown.active_rulings:
         st.markdown(f"##### Ruling {ruling.number}: {ui._md(ruling.title)}")
         if ruling.category:
-            st.caption(f"Category: {ruling.category}")
+            st.caption(f"Category: {ui._md(ruling.category)}")
         st.markdown(ui._md(ruling.text).replace("\n", "  \n"))
     retired = [r for r in shown.rulings if r.retired]
     if retired:
-        st.caption("Retired: " + "; ".join(f"{r.number} {r.title}" for r in retired))
+        st.caption("Retired: " + "; ".join(f"{r.number} {ui._md(r.title)}" for r in retired))
 with tab_history:
     st.dataframe(pd.DataFrame([{
         "Version": h.version, "When": h.created_at.strftime("%Y-%m-%d %H:%M"),

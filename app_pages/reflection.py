@@ -55,7 +55,7 @@ elif delivered is None:
 else:
     picks = rf.select_week_tasks(user, delivered, week, entries=my_entries)
     if not picks:
-        st.info(f"No tasks of yours ({user.data_id}) in {week} in this file.")
+        st.info(f"No tasks of yours ({ui._md(user.data_id)}) in {week} in this file.")
         st.stop()
     picks_ids = [p.task_id for p in picks]
     st.dataframe(pd.DataFrame([{
@@ -97,7 +97,8 @@ with store.transaction() as s:
 if mine:
     st.subheader("Your earlier reflections")
     for note in mine:
-        with st.expander(f"{note.week}: {', '.join(note.most_challenging) or 'no task marked'}"):
+        label = ui._md(", ".join(note.most_challenging)) or "no task marked"
+        with st.expander(f"{note.week}: {label}"):
             st.markdown(ui._md(note.comment or "(no comment)"))
             if note.insight:
                 st.caption(("Shared insight: " if note.share_insight else "Private note: ")

@@ -120,3 +120,24 @@ def test_one_annotator_cannot_read_another_annotators_reflection() -> None:
 def test_reflections_carry_no_score_or_rank() -> None:
     fields = set(rf.Reflection.model_fields) | set(rf.SharedInsight.model_fields)
     assert not {f for f in fields if any(w in f for w in ("score", "rank", "rating", "grade"))}
+
+
+def test_read_delivered_from_the_example_file_and_blank_cells(tmp_path) -> None:
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[1] / "examples/channel/delivered-week.csv"
+    picks = rf.select_week_tasks(ANA.model_copy(update={"annotator_id": "w-ana"}),
+                                 rf.read_delivered(example), WEEK)
+    first = picks[0]
+    assert (first.task_id, first.gold_label, first.other_labels) == (
+        "T-1042", "pedestrian", {"pedestrian": 2})
+    assert first.reasons == [rf.PickReason.DISAGREED_WITH_GOLD,
+                             rf.PickReason.DISAGREED_WITH_OTHERS]
+    assert all(p.gold_label != "" for p in picks), "a blank gold cell means no gold"
+    bad = tmp_path / "week.csv"
+    bad.write_text("Export of week 47\n\ntask_id,annotator,label,week\nT1,w-ana,,2026-W47\n"
+                   "T2,,car,2026-W47\n")
+    with pytest.raises(InputError) as err:
+        rf.select_week_tasks(ANA, rf.read_delivered(bad), WEEK, source="week.csv")
+    assert "week.csv, row 4, column 'label': empty" in str(err.value)
+    assert "week.csv, row 5, column 'annotator_id': empty" in str(err.value)
