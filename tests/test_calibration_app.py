@@ -111,3 +111,21 @@ def test_engineer_resolves_and_promotes_from_the_log(demo_env: Path) -> None:
     with Store(database_url()).transaction() as s:
         doc = ChannelRepository(s).get_guideline(AMARA, GUIDE_ID)
     assert doc.current.ruling(5).title == "Refund and cancel"
+
+
+def test_guidelines_page_reads_for_all_and_edits_for_engineers(demo_env: Path) -> None:
+    at = _as(AMARA.user_id, "guidelines")
+    assert [t.value for t in at.title] == ["Guidelines"]
+    assert "Make a new version" not in [h.value for h in at.subheader]
+    assert {b.label for b in at.get("download_button")} >= {"Markdown", "PDF"}
+    assert any("Ruling 4: Sarcasm" in m.value for m in at.markdown)
+    at = _as(ENGINEER.user_id, "guidelines")
+    next(t for t in at.text_input if t.label == "Title (new or amended)").input("Emoji only")
+    next(t for t in at.text_area if t.label == "Text (new or amended)").input(
+        "A ticket of emoji only takes the sentiment the emoji clearly express.")
+    next(t for t in at.text_input if t.label == "Why this change").input("Asked twice")
+    next(b for b in at.button if b.label == "Save as new version").click().run()
+    assert any("Version 3 saved" in s.value for s in at.success), [s.value for s in at.success]
+    with Store(database_url()).transaction() as s:
+        doc = ChannelRepository(s).get_guideline(AMARA, GUIDE_ID)
+    assert doc.current.reason == "Asked twice" and doc.current.author_id == ENGINEER.user_id
