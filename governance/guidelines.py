@@ -242,7 +242,10 @@ def diff_versions(doc: GuidelineDocument, a: int, b: int) -> GuidelineDiff:
     after = {r.number: r for r in vb.rulings}
     added = [after[n] for n in sorted(after.keys() - before.keys())]
     removed = [before[n] for n in sorted(before.keys() - after.keys())]
-    retired, reinstated, changed, unchanged = [], [], [], []
+    retired: list[GuidelineRuling] = []
+    reinstated: list[GuidelineRuling] = []
+    changed: list[RulingDiff] = []
+    unchanged: list[int] = []
     for n in sorted(before.keys() & after.keys()):
         old, new = before[n], after[n]
         if old.retired != new.retired:

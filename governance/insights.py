@@ -120,18 +120,19 @@ def validate_metrics(
         except ValueError as exc:
             problems.append(Problem(Location(source, row=row(i), column="week"), str(exc)))
     values = pd.to_numeric(frame["value"], errors="coerce")
-    for i in (values.isna() & frame["value"].notna()).to_numpy().nonzero()[0]:
-        raw = frame["value"].iloc[int(i)]
+    for k in (values.isna() & frame["value"].notna()).to_numpy().nonzero()[0]:
+        raw = frame["value"].iloc[int(k)]
         if isinstance(raw, str) and raw.strip() == "":
             continue
-        problems.append(Problem(Location(source, row=row(int(i)), column="value"),
+        problems.append(Problem(Location(source, row=row(int(k)), column="value"),
                                 f"not a number: {raw!r}"))
     metric = frame["metric"].astype("string").str.strip()
-    for i in (metric.isna() | (metric == "")).to_numpy().nonzero()[0]:
-        problems.append(Problem(Location(source, row=row(int(i)), column="metric"), "empty"))
+    for k in (metric.isna() | (metric == "")).to_numpy().nonzero()[0]:
+        problems.append(Problem(Location(source, row=row(int(k)), column="metric"), "empty"))
     if problems:
         raise InputError(problems)
-    category = frame["category"].astype("string").str.strip().replace("", pd.NA)
+    category = frame["category"].astype("string").str.strip()
+    category = category.mask(category == "", pd.NA)
     return pd.DataFrame({"category": category, "week": weeks, "metric": metric,
                          "value": values.astype("float64")})
 
@@ -182,10 +183,11 @@ def flags_with_low_metrics(
     table = validate_metrics(metrics, source, row_numbers)
     limits = dict(thresholds or {})
     previous: dict[tuple[str | None, str, str], float] = {}
-    for row in table.itertuples(index=False):
-        if not math.isnan(row.value):
-            cat = None if pd.isna(row.category) else str(row.category)
-            previous[(cat, str(row.week), str(row.metric))] = float(row.value)
+    records: list[dict[Any, Any]] = table.to_dict("records")
+    for rec in records:
+        if not math.isnan(rec["value"]):
+            cat = None if pd.isna(rec["category"]) else str(rec["category"])
+            previous[(cat, str(rec["week"]), str(rec["metric"]))] = float(rec["value"])
     entries = list(entries)
     out = []
     for (cat, week, metric), value in previous.items():

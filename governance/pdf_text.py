@@ -41,10 +41,11 @@ def markup(text: str) -> str:
 
 def build_pdf(blocks: list[tuple[str, str]], title: str, invariant: bool = False) -> bytes:
     """Lay out (kind, text) blocks; kinds: title, heading, meta, body."""
+    from reportlab.lib.colors import HexColor
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
     regular, bold = _font()
     styles = {
@@ -52,13 +53,13 @@ def build_pdf(blocks: list[tuple[str, str]], title: str, invariant: bool = False
         "heading": ParagraphStyle("h", fontName=bold, fontSize=12, leading=15, spaceBefore=8,
                                   spaceAfter=3),
         "meta": ParagraphStyle("m", fontName=regular, fontSize=8.5, leading=11,
-                               textColor="#555555", spaceAfter=3),
+                               textColor=HexColor("#555555"), spaceAfter=3),
         "body": ParagraphStyle("b", fontName=regular, fontSize=10, leading=13, spaceAfter=4),
     }
     buf = io.BytesIO()
     pdf = SimpleDocTemplate(buf, pagesize=A4, title=title, author="annogov",
                             leftMargin=18 * mm, rightMargin=18 * mm, invariant=int(invariant))
-    story = []
+    story: list[Flowable] = []
     for kind, text in blocks:
         story.append(Paragraph(markup(text), styles[kind]))
     story.append(Spacer(1, 2 * mm))

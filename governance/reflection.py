@@ -136,16 +136,18 @@ def select_week_tasks(
         return []
     others = data[data["task_id"].isin(mine["task_id"]) & (data["annotator_id"] != viewer.data_id)]
     other_counts: dict[str, dict[str, int]] = {}
-    for (task, label), n in others.groupby(["task_id", "label"], dropna=True).size().items():
-        other_counts.setdefault(str(task), {})[str(label)] = int(n)
+    pairs = others.groupby(["task_id", "label"], dropna=True).size().reset_index(name="n")
+    for pair in pairs.to_dict("records"):
+        other_counts.setdefault(str(pair["task_id"]), {})[str(pair["label"])] = int(pair["n"])
     flagged: dict[str, list[str]] = {}
     for e in entries:
         if e.author_id == viewer.user_id:
             flagged.setdefault(e.task_id, []).append(e.entry_id)
     picks = []
-    for row in mine.itertuples(index=False):
-        task, label = str(row.task_id), str(row.label)
-        gold = None if pd.isna(row.gold_label) else str(row.gold_label)
+    rows: list[dict[Any, Any]] = mine.to_dict("records")
+    for row in rows:
+        task, label = str(row["task_id"]), str(row["label"])
+        gold = None if pd.isna(row["gold_label"]) else str(row["gold_label"])
         counts = other_counts.get(task, {})
         reasons = []
         if gold is not None and gold != label:
@@ -157,7 +159,7 @@ def select_week_tasks(
         if task in flagged:
             reasons.append(PickReason.FLAGGED)
         picks.append(TaskPick(
-            task_id=task, category=None if pd.isna(row.category) else str(row.category),
+            task_id=task, category=None if pd.isna(row["category"]) else str(row["category"]),
             label=label, gold_label=gold, other_labels=dict(sorted(counts.items())),
             reasons=reasons or [PickReason.SAMPLED], entry_ids=flagged.get(task, []),
         ))
