@@ -94,4 +94,6 @@ def channel_pages(user: User | None) -> list[tuple[str, str, str, str]]:
     if can(user, Permission.VIEW_INSIGHTS):
         pages.append((section, "app_pages/insights.py", "Channel insights",
                       ":material/insights:"))
+    if can(user, Permission.MANAGE_USERS):
+        pages.append((section, "app_pages/people.py", "People and roles", ":material/group:"))
     return pages

@@ -42,7 +42,7 @@ def _as(user_id: str, page: str | None = None) -> AppTest:
     return at
 
 
-CHANNEL = ("calibration", "guidelines", "reflection", "insights")
+CHANNEL = ("calibration", "guidelines", "reflection", "insights", "people")
 
 
 def _pages(at: AppTest) -> set[str]:
@@ -129,3 +129,21 @@ def test_guidelines_page_reads_for_all_and_edits_for_engineers(demo_env: Path) -
     with Store(database_url()).transaction() as s:
         doc = ChannelRepository(s).get_guideline(AMARA, GUIDE_ID)
     assert doc.current.reason == "Asked twice" and doc.current.author_id == ENGINEER.user_id
+
+
+def test_program_manager_manages_roles_and_vocabulary(demo_env: Path) -> None:
+    manager = DEMO_USERS[5]
+    assert "people" not in _pages(_as(ENGINEER.user_id))
+    at = _as(manager.user_id, "people")
+    assert [t.value for t in at.title] == ["People and roles"]
+    next(t for t in at.text_input if t.label == "Login e-mail").input("dee@vendor.example")
+    next(t for t in at.text_input if t.label == "Name").input("Dee")
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert any("Dee saved as annotator" in s.value for s in at.success)
+    vocab = next(t for t in at.text_area if t.label == "One tag per line")
+    vocab.input("sarcasm\nemoji only\n")
+    next(b for b in at.button if b.label == "Save vocabulary").click().run()
+    with Store(database_url()).transaction() as s:
+        repo = ChannelRepository(s)
+        assert repo.get_user("dee@vendor.example").role.value == "annotator"
+        assert repo.vocabulary(DEMO_PROGRAM_NAME).tags == ("sarcasm", "emoji only")
