@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from annogov.store import DIMENSION_KEYS, DuplicateError, ProgramRecord, ScoreEdit, Store
+from scorecard.rubric import default_rubric
 
 DEMO_PROGRAM_NAME = "Demo: multilingual support-ticket labels"
 DEMO_DESCRIPTION = (
@@ -20,22 +21,13 @@ DEMO_DESCRIPTION = (
     "languages, 40,000 items a month. Four providers are on the shortlist."
 )
 
+RUBRIC_NAME = "Default"
+
 DEMO_STEPS: tuple[str, ...] = (
     "annogov.demo:seed_rubric",
     "annogov.demo:seed_scorecard",
     "annogov.store.channel_demo:seed_channel",
 )
-
-DEMO_RUBRIC: dict[str, Any] = {
-    "scale": {"min": 1, "max": 5},
-    "dimensions": [
-        {"key": "workforce", "title": "Workforce and training", "weight": 15},
-        {"key": "security", "title": "Security and data protection", "weight": 20},
-        {"key": "quality_sla", "title": "Quality and SLA record", "weight": 30},
-        {"key": "ai_throughput", "title": "AI assistance and throughput", "weight": 15},
-        {"key": "commercial", "title": "Commercial terms", "weight": 20},
-    ],
-}
 
 # Provider -> typical score per dimension (order of DIMENSION_KEYS), and a one-line profile.
 PROVIDERS: dict[str, tuple[tuple[int, int, int, int, int], str]] = {
@@ -97,22 +89,32 @@ NOTES: dict[str, dict[int, str]] = {
     },
 }
 
-KPIS: dict[str, dict[str, dict[str, float]]] = {
+# Provider facts, keyed as the default rubric's KPIs (the scorecard suggests scores from them);
+# kept on the procurement evaluator's rows.
+KPIS: dict[str, dict[str, dict[str, Any]]] = {
     "Northwind Labeling": {
-        "quality_sla": {"pilot_accuracy": 0.975, "on_time_rate": 0.97},
-        "commercial": {"price_per_item_usd": 0.092},
+        "workforce": {"permanent_staff_share": 0.75, "onboarding_days": 8},
+        "security": {"soc2_type": "Type II", "soc2_audit_end": "2026-06-30", "iso27001": "yes"},
+        "quality_sla": {"kappa_complex": 0.86, "defect_rate": 0.006},
+        "commercial": {"pilot_available": "yes", "scale_up_weeks": 5},
     },
     "Kestrel Data Works": {
-        "quality_sla": {"pilot_accuracy": 0.941, "on_time_rate": 0.90},
-        "commercial": {"price_per_item_usd": 0.061},
+        "workforce": {"permanent_staff_share": 0.35, "onboarding_days": 14},
+        "security": {"soc2_type": "Type I", "soc2_audit_end": "2025-09-30", "iso27001": "no"},
+        "quality_sla": {"kappa_complex": 0.74, "defect_rate": 0.018},
+        "commercial": {"pilot_available": "yes", "scale_up_weeks": 3},
     },
     "Lumen Annotation Co.": {
-        "quality_sla": {"pilot_accuracy": 0.962, "on_time_rate": 0.95},
-        "commercial": {"price_per_item_usd": 0.088},
+        "workforce": {"permanent_staff_share": 0.82, "onboarding_days": 12},
+        "security": {"soc2_type": "Type II", "soc2_audit_end": "2026-09-30", "iso27001": "yes"},
+        "quality_sla": {"kappa_complex": 0.81, "defect_rate": 0.009},
+        "commercial": {"pilot_available": "no", "scale_up_weeks": 8},
     },
     "Tessellate AI Services": {
-        "quality_sla": {"pilot_accuracy": 0.948, "on_time_rate": 0.99},
-        "commercial": {"price_per_item_usd": 0.074},
+        "workforce": {"permanent_staff_share": 0.55, "onboarding_days": 6},
+        "security": {"soc2_type": "Type II", "soc2_audit_end": "2026-03-31", "iso27001": "yes"},
+        "quality_sla": {"kappa_complex": 0.77, "defect_rate": 0.012},
+        "commercial": {"pilot_available": "yes", "scale_up_weeks": 2},
     },
 }
 
@@ -130,24 +132,24 @@ def demo_scores() -> list[tuple[str, str, str, int]]:
     for provider, (typical, _) in PROVIDERS.items():
         for evaluator, lean in EVALUATORS.items():
             for i, dimension in enumerate(DIMENSION_KEYS):
-                score = DISAGREEMENTS.get(
-                    (provider, evaluator, dimension), min(5, max(1, typical[i] + lean[i]))
-                )
+                score = DISAGREEMENTS.get((provider, evaluator, dimension), min(5, max(1, typical[i] + lean[i])))
                 rows.append((provider, evaluator, dimension, score))
     return rows
 
 
+def demo_rubric() -> dict[str, Any]:
+    """The scorecard's default rubric as JSON (what `scorecard.rubric.Rubric` validates)."""
+    return default_rubric().model_dump(mode="json")
+
+
 def seed_rubric(store: Store, program: ProgramRecord) -> None:
-    """The demo rubric: five dimensions, weights summing to 100."""
-    store.save_document("rubric", program.id, "Default", DEMO_RUBRIC)
+    """The demo program's rubric document "Default": the scorecard's default rubric."""
+    store.save_document("rubric", program.id, RUBRIC_NAME, demo_rubric())
 
 
 def seed_scorecard(store: Store, program: ProgramRecord) -> None:
     """Four fictional providers scored by three evaluators on every dimension."""
-    ids = {
-        name: store.add_provider(program.id, name, notes).id
-        for name, (_, notes) in PROVIDERS.items()
-    }
+    ids = {name: store.add_provider(program.id, name, notes).id for name, (_, notes) in PROVIDERS.items()}
     edits = [
         ScoreEdit(
             provider_id=ids[provider],

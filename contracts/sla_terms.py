@@ -113,13 +113,32 @@ def default_term_set() -> SlaTermSet:
     return SlaTermSet(
         name="Default quality SLA",
         terms=[
-            SlaTerm(id="kappa-complex", metric="cohen_kappa", scope="task_type:complex",
-                    threshold=0.80, tier="critical", min_sample=50),
-            SlaTerm(id="kappa-simple", metric="cohen_kappa", scope="task_type:simple",
-                    threshold=0.85, tier="standard", min_sample=50),
-            SlaTerm(id="defect-rate", metric="defect_rate", comparator="<=", threshold=0.01,
-                    tier="critical", min_sample=100),
-            SlaTerm(id="qa-coverage", metric="qa_coverage", scope="each_category",
-                    threshold=0.10, tier="standard", min_sample=1),
+            SlaTerm(
+                id="kappa-complex",
+                metric="cohen_kappa",
+                scope="task_type:complex",
+                threshold=0.80,
+                tier="critical",
+                min_sample=50,
+            ),
+            SlaTerm(
+                id="kappa-simple",
+                metric="cohen_kappa",
+                scope="task_type:simple",
+                threshold=0.85,
+                tier="standard",
+                min_sample=50,
+            ),
+            SlaTerm(
+                id="defect-rate", metric="defect_rate", comparator="<=", threshold=0.01, tier="critical", min_sample=100
+            ),
+            SlaTerm(
+                id="qa-coverage",
+                metric="qa_coverage",
+                scope="each_category",
+                threshold=0.10,
+                tier="standard",
+                min_sample=1,
+            ),
         ],
     )

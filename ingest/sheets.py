@@ -36,13 +36,13 @@ def column_letter(index: int) -> str:
 
 def _raw_rows(path: Path, data: bytes | None, sheet: str | None) -> tuple[str | None, list[tuple]]:
     suffix = path.suffix.lower()
+    if data is None and not path.is_file():
+        raise InputError.at("no such file", str(path))
     if suffix in {".xlsx", ".xlsm"}:
         import openpyxl  # defusedxml installed: openpyxl parses safely
 
         try:
-            wb = openpyxl.load_workbook(
-                io.BytesIO(data) if data is not None else path, read_only=True, data_only=True
-            )
+            wb = openpyxl.load_workbook(io.BytesIO(data) if data is not None else path, read_only=True, data_only=True)
         except Exception as exc:  # zip/xml errors from a damaged or renamed file
             raise InputError.at(f"not a readable xlsx workbook ({exc})", str(path)) from None
         try:
@@ -65,9 +65,7 @@ def _raw_rows(path: Path, data: bytes | None, sheet: str | None) -> tuple[str | 
             except csv.Error:
                 dialect = "excel"
         return None, [tuple(r) for r in csv.reader(io.StringIO(text), dialect)]
-    raise InputError.at(
-        f"unsupported file type {suffix or '(none)'}; expected .xlsx or .csv", str(path)
-    )
+    raise InputError.at(f"unsupported file type {suffix or '(none)'}; expected .xlsx or .csv", str(path))
 
 
 def _blank(value: Any) -> bool:
@@ -94,9 +92,7 @@ def read_sheet(
             header_idx = i
             break
     else:
-        raise InputError.at(
-            f"no header row found in the first {max_scan} rows", str(path.name), sheet=name
-        )
+        raise InputError.at(f"no header row found in the first {max_scan} rows", str(path.name), sheet=name)
     header = ["" if _blank(c) else str(c).strip() for c in raw[header_idx]]
     rows: list[tuple[Any, ...]] = []
     numbers: list[int] = []

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import pg
 import pytest
 import sqlalchemy as sa
+from streamlit.testing.v1 import AppTest
+
+from tests import pg
 
 
 @pytest.fixture(scope="session")
@@ -52,3 +55,28 @@ def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("ANNOGOV_DATABASE_URL", raising=False)
     monkeypatch.setenv("ANNOGOV_DEMO", "0")
     return data
+
+
+@pytest.fixture
+def open_app(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
+    """Start the app in AppTest on a fresh SQLite file, optionally with the demo and on a page.
+
+    `open_app("app_pages/scorecard.py", demo=True)` returns the AppTest after the page has run.
+    Each call is a new tab of a freshly started server (resource and data caches cleared).
+    """
+    import streamlit as st
+
+    root = Path(__file__).resolve().parents[1]
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+
+    def _open(page: str | None = None, *, demo: bool = False, timeout: float = 60) -> AppTest:
+        monkeypatch.setenv("ANNOGOV_DEMO", "1" if demo else "0")
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        at = AppTest.from_file(str(root / "app.py"), default_timeout=timeout).run()
+        if page is not None:
+            at.switch_page(page).run()
+        return at
+
+    return _open

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,26 @@ def test_first_start_seeds_the_demo_program(app_env: Path, monkeypatch: pytest.M
     # a second start does not seed again
     _start()
     assert len(Store(database_url()).list_programs()) == 1
+
+
+def test_program_page_on_sqlite_and_postgresql(
+    db_url: str, app_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ANNOGOV_DATABASE_URL", db_url)
+    at = _create(_start(), "Contract renewal 2027", "Two incumbents, one challenger")
+    _no_failure(at)
+    assert list(at.selectbox[0].options) == ["Contract renewal 2027"]
+    backend = "SQLite" if db_url.startswith("sqlite") else "postgresql"
+    assert any(backend in c.value for c in at.sidebar.caption)
+    check = Store(db_url)
+    [program] = check.list_programs()
+    assert program.description == "Two incumbents, one challenger"
+    check.close()
+    st.cache_resource.clear()
+
+
+def test_open_app_fixture_reaches_a_page_with_the_demo(open_app: Callable[..., AppTest]) -> None:
+    at = open_app("app_pages/program.py", demo=True)
+    _no_failure(at)
+    assert [t.value for t in at.title] == ["Program"]
+    assert at.selectbox[0].options == [f"{DEMO_PROGRAM_NAME}  (demo)"]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from channel_support import ANA, BEN, ENGINEER, MANAGER, REVIEWER, VOCAB, at, png
 
 from governance import calibration as cal
 from governance import guidelines as gl
 from governance.roles import PermissionDenied
+from tests.channel_support import ANA, BEN, ENGINEER, MANAGER, REVIEWER, VOCAB, at, png
 
 
 def _flag(user=ANA, task="T-1", when=0.0, **kw) -> cal.CalibrationEntry:

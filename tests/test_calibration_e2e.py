@@ -6,15 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import e2e
-import pg
 import pytest
-from channel_support import png
 
 from annogov.store import Store
 from annogov.store.channel import ChannelRepository
 from annogov.store.channel_demo import DEMO_USERS
 from annogov.store.models import utcnow
+from tests import e2e, pg
+from tests.channel_support import png
 
 pytestmark = pytest.mark.skipif(e2e.skip_reason() is not None, reason=str(e2e.skip_reason()))
 PROGRAM = "Demo: multilingual support-ticket labels"

@@ -6,12 +6,12 @@ import math
 
 import pandas as pd
 import pytest
-from channel_support import ANA, BEN, CHO, ENGINEER, REVIEWER, VOCAB, at
 
 from governance import calibration as cal
 from governance import insights as ins
 from governance import reflection as rf
 from ingest import InputError
+from tests.channel_support import ANA, BEN, CHO, ENGINEER, REVIEWER, VOCAB, at
 
 
 def _flag(user, task, day, category=None, tags=(), set_aside=False, free=()):

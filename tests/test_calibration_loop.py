@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from channel_support import ANA, BEN, ENGINEER, VOCAB, at, png
 
 from governance import calibration as cal
 from governance import guidelines as gl
 from governance import insights, reflection
 from governance.roles import PermissionDenied
+from tests.channel_support import ANA, BEN, ENGINEER, VOCAB, at, png
 
 
 def test_full_loop_from_flag_to_insight() -> None:

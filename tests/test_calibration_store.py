@@ -6,7 +6,6 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from channel_support import ANA, BEN, CHO, ENGINEER, MANAGER, REVIEWER, VOCAB, at, png
 
 from annogov.store import ConcurrentEditError, DuplicateError, NotFoundError, Store
 from annogov.store.channel import ChannelRepository
@@ -14,6 +13,7 @@ from governance import calibration as cal
 from governance import guidelines as gl
 from governance import reflection as rf
 from governance.roles import PermissionDenied
+from tests.channel_support import ANA, BEN, CHO, ENGINEER, MANAGER, REVIEWER, VOCAB, at, png
 
 PROGRAM = "lidar-2026"
 

@@ -9,13 +9,13 @@ import subprocess
 import zipfile
 
 import pytest
-from channel_support import ANA, ENGINEER, MANAGER, at
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from governance import guidelines as gl
 from governance.roles import PermissionDenied
 from ingest import InputError
+from tests.channel_support import ANA, ENGINEER, MANAGER, at
 
 
 def _doc() -> gl.GuidelineDocument:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from channel_support import ANA, BEN, CHO, ENGINEER, MANAGER, REVIEWER, VOCAB, at
 
 from governance import calibration as cal
 from governance import reflection as rf
 from governance.roles import PermissionDenied
 from ingest import InputError
+from tests.channel_support import ANA, BEN, CHO, ENGINEER, MANAGER, REVIEWER, VOCAB, at
 
 WEEK = "2026-W47"
 

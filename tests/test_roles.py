@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from channel_support import ANA, BEN, ENGINEER, MANAGER, REVIEWER
 
 from governance.roles import (
     ROLE_PERMISSIONS,
@@ -16,6 +15,7 @@ from governance.roles import (
     require,
     require_own_or,
 )
+from tests.channel_support import ANA, BEN, ENGINEER, MANAGER, REVIEWER
 
 
 def test_every_role_has_a_permission_set_and_reading_guidelines_is_universal() -> None:

@@ -237,3 +237,35 @@ def test_data_survives_reopening_the_database(db_url: str) -> None:
     assert [e.score for e in again.list_evaluations(program)] == [4.5]
     assert again.get_program(program).name == "Speech labels 2026"
     again.close()
+
+
+def test_interleaved_save_from_another_connection_is_detected(db_url: str) -> None:
+    """Tab 2 reads, tab 1 commits, tab 2 writes: the version column turns it into a clear error."""
+    from annogov.store.models import Evaluation
+
+    tab1, tab2 = Store(db_url), Store(db_url)
+    program, provider = _program_with_provider(tab1)
+    [row] = tab1.save_scores(
+        program, [ScoreEdit(provider_id=provider, evaluator="Ana", dimension="security", score=3)]
+    )
+    with pytest.raises(ConcurrentEditError), tab2.transaction() as session:
+        loaded = session.get(Evaluation, row.id)
+        assert loaded is not None and loaded.version == 1
+        tab1.save_scores(
+            program,
+            [
+                ScoreEdit(
+                    provider_id=provider,
+                    evaluator="Ana",
+                    dimension="security",
+                    score=5,
+                    expected_version=1,
+                )
+            ],
+        )
+        loaded.score = 1.0
+        session.flush()
+    [now] = tab1.list_evaluations(program)
+    assert (now.score, now.version) == (5.0, 2)
+    tab1.close()
+    tab2.close()

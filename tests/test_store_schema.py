@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from pathlib import Path
 
 import pytest
@@ -38,6 +40,10 @@ def _shape(engine: sa.Engine) -> dict[str, dict[str, object]]:
 
 
 def _model_shape() -> dict[str, dict[str, object]]:
+    import annogov.store
+
+    for info in pkgutil.iter_modules(annogov.store.__path__):  # every module's tables on Base
+        importlib.import_module(f"annogov.store.{info.name}")
     shape: dict[str, dict[str, object]] = {}
     for table in Base.metadata.sorted_tables:
         shape[table.name] = {

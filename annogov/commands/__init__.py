@@ -5,6 +5,11 @@ Bad input is raised as `ingest.InputError` and becomes exit code 2 in `annogov.c
 """
 
 COMMAND_MODULES: tuple[str, ...] = (
+    "annogov.commands.score",
+    "annogov.commands.contract_audit",
+    "annogov.commands.taxonomy",
+    "annogov.commands.switching_cost",
+    "annogov.commands.db",
     "annogov.commands.guidelines",
     "annogov.commands.channel",
 )

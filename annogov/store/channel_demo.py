@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from annogov.store.channel import ChannelRepository
+from annogov.store.channel_models import GuidelineDocumentRow
 from annogov.store.models import utcnow
 from annogov.store.records import ProgramRecord
 from annogov.store.store import Store
@@ -45,9 +46,12 @@ def seed_channel(store: Store, program: ProgramRecord, now: datetime | None = No
             if repo.get_user(user.user_id) is None:
                 repo.save_user(pm, user, demo=True)
         name = program.name
+        guide_id = GUIDE_ID
+        if s.get(GuidelineDocumentRow, guide_id) is not None:  # a second demo program
+            guide_id = f"{GUIDE_ID}-{program.id}"
         repo.set_vocabulary(pm, cal.TagVocabulary(program=name, tags=DEMO_TAGS), now - 30 * day)
         doc = gl.new_document(
-            GUIDE_ID, "Support-ticket intent and sentiment guide", name, pm, now - 28 * day,
+            guide_id, "Support-ticket intent and sentiment guide", name, pm, now - 28 * day,
             rulings=[
                 gl.AddRuling(title="One intent per ticket",
                              text="Label the intent the customer wants resolved first. A thank-"
@@ -71,7 +75,7 @@ def seed_channel(store: Store, program: ProgramRecord, now: datetime | None = No
                    now - 9 * day + timedelta(hours=3))
         repo.resolve(eng, sarcasm.entry_id, "Sarcasm takes the sentiment the customer means: "
                      "negative here.", now - 8 * day)
-        repo.promote(eng, sarcasm.entry_id, GUIDE_ID, "Sarcasm", now - 8 * day + timedelta(
+        repo.promote(eng, sarcasm.entry_id, guide_id, "Sarcasm", now - 8 * day + timedelta(
             hours=2), reason="Calibration log: sarcastic praise (ticket TCK-10482)")
 
         mixed = repo.flag_task(

@@ -1,0 +1,101 @@
+"""`annogov contract-audit`: audit a contract profile or a draft for portability and red flags."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from annogov.render import table, to_json
+from contracts.questionnaire import write_questionnaire
+from contracts.review import ContractReview, load_source, review_file
+from ingest import InputError
+
+
+def _as_of(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def register(subparsers: Any) -> None:
+    """Add the `contract-audit` sub-command."""
+    parser = subparsers.add_parser(
+        "contract-audit",
+        help="check a contract profile or draft for portability clauses and vendor red flags",
+        description="Audit a contract profile (.yaml, .json, .xlsx questionnaire) or a draft "
+        "(.txt, .md, .docx, .pdf). Exit 1 when a critical clause is missing.",
+    )
+    parser.add_argument("source", nargs="?", metavar="PROFILE_OR_DRAFT")
+    parser.add_argument(
+        "--as-of", type=_as_of, default=None, help="evaluation date for certification age (default: today)"
+    )
+    parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.add_argument("--vendor", default=None, help="vendor name for a draft")
+    parser.add_argument(
+        "--questionnaire",
+        metavar="OUT.xlsx",
+        default=None,
+        help="write the xlsx questionnaire (pre-filled from PROFILE_OR_DRAFT if given, blank otherwise) and exit",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Audit and print; 1 when a critical clause is missing."""
+    source = Path(args.source) if args.source else None
+    if args.questionnaire:
+        profile = load_source(source, vendor=args.vendor)[0] if source else None
+        Path(args.questionnaire).write_bytes(write_questionnaire(profile))
+        print(f"wrote {args.questionnaire}")
+        return 0
+    if source is None:
+        raise InputError.at("give a profile or draft to audit (or --questionnaire OUT.xlsx)", "contract-audit")
+    review = review_file(source, args.as_of or date.today(), vendor=args.vendor)
+    if args.format == "json":
+        print(to_json(review.to_payload()))
+    else:
+        print(render_text(review))
+    return review.exit_code
+
+
+def render_text(result: ContractReview) -> str:
+    """The audit as plain text for a terminal."""
+    source, audit, evidence, review = result.source, result.audit, result.evidence, result.draft
+    out = [f"Contract audit: {audit.vendor} ({source}), as of {audit.as_of.isoformat()}"]
+    if review is not None:
+        out.append(
+            f"Draft: {review.passages_read} passages read, {len(review.proposals)} "
+            "proposals; every value below is a proposal to confirm against its passage."
+        )
+    out += [
+        "",
+        table(
+            ["clause", "status", "severity", "dimension"],
+            [[c.clause, c.status, c.severity or "", c.dimension] for c in audit.clauses],
+        ),
+    ]
+    if audit.findings:
+        out += ["", "Findings and what to ask:"]
+        for f in audit.findings:
+            flag = " [red flag]" if f.red_flag else ""
+            out += [f"- {f.severity.upper()} {f.code}{flag}: {f.reason}", f"    > {f.ask}"]
+    flags = audit.red_flags
+    out += ["", f"Red flags: {', '.join(f.code for f in flags) if flags else 'none'}"]
+    out += [f"Lock-in risk: {audit.lock_in.level}"]
+    out += [f"  - {r}" for r in audit.lock_in.reasons]
+    if audit.pricing_incentive:
+        out.append(f"Pricing incentive: {audit.pricing_incentive}")
+    out += ["", "Scorecard evidence:"]
+    out += [f"  {s.dimension}: suggested {s.score}/5" for s in evidence.suggestions]
+    out += [f"  gate {g.dimension} {g.effect}: {g.reason}" for g in evidence.gates]
+    if review is not None and review.proposals:
+        out += ["", "Proposals (confirm each):"]
+        for p in review.proposals:
+            out.append(f"- {p.field} = {p.value!r}  [{p.location}]")
+            out.append(f'    "{p.quote}"' + (f"  ({p.note})" if p.note else ""))
+    if audit.critical_missing:
+        out += ["", f"Critical clauses missing: {', '.join(audit.critical_missing)}"]
+    return "\n".join(out)

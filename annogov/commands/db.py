@@ -1,0 +1,76 @@
+"""`annogov db`: the database's schema version, upgrading it, and seeding the demo program."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from annogov import render
+from annogov.store import SchemaError, Store, database_url, describe_url, make_engine, migrations
+
+
+def register(subparsers: Any) -> None:
+    """Add `annogov db status|upgrade|demo`."""
+    parser = subparsers.add_parser("db", help="database schema version, upgrade, demo data")
+    parser.add_argument(
+        "--url", help="database URL (default: ANNOGOV_DATABASE_URL or the SQLite file)"
+    )
+    actions = parser.add_subparsers(dest="action", required=True)
+    status = actions.add_parser("status", help="applied and pending migrations (1: pending)")
+    status.set_defaults(handler=_status)
+    upgrade = actions.add_parser("upgrade", help="apply pending schema migrations")
+    upgrade.set_defaults(handler=_upgrade)
+    demo = actions.add_parser("demo", help="add the fictional demo program if it is missing")
+    demo.set_defaults(handler=_demo)
+
+
+def _url(args: argparse.Namespace) -> str:
+    return str(args.url) if args.url else database_url()
+
+
+def _status(args: argparse.Namespace) -> int:
+    url = _url(args)
+    engine = make_engine(url)
+    try:
+        done = migrations.applied(engine)
+    finally:
+        engine.dispose()
+    known = migrations.available()
+    rows = [(m.id, "applied" if m.id in done else "pending", m.doc) for m in known]
+    rows += [(i, "unknown (newer annogov)", "") for i in done if i not in {m.id for m in known}]
+    print(describe_url(url))
+    print(render.table(["migration", "state", "what"], rows))
+    pending = sum(m.id not in done for m in known)
+    print(f"{pending} pending" if pending else "schema is up to date")
+    return 1 if pending or any(r[1].startswith("unknown") for r in rows) else 0
+
+
+def _upgrade(args: argparse.Namespace) -> int:
+    url = _url(args)
+    engine = make_engine(url)
+    try:
+        ran = migrations.upgrade(engine)
+    except SchemaError as exc:
+        print(f"annogov: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    print(f"{describe_url(url)}: applied {', '.join(ran)}" if ran else "schema is up to date")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from annogov.demo import DEMO_PROGRAM_NAME, seed_demo
+
+    store = Store(_url(args))
+    try:
+        existing = store.find_program(DEMO_PROGRAM_NAME)
+        if existing is not None:
+            print(f"demo program already present: {existing.name} (id {existing.id})")
+            return 0
+        program = seed_demo(store)
+        print(f"seeded {program.name} (id {program.id}) into {store.describe()}")
+        return 0
+    finally:
+        store.close()

@@ -1,0 +1,152 @@
+"""`annogov score`: weighted totals, bands, flags and robustness for a scoring spreadsheet."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import sys
+from datetime import date
+
+from annogov.linking import contract_evidence
+from annogov.render import fmt, table, to_json
+from contracts.review import review_file
+from scorecard.api import score_file
+from scorecard.dimensions import DIMENSION_KEYS
+from scorecard.rubric import load_rubric, parse_weights
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "score",
+        help="score providers from an xlsx or CSV scoring sheet",
+        description="Score providers from an xlsx or CSV sheet (wide or long shape).",
+    )
+    p.add_argument("file", help="the scoring spreadsheet (.xlsx or .csv)")
+    p.add_argument("--weights", help="e.g. workforce=30,security=20,quality_sla=25,ai_throughput=10,commercial=15")
+    p.add_argument("--rubric", help="a rubric as JSON or YAML (default: the built-in one)")
+    p.add_argument("--sheet", help="worksheet name (default: the first)")
+    p.add_argument("--consensus", choices=["mean", "median"], default="mean", help="how evaluators' scores combine")
+    p.add_argument("--as-of", type=date.fromisoformat, help="evaluation date for certificate ages (YYYY-MM-DD)")
+    p.add_argument("--simulations", type=int, default=1000, help="draws for the band probabilities")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--contract",
+        action="append",
+        default=[],
+        metavar="PROFILE_OR_DRAFT",
+        help="a contract profile or draft whose audit becomes evidence for the provider it names (repeatable)",
+    )
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    rubric = load_rubric(args.rubric) if args.rubric else None
+    weights = parse_weights(args.weights) if args.weights else None
+    as_of = args.as_of or date.today()
+    reviews = [review_file(path, as_of) for path in args.contract]
+    result, imported, source = score_file(
+        args.file,
+        rubric=rubric,
+        weights=weights,
+        method=args.consensus,
+        sheet=args.sheet,
+        as_of=as_of,
+        simulations=args.simulations,
+        seed=args.seed,
+        external=contract_evidence(reviews),
+    )
+    payload = result.to_payload()
+    payload["weights_source"] = source
+    payload["warnings"] = imported.warnings
+    if args.format == "json":
+        print(to_json(payload))
+    elif args.format == "csv":
+        sys.stdout.write(_csv(payload))
+    else:
+        print(_text(payload))
+    return 0
+
+
+def _csv(payload: dict) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(
+        [
+            "rank",
+            "provider",
+            "total",
+            "band",
+            "complete",
+            *DIMENSION_KEYS,
+            *(f"{k}_spread" for k in DIMENSION_KEYS),
+            "gates",
+            "flags",
+        ]
+    )
+    for p in payload["providers"]:
+        dims = p["dimensions"]
+        writer.writerow(
+            [
+                p["rank"] or "",
+                p["name"],
+                fmt(p["total"]) if p["total"] is not None else "",
+                p["band"] or "",
+                p["complete"],
+                *(fmt(dims[k]["score"]) if dims[k]["score"] is not None else "" for k in DIMENSION_KEYS),
+                *(fmt(dims[k]["spread"]) if dims[k]["spread"] is not None else "" for k in DIMENSION_KEYS),
+                "; ".join(g["id"] for g in p["gates"]),
+                "; ".join(f["message"] for f in p["flags"]),
+            ]
+        )
+    return buf.getvalue()
+
+
+def _cell(dim: dict) -> str:
+    if dim["score"] is None:
+        return "missing"
+    spread = f" ±{dim['spread'] / 2:.1f}" if dim.get("spread") else ""
+    return f"{dim['score']:.2f}{spread}"
+
+
+def _text(payload: dict) -> str:
+    weights = ", ".join(f"{k} {v:g}" for k, v in payload["weights"].items())
+    lines = [
+        f"Weights ({payload['weights_source']}): {weights}",
+        "Total = sum of weight x score / 5 (all 5s = 100, all 3s = 60)",
+        "",
+    ]
+    rows = [
+        [
+            p["rank"],
+            p["name"],
+            p["total"],
+            p["band"] or "incomplete",
+            *(_cell(p["dimensions"][k]) for k in DIMENSION_KEYS),
+        ]
+        for p in payload["providers"]
+    ]
+    lines.append(table(["rank", "provider", "total", "band", *DIMENSION_KEYS], rows))
+    notes = [(p["name"], f"gate {g['id']}: {g['detail']}") for p in payload["providers"] for g in p["gates"]]
+    notes += [(p["name"], f["message"]) for p in payload["providers"] for f in p["flags"]]
+    if notes:
+        lines += ["", "Gates and flags:"] + [f"  {name}: {msg}" for name, msg in notes]
+    rob = payload["robustness"]
+    if rob["pairs"] or rob["boundaries"]:
+        lines += ["", "Robustness:"] + [f"  {p['text']}" for p in rob["pairs"]]
+        nearest: dict[str, dict] = {}
+        for b in rob["boundaries"]:
+            if b["change"] is not None and (
+                b["provider"] not in nearest or abs(b["change"]) < abs(nearest[b["provider"]]["change"])
+            ):
+                nearest[b["provider"]] = b
+        lines += [f"  {b['text']}" for b in nearest.values()]
+    if rob["band_probabilities"]:
+        lines += ["", "Band probabilities under evaluator spread:"]
+        for name, probs in rob["band_probabilities"].items():
+            parts = ", ".join(f"{band} {p:.0%}" if p >= 0.005 else f"{band} <1%" for band, p in probs.items() if p > 0)
+            lines.append(f"  {name}: {parts}")
+    for w in payload["warnings"]:
+        lines.append(f"warning: {w}")
+    return "\n".join(lines)

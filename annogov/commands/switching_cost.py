@@ -1,0 +1,100 @@
+"""`annogov switching-cost`: what a change of provider costs, with its uncertainty."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from annogov.render import table, to_json
+from migration.scenario import AREAS
+from migration.scenario_io import load_scenario, load_taxonomy_items
+from migration.switching import DEFAULT_SEED, DEFAULT_SIMULATIONS, switching_cost
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def register(subparsers: Any) -> None:
+    """Add the `switching-cost` sub-command."""
+    p = subparsers.add_parser(
+        "switching-cost",
+        help="price a change of provider: five areas, P10/P50/P90, tornado",
+        description="Price a change of annotation provider across taxonomy migration, "
+        "re-annotation, retraining, the SLA gap and knowledge loss; simulate the ranges; rank "
+        "the inputs; compare staying with switching over the horizon.",
+    )
+    p.add_argument("scenario", help="scenario file (.yaml, .json or .xlsx)")
+    p.add_argument(
+        "--taxonomy-result", metavar="T", help="JSON from `annogov taxonomy --format json` (supplies the split items)"
+    )
+    p.add_argument("--simulations", type=_positive_int, default=DEFAULT_SIMULATIONS)
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(handler=run)
+
+
+def _money(x: float | None, currency: str) -> str:
+    return "-" if x is None else f"{x:,.0f} {currency}"
+
+
+def render_table(payload: dict[str, Any]) -> str:
+    """Areas with most-likely and P10/P50/P90, the top of the tornado, stay versus switch."""
+    cur = payload["currency"]
+    det, pct = payload["deterministic"], payload["percentiles"]
+    out = [f"{payload['name']}: {payload['simulations']} simulations, seed {payload['seed']}", ""]
+    out.append(
+        table(
+            ["area", "most likely", "P10", "P50", "P90"],
+            [[k, det[k], pct[k]["p10"], pct[k]["p50"], pct[k]["p90"]] for k in (*AREAS, "total")],
+        )
+    )
+    out += ["", "What moves the total most (each input low -> high, others most likely):"]
+    out.append(
+        table(
+            ["input", "low", "high", "total at low", "total at high", "swing"],
+            [
+                [b["parameter"], b["low"], b["high"], b["total_at_low"], b["total_at_high"], b["swing"]]
+                for b in payload["tornado"][:8]
+            ],
+        )
+    )
+    s = payload["stay_vs_switch"]
+    months = s["cost_in_months_of_current_fees"]
+    out += [
+        "",
+        f"Stay versus switch over {s['horizon_months']:g} months:",
+        f"  monthly fee now {_money(s['current_monthly_fee'], cur)}, after the switch "
+        f"{_money(s['new_monthly_fee'], cur)} (saving {_money(s['monthly_saving'], cur)})",
+        f"  break-even month: most likely {s['break_even_month'] or 'never'}, "
+        f"P50 {s['break_even_month_p50'] or 'never'}, "
+        f"P90 {s['break_even_month_p90'] or 'never'}",
+        f"  probability switching is cheaper within the horizon: {s['probability_switch_cheaper']:.1%}",
+        f"  switching cost = {months['p50']} months of current fees at P50, {months['p90']} at P90",
+    ]
+    if s["break_even_reason"]:
+        out.append(f"  note: {s['break_even_reason']}")
+    d = payload["derived"]
+    gap = d["gap_price_per_label_with_fixed_cost"]
+    out.append(
+        f"  price per label with fixed cost: normal "
+        f"{d['normal_price_per_label_with_fixed_cost']:.4f}, during the gap "
+        + (f"{gap:.4f}" if gap is not None else f"undefined ({d['gap_price_reason']})")
+    )
+    return "\n".join(out)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load, compute, print."""
+    scenario = load_scenario(args.scenario)
+    items = load_taxonomy_items(args.taxonomy_result) if args.taxonomy_result else None
+    result = switching_cost(scenario, simulations=args.simulations, seed=args.seed, reannotation_items=items)
+    payload = result.to_payload()
+    print(to_json(payload) if args.format == "json" else render_table(payload))
+    return 0

@@ -1,0 +1,201 @@
+"""Reading and writing scenarios: YAML, JSON or an xlsx sheet of one parameter per row."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from ingest import InputError, Location, Problem, normalise_header, read_sheet
+from migration.distributions import Estimate
+from migration.scenario import SECTIONS, Scenario, parameter_catalogue
+
+XLSX_COLUMNS = ("section", "parameter", "low", "most_likely", "high", "distribution", "unit",
+                "help")
+_META = "scenario"
+
+
+def _expected(loc: list[str]) -> str:
+    if len(loc) == 1:
+        return ", ".join(["name", "currency", *SECTIONS])
+    field = Scenario.model_fields.get(loc[0])
+    model = field.annotation if field is not None else None
+    names = getattr(model, "model_fields", {})
+    return ", ".join(names)
+
+
+def _problems(exc: ValidationError, locate: Any) -> list[Problem]:
+    out = []
+    for err in exc.errors():
+        loc = [str(p) for p in err["loc"] if not isinstance(p, int)][:2]
+        key = ".".join(loc)
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            what = "section" if len(loc) == 1 else "parameter"
+            msg = f"unknown {what}; expected one of {_expected(loc)}"
+        out.append(Problem(locate(key), f"{key or '(scenario)'}: {msg}"))
+    return out
+
+
+def scenario_from_dict(doc: Any, source: str = "scenario") -> Scenario:
+    """Validate a mapping into a Scenario; every problem is reported, keyed by section.field."""
+    if not isinstance(doc, dict):
+        raise InputError.at("a scenario must be a mapping of sections", source)
+    try:
+        return Scenario.model_validate(doc)
+    except ValidationError as exc:
+        raise InputError(_problems(exc, lambda key: Location(source))) from None
+
+
+def _is_scenario_header(row: Sequence[Any]) -> bool:
+    keys = {normalise_header(c) for c in row}
+    return {"section", "parameter"} <= keys and bool(keys & {"most_likely", "value"})
+
+
+def _scenario_from_sheet(path: Path, data: bytes | None) -> Scenario:
+    sheet = read_sheet(path, _is_scenario_header, data=data)
+    keys = [normalise_header(h) for h in sheet.header]
+    col = {k: i for i, k in enumerate(keys)}
+    if "most_likely" not in col:
+        col["most_likely"] = col["value"]
+    doc: dict[str, Any] = {}
+    where: dict[str, Location] = {}
+    problems: list[Problem] = []
+
+    def cell(cells: tuple[Any, ...], key: str) -> Any:
+        i = col.get(key)
+        value = cells[i] if i is not None else None
+        return None if isinstance(value, str) and not value.strip() else value
+
+    for cells, number in zip(sheet.rows, sheet.row_numbers, strict=True):
+        section = str(cell(cells, "section") or "").strip()
+        name = str(cell(cells, "parameter") or "").strip()
+        loc = Location(sheet.file, sheet.name, number, sheet.header[col["parameter"]])
+        if not section or not name:
+            problems.append(Problem(loc, "each row needs a section and a parameter"))
+            continue
+        ml = cell(cells, "most_likely")
+        if section == _META:
+            doc[name] = ml
+            where[name] = loc
+            continue
+        if section not in SECTIONS:
+            problems.append(Problem(Location(sheet.file, sheet.name, number,
+                                             sheet.header[col["section"]]),
+                                    f"unknown section {section!r}; expected one of "
+                                    f"{', '.join(SECTIONS)}"))
+            continue
+        low, high = cell(cells, "low"), cell(cells, "high")
+        dist = cell(cells, "distribution")
+        if low is None and high is None and dist is None:
+            value: Any = ml
+        else:
+            value = {"low": low if low is not None else ml, "most_likely": ml,
+                     "high": high if high is not None else ml}
+            if dist is not None:
+                value["distribution"] = str(dist).strip().lower()
+        doc.setdefault(section, {})[name] = value
+        where[f"{section}.{name}"] = Location(sheet.file, sheet.name, number,
+                                              sheet.header[col["most_likely"]])
+    if problems:
+        raise InputError(problems)
+    try:
+        return Scenario.model_validate(doc)
+    except ValidationError as exc:
+        raise InputError(_problems(
+            exc, lambda key: where.get(key, Location(sheet.file, sheet.name)))) from None
+
+
+def load_scenario(path: str | Path, *, data: bytes | None = None) -> Scenario:
+    """A scenario from .yaml/.yml, .json or .xlsx (columns section, parameter, low, most_likely,
+    high, distribution)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm", ".csv"}:
+        return _scenario_from_sheet(path, data)
+    raw = data if data is not None else path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+        doc = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
+    except (UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
+        kind = "JSON" if suffix == ".json" else "YAML"
+        raise InputError.at(f"not valid {kind} ({exc})", path.name) from None
+    return scenario_from_dict(doc, path.name)
+
+
+def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
+    """Plain data for YAML/JSON: points as numbers, ranges as {low, most_likely, high}."""
+    def plain(value: Any) -> Any:
+        if isinstance(value, Estimate):
+            if value.is_point:
+                return value.most_likely
+            return {"low": value.low, "most_likely": value.most_likely, "high": value.high,
+                    "distribution": value.distribution}
+        return value
+
+    doc: dict[str, Any] = {"name": scenario.name, "currency": scenario.currency}
+    for section in SECTIONS:
+        model = getattr(scenario, section)
+        doc[section] = {k: plain(getattr(model, k)) for k in type(model).model_fields}
+    return doc
+
+
+def _safe_text(text: str) -> str:
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def write_scenario_xlsx(scenario: Scenario, path: str | Path) -> None:
+    """One row per parameter with its unit and help, so the sheet explains itself."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Scenario"
+    ws.append(["Switching-cost scenario: edit low / most_likely / high; equal or empty low and "
+               "high make a point"])
+    ws.append(list(XLSX_COLUMNS))
+    rows: list[list[Any]] = [[_META, "name", None, scenario.name, None, None, "", "Scenario name"],
+                             [_META, "currency", None, scenario.currency, None, None, "",
+                              "Currency of every amount"]]
+    for info in parameter_catalogue(scenario):
+        rng = info.is_range
+        rows.append([info.section, info.name, info.low if rng else None, info.most_likely,
+                     info.high if rng else None, info.distribution if rng else None, info.unit,
+                     info.help])
+    for section in ("knowledge_loss", "stay_vs_switch"):
+        model = getattr(scenario, section)
+        for name, field in type(model).model_fields.items():
+            value = getattr(model, name)
+            if not isinstance(value, Estimate):
+                rows.append([section, name, None, value, None, None, "", field.description])
+    for row in rows:
+        ws.append(row)
+        for c in ws[ws.max_row]:
+            if isinstance(c.value, str):
+                c.value = _safe_text(c.value)
+                c.data_type = "s"
+    for letter, width in zip("ABCDEFGH", (20, 28, 10, 12, 10, 12, 16, 90), strict=True):
+        ws.column_dimensions[letter].width = width
+    wb.save(path)
+
+
+def load_taxonomy_items(path: str | Path) -> int:
+    """The split items to re-annotate from `annogov taxonomy --format json` output."""
+    path = Path(path)
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError.at(f"not valid JSON ({exc})", path.name) from None
+    totals = doc.get("totals") if isinstance(doc, dict) else None
+    items = totals.get("reannotation_items") if isinstance(totals, dict) else None
+    if not isinstance(items, int) or isinstance(items, bool) or items < 0:
+        raise InputError.at("totals.reannotation_items: no count of items to re-annotate; "
+                            "produce it with "
+                            "`annogov taxonomy OLD NEW --mapping MAP --dataset DATA --format json`",
+                            path.name)
+    return items

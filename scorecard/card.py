@@ -1,0 +1,240 @@
+"""Score a sheet: consensus, gates, totals, bands, ranking, flags and robustness in one result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from scorecard.consensus import Method, consensus
+from scorecard.dimensions import DIMENSION_KEYS, DIMENSION_NAMES, FORMULA
+from scorecard.evidence import Suggestion, assess_evidence
+from scorecard.gates import FiredGate, apply_external, apply_gates
+from scorecard.robustness import (
+    Robustness,
+    band_probabilities,
+    boundary_moves,
+    current_band,
+    pair_swaps,
+)
+from scorecard.sheet import GENERAL, ScoreSheet
+
+
+def _num(value: float) -> float | None:
+    return None if np.isnan(value) else round(float(value), 6)
+
+
+@dataclass
+class Flag:
+    kind: str
+    message: str
+    dimension: str | None = None
+
+    def to_payload(self) -> dict[str, Any]:
+        return {"kind": self.kind, "dimension": self.dimension, "message": self.message}
+
+
+@dataclass
+class ProviderResult:
+    name: str
+    total: float | None
+    band: str | None
+    rank: int | None
+    complete: bool
+    dimensions: dict[str, dict[str, Any]]
+    gates: list[FiredGate] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "total": self.total,
+            "band": self.band,
+            "rank": self.rank,
+            "complete": self.complete,
+            "dimensions": self.dimensions,
+            "gates": [g.to_payload() for g in self.gates],
+            "flags": [f.to_payload() for f in self.flags],
+        }
+
+
+@dataclass
+class ScorecardResult:
+    weights: dict[str, float]
+    method: str
+    providers: list[ProviderResult]
+    robustness: Robustness
+
+    def ranked(self) -> list[ProviderResult]:
+        """Complete providers by rank, then incomplete ones in input order."""
+        done = sorted((p for p in self.providers if p.rank is not None), key=lambda p: (p.rank, p.name))
+        return done + [p for p in self.providers if p.rank is None]
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "formula": FORMULA,
+            "weights": self.weights,
+            "consensus": self.method,
+            "providers": [p.to_payload() for p in self.ranked()],
+            "robustness": self.robustness.to_payload(),
+        }
+
+
+def _flags(
+    sheet: ScoreSheet, cons: Any, suggestions: list[dict[str, Any]], problems: list[list[str]]
+) -> list[list[Flag]]:
+    rubric = sheet.rubric
+    out: list[list[Flag]] = [[] for _ in sheet.providers]
+    threshold = rubric.disagreement_threshold
+    scored_any = ~np.isnan(sheet.scores).all(axis=2)  # P x E: evaluator scored this provider
+    for p, s in zip(*np.nonzero(cons.slot_spread >= threshold - 1e-9), strict=True):
+        values = sheet.scores[p, :, s]
+        given = {sheet.evaluators[e]: float(v) for e, v in enumerate(values) if not np.isnan(v)}
+        lo, hi = min(given, key=given.__getitem__), max(given, key=given.__getitem__)
+        out[p].append(
+            Flag(
+                "calibration",
+                f"Evaluators differ by {given[hi] - given[lo]:g} points on {sheet.slots[s].label} "
+                f"({lo}: {given[lo]:g}, {hi}: {given[hi]:g}); worth a calibration talk",
+                sheet.slots[s].dimension,
+            )
+        )
+    for d, key in enumerate(DIMENSION_KEYS):
+        missing = np.isnan(cons.dims[:, d])
+        for p in np.flatnonzero(missing):
+            out[p].append(Flag("missing", f"No score for {DIMENSION_NAMES[key]}: the total is withheld", key))
+        # an evaluator who scored the provider but skipped a dimension others scored
+        skipped = scored_any & np.isnan(cons.evaluator_dims[:, :, d]) & ~missing[:, None]
+        for p, e in zip(*np.nonzero(skipped), strict=True):
+            out[p].append(
+                Flag(
+                    "partial", f"{sheet.evaluators[e]} left {DIMENSION_NAMES[key]} (or one of its criteria) blank", key
+                )
+            )
+    for p, by_dim in enumerate(suggestions):
+        for key, sug in by_dim.items():
+            d = DIMENSION_KEYS.index(key)
+            score = cons.dims[p, d]
+            if np.isnan(score) or abs(score - sug.score) < 1:
+                continue
+            comments = [
+                c
+                for (pp, _e, s), c in sheet.comments.items()
+                if pp == p and (s == GENERAL or sheet.slots[s].dimension == key)
+            ]
+            if comments:
+                out[p].append(
+                    Flag(
+                        "override",
+                        f"{DIMENSION_NAMES[key]} scored {score:.2f} against a suggested "
+                        f"{sug.score:g} ({'; '.join(sug.reasons)}); evaluators' reason: {comments[0]}",
+                        key,
+                    )
+                )
+            else:
+                out[p].append(
+                    Flag(
+                        "unexplained_override",
+                        f"{DIMENSION_NAMES[key]} scored {score:.2f} but the "
+                        f"evidence suggests {sug.score:g} ({'; '.join(sug.reasons)}) and no comment says why",
+                        key,
+                    )
+                )
+        out[p] += [Flag("evidence_problem", msg) for msg in problems[p]]
+    return out
+
+
+def score_sheet(
+    sheet: ScoreSheet,
+    method: Method = "mean",
+    *,
+    as_of: date | None = None,
+    simulations: int = 1000,
+    seed: int = 0,
+) -> ScorecardResult:
+    """Everything the scorecard says about a set of providers."""
+    as_of = as_of or date.today()
+    rubric = sheet.rubric
+    weights = np.array([rubric.weights[k] for k in DIMENSION_KEYS])
+    cons = consensus(sheet, method)
+
+    evidence = [assess_evidence(rubric, kpis, as_of) if kpis else None for kpis in sheet.kpis]
+    flags_by_provider = [sheet.red_flags[p] | (ev.red_flags if ev else set()) for p, ev in enumerate(evidence)]
+    suggestions = [ev.suggestions if ev else {} for ev in evidence]
+    problems = [ev.problems if ev else [] for ev in evidence]
+    for p, findings in enumerate(sheet.external):
+        for f in findings:
+            if f.suggested is None:
+                continue
+            reason = f"{f.source}: {f.reason} suggests {f.suggested:g}"
+            current = suggestions[p].get(f.dimension)
+            if current is None or f.suggested < current.score:
+                suggestions[p][f.dimension] = Suggestion(
+                    f.dimension, f.suggested, [reason, *(current.reasons if current else [])]
+                )
+            else:
+                current.reasons.append(reason)
+
+    slot_lookup = {(s.dimension, s.criterion): cons.slot_scores[:, i] for i, s in enumerate(sheet.slots)}
+    caps, forced, fired = apply_gates(rubric, cons.dims, slot_lookup, flags_by_provider)
+    apply_external(sheet.external, cons.dims, caps, forced, fired)
+    dims = np.minimum(cons.dims, caps)  # NaN (missing) stays NaN
+    capped = dims < cons.dims
+    low = np.fmin(np.fmin(cons.low, dims), caps)
+    high = np.fmin(np.fmax(cons.high, dims), caps)
+
+    complete = ~np.isnan(dims).any(axis=1)
+    totals = np.where(complete, np.nan_to_num(dims) @ weights / 5.0, np.nan)
+    order = np.flatnonzero(complete)[np.argsort(-totals[complete], kind="stable")]
+    sorted_totals = np.round(totals[order], 9)
+    ranks = np.full(len(sheet.providers), -1)
+    ranks[order] = np.searchsorted(-sorted_totals, -sorted_totals, side="left") + 1
+
+    flags = _flags(sheet, cons, suggestions, problems)
+    weighted = dims * weights / 5.0
+    providers: list[ProviderResult] = []
+    for p, name in enumerate(sheet.providers):
+        dimensions: dict[str, dict[str, Any]] = {}
+        for d, key in enumerate(DIMENSION_KEYS):
+            entry: dict[str, Any] = {
+                "score": _num(dims[p, d]),
+                "weighted": _num(weighted[p, d]),
+                "spread": _num(cons.spread[p, d]),
+                "evaluators": {
+                    sheet.evaluators[e]: round(float(v), 6)
+                    for e, v in enumerate(cons.evaluator_dims[p, :, d])
+                    if not np.isnan(v)
+                },
+            }
+            if key in suggestions[p]:
+                entry["suggested"] = suggestions[p][key].score
+            if capped[p, d]:
+                entry["uncapped"] = _num(cons.dims[p, d])
+            dimensions[key] = entry
+        ok = bool(complete[p])
+        total = float(totals[p]) if ok else None
+        providers.append(
+            ProviderResult(
+                name=name,
+                total=round(total, 6) if total is not None else None,
+                band=current_band(total, bool(forced[p])) if total is not None else None,
+                rank=int(ranks[p]) if ok else None,
+                complete=ok,
+                dimensions=dimensions,
+                gates=fired[p],
+                flags=flags[p],
+            )
+        )
+
+    band_probs, top = band_probabilities(sheet.providers, dims, low, high, weights, forced, complete, simulations, seed)
+    robustness = Robustness(
+        pairs=pair_swaps(sheet.providers, np.nan_to_num(dims), weights, order),
+        boundaries=boundary_moves(sheet.providers, np.nan_to_num(dims), weights, complete),
+        band_probabilities=band_probs,
+        top_probability=top,
+        simulations=simulations,
+        seed=seed,
+    )
+    return ScorecardResult(rubric.weights, method, providers, robustness)

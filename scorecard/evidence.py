@@ -1,0 +1,56 @@
+"""Evidence behind scores: KPI values turned into suggested dimension scores and red flags."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from scorecard.dimensions import DIMENSION_KEYS
+from scorecard.rubric import Rubric
+
+
+@dataclass
+class Suggestion:
+    """A dimension score suggested by KPI values (weakest KPI wins) and why."""
+
+    dimension: str
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EvidenceResult:
+    suggestions: dict[str, Suggestion]
+    red_flags: set[str]
+    problems: list[str]
+
+
+def assess_evidence(rubric: Rubric, kpis: dict[str, object], as_of: date) -> EvidenceResult:
+    """Suggest a score per dimension from the KPIs the rubric knows; raise the KPIs' red flags.
+
+    The suggestion is the lowest score any of the dimension's KPIs supports: one weak KPI is
+    enough to hold a dimension back. Unreadable values are reported, not guessed.
+    """
+    suggestions: dict[str, Suggestion] = {}
+    flags: set[str] = set()
+    problems: list[str] = []
+    for key in DIMENSION_KEYS:
+        for rule in rubric.dimension(key).kpis:
+            if rule.key not in kpis:
+                continue
+            try:
+                score = rule.suggest(kpis[rule.key], as_of)
+            except ValueError as exc:
+                problems.append(str(exc))
+                continue
+            if score is None:
+                continue
+            reason = f"{rule.name} = {kpis[rule.key]} suggests {score:g}"
+            current = suggestions.get(key)
+            if current is None or score < current.score:
+                suggestions[key] = Suggestion(key, score, [reason, *(current.reasons if current else [])])
+            else:
+                current.reasons.append(reason)
+            if rule.flag and rule.flag_below is not None and score < rule.flag_below:
+                flags.add(rule.flag)
+    return EvidenceResult(suggestions, flags, problems)

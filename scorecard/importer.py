@@ -1,0 +1,461 @@
+"""Read vendor scoring spreadsheets (xlsx or CSV) in wide or long shape into a ScoreSheet.
+
+Wide: one row per provider (or provider and evaluator), a column per dimension or criterion.
+Long: one row per score: provider, dimension, criterion, evaluator, score, comment.
+Either shape may carry KPI columns (evidence) and a red-flags column. Every problem is collected
+with its sheet, row and column; nothing is scored while any remains.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ingest import InputError, Location, Problem, read_sheet
+from ingest.headers import normalise_header
+from ingest.sheets import Sheet, column_letter
+from scorecard.dimensions import DIMENSION_KEYS, SCORE_MAX, SCORE_MIN
+from scorecard.rubric import Rubric
+from scorecard.sheet import GENERAL, ScoreSheet, Slot, slots_of
+
+_ROLE_ALIASES: dict[str, tuple[str, ...]] = {
+    "provider": ("provider", "vendor", "provider_name", "vendor_name", "supplier", "company", "name"),
+    "evaluator": ("evaluator", "rater", "reviewer", "scored_by", "assessor", "scorer"),
+    "dimension": ("dimension", "category_of_evaluation", "area"),
+    "criterion": ("criterion", "sub_criterion", "subcriterion", "criteria"),
+    "score": ("score", "rating", "score_1_5", "value"),
+    "comment": ("comment", "comments", "note", "notes", "rationale", "evidence", "justification"),
+    "low": ("low", "min", "minimum", "score_low"),
+    "high": ("high", "max", "maximum", "score_high"),
+    "red_flags": ("red_flags", "red_flag", "flags"),
+}
+_DIMENSION_ALIASES: dict[str, tuple[str, ...]] = {
+    "workforce": ("workforce", "workforce_model", "workforce_model_and_annotator_expertise", "workforce_and_expertise"),
+    "security": (
+        "security",
+        "security_and_compliance",
+        "security_compliance",
+        "data_security",
+        "security_compliance_and_data_governance",
+        "security_and_compliance_posture",
+    ),
+    "quality_sla": ("quality_sla", "quality", "quality_slas", "quality_sla_s", "sla", "quality_and_sla"),
+    "ai_throughput": (
+        "ai_throughput",
+        "ai_assisted_throughput",
+        "throughput",
+        "ai_assisted_throughput_and_human_oversight",
+        "ai_assisted_throughput_human_oversight",
+    ),
+    "commercial": (
+        "commercial",
+        "commercial_flexibility",
+        "commercial_flexibility_and_program_scalability",
+        "commercial_and_scalability",
+    ),
+}
+_NOTE_MARKERS = ("note", "notes", "source", "*", "#", "(", "†", "prepared", "scores are", "scale")
+_NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?$")
+
+
+def _squash(text: str) -> str:
+    return text.replace("_and_", "_").replace("_", "")
+
+
+@dataclass
+class Matcher:
+    """Loose header matching against a rubric's dimensions, criteria and KPIs."""
+
+    rubric: Rubric
+    table: dict[str, tuple[str, Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        def add(name: str, target: tuple[str, Any]) -> None:
+            for form in {normalise_header(name), _squash(normalise_header(name))}:
+                self.table.setdefault(form, target)
+
+        for role, names in _ROLE_ALIASES.items():
+            for n in names:
+                add(n, ("role", role))
+        for d in self.rubric.dimensions:
+            for n in (*_DIMENSION_ALIASES[d.key], d.name):
+                add(n, ("dimension", d.key))
+            for c in d.criteria:
+                for dn in (*_DIMENSION_ALIASES[d.key], d.name):
+                    add(f"{dn} {c.key}", ("criterion", (d.key, c.key)))
+                    add(f"{dn} {c.name}", ("criterion", (d.key, c.key)))
+            for dn in (*_DIMENSION_ALIASES[d.key], d.name):
+                for word in ("comment", "comments", "notes", "evidence", "rationale"):
+                    add(f"{dn} {word}", ("comment", d.key))
+            for k in d.kpis:
+                add(k.key, ("kpi", k.key))
+                add(k.name, ("kpi", k.key))
+
+    def match(self, header: object) -> tuple[str, Any] | None:
+        norm = normalise_header(header)
+        if not norm:
+            return None
+        return self.table.get(norm) or self.table.get(_squash(norm))
+
+    def dimension(self, value: object) -> str | None:
+        hit = self.match(value)
+        return hit[1] if hit and hit[0] == "dimension" else None
+
+    def criterion(self, dimension: str, value: object) -> str | None:
+        norm = normalise_header(value)
+        for c in self.rubric.dimension(dimension).criteria:
+            if norm in {normalise_header(c.key), normalise_header(c.name)} or _squash(norm) == _squash(
+                normalise_header(c.name)
+            ):
+                return c.key
+        return None
+
+    def is_header(self, row: Sequence[Any]) -> bool:
+        kinds = [self.match(c) for c in row]
+        roles = {h[1] for h in kinds if h and h[0] == "role"}
+        has_scores = "score" in roles or any(h and h[0] in {"dimension", "criterion"} for h in kinds)
+        return "provider" in roles and has_scores
+
+
+@dataclass
+class ImportResult:
+    """A ScoreSheet and what the import noticed without refusing the file."""
+
+    sheet: ScoreSheet
+    shape: str
+    header_weights: dict[str, float] | None
+    warnings: list[str]
+
+
+class _Collector:
+    def __init__(self, sheet: Sheet) -> None:
+        self.sheet = sheet
+        self.problems: list[Problem] = []
+
+    def add(self, message: str, row: int | None = None, col: int | None = None) -> None:
+        column = None
+        if col is not None:
+            name = self.sheet.header[col] or "(no header)"
+            column = f"{column_letter(col)} ({name})"
+        self.problems.append(Problem(Location(self.sheet.file, self.sheet.name, row, column), message))
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _score(value: Any, out: _Collector, row: int, col: int) -> float:
+    """Cell -> score in [1, 5], NaN for blank; problems are collected, not raised."""
+    if value is None:
+        return np.nan
+    if isinstance(value, bool):
+        out.add(f"expected a score from {SCORE_MIN:g} to {SCORE_MAX:g}, found {value!r}", row, col)
+        return np.nan
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        text = str(value).strip()
+        if not text or text in {"-", "—"}:
+            return np.nan
+        if not _NUMBER.match(text):
+            out.add(f"expected a score from {SCORE_MIN:g} to {SCORE_MAX:g}, found text {text!r}", row, col)
+            return np.nan
+        number = float(text.replace(",", "."))
+    if not SCORE_MIN <= number <= SCORE_MAX or np.isnan(number):
+        out.add(f"score {number:g} is out of range: expected {SCORE_MIN:g} to {SCORE_MAX:g}", row, col)
+        return np.nan
+    return number
+
+
+def _header_percent(header: str) -> float | None:
+    found = re.search(r"(\d+(?:\.\d+)?)\s*%", header)
+    return float(found.group(1)) if found else None
+
+
+def _is_note(cells: tuple[Any, ...]) -> bool:
+    filled = [_text(c) for c in cells if _text(c)]
+    if len(filled) != 1:
+        return False
+    text = filled[0].lower()
+    return text.startswith(_NOTE_MARKERS) or (text.endswith(".") and len(text.split()) >= 4)
+
+
+def _trim_notes(sheet: Sheet, score_cols: list[int]) -> None:
+    """Drop the trailing block of note rows after the last row holding any score."""
+    last = -1
+    for i, row in enumerate(sheet.rows):
+        if any(_text(row[c]) for c in score_cols):
+            last = i
+    keep = len(sheet.rows)
+    while keep > last + 1 and _is_note(sheet.rows[keep - 1]):
+        keep -= 1
+    del sheet.rows[keep:], sheet.row_numbers[keep:]
+
+
+def _red_flags(value: Any, rubric: Rubric, out: _Collector, row: int, col: int) -> set[str]:
+    known = {normalise_header(k): k for k in rubric.red_flag_keys()}
+    found: set[str] = set()
+    for part in re.split(r"[;,\n]", _text(value)):
+        if not part.strip():
+            continue
+        key = known.get(normalise_header(part))
+        if key is None:
+            out.add(
+                f"unknown red flag {part.strip()!r}; the rubric knows {', '.join(sorted(known.values()))}", row, col
+            )
+        else:
+            found.add(key)
+    return found
+
+
+def _roles(header: list[str], matcher: Matcher) -> tuple[dict[str, int], list[tuple[int, tuple[str, Any]]], list[str]]:
+    roles: dict[str, int] = {}
+    others: list[tuple[int, tuple[str, Any]]] = []
+    ignored: list[str] = []
+    for i, name in enumerate(header):
+        hit = matcher.match(name)
+        if hit is None:
+            if name:
+                ignored.append(name)
+        elif hit[0] == "role":
+            roles.setdefault(hit[1], i)
+        else:
+            others.append((i, hit))
+    return roles, others, ignored
+
+
+def import_scores(
+    path: str | Path,
+    rubric: Rubric,
+    *,
+    sheet: str | None = None,
+    data: bytes | None = None,
+) -> ImportResult:
+    """Read a scoring spreadsheet; raise InputError listing every problem found."""
+    matcher = Matcher(rubric)
+    raw = read_sheet(path, matcher.is_header, sheet=sheet, data=data)
+    roles, others, ignored = _roles(raw.header, matcher)
+    warnings = [f"ignored column {name!r} (not a known dimension, criterion, KPI or field)" for name in ignored]
+    if "score" in roles and "dimension" in roles:
+        return _long(raw, rubric, matcher, roles, others, warnings)
+    return _wide(raw, rubric, roles, others, warnings)
+
+
+def _kpi_cells(
+    row: tuple[Any, ...],
+    kpi_cols: list[tuple[int, str]],
+    target: dict[str, object],
+    out: _Collector,
+    number: int,
+    provider: str,
+) -> None:
+    for col, key in kpi_cols:
+        value = row[col]
+        if value is None or _text(value) == "":
+            continue
+        if key in target and _text(target[key]) != _text(value):
+            out.add(f"{provider}: KPI {key} is {target[key]!r} on an earlier row and {value!r} here", number, col)
+        target[key] = value
+
+
+def _wide(
+    raw: Sheet, rubric: Rubric, roles: dict[str, int], others: list[tuple[int, tuple[str, Any]]], warnings: list[str]
+) -> ImportResult:
+    out = _Collector(raw)
+    slots = slots_of(rubric)
+    score_cols: list[tuple[int, int]] = []
+    kpi_cols: list[tuple[int, str]] = []
+    comment_cols: list[tuple[int, int]] = []
+    seen_slots: dict[int, int] = {}
+    for col, (kind, target) in others:
+        if kind == "kpi":
+            kpi_cols.append((col, target))
+            continue
+        if kind == "comment":
+            comment_cols.append((col, slots.index(Slot(target))))
+            continue
+        slot = slots.index(Slot(target) if kind == "dimension" else Slot(*target))
+        if slot in seen_slots:
+            out.add(
+                f"a second column for {slots[slot].label} (first in column {column_letter(seen_slots[slot])})",
+                raw.header_row,
+                col,
+            )
+            continue
+        seen_slots[slot] = col
+        score_cols.append((col, slot))
+    if not score_cols:
+        out.add(
+            "no score columns: expected one column per dimension (e.g. 'Workforce model', 'Quality SLA')",
+            raw.header_row,
+        )
+        raise InputError(out.problems)
+    _trim_notes(raw, [c for c, _ in score_cols])
+
+    percents = {slots[s].dimension: _header_percent(raw.header[c]) for c, s in score_cols if slots[s].criterion is None}
+    header_weights = percents if len(percents) == 5 and all(v is not None for v in percents.values()) else None
+    if header_weights is not None and abs(sum(header_weights.values()) - 100) > 1e-6:  # type: ignore[arg-type]
+        out.add(
+            f"the weights in the headers sum to {sum(header_weights.values()):g}, not 100",  # type: ignore[arg-type]
+            raw.header_row,
+        )
+
+    p_col, e_col = roles["provider"], roles.get("evaluator")
+    c_col, f_col = roles.get("comment"), roles.get("red_flags")
+    providers: dict[str, int] = {}
+    evaluators: dict[str, int] = {}
+    keys: dict[tuple[str, str], int] = {}
+    cells: list[tuple[int, int, int, float]] = []
+    comments: dict[tuple[int, int, int], str] = {}
+    kpis: dict[str, dict[str, object]] = {}
+    flags: dict[str, set[str]] = {}
+    for row, number in zip(raw.rows, raw.row_numbers, strict=True):
+        provider = _text(row[p_col])
+        if not provider:
+            out.add("missing provider name", number, p_col)
+            continue
+        evaluator = _text(row[e_col]) if e_col is not None else "consensus"
+        if e_col is not None and not evaluator:
+            out.add("missing evaluator name", number, e_col)
+            continue
+        key = (provider.casefold(), evaluator.casefold())
+        if key in keys:
+            what = f"provider {provider!r}" + (f" with evaluator {evaluator!r}" if e_col is not None else "")
+            out.add(f"duplicate {what} (first on row {keys[key]})", number, p_col)
+            continue
+        keys[key] = number
+        p = providers.setdefault(provider, len(providers))
+        e = evaluators.setdefault(evaluator, len(evaluators))
+        for col, slot in score_cols:
+            value = _score(row[col], out, number, col)
+            if not np.isnan(value):
+                cells.append((p, e, slot, value))
+        if c_col is not None and _text(row[c_col]):
+            comments[(p, e, GENERAL)] = _text(row[c_col])
+        for col, slot in comment_cols:
+            if _text(row[col]):
+                comments[(p, e, slot)] = _text(row[col])
+        _kpi_cells(row, kpi_cols, kpis.setdefault(provider, {}), out, number, provider)
+        if f_col is not None and _text(row[f_col]):
+            flags.setdefault(provider, set()).update(_red_flags(row[f_col], rubric, out, number, f_col))
+    if out.problems:
+        raise InputError(out.problems)
+    return ImportResult(
+        _build(rubric, providers, evaluators, cells, comments, kpis, flags), "wide", header_weights, warnings
+    )  # type: ignore[arg-type]
+
+
+def _long(
+    raw: Sheet,
+    rubric: Rubric,
+    matcher: Matcher,
+    roles: dict[str, int],
+    others: list[tuple[int, tuple[str, Any]]],
+    warnings: list[str],
+) -> ImportResult:
+    out = _Collector(raw)
+    slots = slots_of(rubric)
+    kpi_cols = [(col, target) for col, (kind, target) in others if kind == "kpi"]
+    if any(kind in {"dimension", "criterion"} for _, (kind, _t) in others):
+        warnings.append("long shape (dimension and score columns): the dimension-named columns are ignored")
+    _trim_notes(raw, [roles["score"]])
+    p_col, d_col, s_col = roles["provider"], roles["dimension"], roles["score"]
+    e_col, k_col = roles.get("evaluator"), roles.get("criterion")
+    c_col, f_col = roles.get("comment"), roles.get("red_flags")
+    lo_col, hi_col = roles.get("low"), roles.get("high")
+    providers: dict[str, int] = {}
+    evaluators: dict[str, int] = {}
+    seen: dict[tuple[str, str, int], int] = {}
+    cells: list[tuple[int, int, int, float]] = []
+    bounds: list[tuple[int, int, int, float, float]] = []
+    comments: dict[tuple[int, int, int], str] = {}
+    kpis: dict[str, dict[str, object]] = {}
+    flags: dict[str, set[str]] = {}
+    for row, number in zip(raw.rows, raw.row_numbers, strict=True):
+        provider = _text(row[p_col])
+        if not provider:
+            out.add("missing provider name", number, p_col)
+            continue
+        _kpi_cells(row, kpi_cols, kpis.setdefault(provider, {}), out, number, provider)
+        if f_col is not None and _text(row[f_col]):
+            flags.setdefault(provider, set()).update(_red_flags(row[f_col], rubric, out, number, f_col))
+        dim_text = _text(row[d_col])
+        if not dim_text and row[s_col] is None:
+            continue  # an evidence-only row
+        dimension = matcher.dimension(dim_text)
+        if dimension is None:
+            out.add(f"unknown dimension {dim_text!r}; expected one of {', '.join(DIMENSION_KEYS)}", number, d_col)
+            continue
+        criterion = None
+        if k_col is not None and _text(row[k_col]):
+            criterion = matcher.criterion(dimension, row[k_col])
+            if criterion is None:
+                names = ", ".join(c.key for c in rubric.dimension(dimension).criteria) or "none"
+                out.add(
+                    f"unknown criterion {_text(row[k_col])!r} for {dimension}; the rubric has {names}", number, k_col
+                )
+                continue
+        evaluator = _text(row[e_col]) if e_col is not None else "consensus"
+        if not evaluator:
+            out.add("missing evaluator name", number, e_col)
+            continue
+        slot = slots.index(Slot(dimension, criterion))
+        key = (provider.casefold(), evaluator.casefold(), slot)
+        if key in seen:
+            out.add(
+                f"duplicate score for {provider!r}, {evaluator!r}, {slots[slot].label} (first on row {seen[key]})",
+                number,
+                s_col,
+            )
+            continue
+        seen[key] = number
+        p = providers.setdefault(provider, len(providers))
+        e = evaluators.setdefault(evaluator, len(evaluators))
+        value = _score(row[s_col], out, number, s_col)
+        if not np.isnan(value):
+            cells.append((p, e, slot, value))
+            low = _score(row[lo_col], out, number, lo_col) if lo_col is not None else np.nan
+            high = _score(row[hi_col], out, number, hi_col) if hi_col is not None else np.nan
+            if not (np.isnan(low) and np.isnan(high)):
+                if (not np.isnan(low) and low > value) or (not np.isnan(high) and high < value):
+                    out.add(f"range {low:g}..{high:g} does not contain the score {value:g}", number, lo_col)
+                bounds.append((p, e, slot, low, high))
+        if c_col is not None and _text(row[c_col]):
+            comments[(p, e, slot)] = _text(row[c_col])
+    if not providers and not out.problems:
+        out.add("no scores below the header", raw.header_row)
+    if out.problems:
+        raise InputError(out.problems)
+    result = _build(rubric, providers, evaluators, cells, comments, kpis, flags)
+    if bounds:
+        result.low = np.full(result.scores.shape, np.nan)
+        result.high = np.full(result.scores.shape, np.nan)
+        for p, e, s, lo, hi in bounds:
+            result.low[p, e, s], result.high[p, e, s] = lo, hi
+    return ImportResult(result, "long", None, warnings)
+
+
+def _build(
+    rubric: Rubric,
+    providers: dict[str, int],
+    evaluators: dict[str, int],
+    cells: list[tuple[int, int, int, float]],
+    comments: dict[tuple[int, int, int], str],
+    kpis: dict[str, dict[str, object]],
+    flags: dict[str, set[str]],
+) -> ScoreSheet:
+    names = list(providers)
+    sheet = ScoreSheet.empty(rubric, names, list(evaluators))
+    if cells:
+        arr = np.array(cells)
+        idx = arr[:, :3].astype(int)
+        sheet.scores[idx[:, 0], idx[:, 1], idx[:, 2]] = arr[:, 3]
+    sheet.comments = comments
+    sheet.kpis = [kpis.get(n, {}) for n in names]
+    sheet.red_flags = [flags.get(n, set()) for n in names]
+    return sheet

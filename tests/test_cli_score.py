@@ -1,0 +1,85 @@
+"""`annogov score` as a user runs it: formats, weights, and exit code 2 on bad input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annogov.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+WIDE = str(ROOT / "examples" / "scorecard-wide.xlsx")
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_output_has_the_documented_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "score", WIDE, "--format", "json", "--as-of", "2026-11-26")
+    payload = json.loads(out)
+    assert code == 0
+    assert payload["weights"]["quality_sla"] == 25
+    first = payload["providers"][0]
+    assert (first["name"], first["rank"], first["band"]) == ("Northwind Labelworks", 1, "enterprise-grade")
+    assert first["total"] == pytest.approx(81.3333, abs=1e-4)
+    assert {"pairs", "boundaries", "band_probabilities"} <= set(payload["robustness"])
+
+
+def test_weights_flag_changes_the_ranking(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["score", WIDE, "--format", "json", "--as-of", "2026-11-26", "--simulations", "0"]
+    base = json.loads(run(capsys, *args)[1])
+    moved = json.loads(
+        run(capsys, *args, "--weights", "workforce=5,security=10,quality_sla=15,ai_throughput=35,commercial=35")[1]
+    )
+    assert moved["weights"]["ai_throughput"] == 35
+    assert [p["name"] for p in moved["providers"]][:2] != [p["name"] for p in base["providers"]][:2]
+
+
+def test_csv_output_has_one_row_per_provider(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "score", WIDE, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and len(rows) == 4 and rows[0]["rank"] == "1"
+
+
+def test_table_output_reads_as_a_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "score", WIDE, "--as-of", "2026-11-26")
+    assert code == 0
+    assert "Northwind Labelworks" in out and "enterprise-grade" in out
+    assert "gate soc2-type" in out and "Robustness:" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["score", str(ROOT / "tests" / "fixtures" / "scorecard-bad.xlsx")], "row 5, column 'B (Workforce)'"),
+        (["score", WIDE, "--weights", "workforce=50"], "must sum to 100"),
+        (["score", WIDE, "--weights", "speed=50"], "unknown dimension speed"),
+        (["score", "no-such-file.xlsx"], "no-such-file.xlsx: no such file"),
+    ],
+)
+def test_bad_input_exits_2_with_one_clear_message(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    assert message in err and "Traceback" not in err
+
+
+def test_console_script_exit_code_and_no_traceback() -> None:
+    bad = str(ROOT / "tests" / "fixtures" / "scorecard-bad.xlsx")
+    proc = subprocess.run([sys.executable, "-m", "annogov", "score", bad], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "4 problems in the input" in proc.stderr and "Traceback" not in proc.stderr
+    proc = subprocess.run(
+        [sys.executable, "-m", "annogov", "score", WIDE, "--format", "yaml"], capture_output=True, text=True
+    )
+    assert proc.returncode == 2 and "invalid choice" in proc.stderr
