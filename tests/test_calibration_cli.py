@@ -73,3 +73,42 @@ def test_bad_input_is_located(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert main(["channel", "log", "--log", str(broken)]) == 2
     assert "log.json, row 1, column 'program'" in capsys.readouterr().err
     assert main(["channel", "log"]) == 2
+
+
+def test_report_sections_carry_the_log_summary_and_guideline_history(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "sections.json"
+    guide = str(EX / "street-scenes-guidelines.json")
+    assert main(["channel", "report-sections", "--log", LOG, "--guideline", guide,
+                 "--as-of", "2026-11-26T09:00", "-o", str(out)]) == 0
+    sections = json.loads(out.read_text())
+    assert [s["title"] for s in sections] == [
+        "Calibration log: summary", "Calibration log: questions blocking work",
+        "Calibration log: rulings promoted into the guidelines",
+        "Guideline history: Street-scene labelling guide"]
+    for s in sections:
+        assert all(len(row) == len(s["columns"]) for row in s["rows"]), s["title"]
+        assert set(s.get("formats", {})) <= set(s["columns"])
+    summary = dict(sections[0]["rows"])
+    assert (summary["Entries"], summary["Tasks set aside now"]) == (7, 3)
+    assert [r[1] for r in sections[1]["rows"]] == ["T-1107", "T-1219", "T-1330"]
+    assert sections[2]["rows"][0][4:] == [2, 4]
+    history = sections[3]["rows"]
+    assert [(r[0], r[2], r[5], r[6], r[7]) for r in history] == [
+        (1, "Max Okafor", "1, 2, 3", "", ""), (2, "Eve Lindqvist", "4", "", ""),
+        (3, "Max Okafor", "", "3", "2")]
+    assert "Annotator" not in json.dumps(sections[0]) and "ana@" not in json.dumps(sections[0])
+
+
+def test_report_sections_from_the_database(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    store = Store(url)
+    seed_demo(store)
+    store.close()
+    assert main(["channel", "report-sections", "--program", DEMO_PROGRAM_NAME, "--database", url,
+                 "--doc", "ticket-labels"]) == 0
+    sections = json.loads(capsys.readouterr().out)
+    assert sections[-1]["title"].startswith("Guideline history")
+    assert len(sections[-1]["rows"]) == 2
+    assert main(["channel", "report-sections", "--log", LOG, "--doc", "x"]) == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -158,6 +159,35 @@ def _insights(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sections(args: argparse.Namespace) -> int:
+    from annogov.commands.guidelines import load_document
+    from governance.channel_report import calibration_sections, guideline_history_section
+
+    sections = calibration_sections(_entries(args), _now(args))
+    for path in args.guideline:
+        sections.append(guideline_history_section(load_document(path)))
+    if args.doc:
+        from annogov.store.channel import ChannelRepository
+
+        store = _open(args) if args.program else None
+        if store is None:
+            raise InputError.at("--doc needs --program (the database)", "command line")
+        try:
+            with store.transaction() as s:
+                for doc_id in args.doc:
+                    sections.append(guideline_history_section(
+                        ChannelRepository(s).get_guideline(CLI_USER, doc_id)))
+        finally:
+            store.close()
+    text = json.dumps(sections, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wrote {len(sections)} sections to {args.out}")
+    else:
+        print(text, end="")
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `annogov channel log|summary|insights`."""
     parser = subparsers.add_parser(
@@ -194,3 +224,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     insights.add_argument("--min-drop", type=float, default=0.10,
                           help="a fall of at least this much from the week before counts")
     insights.set_defaults(handler=_insights)
+
+    sections = sub.add_parser(
+        "report-sections", help="the log summary and guideline history as report sections "
+                                "(for `annogov report --section`)")
+    common(sections)
+    sections.add_argument("--guideline", action="append", default=[], metavar="FILE",
+                          help="guideline JSON or bundle whose history to include")
+    sections.add_argument("--doc", action="append", default=[],
+                          help="guideline id in the database whose history to include")
+    sections.add_argument("--out", "-o", help="write the JSON here (default: standard output)")
+    sections.set_defaults(handler=_sections)
