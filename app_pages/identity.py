@@ -1,18 +1,21 @@
 """Who is using the app and which channel pages they get (not a page).
 
 With `st.login` configured ([auth] in secrets) identity is the logged-in e-mail, mapped to a role
-by the channel's user table; otherwise the app is in demo mode and the person picks a demo user.
+by the channel's user table (logins listed in ANNOGOV_PROGRAM_MANAGERS are registered as program
+managers on first login); otherwise the app is in demo mode and the person picks a demo user.
 A page left out of the navigation for a role cannot be reached; pages and the repository check
 permissions again.
 """
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from annogov.store import Store
 from annogov.store.channel import ChannelRepository
-from governance.roles import Permission, User, can
+from governance.roles import Permission, Role, User, can
 
 USER_KEY = "channel_user_id"
 
@@ -31,8 +34,14 @@ def _login_user(store: Store) -> User | None:
             st.button("Log in", on_click=st.login, icon=":material/login:")
         return None
     email = str(st.user.get("email") or "")
+    managers = {m.strip().lower() for m in os.environ.get("ANNOGOV_PROGRAM_MANAGERS", "").split(",")}
     with store.transaction() as s:
-        user = ChannelRepository(s).get_user(email)
+        repo = ChannelRepository(s)
+        user = repo.get_user(email)
+        if user is None and email and email.lower() in managers:
+            user = User(user_id=email, name=str(st.user.get("name") or email),
+                        role=Role.PROGRAM_MANAGER)
+            repo.save_user(user, user)  # the operator named this login a manager
     with st.sidebar:
         if user is None:
             st.warning(f"{email} is not registered for the annotators' channel; ask a program "
