@@ -5,22 +5,20 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from tests import pg
+from tests import e2e, pg
 
 
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[pg.PgServer]:
     """One PostgreSQL server for the whole session; skipped (saying why) if not installed."""
     if pg.find_bin_dir() is None:
-        pytest.skip(
-            "PostgreSQL not installed (Debian package `postgresql`; `make test` installs it "
-            "as root)"
-        )
+        pytest.skip("PostgreSQL not installed (Debian package `postgresql`; `make test` installs it as root)")
     server = pg.start_server()
     try:
         yield server
@@ -80,3 +78,29 @@ def open_app(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Ap
         return at
 
     return _open
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    """Debian's headless Chromium through Playwright; skipped, saying why, when unavailable.
+
+    Per test: Playwright's sync API holds an event loop that AppTest tests must not run inside.
+    """
+    reason = e2e.skip_reason()
+    if reason is not None:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = e2e.launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def live_app(tmp_path: Path) -> Iterator[e2e.AppServer]:
+    """`streamlit run app.py` on a free loopback port, a fresh SQLite file, the demo seeded."""
+    env = {"ANNOGOV_DATA_DIR": str(tmp_path / "data"), "ANNOGOV_DEMO": "1", "ANNOGOV_DATABASE_URL": ""}
+    server = e2e.start_app(env, pg.free_port(), tmp_path / "streamlit.log")
+    yield server
+    server.stop()

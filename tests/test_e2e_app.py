@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests import e2e, pg
 
 pytestmark = pytest.mark.skipif(e2e.skip_reason() is not None, reason=str(e2e.skip_reason()))
-
-
-@pytest.fixture
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = e2e.launch_chromium(p)
-        yield chromium
-        chromium.close()
 
 
 def test_demo_program_then_create_one_and_restart(tmp_path: Path, browser: object) -> None:
@@ -48,9 +38,7 @@ def test_demo_program_then_create_one_and_restart(tmp_path: Path, browser: objec
         page.get_by_role("button", name="Create program").click()
         e2e.wait_idle(page)
         expect(main.get_by_text("created and selected")).to_be_visible()
-        expect(page.locator('[data-testid="stSidebar"]')).to_contain_text(
-            "Retail search relevance 2027"
-        )
+        expect(page.locator('[data-testid="stSidebar"]')).to_contain_text("Retail search relevance 2027")
         expect(picker).to_have_value("Retail search relevance 2027")
         assert not page.locator('[data-testid="stException"]').count()
     finally:
@@ -67,3 +55,13 @@ def test_demo_program_then_create_one_and_restart(tmp_path: Path, browser: objec
         expect(options.filter(has_text="Retail search relevance 2027")).to_have_count(1)
     finally:
         server.stop()
+
+
+def test_live_app_fixture_serves_the_demo(live_app: e2e.AppServer, browser: Any) -> None:
+    from playwright.sync_api import expect
+
+    page = browser.new_page()
+    page.goto(live_app.url)
+    e2e.wait_idle(page)
+    expect(page.get_by_role("combobox", name="Current program")).to_have_value(re.compile("^Demo: "))
+    assert page.locator('[data-testid="stException"]').count() == 0

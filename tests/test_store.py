@@ -99,6 +99,19 @@ def test_comment_only_change_bumps_version_but_writes_no_audit(store: Store) -> 
     assert same.version == 2  # nothing changed: nothing written
 
 
+def test_kpis_none_keeps_what_is_stored(store: Store) -> None:
+    program, provider = _program_with_provider(store)
+    base = ScoreEdit(provider_id=provider, evaluator="Ana", dimension="quality_sla", score=4)
+    store.save_scores(program, [base.model_copy(update={"kpis": {"defect_rate": 0.01}})])
+    [row] = store.save_scores(program, [base.model_copy(update={"score": 3.0})])
+    assert row.kpis == {"defect_rate": 0.01}
+    [row] = store.save_scores(program, [base.model_copy(update={"kpis": {}})])
+    assert row.kpis == {}
+    evidence = {"kpis": {"iso27001": "yes"}, "red_flags": ["no_calibration"], "comments": {}}
+    assert store.set_provider_evidence(provider, evidence).evidence == evidence
+    assert store.list_providers(program)[0].evidence == evidence
+
+
 def test_stale_version_raises_and_saves_nothing(store: Store) -> None:
     program, provider = _program_with_provider(store)
     other = store.add_provider(program, "Kestrel Data Works").id

@@ -33,6 +33,7 @@ class ProviderRecord(_Record):
     program_id: int
     name: str
     notes: str
+    evidence: dict[str, Any]
     created_at: datetime
 
 
@@ -97,7 +98,7 @@ class ScoreEdit(BaseModel):
     """A change an evaluator makes to one evaluation, as a page or an import submits it.
 
     expected_version: the version the editor loaded (0 = "there was no row"); None skips the check
-    (a deliberate overwrite such as a re-import; still audited).
+    (a deliberate overwrite such as a re-import; still audited). kpis None keeps the stored ones.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -109,7 +110,7 @@ class ScoreEdit(BaseModel):
     score: float | None = None
     comment: str = ""
     evidence: str = ""
-    kpis: dict[str, Any] = Field(default_factory=dict)
+    kpis: dict[str, Any] | None = None
     expected_version: int | None = None
 
     @field_validator("evaluator")

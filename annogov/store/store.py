@@ -148,6 +148,14 @@ class Store:
                 return ProviderRecord.model_validate(row)
             return self.add_provider(program_id, name)
 
+    def set_provider_evidence(self, provider_id: int, evidence: dict[str, Any]) -> ProviderRecord:
+        """Replace a provider's evidence (KPI values, red flags, general comments) as JSON."""
+        with self.transaction() as s:
+            row = _get(s, Provider, provider_id, "provider")
+            row.evidence = evidence
+            s.flush()
+            return ProviderRecord.model_validate(row)
+
     def list_providers(self, program_id: int) -> list[ProviderRecord]:
         """A program's providers, by name."""
         with self.transaction() as s:
@@ -224,19 +232,16 @@ class Store:
                         score=edit.score,
                         comment=edit.comment,
                         evidence=edit.evidence,
-                        kpis=dict(edit.kpis),
+                        kpis=dict(edit.kpis or {}),
                         updated_at=utcnow(),
                     )
                     s.add(row)
-                elif (row.score, row.comment, row.evidence, row.kpis) != (
-                    edit.score,
-                    edit.comment,
-                    edit.evidence,
-                    edit.kpis,
-                ):
-                    row.score, row.comment, row.evidence = edit.score, edit.comment, edit.evidence
-                    row.kpis = dict(edit.kpis)
-                    row.updated_at = utcnow()
+                else:
+                    kpis = row.kpis if edit.kpis is None else dict(edit.kpis)
+                    new = (edit.score, edit.comment, edit.evidence, kpis)
+                    if (row.score, row.comment, row.evidence, row.kpis) != new:
+                        row.score, row.comment, row.evidence, row.kpis = new
+                        row.updated_at = utcnow()
                 try:
                     s.flush()
                 except (StaleDataError, IntegrityError) as exc:
