@@ -45,13 +45,10 @@ CLAUSES: tuple[Clause, ...] = (
     Clause("data_ownership", "Ownership of labelled data", "commercial", "critical", True),
     Clause("export_right", "Right to export at any time", "commercial", "critical", True),
     Clause("export_formats", "Open export formats named", "commercial", "high", True),
-    Clause("guidelines", "Guidelines and edge-case rulings as versioned assets", "quality_sla",
-           "high", True),
-    Clause("quality_metrics", "Quality metrics defined and transferable", "quality_sla", "high",
-           True),
+    Clause("guidelines", "Guidelines and edge-case rulings as versioned assets", "quality_sla", "high", True),
+    Clause("quality_metrics", "Quality metrics defined and transferable", "quality_sla", "high", True),
     Clause("transition", "Transition and offboarding", "commercial", "critical", True),
-    Clause("sla_terms", "SLA terms for accuracy, turnaround and ramp with remedies",
-           "quality_sla", "high"),
+    Clause("sla_terms", "SLA terms for accuracy, turnaround and ramp with remedies", "quality_sla", "high"),
     Clause("pilot", "Pilot before commitment", "commercial", "medium"),
     Clause("scale_up", "Scale-up to 2x-3x within weeks", "commercial", "medium"),
     Clause("scope_change", "Scope-change process", "commercial", "medium"),
@@ -61,13 +58,11 @@ CLAUSES: tuple[Clause, ...] = (
     Clause("iso27001", "ISO 27001 covering the delivery centres", "security", "high"),
     Clause("dpa", "Data processing agreement", "security", "high"),
     Clause("subprocessors", "Subprocessors disclosed", "security", "medium"),
-    Clause("endpoint_controls", "Endpoint controls at annotator workstations", "security",
-           "medium"),
+    Clause("endpoint_controls", "Endpoint controls at annotator workstations", "security", "medium"),
 )
 CLAUSE_BY_KEY: dict[str, Clause] = {c.key: c for c in CLAUSES}
 _ORDER: dict[str, int] = {c.key: i for i, c in enumerate(CLAUSES)}
-NOT_LOCK_IN = {"quality_metrics.accuracy_without_method",
-               "quality_metrics.no_agreement_by_task_type"}
+NOT_LOCK_IN = {"quality_metrics.accuracy_without_method", "quality_metrics.no_agreement_by_task_type"}
 
 
 class Finding(BaseModel):
@@ -122,16 +117,14 @@ class ContractAudit(BaseModel):
     @property
     def critical_missing(self) -> list[str]:
         """Clauses that are missing and critical: the command exits 1 on any."""
-        return [c.clause for c in self.clauses if c.status == "missing"
-                and c.severity == "critical"]
+        return [c.clause for c in self.clauses if c.status == "missing" and c.severity == "critical"]
 
     def to_payload(self) -> dict[str, Any]:
         """JSON-ready dict for the app, the reports and `--format json`."""
         payload = self.model_dump(mode="json")
         payload["red_flags"] = [f.code for f in self.red_flags]
         payload["critical_missing"] = self.critical_missing
-        payload["counts"] = {s: sum(c.status == s for c in self.clauses)
-                             for s in ("present", "weak", "missing")}
+        payload["counts"] = {s: sum(c.status == s for c in self.clauses) for s in ("present", "weak", "missing")}
         return payload
 
 
@@ -153,86 +146,129 @@ _Emit = Callable[..., None]
 def _ownership(p: ContractProfile, emit: _Emit) -> None:
     owns = p.data.buyer_owns_data
     if owns is None:
-        emit("missing", "The contract does not say who owns the labelled data.",
-             "Add a clause stating that the buyer owns all labelled data, annotations and "
-             "derived outputs from creation.")
+        emit(
+            "missing",
+            "The contract does not say who owns the labelled data.",
+            "Add a clause stating that the buyer owns all labelled data, annotations and "
+            "derived outputs from creation.",
+        )
     elif owns is False:
-        emit("missing", "The vendor keeps ownership of the labelled data (or only licenses it to "
-             "you): you cannot take your own labels to another provider.",
-             "Ask the vendor to assign all right, title and interest in the labelled data to you.",
-             code="vendor_owns")
+        emit(
+            "missing",
+            "The vendor keeps ownership of the labelled data (or only licenses it to "
+            "you): you cannot take your own labels to another provider.",
+            "Ask the vendor to assign all right, title and interest in the labelled data to you.",
+            code="vendor_owns",
+        )
 
 
 def _export_right(p: ContractProfile, emit: _Emit) -> None:
     timing = p.data.export_timing
     if timing in (None, "none"):
-        emit("missing", "No right to export the labelled data is stated.",
-             "Ask for the right to export all labelled data at any time, at no extra charge.")
+        emit(
+            "missing",
+            "No right to export the labelled data is stated.",
+            "Ask for the right to export all labelled data at any time, at no extra charge.",
+        )
     elif timing == "contract_end":
-        emit("weak", "Data can be exported only when the contract ends, so you cannot check a "
-             "successor's work against it or leave mid-term without a fight.", "Ask for export at "
-             "any time during the term, not only at termination.", severity="high")
+        emit(
+            "weak",
+            "Data can be exported only when the contract ends, so you cannot check a "
+            "successor's work against it or leave mid-term without a fight.",
+            "Ask for export at any time during the term, not only at termination.",
+            severity="high",
+        )
     elif timing == "on_request":
-        emit("weak", "Export is available only on request, with no stated turnaround.",
-             "Ask for self-service export at any time, or a maximum turnaround (e.g. 5 working "
-             "days) for export requests.", severity="medium")
+        emit(
+            "weak",
+            "Export is available only on request, with no stated turnaround.",
+            "Ask for self-service export at any time, or a maximum turnaround (e.g. 5 working "
+            "days) for export requests.",
+            severity="medium",
+        )
 
 
 def _export_formats(p: ContractProfile, emit: _Emit) -> None:
     formats = p.data.export_formats
     if not formats:
-        emit("missing", "No export format is named, so the vendor decides what you receive.",
-             "Ask the vendor to name open formats for every data type, e.g. "
-             + ", ".join(list(OPEN_FORMATS.values())[:6]) + ".")
+        emit(
+            "missing",
+            "No export format is named, so the vendor decides what you receive.",
+            "Ask the vendor to name open formats for every data type, e.g. "
+            + ", ".join(list(OPEN_FORMATS.values())[:6])
+            + ".",
+        )
     elif not any(is_open_format(f) for f in formats):
-        emit("weak", f"Only proprietary formats are named ({', '.join(formats)}): a successor "
-             "would have to convert or rebuild the labels.",
-             "Ask for at least one open, documented format (COCO, JSONL, CSV, Label Studio JSON, "
-             "Pascal VOC, YOLO) alongside the vendor's own.", code="proprietary_only")
+        emit(
+            "weak",
+            f"Only proprietary formats are named ({', '.join(formats)}): a successor "
+            "would have to convert or rebuild the labels.",
+            "Ask for at least one open, documented format (COCO, JSONL, CSV, Label Studio JSON, "
+            "Pascal VOC, YOLO) alongside the vendor's own.",
+            code="proprietary_only",
+        )
 
 
 def _guidelines(p: ContractProfile, emit: _Emit) -> None:
     g = p.guidelines
     if not g.delivered_as_asset:
-        emit("missing", "Annotation guidelines are not delivered to you: the rules that make the "
-             "labels consistent stay with the vendor's team.",
-             "Ask for the guidelines to be a deliverable you own, kept current in your repository.")
+        emit(
+            "missing",
+            "Annotation guidelines are not delivered to you: the rules that make the "
+            "labels consistent stay with the vendor's team.",
+            "Ask for the guidelines to be a deliverable you own, kept current in your repository.",
+        )
         return
-    lacking = [name for name, ok in (("versioned", g.versioned),
-                                     ("edge-case rulings", g.edge_case_rulings)) if not ok]
+    lacking = [name for name, ok in (("versioned", g.versioned), ("edge-case rulings", g.edge_case_rulings)) if not ok]
     if lacking:
-        emit("weak", "Guidelines are delivered but without " + " and ".join(lacking) + "; the "
-             "small rulings a mature team relies on would be lost in a handover.",
-             "Ask for versioned guidelines with a change log and a written log of every edge-case "
-             "ruling, delivered with each release.", severity="medium")
+        emit(
+            "weak",
+            "Guidelines are delivered but without " + " and ".join(lacking) + "; the "
+            "small rulings a mature team relies on would be lost in a handover.",
+            "Ask for versioned guidelines with a change log and a written log of every edge-case "
+            "ruling, delivered with each release.",
+            severity="medium",
+        )
 
 
 def _quality_metrics(p: ContractProfile, emit: _Emit) -> None:
     q = p.quality
-    parts = {"agreement metric": q.agreement_metric, "agreement target": q.agreement_target,
-             "gold set": q.gold_set_defined, "transfer to a successor": q.transferable_to_successor}
+    parts = {
+        "agreement metric": q.agreement_metric,
+        "agreement target": q.agreement_target,
+        "gold set": q.gold_set_defined,
+        "transfer to a successor": q.transferable_to_successor,
+    }
     stated = [k for k, v in parts.items() if v not in (None, False, "")]
-    if not any(parts[k] not in (None, False, "") for k in
-               ("agreement metric", "agreement target", "gold set")):
-        emit("missing", "No quality metrics are defined (no agreement target, no gold set), so "
-             "neither this vendor nor a successor can be held to a yardstick.",
-             "Ask for named agreement metrics with targets per task type (e.g. kappa >= 0.80 on "
-             "complex tasks) and a gold-standard set you own.")
+    if not any(parts[k] not in (None, False, "") for k in ("agreement metric", "agreement target", "gold set")):
+        emit(
+            "missing",
+            "No quality metrics are defined (no agreement target, no gold set), so "
+            "neither this vendor nor a successor can be held to a yardstick.",
+            "Ask for named agreement metrics with targets per task type (e.g. kappa >= 0.80 on "
+            "complex tasks) and a gold-standard set you own.",
+        )
         return
     lacking = [k for k in parts if k not in stated]
     if lacking:
-        emit("weak", "Quality metrics are only partly defined: no " + ", no ".join(lacking) + ".",
-             "Ask for the agreement metric and target, the gold set, and the right to hand both "
-             "to any successor.", severity="medium")
+        emit(
+            "weak",
+            "Quality metrics are only partly defined: no " + ", no ".join(lacking) + ".",
+            "Ask for the agreement metric and target, the gold set, and the right to hand both to any successor.",
+            severity="medium",
+        )
 
 
 def _transition(p: ContractProfile, emit: _Emit) -> None:
     t = p.transition
     if not t.clause_present:
-        emit("missing", "There is no transition or offboarding clause: leaving would mean "
-             "negotiating the handover when you have the least leverage.",
-             "Ask for an offboarding clause listing handover artefacts, a timeline, and full "
-             "throughput until the successor is ramped.")
+        emit(
+            "missing",
+            "There is no transition or offboarding clause: leaving would mean "
+            "negotiating the handover when you have the least leverage.",
+            "Ask for an offboarding clause listing handover artefacts, a timeline, and full "
+            "throughput until the successor is ramped.",
+        )
         return
     lacking = []
     if not t.handover_artefacts:
@@ -242,48 +278,67 @@ def _transition(p: ContractProfile, emit: _Emit) -> None:
     if not t.throughput_continuity:
         lacking.append("throughput continuity during the switch")
     if lacking:
-        emit("weak", "The offboarding clause does not name " + ", ".join(lacking) + ".",
-             "Ask the vendor to list what is handed over (data, guidelines, gold set, edge-case "
-             "log), by when, and to keep the agreed throughput during the switch.",
-             severity="high")
+        emit(
+            "weak",
+            "The offboarding clause does not name " + ", ".join(lacking) + ".",
+            "Ask the vendor to list what is handed over (data, guidelines, gold set, edge-case "
+            "log), by when, and to keep the agreed throughput during the switch.",
+            severity="high",
+        )
 
 
 def _sla_terms(p: ContractProfile, emit: _Emit) -> None:
     terms = p.sla.terms if p.sla is not None else []
     if not terms:
-        emit("missing", "No measurable SLA terms: a gap in quality or throughput could not be "
-             "measured or held to account.",
-             "Ask for SLA terms on accuracy or agreement, turnaround and ramp, each with a remedy.")
+        emit(
+            "missing",
+            "No measurable SLA terms: a gap in quality or throughput could not be measured or held to account.",
+            "Ask for SLA terms on accuracy or agreement, turnaround and ramp, each with a remedy.",
+        )
         return
-    groups = {"accuracy or agreement": [t for t in terms if t.metric in QUALITY_METRICS],
-              "turnaround": [t for t in terms if t.metric == "on_time_rate"],
-              "ramp": [t for t in terms if t.metric == "weekly_throughput"]}
+    groups = {
+        "accuracy or agreement": [t for t in terms if t.metric in QUALITY_METRICS],
+        "turnaround": [t for t in terms if t.metric == "on_time_rate"],
+        "ramp": [t for t in terms if t.metric == "weekly_throughput"],
+    }
     absent = [name for name, ts in groups.items() if not ts]
-    no_remedy = [name for name, ts in groups.items()
-                 if ts and not any(t.remedy.kind != "none" and t.remedy.amount > 0 for t in ts)]
+    no_remedy = [
+        name
+        for name, ts in groups.items()
+        if ts and not any(t.remedy.kind != "none" and t.remedy.amount > 0 for t in ts)
+    ]
     problems = []
     if absent:
         problems.append("no term for " + ", ".join(absent))
     if no_remedy:
         problems.append("no remedy on " + ", ".join(no_remedy))
     if problems:
-        emit("weak", "The SLA has " + "; ".join(problems) + ".",
-             "Ask for a term and a service credit for each of accuracy, turnaround and ramp.",
-             severity="high")
+        emit(
+            "weak",
+            "The SLA has " + "; ".join(problems) + ".",
+            "Ask for a term and a service credit for each of accuracy, turnaround and ramp.",
+            severity="high",
+        )
 
 
 def _pilot(p: ContractProfile, emit: _Emit) -> None:
     if not p.commercial.pilot_available:
-        emit("missing", "No pilot before commitment: you would learn the vendor's real quality "
-             "after signing.", "Ask for a paid pilot on your own data with the SLA measured.")
+        emit(
+            "missing",
+            "No pilot before commitment: you would learn the vendor's real quality after signing.",
+            "Ask for a paid pilot on your own data with the SLA measured.",
+        )
 
 
 def _scale_up(p: ContractProfile, emit: _Emit) -> None:
     c = p.commercial
     if c.scale_up_multiple is None and c.scale_up_weeks is None:
-        emit("missing", "No scale-up provision: a surge in demand would be negotiated from "
-             "scratch.", f"Ask for a commitment to reach {SCALE_UP_MIN_MULTIPLE:g}x-3x volume "
-             f"within {SCALE_UP_MAX_WEEKS} weeks of a written request.")
+        emit(
+            "missing",
+            "No scale-up provision: a surge in demand would be negotiated from scratch.",
+            f"Ask for a commitment to reach {SCALE_UP_MIN_MULTIPLE:g}x-3x volume "
+            f"within {SCALE_UP_MAX_WEEKS} weeks of a written request.",
+        )
         return
     short = []
     if c.scale_up_multiple is None or c.scale_up_multiple < SCALE_UP_MIN_MULTIPLE:
@@ -291,117 +346,173 @@ def _scale_up(p: ContractProfile, emit: _Emit) -> None:
     if c.scale_up_weeks is None or c.scale_up_weeks > SCALE_UP_MAX_WEEKS:
         short.append(f"the lead time is over {SCALE_UP_MAX_WEEKS} weeks or not stated")
     if short:
-        emit("weak", "Scale-up is promised but " + " and ".join(short) + ".",
-             f"Ask for 2x-3x volume within {SCALE_UP_MAX_WEEKS} weeks without loss of quality.",
-             severity="low")
+        emit(
+            "weak",
+            "Scale-up is promised but " + " and ".join(short) + ".",
+            f"Ask for 2x-3x volume within {SCALE_UP_MAX_WEEKS} weeks without loss of quality.",
+            severity="low",
+        )
 
 
 def _scope_change(p: ContractProfile, emit: _Emit) -> None:
     if not p.commercial.scope_change_process:
-        emit("missing", "No scope-change process: every change of task type or taxonomy becomes "
-             "an open negotiation.", "Ask for a change-order process with response times and "
-             "how price and timeline are adjusted.")
+        emit(
+            "missing",
+            "No scope-change process: every change of task type or taxonomy becomes an open negotiation.",
+            "Ask for a change-order process with response times and how price and timeline are adjusted.",
+        )
 
 
 def _minimum_commitment(p: ContractProfile, emit: _Emit) -> None:
     c = p.commercial
     if not c.minimum_commitment_stated and c.minimum_term_months is None:
-        emit("missing", "The minimum commitment (volume, spend or term) is not stated, so your "
-             "exposure if the program shrinks is unknown.",
-             "Ask the vendor to state any minimum volume, spend or term in writing.")
+        emit(
+            "missing",
+            "The minimum commitment (volume, spend or term) is not stated, so your "
+            "exposure if the program shrinks is unknown.",
+            "Ask the vendor to state any minimum volume, spend or term in writing.",
+        )
     elif c.minimum_term_months is not None and c.minimum_term_months > LONG_TERM_MONTHS:
-        emit("weak", f"A fixed minimum term of {c.minimum_term_months} months ties you in past a "
-             "typical model-development cycle.", "Ask for a term of 12 months or less, or a "
-             "termination-for-convenience right with notice.", severity="medium",
-             code="long_term")
+        emit(
+            "weak",
+            f"A fixed minimum term of {c.minimum_term_months} months ties you in past a "
+            "typical model-development cycle.",
+            "Ask for a term of 12 months or less, or a termination-for-convenience right with notice.",
+            severity="medium",
+            code="long_term",
+        )
 
 
 def _pricing(p: ContractProfile, emit: _Emit) -> None:
     model = p.commercial.pricing_model
     if model is None:
-        emit("missing", "The pricing model is not stated, so the incentive it creates cannot be "
-             "judged.", "Ask whether fees are per unit, per managed-team hour, per milestone or "
-             "a mix, and what each part rewards.")
+        emit(
+            "missing",
+            "The pricing model is not stated, so the incentive it creates cannot be judged.",
+            "Ask whether fees are per unit, per managed-team hour, per milestone or a mix, and what each part rewards.",
+        )
         return
     if model in ("per_unit", "hybrid") and not _has_quality_penalties(p):
         what = "Per-unit pricing" if model == "per_unit" else "Hybrid pricing with a per-unit part"
-        emit("weak", f"{what} with no quality penalty rewards speed over accuracy.",
-             "Ask for service credits or free rework when accuracy or agreement falls below "
-             "the contracted threshold.", severity="high", code="per_unit_no_penalty",
-             red_flag=True)
+        emit(
+            "weak",
+            f"{what} with no quality penalty rewards speed over accuracy.",
+            "Ask for service credits or free rework when accuracy or agreement falls below the contracted threshold.",
+            severity="high",
+            code="per_unit_no_penalty",
+            red_flag=True,
+        )
 
 
 def _has_quality_penalties(p: ContractProfile) -> bool:
     if p.commercial.quality_penalties:
         return True
     terms = p.sla.terms if p.sla is not None else []
-    return any(t.metric in QUALITY_METRICS and t.remedy.kind != "none" and t.remedy.amount > 0
-               for t in terms)
+    return any(t.metric in QUALITY_METRICS and t.remedy.kind != "none" and t.remedy.amount > 0 for t in terms)
 
 
 def _soc2(p: ContractProfile, emit: _Emit, as_of: date) -> None:
     s = p.security
     if s.soc2_type in (None, "none"):
-        emit("missing", "No SOC 2 report is offered.",
-             "Ask for the latest SOC 2 Type II report covering Security, Availability and "
-             "Confidentiality, with its audit period.")
+        emit(
+            "missing",
+            "No SOC 2 report is offered.",
+            "Ask for the latest SOC 2 Type II report covering Security, Availability and "
+            "Confidentiality, with its audit period.",
+        )
     elif s.soc2_type == "type_i":
-        emit("weak", "SOC 2 Type I only: it describes controls at one date and does not show "
-             "they worked over a period.", "Ask for a SOC 2 Type II report, or a dated plan to "
-             "complete one.", severity="high", code="type1_only", red_flag=True)
+        emit(
+            "weak",
+            "SOC 2 Type I only: it describes controls at one date and does not show they worked over a period.",
+            "Ask for a SOC 2 Type II report, or a dated plan to complete one.",
+            severity="high",
+            code="type1_only",
+            red_flag=True,
+        )
     elif s.soc2_period_end is None:
-        emit("weak", "SOC 2 Type II is claimed but the audit period is not stated, so its "
-             "recency cannot be checked.", "Ask for the report and the end of its audit period.",
-             severity="medium", code="period_unknown")
-    if s.soc2_type in ("type_i", "type_ii") and s.soc2_period_end is not None and is_stale(
-            s.soc2_period_end, as_of):
-        emit("weak", f"The SOC 2 audit period ended {s.soc2_period_end.isoformat()}, more than "
-             f"{CERTIFICATION_MAX_AGE_MONTHS} months before {as_of.isoformat()}.",
-             "Ask for the current report or a bridge letter covering the gap.", severity="high",
-             code="stale", red_flag=True)
+        emit(
+            "weak",
+            "SOC 2 Type II is claimed but the audit period is not stated, so its recency cannot be checked.",
+            "Ask for the report and the end of its audit period.",
+            severity="medium",
+            code="period_unknown",
+        )
+    if s.soc2_type in ("type_i", "type_ii") and s.soc2_period_end is not None and is_stale(s.soc2_period_end, as_of):
+        emit(
+            "weak",
+            f"The SOC 2 audit period ended {s.soc2_period_end.isoformat()}, more than "
+            f"{CERTIFICATION_MAX_AGE_MONTHS} months before {as_of.isoformat()}.",
+            "Ask for the current report or a bridge letter covering the gap.",
+            severity="high",
+            code="stale",
+            red_flag=True,
+        )
 
 
 def _iso27001(p: ContractProfile, emit: _Emit, as_of: date) -> None:
     s = p.security
     if not s.iso27001_certified:
-        emit("missing", "No ISO 27001 certificate is stated.",
-             "Ask for the ISO 27001 certificate and its statement of applicability.")
+        emit(
+            "missing",
+            "No ISO 27001 certificate is stated.",
+            "Ask for the ISO 27001 certificate and its statement of applicability.",
+        )
         return
     if not s.iso27001_covers_delivery_centres:
-        emit("weak", "The ISO 27001 scope is not shown to cover the delivery centres that would "
-             "handle your data.", "Ask for the certificate scope naming each delivery centre.",
-             severity="high", code="scope")
+        emit(
+            "weak",
+            "The ISO 27001 scope is not shown to cover the delivery centres that would handle your data.",
+            "Ask for the certificate scope naming each delivery centre.",
+            severity="high",
+            code="scope",
+        )
     if s.iso27001_last_audit is None:
-        emit("weak", "The date of the last ISO 27001 audit is not stated.",
-             "Ask for the certificate with its issue date and the last surveillance audit.",
-             severity="medium", code="date_unknown")
+        emit(
+            "weak",
+            "The date of the last ISO 27001 audit is not stated.",
+            "Ask for the certificate with its issue date and the last surveillance audit.",
+            severity="medium",
+            code="date_unknown",
+        )
     elif is_stale(s.iso27001_last_audit, as_of):
-        emit("weak", f"The last ISO 27001 audit was {s.iso27001_last_audit.isoformat()}, more "
-             f"than {CERTIFICATION_MAX_AGE_MONTHS} months before {as_of.isoformat()}.",
-             "Ask for evidence of the latest surveillance audit or recertification.",
-             severity="high", code="stale", red_flag=True)
+        emit(
+            "weak",
+            f"The last ISO 27001 audit was {s.iso27001_last_audit.isoformat()}, more "
+            f"than {CERTIFICATION_MAX_AGE_MONTHS} months before {as_of.isoformat()}.",
+            "Ask for evidence of the latest surveillance audit or recertification.",
+            severity="high",
+            code="stale",
+            red_flag=True,
+        )
 
 
 def _dpa(p: ContractProfile, emit: _Emit) -> None:
     if not p.security.dpa:
-        emit("missing", "No data processing agreement: the vendor's duties for personal data are "
-             "undefined.", "Ask the vendor to sign your DPA (or theirs, reviewed) before any data "
-             "is shared.")
+        emit(
+            "missing",
+            "No data processing agreement: the vendor's duties for personal data are undefined.",
+            "Ask the vendor to sign your DPA (or theirs, reviewed) before any data is shared.",
+        )
 
 
 def _subprocessors(p: ContractProfile, emit: _Emit) -> None:
     if not p.security.subprocessors_disclosed:
-        emit("missing", "Subprocessors are not disclosed: your data could pass to parties and "
-             "jurisdictions you have not seen.", "Ask for the subprocessor list with locations "
-             "and a right to object to changes.")
+        emit(
+            "missing",
+            "Subprocessors are not disclosed: your data could pass to parties and jurisdictions you have not seen.",
+            "Ask for the subprocessor list with locations and a right to object to changes.",
+        )
 
 
 def _endpoint(p: ContractProfile, emit: _Emit) -> None:
     if not p.security.endpoint_controls:
-        emit("missing", "No endpoint controls at annotator workstations are stated: certificates "
-             "cover the company, not the desk where your data is viewed.",
-             "Ask which controls apply at each workstation (USB blocking, screen-capture "
-             "restrictions, no downloads, no personal devices).")
+        emit(
+            "missing",
+            "No endpoint controls at annotator workstations are stated: certificates "
+            "cover the company, not the desk where your data is viewed.",
+            "Ask which controls apply at each workstation (USB blocking, screen-capture "
+            "restrictions, no downloads, no personal devices).",
+        )
 
 
 def _accuracy_red_flag(p: ContractProfile, emit: _Emit) -> None:
@@ -409,24 +520,33 @@ def _accuracy_red_flag(p: ContractProfile, emit: _Emit) -> None:
     terms = p.sla.terms if p.sla is not None else []
     accuracy_quoted = q.accuracy_target is not None or any(t.metric == "accuracy" for t in terms)
     if accuracy_quoted and not (q.accuracy_method or "").strip():
-        emit("weak", "Accuracy is quoted without saying how it is measured (denominator, "
-             "sampling, before or after QA), so the figure can be met without real quality.",
-             "Ask how accuracy is computed: on what sample, per category, against which gold "
-             "set, before or after the vendor's own review.", severity="high",
-             code="accuracy_without_method", red_flag=True)
+        emit(
+            "weak",
+            "Accuracy is quoted without saying how it is measured (denominator, "
+            "sampling, before or after QA), so the figure can be met without real quality.",
+            "Ask how accuracy is computed: on what sample, per category, against which gold "
+            "set, before or after the vendor's own review.",
+            severity="high",
+            code="accuracy_without_method",
+            red_flag=True,
+        )
 
 
 def _task_type_red_flag(p: ContractProfile, emit: _Emit) -> None:
     q = p.quality
     terms = p.sla.terms if p.sla is not None else []
     tracked = bool(q.agreement_metric) or q.agreement_target is not None
-    by_task_sla = any(t.metric in AGREEMENT_METRICS and t.scope.kind == "task_type"
-                      for t in terms)
+    by_task_sla = any(t.metric in AGREEMENT_METRICS and t.scope.kind == "task_type" for t in terms)
     if tracked and not (q.agreement_by_task_type or by_task_sla):
-        emit("weak", "Agreement is not tracked separately by task type: an overall figure can "
-             "hide a hard task type that is failing.", "Ask for agreement reported per task type "
-             "(e.g. kappa >= 0.80 complex, >= 0.85 simple).", severity="medium",
-             code="no_agreement_by_task_type", red_flag=True)
+        emit(
+            "weak",
+            "Agreement is not tracked separately by task type: an overall figure can "
+            "hide a hard task type that is failing.",
+            "Ask for agreement reported per task type (e.g. kappa >= 0.80 complex, >= 0.85 simple).",
+            severity="medium",
+            code="no_agreement_by_task_type",
+            red_flag=True,
+        )
 
 
 def audit_profile(profile: ContractProfile, as_of: date) -> ContractAudit:
@@ -436,13 +556,28 @@ def audit_profile(profile: ContractProfile, as_of: date) -> ContractAudit:
     def emitter(clause: str) -> _Emit:
         spec = CLAUSE_BY_KEY[clause]
 
-        def emit(status: Literal["weak", "missing"], reason: str, ask: str, *,
-                 severity: Severity | None = None, code: str | None = None,
-                 red_flag: bool = False) -> None:
-            findings.append(Finding(
-                code=f"{clause}.{code or status}", clause=clause, status=status,
-                severity=severity or spec.severity_if_missing, reason=reason, ask=ask,
-                red_flag=red_flag, dimension=spec.dimension))
+        def emit(
+            status: Literal["weak", "missing"],
+            reason: str,
+            ask: str,
+            *,
+            severity: Severity | None = None,
+            code: str | None = None,
+            red_flag: bool = False,
+        ) -> None:
+            findings.append(
+                Finding(
+                    code=f"{clause}.{code or status}",
+                    clause=clause,
+                    status=status,
+                    severity=severity or spec.severity_if_missing,
+                    reason=reason,
+                    ask=ask,
+                    red_flag=red_flag,
+                    dimension=spec.dimension,
+                )
+            )
+
         return emit
 
     _ownership(profile, emitter("data_ownership"))
@@ -466,31 +601,38 @@ def audit_profile(profile: ContractProfile, as_of: date) -> ContractAudit:
     _subprocessors(profile, emitter("subprocessors"))
     _endpoint(profile, emitter("endpoint_controls"))
 
-    clauses = [_clause_result(spec, [f for f in findings if f.clause == spec.key])
-               for spec in CLAUSES]
+    clauses = [_clause_result(spec, [f for f in findings if f.clause == spec.key]) for spec in CLAUSES]
     model = profile.commercial.pricing_model
     return ContractAudit(
-        vendor=profile.vendor, contract=profile.contract, as_of=as_of, clauses=clauses,
+        vendor=profile.vendor,
+        contract=profile.contract,
+        as_of=as_of,
+        clauses=clauses,
         findings=sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], _ORDER[f.clause])),
-        lock_in=_lock_in(findings), pricing_incentive=PRICING_INCENTIVES.get(model or ""))
+        lock_in=_lock_in(findings),
+        pricing_incentive=PRICING_INCENTIVES.get(model or ""),
+    )
 
 
 def _clause_result(spec: Clause, found: list[Finding]) -> ClauseResult:
     if not found:
-        return ClauseResult(clause=spec.key, title=spec.title, dimension=spec.dimension,
-                            status="present")
+        return ClauseResult(clause=spec.key, title=spec.title, dimension=spec.dimension, status="present")
     status: Status = "missing" if any(f.status == "missing" for f in found) else "weak"
     worst = min(found, key=lambda f: SEVERITY_ORDER[f.severity])
-    return ClauseResult(clause=spec.key, title=spec.title, dimension=spec.dimension,
-                        status=status, severity=worst.severity,
-                        detail=" ".join(f.reason for f in found))
+    return ClauseResult(
+        clause=spec.key,
+        title=spec.title,
+        dimension=spec.dimension,
+        status=status,
+        severity=worst.severity,
+        detail=" ".join(f.reason for f in found),
+    )
 
 
 def _lock_in(findings: list[Finding]) -> LockInSummary:
     """Lock-in from the portability clauses only; accuracy and agreement red flags are about
     measurement, not about leaving."""
-    relevant = [f for f in findings
-                if CLAUSE_BY_KEY[f.clause].portability and f.code not in NOT_LOCK_IN]
+    relevant = [f for f in findings if CLAUSE_BY_KEY[f.clause].portability and f.code not in NOT_LOCK_IN]
     specs = [c for c in CLAUSES if c.portability]
     at_risk = [s for s in specs if any(f.clause == s.key for f in relevant)]
     portable = [s.title for s in specs if s not in at_risk]
@@ -503,10 +645,13 @@ def _lock_in(findings: list[Finding]) -> LockInSummary:
         level = "medium"
     else:
         level = "low"
-    reasons = [f"{CLAUSE_BY_KEY[f.clause].title}: {f.status}. {f.reason}" for f in
-               sorted(relevant, key=lambda f: (SEVERITY_ORDER[f.severity], _ORDER[f.clause]))]
+    reasons = [
+        f"{CLAUSE_BY_KEY[f.clause].title}: {f.status}. {f.reason}"
+        for f in sorted(relevant, key=lambda f: (SEVERITY_ORDER[f.severity], _ORDER[f.clause]))
+    ]
     if not reasons:
-        reasons = ["Data, formats, guidelines, quality metrics and the offboarding terms are all "
-                   "in the contract: a successor could start from your assets, not from zero."]
-    return LockInSummary(level=level, portable=portable, at_risk=[s.title for s in at_risk],
-                         reasons=reasons)
+        reasons = [
+            "Data, formats, guidelines, quality metrics and the offboarding terms are all "
+            "in the contract: a successor could start from your assets, not from zero."
+        ]
+    return LockInSummary(level=level, portable=portable, at_risk=[s.title for s in at_risk], reasons=reasons)

@@ -62,13 +62,10 @@ def gate_triggers(audit: ContractAudit) -> list[GateTrigger]:
         gates.append(GateTrigger(dimension=dimension, effect=effect, reason=reason, finding=code))
 
     if status["soc2"] == "missing" and status["iso27001"] == "missing":
-        add("security", MATERIAL_RISK, "Neither a SOC 2 report nor an ISO 27001 certificate.",
-            "soc2.missing")
+        add("security", MATERIAL_RISK, "Neither a SOC 2 report nor an ISO 27001 certificate.", "soc2.missing")
     if "soc2.type1_only" in codes:
-        add("security", "cap:2", "SOC 2 Type I only: controls never tested over a period.",
-            "soc2.type1_only")
-    for code, what in (("soc2.stale", "SOC 2 audit period"),
-                       ("iso27001.stale", "ISO 27001 audit")):
+        add("security", "cap:2", "SOC 2 Type I only: controls never tested over a period.", "soc2.type1_only")
+    for code, what in (("soc2.stale", "SOC 2 audit period"), ("iso27001.stale", "ISO 27001 audit")):
         if code in codes:
             add("security", "cap:3", f"{what} older than 12 months at the evaluation date.", code)
     if "dpa.missing" in codes:
@@ -80,8 +77,7 @@ def gate_triggers(audit: ContractAudit) -> list[GateTrigger]:
     if "transition.missing" in codes:
         add("commercial", "cap:2", "No transition or offboarding clause.", "transition.missing")
     if "pricing_model.per_unit_no_penalty" in codes:
-        add("commercial", "cap:3", "Per-unit pricing with no quality penalty.",
-            "pricing_model.per_unit_no_penalty")
+        add("commercial", "cap:3", "Per-unit pricing with no quality penalty.", "pricing_model.per_unit_no_penalty")
     return gates
 
 
@@ -95,8 +91,7 @@ def suggest_scores(audit: ContractAudit) -> list[ScoreSuggestion]:
         penalty = sum(_PENALTY[f.status][f.severity] for f in found)
         score = max(1, 5 - math.floor(penalty + 0.5))
         reasons = [f"{f.clause} {f.status} ({f.severity}): {f.reason}" for f in found]
-        caps = [int(g.effect.split(":")[1]) for g in gates
-                if g.dimension == dimension and g.effect.startswith("cap:")]
+        caps = [int(g.effect.split(":")[1]) for g in gates if g.dimension == dimension and g.effect.startswith("cap:")]
         if caps and min(caps) < score:
             score = min(caps)
             reasons.append(f"Capped at {score} by a gate.")
@@ -108,10 +103,13 @@ def suggest_scores(audit: ContractAudit) -> list[ScoreSuggestion]:
 
 def scorecard_evidence(audit: ContractAudit) -> ScorecardEvidence:
     """Suggested scores and gates for `security` and `commercial` in one object."""
-    return ScorecardEvidence(vendor=audit.vendor, as_of=audit.as_of.isoformat(),
-                             suggestions=suggest_scores(audit), gates=gate_triggers(audit))
+    return ScorecardEvidence(
+        vendor=audit.vendor,
+        as_of=audit.as_of.isoformat(),
+        suggestions=suggest_scores(audit),
+        gates=gate_triggers(audit),
+    )
 
 
-def _first(findings: list[Finding], clause: str,
-           status: Literal["weak", "missing"]) -> Finding | None:
+def _first(findings: list[Finding], clause: str, status: Literal["weak", "missing"]) -> Finding | None:
     return next((f for f in findings if f.clause == clause and f.status == status), None)

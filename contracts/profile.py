@@ -95,12 +95,11 @@ class _Section(BaseModel):
 class DataRights(_Section):
     """Who owns the labelled data and how it can be taken out."""
 
-    buyer_owns_data: bool | None = Field(
-        None, description="The buyer owns all labelled data and derived annotations")
+    buyer_owns_data: bool | None = Field(None, description="The buyer owns all labelled data and derived annotations")
     export_timing: ExportTiming | None = Field(
-        None, description="When the buyer may export: any_time, on_request, contract_end or none")
-    export_formats: list[str] = Field(
-        default_factory=list, description="Export formats named in the contract")
+        None, description="When the buyer may export: any_time, on_request, contract_end or none"
+    )
+    export_formats: list[str] = Field(default_factory=list, description="Export formats named in the contract")
 
     @field_validator("export_formats", mode="before")
     @classmethod
@@ -113,9 +112,15 @@ class DataRights(_Section):
         if value is None or value == "":
             return None
         token = _norm_token(value)
-        aliases = {"anytime": "any_time", "at_any_time": "any_time", "end": "contract_end",
-                   "at_contract_end": "contract_end", "on_termination": "contract_end",
-                   "never": "none", "no": "none"}
+        aliases = {
+            "anytime": "any_time",
+            "at_any_time": "any_time",
+            "end": "contract_end",
+            "at_contract_end": "contract_end",
+            "on_termination": "contract_end",
+            "never": "none",
+            "no": "none",
+        }
         return aliases.get(token, token)
 
 
@@ -123,40 +128,45 @@ class Guidelines(_Section):
     """Annotation guidelines and edge-case rulings as project assets."""
 
     delivered_as_asset: bool | None = Field(
-        None, description="Guidelines are delivered to the buyer as a project asset")
+        None, description="Guidelines are delivered to the buyer as a project asset"
+    )
     versioned: bool | None = Field(None, description="Guidelines carry versions and a change log")
     edge_case_rulings: bool | None = Field(
-        None, description="Edge-case rulings and decision rules are documented and delivered")
+        None, description="Edge-case rulings and decision rules are documented and delivered"
+    )
 
 
 class QualityMetrics(_Section):
     """How quality is defined and whether a successor can use the same yardstick."""
 
     agreement_metric: str | None = Field(
-        None, description="Agreement statistic tracked, e.g. Cohen's kappa, Krippendorff's alpha")
-    agreement_target: float | None = Field(
-        None, ge=0, le=1, description="Agreement target, e.g. 0.80")
+        None, description="Agreement statistic tracked, e.g. Cohen's kappa, Krippendorff's alpha"
+    )
+    agreement_target: float | None = Field(None, ge=0, le=1, description="Agreement target, e.g. 0.80")
     agreement_by_task_type: bool | None = Field(
-        None, description="Agreement is tracked and reported separately for each task type")
+        None, description="Agreement is tracked and reported separately for each task type"
+    )
     gold_set_defined: bool | None = Field(None, description="A gold-standard set is defined")
     transferable_to_successor: bool | None = Field(
-        None, description="Metrics definitions and the gold set may be handed to a successor")
-    accuracy_target: float | None = Field(
-        None, ge=0, le=1, description="Quoted accuracy as a fraction, e.g. 0.995")
+        None, description="Metrics definitions and the gold set may be handed to a successor"
+    )
+    accuracy_target: float | None = Field(None, ge=0, le=1, description="Quoted accuracy as a fraction, e.g. 0.995")
     accuracy_method: str | None = Field(
-        None, description="How accuracy is measured: sampling, denominator, pre/post QA")
+        None, description="How accuracy is measured: sampling, denominator, pre/post QA"
+    )
 
 
 class Transition(_Section):
     """The offboarding clause: what is handed over, how fast, and whether throughput holds."""
 
-    clause_present: bool | None = Field(
-        None, description="The contract has a transition / offboarding clause")
+    clause_present: bool | None = Field(None, description="The contract has a transition / offboarding clause")
     handover_artefacts: list[str] = Field(
-        default_factory=list, description="Artefacts handed over, e.g. data, guidelines, gold set")
+        default_factory=list, description="Artefacts handed over, e.g. data, guidelines, gold set"
+    )
     timeline_days: int | None = Field(None, ge=0, description="Handover period in days")
     throughput_continuity: bool | None = Field(
-        None, description="The vendor keeps delivering at the agreed throughput during the switch")
+        None, description="The vendor keeps delivering at the agreed throughput during the switch"
+    )
 
     @field_validator("handover_artefacts", mode="before")
     @classmethod
@@ -169,19 +179,18 @@ class Commercial(_Section):
 
     pilot_available: bool | None = Field(None, description="A pilot is offered before commitment")
     scale_up_multiple: float | None = Field(
-        None, gt=0, description="Volume multiple the vendor commits to on request, e.g. 2 or 3")
-    scale_up_weeks: int | None = Field(
-        None, ge=0, description="Weeks within which the scale-up is reached")
+        None, gt=0, description="Volume multiple the vendor commits to on request, e.g. 2 or 3"
+    )
+    scale_up_weeks: int | None = Field(None, ge=0, description="Weeks within which the scale-up is reached")
     scope_change_process: bool | None = Field(
-        None, description="A written change-order process (timeline and price impact)")
-    minimum_commitment_stated: bool | None = Field(
-        None, description="Minimum volume, spend or term is stated")
-    minimum_term_months: int | None = Field(
-        None, ge=0, description="Minimum fixed term in months, if any")
-    pricing_model: PricingModel | None = Field(
-        None, description="per_unit, per_hour_managed_team, milestone or hybrid")
+        None, description="A written change-order process (timeline and price impact)"
+    )
+    minimum_commitment_stated: bool | None = Field(None, description="Minimum volume, spend or term is stated")
+    minimum_term_months: int | None = Field(None, ge=0, description="Minimum fixed term in months, if any")
+    pricing_model: PricingModel | None = Field(None, description="per_unit, per_hour_managed_team, milestone or hybrid")
     quality_penalties: bool | None = Field(
-        None, description="Quality breaches cost the vendor money (credits, free rework)")
+        None, description="Quality breaches cost the vendor money (credits, free rework)"
+    )
 
     @field_validator("pricing_model", mode="before")
     @classmethod
@@ -189,11 +198,18 @@ class Commercial(_Section):
         if value is None or value == "":
             return None
         token = _norm_token(value)
-        aliases = {"per_label": "per_unit", "per_annotation": "per_unit", "per_task": "per_unit",
-                   "unit": "per_unit", "per_hour": "per_hour_managed_team",
-                   "hourly": "per_hour_managed_team", "managed_team": "per_hour_managed_team",
-                   "per_managed_team_hour": "per_hour_managed_team",
-                   "milestone_based": "milestone", "fixed_price": "milestone"}
+        aliases = {
+            "per_label": "per_unit",
+            "per_annotation": "per_unit",
+            "per_task": "per_unit",
+            "unit": "per_unit",
+            "per_hour": "per_hour_managed_team",
+            "hourly": "per_hour_managed_team",
+            "managed_team": "per_hour_managed_team",
+            "per_managed_team_hour": "per_hour_managed_team",
+            "milestone_based": "milestone",
+            "fixed_price": "milestone",
+        }
         return aliases.get(token, token)
 
 
@@ -204,14 +220,18 @@ class Security(_Section):
     soc2_period_end: date | None = Field(None, description="End of the SOC 2 audit period")
     iso27001_certified: bool | None = Field(None, description="ISO/IEC 27001 certificate held")
     iso27001_covers_delivery_centres: bool | None = Field(
-        None, description="The ISO 27001 scope includes the delivery centres doing the work")
+        None, description="The ISO 27001 scope includes the delivery centres doing the work"
+    )
     iso27001_last_audit: date | None = Field(
-        None, description="Date of the last ISO 27001 certification or surveillance audit")
+        None, description="Date of the last ISO 27001 certification or surveillance audit"
+    )
     dpa: bool | None = Field(None, description="A data processing agreement is signed or offered")
     subprocessors_disclosed: bool | None = Field(
-        None, description="Subprocessors are listed and changes need notice or approval")
+        None, description="Subprocessors are listed and changes need notice or approval"
+    )
     endpoint_controls: list[str] = Field(
-        default_factory=list, description="Workstation controls, e.g. USB blocking, no downloads")
+        default_factory=list, description="Workstation controls, e.g. USB blocking, no downloads"
+    )
 
     @field_validator("endpoint_controls", mode="before")
     @classmethod
@@ -224,9 +244,19 @@ class Security(_Section):
         if value is None or value == "":
             return None
         token = _norm_token(value).removeprefix("soc_2_").removeprefix("soc2_")
-        aliases = {"type_2": "type_ii", "ii": "type_ii", "2": "type_ii", "type2": "type_ii",
-                   "typeii": "type_ii", "type_1": "type_i", "i": "type_i", "1": "type_i",
-                   "type1": "type_i", "typei": "type_i", "no": "none"}
+        aliases = {
+            "type_2": "type_ii",
+            "ii": "type_ii",
+            "2": "type_ii",
+            "type2": "type_ii",
+            "typeii": "type_ii",
+            "type_1": "type_i",
+            "i": "type_i",
+            "1": "type_i",
+            "type1": "type_i",
+            "typei": "type_i",
+            "no": "none",
+        }
         return aliases.get(token, token)
 
 
@@ -241,8 +271,7 @@ class ContractProfile(BaseModel):
     guidelines: Guidelines = Guidelines()
     quality: QualityMetrics = QualityMetrics()
     transition: Transition = Transition()
-    sla: SlaTermSet | None = Field(
-        None, description="The contract's measurable terms; the same model `sla-check` uses")
+    sla: SlaTermSet | None = Field(None, description="The contract's measurable terms; the same model `sla-check` uses")
     commercial: Commercial = Commercial()
     security: Security = Security()
 
@@ -278,9 +307,7 @@ def load_profile(path: str | Path, *, data: bytes | None = None) -> ContractProf
             row = mark.line + 1 if mark is not None else None
             raise InputError.at(f"not valid YAML: {exc}", path.name, row=row) from None
     else:
-        raise InputError.at(
-            f"unsupported profile type {suffix or '(none)'}; expected .yaml, .json or .xlsx",
-            path.name)
+        raise InputError.at(f"unsupported profile type {suffix or '(none)'}; expected .yaml, .json or .xlsx", path.name)
     if not isinstance(parsed, dict):
         raise InputError.at("a contract profile must be a mapping with a 'vendor' key", path.name)
     return ContractProfile.model_validate(parsed)

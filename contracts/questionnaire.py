@@ -30,8 +30,19 @@ from ingest import InputError, Location, Problem, normalise_header, read_sheet
 PROFILE_SHEET = "Profile"
 SLA_SHEET = "SLA terms"
 PROFILE_HEADER = ("Section", "Key", "Question", "Answer", "Allowed answers")
-SLA_HEADER = ("id", "metric", "scope", "comparator", "threshold", "min_sample", "tier",
-              "remedy_kind", "remedy_amount", "remedy_cap", "note")
+SLA_HEADER = (
+    "id",
+    "metric",
+    "scope",
+    "comparator",
+    "threshold",
+    "min_sample",
+    "tier",
+    "remedy_kind",
+    "remedy_amount",
+    "remedy_cap",
+    "note",
+)
 
 SECTIONS: tuple[tuple[str, str, type[BaseModel]], ...] = (
     ("data", "Data ownership and export", DataRights),
@@ -42,10 +53,13 @@ SECTIONS: tuple[tuple[str, str, type[BaseModel]], ...] = (
     ("security", "Security and compliance", Security),
 )
 _TOP = (("vendor", "Vendor name"), ("contract", "Contract or draft this profile describes"))
-_SLA_TOP = (("sla.name", "Name of the SLA term set"), ("sla.currency", "Currency of fees"),
-            ("sla.period_fee", "Fee of one measured period (credits are a % of it)"),
-            ("sla.label_set", "The contract's label set, comma-separated"),
-            ("sla.committed_weekly_volume", "Committed weekly volume (units)"))
+_SLA_TOP = (
+    ("sla.name", "Name of the SLA term set"),
+    ("sla.currency", "Currency of fees"),
+    ("sla.period_fee", "Fee of one measured period (credits are a % of it)"),
+    ("sla.label_set", "The contract's label set, comma-separated"),
+    ("sla.committed_weekly_volume", "Committed weekly volume (units)"),
+)
 _TRUE = {"yes", "y", "true", "1", "x"}
 _FALSE = {"no", "n", "false", "0"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -83,11 +97,11 @@ def _rows() -> list[tuple[str, str, str, str]]:
     rows = [("General", key, question, "text") for key, question in _TOP]
     for prefix, title, model in SECTIONS:
         for name, info in model.model_fields.items():
-            rows.append((title, f"{prefix}.{name}", info.description or name,
-                         _allowed(info.annotation)))
-    rows += [("SLA (terms on the next sheet)", key, q,
-              _allowed(SlaTermSet.model_fields[key.split(".", 1)[1]].annotation))
-             for key, q in _SLA_TOP]
+            rows.append((title, f"{prefix}.{name}", info.description or name, _allowed(info.annotation)))
+    rows += [
+        ("SLA (terms on the next sheet)", key, q, _allowed(SlaTermSet.model_fields[key.split(".", 1)[1]].annotation))
+        for key, q in _SLA_TOP
+    ]
     return rows
 
 
@@ -125,8 +139,12 @@ def write_questionnaire(profile: ContractProfile | None = None) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = PROFILE_SHEET
-    ws.append(["Contract portability questionnaire: answer column D; leave blank when the "
-               "contract is silent (blank counts as not stated)."])
+    ws.append(
+        [
+            "Contract portability questionnaire: answer column D; leave blank when the "
+            "contract is silent (blank counts as not stated)."
+        ]
+    )
     ws["A1"].font = Font(bold=True)
     ws.append(list(PROFILE_HEADER))
     for cell in ws[2]:
@@ -138,15 +156,16 @@ def write_questionnaire(profile: ContractProfile | None = None) -> bytes:
         cell = ws.cell(row=ws.max_row, column=4)
         if value is not None:
             cell.value = _safe(  # type: ignore[assignment]
-                value.isoformat() if isinstance(value, date) else value)
+                value.isoformat() if isinstance(value, date) else value
+            )
             if isinstance(cell.value, str):
                 cell.data_type = "s"
-        options = "yes,no" if allowed.startswith("yes / no") else (
-            allowed.replace(" / ", ",") if " / " in allowed else None)
+        options = (
+            "yes,no" if allowed.startswith("yes / no") else (allowed.replace(" / ", ",") if " / " in allowed else None)
+        )
         if options is not None:
             if options not in choices:
-                choices[options] = DataValidation(type="list", formula1=f'"{options}"',
-                                                  allow_blank=True)
+                choices[options] = DataValidation(type="list", formula1=f'"{options}"', allow_blank=True)
                 ws.add_data_validation(choices[options])
             choices[options].add(cell.coordinate)
     for column, width in zip("ABCDE", (30, 38, 70, 40, 34), strict=True):
@@ -154,16 +173,30 @@ def write_questionnaire(profile: ContractProfile | None = None) -> bytes:
     for row in ws.iter_rows(min_row=3, min_col=3, max_col=3):
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
     sla = wb.create_sheet(SLA_SHEET)
-    sla.append(["One row per measurable term; metric, comparator and tier as in `annogov "
-                "sla-check`."])
+    sla.append(["One row per measurable term; metric, comparator and tier as in `annogov sla-check`."])
     sla.append(list(SLA_HEADER))
     for cell in sla[2]:
         cell.font = Font(bold=True)
     if profile is not None and profile.sla is not None:
         for t in profile.sla.terms:
-            sla.append([_safe(v) for v in (
-                t.id, t.metric, str(t.scope), t.comparator, t.threshold, t.min_sample, t.tier,
-                t.remedy.kind, t.remedy.amount, t.remedy.cap, t.note)])
+            sla.append(
+                [
+                    _safe(v)
+                    for v in (
+                        t.id,
+                        t.metric,
+                        str(t.scope),
+                        t.comparator,
+                        t.threshold,
+                        t.min_sample,
+                        t.tier,
+                        t.remedy.kind,
+                        t.remedy.amount,
+                        t.remedy.cap,
+                        t.note,
+                    )
+                ]
+            )
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -227,8 +260,9 @@ def read_questionnaire(path: str | Path, *, data: bytes | None = None) -> Contra
     """Read a filled-in questionnaire; every bad answer is reported with its row and column."""
     path = Path(path)
     known = {key for _, key, _, _ in _rows()}
-    sheet = read_sheet(path, lambda row: [normalise_header(c) for c in row[:2]] ==
-                       ["section", "key"], sheet=PROFILE_SHEET, data=data)
+    sheet = read_sheet(
+        path, lambda row: [normalise_header(c) for c in row[:2]] == ["section", "key"], sheet=PROFILE_SHEET, data=data
+    )
     header = [normalise_header(h) for h in sheet.header]
     key_col, answer_col = header.index("key"), header.index("answer")
     problems: list[Problem] = []
@@ -239,14 +273,12 @@ def read_questionnaire(path: str | Path, *, data: bytes | None = None) -> Contra
         if not key:
             continue
         if key not in known:
-            problems.append(Problem(Location(path.name, PROFILE_SHEET, number, "Key"),
-                                    f"unknown question key {key!r}"))
+            problems.append(Problem(Location(path.name, PROFILE_SHEET, number, "Key"), f"unknown question key {key!r}"))
             continue
         try:
             values[key] = _parse(raw, _field_annotation(key))
         except ValueError as exc:
-            problems.append(Problem(Location(path.name, PROFILE_SHEET, number, "Answer"),
-                                    f"{key}: {exc}"))
+            problems.append(Problem(Location(path.name, PROFILE_SHEET, number, "Answer"), f"{key}: {exc}"))
     terms = _read_terms(path, data, problems)
     if problems:
         raise InputError(problems)
@@ -262,21 +294,26 @@ def read_questionnaire(path: str | Path, *, data: bytes | None = None) -> Contra
     if terms:
         nested["sla"] = {**sla_meta, "terms": terms}
     if not nested.get("vendor"):
-        raise InputError.at("the vendor name (key 'vendor') is not answered", path.name,
-                            sheet=PROFILE_SHEET, column="Answer")
+        raise InputError.at(
+            "the vendor name (key 'vendor') is not answered", path.name, sheet=PROFILE_SHEET, column="Answer"
+        )
     try:
         return ContractProfile.model_validate(nested)
     except ValidationError as exc:
         raise InputError(
-            Problem(Location(path.name, PROFILE_SHEET, None, "Answer"),
-                    f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}")
-            for err in exc.errors()) from None
+            Problem(
+                Location(path.name, PROFILE_SHEET, None, "Answer"),
+                f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}",
+            )
+            for err in exc.errors()
+        ) from None
 
 
 def _read_terms(path: Path, data: bytes | None, problems: list[Problem]) -> list[SlaTerm]:
     try:
-        sheet = read_sheet(path, lambda row: [normalise_header(c) for c in row[:2]] ==
-                           ["id", "metric"], sheet=SLA_SHEET, data=data)
+        sheet = read_sheet(
+            path, lambda row: [normalise_header(c) for c in row[:2]] == ["id", "metric"], sheet=SLA_SHEET, data=data
+        )
     except InputError as exc:
         problems.extend(exc.problems)
         return []
@@ -288,15 +325,13 @@ def _read_terms(path: Path, data: bytes | None, problems: list[Problem]) -> list
         cells = {k: v for k, v in cells.items() if v not in (None, "")}
         if not cells:
             continue
-        remedy = {k.removeprefix("remedy_"): cells.pop(k) for k in list(cells)
-                  if k.startswith("remedy_")}
+        remedy = {k.removeprefix("remedy_"): cells.pop(k) for k in list(cells) if k.startswith("remedy_")}
         try:
             term = SlaTerm.model_validate({**cells, "remedy": Remedy.model_validate(remedy)})
         except ValidationError as exc:
             for err in exc.errors():
                 column = str(err["loc"][0]) if err["loc"] else None
-                problems.append(Problem(Location(path.name, SLA_SHEET, number, column),
-                                        err["msg"]))
+                problems.append(Problem(Location(path.name, SLA_SHEET, number, column), err["msg"]))
             continue
         terms.append(term)
     return terms

@@ -37,17 +37,22 @@ class ContractReview(BaseModel):
 
     def to_payload(self) -> dict[str, Any]:
         """JSON-ready dict: {source, audit, scorecard_evidence, draft?}."""
-        payload: dict[str, Any] = {"source": self.source, "audit": self.audit.to_payload(),
-                                   "scorecard_evidence": self.evidence.to_payload()}
+        payload: dict[str, Any] = {
+            "source": self.source,
+            "audit": self.audit.to_payload(),
+            "scorecard_evidence": self.evidence.to_payload(),
+        }
         if self.draft is not None:
-            payload["draft"] = {"passages_read": self.draft.passages_read,
-                                "proposals": [p.model_dump(mode="json")
-                                              for p in self.draft.proposals]}
+            payload["draft"] = {
+                "passages_read": self.draft.passages_read,
+                "proposals": [p.model_dump(mode="json") for p in self.draft.proposals],
+            }
         return payload
 
 
-def load_source(path: str | Path, *, data: bytes | None = None,
-                vendor: str | None = None) -> tuple[ContractProfile, DraftReview | None]:
+def load_source(
+    path: str | Path, *, data: bytes | None = None, vendor: str | None = None
+) -> tuple[ContractProfile, DraftReview | None]:
     """A profile file as is, or a draft's proposed profile with its proposals."""
     path = Path(path)
     suffix = path.suffix.lower()
@@ -56,21 +61,25 @@ def load_source(path: str | Path, *, data: bytes | None = None,
     if suffix in DRAFT_SUFFIXES:
         review = review_draft(path, data=data, vendor=vendor)
         return review.profile, review
-    raise InputError.at(f"unsupported file type {suffix or '(none)'}; expected a profile "
-                        f"({', '.join(PROFILE_SUFFIXES)}) or a draft "
-                        f"({', '.join(DRAFT_SUFFIXES)})", path.name)
+    raise InputError.at(
+        f"unsupported file type {suffix or '(none)'}; expected a profile "
+        f"({', '.join(PROFILE_SUFFIXES)}) or a draft "
+        f"({', '.join(DRAFT_SUFFIXES)})",
+        path.name,
+    )
 
 
-def review_profile(profile: ContractProfile, as_of: date, *, source: str = "profile",
-                   draft: DraftReview | None = None) -> ContractReview:
+def review_profile(
+    profile: ContractProfile, as_of: date, *, source: str = "profile", draft: DraftReview | None = None
+) -> ContractReview:
     """Audit a profile already in memory (e.g. edited in the app)."""
     audit = audit_profile(profile, as_of)
-    return ContractReview(source=source, profile=profile, audit=audit,
-                          evidence=scorecard_evidence(audit), draft=draft)
+    return ContractReview(source=source, profile=profile, audit=audit, evidence=scorecard_evidence(audit), draft=draft)
 
 
-def review_file(path: str | Path, as_of: date, *, data: bytes | None = None,
-                vendor: str | None = None) -> ContractReview:
+def review_file(
+    path: str | Path, as_of: date, *, data: bytes | None = None, vendor: str | None = None
+) -> ContractReview:
     """Read a profile or draft (from disk, or `data` bytes named by `path`) and audit it."""
     profile, draft = load_source(path, data=data, vendor=vendor)
     return review_profile(profile, as_of, source=Path(path).name, draft=draft)

@@ -1,15 +1,22 @@
 """SLA terms as data: what is measured, over which scope, against which threshold, and the remedy.
 
 One model serves the contract profile (`contracts`), the delivery check (`governance`) and the app.
+Term sets load from YAML, JSON or an xlsx sheet (`load_term_set`) with located errors.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+import io
+import json
+from pathlib import Path
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ingest import InputError, Location, Problem, normalise_header, read_sheet
 
 Metric = Literal[
+    "kappa",
     "accuracy",
     "cohen_kappa",
     "fleiss_kappa",
@@ -21,6 +28,18 @@ Metric = Literal[
     "weekly_throughput",
 ]
 Comparator = Literal[">=", ">", "<=", "<"]
+METRIC_NOTES: dict[str, str] = {
+    "kappa": "Cohen's kappa when two annotators label the scope, Fleiss' kappa when more do",
+    "cohen_kappa": "Cohen's kappa; needs exactly two annotators",
+    "fleiss_kappa": "Fleiss' kappa over items with two or more annotations",
+    "krippendorff_alpha": "Krippendorff's alpha (nominal unless the term names a level)",
+    "percent_agreement": "share of agreeing annotation pairs within items",
+    "accuracy": "share of annotations on gold items that match the gold label",
+    "defect_rate": "failed / reviewed annotations in QA",
+    "qa_coverage": "reviewed / delivered annotations",
+    "on_time_rate": "annotations submitted by their due time / annotations with both times",
+    "weekly_throughput": "annotations submitted per calendar week (Monday start)",
+}
 ScopeKind = Literal["overall", "each_category", "category", "task_type", "batch"]
 
 
@@ -57,8 +76,16 @@ class Remedy(BaseModel):
     """What the vendor owes on a breach: a service credit or a fixed amount, optionally capped."""
 
     kind: Literal["percent_of_fee", "fixed_per_breach", "none"] = "none"
-    amount: float = Field(0.0, ge=0)
-    cap: float | None = Field(None, ge=0, description="Upper limit on the credit for this term")
+    amount: float = Field(0.0, ge=0, description="Percent of the period fee (5 = 5%) or money per breach")
+    cap: float | None = Field(None, ge=0, description="Upper limit, in money, on this term's credit")
+
+    def owed(self, breaches: int, period_fee: float) -> float:
+        """Credit for `breaches` breaches (failing scopes) of the term, capped."""
+        if self.kind == "none" or breaches <= 0:
+            return 0.0
+        per = self.amount / 100.0 * period_fee if self.kind == "percent_of_fee" else self.amount
+        total = per * breaches
+        return round(min(total, self.cap) if self.cap is not None else total, 2)
 
 
 class SlaTerm(BaseModel):
@@ -70,6 +97,8 @@ class SlaTerm(BaseModel):
     comparator: Comparator = ">="
     threshold: float
     min_sample: int = Field(30, ge=1, description="Below this many observations: inconclusive")
+    level: Literal["nominal", "ordinal", "interval", "ratio"] = "nominal"
+    weights: Literal["none", "linear", "quadratic"] = "none"
     tier: Literal["critical", "standard"] = "standard"
     remedy: Remedy = Remedy()
     note: str | None = None
@@ -96,8 +125,26 @@ class SlaTermSet(BaseModel):
     currency: str = "USD"
     period_fee: float = Field(0.0, ge=0, description="Fee of the measured period; credits are % of it")
     label_set: list[str] | None = None
-    committed_weekly_volume: int | None = Field(None, ge=0)
+    committed_weekly_volume: int | None = Field(None, ge=0, description="Annotations per week the vendor committed to")
+    total_credit_cap: float | None = Field(
+        None, ge=0, description="Upper limit, in money, on all credits of the period"
+    )
     terms: list[SlaTerm]
+
+    @field_validator("label_set", mode="before")
+    @classmethod
+    def _labels_as_text(cls, labels: object) -> object:
+        """Numeric labels (ratings 1-5) are accepted and kept as text: 1.0 and 1 are '1'."""
+        if not isinstance(labels, list):
+            return labels
+        return [
+            str(int(v))
+            if isinstance(v, float) and v.is_integer()
+            else str(v)
+            if isinstance(v, int | float) and not isinstance(v, bool)
+            else v
+            for v in labels
+        ]
 
     @field_validator("label_set")
     @classmethod
@@ -115,7 +162,7 @@ def default_term_set() -> SlaTermSet:
         terms=[
             SlaTerm(
                 id="kappa-complex",
-                metric="cohen_kappa",
+                metric="kappa",
                 scope="task_type:complex",
                 threshold=0.80,
                 tier="critical",
@@ -123,7 +170,7 @@ def default_term_set() -> SlaTermSet:
             ),
             SlaTerm(
                 id="kappa-simple",
-                metric="cohen_kappa",
+                metric="kappa",
                 scope="task_type:simple",
                 threshold=0.85,
                 tier="standard",
@@ -142,3 +189,214 @@ def default_term_set() -> SlaTermSet:
             ),
         ],
     )
+
+
+_TERM_COLUMNS = {
+    "id": "id",
+    "term": "id",
+    "term_id": "id",
+    "metric": "metric",
+    "measure": "metric",
+    "scope": "scope",
+    "applies_to": "scope",
+    "comparator": "comparator",
+    "operator": "comparator",
+    "threshold": "threshold",
+    "target": "threshold",
+    "min_sample": "min_sample",
+    "minimum_sample": "min_sample",
+    "min_n": "min_sample",
+    "level": "level",
+    "weights": "weights",
+    "tier": "tier",
+    "remedy": "remedy_kind",
+    "remedy_kind": "remedy_kind",
+    "remedy_amount": "remedy_amount",
+    "amount": "remedy_amount",
+    "remedy_cap": "remedy_cap",
+    "cap": "remedy_cap",
+    "note": "note",
+    "notes": "note",
+}
+_SETTING_KEYS = {"name", "currency", "period_fee", "label_set", "committed_weekly_volume", "total_credit_cap"}
+
+
+def _yaml_line(text: str, loc: tuple[int | str, ...]) -> int | None:
+    """1-based line of the YAML node at a pydantic error path, when it can be found."""
+    import yaml
+
+    try:
+        node: Any = yaml.compose(text)
+    except yaml.YAMLError:
+        return None
+    line = None
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = [v for k, v in node.value if getattr(k, "value", None) == key]
+            if not match:
+                break
+            node = match[0]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def _loc_text(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(document)"
+
+
+def _from_mapping(raw: object, file: str, text: str | None) -> SlaTermSet:
+    if not isinstance(raw, dict):
+        raise InputError.at("expected a mapping with a 'terms' list at the top level", file)
+    if "terms" not in raw and "vendor" in raw:  # a contract profile: its `sla` is the term set
+        if not isinstance(raw.get("sla"), dict):
+            raise InputError.at("this contract profile states no SLA terms (its 'sla' section is empty)", file)
+        raw = raw["sla"]
+    try:
+        return SlaTermSet.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(p for p in err["loc"] if not isinstance(p, str) or "[" not in p)
+            row = _yaml_line(text, loc) if text is not None else None
+            problems.append(Problem(Location(file, row=row, column=_loc_text(loc)), err["msg"]))
+        raise InputError(problems) from None
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def _is_terms_header(row: Any) -> bool:
+    keys = {_TERM_COLUMNS.get(normalise_header(c)) for c in row}
+    return {"metric", "threshold"} <= keys
+
+
+def _settings(path: Path, data: bytes | None) -> dict[str, Any]:
+    """Key/value rows of an optional 'Contract' sheet (name, currency, period_fee, ...)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path if data is None else io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        names = {n.lower(): n for n in wb.sheetnames}
+        if "contract" not in names:
+            return {}
+        rows = list(wb[names["contract"]].iter_rows(values_only=True))
+    finally:
+        wb.close()
+    out: dict[str, Any] = {}
+    for row in rows:
+        if len(row) < 2 or _cell(row[1]) is None:
+            continue
+        if normalise_header(row[0]) in _SETTING_KEYS:
+            key, value = normalise_header(row[0]), _cell(row[1])
+            if key == "label_set":
+                value = [v.strip() for v in str(value).split(",") if v.strip()]
+            out[key] = value
+    return out
+
+
+def _from_xlsx(path: Path, data: bytes | None, sheet: str | None) -> SlaTermSet:
+    if sheet is None:
+        import openpyxl
+
+        wb = openpyxl.load_workbook(path if data is None else io.BytesIO(data), read_only=True)
+        try:
+            sheet = next((n for n in wb.sheetnames if n.lower() == "terms"), None)
+        finally:
+            wb.close()
+    table = read_sheet(path, _is_terms_header, sheet=sheet, data=data)
+    keys = [_TERM_COLUMNS.get(normalise_header(h)) for h in table.header]
+    problems: list[Problem] = []
+    terms: list[SlaTerm] = []
+    for cells, row_no in zip(table.rows, table.row_numbers, strict=True):
+        raw = {k: _cell(v) for k, v in zip(keys, cells, strict=False) if k is not None}
+        remedy = {
+            "kind": raw.pop("remedy_kind", None) or "none",
+            "amount": raw.pop("remedy_amount", None) or 0.0,
+            "cap": raw.pop("remedy_cap", None),
+        }
+        fields = {k: v for k, v in raw.items() if v is not None}
+        if isinstance(fields.get("id"), float | int):
+            fields["id"] = str(fields["id"])
+        try:
+            terms.append(SlaTerm.model_validate({**fields, "remedy": remedy}))
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = [str(p) for p in err["loc"]]
+                key = "_".join(loc[:2]) if loc[:1] == ["remedy"] else (loc[0] if loc else "")
+                column = next((h for h, k in zip(table.header, keys, strict=False) if k == key), key or None)
+                problems.append(Problem(Location(table.file, table.name, row_no, column), err["msg"]))
+    if problems:
+        raise InputError(problems)
+    settings = _settings(path, data)
+    try:
+        return SlaTermSet.model_validate({**settings, "terms": terms})
+    except ValidationError as exc:
+        raise InputError(
+            Problem(Location(table.file, "Contract", column=_loc_text(tuple(e["loc"]))), e["msg"]) for e in exc.errors()
+        ) from None
+
+
+def load_term_set(path: str | Path, *, data: bytes | None = None, sheet: str | None = None) -> SlaTermSet:
+    """Read a term set from YAML, JSON or xlsx; every problem is reported with its place."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm"}:
+        return _from_xlsx(path, data, sheet)
+    raw_bytes = data if data is not None else path.read_bytes()
+    text = raw_bytes.decode("utf-8-sig", errors="replace")
+    if suffix in {".yaml", ".yml"}:
+        import yaml
+
+        try:
+            raw = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise InputError.at(
+                f"not valid YAML ({getattr(exc, 'problem', exc)})",
+                path.name,
+                row=mark.line + 1 if mark else None,
+            ) from None
+        return _from_mapping(raw, path.name, text)
+    if suffix == ".json":
+        try:
+            raw = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError.at(f"not valid JSON ({exc.msg})", path.name, row=exc.lineno) from None
+        return _from_mapping(raw, path.name, None)
+    raise InputError.at(
+        f"unsupported term file type {suffix or '(none)'}; expected .yaml, .json or .xlsx",
+        path.name,
+    )
+
+
+def term_set_to_rows(terms: SlaTermSet) -> list[dict[str, Any]]:
+    """Flat rows (one per term) in the xlsx column layout, for writing a terms sheet."""
+    return [
+        {
+            "id": t.id,
+            "metric": t.metric,
+            "scope": str(t.scope),
+            "comparator": t.comparator,
+            "threshold": t.threshold,
+            "min_sample": t.min_sample,
+            "level": t.level,
+            "weights": t.weights,
+            "tier": t.tier,
+            "remedy": t.remedy.kind,
+            "remedy_amount": t.remedy.amount,
+            "remedy_cap": t.remedy.cap,
+            "note": t.note,
+        }
+        for t in terms.terms
+    ]

@@ -57,8 +57,7 @@ def _blocks_from_text(text: str) -> list[Passage]:
             block.append(line.strip().lstrip("#").strip())
             continue
         if block:
-            passages.append(Passage(text=_clean(" ".join(block)), paragraph=len(passages) + 1,
-                                    line=start))
+            passages.append(Passage(text=_clean(" ".join(block)), paragraph=len(passages) + 1, line=start))
             block = []
     return passages
 
@@ -89,8 +88,9 @@ def extract_passages(path: str | Path, *, data: bytes | None = None) -> list[Pas
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in DRAFT_SUFFIXES:
-        raise InputError.at(f"unsupported draft type {suffix or '(none)'}; expected "
-                            f"{', '.join(DRAFT_SUFFIXES)}", path.name)
+        raise InputError.at(
+            f"unsupported draft type {suffix or '(none)'}; expected {', '.join(DRAFT_SUFFIXES)}", path.name
+        )
     raw = data if data is not None else path.read_bytes()
     if suffix in {".txt", ".md"}:
         return _blocks_from_text(raw.decode("utf-8-sig", errors="replace"))
@@ -102,15 +102,16 @@ def extract_passages(path: str | Path, *, data: bytes | None = None) -> list[Pas
         except Exception as exc:  # zip or XML errors from a damaged or renamed file
             raise InputError.at(f"not a readable .docx document ({exc})", path.name) from None
         texts = [t for t in (_clean(p.text) for p in document.paragraphs) if t]
-        passages: list[Passage] = [Passage(text=t, paragraph=i)
-                                   for i, t in enumerate(texts, start=1)]
+        passages: list[Passage] = [Passage(text=t, paragraph=i) for i, t in enumerate(texts, start=1)]
         for t_no, table in enumerate(document.tables, start=1):
             for r_no, row in enumerate(table.rows, start=1):
                 for c_no, cell in enumerate(row.cells, start=1):
                     if text := _clean(cell.text):
-                        passages.append(Passage(
-                            text=text, paragraph=len(passages) + 1,
-                            label=f"table {t_no}, row {r_no}, cell {c_no}"))
+                        passages.append(
+                            Passage(
+                                text=text, paragraph=len(passages) + 1, label=f"table {t_no}, row {r_no}, cell {c_no}"
+                            )
+                        )
         return passages
     if suffix == ".pdf":
         from pypdf import PdfReader
@@ -126,7 +127,6 @@ def extract_passages(path: str | Path, *, data: bytes | None = None) -> list[Pas
             for i, para in enumerate(_paragraphs_from_pdf_page(page_text), start=1):
                 passages.append(Passage(text=para, paragraph=i, page=page_no))
         if not passages:
-            raise InputError.at("the PDF has no extractable text (a scan needs OCR first)",
-                                path.name)
+            raise InputError.at("the PDF has no extractable text (a scan needs OCR first)", path.name)
         return passages
     raise AssertionError(f"unhandled draft suffix {suffix}")  # pragma: no cover

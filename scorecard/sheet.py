@@ -110,3 +110,19 @@ class ScoreSheet:
         self.scores[p, e, s] = np.nan if score is None else float(score)
         if comment:
             self.comments[(p, e, s)] = comment
+
+    def evaluation_rows(self) -> list[dict[str, object]]:
+        """Every score given, with its comment: the evidence table of the reports."""
+        rows: list[dict[str, object]] = []
+        for p, e, s in zip(*np.nonzero(~np.isnan(self.scores)), strict=True):
+            comment = self.comments.get((p, e, s)) or self.comments.get((p, e, GENERAL), "")
+            rows.append(
+                {
+                    "provider": self.providers[p],
+                    "evaluator": self.evaluators[e],
+                    "dimension": self.slots[s].label,
+                    "score": float(self.scores[p, e, s]),
+                    "comment": comment,
+                }
+            )
+        return rows

@@ -10,6 +10,10 @@ COMMAND_MODULES: tuple[str, ...] = (
     "annogov.commands.taxonomy",
     "annogov.commands.switching_cost",
     "annogov.commands.db",
+    "annogov.commands.report",
+    "annogov.commands.agreement",
+    "annogov.commands.sla_check",
+    "annogov.commands.qa_sample",
     "annogov.commands.guidelines",
     "annogov.commands.channel",
 )

@@ -13,9 +13,7 @@ from annogov.store import SchemaError, Store, database_url, describe_url, make_e
 def register(subparsers: Any) -> None:
     """Add `annogov db status|upgrade|demo`."""
     parser = subparsers.add_parser("db", help="database schema version, upgrade, demo data")
-    parser.add_argument(
-        "--url", help="database URL (default: ANNOGOV_DATABASE_URL or the SQLite file)"
-    )
+    parser.add_argument("--url", help="database URL (default: ANNOGOV_DATABASE_URL or the SQLite file)")
     actions = parser.add_subparsers(dest="action", required=True)
     status = actions.add_parser("status", help="applied and pending migrations (1: pending)")
     status.set_defaults(handler=_status)

@@ -106,7 +106,7 @@ def _csv(payload: dict) -> str:
 def _cell(dim: dict) -> str:
     if dim["score"] is None:
         return "missing"
-    spread = f" ±{dim['spread'] / 2:.1f}" if dim.get("spread") else ""
+    spread = f" ({dim['spread']:.1f})" if dim.get("spread") else ""
     return f"{dim['score']:.2f}{spread}"
 
 
@@ -114,7 +114,8 @@ def _text(payload: dict) -> str:
     weights = ", ".join(f"{k} {v:g}" for k, v in payload["weights"].items())
     lines = [
         f"Weights ({payload['weights_source']}): {weights}",
-        "Total = sum of weight x score / 5 (all 5s = 100, all 3s = 60)",
+        "Total = sum of weight x score / 5 (all 5s = 100, all 3s = 60); "
+        "scores are the evaluators' consensus, (n) the spread between the highest and lowest",
         "",
     ]
     rows = [

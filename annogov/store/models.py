@@ -183,9 +183,7 @@ class TaxonomyMapping(_Document, Base):
     """A mapping between two taxonomies as JSON."""
 
     __tablename__ = "taxonomy_mappings"
-    __table_args__ = (
-        UniqueConstraint("program_id", "name", name="uq_taxonomy_mappings_program_name"),
-    )
+    __table_args__ = (UniqueConstraint("program_id", "name", name="uq_taxonomy_mappings_program_name"),)
     program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
     __mapper_args__ = {"version_id_col": _Document.version}
 

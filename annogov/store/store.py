@@ -85,9 +85,7 @@ class Store:
 
     # programs ------------------------------------------------------------------------------
 
-    def create_program(
-        self, name: str, description: str = "", *, demo: bool = False
-    ) -> ProgramRecord:
+    def create_program(self, name: str, description: str = "", *, demo: bool = False) -> ProgramRecord:
         """Create a program; the name must be new (DuplicateError otherwise)."""
         name = _clean_name(name, "program")
         with self.transaction() as s:
@@ -127,9 +125,7 @@ class Store:
         name = _clean_name(name, "provider")
         with self.transaction() as s:
             _get(s, Program, program_id, "program")
-            taken = select(Provider.id).where(
-                Provider.program_id == program_id, Provider.name == name
-            )
+            taken = select(Provider.id).where(Provider.program_id == program_id, Provider.name == name)
             if s.scalar(taken) is not None:
                 raise DuplicateError(f"this program already has a provider named {name!r}")
             row = Provider(program_id=program_id, name=name, notes=notes.strip())
@@ -141,9 +137,7 @@ class Store:
         """The provider with this name in the program, created if missing (for imports)."""
         with self.transaction() as s:
             cleaned = _clean_name(name, "provider")
-            row = s.scalar(
-                select(Provider).where(Provider.program_id == program_id, Provider.name == cleaned)
-            )
+            row = s.scalar(select(Provider).where(Provider.program_id == program_id, Provider.name == cleaned))
             if row is not None:
                 return ProviderRecord.model_validate(row)
             return self.add_provider(program_id, name)
@@ -159,9 +153,7 @@ class Store:
     def list_providers(self, program_id: int) -> list[ProviderRecord]:
         """A program's providers, by name."""
         with self.transaction() as s:
-            rows = s.scalars(
-                select(Provider).where(Provider.program_id == program_id).order_by(Provider.name)
-            ).all()
+            rows = s.scalars(select(Provider).where(Provider.program_id == program_id).order_by(Provider.name)).all()
             return [ProviderRecord.model_validate(r) for r in rows]
 
     def delete_provider(self, provider_id: int) -> None:
@@ -181,9 +173,7 @@ class Store:
                 query = query.where(Evaluation.provider_id == provider_id)
             if evaluator is not None:
                 query = query.where(Evaluation.evaluator == evaluator)
-            query = query.order_by(
-                Evaluation.provider_id, Evaluation.evaluator, Evaluation.dimension, Evaluation.id
-            )
+            query = query.order_by(Evaluation.provider_id, Evaluation.evaluator, Evaluation.dimension, Evaluation.id)
             return [EvaluationRecord.model_validate(r) for r in s.scalars(query).all()]
 
     def save_scores(
@@ -197,15 +187,10 @@ class Store:
         saved: list[Evaluation] = []
         conflicts: list[str] = []
         with self.transaction() as s:
-            providers = {
-                p.id: p.name
-                for p in s.scalars(select(Provider).where(Provider.program_id == program_id))
-            }
+            providers = {p.id: p.name for p in s.scalars(select(Provider).where(Provider.program_id == program_id))}
             for edit in edits:
                 if edit.provider_id not in providers:
-                    raise NotFoundError(
-                        f"provider {edit.provider_id} does not belong to program {program_id}"
-                    )
+                    raise NotFoundError(f"provider {edit.provider_id} does not belong to program {program_id}")
                 label = _edit_label(providers[edit.provider_id], edit)
                 row = s.scalar(
                     select(Evaluation).where(
@@ -217,9 +202,7 @@ class Store:
                 )
                 current = 0 if row is None else row.version
                 if edit.expected_version is not None and edit.expected_version != current:
-                    conflicts.append(
-                        f"{label} (you loaded version {edit.expected_version}, now {current})"
-                    )
+                    conflicts.append(f"{label} (you loaded version {edit.expected_version}, now {current})")
                     continue
                 old_score = None if row is None else row.score
                 if row is None:
@@ -269,9 +252,7 @@ class Store:
             s.flush()
             return [EvaluationRecord.model_validate(r) for r in saved]
 
-    def score_history(
-        self, program_id: int, *, provider_id: int | None = None, limit: int = 500
-    ) -> list[AuditRecord]:
+    def score_history(self, program_id: int, *, provider_id: int | None = None, limit: int = 500) -> list[AuditRecord]:
         """Score changes, newest first, optionally for one provider."""
         with self.transaction() as s:
             query = select(ScoreAudit).where(ScoreAudit.program_id == program_id)
@@ -299,9 +280,7 @@ class Store:
             row = s.scalar(select(model).where(model.program_id == program_id, model.name == name))
             current = 0 if row is None else row.version
             if expected_version is not None and expected_version != current:
-                raise ConcurrentEditError(
-                    [f"{kind} {name!r} (you loaded version {expected_version}, now {current})"]
-                )
+                raise ConcurrentEditError([f"{kind} {name!r} (you loaded version {expected_version}, now {current})"])
             if row is None:
                 row = model(program_id=program_id, name=name, data=data)
                 s.add(row)
@@ -318,27 +297,21 @@ class Store:
         """The named document, or None."""
         model = DOCUMENT_MODELS[kind]
         with self.transaction() as s:
-            row = s.scalar(
-                select(model).where(model.program_id == program_id, model.name == name.strip())
-            )
+            row = s.scalar(select(model).where(model.program_id == program_id, model.name == name.strip()))
             return None if row is None else _document(kind, row)
 
     def list_documents(self, kind: DocumentKind, program_id: int) -> list[DocumentRecord]:
         """A program's documents of one kind, by name."""
         model = DOCUMENT_MODELS[kind]
         with self.transaction() as s:
-            rows = s.scalars(
-                select(model).where(model.program_id == program_id).order_by(model.name)
-            ).all()
+            rows = s.scalars(select(model).where(model.program_id == program_id).order_by(model.name)).all()
             return [_document(kind, r) for r in rows]
 
     def delete_document(self, kind: DocumentKind, program_id: int, name: str) -> None:
         """Delete a named document (NotFoundError if missing)."""
         model = DOCUMENT_MODELS[kind]
         with self.transaction() as s:
-            row = s.scalar(
-                select(model).where(model.program_id == program_id, model.name == name.strip())
-            )
+            row = s.scalar(select(model).where(model.program_id == program_id, model.name == name.strip()))
             if row is None:
                 raise NotFoundError(f"no {kind} named {name!r} in this program")
             s.delete(row)

@@ -84,9 +84,7 @@ def upgrade(engine: Engine, target: str | None = None) -> list[str]:
                     if again is not None:
                         continue
                 step.upgrade(conn)
-                conn.execute(
-                    schema_migrations.insert().values(id=step.id, applied_at=datetime.now(UTC))
-                )
+                conn.execute(schema_migrations.insert().values(id=step.id, applied_at=datetime.now(UTC)))
             ran.append(step.id)
         if step.id == target:
             break

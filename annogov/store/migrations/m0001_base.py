@@ -26,9 +26,7 @@ def _tables() -> MetaData:
     ts = DateTime(timezone=True)
 
     def program_fk() -> Column[int]:
-        return Column(
-            "program_id", Integer, ForeignKey("programs.id", ondelete="CASCADE"), nullable=False
-        )
+        return Column("program_id", Integer, ForeignKey("programs.id", ondelete="CASCADE"), nullable=False)
 
     Table(
         "programs",
@@ -54,9 +52,7 @@ def _tables() -> MetaData:
         meta,
         Column("id", Integer, primary_key=True),
         program_fk(),
-        Column(
-            "provider_id", Integer, ForeignKey("providers.id", ondelete="CASCADE"), nullable=False
-        ),
+        Column("provider_id", Integer, ForeignKey("providers.id", ondelete="CASCADE"), nullable=False),
         Column("evaluator", String(200), nullable=False),
         Column("dimension", String(40), nullable=False),
         Column("criterion", String(200), nullable=True),
@@ -86,9 +82,7 @@ def _tables() -> MetaData:
             nullable=False,
         ),
         program_fk(),
-        Column(
-            "provider_id", Integer, ForeignKey("providers.id", ondelete="CASCADE"), nullable=False
-        ),
+        Column("provider_id", Integer, ForeignKey("providers.id", ondelete="CASCADE"), nullable=False),
         Column("evaluator", String(200), nullable=False),
         Column("dimension", String(40), nullable=False),
         Column("criterion", String(200), nullable=True),

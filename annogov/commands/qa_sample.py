@@ -1,0 +1,72 @@
+"""`annogov qa-sample`: draw the next QA round, stratified by category, reproducibly."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from pathlib import Path
+
+from annogov.commands._delivery_args import add_mapping_options, mapping_from
+from annogov.render import table
+from governance.delivery import ROW_COLUMN, open_delivery, read_delivery_table
+from governance.qa import as_fraction, qa_sample
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "qa-sample",
+        help="draw a stratified QA sample meeting a minimum rate per category",
+        description="Sample annotations for QA review: at least ceil(rate x size) of every "
+        "category, and at least --min-per-category (capped at the category's size) so "
+        "rare categories are over-represented. The same delivery and seed give the "
+        "same sample.",
+    )
+    parser.add_argument("delivery", metavar="DELIVERY")
+    parser.add_argument("--min-rate", required=True, help="minimum share per category, e.g. 0.10")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--min-per-category", type=int, default=10, metavar="N")
+    parser.add_argument("--out", required=True, metavar="SAMPLE.csv")
+    add_mapping_options(parser)
+    parser.set_defaults(handler=run)
+
+
+def _safe(value: object) -> object:
+    """Neutralise text a spreadsheet would run as a formula (OWASP CSV injection advice)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        try:
+            float(value)
+        except ValueError:
+            return "'" + value
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        rate = as_fraction(args.min_rate)
+    except ValueError as exc:
+        raise ValueError(f"--min-rate: {exc}") from None
+    if args.min_per_category < 1:
+        raise ValueError("--min-per-category must be at least 1")
+    source = open_delivery(args.delivery, mapping_from(args))
+    sample = qa_sample(read_delivery_table(source), rate, args.seed, args.min_per_category)
+    columns = [c for c in sample.column_names if c != ROW_COLUMN]
+    source_rows = sample.column(ROW_COLUMN).to_pylist() if ROW_COLUMN in sample.column_names else None
+    out = Path(args.out)
+    with out.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(columns + (["source_row"] if source_rows else []))
+        data = [sample.column(c).to_pylist() for c in columns]
+        for i in range(sample.num_rows):
+            row = [_safe(col[i]) for col in data]
+            writer.writerow(row + ([source_rows[i]] if source_rows else []))
+    summary: dict[str, tuple[int, int]] = {}
+    cats = sample.column("category").to_pylist() if "category" in columns else ["(all)"] * len(sample)
+    for cat, delivered in zip(cats, sample.column("stratum_delivered").to_pylist(), strict=True):
+        got = summary.get(cat or "(no category)", (delivered, 0))
+        summary[cat or "(no category)"] = (got[0], got[1] + 1)
+    rows = [[cat, d, s, f"{s / d:.1%}"] for cat, (d, s) in sorted(summary.items())]
+    print(table(["category", "delivered", "sampled", "share"], rows))
+    print(f"{sample.num_rows} annotations sampled at >= {float(rate):.0%} per category (seed {args.seed}) -> {out}")
+    return 0

@@ -1,0 +1,208 @@
+"""`annogov report`: the steering-committee PDF or the live Excel workbook from the parts' results.
+
+Each part is read by one loader below: from its raw input (scoring sheet, scenario, contract,
+terms and delivery), computed by the part's own package, or from the JSON its command printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from contracts.review import review_file
+from governance.reports import (
+    ReportInput,
+    ScorecardPayload,
+    Section,
+    SlaPayload,
+    SwitchingPayload,
+    TaxonomyPayload,
+    build_pdf,
+    build_xlsx,
+)
+from contracts.sla_terms import load_term_set
+from governance.reports.sections import audit_sections, sla_report_payload
+from governance.sla_check import check_delivery
+from ingest import InputError, Location, Problem
+from migration import load_scenario, switching_cost
+from scorecard.api import score_file
+
+Model = TypeVar("Model", bound=BaseModel)
+BUILDERS = {".pdf": build_pdf, ".xlsx": build_xlsx}
+
+
+def read_json(path: Path) -> Any:
+    """Parse a JSON file; a syntax error names the file, line and column."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise InputError.at(f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", str(path)) from None
+    except UnicodeDecodeError:
+        raise InputError.at("not UTF-8 text; expected a JSON file", str(path)) from None
+
+
+def validated(model: type[Model], data: Any, path: Path, what: str) -> Model:
+    """Validate a payload; every problem is reported with the file and the JSON path."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = [
+            Problem(
+                Location(str(path)),
+                f"{what}: {'.'.join(str(p) for p in err['loc']) or '(top level)'}: {err['msg']}",
+            )
+            for err in exc.errors()
+        ]
+        raise InputError(problems) from None
+
+
+def load_scorecard(path: Path, as_of: dt.date | None) -> ScorecardPayload:
+    """A scoring spreadsheet (.xlsx/.csv, scored here, evaluators' rows kept as evidence) or the
+    JSON of `annogov score --format json`."""
+    if path.suffix.lower() != ".json":
+        result, imported, _ = score_file(path, as_of=as_of)
+        payload = result.to_payload() | {"evaluations": imported.sheet.evaluation_rows()}
+        return validated(ScorecardPayload, payload, path, "scorecard")
+    return validated(ScorecardPayload, read_json(path), path, "scorecard result")
+
+
+def load_switching(path: Path) -> SwitchingPayload:
+    """A scenario (YAML/JSON scenario/xlsx, simulated here with the default seed) or the JSON of
+    `annogov switching-cost --format json` (recognised by its `percentiles` key)."""
+    data = read_json(path) if path.suffix.lower() == ".json" else None
+    if data is None or "percentiles" not in data:
+        payload = switching_cost(load_scenario(path)).to_payload()
+        return validated(SwitchingPayload, payload, path, "switching cost")
+    return validated(SwitchingPayload, data, path, "switching-cost result")
+
+
+def load_audits(paths: list[Path], as_of: dt.date | None) -> list[Section]:
+    """Contract profiles or drafts, audited here, as report sections."""
+    day = as_of or dt.date.today()
+    return [s for path in paths for s in audit_sections(review_file(path, day).to_payload())]
+
+
+def load_taxonomy(path: Path) -> TaxonomyPayload:
+    """The taxonomy mapping: the JSON of `annogov taxonomy --format json`."""
+    return validated(TaxonomyPayload, read_json(path), path, "taxonomy result")
+
+
+def load_sla_result(path: Path) -> SlaPayload:
+    """An SLA check already run: the JSON of `annogov sla-check --format json`."""
+    return validated(SlaPayload, read_json(path), path, "SLA check result")
+
+
+def check_sla(contract: Path, delivery: Path) -> SlaPayload:
+    """Check a delivery against a term set or a contract profile's SLA terms, here and now."""
+    report = check_delivery(load_term_set(contract), delivery)
+    return validated(SlaPayload, sla_report_payload(report), delivery, "SLA check")
+
+
+def load_sections(path: Path) -> list[Section]:
+    """Extra tables: one {"title", "columns", "rows", ...} object or a list of them."""
+    data = read_json(path)
+    items = data if isinstance(data, list) else [data]
+    return [validated(Section, item, path, f"section {i + 1}") for i, item in enumerate(items)]
+
+
+def report_input(args: argparse.Namespace) -> ReportInput:
+    """Gather the parts named on the command line into one ReportInput."""
+    if (args.contract is None) != (args.delivery is None):
+        raise InputError.at("--contract and --delivery go together", "(command line)")
+    if args.sla and args.contract:
+        raise InputError.at("give either --sla or --contract with --delivery", "(command line)")
+    sla = None
+    if args.sla:
+        sla = load_sla_result(args.sla)
+    elif args.contract:
+        sla = check_sla(args.contract, args.delivery)
+    sections = load_audits(args.audit or [], args.date)
+    sections += [s for path in args.section or [] for s in load_sections(path)]
+    if not any((args.scorecard, args.switching, args.taxonomy, sla, sections)):
+        raise InputError.at(
+            "nothing to report: give --scorecard, --switching, --taxonomy, --sla, --audit or --section",
+            "(command line)",
+        )
+    return ReportInput(
+        title=args.title,
+        program=args.program or "",
+        evaluated=args.evaluated or "",
+        created=args.date,
+        scorecard=load_scorecard(args.scorecard, args.date) if args.scorecard else None,
+        switching=load_switching(args.switching) if args.switching else None,
+        taxonomy=load_taxonomy(args.taxonomy) if args.taxonomy else None,
+        sla=sla,
+        sections=sections,
+    )
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build the report the output suffix asks for and write it."""
+    out: Path = args.out
+    builder = BUILDERS.get(out.suffix.lower())
+    if builder is None:
+        raise InputError.at("the output must end in .pdf or .xlsx", str(out))
+    report = report_input(args)
+    data = builder(report, created=report.created)
+    out.write_bytes(data)
+    parts = [
+        name
+        for name, present in (
+            ("scorecard", report.scorecard),
+            ("switching cost", report.switching),
+            ("taxonomy", report.taxonomy_part()),
+            ("SLA check", report.sla),
+        )
+        if present is not None
+    ] + [s.title for s in report.sections]
+    print(f"wrote {out} ({len(data):,} bytes): {', '.join(parts)}")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add `annogov report`."""
+    p = subparsers.add_parser(
+        "report",
+        help="PDF or Excel report for a steering committee",
+        description="Build a PDF (cover, summary, charts, appendix) or a live Excel workbook "
+        "(edit a weight, totals and bands follow) from whatever parts are given.",
+    )
+    p.add_argument("--scorecard", type=Path, metavar="F", help="scoring sheet (.xlsx/.csv) or JSON of `annogov score`")
+    p.add_argument("--switching", type=Path, metavar="S", help="scenario or JSON of `annogov switching-cost`")
+    p.add_argument(
+        "--audit", type=Path, action="append", metavar="P", help="contract profile or draft to audit; repeatable"
+    )
+    p.add_argument("--taxonomy", type=Path, metavar="T", help="JSON of `annogov taxonomy`")
+    p.add_argument("--sla", type=Path, metavar="R", help="JSON of `annogov sla-check`")
+    p.add_argument("--contract", type=Path, metavar="C", help="SLA terms or a contract profile (with --delivery)")
+    p.add_argument("--delivery", type=Path, metavar="D", help="delivered annotations")
+    p.add_argument(
+        "--section",
+        type=Path,
+        action="append",
+        metavar="J",
+        help="extra table(s) as JSON {title, columns, rows}; repeatable",
+    )
+    p.add_argument("--title", default="Annotation provider governance report")
+    p.add_argument("--program", default="", help="program name for the cover and properties")
+    p.add_argument("--evaluated", default="", help="what was evaluated (default: from the parts)")
+    p.add_argument(
+        "--date",
+        type=_date,
+        default=None,
+        help="report date YYYY-MM-DD (default today); fixes the bytes for comparison",
+    )
+    p.add_argument("--out", type=Path, required=True, metavar="FILE.pdf|FILE.xlsx")
+    p.set_defaults(handler=run)

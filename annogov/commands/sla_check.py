@@ -1,0 +1,97 @@
+"""`annogov sla-check`: a delivery against the contract's SLA terms, term by term."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from annogov.commands._delivery_args import add_mapping_options, mapping_from
+from annogov.render import fmt, table, to_json
+from contracts.sla_terms import default_term_set, load_term_set
+from governance.delivery import open_delivery
+from governance.sla_check import SlaReport, check_delivery
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "sla-check",
+        help="check a delivery against SLA terms (exit 1 if a term fails)",
+        description="Evaluate every SLA term on a delivery: pass, fail or inconclusive, with the "
+        "measured value, interval, sample size, worst categories and credits owed. "
+        "Exit 0 when every term passes, 1 when any term fails or cannot be decided, "
+        "2 on bad input.",
+    )
+    parser.add_argument(
+        "--contract", metavar="TERMS", help="term set (.yaml, .json or .xlsx); default: the built-in quality SLA"
+    )
+    parser.add_argument(
+        "--delivery",
+        required=True,
+        metavar="DELIVERY",
+        help="annotations: .csv, .xlsx, .jsonl, .parquet or Label Studio .json",
+    )
+    parser.add_argument("--format", choices=["table", "json"], default="table")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the bootstrap intervals")
+    add_mapping_options(parser)
+    parser.set_defaults(handler=run)
+
+
+def _ci(ci: tuple[float, float] | None) -> str:
+    return "-" if ci is None else f"{ci[0]:.3f}-{ci[1]:.3f}"
+
+
+def render_table(report: SlaReport) -> str:
+    """The verdict, one line per term, then reasons and notes."""
+    rows = []
+    for t in report.terms:
+        owed = t.remedy.amount if t.remedy else None
+        rows.append(
+            [
+                t.id or t.metric,
+                t.metric,
+                t.scope,
+                t.status.upper(),
+                "-" if t.value is None else f"{t.value:.4g}",
+                _ci(t.ci),
+                f"{t.comparator} {fmt(t.threshold, 4).rstrip('0').rstrip('.')}",
+                t.n,
+                owed,
+            ]
+        )
+    lines = [
+        f"{report.contract} / {report.delivery}: {report.n_annotations} annotations, "
+        f"{report.n_items} items, {report.n_annotators} annotators",
+        f"Verdict: {report.verdict.upper()}   credits owed: {report.credits:.2f} {report.currency}",
+        "",
+        table(["term", "metric", "scope", "status", "value", "95% CI", "target", "n", "credit"], rows),
+    ]
+    details = []
+    for t in report.terms:
+        if t.reason:
+            details.append(f"- {t.id or t.metric}: {t.reason}")
+        bad = [e for e in t.evidence if e.status != "pass"]
+        if bad and t.status != "pass":
+            shown = ", ".join(
+                f"{e.group} {'-' if e.value is None else f'{e.value:.3f}'} (n={e.n}, {e.status})" for e in bad[:5]
+            )
+            details.append(f"- {t.id or t.metric}: worst: {shown}")
+        details += [f"- {t.id or t.metric}: {note}" for note in t.notes]
+    if details:
+        lines += ["", *details]
+    drops = report.drift.drops
+    if drops:
+        lines += ["", f"Drift by {report.drift.by} (changes for the worse beyond {report.drift.threshold:.0%}):"]
+        lines += [
+            f"- {d.metric}: {d.previous:.3f} in {d.previous_period} -> {d.current:.3f} in {d.period}" for d in drops
+        ]
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    terms = load_term_set(args.contract) if args.contract else default_term_set()
+    source = open_delivery(args.delivery, mapping_from(args))
+    report = check_delivery(terms, source, seed=args.seed)
+    for warning in report.warnings:
+        print(f"annogov: warning: {warning}", file=sys.stderr)
+    print(to_json(report.to_payload()) if args.format == "json" else render_table(report))
+    return 0 if report.verdict == "pass" else 1

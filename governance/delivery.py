@@ -1,0 +1,497 @@
+"""Read a vendor's delivery (one row per annotation) from CSV, xlsx, JSONL, Parquet or a Label
+Studio JSON export, under canonical column names, in record batches so size never decides memory.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+from ingest import InputError, Location, Problem, normalise_header, read_sheet
+
+REQUIRED = ("item_id", "annotator_id", "label")
+OPTIONAL = ("category", "task_type", "gold_label", "qa_result", "submitted_at", "due_at", "batch")
+CANONICAL = REQUIRED + OPTIONAL
+TEXT_COLUMNS = ("item_id", "annotator_id", "label", "category", "task_type", "gold_label", "qa_result", "batch")
+TIME_COLUMNS = ("submitted_at", "due_at")
+ROW_COLUMN = "__row"
+BATCH_ROWS = 1 << 18
+# Parquet reads: no whole-row-group pre-buffering, so memory follows the batch, not the file
+PARQUET_OPTIONS: dict[str, Any] = {"pre_buffer": False, "buffer_size": 1 << 23}
+BIG_TEXT_FILE = 50 * 1024 * 1024
+
+_ALIASES = {
+    "item": "item_id",
+    "item_id": "item_id",
+    "task_id": "item_id",
+    "example_id": "item_id",
+    "annotator": "annotator_id",
+    "annotator_id": "annotator_id",
+    "worker": "annotator_id",
+    "worker_id": "annotator_id",
+    "rater": "annotator_id",
+    "rater_id": "annotator_id",
+    "label": "label",
+    "answer": "label",
+    "annotation": "label",
+    "category": "category",
+    "class": "category",
+    "stratum": "category",
+    "slice": "category",
+    "task_type": "task_type",
+    "complexity": "task_type",
+    "gold_label": "gold_label",
+    "gold": "gold_label",
+    "ground_truth": "gold_label",
+    "qa_result": "qa_result",
+    "qa": "qa_result",
+    "review_result": "qa_result",
+    "submitted_at": "submitted_at",
+    "submitted": "submitted_at",
+    "completed_at": "submitted_at",
+    "due_at": "due_at",
+    "due": "due_at",
+    "deadline": "due_at",
+    "batch": "batch",
+    "batch_id": "batch",
+    "week": "batch",
+}
+
+
+class ColumnMapping(BaseModel):
+    """Canonical column -> column name in the file (or `data.<field>` in a Label Studio export)."""
+
+    columns: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("columns")
+    @classmethod
+    def _canonical_keys(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(CANONICAL))
+        if unknown:
+            raise ValueError(f"unknown canonical column(s) {', '.join(unknown)}; expected {', '.join(CANONICAL)}")
+        return value
+
+
+def parse_column_flags(flags: Sequence[str]) -> ColumnMapping:
+    """`--column item_id=task` flags -> a mapping; a malformed flag is an input error."""
+    columns: dict[str, str] = {}
+    problems = []
+    for flag in flags:
+        key, sep, source = flag.partition("=")
+        if not sep or not key.strip() or not source.strip():
+            problems.append(Problem(Location("--column"), f"{flag!r}: expected canonical=source"))
+            continue
+        columns[key.strip()] = source.strip()
+    if problems:
+        raise InputError(problems)
+    return _mapping(columns, "--column")
+
+
+def _mapping(columns: dict[str, str], where: str) -> ColumnMapping:
+    try:
+        return ColumnMapping(columns=columns)
+    except ValidationError as exc:
+        msgs = [e["msg"].removeprefix("Value error, ") for e in exc.errors()]
+        raise InputError.at("; ".join(msgs), where) from None
+
+
+def load_mapping(path: str | Path) -> ColumnMapping:
+    """A mapping file: YAML or JSON, either `{columns: {...}}` or the bare `{canonical: source}`."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8-sig")
+    try:
+        if path.suffix.lower() == ".json":
+            raw = json.loads(text)
+        else:
+            import yaml
+
+            raw = yaml.safe_load(text)
+    except Exception as exc:
+        raise InputError.at(f"cannot parse the column mapping ({exc})", path.name) from None
+    if not isinstance(raw, dict):
+        raise InputError.at("expected a mapping of canonical column -> file column", path.name)
+    raw = raw.get("columns", raw)
+    return _mapping({str(k): str(v) for k, v in raw.items()}, path.name)
+
+
+def _resolve(header: Sequence[str], mapping: ColumnMapping, file: str, sheet: str | None = None) -> dict[str, str]:
+    """Canonical name -> file column; explicit mapping first, then loose aliases."""
+    present = list(header)
+    resolved: dict[str, str] = {}
+    problems = []
+    for canonical, source in mapping.columns.items():
+        if source in present:
+            resolved[canonical] = source
+        else:
+            problems.append(
+                Problem(
+                    Location(file, sheet, column=source),
+                    f"mapped column for {canonical} not found; the file has {', '.join(present)}",
+                )
+            )
+    taken = set(resolved.values())
+    for name in present:
+        key = _ALIASES.get(normalise_header(name))
+        if key and key not in resolved and name not in taken:
+            resolved[key] = name
+            taken.add(name)
+    for canonical in REQUIRED:
+        if canonical not in resolved and not any(p.location.column == mapping.columns.get(canonical) for p in problems):
+            problems.append(
+                Problem(
+                    Location(file, sheet, column=canonical),
+                    f"required column {canonical} is missing (map it with --column {canonical}=NAME); "
+                    f"the file has {', '.join(present) or 'no columns'}",
+                )
+            )
+    if problems:
+        raise InputError(problems)
+    return resolved
+
+
+def _text(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Any id/label column as strings; integral floats lose their '.0' (1.0 and 1 are one label)."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if pa.types.is_dictionary(arr.type):
+        arr = arr.cast(arr.type.value_type)
+    if pa.types.is_floating(arr.type):
+        integral = pc.equal(arr, pc.floor(arr))
+        as_int = pc.if_else(integral, pc.cast(arr, pa.int64(), safe=False), None)
+        return pc.if_else(integral, pc.cast(as_int, pa.string()), pc.cast(arr, pa.string()))
+    if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+        trimmed = pc.utf8_trim_whitespace(arr)
+        return pc.if_else(pc.equal(trimmed, ""), None, trimmed).cast(pa.string())
+    if pa.types.is_null(arr.type):
+        return pa.nulls(len(arr), pa.string())
+    return pc.cast(arr, pa.string())
+
+
+def _cells_to_table(
+    header: Sequence[str], rows: Sequence[Sequence[Any]], rows_no: Sequence[int], resolved: dict[str, str]
+) -> pa.Table:
+    """Python cells -> canonical table of strings (times kept as given, parsed later)."""
+    index = {name: i for i, name in enumerate(header)}
+    data: dict[str, pa.Array] = {}
+    for canonical, source in resolved.items():
+        i = index[source]
+        values = []
+        for r in rows:
+            v = r[i] if i < len(r) else None
+            if isinstance(v, float) and v.is_integer():
+                v = int(v)
+            if v is not None and not isinstance(v, str) and canonical not in TIME_COLUMNS:
+                v = str(v)
+            if canonical in TIME_COLUMNS and v is not None and not isinstance(v, str):
+                v = v.isoformat() if hasattr(v, "isoformat") else str(v)
+            values.append(v)
+        data[canonical] = _text(pa.array(values, pa.string()))
+    data[ROW_COLUMN] = pa.array(rows_no, pa.int64())
+    return pa.table(data)
+
+
+@dataclass
+class DeliverySource:
+    """A delivery file opened for reading; `batches()` can be called more than once."""
+
+    path: Path
+    mapping: ColumnMapping = field(default_factory=ColumnMapping)
+    data: bytes | None = None
+    batch_rows: int = BATCH_ROWS
+    sheet: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    sheet_name: str | None = None
+    _table: pa.Table | None = None
+    _resolved: dict[str, str] | None = None
+
+    @property
+    def file(self) -> str:
+        return self.path.name
+
+    @property
+    def kind(self) -> str:
+        suffix = self.path.suffix.lower()
+        if suffix == ".json":
+            return "labelstudio"
+        return {
+            ".parquet": "parquet",
+            ".pq": "parquet",
+            ".jsonl": "jsonl",
+            ".ndjson": "jsonl",
+            ".xlsx": "xlsx",
+            ".xlsm": "xlsx",
+            ".csv": "csv",
+            ".tsv": "csv",
+            ".txt": "csv",
+        }.get(suffix, "unknown")
+
+    @property
+    def columns(self) -> list[str]:
+        """Canonical columns the delivery provides."""
+        if self.kind == "parquet":
+            return list(self._parquet_columns())
+        return [c for c in self._load().column_names if c != ROW_COLUMN]
+
+    def _parquet_file(self) -> Any:
+        import pyarrow.parquet as pq
+
+        try:
+            return pq.ParquetFile(
+                pa.BufferReader(self.data) if self.data is not None else str(self.path),
+                read_dictionary=self._dictionary_columns(),
+                **PARQUET_OPTIONS,
+            )
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise InputError.at(f"not a readable Parquet file ({exc})", self.file) from None
+
+    def _dictionary_columns(self) -> list[str] | None:
+        """Low-cardinality text columns to read as Arrow dictionaries (no per-row strings)."""
+        resolved = self._resolved
+        if resolved is None:
+            return None
+        return [resolved[c] for c in TEXT_COLUMNS if c in resolved and c != "item_id"]
+
+    def _parquet_columns(self) -> dict[str, str]:
+        if self._resolved is None:
+            self._resolved = _resolve(self._parquet_file().schema_arrow.names, self.mapping, self.file)
+        return self._resolved
+
+    def batches(self, columns: Sequence[str] | None = None) -> Iterator[tuple[pa.RecordBatch, int]]:
+        """Canonical record batches and the row number offset of each (row = offset + index + 1
+        for Parquet; other formats carry their own row numbers in the `__row` column)."""
+        if self.kind == "parquet":
+            resolved = self._parquet_columns()
+            wanted = [c for c in (columns or CANONICAL) if c in resolved]
+            pf = self._parquet_file()
+            offset = 0
+            for batch in pf.iter_batches(batch_size=self.batch_rows, columns=[resolved[c] for c in wanted]):
+                yield pa.RecordBatch.from_arrays(batch.columns, names=wanted), offset
+                offset += batch.num_rows
+            return
+        table = self._load()
+        if columns is not None:
+            table = table.select([c for c in [*columns, ROW_COLUMN] if c in table.column_names])
+        for batch in table.to_batches(max_chunksize=self.batch_rows):
+            yield batch, 0
+
+    def _load(self) -> pa.Table:
+        if self._table is None:
+            if not self.path.exists() and self.data is None:
+                raise InputError.at("file not found", str(self.path))
+            reader = {
+                "csv": self._read_sheet,
+                "xlsx": self._read_sheet,
+                "jsonl": self._read_jsonl,
+                "labelstudio": self._read_labelstudio,
+            }.get(self.kind)
+            if reader is None:
+                raise InputError.at(
+                    f"unsupported delivery type {self.path.suffix or '(none)'}; expected .csv, "
+                    ".xlsx, .jsonl, .parquet or a Label Studio .json export",
+                    self.file,
+                )
+            self._table = reader()
+        return self._table
+
+    def _raw(self) -> bytes:
+        return self.data if self.data is not None else self.path.read_bytes()
+
+    def _read_sheet(self) -> pa.Table:
+        if self.kind == "csv" and self.data is None and self.path.stat().st_size > BIG_TEXT_FILE:
+            return self._read_big_csv()
+        wanted = set(self.mapping.columns.values())
+
+        def is_header(row: Sequence[Any]) -> bool:
+            names = [str(c).strip() for c in row if c is not None and str(c).strip()]
+            keys = {_ALIASES.get(normalise_header(n)) for n in names}
+            return (
+                bool(wanted & set(names))
+                or {"item_id", "annotator_id"} <= keys
+                or (not wanted and len(names) >= 3 and {"label"} <= keys)
+            )
+
+        try:
+            sheet = read_sheet(self.path, is_header, sheet=self.sheet, data=self.data)
+        except InputError as exc:
+            if "no header row" not in str(exc):
+                raise
+            # no recognisable names: take the first row with two or more cells as the header,
+            # so the message can say which required columns are missing
+            sheet = read_sheet(
+                self.path,
+                lambda row: sum(c is not None and str(c).strip() != "" for c in row) >= 2,
+                sheet=self.sheet,
+                data=self.data,
+            )
+        resolved = _resolve(sheet.header, self.mapping, sheet.file, sheet.name)
+        self.sheet_name = sheet.name
+        return _cells_to_table(sheet.header, sheet.rows, sheet.row_numbers, resolved)
+
+    def _read_big_csv(self) -> pa.Table:
+        import csv as pycsv
+
+        from pyarrow import csv
+
+        with self.path.open(encoding="utf-8-sig") as fh:
+            names = next(pycsv.reader([fh.readline()]))
+        resolved = _resolve(names, self.mapping, self.file)
+        types = {resolved[c]: pa.string() for c in resolved}
+        table = csv.read_csv(
+            str(self.path),
+            convert_options=csv.ConvertOptions(
+                column_types=types, include_columns=list(resolved.values()), strings_can_be_null=True
+            ),
+        )
+        cols = {c: _text(table[resolved[c]]) for c in resolved}
+        cols[ROW_COLUMN] = pa.array(np.arange(2, table.num_rows + 2, dtype=np.int64))
+        return pa.table(cols)
+
+    def _read_jsonl(self) -> pa.Table:
+        records: list[dict[str, Any]] = []
+        rows_no: list[int] = []
+        problems = []
+        for line_no, line in enumerate(self._raw().decode("utf-8-sig").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                problems.append(Problem(Location(self.file, row=line_no), f"not JSON ({exc.msg})"))
+                continue
+            if not isinstance(record, dict):
+                problems.append(Problem(Location(self.file, row=line_no), "expected a JSON object"))
+                continue
+            records.append(record)
+            rows_no.append(line_no)
+        if problems:
+            raise InputError(problems)
+        header = list(dict.fromkeys(k for r in records for k in r))
+        resolved = _resolve(header, self.mapping, self.file)
+        rows = [tuple(r.get(h) for h in header) for r in records]
+        return _cells_to_table(header, rows, rows_no, resolved)
+
+    def _read_labelstudio(self) -> pa.Table:
+        return read_labelstudio(self._raw(), self.file, self.mapping, self.warnings)
+
+
+def _ls_annotator(value: Any) -> str | None:
+    if isinstance(value, dict):
+        value = value.get("email") or value.get("id")
+    return None if value is None else str(value)
+
+
+def _ls_label(results: Any) -> str | None:
+    """The chosen label(s) of one annotation: choices (or labels) joined with '|' when several."""
+    chosen: list[str] = []
+    for res in results or []:
+        value = res.get("value", {}) if isinstance(res, dict) else {}
+        for key in ("choices", "labels", "rating", "number", "text"):
+            got = value.get(key)
+            if got is None:
+                continue
+            chosen.extend(str(v) for v in (got if isinstance(got, list) else [got]))
+            break
+    return "|".join(chosen) if chosen else None
+
+
+def read_labelstudio(raw: bytes, file: str, mapping: ColumnMapping, warnings: list[str]) -> pa.Table:
+    """Label Studio JSON export: task id -> item_id, completed_by -> annotator_id, choices -> label;
+    `data.<field>` columns (or a `category` data field) give category and other columns;
+    ground-truth annotations become the item's gold label, cancelled ones are skipped."""
+    try:
+        tasks = json.loads(raw.decode("utf-8-sig"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError.at(f"not valid JSON ({exc})", file) from None
+    if isinstance(tasks, dict):
+        tasks = [tasks]
+    if not isinstance(tasks, list) or not all(isinstance(t, dict) for t in tasks):
+        raise InputError.at("expected a Label Studio export: a list of tasks", file)
+    data_map = {c: s.split(".", 1)[1] for c, s in mapping.columns.items() if s.startswith("data.")}
+    for canonical in ("category", "task_type", "batch", "due_at"):
+        data_map.setdefault(canonical, canonical)
+    cols: dict[str, list[Any]] = {c: [] for c in CANONICAL}
+    rows_no: list[int] = []
+    problems: list[Problem] = []
+    cancelled = 0
+    for t_no, task in enumerate(tasks, start=1):
+        data = task.get("data") if isinstance(task.get("data"), dict) else {}
+        anns = task.get("annotations")
+        if task.get("id") is None:
+            problems.append(Problem(Location(file, row=t_no, column="id"), "task without an id"))
+            continue
+        if not isinstance(anns, list):
+            problems.append(Problem(Location(file, row=t_no, column="annotations"), "task without an annotations list"))
+            continue
+        gold = None
+        for ann in anns:
+            if isinstance(ann, dict) and ann.get("ground_truth"):
+                gold = _ls_label(ann.get("result"))
+        for a_no, ann in enumerate(anns):
+            if not isinstance(ann, dict) or ann.get("ground_truth"):
+                continue
+            if ann.get("was_cancelled"):
+                cancelled += 1
+                continue
+            label = _ls_label(ann.get("result"))
+            if label is None:
+                problems.append(
+                    Problem(Location(file, row=t_no, column=f"annotations[{a_no}]"), "annotation without a choice")
+                )
+                continue
+            cols["item_id"].append(str(task["id"]))
+            cols["annotator_id"].append(_ls_annotator(ann.get("completed_by")))
+            cols["label"].append(label)
+            cols["gold_label"].append(gold)
+            cols["submitted_at"].append(ann.get("updated_at") or ann.get("created_at"))
+            cols["qa_result"].append(None)
+            for canonical, key in data_map.items():
+                value = data.get(key)
+                cols[canonical].append(None if value is None else str(value))
+            rows_no.append(t_no)
+    if problems:
+        raise InputError(problems)
+    if cancelled:
+        warnings.append(f"{file}: {cancelled} cancelled annotation(s) skipped")
+    table = {
+        c: _text(pa.array(v, pa.string())) for c, v in cols.items() if any(x is not None for x in v) or c in REQUIRED
+    }
+    table[ROW_COLUMN] = pa.array(rows_no, pa.int64())
+    return pa.table(table)
+
+
+def open_delivery(
+    path: str | Path,
+    mapping: ColumnMapping | None = None,
+    *,
+    data: bytes | None = None,
+    batch_rows: int = BATCH_ROWS,
+    sheet: str | None = None,
+) -> DeliverySource:
+    """Open a delivery; `data` lets the app pass uploaded bytes under the file's display name."""
+    source = DeliverySource(Path(path), mapping or ColumnMapping(), data, batch_rows, sheet)
+    if source.kind == "unknown":
+        raise InputError.at(
+            f"unsupported delivery type {source.path.suffix or '(none)'}; expected .csv, .xlsx, "
+            ".jsonl, .parquet or a Label Studio .json export",
+            source.file,
+        )
+    if data is None and not source.path.exists():
+        raise InputError.at("file not found", str(path))
+    _ = source.columns
+    return source
+
+
+def read_delivery_table(source: DeliverySource) -> pa.Table:
+    """The whole delivery as one canonical table (for small deliveries: sampling, the app)."""
+    batches = [b for b, _ in source.batches()]
+    if not batches:
+        return pa.table({c: pa.array([], pa.string()) for c in REQUIRED})
+    return pa.Table.from_batches(batches)

@@ -1,0 +1,560 @@
+"""Additive count tables of a delivery, built record batch by record batch.
+
+Strings are dictionary-encoded per batch; each batch becomes small tables (per item: label counts,
+annotator bitmask, category; per category/annotator/week/batch: QA, gold and timing counts). Sums of
+tables over batches equal the tables of the whole file, so memory follows the number of items and
+categories, never the number of rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from governance.delivery import ROW_COLUMN, DeliverySource
+from ingest import InputError, Location, Problem
+
+MAX_PAIRED_ANNOTATORS = 8
+MAX_PROBLEMS = 200
+NS_PER_DAY = 86_400 * 10**9
+QA_PASS = {"pass", "passed", "ok", "accept", "accepted", "approved", "correct", "true", "1", "yes"}
+QA_FAIL = {"fail", "failed", "reject", "rejected", "defect", "error", "incorrect", "false", "0", "no"}
+# row-level tables per week / per batch: these columns, in this order
+PERIOD_COLUMNS = ("rows", "reviewed", "failed", "gold", "correct", "timed", "on_time")
+
+
+class Vocab:
+    """Global codes for the values of one text column; a fixed vocabulary rejects new values."""
+
+    def __init__(self, values: Iterable[str] = (), fixed: bool = False) -> None:
+        self.values: list[str] = []
+        self.index: dict[str, int] = {}
+        for v in values:
+            self.add(v)
+        self.fixed = fixed
+
+    def add(self, value: str) -> int:
+        code = self.index.get(value)
+        if code is None:
+            if getattr(self, "fixed", False):
+                return -2
+            code = self.index[value] = len(self.values)
+            self.values.append(value)
+        return code
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def codes(self, arr: pa.Array) -> np.ndarray:
+        """int32 codes: -1 for missing/blank, -2 for a value outside a fixed vocabulary."""
+        enc = arr if pa.types.is_dictionary(arr.type) else pc.dictionary_encode(arr)
+        values = enc.dictionary
+        if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+            from governance.delivery import _text
+
+            values = _text(values)
+        lookup = np.array(
+            [-1 if v is None or not v.strip() else self.add(v.strip()) for v in values.to_pylist()] + [-1],
+            dtype=np.int32,
+        )
+        return lookup[_indices(enc.indices)]
+
+
+_FLAG_STATES = 1 << len(PERIOD_COLUMNS)
+_FLAG_BITS = ((np.arange(_FLAG_STATES)[:, None] >> np.arange(len(PERIOD_COLUMNS))) & 1).astype(np.int64)
+
+
+def _decode_flags(bins: np.ndarray) -> np.ndarray:
+    """(groups x 128 flag states) counts -> (groups x PERIOD_COLUMNS) counts."""
+    return bins.reshape(-1, _FLAG_STATES) @ _FLAG_BITS
+
+
+def _indices(indices: pa.Array) -> np.ndarray:
+    """Dictionary indices as a numpy array, nulls as -1 (zero-copy when there are no nulls)."""
+    if indices.null_count:
+        indices = indices.fill_null(-1)
+    return indices.to_numpy(zero_copy_only=False)
+
+
+def _week_of(ns: np.ndarray) -> np.ndarray:
+    """Monday-based week index since the epoch (1970-01-01 was a Thursday)."""
+    return (np.floor_divide(ns, NS_PER_DAY) + 3) // 7
+
+
+def week_start(week: int) -> str:
+    """ISO date of the Monday that starts a week index."""
+    return str(np.datetime64(int(week) * 7 - 3, "D"))
+
+
+def _times(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(ns since epoch, present mask, unparseable mask); naive times are taken as UTC."""
+    if pa.types.is_dictionary(arr.type):
+        arr = arr.cast(arr.type.value_type)
+    if pa.types.is_timestamp(arr.type) or pa.types.is_date(arr.type):
+        if pa.types.is_timestamp(arr.type) and arr.type.tz is not None:
+            arr = arr.cast(pa.timestamp(arr.type.unit))
+        ns = pc.cast(pc.cast(arr, pa.timestamp("ns")), pa.int64())
+        present = pc.is_valid(ns).to_numpy(zero_copy_only=False)
+        return ns.fill_null(0).to_numpy(), present, np.zeros(len(arr), bool)
+    import pandas as pd
+
+    text = arr.to_pandas()
+    parsed = pd.to_datetime(text, errors="coerce", utc=True, format="mixed")
+    given = text.notna().to_numpy() & (text.astype(str).str.strip() != "").to_numpy()
+    ok = parsed.notna().to_numpy()
+    ns = parsed.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    return np.where(ok, ns, 0), ok, given & ~ok
+
+
+@dataclass
+class _Partial:
+    """Per-item tables of one batch, keyed by the batch's own item dictionary."""
+
+    keys: pa.Array
+    counts: np.ndarray
+    mask: np.ndarray
+    labels_by_annotator: np.ndarray | None
+    category: np.ndarray
+    task_type: np.ndarray
+    batch: np.ndarray
+    week: np.ndarray
+    gold: np.ndarray
+    gold_row: np.ndarray
+
+
+def _pad(arr: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    if arr.shape == shape:
+        return arr
+    out = np.zeros(shape, arr.dtype)
+    out[tuple(slice(0, s) for s in arr.shape)] = arr
+    return out
+
+
+@dataclass
+class DeliveryCounts:
+    """Everything the SLA check needs from a delivery, as count tables over integer codes."""
+
+    file: str
+    n_rows: int = 0
+    items: pa.Array = field(default_factory=lambda: pa.array([], pa.string()))
+    annotators: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    task_types: list[str] = field(default_factory=list)
+    batches: list[str] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    item_counts: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int32))
+    item_category: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    item_task_type: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    item_batch: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    item_week: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    item_gold: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    item_annotators: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), np.uint64))
+    labels_by_annotator: np.ndarray | None = None
+    tables: dict[str, np.ndarray] = field(default_factory=dict)
+    weeks: dict[int, np.ndarray] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    cache: dict[str, object] = field(default_factory=dict, repr=False)
+
+    @property
+    def n_items(self) -> int:
+        return len(self.items)
+
+    def table(self, name: str) -> np.ndarray:
+        """A row-level table by name; category-indexed tables have index 0 for 'no category'."""
+        return self.tables.get(name, np.zeros(0, np.int64))
+
+
+class _Builder:
+    """Accumulates batches; `finish()` merges the per-batch item tables into `DeliveryCounts`."""
+
+    def __init__(self, source: DeliverySource, label_set: Sequence[str] | None) -> None:
+        self.source = source
+        self.file = source.file
+        self.labels = Vocab(label_set or (), fixed=label_set is not None)
+        self.annotators = Vocab()
+        self.vocabs = {"category": Vocab(), "task_type": Vocab(), "batch": Vocab()}
+        self.partials: list[_Partial] = []
+        self.tables: dict[str, np.ndarray] = {}
+        self.weeks: dict[int, np.ndarray] = {}
+        self.problems: list[Problem] = []
+        self.n_problems = 0
+        self.warnings: list[str] = []
+        self.category_conflicts = 0
+        self.n_rows = 0
+        self.paired = True
+
+    def problem(self, row: int, column: str | None, message: str) -> None:
+        self.n_problems += 1
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(Problem(Location(self.file, self.source.sheet_name, row, column), message))
+
+    def _acc(self, name: str, values: np.ndarray) -> None:
+        old = self.tables.get(name)
+        if old is None:
+            self.tables[name] = values.astype(np.int64)
+            return
+        shape = tuple(max(a, b) for a, b in zip(old.shape, values.shape, strict=True))
+        self.tables[name] = _pad(old, shape) + _pad(values.astype(np.int64), shape)
+
+    def add(self, batch: pa.RecordBatch, offset: int) -> None:
+        n = batch.num_rows
+        if n == 0:
+            return
+        names = batch.schema.names
+        row_numbers = (
+            batch.column(ROW_COLUMN).to_numpy() if ROW_COLUMN in names else np.arange(offset + 1, offset + n + 1)
+        )
+        self.n_rows += n
+
+        items = batch.column("item_id")
+        enc = (
+            items
+            if pa.types.is_dictionary(items.type)
+            else pc.dictionary_encode(items if pa.types.is_string(items.type) else pc.cast(items, pa.string()))
+        )
+        keys = enc.dictionary
+        if not pa.types.is_string(keys.type):
+            keys = pc.cast(keys, pa.string())
+        keys = pa.concat_arrays([keys])  # exact-size copy: the encoder's buffers over-allocate
+        item = _indices(enc.indices).astype(np.int32, copy=False)
+        blank = np.flatnonzero(
+            pc.or_(pc.equal(pc.binary_length(keys), 0), pc.utf8_is_space(keys)).to_numpy(zero_copy_only=False)
+        )
+        if len(blank):
+            item[np.isin(item, blank)] = -1
+        ann = self.annotators.codes(batch.column("annotator_id"))
+        lab = self.labels.codes(batch.column("label"))
+
+        bad = item < 0
+        for i in np.flatnonzero(bad)[:MAX_PROBLEMS]:
+            self.problem(int(row_numbers[i]), "item_id", "annotation without an item id")
+        self.n_problems += max(0, int(bad.sum()) - MAX_PROBLEMS)
+        for code, column, message in (
+            (ann, "annotator_id", "annotation without an annotator"),
+            (lab, "label", "annotation without a label"),
+        ):
+            missing = code == -1
+            bad |= missing
+            for i in np.flatnonzero(missing)[:MAX_PROBLEMS]:
+                self.problem(int(row_numbers[i]), column, message)
+        outside = lab == -2
+        if outside.any():
+            bad |= outside
+            values = batch.column("label").take(pa.array(np.flatnonzero(outside)[:MAX_PROBLEMS]))
+            for i, v in zip(np.flatnonzero(outside), values.to_pylist(), strict=False):
+                self.problem(
+                    int(row_numbers[i]),
+                    "label",
+                    f"label {v!r} is not in the contract's label set ({', '.join(self.labels.values)})",
+                )
+            self.n_problems += max(0, int(outside.sum()) - MAX_PROBLEMS)
+        ok = ~bad
+        V, A = max(len(self.labels), 1), max(len(self.annotators), 1)
+
+        def opt_codes(name: str) -> np.ndarray:
+            if name not in names:
+                return np.full(n, -1, np.int32)
+            return self.vocabs[name].codes(batch.column(name))
+
+        cat, task, bat = opt_codes("category"), opt_codes("task_type"), opt_codes("batch")
+        gold = np.full(n, -1, np.int32)
+        if "gold_label" in names:
+            gold = self.labels.codes(batch.column("gold_label"))
+            out_gold = gold == -2
+            for i in np.flatnonzero(out_gold)[:MAX_PROBLEMS]:
+                self.problem(int(row_numbers[i]), "gold_label", "gold label is not in the contract's label set")
+            gold[out_gold] = -1
+            V = max(len(self.labels), 1)
+        qa = np.full(n, -1, np.int8)
+        if "qa_result" in names:
+            qa = self._qa(batch.column("qa_result"), row_numbers)
+        sub_ok = np.zeros(n, bool)
+        sub = np.zeros(n, np.int64)
+        timed = np.zeros(n, bool)
+        on_time = np.zeros(n, bool)
+        if "submitted_at" in names:
+            sub, sub_ok, sub_bad = _times(batch.column("submitted_at"))
+            for i in np.flatnonzero(sub_bad)[:MAX_PROBLEMS]:
+                self.problem(int(row_numbers[i]), "submitted_at", "not a date/time")
+            if "due_at" in names:
+                due, due_ok, due_bad = _times(batch.column("due_at"))
+                for i in np.flatnonzero(due_bad)[:MAX_PROBLEMS]:
+                    self.problem(int(row_numbers[i]), "due_at", "not a date/time")
+                timed = sub_ok & due_ok & ok
+                on_time = timed & (sub <= due)
+
+        # per-item partial tables, keyed by this batch's dictionary
+        nl = len(keys)
+        vi, vl, va = item[ok].astype(np.int64), lab[ok].astype(np.int64), ann[ok].astype(np.int64)
+        counts = np.bincount(vi * V + vl, minlength=nl * V).reshape(nl, V)
+        counts = counts.astype(np.int16 if counts.max(initial=0) < 2**15 else np.int32)
+        W = (A + 63) // 64
+        mask = np.zeros((nl, W), np.uint64)
+        if W == 1 and A <= 52:
+            # one word of bits: the sum of distinct bits is their OR, exact in float64; a repeated
+            # (item, annotator) carries, which lowers the popcount below the row count
+            mask[:, 0] = np.bincount(vi, weights=np.ldexp(1.0, va), minlength=nl).astype(np.uint64)
+        else:
+            bits = np.left_shift(np.uint64(1), (va & 63).astype(np.uint64))
+            np.bitwise_or.at(mask, (vi, va >> 6), bits)
+        if int(np.bitwise_count(mask).sum()) != len(vi):
+            self._report_duplicates(vi, va, np.flatnonzero(ok), row_numbers, keys)
+        by_ann = None
+        if self.paired and A <= MAX_PAIRED_ANNOTATORS:
+            by_ann = np.full((nl, A), -1, np.int8 if V < 127 else np.int16)
+            by_ann[vi, va] = vl
+        else:
+            self.paired = False
+        attrs = []
+        for codes in (cat, task, bat):
+            arr = np.full(nl, -1, np.int32)
+            sel = np.flatnonzero(ok & (codes >= 0))[::-1]  # reversed: the first row wins
+            arr[item[sel]] = codes[sel]
+            if codes is cat:
+                self.category_conflicts += int((arr[item[sel]] != codes[sel]).sum())
+            attrs.append(arr)
+        week = np.full(nl, np.iinfo(np.int32).max, np.int32)
+        wk = _week_of(sub).astype(np.int32)
+        sel = ok & sub_ok
+        np.minimum.at(week, item[sel], wk[sel])
+        item_gold = np.full(nl, -1, np.int16 if V < 2**15 else np.int32)
+        gold_row = np.zeros(nl, np.int64 if row_numbers[-1] >= 2**31 else np.int32)
+        sel = np.flatnonzero(ok & (gold >= 0))[::-1]  # reversed: the first row wins
+        item_gold[item[sel]] = gold[sel]
+        gold_row[item[sel]] = row_numbers[sel]
+        sel = sel[::-1]
+        clash = sel[item_gold[item[sel]] != gold[sel]]
+        for i in clash[:MAX_PROBLEMS]:
+            self.problem(
+                int(row_numbers[i]),
+                "gold_label",
+                f"item {keys[int(item[i])].as_py()!r} has differing gold labels "
+                f"({self.labels.values[gold[i]]!r} here, "
+                f"{self.labels.values[item_gold[item[i]]]!r} on row "
+                f"{int(gold_row[item[i]])})",
+            )
+        self.partials.append(
+            _Partial(
+                keys=keys,
+                counts=counts,
+                mask=mask,
+                labels_by_annotator=by_ann,
+                category=attrs[0],
+                task_type=attrs[1],
+                batch=attrs[2],
+                week=week,
+                gold=item_gold,
+                gold_row=gold_row,
+            )
+        )
+
+        # row-level tables: PERIOD_COLUMNS per category / task type / batch / annotator / week,
+        # via one integer bincount per dimension over (group, 7 flag bits)
+        reviewed, failed = ok & (qa >= 0), ok & (qa == 1)
+        g = ok & (gold >= 0)
+        flags8 = np.zeros(n, np.uint8)
+        for bit, flag in enumerate((ok, reviewed, failed, g, g & (gold == lab), timed, on_time)):
+            flags8 |= flag.view(np.uint8) << np.uint8(bit)
+        flags = flags8.astype(np.int64)
+        for dim, codes in (("category", cat), ("task_type", task), ("batch", bat)):
+            size = len(self.vocabs[dim]) + 1
+            key = (codes.astype(np.int64) + 1) * _FLAG_STATES + flags
+            bins = np.bincount(key, minlength=size * _FLAG_STATES)
+            self._acc(f"{dim}_period", _decode_flags(bins))
+        key = np.where(ok, ann, 0).astype(np.int64) * _FLAG_STATES + flags
+        self._acc("annotator_period", _decode_flags(np.bincount(key, minlength=A * _FLAG_STATES)))
+        c1 = np.where(cat >= 0, cat + 1, 0).astype(np.int64)
+        ncat = len(self.vocabs["category"]) + 1
+        lg, ll = gold[g].astype(np.int64), lab[g].astype(np.int64)
+        self._acc(
+            "category_confusion", np.bincount((c1[g] * V + lg) * V + ll, minlength=ncat * V * V).reshape(ncat, V, V)
+        )
+        self._acc(
+            "annotator_confusion",
+            np.bincount((ann[g].astype(np.int64) * V + lg) * V + ll, minlength=A * V * V).reshape(A, V, V),
+        )
+        sel = ok & sub_ok
+        if sel.any():
+            weeks = wk[sel]
+            low, high = int(weeks.min()), int(weeks.max())
+            span = high - low + 1
+            if span <= 100_000:
+                table = _decode_flags(
+                    np.bincount((weeks - low) * _FLAG_STATES + flags[sel], minlength=span * _FLAG_STATES)
+                )
+                present = np.flatnonzero(table[:, 0])
+                pairs = zip((present + low).tolist(), table[present], strict=True)
+            else:
+                uniq, inv = np.unique(weeks, return_inverse=True)
+                table = _decode_flags(np.bincount(inv * _FLAG_STATES + flags[sel], minlength=len(uniq) * _FLAG_STATES))
+                pairs = zip(uniq.tolist(), table, strict=True)
+            for w, row in pairs:
+                self.weeks[w] = self.weeks.get(w, 0) + row
+
+    def _qa(self, arr: pa.Array, row_numbers: np.ndarray) -> np.ndarray:
+        enc = arr if pa.types.is_dictionary(arr.type) else pc.dictionary_encode(arr)
+        values = enc.dictionary
+        if not pa.types.is_string(values.type):
+            from governance.delivery import _text
+
+            values = _text(values)
+        lookup = []
+        for v in values.to_pylist():
+            key = (v or "").strip().lower()
+            lookup.append(-1 if not key else 0 if key in QA_PASS else 1 if key in QA_FAIL else -3)
+        table = np.array(lookup + [-1], np.int8)
+        out = table[_indices(enc.indices)]
+        for i in np.flatnonzero(out == -3)[:MAX_PROBLEMS]:
+            self.problem(
+                int(row_numbers[i]), "qa_result", f"QA result {arr[int(i)].as_py()!r} is neither pass nor fail"
+            )
+        out[out == -3] = -1
+        return out
+
+    def _report_duplicates(
+        self, vi: np.ndarray, va: np.ndarray, rows_idx: np.ndarray, row_numbers: np.ndarray, keys: pa.Array
+    ) -> None:
+        key = vi * (len(self.annotators) + 1) + va
+        order = np.argsort(key, kind="stable")
+        sk = key[order]
+        dup = np.flatnonzero(sk[1:] == sk[:-1]) + 1
+        for j in dup[:MAX_PROBLEMS]:
+            first, again = rows_idx[order[j - 1]], rows_idx[order[j]]
+            self.problem(
+                int(row_numbers[again]),
+                "annotator_id",
+                f"annotator {self.annotators.values[va[order[j]]]!r} labelled item "
+                f"{keys[int(vi[order[j]])].as_py()!r} again (first on row "
+                f"{int(row_numbers[first])}); one annotation per item and annotator",
+            )
+        self.n_problems += max(0, len(dup) - MAX_PROBLEMS)
+
+    def finish(self) -> DeliveryCounts:
+        V, A = max(len(self.labels), 1), max(len(self.annotators), 1)
+        W = (A + 63) // 64
+        if self.partials:
+            enc = pc.dictionary_encode(pa.chunked_array([p.keys for p in self.partials], pa.string()))
+            keys = enc.chunks[0].dictionary if enc.num_chunks else pa.array([], pa.string())
+            idx_parts = [c.indices.to_numpy(zero_copy_only=False) for c in enc.chunks]
+        else:
+            keys, idx_parts = pa.array([], pa.string()), []
+        N = len(keys)
+        narrow = sum(int(p.counts.max(initial=0)) for p in self.partials) < 2**15
+        counts = np.zeros((N, V), np.int16 if narrow else np.int32)
+        mask = np.zeros((N, W), np.uint64)
+        attrs = [np.full(N, -1, np.int16 if len(v) < 2**15 else np.int32) for v in self.vocabs.values()]
+        week = np.full(N, np.iinfo(np.int32).max, np.int32)
+        gold = np.full(N, -1, np.int32)
+        by_ann = np.full((N, A), -1, np.int16) if self.paired and A <= MAX_PAIRED_ANNOTATORS else None
+        cross_dups: list[int] = []
+        partials, self.partials = self.partials, []
+        for idx in idx_parts:
+            part = partials.pop(0)
+            counts[idx] += _pad(part.counts, (len(idx), V))
+            pm = _pad(part.mask, (len(idx), W))
+            overlap = np.flatnonzero((mask[idx] & pm).any(axis=1))
+            cross_dups.extend(idx[overlap].tolist())
+            mask[idx] |= pm
+            if by_ann is not None and part.labels_by_annotator is not None:
+                part_ann = _pad(part.labels_by_annotator + 1, (len(idx), A)).astype(np.int16) - 1
+                by_ann[idx] = np.where(part_ann >= 0, part_ann, by_ann[idx])
+            for target, values in zip(attrs, (part.category, part.task_type, part.batch), strict=True):
+                cur = target[idx]
+                if target is attrs[0]:
+                    self.category_conflicts += int(((cur >= 0) & (values >= 0) & (cur != values)).sum())
+                target[idx] = np.where(cur >= 0, cur, values)
+            week[idx] = np.minimum(week[idx], part.week)
+            cur = gold[idx]
+            clash = np.flatnonzero((cur >= 0) & (part.gold >= 0) & (cur != part.gold))
+            for j in clash[:MAX_PROBLEMS]:
+                self.problem(
+                    int(part.gold_row[j]),
+                    "gold_label",
+                    f"item {part.keys[int(j)].as_py()!r} has differing gold labels "
+                    f"({self.labels.values[part.gold[j]]!r} here, "
+                    f"{self.labels.values[cur[j]]!r} earlier in the file)",
+                )
+            take = (cur < 0) & (part.gold >= 0)
+            gold[idx[take]] = part.gold[take]
+        if cross_dups:
+            self._locate_cross_duplicates(keys, sorted(set(cross_dups)))
+        if self.problems:
+            more = self.n_problems - len(self.problems)
+            if more > 0:
+                self.problems.append(Problem(Location(self.file), f"... and {more} more problems of the same kinds"))
+            raise InputError(self.problems)
+        if self.category_conflicts:
+            self.warnings.append(
+                f"{self.file}: {self.category_conflicts} annotation(s) give an item a different "
+                "category than its other annotations; each item keeps the first category seen"
+            )
+        if self.n_rows == 0:
+            raise InputError.at("the delivery has no annotations", self.file)
+        tables = {k: _pad(v, tuple(max(s, 1) for s in v.shape)) for k, v in self.tables.items()}
+        return DeliveryCounts(
+            file=self.file,
+            n_rows=self.n_rows,
+            items=keys,
+            annotators=self.annotators.values,
+            labels=self.labels.values,
+            categories=self.vocabs["category"].values,
+            task_types=self.vocabs["task_type"].values,
+            batches=self.vocabs["batch"].values,
+            columns=self.source.columns,
+            item_counts=counts,
+            item_category=attrs[0],
+            item_task_type=attrs[1],
+            item_batch=attrs[2],
+            item_week=np.where(week == np.iinfo(np.int32).max, -1, week),
+            item_gold=gold,
+            item_annotators=mask,
+            labels_by_annotator=by_ann,
+            tables=tables,
+            weeks=dict(sorted(self.weeks.items())),
+            warnings=self.source.warnings + self.warnings,
+        )
+
+    def _locate_cross_duplicates(self, keys: pa.Array, dup_items: list[int]) -> None:
+        """Second pass over the file for the few items annotated twice by one annotator in
+        different batches, so the message can name the rows."""
+        wanted = keys.take(pa.array(dup_items))
+        seen: dict[tuple[str, str], int] = {}
+        for batch, offset in self.source.batches(["item_id", "annotator_id"]):
+            items = batch.column("item_id")
+            if not pa.types.is_string(items.type):
+                items = pc.cast(
+                    items.cast(items.type.value_type) if pa.types.is_dictionary(items.type) else items, pa.string()
+                )
+            hit = np.flatnonzero(pc.is_in(items, value_set=wanted).to_numpy(zero_copy_only=False))
+            if not len(hit):
+                continue
+            rows = (
+                batch.column(ROW_COLUMN).to_numpy()
+                if ROW_COLUMN in batch.schema.names
+                else np.arange(offset + 1, offset + batch.num_rows + 1)
+            )
+            anns = batch.column("annotator_id")
+            for i in hit.tolist():
+                key = (items[i].as_py(), str(anns[i].as_py()).strip())
+                if key in seen:
+                    self.problem(
+                        int(rows[i]),
+                        "annotator_id",
+                        f"annotator {key[1]!r} labelled item {key[0]!r} again (first on "
+                        f"row {seen[key]}); one annotation per item and annotator",
+                    )
+                else:
+                    seen[key] = int(rows[i])
+
+
+def count_delivery(source: DeliverySource, label_set: Sequence[str] | None = None) -> DeliveryCounts:
+    """Read every batch of a delivery into count tables; all input problems raise together."""
+    builder = _Builder(source, label_set)
+    for batch, offset in source.batches():
+        builder.add(batch, offset)
+    return builder.finish()

@@ -1,0 +1,163 @@
+"""QA review figures: defect rate with a Wilson interval, QA coverage per category in exact
+integer arithmetic, and a stratified, seeded sample for the next QA round."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from pydantic import BaseModel
+
+from governance.delivery_counts import PERIOD_COLUMNS, DeliveryCounts
+from governance.estimate import wilson_interval as _wilson
+
+NO_CATEGORY = "(no category)"
+_COL = {name: i for i, name in enumerate(PERIOD_COLUMNS)}
+
+
+class RateResult(BaseModel):
+    """A proportion with its counts; `value` is None (with a reason) when the denominator is 0."""
+
+    numerator: int
+    denominator: int
+    value: float | None
+    ci: tuple[float, float] | None
+    undefined_reason: str | None = None
+    method: str = "Wilson score interval (95%)"
+
+
+class CoverageRow(BaseModel):
+    """QA coverage of one category: reviewed of delivered against the required count."""
+
+    category: str
+    delivered: int
+    reviewed: int
+    required: int
+    rate: str
+    value: float | None
+    meets: bool
+    shortfall: int
+
+
+def as_fraction(rate: float | str | Fraction) -> Fraction:
+    """0.1 -> 1/10 exactly (via its decimal text), so 10% of 70 requires 7, never 8."""
+    frac = rate if isinstance(rate, Fraction) else Fraction(str(rate))
+    if not 0 <= frac <= 1:
+        raise ValueError(f"a rate must lie between 0 and 1, got {rate}")
+    return frac
+
+
+def required_count(delivered: int, rate: Fraction) -> int:
+    """ceil(delivered * rate) in integers, at least one for a non-empty category."""
+    if delivered <= 0:
+        return 0
+    return max(1, -(-delivered * rate.numerator // rate.denominator))
+
+
+def wilson_interval(successes: int, n: int) -> tuple[float, float]:
+    """95% Wilson score interval (n > 0), from `governance.estimate`; exact 0 and 1 at the ends."""
+    low, high = _wilson(successes, n, 0.95)
+    return (0.0 if successes == 0 else float(low)), (1.0 if successes == n else float(high))
+
+
+def rate(numerator: int, denominator: int, what: str) -> RateResult:
+    """A proportion, or no value and a reason when nothing was observed."""
+    numerator, denominator = int(numerator), int(denominator)
+    if denominator == 0:
+        return RateResult(numerator=0, denominator=0, value=None, ci=None, undefined_reason=f"no {what}")
+    return RateResult(
+        numerator=numerator,
+        denominator=denominator,
+        value=numerator / denominator,
+        ci=wilson_interval(numerator, denominator),
+    )
+
+
+def _period(counts: DeliveryCounts, dim: str) -> np.ndarray:
+    return counts.table(f"{dim}_period").reshape(-1, len(PERIOD_COLUMNS))
+
+
+def group_names(counts: DeliveryCounts, dim: str) -> list[str]:
+    """Names of a row-level table's rows: index 0 is 'no value'."""
+    values = {"category": counts.categories, "task_type": counts.task_types, "batch": counts.batches}[dim]
+    return [NO_CATEGORY, *values]
+
+
+def defect_rate(counts: DeliveryCounts, dim: str = "category", group: str | None = None) -> RateResult:
+    """Failed / reviewed annotations, overall or for one named group of `dim`."""
+    table = _period(counts, dim)
+    if group is not None:
+        names = group_names(counts, dim)
+        table = table[[names.index(group)]] if group in names else table[:0]
+    return rate(int(table[:, _COL["failed"]].sum()), int(table[:, _COL["reviewed"]].sum()), "reviewed annotations")
+
+
+def defect_rates(counts: DeliveryCounts, dim: str = "category") -> dict[str, RateResult]:
+    """Defect rate of every group that has annotations."""
+    table = _period(counts, dim)
+    return {
+        name: rate(int(row[_COL["failed"]]), int(row[_COL["reviewed"]]), "reviewed annotations")
+        for name, row in zip(group_names(counts, dim), table, strict=False)
+        if row[_COL["rows"]] > 0
+    }
+
+
+def qa_coverage(counts: DeliveryCounts, min_rate: float | str | Fraction) -> list[CoverageRow]:
+    """Reviewed / delivered annotations for EVERY category in the delivery, reviewed or not."""
+    frac = as_fraction(min_rate)
+    table = _period(counts, "category")
+    out = []
+    for name, row in zip(group_names(counts, "category"), table, strict=False):
+        delivered, reviewed = int(row[_COL["rows"]]), int(row[_COL["reviewed"]])
+        if delivered == 0:
+            continue
+        need = required_count(delivered, frac)
+        out.append(
+            CoverageRow(
+                category=name,
+                delivered=delivered,
+                reviewed=reviewed,
+                required=need,
+                rate=str(Fraction(reviewed, delivered)),
+                value=reviewed / delivered,
+                meets=reviewed >= need,
+                shortfall=max(0, need - reviewed),
+            )
+        )
+    return out
+
+
+def sample_sizes(sizes: Sequence[int], min_rate: float | str | Fraction, min_per_category: int = 10) -> list[int]:
+    """Per-category sample: ceil(rate x size), raised to `min_per_category` (capped at the size),
+    so rare categories are over-represented relative to their share of the delivery."""
+    frac = as_fraction(min_rate)
+    return [min(n, max(required_count(n, frac), min_per_category)) if n else 0 for n in sizes]
+
+
+def qa_sample(table: pa.Table, min_rate: float | str | Fraction, seed: int = 0, min_per_category: int = 10) -> pa.Table:
+    """A stratified random sample of annotations (rows) meeting `min_rate` in every category;
+    the same table and seed always give the same sample."""
+    if "category" in table.column_names:
+        cats = pc.fill_null(table.column("category"), NO_CATEGORY).to_pylist()
+    else:
+        cats = [NO_CATEGORY] * table.num_rows
+    names = sorted(set(cats))
+    code = {name: i for i, name in enumerate(names)}
+    codes = np.fromiter((code[c] for c in cats), np.int64, count=len(cats))
+    sizes = np.bincount(codes, minlength=len(names)).tolist()
+    wanted = sample_sizes(sizes, min_rate, min_per_category)
+    rng = np.random.default_rng(seed)
+    chosen = []
+    for i, _name in enumerate(names):
+        rows = np.flatnonzero(codes == i)
+        chosen.append(np.sort(rng.choice(rows, size=wanted[i], replace=False)))
+    idx = np.sort(np.concatenate(chosen)) if chosen else np.zeros(0, np.int64)
+    sample = table.take(pa.array(idx))
+    stratum = [cats[i] for i in idx.tolist()]
+    size_of = dict(zip(names, sizes, strict=True))
+    want_of = dict(zip(names, wanted, strict=True))
+    sample = sample.append_column("stratum_delivered", pa.array([size_of[s] for s in stratum]))
+    return sample.append_column("stratum_sampled", pa.array([want_of[s] for s in stratum]))

@@ -1,0 +1,204 @@
+"""Charts for the PDF, drawn with reportlab's own graphics (no matplotlib at run time).
+
+Chart labels are drawn as plain strings (never parsed as markup) in the registered TrueType font.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.lib import colors
+
+from governance.reports.model import (
+    BAND_LOWER_ENTERPRISE,
+    BAND_LOWER_OVERSIGHT,
+    ScorecardPayload,
+    SwitchingPayload,
+)
+from governance.reports.sections import area_label, dimension_label
+
+PALETTE = [
+    colors.HexColor("#1f4e79"),
+    colors.HexColor("#2e75b6"),
+    colors.HexColor("#9dc3e6"),
+    colors.HexColor("#c55a11"),
+    colors.HexColor("#f4b183"),
+    colors.HexColor("#70ad47"),
+]
+LABEL_CHARS = 30
+MAX_BARS = 30
+
+
+def short(text: str, limit: int = LABEL_CHARS) -> str:
+    """A label cut to fit beside a bar; the full text is in the tables."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def _box(x: float, y: float, width: float, height: float, fill: colors.Color) -> Rect:
+    """A filled rectangle without outline."""
+    rect = Rect(x, y, width, height)
+    rect.fillColor = fill
+    rect.strokeColor = None
+    return rect
+
+
+def _bar_chart(
+    width: float,
+    names: Sequence[str],
+    series: Sequence[Sequence[float]],
+    font: str,
+    stacked: bool,
+    value_max: float | None = None,
+) -> tuple[Drawing, HorizontalBarChart]:
+    rows = max(len(names), 1)
+    per_row = 18 if stacked else 10 * max(len(series), 1) + 8
+    plot_h = rows * per_row
+    drawing = Drawing(width, plot_h + 80)
+    chart = HorizontalBarChart()
+    chart.x, chart.y = 150, 40
+    chart.width, chart.height = int(width - 170), int(plot_h)
+    chart.data = [list(s) for s in series]
+    chart.categoryAxis.categoryNames = [short(n, 26) for n in names]
+    chart.categoryAxis.reverseDirection = 1
+    chart.categoryAxis.labels.fontName = font
+    chart.categoryAxis.labels.fontSize = 7
+    chart.categoryAxis.labels.boxAnchor = "e"
+    chart.valueAxis.labels.fontName = font
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    if value_max is not None:
+        chart.valueAxis.valueMax = value_max
+        chart.valueAxis.valueStep = value_max / 5
+    if stacked:
+        chart.categoryAxis.style = "stacked"
+    chart.barSpacing = 1
+    chart.groupSpacing = 4
+    for i in range(len(series)):
+        chart.bars[i].fillColor = PALETTE[i % len(PALETTE)]
+        chart.bars[i].strokeColor = None
+    drawing.add(chart)
+    return drawing, chart
+
+
+def _legend(drawing: Drawing, x: float, y: float, names: Sequence[str], font: str) -> None:
+    legend = Legend()
+    legend.x, legend.y = x, y  # type: ignore[assignment]
+    legend.fontName = font
+    legend.fontSize = 7
+    legend.alignment = "right"
+    legend.columnMaximum = 2
+    legend.dx = legend.dy = 7
+    legend.deltax = 110
+    legend.colorNamePairs = [(PALETTE[i % len(PALETTE)], short(n, 24)) for i, n in enumerate(names)]
+    drawing.add(legend)
+
+
+def scorecard_chart(card: ScorecardPayload, width: float, font: str) -> Drawing:
+    """Each provider's total as stacked points per dimension, with the 60 and 75 band lines."""
+    providers = [p for p in card.ranked() if p.complete][:MAX_BARS]
+    dims = card.dimensions()
+    series = [[(p.dimensions[d].weighted or 0.0) if d in p.dimensions else 0.0 for p in providers] for d in dims]
+    drawing, chart = _bar_chart(width, [p.name for p in providers], series, font, True, 100.0)
+    for bound in (BAND_LOWER_OVERSIGHT, BAND_LOWER_ENTERPRISE):
+        x = chart.x + chart.width * bound / 100.0
+        drawing.add(
+            Line(
+                x,
+                chart.y,
+                x,
+                chart.y + chart.height,
+                strokeColor=colors.red,
+                strokeDashArray=[2, 2],
+                strokeWidth=0.7,
+            )
+        )
+        drawing.add(
+            String(
+                x,
+                chart.y + chart.height + 3,
+                f"{bound:g}",
+                fontName=font,
+                fontSize=6,
+                textAnchor="middle",
+                fillColor=colors.red,
+            )
+        )
+    _legend(drawing, chart.x, chart.y + chart.height + 36, [dimension_label(d) for d in dims], font)
+    return drawing
+
+
+def switching_breakdown_chart(sw: SwitchingPayload, width: float, font: str) -> Drawing:
+    """Deterministic cost per area (every input at its most likely value)."""
+    keys = sw.areas()
+    det = [float(sw.deterministic.get(k) or 0.0) for k in keys]
+    drawing, chart = _bar_chart(width, [area_label(k) for k in keys], [det], font, False)
+    chart.valueAxis.labelTextFormat = lambda v: f"{v:,.0f}"
+    return drawing
+
+
+def switching_distribution_chart(sw: SwitchingPayload, width: float, font: str) -> Drawing:
+    """Per area a line from P10 to P90 with P50 marked, on one shared scale."""
+    rows = [(area_label(k), sw.percentiles[k]) for k in sw.areas() if k in sw.percentiles]
+    rows = [(n, p) for n, p in rows if None not in (p.p10, p.p50, p.p90)]
+    row_h = 16
+    drawing = Drawing(width, row_h * max(len(rows), 1) + 36)
+    if not rows:
+        return drawing
+    hi = max(float(p.p90 or 0.0) for _, p in rows) or 1.0
+    left, plot_w = 160.0, width - 180.0
+    top = drawing.height - 10
+
+    def x_of(v: float | None) -> float:
+        return left + plot_w * float(v or 0.0) / hi
+
+    for i, (name, p) in enumerate(rows):
+        y = top - (i + 1) * row_h + row_h / 2
+        drawing.add(Line(x_of(p.p10), y, x_of(p.p90), y, strokeColor=PALETTE[1], strokeWidth=3))
+        drawing.add(_box(x_of(p.p50) - 2, y - 5, 4, 10, PALETTE[3]))
+        drawing.add(String(left - 4, y - 2.5, short(name, 32), fontName=font, fontSize=7, textAnchor="end"))
+    axis_y = top - len(rows) * row_h - 4
+    drawing.add(Line(left, axis_y, left + plot_w, axis_y, strokeColor=colors.black, strokeWidth=0.5))
+    for k in range(6):
+        v = hi * k / 5
+        drawing.add(String(x_of(v), axis_y - 9, f"{v:,.0f}", fontName=font, fontSize=6, textAnchor="middle"))
+    return drawing
+
+
+def tornado_chart(sw: SwitchingPayload, width: float, font: str, limit: int = 10) -> Drawing:
+    """Each input's total at its low and high value, widest swing on top, around the base total."""
+    bars = [b for b in sw.tornado if b.low is not None and b.high is not None]
+    bars.sort(key=lambda b: -abs(float(b.high or 0.0) - float(b.low or 0.0)))
+    bars = bars[:limit]
+    row_h = 16
+    drawing = Drawing(width, row_h * max(len(bars), 1) + 40)
+    if not bars:
+        return drawing
+    base = sw.deterministic.get("total")
+    values = [float(v) for b in bars for v in (b.low, b.high) if v is not None]
+    if isinstance(base, int | float):
+        values.append(float(base))
+    lo, hi = min(values), max(values)
+    span = (hi - lo) or 1.0
+    left, plot_w = 160.0, width - 180.0
+
+    def x_of(v: float) -> float:
+        return left + plot_w * (v - lo) / span
+
+    top = drawing.height - 20
+    for i, b in enumerate(bars):
+        y = top - (i + 1) * row_h
+        a, z = float(b.low or 0.0), float(b.high or 0.0)
+        x0, x1 = sorted((x_of(a), x_of(z)))
+        drawing.add(_box(x0, y + 2, max(x1 - x0, 0.5), row_h - 4, PALETTE[1]))
+        drawing.add(String(left - 4, y + 5, short(b.parameter, 32), fontName=font, fontSize=7, textAnchor="end"))
+    if isinstance(base, int | float):
+        xb = x_of(float(base))
+        drawing.add(Line(xb, 14, xb, top, strokeColor=colors.black, strokeWidth=0.7))
+        drawing.add(String(xb, 4, f"base {base:,.0f}", fontName=font, fontSize=6, textAnchor="middle"))
+    drawing.add(String(left, top + 6, f"{lo:,.0f}", fontName=font, fontSize=6))
+    drawing.add(String(left + plot_w, top + 6, f"{hi:,.0f}", fontName=font, fontSize=6, textAnchor="end"))
+    return drawing

@@ -1,0 +1,451 @@
+"""The steering-committee PDF: cover, executive summary, one section per part, method appendix.
+
+Every string from an input passes through `pdf_text` before it reaches a Paragraph; the document
+is built with `invariant=1` and a fixed creation date so the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import io
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, StyleSheet1, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.lib.utils import TimeStamp
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from governance.reports import charts
+from governance.reports import sections as S
+from governance.reports.fonts import register_fonts
+from governance.reports.model import (
+    BAND_ENTERPRISE,
+    BAND_LOWER_ENTERPRISE,
+    BAND_LOWER_OVERSIGHT,
+    BAND_OVERSIGHT,
+    BAND_RISK,
+    DIMENSION_SHORT,
+    ColumnFormat,
+    ReportInput,
+    ScorecardPayload,
+    Section,
+    SlaPayload,
+    SwitchingPayload,
+)
+from governance.reports.safe_text import pdf_text
+from governance.reports.summary import credits_text, evaluated_text, executive_summary
+
+PAGE = A4
+MARGIN = 18 * mm
+FRAME_WIDTH = PAGE[0] - 2 * MARGIN - 12  # the frame's own padding is 6 pt a side
+CELL_CHARS = 1200
+STATUS_COLOURS = {
+    "pass": colors.HexColor("#c6efce"),
+    "fail": colors.HexColor("#ffc7ce"),
+    "inconclusive": colors.HexColor("#ffeb9c"),
+    "present": colors.HexColor("#c6efce"),
+    "missing": colors.HexColor("#ffc7ce"),
+    "weak": colors.HexColor("#ffeb9c"),
+}
+BAND_COLOURS = {
+    BAND_ENTERPRISE: STATUS_COLOURS["pass"],
+    BAND_OVERSIGHT: STATUS_COLOURS["inconclusive"],
+    BAND_RISK: STATUS_COLOURS["fail"],
+}
+HEADER_BG = colors.HexColor("#dde4ee")
+
+
+def _styles(regular: str, bold: str) -> StyleSheet1:
+    """The sample styles, every one switched to the registered TrueType font."""
+    sheet = getSampleStyleSheet()
+    for name in sheet.byName:
+        style = sheet[name]
+        if isinstance(style, ParagraphStyle):
+            heading = name.startswith(("Heading", "Title"))
+            style.fontName = bold if heading else regular
+    sheet.add(ParagraphStyle("Cell", parent=sheet["BodyText"], fontSize=7.5, leading=9))
+    sheet.add(ParagraphStyle("CellHead", parent=sheet["Cell"], fontName=bold))
+    sheet.add(ParagraphStyle("GridHead", parent=sheet["CellHead"], fontSize=6.5, leading=8))
+    sheet.add(ParagraphStyle("CellNum", parent=sheet["Cell"], alignment=TA_RIGHT))
+    sheet.add(ParagraphStyle("Note", parent=sheet["BodyText"], fontSize=8, textColor=colors.grey))
+    sheet.add(ParagraphStyle("Cover", parent=sheet["Title"], fontSize=24, leading=30, spaceAfter=18))
+    sheet.add(ParagraphStyle("CoverFact", parent=sheet["BodyText"], fontSize=12, leading=16))
+    return sheet
+
+
+def fmt_number(value: Any, kind: ColumnFormat | None) -> str:
+    """A number as the column's format asks; text and None untouched (None as empty)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if kind == "percent":
+        return f"{value:.1%}"
+    if kind == "currency":
+        return f"{value:,.2f}"
+    if kind == "rate":
+        return f"{value:.3f}"
+    if kind == "integer":
+        return f"{value:,.0f}"
+    return f"{value:,.2f}" if isinstance(value, float) else str(value)
+
+
+def _clip(text: str) -> str:
+    """A cell's text cut so that one row always fits on a page; the workbook keeps it whole."""
+    if len(text) <= CELL_CHARS:
+        return text
+    return text[:CELL_CHARS] + " \u2026 (cut here; the workbook has the full text)"
+
+
+def _widths(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[float]:
+    """Short columns at their natural width; long text columns share what is left of the frame."""
+    char, head_char, pad, short_chars = 4.9, 5.6, 14.0, 14
+    natural, minimum, flexible = [], [], []
+    for i, col in enumerate(columns):
+        longest = min(max((len(r[i]) for r in rows), default=0), 70)
+        word = max((len(w) for w in col.split()), default=1)
+        natural.append(max(longest * char, word * head_char, 3 * char) + pad)
+        flexible.append(longest > short_chars)
+        minimum.append(max(word * head_char, 8 * char) + pad if flexible[-1] else natural[-1])
+    if sum(natural) <= FRAME_WIDTH:
+        return [w * FRAME_WIDTH / sum(natural) for w in natural]
+    spare = FRAME_WIDTH - sum(minimum)
+    if spare < 0:
+        return [w * FRAME_WIDTH / sum(minimum) for w in minimum]
+    extra = [n - m for n, m in zip(natural, minimum, strict=True)]
+    total_extra = sum(extra) or 1.0
+    return [m + spare * e / total_extra for m, e in zip(minimum, extra, strict=True)]
+
+
+def section_table(section: Section, styles: StyleSheet1) -> list[Flowable]:
+    """A Section as a heading, an optional note and a table that repeats its header row."""
+    out: list[Flowable] = [Paragraph(pdf_text(section.title), styles["Heading3"])]
+    if section.note:
+        out.append(Paragraph(pdf_text(section.note), styles["Note"]))
+    if not section.rows:
+        out.append(Paragraph("No rows.", styles["Note"]))
+        return out
+    kinds = [section.formats.get(c) for c in section.columns]
+    texts = [[_clip(fmt_number(v, kinds[i])) for i, v in enumerate(row)] for row in section.rows]
+    head = [Paragraph(pdf_text(c), styles["CellHead"]) for c in section.columns]
+    body = [
+        [
+            Paragraph(
+                pdf_text(t),
+                styles["CellNum"] if isinstance(v, int | float) and not isinstance(v, bool) else styles["Cell"],
+            )
+            for t, v in zip(text_row, row, strict=True)
+        ]
+        for text_row, row in zip(texts, section.rows, strict=True)
+    ]
+    table = Table([head, *body], colWidths=_widths(section.columns, texts), repeatRows=1)
+    commands: list[tuple[Any, ...]] = [
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
+        ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    if section.status_column in section.columns:
+        col = section.columns.index(section.status_column)
+        for r, row in enumerate(section.rows, start=1):
+            colour = STATUS_COLOURS.get(str(row[col]).lower())
+            if colour is not None:
+                commands.append(("BACKGROUND", (col, r), (col, r), colour))
+    table.setStyle(TableStyle(commands))
+    out += [table, Spacer(1, 8)]
+    return out
+
+
+class _Stamp(TimeStamp):
+    """reportlab's document time stamp pinned to the report's date."""
+
+    def __init__(self, moment: dt.datetime) -> None:
+        super().__init__(invariant=1)
+        self.t = calendar.timegm(moment.timetuple())
+        self.lt = time.gmtime(self.t)
+        self.YMDhms = tuple(self.lt)[:6]
+
+
+def _canvas_class(moment: dt.datetime, footer: str, font: str) -> type[Canvas]:
+    """A canvas that writes 'page N of M' and dates the document to `moment`."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs["invariant"] = 1
+            super().__init__(*args, **kwargs)
+            self._doc._timeStamp = _Stamp(moment)  # type: ignore[attr-defined]
+            self._saved: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+            self._saved.append(dict(self.__dict__))
+            self._startPage()  # type: ignore[attr-defined]
+
+        def save(self) -> None:
+            total = len(self._saved)
+            for state in self._saved:
+                self.__dict__.update(state)
+                page = self._pageNumber  # type: ignore[attr-defined]
+                self.setFont(font, 7.5)
+                self.setFillColor(colors.grey)
+                self.drawString(MARGIN, 10 * mm, footer)
+                self.drawRightString(PAGE[0] - MARGIN, 10 * mm, f"Page {page} of {total}")
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def _cover(report: ReportInput, day: dt.date, styles: StyleSheet1) -> list[Flowable]:
+    facts = [
+        ("Program", report.program or "(not named)"),
+        ("Date", day.isoformat()),
+        ("What was evaluated", evaluated_text(report)),
+    ]
+    story: list[Flowable] = [Spacer(1, 60 * mm), Paragraph(pdf_text(report.title), styles["Cover"])]
+    for label, value in facts:
+        story.append(Paragraph(f"<b>{pdf_text(label)}:</b> {pdf_text(value)}", styles["CoverFact"]))
+        story.append(Spacer(1, 4))
+    story += [
+        Spacer(1, 20 * mm),
+        Paragraph("Prepared with annogov for the steering committee.", styles["Note"]),
+        PageBreak(),
+    ]
+    return story
+
+
+def _executive_summary(report: ReportInput, styles: StyleSheet1) -> list[Flowable]:
+    story: list[Flowable] = [Paragraph("Executive summary", styles["Heading1"])]
+    for heading, sentences in executive_summary(report):
+        story.append(Paragraph(pdf_text(heading), styles["Heading3"]))
+        story += [Paragraph(pdf_text(s), styles["BodyText"]) for s in sentences]
+    return story
+
+
+def _scorecard_table(card: ScorecardPayload, styles: StyleSheet1) -> Table:
+    dims = card.dimensions()
+    head = ["#", "Provider", *(DIMENSION_SHORT.get(d, d) for d in dims), "Total", "Band"]
+    rows: list[list[Any]] = [[Paragraph(pdf_text(h), styles["GridHead"]) for h in head]]
+    commands: list[tuple[Any, ...]] = [
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
+        ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+    for r, p in enumerate(card.ranked(), start=1):
+        cells = []
+        for d in dims:
+            dim = p.dimensions.get(d)
+            score = "missing" if dim is None or dim.score is None else f"{dim.score:.2f}"
+            if dim is not None and dim.spread is not None and dim.spread >= 2:
+                score += f" (spread {dim.spread:g})"
+            cells.append(score)
+        total = "" if p.total is None else f"{p.total:.2f}"
+        band = p.band or ("incomplete" if not p.complete else "")
+        values = ["" if p.rank is None else str(p.rank), _clip(p.name), *cells, total, band]
+        rows.append([Paragraph(pdf_text(v), styles["Cell"]) for v in values])
+        colour = BAND_COLOURS.get(band)
+        if colour is not None:
+            commands.append(("BACKGROUND", (len(head) - 1, r), (len(head) - 1, r), colour))
+    fixed = 16 + 52 * len(dims) + 34 + 76
+    widths = [16, FRAME_WIDTH - fixed, *([52] * len(dims)), 34, 76]
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def _chart_heading(card: ScorecardPayload) -> str:
+    shown = sum(1 for p in card.providers if p.complete)
+    if shown > charts.MAX_BARS:
+        return f"Points by dimension: the first {charts.MAX_BARS} of {shown} ranked providers"
+    return "Points by dimension"
+
+
+def _scorecard_part(card: ScorecardPayload, styles: StyleSheet1, font: str) -> list[Flowable]:
+    weights = ", ".join(f"{S.dimension_label(d)} {card.weights[d]:g}" for d in card.dimensions())
+    story: list[Flowable] = [
+        PageBreak(),
+        Paragraph("Provider scorecard", styles["Heading1"]),
+        Paragraph(pdf_text(f"Weights: {weights}. Scores 1 to 5; {card.formula}."), styles["Note"]),
+        Spacer(1, 4),
+        _scorecard_table(card, styles),
+        Spacer(1, 8),
+        KeepTogether(
+            [
+                Paragraph(_chart_heading(card), styles["Heading3"]),
+                charts.scorecard_chart(card, FRAME_WIDTH, font),
+            ]
+        ),
+    ]
+    for section in (S.gates_and_flags_section(card), S.evaluations_section(card, True)):
+        if section is not None:
+            story += section_table(section, styles)
+    robust = S.robustness_sections(card.robustness)
+    if robust:
+        story.append(CondPageBreak(50 * mm))
+        story.append(Paragraph("How robust is the ranking?", styles["Heading2"]))
+        for text in S.robustness_findings(card.robustness):
+            story.append(Paragraph(pdf_text(text), styles["BodyText"]))
+        for section in robust:
+            story += section_table(section, styles)
+    return story
+
+
+def _switching_part(sw: SwitchingPayload, report: ReportInput, styles: StyleSheet1, font: str) -> list[Flowable]:
+    story: list[Flowable] = [
+        PageBreak(),
+        Paragraph("Cost of switching provider", styles["Heading1"]),
+    ]
+    story += section_table(S.switching_breakdown_section(sw), styles)
+    story.append(
+        KeepTogether(
+            [
+                Paragraph("Breakdown and distribution", styles["Heading3"]),
+                charts.switching_breakdown_chart(sw, FRAME_WIDTH, font),
+                Paragraph("P10 to P90 of each area, P50 marked", styles["Heading3"]),
+                charts.switching_distribution_chart(sw, FRAME_WIDTH, font),
+            ]
+        )
+    )
+    tornado = S.tornado_section(sw)
+    if tornado is not None:
+        story.append(
+            KeepTogether(
+                [
+                    Paragraph("Which inputs move the total most", styles["Heading3"]),
+                    charts.tornado_chart(sw, FRAME_WIDTH, font),
+                ]
+            )
+        )
+        story += section_table(tornado, styles)
+    stay = S.stay_vs_switch_section(sw)
+    if stay is not None:
+        story += section_table(stay, styles)
+    return story
+
+
+def _sla_part(sla: SlaPayload, styles: StyleSheet1) -> list[Flowable]:
+    story: list[Flowable] = [
+        PageBreak(),
+        Paragraph("SLA check of the delivery", styles["Heading1"]),
+        Paragraph(
+            pdf_text(f"Verdict: {sla.verdict}. Credits owed: {credits_text(sla.credits)}."),
+            styles["BodyText"],
+        ),
+        Paragraph("Failing terms are listed first.", styles["Note"]),
+    ]
+    for section in S.sla_sections(sla):
+        story += section_table(section, styles)
+    return story
+
+
+def _appendix(report: ReportInput, styles: StyleSheet1) -> list[Flowable]:
+    formula = report.scorecard.formula if report.scorecard else None
+    notes = [
+        (
+            "Scoring formula",
+            f"{formula or 'total = sum(weight x score / 5)'}. Weights sum to 100 and scores run "
+            "from 1 to 5, so the total runs from 20 to 100. Bands on the exact total: below "
+            f"{BAND_LOWER_OVERSIGHT:g} {BAND_RISK}; {BAND_LOWER_OVERSIGHT:g} up to but not "
+            f"including {BAND_LOWER_ENTERPRISE:g} {BAND_OVERSIGHT}; {BAND_LOWER_ENTERPRISE:g} and "
+            f"above {BAND_ENTERPRISE}. A missing score makes a provider incomplete: it gets no "
+            "band "
+            "and is never scored as zero. A knock-out gate can force a band whatever the total.",
+        ),
+        (
+            "Evaluators",
+            "Each evaluator scores independently; the consensus is their mean (or median). A "
+            "criterion on which evaluators differ by two points or more is flagged for "
+            "calibration.",
+        ),
+        (
+            "Robustness",
+            "Because the total is linear in the weights, the smallest single-weight change (others "
+            "rescaled to keep the sum at 100) that swaps two providers or crosses a band boundary "
+            "has a closed form. Band probabilities come from a seeded Monte Carlo over the "
+            "evaluators' spread.",
+        ),
+        (
+            "Switching cost",
+            "Deterministic figures put every input at its most likely value. Ranges are drawn as "
+            "PERT or triangular distributions in a seeded Monte Carlo; P10, P50 and P90 are its "
+            "percentiles. The tornado swings one input from low to high with the others at their "
+            "most likely value.",
+        ),
+        (
+            "SLA check",
+            "Each term is pass, fail or inconclusive (sample below the minimum, or a statistic "
+            "that is undefined on the data). Intervals are 95%, by bootstrap over items unless an "
+            "analytic standard error is stated. Credits follow the contract's remedies and caps.",
+        ),
+        (
+            "About this document",
+            "Text taken from the inputs is printed as typed. The workbook version keeps the "
+            "scorecard live: edit a weight there and points, totals, bands and ranks recompute.",
+        ),
+    ]
+    story: list[Flowable] = [PageBreak(), Paragraph("Appendix: method notes", styles["Heading1"])]
+    for heading, text in notes:
+        story += [
+            Paragraph(heading, styles["Heading3"]),
+            Paragraph(pdf_text(text), styles["BodyText"]),
+        ]
+    return story
+
+
+def build_pdf(report: ReportInput, created: dt.date | None = None) -> bytes:
+    """The report as PDF bytes; `created` (default: the report's date, else today) dates it."""
+    day = created or report.created or dt.date.today()
+    moment = dt.datetime(day.year, day.month, day.day)
+    regular, bold = register_fonts()
+    styles = _styles(regular, bold)
+    story = _cover(report, day, styles) + _executive_summary(report, styles)
+    if report.scorecard is not None:
+        story += _scorecard_part(report.scorecard, styles, regular)
+    if report.switching is not None:
+        story += _switching_part(report.switching, report, styles, regular)
+    taxonomy = report.taxonomy_part()
+    if taxonomy is not None:
+        story += [CondPageBreak(60 * mm)] + section_table(S.taxonomy_section(taxonomy), styles)
+    if report.sla is not None:
+        story += _sla_part(report.sla, styles)
+    if report.sections:
+        story.append(PageBreak())
+        for section in report.sections:
+            story += [CondPageBreak(40 * mm)] + section_table(section, styles)
+    story += _appendix(report, styles)
+    buffer = io.BytesIO()
+    footer = " \u00b7 ".join(x for x in (report.title, report.program, day.isoformat()) if x)
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=PAGE,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        title=report.title,
+        subject=report.program,
+        author="annogov",
+        creator="annogov",
+        invariant=1,
+    )
+    doc.build(story, canvasmaker=_canvas_class(moment, charts.short(footer, 110), regular))
+    return buffer.getvalue()

@@ -1,0 +1,476 @@
+"""The Excel workbook: a sheet per part, the scorecard kept alive with formulas over named weights.
+
+Procurement keeps working in this file, so totals, points, bands and ranks are formulas over the
+`Weights` defined name: change a weight and everything follows. Untrusted text is always a string.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.packaging.custom import StringProperty
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from governance.reports import sections as S
+from governance.reports.model import (
+    BAND_ENTERPRISE,
+    BAND_LOWER_ENTERPRISE,
+    BAND_LOWER_OVERSIGHT,
+    BAND_OVERSIGHT,
+    BAND_RISK,
+    FORMULA,
+    ColumnFormat,
+    ReportInput,
+    ScorecardPayload,
+    Section,
+    SlaPayload,
+    SwitchingPayload,
+    band_for,
+)
+from governance.reports.safe_text import cell_text, describe
+from governance.reports.summary import evaluated_text, executive_summary
+
+NUMBER_FORMATS: dict[ColumnFormat, str] = {
+    "integer": "#,##0",
+    "decimal": "0.00",
+    "rate": "0.000",
+    "percent": "0.0%",
+    "currency": "#,##0.00",
+    "text": "@",
+}
+BAND_FILLS: dict[str, str] = {
+    BAND_ENTERPRISE: "C6EFCE",
+    BAND_OVERSIGHT: "FFEB9C",
+    BAND_RISK: "FFC7CE",
+    "incomplete": "D9D9D9",
+}
+STATUS_FILLS: dict[str, str] = {
+    "pass": "C6EFCE",
+    "fail": "FFC7CE",
+    "inconclusive": "FFEB9C",
+    "present": "C6EFCE",
+    "missing": "FFC7CE",
+    "weak": "FFEB9C",
+}
+HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=13)
+WRAP = Alignment(wrap_text=True, vertical="top")
+MAX_WIDTH = 60
+SUMMARY_WIDTH = 100
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+class _Sheet:
+    """A worksheet plus the widths its content needs; every write goes through `put`."""
+
+    def __init__(self, ws: Worksheet) -> None:
+        self.ws = ws
+        self.widths: dict[int, int] = {}
+
+    def put(self, row: int, col: int, value: Any, fmt: str | None = None, width: bool = True) -> Any:
+        """Write a value: strings neutralised and stored as text, numbers with their format."""
+        cell = self.ws.cell(row=row, column=col)
+        if isinstance(value, str):
+            cell.value = cell_text(value)
+            cell.data_type = "s"
+        elif isinstance(value, bool) or value is None or isinstance(value, int | float):
+            cell.value = value
+            if fmt and not isinstance(value, bool):
+                cell.number_format = fmt
+        elif isinstance(value, dt.date):
+            cell.value = value
+            cell.number_format = "yyyy-mm-dd"
+        else:
+            cell.value = cell_text(value)
+            cell.data_type = "s"
+        if width:
+            shown = len(str(cell.value)) if cell.value is not None else 0
+            self.widths[col] = max(self.widths.get(col, 8), min(shown + 2, MAX_WIDTH))
+        return cell
+
+    def formula(self, row: int, col: int, text: str, fmt: str | None = None) -> Any:
+        """Write a formula the report itself composed (never from input)."""
+        cell = self.ws.cell(row=row, column=col)
+        cell.value = text
+        if fmt:
+            cell.number_format = fmt
+        self.widths[col] = max(self.widths.get(col, 8), 12)
+        return cell
+
+    def header(self, row: int, labels: Sequence[str], col: int = 1) -> None:
+        """A bold, shaded header row."""
+        for i, label in enumerate(labels):
+            cell = self.put(row, col + i, label)
+            cell.font = BOLD
+            cell.fill = HEADER_FILL
+            cell.alignment = Alignment(wrap_text=True, vertical="bottom")
+
+    def wrap(self, cell: Any, width: int) -> None:
+        """Wrap a long text cell and give its row the height its lines need."""
+        cell.alignment = WRAP
+        text = str(cell.value or "")
+        lines = sum(max(1, -(-len(part) // max(width - 2, 1))) for part in text.split("\n"))
+        current = self.ws.row_dimensions[cell.row].height or 15
+        self.ws.row_dimensions[cell.row].height = max(current, 15 * lines)
+
+    def finish(self) -> None:
+        """Apply the widths collected while writing; print landscape, one page wide."""
+        for col, width in self.widths.items():
+            self.ws.column_dimensions[get_column_letter(col)].width = width
+        self.ws.page_setup.orientation = "landscape"
+        self.ws.page_setup.fitToWidth = 1
+        self.ws.page_setup.fitToHeight = 0
+        self.ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+
+
+def _sheet_name(title: str, taken: Iterable[str]) -> str:
+    """A legal, unique sheet name (31 characters, none of []:*?/\\)."""
+    base = _SHEET_FORBIDDEN.sub(" ", title).strip().strip("'") or "Section"
+    base = base[:31]
+    used = {t.lower() for t in taken}
+    name, n = base, 2
+    while name.lower() in used:
+        suffix = f" ({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    return name
+
+
+def _new_sheet(wb: Workbook, title: str) -> _Sheet:
+    return _Sheet(wb.create_sheet(_sheet_name(title, wb.sheetnames)))
+
+
+def write_section(sheet: _Sheet, section: Section, row: int) -> tuple[int, int, int]:
+    """Write a titled table from `row`; return (header row, first data row, last data row)."""
+    sheet.put(row, 1, section.title, width=False).font = TITLE
+    row += 1
+    if section.note:
+        sheet.put(row, 1, section.note, width=False).font = Font(italic=True)
+        row += 1
+    head = row
+    sheet.header(head, section.columns)
+    formats = [NUMBER_FORMATS.get(section.formats.get(c, "text")) for c in section.columns]
+    status_col = section.columns.index(section.status_column) if section.status_column in section.columns else None
+    for r, values in enumerate(section.rows, start=head + 1):
+        for c, value in enumerate(values):
+            fmt = formats[c] if isinstance(value, int | float) else None
+            cell = sheet.put(r, c + 1, value, fmt)
+            if isinstance(value, str) and (len(value) > MAX_WIDTH or "\n" in value):
+                sheet.wrap(cell, MAX_WIDTH)
+            if c == status_col and isinstance(value, str):
+                colour = STATUS_FILLS.get(value.lower())
+                if colour:
+                    cell.fill = PatternFill("solid", fgColor=colour)
+    return head, head + 1, head + len(section.rows)
+
+
+def write_sections(sheet: _Sheet, sections: Sequence[Section], row: int = 1) -> list[int]:
+    """Stack tables down a sheet with a blank row between; freeze the first one's header."""
+    heads = []
+    for i, section in enumerate(sections):
+        head, _, last = write_section(sheet, section, row)
+        heads.append(head)
+        if i == 0:
+            sheet.ws.freeze_panes = f"A{head + 1}"
+        row = max(last, head) + 2
+    return heads
+
+
+def _summary_sheet(wb: Workbook, report: ReportInput, created: dt.date) -> _Sheet:
+    active = wb.active
+    assert isinstance(active, Worksheet)
+    sheet = _Sheet(active)
+    sheet.ws.title = "Summary"
+    sheet.put(1, 1, report.title, width=False).font = Font(bold=True, size=15)
+    facts = [
+        ("Program", report.program or "(not named)"),
+        ("Date", created),
+        ("What was evaluated", evaluated_text(report)),
+    ]
+    row = 3
+    for label, value in facts:
+        sheet.put(row, 1, label).font = BOLD
+        cell = sheet.put(row, 2, value, width=False)
+        if isinstance(value, dt.date):
+            cell.number_format = "yyyy-mm-dd"
+        row += 1
+    row += 1
+    for heading, sentences in executive_summary(report):
+        sheet.put(row, 1, heading, width=False).font = TITLE
+        row += 1
+        for sentence in sentences:
+            sheet.wrap(sheet.put(row, 2, sentence, width=False), SUMMARY_WIDTH)
+            row += 1
+        row += 1
+    sheet.widths[2] = SUMMARY_WIDTH
+    return sheet
+
+
+def _live_summary(sheet: _Sheet, grid: tuple[int, str, str], n: int) -> None:
+    """Below the static summary: the current leader, recomputed from the Scorecard sheet."""
+    last_row, tot, band = grid
+    row = sheet.ws.max_row + 2
+    sheet.put(row, 1, "Live from the Scorecard sheet (follows weight edits)", width=False).font = TITLE
+    ranks, names = f"Scorecard!$A$2:$A${last_row}", f"Scorecard!$B$2:$B${last_row}"
+    totals = f"Scorecard!${tot}$2:${tot}${last_row}"
+    bands = f"Scorecard!${band}$2:${band}${last_row}"
+    lookups = [
+        ("Ranked first", f'=IFERROR(INDEX({names},MATCH(1,{ranks},0)),"")', None),
+        ("Its total", f'=IFERROR(INDEX({totals},MATCH(1,{ranks},0)),"")', "0.00"),
+        ("Its band", f'=IFERROR(INDEX({bands},MATCH(1,{ranks},0)),"")', None),
+    ]
+    for i, (label, text, fmt) in enumerate(lookups, start=1):
+        sheet.put(row + i, 1, label).font = BOLD
+        sheet.formula(row + i, 2, text, fmt)
+    sheet.put(row + len(lookups) + 1, 1, f"Providers scored: {n}", width=False)
+
+
+def _weights_sheet(wb: Workbook, card: ScorecardPayload) -> None:
+    """Weights in one row under the defined name `Weights`; band bounds as named cells."""
+    sheet = _new_sheet(wb, "Weights")
+    dims = card.dimensions()
+    sheet.header(1, ["", *(S.dimension_label(d) for d in dims)])
+    sheet.put(2, 1, "Weight").font = BOLD
+    for i, d in enumerate(dims, start=2):
+        sheet.put(2, i, float(card.weights[d]), "0.00")
+        sheet.put(3, i, d, width=False).font = Font(italic=True, color="808080")
+    sheet.put(3, 1, "key", width=False).font = Font(italic=True, color="808080")
+    end = get_column_letter(len(dims) + 1)
+    ref = f"{quote_sheetname(sheet.ws.title)}!$B$2:${end}$2"
+    wb.defined_names["Weights"] = DefinedName("Weights", attr_text=ref)
+    sheet.put(5, 1, "Sum of weights (must be 100)").font = BOLD
+    sheet.formula(5, 2, "=SUM(Weights)", "0.00")
+    sheet.put(7, 1, "Band lower bounds (exact total)").font = BOLD
+    bounds = [
+        ("BandOversight", BAND_OVERSIGHT, BAND_LOWER_OVERSIGHT),
+        ("BandEnterprise", BAND_ENTERPRISE, BAND_LOWER_ENTERPRISE),
+    ]
+    for row, (name, band, value) in enumerate(bounds, start=8):
+        sheet.put(row, 1, band)
+        sheet.put(row, 2, value, "0.00")
+        target = f"{quote_sheetname(sheet.ws.title)}!$B${row}"
+        wb.defined_names[name] = DefinedName(name, attr_text=target)
+    sheet.put(11, 1, "Formula", width=False).font = BOLD
+    sheet.put(12, 1, FORMULA, width=False)
+    sheet.put(13, 1, "Edit a weight in row 2: points, totals, bands and ranks recompute.", width=False)
+    sheet.ws.freeze_panes = "B2"
+    sheet.widths[1] = max(sheet.widths.get(1, 8), 34)
+    sheet.finish()
+
+
+def _scorecard_sheet(wb: Workbook, card: ScorecardPayload) -> tuple[int, str, str]:
+    """Scores as inputs, points/total/band/rank as formulas.
+
+    Returns the last provider row and the letters of the total and band columns.
+    """
+    sheet = _new_sheet(wb, "Scorecard")
+    ws = sheet.ws
+    dims = card.dimensions()
+    k = len(dims)
+    score_cols = list(range(3, 3 + k))
+    point_cols = list(range(3 + k, 3 + 2 * k))
+    total_col, band_col, complete_col, gate_col = 3 + 2 * k, 4 + 2 * k, 5 + 2 * k, 6 + 2 * k
+    spread_cols = list(range(7 + 2 * k, 7 + 3 * k))
+    notes_col = 7 + 3 * k
+    labels = [S.dimension_label(d) for d in dims]
+    sheet.header(
+        1,
+        [
+            "Rank",
+            "Provider",
+            *(f"Score: {x}" for x in labels),
+            *(f"Points: {x}" for x in labels),
+            "Total (of 100)",
+            "Band",
+            "Complete",
+            "Band set by gate",
+            *(f"Spread: {x}" for x in labels),
+            "Gates and flags",
+        ],
+    )
+    providers = card.ranked()
+    last = 1 + len(providers)
+    first_score, last_score = get_column_letter(score_cols[0]), get_column_letter(score_cols[-1])
+    tot = get_column_letter(total_col)
+    gate = get_column_letter(gate_col)
+    for r, p in enumerate(providers, start=2):
+        sheet.put(r, 2, p.name)
+        for j, (d, c) in enumerate(zip(dims, score_cols, strict=True), start=1):
+            dim = p.dimensions.get(d)
+            sheet.put(r, c, dim.score if dim else None, "0.00")
+            s = f"{get_column_letter(c)}{r}"
+            sheet.formula(r, point_cols[j - 1], f'=IF(ISNUMBER({s}),INDEX(Weights,1,{j})*{s}/5,"")', "0.00")
+            sheet.put(r, spread_cols[j - 1], dim.spread if dim else None, "0.00")
+        scores = f"{first_score}{r}:{last_score}{r}"
+        sheet.formula(r, total_col, f'=IF(COUNT({scores})<{k},"",SUMPRODUCT(Weights,{scores})/5)', "0.00")
+        t = f"{tot}{r}"
+        sheet.formula(
+            r,
+            band_col,
+            f'=IF({t}="","incomplete",IF({gate}{r}<>"",{gate}{r},'
+            f'IF({t}<BandOversight,"{BAND_RISK}",'
+            f'IF({t}<BandEnterprise,"{BAND_OVERSIGHT}","{BAND_ENTERPRISE}"))))',
+        )
+        sheet.widths[band_col] = 30
+        sheet.formula(r, 1, f'=IF({t}="","",RANK({t},${tot}$2:${tot}${last}))', "0")
+        sheet.put(r, complete_col, p.complete)
+        if p.band and p.total is not None and p.band != band_for(p.total):
+            sheet.put(r, gate_col, p.band)
+        notes = [describe(x) for x in [*p.gates, *p.flags]]
+        sheet.put(r, notes_col, "; ".join(n for n in notes if n))
+    band_range = f"{get_column_letter(band_col)}2:{get_column_letter(band_col)}{max(last, 2)}"
+    anchor = f"{get_column_letter(band_col)}2"
+    for band, colour in BAND_FILLS.items():
+        rule = FormulaRule(formula=[f'{anchor}="{band}"'], fill=PatternFill("solid", bgColor=colour))
+        ws.conditional_formatting.add(band_range, rule)
+    ws.freeze_panes = "C2"
+    ws.row_dimensions[1].height = 45
+    for c in [*score_cols, *point_cols, *spread_cols]:
+        sheet.widths[c] = 14
+    sheet.finish()
+    if providers:
+        chart = BarChart()
+        chart.type = "bar"
+        chart.grouping = "stacked"
+        chart.overlap = 100
+        chart.title = "Points by dimension (total of 100)"
+        chart.y_axis.title = "Points"
+        chart.y_axis.scaling.min = 0
+        chart.y_axis.scaling.max = 100
+        chart.y_axis.majorUnit = 10
+        chart.y_axis.number_format = "0"
+        chart.x_axis.delete = chart.y_axis.delete = False
+        chart.x_axis.scaling.orientation = "maxMin"
+        data = Reference(ws, min_col=point_cols[0], max_col=point_cols[-1], min_row=1, max_row=last)
+        chart.add_data(data, titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=2, min_row=2, max_row=last))
+        chart.height = max(7.5, 1.2 * len(providers) + 3)
+        chart.width = 22
+        ws.add_chart(chart, f"B{last + 3}")
+    return last, tot, get_column_letter(band_col)
+
+
+def _switching_sheet(wb: Workbook, sw: SwitchingPayload) -> None:
+    sheet = _new_sheet(wb, "Switching cost")
+    blocks = [S.switching_breakdown_section(sw)]
+    blocks += [s for s in (S.tornado_section(sw), S.stay_vs_switch_section(sw)) if s is not None]
+    heads = write_sections(sheet, blocks)
+    sheet.widths[1] = max(sheet.widths.get(1, 8), 30)
+    sheet.finish()
+    breakdown = blocks[0]
+    n_areas = sum(1 for r in breakdown.rows if r[0] != "Total")
+    if n_areas == 0:
+        return
+    ws = sheet.ws
+    head = heads[0]
+    cats = Reference(ws, min_col=1, min_row=head + 1, max_row=head + n_areas)
+    col = 7
+    specs = [("Deterministic cost by area", 2, 2), ("P10 / P50 / P90 by area", 3, 5)]
+    for i, (title, c0, c1) in enumerate(specs):
+        chart = BarChart()
+        chart.type = "bar"
+        chart.title = title
+        chart.x_axis.scaling.orientation = "maxMin"
+        chart.x_axis.delete = chart.y_axis.delete = False
+        chart.y_axis.number_format = "#,##0"
+        chart.add_data(
+            Reference(ws, min_col=c0, max_col=c1, min_row=head, max_row=head + n_areas),
+            titles_from_data=True,
+        )
+        chart.set_categories(cats)
+        chart.width, chart.height = 18, 7.5
+        ws.add_chart(chart, f"{get_column_letter(col)}{1 + 16 * i}")
+
+
+def _sla_sheet(wb: Workbook, sla: SlaPayload) -> None:
+    sheet = _new_sheet(wb, "SLA check")
+    sheet.put(1, 1, "Verdict").font = BOLD
+    verdict = sheet.put(1, 2, sla.verdict)
+    colour = STATUS_FILLS.get(str(sla.verdict).lower())
+    if colour:
+        verdict.fill = PatternFill("solid", fgColor=colour)
+    sheet.put(2, 1, "Credits owed").font = BOLD
+    sheet.put(2, 2, sla.credits, NUMBER_FORMATS["currency"])
+    write_sections(sheet, S.sla_sections(sla), row=4)
+    sheet.finish()
+
+
+def _section_sheet(wb: Workbook, title: str, sections: Sequence[Section]) -> None:
+    sheet = _new_sheet(wb, title)
+    write_sections(sheet, sections)
+    sheet.finish()
+
+
+def _normalise_zip(data: bytes, created: dt.datetime) -> bytes:
+    """Same workbook, same bytes: fixed member timestamps and order, fixed document dates."""
+    stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)",
+                    rb"\g<1>" + stamp.encode() + rb"\g<2>",
+                    body,
+                )
+            member = zipfile.ZipInfo(info.filename, date_time=created.timetuple()[:6])
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = info.external_attr
+            dst.writestr(member, body)
+    return out.getvalue()
+
+
+def build_xlsx(report: ReportInput, created: dt.date | None = None) -> bytes:
+    """The workbook as bytes; `created` (default: the report's date, else today) fixes its dates."""
+    day = created or report.created or dt.date.today()
+    moment = dt.datetime(day.year, day.month, day.day)
+    wb = Workbook()
+    summary = _summary_sheet(wb, report, day)
+    card = report.scorecard
+    if card is not None:
+        _weights_sheet(wb, card)
+        grid = _scorecard_sheet(wb, card)
+        _live_summary(summary, grid, len(card.providers))
+        evidence = [s for s in (S.evaluations_section(card), S.gates_and_flags_section(card)) if s]
+        if evidence:
+            _section_sheet(wb, "Evaluators and evidence", evidence)
+        robust = S.robustness_sections(card.robustness)
+        if robust:
+            _section_sheet(wb, "Robustness", robust)
+    if report.switching is not None:
+        _switching_sheet(wb, report.switching)
+    taxonomy = report.taxonomy_part()
+    if taxonomy is not None:
+        _section_sheet(wb, "Taxonomy mapping", [S.taxonomy_section(taxonomy)])
+    if report.sla is not None:
+        _sla_sheet(wb, report.sla)
+    for section in report.sections:
+        _section_sheet(wb, section.title, [section])
+    summary.finish()
+    props = wb.properties
+    props.title = cell_text(report.title)
+    props.subject = cell_text(report.program)
+    props.creator = "annogov"
+    props.description = cell_text(evaluated_text(report))
+    props.created = props.modified = moment
+    props.lastModifiedBy = "annogov"
+    custom = wb.custom_doc_props  # type: ignore[attr-defined]
+    if report.program:
+        custom.append(StringProperty(name="Program", value=cell_text(report.program)))
+    custom.append(StringProperty(name="Report date", value=day.isoformat()))
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return _normalise_zip(buffer.getvalue(), moment)
