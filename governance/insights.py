@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +17,10 @@ import pandas as pd
 from pydantic import AwareDatetime, BaseModel
 
 from governance.calibration import CalibrationEntry, EntryStatus
+from governance.drift import HIGHER_IS_BETTER, DriftReport
 from governance.reflection import Reflection, SharedInsight, shared_insights
 from governance.roles import Permission, User, require
-from governance.weeks import parse_week, previous_week
+from governance.weeks import iso_week, parse_week, previous_week
 from ingest import InputError, Location, Problem, normalise_header, read_sheet
 
 METRIC_COLUMNS = ("category", "week", "metric", "value")
@@ -148,6 +149,20 @@ def read_metrics(path: str | Path, data: bytes | None = None) -> pd.DataFrame:
     frame = pd.DataFrame([list(r) + [None] * (len(names) - len(r)) for r in sheet.rows],
                          columns=names)[list(METRIC_COLUMNS)]
     return validate_metrics(frame, Path(path).name, sheet.row_numbers)
+
+
+def metrics_from_drift(report: DriftReport) -> pd.DataFrame:
+    """The weekly program-wide metrics of an SLA drift report as a (category, week, metric, value)
+    table; only metrics where higher is better, so a fall means worse quality."""
+    if report.by != "week":
+        raise ValueError("flags join weekly metrics; compute the drift report by week")
+    rows = [
+        {"category": None, "week": iso_week(date.fromisoformat(p.period)), "metric": metric,
+         "value": math.nan if value is None else float(value)}
+        for p in report.periods for metric, value in p.values.items()
+        if HIGHER_IS_BETTER.get(metric, False)
+    ]
+    return pd.DataFrame(rows, columns=list(METRIC_COLUMNS))
 
 
 class MetricCoincidence(BaseModel):

@@ -112,3 +112,35 @@ def test_report_sections_from_the_database(tmp_path: Path,
     assert sections[-1]["title"].startswith("Guideline history")
     assert len(sections[-1]["rows"]) == 2
     assert main(["channel", "report-sections", "--log", LOG, "--doc", "x"]) == 2
+
+
+def test_insights_join_flags_with_weekly_metrics_computed_from_a_delivery(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from datetime import UTC, datetime
+
+    from governance import calibration as cal
+    from governance.insights import metrics_from_drift
+    from tests.channel_support import ANA, VOCAB
+
+    flag = cal.flag_task(ANA, program="lidar-2026", task_id="img-0301", vocabulary=VOCAB,
+                         description="Late batch, rushed labels?", tags=["night"],
+                         now=datetime(2026, 3, 17, 9, tzinfo=UTC))
+    log = tmp_path / "log.json"
+    log.write_text(json.dumps([flag.model_dump(mode="json")]))
+    delivery = str(Path(__file__).resolve().parents[1] / "examples/delivery.csv")
+    assert main(["channel", "insights", "--log", str(log), "--delivery", delivery,
+                 "--as-of", "2026-03-20", "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)["metric_coincidences"]
+    assert [(c["week"], c["category"], c["metric"]) for c in found] == [
+        ("2026-W12", None, "on_time_rate")]
+    assert found[0]["drop"] == pytest.approx(0.9850746 - 0.8484848, abs=1e-6)
+    from governance.drift import DriftReport, PeriodRow
+
+    by_batch = DriftReport(by="batch", threshold=0.05, periods=[], drops=[])
+    with pytest.raises(ValueError, match="by week"):
+        metrics_from_drift(by_batch)
+    undefined = DriftReport(by="week", threshold=0.05, drops=[], periods=[PeriodRow(
+        period="2026-03-02", annotations=1, items=1,
+        values={"percent_agreement": None, "defect_rate": 0.5})])
+    frame = metrics_from_drift(undefined)
+    assert frame["metric"].tolist() == ["percent_agreement"] and frame["value"].isna().all()

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
 from pydantic import TypeAdapter, ValidationError
 
 from annogov.commands.guidelines import CLI_USER
@@ -122,6 +123,14 @@ def _summary(args: argparse.Namespace) -> int:
 
 def _insights(args: argparse.Namespace) -> int:
     metrics = ins.read_metrics(args.metrics) if args.metrics else None
+    if args.delivery:
+        from governance.delivery import open_delivery
+        from governance.delivery_counts import count_delivery
+        from governance.drift import drift
+
+        weekly = ins.metrics_from_drift(drift(count_delivery(open_delivery(args.delivery), None),
+                                              "week"))
+        metrics = weekly if metrics is None else pd.concat([metrics, weekly], ignore_index=True)
     thresholds = _thresholds(args.threshold)
     now = _now(args)
     if args.program is not None and args.log is None:
@@ -219,6 +228,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                                "joined with metrics, blocking questions")
     common(insights)
     insights.add_argument("--metrics", help="CSV/XLSX with columns category, week, metric, value")
+    insights.add_argument("--delivery", help="delivered annotations: weekly agreement and "
+                                             "accuracy are computed from it and joined too")
     insights.add_argument("--threshold", action="append", default=[], metavar="METRIC=VALUE",
                           help="a metric under VALUE counts as low (repeatable)")
     insights.add_argument("--min-drop", type=float, default=0.10,
