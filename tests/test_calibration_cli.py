@@ -144,3 +144,29 @@ def test_insights_join_flags_with_weekly_metrics_computed_from_a_delivery(
         values={"percent_agreement": None, "defect_rate": 0.5})])
     frame = metrics_from_drift(undefined)
     assert frame["metric"].tolist() == ["percent_agreement"] and frame["value"].isna().all()
+
+
+def test_channel_sections_render_in_the_pdf_and_excel_reports(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    import openpyxl
+
+    sections = tmp_path / "channel.json"
+    assert main(["channel", "report-sections", "--log", LOG, "--as-of", "2026-11-26T09:00",
+                 "--guideline", str(EX / "street-scenes-guidelines.json"),
+                 "-o", str(sections)]) == 0
+    xlsx, pdf = tmp_path / "report.xlsx", tmp_path / "report.pdf"
+    for out in (xlsx, pdf):
+        assert main(["report", "--section", str(sections), "--program", "lidar-2026",
+                     "--date", "2026-11-26", "--out", str(out)]) == 0
+    book = openpyxl.load_workbook(xlsx)
+    cells = {str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row
+             if c.value is not None}
+    assert {"T-1107", "Eve Lindqvist", "Promoted into the guidelines"} <= cells
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True,
+                          text=True).stdout
+    assert "Calibration log: questions blocking work" in text
+    assert "Guideline history: Street-scene labelling guide" in text
