@@ -118,6 +118,19 @@ if entry.guideline:
             f"ruling {link.ruling_number}.", icon=":material/menu_book:")
 
 own = entry.author_id == user.user_id
+if own and entry.status is cal.EntryStatus.OPEN:
+    vocab = call(lambda r: r.vocabulary(program.name))
+    with st.expander("Edit your flag"), st.form("edit_flag"):
+        new_description = st.text_area("Description", value=entry.description, max_chars=10_000)
+        new_tags = st.multiselect("Tags", list(vocab.tags),
+                                  default=[t for t in entry.tags if t in vocab.tags])
+        new_free = st.text_input("Other tags (comma-separated)", value=", ".join(entry.free_tags),
+                                 max_chars=300)
+        if st.form_submit_button("Save changes") and new_description.strip():
+            call(lambda r: r.edit_flag(user, entry.entry_id, description=new_description,
+                                       tags=new_tags, free_tags=new_free.split(",")))
+            ui.flash("Flag updated.")
+            st.rerun()
 if entry.status is not cal.EntryStatus.PROMOTED and (own or can(user, Permission.RESOLVE)):
     if entry.set_aside:
         if st.button("Return the task to the queue"):

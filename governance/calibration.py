@@ -247,6 +247,33 @@ def flag_task(
     )
 
 
+def edit_flag(
+    entry: CalibrationEntry,
+    user: User,
+    vocabulary: TagVocabulary,
+    *,
+    description: str | None = None,
+    tags: Iterable[str] | None = None,
+    free_tags: Iterable[str] | None = None,
+    category: str | None = None,
+) -> CalibrationEntry:
+    """The author's correction of their own open flag; nobody else rewrites someone's question."""
+    if entry.author_id != user.user_id:
+        raise PermissionDenied(f"{user.user_id} ({user.role.value}) may not edit the flag of "
+                               "another person")
+    if entry.status is not EntryStatus.OPEN:
+        raise ValueError(f"entry {entry.entry_id} already has a ruling; reply instead")
+    vocab_tags, free = split_tags(vocabulary,
+                                  entry.tags if tags is None else tags,
+                                  entry.free_tags if free_tags is None else free_tags)
+    update: dict[str, object] = {"tags": vocab_tags, "free_tags": free}
+    if description is not None:
+        update["description"] = description.strip()
+    if category is not None:
+        update["category"] = category.strip() or None
+    return CalibrationEntry.model_validate(entry.model_dump() | update)
+
+
 def require_visible(entry: CalibrationEntry, viewer: User) -> None:
     """PermissionDenied unless the viewer wrote the entry or may see every flag."""
     if not can_see_flag(viewer, entry.author_id):

@@ -148,3 +148,21 @@ def test_summary_counts_without_any_per_person_figure() -> None:
     assert not any("author" in f or "annotator" in f for f in cal.CalibrationSummary.model_fields)
     empty = cal.calibration_summary([], at(0))
     assert empty.median_days_to_ruling is None and empty.median_days_to_ruling_reason
+
+
+def test_only_the_author_edits_an_open_flag() -> None:
+    e = _flag(tags=["occlusion"], free_tags=["rain"])
+    edited = cal.edit_flag(e, ANA, VOCAB, description="  Bollard or pedestrian? ",
+                           tags=["night"], category="pedestrian")
+    assert (edited.description, edited.tags, edited.free_tags, edited.category) == (
+        "Bollard or pedestrian?", ("night",), ("rain",), "pedestrian")
+    for other in (BEN, REVIEWER, ENGINEER, MANAGER):
+        with pytest.raises(PermissionDenied, match="may not edit the flag of another person"):
+            cal.edit_flag(e, other, VOCAB, description="rewritten")
+    with pytest.raises(ValueError, match="tag vocabulary"):
+        cal.edit_flag(e, ANA, VOCAB, tags=["fog"])
+    with pytest.raises(ValueError, match="at least 1 character"):
+        cal.edit_flag(e, ANA, VOCAB, description="   ")
+    ruled = cal.resolve(e, ENGINEER, "r", at(1))
+    with pytest.raises(ValueError, match="already has a ruling"):
+        cal.edit_flag(ruled, ANA, VOCAB, description="changed my mind")

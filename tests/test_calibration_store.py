@@ -197,3 +197,17 @@ def test_roles_are_managed_by_program_managers_only(store: Store) -> None:
         assert repo.get_user(ANA.user_id) == ANA
         assert {u.user_id for u in repo.demo_users()} == {
             u.user_id for u in (MANAGER, ANA, BEN, CHO, REVIEWER, ENGINEER)}
+
+
+def test_annotators_edit_only_their_own_flags(store: Store) -> None:
+    with store.transaction() as s:
+        repo = ChannelRepository(s)
+        flag = repo.flag_task(ANA, program=PROGRAM, task_id="T1", description="first", now=at(1))
+        with pytest.raises(PermissionDenied):
+            repo.edit_flag(BEN, flag.entry_id, description="not mine")
+        with pytest.raises(PermissionDenied):
+            repo.edit_flag(ENGINEER, flag.entry_id, description="rewording it")
+        repo.edit_flag(ANA, flag.entry_id, description="second", tags=["night"])
+    with store.transaction() as s:
+        stored = ChannelRepository(s).get_entry(ANA, flag.entry_id)
+        assert (stored.description, stored.tags) == ("second", ("night",))

@@ -271,6 +271,24 @@ class ChannelRepository:
             min_age_days=min_age_days, max_age_days=max_age_days, task_id=task_id,
             set_aside_only=set_aside_only, oldest_first=oldest_first)
 
+    def edit_flag(
+        self,
+        actor: User,
+        entry_id: str,
+        *,
+        description: str | None = None,
+        tags: Iterable[str] | None = None,
+        free_tags: Iterable[str] | None = None,
+        category: str | None = None,
+    ) -> cal.CalibrationEntry:
+        """The author corrects their own open flag."""
+        before = self.get_entry(actor, entry_id)
+        after = cal.edit_flag(before, actor, self.vocabulary(before.program),
+                              description=description, tags=tags, free_tags=free_tags,
+                              category=category)
+        self._save(before, after)
+        return after
+
     def set_aside(self, actor: User, entry_id: str, now: datetime) -> cal.CalibrationEntry:
         """Hold the entry's task out of the queue."""
         before = self.get_entry(actor, entry_id)
