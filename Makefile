@@ -27,6 +27,8 @@ run: $(VENV)/.run-installed
 
 ## Install with dev extras (and the system packages, as root) and run the whole suite.
 test: $(VENV)/.dev-installed system-packages
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.dev-installed

@@ -18,6 +18,9 @@ from app_pages import identity, ui  # noqa: E402
 # (section, script, title, icon); the first page is the default.
 PAGES: list[tuple[str, str, str, str]] = [
     ("Program", "app_pages/program.py", "Program", ":material/folder_open:"),
+    ("Evaluate", "app_pages/scorecard.py", "Providers & scorecard", ":material/leaderboard:"),
+    ("Switching", "app_pages/switching.py", "Switching cost", ":material/swap_horiz:"),
+    ("Contracts", "app_pages/contract.py", "Contract audit", ":material/gavel:"),
 ]
 
 st.set_page_config(page_title="annogov", page_icon=":material/fact_check:", layout="wide")

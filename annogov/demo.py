@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 from annogov.store import DIMENSION_KEYS, DuplicateError, ProgramRecord, ScoreEdit, Store
@@ -22,12 +24,19 @@ DEMO_DESCRIPTION = (
 )
 
 RUBRIC_NAME = "Default"
-
 DEMO_STEPS: tuple[str, ...] = (
     "annogov.demo:seed_rubric",
     "annogov.demo:seed_scorecard",
+    "annogov.demo:seed_switching",
+    "annogov.demo:seed_contract_audit",
     "annogov.store.channel_demo:seed_channel",
 )
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+DEMO_SCENARIO_NAME = "Demo: move to a cheaper vendor"
+DEMO_TAXONOMY_NAME = "Demo: vehicle classes v1 -> v2"
+DEMO_AS_OF = date(2026, 11, 1)
+
 
 # Provider -> typical score per dimension (order of DIMENSION_KEYS), and a one-line profile.
 PROVIDERS: dict[str, tuple[tuple[int, int, int, int, int], str]] = {
@@ -163,6 +172,58 @@ def seed_scorecard(store: Store, program: ProgramRecord) -> None:
         for provider, evaluator, dimension, score in demo_scores()
     ]
     store.save_scores(program.id, edits, changed_by="demo seed")
+
+
+def seed_switching(store: Store, program: ProgramRecord) -> None:
+    """The example scenario and taxonomy (with its mapping), and their switching-cost result.
+
+    Read from `examples/`; in an install without them the scenario falls back to the defaults.
+    """
+    from annogov.switching_docs import (
+        SWITCHING_CHECK,
+        analyse_taxonomy_document,
+        mapping_rows_of,
+        taxonomy_document,
+    )
+    from migration import Scenario, load_scenario, scenario_to_dict, switching_cost
+    from migration.apply import load_dataset
+    from migration.infer import load_dual_sample
+    from migration.labelsets import load_label_set
+    from migration.mapping import load_mapping
+
+    path = EXAMPLES / "scenario.yaml"
+    scenario = load_scenario(path) if path.exists() else Scenario()
+    store.save_document("scenario", program.id, DEMO_SCENARIO_NAME, scenario_to_dict(scenario))
+    items = None
+    tax = EXAMPLES / "taxonomy"
+    if (tax / "old.csv").exists():
+        old = load_label_set(tax / "old.csv")
+        new = load_label_set(tax / "new.csv")
+        doc = taxonomy_document(old, new, sample=load_dual_sample(tax / "dual-sample.csv"),
+                                sample_source="dual-sample.csv",
+                                dataset=load_dataset(tax / "dataset.csv", old, new))
+        rows, _ = load_mapping(tax / "mapping.csv")
+        result = analyse_taxonomy_document(doc, [r.model_dump() for r in rows])
+        store.save_document("taxonomy", program.id, DEMO_TAXONOMY_NAME, doc)
+        store.save_document("mapping", program.id, DEMO_TAXONOMY_NAME,
+                            {"rows": mapping_rows_of(result)})
+        items = result.reannotation_items
+    payload = switching_cost(scenario, reannotation_items=items).to_payload()
+    store.add_check_result(program.id, SWITCHING_CHECK, payload, label=DEMO_SCENARIO_NAME)
+
+
+def seed_contract_audit(store: Store, program: ProgramRecord) -> None:
+    """The example contract profile's audit, saved as the vendor's latest audit."""
+    from annogov.switching_docs import CONTRACT_CHECK
+    from contracts.review import review_file
+
+    path = EXAMPLES / "contract-profile.yaml"
+    if not path.exists():
+        return
+    review = review_file(path, DEMO_AS_OF)
+    payload = review.to_payload()
+    payload["profile"] = review.profile.model_dump(mode="json")
+    store.add_check_result(program.id, CONTRACT_CHECK, payload, label=review.audit.vendor)
 
 
 def _load(step: str) -> DemoStep:

@@ -164,6 +164,11 @@ def parse_upload(uploaded: Any, parser: Callable[[bytes, str], T]) -> T | None:
     return result
 
 
+def md(text: str) -> str:
+    """User text made safe to embed in markdown (control characters escaped)."""
+    return _md(text)
+
+
 def _md(text: str) -> str:
     """Escape markdown control characters in user text."""
     for ch in "\\`*_[]<>#|~$":

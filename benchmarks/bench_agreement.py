@@ -174,7 +174,7 @@ def timed(fn, *args):  # type: ignore[no-untyped-def]
     return result, time.perf_counter() - wall, time.process_time() - cpu
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of 2.5M items")
     parser.add_argument(
@@ -185,7 +185,7 @@ def main() -> int:
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--skip-ci", action="store_true", help="skip the bootstrap timing")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     n_items = max(1000, int(N_ITEMS * args.scale))
     fraction = args.oracle_fraction or (1.0 if n_items <= 250_000 else 0.1)
 

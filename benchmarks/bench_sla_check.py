@@ -109,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the 10M rows")
     parser.add_argument("--repeat", type=int, default=1, help="runs; the best time is kept")
+    parser.add_argument(
+        "--skip-agreement", action="store_true", help="skip the per-category kappa/alpha comparison with the oracles"
+    )
     args = parser.parse_args(argv)
     items = max(1000, int(2_500_000 * args.scale))
     with tempfile.TemporaryDirectory() as tmp:
@@ -142,6 +145,11 @@ def main(argv: list[str] | None = None) -> int:
               f"(before the check: {base_rss:.0f} MiB)")
         print(f"verdict {report.verdict}: " + ", ".join(
             f"{t.id}={t.status}" for t in report.terms))
+    if not args.skip_agreement:  # the second ratio, in the same run
+        import bench_agreement
+
+        print("\nper-category kappa and alpha: annogov against scikit-learn and krippendorff")
+        bench_agreement.main(["--scale", str(args.scale), "--skip-ci"])
     return 0
 
 

@@ -320,8 +320,8 @@ class _Builder:
             attrs.append(arr)
         week = np.full(nl, np.iinfo(np.int32).max, np.int32)
         wk = _week_of(sub).astype(np.int32)
-        sel = ok & sub_ok
-        np.minimum.at(week, item[sel], wk[sel])
+        dated = ok & sub_ok
+        np.minimum.at(week, item[dated], wk[dated])
         item_gold = np.full(nl, -1, np.int16 if V < 2**15 else np.int32)
         gold_row = np.zeros(nl, np.int64 if row_numbers[-1] >= 2**31 else np.int32)
         sel = np.flatnonzero(ok & (gold >= 0))[::-1]  # reversed: the first row wins
@@ -378,20 +378,22 @@ class _Builder:
             "annotator_confusion",
             np.bincount((ann[g].astype(np.int64) * V + lg) * V + ll, minlength=A * V * V).reshape(A, V, V),
         )
-        sel = ok & sub_ok
-        if sel.any():
-            weeks = wk[sel]
+        dated = ok & sub_ok
+        if dated.any():
+            weeks = wk[dated]
             low, high = int(weeks.min()), int(weeks.max())
             span = high - low + 1
             if span <= 100_000:
                 table = _decode_flags(
-                    np.bincount((weeks - low) * _FLAG_STATES + flags[sel], minlength=span * _FLAG_STATES)
+                    np.bincount((weeks - low) * _FLAG_STATES + flags[dated], minlength=span * _FLAG_STATES)
                 )
                 present = np.flatnonzero(table[:, 0])
                 pairs = zip((present + low).tolist(), table[present], strict=True)
             else:
                 uniq, inv = np.unique(weeks, return_inverse=True)
-                table = _decode_flags(np.bincount(inv * _FLAG_STATES + flags[sel], minlength=len(uniq) * _FLAG_STATES))
+                table = _decode_flags(
+                    np.bincount(inv * _FLAG_STATES + flags[dated], minlength=len(uniq) * _FLAG_STATES)
+                )
                 pairs = zip(uniq.tolist(), table, strict=True)
             for w, row in pairs:
                 self.weeks[w] = self.weeks.get(w, 0) + row

@@ -135,7 +135,7 @@ def _cohen(
     tables = pair_contingency(a, b, len(counts.labels), group, n_groups)
     return cohen_kappa(
         tables,
-        weights,
+        weights,  # type: ignore[arg-type]  # validated by the term model
         None,
         ci="analytic" if ci else "none",  # type: ignore[arg-type]
         seed=seed,

@@ -114,21 +114,21 @@ def _flags(
                 )
             )
     for p, by_dim in enumerate(suggestions):
-        for key, sug in by_dim.items():
-            d = DIMENSION_KEYS.index(key)
+        for dim_key, sug in by_dim.items():
+            d = DIMENSION_KEYS.index(dim_key)
             score = cons.dims[p, d]
             if np.isnan(score) or abs(score - sug.score) < 1:
                 continue
             comments = [
                 c
                 for (pp, _e, s), c in sheet.comments.items()
-                if pp == p and (s == GENERAL or sheet.slots[s].dimension == key)
+                if pp == p and (s == GENERAL or sheet.slots[s].dimension == dim_key)
             ]
             if comments:
                 out[p].append(
                     Flag(
                         "override",
-                        f"{DIMENSION_NAMES[key]} scored {score:.2f} against a suggested "
+                        f"{DIMENSION_NAMES[dim_key]} scored {score:.2f} against a suggested "
                         f"{sug.score:g} ({'; '.join(sug.reasons)}); evaluators' reason: {comments[0]}",
                         key,
                     )
@@ -137,7 +137,7 @@ def _flags(
                 out[p].append(
                     Flag(
                         "unexplained_override",
-                        f"{DIMENSION_NAMES[key]} scored {score:.2f} but the "
+                        f"{DIMENSION_NAMES[dim_key]} scored {score:.2f} but the "
                         f"evidence suggests {sug.score:g} ({'; '.join(sug.reasons)}) and no comment says why",
                         key,
                     )

@@ -298,12 +298,10 @@ def _wide(
     _trim_notes(raw, [c for c, _ in score_cols])
 
     percents = {slots[s].dimension: _header_percent(raw.header[c]) for c, s in score_cols if slots[s].criterion is None}
-    header_weights = percents if len(percents) == 5 and all(v is not None for v in percents.values()) else None
-    if header_weights is not None and abs(sum(header_weights.values()) - 100) > 1e-6:  # type: ignore[arg-type]
-        out.add(
-            f"the weights in the headers sum to {sum(header_weights.values()):g}, not 100",  # type: ignore[arg-type]
-            raw.header_row,
-        )
+    found = {k: v for k, v in percents.items() if v is not None}
+    header_weights = found if len(found) == 5 else None
+    if header_weights is not None and abs(sum(found.values()) - 100) > 1e-6:
+        out.add(f"the weights in the headers sum to {sum(found.values()):g}, not 100", raw.header_row)
 
     p_col, e_col = roles["provider"], roles.get("evaluator")
     c_col, f_col = roles.get("comment"), roles.get("red_flags")
@@ -347,7 +345,7 @@ def _wide(
         raise InputError(out.problems)
     return ImportResult(
         _build(rubric, providers, evaluators, cells, comments, kpis, flags), "wide", header_weights, warnings
-    )  # type: ignore[arg-type]
+    )
 
 
 def _long(

@@ -119,3 +119,4 @@ def test_benchmark_smoke(tmp_path: Path) -> None:
                              "--scale", "0.0004"], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert "ratio sla-check / default read" in result.stdout and "peak RSS" in result.stdout
+    assert "speed-up" in result.stdout  # the kappa/alpha ratio comes from the same run

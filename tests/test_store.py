@@ -107,9 +107,6 @@ def test_kpis_none_keeps_what_is_stored(store: Store) -> None:
     assert row.kpis == {"defect_rate": 0.01}
     [row] = store.save_scores(program, [base.model_copy(update={"kpis": {}})])
     assert row.kpis == {}
-    evidence = {"kpis": {"iso27001": "yes"}, "red_flags": ["no_calibration"], "comments": {}}
-    assert store.set_provider_evidence(provider, evidence).evidence == evidence
-    assert store.list_providers(program)[0].evidence == evidence
 
 
 def test_stale_version_raises_and_saves_nothing(store: Store) -> None:

@@ -75,7 +75,7 @@ def _failing_step(store: Store, program: ProgramRecord) -> None:
 def test_steps_extend_the_demo_and_a_failing_step_leaves_nothing(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(demo, "DEMO_STEPS", (*demo.DEMO_STEPS, f"{__name__}:_extra_step"))
     program = demo.seed_demo(store)
-    assert [d.name for d in store.list_documents("scenario", program.id)] == ["Switch to Kestrel"]
+    assert "Switch to Kestrel" in [d.name for d in store.list_documents("scenario", program.id)]
 
     monkeypatch.setattr(demo, "DEMO_STEPS", (*demo.DEMO_STEPS, f"{__name__}:_failing_step"))
     with pytest.raises(RuntimeError, match="generator broke"):

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from contracts.review import review_file
+from contracts.sla_terms import load_term_set
 from governance.reports import (
     ReportInput,
     ScorecardPayload,
@@ -25,7 +26,6 @@ from governance.reports import (
     build_pdf,
     build_xlsx,
 )
-from contracts.sla_terms import load_term_set
 from governance.reports.sections import audit_sections, sla_report_payload
 from governance.sla_check import check_delivery
 from ingest import InputError, Location, Problem

@@ -33,7 +33,6 @@ class ProviderRecord(_Record):
     program_id: int
     name: str
     notes: str
-    evidence: dict[str, Any]
     created_at: datetime
 
 

@@ -142,14 +142,6 @@ class Store:
                 return ProviderRecord.model_validate(row)
             return self.add_provider(program_id, name)
 
-    def set_provider_evidence(self, provider_id: int, evidence: dict[str, Any]) -> ProviderRecord:
-        """Replace a provider's evidence (KPI values, red flags, general comments) as JSON."""
-        with self.transaction() as s:
-            row = _get(s, Provider, provider_id, "provider")
-            row.evidence = evidence
-            s.flush()
-            return ProviderRecord.model_validate(row)
-
     def list_providers(self, program_id: int) -> list[ProviderRecord]:
         """A program's providers, by name."""
         with self.transaction() as s:

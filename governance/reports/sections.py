@@ -357,7 +357,7 @@ def audit_sections(payload: dict[str, Any]) -> list[Section]:
 
 def sla_report_payload(report: SlaReport) -> dict[str, Any]:
     """A full SLA check as the report's SLA part: terms, per-category tables, confusion matrix."""
-    categories = [
+    categories: list[dict[str, Any]] = [
         {
             "title": "SLA check by category",
             "rows": [row.model_dump() for row in report.categories],

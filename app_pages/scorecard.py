@@ -1,0 +1,460 @@
+"""Providers & scorecard page: weights, ranking and robustness, the score editor, the history of
+score changes, and spreadsheet import. The arithmetic lives in `scorecard`, the mapping to the
+store in `annogov.scoring`; this script only lays out widgets."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from annogov import scoring
+from annogov.store import ConcurrentEditError
+from app_pages import ui
+from ingest import InputError
+from scorecard.card import score_sheet
+from scorecard.dimensions import (
+    BAND_ENTERPRISE,
+    BAND_MATERIAL_RISK,
+    BAND_OVERSIGHT,
+    BANDS,
+    DIMENSION_KEYS,
+    DIMENSION_NAMES,
+    FORMULA,
+)
+from scorecard.template import template_xlsx
+
+WARN_KEY = "scorecard_warning"
+BAND_COLOURS = {
+    BAND_ENTERPRISE: "background-color: #c8e6c9; color: #1b5e20",
+    BAND_OVERSIGHT: "background-color: #ffe0b2; color: #8a4b00",
+    BAND_MATERIAL_RISK: "background-color: #ffcdd2; color: #8e0000",
+}
+INCOMPLETE_COLOUR = "background-color: #eceff1; color: #455a64"
+
+store = ui.get_store()
+program = ui.require_program(store)
+st.title("Providers & scorecard")
+st.caption(
+    "Compare the shortlisted providers on five weighted dimensions, see how far the ranking can "
+    "be trusted, and keep every evaluator's scores, comments and evidence in one place."
+)
+ui.show_flash()
+warning = st.session_state.pop(WARN_KEY, None)
+if warning:
+    st.warning(warning, icon=":material/sync_problem:")
+
+rubric, rubric_version = scoring.load_program_rubric(store, program.id)
+providers = store.list_providers(program.id)
+evaluations = store.list_evaluations(program.id)
+
+
+def _keep_valid(key: str, options: list[Any]) -> list[Any]:
+    """Drop a remembered choice that is not among the options (another program, a deleted row)."""
+    if key in st.session_state and st.session_state[key] not in options:
+        del st.session_state[key]
+    return options
+
+
+def _reset_editors() -> None:
+    """Forget every loaded score table so the next run reloads from the database."""
+    for key in [k for k in st.session_state if str(k).startswith("score_base_")]:
+        del st.session_state[key]
+    st.session_state["score_generation"] = st.session_state.get("score_generation", 0) + 1
+
+
+tab_rank, tab_edit, tab_history, tab_import = st.tabs(["Ranking & weights", "Edit scores", "Score history", "Import"])
+
+# Ranking & weights -------------------------------------------------------------------------
+with tab_rank:
+    st.subheader("Weights")
+    st.info(f"**How the total is worked out.** {FORMULA}", icon=":material/functions:")
+    # Widgets keep what this tab typed; `loaded` is the saved version those edits started from.
+    loaded_key = f"weights_loaded_{program.id}"
+    widget_keys = {k: f"weight_{program.id}_{k}" for k in DIMENSION_KEYS}
+    loaded: tuple[int, dict[str, float]] | None = st.session_state.get(loaded_key)
+    untouched = loaded is None or all(
+        st.session_state.get(widget_keys[k], loaded[1][k]) == loaded[1][k] for k in DIMENSION_KEYS
+    )
+    if loaded is None or (loaded[0] != rubric_version and untouched):
+        for k in DIMENSION_KEYS:  # first visit, or another tab saved and this one changed nothing
+            st.session_state[widget_keys[k]] = float(rubric.weights[k])
+        loaded = (rubric_version, dict(rubric.weights))
+        st.session_state[loaded_key] = loaded
+    cols = st.columns(len(DIMENSION_KEYS))
+    weights: dict[str, float] = {}
+    for col, key in zip(cols, DIMENSION_KEYS, strict=True):
+        weights[key] = col.number_input(
+            f"{rubric.dimension(key).name} (%)",
+            min_value=0.0,
+            max_value=100.0,
+            step=1.0,
+            format="%g",
+            key=widget_keys[key],
+            help=rubric.dimension(key).primary_criterion,
+        )
+    problem = scoring.weights_problem(weights)
+    total = sum(weights.values())
+    changed = any(abs(weights[k] - rubric.weights[k]) > 1e-9 for k in DIMENSION_KEYS)
+    left, right = st.columns([3, 1])
+    if problem:
+        left.error(problem, icon=":material/error:")
+    else:
+        left.success(
+            f"The weights add up to {total:g}."
+            + (" Not saved yet: the ranking below uses them already." if changed else ""),
+            icon=":material/check_circle:",
+        )
+    if right.button("Save weights", disabled=bool(problem) or not changed, key="save_weights", type="primary"):
+        try:
+            doc = scoring.save_program_weights(store, program.id, weights, expected_version=loaded[0])
+        except ConcurrentEditError:
+            st.session_state[WARN_KEY] = (
+                "Another tab or colleague saved the weights first, so yours were not saved. "
+                "Their weights are shown now; change them again if needed."
+            )
+            del st.session_state[loaded_key]  # reload the saved weights into the inputs
+        else:
+            st.session_state[loaded_key] = (doc.version, dict(weights))
+            ui.flash("Weights saved to the program's rubric.")
+        st.rerun()
+
+    method = st.radio(
+        "Combine evaluators' scores by",
+        ["mean", "median"],
+        horizontal=True,
+        key="consensus_method",
+        help="The consensus of several evaluators; their spread is shown beside the score.",
+    )
+    stored = scoring.sheet_from_records(rubric, providers, evaluations)
+    for note in stored.ignored:
+        st.caption(f"Not scored: {note}")
+
+    st.subheader("Ranking")
+    if not providers:
+        st.info("No providers yet: import a spreadsheet on the Import tab.")
+    elif problem:
+        st.info("Scoring waits until the weights add up to 100.")
+    else:
+        stored.sheet.rubric = rubric.with_weights(weights)
+        with st.spinner("Scoring the providers..."):
+            result = score_sheet(stored.sheet, method, as_of=date.today())
+        payload: dict[str, Any] = result.to_payload()
+        rows = pd.DataFrame(scoring.ranking_rows(payload))
+        headline = scoring.ranking_headline(payload)
+        if headline:
+            st.markdown(f"**Top of the ranking:** {ui.md(headline)}")
+
+        def _band_style(value: object) -> str:
+            return BAND_COLOURS.get(str(value), INCOMPLETE_COLOUR)
+
+        st.dataframe(
+            rows.style.map(_band_style, subset=["Band"]).format(precision=2, na_rep="–"),
+            hide_index=True,
+            width="stretch",
+        )
+        st.caption(
+            "Bands: :green-badge[enterprise-grade] 75 and above · "
+            ":orange-badge[viable with enhanced oversight] 60 to below 75 · "
+            ":red-badge[material delivery risk] below 60 or forced by a gate. "
+            "A provider with a missing score is incomplete and gets no band."
+        )
+
+        for p in payload["providers"]:
+            if not p["complete"]:
+                missing = [f["message"] for f in p["flags"] if f["kind"] == "missing"]
+                st.warning(
+                    f"**{ui.md(p['name'])}** is incomplete, so it has no total and no band: " + "; ".join(missing),
+                    icon=":material/pending:",
+                )
+
+        fired = [(p["name"], g) for p in payload["providers"] for g in p["gates"]]
+        if fired:
+            st.markdown("**Gates that fired**")
+            st.error(
+                "\n".join(
+                    f"- **{ui.md(name)}**, {DIMENSION_NAMES.get(g['dimension'], g['dimension'])}: "
+                    f"{ui.md(g['reason'])} ({ui.md(g['detail'])})"
+                    for name, g in fired
+                ),
+                icon=":material/block:",
+            )
+
+        calibration = [
+            (p["name"], f["message"]) for p in payload["providers"] for f in p["flags"] if f["kind"] == "calibration"
+        ]
+        if calibration:
+            st.markdown("**Evaluators disagree**")
+            st.warning(
+                "\n".join(f"- **{ui.md(n)}**: {ui.md(m)}" for n, m in calibration),
+                icon=":material/forum:",
+            )
+        others = [
+            (p["name"], f["message"])
+            for p in payload["providers"]
+            for f in p["flags"]
+            if f["kind"] not in {"calibration", "missing"}
+        ]
+        if others:
+            with st.expander(f"Other flags ({len(others)}): evidence, overrides, blanks"):
+                st.markdown("\n".join(f"- **{ui.md(n)}**: {ui.md(m)}" for n, m in others))
+
+        st.subheader("Weighted totals by dimension")
+        parts = pd.DataFrame(scoring.weighted_parts(payload))
+        complete = [p["name"] for p in payload["providers"] if p["complete"]]
+        parts = parts[parts["Provider"].isin(complete)] if len(parts) else parts
+        if len(parts):
+            chart = (
+                alt.Chart(parts)
+                .mark_bar()
+                .encode(
+                    x=alt.X("sum(Points):Q", title="Weighted points (out of 100)", scale=alt.Scale(domain=[0, 100])),
+                    y=alt.Y("Provider:N", sort=complete, title=None, axis=alt.Axis(labelLimit=260)),
+                    color=alt.Color(
+                        "Dimension:N",
+                        sort=[DIMENSION_NAMES[k] for k in DIMENSION_KEYS],
+                        legend=alt.Legend(orient="bottom", title=None),
+                    ),
+                    order=alt.Order("stack:Q"),
+                    tooltip=["Provider", "Dimension", alt.Tooltip("Points:Q", format=".2f")],
+                )
+            )
+            rules = alt.Chart(pd.DataFrame({"x": [60, 75]})).mark_rule(strokeDash=[4, 4]).encode(x="x:Q")
+            st.altair_chart(chart + rules, width="stretch")
+        else:
+            st.caption("No complete provider to chart yet.")
+
+        st.subheader("How robust is the ranking?")
+        robustness = payload["robustness"]
+        if robustness["pairs"]:
+            st.markdown("**What would swap neighbours in the ranking**")
+            st.markdown("\n".join(f"- {ui.md(x['text'])}" for x in robustness["pairs"]))
+        if robustness["boundaries"]:
+            with st.expander("What would move a provider across a band boundary"):
+                st.markdown("\n".join(f"- {ui.md(x['text'])}" for x in robustness["boundaries"]))
+        if robustness["band_probabilities"]:
+            st.markdown("**Band probabilities under the evaluators' spread**")
+            table = [
+                {
+                    "Provider": name,
+                    **{band: round(100 * probs[band], 1) for band in BANDS},
+                    "Ranks first": round(100 * robustness["top_probability"].get(name, 0.0), 1),
+                }
+                for name, probs in robustness["band_probabilities"].items()
+            ]
+            st.dataframe(
+                pd.DataFrame(table),
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    band: st.column_config.NumberColumn(f"{band} (%)", format="%.1f")
+                    for band in [*BANDS, "Ranks first"]
+                },
+            )
+        st.caption(robustness["method"])
+
+# Edit scores -------------------------------------------------------------------------------
+with tab_edit:
+    st.subheader("Scores per evaluator")
+    st.caption(
+        "Each evaluator scores on their own; pick one, edit the table, then Save. Scores run from "
+        "1 to 5 (decimals allowed); leave a cell blank for not scored. Every score change is "
+        "kept in the history with who, when and why."
+    )
+    if not providers:
+        st.info("No providers yet: import a spreadsheet on the Import tab.")
+    else:
+        known = sorted({e.evaluator for e in evaluations})
+        new_label = "+ add an evaluator"
+        c1, c2 = st.columns(2)
+        choice = c1.selectbox("Evaluator", _keep_valid("editor_evaluator", [*known, new_label]), key="editor_evaluator")
+        evaluator = choice
+        if choice == new_label:
+            evaluator = c2.text_input("New evaluator's name", max_chars=200, key="new_evaluator")
+        changed_by = (
+            c2.text_input(
+                "Saved by (for the history; default: the evaluator)",
+                max_chars=200,
+                key="changed_by",
+            )
+            if choice != new_label
+            else evaluator
+        )
+        evaluator = " ".join((evaluator or "").split())
+        if not evaluator:
+            st.info("Type the new evaluator's name to start their table.")
+        else:
+            names = {p.id: p.name for p in providers}
+            only = st.selectbox(
+                "Provider",
+                _keep_valid("editor_provider", [0, *names]),
+                format_func=lambda pid: names.get(pid, "All providers"),
+                key="editor_provider",
+            )
+            shown = [p for p in providers if only in (0, p.id)]
+            generation = st.session_state.get("score_generation", 0)
+            base_key = f"score_base_{program.id}_{evaluator}_{only}"
+            if base_key not in st.session_state:
+                st.session_state[base_key] = scoring.editor_rows(rubric, shown, evaluations, evaluator)
+            base: list[scoring.EditorRow] = st.session_state[base_key]
+            frame = pd.DataFrame(
+                {
+                    "provider": [r.provider for r in base],
+                    "dimension": [r.label for r in base],
+                    "score": pd.array([r.score for r in base], dtype="Float64"),
+                    "comment": [r.comment for r in base],
+                    "evidence": [r.evidence for r in base],
+                }
+            )
+            edited = st.data_editor(
+                frame,
+                key=f"score_editor_{program.id}_{evaluator}_{only}_{generation}",
+                num_rows="fixed",
+                hide_index=True,
+                width="stretch",
+                disabled=["provider", "dimension"],
+                column_config={
+                    "provider": st.column_config.TextColumn("Provider"),
+                    "dimension": st.column_config.TextColumn("Dimension"),
+                    "score": st.column_config.NumberColumn(
+                        "Score (1-5)", min_value=1.0, max_value=5.0, step=0.1, format="%g"
+                    ),
+                    "comment": st.column_config.TextColumn("Comment", max_chars=2000),
+                    "evidence": st.column_config.TextColumn("Evidence", max_chars=4000),
+                },
+            )
+            b1, b2, _ = st.columns([1, 1, 4])
+            if b1.button("Save scores", type="primary", key="save_scores"):
+                changes = scoring.edits_from_editor(base, edited.to_dict("records"), evaluator)
+                if changes.problems:
+                    st.error(
+                        "Nothing was saved; fix these first:\n\n"
+                        + "\n".join(f"- {ui.md(p)}" for p in changes.problems),
+                        icon=":material/error:",
+                    )
+                elif not changes.edits:
+                    st.info("Nothing changed since the table was loaded.")
+                else:
+                    try:
+                        store.save_scores(program.id, changes.edits, changed_by=changed_by or evaluator)
+                    except ConcurrentEditError as exc:
+                        st.session_state[WARN_KEY] = (
+                            "Another tab saved these scores first, so your edits were not "
+                            "saved. The table now shows their version; apply your edit again. "
+                            + "; ".join(exc.conflicts[:5])
+                        )
+                    else:
+                        ui.flash(f"Saved {len(changes.edits)} change(s) for {evaluator}.")
+                    _reset_editors()
+                    st.rerun()
+            if b2.button("Reload", key="reload_scores", help="Discard unsaved edits and reload"):
+                _reset_editors()
+                st.rerun()
+
+# Score history ---------------------------------------------------------------------------------
+with tab_history:
+    st.subheader("Score history")
+    if not providers:
+        st.info("No providers yet.")
+    else:
+        names = {p.id: p.name for p in providers}
+        picked = st.selectbox(
+            "Provider",
+            _keep_valid("history_provider", list(names)),
+            format_func=lambda pid: names[pid],
+            key="history_provider",
+        )
+        history = store.score_history(program.id, provider_id=picked)
+        if not history:
+            st.info("No score changes recorded for this provider yet.")
+        else:
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            "When (UTC)": h.changed_at.strftime("%Y-%m-%d %H:%M:%S"),
+                            "Who": h.changed_by,
+                            "Evaluator": h.evaluator,
+                            "Dimension": DIMENSION_NAMES.get(h.dimension, h.dimension)
+                            + (f": {h.criterion}" if h.criterion else ""),
+                            "Old": h.old_score,
+                            "New": h.new_score,
+                            "Comment": h.comment,
+                        }
+                        for h in history
+                    ]
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+
+# Import ----------------------------------------------------------------------------------------
+with tab_import:
+    st.subheader("Import a vendor spreadsheet")
+    st.caption(
+        "xlsx or CSV. Wide: one row per provider (and evaluator), one column per dimension or "
+        "criterion. Long: one row per score with provider, dimension, evaluator and score. "
+        "Headers are matched loosely and may sit below title rows. Every problem is listed "
+        "with its row and column, and nothing is imported while any remains."
+    )
+    st.download_button(
+        "Download a blank template (xlsx)",
+        data=template_xlsx(
+            rubric.with_weights(weights) if not problem else rubric,
+            [p.name for p in providers],
+            sorted({e.evaluator for e in evaluations}),
+        ),
+        file_name="annogov-scores-template.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        key="template_download",
+    )
+    uploaded = st.file_uploader(
+        "Scoring spreadsheet",
+        type=["xlsx", "csv"],
+        key=f"score_upload_{program.id}",
+        help=ui.upload_limit_help(),
+    )
+    imported = None
+    try:
+        imported = ui.parse_upload(uploaded, scoring.scores_parser(rubric))
+    except InputError as exc:
+        ui.show_problems(exc)
+    if imported is not None:
+        sheet = imported.sheet
+        existing = {p.name.casefold() for p in providers}
+        new = [n for n in sheet.providers if " ".join(n.split()).casefold() not in existing]
+        scored = int((~pd.isna(sheet.scores)).sum())
+        st.success(
+            f"Read {len(sheet.providers)} provider(s) and {len(sheet.evaluators)} evaluator(s), "
+            f"{scored} score(s), {imported.shape} shape." + (f" New providers: {', '.join(new)}." if new else "")
+        )
+        for note in imported.warnings:
+            st.caption(note)
+        use_weights = False
+        if imported.header_weights:
+            shown = ", ".join(f"{DIMENSION_NAMES[k]} {v:g}" for k, v in imported.header_weights.items())
+            use_weights = st.checkbox(
+                f"Also use the weights in the sheet's headers ({shown})",
+                value=False,
+                key="use_sheet_weights",
+            )
+        if st.button(f"Import into {program.name}", type="primary", key="import_scores"):
+            summary = scoring.import_into_program(
+                store,
+                program.id,
+                imported,
+                changed_by=f"import of {uploaded.name}" if uploaded is not None else "import",
+                use_sheet_weights=use_weights,
+            )
+            _reset_editors()
+            ui.flash(
+                f"Imported {summary.scores} score(s) for {len(summary.providers)} provider(s)"
+                + (f", {len(summary.new_providers)} new" if summary.new_providers else "")
+                + ("; the sheet's weights are now the program's" if summary.weights_saved else "")
+                + "."
+            )
+            st.rerun()
