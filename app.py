@@ -13,7 +13,7 @@ if _HERE not in sys.path:  # `streamlit run` adds it; AppTest does not
 
 import streamlit as st  # noqa: E402
 
-from app_pages import ui  # noqa: E402
+from app_pages import identity, ui  # noqa: E402
 
 # (section, script, title, icon); the first page is the default.
 PAGES: list[tuple[str, str, str, str]] = [
@@ -28,7 +28,8 @@ st.set_page_config(page_title="annogov", page_icon=":material/fact_check:", layo
 with ui.guard():
     store = ui.get_store()
     sections: dict[str, list[st.Page]] = {}
-    for i, (section, script, title, icon) in enumerate(PAGES):
+    user = identity.current_user(store)
+    for i, (section, script, title, icon) in enumerate([*PAGES, *identity.channel_pages(user)]):
         sections.setdefault(section, []).append(
             st.Page(script, title=title, icon=icon, default=i == 0)
         )

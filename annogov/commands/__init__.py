@@ -14,4 +14,6 @@ COMMAND_MODULES: tuple[str, ...] = (
     "annogov.commands.agreement",
     "annogov.commands.sla_check",
     "annogov.commands.qa_sample",
+    "annogov.commands.guidelines",
+    "annogov.commands.channel",
 )

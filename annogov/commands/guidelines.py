@@ -1,0 +1,177 @@
+"""`annogov guidelines`: show, compare and export versioned guidelines and the hand-over bundle."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from annogov.render import table, to_json
+from governance import guidelines as gl
+from governance.roles import Role, User
+from ingest import InputError
+
+CLI_USER = User(user_id="cli", name="annogov command line", role=Role.PROGRAM_MANAGER)
+"""Who the command line acts as: whoever can run it can open the database anyway."""
+
+
+def _store(url: str | None):  # type: ignore[no-untyped-def]
+    from annogov.store import Store
+
+    return Store(url)
+
+
+def load_document(path: str) -> gl.GuidelineDocument:
+    """A guideline from a hand-over bundle (.zip) or a document JSON file."""
+    raw = Path(path).read_bytes()
+    if raw[:2] == b"PK":
+        return gl.read_bundle(raw, path)
+    try:
+        return gl.GuidelineDocument.model_validate_json(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or None
+        raise InputError.at(f"not a guideline document: {err['msg']}", path,
+                            column=where) from exc
+
+
+def _write(data: bytes | str, out: str | None) -> None:
+    if out in (None, "-"):
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data)
+        return
+    target = Path(out)  # type: ignore[arg-type]
+    target.write_bytes(data if isinstance(data, bytes) else data.encode())
+    print(f"wrote {target} ({target.stat().st_size:,} bytes)", file=sys.stderr)
+
+
+def _from_args(args: argparse.Namespace) -> gl.GuidelineDocument:
+    if (args.source is None) == (args.doc is None):
+        raise InputError.at("give either a guideline file or --doc ID (from the database)",
+                            "command line")
+    if args.source is not None:
+        return load_document(args.source)
+    from annogov.store import NotFoundError
+    from annogov.store.channel import ChannelRepository
+
+    store = _store(args.database)
+    try:
+        with store.transaction() as s:
+            return ChannelRepository(s).get_guideline(CLI_USER, args.doc)
+    except NotFoundError as exc:
+        raise InputError.at(str(exc), store.describe()) from exc
+    finally:
+        store.close()
+
+
+def _checked(args: argparse.Namespace) -> gl.GuidelineDocument:
+    doc = _from_args(args)
+    if args.version is not None and not 1 <= args.version <= len(doc.versions):
+        raise InputError.at(f"there is no version {args.version} (1..{len(doc.versions)})",
+                            args.source or args.doc)
+    return doc
+
+
+def _show(args: argparse.Namespace) -> int:
+    doc = _checked(args)
+    if args.format == "json":
+        _write(to_json(doc.model_dump(mode="json")) + "\n", None)
+    elif args.format == "history":
+        rows = [(v.version, v.created_at.isoformat(timespec="minutes"), v.author_name,
+                 len(v.active_rulings), v.reason) for v in doc.versions]
+        print(table(["version", "when", "who", "rulings", "why"], rows))
+    else:
+        _write(gl.to_markdown(doc, args.version), None)
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    doc = _from_args(args)
+    try:
+        diff = gl.diff_versions(doc, args.a, args.b)
+    except KeyError as exc:
+        raise InputError.at(str(exc.args[0]), args.source) from exc
+    if args.json:
+        print(to_json(diff.model_dump(mode="json")))
+    else:
+        sys.stdout.write(gl.diff_markdown(diff))
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    doc = _checked(args)
+    if args.format == "bundle":
+        _write(gl.history_bundle(doc), args.out)
+    elif args.format == "pdf":
+        _write(gl.to_pdf(doc, args.version), args.out)
+    elif args.format == "json":
+        _write(json.dumps(doc.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n",
+               args.out)
+    else:
+        _write(gl.to_markdown(doc, args.version), args.out)
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from annogov.store import DuplicateError
+    from annogov.store.channel import ChannelRepository
+
+    doc = load_document(args.source)
+    store = _store(args.database)
+    try:
+        with store.transaction() as s:
+            ChannelRepository(s).create_guideline(CLI_USER, doc)
+    except DuplicateError as exc:
+        raise InputError.at(str(exc), args.source) from exc
+    finally:
+        store.close()
+    print(f"imported {doc.doc_id!r} ({doc.title}) with {len(doc.versions)} versions "
+          f"for program {doc.program!r}")
+    return 0
+
+
+def _source_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("source", nargs="?", help="guideline JSON or bundle .zip")
+    parser.add_argument("--doc", help="read guideline DOC from the database instead of a file")
+    parser.add_argument("--database", help="database URL (default: ANNOGOV_DATABASE_URL or "
+                                           "the SQLite file in ANNOGOV_DATA_DIR)")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add `annogov guidelines show|diff|export`."""
+    parser = subparsers.add_parser(
+        "guidelines", help="show, compare and export versioned annotation guidelines",
+        description="Work with a guideline document (JSON), a hand-over bundle (.zip) or a "
+                    "guideline stored in the database (--doc).")
+    sub = parser.add_subparsers(dest="action", required=True)
+
+    show = sub.add_parser("show", help="print one version as Markdown, JSON or the history")
+    _source_args(show)
+    show.add_argument("--version", type=int, help="version number (default: current)")
+    show.add_argument("--format", choices=["markdown", "json", "history"], default="markdown")
+    show.set_defaults(handler=_show)
+
+    diff = sub.add_parser("diff", help="compare two versions ruling by ruling")
+    _source_args(diff)
+    diff.add_argument("a", type=int, help="from version")
+    diff.add_argument("b", type=int, help="to version")
+    diff.add_argument("--json", action="store_true", help="machine-readable output")
+    diff.set_defaults(handler=_diff)
+
+    export = sub.add_parser("export", help="write Markdown, PDF, JSON or the hand-over bundle")
+    _source_args(export)
+    export.add_argument("--format", choices=["markdown", "pdf", "json", "bundle"],
+                        default="bundle")
+    export.add_argument("--version", type=int, help="version for markdown/pdf (default: current)")
+    export.add_argument("--out", "-o", help="output file (default: standard output)")
+    export.set_defaults(handler=_export)
+
+    imp = sub.add_parser("import", help="store a hand-over bundle (or JSON) in the database")
+    imp.add_argument("source", help="bundle .zip or guideline JSON")
+    imp.add_argument("--database", help="database URL (default as for the app)")
+    imp.set_defaults(handler=_import)

@@ -1,0 +1,44 @@
+"""The demo seeds a working channel: roles, a guideline with history, flags in every state."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annogov.demo import seed_demo
+from annogov.store import Store
+from annogov.store.channel import ChannelRepository
+from annogov.store.channel_demo import DEMO_USERS, GUIDE_ID
+from annogov.store.models import utcnow
+from governance.calibration import EntryStatus
+from governance.roles import PermissionDenied
+
+
+def test_demo_channel(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'demo.sqlite3'}")
+    program = seed_demo(store)
+    amara, bao, _chloe, reviewer, engineer, manager = DEMO_USERS
+    now = utcnow()
+    with store.transaction() as s:
+        repo = ChannelRepository(s)
+        assert {u.user_id for u in repo.demo_users()} == {u.user_id for u in DEMO_USERS}
+        doc = repo.get_guideline(amara, GUIDE_ID)
+        assert doc.current.version == 2 and doc.current.ruling(4).title == "Sarcasm"
+        log = repo.list_entries(engineer, program.name, now)
+        assert sorted(e.status.value for e in log) == [
+            "open", "open", "open", "open", "promoted"]
+        assert [h.task_id for h in repo.held_tasks(engineer, program.name)] == [
+            "TCK-11007", "TCK-11215"]
+        assert {e.author_id for e in repo.list_entries(bao, program.name, now)} == {bao.user_id}
+        found = repo.engineer_insights(reviewer, program.name, now)
+        assert [c.task_id for c in found.tasks_flagged_by_several] == ["TCK-11007"]
+        assert [q.task_id for q in found.blocking_questions] == ["TCK-11007", "TCK-11215"]
+        assert len(found.shared_insights) == 1
+        [mine] = repo.my_reflections(amara, program.name)
+        with pytest.raises(PermissionDenied):
+            repo.get_reflection(bao, mine.reflection_id)
+        summary = repo.summary(manager, program.name, now)
+        assert summary.promoted == 1 and summary.tasks_set_aside == 2
+        assert all(e.status is not EntryStatus.RESOLVED for e in log)
+    store.close()
