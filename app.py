@@ -18,6 +18,8 @@ from app_pages import ui  # noqa: E402
 # (section, script, title, icon); the first page is the default.
 PAGES: list[tuple[str, str, str, str]] = [
     ("Program", "app_pages/program.py", "Program", ":material/folder_open:"),
+    ("Delivery", "app_pages/sla.py", "SLA check", ":material/rule:"),
+    ("Reports", "app_pages/reports.py", "Reports", ":material/summarize:"),
 ]
 
 st.set_page_config(page_title="annogov", page_icon=":material/fact_check:", layout="wide")

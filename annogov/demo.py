@@ -23,7 +23,11 @@ DEMO_DESCRIPTION = (
 
 RUBRIC_NAME = "Default"
 
-DEMO_STEPS: tuple[str, ...] = ("annogov.demo:seed_rubric", "annogov.demo:seed_scorecard")
+DEMO_STEPS: tuple[str, ...] = (
+    "annogov.demo:seed_rubric",
+    "annogov.demo:seed_scorecard",
+    "annogov.sla_store:seed_sla",
+)
 
 # Provider -> typical score per dimension (order of DIMENSION_KEYS), and a one-line profile.
 PROVIDERS: dict[str, tuple[tuple[int, int, int, int, int], str]] = {
