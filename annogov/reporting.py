@@ -95,13 +95,17 @@ def switching_part(store: Store, program_id: int) -> tuple[SwitchingPayload | No
     saved = store.list_check_results(program_id, SWITCHING_CHECK, limit=1)
     if saved:
         record = saved[0]
-        return SwitchingPayload.model_validate(record.payload), f"result for {record.label or 'a scenario'}, {_when(record.created_at)}"
+        return SwitchingPayload.model_validate(
+            record.payload
+        ), f"result for {record.label or 'a scenario'}, {_when(record.created_at)}"
     scenarios = store.list_documents("scenario", program_id)
     if not scenarios:
         return None, "no scenario saved yet"
     doc = max(scenarios, key=lambda d: (d.updated_at, d.id))
     scenario = scenario_from_dict(doc.data, f"scenario {doc.name!r}")
-    return SwitchingPayload.model_validate(switching_cost(scenario).to_payload()), f"scenario {doc.name} (simulated now)"
+    return SwitchingPayload.model_validate(
+        switching_cost(scenario).to_payload()
+    ), f"scenario {doc.name} (simulated now)"
 
 
 def taxonomy_part(store: Store, program_id: int) -> tuple[TaxonomyPayload | None, str]:
@@ -224,6 +228,8 @@ def has_report_data(store: Store, program_id: int) -> bool:
     """Cheap check (queries only) whether any part could be reported."""
     if any(e.score is not None for e in store.list_evaluations(program_id)):
         return True
-    if any(store.list_check_results(program_id, kind, limit=1) for kind in (SLA_CHECK, SWITCHING_CHECK, CONTRACT_CHECK)):
+    if any(
+        store.list_check_results(program_id, kind, limit=1) for kind in (SLA_CHECK, SWITCHING_CHECK, CONTRACT_CHECK)
+    ):
         return True
     return bool(store.list_documents("scenario", program_id) or store.list_documents("taxonomy", program_id))

@@ -7,17 +7,36 @@ whole `SlaReport` as JSON so the SLA page can show a saved check again; label = 
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from annogov.store import CheckResultRecord, ProgramRecord, Store
-from contracts.sla_terms import SlaTermSet, default_term_set, load_term_set
+from contracts.sla_terms import SlaTerm, SlaTermSet, default_term_set, load_term_set
 from governance.reports.sections import sla_report_payload
 from governance.sla_check import SlaReport, check_delivery
+from ingest import InputError, Location, Problem
 
 SLA_CHECK = "sla_check"
 TERMS_NAME = "Contract SLA"
 DETAIL_KEY = "detail"
+TERM_COLUMNS = [
+    "id",
+    "metric",
+    "scope",
+    "comparator",
+    "threshold",
+    "min_sample",
+    "level",
+    "weights",
+    "tier",
+    "remedy",
+    "remedy_amount",
+    "remedy_cap",
+    "note",
+]
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
@@ -35,6 +54,54 @@ def save_terms(store: Store, program_id: int, terms: SlaTermSet, *, expected_ver
         "sla_terms", program_id, TERMS_NAME, terms.model_dump(mode="json"), expected_version=expected_version
     )
     return doc.version
+
+
+def _blank(value: Any) -> bool:
+    return (
+        value is None
+        or (isinstance(value, float) and math.isnan(value))
+        or (isinstance(value, str) and not value.strip())
+    )
+
+
+def terms_from_rows(rows: list[dict[str, Any]], settings: dict[str, Any]) -> SlaTermSet:
+    """Edited table rows and settings back to a validated term set; problems name row and column."""
+    problems: list[Problem] = []
+    terms: list[SlaTerm] = []
+    for i, raw in enumerate(rows, start=1):
+        row = {k: (None if _blank(v) else v) for k, v in raw.items()}
+        if all(v is None for v in row.values()):
+            continue
+        fields = {k: row[k] for k in TERM_COLUMNS if k in row and row[k] is not None and not k.startswith("remedy")}
+        if isinstance(fields.get("min_sample"), float):
+            fields["min_sample"] = int(fields["min_sample"])
+        remedy = {
+            "kind": row.get("remedy") or "none",
+            "amount": row.get("remedy_amount") or 0.0,
+            "cap": row.get("remedy_cap"),
+        }
+        try:
+            terms.append(SlaTerm.model_validate({**fields, "remedy": remedy}))
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = [str(p) for p in err["loc"]]
+                column = (
+                    ("remedy" if loc[1:2] == ["kind"] else "remedy_" + loc[1])
+                    if loc[:1] == ["remedy"] and len(loc) > 1
+                    else (loc[0] if loc else "")
+                )
+                problems.append(Problem(Location("terms table", row=i, column=column), err["msg"]))
+    if not terms and not problems:
+        problems.append(Problem(Location("terms table"), "no terms: add at least one row"))
+    if problems:
+        raise InputError(problems)
+    try:
+        return SlaTermSet.model_validate({**settings, "terms": terms})
+    except ValidationError as exc:
+        raise InputError(
+            Problem(Location("contract settings", column=".".join(str(p) for p in e["loc"])), e["msg"])
+            for e in exc.errors()
+        ) from None
 
 
 def check_payload(report: SlaReport) -> dict[str, Any]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import math
 from typing import Any
 
 import altair as alt
@@ -19,7 +18,6 @@ from annogov.uploads import read_upload
 from app_pages import ui
 from contracts.sla_terms import (
     METRIC_NOTES,
-    SlaTerm,
     SlaTermSet,
     default_term_set,
     load_term_set,
@@ -29,16 +27,13 @@ from governance.delivery import ROW_COLUMN, ColumnMapping, open_delivery, parse_
 from governance.delivery_counts import count_delivery
 from governance.qa import as_fraction, qa_sample
 from governance.reports.sections import evidence_text
-from governance.sla_check import SlaReport, TermResult, check_counts
-from ingest import InputError, Location, Problem
+from governance.sla_check import SlaReport, check_counts
+from ingest import InputError
 
 STATUS_LABEL = {"pass": "PASS", "fail": "FAIL", "inconclusive": "INCONCLUSIVE"}
 STATUS_COLOUR = {"pass": "#d4edda", "fail": "#f8d7da", "inconclusive": "#fff3cd"}
 CHART_COLOUR = {"PASS": "#2e7d32", "FAIL": "#c62828", "INCONCLUSIVE": "#f9a825"}
-TERM_COLUMNS = [
-    "id", "metric", "scope", "comparator", "threshold", "min_sample", "level", "weights", "tier",
-    "remedy", "remedy_amount", "remedy_cap", "note",
-]
+TERM_COLUMNS = sla_store.TERM_COLUMNS
 METRICS = list(METRIC_NOTES)
 DRAFT = "sla_draft"  # (token, source text, term set JSON, version it was based on)
 CHECKED = "sla_checked"  # (delivery sha256, mapping, terms version) -> stored check id
@@ -56,43 +51,6 @@ def _set_draft(source: str, terms: SlaTermSet, version: int) -> None:
 
 def _parse_terms(data: bytes, name: str) -> SlaTermSet:
     return load_term_set(name, data=data)
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or (isinstance(value, str) and not value.strip())
-
-
-def terms_from_rows(rows: list[dict[str, Any]], settings: dict[str, Any]) -> SlaTermSet:
-    """Edited table rows and settings back to a validated term set; problems name row and column."""
-    from pydantic import ValidationError
-
-    problems: list[Problem] = []
-    terms: list[SlaTerm] = []
-    for i, raw in enumerate(rows, start=1):
-        row = {k: (None if _blank(v) else v) for k, v in raw.items()}
-        if all(v is None for v in row.values()):
-            continue
-        fields = {k: row[k] for k in TERM_COLUMNS if k in row and row[k] is not None and not k.startswith("remedy")}
-        if isinstance(fields.get("min_sample"), float):
-            fields["min_sample"] = int(fields["min_sample"])
-        remedy = {"kind": row.get("remedy") or "none", "amount": row.get("remedy_amount") or 0.0, "cap": row.get("remedy_cap")}
-        try:
-            terms.append(SlaTerm.model_validate({**fields, "remedy": remedy}))
-        except ValidationError as exc:
-            for err in exc.errors():
-                loc = [str(p) for p in err["loc"]]
-                column = ("remedy" if loc[1:2] == ["kind"] else "remedy_" + loc[1]) if loc[:1] == ["remedy"] and len(loc) > 1 else (loc[0] if loc else "")
-                problems.append(Problem(Location("terms table", row=i, column=column), err["msg"]))
-    if not terms and not problems:
-        problems.append(Problem(Location("terms table"), "no terms: add at least one row"))
-    if problems:
-        raise InputError(problems)
-    try:
-        return SlaTermSet.model_validate({**settings, "terms": terms})
-    except ValidationError as exc:
-        raise InputError(
-            Problem(Location("contract settings", column=".".join(str(p) for p in e["loc"])), e["msg"]) for e in exc.errors()
-        ) from None
 
 
 def _terms_editor(store: Store, program: ProgramRecord) -> SlaTermSet:
@@ -115,7 +73,11 @@ def _terms_editor(store: Store, program: ProgramRecord) -> SlaTermSet:
         help="A term set (YAML, JSON or an xlsx terms sheet) or a contract profile whose `sla` "
         "section holds the terms. " + ui.upload_limit_help(),
     )
-    loaded = ui.parse_upload(upload, _parse_terms)
+    try:
+        loaded = ui.parse_upload(upload, _parse_terms)
+    except InputError as exc:  # the editor keeps what it had
+        ui.show_problems(exc)
+        loaded = None
     if loaded is not None and upload is not None:
         seen = (upload.name, getattr(upload, "file_id", None), upload.size)
         if st.session_state.get("sla_terms_seen") != seen:  # a new file: load it once into the editor
@@ -133,15 +95,25 @@ def _terms_editor(store: Store, program: ProgramRecord) -> SlaTermSet:
         c = st.columns(3)
         name = c[0].text_input("Name", value=draft.name, max_chars=200)
         currency = c[1].text_input("Currency", value=draft.currency, max_chars=8)
-        fee = c[2].number_input("Period fee", min_value=0.0, value=float(draft.period_fee), step=1000.0,
-                                help="Fee of the measured period; percent credits are of this fee.")
+        fee = c[2].number_input(
+            "Period fee",
+            min_value=0.0,
+            value=float(draft.period_fee),
+            step=1000.0,
+            help="Fee of the measured period; percent credits are of this fee.",
+        )
         c = st.columns(3)
-        labels = c[0].text_input("Label set (comma separated)", value=", ".join(draft.label_set or []),
-                                 help="The contract's labels: unused labels still change chance agreement.")
-        volume = c[1].number_input("Committed weekly volume", min_value=0, step=10,
-                                   value=draft.committed_weekly_volume, placeholder="none")
-        cap = c[2].number_input("Total credit cap", min_value=0.0, step=500.0,
-                                value=draft.total_credit_cap, placeholder="none")
+        labels = c[0].text_input(
+            "Label set (comma separated)",
+            value=", ".join(draft.label_set or []),
+            help="The contract's labels: unused labels still change chance agreement.",
+        )
+        volume = c[1].number_input(
+            "Committed weekly volume", min_value=0, step=10, value=draft.committed_weekly_volume, placeholder="none"
+        )
+        cap = c[2].number_input(
+            "Total credit cap", min_value=0.0, step=500.0, value=draft.total_credit_cap, placeholder="none"
+        )
         frame = pd.DataFrame(term_set_to_rows(draft), columns=TERM_COLUMNS)
         edited = st.data_editor(
             frame,
@@ -151,20 +123,37 @@ def _terms_editor(store: Store, program: ProgramRecord) -> SlaTermSet:
             width="stretch",
             column_config={
                 "id": st.column_config.TextColumn("Term", help="A short name for the term"),
-                "metric": st.column_config.SelectboxColumn("Metric", options=METRICS, required=True,
-                                                           help="; ".join(f"{k}: {v}" for k, v in METRIC_NOTES.items())),
-                "scope": st.column_config.TextColumn("Scope", default="overall",
-                                                     help="overall, each category, category:NAME, task_type:NAME or batch:NAME"),
-                "comparator": st.column_config.SelectboxColumn("Comparator", options=[">=", ">", "<=", "<"], default=">="),
+                "metric": st.column_config.SelectboxColumn(
+                    "Metric",
+                    options=METRICS,
+                    required=True,
+                    help="; ".join(f"{k}: {v}" for k, v in METRIC_NOTES.items()),
+                ),
+                "scope": st.column_config.TextColumn(
+                    "Scope",
+                    default="overall",
+                    help="overall, each category, category:NAME, task_type:NAME or batch:NAME",
+                ),
+                "comparator": st.column_config.SelectboxColumn(
+                    "Comparator", options=[">=", ">", "<=", "<"], default=">="
+                ),
                 "threshold": st.column_config.NumberColumn("Threshold", format="%.4g", required=True),
-                "min_sample": st.column_config.NumberColumn("Min. sample", min_value=1, step=1, default=30,
-                                                            help="Fewer observations: inconclusive"),
-                "level": st.column_config.SelectboxColumn("Level", options=["nominal", "ordinal", "interval", "ratio"], default="nominal"),
-                "weights": st.column_config.SelectboxColumn("Weights", options=["none", "linear", "quadratic"], default="none"),
+                "min_sample": st.column_config.NumberColumn(
+                    "Min. sample", min_value=1, step=1, default=30, help="Fewer observations: inconclusive"
+                ),
+                "level": st.column_config.SelectboxColumn(
+                    "Level", options=["nominal", "ordinal", "interval", "ratio"], default="nominal"
+                ),
+                "weights": st.column_config.SelectboxColumn(
+                    "Weights", options=["none", "linear", "quadratic"], default="none"
+                ),
                 "tier": st.column_config.SelectboxColumn("Tier", options=["critical", "standard"], default="standard"),
-                "remedy": st.column_config.SelectboxColumn("Remedy", options=["none", "percent_of_fee", "fixed_per_breach"], default="none"),
-                "remedy_amount": st.column_config.NumberColumn("Remedy amount", min_value=0.0,
-                                                               help="Percent of the period fee (5 = 5%) or money per breach"),
+                "remedy": st.column_config.SelectboxColumn(
+                    "Remedy", options=["none", "percent_of_fee", "fixed_per_breach"], default="none"
+                ),
+                "remedy_amount": st.column_config.NumberColumn(
+                    "Remedy amount", min_value=0.0, help="Percent of the period fee (5 = 5%) or money per breach"
+                ),
                 "remedy_cap": st.column_config.NumberColumn("Remedy cap", min_value=0.0),
                 "note": st.column_config.TextColumn("Note"),
             },
@@ -179,7 +168,7 @@ def _terms_editor(store: Store, program: ProgramRecord) -> SlaTermSet:
             "committed_weekly_volume": volume,
             "total_credit_cap": cap,
         }
-        terms = terms_from_rows(edited.to_dict("records"), settings)
+        terms = sla_store.terms_from_rows(edited.to_dict("records"), settings)
         try:
             new_version = sla_store.save_terms(store, program.id, terms, expected_version=base_version)
         except ConcurrentEditError:
@@ -215,7 +204,9 @@ def _run_check(store: Store, program: ProgramRecord, terms: SlaTermSet, version:
     )
     with st.expander("Column mapping (when the file uses other column names)"):
         mapping_text = st.text_area(
-            "One canonical=column per line", key="sla_mapping", placeholder="item_id=task\nannotator_id=worker\nlabel=answer",
+            "One canonical=column per line",
+            key="sla_mapping",
+            placeholder="item_id=task\nannotator_id=worker\nlabel=answer",
         )
     if file is None:
         return
@@ -227,14 +218,16 @@ def _run_check(store: Store, program: ProgramRecord, terms: SlaTermSet, version:
         st.session_state["sla_delivery_data"] = (upload.name, upload.data, mapping.model_dump_json())
         return
     progress = st.progress(0, text=f"Reading {upload.name}...")
-    source = open_delivery(upload.name, mapping, data=upload.data)
-    progress.progress(15, text="Counting annotations, labels and QA reviews...")
-    counts = count_delivery(source, terms.label_set)
-    progress.progress(60, text="Checking each term...")
-    report = check_counts(terms, counts)
-    progress.progress(95, text="Saving the result...")
-    record = sla_store.save_check(store, program.id, report)
-    progress.empty()
+    try:
+        source = open_delivery(upload.name, mapping, data=upload.data)
+        progress.progress(15, text="Counting annotations, labels and QA reviews...")
+        counts = count_delivery(source, terms.label_set)
+        progress.progress(60, text="Checking each term...")
+        report = check_counts(terms, counts)
+        progress.progress(95, text="Saving the result...")
+        record = sla_store.save_check(store, program.id, report)
+    finally:
+        progress.empty()
     st.session_state[CHECKED] = (key, record.id)
     st.session_state["sla_delivery_data"] = (upload.name, upload.data, mapping.model_dump_json())
     st.session_state["sla_pick"] = record.id
@@ -270,8 +263,15 @@ def _qa_download(terms: SlaTermSet) -> None:
     name, data, mapping_json = held
     default = next((t.threshold for t in terms.terms if t.metric == "qa_coverage"), 0.10)
     c = st.columns([1, 1, 2])
-    rate = c[0].number_input("QA rate per category", min_value=0.001, max_value=1.0, value=float(default),
-                             step=0.01, format="%.3f", key="sla_qa_rate")
+    rate = c[0].number_input(
+        "QA rate per category",
+        min_value=0.001,
+        max_value=1.0,
+        value=float(default),
+        step=0.01,
+        format="%.3f",
+        key="sla_qa_rate",
+    )
     seed = int(c[1].number_input("Seed", min_value=0, value=0, step=1, key="sla_qa_seed"))
     c[2].download_button(
         f"QA sample of {name} (CSV)",
@@ -302,20 +302,22 @@ def term_rows(report: SlaReport) -> list[dict[str, Any]]:
     order = {"fail": 0, "inconclusive": 1, "pass": 2}
     rows = []
     for t in sorted(report.terms, key=lambda t: order[t.status]):
-        rows.append({
-            "Status": STATUS_LABEL[t.status],
-            "Term": t.id or t.metric,
-            "Metric": t.method,
-            "Scope": t.scope,
-            "Value": t.value,
-            "95% CI": "" if t.ci is None else f"{t.ci[0]:.3f} to {t.ci[1]:.3f}",
-            "n": t.n,
-            "Threshold": f"{t.comparator} {t.threshold:g}",
-            "Tier": t.tier,
-            "Evidence (worst first)": evidence_text([e.model_dump() for e in t.evidence]),
-            "Credit owed": t.remedy.amount if t.remedy else 0.0,
-            "Why": "; ".join(x for x in [t.reason, *t.notes] if x),
-        })
+        rows.append(
+            {
+                "Status": STATUS_LABEL[t.status],
+                "Term": t.id or t.metric,
+                "Metric": t.method,
+                "Scope": t.scope,
+                "Value": t.value,
+                "95% CI": "" if t.ci is None else f"{t.ci[0]:.3f} to {t.ci[1]:.3f}",
+                "n": t.n,
+                "Threshold": f"{t.comparator} {t.threshold:g}",
+                "Tier": t.tier,
+                "Evidence (worst first)": evidence_text([e.model_dump() for e in t.evidence]),
+                "Credit owed": t.remedy.amount if t.remedy else 0.0,
+                "Why": "; ".join(x for x in [t.reason, *t.notes] if x),
+            }
+        )
     return rows
 
 
@@ -346,8 +348,12 @@ def _category_chart(report: SlaReport) -> alt.Chart | None:
     rows = [
         {"category": r.category, "measure": name, "value": value}
         for r in report.categories
-        for name, value in (("accuracy", r.accuracy), ("percent agreement", r.percent_agreement),
-                            ("kappa", r.kappa), ("defect rate", r.defect_rate))
+        for name, value in (
+            ("accuracy", r.accuracy),
+            ("percent agreement", r.percent_agreement),
+            ("kappa", r.kappa),
+            ("defect rate", r.defect_rate),
+        )
         if value is not None
     ]
     if not rows:
@@ -377,7 +383,9 @@ def _confusion_chart(report: SlaReport) -> alt.Chart:
         x=alt.X("delivered:N", sort=cm.labels, title="Delivered label"),
         y=alt.Y("gold:N", sort=cm.labels, title="Gold label"),
     )
-    heat = base.mark_rect().encode(color=alt.Color("count:Q", scale=alt.Scale(scheme="blues")), tooltip=["gold", "delivered", "count"])
+    heat = base.mark_rect().encode(
+        color=alt.Color("count:Q", scale=alt.Scale(scheme="blues")), tooltip=["gold", "delivered", "count"]
+    )
     text = base.mark_text().encode(text="count:Q")
     return (heat + text).properties(height=max(200, 40 * len(cm.labels)))
 
@@ -385,10 +393,7 @@ def _confusion_chart(report: SlaReport) -> alt.Chart:
 def _drift_chart(report: SlaReport) -> alt.Chart | None:
     d = report.drift
     rows = [
-        {"period": p.period, "metric": m, "value": v}
-        for p in d.periods
-        for m, v in p.values.items()
-        if v is not None
+        {"period": p.period, "metric": m, "value": v} for p in d.periods for m, v in p.values.items() if v is not None
     ]
     if not rows:
         return None
@@ -405,12 +410,17 @@ def _drift_chart(report: SlaReport) -> alt.Chart | None:
     )
     if not d.drops:
         return line
-    drops = pd.DataFrame([{"period": x.period, "metric": x.metric, "value": x.current, "change": x.change} for x in d.drops])
+    drops = pd.DataFrame(
+        [{"period": x.period, "metric": x.metric, "value": x.current, "change": x.change} for x in d.drops]
+    )
     marks = (
         alt.Chart(drops)
         .mark_point(shape="triangle-down", size=200, color="#c62828", filled=True)
-        .encode(x=alt.X("period:N", sort=order), y="value:Q",
-                tooltip=["period", "metric", alt.Tooltip("change:Q", format="+.3f")])
+        .encode(
+            x=alt.X("period:N", sort=order),
+            y="value:Q",
+            tooltip=["period", "metric", alt.Tooltip("change:Q", format="+.3f")],
+        )
     )
     return line + marks
 
@@ -423,7 +433,9 @@ def show_report(report: SlaReport) -> None:
     """Everything one check says: verdict, terms, then the drill-downs."""
     _verdict(report)
     st.dataframe(_status_style(pd.DataFrame(term_rows(report))), hide_index=True, width="stretch")
-    tabs = st.tabs(["By category", "QA coverage", "Confusion matrix", "Annotators", "Drift over time", "Warnings and notes"])
+    tabs = st.tabs(
+        ["By category", "QA coverage", "Confusion matrix", "Annotators", "Drift over time", "Warnings and notes"]
+    )
     with tabs[0]:
         if report.categories:
             chart = _category_chart(report)
@@ -451,9 +463,11 @@ def show_report(report: SlaReport) -> None:
         else:
             st.altair_chart(chart)
         if report.drift.drops:
-            st.caption(f"Drops larger than {report.drift.threshold:g} between consecutive {report.drift.by}es"
-                       if report.drift.by == "batch" else
-                       f"Drops larger than {report.drift.threshold:g} between consecutive weeks")
+            st.caption(
+                f"Drops larger than {report.drift.threshold:g} between consecutive {report.drift.by}es"
+                if report.drift.by == "batch"
+                else f"Drops larger than {report.drift.threshold:g} between consecutive weeks"
+            )
             st.dataframe(_frame(report.drift.drops), hide_index=True, width="stretch")
         if report.weekly:
             st.caption("Annotations submitted per week against the committed volume.")
@@ -480,8 +494,10 @@ def _saved_checks(store: Store, program: ProgramRecord) -> None:
         "Saved check",
         list(by_id),
         key="sla_pick",
-        format_func=lambda rid: f"{by_id[rid].label or 'delivery'}, {by_id[rid].created_at:%Y-%m-%d %H:%M} UTC"
-        f" ({str(by_id[rid].payload.get('verdict', '')).upper()})",
+        format_func=lambda rid: (
+            f"{by_id[rid].label or 'delivery'}, {by_id[rid].created_at:%Y-%m-%d %H:%M} UTC"
+            f" ({str(by_id[rid].payload.get('verdict', '')).upper()})"
+        ),
     )
     report = sla_store.report_of(by_id[pick])
     if report is None:
@@ -501,7 +517,10 @@ ui.show_flash()
 saved_terms = _terms_editor(store, program)
 _, terms_version = sla_store.load_terms(store, program.id)
 st.divider()
-_run_check(store, program, saved_terms, terms_version)
+try:
+    _run_check(store, program, saved_terms, terms_version)
+except InputError as exc:  # the saved results below stay visible
+    ui.show_problems(exc)
 _qa_download(saved_terms)
 st.divider()
 st.subheader("Results")

@@ -57,7 +57,10 @@ def test_demo_program_reports_scorecard_and_the_stored_sla_check(store: Store) -
     assert parts["scorecard"].detail == "4 providers, 3 evaluators"
     assert report.scorecard is not None
     assert {p.name for p in report.scorecard.providers} == {
-        "Northwind Labeling", "Kestrel Data Works", "Lumen Annotation Co.", "Tessellate AI Services"
+        "Northwind Labeling",
+        "Kestrel Data Works",
+        "Lumen Annotation Co.",
+        "Tessellate AI Services",
     }
     assert len(report.scorecard.evaluations) == 4 * 3 * 5
     # The SLA part is exactly what the check of the example delivery gives, without the page detail.
