@@ -3,9 +3,7 @@ table and saved), a delivery checked against them, and every result with its evi
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from typing import Any
 
 import altair as alt
@@ -23,9 +21,8 @@ from contracts.sla_terms import (
     load_term_set,
     term_set_to_rows,
 )
-from governance.delivery import ROW_COLUMN, ColumnMapping, open_delivery, parse_column_flags, read_delivery_table
+from governance.delivery import ColumnMapping, open_delivery, parse_column_flags
 from governance.delivery_counts import count_delivery
-from governance.qa import as_fraction, qa_sample
 from governance.reports.sections import evidence_text
 from governance.sla_check import SlaReport, check_counts
 from ingest import InputError
@@ -235,26 +232,6 @@ def _run_check(store: Store, program: ProgramRecord, terms: SlaTermSet, version:
     st.rerun()
 
 
-def _qa_sample_csv(name: str, data: bytes, mapping_json: str, rate: str, seed: int) -> bytes:
-    source = open_delivery(name, ColumnMapping.model_validate_json(mapping_json), data=data)
-    sample = qa_sample(read_delivery_table(source), as_fraction(rate), seed)
-    columns = [c for c in sample.column_names if c != ROW_COLUMN]
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([*columns, "source_row"])
-    values = [sample.column(c).to_pylist() for c in columns]
-    rows = sample.column(ROW_COLUMN).to_pylist() if ROW_COLUMN in sample.column_names else [None] * sample.num_rows
-    for i in range(sample.num_rows):
-        writer.writerow([_csv_safe(col[i]) for col in values] + [rows[i]])
-    return out.getvalue().encode("utf-8")
-
-
-def _csv_safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
-        return "'" + value
-    return value
-
-
 def _qa_download(terms: SlaTermSet) -> None:
     held = st.session_state.get("sla_delivery_data")
     if held is None:
@@ -275,7 +252,9 @@ def _qa_download(terms: SlaTermSet) -> None:
     seed = int(c[1].number_input("Seed", min_value=0, value=0, step=1, key="sla_qa_seed"))
     c[2].download_button(
         f"QA sample of {name} (CSV)",
-        data=lambda: _qa_sample_csv(name, data, mapping_json, str(rate), seed),
+        data=lambda: sla_store.qa_sample_csv(
+            name, data, ColumnMapping.model_validate_json(mapping_json), str(rate), seed
+        ),
         file_name=f"qa-sample-{name.rsplit('.', 1)[0]}.csv",
         mime="text/csv",
         key="sla_qa_download",
@@ -308,7 +287,7 @@ def term_rows(report: SlaReport) -> list[dict[str, Any]]:
                 "Term": t.id or t.metric,
                 "Metric": t.method,
                 "Scope": t.scope,
-                "Value": t.value,
+                "Value": _num(t.value, 0 if t.metric == "weekly_throughput" else 3),
                 "95% CI": "" if t.ci is None else f"{t.ci[0]:.3f} to {t.ci[1]:.3f}",
                 "n": t.n,
                 "Threshold": f"{t.comparator} {t.threshold:g}",
@@ -324,7 +303,7 @@ def term_rows(report: SlaReport) -> list[dict[str, Any]]:
 def _status_style(frame: pd.DataFrame) -> Any:
     colours = {v: STATUS_COLOUR[k] for k, v in STATUS_LABEL.items()}
     return frame.style.map(lambda v: f"background-color: {colours.get(v, '')}", subset=["Status"]).format(
-        {"Value": lambda v: _num(v), "Credit owed": "{:,.2f}"}, na_rep="undefined"
+        {"Credit owed": "{:,.2f}"}, na_rep="undefined"
     )
 
 

@@ -176,3 +176,29 @@ def test_reports_page_without_results_says_what_to_do(open_app: Callable[..., Ap
     assert not at.get("download_button")
     hints = " ".join(r["How to add it"] for r in at.dataframe[0].value.to_dict("records"))
     assert "SLA check page" in hints and "Providers & scorecard page" in hints
+
+
+def test_qa_sample_csv_meets_the_rate_in_every_category_and_is_reproducible() -> None:
+    import csv
+    import io
+    import math
+    from collections import Counter
+
+    from governance.delivery import ColumnMapping, load_mapping
+
+    data = (EXAMPLES / "delivery.csv").read_bytes()
+    out = sla_store.qa_sample_csv("delivery.csv", data, ColumnMapping(), "0.10", seed=3)
+    assert out == sla_store.qa_sample_csv("delivery.csv", data, ColumnMapping(), "0.10", seed=3)
+    rows = list(csv.DictReader(io.StringIO(out.decode())))
+    delivered = Counter(r["category"] for r in csv.DictReader(io.StringIO(data.decode())))
+    sampled = Counter(r["category"] for r in rows)
+    for category, size in delivered.items():
+        assert sampled[category] >= min(size, max(10, math.ceil(0.10 * size)))
+    assert all(int(r["source_row"]) >= 2 for r in rows)
+    mapped = sla_store.qa_sample_csv(
+        "vendor-export.csv",
+        (EXAMPLES / "vendor-export.csv").read_bytes(),
+        load_mapping(EXAMPLES / "column-mapping.yaml"),
+        "0.10",
+    )
+    assert mapped.startswith(b"item_id,annotator_id,label")
