@@ -88,6 +88,12 @@ def _terms_editor(store: Store, program: ProgramRecord) -> SlaTermSet:
         _set_draft("saved terms", saved, version)
         st.rerun()
 
+    if draft != saved:
+        st.info(
+            f"The table shows {source}, not saved yet: deliveries are checked against the saved terms "
+            "until you press Save terms.",
+            icon=":material/info:",
+        )
     with st.form(f"sla_terms_form_{token}"):
         c = st.columns(3)
         name = c[0].text_input("Name", value=draft.name, max_chars=200)

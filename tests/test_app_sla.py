@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -202,3 +203,28 @@ def test_qa_sample_csv_meets_the_rate_in_every_category_and_is_reproducible() ->
         "0.10",
     )
     assert mapped.startswith(b"item_id,annotator_id,label")
+
+
+def test_contract_profile_terms_and_a_mapped_vendor_export(open_app: Callable[..., AppTest]) -> None:
+    program_id = _program()
+    at = open_app(SLA)
+    at = _upload(at, "sla_terms_file", EXAMPLES / "contract-profile.yaml")
+    profile_terms = load_term_set(EXAMPLES / "contract-profile.yaml")
+    assert at.text_input[0].value == profile_terms.name
+    assert list(at.dataframe[0].value["id"]) == [t.id for t in profile_terms.terms]
+
+    export = EXAMPLES / "vendor-export.csv"
+    at = _upload(at, "sla_delivery", export)
+    assert any("column" in e.value and "vendor-export.csv" in e.value for e in _problems_all(at))
+    assert not Store(database_url()).list_check_results(program_id, sla_store.SLA_CHECK)
+    mapping = (EXAMPLES / "column-mapping.yaml").read_text().split("columns:")[1]
+    lines = [line.strip().replace(": ", "=") for line in mapping.splitlines() if line.strip()]
+    at.text_area(key="sla_mapping").input("\n".join(lines)).run()
+    assert _problems(at) == [], _problems(at)
+    assert any("vendor-export.csv checked against Default quality SLA" in s.value for s in at.success)
+    [saved] = Store(database_url()).list_check_results(program_id, sla_store.SLA_CHECK)
+    assert saved.label == "vendor-export.csv"
+
+
+def _problems_all(at: AppTest) -> list[Any]:
+    return [e for e in at.error if "Verdict:" not in e.value]
