@@ -29,7 +29,6 @@ from ingest import InputError
 
 STATUS_LABEL = {"pass": "PASS", "fail": "FAIL", "inconclusive": "INCONCLUSIVE"}
 STATUS_COLOUR = {"pass": "#d4edda", "fail": "#f8d7da", "inconclusive": "#fff3cd"}
-CHART_COLOUR = {"PASS": "#2e7d32", "FAIL": "#c62828", "INCONCLUSIVE": "#f9a825"}
 TERM_COLUMNS = sla_store.TERM_COLUMNS
 METRICS = list(METRIC_NOTES)
 DRAFT = "sla_draft"  # (token, source text, term set JSON, version it was based on)
@@ -61,7 +60,7 @@ def _terms_editor(store: Store, program: ProgramRecord) -> SlaTermSet:
 
     st.subheader("Contract terms")
     status = f"version {version}" if version else "not saved yet: the defaults are in use"
-    st.caption(f"Saved term set: **{ui._md(saved.name)}** ({status}). Editing: {source}.")
+    st.caption(f"Saved term set: **{ui._md(saved.name)}** ({status}). Editing: {ui._md(source)}.")
     cols = st.columns([3, 1, 1])
     upload = cols[0].file_uploader(
         "Load terms from a file",
@@ -90,7 +89,7 @@ def _terms_editor(store: Store, program: ProgramRecord) -> SlaTermSet:
 
     if draft != saved:
         st.info(
-            f"The table shows {source}, not saved yet: deliveries are checked against the saved terms "
+            f"The table shows {ui._md(source)}, not saved yet: deliveries are checked against the saved terms "
             "until you press Save terms.",
             icon=":material/info:",
         )
@@ -220,6 +219,9 @@ def _run_check(store: Store, program: ProgramRecord, terms: SlaTermSet, version:
     if done is not None and done[0] == key:
         st.session_state["sla_delivery_data"] = (upload.name, upload.data, mapping.model_dump_json())
         return
+    failed = st.session_state.get("sla_failed")
+    if failed is not None and failed[0] == key:  # the same bad file: its problems, without reading it again
+        raise InputError(failed[1])
     progress = st.progress(0, text=f"Reading {upload.name}...")
     try:
         source = open_delivery(upload.name, mapping, data=upload.data)
@@ -229,6 +231,9 @@ def _run_check(store: Store, program: ProgramRecord, terms: SlaTermSet, version:
         report = check_counts(terms, counts)
         progress.progress(95, text="Saving the result...")
         record = sla_store.save_check(store, program.id, report)
+    except InputError as exc:
+        st.session_state["sla_failed"] = (key, list(exc.problems))
+        raise
     finally:
         progress.empty()
     st.session_state[CHECKED] = (key, record.id)
