@@ -210,9 +210,16 @@ def report_bytes(report: ReportInput, fmt: Format) -> bytes:
     return builder(report, created=report.created)
 
 
-def program_report_bytes(store: Store, program: ProgramRecord, fmt: Format, *, created: dt.date | None = None) -> bytes:
+def program_report_bytes(
+    store: Store,
+    program: ProgramRecord,
+    fmt: Format,
+    *,
+    created: dt.date | None = None,
+    title: str = DEFAULT_TITLE,
+) -> bytes:
     """Assemble and render in one call; ValueError when the program has nothing to report."""
-    assembled = program_report(store, program, created=created)
+    assembled = program_report(store, program, created=created, title=title.strip() or DEFAULT_TITLE)
     if assembled.report is None:
         raise ValueError("nothing to report yet: " + "; ".join(p.hint for p in assembled.parts))
     return report_bytes(assembled.report, fmt)

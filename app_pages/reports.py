@@ -3,9 +3,11 @@ with the parts they will hold and where to produce the missing ones."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
-from annogov.reporting import program_report
+from annogov.reporting import DEFAULT_TITLE, program_report
 from app_pages import ui
 
 store = ui.get_store()
@@ -16,12 +18,17 @@ st.caption(
     "(change a weight and the totals and bands follow). Both hold whatever this program has saved."
 )
 
-with st.spinner("Gathering the saved results..."):
-    assembled = program_report(store, program)
-
 st.markdown(f"**Program:** {ui._md(program.name)}")
-if assembled.report is not None:
-    st.markdown(f"**Title:** {ui._md(assembled.report.title)}  \n**Date:** {assembled.report.created}")
+c = st.columns([3, 1])
+title = c[0].text_input("Title", value=DEFAULT_TITLE, max_chars=200, key="reports_title")
+created = c[1].date_input("Report date", value=dt.date.today(), key="reports_date", format="YYYY-MM-DD")
+if not isinstance(created, dt.date):
+    st.error("Choose one report date.", icon=":material/error:")
+    st.stop()
+assert isinstance(created, dt.date)
+
+with st.spinner("Gathering the saved results..."):
+    assembled = program_report(store, program, created=created, title=title.strip() or DEFAULT_TITLE)
 
 rows = [
     {
@@ -36,4 +43,4 @@ st.dataframe(rows, hide_index=True, width="stretch")
 if assembled.report is None:
     st.info("Nothing to report yet: save at least one of the parts above, then come back here.")
 else:
-    ui.report_downloads(store, program, key="reports_page")
+    ui.report_downloads(store, program, key="reports_page", title=title, created=created)

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
 
 from annogov.demo import demo_enabled, ensure_demo
-from annogov.reporting import MIME, has_report_data, program_report_bytes, report_filename
+from annogov.reporting import DEFAULT_TITLE, MIME, has_report_data, program_report_bytes, report_filename
 from annogov.store import (
     ConcurrentEditError,
     ProgramRecord,
@@ -166,12 +166,19 @@ def parse_upload(uploaded: Any, parser: Callable[[bytes, str], T]) -> T | None:
     return result
 
 
-def report_downloads(store: Store, program: ProgramRecord, *, key: str = "report") -> None:
+def report_downloads(
+    store: Store,
+    program: ProgramRecord,
+    *,
+    key: str = "report",
+    title: str = DEFAULT_TITLE,
+    created: dt.date | None = None,
+) -> None:
     """The program's PDF report and Excel workbook as two downloads, built only when clicked."""
     if not has_report_data(store, program.id):
         st.caption("Reports: nothing to report yet for this program.")
         return
-    today = dt.date.today()
+    today = created or dt.date.today()
     left, right = st.columns(2)
     for column, fmt, label, icon in (
         (left, "pdf", "Report (PDF)", ":material/picture_as_pdf:"),
@@ -179,7 +186,7 @@ def report_downloads(store: Store, program: ProgramRecord, *, key: str = "report
     ):
         column.download_button(
             label,
-            data=lambda fmt=fmt: program_report_bytes(store, program, fmt, created=today),
+            data=lambda fmt=fmt: program_report_bytes(store, program, fmt, created=today, title=title),
             file_name=report_filename(program, fmt, today),  # type: ignore[arg-type]
             mime=MIME[fmt],
             key=f"{key}_{fmt}",

@@ -167,6 +167,9 @@ def test_reports_page_lists_parts_and_offers_both_downloads(open_app: Callable[.
     assert parts["Provider scorecard"] == "yes" and parts["SLA check"] == "yes"
     assert parts["Switching cost"] == "missing"
     assert [b.label for b in at.get("download_button")] == ["Report (PDF)", "Workbook (Excel)"]
+    at.text_input(key="reports_title").input("Q3 steering committee").run()
+    assert not at.exception and not at.error
+    assert [b.label for b in at.get("download_button")] == ["Report (PDF)", "Workbook (Excel)"]
 
 
 def test_reports_page_without_results_says_what_to_do(open_app: Callable[..., AppTest]) -> None:

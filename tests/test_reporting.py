@@ -75,6 +75,9 @@ def test_demo_program_reports_scorecard_and_the_stored_sla_check(store: Store) -
     pdf = reporting.report_bytes(report, "pdf")
     assert pdf.startswith(b"%PDF")
     assert reporting.program_report_bytes(store, program, "pdf", created=DAY) == pdf  # deterministic
+    titled = reporting.program_report(store, program, created=DAY, title="Q3 steering committee").report
+    assert titled is not None and titled.title == "Q3 steering committee"
+    assert reporting.program_report_bytes(store, program, "pdf", created=DAY, title="Q3 steering committee") != pdf
     xlsx = reporting.program_report_bytes(store, program, "xlsx", created=DAY)
     assert zipfile.is_zipfile(io.BytesIO(xlsx))
     sheets = openpyxl.load_workbook(io.BytesIO(xlsx)).sheetnames
