@@ -21,6 +21,8 @@ PAGES: list[tuple[str, str, str, str]] = [
     ("Evaluate", "app_pages/scorecard.py", "Providers & scorecard", ":material/leaderboard:"),
     ("Switching", "app_pages/switching.py", "Switching cost", ":material/swap_horiz:"),
     ("Contracts", "app_pages/contract.py", "Contract audit", ":material/gavel:"),
+    ("Delivery", "app_pages/sla.py", "SLA check", ":material/rule:"),
+    ("Reports", "app_pages/reports.py", "Reports", ":material/summarize:"),
 ]
 
 st.set_page_config(page_title="annogov", page_icon=":material/fact_check:", layout="wide")

@@ -29,6 +29,7 @@ DEMO_STEPS: tuple[str, ...] = (
     "annogov.demo:seed_scorecard",
     "annogov.demo:seed_switching",
     "annogov.demo:seed_contract_audit",
+    "annogov.sla_store:seed_sla",
     "annogov.store.channel_demo:seed_channel",
 )
 

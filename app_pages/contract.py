@@ -229,6 +229,8 @@ def main() -> None:
     record = saved[pick]
     st.caption(f"Saved {record.created_at:%Y-%m-%d %H:%M}.")
     _show(_reaudit(record.payload, as_of))
+    st.divider()
+    ui.report_downloads(store, program, key="contract_report")
 
 
 main()

@@ -458,3 +458,6 @@ with tab_import:
                 + "."
             )
             st.rerun()
+
+st.divider()
+ui.report_downloads(store, program, key="scorecard_report")

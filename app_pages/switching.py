@@ -625,6 +625,7 @@ def main() -> None:
                 f"{r.label} ({r.created_at:%Y-%m-%d %H:%M}, P50 "
                 f"{_money(r.payload['percentiles']['total']['p50'], r.payload['currency'])})"
                 for r in saved))
+        ui.report_downloads(store, program, key="switching_report")
 
 
 main()

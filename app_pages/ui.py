@@ -3,6 +3,7 @@ uploads. Pages call these and the domain packages; they hold no logic of their o
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,6 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
 
 from annogov.demo import demo_enabled, ensure_demo
+from annogov.reporting import DEFAULT_TITLE, MIME, has_report_data, program_report_bytes, report_filename
 from annogov.store import (
     ConcurrentEditError,
     ProgramRecord,
@@ -167,6 +169,38 @@ def parse_upload(uploaded: Any, parser: Callable[[bytes, str], T]) -> T | None:
 def md(text: str) -> str:
     """User text made safe to embed in markdown (control characters escaped)."""
     return _md(text)
+
+
+def report_downloads(
+    store: Store,
+    program: ProgramRecord,
+    *,
+    key: str = "report",
+    title: str = DEFAULT_TITLE,
+    created: dt.date | None = None,
+) -> None:
+    """The program's PDF report and Excel workbook as two downloads, built only when clicked."""
+    if not has_report_data(store, program.id):
+        st.caption("Reports: nothing to report yet for this program.")
+        return
+    today = created or dt.date.today()
+    left, right = st.columns(2)
+    for column, fmt, label, icon in (
+        (left, "pdf", "Report (PDF)", ":material/picture_as_pdf:"),
+        (right, "xlsx", "Workbook (Excel)", ":material/table_view:"),
+    ):
+        column.download_button(
+            label,
+            data=lambda fmt=fmt: program_report_bytes(store, program, fmt, created=today, title=title),
+            file_name=report_filename(program, fmt, today),  # type: ignore[arg-type]
+            mime=MIME[fmt],
+            key=f"{key}_{fmt}",
+            icon=icon,
+            on_click="ignore",
+            width="stretch",
+            help="Everything saved for this program: scorecard, switching cost, taxonomy, "
+            "SLA check and contract audits, whichever are present.",
+        )
 
 
 def _md(text: str) -> str:

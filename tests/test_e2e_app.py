@@ -136,3 +136,35 @@ def test_scorecard_upload_change_a_weight_and_see_the_ranking_change(tmp_path: P
         assert not page.locator('[data-testid="stException"]').count()
     finally:
         server.stop()
+
+
+def test_sla_and_reports_pages_download_the_pdf(live_app: e2e.AppServer, browser: Any, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1300})
+    page.goto(f"{live_app.url}/sla")
+    e2e.wait_idle(page)
+    main = page.locator('[data-testid="stMain"]')
+    expect(main.get_by_role("heading", name="SLA check", exact=True)).to_be_visible()
+    expect(main.get_by_text("Verdict: FAIL")).to_be_visible()
+    expect(main.get_by_text("Street scenes - quality SLA").first).to_be_visible()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    e2e.screenshot(page, "sla")
+    main.get_by_role("heading", name="Results", exact=True).scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    e2e.screenshot(page, "sla-results")
+
+    page.goto(f"{live_app.url}/reports")
+    e2e.wait_idle(page)
+    expect(main.get_by_role("heading", name="Reports", exact=True)).to_be_visible()
+    button = main.get_by_role("button", name="Report (PDF)")
+    expect(button).to_be_visible()
+    e2e.screenshot(page, "reports")
+    with page.expect_download(timeout=120_000) as info:
+        button.click()
+    download = info.value
+    target = tmp_path / download.suggested_filename
+    download.save_as(str(target))
+    assert target.suffix == ".pdf" and target.name.startswith("annogov-demo-")
+    assert target.read_bytes().startswith(b"%PDF")
+    assert page.locator('[data-testid="stException"]').count() == 0

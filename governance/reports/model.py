@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 DIMENSIONS: tuple[str, ...] = (
     "workforce",
@@ -168,7 +168,7 @@ class SwitchingPayload(_Open):
 class TaxonomyClass(_Open):
     """One old class and what the mapping does with it."""
 
-    label: str
+    label: str = Field(validation_alias=AliasChoices("label", "old_label"))  # `taxonomy` JSON says old_label
     kind: str = ""
     targets: list[str] = Field(default_factory=list)
     affected: int | float | None = None

@@ -1,0 +1,520 @@
+"""SLA check page: the contract's terms (defaults, a file or a contract profile, edited in a
+table and saved), a delivery checked against them, and every result with its evidence."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from annogov import sla_store
+from annogov.store import ConcurrentEditError, ProgramRecord, Store
+from annogov.uploads import read_upload
+from app_pages import ui
+from contracts.sla_terms import (
+    METRIC_NOTES,
+    SlaTermSet,
+    default_term_set,
+    load_term_set,
+    term_set_to_rows,
+)
+from governance.delivery import ColumnMapping, open_delivery, parse_column_flags
+from governance.delivery_counts import count_delivery
+from governance.reports.sections import evidence_text
+from governance.sla_check import SlaReport, check_counts
+from ingest import InputError
+
+STATUS_LABEL = {"pass": "PASS", "fail": "FAIL", "inconclusive": "INCONCLUSIVE"}
+STATUS_COLOUR = {"pass": "#d4edda", "fail": "#f8d7da", "inconclusive": "#fff3cd"}
+TERM_COLUMNS = sla_store.TERM_COLUMNS
+METRICS = list(METRIC_NOTES)
+DRAFT = "sla_draft"  # (token, source text, term set JSON, version it was based on)
+CHECKED = "sla_checked"  # (delivery sha256, mapping, terms version) -> stored check id
+
+
+# -- terms ----------------------------------------------------------------------------------
+
+
+def _set_draft(source: str, terms: SlaTermSet, version: int) -> None:
+    digest = hashlib.sha256(f"{source}|{version}|{terms.model_dump_json()}".encode()).hexdigest()[:12]
+    token = f"{digest}-{st.session_state.get('sla_draft_count', 0) + 1}"
+    st.session_state["sla_draft_count"] = st.session_state.get("sla_draft_count", 0) + 1
+    st.session_state[DRAFT] = (token, source, terms.model_dump(mode="json"), version)
+
+
+def _parse_terms(data: bytes, name: str) -> SlaTermSet:
+    return load_term_set(name, data=data)
+
+
+def _terms_editor(store: Store, program: ProgramRecord) -> SlaTermSet:
+    """Show the term editor; return the saved term set (what the check uses)."""
+    saved, version = sla_store.load_terms(store, program.id)
+    if DRAFT not in st.session_state or st.session_state.get("sla_program") != program.id:
+        st.session_state["sla_program"] = program.id
+        _set_draft("saved terms" if version else "the default terms", saved, version)
+    token, source, draft_json, base_version = st.session_state[DRAFT]
+    draft = SlaTermSet.model_validate(draft_json)
+
+    st.subheader("Contract terms")
+    status = f"version {version}" if version else "not saved yet: the defaults are in use"
+    st.caption(f"Saved term set: **{ui._md(saved.name)}** ({status}). Editing: {ui._md(source)}.")
+    cols = st.columns([3, 1, 1])
+    upload = cols[0].file_uploader(
+        "Load terms from a file",
+        type=["yaml", "yml", "json", "xlsx"],
+        key="sla_terms_file",
+        help="A term set (YAML, JSON or an xlsx terms sheet) or a contract profile whose `sla` "
+        "section holds the terms. " + ui.upload_limit_help(),
+    )
+    try:
+        loaded = ui.parse_upload(upload, _parse_terms)
+    except InputError as exc:  # the editor keeps what it had
+        ui.show_problems(exc)
+        loaded = None
+    if loaded is not None and upload is not None:
+        seen = (upload.name, getattr(upload, "file_id", None), upload.size)
+        if st.session_state.get("sla_terms_seen") != seen:  # a new file: load it once into the editor
+            st.session_state["sla_terms_seen"] = seen
+            _set_draft(f"file {upload.name}", loaded, version)
+            st.rerun()
+    if cols[1].button("Start from the defaults", key="sla_defaults", help="The evaluation framework's figures."):
+        _set_draft("the default terms", default_term_set(), version)
+        st.rerun()
+    if cols[2].button("Discard edits", key="sla_reload", help="Show the saved terms again."):
+        _set_draft("saved terms", saved, version)
+        st.rerun()
+
+    if draft != saved:
+        st.info(
+            f"The table shows {ui._md(source)}, not saved yet: deliveries are checked against the saved terms "
+            "until you press Save terms.",
+            icon=":material/info:",
+        )
+    with st.form(f"sla_terms_form_{token}"):
+        c = st.columns(3)
+        name = c[0].text_input("Name", value=draft.name, max_chars=200)
+        currency = c[1].text_input("Currency", value=draft.currency, max_chars=8)
+        fee = c[2].number_input(
+            "Period fee",
+            min_value=0.0,
+            value=float(draft.period_fee),
+            step=1000.0,
+            help="Fee of the measured period; percent credits are of this fee.",
+        )
+        c = st.columns(3)
+        labels = c[0].text_input(
+            "Label set (comma separated)",
+            value=", ".join(draft.label_set or []),
+            help="The contract's labels: unused labels still change chance agreement.",
+        )
+        volume = c[1].number_input(
+            "Committed weekly volume", min_value=0, step=10, value=draft.committed_weekly_volume, placeholder="none"
+        )
+        cap = c[2].number_input(
+            "Total credit cap", min_value=0.0, step=500.0, value=draft.total_credit_cap, placeholder="none"
+        )
+        frame = pd.DataFrame(term_set_to_rows(draft), columns=TERM_COLUMNS)
+        edited = st.data_editor(
+            frame,
+            key=f"sla_terms_editor_{token}",
+            num_rows="dynamic",
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "id": st.column_config.TextColumn("Term", help="A short name for the term"),
+                "metric": st.column_config.SelectboxColumn(
+                    "Metric",
+                    options=METRICS,
+                    required=True,
+                    help="; ".join(f"{k}: {v}" for k, v in METRIC_NOTES.items()),
+                ),
+                "scope": st.column_config.TextColumn(
+                    "Scope",
+                    default="overall",
+                    help="overall, each category, category:NAME, task_type:NAME or batch:NAME",
+                ),
+                "comparator": st.column_config.SelectboxColumn(
+                    "Comparator", options=[">=", ">", "<=", "<"], default=">="
+                ),
+                "threshold": st.column_config.NumberColumn("Threshold", format="%.4g", required=True),
+                "min_sample": st.column_config.NumberColumn(
+                    "Min. sample", min_value=1, step=1, default=30, help="Fewer observations: inconclusive"
+                ),
+                "level": st.column_config.SelectboxColumn(
+                    "Level", options=["nominal", "ordinal", "interval", "ratio"], default="nominal"
+                ),
+                "weights": st.column_config.SelectboxColumn(
+                    "Weights", options=["none", "linear", "quadratic"], default="none"
+                ),
+                "tier": st.column_config.SelectboxColumn("Tier", options=["critical", "standard"], default="standard"),
+                "remedy": st.column_config.SelectboxColumn(
+                    "Remedy", options=["none", "percent_of_fee", "fixed_per_breach"], default="none"
+                ),
+                "remedy_amount": st.column_config.NumberColumn(
+                    "Remedy amount", min_value=0.0, help="Percent of the period fee (5 = 5%) or money per breach"
+                ),
+                "remedy_cap": st.column_config.NumberColumn("Remedy cap", min_value=0.0),
+                "note": st.column_config.TextColumn("Note"),
+            },
+        )
+        submitted = st.form_submit_button("Save terms", type="primary", icon=":material/save:")
+    if submitted:
+        settings = {
+            "name": name.strip() or "SLA terms",
+            "currency": currency.strip() or "USD",
+            "period_fee": fee,
+            "label_set": [x.strip() for x in labels.split(",") if x.strip()] or None,
+            "committed_weekly_volume": volume,
+            "total_credit_cap": cap,
+        }
+        terms = sla_store.terms_from_rows(edited.to_dict("records"), settings)
+        try:
+            new_version = sla_store.save_terms(store, program.id, terms, expected_version=base_version)
+        except ConcurrentEditError:
+            st.warning(
+                "Someone else saved these terms after you loaded them; nothing was saved. Press "
+                "'Discard edits' to load their version, then make your change again.",
+                icon=":material/sync_problem:",
+            )
+            return saved
+        _set_draft("saved terms", terms, new_version)
+        ui.flash(f"Terms saved (version {new_version}); the next check uses them.")
+        st.rerun()
+    return saved
+
+
+# -- delivery and check ---------------------------------------------------------------------
+
+
+def _mapping(text: str) -> ColumnMapping:
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
+    return parse_column_flags(lines) if lines else ColumnMapping()
+
+
+def _run_check(store: Store, program: ProgramRecord, terms: SlaTermSet, version: int) -> None:
+    st.subheader("Check a delivery")
+    file = st.file_uploader(
+        "Delivery",
+        type=["csv", "tsv", "parquet", "jsonl", "ndjson", "xlsx", "json"],
+        key="sla_delivery",
+        help="One row per annotation: item_id, annotator_id, label; optional category, task_type, "
+        "gold_label, qa_result, submitted_at, due_at, batch. CSV, Parquet, JSONL, xlsx or a "
+        "Label Studio JSON export. " + ui.upload_limit_help(),
+    )
+    with st.expander("Column mapping (when the file uses other column names)"):
+        mapping_text = st.text_area(
+            "One canonical=column per line",
+            key="sla_mapping",
+            placeholder="item_id=task\nannotator_id=worker\nlabel=answer",
+        )
+    if file is None:
+        return
+    upload = read_upload(file)
+    mapping = _mapping(mapping_text)
+    key = (upload.sha256, mapping.model_dump_json(), version, program.id)
+    done = st.session_state.get(CHECKED)
+    if done is not None and done[0] == key:
+        st.session_state["sla_delivery_data"] = (upload.name, upload.data, mapping.model_dump_json())
+        return
+    failed = st.session_state.get("sla_failed")
+    if failed is not None and failed[0] == key:  # the same bad file: its problems, without reading it again
+        raise InputError(failed[1])
+    progress = st.progress(0, text=f"Reading {upload.name}...")
+    try:
+        source = open_delivery(upload.name, mapping, data=upload.data)
+        progress.progress(15, text="Counting annotations, labels and QA reviews...")
+        counts = count_delivery(source, terms.label_set)
+        progress.progress(60, text="Checking each term...")
+        report = check_counts(terms, counts)
+        progress.progress(95, text="Saving the result...")
+        record = sla_store.save_check(store, program.id, report)
+    except InputError as exc:
+        st.session_state["sla_failed"] = (key, list(exc.problems))
+        raise
+    finally:
+        progress.empty()
+    st.session_state[CHECKED] = (key, record.id)
+    st.session_state["sla_delivery_data"] = (upload.name, upload.data, mapping.model_dump_json())
+    st.session_state["sla_pick"] = record.id
+    ui.flash(f"{upload.name} checked against {terms.name}: {report.verdict.upper()}; the result is saved.")
+    st.rerun()
+
+
+def _qa_download(terms: SlaTermSet) -> None:
+    held = st.session_state.get("sla_delivery_data")
+    if held is None:
+        st.caption("Upload a delivery to draw the next QA sample from it.")
+        return
+    name, data, mapping_json = held
+    default = next((t.threshold for t in terms.terms if t.metric == "qa_coverage"), 0.10)
+    c = st.columns([1, 1, 2])
+    rate = c[0].number_input(
+        "QA rate per category",
+        min_value=0.001,
+        max_value=1.0,
+        value=float(default),
+        step=0.01,
+        format="%.3f",
+        key="sla_qa_rate",
+    )
+    seed = int(c[1].number_input("Seed", min_value=0, value=0, step=1, key="sla_qa_seed"))
+    c[2].download_button(
+        f"QA sample of {name} (CSV)",
+        data=lambda: sla_store.qa_sample_csv(
+            name, data, ColumnMapping.model_validate_json(mapping_json), str(rate), seed
+        ),
+        file_name=f"qa-sample-{name.rsplit('.', 1)[0]}.csv",
+        mime="text/csv",
+        key="sla_qa_download",
+        on_click="ignore",
+        icon=":material/download:",
+        help="At least the rate in every category (at least 10 items, or all of a smaller one); "
+        "rare categories are over-represented; the same seed gives the same sample.",
+    )
+
+
+# -- results --------------------------------------------------------------------------------
+
+
+def _num(value: float | None, digits: int = 3) -> str:
+    return "undefined" if value is None else f"{value:.{digits}f}"
+
+
+def _money(amount: float, currency: str) -> str:
+    return f"{currency} {amount:,.2f}"
+
+
+def term_rows(report: SlaReport) -> list[dict[str, Any]]:
+    """One row per term, failing first: status, value, interval, n, target, evidence, remedy."""
+    order = {"fail": 0, "inconclusive": 1, "pass": 2}
+    rows = []
+    for t in sorted(report.terms, key=lambda t: order[t.status]):
+        rows.append(
+            {
+                "Status": STATUS_LABEL[t.status],
+                "Term": t.id or t.metric,
+                "Metric": t.method,
+                "Scope": t.scope,
+                "Value": _num(t.value, 0 if t.metric == "weekly_throughput" else 3),
+                "95% CI": "" if t.ci is None else f"{t.ci[0]:.3f} to {t.ci[1]:.3f}",
+                "n": t.n,
+                "Threshold": f"{t.comparator} {t.threshold:g}",
+                "Tier": t.tier,
+                "Evidence (worst first)": evidence_text([e.model_dump() for e in t.evidence]),
+                "Credit owed": t.remedy.amount if t.remedy else 0.0,
+                "Why": "; ".join(x for x in [t.reason, *t.notes] if x),
+            }
+        )
+    return rows
+
+
+def _status_style(frame: pd.DataFrame) -> Any:
+    colours = {v: STATUS_COLOUR[k] for k, v in STATUS_LABEL.items()}
+    return frame.style.map(lambda v: f"background-color: {colours.get(v, '')}", subset=["Status"]).format(
+        {"Credit owed": "{:,.2f}"}, na_rep="undefined"
+    )
+
+
+def _verdict(report: SlaReport) -> None:
+    failed = sum(t.status == "fail" for t in report.terms)
+    unclear = sum(t.status == "inconclusive" for t in report.terms)
+    credits = _money(report.credits, report.currency)
+    text = (
+        f"**Verdict: {STATUS_LABEL[report.verdict]}**: {failed} of {len(report.terms)} terms failed, "
+        f"{unclear} inconclusive. Credits owed: **{credits}**."
+    )
+    {"fail": st.error, "pass": st.success}.get(report.verdict, st.warning)(text)
+    c = st.columns(4)
+    c[0].metric("Annotations", f"{report.n_annotations:,}")
+    c[1].metric("Items", f"{report.n_items:,}")
+    c[2].metric("Annotators", report.n_annotators)
+    c[3].metric("Credits owed", credits)
+
+
+def _category_chart(report: SlaReport) -> alt.Chart | None:
+    rows = [
+        {"category": r.category, "measure": name, "value": value}
+        for r in report.categories
+        for name, value in (
+            ("accuracy", r.accuracy),
+            ("percent agreement", r.percent_agreement),
+            ("kappa", r.kappa),
+            ("defect rate", r.defect_rate),
+        )
+        if value is not None
+    ]
+    if not rows:
+        return None
+    return (
+        alt.Chart(pd.DataFrame(rows))
+        .mark_bar()
+        .encode(
+            x=alt.X("value:Q", title=None),
+            y=alt.Y("category:N", title=None),
+            color=alt.Color("measure:N", legend=None),
+            column=alt.Column("measure:N", title=None),
+            tooltip=["category", "measure", alt.Tooltip("value:Q", format=".3f")],
+        )
+        .properties(width=170)
+    )
+
+
+def _confusion_chart(report: SlaReport) -> alt.Chart:
+    cm = report.confusion
+    rows = [
+        {"gold": g, "delivered": d, "count": cm.matrix[i][j]}
+        for i, g in enumerate(cm.labels)
+        for j, d in enumerate(cm.labels)
+    ]
+    base = alt.Chart(pd.DataFrame(rows)).encode(
+        x=alt.X("delivered:N", sort=cm.labels, title="Delivered label"),
+        y=alt.Y("gold:N", sort=cm.labels, title="Gold label"),
+    )
+    heat = base.mark_rect().encode(
+        color=alt.Color("count:Q", scale=alt.Scale(scheme="blues")), tooltip=["gold", "delivered", "count"]
+    )
+    text = base.mark_text().encode(text="count:Q")
+    return (heat + text).properties(height=max(200, 40 * len(cm.labels)))
+
+
+def _drift_chart(report: SlaReport) -> alt.Chart | None:
+    d = report.drift
+    rows = [
+        {"period": p.period, "metric": m, "value": v} for p in d.periods for m, v in p.values.items() if v is not None
+    ]
+    if not rows:
+        return None
+    order = [p.period for p in d.periods]
+    line = (
+        alt.Chart(pd.DataFrame(rows))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("period:N", sort=order, title=d.by.capitalize()),
+            y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
+            color="metric:N",
+            tooltip=["period", "metric", alt.Tooltip("value:Q", format=".3f")],
+        )
+    )
+    if not d.drops:
+        return line
+    drops = pd.DataFrame(
+        [{"period": x.period, "metric": x.metric, "value": x.current, "change": x.change} for x in d.drops]
+    )
+    marks = (
+        alt.Chart(drops)
+        .mark_point(shape="triangle-down", size=200, color="#c62828", filled=True)
+        .encode(
+            x=alt.X("period:N", sort=order),
+            y="value:Q",
+            tooltip=["period", "metric", alt.Tooltip("change:Q", format="+.3f")],
+        )
+    )
+    return line + marks
+
+
+def _frame(rows: list[Any]) -> pd.DataFrame:
+    return pd.DataFrame([r.model_dump() for r in rows])
+
+
+def show_report(report: SlaReport) -> None:
+    """Everything one check says: verdict, terms, then the drill-downs."""
+    _verdict(report)
+    st.dataframe(_status_style(pd.DataFrame(term_rows(report))), hide_index=True, width="stretch")
+    tabs = st.tabs(
+        ["By category", "QA coverage", "Confusion matrix", "Annotators", "Drift over time", "Warnings and notes"]
+    )
+    with tabs[0]:
+        if report.categories:
+            chart = _category_chart(report)
+            if chart is not None:
+                st.altair_chart(chart)
+            st.dataframe(_frame(report.categories), hide_index=True, width="stretch")
+        else:
+            st.info("The delivery has no category column.")
+    with tabs[1]:
+        st.caption("Reviewed of delivered annotations in every category, against the contract's minimum rate.")
+        st.dataframe(_frame(report.coverage), hide_index=True, width="stretch")
+    with tabs[2]:
+        if report.confusion.labels and any(any(r) for r in report.confusion.matrix):
+            st.caption("Annotations on gold items: gold label down, delivered label across.")
+            st.altair_chart(_confusion_chart(report))
+            st.dataframe(_frame(report.confusion.classes), hide_index=True, width="stretch")
+        else:
+            st.info("No gold labels in this delivery, so there is no confusion matrix.")
+    with tabs[3]:
+        st.dataframe(_frame(report.annotators), hide_index=True, width="stretch")
+    with tabs[4]:
+        chart = _drift_chart(report)
+        if chart is None:
+            st.info("No weeks or batches to compare.")
+        else:
+            st.altair_chart(chart)
+        if report.drift.drops:
+            st.caption(
+                f"Drops larger than {report.drift.threshold:g} between consecutive {report.drift.by}es"
+                if report.drift.by == "batch"
+                else f"Drops larger than {report.drift.threshold:g} between consecutive weeks"
+            )
+            st.dataframe(_frame(report.drift.drops), hide_index=True, width="stretch")
+        if report.weekly:
+            st.caption("Annotations submitted per week against the committed volume.")
+            st.dataframe(_frame(report.weekly), hide_index=True, width="stretch")
+    with tabs[5]:
+        notes = [n for t in report.terms for n in t.notes]
+        if not report.warnings and not notes:
+            st.caption("No warnings.")
+        for w in report.warnings:
+            st.warning(w)
+        for n in notes:
+            st.info(n)
+
+
+def _saved_checks(store: Store, program: ProgramRecord) -> None:
+    records = store.list_check_results(program.id, sla_store.SLA_CHECK, limit=50)
+    if not records:
+        st.info("No delivery checked yet: upload one above.")
+        return
+    by_id = {r.id: r for r in records}
+    if st.session_state.get("sla_pick") not in by_id:
+        st.session_state["sla_pick"] = records[0].id
+    pick = st.selectbox(
+        "Saved check",
+        list(by_id),
+        key="sla_pick",
+        format_func=lambda rid: (
+            f"{by_id[rid].label or 'delivery'}, {by_id[rid].created_at:%Y-%m-%d %H:%M} UTC"
+            f" ({str(by_id[rid].payload.get('verdict', '')).upper()})"
+        ),
+    )
+    report = sla_store.report_of(by_id[pick])
+    if report is None:
+        st.warning("This check was saved without its details; only the report holds it.")
+        return
+    show_report(report)
+
+
+store = ui.get_store()
+program = ui.require_program(store)
+st.title("SLA check")
+st.caption(
+    "Check a vendor's delivery against the contract, term by term: agreement, accuracy on gold, "
+    "QA defects and coverage, turnaround and volume, with the evidence and the credits owed."
+)
+ui.show_flash()
+saved_terms = _terms_editor(store, program)
+_, terms_version = sla_store.load_terms(store, program.id)
+st.divider()
+try:
+    _run_check(store, program, saved_terms, terms_version)
+except InputError as exc:  # the saved results below stay visible
+    ui.show_problems(exc)
+_qa_download(saved_terms)
+st.divider()
+st.subheader("Results")
+_saved_checks(store, program)
+st.divider()
+st.caption("Reports for this program")
+ui.report_downloads(store, program, key="sla_report")
