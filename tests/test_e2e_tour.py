@@ -1,0 +1,71 @@
+"""End to end: every page of the app opens in a real browser, for an annotator and for a program
+manager, with no exception shown; the pages the other tests do not photograph get a screenshot."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from annogov.store.channel_demo import DEMO_USERS
+from tests import e2e, pg
+
+pytestmark = pytest.mark.skipif(e2e.skip_reason() is not None, reason=str(e2e.skip_reason()))
+
+ANNOTATOR, MANAGER = DEMO_USERS[0], DEMO_USERS[5]
+SHOTS = {
+    "Guidelines": "guidelines",
+    "Weekly reflection": "reflection",
+    "Channel insights": "insights",
+    "People and roles": "people",
+}
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = e2e.launch_chromium(p)
+        yield chromium
+        chromium.close()
+
+
+def _act_as(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_role("combobox", name="Acting as (demo mode)").click()
+    page.get_by_role("option", name=name).click()
+    e2e.wait_idle(page)
+
+
+def _visit_all(page, who: str, shot: set[str]) -> list[str]:  # type: ignore[no-untyped-def]
+    nav = page.locator('[data-testid="stSidebarNav"] a')
+    titles = [t.strip().splitlines()[-1].strip() for t in nav.all_inner_texts()]  # drop the icon name
+    for i, title in enumerate(titles):
+        nav.nth(i).click()
+        e2e.wait_idle(page)
+        main = page.locator('[data-testid="stMain"]')
+        assert page.locator('[data-testid="stException"]').count() == 0, f"{who}: {title} shows an exception"
+        assert "Traceback" not in main.inner_text(), f"{who}: {title} shows a traceback"
+        if title in SHOTS and title not in shot:
+            e2e.screenshot(page, SHOTS[title])
+            shot.add(title)
+    return titles
+
+
+def test_every_page_opens_for_an_annotator_and_a_program_manager(tmp_path: Path, browser: object) -> None:
+    env = {"ANNOGOV_DATA_DIR": str(tmp_path / "data"), "ANNOGOV_DEMO": "1", "ANNOGOV_DATABASE_URL": ""}
+    server = e2e.start_app(env, pg.free_port(), tmp_path / "streamlit.log")
+    try:
+        page = browser.new_page(viewport={"width": 1400, "height": 1800})  # type: ignore[attr-defined]
+        page.goto(server.url)
+        e2e.wait_idle(page)
+        _act_as(page, ANNOTATOR.name)
+        shot: set[str] = set()
+        annotator_pages = _visit_all(page, "annotator", shot)
+        _act_as(page, MANAGER.name)
+        manager_pages = _visit_all(page, "manager", shot)
+        assert "Weekly reflection" in annotator_pages and "People and roles" not in annotator_pages
+        assert {"Providers & scorecard", "SLA check", "Reports", "People and roles"} <= set(manager_pages)
+    finally:
+        server.stop()
