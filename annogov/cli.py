@@ -24,12 +24,16 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; given argv naming a known command, only that command's module is imported."""
     parser = _Parser(prog="annogov", description=__doc__)
     parser.add_argument("--version", action="version", version=f"annogov {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub)
+    words = [a for a in (sys.argv[1:] if argv is None else argv) if not a.startswith("-")]
+    chosen = words[0] if words and words[0] in COMMAND_MODULES else None
+    for name, module in COMMAND_MODULES.items():
+        if chosen in (None, name):
+            importlib.import_module(module).register(sub)
     return parser
 
 
@@ -43,7 +47,7 @@ def _validation_message(exc: ValidationError) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; never lets a traceback reach the user for bad input."""
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         code = int(args.handler(args))

@@ -22,8 +22,15 @@ from scorecard.robustness import (
 from scorecard.sheet import GENERAL, ScoreSheet
 
 
-def _num(value: float) -> float | None:
-    return None if np.isnan(value) else round(float(value), 6)
+def _rounded_lists(*arrays: np.ndarray) -> list[list[Any]]:
+    """Arrays as nested lists rounded to 6 decimals, NaN (missing) as None; vectorised because a
+    scorecard may hold 10,000 providers."""
+    out = []
+    for array in arrays:
+        rounded = np.round(array, 6).astype(object)
+        rounded[np.isnan(array)] = None
+        out.append(rounded.tolist())
+    return out
 
 
 @dataclass
@@ -193,25 +200,27 @@ def score_sheet(
     ranks[order] = np.searchsorted(-sorted_totals, -sorted_totals, side="left") + 1
 
     flags = _flags(sheet, cons, suggestions, problems)
-    weighted = dims * weights / 5.0
+    table = _rounded_lists(dims, dims * weights / 5.0, cons.spread, cons.dims)
+    evaluator_scores = _rounded_lists(cons.evaluator_dims)[0]
     providers: list[ProviderResult] = []
     for p, name in enumerate(sheet.providers):
+        dims_p, weighted_p, spread_p, uncapped_p = (column[p] for column in table)
         dimensions: dict[str, dict[str, Any]] = {}
         for d, key in enumerate(DIMENSION_KEYS):
             entry: dict[str, Any] = {
-                "score": _num(dims[p, d]),
-                "weighted": _num(weighted[p, d]),
-                "spread": _num(cons.spread[p, d]),
+                "score": dims_p[d],
+                "weighted": weighted_p[d],
+                "spread": spread_p[d],
                 "evaluators": {
-                    sheet.evaluators[e]: round(float(v), 6)
-                    for e, v in enumerate(cons.evaluator_dims[p, :, d])
-                    if not np.isnan(v)
+                    ev: row[d]
+                    for ev, row in zip(sheet.evaluators, evaluator_scores[p], strict=True)
+                    if row[d] is not None
                 },
             }
             if key in suggestions[p]:
                 entry["suggested"] = suggestions[p][key].score
             if capped[p, d]:
-                entry["uncapped"] = _num(cons.dims[p, d])
+                entry["uncapped"] = uncapped_p[d]
             dimensions[key] = entry
         ok = bool(complete[p])
         total = float(totals[p]) if ok else None
@@ -228,13 +237,15 @@ def score_sheet(
             )
         )
 
-    band_probs, top = band_probabilities(sheet.providers, dims, low, high, weights, forced, complete, simulations, seed)
+    band_probs, top, used = band_probabilities(
+        sheet.providers, dims, low, high, weights, forced, complete, simulations, seed
+    )
     robustness = Robustness(
         pairs=pair_swaps(sheet.providers, np.nan_to_num(dims), weights, order),
         boundaries=boundary_moves(sheet.providers, np.nan_to_num(dims), weights, complete),
         band_probabilities=band_probs,
         top_probability=top,
-        simulations=simulations,
+        simulations=used,
         seed=seed,
     )
     return ScorecardResult(rubric.weights, method, providers, robustness)

@@ -4,16 +4,18 @@ A command's handler returns its exit code: 0 success, 1 a "checked and failed" v
 Bad input is raised as `ingest.InputError` and becomes exit code 2 in `annogov.cli`.
 """
 
-COMMAND_MODULES: tuple[str, ...] = (
-    "annogov.commands.score",
-    "annogov.commands.contract_audit",
-    "annogov.commands.taxonomy",
-    "annogov.commands.switching_cost",
-    "annogov.commands.db",
-    "annogov.commands.report",
-    "annogov.commands.agreement",
-    "annogov.commands.sla_check",
-    "annogov.commands.qa_sample",
-    "annogov.commands.guidelines",
-    "annogov.commands.channel",
-)
+COMMAND_MODULES: dict[str, str] = {
+    "score": "annogov.commands.score",
+    "contract-audit": "annogov.commands.contract_audit",
+    "taxonomy": "annogov.commands.taxonomy",
+    "switching-cost": "annogov.commands.switching_cost",
+    "db": "annogov.commands.db",
+    "report": "annogov.commands.report",
+    "agreement": "annogov.commands.agreement",
+    "sla-check": "annogov.commands.sla_check",
+    "qa-sample": "annogov.commands.qa_sample",
+    "guidelines": "annogov.commands.guidelines",
+    "channel": "annogov.commands.channel",
+}
+"""Command name -> module. Only the invoked command's module is imported (each pulls in its own
+domain packages), so `annogov score` does not pay for pyarrow, reportlab or SQLAlchemy."""

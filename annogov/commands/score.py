@@ -8,9 +8,7 @@ import io
 import sys
 from datetime import date
 
-from annogov.linking import contract_evidence
 from annogov.render import fmt, table, to_json
-from contracts.review import review_file
 from scorecard.api import score_file
 from scorecard.dimensions import DIMENSION_KEYS
 from scorecard.rubric import load_rubric, parse_weights
@@ -45,7 +43,12 @@ def run(args: argparse.Namespace) -> int:
     rubric = load_rubric(args.rubric) if args.rubric else None
     weights = parse_weights(args.weights) if args.weights else None
     as_of = args.as_of or date.today()
-    reviews = [review_file(path, as_of) for path in args.contract]
+    external = None
+    if args.contract:  # imported here: contract reading pulls in docx/pdf parsers
+        from annogov.linking import contract_evidence
+        from contracts.review import review_file
+
+        external = contract_evidence([review_file(path, as_of) for path in args.contract])
     result, imported, source = score_file(
         args.file,
         rubric=rubric,
@@ -55,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         as_of=as_of,
         simulations=args.simulations,
         seed=args.seed,
-        external=contract_evidence(reviews),
+        external=external,
     )
     payload = result.to_payload()
     payload["weights_source"] = source
