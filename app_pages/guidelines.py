@@ -3,28 +3,22 @@ bundle) for everyone; new versions for engineers and program managers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
-from annogov.store.channel import ChannelRepository
 from annogov.store.models import utcnow
 from app_pages import identity, ui
 from governance import guidelines as gl
 from governance.roles import Permission, can
 
-T = TypeVar("T")
 store = ui.get_store()
 program = ui.require_program(store)
 user = identity.user_for_page()
 
 
-def call(fn: Callable[[ChannelRepository], T]) -> T:
-    """Run one repository call in its own transaction."""
-    with store.transaction() as s:
-        return fn(ChannelRepository(s))
+call = partial(identity.channel_call, store)
 
 
 st.title("Guidelines")
@@ -47,15 +41,14 @@ if editor:
                 call(lambda r: r.create_guideline(user, doc))
                 ui.flash(f"Guideline {ui._md(title)} created.")
                 st.rerun()
-        bundle = st.file_uploader("Hand-over bundle (.zip)", type=["zip"],
-                                  help=ui.upload_limit_help())
+        bundle = st.file_uploader("Hand-over bundle (.zip)", type=["zip"], help=ui.upload_limit_help())
         imported = ui.parse_upload(bundle, lambda data, name: gl.read_bundle(data, name))
         if imported is not None:
-            st.markdown(f"{ui._md(imported.title)}: {len(imported.versions)} versions, "
-                        f"program {ui._md(imported.program)}")
+            st.markdown(
+                f"{ui._md(imported.title)}: {len(imported.versions)} versions, program {ui._md(imported.program)}"
+            )
             if st.button("Import into this program"):
-                call(lambda r: r.create_guideline(
-                    user, imported.model_copy(update={"program": program.name})))
+                call(lambda r: r.create_guideline(user, imported.model_copy(update={"program": program.name})))
                 ui.flash(f"Imported {ui._md(imported.title)} with its history.")
                 st.rerun()
 
@@ -66,15 +59,16 @@ if not guides:
 doc_id = st.selectbox("Guideline", list(guides), format_func=guides.get, key="guideline_doc")
 doc = call(lambda r: r.get_guideline(user, doc_id))
 numbers = [v.version for v in doc.versions]
-version = st.select_slider("Version", numbers, value=numbers[-1]) if len(numbers) > 1 \
-    else numbers[0]
+version = st.select_slider("Version", numbers, value=numbers[-1]) if len(numbers) > 1 else numbers[0]
 
 tab_text, tab_history, tab_diff = st.tabs(["Text", "History", "Compare versions"])
 with tab_text:
     shown = doc.version(version)
-    st.caption(f"Version {shown.version} of {len(doc.versions)}, "
-               f"{shown.created_at:%Y-%m-%d %H:%M} UTC, {ui._md(shown.author_name)}: "
-               f"{ui._md(shown.reason)}")
+    st.caption(
+        f"Version {shown.version} of {len(doc.versions)}, "
+        f"{shown.created_at:%Y-%m-%d %H:%M} UTC, {ui._md(shown.author_name)}: "
+        f"{ui._md(shown.reason)}"
+    )
     for ruling in shown.active_rulings:
         st.markdown(f"##### Ruling {ruling.number}: {ui._md(ruling.title)}")
         if ruling.category:
@@ -84,13 +78,26 @@ with tab_text:
     if retired:
         st.caption("Retired: " + "; ".join(f"{r.number} {ui._md(r.title)}" for r in retired))
 with tab_history:
-    st.dataframe(pd.DataFrame([{
-        "Version": h.version, "When": h.created_at.strftime("%Y-%m-%d %H:%M"),
-        "Who": h.author_name, "Why": h.reason, "Rulings in force": h.rulings_in_force,
-        "Added": ", ".join(map(str, h.added)), "Changed": ", ".join(map(str, h.changed)),
-        "Retired": ", ".join(map(str, h.retired)),
-        "Settles entries": ", ".join(h.settles_entry_ids),
-    } for h in gl.history_rows(doc)]), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Version": h.version,
+                    "When": h.created_at.strftime("%Y-%m-%d %H:%M"),
+                    "Who": h.author_name,
+                    "Why": h.reason,
+                    "Rulings in force": h.rulings_in_force,
+                    "Added": ", ".join(map(str, h.added)),
+                    "Changed": ", ".join(map(str, h.changed)),
+                    "Retired": ", ".join(map(str, h.retired)),
+                    "Settles entries": ", ".join(h.settles_entry_ids),
+                }
+                for h in gl.history_rows(doc)
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 with tab_diff:
     c1, c2 = st.columns(2)
     a = c1.selectbox("From version", numbers, index=max(len(numbers) - 2, 0))
@@ -98,23 +105,38 @@ with tab_diff:
     st.code(gl.diff_markdown(gl.diff_versions(doc, a, b)), language="markdown")
 
 d1, d2, d3 = st.columns(3)
-d1.download_button("Markdown", gl.to_markdown(doc, version), f"{doc.doc_id}-v{version}.md",
-                   mime="text/markdown", icon=":material/download:")
-d2.download_button("PDF", lambda: gl.to_pdf(doc, version), f"{doc.doc_id}-v{version}.pdf",
-                   mime="application/pdf", icon=":material/picture_as_pdf:")
-d3.download_button("Hand-over bundle (all versions)", lambda: gl.history_bundle(doc),
-                   f"{doc.doc_id}-history.zip", mime="application/zip",
-                   icon=":material/inventory_2:")
+d1.download_button(
+    "Markdown",
+    gl.to_markdown(doc, version),
+    f"{doc.doc_id}-v{version}.md",
+    mime="text/markdown",
+    icon=":material/download:",
+)
+d2.download_button(
+    "PDF",
+    lambda: gl.to_pdf(doc, version),
+    f"{doc.doc_id}-v{version}.pdf",
+    mime="application/pdf",
+    icon=":material/picture_as_pdf:",
+)
+d3.download_button(
+    "Hand-over bundle (all versions)",
+    lambda: gl.history_bundle(doc),
+    f"{doc.doc_id}-history.zip",
+    mime="application/zip",
+    icon=":material/inventory_2:",
+)
 
 if editor:
     st.subheader("Make a new version")
     live = {r.number: r for r in doc.current.active_rulings}
     with st.form("revise", clear_on_submit=True):
-        action = st.radio("Change", ["Add a ruling", "Amend a ruling", "Retire a ruling"],
-                          horizontal=True)
-        number = st.selectbox("Ruling (to amend or retire)", [None, *live],
-                              format_func=lambda n: "-" if n is None else
-                              f"{n}: {live[n].title}")
+        action = st.radio("Change", ["Add a ruling", "Amend a ruling", "Retire a ruling"], horizontal=True)
+        number = st.selectbox(
+            "Ruling (to amend or retire)",
+            [None, *live],
+            format_func=lambda n: "-" if n is None else f"{n}: {live[n].title}",
+        )
         title = st.text_input("Title (new or amended)", max_chars=200)
         text = st.text_area("Text (new or amended)", max_chars=20_000)
         reason = st.text_input("Why this change", max_chars=5_000)

@@ -10,12 +10,16 @@ permissions again.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from typing import TypeVar
 
 import streamlit as st
 
 from annogov.store import Store
 from annogov.store.channel import ChannelRepository
 from governance.roles import Permission, Role, User, can
+
+T = TypeVar("T")
 
 USER_KEY = "channel_user_id"
 
@@ -39,13 +43,11 @@ def _login_user(store: Store) -> User | None:
         repo = ChannelRepository(s)
         user = repo.get_user(email)
         if user is None and email and email.lower() in managers:
-            user = User(user_id=email, name=str(st.user.get("name") or email),
-                        role=Role.PROGRAM_MANAGER)
+            user = User(user_id=email, name=str(st.user.get("name") or email), role=Role.PROGRAM_MANAGER)
             repo.save_user(user, user)  # the operator named this login a manager
     with st.sidebar:
         if user is None:
-            st.warning(f"{email} is not registered for the annotators' channel; ask a program "
-                       "manager to add you.")
+            st.warning(f"{email} is not registered for the annotators' channel; ask a program manager to add you.")
         else:
             st.caption(f"Signed in as {user.name} ({user.role.value.replace('_', ' ')})")
         st.button("Log out", on_click=st.logout, icon=":material/logout:")
@@ -63,10 +65,14 @@ def _demo_user(store: Store) -> User | None:
         by_id = {u.user_id: u for u in users}
         if st.session_state.get(USER_KEY) not in by_id:
             st.session_state[USER_KEY] = users[0].user_id
-        st.selectbox("Acting as (demo mode)", list(by_id), key=USER_KEY,
-                     format_func=lambda uid: by_id[uid].name,
-                     help="No login is configured, so anyone can pick a demo user. Configure "
-                          "[auth] in secrets.toml to use st.login instead.")
+        st.selectbox(
+            "Acting as (demo mode)",
+            list(by_id),
+            key=USER_KEY,
+            format_func=lambda uid: by_id[uid].name,
+            help="No login is configured, so anyone can pick a demo user. Configure "
+            "[auth] in secrets.toml to use st.login instead.",
+        )
         st.caption(":orange-badge[Demo mode] identity is picked, not logged in")
     return by_id[st.session_state[USER_KEY]]
 
@@ -95,14 +101,17 @@ def channel_pages(user: User | None) -> list[tuple[str, str, str, str]]:
     section = "Annotators' channel"
     pages = [(section, "app_pages/guidelines.py", "Guidelines", ":material/menu_book:")]
     if can(user, Permission.FLAG_TASK) or can(user, Permission.VIEW_ALL_FLAGS):
-        pages.insert(0, (section, "app_pages/calibration.py", "Calibration log",
-                         ":material/flag:"))
+        pages.insert(0, (section, "app_pages/calibration.py", "Calibration log", ":material/flag:"))
     if can(user, Permission.WRITE_REFLECTION):
-        pages.append((section, "app_pages/reflection.py", "Weekly reflection",
-                      ":material/self_improvement:"))
+        pages.append((section, "app_pages/reflection.py", "Weekly reflection", ":material/self_improvement:"))
     if can(user, Permission.VIEW_INSIGHTS):
-        pages.append((section, "app_pages/insights.py", "Channel insights",
-                      ":material/insights:"))
+        pages.append((section, "app_pages/insights.py", "Channel insights", ":material/insights:"))
     if can(user, Permission.MANAGE_USERS):
         pages.append((section, "app_pages/people.py", "People and roles", ":material/group:"))
     return pages
+
+
+def channel_call(store: Store, fn: Callable[[ChannelRepository], T]) -> T:
+    """Run one channel repository call in its own transaction."""
+    with store.transaction() as s:
+        return fn(ChannelRepository(s))
