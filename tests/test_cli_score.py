@@ -83,3 +83,15 @@ def test_console_script_exit_code_and_no_traceback() -> None:
         [sys.executable, "-m", "annogov", "score", WIDE, "--format", "yaml"], capture_output=True, text=True
     )
     assert proc.returncode == 2 and "invalid choice" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "command", [["score", WIDE], ["contract-audit", str(ROOT / "examples" / "contract-profile.yaml")]]
+)
+def test_a_bad_date_is_a_usage_error_that_says_what_was_expected(
+    capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main([*command, "--as-of", "26/11/2026"])
+    assert exit_.value.code == 2
+    assert "'26/11/2026' is not a date (YYYY-MM-DD)" in capsys.readouterr().err

@@ -7,17 +7,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from annogov.commands._args import iso_date
 from annogov.render import table, to_json
 from contracts.questionnaire import write_questionnaire
 from contracts.review import ContractReview, load_source, review_file
 from ingest import InputError
-
-
-def _as_of(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
 def register(subparsers: Any) -> None:
@@ -30,7 +24,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("source", nargs="?", metavar="PROFILE_OR_DRAFT")
     parser.add_argument(
-        "--as-of", type=_as_of, default=None, help="evaluation date for certification age (default: today)"
+        "--as-of", type=iso_date, default=None, help="evaluation date for certification age (default: today)"
     )
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.add_argument("--vendor", default=None, help="vendor name for a draft")

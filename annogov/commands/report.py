@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from annogov.commands._args import iso_date
 from contracts.review import review_file
 from contracts.sla_terms import load_term_set
 from governance.reports import (
@@ -141,13 +142,6 @@ def report_input(args: argparse.Namespace) -> ReportInput:
     )
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
-
-
 def run(args: argparse.Namespace) -> int:
     """Build the report the output suffix asks for and write it."""
     out: Path = args.out
@@ -200,7 +194,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--evaluated", default="", help="what was evaluated (default: from the parts)")
     p.add_argument(
         "--date",
-        type=_date,
+        type=iso_date,
         default=None,
         help="report date YYYY-MM-DD (default today); fixes the bytes for comparison",
     )

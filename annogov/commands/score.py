@@ -8,6 +8,7 @@ import io
 import sys
 from datetime import date
 
+from annogov.commands._args import iso_date
 from annogov.render import fmt, table, to_json
 from scorecard.api import score_file
 from scorecard.dimensions import DIMENSION_KEYS
@@ -25,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--rubric", help="a rubric as JSON or YAML (default: the built-in one)")
     p.add_argument("--sheet", help="worksheet name (default: the first)")
     p.add_argument("--consensus", choices=["mean", "median"], default="mean", help="how evaluators' scores combine")
-    p.add_argument("--as-of", type=date.fromisoformat, help="evaluation date for certificate ages (YYYY-MM-DD)")
+    p.add_argument("--as-of", type=iso_date, help="evaluation date for certificate ages (YYYY-MM-DD)")
     p.add_argument("--simulations", type=int, default=1000, help="draws for the band probabilities")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument(

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
+from annogov.commands._args import iso_date
 from annogov.render import table, to_json
 from migration.taxonomy import (
     TaxonomyResult,
@@ -16,13 +16,6 @@ from migration.taxonomy import (
     mapping_artifact,
     write_artifact,
 )
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def register(subparsers: Any) -> None:
@@ -40,7 +33,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--sample", help="items labelled under both: item_id,old_label,new_label")
     p.add_argument("--dataset", help="labelled items: item_id,label[,taxonomy_version|date]")
     p.add_argument("--new-version", help="which taxonomy_version value is the new one (default: the highest)")
-    p.add_argument("--cutover", type=_date, help="with a date column: first day of new rules")
+    p.add_argument("--cutover", type=iso_date, help="with a date column: first day of new rules")
     p.add_argument("--export-mapping", metavar="PATH", help="write the versioned mapping artefact (.json or .yaml)")
     p.add_argument("--artifact-version", default="1", help="version written into the artefact")
     p.add_argument("--relabelled", metavar="PATH", help="write the dataset's per-item actions as CSV")
