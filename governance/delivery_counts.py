@@ -12,14 +12,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from governance.delivery import ROW_COLUMN, DeliverySource
+from governance.read_ahead import read_ahead
 from ingest import InputError, Location, Problem
 
 MAX_PAIRED_ANNOTATORS = 8
 MAX_PROBLEMS = 200
+_JOINT_BINS = 1 << 21  # largest joint category x task type x batch x annotator x flags table
 NS_PER_DAY = 86_400 * 10**9
 QA_PASS = {"pass", "passed", "ok", "accept", "accepted", "approved", "correct", "true", "1", "yes"}
 QA_FAIL = {"fail", "failed", "reject", "rejected", "defect", "error", "incorrect", "false", "0", "no"}
@@ -61,7 +64,10 @@ class Vocab:
             [-1 if v is None or not v.strip() else self.add(v.strip()) for v in values.to_pylist()] + [-1],
             dtype=np.int32,
         )
-        return lookup[_indices(enc.indices)]
+        indices = _indices(enc.indices)
+        if not enc.indices.null_count and np.array_equal(lookup[:-1], np.arange(len(lookup) - 1)):
+            return indices.astype(np.int32)  # the batch's dictionary is in vocabulary order
+        return lookup.take(indices)
 
 
 _FLAG_STATES = 1 << len(PERIOD_COLUMNS)
@@ -98,6 +104,8 @@ def _times(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if pa.types.is_timestamp(arr.type) and arr.type.tz is not None:
             arr = arr.cast(pa.timestamp(arr.type.unit))
         ns = pc.cast(pc.cast(arr, pa.timestamp("ns")), pa.int64())
+        if not ns.null_count:
+            return ns.to_numpy(), np.ones(len(arr), bool), np.zeros(len(arr), bool)
         present = pc.is_valid(ns).to_numpy(zero_copy_only=False)
         return ns.fill_null(0).to_numpy(), present, np.zeros(len(arr), bool)
     import pandas as pd
@@ -110,20 +118,49 @@ def _times(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.where(ok, ns, 0), ok, given & ~ok
 
 
+def _item_codes(items: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """Keys for the batch's per-item tables (strings) and each row's index into them (-1 for a
+    missing id). A delivery usually lists an item's annotations together: then each run of equal
+    ids is one key, with no hashing here (`finish` merges keys that recur). Otherwise the batch's
+    distinct ids are the keys."""
+    if pa.types.is_dictionary(items.type):
+        keys, codes = items.dictionary, _indices(items.indices).astype(np.int32)
+    else:
+        if not pa.types.is_string(items.type):
+            items = pc.cast(items, pa.string())
+        n = len(items)
+        change = pc.not_equal(items.slice(1), items.slice(0, n - 1)).fill_null(True)
+        starts = np.r_[0, np.flatnonzero(change.to_numpy(zero_copy_only=False)) + 1]
+        if len(starts) * 2 <= n and not items.null_count:
+            keys = items.take(pa.array(starts))
+            codes = np.repeat(np.arange(len(starts), dtype=np.int32), np.diff(np.r_[starts, n]))
+        else:
+            enc = pc.dictionary_encode(items)
+            keys, codes = enc.dictionary, _indices(enc.indices).astype(np.int32)
+    if not pa.types.is_string(keys.type):
+        keys = pc.cast(keys, pa.string())
+    return pa.concat_arrays([keys]), codes  # exact-size copy: the encoder's buffers over-allocate
+
+
+def _first_code(codes: np.ndarray, item: np.ndarray, ok: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """Each item's code from the first usable row that has one (-1 where none has); `first` holds
+    each item's first usable row, or len(codes) where it has none."""
+    n = len(codes)
+    if int(codes.min()) >= 0:
+        return np.where(first < n, codes[np.minimum(first, n - 1)], -1).astype(np.int32)
+    out = np.full(len(first), -1, np.int32)
+    sel = np.flatnonzero(ok & (codes >= 0))[::-1]  # reversed: the first row wins
+    out[item[sel]] = codes[sel]
+    return out
+
+
 @dataclass
 class _Partial:
-    """Per-item tables of one batch, keyed by the batch's own item dictionary."""
+    """Per-item tables of one batch (counts, mask, labels_by_annotator, category, task_type, batch,
+    week, gold, gold_row), row i for `keys[i]`."""
 
     keys: pa.Array
-    counts: np.ndarray
-    mask: np.ndarray
-    labels_by_annotator: np.ndarray | None
-    category: np.ndarray
-    task_type: np.ndarray
-    batch: np.ndarray
-    week: np.ndarray
-    gold: np.ndarray
-    gold_row: np.ndarray
+    tables: dict[str, np.ndarray]
 
 
 def _pad(arr: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -131,6 +168,18 @@ def _pad(arr: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         return arr
     out = np.zeros(shape, arr.dtype)
     out[tuple(slice(0, s) for s in arr.shape)] = arr
+    return out
+
+
+def _stack(parts: list[_Partial], name: str, tail: tuple[int, ...], dtype: npt.DTypeLike, fill: int = 0) -> np.ndarray:
+    """One per-item table of every batch, one after another, padded to the final width; each
+    batch's copy is released as it is taken."""
+    out = np.full((sum(len(p.keys) for p in parts), *tail), fill, dtype)
+    at = 0
+    for p in parts:
+        arr = p.tables.pop(name)
+        out[(slice(at, at + len(arr)), *(slice(0, s) for s in arr.shape[1:]))] = arr
+        at += len(arr)
     return out
 
 
@@ -211,17 +260,7 @@ class _Builder:
         )
         self.n_rows += n
 
-        items = batch.column("item_id")
-        enc = (
-            items
-            if pa.types.is_dictionary(items.type)
-            else pc.dictionary_encode(items if pa.types.is_string(items.type) else pc.cast(items, pa.string()))
-        )
-        keys = enc.dictionary
-        if not pa.types.is_string(keys.type):
-            keys = pc.cast(keys, pa.string())
-        keys = pa.concat_arrays([keys])  # exact-size copy: the encoder's buffers over-allocate
-        item = _indices(enc.indices).astype(np.int32, copy=False)
+        keys, item = _item_codes(batch.column("item_id"))
         blank = np.flatnonzero(
             pc.or_(pc.equal(pc.binary_length(keys), 0), pc.utf8_is_space(keys)).to_numpy(zero_copy_only=False)
         )
@@ -254,6 +293,7 @@ class _Builder:
                 )
             self.n_problems += max(0, int(outside.sum()) - MAX_PROBLEMS)
         ok = ~bad
+        all_ok = not bad.any()
         V, A = max(len(self.labels), 1), max(len(self.annotators), 1)
 
         def opt_codes(name: str) -> np.ndarray:
@@ -290,38 +330,44 @@ class _Builder:
 
         # per-item partial tables, keyed by this batch's dictionary
         nl = len(keys)
-        vi, vl, va = item[ok].astype(np.int64), lab[ok].astype(np.int64), ann[ok].astype(np.int64)
-        counts = np.bincount(vi * V + vl, minlength=nl * V).reshape(nl, V)
+        rows = None if all_ok else np.flatnonzero(ok)
+        vi, vl, va = (item, lab, ann) if rows is None else (item[rows], lab[rows], ann[rows])
+        wide = nl * V >= 2**31
+        cell = vi.astype(np.int64) * V + vl if wide else vi * np.int32(V) + vl
+        counts = np.bincount(cell, minlength=nl * V).reshape(nl, V)
         counts = counts.astype(np.int16 if counts.max(initial=0) < 2**15 else np.int32)
         W = (A + 63) // 64
         mask = np.zeros((nl, W), np.uint64)
-        if W == 1 and A <= 52:
-            # one word of bits: the sum of distinct bits is their OR, exact in float64; a repeated
-            # (item, annotator) carries, which lowers the popcount below the row count
-            mask[:, 0] = np.bincount(vi, weights=np.ldexp(1.0, va), minlength=nl).astype(np.uint64)
-        else:
-            bits = np.left_shift(np.uint64(1), (va & 63).astype(np.uint64))
-            np.bitwise_or.at(mask, (vi, va >> 6), bits)
-        if int(np.bitwise_count(mask).sum()) != len(vi):
-            self._report_duplicates(vi, va, np.flatnonzero(ok), row_numbers, keys)
         by_ann = None
         if self.paired and A <= MAX_PAIRED_ANNOTATORS:
             by_ann = np.full((nl, A), -1, np.int8 if V < 127 else np.int16)
             by_ann[vi, va] = vl
+            # a repeated (item, annotator) fills one cell, which lowers the popcount below the row count
+            mask[:, 0] = ((by_ann >= 0) << np.arange(A, dtype=np.uint64)).sum(axis=1, dtype=np.uint64)
         else:
             self.paired = False
-        attrs = []
-        for codes in (cat, task, bat):
-            arr = np.full(nl, -1, np.int32)
-            sel = np.flatnonzero(ok & (codes >= 0))[::-1]  # reversed: the first row wins
-            arr[item[sel]] = codes[sel]
-            if codes is cat:
-                self.category_conflicts += int((arr[item[sel]] != codes[sel]).sum())
-            attrs.append(arr)
+            bits = np.left_shift(np.uint64(1), (va & 63).astype(np.uint64))
+            np.bitwise_or.at(mask, (vi, va >> 6), bits)
+        if int(np.bitwise_count(mask).sum()) != len(vi):
+            self._report_duplicates(
+                vi.astype(np.int64), va.astype(np.int64), np.arange(n) if rows is None else rows, row_numbers, keys
+            )
+        first = np.full(nl, n, np.int64)  # each item's first usable row; n where it has none
+        if rows is None:
+            first[item[::-1]] = np.arange(n - 1, -1, -1)
+        else:
+            first[vi[::-1]] = rows[::-1]
+        attrs = [_first_code(codes, item, ok, first) for codes in (cat, task, bat)]
+        valid = ok & (cat >= 0)
+        self.category_conflicts += int(np.count_nonzero((attrs[0][item] != cat) & valid))
         week = np.full(nl, np.iinfo(np.int32).max, np.int32)
         wk = _week_of(sub).astype(np.int32)
         dated = ok & sub_ok
-        np.minimum.at(week, item[dated], wk[dated])
+        all_dated = bool(dated.all())
+        if all_dated:
+            np.minimum.at(week, item, wk)
+        else:
+            np.minimum.at(week, item[dated], wk[dated])
         item_gold = np.full(nl, -1, np.int16 if V < 2**15 else np.int32)
         gold_row = np.zeros(nl, np.int64 if row_numbers[-1] >= 2**31 else np.int32)
         sel = np.flatnonzero(ok & (gold >= 0))[::-1]  # reversed: the first row wins
@@ -338,65 +384,73 @@ class _Builder:
                 f"{self.labels.values[item_gold[item[i]]]!r} on row "
                 f"{int(gold_row[item[i]])})",
             )
-        self.partials.append(
-            _Partial(
-                keys=keys,
-                counts=counts,
-                mask=mask,
-                labels_by_annotator=by_ann,
-                category=attrs[0],
-                task_type=attrs[1],
-                batch=attrs[2],
-                week=week,
-                gold=item_gold,
-                gold_row=gold_row,
-            )
-        )
+        tables: dict[str, np.ndarray] = {
+            "counts": counts,
+            "mask": mask,
+            "week": week,
+            "gold": item_gold,
+            "gold_row": gold_row,
+        }
+        tables.update(zip(("category", "task_type", "batch"), attrs, strict=True))
+        if by_ann is not None:
+            tables["labels_by_annotator"] = by_ann
+        self.partials.append(_Partial(keys, tables))
 
-        # row-level tables: PERIOD_COLUMNS per category / task type / batch / annotator / week,
-        # via one integer bincount per dimension over (group, 7 flag bits)
+        # row-level tables: PERIOD_COLUMNS per category / task type / batch / annotator / week
         reviewed, failed = ok & (qa >= 0), ok & (qa == 1)
         g = ok & (gold >= 0)
-        flags8 = np.zeros(n, np.uint8)
+        flags = np.zeros(n, np.uint8)
         for bit, flag in enumerate((ok, reviewed, failed, g, g & (gold == lab), timed, on_time)):
-            flags8 |= flag.view(np.uint8) << np.uint8(bit)
-        flags = flags8.astype(np.int64)
-        for dim, codes in (("category", cat), ("task_type", task), ("batch", bat)):
-            size = len(self.vocabs[dim]) + 1
-            key = (codes.astype(np.int64) + 1) * _FLAG_STATES + flags
-            bins = np.bincount(key, minlength=size * _FLAG_STATES)
-            self._acc(f"{dim}_period", _decode_flags(bins))
-        key = np.where(ok, ann, 0).astype(np.int64) * _FLAG_STATES + flags
-        self._acc("annotator_period", _decode_flags(np.bincount(key, minlength=A * _FLAG_STATES)))
-        c1 = np.where(cat >= 0, cat + 1, 0).astype(np.int64)
+            flags |= flag.view(np.uint8) << np.uint8(bit)
+        groups = {
+            dim: (codes, len(self.vocabs[dim]) + 1)
+            for dim, codes in (("category", cat), ("task_type", task), ("batch", bat))
+        }
+        self._period_tables(groups, ann if all_ok else np.where(ok, ann, 0), A, flags)
+        gi = np.flatnonzero(g)
+        c1, lg, ll = cat[gi].astype(np.int64) + 1, gold[gi].astype(np.int64), lab[gi].astype(np.int64)
         ncat = len(self.vocabs["category"]) + 1
-        lg, ll = gold[g].astype(np.int64), lab[g].astype(np.int64)
-        self._acc(
-            "category_confusion", np.bincount((c1[g] * V + lg) * V + ll, minlength=ncat * V * V).reshape(ncat, V, V)
-        )
+        self._acc("category_confusion", np.bincount((c1 * V + lg) * V + ll, minlength=ncat * V * V).reshape(ncat, V, V))
         self._acc(
             "annotator_confusion",
-            np.bincount((ann[g].astype(np.int64) * V + lg) * V + ll, minlength=A * V * V).reshape(A, V, V),
+            np.bincount((ann[gi].astype(np.int64) * V + lg) * V + ll, minlength=A * V * V).reshape(A, V, V),
         )
-        dated = ok & sub_ok
-        if dated.any():
-            weeks = wk[dated]
+        if all_dated or dated.any():
+            weeks, wflags = (wk, flags) if all_dated else (wk[dated], flags[dated])
             low, high = int(weeks.min()), int(weeks.max())
             span = high - low + 1
             if span <= 100_000:
-                table = _decode_flags(
-                    np.bincount((weeks - low) * _FLAG_STATES + flags[dated], minlength=span * _FLAG_STATES)
-                )
+                table = _decode_flags(np.bincount((weeks - low) * _FLAG_STATES + wflags, minlength=span * _FLAG_STATES))
                 present = np.flatnonzero(table[:, 0])
                 pairs = zip((present + low).tolist(), table[present], strict=True)
             else:
                 uniq, inv = np.unique(weeks, return_inverse=True)
-                table = _decode_flags(
-                    np.bincount(inv * _FLAG_STATES + flags[dated], minlength=len(uniq) * _FLAG_STATES)
-                )
+                table = _decode_flags(np.bincount(inv * _FLAG_STATES + wflags, minlength=len(uniq) * _FLAG_STATES))
                 pairs = zip(uniq.tolist(), table, strict=True)
             for w, row in pairs:
                 self.weeks[w] = self.weeks.get(w, 0) + row
+
+    def _period_tables(
+        self, groups: dict[str, tuple[np.ndarray, int]], ann: np.ndarray, A: int, flags: np.ndarray
+    ) -> None:
+        """PERIOD_COLUMNS per category, task type, batch and annotator: one bincount over every
+        combination of the four when that table stays small, else one per dimension."""
+        sizes = [size for _, size in groups.values()] + [A]
+        if int(np.prod(sizes)) * _FLAG_STATES <= _JOINT_BINS:
+            key = np.zeros(len(flags), np.int32)
+            for codes, size in groups.values():
+                key = key * np.int32(size) + (codes + 1)
+            key = (key * np.int32(A) + ann) * np.int32(_FLAG_STATES) + flags
+            joint = np.bincount(key, minlength=int(np.prod(sizes)) * _FLAG_STATES).reshape(*sizes, _FLAG_STATES)
+            for axis, dim in enumerate([*groups, "annotator"]):
+                others = tuple(a for a in range(len(sizes)) if a != axis)
+                self._acc(f"{dim}_period", _decode_flags(joint.sum(axis=others)))
+            return
+        for dim, (codes, size) in groups.items():
+            key = (codes.astype(np.int64) + 1) * _FLAG_STATES + flags
+            self._acc(f"{dim}_period", _decode_flags(np.bincount(key, minlength=size * _FLAG_STATES)))
+        key = ann.astype(np.int64) * _FLAG_STATES + flags
+        self._acc("annotator_period", _decode_flags(np.bincount(key, minlength=A * _FLAG_STATES)))
 
     def _qa(self, arr: pa.Array, row_numbers: np.ndarray) -> np.ndarray:
         enc = arr if pa.types.is_dictionary(arr.type) else pc.dictionary_encode(arr)
@@ -439,52 +493,43 @@ class _Builder:
     def finish(self) -> DeliveryCounts:
         V, A = max(len(self.labels), 1), max(len(self.annotators), 1)
         W = (A + 63) // 64
-        if self.partials:
-            enc = pc.dictionary_encode(pa.chunked_array([p.keys for p in self.partials], pa.string()))
-            keys = enc.chunks[0].dictionary if enc.num_chunks else pa.array([], pa.string())
-            idx_parts = [c.indices.to_numpy(zero_copy_only=False) for c in enc.chunks]
-        else:
-            keys, idx_parts = pa.array([], pa.string()), []
-        N = len(keys)
-        narrow = sum(int(p.counts.max(initial=0)) for p in self.partials) < 2**15
-        counts = np.zeros((N, V), np.int16 if narrow else np.int32)
-        mask = np.zeros((N, W), np.uint64)
-        attrs = [np.full(N, -1, np.int16 if len(v) < 2**15 else np.int32) for v in self.vocabs.values()]
-        week = np.full(N, np.iinfo(np.int32).max, np.int32)
-        gold = np.full(N, -1, np.int32)
-        by_ann = np.full((N, A), -1, np.int16) if self.paired and A <= MAX_PAIRED_ANNOTATORS else None
-        cross_dups: list[int] = []
-        partials, self.partials = self.partials, []
-        for idx in idx_parts:
-            part = partials.pop(0)
-            counts[idx] += _pad(part.counts, (len(idx), V))
-            pm = _pad(part.mask, (len(idx), W))
-            overlap = np.flatnonzero((mask[idx] & pm).any(axis=1))
-            cross_dups.extend(idx[overlap].tolist())
-            mask[idx] |= pm
-            if by_ann is not None and part.labels_by_annotator is not None:
-                part_ann = _pad(part.labels_by_annotator + 1, (len(idx), A)).astype(np.int16) - 1
-                by_ann[idx] = np.where(part_ann >= 0, part_ann, by_ann[idx])
-            for target, values in zip(attrs, (part.category, part.task_type, part.batch), strict=True):
-                cur = target[idx]
-                if target is attrs[0]:
-                    self.category_conflicts += int(((cur >= 0) & (values >= 0) & (cur != values)).sum())
-                target[idx] = np.where(cur >= 0, cur, values)
-            week[idx] = np.minimum(week[idx], part.week)
-            cur = gold[idx]
-            clash = np.flatnonzero((cur >= 0) & (part.gold >= 0) & (cur != part.gold))
-            for j in clash[:MAX_PROBLEMS]:
-                self.problem(
-                    int(part.gold_row[j]),
-                    "gold_label",
-                    f"item {part.keys[int(j)].as_py()!r} has differing gold labels "
-                    f"({self.labels.values[part.gold[j]]!r} here, "
-                    f"{self.labels.values[cur[j]]!r} earlier in the file)",
-                )
-            take = (cur < 0) & (part.gold >= 0)
-            gold[idx[take]] = part.gold[take]
-        if cross_dups:
-            self._locate_cross_duplicates(keys, sorted(set(cross_dups)))
+        parts, self.partials = self.partials, []
+        part_keys = pa.concat_arrays([p.keys for p in parts]) if parts else pa.array([], pa.string())
+        enc = pc.dictionary_encode(part_keys)
+        keys = enc.dictionary
+        code = _indices(enc.indices)
+        narrow = sum(int(p.tables["counts"].max(initial=0)) for p in parts) < 2**15
+        n = len(code)
+        later_pos = first = None
+        if n != len(keys):  # some items span batches: keep each item's first rows, merge the rest in
+            first = np.full(len(keys), n, np.int64)
+            first[code[::-1]] = np.arange(n - 1, -1, -1)
+            later = np.ones(n, bool)
+            later[first] = False
+            later_pos = np.flatnonzero(later)
+        layout: dict[str, tuple[tuple[int, ...], npt.DTypeLike, int]] = {
+            "counts": ((V,), np.int16 if narrow else np.int32, 0),
+            "mask": ((W,), np.uint64, 0),
+            "week": ((), np.int32, 0),
+            "gold": ((), np.int32, -1),
+            "gold_row": ((), np.int64, 0),
+        }
+        for name, vocab in self.vocabs.items():
+            layout[name] = ((), np.int16 if len(vocab) < 2**15 else np.int32, -1)
+        if self.paired and A <= MAX_PAIRED_ANNOTATORS:
+            layout["labels_by_annotator"] = ((A,), np.int16, -1)
+        t: dict[str, np.ndarray] = {}
+        later_tables: dict[str, np.ndarray] = {}
+        for name, (tail, dtype, fill) in layout.items():
+            full = _stack(parts, name, tail, dtype, fill)
+            if first is None:
+                t[name] = full
+            else:
+                t[name], later_tables[name] = full[first], full[later_pos]
+            del full
+        del parts
+        if later_pos is not None:
+            self._merge_later(keys, part_keys, code, later_pos, later_tables, t)
         if self.problems:
             more = self.n_problems - len(self.problems)
             if more > 0:
@@ -508,18 +553,66 @@ class _Builder:
             task_types=self.vocabs["task_type"].values,
             batches=self.vocabs["batch"].values,
             columns=self.source.columns,
-            item_counts=counts,
-            item_category=attrs[0],
-            item_task_type=attrs[1],
-            item_batch=attrs[2],
-            item_week=np.where(week == np.iinfo(np.int32).max, -1, week),
-            item_gold=gold,
-            item_annotators=mask,
-            labels_by_annotator=by_ann,
+            item_counts=t["counts"],
+            item_category=t["category"],
+            item_task_type=t["task_type"],
+            item_batch=t["batch"],
+            item_week=np.where(t["week"] == np.iinfo(np.int32).max, -1, t["week"]),
+            item_gold=t["gold"],
+            item_annotators=t["mask"],
+            labels_by_annotator=t.get("labels_by_annotator"),
             tables=tables,
             weeks=dict(sorted(self.weeks.items())),
             warnings=self.source.warnings + self.warnings,
         )
+
+    def _merge_later(
+        self,
+        keys: pa.Array,
+        part_keys: pa.Array,
+        code: np.ndarray,
+        later_pos: np.ndarray,
+        later: dict[str, np.ndarray],
+        t: dict[str, np.ndarray],
+    ) -> None:
+        """Fold the tables of items already seen in an earlier batch into `t`, in file order; each
+        round takes every such item's next occurrence, so no item appears twice in one round."""
+        later_code = code[later_pos]  # `later` tables hold these positions' rows
+        order = np.argsort(later_code, kind="stable")
+        sorted_code = later_code[order]
+        run_start = np.flatnonzero(np.r_[True, sorted_code[1:] != sorted_code[:-1]])
+        rank = np.arange(len(order)) - np.repeat(run_start, np.diff(np.r_[run_start, len(order)]))
+        cross_dups: list[np.ndarray] = []
+        for r in range(int(rank.max(initial=-1)) + 1):
+            at = np.sort(order[rank == r])
+            pos, idx = later_pos[at], later_code[at]
+            new = {name: arr[at] for name, arr in later.items()}
+            t["counts"][idx] += new["counts"]
+            cross_dups.append(idx[(t["mask"][idx] & new["mask"]).any(axis=1)])
+            t["mask"][idx] |= new["mask"]
+            if "labels_by_annotator" in t:
+                by_ann = new["labels_by_annotator"]
+                t["labels_by_annotator"][idx] = np.where(by_ann >= 0, by_ann, t["labels_by_annotator"][idx])
+            for name in self.vocabs:
+                cur = t[name][idx]
+                if name == "category":
+                    self.category_conflicts += int(((cur >= 0) & (new[name] >= 0) & (cur != new[name])).sum())
+                t[name][idx] = np.where(cur >= 0, cur, new[name])
+            t["week"][idx] = np.minimum(t["week"][idx], new["week"])
+            cur, gold = t["gold"][idx], new["gold"]
+            for j in np.flatnonzero((cur >= 0) & (gold >= 0) & (cur != gold))[:MAX_PROBLEMS]:
+                self.problem(
+                    int(new["gold_row"][j]),
+                    "gold_label",
+                    f"item {part_keys[int(pos[j])].as_py()!r} has differing gold labels "
+                    f"({self.labels.values[gold[j]]!r} here, "
+                    f"{self.labels.values[cur[j]]!r} earlier in the file)",
+                )
+            take = (cur < 0) & (gold >= 0)
+            t["gold"][idx[take]] = gold[take]
+        dups = np.unique(np.concatenate(cross_dups)) if cross_dups else np.zeros(0, np.int64)
+        if len(dups):
+            self._locate_cross_duplicates(keys, dups.tolist())
 
     def _locate_cross_duplicates(self, keys: pa.Array, dup_items: list[int]) -> None:
         """Second pass over the file for the few items annotated twice by one annotator in
@@ -557,6 +650,6 @@ class _Builder:
 def count_delivery(source: DeliverySource, label_set: Sequence[str] | None = None) -> DeliveryCounts:
     """Read every batch of a delivery into count tables; all input problems raise together."""
     builder = _Builder(source, label_set)
-    for batch, offset in source.batches():
+    for batch, offset in read_ahead(source.batches()):
         builder.add(batch, offset)
     return builder.finish()

@@ -246,3 +246,99 @@ def test_large_csv_path_reads_the_same(tmp_path: Path, monkeypatch: pytest.Monke
     expected = _summary(path)
     monkeypatch.setattr(delivery, "BIG_TEXT_FILE", 0)
     assert _summary(path) == expected
+
+
+def test_an_item_listed_again_later_in_a_batch_is_one_item(tmp_path: Path) -> None:
+    # grouped rows (runs of one item), but t1 comes back after t2: its tables are merged and the
+    # repeated annotator is reported with both rows
+    rows = [("t1", "a", "cat"), ("t1", "b", "cat"), ("t1", "c", "dog"), ("t2", "a", "dog"),
+            ("t2", "b", "dog"), ("t2", "c", "dog"), ("t1", "d", "cat"), ("t1", "e", "cat")]
+    path = write_csv(tmp_path / "d.csv", rows, ["item_id", "annotator_id", "label"])
+    counts = count_delivery(open_delivery(path), LABELS)
+    assert counts.items.to_pylist() == ["t1", "t2"]
+    assert counts.item_counts.tolist() == [[4, 1, 0, 0], [0, 3, 0, 0]]
+    assert int(np.bitwise_count(counts.item_annotators).sum()) == 8
+
+    again = [*rows[:6], ("t1", "a", "dog"), ("t1", "d", "cat")]
+    path = write_csv(tmp_path / "again.csv", again, ["item_id", "annotator_id", "label"])
+    with pytest.raises(InputError) as err:
+        count_delivery(open_delivery(path), LABELS)
+    assert [(p.location.row, p.location.column) for p in err.value.problems] == [(8, "annotator_id")]
+    assert "first on row 2" in str(err.value)
+
+
+def test_gold_and_category_conflicts_between_runs_of_one_item(tmp_path: Path) -> None:
+    header = ["item_id", "annotator_id", "label", "category", "gold_label"]
+    rows = [("t1", "a", "cat", "indoor", "cat"), ("t1", "b", "cat", "indoor", "cat"),
+            ("t2", "a", "dog", "outdoor", ""), ("t2", "b", "dog", "outdoor", ""),
+            ("t1", "c", "cat", "outdoor", "dog"), ("t1", "d", "cat", "outdoor", "dog")]
+    path = write_csv(tmp_path / "d.csv", rows, header)
+    with pytest.raises(InputError) as err:
+        count_delivery(open_delivery(path), LABELS)
+    assert [(p.location.row, p.location.column) for p in err.value.problems] == [(6, "gold_label")]
+    assert "differing gold labels" in str(err.value)
+
+    rows = [(*r[:4], "") for r in rows]
+    counts = count_delivery(open_delivery(write_csv(tmp_path / "ok.csv", rows, header)), LABELS)
+    assert [counts.categories[c] for c in counts.item_category] == ["indoor", "outdoor"]
+    assert any("different category" in w for w in counts.warnings)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 5), st.integers(0, 3)),
+                min_size=1, max_size=60, unique_by=lambda r: (r[0], r[1])),
+       st.integers(1, 4), st.integers(2, 30))
+def test_row_order_never_changes_a_count(tmp_path_factory: pytest.TempPathFactory, rows: list[tuple],
+                                         split: int, batch_rows: int) -> None:
+    """Rows grouped by item, grouped but with each item split in runs, or in any order: same tables."""
+    def write(ordered: list[tuple], name: str) -> Path:
+        table = pa.table({
+            "item_id": [f"i{r[0]}" for r in ordered], "annotator_id": [f"a{r[1]}" for r in ordered],
+            "label": [LABELS[r[2]] for r in ordered], "category": [f"c{r[0] % 3}" for r in ordered]})
+        path = tmp_path_factory.mktemp("o") / name
+        pq.write_table(table, path)
+        return path
+
+    def tables(path: Path) -> dict:
+        """The count tables keyed by names, since codes follow the order values are first seen."""
+        c = count_delivery(open_delivery(path, batch_rows=batch_rows), LABELS)
+        ann = lambda mask: sorted(a for i, a in enumerate(c.annotators) if int(mask[0]) >> i & 1)  # noqa: E731
+        period = c.table("category_period")
+        return {
+            "items": {item: (c.item_counts[i].tolist(), ann(c.item_annotators[i]),
+                             c.categories[c.item_category[i]])
+                      for i, item in enumerate(c.items.to_pylist())},
+            "category": {name: period[1 + i].tolist() for i, name in enumerate(c.categories)},
+            "annotator": {name: c.table("annotator_period")[i].tolist() for i, name in enumerate(c.annotators)},
+        }
+
+    grouped = tables(write(sorted(rows), "grouped.parquet"))
+    runs = sorted(rows, key=lambda r: (r[1] % split, r[0], r[1]))
+    assert tables(write(runs, "runs.parquet")) == grouped
+    assert tables(write(rows, "as-given.parquet")) == grouped
+
+
+def test_many_annotators_numeric_ids_and_the_per_dimension_tables(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import governance.delivery_counts as dc
+
+    rng = np.random.default_rng(3)
+    n_items, n_ann = 40, 10
+    table = pa.table({
+        "item_id": np.repeat(np.arange(n_items), n_ann),  # integers, read as text
+        "annotator_id": np.tile([f"a{i}" for i in range(n_ann)], n_items),
+        "label": [LABELS[i] for i in rng.integers(0, 4, n_items * n_ann)],
+        "category": np.repeat([f"c{i % 7}" for i in range(n_items)], n_ann),
+        "batch": np.repeat([f"b{i % 5}" for i in range(n_items)], n_ann)})
+    path = tmp_path / "d.parquet"
+    pq.write_table(table, path)
+    joint = count_delivery(open_delivery(path, batch_rows=64), LABELS)
+    assert joint.items.to_pylist()[:3] == ["0", "1", "2"]
+    assert joint.labels_by_annotator is None  # pairs are kept for at most 8 annotators
+    assert np.bitwise_count(joint.item_annotators).sum(axis=1).tolist() == [n_ann] * n_items
+    monkeypatch.setattr(dc, "_JOINT_BINS", 0)
+    apart = count_delivery(open_delivery(path, batch_rows=64), LABELS)
+    assert joint.tables.keys() == apart.tables.keys()
+    for name in joint.tables:
+        assert np.array_equal(joint.tables[name], apart.tables[name]), name
+    assert joint.table("annotator_period")[:, 0].tolist() == [n_items] * n_ann
