@@ -9,6 +9,7 @@ categories, never the number of rows.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -495,18 +496,7 @@ class _Builder:
         W = (A + 63) // 64
         parts, self.partials = self.partials, []
         part_keys = pa.concat_arrays([p.keys for p in parts]) if parts else pa.array([], pa.string())
-        enc = pc.dictionary_encode(part_keys)
-        keys = enc.dictionary
-        code = _indices(enc.indices)
         narrow = sum(int(p.tables["counts"].max(initial=0)) for p in parts) < 2**15
-        n = len(code)
-        later_pos = first = None
-        if n != len(keys):  # some items span batches: keep each item's first rows, merge the rest in
-            first = np.full(len(keys), n, np.int64)
-            first[code[::-1]] = np.arange(n - 1, -1, -1)
-            later = np.ones(n, bool)
-            later[first] = False
-            later_pos = np.flatnonzero(later)
         layout: dict[str, tuple[tuple[int, ...], npt.DTypeLike, int]] = {
             "counts": ((V,), np.int16 if narrow else np.int32, 0),
             "mask": ((W,), np.uint64, 0),
@@ -518,16 +508,24 @@ class _Builder:
             layout[name] = ((), np.int16 if len(vocab) < 2**15 else np.int32, -1)
         if self.paired and A <= MAX_PAIRED_ANNOTATORS:
             layout["labels_by_annotator"] = ((A,), np.int16, -1)
-        t: dict[str, np.ndarray] = {}
-        later_tables: dict[str, np.ndarray] = {}
-        for name, (tail, dtype, fill) in layout.items():
-            full = _stack(parts, name, tail, dtype, fill)
-            if first is None:
-                t[name] = full
-            else:
-                t[name], later_tables[name] = full[first], full[later_pos]
-            del full
+        with ThreadPoolExecutor(1) as pool:  # hash the item ids while the batch tables are stacked
+            encoding = pool.submit(pc.dictionary_encode, part_keys)
+            t = {name: _stack(parts, name, tail, dtype, fill) for name, (tail, dtype, fill) in layout.items()}
+            enc = encoding.result()
         del parts
+        keys, code = enc.dictionary, _indices(enc.indices)
+        n = len(code)
+        later_pos = None
+        later_tables: dict[str, np.ndarray] = {}
+        if n != len(keys):  # some items span batches: keep each item's first rows, merge the rest in
+            first = np.full(len(keys), n, np.int64)
+            first[code[::-1]] = np.arange(n - 1, -1, -1)
+            later = np.ones(n, bool)
+            later[first] = False
+            later_pos = np.flatnonzero(later)
+            for name in layout:
+                later_tables[name] = t[name][later_pos]
+                t[name] = t[name][first]
         if later_pos is not None:
             self._merge_later(keys, part_keys, code, later_pos, later_tables, t)
         if self.problems:

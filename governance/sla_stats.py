@@ -20,10 +20,15 @@ _EXACT = 2**53
 
 def annotators_in(counts: DeliveryCounts, items: np.ndarray | None = None) -> int:
     """How many distinct annotators labelled the selected items."""
+    if items is not None and items.dtype == bool and items.all():
+        items = None
+    if items is None and "annotators_in" in counts.cache:
+        return cast(int, counts.cache["annotators_in"])
     mask = counts.item_annotators if items is None else counts.item_annotators[items]
-    if not len(mask):
-        return 0
-    return int(np.bitwise_count(np.bitwise_or.reduce(mask, axis=0)).sum())
+    found = int(np.bitwise_count(np.bitwise_or.reduce(mask, axis=0)).sum()) if len(mask) else 0
+    if items is None:
+        counts.cache["annotators_in"] = found
+    return found
 
 
 def resolve_metric(counts: DeliveryCounts, metric: str, items: np.ndarray | None = None) -> str:
@@ -65,9 +70,10 @@ def profiles(counts: DeliveryCounts, item_group: np.ndarray, n_groups: int) -> I
     rows, inverse = _profile_index(counts)
     keep = item_group >= 0
     k = max(len(rows), 1)
-    weight = np.bincount(item_group[keep].astype(np.int64) * k + inverse[keep], minlength=n_groups * k).reshape(
-        n_groups, k
-    )
+    key = item_group.astype(np.int64)
+    key *= k
+    key += inverse
+    weight = np.bincount(key if keep.all() else key[keep], minlength=n_groups * k).reshape(n_groups, k)
     group, which = np.nonzero(weight)
     nonempty = rows[which].sum(axis=1) > 0
     group, which = group[nonempty], which[nonempty]
