@@ -8,9 +8,10 @@ categories, never the number of rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -119,11 +120,12 @@ def _times(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.where(ok, ns, 0), ok, given & ~ok
 
 
-def _item_codes(items: pa.Array) -> tuple[pa.Array, np.ndarray]:
+def _item_codes(items: pa.Array) -> tuple[pa.Array, np.ndarray, bool]:
     """Keys for the batch's per-item tables (strings) and each row's index into them (-1 for a
     missing id). A delivery usually lists an item's annotations together: then each run of equal
     ids is one key, with no hashing here (`finish` merges keys that recur). Otherwise the batch's
-    distinct ids are the keys."""
+    distinct ids are the keys. The flag says which."""
+    grouped = False
     if pa.types.is_dictionary(items.type):
         keys, codes = items.dictionary, _indices(items.indices).astype(np.int32)
     else:
@@ -133,6 +135,7 @@ def _item_codes(items: pa.Array) -> tuple[pa.Array, np.ndarray]:
         change = pc.not_equal(items.slice(1), items.slice(0, n - 1)).fill_null(True)
         starts = np.r_[0, np.flatnonzero(change.to_numpy(zero_copy_only=False)) + 1]
         if len(starts) * 2 <= n and not items.null_count:
+            grouped = True
             keys = items.take(pa.array(starts))
             codes = np.repeat(np.arange(len(starts), dtype=np.int32), np.diff(np.r_[starts, n]))
         else:
@@ -140,7 +143,7 @@ def _item_codes(items: pa.Array) -> tuple[pa.Array, np.ndarray]:
             keys, codes = enc.dictionary, _indices(enc.indices).astype(np.int32)
     if not pa.types.is_string(keys.type):
         keys = pc.cast(keys, pa.string())
-    return pa.concat_arrays([keys]), codes  # exact-size copy: the encoder's buffers over-allocate
+    return pa.concat_arrays([keys]), codes, grouped  # exact-size copy: the encoder's buffers over-allocate
 
 
 def _first_code(codes: np.ndarray, item: np.ndarray, ok: np.ndarray, first: np.ndarray) -> np.ndarray:
@@ -155,6 +158,16 @@ def _first_code(codes: np.ndarray, item: np.ndarray, ok: np.ndarray, first: np.n
     return out
 
 
+_KeyOf = Callable[[int], pa.Scalar]  # the item id of row j of a fold's tables, for messages
+_Round = tuple[np.ndarray, dict[str, np.ndarray], _KeyOf]
+
+
+def _key_lookup(keys: pa.Array, positions: np.ndarray | None = None) -> _KeyOf:
+    if positions is None:
+        return lambda j: keys[int(j)]
+    return lambda j: keys[int(positions[j])]
+
+
 @dataclass
 class _Partial:
     """Per-item tables of one batch (counts, mask, labels_by_annotator, category, task_type, batch,
@@ -164,12 +177,24 @@ class _Partial:
     tables: dict[str, np.ndarray]
 
 
-def _pad(arr: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+def _pad(arr: np.ndarray, shape: tuple[int, ...], fill: int = 0) -> np.ndarray:
     if arr.shape == shape:
         return arr
-    out = np.zeros(shape, arr.dtype)
+    out = np.full(shape, fill, arr.dtype)
     out[tuple(slice(0, s) for s in arr.shape)] = arr
     return out
+
+
+class _RowNumbers:
+    """File row numbers of a batch's rows (given, or offset + index + 1), looked up only where a
+    message or a gold item needs one."""
+
+    def __init__(self, given: np.ndarray | None, offset: int, n: int) -> None:
+        self.given, self.offset = given, offset
+        self.last = int(given[-1]) if given is not None else offset + n
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.given[index] if self.given is not None else np.add(index, self.offset + 1)
 
 
 def _stack(parts: list[_Partial], name: str, tail: tuple[int, ...], dtype: npt.DTypeLike, fill: int = 0) -> np.ndarray:
@@ -237,6 +262,7 @@ class _Builder:
         self.category_conflicts = 0
         self.n_rows = 0
         self.paired = True
+        self.grouped_batches = 0
 
     def problem(self, row: int, column: str | None, message: str) -> None:
         self.n_problems += 1
@@ -256,12 +282,11 @@ class _Builder:
         if n == 0:
             return
         names = batch.schema.names
-        row_numbers = (
-            batch.column(ROW_COLUMN).to_numpy() if ROW_COLUMN in names else np.arange(offset + 1, offset + n + 1)
-        )
+        row_numbers = _RowNumbers(batch.column(ROW_COLUMN).to_numpy() if ROW_COLUMN in names else None, offset, n)
         self.n_rows += n
 
-        keys, item = _item_codes(batch.column("item_id"))
+        keys, item, grouped = _item_codes(batch.column("item_id"))
+        self.grouped_batches += grouped
         blank = np.flatnonzero(
             pc.or_(pc.equal(pc.binary_length(keys), 0), pc.utf8_is_space(keys)).to_numpy(zero_copy_only=False)
         )
@@ -342,9 +367,9 @@ class _Builder:
         by_ann = None
         if self.paired and A <= MAX_PAIRED_ANNOTATORS:
             by_ann = np.full((nl, A), -1, np.int8 if V < 127 else np.int16)
-            by_ann[vi, va] = vl
+            by_ann.reshape(-1)[vi * np.int64(A) + va] = vl
             # a repeated (item, annotator) fills one cell, which lowers the popcount below the row count
-            mask[:, 0] = ((by_ann >= 0) << np.arange(A, dtype=np.uint64)).sum(axis=1, dtype=np.uint64)
+            mask[:, 0] = np.packbits(by_ann >= 0, axis=1, bitorder="little")[:, 0]
         else:
             self.paired = False
             bits = np.left_shift(np.uint64(1), (va & 63).astype(np.uint64))
@@ -370,7 +395,7 @@ class _Builder:
         else:
             np.minimum.at(week, item[dated], wk[dated])
         item_gold = np.full(nl, -1, np.int16 if V < 2**15 else np.int32)
-        gold_row = np.zeros(nl, np.int64 if row_numbers[-1] >= 2**31 else np.int32)
+        gold_row = np.zeros(nl, np.int64 if row_numbers.last >= 2**31 else np.int32)
         sel = np.flatnonzero(ok & (gold >= 0))[::-1]  # reversed: the first row wins
         item_gold[item[sel]] = gold[sel]
         gold_row[item[sel]] = row_numbers[sel]
@@ -453,7 +478,7 @@ class _Builder:
         key = ann.astype(np.int64) * _FLAG_STATES + flags
         self._acc("annotator_period", _decode_flags(np.bincount(key, minlength=A * _FLAG_STATES)))
 
-    def _qa(self, arr: pa.Array, row_numbers: np.ndarray) -> np.ndarray:
+    def _qa(self, arr: pa.Array, row_numbers: _RowNumbers) -> np.ndarray:
         enc = arr if pa.types.is_dictionary(arr.type) else pc.dictionary_encode(arr)
         values = enc.dictionary
         if not pa.types.is_string(values.type):
@@ -474,7 +499,7 @@ class _Builder:
         return out
 
     def _report_duplicates(
-        self, vi: np.ndarray, va: np.ndarray, rows_idx: np.ndarray, row_numbers: np.ndarray, keys: pa.Array
+        self, vi: np.ndarray, va: np.ndarray, rows_idx: np.ndarray, row_numbers: _RowNumbers, keys: pa.Array
     ) -> None:
         key = vi * (len(self.annotators) + 1) + va
         order = np.argsort(key, kind="stable")
@@ -493,14 +518,13 @@ class _Builder:
 
     def finish(self) -> DeliveryCounts:
         V, A = max(len(self.labels), 1), max(len(self.annotators), 1)
-        W = (A + 63) // 64
         parts, self.partials = self.partials, []
         part_keys = pa.concat_arrays([p.keys for p in parts]) if parts else pa.array([], pa.string())
         narrow = sum(int(p.tables["counts"].max(initial=0)) for p in parts) < 2**15
         layout: dict[str, tuple[tuple[int, ...], npt.DTypeLike, int]] = {
             "counts": ((V,), np.int16 if narrow else np.int32, 0),
-            "mask": ((W,), np.uint64, 0),
-            "week": ((), np.int32, 0),
+            "mask": (((A + 63) // 64,), np.uint64, 0),
+            "week": ((), np.int32, np.iinfo(np.int32).max),
             "gold": ((), np.int32, -1),
             "gold_row": ((), np.int64, 0),
         }
@@ -508,26 +532,15 @@ class _Builder:
             layout[name] = ((), np.int16 if len(vocab) < 2**15 else np.int32, -1)
         if self.paired and A <= MAX_PAIRED_ANNOTATORS:
             layout["labels_by_annotator"] = ((A,), np.int16, -1)
-        with ThreadPoolExecutor(1) as pool:  # hash the item ids while the batch tables are stacked
-            encoding = pool.submit(pc.dictionary_encode, part_keys)
-            t = {name: _stack(parts, name, tail, dtype, fill) for name, (tail, dtype, fill) in layout.items()}
-            enc = encoding.result()
+        if self.grouped_batches * 2 >= len(parts):
+            keys, t, rounds = self._stack_grouped(parts, part_keys, layout)
+        else:
+            keys, t, rounds = self._by_batch(parts, part_keys, layout)
         del parts
-        keys, code = enc.dictionary, _indices(enc.indices)
-        n = len(code)
-        later_pos = None
-        later_tables: dict[str, np.ndarray] = {}
-        if n != len(keys):  # some items span batches: keep each item's first rows, merge the rest in
-            first = np.full(len(keys), n, np.int64)
-            first[code[::-1]] = np.arange(n - 1, -1, -1)
-            later = np.ones(n, bool)
-            later[first] = False
-            later_pos = np.flatnonzero(later)
-            for name in layout:
-                later_tables[name] = t[name][later_pos]
-                t[name] = t[name][first]
-        if later_pos is not None:
-            self._merge_later(keys, part_keys, code, later_pos, later_tables, t)
+        overlaps = [self._fold(t, idx, new, key_of) for idx, new, key_of in rounds]
+        dups = np.unique(np.concatenate(overlaps)) if overlaps else np.zeros(0, np.int64)
+        if len(dups):
+            self._locate_cross_duplicates(keys, dups.tolist())
         if self.problems:
             more = self.n_problems - len(self.problems)
             if more > 0:
@@ -564,53 +577,101 @@ class _Builder:
             warnings=self.source.warnings + self.warnings,
         )
 
-    def _merge_later(
-        self,
-        keys: pa.Array,
-        part_keys: pa.Array,
-        code: np.ndarray,
-        later_pos: np.ndarray,
-        later: dict[str, np.ndarray],
-        t: dict[str, np.ndarray],
-    ) -> None:
-        """Fold the tables of items already seen in an earlier batch into `t`, in file order; each
-        round takes every such item's next occurrence, so no item appears twice in one round."""
-        later_code = code[later_pos]  # `later` tables hold these positions' rows
+    def _stack_grouped(
+        self, parts: list[_Partial], part_keys: pa.Array, layout: dict[str, tuple[tuple[int, ...], npt.DTypeLike, int]]
+    ) -> tuple[pa.Array, dict[str, np.ndarray], Iterator[_Round]]:
+        """Item tables when batches were keyed by runs, so few keys recur: stack every batch's
+        tables, keep each item's first rows and fold the recurring ones in, a round per recurrence
+        (no item twice in one round)."""
+        with ThreadPoolExecutor(1) as pool:  # hash the item ids while the batch tables are stacked
+            encoding = pool.submit(pc.dictionary_encode, part_keys)
+            t = {name: _stack(parts, name, tail, dtype, fill) for name, (tail, dtype, fill) in layout.items()}
+            enc = encoding.result()
+        keys, code = enc.dictionary, _indices(enc.indices)
+        if len(code) == len(keys):
+            return keys, t, iter(())
+        first = np.full(len(keys), len(code), np.int64)
+        first[code[::-1]] = np.arange(len(code) - 1, -1, -1)
+        later = np.ones(len(code), bool)
+        later[first] = False
+        later_pos = np.flatnonzero(later)
+        rest = {}
+        for name in layout:
+            rest[name] = t[name][later_pos]
+            t[name] = t[name][first]
+        later_code = code[later_pos]
         order = np.argsort(later_code, kind="stable")
         sorted_code = later_code[order]
         run_start = np.flatnonzero(np.r_[True, sorted_code[1:] != sorted_code[:-1]])
         rank = np.arange(len(order)) - np.repeat(run_start, np.diff(np.r_[run_start, len(order)]))
-        cross_dups: list[np.ndarray] = []
-        for r in range(int(rank.max(initial=-1)) + 1):
-            at = np.sort(order[rank == r])
-            pos, idx = later_pos[at], later_code[at]
-            new = {name: arr[at] for name, arr in later.items()}
-            t["counts"][idx] += new["counts"]
-            cross_dups.append(idx[(t["mask"][idx] & new["mask"]).any(axis=1)])
-            t["mask"][idx] |= new["mask"]
-            if "labels_by_annotator" in t:
-                by_ann = new["labels_by_annotator"]
-                t["labels_by_annotator"][idx] = np.where(by_ann >= 0, by_ann, t["labels_by_annotator"][idx])
-            for name in self.vocabs:
-                cur = t[name][idx]
-                if name == "category":
-                    self.category_conflicts += int(((cur >= 0) & (new[name] >= 0) & (cur != new[name])).sum())
-                t[name][idx] = np.where(cur >= 0, cur, new[name])
-            t["week"][idx] = np.minimum(t["week"][idx], new["week"])
-            cur, gold = t["gold"][idx], new["gold"]
-            for j in np.flatnonzero((cur >= 0) & (gold >= 0) & (cur != gold))[:MAX_PROBLEMS]:
-                self.problem(
-                    int(new["gold_row"][j]),
-                    "gold_label",
-                    f"item {part_keys[int(pos[j])].as_py()!r} has differing gold labels "
-                    f"({self.labels.values[gold[j]]!r} here, "
-                    f"{self.labels.values[cur[j]]!r} earlier in the file)",
+
+        def rounds() -> Iterator[_Round]:
+            for r in range(int(rank.max(initial=-1)) + 1):
+                at = np.sort(order[rank == r])
+                yield (
+                    later_code[at],
+                    {name: arr[at] for name, arr in rest.items()},
+                    _key_lookup(part_keys, later_pos[at]),
                 )
-            take = (cur < 0) & (gold >= 0)
-            t["gold"][idx[take]] = gold[take]
-        dups = np.unique(np.concatenate(cross_dups)) if cross_dups else np.zeros(0, np.int64)
-        if len(dups):
-            self._locate_cross_duplicates(keys, dups.tolist())
+
+        return keys, t, rounds()
+
+    def _by_batch(
+        self, parts: list[_Partial], part_keys: pa.Array, layout: dict[str, tuple[tuple[int, ...], npt.DTypeLike, int]]
+    ) -> tuple[pa.Array, dict[str, np.ndarray], Iterator[_Round]]:
+        """Item tables when batches hold scattered items that recur from batch to batch: fold each
+        batch into tables of the distinct items, in file order."""
+        enc = pc.dictionary_encode(part_keys)
+        keys, code = enc.dictionary, _indices(enc.indices)
+        t = {name: np.full((len(keys), *tail), fill, dtype) for name, (tail, dtype, fill) in layout.items()}
+
+        def rounds() -> Iterator[_Round]:
+            at = 0
+            while parts:
+                p = parts.pop(0)
+                new = {
+                    name: _pad(p.tables.pop(name), (len(p.keys), *layout[name][0]), layout[name][2]) for name in layout
+                }
+                yield code[at : at + len(p.keys)], new, _key_lookup(p.keys)
+                at += len(p.keys)
+
+        return keys, t, rounds()
+
+    def _fold(
+        self, t: dict[str, np.ndarray], idx: np.ndarray, new: dict[str, np.ndarray], key_of: _KeyOf
+    ) -> np.ndarray:
+        """Fold per-item tables `new` (row i for item `idx[i]`, no item twice) into `t`, as if their
+        rows came after those already in `t`; returns the items an annotator labelled on both sides."""
+        # the batch tables are sparse (an item has a few labels and annotators in a batch): fold
+        # only their set cells, through flat indices
+        rows, cols = np.nonzero(new["counts"])
+        t["counts"].reshape(-1)[idx[rows] * t["counts"].shape[1] + cols] += new["counts"][rows, cols]
+        mask = t["mask"]
+        had = mask[idx]
+        overlap = idx[(had & new["mask"]).any(axis=1)]
+        mask[idx] = had | new["mask"]
+        if "labels_by_annotator" in t:
+            by_ann, labels = t["labels_by_annotator"], new["labels_by_annotator"]
+            rows, cols = np.nonzero(labels >= 0)
+            by_ann.reshape(-1)[idx[rows] * by_ann.shape[1] + cols] = labels[rows, cols]
+        for name in self.vocabs:
+            cur = t[name][idx]
+            if name == "category":
+                self.category_conflicts += int(((cur >= 0) & (new[name] >= 0) & (cur != new[name])).sum())
+            t[name][idx] = np.where(cur >= 0, cur, new[name])
+        t["week"][idx] = np.minimum(t["week"][idx], new["week"])
+        cur, gold = t["gold"][idx], new["gold"]
+        for j in np.flatnonzero((cur >= 0) & (gold >= 0) & (cur != gold))[:MAX_PROBLEMS]:
+            self.problem(
+                int(new["gold_row"][j]),
+                "gold_label",
+                f"item {key_of(j).as_py()!r} has differing gold labels "
+                f"({self.labels.values[gold[j]]!r} here, "
+                f"{self.labels.values[cur[j]]!r} earlier in the file)",
+            )
+        take = (cur < 0) & (gold >= 0)
+        t["gold"][idx[take]] = gold[take]
+        return overlap
 
     def _locate_cross_duplicates(self, keys: pa.Array, dup_items: list[int]) -> None:
         """Second pass over the file for the few items annotated twice by one annotator in
