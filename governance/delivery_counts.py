@@ -120,30 +120,27 @@ def _times(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.where(ok, ns, 0), ok, given & ~ok
 
 
-def _item_codes(items: pa.Array) -> tuple[pa.Array, np.ndarray, bool]:
+def _item_codes(items: pa.Array) -> tuple[pa.Array, np.ndarray]:
     """Keys for the batch's per-item tables (strings) and each row's index into them (-1 for a
-    missing id). A delivery usually lists an item's annotations together: then each run of equal
-    ids is one key, with no hashing here (`finish` merges keys that recur). Otherwise the batch's
-    distinct ids are the keys. The flag says which."""
-    grouped = False
+    missing id). Each run of equal ids is one key, so there is no hashing per batch: a delivery
+    usually lists an item's annotations together, and `finish` merges keys that recur."""
     if pa.types.is_dictionary(items.type):
         keys, codes = items.dictionary, _indices(items.indices).astype(np.int32)
     else:
         if not pa.types.is_string(items.type):
             items = pc.cast(items, pa.string())
-        n = len(items)
-        change = pc.not_equal(items.slice(1), items.slice(0, n - 1)).fill_null(True)
-        starts = np.r_[0, np.flatnonzero(change.to_numpy(zero_copy_only=False)) + 1]
-        if len(starts) * 2 <= n and not items.null_count:
-            grouped = True
-            keys = items.take(pa.array(starts))
-            codes = np.repeat(np.arange(len(starts), dtype=np.int32), np.diff(np.r_[starts, n]))
-        else:
+        if items.null_count:  # missing ids become -1 rows; the rest by their distinct values
             enc = pc.dictionary_encode(items)
             keys, codes = enc.dictionary, _indices(enc.indices).astype(np.int32)
+        else:
+            n = len(items)
+            change = pc.not_equal(items.slice(1), items.slice(0, n - 1))
+            starts = np.r_[0, np.flatnonzero(change.to_numpy(zero_copy_only=False)) + 1]
+            keys = items.take(pa.array(starts))
+            codes = np.repeat(np.arange(len(starts), dtype=np.int32), np.diff(np.r_[starts, n]))
     if not pa.types.is_string(keys.type):
         keys = pc.cast(keys, pa.string())
-    return pa.concat_arrays([keys]), codes, grouped  # exact-size copy: the encoder's buffers over-allocate
+    return pa.concat_arrays([keys]), codes  # exact-size copy: the encoder's buffers over-allocate
 
 
 def _first_code(codes: np.ndarray, item: np.ndarray, ok: np.ndarray, first: np.ndarray) -> np.ndarray:
@@ -160,6 +157,31 @@ def _first_code(codes: np.ndarray, item: np.ndarray, ok: np.ndarray, first: np.n
 
 _KeyOf = Callable[[int], pa.Scalar]  # the item id of row j of a fold's tables, for messages
 _Round = tuple[np.ndarray, dict[str, np.ndarray], _KeyOf]
+
+
+def _occurrences(code: np.ndarray) -> Iterator[np.ndarray]:
+    """Positions of `code` split into rounds: each value's first occurrence, then its second, and
+    so on; positions ascend within a round."""
+    if not len(code):
+        return
+    if int(np.bincount(code).max()) <= 8:  # few rounds: peel off first occurrences
+        left = np.arange(len(code))
+        while len(left):
+            first = np.full(int(code.max()) + 1, -1, np.int64)
+            first[code[left][::-1]] = left[::-1]
+            taken = first[first >= 0]
+            taken.sort()
+            yield taken
+            keep = np.ones(len(code), bool)
+            keep[taken] = False
+            left = left[keep[left]]
+        return
+    order = np.argsort(code, kind="stable")
+    ordered = code[order]
+    run_start = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    rank = np.arange(len(order)) - np.repeat(run_start, np.diff(np.r_[run_start, len(order)]))
+    for r in range(int(rank.max()) + 1):
+        yield np.sort(order[rank == r])
 
 
 def _key_lookup(keys: pa.Array, positions: np.ndarray | None = None) -> _KeyOf:
@@ -259,10 +281,8 @@ class _Builder:
         self.problems: list[Problem] = []
         self.n_problems = 0
         self.warnings: list[str] = []
-        self.category_conflicts = 0
         self.n_rows = 0
         self.paired = True
-        self.grouped_batches = 0
 
     def problem(self, row: int, column: str | None, message: str) -> None:
         self.n_problems += 1
@@ -285,8 +305,7 @@ class _Builder:
         row_numbers = _RowNumbers(batch.column(ROW_COLUMN).to_numpy() if ROW_COLUMN in names else None, offset, n)
         self.n_rows += n
 
-        keys, item, grouped = _item_codes(batch.column("item_id"))
-        self.grouped_batches += grouped
+        keys, item = _item_codes(batch.column("item_id"))
         blank = np.flatnonzero(
             pc.or_(pc.equal(pc.binary_length(keys), 0), pc.utf8_is_space(keys)).to_numpy(zero_copy_only=False)
         )
@@ -385,7 +404,8 @@ class _Builder:
             first[vi[::-1]] = rows[::-1]
         attrs = [_first_code(codes, item, ok, first) for codes in (cat, task, bat)]
         valid = ok & (cat >= 0)
-        self.category_conflicts += int(np.count_nonzero((attrs[0][item] != cat) & valid))
+        split = np.zeros(nl, bool)  # items whose annotations name more than one category
+        split[item[(attrs[0][item] != cat) & valid]] = True
         week = np.full(nl, np.iinfo(np.int32).max, np.int32)
         wk = _week_of(sub).astype(np.int32)
         dated = ok & sub_ok
@@ -416,6 +436,7 @@ class _Builder:
             "week": week,
             "gold": item_gold,
             "gold_row": gold_row,
+            "category_split": split,
         }
         tables.update(zip(("category", "task_type", "batch"), attrs, strict=True))
         if by_ann is not None:
@@ -526,16 +547,14 @@ class _Builder:
             "mask": (((A + 63) // 64,), np.uint64, 0),
             "week": ((), np.int32, np.iinfo(np.int32).max),
             "gold": ((), np.int32, -1),
-            "gold_row": ((), np.int64, 0),
+            "category_split": ((), np.bool_, 0),
+            "gold_row": ((), np.int64 if self.n_rows >= 2**31 else np.int32, 0),
         }
         for name, vocab in self.vocabs.items():
             layout[name] = ((), np.int16 if len(vocab) < 2**15 else np.int32, -1)
         if self.paired and A <= MAX_PAIRED_ANNOTATORS:
             layout["labels_by_annotator"] = ((A,), np.int16, -1)
-        if self.grouped_batches * 2 >= len(parts):
-            keys, t, rounds = self._stack_grouped(parts, part_keys, layout)
-        else:
-            keys, t, rounds = self._by_batch(parts, part_keys, layout)
+        keys, t, rounds = self._stack(parts, part_keys, layout)
         del parts
         overlaps = [self._fold(t, idx, new, key_of) for idx, new, key_of in rounds]
         dups = np.unique(np.concatenate(overlaps)) if overlaps else np.zeros(0, np.int64)
@@ -546,10 +565,11 @@ class _Builder:
             if more > 0:
                 self.problems.append(Problem(Location(self.file), f"... and {more} more problems of the same kinds"))
             raise InputError(self.problems)
-        if self.category_conflicts:
+        split = int(t.pop("category_split").sum())
+        if split:
             self.warnings.append(
-                f"{self.file}: {self.category_conflicts} annotation(s) give an item a different "
-                "category than its other annotations; each item keeps the first category seen"
+                f"{self.file}: {split} item(s) have annotations that give a different category; each "
+                "item keeps the first category seen"
             )
         if self.n_rows == 0:
             raise InputError.at("the delivery has no annotations", self.file)
@@ -577,12 +597,11 @@ class _Builder:
             warnings=self.source.warnings + self.warnings,
         )
 
-    def _stack_grouped(
+    def _stack(
         self, parts: list[_Partial], part_keys: pa.Array, layout: dict[str, tuple[tuple[int, ...], npt.DTypeLike, int]]
     ) -> tuple[pa.Array, dict[str, np.ndarray], Iterator[_Round]]:
-        """Item tables when batches were keyed by runs, so few keys recur: stack every batch's
-        tables, keep each item's first rows and fold the recurring ones in, a round per recurrence
-        (no item twice in one round)."""
+        """Item tables: stack every batch's tables, keep each item's first rows and fold the rows of
+        keys that recur into them, one round per recurrence (no item twice in one round)."""
         with ThreadPoolExecutor(1) as pool:  # hash the item ids while the batch tables are stacked
             encoding = pool.submit(pc.dictionary_encode, part_keys)
             t = {name: _stack(parts, name, tail, dtype, fill) for name, (tail, dtype, fill) in layout.items()}
@@ -600,40 +619,14 @@ class _Builder:
             rest[name] = t[name][later_pos]
             t[name] = t[name][first]
         later_code = code[later_pos]
-        order = np.argsort(later_code, kind="stable")
-        sorted_code = later_code[order]
-        run_start = np.flatnonzero(np.r_[True, sorted_code[1:] != sorted_code[:-1]])
-        rank = np.arange(len(order)) - np.repeat(run_start, np.diff(np.r_[run_start, len(order)]))
 
         def rounds() -> Iterator[_Round]:
-            for r in range(int(rank.max(initial=-1)) + 1):
-                at = np.sort(order[rank == r])
+            for at in _occurrences(later_code):
                 yield (
                     later_code[at],
                     {name: arr[at] for name, arr in rest.items()},
                     _key_lookup(part_keys, later_pos[at]),
                 )
-
-        return keys, t, rounds()
-
-    def _by_batch(
-        self, parts: list[_Partial], part_keys: pa.Array, layout: dict[str, tuple[tuple[int, ...], npt.DTypeLike, int]]
-    ) -> tuple[pa.Array, dict[str, np.ndarray], Iterator[_Round]]:
-        """Item tables when batches hold scattered items that recur from batch to batch: fold each
-        batch into tables of the distinct items, in file order."""
-        enc = pc.dictionary_encode(part_keys)
-        keys, code = enc.dictionary, _indices(enc.indices)
-        t = {name: np.full((len(keys), *tail), fill, dtype) for name, (tail, dtype, fill) in layout.items()}
-
-        def rounds() -> Iterator[_Round]:
-            at = 0
-            while parts:
-                p = parts.pop(0)
-                new = {
-                    name: _pad(p.tables.pop(name), (len(p.keys), *layout[name][0]), layout[name][2]) for name in layout
-                }
-                yield code[at : at + len(p.keys)], new, _key_lookup(p.keys)
-                at += len(p.keys)
 
         return keys, t, rounds()
 
@@ -657,7 +650,7 @@ class _Builder:
         for name in self.vocabs:
             cur = t[name][idx]
             if name == "category":
-                self.category_conflicts += int(((cur >= 0) & (new[name] >= 0) & (cur != new[name])).sum())
+                t["category_split"][idx] |= new["category_split"] | ((cur >= 0) & (new[name] >= 0) & (cur != new[name]))
             t[name][idx] = np.where(cur >= 0, cur, new[name])
         t["week"][idx] = np.minimum(t["week"][idx], new["week"])
         cur, gold = t["gold"][idx], new["gold"]

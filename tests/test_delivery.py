@@ -189,6 +189,18 @@ def test_category_conflict_is_a_warning(tmp_path: Path) -> None:
     assert any("different category" in w for w in counts.warnings)
 
 
+@pytest.mark.parametrize("batch_rows", [1, 2, 3, 5, 100])
+def test_items_with_split_categories_are_counted_once(tmp_path: Path, batch_rows: int) -> None:
+    rows = [("t1", "a", "cat", "outdoor"), ("t1", "b", "cat", "indoor"), ("t1", "c", "cat", "indoor"),
+            ("t2", "a", "dog", "indoor"), ("t2", "b", "dog", "indoor"), ("t3", "a", "dog", "outdoor"),
+            ("t2", "c", "dog", "outdoor"), ("t3", "b", "dog", "outdoor")]
+    path = write_csv(tmp_path / "d.csv", rows, ["item_id", "annotator_id", "label", "category"])
+    counts = count_delivery(open_delivery(path, batch_rows=batch_rows), LABELS)
+    assert [w.split(": ", 1)[1] for w in counts.warnings] == [
+        "2 item(s) have annotations that give a different category; each item keeps the first category seen"]
+    assert [counts.categories[c] for c in counts.item_category] == ["outdoor", "indoor", "outdoor"]
+
+
 def test_unsupported_and_missing_files(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="unsupported"):
         open_delivery(tmp_path / "d.docx")
