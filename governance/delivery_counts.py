@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from governance.delivery import ROW_COLUMN, DeliverySource
+from governance.encode import dictionary_encode
 from governance.read_ahead import read_ahead
 from ingest import InputError, Location, Problem
 
@@ -193,9 +194,9 @@ def _key_lookup(keys: pa.Array, positions: np.ndarray | None = None) -> _KeyOf:
 @dataclass
 class _Partial:
     """Per-item tables of one batch (counts, mask, labels_by_annotator, category, task_type, batch,
-    week, gold, gold_row), row i for `keys[i]`."""
+    week, gold, gold_row, category_split): `size` rows, one per key of the batch."""
 
-    keys: pa.Array
+    size: int
     tables: dict[str, np.ndarray]
 
 
@@ -222,7 +223,7 @@ class _RowNumbers:
 def _stack(parts: list[_Partial], name: str, tail: tuple[int, ...], dtype: npt.DTypeLike, fill: int = 0) -> np.ndarray:
     """One per-item table of every batch, one after another, padded to the final width; each
     batch's copy is released as it is taken."""
-    out = np.full((sum(len(p.keys) for p in parts), *tail), fill, dtype)
+    out = np.full((sum(p.size for p in parts), *tail), fill, dtype)
     at = 0
     for p in parts:
         arr = p.tables.pop(name)
@@ -276,6 +277,7 @@ class _Builder:
         self.annotators = Vocab()
         self.vocabs = {"category": Vocab(), "task_type": Vocab(), "batch": Vocab()}
         self.partials: list[_Partial] = []
+        self.keys: list[pa.Array] = []
         self.tables: dict[str, np.ndarray] = {}
         self.weeks: dict[int, np.ndarray] = {}
         self.problems: list[Problem] = []
@@ -402,7 +404,10 @@ class _Builder:
             first[item[::-1]] = np.arange(n - 1, -1, -1)
         else:
             first[vi[::-1]] = rows[::-1]
-        attrs = [_first_code(codes, item, ok, first) for codes in (cat, task, bat)]
+        attrs = [
+            _first_code(codes, item, ok, first).astype(np.int16 if len(vocab) < 2**15 else np.int32)
+            for codes, vocab in zip((cat, task, bat), self.vocabs.values(), strict=True)
+        ]
         valid = ok & (cat >= 0)
         split = np.zeros(nl, bool)  # items whose annotations name more than one category
         split[item[(attrs[0][item] != cat) & valid]] = True
@@ -441,7 +446,8 @@ class _Builder:
         tables.update(zip(("category", "task_type", "batch"), attrs, strict=True))
         if by_ann is not None:
             tables["labels_by_annotator"] = by_ann
-        self.partials.append(_Partial(keys, tables))
+        self.partials.append(_Partial(len(keys), tables))
+        self.keys.append(keys)
 
         # row-level tables: PERIOD_COLUMNS per category / task type / batch / annotator / week
         reviewed, failed = ok & (qa >= 0), ok & (qa == 1)
@@ -540,20 +546,21 @@ class _Builder:
     def finish(self) -> DeliveryCounts:
         V, A = max(len(self.labels), 1), max(len(self.annotators), 1)
         parts, self.partials = self.partials, []
-        part_keys = pa.concat_arrays([p.keys for p in parts]) if parts else pa.array([], pa.string())
+        part_keys = pa.concat_arrays(self.keys) if self.keys else pa.array([], pa.string())
+        self.keys = []
         narrow = sum(int(p.tables["counts"].max(initial=0)) for p in parts) < 2**15
         layout: dict[str, tuple[tuple[int, ...], npt.DTypeLike, int]] = {
             "counts": ((V,), np.int16 if narrow else np.int32, 0),
             "mask": (((A + 63) // 64,), np.uint64, 0),
             "week": ((), np.int32, np.iinfo(np.int32).max),
-            "gold": ((), np.int32, -1),
+            "gold": ((), np.int16 if V < 2**15 else np.int32, -1),
             "category_split": ((), np.bool_, 0),
             "gold_row": ((), np.int64 if self.n_rows >= 2**31 else np.int32, 0),
         }
         for name, vocab in self.vocabs.items():
             layout[name] = ((), np.int16 if len(vocab) < 2**15 else np.int32, -1)
         if self.paired and A <= MAX_PAIRED_ANNOTATORS:
-            layout["labels_by_annotator"] = ((A,), np.int16, -1)
+            layout["labels_by_annotator"] = ((A,), np.int8 if V < 127 else np.int16, -1)
         keys, t, rounds = self._stack(parts, part_keys, layout)
         del parts
         overlaps = [self._fold(t, idx, new, key_of) for idx, new, key_of in rounds]
@@ -603,10 +610,9 @@ class _Builder:
         """Item tables: stack every batch's tables, keep each item's first rows and fold the rows of
         keys that recur into them, one round per recurrence (no item twice in one round)."""
         with ThreadPoolExecutor(1) as pool:  # hash the item ids while the batch tables are stacked
-            encoding = pool.submit(pc.dictionary_encode, part_keys)
+            encoding = pool.submit(dictionary_encode, part_keys)
             t = {name: _stack(parts, name, tail, dtype, fill) for name, (tail, dtype, fill) in layout.items()}
-            enc = encoding.result()
-        keys, code = enc.dictionary, _indices(enc.indices)
+            keys, code = encoding.result()
         if len(code) == len(keys):
             return keys, t, iter(())
         first = np.full(len(keys), len(code), np.int64)
