@@ -19,7 +19,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from governance.delivery import ROW_COLUMN, DeliverySource
-from governance.encode import dictionary_encode
 from governance.read_ahead import read_ahead
 from ingest import InputError, Location, Problem
 
@@ -185,6 +184,12 @@ def _occurrences(code: np.ndarray) -> Iterator[np.ndarray]:
         yield np.sort(order[rank == r])
 
 
+def _encode(keys: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """(distinct keys in first-seen order, each key's index into them)."""
+    enc = pc.dictionary_encode(keys)
+    return enc.dictionary, _indices(enc.indices)
+
+
 def _key_lookup(keys: pa.Array, positions: np.ndarray | None = None) -> _KeyOf:
     if positions is None:
         return lambda j: keys[int(j)]
@@ -220,9 +225,10 @@ class _RowNumbers:
         return self.given[index] if self.given is not None else np.add(index, self.offset + 1)
 
 
-def _stack(parts: list[_Partial], name: str, tail: tuple[int, ...], dtype: npt.DTypeLike, fill: int = 0) -> np.ndarray:
-    """One per-item table of every batch, one after another, padded to the final width; each
-    batch's copy is released as it is taken."""
+def _stack(parts: list[_Partial], name: str, tail: tuple[int, ...], fill: int) -> np.ndarray:
+    """One per-item table of every batch, one after another, padded to the final width, in the
+    narrowest type that holds every batch's values; each batch's copy is released as it is taken."""
+    dtype = np.result_type(*(p.tables[name].dtype for p in parts)) if parts else np.int32
     out = np.full((sum(p.size for p in parts), *tail), fill, dtype)
     at = 0
     for p in parts:
@@ -382,15 +388,16 @@ class _Builder:
         wide = nl * V >= 2**31
         cell = vi.astype(np.int64) * V + vl if wide else vi * np.int32(V) + vl
         counts = np.bincount(cell, minlength=nl * V).reshape(nl, V)
-        counts = counts.astype(np.int16 if counts.max(initial=0) < 2**15 else np.int32)
+        most = int(counts.max(initial=0))
+        counts = counts.astype(np.uint8 if most < 2**8 else np.int16 if most < 2**15 else np.int32)
         W = (A + 63) // 64
-        mask = np.zeros((nl, W), np.uint64)
+        mask: np.ndarray = np.zeros((nl, W), np.uint64)
         by_ann = None
         if self.paired and A <= MAX_PAIRED_ANNOTATORS:
             by_ann = np.full((nl, A), -1, np.int8 if V < 127 else np.int16)
             by_ann.reshape(-1)[vi * np.int64(A) + va] = vl
             # a repeated (item, annotator) fills one cell, which lowers the popcount below the row count
-            mask[:, 0] = np.packbits(by_ann >= 0, axis=1, bitorder="little")[:, 0]
+            mask = np.packbits(by_ann >= 0, axis=1, bitorder="little")  # one byte: at most 8 annotators
         else:
             self.paired = False
             bits = np.left_shift(np.uint64(1), (va & 63).astype(np.uint64))
@@ -419,7 +426,7 @@ class _Builder:
             np.minimum.at(week, item, wk)
         else:
             np.minimum.at(week, item[dated], wk[dated])
-        item_gold = np.full(nl, -1, np.int16 if V < 2**15 else np.int32)
+        item_gold = np.full(nl, -1, np.int8 if V < 2**7 else np.int16 if V < 2**15 else np.int32)
         gold_row = np.zeros(nl, np.int64 if row_numbers.last >= 2**31 else np.int32)
         sel = np.flatnonzero(ok & (gold >= 0))[::-1]  # reversed: the first row wins
         item_gold[item[sel]] = gold[sel]
@@ -555,7 +562,7 @@ class _Builder:
             "week": ((), np.int32, np.iinfo(np.int32).max),
             "gold": ((), np.int16 if V < 2**15 else np.int32, -1),
             "category_split": ((), np.bool_, 0),
-            "gold_row": ((), np.int64 if self.n_rows >= 2**31 else np.int32, 0),
+            "gold_row": ((), np.int64 if self.n_rows >= 2**31 else np.int32, 0),  # for messages only
         }
         for name, vocab in self.vocabs.items():
             layout[name] = ((), np.int16 if len(vocab) < 2**15 else np.int32, -1)
@@ -610,11 +617,11 @@ class _Builder:
         """Item tables: stack every batch's tables, keep each item's first rows and fold the rows of
         keys that recur into them, one round per recurrence (no item twice in one round)."""
         with ThreadPoolExecutor(1) as pool:  # hash the item ids while the batch tables are stacked
-            encoding = pool.submit(dictionary_encode, part_keys)
-            t = {name: _stack(parts, name, tail, dtype, fill) for name, (tail, dtype, fill) in layout.items()}
+            encoding = pool.submit(_encode, part_keys)
+            t = {name: _stack(parts, name, tail, fill) for name, (tail, _, fill) in layout.items()}
             keys, code = encoding.result()
         if len(code) == len(keys):
-            return keys, t, iter(())
+            return keys, {name: t[name].astype(layout[name][1], copy=False) for name in layout}, iter(())
         first = np.full(len(keys), len(code), np.int64)
         first[code[::-1]] = np.arange(len(code) - 1, -1, -1)
         later = np.ones(len(code), bool)
@@ -623,7 +630,7 @@ class _Builder:
         rest = {}
         for name in layout:
             rest[name] = t[name][later_pos]
-            t[name] = t[name][first]
+            t[name] = t[name][first].astype(layout[name][1], copy=False)
         later_code = code[later_pos]
 
         def rounds() -> Iterator[_Round]:
