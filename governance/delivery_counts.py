@@ -124,22 +124,19 @@ def _item_codes(items: pa.Array) -> tuple[pa.Array, np.ndarray]:
     """Keys for the batch's per-item tables (strings) and each row's index into them (-1 for a
     missing id). Each run of equal ids is one key, so there is no hashing per batch: a delivery
     usually lists an item's annotations together, and `finish` merges keys that recur."""
-    if pa.types.is_dictionary(items.type):
-        keys, codes = items.dictionary, _indices(items.indices).astype(np.int32)
+    if pa.types.is_dictionary(items.type):  # a categorical column: its dictionary may hold unused ids
+        items = items.cast(items.type.value_type)
+    if not pa.types.is_string(items.type):
+        items = pc.cast(items, pa.string())
+    if items.null_count:  # missing ids become -1 rows; the rest by their distinct values
+        enc = pc.dictionary_encode(items)
+        keys, codes = enc.dictionary, _indices(enc.indices).astype(np.int32)
     else:
-        if not pa.types.is_string(items.type):
-            items = pc.cast(items, pa.string())
-        if items.null_count:  # missing ids become -1 rows; the rest by their distinct values
-            enc = pc.dictionary_encode(items)
-            keys, codes = enc.dictionary, _indices(enc.indices).astype(np.int32)
-        else:
-            n = len(items)
-            change = pc.not_equal(items.slice(1), items.slice(0, n - 1))
-            starts = np.r_[0, np.flatnonzero(change.to_numpy(zero_copy_only=False)) + 1]
-            keys = items.take(pa.array(starts))
-            codes = np.repeat(np.arange(len(starts), dtype=np.int32), np.diff(np.r_[starts, n]))
-    if not pa.types.is_string(keys.type):
-        keys = pc.cast(keys, pa.string())
+        n = len(items)
+        change = pc.not_equal(items.slice(1), items.slice(0, n - 1))
+        starts = np.r_[0, np.flatnonzero(change.to_numpy(zero_copy_only=False)) + 1]
+        keys = items.take(pa.array(starts))
+        codes = np.repeat(np.arange(len(starts), dtype=np.int32), np.diff(np.r_[starts, n]))
     return pa.concat_arrays([keys]), codes  # exact-size copy: the encoder's buffers over-allocate
 
 

@@ -354,3 +354,15 @@ def test_many_annotators_numeric_ids_and_the_per_dimension_tables(tmp_path: Path
     for name in joint.tables:
         assert np.array_equal(joint.tables[name], apart.tables[name]), name
     assert joint.table("annotator_period")[:, 0].tolist() == [n_items] * n_ann
+
+
+def test_categorical_item_ids_count_only_the_items_present(tmp_path: Path) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame({"item_id": ["t1", "t1", "t2", "t2"], "annotator_id": ["a", "b", "a", "b"],
+                          "label": ["cat", "cat", "dog", "cat"]})
+    frame["item_id"] = pd.Categorical(frame["item_id"], categories=["t0", "t1", "t2", "t9"])
+    frame.to_parquet(tmp_path / "d.parquet")
+    counts = count_delivery(open_delivery(tmp_path / "d.parquet", batch_rows=3), LABELS)
+    assert counts.items.to_pylist() == ["t1", "t2"]
+    assert counts.item_counts.tolist() == [[2, 0, 0, 0], [1, 1, 0, 0]]
