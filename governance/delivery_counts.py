@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from governance.delivery import ROW_COLUMN, DeliverySource
+from governance.item_ids import encode_ids
 from governance.read_ahead import read_ahead
 from ingest import InputError, Location, Problem
 
@@ -179,12 +180,6 @@ def _occurrences(code: np.ndarray) -> Iterator[np.ndarray]:
     rank = np.arange(len(order)) - np.repeat(run_start, np.diff(np.r_[run_start, len(order)]))
     for r in range(int(rank.max()) + 1):
         yield np.sort(order[rank == r])
-
-
-def _encode(keys: pa.Array) -> tuple[pa.Array, np.ndarray]:
-    """(distinct keys in first-seen order, each key's index into them)."""
-    enc = pc.dictionary_encode(keys)
-    return enc.dictionary, _indices(enc.indices)
 
 
 def _key_lookup(keys: pa.Array, positions: np.ndarray | None = None) -> _KeyOf:
@@ -614,7 +609,7 @@ class _Builder:
         """Item tables: stack every batch's tables, keep each item's first rows and fold the rows of
         keys that recur into them, one round per recurrence (no item twice in one round)."""
         with ThreadPoolExecutor(1) as pool:  # hash the item ids while the batch tables are stacked
-            encoding = pool.submit(_encode, part_keys)
+            encoding = pool.submit(encode_ids, part_keys)
             t = {name: _stack(parts, name, tail, fill) for name, (tail, _, fill) in layout.items()}
             keys, code = encoding.result()
         if len(code) == len(keys):
