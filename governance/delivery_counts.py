@@ -1,25 +1,24 @@
 """Additive count tables of a delivery, built record batch by record batch.
 
-Strings are dictionary-encoded per batch; each batch becomes small tables (per item: label counts,
-annotator bitmask, category; per category/annotator/week/batch: QA, gold and timing counts). Sums of
-tables over batches equal the tables of the whole file, so memory follows the number of items and
-categories, never the number of rows.
+Each batch becomes small tables: per key (a run of rows with one item id) label counts, annotator
+bits, first category and gold label, merged across batches by `governance.item_tables`; per
+category, task type, batch, annotator and week the QA, gold and timing counts, which simply add up.
+Memory follows the number of items when a delivery lists an item's annotations together; rows that
+scatter an item over the file each keep an entry until the merge.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from governance.delivery import ROW_COLUMN, DeliverySource
-from governance.item_ids import encode_ids
+from governance.item_tables import ATTRIBUTES, BatchTables, Layout, merge
 from governance.read_ahead import read_ahead
 from ingest import InputError, Location, Problem
 
@@ -153,50 +152,6 @@ def _first_code(codes: np.ndarray, item: np.ndarray, ok: np.ndarray, first: np.n
     return out
 
 
-_KeyOf = Callable[[int], pa.Scalar]  # the item id of row j of a fold's tables, for messages
-_Round = tuple[np.ndarray, dict[str, np.ndarray], _KeyOf]
-
-
-def _occurrences(code: np.ndarray) -> Iterator[np.ndarray]:
-    """Positions of `code` split into rounds: each value's first occurrence, then its second, and
-    so on; positions ascend within a round."""
-    if not len(code):
-        return
-    if int(np.bincount(code).max()) <= 8:  # few rounds: peel off first occurrences
-        left = np.arange(len(code))
-        while len(left):
-            first = np.full(int(code.max()) + 1, -1, np.int64)
-            first[code[left][::-1]] = left[::-1]
-            taken = first[first >= 0]
-            taken.sort()
-            yield taken
-            keep = np.ones(len(code), bool)
-            keep[taken] = False
-            left = left[keep[left]]
-        return
-    order = np.argsort(code, kind="stable")
-    ordered = code[order]
-    run_start = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-    rank = np.arange(len(order)) - np.repeat(run_start, np.diff(np.r_[run_start, len(order)]))
-    for r in range(int(rank.max()) + 1):
-        yield np.sort(order[rank == r])
-
-
-def _key_lookup(keys: pa.Array, positions: np.ndarray | None = None) -> _KeyOf:
-    if positions is None:
-        return lambda j: keys[int(j)]
-    return lambda j: keys[int(positions[j])]
-
-
-@dataclass
-class _Partial:
-    """Per-item tables of one batch (counts, mask, labels_by_annotator, category, task_type, batch,
-    week, gold, gold_row, category_split): `size` rows, one per key of the batch."""
-
-    size: int
-    tables: dict[str, np.ndarray]
-
-
 def _pad(arr: np.ndarray, shape: tuple[int, ...], fill: int = 0) -> np.ndarray:
     if arr.shape == shape:
         return arr
@@ -215,19 +170,6 @@ class _RowNumbers:
 
     def __getitem__(self, index: Any) -> Any:
         return self.given[index] if self.given is not None else np.add(index, self.offset + 1)
-
-
-def _stack(parts: list[_Partial], name: str, tail: tuple[int, ...], fill: int) -> np.ndarray:
-    """One per-item table of every batch, one after another, padded to the final width, in the
-    narrowest type that holds every batch's values; each batch's copy is released as it is taken."""
-    dtype = np.result_type(*(p.tables[name].dtype for p in parts)) if parts else np.int32
-    out = np.full((sum(p.size for p in parts), *tail), fill, dtype)
-    at = 0
-    for p in parts:
-        arr = p.tables.pop(name)
-        out[(slice(at, at + len(arr)), *(slice(0, s) for s in arr.shape[1:]))] = arr
-        at += len(arr)
-    return out
 
 
 @dataclass
@@ -273,8 +215,8 @@ class _Builder:
         self.file = source.file
         self.labels = Vocab(label_set or (), fixed=label_set is not None)
         self.annotators = Vocab()
-        self.vocabs = {"category": Vocab(), "task_type": Vocab(), "batch": Vocab()}
-        self.partials: list[_Partial] = []
+        self.vocabs = {name: Vocab() for name in ATTRIBUTES}
+        self.partials: list[BatchTables] = []
         self.keys: list[pa.Array] = []
         self.tables: dict[str, np.ndarray] = {}
         self.weeks: dict[int, np.ndarray] = {}
@@ -442,10 +384,10 @@ class _Builder:
             "gold_row": gold_row,
             "category_split": split,
         }
-        tables.update(zip(("category", "task_type", "batch"), attrs, strict=True))
+        tables.update(zip(ATTRIBUTES, attrs, strict=True))
         if by_ann is not None:
             tables["labels_by_annotator"] = by_ann
-        self.partials.append(_Partial(len(keys), tables))
+        self.partials.append(BatchTables(len(keys), tables))
         self.keys.append(keys)
 
         # row-level tables: PERIOD_COLUMNS per category / task type / batch / annotator / week
@@ -548,7 +490,7 @@ class _Builder:
         part_keys = pa.concat_arrays(self.keys) if self.keys else pa.array([], pa.string())
         self.keys = []
         narrow = sum(int(p.tables["counts"].max(initial=0)) for p in parts) < 2**15
-        layout: dict[str, tuple[tuple[int, ...], npt.DTypeLike, int]] = {
+        layout: Layout = {
             "counts": ((V,), np.int16 if narrow else np.int32, 0),
             "mask": (((A + 63) // 64,), np.uint64, 0),
             "week": ((), np.int32, np.iinfo(np.int32).max),
@@ -560,12 +502,19 @@ class _Builder:
             layout[name] = ((), np.int16 if len(vocab) < 2**15 else np.int32, -1)
         if self.paired and A <= MAX_PAIRED_ANNOTATORS:
             layout["labels_by_annotator"] = ((A,), np.int8 if V < 127 else np.int16, -1)
-        keys, t, rounds = self._stack(parts, part_keys, layout)
+
+        def gold_clash(row: int, item: str, here: int, before: int) -> None:
+            self.problem(
+                row,
+                "gold_label",
+                f"item {item!r} has differing gold labels ({self.labels.values[here]!r} here, "
+                f"{self.labels.values[before]!r} earlier in the file)",
+            )
+
+        keys, t, overlaps = merge(parts, part_keys, layout, gold_clash)
         del parts
-        overlaps = [self._fold(t, idx, new, key_of) for idx, new, key_of in rounds]
-        dups = np.unique(np.concatenate(overlaps)) if overlaps else np.zeros(0, np.int64)
-        if len(dups):
-            self._locate_cross_duplicates(keys, dups.tolist())
+        if len(overlaps):
+            self._locate_cross_duplicates(keys, overlaps.tolist())
         if self.problems:
             more = self.n_problems - len(self.problems)
             if more > 0:
@@ -602,74 +551,6 @@ class _Builder:
             weeks=dict(sorted(self.weeks.items())),
             warnings=self.source.warnings + self.warnings,
         )
-
-    def _stack(
-        self, parts: list[_Partial], part_keys: pa.Array, layout: dict[str, tuple[tuple[int, ...], npt.DTypeLike, int]]
-    ) -> tuple[pa.Array, dict[str, np.ndarray], Iterator[_Round]]:
-        """Item tables: stack every batch's tables, keep each item's first rows and fold the rows of
-        keys that recur into them, one round per recurrence (no item twice in one round)."""
-        with ThreadPoolExecutor(1) as pool:  # hash the item ids while the batch tables are stacked
-            encoding = pool.submit(encode_ids, part_keys)
-            t = {name: _stack(parts, name, tail, fill) for name, (tail, _, fill) in layout.items()}
-            keys, code = encoding.result()
-        if len(code) == len(keys):
-            return keys, {name: t[name].astype(layout[name][1], copy=False) for name in layout}, iter(())
-        first = np.full(len(keys), len(code), np.int64)
-        first[code[::-1]] = np.arange(len(code) - 1, -1, -1)
-        later = np.ones(len(code), bool)
-        later[first] = False
-        later_pos = np.flatnonzero(later)
-        rest = {}
-        for name in layout:
-            rest[name] = t[name][later_pos]
-            t[name] = t[name][first].astype(layout[name][1], copy=False)
-        later_code = code[later_pos]
-
-        def rounds() -> Iterator[_Round]:
-            for at in _occurrences(later_code):
-                yield (
-                    later_code[at],
-                    {name: arr[at] for name, arr in rest.items()},
-                    _key_lookup(part_keys, later_pos[at]),
-                )
-
-        return keys, t, rounds()
-
-    def _fold(
-        self, t: dict[str, np.ndarray], idx: np.ndarray, new: dict[str, np.ndarray], key_of: _KeyOf
-    ) -> np.ndarray:
-        """Fold per-item tables `new` (row i for item `idx[i]`, no item twice) into `t`, as if their
-        rows came after those already in `t`; returns the items an annotator labelled on both sides."""
-        # the batch tables are sparse (an item has a few labels and annotators in a batch): fold
-        # only their set cells, through flat indices
-        rows, cols = np.nonzero(new["counts"])
-        t["counts"].reshape(-1)[idx[rows] * t["counts"].shape[1] + cols] += new["counts"][rows, cols]
-        mask = t["mask"]
-        had = mask[idx]
-        overlap = idx[(had & new["mask"]).any(axis=1)]
-        mask[idx] = had | new["mask"]
-        if "labels_by_annotator" in t:
-            by_ann, labels = t["labels_by_annotator"], new["labels_by_annotator"]
-            rows, cols = np.nonzero(labels >= 0)
-            by_ann.reshape(-1)[idx[rows] * by_ann.shape[1] + cols] = labels[rows, cols]
-        for name in self.vocabs:
-            cur = t[name][idx]
-            if name == "category":
-                t["category_split"][idx] |= new["category_split"] | ((cur >= 0) & (new[name] >= 0) & (cur != new[name]))
-            t[name][idx] = np.where(cur >= 0, cur, new[name])
-        t["week"][idx] = np.minimum(t["week"][idx], new["week"])
-        cur, gold = t["gold"][idx], new["gold"]
-        for j in np.flatnonzero((cur >= 0) & (gold >= 0) & (cur != gold))[:MAX_PROBLEMS]:
-            self.problem(
-                int(new["gold_row"][j]),
-                "gold_label",
-                f"item {key_of(j).as_py()!r} has differing gold labels "
-                f"({self.labels.values[gold[j]]!r} here, "
-                f"{self.labels.values[cur[j]]!r} earlier in the file)",
-            )
-        take = (cur < 0) & (gold >= 0)
-        t["gold"][idx[take]] = gold[take]
-        return overlap
 
     def _locate_cross_duplicates(self, keys: pa.Array, dup_items: list[int]) -> None:
         """Second pass over the file for the few items annotated twice by one annotator in
