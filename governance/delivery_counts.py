@@ -130,14 +130,14 @@ def _item_codes(items: pa.Array) -> tuple[pa.Array, np.ndarray]:
         items = pc.cast(items, pa.string())
     if items.null_count:  # missing ids become -1 rows; the rest by their distinct values
         enc = pc.dictionary_encode(items)
-        keys, codes = enc.dictionary, _indices(enc.indices).astype(np.int32)
-    else:
-        n = len(items)
-        change = pc.not_equal(items.slice(1), items.slice(0, n - 1))
-        starts = np.r_[0, np.flatnonzero(change.to_numpy(zero_copy_only=False)) + 1]
-        keys = items.take(pa.array(starts))
-        codes = np.repeat(np.arange(len(starts), dtype=np.int32), np.diff(np.r_[starts, n]))
-    return pa.concat_arrays([keys]), codes  # exact-size copy: the encoder's buffers over-allocate
+        # exact-size copy of the keys: the encoder's buffers over-allocate
+        return pa.concat_arrays([enc.dictionary]), _indices(enc.indices).astype(np.int32)
+    n = len(items)
+    changed = pc.not_equal(items.slice(1), items.slice(0, n - 1)).to_numpy(zero_copy_only=False)
+    codes = np.zeros(n, np.int32)
+    np.cumsum(changed, dtype=np.int32, out=codes[1:])
+    starts = np.concatenate(([0], np.flatnonzero(changed) + 1))
+    return items.take(pa.array(starts)), codes
 
 
 def _first_code(codes: np.ndarray, item: np.ndarray, ok: np.ndarray, first: np.ndarray) -> np.ndarray:
