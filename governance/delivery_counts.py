@@ -1,10 +1,11 @@
 """Additive count tables of a delivery, built record batch by record batch.
 
-Each batch becomes small tables: per key (a run of rows with one item id) label counts, annotator
-bits, first category and gold label, merged across batches by `governance.item_tables`; per
-category, task type, batch, annotator and week the QA, gold and timing counts, which simply add up.
-Memory follows the number of items when a delivery lists an item's annotations together; rows that
-scatter an item over the file each keep an entry until the merge.
+Each batch's rows become codes and row-level tables (QA, gold and timing counts per category, task
+type, batch, annotator and week), which simply add up. Per-item tables (label counts, annotator
+bits, first category and gold label) depend on the layout, decided by the first batch: when rows
+come in runs of one item, each batch keeps one row per run and `governance.item_tables` merges them,
+so memory follows the number of items; when rows scatter items, the rows are kept in small codes
+and the item tables are built from all of them at the end.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from governance.delivery import ROW_COLUMN, DeliverySource
+from governance.item_ids import encode_ids
 from governance.item_tables import ATTRIBUTES, BatchTables, Layout, merge
 from governance.read_ahead import read_ahead
 from ingest import InputError, Location, Problem
@@ -160,6 +162,39 @@ def _pad(arr: np.ndarray, shape: tuple[int, ...], fill: int = 0) -> np.ndarray:
     return out
 
 
+_ROW_FIELDS = ("item", "ok", "lab", "ann", "cat", "task", "bat", "gold", "wk", "dated")
+
+
+def _small(codes: np.ndarray, size: int) -> np.ndarray:
+    return codes.astype(np.int8 if size < 2**7 else np.int16 if size < 2**15 else np.int32)
+
+
+@dataclass
+class _Rows:
+    """A batch's rows as codes: item key index, usable, label, annotator, category, task type,
+    batch, gold label (-1: none; -2: outside the label set), week, and whether it is dated."""
+
+    item: np.ndarray
+    ok: np.ndarray
+    lab: np.ndarray
+    ann: np.ndarray
+    cat: np.ndarray
+    task: np.ndarray
+    bat: np.ndarray
+    gold: np.ndarray
+    wk: np.ndarray
+    dated: np.ndarray
+
+    def kept(self, labels: int, annotators: int, vocabs: list[int]) -> dict[str, np.ndarray]:
+        """The rows in small integer types, to keep until the end of the file."""
+        kept = {name: getattr(self, name) for name in _ROW_FIELDS}
+        kept.update(lab=_small(self.lab, labels), gold=_small(self.gold, labels), ann=_small(self.ann, annotators))
+        kept.update(
+            {name: _small(getattr(self, name), size) for name, size in zip(("cat", "task", "bat"), vocabs, strict=True)}
+        )
+        return kept
+
+
 class _RowNumbers:
     """File row numbers of a batch's rows (given, or offset + index + 1), looked up only where a
     message or a gold item needs one."""
@@ -218,6 +253,10 @@ class _Builder:
         self.vocabs = {name: Vocab() for name in ATTRIBUTES}
         self.partials: list[BatchTables] = []
         self.keys: list[pa.Array] = []
+        self.scattered: bool | None = None
+        self.row_parts: list[dict[str, np.ndarray]] = []
+        self.row_numbers: list[np.ndarray | None] = []
+        self.row_keys: list[int] = []
         self.tables: dict[str, np.ndarray] = {}
         self.weeks: dict[int, np.ndarray] = {}
         self.problems: list[Problem] = []
@@ -315,80 +354,21 @@ class _Builder:
                 timed = sub_ok & due_ok & ok
                 on_time = timed & (sub <= due)
 
-        # per-item partial tables, keyed by this batch's dictionary
-        nl = len(keys)
-        rows = None if all_ok else np.flatnonzero(ok)
-        vi, vl, va = (item, lab, ann) if rows is None else (item[rows], lab[rows], ann[rows])
-        wide = nl * V >= 2**31
-        cell = vi.astype(np.int64) * V + vl if wide else vi * np.int32(V) + vl
-        counts = np.bincount(cell, minlength=nl * V).reshape(nl, V)
-        most = int(counts.max(initial=0))
-        counts = counts.astype(np.uint8 if most < 2**8 else np.int16 if most < 2**15 else np.int32)
-        W = (A + 63) // 64
-        mask: np.ndarray = np.zeros((nl, W), np.uint64)
-        by_ann = None
-        if self.paired and A <= MAX_PAIRED_ANNOTATORS:
-            by_ann = np.full((nl, A), -1, np.int8 if V < 127 else np.int16)
-            by_ann.reshape(-1)[vi * np.int64(A) + va] = vl
-            # a repeated (item, annotator) fills one cell, which lowers the popcount below the row count
-            mask = np.packbits(by_ann >= 0, axis=1, bitorder="little")  # one byte: at most 8 annotators
-        else:
-            self.paired = False
-            bits = np.left_shift(np.uint64(1), (va & 63).astype(np.uint64))
-            np.bitwise_or.at(mask, (vi, va >> 6), bits)
-        if int(np.bitwise_count(mask).sum()) != len(vi):
-            self._report_duplicates(
-                vi.astype(np.int64), va.astype(np.int64), np.arange(n) if rows is None else rows, row_numbers, keys
-            )
-        first = np.full(nl, n, np.int64)  # each item's first usable row; n where it has none
-        if rows is None:
-            first[item[::-1]] = np.arange(n - 1, -1, -1)
-        else:
-            first[vi[::-1]] = rows[::-1]
-        attrs = [
-            _first_code(codes, item, ok, first).astype(np.int16 if len(vocab) < 2**15 else np.int32)
-            for codes, vocab in zip((cat, task, bat), self.vocabs.values(), strict=True)
-        ]
-        valid = ok & (cat >= 0)
-        split = np.zeros(nl, bool)  # items whose annotations name more than one category
-        split[item[(attrs[0][item] != cat) & valid]] = True
-        week = np.full(nl, np.iinfo(np.int32).max, np.int32)
         wk = _week_of(sub).astype(np.int32)
         dated = ok & sub_ok
-        all_dated = bool(dated.all())
-        if all_dated:
-            np.minimum.at(week, item, wk)
-        else:
-            np.minimum.at(week, item[dated], wk[dated])
-        item_gold = np.full(nl, -1, np.int8 if V < 2**7 else np.int16 if V < 2**15 else np.int32)
-        gold_row = np.zeros(nl, np.int64 if row_numbers.last >= 2**31 else np.int32)
-        sel = np.flatnonzero(ok & (gold >= 0))[::-1]  # reversed: the first row wins
-        item_gold[item[sel]] = gold[sel]
-        gold_row[item[sel]] = row_numbers[sel]
-        sel = sel[::-1]
-        clash = sel[item_gold[item[sel]] != gold[sel]]
-        for i in clash[:MAX_PROBLEMS]:
-            self.problem(
-                int(row_numbers[i]),
-                "gold_label",
-                f"item {keys[int(item[i])].as_py()!r} has differing gold labels "
-                f"({self.labels.values[gold[i]]!r} here, "
-                f"{self.labels.values[item_gold[item[i]]]!r} on row "
-                f"{int(gold_row[item[i]])})",
+        rows = _Rows(item, ok, lab, ann, cat, task, bat, gold, wk, dated)
+        if self.scattered is None:  # the first batch decides: runs of one item, or scattered rows
+            self.scattered = len(keys) * 2 > n
+        if self.scattered:
+            self.row_parts.append(
+                rows.kept(len(self.labels), len(self.annotators), [len(v) for v in self.vocabs.values()])
             )
-        tables: dict[str, np.ndarray] = {
-            "counts": counts,
-            "mask": mask,
-            "week": week,
-            "gold": item_gold,
-            "gold_row": gold_row,
-            "category_split": split,
-        }
-        tables.update(zip(ATTRIBUTES, attrs, strict=True))
-        if by_ann is not None:
-            tables["labels_by_annotator"] = by_ann
-        self.partials.append(BatchTables(len(keys), tables))
+            self.row_numbers.append(row_numbers.given)
+            self.row_keys.append(len(keys))
+        else:
+            self.partials.append(BatchTables(len(keys), self._item_tables(keys, rows, row_numbers)))
         self.keys.append(keys)
+        all_dated = bool(dated.all())
 
         # row-level tables: PERIOD_COLUMNS per category / task type / batch / annotator / week
         reviewed, failed = ok & (qa >= 0), ok & (qa == 1)
@@ -423,6 +403,97 @@ class _Builder:
                 pairs = zip(uniq.tolist(), table, strict=True)
             for w, row in pairs:
                 self.weeks[w] = self.weeks.get(w, 0) + row
+
+    def _item_tables(self, keys: pa.Array, r: _Rows, row_numbers: _RowNumbers) -> dict[str, np.ndarray]:
+        """Per-key tables of rows whose `item` indexes `keys`: label counts, annotator bits, labels
+        by annotator, first category / task type / batch, first week, first gold label and its row,
+        split categories; repeated annotations and differing gold labels become problems."""
+        item, ok, lab, ann, gold = r.item, r.ok, r.lab, r.ann, r.gold
+        n, nl = len(item), len(keys)
+        V, A = max(len(self.labels), 1), max(len(self.annotators), 1)
+        rows = None if ok.all() else np.flatnonzero(ok)
+        vi, vl, va = (item, lab, ann) if rows is None else (item[rows], lab[rows], ann[rows])
+        wide = nl * V >= 2**31
+        cell = vi.astype(np.int64) * V + vl if wide else vi * np.int32(V) + vl
+        counts = np.bincount(cell, minlength=nl * V).reshape(nl, V)
+        most = int(counts.max(initial=0))
+        counts = counts.astype(np.uint8 if most < 2**8 else np.int16 if most < 2**15 else np.int32)
+        W = (A + 63) // 64
+        mask: np.ndarray = np.zeros((nl, W), np.uint64)
+        by_ann = None
+        if self.paired and A <= MAX_PAIRED_ANNOTATORS:
+            by_ann = np.full((nl, A), -1, np.int8 if V < 127 else np.int16)
+            by_ann.reshape(-1)[vi * np.int64(A) + va] = vl
+            # a repeated (item, annotator) fills one cell, which lowers the popcount below the row count
+            mask = np.packbits(by_ann >= 0, axis=1, bitorder="little")  # one byte: at most 8 annotators
+        else:
+            self.paired = False
+            bits = np.left_shift(np.uint64(1), (va & 63).astype(np.uint64))
+            np.bitwise_or.at(mask, (vi, va >> 6), bits)
+        if int(np.bitwise_count(mask).sum()) != len(vi):
+            self._report_duplicates(
+                vi.astype(np.int64), va.astype(np.int64), np.arange(n) if rows is None else rows, row_numbers, keys
+            )
+        first = np.full(nl, n, np.int64)  # each item's first usable row; n where it has none
+        if rows is None:
+            first[item[::-1]] = np.arange(n - 1, -1, -1)
+        else:
+            first[vi[::-1]] = rows[::-1]
+        attrs = [
+            _first_code(codes, item, ok, first).astype(np.int16 if len(vocab) < 2**15 else np.int32)
+            for codes, vocab in zip((r.cat, r.task, r.bat), self.vocabs.values(), strict=True)
+        ]
+        valid = ok & (r.cat >= 0)
+        split = np.zeros(nl, bool)  # items whose annotations name more than one category
+        split[item[(attrs[0][item] != r.cat) & valid]] = True
+        week = np.full(nl, np.iinfo(np.int32).max, np.int32)
+        if r.dated.all():
+            np.minimum.at(week, item, r.wk)
+        else:
+            np.minimum.at(week, item[r.dated], r.wk[r.dated])
+        item_gold = np.full(nl, -1, np.int8 if V < 2**7 else np.int16 if V < 2**15 else np.int32)
+        gold_row = np.zeros(nl, np.int64 if row_numbers.last >= 2**31 else np.int32)
+        sel = np.flatnonzero(ok & (gold >= 0))[::-1]  # reversed: the first row wins
+        item_gold[item[sel]] = gold[sel]
+        gold_row[item[sel]] = row_numbers[sel]
+        sel = sel[::-1]
+        clash = sel[item_gold[item[sel]] != gold[sel]]
+        for i in clash[:MAX_PROBLEMS]:
+            self.problem(
+                int(row_numbers[i]),
+                "gold_label",
+                f"item {keys[int(item[i])].as_py()!r} has differing gold labels "
+                f"({self.labels.values[gold[i]]!r} here, "
+                f"{self.labels.values[item_gold[item[i]]]!r} on row "
+                f"{int(gold_row[item[i]])})",
+            )
+        tables: dict[str, np.ndarray] = {
+            "counts": counts,
+            "mask": mask,
+            "week": week,
+            "gold": item_gold,
+            "gold_row": gold_row,
+            "category_split": split,
+        }
+        tables.update(zip(ATTRIBUTES, attrs, strict=True))
+        if by_ann is not None:
+            tables["labels_by_annotator"] = by_ann
+        return tables
+
+    def _from_rows(self, part_keys: pa.Array) -> tuple[pa.Array, dict[str, np.ndarray]]:
+        """Item tables of a file whose rows scatter items: every row was kept, so code the item
+        ids once and build the tables from all rows at once."""
+        items, code = encode_ids(part_keys)
+        start = 0
+        for part, n_keys in zip(self.row_parts, self.row_keys, strict=True):  # batch key index -> item code
+            part["item"] = np.where(part["item"] >= 0, code[start + part["item"]], -1).astype(np.int32)
+            start += n_keys
+        rows = _Rows(**{name: np.concatenate([p.pop(name) for p in self.row_parts]) for name in _ROW_FIELDS})
+        self.row_parts = []
+        given = self.row_numbers
+        numbers = np.concatenate([g for g in given if g is not None]) if given and given[0] is not None else None
+        self.row_numbers = []
+        return items, self._item_tables(items, rows, _RowNumbers(numbers, 0, len(rows.item)))
 
     def _period_tables(
         self, groups: dict[str, tuple[np.ndarray, int]], ann: np.ndarray, A: int, flags: np.ndarray
@@ -489,7 +560,12 @@ class _Builder:
         parts, self.partials = self.partials, []
         part_keys = pa.concat_arrays(self.keys) if self.keys else pa.array([], pa.string())
         self.keys = []
-        narrow = sum(int(p.tables["counts"].max(initial=0)) for p in parts) < 2**15
+        if self.scattered:
+            keys, t = self._from_rows(part_keys)
+            overlaps = np.zeros(0, np.int64)
+            narrow = int(t["counts"].max(initial=0)) < 2**15
+        else:
+            narrow = sum(int(p.tables["counts"].max(initial=0)) for p in parts) < 2**15
         layout: Layout = {
             "counts": ((V,), np.int16 if narrow else np.int32, 0),
             "mask": (((A + 63) // 64,), np.uint64, 0),
@@ -511,7 +587,13 @@ class _Builder:
                 f"{self.labels.values[before]!r} earlier in the file)",
             )
 
-        keys, t, overlaps = merge(parts, part_keys, layout, gold_clash)
+        if self.scattered:
+            t = {
+                name: _pad(t[name].astype(dtype, copy=False), (len(keys), *shape), fill)
+                for name, (shape, dtype, fill) in layout.items()
+            }
+        else:
+            keys, t, overlaps = merge(parts, part_keys, layout, gold_clash)
         del parts
         if len(overlaps):
             self._locate_cross_duplicates(keys, overlaps.tolist())
