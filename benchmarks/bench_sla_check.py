@@ -2,8 +2,10 @@
 columns with pyarrow (the floor; target ratio <= 3), and the peak memory of the run.
 
 Data: 2.5M items x 4 annotators, 20 categories, complex/simple task types, 2% gold items, 5% of
-annotations QA-reviewed, 8 weekly batches; generated in a temp dir, never committed.
-Run: python benchmarks/bench_sla_check.py [--scale 0.01] [--layout annotator]
+annotations QA-reviewed, 8 weekly batches; generated in a temp dir, never committed. Rows come
+grouped by item (the issue's case), or with `--layout annotator` one annotator after another, which
+scatters every item over the file. Both sides are timed in this process, after imports.
+Run: python benchmarks/bench_sla_check.py [--scale 0.01] [--layout annotator] [--repeat 3]
 """
 
 from __future__ import annotations
