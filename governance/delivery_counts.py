@@ -64,11 +64,17 @@ class Vocab:
             from governance.delivery import _text
 
             values = _text(values)
-        lookup = np.array(
-            [-1 if v is None or not v.strip() else self.add(v.strip()) for v in values.to_pylist()] + [-1],
-            dtype=np.int32,
-        )
+        texts = [None if v is None or not v.strip() else v.strip() for v in values.to_pylist()]
         indices = _indices(enc.indices)
+        if any(t is not None and t not in self.index for t in texts):
+            # new values join in the order rows first use them; a dictionary may also hold values
+            # no row uses (a categorical column), which never join
+            first = np.full(len(texts) + 1, len(indices), np.int64)
+            first[indices[::-1]] = np.arange(len(indices) - 1, -1, -1)
+            for j in np.argsort(first[: len(texts)], kind="stable").tolist():
+                if texts[j] is not None and first[j] < len(indices):
+                    self.add(texts[j])  # type: ignore[arg-type]
+        lookup = np.array([-1 if t is None else self.index.get(t, -2) for t in texts] + [-1], dtype=np.int32)
         if not enc.indices.null_count and np.array_equal(lookup[:-1], np.arange(len(lookup) - 1)):
             return indices.astype(np.int32)  # the batch's dictionary is in vocabulary order
         return lookup.take(indices)
@@ -201,7 +207,6 @@ class _RowNumbers:
 
     def __init__(self, given: np.ndarray | None, offset: int, n: int) -> None:
         self.given, self.offset = given, offset
-        self.last = int(given[-1]) if given is not None else offset + n
 
     def __getitem__(self, index: Any) -> Any:
         return self.given[index] if self.given is not None else np.add(index, self.offset + 1)
@@ -257,6 +262,9 @@ class _Builder:
         self.row_parts: list[dict[str, np.ndarray]] = []
         self.row_numbers: list[np.ndarray | None] = []
         self.row_keys: list[int] = []
+        self.n_keys = 0  # keys of the batches so far: a key's position is n_keys + its index
+        self.gold_rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # key position, label, row
+        self.repeated: list[np.ndarray] = []  # key positions with an annotator twice in one batch
         self.tables: dict[str, np.ndarray] = {}
         self.weeks: dict[int, np.ndarray] = {}
         self.problems: list[Problem] = []
@@ -266,9 +274,25 @@ class _Builder:
         self.paired = True
 
     def problem(self, row: int, column: str | None, message: str) -> None:
-        self.n_problems += 1
-        if len(self.problems) < MAX_PROBLEMS:
-            self.problems.append(Problem(Location(self.file, self.source.sheet_name, row, column), message))
+        self.problems_at(np.array([0]), _RowNumbers(np.array([row]), 0, 1), column, [message])
+
+    def problems_at(
+        self, idx: np.ndarray, row_numbers: _RowNumbers, column: str | None, message: str | Sequence[str]
+    ) -> None:
+        """A problem on each row `idx` (indices into `row_numbers`); all are counted, the messages
+        of the first MAX_PROBLEMS are kept (`message` may give one per kept row)."""
+        self.n_problems += len(idx)
+        kept = idx[:MAX_PROBLEMS]
+        texts = [message] * len(kept) if isinstance(message, str) else message
+        for i, text in zip(kept.tolist(), texts, strict=True):
+            self.problems.append(
+                Problem(Location(self.file, self.source.sheet_name, int(row_numbers[i]), column), text)
+            )
+
+    def _trim_problems(self) -> None:
+        """Keep the MAX_PROBLEMS problems that come first in the file, whatever the batch size."""
+        self.problems.sort(key=lambda p: (p.location.row or 0, p.location.column or "", p.message))
+        del self.problems[MAX_PROBLEMS:]
 
     def _acc(self, name: str, values: np.ndarray) -> None:
         old = self.tables.get(name)
@@ -296,28 +320,26 @@ class _Builder:
         lab = self.labels.codes(batch.column("label"))
 
         bad = item < 0
-        for i in np.flatnonzero(bad)[:MAX_PROBLEMS]:
-            self.problem(int(row_numbers[i]), "item_id", "annotation without an item id")
-        self.n_problems += max(0, int(bad.sum()) - MAX_PROBLEMS)
+        self.problems_at(np.flatnonzero(bad), row_numbers, "item_id", "annotation without an item id")
         for code, column, message in (
             (ann, "annotator_id", "annotation without an annotator"),
             (lab, "label", "annotation without a label"),
         ):
             missing = code == -1
             bad |= missing
-            for i in np.flatnonzero(missing)[:MAX_PROBLEMS]:
-                self.problem(int(row_numbers[i]), column, message)
+            self.problems_at(np.flatnonzero(missing), row_numbers, column, message)
         outside = lab == -2
         if outside.any():
             bad |= outside
-            values = batch.column("label").take(pa.array(np.flatnonzero(outside)[:MAX_PROBLEMS]))
-            for i, v in zip(np.flatnonzero(outside), values.to_pylist(), strict=False):
-                self.problem(
-                    int(row_numbers[i]),
-                    "label",
-                    f"label {v!r} is not in the contract's label set ({', '.join(self.labels.values)})",
-                )
-            self.n_problems += max(0, int(outside.sum()) - MAX_PROBLEMS)
+            at = np.flatnonzero(outside)
+            values = batch.column("label").take(pa.array(at[:MAX_PROBLEMS])).to_pylist()
+            allowed = ", ".join(self.labels.values)
+            self.problems_at(
+                at,
+                row_numbers,
+                "label",
+                [f"label {v!r} is not in the contract's label set ({allowed})" for v in values],
+            )
         ok = ~bad
         all_ok = not bad.any()
         V, A = max(len(self.labels), 1), max(len(self.annotators), 1)
@@ -332,8 +354,9 @@ class _Builder:
         if "gold_label" in names:
             gold = self.labels.codes(batch.column("gold_label"))
             out_gold = gold == -2
-            for i in np.flatnonzero(out_gold)[:MAX_PROBLEMS]:
-                self.problem(int(row_numbers[i]), "gold_label", "gold label is not in the contract's label set")
+            self.problems_at(
+                np.flatnonzero(out_gold), row_numbers, "gold_label", "gold label is not in the contract's label set"
+            )
             gold[out_gold] = -1
             V = max(len(self.labels), 1)
         qa = np.full(n, -1, np.int8)
@@ -345,12 +368,10 @@ class _Builder:
         on_time = np.zeros(n, bool)
         if "submitted_at" in names:
             sub, sub_ok, sub_bad = _times(batch.column("submitted_at"))
-            for i in np.flatnonzero(sub_bad)[:MAX_PROBLEMS]:
-                self.problem(int(row_numbers[i]), "submitted_at", "not a date/time")
+            self.problems_at(np.flatnonzero(sub_bad), row_numbers, "submitted_at", "not a date/time")
             if "due_at" in names:
                 due, due_ok, due_bad = _times(batch.column("due_at"))
-                for i in np.flatnonzero(due_bad)[:MAX_PROBLEMS]:
-                    self.problem(int(row_numbers[i]), "due_at", "not a date/time")
+                self.problems_at(np.flatnonzero(due_bad), row_numbers, "due_at", "not a date/time")
                 timed = sub_ok & due_ok & ok
                 on_time = timed & (sub <= due)
 
@@ -367,7 +388,10 @@ class _Builder:
             self.row_keys.append(len(keys))
         else:
             self.partials.append(BatchTables(len(keys), self._item_tables(keys, rows, row_numbers)))
+        at = np.flatnonzero(ok & (gold >= 0))
+        self.gold_rows.append((self.n_keys + item[at].astype(np.int64), gold[at].astype(np.int16), row_numbers[at]))
         self.keys.append(keys)
+        self.n_keys += len(keys)
         all_dated = bool(dated.all())
 
         # row-level tables: PERIOD_COLUMNS per category / task type / batch / annotator / week
@@ -403,12 +427,17 @@ class _Builder:
                 pairs = zip(uniq.tolist(), table, strict=True)
             for w, row in pairs:
                 self.weeks[w] = self.weeks.get(w, 0) + row
+        if len(self.problems) > MAX_PROBLEMS:
+            self._trim_problems()
 
-    def _item_tables(self, keys: pa.Array, r: _Rows, row_numbers: _RowNumbers) -> dict[str, np.ndarray]:
+    def _item_tables(
+        self, keys: pa.Array, r: _Rows, row_numbers: _RowNumbers, whole: bool = False
+    ) -> dict[str, np.ndarray]:
         """Per-key tables of rows whose `item` indexes `keys`: label counts, annotator bits, labels
-        by annotator, first category / task type / batch, first week, first gold label and its row,
-        split categories; repeated annotations and differing gold labels become problems."""
-        item, ok, lab, ann, gold = r.item, r.ok, r.lab, r.ann, r.gold
+        by annotator, first category / task type / batch, first week, split categories. A repeated
+        (item, annotator) is a problem right here when the rows are the `whole` file; otherwise its
+        key is noted and `finish` locates the rows."""
+        item, ok, lab, ann = r.item, r.ok, r.lab, r.ann
         n, nl = len(item), len(keys)
         V, A = max(len(self.labels), 1), max(len(self.annotators), 1)
         rows = None if ok.all() else np.flatnonzero(ok)
@@ -431,9 +460,11 @@ class _Builder:
             bits = np.left_shift(np.uint64(1), (va & 63).astype(np.uint64))
             np.bitwise_or.at(mask, (vi, va >> 6), bits)
         if int(np.bitwise_count(mask).sum()) != len(vi):
-            self._report_duplicates(
-                vi.astype(np.int64), va.astype(np.int64), np.arange(n) if rows is None else rows, row_numbers, keys
-            )
+            if whole:
+                self._report_repeats(vi, va, np.arange(n) if rows is None else rows, row_numbers, keys)
+            else:
+                repeated = np.bitwise_count(mask).sum(axis=1) < counts.sum(axis=1)
+                self.repeated.append(self.n_keys + np.flatnonzero(repeated))
         first = np.full(nl, n, np.int64)  # each item's first usable row; n where it has none
         if rows is None:
             first[item[::-1]] = np.arange(n - 1, -1, -1)
@@ -443,36 +474,18 @@ class _Builder:
             _first_code(codes, item, ok, first).astype(np.int16 if len(vocab) < 2**15 else np.int32)
             for codes, vocab in zip((r.cat, r.task, r.bat), self.vocabs.values(), strict=True)
         ]
-        valid = ok & (r.cat >= 0)
+        valid = np.flatnonzero(ok & (r.cat >= 0))
         split = np.zeros(nl, bool)  # items whose annotations name more than one category
-        split[item[(attrs[0][item] != r.cat) & valid]] = True
+        split[item[valid][attrs[0][item[valid]] != r.cat[valid]]] = True
         week = np.full(nl, np.iinfo(np.int32).max, np.int32)
         if r.dated.all():
             np.minimum.at(week, item, r.wk)
         else:
             np.minimum.at(week, item[r.dated], r.wk[r.dated])
-        item_gold = np.full(nl, -1, np.int8 if V < 2**7 else np.int16 if V < 2**15 else np.int32)
-        gold_row = np.zeros(nl, np.int64 if row_numbers.last >= 2**31 else np.int32)
-        sel = np.flatnonzero(ok & (gold >= 0))[::-1]  # reversed: the first row wins
-        item_gold[item[sel]] = gold[sel]
-        gold_row[item[sel]] = row_numbers[sel]
-        sel = sel[::-1]
-        clash = sel[item_gold[item[sel]] != gold[sel]]
-        for i in clash[:MAX_PROBLEMS]:
-            self.problem(
-                int(row_numbers[i]),
-                "gold_label",
-                f"item {keys[int(item[i])].as_py()!r} has differing gold labels "
-                f"({self.labels.values[gold[i]]!r} here, "
-                f"{self.labels.values[item_gold[item[i]]]!r} on row "
-                f"{int(gold_row[item[i]])})",
-            )
         tables: dict[str, np.ndarray] = {
             "counts": counts,
             "mask": mask,
             "week": week,
-            "gold": item_gold,
-            "gold_row": gold_row,
             "category_split": split,
         }
         tables.update(zip(ATTRIBUTES, attrs, strict=True))
@@ -480,7 +493,7 @@ class _Builder:
             tables["labels_by_annotator"] = by_ann
         return tables
 
-    def _from_rows(self, part_keys: pa.Array) -> tuple[pa.Array, dict[str, np.ndarray]]:
+    def _from_rows(self, part_keys: pa.Array) -> tuple[pa.Array, np.ndarray, dict[str, np.ndarray]]:
         """Item tables of a file whose rows scatter items: every row was kept, so code the item
         ids once and build the tables from all rows at once."""
         items, code = encode_ids(part_keys)
@@ -493,7 +506,7 @@ class _Builder:
         given = self.row_numbers
         numbers = np.concatenate([g for g in given if g is not None]) if given and given[0] is not None else None
         self.row_numbers = []
-        return items, self._item_tables(items, rows, _RowNumbers(numbers, 0, len(rows.item)))
+        return items, code, self._item_tables(items, rows, _RowNumbers(numbers, 0, len(rows.item)), whole=True)
 
     def _period_tables(
         self, groups: dict[str, tuple[np.ndarray, int]], ann: np.ndarray, A: int, flags: np.ndarray
@@ -530,30 +543,29 @@ class _Builder:
             lookup.append(-1 if not key else 0 if key in QA_PASS else 1 if key in QA_FAIL else -3)
         table = np.array(lookup + [-1], np.int8)
         out = table[_indices(enc.indices)]
-        for i in np.flatnonzero(out == -3)[:MAX_PROBLEMS]:
-            self.problem(
-                int(row_numbers[i]), "qa_result", f"QA result {arr[int(i)].as_py()!r} is neither pass nor fail"
-            )
-        out[out == -3] = -1
+        at = np.flatnonzero(out == -3)
+        values = arr.take(pa.array(at[:MAX_PROBLEMS])).to_pylist()
+        self.problems_at(at, row_numbers, "qa_result", [f"QA result {v!r} is neither pass nor fail" for v in values])
+        out[at] = -1
         return out
 
-    def _report_duplicates(
+    def _report_repeats(
         self, vi: np.ndarray, va: np.ndarray, rows_idx: np.ndarray, row_numbers: _RowNumbers, keys: pa.Array
     ) -> None:
-        key = vi * (len(self.annotators) + 1) + va
+        """A problem on every usable row that repeats an (item, annotator), naming the first row."""
+        key = vi.astype(np.int64) * (len(self.annotators) + 1) + va
         order = np.argsort(key, kind="stable")
-        sk = key[order]
-        dup = np.flatnonzero(sk[1:] == sk[:-1]) + 1
-        for j in dup[:MAX_PROBLEMS]:
-            first, again = rows_idx[order[j - 1]], rows_idx[order[j]]
-            self.problem(
-                int(row_numbers[again]),
-                "annotator_id",
-                f"annotator {self.annotators.values[va[order[j]]]!r} labelled item "
-                f"{keys[int(vi[order[j]])].as_py()!r} again (first on row "
-                f"{int(row_numbers[first])}); one annotation per item and annotator",
-            )
-        self.n_problems += max(0, len(dup) - MAX_PROBLEMS)
+        ordered = key[order]
+        starts = np.r_[True, ordered[1:] != ordered[:-1]]
+        first_of = order[np.maximum.accumulate(np.where(starts, np.arange(len(order)), 0))]
+        again = np.flatnonzero(~starts)
+        again = again[np.argsort(order[again], kind="stable")]  # in file order
+        messages = [
+            f"annotator {self.annotators.values[va[order[j]]]!r} labelled item {keys[int(vi[order[j]])].as_py()!r} "
+            f"again (first on row {int(row_numbers[rows_idx[first_of[j]]])}); one annotation per item and annotator"
+            for j in again[:MAX_PROBLEMS].tolist()
+        ]
+        self.problems_at(rows_idx[order[again]], row_numbers, "annotator_id", messages)
 
     def finish(self) -> DeliveryCounts:
         V, A = max(len(self.labels), 1), max(len(self.annotators), 1)
@@ -561,8 +573,7 @@ class _Builder:
         part_keys = pa.concat_arrays(self.keys) if self.keys else pa.array([], pa.string())
         self.keys = []
         if self.scattered:
-            keys, t = self._from_rows(part_keys)
-            overlaps = np.zeros(0, np.int64)
+            keys, code, t = self._from_rows(part_keys)
             narrow = int(t["counts"].max(initial=0)) < 2**15
         else:
             narrow = sum(int(p.tables["counts"].max(initial=0)) for p in parts) < 2**15
@@ -570,34 +581,26 @@ class _Builder:
             "counts": ((V,), np.int16 if narrow else np.int32, 0),
             "mask": (((A + 63) // 64,), np.uint64, 0),
             "week": ((), np.int32, np.iinfo(np.int32).max),
-            "gold": ((), np.int16 if V < 2**15 else np.int32, -1),
             "category_split": ((), np.bool_, 0),
-            "gold_row": ((), np.int64 if self.n_rows >= 2**31 else np.int32, 0),  # for messages only
         }
         for name, vocab in self.vocabs.items():
             layout[name] = ((), np.int16 if len(vocab) < 2**15 else np.int32, -1)
         if self.paired and A <= MAX_PAIRED_ANNOTATORS:
             layout["labels_by_annotator"] = ((A,), np.int8 if V < 127 else np.int16, -1)
-
-        def gold_clash(row: int, item: str, here: int, before: int) -> None:
-            self.problem(
-                row,
-                "gold_label",
-                f"item {item!r} has differing gold labels ({self.labels.values[here]!r} here, "
-                f"{self.labels.values[before]!r} earlier in the file)",
-            )
-
         if self.scattered:
             t = {
                 name: _pad(t[name].astype(dtype, copy=False), (len(keys), *shape), fill)
                 for name, (shape, dtype, fill) in layout.items()
             }
         else:
-            keys, t, overlaps = merge(parts, part_keys, layout, gold_clash)
+            keys, code, t, overlaps = merge(parts, part_keys, layout)
+            repeated = np.concatenate([overlaps, *(code[p] for p in self.repeated)])
+            if len(repeated):
+                self._locate_repeats(keys, np.unique(repeated))
         del parts
-        if len(overlaps):
-            self._locate_cross_duplicates(keys, overlaps.tolist())
+        t["gold"] = self._gold(keys, code)
         if self.problems:
+            self._trim_problems()
             more = self.n_problems - len(self.problems)
             if more > 0:
                 self.problems.append(Problem(Location(self.file), f"... and {more} more problems of the same kinds"))
@@ -634,37 +637,63 @@ class _Builder:
             warnings=self.source.warnings + self.warnings,
         )
 
-    def _locate_cross_duplicates(self, keys: pa.Array, dup_items: list[int]) -> None:
-        """Second pass over the file for the few items annotated twice by one annotator in
-        different batches, so the message can name the rows."""
-        wanted = keys.take(pa.array(dup_items))
-        seen: dict[tuple[str, str], int] = {}
-        for batch, offset in self.source.batches(["item_id", "annotator_id"]):
-            items = batch.column("item_id")
-            if not pa.types.is_string(items.type):
-                items = pc.cast(
-                    items.cast(items.type.value_type) if pa.types.is_dictionary(items.type) else items, pa.string()
-                )
-            hit = np.flatnonzero(pc.is_in(items, value_set=wanted).to_numpy(zero_copy_only=False))
+    def _gold(self, keys: pa.Array, code: np.ndarray) -> np.ndarray:
+        """Each item's gold label, from its first gold row; every gold row that differs from it
+        is a problem naming that first row."""
+        V = max(len(self.labels), 1)
+        gold = np.full(len(keys), -1, np.int16 if V < 2**15 else np.int32)
+        if not self.gold_rows:
+            return gold
+        item = code[np.concatenate([g[0] for g in self.gold_rows])]
+        label = np.concatenate([g[1] for g in self.gold_rows])
+        row = np.concatenate([np.asarray(g[2], np.int64) for g in self.gold_rows])
+        self.gold_rows = []
+        first = np.full(len(keys), -1, np.int64)
+        first[item[::-1]] = np.arange(len(item) - 1, -1, -1)
+        has = first >= 0
+        gold[has] = label[first[has]]
+        clash = np.flatnonzero(label != gold[item])
+        names = self.labels.values
+        messages = [
+            f"item {keys[int(item[j])].as_py()!r} has differing gold labels ({names[label[j]]!r} here, "
+            f"{names[gold[item[j]]]!r} on row {int(row[first[item[j]]])})"
+            for j in clash[:MAX_PROBLEMS].tolist()
+        ]
+        self.problems_at(clash, _RowNumbers(row, 0, len(row)), "gold_label", messages)
+        return gold
+
+    def _locate_repeats(self, keys: pa.Array, items: np.ndarray) -> None:
+        """Second pass over the file for the few items an annotator labelled twice, so that every
+        repeat of a usable row can name its first row."""
+        wanted = keys.take(pa.array(items))
+        first: dict[tuple[str, int], int] = {}
+        for batch, offset in self.source.batches(["item_id", "annotator_id", "label"]):
+            ids = batch.column("item_id")
+            if pa.types.is_dictionary(ids.type):
+                ids = ids.cast(ids.type.value_type)
+            if not pa.types.is_string(ids.type):
+                ids = pc.cast(ids, pa.string())
+            hit = np.flatnonzero(pc.is_in(ids, value_set=wanted).to_numpy(zero_copy_only=False))
             if not len(hit):
                 continue
-            rows = (
-                batch.column(ROW_COLUMN).to_numpy()
-                if ROW_COLUMN in batch.schema.names
-                else np.arange(offset + 1, offset + batch.num_rows + 1)
-            )
-            anns = batch.column("annotator_id")
-            for i in hit.tolist():
-                key = (items[i].as_py(), str(anns[i].as_py()).strip())
-                if key in seen:
+            take = pa.array(hit)
+            ann = self.annotators.codes(batch.column("annotator_id").take(take))
+            usable = (ann >= 0) & (self.labels.codes(batch.column("label").take(take)) >= 0)
+            given = batch.column(ROW_COLUMN).to_numpy() if ROW_COLUMN in batch.schema.names else None
+            row_numbers = _RowNumbers(given, offset, batch.num_rows)
+            for i, a, ok in zip(hit.tolist(), ann.tolist(), usable.tolist(), strict=True):
+                if not ok:
+                    continue
+                key = (ids[i].as_py(), a)
+                if key in first:
                     self.problem(
-                        int(rows[i]),
+                        int(row_numbers[i]),
                         "annotator_id",
-                        f"annotator {key[1]!r} labelled item {key[0]!r} again (first on "
-                        f"row {seen[key]}); one annotation per item and annotator",
+                        f"annotator {self.annotators.values[a]!r} labelled item {key[0]!r} again (first on "
+                        f"row {first[key]}); one annotation per item and annotator",
                     )
                 else:
-                    seen[key] = int(rows[i])
+                    first[key] = int(row_numbers[i])
 
 
 def count_delivery(source: DeliverySource, label_set: Sequence[str] | None = None) -> DeliveryCounts:

@@ -29,6 +29,8 @@ def _arrow(ids: pa.Array) -> tuple[pa.Array, np.ndarray]:
 def numbers_of(ids: pa.Array) -> np.ndarray | None:
     """Each id's number when every id is the same prefix, a decimal number written one way, and
     the same suffix; otherwise None."""
+    if not len(ids) or ids.null_count:
+        return None
     sample = ids.take(pa.array(np.linspace(0, len(ids) - 1, 33).astype(np.int64))).to_pylist()
     prefix = os.path.commonprefix(sample).rstrip("0123456789")
     if prefix and not pc.all(pc.starts_with(ids, prefix)).as_py():

@@ -2,14 +2,14 @@
 
 Each batch hands over small tables with one row per key of the batch (a run of rows with one item
 id): label counts, annotator bits, labels by annotator, the first category / task type / batch,
-the first week, the gold label and its row, whether the categories split. `merge` stacks them,
+the first week, whether the categories split. `merge` stacks them,
 codes the keys once, keeps each item's first row and folds the rows of keys that recur into it in
 file order, as if the whole file had been one batch.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -21,7 +21,6 @@ from governance.item_ids import encode_ids
 
 ATTRIBUTES = ("category", "task_type", "batch")  # first value wins; -1 is none
 Layout = dict[str, tuple[tuple[int, ...], npt.DTypeLike, int]]  # table -> (row shape, final type, fill)
-GoldClash = Callable[[int, str, int, int], None]  # (row, item id, gold label here, gold label before)
 
 
 @dataclass
@@ -33,17 +32,22 @@ class BatchTables:
 
 
 def merge(
-    parts: list[BatchTables], keys: pa.Array, layout: Layout, gold_clash: GoldClash
-) -> tuple[pa.Array, dict[str, np.ndarray], np.ndarray]:
-    """(distinct item ids in first-seen order, their tables in the layout's types, the items an
-    annotator labelled in two batches or runs). `keys` are the batches' keys one after another;
-    `parts` are emptied as they are stacked."""
+    parts: list[BatchTables], keys: pa.Array, layout: Layout
+) -> tuple[pa.Array, np.ndarray, dict[str, np.ndarray], np.ndarray]:
+    """(distinct item ids in first-seen order, each key's item, the items' tables in the layout's
+    types, the items an annotator labelled under two keys). `keys` are the batches' keys one after
+    another; `parts` are emptied as they are stacked."""
     with ThreadPoolExecutor(1) as pool:  # code the item ids while the batch tables are stacked
         encoding = pool.submit(encode_ids, keys)
         t = {name: _stack(parts, name, shape, fill) for name, (shape, _, fill) in layout.items()}
         items, code = encoding.result()
     if len(code) == len(items):
-        return items, {name: t[name].astype(layout[name][1], copy=False) for name in layout}, np.zeros(0, np.int64)
+        return (
+            items,
+            code,
+            {name: t[name].astype(layout[name][1], copy=False) for name in layout},
+            np.zeros(0, np.int64),
+        )
     first = np.full(len(items), len(code), np.int64)
     first[code[::-1]] = np.arange(len(code) - 1, -1, -1)
     later = np.ones(len(code), bool)
@@ -56,14 +60,8 @@ def merge(
     later_code = code[later_pos]
     overlaps = [np.zeros(0, np.int64)]
     for at in _occurrences(later_code):
-        new = {name: arr[at] for name, arr in rest.items()}
-        overlaps.append(_fold(t, later_code[at], new, _key_lookup(keys, later_pos[at]), gold_clash))
-    return items, t, np.unique(np.concatenate(overlaps))
-
-
-def _key_lookup(keys: pa.Array, positions: np.ndarray) -> Callable[[int], str]:
-    """The item id of row j of a round, for messages."""
-    return lambda j: str(keys[int(positions[j])].as_py())
+        overlaps.append(_fold(t, later_code[at], {name: arr[at] for name, arr in rest.items()}))
+    return items, code, t, np.unique(np.concatenate(overlaps))
 
 
 def _stack(parts: list[BatchTables], name: str, shape: tuple[int, ...], fill: int) -> np.ndarray:
@@ -104,13 +102,7 @@ def _occurrences(code: np.ndarray) -> Iterator[np.ndarray]:
         yield np.sort(order[rank == r])
 
 
-def _fold(
-    t: dict[str, np.ndarray],
-    idx: np.ndarray,
-    new: dict[str, np.ndarray],
-    key_of: Callable[[int], str],
-    gold_clash: GoldClash,
-) -> np.ndarray:
+def _fold(t: dict[str, np.ndarray], idx: np.ndarray, new: dict[str, np.ndarray]) -> np.ndarray:
     """Fold tables `new` (row i for item `idx[i]`, no item twice) into `t`, as if their rows came
     after those already there; returns the items an annotator labelled on both sides."""
     # a key has a few labels and annotators: fold only the set cells, through flat indices
@@ -130,9 +122,4 @@ def _fold(
             t["category_split"][idx] |= new["category_split"] | ((cur >= 0) & (new[name] >= 0) & (cur != new[name]))
         t[name][idx] = np.where(cur >= 0, cur, new[name])
     t["week"][idx] = np.minimum(t["week"][idx], new["week"])
-    cur, gold = t["gold"][idx], new["gold"]
-    for j in np.flatnonzero((cur >= 0) & (gold >= 0) & (cur != gold)):
-        gold_clash(int(new["gold_row"][j]), key_of(int(j)), int(gold[j]), int(cur[j]))
-    take = (cur < 0) & (gold >= 0)
-    t["gold"][idx[take]] = gold[take]
     return overlap

@@ -287,8 +287,9 @@ def test_gold_and_category_conflicts_between_runs_of_one_item(tmp_path: Path) ->
     path = write_csv(tmp_path / "d.csv", rows, header)
     with pytest.raises(InputError) as err:
         count_delivery(open_delivery(path), LABELS)
-    assert [(p.location.row, p.location.column) for p in err.value.problems] == [(6, "gold_label")]
-    assert "differing gold labels" in str(err.value)
+    assert [(p.location.row, p.location.column) for p in err.value.problems] == [(6, "gold_label"),
+                                                                                 (7, "gold_label")]
+    assert "differing gold labels ('dog' here, 'cat' on row 2)" in str(err.value)
 
     rows = [(*r[:4], "") for r in rows]
     counts = count_delivery(open_delivery(write_csv(tmp_path / "ok.csv", rows, header)), LABELS)
