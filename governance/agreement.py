@@ -45,9 +45,10 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
+import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from governance.counts import (
@@ -63,11 +64,6 @@ from governance.counts import (
     paired_codes,
 )
 from governance.estimate import Estimate, undefined, z_value
-
-if TYPE_CHECKING:
-    import pandas as pd
-else:
-    from governance.lazy import pd
 
 Metric = Literal["percent", "cohen", "scott", "fleiss", "krippendorff"]
 Weights = Literal["none", "linear", "quadratic"]

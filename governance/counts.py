@@ -11,14 +11,10 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
-
-if TYPE_CHECKING:
-    import pandas as pd
-else:
-    from governance.lazy import pd
+import pandas as pd
 
 ArrayLike = Any
 _EXACT_FLOAT = 2**53

@@ -120,10 +120,3 @@ def test_benchmark_smoke(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "ratio sla-check / default read" in result.stdout and "peak RSS" in result.stdout
     assert "speed-up" in result.stdout  # the kappa/alpha ratio comes from the same run
-
-
-def test_the_command_starts_without_importing_pandas() -> None:
-    """pandas costs a third of a second to import; checking a delivery does not need it."""
-    code = "import sys, annogov.commands.sla_check; print('pandas' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
