@@ -27,7 +27,7 @@ from ingest import InputError, Location, Problem
 MAX_PAIRED_ANNOTATORS = 8
 MAX_PROBLEMS = 200
 _JOINT_BINS = 1 << 21  # largest joint category x task type x batch x annotator x flags table
-NS_PER_DAY = 86_400 * 10**9
+US_PER_DAY = 86_400 * 10**6
 QA_PASS = {"pass", "passed", "ok", "accept", "accepted", "approved", "correct", "true", "1", "yes"}
 QA_FAIL = {"fail", "failed", "reject", "rejected", "defect", "error", "incorrect", "false", "0", "no"}
 # row-level tables per week / per batch: these columns, in this order
@@ -40,6 +40,7 @@ class Vocab:
     def __init__(self, values: Iterable[str] = (), fixed: bool = False) -> None:
         self.values: list[str] = []
         self.index: dict[str, int] = {}
+        self.fixed = False
         for v in values:
             self.add(v)
         self.fixed = fixed
@@ -47,7 +48,7 @@ class Vocab:
     def add(self, value: str) -> int:
         code = self.index.get(value)
         if code is None:
-            if getattr(self, "fixed", False):
+            if self.fixed:
                 return -2
             code = self.index[value] = len(self.values)
             self.values.append(value)
@@ -96,9 +97,9 @@ def _indices(indices: pa.Array) -> np.ndarray:
     return indices.to_numpy(zero_copy_only=False)
 
 
-def _week_of(ns: np.ndarray) -> np.ndarray:
+def _week_of(us: np.ndarray) -> np.ndarray:
     """Monday-based week index since the epoch (1970-01-01 was a Thursday)."""
-    return (np.floor_divide(ns, NS_PER_DAY) + 3) // 7
+    return (np.floor_divide(us, US_PER_DAY) + 3) // 7
 
 
 def week_start(week: int) -> str:
@@ -107,25 +108,26 @@ def week_start(week: int) -> str:
 
 
 def _times(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(ns since epoch, present mask, unparseable mask); naive times are taken as UTC."""
+    """(microseconds since epoch, present mask, unparseable mask); naive times are taken as UTC.
+    Microseconds reach the year 9999, which deliveries use for "no deadline"."""
     if pa.types.is_dictionary(arr.type):
         arr = arr.cast(arr.type.value_type)
     if pa.types.is_timestamp(arr.type) or pa.types.is_date(arr.type):
         if pa.types.is_timestamp(arr.type) and arr.type.tz is not None:
             arr = arr.cast(pa.timestamp(arr.type.unit))
-        ns = pc.cast(pc.cast(arr, pa.timestamp("ns")), pa.int64())
-        if not ns.null_count:
-            return ns.to_numpy(), np.ones(len(arr), bool), np.zeros(len(arr), bool)
-        present = pc.is_valid(ns).to_numpy(zero_copy_only=False)
-        return ns.fill_null(0).to_numpy(), present, np.zeros(len(arr), bool)
+        us = pc.cast(pc.cast(arr, pa.timestamp("us"), safe=False), pa.int64())  # drops nanoseconds only
+        if not us.null_count:
+            return us.to_numpy(), np.ones(len(arr), bool), np.zeros(len(arr), bool)
+        present = pc.is_valid(us).to_numpy(zero_copy_only=False)
+        return us.fill_null(0).to_numpy(), present, np.zeros(len(arr), bool)
     import pandas as pd
 
     text = arr.to_pandas()
     parsed = pd.to_datetime(text, errors="coerce", utc=True, format="mixed")
     given = text.notna().to_numpy() & (text.astype(str).str.strip() != "").to_numpy()
     ok = parsed.notna().to_numpy()
-    ns = parsed.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]").astype(np.int64)
-    return np.where(ok, ns, 0), ok, given & ~ok
+    us = parsed.dt.tz_localize(None).to_numpy(dtype="datetime64[us]").astype(np.int64)
+    return np.where(ok, us, 0), ok, given & ~ok
 
 
 def _item_codes(items: pa.Array) -> tuple[pa.Array, np.ndarray]:
@@ -205,7 +207,7 @@ class _RowNumbers:
     """File row numbers of a batch's rows (given, or offset + index + 1), looked up only where a
     message or a gold item needs one."""
 
-    def __init__(self, given: np.ndarray | None, offset: int, n: int) -> None:
+    def __init__(self, given: np.ndarray | None, offset: int = 0) -> None:
         self.given, self.offset = given, offset
 
     def __getitem__(self, index: Any) -> Any:
@@ -261,7 +263,6 @@ class _Builder:
         self.scattered: bool | None = None
         self.row_parts: list[dict[str, np.ndarray]] = []
         self.row_numbers: list[np.ndarray | None] = []
-        self.row_keys: list[int] = []
         self.n_keys = 0  # keys of the batches so far: a key's position is n_keys + its index
         self.gold_rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # key position, label, row
         self.repeated: list[np.ndarray] = []  # key positions with an annotator twice in one batch
@@ -274,7 +275,7 @@ class _Builder:
         self.paired = True
 
     def problem(self, row: int, column: str | None, message: str) -> None:
-        self.problems_at(np.array([0]), _RowNumbers(np.array([row]), 0, 1), column, [message])
+        self.problems_at(np.array([0]), _RowNumbers(np.array([row])), column, message)
 
     def problems_at(
         self, idx: np.ndarray, row_numbers: _RowNumbers, column: str | None, message: str | Sequence[str]
@@ -307,7 +308,7 @@ class _Builder:
         if n == 0:
             return
         names = batch.schema.names
-        row_numbers = _RowNumbers(batch.column(ROW_COLUMN).to_numpy() if ROW_COLUMN in names else None, offset, n)
+        row_numbers = _RowNumbers(batch.column(ROW_COLUMN).to_numpy() if ROW_COLUMN in names else None, offset)
         self.n_rows += n
 
         keys, item = _item_codes(batch.column("item_id"))
@@ -385,11 +386,10 @@ class _Builder:
                 rows.kept(len(self.labels), len(self.annotators), [len(v) for v in self.vocabs.values()])
             )
             self.row_numbers.append(row_numbers.given)
-            self.row_keys.append(len(keys))
         else:
             self.partials.append(BatchTables(len(keys), self._item_tables(keys, rows, row_numbers)))
         at = np.flatnonzero(ok & (gold >= 0))
-        self.gold_rows.append((self.n_keys + item[at].astype(np.int64), gold[at].astype(np.int16), row_numbers[at]))
+        self.gold_rows.append((self.n_keys + item[at].astype(np.int64), _small(gold[at], V), row_numbers[at]))
         self.keys.append(keys)
         self.n_keys += len(keys)
         all_dated = bool(dated.all())
@@ -401,8 +401,7 @@ class _Builder:
         for bit, flag in enumerate((ok, reviewed, failed, g, g & (gold == lab), timed, on_time)):
             flags |= flag.view(np.uint8) << np.uint8(bit)
         groups = {
-            dim: (codes, len(self.vocabs[dim]) + 1)
-            for dim, codes in (("category", cat), ("task_type", task), ("batch", bat))
+            dim: (codes, len(self.vocabs[dim]) + 1) for dim, codes in zip(ATTRIBUTES, (cat, task, bat), strict=True)
         }
         self._period_tables(groups, ann if all_ok else np.where(ok, ann, 0), A, flags)
         gi = np.flatnonzero(g)
@@ -493,20 +492,20 @@ class _Builder:
             tables["labels_by_annotator"] = by_ann
         return tables
 
-    def _from_rows(self, part_keys: pa.Array) -> tuple[pa.Array, np.ndarray, dict[str, np.ndarray]]:
+    def _from_rows(
+        self, part_keys: pa.Array, key_starts: list[int]
+    ) -> tuple[pa.Array, np.ndarray, dict[str, np.ndarray]]:
         """Item tables of a file whose rows scatter items: every row was kept, so code the item
         ids once and build the tables from all rows at once."""
         items, code = encode_ids(part_keys)
-        start = 0
-        for part, n_keys in zip(self.row_parts, self.row_keys, strict=True):  # batch key index -> item code
+        for part, start in zip(self.row_parts, key_starts, strict=True):  # batch key index -> item code
             part["item"] = np.where(part["item"] >= 0, code[start + part["item"]], -1).astype(np.int32)
-            start += n_keys
         rows = _Rows(**{name: np.concatenate([p.pop(name) for p in self.row_parts]) for name in _ROW_FIELDS})
         self.row_parts = []
         given = self.row_numbers
         numbers = np.concatenate([g for g in given if g is not None]) if given and given[0] is not None else None
         self.row_numbers = []
-        return items, code, self._item_tables(items, rows, _RowNumbers(numbers, 0, len(rows.item)), whole=True)
+        return items, code, self._item_tables(items, rows, _RowNumbers(numbers), whole=True)
 
     def _period_tables(
         self, groups: dict[str, tuple[np.ndarray, int]], ann: np.ndarray, A: int, flags: np.ndarray
@@ -570,10 +569,11 @@ class _Builder:
     def finish(self) -> DeliveryCounts:
         V, A = max(len(self.labels), 1), max(len(self.annotators), 1)
         parts, self.partials = self.partials, []
+        key_starts = np.cumsum([0] + [len(k) for k in self.keys])[:-1].tolist()
         part_keys = pa.concat_arrays(self.keys) if self.keys else pa.array([], pa.string())
         self.keys = []
         if self.scattered:
-            keys, code, t = self._from_rows(part_keys)
+            keys, code, t = self._from_rows(part_keys, key_starts)
             narrow = int(t["counts"].max(initial=0)) < 2**15
         else:
             narrow = sum(int(p.tables["counts"].max(initial=0)) for p in parts) < 2**15
@@ -659,7 +659,7 @@ class _Builder:
             f"{names[gold[item[j]]]!r} on row {int(row[first[item[j]]])})"
             for j in clash[:MAX_PROBLEMS].tolist()
         ]
-        self.problems_at(clash, _RowNumbers(row, 0, len(row)), "gold_label", messages)
+        self.problems_at(clash, _RowNumbers(row), "gold_label", messages)
         return gold
 
     def _locate_repeats(self, keys: pa.Array, items: np.ndarray) -> None:
@@ -680,7 +680,7 @@ class _Builder:
             ann = self.annotators.codes(batch.column("annotator_id").take(take))
             usable = (ann >= 0) & (self.labels.codes(batch.column("label").take(take)) >= 0)
             given = batch.column(ROW_COLUMN).to_numpy() if ROW_COLUMN in batch.schema.names else None
-            row_numbers = _RowNumbers(given, offset, batch.num_rows)
+            row_numbers = _RowNumbers(given, offset)
             for i, a, ok in zip(hit.tolist(), ann.tolist(), usable.tolist(), strict=True):
                 if not ok:
                     continue

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from governance.delivery import ColumnMapping, load_mapping, open_delivery, parse_column_flags
-from governance.delivery_counts import count_delivery
+from governance.delivery_counts import count_delivery, week_start
 from ingest import InputError
 
 ROWS = [
@@ -367,3 +367,18 @@ def test_categorical_item_ids_count_only_the_items_present(tmp_path: Path) -> No
     counts = count_delivery(open_delivery(tmp_path / "d.parquet", batch_rows=3), LABELS)
     assert counts.items.to_pylist() == ["t1", "t2"]
     assert counts.item_counts.tolist() == [[2, 0, 0, 0], [1, 1, 0, 0]]
+
+
+def test_far_future_deadlines_are_dates(tmp_path: Path) -> None:
+    """9999-12-31 is how many exports say "no deadline": on time, not an overflow."""
+    import datetime as dt
+
+    table = pa.table({
+        "item_id": ["t1", "t1"], "annotator_id": ["a", "b"], "label": ["cat", "cat"],
+        "submitted_at": pa.array([dt.datetime(2026, 1, 5, 9), dt.datetime(2026, 1, 8, 9)], pa.timestamp("ns")),
+        "due_at": pa.array([dt.datetime(9999, 12, 31), dt.datetime(2026, 1, 7)], pa.timestamp("us"))})
+    pq.write_table(table, tmp_path / "d.parquet")
+    counts = count_delivery(open_delivery(tmp_path / "d.parquet"), LABELS)
+    rows, timed, on_time = counts.table("category_period")[0][[0, 5, 6]]
+    assert (rows, timed, on_time) == (2, 2, 1)
+    assert [week_start(w) for w in counts.weeks] == ["2026-01-05"]
