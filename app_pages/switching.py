@@ -30,15 +30,13 @@ from migration import (
     scenario_from_dict,
     scenario_to_dict,
     section_help,
-    switching_cost,
 )
 from migration.apply import load_dataset
 from migration.infer import DualLabel, load_dual_sample
 from migration.labelsets import LabelSet, load_label_set
 from migration.mapping import MappingRow, identity_rows, load_mapping
-from migration.montecarlo import simulate
 from migration.scenario import AREAS, SECTIONS
-from migration.switching import DEFAULT_SEED, DEFAULT_SIMULATIONS, with_reannotation_items
+from migration.switching import DEFAULT_SEED, DEFAULT_SIMULATIONS, switching_cost_and_totals
 
 DISTRIBUTIONS = ["pert", "triangular"]
 NEW_SCENARIO = "(new scenario from the defaults)"
@@ -440,13 +438,11 @@ def _classification(payload: dict[str, Any]) -> None:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _run(scenario_json: str, items: int | None, simulations: int,
          seed: int | None) -> tuple[dict[str, Any], np.ndarray]:
-    """The payload and the simulated totals (same seed, so the same draws as the payload)."""
+    """The payload and the simulated totals its bands were taken from (one simulation)."""
     scenario = scenario_from_dict(json.loads(scenario_json), "working scenario")
-    result = switching_cost(scenario, simulations=simulations, seed=seed,
-                            reannotation_items=items)
-    drawn = with_reannotation_items(scenario, items) if items is not None else scenario
-    _, outputs = simulate(drawn, simulations, seed)
-    return result.to_payload(), outputs["total"]
+    result, totals = switching_cost_and_totals(scenario, simulations=simulations, seed=seed,
+                                               reannotation_items=items)
+    return result.to_payload(), totals
 
 
 def _money(x: float | None, currency: str) -> str:

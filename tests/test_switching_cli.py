@@ -137,3 +137,5 @@ def test_example_switch_pays_back_inside_the_horizon_most_of_the_time() -> None:
 def test_too_many_simulations_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = _run(capsys, "switching-cost", str(EX / "scenario.yaml"), "--simulations", "50000000")
     assert code == 2 and "simulations must be between 1 and 2,000,000" in err
+    code, _, err = _run(capsys, "switching-cost", str(EX / "scenario.yaml"), "--seed", "-1")
+    assert code == 2 and "the seed must be a whole number of 0 or more, not -1" in err
