@@ -51,8 +51,4 @@ def analyse_taxonomy_document(doc: dict[str, Any],
 
 def mapping_rows_of(result: TaxonomyResult) -> list[dict[str, Any]]:
     """The mapping a result used, one row per old -> new pair (new_label None = dropped)."""
-    rows: list[dict[str, Any]] = []
-    for c in result.mapping.classes:
-        targets: list[str | None] = list(c.targets) or [None]
-        rows += [{"old_label": c.old_label, "new_label": t} for t in targets]
-    return rows
+    return [{"old_label": old, "new_label": new} for old, new in result.mapping.rows()]

@@ -30,15 +30,13 @@ from migration import (
     scenario_from_dict,
     scenario_to_dict,
     section_help,
-    switching_cost,
 )
 from migration.apply import load_dataset
 from migration.infer import DualLabel, load_dual_sample
 from migration.labelsets import LabelSet, load_label_set
 from migration.mapping import MappingRow, identity_rows, load_mapping
-from migration.montecarlo import simulate
 from migration.scenario import AREAS, SECTIONS
-from migration.switching import DEFAULT_SEED, DEFAULT_SIMULATIONS, with_reannotation_items
+from migration.switching import DEFAULT_SEED, DEFAULT_SIMULATIONS, switching_cost_and_totals
 
 DISTRIBUTIONS = ["pert", "triangular"]
 NEW_SCENARIO = "(new scenario from the defaults)"
@@ -97,16 +95,21 @@ def _load_into_state(program: ProgramRecord, doc: DocumentRecord | None, scenari
     st.session_state["sw_token"] = st.session_state.get("sw_token", 0) + 1
 
 
+def _picker(label: str, options: list[str], key: str, help: str) -> str:
+    """A select box of saved names that honours `{key}_next` (set by a save before a rerun) and
+    falls back to the first option when its choice has gone."""
+    if f"{key}_next" in st.session_state:
+        st.session_state[key] = st.session_state.pop(f"{key}_next")
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = options[0]
+    return str(st.selectbox(label, options, key=key, help=help))
+
+
 def _scenario_picker(store: Store, program: ProgramRecord) -> None:
     """Pick a saved scenario (or the defaults); loading it resets the form."""
     docs = {d.name: d for d in store.list_documents("scenario", program.id)}
-    options = [*docs, NEW_SCENARIO]
-    if "sw_pick_next" in st.session_state:
-        st.session_state["sw_pick"] = st.session_state.pop("sw_pick_next")
-    if st.session_state.get("sw_pick") not in options:
-        st.session_state["sw_pick"] = options[0]
-    pick = st.selectbox("Saved scenario", options, key="sw_pick",
-                        help="Scenarios are saved in the program and shared with the team.")
+    pick = _picker("Saved scenario", [*docs, NEW_SCENARIO], "sw_pick",
+                   "Scenarios are saved in the program and shared with the team.")
     marker = (program.id, pick)
     if st.session_state.get("sw_picked") != marker or "sw_scenario" not in st.session_state:
         st.session_state["sw_picked"] = marker
@@ -206,7 +209,7 @@ def _form_problems(exc: InputError, scenario: Scenario) -> None:
     for problem in exc.problems:
         key, _, message = problem.message.partition(": ")
         label = labels.get(key, key.replace("_", " ").replace(".", ": "))
-        lines.append(f"- **{ui._md(label)}** (`{key}`): {ui._md(message)}")
+        lines.append(f"- **{ui.md(label)}** (`{key}`): {ui.md(message)}")
     st.error("The figures were not applied; the results below are for the last valid scenario."
              "\n\n" + "\n".join(lines), icon=":material/error:")
 
@@ -287,11 +290,12 @@ def _taxonomy_upload(store: Store, program: ProgramRecord) -> None:
             doc = taxonomy_document(
                 old, new, sample=sample, dataset=dataset,
                 sample_source=sample_file.name if sample_file is not None else "sample")
-            result = analyse_taxonomy_document(doc, [r.model_dump() for r in mapped[0]] if mapped else None)
+            table = None if mapped is None else [r.model_dump() for r in mapped[0]]
+            result = analyse_taxonomy_document(doc, table)
         except InputError as exc:
             ui.show_problems(exc)
             return
-        rows = mapping_rows_of(result) if mapped is None else [r.model_dump() for r in mapped[0]]
+        rows = mapping_rows_of(result) if table is None else table
         name = name.strip()
         if name and store.get_document("taxonomy", program.id, name) is not None:
             st.error(f"A taxonomy named {name!r} already exists; choose another name.",
@@ -309,13 +313,8 @@ def _taxonomy_upload(store: Store, program: ProgramRecord) -> None:
 def _taxonomy(store: Store, program: ProgramRecord) -> int | None:
     """The taxonomy part; returns the re-annotation count to feed the scenario, if chosen."""
     docs = {d.name: d for d in store.list_documents("taxonomy", program.id)}
-    options = [*docs, NO_TAXONOMY]
-    if "tx_pick_next" in st.session_state:
-        st.session_state["tx_pick"] = st.session_state.pop("tx_pick_next")
-    if st.session_state.get("tx_pick") not in options:
-        st.session_state["tx_pick"] = options[0]
-    pick = st.selectbox("Taxonomy", options, key="tx_pick",
-                        help="A pair of label sets with its mapping, saved in the program.")
+    pick = _picker("Taxonomy", [*docs, NO_TAXONOMY], "tx_pick",
+                   "A pair of label sets with its mapping, saved in the program.")
     _taxonomy_upload(store, program)
     doc = docs.get(pick)
     if doc is None:
@@ -440,13 +439,11 @@ def _classification(payload: dict[str, Any]) -> None:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _run(scenario_json: str, items: int | None, simulations: int,
          seed: int | None) -> tuple[dict[str, Any], np.ndarray]:
-    """The payload and the simulated totals (same seed, so the same draws as the payload)."""
+    """The payload and the simulated totals its bands were taken from (one simulation)."""
     scenario = scenario_from_dict(json.loads(scenario_json), "working scenario")
-    result = switching_cost(scenario, simulations=simulations, seed=seed,
-                            reannotation_items=items)
-    drawn = with_reannotation_items(scenario, items) if items is not None else scenario
-    _, outputs = simulate(drawn, simulations, seed)
-    return result.to_payload(), outputs["total"]
+    result, totals = switching_cost_and_totals(scenario, simulations=simulations, seed=seed,
+                                               reannotation_items=items)
+    return result.to_payload(), totals
 
 
 def _money(x: float | None, currency: str) -> str:

@@ -86,12 +86,9 @@ class Estimate(BaseModel):
 
 def draw(estimate: Estimate, n: int, rng: np.random.Generator) -> np.ndarray:
     """n draws as a float64 array; a point gives the value itself and consumes no randomness."""
-    if estimate.is_point:
-        return np.full(n, estimate.most_likely, dtype=np.float64)
-    if estimate.distribution == "triangular":
-        return rng.triangular(estimate.low, estimate.most_likely, estimate.high, n)
-    a, b = estimate.shape()
-    out = rng.beta(a, b, n)
+    out = raw_draw(estimate, n, rng)
+    if estimate.is_point or estimate.distribution == "triangular":
+        return out
     out *= estimate.high - estimate.low
     out += estimate.low
     return out

@@ -50,10 +50,6 @@ class LabelSet(BaseModel):
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _entry(label: str, parent: str | None, where: Location) -> tuple[str, str | None, Location]:
-    return label, parent, where
-
-
 def _entries_from_json(path: Path, data: bytes | None) -> list[tuple[str, str | None, Location]]:
     raw = data if data is not None else path.read_bytes()
     try:
@@ -68,7 +64,7 @@ def _entries_from_json(path: Path, data: bytes | None) -> list[tuple[str, str | 
         def walk(node: dict[str, Any], parent: str | None, trail: str) -> None:
             for name, children in node.items():
                 where = Location(path.name, column=f"{trail}{name}")
-                out.append(_entry(str(name), parent, where))
+                out.append((str(name), parent, where))
                 if isinstance(children, dict):
                     walk(children, str(name), f"{trail}{name}/")
                 elif children not in (None, [], {}):
@@ -78,10 +74,10 @@ def _entries_from_json(path: Path, data: bytes | None) -> list[tuple[str, str | 
         for i, item in enumerate(doc):
             where = Location(path.name, column=f"labels[{i}]")
             if isinstance(item, str):
-                out.append(_entry(item, None, where))
+                out.append((item, None, where))
             elif isinstance(item, dict) and isinstance(item.get("label"), str):
                 parent = item.get("parent")
-                out.append(_entry(item["label"], str(parent) if parent else None, where))
+                out.append((item["label"], str(parent) if parent else None, where))
             else:
                 problems.append(Problem(where, "expected a label string or {label, parent}"))
     else:
@@ -110,7 +106,7 @@ def _entries_from_sheet(path: Path, data: bytes | None) -> list[tuple[str, str |
             continue
         parent = row[parent_col] if parent_col is not None else None
         parent_text = str(parent).strip() if parent is not None and str(parent).strip() else None
-        out.append(_entry(str(value).strip(), parent_text, where))
+        out.append((str(value).strip(), parent_text, where))
     if problems:
         raise InputError(problems)
     return out

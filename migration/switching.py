@@ -126,8 +126,22 @@ def switching_cost(
 
     `reannotation_items` (from a taxonomy result) replaces the taxonomy area's item estimate.
     """
+    return switching_cost_and_totals(scenario, simulations=simulations, seed=seed,
+                                     reannotation_items=reannotation_items)[0]
+
+
+def switching_cost_and_totals(
+    scenario: Scenario,
+    *,
+    simulations: int = DEFAULT_SIMULATIONS,
+    seed: int | None = DEFAULT_SEED,
+    reannotation_items: int | None = None,
+) -> tuple[SwitchingCostResult, np.ndarray]:
+    """`switching_cost` and the simulated totals it took its bands from (for a histogram)."""
     if not 1 <= simulations <= MAX_SIMULATIONS:
         raise ValueError(f"simulations must be between 1 and {MAX_SIMULATIONS:,}")
+    if seed is not None and seed < 0:
+        raise ValueError(f"the seed must be a whole number of 0 or more, not {seed}")
     source = "scenario"
     if reannotation_items is not None:
         scenario = with_reannotation_items(scenario, reannotation_items)
@@ -143,4 +157,4 @@ def switching_cost(
         reannotation_items_from=source, deterministic={k: det[k] for k in (*AREAS, "total")},
         percentiles=pct, tornado=tornado(scenario), stay_vs_switch=svs,
         derived=_derived(scenario, ml), parameters=parameter_catalogue(scenario))
-    return result
+    return result, outputs["total"]

@@ -25,6 +25,7 @@ from migration.mapping import (
 from migration.vintage import VintageReport, mixed_vintage
 
 ARTIFACT_FORMAT = "annogov.taxonomy-mapping"
+_CHECKSUMMED = ("old_label_set", "new_label_set", "rows", "new_classes")
 
 
 class TaxonomyResult(BaseModel):
@@ -170,8 +171,8 @@ def mapping_artifact(
     result: TaxonomyResult, version: str = "1", created: datetime | None = None
 ) -> dict[str, Any]:
     """The mapping as a versioned, checksummed document a successor vendor can apply."""
-    rows = [{"old_label": c.old_label, "new_label": t, "kind": c.kind}
-            for c in result.mapping.classes for t in (c.targets or [None])]  # type: ignore[list-item]
+    kinds = {c.old_label: c.kind for c in result.mapping.classes}
+    rows = [{"old_label": old, "new_label": new, "kind": kinds[old]} for old, new in result.mapping.rows()]
 
     def labels(ls: LabelSet) -> list[dict[str, str | None]]:
         return [{"label": lab, "parent": ls.parents.get(lab)} for lab in ls.labels]
@@ -187,16 +188,14 @@ def mapping_artifact(
         "rows": rows,
         "new_classes": result.mapping.new,
     }
-    body["checksum"] = _digest({k: body[k] for k in ("old_label_set", "new_label_set", "rows",
-                                                     "new_classes")})
+    body["checksum"] = _digest({k: body[k] for k in _CHECKSUMMED})
     return body
 
 
 def verify_artifact(artifact: dict[str, Any]) -> bool:
     """True when the artefact's checksum matches its content."""
-    keys = ("old_label_set", "new_label_set", "rows", "new_classes")
     return artifact.get("format") == ARTIFACT_FORMAT and artifact.get("checksum") == _digest(
-        {k: artifact.get(k) for k in keys})
+        {k: artifact.get(k) for k in _CHECKSUMMED})
 
 
 def write_artifact(artifact: dict[str, Any], path: str | Path) -> None:

@@ -44,5 +44,4 @@ def tornado(scenario: Scenario) -> list[TornadoBar]:
                    swing=float(abs(total[2 * i + 1] - total[2 * i])))
         for i, info in enumerate(catalogue)
     ]
-    order = sorted(range(len(bars)), key=lambda i: -bars[i].swing)
-    return [bars[i] for i in order]
+    return sorted(bars, key=lambda b: -b.swing)

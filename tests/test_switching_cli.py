@@ -137,3 +137,17 @@ def test_example_switch_pays_back_inside_the_horizon_most_of_the_time() -> None:
 def test_too_many_simulations_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = _run(capsys, "switching-cost", str(EX / "scenario.yaml"), "--simulations", "50000000")
     assert code == 2 and "simulations must be between 1 and 2,000,000" in err
+    code, _, err = _run(capsys, "switching-cost", str(EX / "scenario.yaml"), "--seed", "-1")
+    assert code == 2 and "the seed must be a whole number of 0 or more, not -1" in err
+
+
+def test_table_shows_a_zero_month_and_a_missing_ratio_plainly() -> None:
+    from annogov.commands.switching_cost import render_table
+    from migration import load_scenario, switching_cost
+
+    payload = switching_cost(load_scenario(EX / "scenario.yaml"), simulations=100, seed=1).to_payload()
+    payload["stay_vs_switch"]["break_even_month"] = 0.0
+    payload["stay_vs_switch"]["cost_in_months_of_current_fees"].update(p50=None, p90=None)
+    text = render_table(payload)
+    assert "break-even month: most likely 0.0, P50" in text
+    assert "switching cost = - months of current fees at P50, - at P90" in text

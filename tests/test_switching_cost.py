@@ -19,7 +19,7 @@ from migration.scenario_io import (
     scenario_to_dict,
     write_scenario_xlsx,
 )
-from migration.switching import switching_cost
+from migration.switching import switching_cost, switching_cost_and_totals
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -123,6 +123,9 @@ def test_percentiles_ordered_and_seed_reproducible() -> None:
     assert a.percentiles["total"].p10 < a.percentiles["total"].p90
     assert a.to_payload() == b.to_payload()
     assert a.percentiles != c.percentiles
+    result, totals = switching_cost_and_totals(scenario, simulations=2000, seed=11)
+    assert result == a and len(totals) == 2000
+    assert np.percentile(totals, 90) == a.percentiles["total"].p90
     _, out1 = simulate(scenario, 500, 5)
     _, out2 = simulate(scenario, 500, 5)
     assert all(np.array_equal(out1[k], out2[k]) for k in out1)

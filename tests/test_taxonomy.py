@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from ingest import InputError
 from migration.apply import DatasetItem, apply_mapping
 from migration.infer import DualLabel, infer_mapping
 from migration.labelsets import load_label_set
-from migration.mapping import MappingRow, classify
+from migration.mapping import MappingRow, classify, load_mapping
 from migration.taxonomy import (
     analyse_taxonomy,
     analyse_taxonomy_files,
@@ -70,9 +71,7 @@ def test_label_set_problems_are_located_and_collected(tmp_path: Path) -> None:
 
 def test_mapping_validation_reports_every_problem(tmp_path: Path) -> None:
     old, new = _sets(tmp_path, "label\na\nb\nc\nd\n", "label\nA\nB\nC\n")
-    rows, _ = __import__("migration.mapping", fromlist=["load_mapping"]).load_mapping(
-        _write(tmp_path, "map.csv", "old_label,new_label\na,A\na,B\nb,B\nc,C\nc,C\nzz,A\nd,Q\n")
-    )
+    rows, _ = load_mapping(_write(tmp_path, "map.csv", "old_label,new_label\na,A\na,B\nb,B\nc,C\nc,C\nzz,A\nd,Q\n"))
     with pytest.raises(InputError) as info:
         classify(old, new, rows, "map.csv")
     text = str(info.value)
@@ -157,7 +156,7 @@ def test_dataset_vintage_and_payload_counts() -> None:
         dataset_path=EXAMPLES / "dataset.csv",
     )
     payload = result.to_payload()
-    rows = list(__import__("csv").DictReader((EXAMPLES / "dataset.csv").open()))
+    rows = list(csv.DictReader((EXAMPLES / "dataset.csv").open()))
     old_rows = [r for r in rows if r["taxonomy_version"] == "v1"]
     trucks = sum(1 for r in old_rows if r["label"] == "truck")
     assert payload["totals"]["reannotation_items"] == trucks

@@ -84,3 +84,21 @@ def test_missing_file_and_bad_cutover_exit_2(capsys: pytest.CaptureFixture[str])
         main(["taxonomy", str(EX / "old.csv"), str(EX / "new.csv"), "--cutover", "soon"])
     assert info.value.code == 2
     assert "'soon' is not a date" in capsys.readouterr().err
+
+
+def test_relabelled_without_dataset_exits_2_before_writing_anything(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    artefact = tmp_path / "m.json"
+    code, out, err = _run(
+        capsys,
+        "taxonomy",
+        str(EX / "old.csv"),
+        str(EX / "new.csv"),
+        "--export-mapping",
+        str(artefact),
+        "--relabelled",
+        str(tmp_path / "actions.csv"),
+    )
+    assert code == 2 and out == "" and "--relabelled needs --dataset" in err
+    assert not artefact.exists() and not (tmp_path / "actions.csv").exists()

@@ -44,6 +44,11 @@ def _money(x: float | None, currency: str) -> str:
     return "-" if x is None else f"{x:,.0f} {currency}"
 
 
+def _or(x: float | None, missing: str) -> str:
+    """The figure as the payload rounded it, or `missing` for None (a 0 stays 0)."""
+    return missing if x is None else str(x)
+
+
 def render_table(payload: dict[str, Any]) -> str:
     """Areas with most-likely and P10/P50/P90, the top of the tornado, stay versus switch."""
     cur = payload["currency"]
@@ -72,11 +77,11 @@ def render_table(payload: dict[str, Any]) -> str:
         f"Stay versus switch over {s['horizon_months']:g} months:",
         f"  monthly fee now {_money(s['current_monthly_fee'], cur)}, after the switch "
         f"{_money(s['new_monthly_fee'], cur)} (saving {_money(s['monthly_saving'], cur)})",
-        f"  break-even month: most likely {s['break_even_month'] or 'never'}, "
-        f"P50 {s['break_even_month_p50'] or 'never'}, "
-        f"P90 {s['break_even_month_p90'] or 'never'}",
+        f"  break-even month: most likely {_or(s['break_even_month'], 'never')}, "
+        f"P50 {_or(s['break_even_month_p50'], 'never')}, "
+        f"P90 {_or(s['break_even_month_p90'], 'never')}",
         f"  probability switching is cheaper within the horizon: {s['probability_switch_cheaper']:.1%}",
-        f"  switching cost = {months['p50']} months of current fees at P50, {months['p90']} at P90",
+        f"  switching cost = {_or(months['p50'], '-')} months of current fees at P50, {_or(months['p90'], '-')} at P90",
     ]
     if s["break_even_reason"]:
         out.append(f"  note: {s['break_even_reason']}")

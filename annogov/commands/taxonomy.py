@@ -120,6 +120,8 @@ def render_table(payload: dict[str, Any]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Analyse, optionally export the artefact and per-item actions, print."""
+    if args.relabelled and not args.dataset:
+        raise ValueError("--relabelled needs --dataset")
     result = analyse_taxonomy_files(
         args.old,
         args.new,
@@ -133,8 +135,6 @@ def run(args: argparse.Namespace) -> int:
         write_artifact(mapping_artifact(result, args.artifact_version), args.export_mapping)
         print(f"mapping artefact written to {Path(args.export_mapping)}", file=sys.stderr)
     if args.relabelled:
-        if result.impact is None:
-            raise ValueError("--relabelled needs --dataset")
         _write_actions(result, args.relabelled)
     payload = result.to_payload()
     print(to_json(payload) if args.format == "json" else render_table(payload))
