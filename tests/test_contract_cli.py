@@ -148,6 +148,18 @@ def test_questionnaire_round_trip_keeps_the_profile() -> None:
     assert back == profile
 
 
+def test_questionnaire_round_trip_keeps_every_sla_field() -> None:
+    """Level, weights, the total credit cap and formula-like text all come back as written."""
+    profile = load_profile(EXAMPLE)
+    assert profile.sla is not None
+    first = profile.sla.terms[0].model_copy(
+        update={"id": "-kappa", "level": "ordinal", "weights": "quadratic", "note": "+5% credit per breach"}
+    )
+    sla = profile.sla.model_copy(update={"total_credit_cap": 9000.0, "terms": [first, *profile.sla.terms[1:]]})
+    profile = profile.model_copy(update={"sla": sla})
+    assert read_questionnaire("filled.xlsx", data=write_questionnaire(profile)) == profile
+
+
 def test_committed_example_questionnaire_matches_the_yaml() -> None:
     assert load_profile(QUESTIONNAIRE) == load_profile(EXAMPLE)
 
