@@ -12,9 +12,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from contracts.sla_terms import SlaTermSet
+from contracts.sla_terms import SlaTermSet, validation_problems
 
 ExportTiming = Literal["any_time", "on_request", "contract_end", "none"]
 PricingModel = Literal["per_unit", "per_hour_managed_team", "milestone", "hybrid"]
@@ -281,7 +281,8 @@ class ContractProfile(BaseModel):
 def load_profile(path: str | Path, *, data: bytes | None = None) -> ContractProfile:
     """Read a profile from YAML, JSON or a filled-in xlsx questionnaire.
 
-    Raises `ingest.InputError` for unreadable files and pydantic's ValidationError for bad values.
+    Raises `ingest.InputError` for unreadable files and for bad values (each located by field path,
+    and by line in YAML).
     """
     from ingest import InputError
 
@@ -312,4 +313,7 @@ def load_profile(path: str | Path, *, data: bytes | None = None) -> ContractProf
         raise InputError.at(f"unsupported profile type {suffix or '(none)'}; expected .yaml, .json or .xlsx", path.name)
     if not isinstance(parsed, dict):
         raise InputError.at("a contract profile must be a mapping with a 'vendor' key", path.name)
-    return ContractProfile.model_validate(parsed)
+    try:
+        return ContractProfile.model_validate(parsed)
+    except ValidationError as exc:
+        raise InputError(validation_problems(exc, path.name, None if suffix == ".json" else text)) from None

@@ -97,7 +97,7 @@ def test_critical_missing_profile_exits_one(tmp_path: Path, capsys: pytest.Captu
         ("p.yaml", "vendor: [unclosed", "not valid YAML"),
         ("p.json", "{", "not valid JSON"),
         ("p.yaml", "- just a list", "must be a mapping"),
-        ("p.yaml", "vendor: X\nsecurity: {soc2_type: type_iii}", "soc2_type"),
+        ("p.yaml", "vendor: X\nsecurity: {soc2_type: type_iii}", "p.yaml, row 2, column 'security.soc2_type'"),
         ("p.yaml", "vendor: X\ncolour: blue", "colour"),
         ("draft.rtf", "{\\rtf1}", "unsupported file type"),
     ],
