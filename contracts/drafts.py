@@ -17,7 +17,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from contracts.profile import (
-    OPEN_FORMATS,
     Commercial,
     ContractProfile,
     DataRights,
@@ -66,10 +65,6 @@ class DraftReview(BaseModel):
     def clauses_with_passages(self) -> set[str]:
         """Clauses for which at least one passage was found."""
         return {p.clause for p in self.proposals}
-
-    def to_payload(self) -> dict[str, Any]:
-        """JSON-ready dict."""
-        return self.model_dump(mode="json")
 
 
 @dataclass
@@ -945,4 +940,4 @@ def review_draft(path: str | Path, *, data: bytes | None = None, vendor: str | N
     return propose(extract_passages(path, data=data), source=path.name, vendor=vendor)
 
 
-__all__ = ["OPEN_FORMATS", "DraftReview", "Proposal", "propose", "review_draft"]
+__all__ = ["DraftReview", "Proposal", "propose", "review_draft"]
