@@ -302,7 +302,7 @@ def read_questionnaire(path: str | Path, *, data: bytes | None = None) -> Contra
         if value is not None and value != []:
             nested.setdefault(section, {})[name] = value
     sla_meta = nested.pop("sla", {})
-    if terms:
+    if terms or sla_meta:
         nested["sla"] = {**sla_meta, "terms": terms}
     if not nested.get("vendor"):
         raise InputError.at(

@@ -160,6 +160,14 @@ def test_questionnaire_round_trip_keeps_every_sla_field() -> None:
     assert read_questionnaire("filled.xlsx", data=write_questionnaire(profile)) == profile
 
 
+def test_questionnaire_keeps_sla_settings_without_terms() -> None:
+    sla = {"terms": [], "period_fee": 48000, "currency": "EUR"}
+    profile = ContractProfile.model_validate({"vendor": "X", "sla": sla})
+    assert read_questionnaire("filled.xlsx", data=write_questionnaire(profile)) == profile
+    blank = ContractProfile(vendor="Y")
+    assert read_questionnaire("blank.xlsx", data=write_questionnaire(blank)).sla is None
+
+
 def test_committed_example_questionnaire_matches_the_yaml() -> None:
     assert load_profile(QUESTIONNAIRE) == load_profile(EXAMPLE)
 
