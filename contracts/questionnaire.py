@@ -24,7 +24,7 @@ from contracts.profile import (
     Security,
     Transition,
 )
-from contracts.sla_terms import Remedy, SlaTerm, SlaTermSet
+from contracts.sla_terms import SlaTerm, SlaTermSet
 from ingest import InputError, Location, Problem, normalise_header, read_sheet
 
 PROFILE_SHEET = "Profile"
@@ -337,10 +337,11 @@ def _read_terms(path: Path, data: bytes | None, problems: list[Problem]) -> list
             continue
         remedy = {k.removeprefix("remedy_"): cells.pop(k) for k in list(cells) if k.startswith("remedy_")}
         try:
-            term = SlaTerm.model_validate({**cells, "remedy": Remedy.model_validate(remedy)})
+            term = SlaTerm.model_validate({**cells, "remedy": remedy})
         except ValidationError as exc:
             for err in exc.errors():
-                column = str(err["loc"][0]) if err["loc"] else None
+                loc = [str(p) for p in err["loc"]]
+                column = "_".join(loc[:2]) if loc[:1] == ["remedy"] else (loc[0] if loc else None)
                 problems.append(Problem(Location(path.name, SLA_SHEET, number, column), err["msg"]))
             continue
         terms.append(term)

@@ -188,17 +188,20 @@ def test_bad_questionnaire_answers_are_located(tmp_path: Path) -> None:
     ws.cell(rows["transition.timeline_days"], 4).value = "sixty"
     sla = wb[SLA_SHEET]
     sla.cell(3, 2).value = "happiness"
+    header = [c.value for c in sla[2]]
+    sla.cell(4, header.index("remedy_amount") + 1).value = "lots"
     target = tmp_path / "bad.xlsx"
     wb.save(target)
     with pytest.raises(InputError) as exc:
         read_questionnaire(target)
     problems = exc.value.problems
-    assert len(problems) == 4
+    assert len(problems) == 5
     located = {(p.location.sheet, p.location.row, p.location.column) for p in problems}
     assert (PROFILE_SHEET, rows["data.buyer_owns_data"], "Answer") in located
     assert (PROFILE_SHEET, rows["security.soc2_period_end"], "Answer") in located
     assert (PROFILE_SHEET, rows["transition.timeline_days"], "Answer") in located
     assert (SLA_SHEET, 3, "metric") in located
+    assert (SLA_SHEET, 4, "remedy_amount") in located
 
 
 def test_formula_like_answers_are_written_as_text() -> None:
