@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contracts.evidence import MATERIAL_RISK
 from contracts.review import ContractReview
 from scorecard.sheet import ExternalFinding
 
@@ -16,7 +17,7 @@ def contract_findings(review: ContractReview) -> list[ExternalFinding]:
     for gate in review.evidence.gates:
         if gate.effect.startswith("cap:"):
             out.append(ExternalFinding(source, gate.dimension, gate.reason, cap=float(gate.effect[4:])))
-        elif gate.effect == "force_band:material_risk":
+        elif gate.effect == MATERIAL_RISK:
             out.append(ExternalFinding(source, gate.dimension, gate.reason, force_material_risk=True))
     return out
 

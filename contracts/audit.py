@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from contracts.profile import OPEN_FORMATS, PRICING_INCENTIVES, ContractProfile, is_open_format
+from contracts.sla_terms import SlaTerm
 
 Status = Literal["present", "weak", "missing"]
 Severity = Literal["critical", "high", "medium", "low"]
@@ -143,6 +144,11 @@ def is_stale(certified: date, as_of: date, months: int = CERTIFICATION_MAX_AGE_M
 _Emit = Callable[..., None]
 
 
+def _terms(p: ContractProfile) -> list[SlaTerm]:
+    """The profile's SLA terms; none when it has no SLA section."""
+    return p.sla.terms if p.sla is not None else []
+
+
 def _ownership(p: ContractProfile, emit: _Emit) -> None:
     owns = p.data.buyer_owns_data
     if owns is None:
@@ -240,7 +246,7 @@ def _quality_metrics(p: ContractProfile, emit: _Emit) -> None:
         "transfer to a successor": q.transferable_to_successor,
     }
     stated = [k for k, v in parts.items() if v not in (None, False, "")]
-    if not any(parts[k] not in (None, False, "") for k in ("agreement metric", "agreement target", "gold set")):
+    if not any(k in stated for k in ("agreement metric", "agreement target", "gold set")):
         emit(
             "missing",
             "No quality metrics are defined (no agreement target, no gold set), so "
@@ -288,7 +294,7 @@ def _transition(p: ContractProfile, emit: _Emit) -> None:
 
 
 def _sla_terms(p: ContractProfile, emit: _Emit) -> None:
-    terms = p.sla.terms if p.sla is not None else []
+    terms = _terms(p)
     if not terms:
         emit(
             "missing",
@@ -342,7 +348,7 @@ def _scale_up(p: ContractProfile, emit: _Emit) -> None:
         return
     short = []
     if c.scale_up_multiple is None or c.scale_up_multiple < SCALE_UP_MIN_MULTIPLE:
-        short.append("the volume multiple is below 2x or not stated")
+        short.append(f"the volume multiple is below {SCALE_UP_MIN_MULTIPLE:g}x or not stated")
     if c.scale_up_weeks is None or c.scale_up_weeks > SCALE_UP_MAX_WEEKS:
         short.append(f"the lead time is over {SCALE_UP_MAX_WEEKS} weeks or not stated")
     if short:
@@ -407,7 +413,7 @@ def _pricing(p: ContractProfile, emit: _Emit) -> None:
 def _has_quality_penalties(p: ContractProfile) -> bool:
     if p.commercial.quality_penalties:
         return True
-    terms = p.sla.terms if p.sla is not None else []
+    terms = _terms(p)
     return any(t.metric in QUALITY_METRICS and t.remedy.kind != "none" and t.remedy.amount > 0 for t in terms)
 
 
@@ -517,7 +523,7 @@ def _endpoint(p: ContractProfile, emit: _Emit) -> None:
 
 def _accuracy_red_flag(p: ContractProfile, emit: _Emit) -> None:
     q = p.quality
-    terms = p.sla.terms if p.sla is not None else []
+    terms = _terms(p)
     accuracy_quoted = q.accuracy_target is not None or any(t.metric == "accuracy" for t in terms)
     if accuracy_quoted and not (q.accuracy_method or "").strip():
         emit(
@@ -534,7 +540,7 @@ def _accuracy_red_flag(p: ContractProfile, emit: _Emit) -> None:
 
 def _task_type_red_flag(p: ContractProfile, emit: _Emit) -> None:
     q = p.quality
-    terms = p.sla.terms if p.sla is not None else []
+    terms = _terms(p)
     tracked = bool(q.agreement_metric) or q.agreement_target is not None
     by_task_sla = any(t.metric in AGREEMENT_METRICS and t.scope.kind == "task_type" for t in terms)
     if tracked and not (q.agreement_by_task_type or by_task_sla):

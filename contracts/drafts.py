@@ -17,7 +17,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from contracts.profile import (
-    OPEN_FORMATS,
     Commercial,
     ContractProfile,
     DataRights,
@@ -66,10 +65,6 @@ class DraftReview(BaseModel):
     def clauses_with_passages(self) -> set[str]:
         """Clauses for which at least one passage was found."""
         return {p.clause for p in self.proposals}
-
-    def to_payload(self) -> dict[str, Any]:
-        """JSON-ready dict."""
-        return self.model_dump(mode="json")
 
 
 @dataclass
@@ -701,6 +696,14 @@ def _find_dates(text: str) -> list[tuple[int, date]]:
     return sorted(found)
 
 
+def _last_date(text: str, clause: str, field: str, meaning: str) -> list[_Hit]:
+    """The date written last in the passage, read as `meaning` (a period end, an audit date)."""
+    dates = _find_dates(text)
+    if not dates:
+        return []
+    return [_Hit(clause, field, dates[-1][1].isoformat(), f"the last date in the passage is read as {meaning}")]
+
+
 _SOC2 = _rx(r"\bSOC\s*2\b")
 _SOC2_NONE = _rx(r"\b(?:does\s+not|do\s+not|no|nor|without)\s+(?:\w+\s+){0,3}SOC\s*2\b")
 _TYPE_II = _rx(r"\bType\s*(?:II|2)\b")
@@ -768,16 +771,7 @@ def _security(text: str) -> list[_Hit]:
             kind = "type_ii" if _TYPE_II.search(text) else "type_i" if _TYPE_I.search(text) else None
             if kind:
                 hits.append(_Hit("soc2", "security.soc2_type", kind))
-                dates = _find_dates(text)
-                if dates:
-                    hits.append(
-                        _Hit(
-                            "soc2",
-                            "security.soc2_period_end",
-                            dates[-1][1].isoformat(),
-                            "the latest date in the passage is read as the period end",
-                        )
-                    )
+                hits += _last_date(text, "soc2", "security.soc2_period_end", "the period end")
     if _ISO.search(text):
         if _ISO_NEG.search(text):
             hits.append(_Hit("iso27001", "security.iso27001_certified", False, "read as not (yet) certified", True))
@@ -795,16 +789,7 @@ def _security(text: str) -> list[_Hit]:
                 )
             elif _CENTRES.search(text):
                 hits.append(_Hit("iso27001", "security.iso27001_covers_delivery_centres", True))
-            dates = _find_dates(text)
-            if dates:
-                hits.append(
-                    _Hit(
-                        "iso27001",
-                        "security.iso27001_last_audit",
-                        dates[-1][1].isoformat(),
-                        "the latest date in the passage is read as the last audit",
-                    )
-                )
+            hits += _last_date(text, "iso27001", "security.iso27001_last_audit", "the last audit")
     if _DPA.search(text):
         negative = bool(_DPA_NEG.search(text))
         hits.append(_Hit("dpa", "security.dpa", not negative, "read as no DPA" if negative else None, negative))
@@ -955,4 +940,4 @@ def review_draft(path: str | Path, *, data: bytes | None = None, vendor: str | N
     return propose(extract_passages(path, data=data), source=path.name, vendor=vendor)
 
 
-__all__ = ["OPEN_FORMATS", "DraftReview", "Proposal", "propose", "review_draft"]
+__all__ = ["DraftReview", "Proposal", "propose", "review_draft"]

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from contracts.audit import ContractAudit, Finding
+from contracts.audit import CERTIFICATION_MAX_AGE_MONTHS, ContractAudit, Finding
 
 EVIDENCE_DIMENSIONS: tuple[str, ...] = ("security", "commercial")
 MATERIAL_RISK = "force_band:material_risk"
@@ -67,7 +67,8 @@ def gate_triggers(audit: ContractAudit) -> list[GateTrigger]:
         add("security", "cap:2", "SOC 2 Type I only: controls never tested over a period.", "soc2.type1_only")
     for code, what in (("soc2.stale", "SOC 2 audit period"), ("iso27001.stale", "ISO 27001 audit")):
         if code in codes:
-            add("security", "cap:3", f"{what} older than 12 months at the evaluation date.", code)
+            age = f"older than {CERTIFICATION_MAX_AGE_MONTHS} months"
+            add("security", "cap:3", f"{what} {age} at the evaluation date.", code)
     if "dpa.missing" in codes:
         add("security", "cap:3", "No data processing agreement.", "dpa.missing")
     for clause in ("data_ownership", "export_right"):

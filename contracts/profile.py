@@ -12,9 +12,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from contracts.sla_terms import SlaTermSet
+from contracts.sla_terms import SlaTermSet, validation_problems
 
 ExportTiming = Literal["any_time", "on_request", "contract_end", "none"]
 PricingModel = Literal["per_unit", "per_hour_managed_team", "milestone", "hybrid"]
@@ -54,6 +54,41 @@ _FORMAT_ALIASES: dict[str, str] = {
     "open_label": "openlabel",
 }
 
+_TIMING_ALIASES: dict[str, str] = {
+    "anytime": "any_time",
+    "at_any_time": "any_time",
+    "end": "contract_end",
+    "at_contract_end": "contract_end",
+    "on_termination": "contract_end",
+    "never": "none",
+    "no": "none",
+}
+_PRICING_ALIASES: dict[str, str] = {
+    "per_label": "per_unit",
+    "per_annotation": "per_unit",
+    "per_task": "per_unit",
+    "unit": "per_unit",
+    "per_hour": "per_hour_managed_team",
+    "hourly": "per_hour_managed_team",
+    "managed_team": "per_hour_managed_team",
+    "per_managed_team_hour": "per_hour_managed_team",
+    "milestone_based": "milestone",
+    "fixed_price": "milestone",
+}
+_SOC2_ALIASES: dict[str, str] = {
+    "type_2": "type_ii",
+    "ii": "type_ii",
+    "2": "type_ii",
+    "type2": "type_ii",
+    "typeii": "type_ii",
+    "type_1": "type_i",
+    "i": "type_i",
+    "1": "type_i",
+    "type1": "type_i",
+    "typei": "type_i",
+    "no": "none",
+}
+
 PRICING_INCENTIVES: dict[str, str] = {
     "per_unit": "Pays for volume: easy to compare, but rewards speed over quality unless breaches "
     "of the quality terms cost the vendor money.",
@@ -68,7 +103,7 @@ PRICING_INCENTIVES: dict[str, str] = {
 
 def format_key(name: str) -> str:
     """A format name as typed ('Label Studio JSON', 'MS-COCO') -> a canonical key."""
-    key = re.sub(r"[^0-9a-z]+", "_", name.strip().lower()).strip("_")
+    key = _norm_token(name)
     return _FORMAT_ALIASES.get(key, key)
 
 
@@ -79,6 +114,16 @@ def is_open_format(name: str) -> bool:
 
 def _norm_token(value: object) -> str:
     return re.sub(r"[^0-9a-z]+", "_", str(value).strip().lower()).strip("_")
+
+
+def _choice(value: object, aliases: dict[str, str], prefixes: tuple[str, ...] = ()) -> object:
+    """A typed choice ('At contract end', 'SOC 2 Type 2') as its canonical token; blank is not stated."""
+    if value is None or value == "":
+        return None
+    token = _norm_token(value)
+    for prefix in prefixes:
+        token = token.removeprefix(prefix)
+    return aliases.get(token, token)
 
 
 def _split_list(value: object) -> object:
@@ -109,19 +154,7 @@ class DataRights(_Section):
     @field_validator("export_timing", mode="before")
     @classmethod
     def _timing(cls, value: object) -> object:
-        if value is None or value == "":
-            return None
-        token = _norm_token(value)
-        aliases = {
-            "anytime": "any_time",
-            "at_any_time": "any_time",
-            "end": "contract_end",
-            "at_contract_end": "contract_end",
-            "on_termination": "contract_end",
-            "never": "none",
-            "no": "none",
-        }
-        return aliases.get(token, token)
+        return _choice(value, _TIMING_ALIASES)
 
 
 class Guidelines(_Section):
@@ -195,22 +228,7 @@ class Commercial(_Section):
     @field_validator("pricing_model", mode="before")
     @classmethod
     def _pricing(cls, value: object) -> object:
-        if value is None or value == "":
-            return None
-        token = _norm_token(value)
-        aliases = {
-            "per_label": "per_unit",
-            "per_annotation": "per_unit",
-            "per_task": "per_unit",
-            "unit": "per_unit",
-            "per_hour": "per_hour_managed_team",
-            "hourly": "per_hour_managed_team",
-            "managed_team": "per_hour_managed_team",
-            "per_managed_team_hour": "per_hour_managed_team",
-            "milestone_based": "milestone",
-            "fixed_price": "milestone",
-        }
-        return aliases.get(token, token)
+        return _choice(value, _PRICING_ALIASES)
 
 
 class Security(_Section):
@@ -241,23 +259,7 @@ class Security(_Section):
     @field_validator("soc2_type", mode="before")
     @classmethod
     def _soc2(cls, value: object) -> object:
-        if value is None or value == "":
-            return None
-        token = _norm_token(value).removeprefix("soc_2_").removeprefix("soc2_")
-        aliases = {
-            "type_2": "type_ii",
-            "ii": "type_ii",
-            "2": "type_ii",
-            "type2": "type_ii",
-            "typeii": "type_ii",
-            "type_1": "type_i",
-            "i": "type_i",
-            "1": "type_i",
-            "type1": "type_i",
-            "typei": "type_i",
-            "no": "none",
-        }
-        return aliases.get(token, token)
+        return _choice(value, _SOC2_ALIASES, prefixes=("soc_2_", "soc2_"))
 
 
 class ContractProfile(BaseModel):
@@ -279,7 +281,8 @@ class ContractProfile(BaseModel):
 def load_profile(path: str | Path, *, data: bytes | None = None) -> ContractProfile:
     """Read a profile from YAML, JSON or a filled-in xlsx questionnaire.
 
-    Raises `ingest.InputError` for unreadable files and pydantic's ValidationError for bad values.
+    Raises `ingest.InputError` for unreadable files and for bad values (each located by field path,
+    and by line in YAML).
     """
     from ingest import InputError
 
@@ -310,4 +313,7 @@ def load_profile(path: str | Path, *, data: bytes | None = None) -> ContractProf
         raise InputError.at(f"unsupported profile type {suffix or '(none)'}; expected .yaml, .json or .xlsx", path.name)
     if not isinstance(parsed, dict):
         raise InputError.at("a contract profile must be a mapping with a 'vendor' key", path.name)
-    return ContractProfile.model_validate(parsed)
+    try:
+        return ContractProfile.model_validate(parsed)
+    except ValidationError as exc:
+        raise InputError(validation_problems(exc, path.name, None if suffix == ".json" else text)) from None

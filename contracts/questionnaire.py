@@ -24,7 +24,7 @@ from contracts.profile import (
     Security,
     Transition,
 )
-from contracts.sla_terms import Remedy, SlaTerm, SlaTermSet
+from contracts.sla_terms import SlaTerm, SlaTermSet
 from ingest import InputError, Location, Problem, normalise_header, read_sheet
 
 PROFILE_SHEET = "Profile"
@@ -37,6 +37,8 @@ SLA_HEADER = (
     "comparator",
     "threshold",
     "min_sample",
+    "level",
+    "weights",
     "tier",
     "remedy_kind",
     "remedy_amount",
@@ -59,6 +61,7 @@ _SLA_TOP = (
     ("sla.period_fee", "Fee of one measured period (credits are a % of it)"),
     ("sla.label_set", "The contract's label set, comma-separated"),
     ("sla.committed_weekly_volume", "Committed weekly volume (units)"),
+    ("sla.total_credit_cap", "Upper limit, in money, on all credits of the period"),
 )
 _TRUE = {"yes", "y", "true", "1", "x"}
 _FALSE = {"no", "n", "false", "0"}
@@ -189,6 +192,8 @@ def write_questionnaire(profile: ContractProfile | None = None) -> bytes:
                         t.comparator,
                         t.threshold,
                         t.min_sample,
+                        t.level,
+                        t.weights,
                         t.tier,
                         t.remedy.kind,
                         t.remedy.amount,
@@ -202,13 +207,19 @@ def write_questionnaire(profile: ContractProfile | None = None) -> bytes:
     return buffer.getvalue()
 
 
+def _unsafe(value: object) -> object:
+    """A text cell stripped, without the apostrophe `_safe` put before formula-like text."""
+    if isinstance(value, str):
+        value = value.strip()
+        if value.startswith("'") and value[1:2] in _FORMULA_START:
+            value = value[1:]
+    return value
+
+
 def _parse(raw: object, annotation: Any) -> object:
     """A cell value as the field's type; raises ValueError with a plain message."""
     base, is_list = _base(annotation)
-    if isinstance(raw, str):
-        raw = raw.strip()
-        if raw.startswith("'") and raw[1:2] in _FORMULA_START:
-            raw = raw[1:]
+    raw = _unsafe(raw)
     if raw is None or raw == "":
         return [] if is_list else None
     if is_list:
@@ -291,7 +302,7 @@ def read_questionnaire(path: str | Path, *, data: bytes | None = None) -> Contra
         if value is not None and value != []:
             nested.setdefault(section, {})[name] = value
     sla_meta = nested.pop("sla", {})
-    if terms:
+    if terms or sla_meta:
         nested["sla"] = {**sla_meta, "terms": terms}
     if not nested.get("vendor"):
         raise InputError.at(
@@ -320,17 +331,17 @@ def _read_terms(path: Path, data: bytes | None, problems: list[Problem]) -> list
     header = [normalise_header(h) for h in sheet.header]
     terms: list[SlaTerm] = []
     for row, number in zip(sheet.rows, sheet.row_numbers, strict=True):
-        cells = {h: (row[i] if i < len(row) else None) for i, h in enumerate(header) if h}
-        cells = {k: (v.strip() if isinstance(v, str) else v) for k, v in cells.items()}
+        cells = {h: _unsafe(row[i] if i < len(row) else None) for i, h in enumerate(header) if h}
         cells = {k: v for k, v in cells.items() if v not in (None, "")}
         if not cells:
             continue
         remedy = {k.removeprefix("remedy_"): cells.pop(k) for k in list(cells) if k.startswith("remedy_")}
         try:
-            term = SlaTerm.model_validate({**cells, "remedy": Remedy.model_validate(remedy)})
+            term = SlaTerm.model_validate({**cells, "remedy": remedy})
         except ValidationError as exc:
             for err in exc.errors():
-                column = str(err["loc"][0]) if err["loc"] else None
+                loc = [str(p) for p in err["loc"]]
+                column = "_".join(loc[:2]) if loc[:1] == ["remedy"] else (loc[0] if loc else None)
                 problems.append(Problem(Location(path.name, SLA_SHEET, number, column), err["msg"]))
             continue
         terms.append(term)

@@ -261,12 +261,17 @@ def _from_mapping(raw: object, file: str, text: str | None) -> SlaTermSet:
     try:
         return SlaTermSet.model_validate(raw)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            loc = tuple(p for p in err["loc"] if not isinstance(p, str) or "[" not in p)
-            row = _yaml_line(text, loc) if text is not None else None
-            problems.append(Problem(Location(file, row=row, column=_loc_text(loc)), err["msg"]))
-        raise InputError(problems) from None
+        raise InputError(validation_problems(exc, file, text)) from None
+
+
+def validation_problems(exc: ValidationError, file: str, yaml_text: str | None) -> list[Problem]:
+    """A model's validation errors as problems located by field path, and by line when YAML is given."""
+    problems = []
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if not isinstance(p, str) or "[" not in p)
+        row = _yaml_line(yaml_text, loc) if yaml_text is not None else None
+        problems.append(Problem(Location(file, row=row, column=_loc_text(loc)), err["msg"]))
+    return problems
 
 
 def _cell(value: Any) -> Any:

@@ -135,4 +135,4 @@ def test_bad_profile_is_an_error_not_a_traceback(app_env: Path) -> None:
     at = at.run()
     _ok(at)
     errors = " ".join(e.value for e in at.error)
-    assert "soc2_type" in errors and "surprise" in errors
+    assert "row 3, column 'security.soc2\\_type'" in errors and "row 4, column 'surprise'" in errors

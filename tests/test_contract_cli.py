@@ -97,7 +97,7 @@ def test_critical_missing_profile_exits_one(tmp_path: Path, capsys: pytest.Captu
         ("p.yaml", "vendor: [unclosed", "not valid YAML"),
         ("p.json", "{", "not valid JSON"),
         ("p.yaml", "- just a list", "must be a mapping"),
-        ("p.yaml", "vendor: X\nsecurity: {soc2_type: type_iii}", "soc2_type"),
+        ("p.yaml", "vendor: X\nsecurity: {soc2_type: type_iii}", "p.yaml, row 2, column 'security.soc2_type'"),
         ("p.yaml", "vendor: X\ncolour: blue", "colour"),
         ("draft.rtf", "{\\rtf1}", "unsupported file type"),
     ],
@@ -148,6 +148,26 @@ def test_questionnaire_round_trip_keeps_the_profile() -> None:
     assert back == profile
 
 
+def test_questionnaire_round_trip_keeps_every_sla_field() -> None:
+    """Level, weights, the total credit cap and formula-like text all come back as written."""
+    profile = load_profile(EXAMPLE)
+    assert profile.sla is not None
+    first = profile.sla.terms[0].model_copy(
+        update={"id": "-kappa", "level": "ordinal", "weights": "quadratic", "note": "+5% credit per breach"}
+    )
+    sla = profile.sla.model_copy(update={"total_credit_cap": 9000.0, "terms": [first, *profile.sla.terms[1:]]})
+    profile = profile.model_copy(update={"sla": sla})
+    assert read_questionnaire("filled.xlsx", data=write_questionnaire(profile)) == profile
+
+
+def test_questionnaire_keeps_sla_settings_without_terms() -> None:
+    sla = {"terms": [], "period_fee": 48000, "currency": "EUR"}
+    profile = ContractProfile.model_validate({"vendor": "X", "sla": sla})
+    assert read_questionnaire("filled.xlsx", data=write_questionnaire(profile)) == profile
+    blank = ContractProfile(vendor="Y")
+    assert read_questionnaire("blank.xlsx", data=write_questionnaire(blank)).sla is None
+
+
 def test_committed_example_questionnaire_matches_the_yaml() -> None:
     assert load_profile(QUESTIONNAIRE) == load_profile(EXAMPLE)
 
@@ -168,17 +188,20 @@ def test_bad_questionnaire_answers_are_located(tmp_path: Path) -> None:
     ws.cell(rows["transition.timeline_days"], 4).value = "sixty"
     sla = wb[SLA_SHEET]
     sla.cell(3, 2).value = "happiness"
+    header = [c.value for c in sla[2]]
+    sla.cell(4, header.index("remedy_amount") + 1).value = "lots"
     target = tmp_path / "bad.xlsx"
     wb.save(target)
     with pytest.raises(InputError) as exc:
         read_questionnaire(target)
     problems = exc.value.problems
-    assert len(problems) == 4
+    assert len(problems) == 5
     located = {(p.location.sheet, p.location.row, p.location.column) for p in problems}
     assert (PROFILE_SHEET, rows["data.buyer_owns_data"], "Answer") in located
     assert (PROFILE_SHEET, rows["security.soc2_period_end"], "Answer") in located
     assert (PROFILE_SHEET, rows["transition.timeline_days"], "Answer") in located
     assert (SLA_SHEET, 3, "metric") in located
+    assert (SLA_SHEET, 4, "remedy_amount") in located
 
 
 def test_formula_like_answers_are_written_as_text() -> None:

@@ -252,6 +252,14 @@ def test_other_negations(sentence: str, field: str, value: object) -> None:
     assert [p.value for p in _for(review, field)] == [value]
 
 
+def test_certification_date_is_the_last_one_written_not_the_most_recent() -> None:
+    """A report issued after its period: the period end is the date written last."""
+    review = _text("The Vendor holds a SOC 2 Type II report, issued 15 August 2026, for the period ending 2026-06-30.")
+    proposal = _single(review, "security.soc2_period_end")
+    assert proposal.value == "2026-06-30"
+    assert proposal.note == "the last date in the passage is read as the period end"
+
+
 # -- file formats --------------------------------------------------------------------------------
 
 

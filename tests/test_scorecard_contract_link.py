@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
 
 from annogov.cli import main
+from contracts.review import review_file
 
 ROOT = Path(__file__).resolve().parents[1]
 WIDE = str(ROOT / "examples" / "scorecard-wide.xlsx")
@@ -45,8 +47,12 @@ def test_contract_without_data_ownership_forces_material_risk(
 
 
 def test_contract_suggestions_reach_the_dimension(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    after = _provider(capsys, "--contract", _profile(tmp_path, "northwind labelworks"))
-    assert "suggested" in after["dimensions"]["commercial"]
+    """The audit's suggested scores land on their dimensions; the vendor name matches case-blind."""
+    profile = _profile(tmp_path, "northwind labelworks")
+    assert "suggested" not in _provider(capsys)["dimensions"]["commercial"]
+    after = _provider(capsys, "--contract", profile)
+    suggested = {s.dimension: s.score for s in review_file(profile, date(2026, 11, 26)).evidence.suggestions}
+    assert {d: after["dimensions"][d]["suggested"] for d in suggested} == suggested
 
 
 def test_contract_for_an_unknown_vendor_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
