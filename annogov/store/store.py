@@ -221,8 +221,7 @@ class Store:
                     s.flush()
                 except (StaleDataError, IntegrityError) as exc:
                     raise ConcurrentEditError([label]) from exc
-                is_new = current == 0
-                if (is_new and edit.score is not None) or (not is_new and old_score != edit.score):
+                if old_score != edit.score:  # a new row has no old score: audited once it has one
                     s.add(
                         ScoreAudit(
                             evaluation_id=row.id,
