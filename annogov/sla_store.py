@@ -19,6 +19,7 @@ from annogov.store import CheckResultRecord, ProgramRecord, Store
 from contracts.sla_terms import SlaTerm, SlaTermSet, default_term_set, load_term_set
 from governance.delivery import ROW_COLUMN, ColumnMapping, open_delivery, read_delivery_table
 from governance.qa import as_fraction, qa_sample
+from governance.reports.safe_text import FORMULA_TRIGGERS
 from governance.reports.sections import sla_report_payload
 from governance.sla_check import SlaReport, check_delivery
 from ingest import InputError, Location, Problem
@@ -125,9 +126,12 @@ def qa_sample_csv(name: str, data: bytes, mapping: ColumnMapping, rate: str, see
 
 
 def _csv_safe(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula gets a leading quote."""
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
-        return "'" + value
+    """Text a spreadsheet would run as a formula gets a leading quote; a signed number stays as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        try:
+            float(value)
+        except ValueError:
+            return "'" + value
     return value
 
 

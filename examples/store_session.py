@@ -1,13 +1,14 @@
 """A short session with the store: seed the demo, change a score, meet a second tab, read the audit.
 
 Run: ANNOGOV_DATA_DIR=/tmp/annogov-readme .venv/bin/python examples/store_session.py
+(the README shows a first run; a second finds the demo program with the score already changed)
 """
 
-from annogov.demo import ensure_demo
+from annogov.demo import DEMO_PROGRAM_NAME, seed_demo
 from annogov.store import ScoreEdit, Store
 
 store = Store()
-program = ensure_demo(store)
+program = store.find_program(DEMO_PROGRAM_NAME) or seed_demo(store)
 print(program.name, "|", store.describe(short=True), "|", store.schema_version())
 kestrel = next(p for p in store.list_providers(program.id) if p.name == "Kestrel Data Works")
 rows = store.list_evaluations(program.id, provider_id=kestrel.id, evaluator="M. Santos (security)")

@@ -15,6 +15,16 @@ EX = Path(__file__).resolve().parents[1] / "examples/channel"
 LOG, METRICS = str(EX / "calibration-log.json"), str(EX / "weekly-metrics.csv")
 
 
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SQLite file with the demo seeded once for the tests that only read it."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite3'}"
+    store = Store(url)
+    seed_demo(store)
+    store.close()
+    return url
+
+
 def test_insights_from_files_join_flags_with_the_agreement_drop(
         capsys: pytest.CaptureFixture[str]) -> None:
     argv = ["channel", "insights", "--log", LOG, "--metrics", METRICS, "--threshold",
@@ -40,12 +50,9 @@ def test_log_filters_and_summary_from_file(capsys: pytest.CaptureFixture[str]) -
     assert (summary["total"], summary["promoted"], summary["tasks_set_aside"]) == (7, 1, 3)
 
 
-def test_database_mode_reads_the_seeded_demo(tmp_path: Path,
+def test_database_mode_reads_the_seeded_demo(demo_url: str,
                                              capsys: pytest.CaptureFixture[str]) -> None:
-    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
-    store = Store(url)
-    seed_demo(store)
-    store.close()
+    url = demo_url
     assert main(["channel", "log", "--program", DEMO_PROGRAM_NAME, "--database", url,
                  "--status", "promoted"]) == 0
     out = capsys.readouterr().out
@@ -100,12 +107,9 @@ def test_report_sections_carry_the_log_summary_and_guideline_history(
     assert "Annotator" not in json.dumps(sections[0]) and "ana@" not in json.dumps(sections[0])
 
 
-def test_report_sections_from_the_database(tmp_path: Path,
+def test_report_sections_from_the_database(demo_url: str,
                                            capsys: pytest.CaptureFixture[str]) -> None:
-    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
-    store = Store(url)
-    seed_demo(store)
-    store.close()
+    url = demo_url
     assert main(["channel", "report-sections", "--program", DEMO_PROGRAM_NAME, "--database", url,
                  "--doc", "ticket-labels"]) == 0
     sections = json.loads(capsys.readouterr().out)

@@ -44,6 +44,8 @@ def test_bad_input_exits_2_with_a_message(tmp_path: Path,
     assert main(["guidelines", "show", str(EXAMPLE), "--version", "7"]) == 2
     assert "there is no version 7 (1..3)" in capsys.readouterr().err
     assert main(["guidelines", "diff", str(EXAMPLE), "1", "9"]) == 2
+    assert "street-scenes-guidelines.json: guideline 'street-scenes' has no version 9" in (
+        capsys.readouterr().err)
     assert main(["guidelines", "show", str(tmp_path / "missing.json")]) == 2
 
 
@@ -62,4 +64,6 @@ def test_import_into_the_database_and_export_from_it(
     assert gl.read_bundle(again.read_bytes()) == gl.read_bundle(bundle.read_bytes())
     assert main(["guidelines", "show", "--doc", "missing", "--database", url]) == 2
     assert "no guideline 'missing'" in capsys.readouterr().err
+    assert main(["guidelines", "diff", "--doc", "street-scenes", "--database", url, "1", "9"]) == 2
+    assert "street-scenes: guideline 'street-scenes' has no version 9" in capsys.readouterr().err
     assert main(["guidelines", "show", str(EXAMPLE), "--doc", "x"]) == 2

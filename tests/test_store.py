@@ -43,6 +43,7 @@ def test_programs_are_created_listed_and_unique(store: Store) -> None:
     with pytest.raises(ValueError, match="needs a name"):
         store.create_program("   ")
     assert store.find_program("Retail search relevance") == a
+    assert store.find_program(" Retail  search relevance") == a  # looked up as it was saved
     assert store.get_program(a.id) == a
     with pytest.raises(NotFoundError):
         store.get_program(a.id + 1000)
@@ -207,6 +208,9 @@ def test_documents_round_trip_with_versions(store: Store, kind: str) -> None:
         store.save_document(kind, program, "Default", data, expected_version=1)  # type: ignore[arg-type]
     assert store.get_document(kind, program, "Default").data == changed  # type: ignore[arg-type,union-attr]
     assert [d.name for d in store.list_documents(kind, program)] == ["Default"]  # type: ignore[arg-type]
+    store.save_document(kind, program, "Q3  weights ", data)  # type: ignore[arg-type]
+    assert store.get_document(kind, program, " Q3 weights") is not None  # type: ignore[arg-type]
+    store.delete_document(kind, program, "Q3   weights")  # type: ignore[arg-type]
     store.delete_document(kind, program, "Default")  # type: ignore[arg-type]
     assert store.get_document(kind, program, "Default") is None  # type: ignore[arg-type]
 

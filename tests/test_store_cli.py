@@ -34,6 +34,8 @@ def test_upgrade_refuses_a_newer_database(db_url: str, capsys: pytest.CaptureFix
     assert "newer annogov" in capsys.readouterr().err
     assert main(["db", "--url", db_url, "status"]) == 1
     assert "unknown (newer annogov)" in capsys.readouterr().out
+    assert main(["db", "--url", db_url, "demo"]) == 2
+    assert "newer annogov" in capsys.readouterr().err
 
 
 def test_demo_is_added_once(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -142,3 +142,16 @@ def test_migration_ids_are_ordered_and_unique() -> None:
     assert ids == sorted(ids) and len(ids) == len(set(ids))
     assert ids[0] == "0001_base"
     assert all(m.doc for m in migrations.available())
+
+
+def test_upgrade_stops_at_target_when_another_process_applied_it(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL: the target was applied since this process looked; nothing beyond it is run."""
+    engine = make_engine(pg_url)
+    migrations.upgrade(engine, target="0002_evaluation_evidence")
+    monkeypatch.setattr(migrations, "applied", lambda _engine: ["0001_base"])  # a stale view
+    assert migrations.upgrade(engine, target="0002_evaluation_evidence") == []
+    monkeypatch.undo()
+    assert migrations.applied(engine) == ["0001_base", "0002_evaluation_evidence"]
+    engine.dispose()

@@ -7,6 +7,7 @@ import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from pydantic import TypeAdapter, ValidationError
@@ -16,6 +17,9 @@ from annogov.render import table, to_json
 from governance import calibration as cal
 from governance import insights as ins
 from ingest import InputError, Location, Problem
+
+if TYPE_CHECKING:
+    from annogov.store import Store
 
 _ENTRIES = TypeAdapter(list[cal.CalibrationEntry])
 
@@ -47,7 +51,8 @@ def _thresholds(items: Sequence[str]) -> dict[str, float]:
     return out
 
 
-def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _open(args: argparse.Namespace) -> Store:
+    """The database of --database with --program in it (a located error naming the known ones)."""
     from annogov.store import Store
 
     store = Store(args.database)
@@ -178,9 +183,9 @@ def _sections(args: argparse.Namespace) -> int:
     if args.doc:
         from annogov.store.channel import ChannelRepository
 
-        store = _open(args) if args.program else None
-        if store is None:
+        if not args.program:
             raise InputError.at("--doc needs --program (the database)", "command line")
+        store = _open(args)
         try:
             with store.transaction() as s:
                 for doc_id in args.doc:
@@ -198,7 +203,7 @@ def _sections(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add `annogov channel log|summary|insights`."""
+    """Add `annogov channel log|summary|insights|report-sections`."""
     parser = subparsers.add_parser(
         "channel", help="calibration log, its summary and insights for engineers",
         description="Read the annotators' channel of a program from the database.")
@@ -212,7 +217,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         p.add_argument("--json", action="store_true", help="machine-readable output")
 
     log = sub.add_parser("log", help="the calibration log, oldest first")
-    log.set_defaults(handler=_log)
     common(log)
     log.add_argument("--status", action="append", default=[],
                      choices=["open", "resolved", "promoted"])
@@ -232,7 +236,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                              "accuracy are computed from it and joined too")
     insights.add_argument("--threshold", action="append", default=[], metavar="METRIC=VALUE",
                           help="a metric under VALUE counts as low (repeatable)")
-    insights.add_argument("--min-drop", type=float, default=0.10,
+    insights.add_argument("--min-drop", type=float, default=ins.DEFAULT_MIN_DROP,
                           help="a fall of at least this much from the week before counts")
     insights.set_defaults(handler=_insights)
 

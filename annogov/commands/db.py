@@ -35,13 +35,15 @@ def _status(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     known = migrations.available()
+    known_ids = {m.id for m in known}
+    unknown = [i for i in done if i not in known_ids]
     rows = [(m.id, "applied" if m.id in done else "pending", m.doc) for m in known]
-    rows += [(i, "unknown (newer annogov)", "") for i in done if i not in {m.id for m in known}]
+    rows += [(i, "unknown (newer annogov)", "") for i in unknown]
     print(describe_url(url))
     print(render.table(["migration", "state", "what"], rows))
-    pending = sum(m.id not in done for m in known)
+    pending = len(known_ids - set(done))
     print(f"{pending} pending" if pending else "schema is up to date")
-    return 1 if pending or any(r[1].startswith("unknown") for r in rows) else 0
+    return 1 if pending or unknown else 0
 
 
 def _upgrade(args: argparse.Namespace) -> int:
@@ -61,7 +63,11 @@ def _upgrade(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from annogov.demo import DEMO_PROGRAM_NAME, seed_demo
 
-    store = Store(_url(args))
+    try:
+        store = Store(_url(args))
+    except SchemaError as exc:
+        print(f"annogov: {exc}", file=sys.stderr)
+        return 2
     try:
         existing = store.find_program(DEMO_PROGRAM_NAME)
         if existing is not None:

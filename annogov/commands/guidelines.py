@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -14,11 +15,14 @@ from governance import guidelines as gl
 from governance.roles import Role, User
 from ingest import InputError
 
+if TYPE_CHECKING:
+    from annogov.store import Store
+
 CLI_USER = User(user_id="cli", name="annogov command line", role=Role.PROGRAM_MANAGER)
 """Who the command line acts as: whoever can run it can open the database anyway."""
 
 
-def _store(url: str | None):  # type: ignore[no-untyped-def]
+def _store(url: str | None) -> Store:
     from annogov.store import Store
 
     return Store(url)
@@ -39,13 +43,13 @@ def load_document(path: str) -> gl.GuidelineDocument:
 
 
 def _write(data: bytes | str, out: str | None) -> None:
-    if out in (None, "-"):
+    if out is None or out == "-":
         if isinstance(data, bytes):
             sys.stdout.buffer.write(data)
         else:
             sys.stdout.write(data)
         return
-    target = Path(out)  # type: ignore[arg-type]
+    target = Path(out)
     target.write_bytes(data if isinstance(data, bytes) else data.encode())
     print(f"wrote {target} ({target.stat().st_size:,} bytes)", file=sys.stderr)
 
@@ -95,7 +99,7 @@ def _diff(args: argparse.Namespace) -> int:
     try:
         diff = gl.diff_versions(doc, args.a, args.b)
     except KeyError as exc:
-        raise InputError.at(str(exc.args[0]), args.source) from exc
+        raise InputError.at(str(exc.args[0]), args.source or args.doc) from exc
     if args.json:
         print(to_json(diff.model_dump(mode="json")))
     else:
@@ -143,7 +147,7 @@ def _source_args(parser: argparse.ArgumentParser) -> None:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add `annogov guidelines show|diff|export`."""
+    """Add `annogov guidelines show|diff|export|import`."""
     parser = subparsers.add_parser(
         "guidelines", help="show, compare and export versioned annotation guidelines",
         description="Work with a guideline document (JSON), a hand-over bundle (.zip) or a "

@@ -74,6 +74,10 @@ def _copy_entry(row: CalibrationEntryRow, e: cal.CalibrationEntry) -> None:
     row.guideline_ruling_number = e.guideline.ruling_number if e.guideline else None
 
 
+def _user(row: ChannelUser) -> User:
+    return User(user_id=row.user_id, name=row.name, role=Role(row.role), annotator_id=row.annotator_id)
+
+
 def _reflection(row: ReflectionRow) -> rf.Reflection:
     return rf.Reflection(
         reflection_id=row.reflection_id, author_id=row.author_id, author_name=row.author_name,
@@ -110,21 +114,18 @@ class ChannelRepository:
     def get_user(self, user_id: str) -> User | None:
         """The person with this login id, if the channel knows them."""
         row = self.s.get(ChannelUser, user_id)
-        return None if row is None else User(user_id=row.user_id, name=row.name,
-                                             role=Role(row.role), annotator_id=row.annotator_id)
+        return None if row is None else _user(row)
 
     def list_users(self) -> list[User]:
         """Everyone the channel knows, by role then name."""
         rows = self.s.scalars(select(ChannelUser).order_by(ChannelUser.role, ChannelUser.name))
-        return [User(user_id=r.user_id, name=r.name, role=Role(r.role),
-                     annotator_id=r.annotator_id) for r in rows]
+        return [_user(r) for r in rows]
 
     def demo_users(self) -> list[User]:
         """The users seeded for demo mode."""
         rows = self.s.scalars(select(ChannelUser).where(ChannelUser.is_demo.is_(True))
                               .order_by(ChannelUser.role, ChannelUser.name))
-        return [User(user_id=r.user_id, name=r.name, role=Role(r.role),
-                     annotator_id=r.annotator_id) for r in rows]
+        return [_user(r) for r in rows]
 
     # vocabulary ----------------------------------------------------------------------------
 
@@ -477,9 +478,12 @@ class ChannelRepository:
     def shared_insights(self, viewer: User, program: str) -> list[rf.SharedInsight]:
         """Insights their authors chose to share (reviewers, engineers, managers)."""
         require(viewer, Permission.READ_SHARED_INSIGHTS)
+        return rf.shared_insights(self._sharing_reflections(program), viewer)
+
+    def _sharing_reflections(self, program: str) -> list[rf.Reflection]:
         rows = self.s.scalars(select(ReflectionRow).where(
-            ReflectionRow.program == program, ReflectionRow.share_insight.is_(True))).all()
-        return rf.shared_insights([_reflection(r) for r in rows], viewer)
+            ReflectionRow.program == program, ReflectionRow.share_insight.is_(True)))
+        return [_reflection(r) for r in rows]
 
     # insights ------------------------------------------------------------------------------
 
@@ -497,8 +501,6 @@ class ChannelRepository:
         """Recurring tags, multiply-flagged tasks, metric coincidences and blocking questions."""
         require(viewer, Permission.VIEW_INSIGHTS)
         entries = self.list_entries(viewer, program, now, oldest_first=True)
-        rows = self.s.scalars(select(ReflectionRow).where(
-            ReflectionRow.program == program, ReflectionRow.share_insight.is_(True))).all()
-        return ins.engineer_insights(viewer, entries, [_reflection(r) for r in rows], now,
+        return ins.engineer_insights(viewer, entries, self._sharing_reflections(program), now,
                                      metrics, thresholds=thresholds, min_drop=min_drop,
                                      min_people=min_people)

@@ -110,7 +110,7 @@ class Store:
     def find_program(self, name: str) -> ProgramRecord | None:
         """The program with this exact name, if any."""
         with self.transaction() as s:
-            row = s.scalar(select(Program).where(Program.name == name.strip()))
+            row = s.scalar(select(Program).where(Program.name == _normal_name(name)))
             return None if row is None else ProgramRecord.model_validate(row)
 
     def delete_program(self, program_id: int) -> None:
@@ -221,8 +221,7 @@ class Store:
                     s.flush()
                 except (StaleDataError, IntegrityError) as exc:
                     raise ConcurrentEditError([label]) from exc
-                is_new = current == 0
-                if (is_new and edit.score is not None) or (not is_new and old_score != edit.score):
+                if old_score != edit.score:  # a new row has no old score: audited once it has one
                     s.add(
                         ScoreAudit(
                             evaluation_id=row.id,
@@ -289,7 +288,7 @@ class Store:
         """The named document, or None."""
         model = DOCUMENT_MODELS[kind]
         with self.transaction() as s:
-            row = s.scalar(select(model).where(model.program_id == program_id, model.name == name.strip()))
+            row = s.scalar(select(model).where(model.program_id == program_id, model.name == _normal_name(name)))
             return None if row is None else _document(kind, row)
 
     def list_documents(self, kind: DocumentKind, program_id: int) -> list[DocumentRecord]:
@@ -303,7 +302,7 @@ class Store:
         """Delete a named document (NotFoundError if missing)."""
         model = DOCUMENT_MODELS[kind]
         with self.transaction() as s:
-            row = s.scalar(select(model).where(model.program_id == program_id, model.name == name.strip()))
+            row = s.scalar(select(model).where(model.program_id == program_id, model.name == _normal_name(name)))
             if row is None:
                 raise NotFoundError(f"no {kind} named {name!r} in this program")
             s.delete(row)
@@ -333,8 +332,13 @@ class Store:
             return [CheckResultRecord.model_validate(r) for r in s.scalars(query.limit(limit))]
 
 
+def _normal_name(name: str) -> str:
+    """A name as it is stored: outer blanks dropped, inner runs of whitespace made one space."""
+    return " ".join(str(name).split())
+
+
 def _clean_name(name: str, what: str) -> str:
-    cleaned = " ".join(str(name).split())
+    cleaned = _normal_name(name)
     if not cleaned:
         raise ValueError(f"the {what} needs a name")
     if len(cleaned) > 200:

@@ -43,7 +43,7 @@ def available() -> list[Migration]:
         if not (info.name.startswith("m") and info.name[1:5].isdigit()):
             continue
         module = importlib.import_module(f"{__name__}.{info.name}")
-        doc = (module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else ""
+        doc = next(iter((module.__doc__ or "").strip().splitlines()), "")
         found.append(Migration(info.name[1:], module.upgrade, doc))
     return sorted(found, key=lambda m: m.id)
 
@@ -74,21 +74,24 @@ def upgrade(engine: Engine, target: str | None = None) -> list[str]:
         _meta.create_all(conn, checkfirst=True)
     ran: list[str] = []
     for step in steps:
-        if step.id not in done:
-            with engine.begin() as conn:
-                if conn.dialect.name == "postgresql":
-                    conn.execute(text("SELECT pg_advisory_xact_lock(7405510)"))
-                    again = conn.execute(
-                        select(schema_migrations.c.id).where(schema_migrations.c.id == step.id)
-                    ).first()
-                    if again is not None:
-                        continue
-                step.upgrade(conn)
-                conn.execute(schema_migrations.insert().values(id=step.id, applied_at=datetime.now(UTC)))
+        if step.id not in done and _apply(engine, step):
             ran.append(step.id)
         if step.id == target:
             break
     return ran
+
+
+def _apply(engine: Engine, step: Migration) -> bool:
+    """Run one migration with its record in one transaction; False if another process just did."""
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(7405510)"))
+            again = conn.execute(select(schema_migrations.c.id).where(schema_migrations.c.id == step.id)).first()
+            if again is not None:
+                return False
+        step.upgrade(conn)
+        conn.execute(schema_migrations.insert().values(id=step.id, applied_at=datetime.now(UTC)))
+    return True
 
 
 def head() -> str:
