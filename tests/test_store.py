@@ -262,7 +262,7 @@ def test_interleaved_save_from_another_connection_is_detected(db_url: str) -> No
     [row] = tab1.save_scores(
         program, [ScoreEdit(provider_id=provider, evaluator="Ana", dimension="security", score=3)]
     )
-    with pytest.raises(ConcurrentEditError), tab2.transaction() as session:
+    with pytest.raises(ConcurrentEditError, match="Changed: a row of evaluations$"), tab2.transaction() as session:
         loaded = session.get(Evaluation, row.id)
         assert loaded is not None and loaded.version == 1
         tab1.save_scores(

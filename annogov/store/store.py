@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -78,7 +79,8 @@ class Store:
             with session.begin():
                 yield session
         except StaleDataError as exc:
-            raise ConcurrentEditError([str(exc)]) from exc
+            table = re.search(r"table '(\w+)'", str(exc))  # SQLAlchemy names the table, not the record
+            raise ConcurrentEditError([f"a row of {table.group(1)}" if table else "a record"]) from exc
         finally:
             self._active.reset(token)
             session.close()
