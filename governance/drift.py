@@ -9,7 +9,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from governance.delivery_counts import PERIOD_COLUMNS, DeliveryCounts, week_start
-from governance.qa import rate
+from governance.qa import period_table, rate
 from governance.sla_stats import agreement_by_group
 
 _COL = {name: i for i, name in enumerate(PERIOD_COLUMNS)}
@@ -48,7 +48,7 @@ class DriftReport(BaseModel):
 def _period_rows(counts: DeliveryCounts, by: str) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Period names, their row-level counts (PERIOD_COLUMNS) and each item's period index."""
     if by == "batch":
-        table = counts.table("batch_period").reshape(-1, len(PERIOD_COLUMNS))[1:]
+        table = period_table(counts, "batch")[1:]
         return list(counts.batches), table, counts.item_batch
     weeks = sorted(counts.weeks)
     table = np.array([counts.weeks[w] for w in weeks]).reshape(-1, len(PERIOD_COLUMNS))

@@ -76,7 +76,9 @@ def rate(numerator: int, denominator: int, what: str) -> RateResult:
     )
 
 
-def _period(counts: DeliveryCounts, dim: str) -> np.ndarray:
+def period_table(counts: DeliveryCounts, dim: str) -> np.ndarray:
+    """Row-level counts (PERIOD_COLUMNS), one row per code of `dim`; for category, task_type and batch
+    row 0 is 'no value' (see `group_names`)."""
     return counts.table(f"{dim}_period").reshape(-1, len(PERIOD_COLUMNS))
 
 
@@ -86,18 +88,25 @@ def group_names(counts: DeliveryCounts, dim: str) -> list[str]:
     return [NO_CATEGORY, *values]
 
 
-def defect_rate(counts: DeliveryCounts, dim: str = "category", group: str | None = None) -> RateResult:
-    """Failed / reviewed annotations, overall or for one named group of `dim`."""
-    table = _period(counts, dim)
+def scope_counts(counts: DeliveryCounts, dim: str, group: str | None = None) -> np.ndarray:
+    """Row-level counts (PERIOD_COLUMNS) of the whole delivery, or of one named group of `dim`
+    (all zeros for a name the delivery does not have)."""
+    table = period_table(counts, dim)
     if group is not None:
         names = group_names(counts, dim)
         table = table[[names.index(group)]] if group in names else table[:0]
-    return rate(int(table[:, _COL["failed"]].sum()), int(table[:, _COL["reviewed"]].sum()), "reviewed annotations")
+    return table.sum(axis=0)
+
+
+def defect_rate(counts: DeliveryCounts, dim: str = "category", group: str | None = None) -> RateResult:
+    """Failed / reviewed annotations, overall or for one named group of `dim`."""
+    row = scope_counts(counts, dim, group)
+    return rate(int(row[_COL["failed"]]), int(row[_COL["reviewed"]]), "reviewed annotations")
 
 
 def defect_rates(counts: DeliveryCounts, dim: str = "category") -> dict[str, RateResult]:
     """Defect rate of every group that has annotations."""
-    table = _period(counts, dim)
+    table = period_table(counts, dim)
     return {
         name: rate(int(row[_COL["failed"]]), int(row[_COL["reviewed"]]), "reviewed annotations")
         for name, row in zip(group_names(counts, dim), table, strict=False)
@@ -108,7 +117,7 @@ def defect_rates(counts: DeliveryCounts, dim: str = "category") -> dict[str, Rat
 def qa_coverage(counts: DeliveryCounts, min_rate: float | str | Fraction) -> list[CoverageRow]:
     """Reviewed / delivered annotations for EVERY category in the delivery, reviewed or not."""
     frac = as_fraction(min_rate)
-    table = _period(counts, "category")
+    table = period_table(counts, "category")
     out = []
     for name, row in zip(group_names(counts, "category"), table, strict=False):
         delivered, reviewed = int(row[_COL["rows"]]), int(row[_COL["reviewed"]])
