@@ -82,10 +82,19 @@ def period_table(counts: DeliveryCounts, dim: str) -> np.ndarray:
     return counts.table(f"{dim}_period").reshape(-1, len(PERIOD_COLUMNS))
 
 
+def dim_values(counts: DeliveryCounts, dim: str) -> list[str]:
+    """The values of a dimension (category, task_type or batch) in code order."""
+    return {"category": counts.categories, "task_type": counts.task_types, "batch": counts.batches}[dim]
+
+
+def dim_codes(counts: DeliveryCounts, dim: str) -> np.ndarray:
+    """Each item's code in a dimension: its index in `dim_values`, -1 for no value."""
+    return {"category": counts.item_category, "task_type": counts.item_task_type, "batch": counts.item_batch}[dim]
+
+
 def group_names(counts: DeliveryCounts, dim: str) -> list[str]:
     """Names of a row-level table's rows: index 0 is 'no value'."""
-    values = {"category": counts.categories, "task_type": counts.task_types, "batch": counts.batches}[dim]
-    return [NO_CATEGORY, *values]
+    return [NO_CATEGORY, *dim_values(counts, dim)]
 
 
 def scope_counts(counts: DeliveryCounts, dim: str, group: str | None = None) -> np.ndarray:

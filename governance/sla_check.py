@@ -21,6 +21,8 @@ from governance.qa import (
     CoverageRow,
     RateResult,
     as_fraction,
+    dim_codes,
+    dim_values,
     group_names,
     period_table,
     qa_coverage,
@@ -198,8 +200,7 @@ class _Checker:
     def item_mask(self, dim: str | None, value: str | None) -> np.ndarray | None:
         if dim is None:
             return None
-        vocab = {"category": self.c.categories, "task_type": self.c.task_types, "batch": self.c.batches}[dim]
-        codes = {"category": self.c.item_category, "task_type": self.c.item_task_type, "batch": self.c.item_batch}[dim]
+        vocab, codes = dim_values(self.c, dim), dim_codes(self.c, dim)
         if value == NO_CATEGORY:
             return codes < 0
         if value not in vocab:

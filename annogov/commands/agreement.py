@@ -10,6 +10,7 @@ from annogov.render import table, to_json
 from contracts.sla_terms import load_term_set
 from governance.delivery import open_delivery
 from governance.delivery_counts import count_delivery
+from governance.qa import dim_codes, dim_values
 from governance.sla_stats import agreement, agreement_by_group, resolve_metric
 
 METRICS = {
@@ -78,10 +79,7 @@ def run(args: argparse.Namespace) -> int:
     payload = _entry(metric, args, overall)
     payload["groups"] = {}
     if args.by:
-        names = {"category": counts.categories, "task_type": counts.task_types, "batch": counts.batches}[args.by]
-        codes = {"category": counts.item_category, "task_type": counts.item_task_type, "batch": counts.item_batch}[
-            args.by
-        ]
+        names, codes = dim_values(counts, args.by), dim_codes(counts, args.by)
         if not names:
             raise ValueError(f"--by {args.by}: the delivery has no {args.by} column")
         ests = agreement_by_group(
