@@ -158,24 +158,20 @@ def sample_sizes(sizes: Sequence[int], min_rate: float | str | Fraction, min_per
 def qa_sample(table: pa.Table, min_rate: float | str | Fraction, seed: int = 0, min_per_category: int = 10) -> pa.Table:
     """A stratified random sample of annotations (rows) meeting `min_rate` in every category;
     the same table and seed always give the same sample."""
-    if "category" in table.column_names:
-        cats = pc.fill_null(table.column("category"), NO_CATEGORY).to_pylist()
+    if "category" in table.column_names and table.num_rows:
+        encoded = pc.dictionary_encode(pc.fill_null(table.column("category").combine_chunks(), NO_CATEGORY))
+        values = encoded.dictionary.to_pylist()  # one entry per distinct category, not per row
+        local = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     else:
-        cats = [NO_CATEGORY] * table.num_rows
-    names = sorted(set(cats))
-    code = {name: i for i, name in enumerate(names)}
-    codes = np.fromiter((code[c] for c in cats), np.int64, count=len(cats))
-    sizes = np.bincount(codes, minlength=len(names)).tolist()
-    wanted = sample_sizes(sizes, min_rate, min_per_category)
+        values, local = [NO_CATEGORY], np.zeros(table.num_rows, np.int64)
+    names = sorted(values)
+    position = {name: i for i, name in enumerate(names)}
+    codes = np.asarray([position[v] for v in values], np.int64)[local]
+    sizes = np.bincount(codes, minlength=len(names))
+    wanted = np.asarray(sample_sizes(sizes.tolist(), min_rate, min_per_category), np.int64)
     rng = np.random.default_rng(seed)
-    chosen = []
-    for i, _name in enumerate(names):
-        rows = np.flatnonzero(codes == i)
-        chosen.append(np.sort(rng.choice(rows, size=wanted[i], replace=False)))
+    chosen = [np.sort(rng.choice(np.flatnonzero(codes == i), size=wanted[i], replace=False)) for i in range(len(names))]
     idx = np.sort(np.concatenate(chosen)) if chosen else np.zeros(0, np.int64)
     sample = table.take(pa.array(idx))
-    stratum = [cats[i] for i in idx.tolist()]
-    size_of = dict(zip(names, sizes, strict=True))
-    want_of = dict(zip(names, wanted, strict=True))
-    sample = sample.append_column("stratum_delivered", pa.array([size_of[s] for s in stratum]))
-    return sample.append_column("stratum_sampled", pa.array([want_of[s] for s in stratum]))
+    sample = sample.append_column("stratum_delivered", pa.array(sizes[codes[idx]]))
+    return sample.append_column("stratum_sampled", pa.array(wanted[codes[idx]]))
