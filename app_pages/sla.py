@@ -49,8 +49,8 @@ def _parse_terms(data: bytes, name: str) -> SlaTermSet:
     return load_term_set(name, data=data)
 
 
-def _terms_editor(store: Store, program: ProgramRecord) -> SlaTermSet:
-    """Show the term editor; return the saved term set (what the check uses)."""
+def _terms_editor(store: Store, program: ProgramRecord) -> tuple[SlaTermSet, int]:
+    """Show the term editor; return the saved term set (what the check uses) and its version."""
     saved, version = sla_store.load_terms(store, program.id)
     if DRAFT not in st.session_state or st.session_state.get("sla_program") != program.id:
         st.session_state["sla_program"] = program.id
@@ -179,11 +179,11 @@ def _terms_editor(store: Store, program: ProgramRecord) -> SlaTermSet:
                 "'Discard edits' to load their version, then make your change again.",
                 icon=":material/sync_problem:",
             )
-            return saved
+            return saved, version
         _set_draft("saved terms", terms, new_version)
         ui.flash(f"Terms saved (version {new_version}); the next check uses them.")
         st.rerun()
-    return saved
+    return saved, version
 
 
 # -- delivery and check ---------------------------------------------------------------------
@@ -504,8 +504,7 @@ st.caption(
     "QA defects and coverage, turnaround and volume, with the evidence and the credits owed."
 )
 ui.show_flash()
-saved_terms = _terms_editor(store, program)
-_, terms_version = sla_store.load_terms(store, program.id)
+saved_terms, terms_version = _terms_editor(store, program)
 st.divider()
 try:
     _run_check(store, program, saved_terms, terms_version)

@@ -34,7 +34,7 @@ from governance.counts import (  # noqa: E402
     factorize,
     item_groups,
     item_profiles,
-    keep_mask,
+    keep_mask_codes,
     pair_contingency,
     paired_codes,
 )
@@ -110,8 +110,8 @@ def ours_streamed(d: dict[str, np.ndarray], batch: int = 1_000_000) -> None:
 
 def ours_shared_tables(d: dict[str, np.ndarray], ci: bool) -> dict[int, dict[str, float | None]]:
     """Build the count tables once and compute all three per category from them."""
-    keep_mask(d["item"], d["annotator"], "error")
     item_codes, item_values = factorize(d["item"], sort=False)
+    keep_mask_codes(item_codes, d["annotator"], "error")  # annotators are codes 0..3 already
     per_item = item_groups(item_codes, d["category"], len(item_values))
     profiles = item_profiles(item_codes, d["label"], N_LABELS, per_item, N_CATEGORIES)
     a, b = paired_codes(item_codes, d["annotator"], d["label"], 0, 1, len(item_values))

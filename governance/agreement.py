@@ -53,13 +53,16 @@ from pydantic import BaseModel, ConfigDict
 
 from governance.counts import (
     ArrayLike,
+    InconsistentGroupError,
     ItemProfiles,
     LabelSet,
+    UnknownLabelError,
     coincidence_matrices,
     factorize,
     item_groups,
     item_profiles,
     keep_mask_codes,
+    missing_value_error,
     pair_contingency,
     paired_codes,
 )
@@ -672,15 +675,16 @@ def agreement_data(
     groups: ArrayLike | None = None,
     duplicates: Literal["error", "first", "last"] = "error",
 ) -> AgreementData:
-    """Validate and encode long rows once: repeats, unknown labels and items whose rows name
-    different groups raise errors that carry 0-based row positions."""
+    """Validate and encode long rows once: repeats, unknown labels, missing ids and items whose
+    rows name different groups raise errors that carry 0-based positions of the caller's rows."""
     n = len(items)
     if not (n == len(annotators) == len(labels)) or (groups is not None and len(groups) != n):
         raise ValueError("items, annotators, labels (and groups) must have the same length")
     item_codes, item_values = factorize(items, sort=False)
     ann_codes, ann_values = factorize(annotators, sort=True)
-    if (item_codes < 0).any() or (ann_codes < 0).any():
-        raise ValueError("every annotation needs an item and an annotator; some are missing")
+    for what, got in (("item", item_codes), ("annotator", ann_codes)):
+        if (got < 0).any():
+            raise missing_value_error(what, np.flatnonzero(got < 0))
     keep = keep_mask_codes(item_codes, ann_codes, duplicates, item_values, ann_values)
     labels_a = labels if isinstance(labels, np.ndarray | pd.Series | pd.Categorical) else (
         np.asarray(labels, dtype=object)
@@ -696,13 +700,19 @@ def agreement_data(
         ls = LabelSet.of(label_set)
     else:
         ls = LabelSet.observed(labels_a)
-    codes = ls.encode(labels_a)
+    try:
+        codes = ls.encode(labels_a)
+    except UnknownLabelError as err:
+        raise UnknownLabelError(err.labels, np.flatnonzero(keep)[err.rows], ls.categories) from None
     n_items = len(item_values)
     if grp is not None:
         grp_codes, grp_values = factorize(grp, sort=True)
         if (grp_codes < 0).any():
-            raise ValueError(f"group is missing on {int((grp_codes < 0).sum())} rows")
-        per_item = item_groups(item_codes, grp_codes, n_items)
+            raise missing_value_error("group", np.flatnonzero(keep)[grp_codes < 0])
+        try:
+            per_item = item_groups(item_codes, grp_codes, n_items)
+        except InconsistentGroupError as err:
+            raise InconsistentGroupError(np.flatnonzero(keep)[err.rows]) from None
         names = [str(x) for x in grp_values]
     else:
         per_item = np.zeros(n_items, np.int64)

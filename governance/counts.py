@@ -65,6 +65,11 @@ class InconsistentGroupError(ValueError):
         )
 
 
+def missing_value_error(what: str, rows: np.ndarray) -> ValueError:
+    """A required id (item, annotator, group) is empty on these 0-based row positions."""
+    return ValueError(f"{what} is missing on {len(rows)} rows; row positions start {rows[:10].tolist()}")
+
+
 def _is_missing(values: np.ndarray) -> np.ndarray:
     return np.asarray(pd.isna(values), dtype=bool)
 

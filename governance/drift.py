@@ -9,7 +9,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from governance.delivery_counts import PERIOD_COLUMNS, DeliveryCounts, week_start
-from governance.qa import rate
+from governance.qa import period_table, rate
 from governance.sla_stats import agreement_by_group
 
 _COL = {name: i for i, name in enumerate(PERIOD_COLUMNS)}
@@ -48,17 +48,14 @@ class DriftReport(BaseModel):
 def _period_rows(counts: DeliveryCounts, by: str) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Period names, their row-level counts (PERIOD_COLUMNS) and each item's period index."""
     if by == "batch":
-        table = counts.table("batch_period").reshape(-1, len(PERIOD_COLUMNS))[1:]
+        table = period_table(counts, "batch")[1:]
         return list(counts.batches), table, counts.item_batch
     weeks = sorted(counts.weeks)
     table = np.array([counts.weeks[w] for w in weeks]).reshape(-1, len(PERIOD_COLUMNS))
     known = np.array(weeks, np.int64)
     pos = np.searchsorted(known, counts.item_week)
-    found = (
-        (pos < len(known)) & (known[np.minimum(pos, max(len(known) - 1, 0))] == counts.item_week)
-        if len(known)
-        else np.zeros(len(pos), bool)
-    )
+    found = pos < len(known)
+    found[found] = known[pos[found]] == counts.item_week[found]
     item_period = np.where(found, pos, -1)
     return [week_start(w) for w in weeks], table, item_period
 
@@ -72,7 +69,7 @@ def drift(counts: DeliveryCounts, by: Literal["week", "batch"] = "week", thresho
     for i, name in enumerate(names):
         row = table[i]
         values = {
-            "percent_agreement": agreement[i].value if i < len(agreement) else None,
+            "percent_agreement": agreement[i].value,
             "accuracy": rate(row[_COL["correct"]], row[_COL["gold"]], "gold").value,
             "defect_rate": rate(row[_COL["failed"]], row[_COL["reviewed"]], "reviews").value,
             "on_time_rate": rate(row[_COL["on_time"]], row[_COL["timed"]], "due dates").value,
@@ -81,7 +78,7 @@ def drift(counts: DeliveryCounts, by: Literal["week", "batch"] = "week", thresho
             PeriodRow(
                 period=name,
                 annotations=int(row[_COL["rows"]]),
-                items=int(items[i]) if i < len(items) else 0,
+                items=int(items[i]),
                 values=values,
             )
         )

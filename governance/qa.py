@@ -76,28 +76,46 @@ def rate(numerator: int, denominator: int, what: str) -> RateResult:
     )
 
 
-def _period(counts: DeliveryCounts, dim: str) -> np.ndarray:
+def period_table(counts: DeliveryCounts, dim: str) -> np.ndarray:
+    """Row-level counts (PERIOD_COLUMNS), one row per code of `dim`; for category, task_type and batch
+    row 0 is 'no value' (see `group_names`)."""
     return counts.table(f"{dim}_period").reshape(-1, len(PERIOD_COLUMNS))
+
+
+def dim_values(counts: DeliveryCounts, dim: str) -> list[str]:
+    """The values of a dimension (category, task_type or batch) in code order."""
+    return {"category": counts.categories, "task_type": counts.task_types, "batch": counts.batches}[dim]
+
+
+def dim_codes(counts: DeliveryCounts, dim: str) -> np.ndarray:
+    """Each item's code in a dimension: its index in `dim_values`, -1 for no value."""
+    return {"category": counts.item_category, "task_type": counts.item_task_type, "batch": counts.item_batch}[dim]
 
 
 def group_names(counts: DeliveryCounts, dim: str) -> list[str]:
     """Names of a row-level table's rows: index 0 is 'no value'."""
-    values = {"category": counts.categories, "task_type": counts.task_types, "batch": counts.batches}[dim]
-    return [NO_CATEGORY, *values]
+    return [NO_CATEGORY, *dim_values(counts, dim)]
+
+
+def scope_counts(counts: DeliveryCounts, dim: str, group: str | None = None) -> np.ndarray:
+    """Row-level counts (PERIOD_COLUMNS) of the whole delivery, or of one named group of `dim`
+    (all zeros for a name the delivery does not have)."""
+    table = period_table(counts, dim)
+    if group is not None:
+        names = group_names(counts, dim)
+        table = table[[names.index(group)]] if group in names else table[:0]
+    return table.sum(axis=0)
 
 
 def defect_rate(counts: DeliveryCounts, dim: str = "category", group: str | None = None) -> RateResult:
     """Failed / reviewed annotations, overall or for one named group of `dim`."""
-    table = _period(counts, dim)
-    if group is not None:
-        names = group_names(counts, dim)
-        table = table[[names.index(group)]] if group in names else table[:0]
-    return rate(int(table[:, _COL["failed"]].sum()), int(table[:, _COL["reviewed"]].sum()), "reviewed annotations")
+    row = scope_counts(counts, dim, group)
+    return rate(int(row[_COL["failed"]]), int(row[_COL["reviewed"]]), "reviewed annotations")
 
 
 def defect_rates(counts: DeliveryCounts, dim: str = "category") -> dict[str, RateResult]:
     """Defect rate of every group that has annotations."""
-    table = _period(counts, dim)
+    table = period_table(counts, dim)
     return {
         name: rate(int(row[_COL["failed"]]), int(row[_COL["reviewed"]]), "reviewed annotations")
         for name, row in zip(group_names(counts, dim), table, strict=False)
@@ -108,7 +126,7 @@ def defect_rates(counts: DeliveryCounts, dim: str = "category") -> dict[str, Rat
 def qa_coverage(counts: DeliveryCounts, min_rate: float | str | Fraction) -> list[CoverageRow]:
     """Reviewed / delivered annotations for EVERY category in the delivery, reviewed or not."""
     frac = as_fraction(min_rate)
-    table = _period(counts, "category")
+    table = period_table(counts, "category")
     out = []
     for name, row in zip(group_names(counts, "category"), table, strict=False):
         delivered, reviewed = int(row[_COL["rows"]]), int(row[_COL["reviewed"]])
@@ -140,24 +158,20 @@ def sample_sizes(sizes: Sequence[int], min_rate: float | str | Fraction, min_per
 def qa_sample(table: pa.Table, min_rate: float | str | Fraction, seed: int = 0, min_per_category: int = 10) -> pa.Table:
     """A stratified random sample of annotations (rows) meeting `min_rate` in every category;
     the same table and seed always give the same sample."""
-    if "category" in table.column_names:
-        cats = pc.fill_null(table.column("category"), NO_CATEGORY).to_pylist()
+    if "category" in table.column_names and table.num_rows:
+        encoded = pc.dictionary_encode(pc.fill_null(table.column("category").combine_chunks(), NO_CATEGORY))
+        values = encoded.dictionary.to_pylist()  # one entry per distinct category, not per row
+        local = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     else:
-        cats = [NO_CATEGORY] * table.num_rows
-    names = sorted(set(cats))
-    code = {name: i for i, name in enumerate(names)}
-    codes = np.fromiter((code[c] for c in cats), np.int64, count=len(cats))
-    sizes = np.bincount(codes, minlength=len(names)).tolist()
-    wanted = sample_sizes(sizes, min_rate, min_per_category)
+        values, local = [NO_CATEGORY], np.zeros(table.num_rows, np.int64)
+    names = sorted(values)
+    position = {name: i for i, name in enumerate(names)}
+    codes = np.asarray([position[v] for v in values], np.int64)[local]
+    sizes = np.bincount(codes, minlength=len(names))
+    wanted = np.asarray(sample_sizes(sizes.tolist(), min_rate, min_per_category), np.int64)
     rng = np.random.default_rng(seed)
-    chosen = []
-    for i, _name in enumerate(names):
-        rows = np.flatnonzero(codes == i)
-        chosen.append(np.sort(rng.choice(rows, size=wanted[i], replace=False)))
+    chosen = [np.sort(rng.choice(np.flatnonzero(codes == i), size=wanted[i], replace=False)) for i in range(len(names))]
     idx = np.sort(np.concatenate(chosen)) if chosen else np.zeros(0, np.int64)
     sample = table.take(pa.array(idx))
-    stratum = [cats[i] for i in idx.tolist()]
-    size_of = dict(zip(names, sizes, strict=True))
-    want_of = dict(zip(names, wanted, strict=True))
-    sample = sample.append_column("stratum_delivered", pa.array([size_of[s] for s in stratum]))
-    return sample.append_column("stratum_sampled", pa.array([want_of[s] for s in stratum]))
+    sample = sample.append_column("stratum_delivered", pa.array(sizes[codes[idx]]))
+    return sample.append_column("stratum_sampled", pa.array(wanted[codes[idx]]))

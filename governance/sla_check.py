@@ -21,10 +21,14 @@ from governance.qa import (
     CoverageRow,
     RateResult,
     as_fraction,
+    dim_codes,
+    dim_values,
     group_names,
+    period_table,
     qa_coverage,
     rate,
     required_count,
+    scope_counts,
 )
 from governance.sla_stats import AGREEMENT_METRICS, agreement, agreement_by_group, resolve_metric
 from governance.timeliness import WeekVolume, weekly_volume
@@ -162,16 +166,12 @@ class SlaReport(BaseModel):
         return {"verdict": self.verdict, "credits": self.credits, "terms": [t.to_payload() for t in self.terms]}
 
 
-def _holds(term: SlaTerm, value: float) -> bool:
-    return term.holds(value)
-
-
 def _status(term: SlaTerm, value: float | None, n: int) -> tuple[Status, str | None]:
     if value is None:
         return "inconclusive", None
     if n < term.min_sample:
         return "inconclusive", f"sample of {n} is below the minimum of {term.min_sample}"
-    return ("pass" if _holds(term, value) else "fail"), None
+    return ("pass" if term.holds(value) else "fail"), None
 
 
 def _worst_first(term: SlaTerm, evidence: list[Evidence]) -> list[Evidence]:
@@ -200,8 +200,7 @@ class _Checker:
     def item_mask(self, dim: str | None, value: str | None) -> np.ndarray | None:
         if dim is None:
             return None
-        vocab = {"category": self.c.categories, "task_type": self.c.task_types, "batch": self.c.batches}[dim]
-        codes = {"category": self.c.item_category, "task_type": self.c.item_task_type, "batch": self.c.item_batch}[dim]
+        vocab, codes = dim_values(self.c, dim), dim_codes(self.c, dim)
         if value == NO_CATEGORY:
             return codes < 0
         if value not in vocab:
@@ -209,11 +208,7 @@ class _Checker:
         return codes == vocab.index(value)
 
     def row_counts(self, dim: str, value: str | None) -> np.ndarray:
-        table = self.c.table(f"{dim}_period").reshape(-1, len(PERIOD_COLUMNS))
-        if value is None:
-            return table.sum(axis=0)
-        names = group_names(self.c, dim)
-        return table[names.index(value)] if value in names else np.zeros(len(PERIOD_COLUMNS), int)
+        return scope_counts(self.c, dim, value)
 
     # -- metrics -------------------------------------------------------------------------------
     def measure(
@@ -283,14 +278,6 @@ class _Checker:
             shown = self._worst_categories(term, dim, named)
         if term.metric == "accuracy":
             notes += self._realism(term, kind, named)
-        remedy = None
-        if term.remedy.kind != "none":
-            remedy = RemedyOwed(
-                kind=term.remedy.kind,
-                breaches=breaches,
-                amount=term.remedy.owed(breaches, self.terms.period_fee),
-                cap=term.remedy.cap,
-            )
         return TermResult(
             id=term.id,
             metric=term.metric,
@@ -306,8 +293,19 @@ class _Checker:
             min_sample=term.min_sample,
             reason=reason,
             evidence=shown,
-            remedy=remedy,
+            remedy=self._remedy(term, breaches),
             notes=notes,
+        )
+
+    def _remedy(self, term: SlaTerm, breaches: int) -> RemedyOwed | None:
+        """The credit `breaches` failing scopes of the term trigger; None for a term without one."""
+        if term.remedy.kind == "none":
+            return None
+        return RemedyOwed(
+            kind=term.remedy.kind,
+            breaches=breaches,
+            amount=term.remedy.owed(breaches, self.terms.period_fee),
+            cap=term.remedy.cap,
         )
 
     def _decide(self, term: SlaTerm, value: float | None, n: int, undefined: str | None) -> tuple[Status, str | None]:
@@ -393,7 +391,7 @@ class _Checker:
                 group=w.week_start,
                 value=float(w.annotations),
                 n=w.annotations,
-                status="pass" if _holds(term, w.annotations) else "fail",
+                status="pass" if term.holds(w.annotations) else "fail",
             )
             for w in weeks
         ]
@@ -409,14 +407,6 @@ class _Checker:
             )
             status, reason = _status(term, value, len(weeks))
         fails = [e for e in evidence if e.status == "fail"]
-        remedy = None
-        if term.remedy.kind != "none":
-            remedy = RemedyOwed(
-                kind=term.remedy.kind,
-                breaches=len(fails) if status == "fail" else 0,
-                amount=term.remedy.owed(len(fails) if status == "fail" else 0, self.terms.period_fee),
-                cap=term.remedy.cap,
-            )
         return TermResult(
             id=term.id,
             metric=term.metric,
@@ -432,7 +422,7 @@ class _Checker:
             min_sample=term.min_sample,
             reason=reason,
             evidence=_worst_first(term, evidence)[: max(EVIDENCE_SIZE, len(fails))],
-            remedy=remedy,
+            remedy=self._remedy(term, len(fails) if status == "fail" else 0),
         )
 
     # -- tables for reports ---------------------------------------------------------------------
@@ -488,7 +478,7 @@ class _Checker:
         )
 
     def annotator_rows(self) -> list[AnnotatorRow]:
-        table = self.c.table("annotator_period").reshape(-1, len(PERIOD_COLUMNS))
+        table = period_table(self.c, "annotator")
         out = []
         for name, row in zip(self.c.annotators, table, strict=False):
             out.append(

@@ -4,7 +4,7 @@ the right coefficient ('kappa' = Cohen for two annotators, Fleiss for more) and 
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Literal, cast
 
 import numpy as np
 
@@ -101,22 +101,22 @@ def agreement_by_group(
 ) -> list[Estimate]:
     """The coefficient for every group of items at once (`item_group` -1 = in no group)."""
     metric = resolve_metric(counts, metric, item_group >= 0)
-    kw = {"ci": "bootstrap" if ci else "none", "n_boot": N_BOOT, "seed": seed}
+    mode: Literal["bootstrap", "none"] = "bootstrap" if ci else "none"
     if n_groups == 0:
         return []
     if metric == "cohen_kappa":
         return _cohen(counts, item_group, n_groups, weights, ci, seed)
     prof = profiles(counts, item_group, n_groups)
     if metric == "percent_agreement":
-        return percent_agreement(prof, **kw)  # type: ignore[arg-type]
+        return percent_agreement(prof, ci=mode, n_boot=N_BOOT, seed=seed)
     if metric == "fleiss_kappa":
-        return fleiss_kappa(prof, **kw)  # type: ignore[arg-type]
+        return fleiss_kappa(prof, ci=mode, n_boot=N_BOOT, seed=seed)
     if metric == "krippendorff_alpha":
         values = _label_values(counts, level)
         if level in ("interval", "ratio") and values is None:
             reason = f"the {level} level needs numeric labels; the label set has text"
             return [undefined(reason, f"Krippendorff's alpha, {level}")] * n_groups
-        return krippendorff_alpha(prof, level, values, **kw)  # type: ignore[arg-type]
+        return krippendorff_alpha(prof, level, values, ci=mode, n_boot=N_BOOT, seed=seed)  # type: ignore[arg-type]
     raise ValueError(f"unknown agreement metric {metric!r}")
 
 

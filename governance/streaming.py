@@ -27,6 +27,7 @@ from governance.counts import (
     LabelSet,
     UnknownLabelError,
     factorize,
+    missing_value_error,
 )
 
 _SLOT = np.int16
@@ -55,10 +56,10 @@ class AgreementStream:
         """Distinct items seen so far."""
         return 0 if self._items is None else len(self._items)
 
-    def _codes(self, mapping: dict[Any, int], values: ArrayLike) -> np.ndarray:
+    def _codes(self, mapping: dict[Any, int], values: ArrayLike, what: str) -> np.ndarray:
         local, uniques = factorize(values, sort=False)
         if (local < 0).any():
-            raise ValueError(f"{int((local < 0).sum())} rows have no value where one is required")
+            raise missing_value_error(what, np.flatnonzero(local < 0) + self._rows_seen)
         for u in uniques.tolist():
             mapping.setdefault(u, len(mapping))
         lookup = np.asarray([mapping[u] for u in uniques.tolist()], np.int64)
@@ -67,7 +68,7 @@ class AgreementStream:
     def _item_codes(self, items: ArrayLike) -> np.ndarray:
         local, uniques = factorize(items, sort=False)
         if (local < 0).any():
-            raise ValueError(f"{int((local < 0).sum())} rows have no item")
+            raise missing_value_error("item", np.flatnonzero(local < 0) + self._rows_seen)
         if self._items is None:
             self._items = pd.Index(uniques)
             return local
@@ -115,7 +116,7 @@ class AgreementStream:
         except UnknownLabelError as err:
             raise UnknownLabelError(err.labels, err.rows + offset, self.label_set.categories) from None
         item = self._item_codes(items)
-        who = self._codes(self._annotators, annotators)
+        who = self._codes(self._annotators, annotators, "annotator")
         if len(self._annotators) > _MAX_CODE:
             raise ValueError(f"more than {_MAX_CODE} annotators are not supported here")
         order = np.argsort(item, kind="stable")
@@ -133,7 +134,7 @@ class AgreementStream:
         self._who[item, slot] = who
         self._filled[: self.n_items] += np.bincount(item, minlength=self.n_items).astype(np.int32)
         if groups is not None:
-            grp = self._codes(self._groups, groups).astype(np.int32)
+            grp = self._codes(self._groups, groups, "group").astype(np.int32)
             current = self._group[item]
             clash = (current >= 0) & (current != grp)
             self._group[item] = np.where(current >= 0, current, grp)

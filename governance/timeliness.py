@@ -6,7 +6,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from governance.delivery_counts import PERIOD_COLUMNS, DeliveryCounts, week_start
-from governance.qa import RateResult, group_names, rate
+from governance.qa import RateResult, rate, scope_counts
 
 _COL = {name: i for i, name in enumerate(PERIOD_COLUMNS)}
 
@@ -23,10 +23,6 @@ class WeekVolume(BaseModel):
 
 def on_time_rate(counts: DeliveryCounts, dim: str = "category", group: str | None = None) -> RateResult:
     """Submitted at or before due / annotations carrying both times (overall or one group)."""
-    table = counts.table(f"{dim}_period").reshape(-1, len(PERIOD_COLUMNS))
-    if group is not None:
-        names = group_names(counts, dim)
-        table = table[[names.index(group)]] if group in names else table[:0]
     if "due_at" not in counts.columns or "submitted_at" not in counts.columns:
         return RateResult(
             numerator=0,
@@ -35,11 +31,8 @@ def on_time_rate(counts: DeliveryCounts, dim: str = "category", group: str | Non
             ci=None,
             undefined_reason="the delivery has no submitted_at and due_at columns",
         )
-    return rate(
-        int(table[:, _COL["on_time"]].sum()),
-        int(table[:, _COL["timed"]].sum()),
-        "annotations with both submitted_at and due_at",
-    )
+    row = scope_counts(counts, dim, group)
+    return rate(int(row[_COL["on_time"]]), int(row[_COL["timed"]]), "annotations with both submitted_at and due_at")
 
 
 def weekly_volume(counts: DeliveryCounts, committed: int | None = None) -> list[WeekVolume]:

@@ -67,3 +67,7 @@ def test_group_change_across_batches_and_unknown_labels_name_global_rows() -> No
     with pytest.raises(UnknownLabelError) as bad:
         other.add(["a", "b"], ["bo", "bo"], ["car", "scooter"])
     assert bad.value.rows.tolist() == [2]
+    third = AgreementStream(LABELS)
+    third.add(["a", "b"], ["ann", "ann"], ["car", "van"])
+    with pytest.raises(ValueError, match=r"annotator is missing on 1 rows; row positions start \[3\]"):
+        third.add(["a", "c"], ["bo", None], ["car", "car"])

@@ -100,6 +100,20 @@ def test_duplicates_are_located_and_rejected() -> None:
     assert last.overall.n_items == 1
 
 
+def test_errors_after_dropping_repeats_name_the_callers_rows() -> None:
+    items, who = ["a", "a", "a", "b", "b"], ["x", "x", "y", "x", "y"]  # row 1 repeats row 0
+    with pytest.raises(UnknownLabelError) as bad:
+        agreement(items, who, ["car", "car", "car", "car", "bus"], label_set=["car"], duplicates="first")
+    assert bad.value.rows.tolist() == [4]
+    with pytest.raises(InconsistentGroupError) as split:
+        agreement(items, who, ["car"] * 5, groups=["g", "g", "g", "g", "h"], duplicates="first")
+    assert split.value.rows.tolist() == [3]
+    with pytest.raises(ValueError, match=r"group is missing on 1 rows; row positions start \[4\]"):
+        agreement(items, who, ["car"] * 5, groups=["g", "g", "g", "h", None], duplicates="first")
+    with pytest.raises(ValueError, match=r"annotator is missing on 1 rows; row positions start \[2\]"):
+        agreement(items, ["x", "x", None, "x", "y"], ["car"] * 5)
+
+
 def test_inconsistent_group_within_an_item_is_an_error() -> None:
     with pytest.raises(InconsistentGroupError):
         agreement([1, 1, 2, 2], ["a", "b", "a", "b"], ["x", "x", "y", "y"],

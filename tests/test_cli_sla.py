@@ -11,6 +11,10 @@ from pathlib import Path
 import pytest
 
 from annogov.cli import main
+from contracts.sla_terms import load_term_set
+from governance.delivery import open_delivery
+from governance.delivery_counts import count_delivery
+from governance.sla_stats import agreement
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -86,9 +90,13 @@ def test_agreement_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     assert list(payload) == [*KEYS, "groups"]
     assert payload["metric"] == "krippendorff_alpha" and payload["level"] == "nominal"
     assert set(payload["groups"]) == {"urban_day", "urban_night", "highway", "construction_zone"}
-    for group in payload["groups"].values():
+    counts = count_delivery(open_delivery(EXAMPLES / "delivery.csv"),
+                            load_term_set(EXAMPLES / "sla-terms.yaml").label_set)
+    for name, group in payload["groups"].items():
         assert list(group) == KEYS
-        assert group["value"] is None or -1 <= group["value"] <= 1
+        alone = agreement(counts, "krippendorff_alpha", counts.item_category == counts.categories.index(name))
+        assert group["value"] == pytest.approx(alone.value, abs=1e-12)  # the group's items only
+        assert group["n_items"] == alone.n_items and group["ci"][0] <= group["value"] <= group["ci"][1]
     code, payload = _json(capsys, ["agreement", str(EXAMPLES / "delivery.csv"), "--metric",
                                    "cohen", "--weights", "quadratic", "--format", "json"])
     assert payload["weights"] == "quadratic" and payload["ci"][0] < payload["value"]
@@ -102,6 +110,7 @@ def test_qa_sample_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -
     args = ["qa-sample", str(EXAMPLES / "delivery.csv"), "--min-rate", "0.10", "--seed", "7",
             "--out", str(out)]
     assert main(args) == 0
+    assert "construction_zone         34       10  29.4%" in capsys.readouterr().out
     first = out.read_text()
     assert main(args) == 0 and out.read_text() == first
     rows = list(csv.DictReader(first.splitlines()))

@@ -10,7 +10,8 @@ from annogov.render import table, to_json
 from contracts.sla_terms import load_term_set
 from governance.delivery import open_delivery
 from governance.delivery_counts import count_delivery
-from governance.sla_stats import agreement, resolve_metric
+from governance.qa import dim_codes, dim_values
+from governance.sla_stats import agreement, agreement_by_group, resolve_metric
 
 METRICS = {
     "percent": "percent_agreement",
@@ -78,15 +79,13 @@ def run(args: argparse.Namespace) -> int:
     payload = _entry(metric, args, overall)
     payload["groups"] = {}
     if args.by:
-        names = {"category": counts.categories, "task_type": counts.task_types, "batch": counts.batches}[args.by]
-        codes = {"category": counts.item_category, "task_type": counts.item_task_type, "batch": counts.item_batch}[
-            args.by
-        ]
+        names, codes = dim_values(counts, args.by), dim_codes(counts, args.by)
         if not names:
             raise ValueError(f"--by {args.by}: the delivery has no {args.by} column")
-        for i, name in enumerate(names):
-            est = agreement(counts, metric, codes == i, level=args.level, weights=args.weights, seed=args.seed)
-            payload["groups"][name] = _entry(metric, args, est)
+        ests = agreement_by_group(
+            counts, metric, codes, len(names), level=args.level, weights=args.weights, ci=True, seed=args.seed
+        )
+        payload["groups"] = {name: _entry(metric, args, est) for name, est in zip(names, ests, strict=True)}
     if args.format == "json":
         print(to_json(payload))
         return 0

@@ -9,9 +9,8 @@ from pathlib import Path
 from annogov.commands._delivery_args import add_mapping_options, mapping_from
 from annogov.render import table
 from governance.delivery import ROW_COLUMN, open_delivery, read_delivery_table
-from governance.qa import as_fraction, qa_sample
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from governance.qa import NO_CATEGORY, as_fraction, qa_sample
+from governance.reports.safe_text import FORMULA_TRIGGERS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -34,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _safe(value: object) -> object:
     """Neutralise text a spreadsheet would run as a formula (OWASP CSV injection advice)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         try:
             float(value)
         except ValueError:
@@ -61,11 +60,9 @@ def run(args: argparse.Namespace) -> int:
         for i in range(sample.num_rows):
             row = [_safe(col[i]) for col in data]
             writer.writerow(row + ([source_rows[i]] if source_rows else []))
-    summary: dict[str, tuple[int, int]] = {}
     cats = sample.column("category").to_pylist() if "category" in columns else ["(all)"] * len(sample)
-    for cat, delivered in zip(cats, sample.column("stratum_delivered").to_pylist(), strict=True):
-        got = summary.get(cat or "(no category)", (delivered, 0))
-        summary[cat or "(no category)"] = (got[0], got[1] + 1)
+    delivered, sampled = (sample.column(c).to_pylist() for c in ("stratum_delivered", "stratum_sampled"))
+    summary = {cat or NO_CATEGORY: (d, s) for cat, d, s in zip(cats, delivered, sampled, strict=True)}
     rows = [[cat, d, s, f"{s / d:.1%}"] for cat, (d, s) in sorted(summary.items())]
     print(table(["category", "delivered", "sampled", "share"], rows))
     print(f"{sample.num_rows} annotations sampled at >= {float(rate):.0%} per category (seed {args.seed}) -> {out}")
