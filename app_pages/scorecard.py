@@ -425,8 +425,7 @@ with tab_import:
         ui.show_problems(exc)
     if imported is not None:
         sheet = imported.sheet
-        existing = {p.name.casefold() for p in providers}
-        new = [n for n in sheet.providers if " ".join(n.split()).casefold() not in existing]
+        new = scoring.new_provider_names(sheet.providers, [p.name for p in providers])
         scored = int((~pd.isna(sheet.scores)).sum())
         st.success(
             f"Read {len(sheet.providers)} provider(s) and {len(sheet.evaluators)} evaluator(s), "
