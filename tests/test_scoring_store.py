@@ -266,7 +266,6 @@ def test_editor_save_keeps_kpis_audits_and_refuses_a_stale_version(store: Store)
     stale = scoring.edits_from_editor(base, [dict(t, evidence="seen") for t in _as_table(base)], "Ana")
     with pytest.raises(ConcurrentEditError):
         store.save_scores(program_id, stale.edits)
-    assert all(e.evidence == "" or e.evidence for e in store.list_evaluations(program_id))
     assert not any(e.evidence == "seen" for e in store.list_evaluations(program_id))
 
 
