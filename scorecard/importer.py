@@ -446,9 +446,11 @@ def _long(
             collected.cells.append((p, e, slot, value))
             low = _score(row[lo_col], out, number, lo_col) if lo_col is not None else np.nan
             high = _score(row[hi_col], out, number, hi_col) if hi_col is not None else np.nan
+            if low > value:  # NaN (blank) compares False
+                out.add(f"low {low:g} is above the score {value:g}", number, lo_col)
+            if high < value:
+                out.add(f"high {high:g} is below the score {value:g}", number, hi_col)
             if not (np.isnan(low) and np.isnan(high)):
-                if (not np.isnan(low) and low > value) or (not np.isnan(high) and high < value):
-                    out.add(f"range {low:g}..{high:g} does not contain the score {value:g}", number, lo_col)
                 bounds.append((p, e, slot, low, high))
         if c_col is not None and _text(row[c_col]):
             collected.comments[(p, e, slot)] = _text(row[c_col])
