@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -239,6 +239,13 @@ def edits_from_sheet(
     return edits
 
 
+def new_provider_names(names: Sequence[str], existing: Iterable[str]) -> list[str]:
+    """The names an import adds to a program: the store matches a provider name exactly once its
+    whitespace is collapsed, so 'acme' is new beside 'Acme'. The import preview and summary share it."""
+    known = set(existing)
+    return [n for n in names if " ".join(n.split()) not in known]
+
+
 @dataclass
 class ImportSummary:
     """What an import changed in the program."""
@@ -266,7 +273,7 @@ def import_into_program(
     if not sheet.providers:
         raise InputError.at("the file has no provider rows below its header", "upload")
     with store.transaction():
-        existing = {p.name for p in store.list_providers(program_id)}
+        new = new_provider_names(sheet.providers, (p.name for p in store.list_providers(program_id)))
         ids = {name: store.ensure_provider(program_id, name).id for name in sheet.providers}
         edits = edits_from_sheet(sheet, ids)
         store.save_scores(program_id, edits, changed_by=changed_by.strip() or "import")
@@ -276,7 +283,7 @@ def import_into_program(
             save_program_weights(store, program_id, weights, expected_version=None)
     return ImportSummary(
         providers=list(sheet.providers),
-        new_providers=[n for n in sheet.providers if " ".join(n.split()) not in existing],
+        new_providers=new,
         evaluators=list(sheet.evaluators),
         scores=int((~np.isnan(sheet.scores)).sum()),
         rows=len(edits),

@@ -5,6 +5,7 @@ store in `annogov.scoring`; this script only lays out widgets."""
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 import altair as alt
@@ -50,6 +51,8 @@ if warning:
 rubric, rubric_version = scoring.load_program_rubric(store, program.id)
 providers = store.list_providers(program.id)
 evaluations = store.list_evaluations(program.id)
+provider_names = {p.id: p.name for p in providers}
+evaluator_names = sorted({e.evaluator for e in evaluations})
 
 
 def _keep_valid(key: str, options: list[Any]) -> list[Any]:
@@ -267,10 +270,11 @@ with tab_edit:
     if not providers:
         st.info("No providers yet: import a spreadsheet on the Import tab.")
     else:
-        known = sorted({e.evaluator for e in evaluations})
         new_label = "+ add an evaluator"
         c1, c2 = st.columns(2)
-        choice = c1.selectbox("Evaluator", _keep_valid("editor_evaluator", [*known, new_label]), key="editor_evaluator")
+        choice = c1.selectbox(
+            "Evaluator", _keep_valid("editor_evaluator", [*evaluator_names, new_label]), key="editor_evaluator"
+        )
         evaluator = choice
         if choice == new_label:
             evaluator = c2.text_input("New evaluator's name", max_chars=200, key="new_evaluator")
@@ -287,11 +291,10 @@ with tab_edit:
         if not evaluator:
             st.info("Type the new evaluator's name to start their table.")
         else:
-            names = {p.id: p.name for p in providers}
             only = st.selectbox(
                 "Provider",
-                _keep_valid("editor_provider", [0, *names]),
-                format_func=lambda pid: names.get(pid, "All providers"),
+                _keep_valid("editor_provider", [0, *provider_names]),
+                format_func=lambda pid: provider_names.get(pid, "All providers"),
                 key="editor_provider",
             )
             shown = [p for p in providers if only in (0, p.id)]
@@ -360,11 +363,10 @@ with tab_history:
     if not providers:
         st.info("No providers yet.")
     else:
-        names = {p.id: p.name for p in providers}
         picked = st.selectbox(
             "Provider",
-            _keep_valid("history_provider", list(names)),
-            format_func=lambda pid: names[pid],
+            _keep_valid("history_provider", list(provider_names)),
+            format_func=lambda pid: provider_names[pid],
             key="history_provider",
         )
         history = store.score_history(program.id, provider_id=picked)
@@ -402,10 +404,11 @@ with tab_import:
     )
     st.download_button(
         "Download a blank template (xlsx)",
-        data=template_xlsx(
+        data=partial(  # built on click, not on every rerun of the page
+            template_xlsx,
             rubric.with_weights(weights) if not problem else rubric,
-            [p.name for p in providers],
-            sorted({e.evaluator for e in evaluations}),
+            list(provider_names.values()),
+            evaluator_names,
         ),
         file_name="annogov-scores-template.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -425,8 +428,7 @@ with tab_import:
         ui.show_problems(exc)
     if imported is not None:
         sheet = imported.sheet
-        existing = {p.name.casefold() for p in providers}
-        new = [n for n in sheet.providers if " ".join(n.split()).casefold() not in existing]
+        new = scoring.new_provider_names(sheet.providers, [p.name for p in providers])
         scored = int((~pd.isna(sheet.scores)).sum())
         st.success(
             f"Read {len(sheet.providers)} provider(s) and {len(sheet.evaluators)} evaluator(s), "
@@ -436,9 +438,9 @@ with tab_import:
             st.caption(note)
         use_weights = False
         if imported.header_weights:
-            shown = ", ".join(f"{DIMENSION_NAMES[k]} {v:g}" for k, v in imported.header_weights.items())
+            sheet_weights = ", ".join(f"{DIMENSION_NAMES[k]} {v:g}" for k, v in imported.header_weights.items())
             use_weights = st.checkbox(
-                f"Also use the weights in the sheet's headers ({shown})",
+                f"Also use the weights in the sheet's headers ({sheet_weights})",
                 value=False,
                 key="use_sheet_weights",
             )

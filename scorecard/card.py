@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from scorecard.consensus import Method, consensus
+from scorecard.consensus import Consensus, Method, consensus
 from scorecard.dimensions import DIMENSION_KEYS, DIMENSION_NAMES, FORMULA
-from scorecard.evidence import Suggestion, assess_evidence
+from scorecard.evidence import Suggestion, assess_evidence, merge_suggestion
 from scorecard.gates import FiredGate, apply_external, apply_gates
 from scorecard.robustness import (
     Robustness,
@@ -90,11 +90,10 @@ class ScorecardResult:
 
 
 def _flags(
-    sheet: ScoreSheet, cons: Any, suggestions: list[dict[str, Any]], problems: list[list[str]]
+    sheet: ScoreSheet, cons: Consensus, suggestions: list[dict[str, Suggestion]], problems: list[list[str]]
 ) -> list[list[Flag]]:
-    rubric = sheet.rubric
     out: list[list[Flag]] = [[] for _ in sheet.providers]
-    threshold = rubric.disagreement_threshold
+    threshold = sheet.rubric.disagreement_threshold
     scored_any = ~np.isnan(sheet.scores).all(axis=2)  # P x E: evaluator scored this provider
     for p, s in zip(*np.nonzero(cons.slot_spread >= threshold - 1e-9), strict=True):
         values = sheet.scores[p, :, s]
@@ -120,17 +119,16 @@ def _flags(
                     "partial", f"{sheet.evaluators[e]} left {DIMENSION_NAMES[key]} (or one of its criteria) blank", key
                 )
             )
+    comments_of: dict[int, list[tuple[int, str]]] = {}  # indexed once: 10,000 providers, thousands of comments
+    for (p, _e, s), text in sheet.comments.items():
+        comments_of.setdefault(p, []).append((s, text))
     for p, by_dim in enumerate(suggestions):
         for dim_key, sug in by_dim.items():
             d = DIMENSION_KEYS.index(dim_key)
             score = cons.dims[p, d]
             if np.isnan(score) or abs(score - sug.score) < 1:
                 continue
-            comments = [
-                c
-                for (pp, _e, s), c in sheet.comments.items()
-                if pp == p and (s == GENERAL or sheet.slots[s].dimension == dim_key)
-            ]
+            comments = [c for s, c in comments_of.get(p, []) if s == GENERAL or sheet.slots[s].dimension == dim_key]
             if comments:
                 out[p].append(
                     Flag(
@@ -173,16 +171,10 @@ def score_sheet(
     problems = [ev.problems if ev else [] for ev in evidence]
     for p, findings in enumerate(sheet.external):
         for f in findings:
-            if f.suggested is None:
-                continue
-            reason = f"{f.source}: {f.reason} suggests {f.suggested:g}"
-            current = suggestions[p].get(f.dimension)
-            if current is None or f.suggested < current.score:
-                suggestions[p][f.dimension] = Suggestion(
-                    f.dimension, f.suggested, [reason, *(current.reasons if current else [])]
+            if f.suggested is not None:
+                merge_suggestion(
+                    suggestions[p], f.dimension, f.suggested, f"{f.source}: {f.reason} suggests {f.suggested:g}"
                 )
-            else:
-                current.reasons.append(reason)
 
     slot_lookup = {(s.dimension, s.criterion): cons.slot_scores[:, i] for i, s in enumerate(sheet.slots)}
     caps, forced, fired = apply_gates(rubric, cons.dims, slot_lookup, flags_by_provider)

@@ -18,6 +18,16 @@ class Suggestion:
     reasons: list[str] = field(default_factory=list)
 
 
+def merge_suggestion(suggestions: dict[str, Suggestion], dimension: str, score: float, reason: str) -> None:
+    """Fold one more suggested score into `suggestions`, in place: the lowest score wins and its
+    reason comes first; every other reason is kept."""
+    current = suggestions.get(dimension)
+    if current is None or score < current.score:
+        suggestions[dimension] = Suggestion(dimension, score, [reason, *(current.reasons if current else [])])
+    else:
+        current.reasons.append(reason)
+
+
 @dataclass
 class EvidenceResult:
     suggestions: dict[str, Suggestion]
@@ -45,12 +55,7 @@ def assess_evidence(rubric: Rubric, kpis: dict[str, object], as_of: date) -> Evi
                 continue
             if score is None:
                 continue
-            reason = f"{rule.name} = {kpis[rule.key]} suggests {score:g}"
-            current = suggestions.get(key)
-            if current is None or score < current.score:
-                suggestions[key] = Suggestion(key, score, [reason, *(current.reasons if current else [])])
-            else:
-                current.reasons.append(reason)
+            merge_suggestion(suggestions, key, score, f"{rule.name} = {kpis[rule.key]} suggests {score:g}")
             if rule.flag and rule.flag_below is not None and score < rule.flag_below:
                 flags.add(rule.flag)
     return EvidenceResult(suggestions, flags, problems)

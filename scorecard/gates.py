@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
@@ -22,22 +22,15 @@ class FiredGate:
     detail: str
 
     def to_payload(self) -> dict[str, str]:
-        return {
-            "id": self.id,
-            "dimension": self.dimension,
-            "effect": self.effect,
-            "reason": self.reason,
-            "detail": self.detail,
-        }
+        return asdict(self)
 
 
-def _triggered(gate: Gate, flags: set[str], slot_score: float) -> str | None:
+def _reason(gate: Gate, slot_score: float) -> str:
+    """Why a gate fired for a provider it applies to."""
     if gate.when == "red_flag":
-        return f"red flag {gate.red_flag!r}" if gate.red_flag in flags else None
-    if not np.isnan(slot_score) and gate.floor is not None and slot_score < gate.floor:
-        target = f"{gate.dimension}.{gate.criterion}" if gate.criterion else gate.dimension
-        return f"{target} scored {slot_score:.2f}, below the floor of {gate.floor:g}"
-    return None
+        return f"red flag {gate.red_flag!r}"
+    target = f"{gate.dimension}.{gate.criterion}" if gate.criterion else gate.dimension
+    return f"{target} scored {slot_score:.2f}, below the floor of {gate.floor:g}"
 
 
 def apply_gates(
@@ -47,24 +40,20 @@ def apply_gates(
     red_flags: list[set[str]],
 ) -> tuple[np.ndarray, np.ndarray, list[list[FiredGate]]]:
     """Caps per dimension and forced bands. Returns (caps P x D, inf where none; forced P bool;
-    fired gates per provider). Floors are checked on the score before any cap."""
+    fired gates per provider). Floors are checked on the score before any cap; a missing (NaN)
+    score is never below a floor."""
     caps = np.full(dims.shape, np.inf)
     forced = np.zeros(dims.shape[0], dtype=bool)
     fired: list[list[FiredGate]] = [[] for _ in range(dims.shape[0])]
-    if not rubric.gates:
-        return caps, forced, fired
     for gate in rubric.gates:
         d = DIMENSION_KEYS.index(gate.dimension)
         values = slot_lookup.get((gate.dimension, gate.criterion), dims[:, d])
-        candidates = range(dims.shape[0])
         if gate.when == "red_flag":
-            candidates = [p for p, f in enumerate(red_flags) if gate.red_flag in f]  # type: ignore[assignment]
+            applies = [p for p, f in enumerate(red_flags) if gate.red_flag in f]
         else:
-            candidates = np.flatnonzero(values < (gate.floor or 0)).tolist()  # type: ignore[assignment]
-        for p in candidates:
-            why = _triggered(gate, red_flags[p], float(values[p]))
-            if why is None:
-                continue
+            applies = np.flatnonzero(values < (gate.floor or 0)).tolist()
+        for p in applies:
+            why = _reason(gate, float(values[p]))
             if gate.effect == "cap_dimension" and gate.cap is not None:
                 caps[p, d] = min(caps[p, d], gate.cap)
                 if dims[p, d] > gate.cap:

@@ -263,6 +263,51 @@ def _kpi_cells(
         target[key] = value
 
 
+@dataclass
+class _Rows:
+    """What either shape's rows add up to, indexed by first appearance, until it becomes a ScoreSheet."""
+
+    rubric: Rubric
+    providers: dict[str, int] = field(default_factory=dict)
+    evaluators: dict[str, int] = field(default_factory=dict)
+    cells: list[tuple[int, int, int, float]] = field(default_factory=list)
+    comments: dict[tuple[int, int, int], str] = field(default_factory=dict)
+    kpis: dict[str, dict[str, object]] = field(default_factory=dict)
+    flags: dict[str, set[str]] = field(default_factory=dict)
+
+    def index(self, provider: str, evaluator: str) -> tuple[int, int]:
+        return (
+            self.providers.setdefault(provider, len(self.providers)),
+            self.evaluators.setdefault(evaluator, len(self.evaluators)),
+        )
+
+    def evidence(
+        self,
+        row: tuple[Any, ...],
+        provider: str,
+        kpi_cols: list[tuple[int, str]],
+        f_col: int | None,
+        out: _Collector,
+        number: int,
+    ) -> None:
+        """The row's KPI values and ticked red flags, which belong to the provider, not a score."""
+        _kpi_cells(row, kpi_cols, self.kpis.setdefault(provider, {}), out, number, provider)
+        if f_col is not None and _text(row[f_col]):
+            self.flags.setdefault(provider, set()).update(_red_flags(row[f_col], self.rubric, out, number, f_col))
+
+    def build(self) -> ScoreSheet:
+        names = list(self.providers)
+        sheet = ScoreSheet.empty(self.rubric, names, list(self.evaluators))
+        if self.cells:
+            arr = np.array(self.cells)
+            idx = arr[:, :3].astype(int)
+            sheet.scores[idx[:, 0], idx[:, 1], idx[:, 2]] = arr[:, 3]
+        sheet.comments = self.comments
+        sheet.kpis = [self.kpis.get(n, {}) for n in names]
+        sheet.red_flags = [self.flags.get(n, set()) for n in names]
+        return sheet
+
+
 def _wide(
     raw: Sheet, rubric: Rubric, roles: dict[str, int], others: list[tuple[int, tuple[str, Any]]], warnings: list[str]
 ) -> ImportResult:
@@ -305,13 +350,8 @@ def _wide(
 
     p_col, e_col = roles["provider"], roles.get("evaluator")
     c_col, f_col = roles.get("comment"), roles.get("red_flags")
-    providers: dict[str, int] = {}
-    evaluators: dict[str, int] = {}
+    collected = _Rows(rubric)
     keys: dict[tuple[str, str], int] = {}
-    cells: list[tuple[int, int, int, float]] = []
-    comments: dict[tuple[int, int, int], str] = {}
-    kpis: dict[str, dict[str, object]] = {}
-    flags: dict[str, set[str]] = {}
     for row, number in zip(raw.rows, raw.row_numbers, strict=True):
         provider = _text(row[p_col])
         if not provider:
@@ -327,25 +367,20 @@ def _wide(
             out.add(f"duplicate {what} (first on row {keys[key]})", number, p_col)
             continue
         keys[key] = number
-        p = providers.setdefault(provider, len(providers))
-        e = evaluators.setdefault(evaluator, len(evaluators))
+        p, e = collected.index(provider, evaluator)
         for col, slot in score_cols:
             value = _score(row[col], out, number, col)
             if not np.isnan(value):
-                cells.append((p, e, slot, value))
+                collected.cells.append((p, e, slot, value))
         if c_col is not None and _text(row[c_col]):
-            comments[(p, e, GENERAL)] = _text(row[c_col])
+            collected.comments[(p, e, GENERAL)] = _text(row[c_col])
         for col, slot in comment_cols:
             if _text(row[col]):
-                comments[(p, e, slot)] = _text(row[col])
-        _kpi_cells(row, kpi_cols, kpis.setdefault(provider, {}), out, number, provider)
-        if f_col is not None and _text(row[f_col]):
-            flags.setdefault(provider, set()).update(_red_flags(row[f_col], rubric, out, number, f_col))
+                collected.comments[(p, e, slot)] = _text(row[col])
+        collected.evidence(row, provider, kpi_cols, f_col, out, number)
     if out.problems:
         raise InputError(out.problems)
-    return ImportResult(
-        _build(rubric, providers, evaluators, cells, comments, kpis, flags), "wide", header_weights, warnings
-    )
+    return ImportResult(collected.build(), "wide", header_weights, warnings)
 
 
 def _long(
@@ -366,22 +401,15 @@ def _long(
     e_col, k_col = roles.get("evaluator"), roles.get("criterion")
     c_col, f_col = roles.get("comment"), roles.get("red_flags")
     lo_col, hi_col = roles.get("low"), roles.get("high")
-    providers: dict[str, int] = {}
-    evaluators: dict[str, int] = {}
+    collected = _Rows(rubric)
     seen: dict[tuple[str, str, int], int] = {}
-    cells: list[tuple[int, int, int, float]] = []
     bounds: list[tuple[int, int, int, float, float]] = []
-    comments: dict[tuple[int, int, int], str] = {}
-    kpis: dict[str, dict[str, object]] = {}
-    flags: dict[str, set[str]] = {}
     for row, number in zip(raw.rows, raw.row_numbers, strict=True):
         provider = _text(row[p_col])
         if not provider:
             out.add("missing provider name", number, p_col)
             continue
-        _kpi_cells(row, kpi_cols, kpis.setdefault(provider, {}), out, number, provider)
-        if f_col is not None and _text(row[f_col]):
-            flags.setdefault(provider, set()).update(_red_flags(row[f_col], rubric, out, number, f_col))
+        collected.evidence(row, provider, kpi_cols, f_col, out, number)
         dim_text = _text(row[d_col])
         if not dim_text and row[s_col] is None:
             continue  # an evidence-only row
@@ -412,48 +440,28 @@ def _long(
             )
             continue
         seen[key] = number
-        p = providers.setdefault(provider, len(providers))
-        e = evaluators.setdefault(evaluator, len(evaluators))
+        p, e = collected.index(provider, evaluator)
         value = _score(row[s_col], out, number, s_col)
         if not np.isnan(value):
-            cells.append((p, e, slot, value))
+            collected.cells.append((p, e, slot, value))
             low = _score(row[lo_col], out, number, lo_col) if lo_col is not None else np.nan
             high = _score(row[hi_col], out, number, hi_col) if hi_col is not None else np.nan
+            if low > value:  # NaN (blank) compares False
+                out.add(f"low {low:g} is above the score {value:g}", number, lo_col)
+            if high < value:
+                out.add(f"high {high:g} is below the score {value:g}", number, hi_col)
             if not (np.isnan(low) and np.isnan(high)):
-                if (not np.isnan(low) and low > value) or (not np.isnan(high) and high < value):
-                    out.add(f"range {low:g}..{high:g} does not contain the score {value:g}", number, lo_col)
                 bounds.append((p, e, slot, low, high))
         if c_col is not None and _text(row[c_col]):
-            comments[(p, e, slot)] = _text(row[c_col])
-    if not providers and not out.problems:
+            collected.comments[(p, e, slot)] = _text(row[c_col])
+    if not collected.providers and not out.problems:
         out.add("no scores below the header", raw.header_row)
     if out.problems:
         raise InputError(out.problems)
-    result = _build(rubric, providers, evaluators, cells, comments, kpis, flags)
+    result = collected.build()
     if bounds:
         result.low = np.full(result.scores.shape, np.nan)
         result.high = np.full(result.scores.shape, np.nan)
         for p, e, s, lo, hi in bounds:
             result.low[p, e, s], result.high[p, e, s] = lo, hi
     return ImportResult(result, "long", None, warnings)
-
-
-def _build(
-    rubric: Rubric,
-    providers: dict[str, int],
-    evaluators: dict[str, int],
-    cells: list[tuple[int, int, int, float]],
-    comments: dict[tuple[int, int, int], str],
-    kpis: dict[str, dict[str, object]],
-    flags: dict[str, set[str]],
-) -> ScoreSheet:
-    names = list(providers)
-    sheet = ScoreSheet.empty(rubric, names, list(evaluators))
-    if cells:
-        arr = np.array(cells)
-        idx = arr[:, :3].astype(int)
-        sheet.scores[idx[:, 0], idx[:, 1], idx[:, 2]] = arr[:, 3]
-    sheet.comments = comments
-    sheet.kpis = [kpis.get(n, {}) for n in names]
-    sheet.red_flags = [flags.get(n, set()) for n in names]
-    return sheet

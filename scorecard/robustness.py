@@ -74,9 +74,22 @@ class Robustness:
         }
 
 
-def _move_text(dimension: int, start: float, end: float) -> str:
-    verb = "rise" if end > start else "drop"
-    return f"{DIMENSION_NAMES[DIMENSION_KEYS[dimension]]}'s weight would have to {verb} from {start:g} to {end:.1f}"
+def _no_move(text: str, change: float | None = None) -> dict[str, object]:
+    """A finding without a single-weight move (change 0.0 for a tie, None when none exists)."""
+    return {"dimension": None, "from_weight": None, "to_weight": None, "change": change, "text": text}
+
+
+def _move(k: int, weights: np.ndarray, x: float, outcome: str) -> dict[str, object]:
+    """Dimension k's weight moved to x, worded as what it would take for `outcome`."""
+    key, start = DIMENSION_KEYS[k], float(weights[k])
+    verb = "rise" if x > start else "drop"
+    return {
+        "dimension": key,
+        "from_weight": start,
+        "to_weight": round(x, 4),
+        "change": round(x - start, 4),
+        "text": f"{DIMENSION_NAMES[key]}'s weight would have to {verb} from {start:g} to {x:.1f} {outcome}",
+    }
 
 
 def pair_swaps(names: list[str], dims: np.ndarray, weights: np.ndarray, order: np.ndarray) -> list[dict[str, object]]:
@@ -90,33 +103,13 @@ def pair_swaps(names: list[str], dims: np.ndarray, weights: np.ndarray, order: n
     tied = np.abs(totals[upper] - totals[lower]) <= 1e-9
     out: list[dict[str, object]] = []
     for i, (u, lo) in enumerate(zip(upper, lower, strict=True)):
-        entry: dict[str, object] = {"upper": names[u], "lower": names[lo]}
         if tied[i]:
-            entry.update(
-                dimension=None,
-                from_weight=None,
-                to_weight=None,
-                change=0.0,
-                text=f"{names[u]} and {names[lo]} are tied; any change of weights decides between them",
-            )
+            found = _no_move(f"{names[u]} and {names[lo]} are tied; any change of weights decides between them", 0.0)
         elif dim[i] < 0:
-            entry.update(
-                dimension=None,
-                from_weight=None,
-                to_weight=None,
-                change=None,
-                text=f"No single-weight change swaps {names[u]} and {names[lo]}",
-            )
+            found = _no_move(f"No single-weight change swaps {names[u]} and {names[lo]}")
         else:
-            k = int(dim[i])
-            entry.update(
-                dimension=DIMENSION_KEYS[k],
-                from_weight=float(weights[k]),
-                to_weight=round(float(x[i]), 4),
-                change=round(float(x[i] - weights[k]), 4),
-                text=f"{_move_text(k, float(weights[k]), float(x[i]))} for {names[lo]} to overtake {names[u]}",
-            )
-        out.append(entry)
+            found = _move(int(dim[i]), weights, float(x[i]), f"for {names[lo]} to overtake {names[u]}")
+        out.append({"upper": names[u], "lower": names[lo], **found})
     return out
 
 
@@ -133,25 +126,11 @@ def boundary_moves(
         dim, x = _nearest_root(a[idx], b[idx], floor, weights[None, :], reach=True)
         for j, p in enumerate(idx):
             side = "up to" if totals[p] < floor else "down below"
-            entry: dict[str, object] = {"provider": names[p], "boundary": floor, "total": round(float(totals[p]), 4)}
             if dim[j] < 0:
-                entry.update(
-                    dimension=None,
-                    from_weight=None,
-                    to_weight=None,
-                    change=None,
-                    text=f"No single-weight change moves {names[p]} {side} {floor:g}",
-                )
+                found = _no_move(f"No single-weight change moves {names[p]} {side} {floor:g}")
             else:
-                k = int(dim[j])
-                entry.update(
-                    dimension=DIMENSION_KEYS[k],
-                    from_weight=float(weights[k]),
-                    to_weight=round(float(x[j]), 4),
-                    change=round(float(x[j] - weights[k]), 4),
-                    text=f"{_move_text(k, float(weights[k]), float(x[j]))} to move {names[p]} {side} {floor:g}",
-                )
-            out.append(entry)
+                found = _move(int(dim[j]), weights, float(x[j]), f"to move {names[p]} {side} {floor:g}")
+            out.append({"provider": names[p], "boundary": floor, "total": round(float(totals[p]), 4), **found})
     return out
 
 

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ingest import InputError
+from ingest import InputError, Location, Problem
 from scorecard.dimensions import DIMENSION_KEYS, SCORE_MAX, SCORE_MIN, DimensionKey
 
 _WEIGHT_TOLERANCE = 1e-6
@@ -281,13 +281,9 @@ def load_rubric(path: str | Path) -> Rubric:
         data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise InputError.at(f"cannot parse the rubric: {exc}", path.name) from None
-    from pydantic import ValidationError
-
     try:
         return Rubric.model_validate(data)
     except ValidationError as exc:
-        from ingest import Location, Problem
-
         raise InputError(
             Problem(Location(path.name, column=".".join(map(str, e["loc"])) or None), e["msg"]) for e in exc.errors()
         ) from None

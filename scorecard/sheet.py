@@ -104,7 +104,7 @@ class ScoreSheet:
         criterion: str | None = None,
         comment: str = "",
     ) -> None:
-        """Record one score (used by tests, the app and the importers' small paths)."""
+        """Record one score by names (tests and scripts build small sheets this way)."""
         p, e = self.providers.index(provider), self.evaluators.index(evaluator)
         s = self.slot_index(dimension, criterion)
         self.scores[p, e, s] = np.nan if score is None else float(score)

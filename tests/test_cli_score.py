@@ -50,6 +50,19 @@ def test_csv_output_has_one_row_per_provider(capsys: pytest.CaptureFixture[str])
     assert code == 0 and len(rows) == 4 and rows[0]["rank"] == "1"
 
 
+def test_csv_output_never_turns_a_provider_name_into_a_formula(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    sheet = tmp_path / "evil.csv"
+    sheet.write_text(
+        'provider,workforce,security,quality sla,ai throughput,commercial\n"=HYPERLINK(""x"")",4,4,4,4,4\n',
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "score", str(sheet), "--format", "csv", "--simulations", "0")
+    [row] = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and row["provider"] == '\'=HYPERLINK("x")'
+
+
 def test_table_output_reads_as_a_summary(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "score", WIDE, "--as-of", "2026-11-26")
     assert code == 0

@@ -134,6 +134,20 @@ def test_long_shape_problems_unknown_dimension_and_duplicates(tmp_path: Path) ->
     assert "row 4" in messages[1] and "duplicate score for 'A', 'e1', security (first on row 3)" in messages[1]
 
 
+def test_a_bound_on_the_wrong_side_of_its_score_names_its_own_column(tmp_path: Path) -> None:
+    path = tmp_path / "b.csv"
+    path.write_text(
+        "provider,dimension,evaluator,score,low,high\nA,workforce,e1,3,2,4\nA,security,e1,3,,2\nA,quality,e1,3,4,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as err:
+        import_scores(path, default_rubric())
+    assert [str(p) for p in err.value.problems] == [
+        "b.csv, row 3, column 'F (high)': high 2 is below the score 3",
+        "b.csv, row 4, column 'E (low)': low 4 is above the score 3",
+    ]
+
+
 def test_missing_columns_are_named(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no header row found"):
         import_scores(_xlsx(tmp_path / "x.xlsx", [["Name", "Total"], ["A", 80]]), default_rubric())

@@ -74,6 +74,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _csv(payload: dict) -> str:
+    """One row per provider; text from the sheet (names, flags) never runs as a spreadsheet formula."""
+    from scorecard.template import safe_text  # imported here: it pulls in openpyxl
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(
@@ -94,14 +97,14 @@ def _csv(payload: dict) -> str:
         writer.writerow(
             [
                 p["rank"] or "",
-                p["name"],
+                safe_text(p["name"]),
                 fmt(p["total"]) if p["total"] is not None else "",
                 p["band"] or "",
                 p["complete"],
                 *(fmt(dims[k]["score"]) if dims[k]["score"] is not None else "" for k in DIMENSION_KEYS),
                 *(fmt(dims[k]["spread"]) if dims[k]["spread"] is not None else "" for k in DIMENSION_KEYS),
-                "; ".join(g["id"] for g in p["gates"]),
-                "; ".join(f["message"] for f in p["flags"]),
+                safe_text("; ".join(g["id"] for g in p["gates"])),
+                safe_text("; ".join(f["message"] for f in p["flags"])),
             ]
         )
     return buf.getvalue()
