@@ -7,8 +7,6 @@ whole `SlaReport` as JSON so the SLA page can show a saved check again; label = 
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from pathlib import Path
 from typing import Any
@@ -17,9 +15,8 @@ from pydantic import ValidationError
 
 from annogov.store import CheckResultRecord, ProgramRecord, Store
 from contracts.sla_terms import SlaTerm, SlaTermSet, default_term_set, load_term_set
-from governance.delivery import ROW_COLUMN, ColumnMapping, open_delivery, read_delivery_table
-from governance.qa import as_fraction, qa_sample
-from governance.reports.safe_text import FORMULA_TRIGGERS
+from governance.delivery import ColumnMapping, open_delivery, read_delivery_table
+from governance.qa import as_fraction, qa_sample, sample_csv
 from governance.reports.sections import sla_report_payload
 from governance.sla_check import SlaReport, check_delivery
 from ingest import InputError, Location, Problem
@@ -113,26 +110,7 @@ def terms_from_rows(rows: list[dict[str, Any]], settings: dict[str, Any]) -> Sla
 def qa_sample_csv(name: str, data: bytes, mapping: ColumnMapping, rate: str, seed: int = 0) -> bytes:
     """The next QA round from an uploaded delivery as CSV (as `annogov qa-sample` writes it)."""
     source = open_delivery(name, mapping, data=data)
-    sample = qa_sample(read_delivery_table(source), as_fraction(rate), seed)
-    columns = [c for c in sample.column_names if c != ROW_COLUMN]
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([*columns, "source_row"])
-    values = [sample.column(c).to_pylist() for c in columns]
-    rows = sample.column(ROW_COLUMN).to_pylist() if ROW_COLUMN in sample.column_names else [None] * sample.num_rows
-    for i in range(sample.num_rows):
-        writer.writerow([_csv_safe(col[i]) for col in values] + [rows[i]])
-    return out.getvalue().encode("utf-8")
-
-
-def _csv_safe(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula gets a leading quote; a signed number stays as it is."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        try:
-            float(value)
-        except ValueError:
-            return "'" + value
-    return value
+    return sample_csv(qa_sample(read_delivery_table(source), as_fraction(rate), seed)).encode("utf-8")
 
 
 def check_payload(report: SlaReport) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from contracts.profile import (
     Transition,
 )
 from contracts.sla_terms import SlaTerm, SlaTermSet
-from ingest import InputError, Location, Problem, normalise_header, read_sheet
+from ingest import FORMULA_TRIGGERS, InputError, Location, Problem, inert, normalise_header, read_sheet
 
 PROFILE_SHEET = "Profile"
 SLA_SHEET = "SLA terms"
@@ -65,7 +65,6 @@ _SLA_TOP = (
 )
 _TRUE = {"yes", "y", "true", "1", "x"}
 _FALSE = {"no", "n", "false", "0"}
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _base(annotation: Any) -> tuple[Any, bool]:
@@ -106,13 +105,6 @@ def _rows() -> list[tuple[str, str, str, str]]:
         for key, q in _SLA_TOP
     ]
     return rows
-
-
-def _safe(value: object) -> object:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP advice)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _answer(profile: ContractProfile | None, key: str) -> object:
@@ -158,9 +150,8 @@ def write_questionnaire(profile: ContractProfile | None = None) -> bytes:
         ws.append([section, key, question, None, allowed])
         cell = ws.cell(row=ws.max_row, column=4)
         if value is not None:
-            cell.value = _safe(  # type: ignore[assignment]
-                value.isoformat() if isinstance(value, date) else value
-            )
+            answer: Any = value.isoformat() if isinstance(value, date) else value
+            cell.value = inert(answer)
             if isinstance(cell.value, str):
                 cell.data_type = "s"
         options = (
@@ -184,7 +175,7 @@ def write_questionnaire(profile: ContractProfile | None = None) -> bytes:
         for t in profile.sla.terms:
             sla.append(
                 [
-                    _safe(v)
+                    inert(v)
                     for v in (
                         t.id,
                         t.metric,
@@ -211,7 +202,7 @@ def _unsafe(value: object) -> object:
     """A text cell stripped, without the apostrophe `_safe` put before formula-like text."""
     if isinstance(value, str):
         value = value.strip()
-        if value.startswith("'") and value[1:2] in _FORMULA_START:
+        if value.startswith("'") and value[1:2] in FORMULA_TRIGGERS:
             value = value[1:]
     return value
 

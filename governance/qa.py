@@ -3,6 +3,8 @@ integer arithmetic, and a stratified, seeded sample for the next QA round."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -11,8 +13,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel
 
+from governance.delivery import ROW_COLUMN
 from governance.delivery_counts import PERIOD_COLUMNS, DeliveryCounts
 from governance.estimate import wilson_interval as _wilson
+from ingest import inert
 
 NO_CATEGORY = "(no category)"
 _COL = {name: i for i, name in enumerate(PERIOD_COLUMNS)}
@@ -175,3 +179,18 @@ def qa_sample(table: pa.Table, min_rate: float | str | Fraction, seed: int = 0, 
     sample = table.take(pa.array(idx))
     sample = sample.append_column("stratum_delivered", pa.array(sizes[codes[idx]]))
     return sample.append_column("stratum_sampled", pa.array(wanted[codes[idx]]))
+
+
+def sample_csv(sample: pa.Table) -> str:
+    """A QA sample as CSV for the reviewers: the delivery's columns, the stratum sizes and, when
+    known, the row of each annotation in the delivered file; text never runs as a formula."""
+    columns = [c for c in sample.column_names if c != ROW_COLUMN]
+    data = [sample.column(c).to_pylist() for c in columns]
+    if ROW_COLUMN in sample.column_names:
+        columns.append("source_row")
+        data.append(sample.column(ROW_COLUMN).to_pylist())
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    writer.writerows([inert(value) for value in row] for row in zip(*data, strict=True))
+    return out.getvalue()

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from ingest import InputError, Location, Problem, normalise_header, read_sheet
+from ingest import InputError, Location, Problem, inert, normalise_header, read_sheet
 from migration.distributions import Estimate
 from migration.scenario import SECTIONS, Scenario, parameter_catalogue
 
@@ -144,10 +144,6 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
     return doc
 
 
-def _safe_text(text: str) -> str:
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def write_scenario_xlsx(scenario: Scenario, path: str | Path) -> None:
     """One row per parameter with its unit and help, so the sheet explains itself."""
     import openpyxl
@@ -177,7 +173,7 @@ def write_scenario_xlsx(scenario: Scenario, path: str | Path) -> None:
         ws.append(row)
         for c in ws[ws.max_row]:
             if isinstance(c.value, str):
-                c.value = _safe_text(c.value)
+                c.value = inert(c.value)
                 c.data_type = "s"
     for letter, width in zip("ABCDEFGH", (20, 28, 10, 12, 10, 12, 16, 90), strict=True):
         ws.column_dimensions[letter].width = width

@@ -10,20 +10,15 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ingest import inert
 from scorecard.dimensions import DIMENSION_KEYS, SCORE_MAX, SCORE_MIN
 from scorecard.rubric import Rubric, default_rubric
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 TITLE = "Provider scores"
 NOTE = (
     f"Score each dimension from {SCORE_MIN:g} (poor) to {SCORE_MAX:g} (excellent); decimals are "
     "fine. Leave a cell blank when it was not scored: a blank is never read as zero."
 )
-
-
-def safe_text(value: str) -> str:
-    """Text that a spreadsheet shows as text, never runs as a formula (OWASP CSV advice)."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def template_headers(rubric: Rubric | None = None) -> list[str]:
@@ -63,7 +58,7 @@ def template_xlsx(
             for col in (1, 2):
                 cell = ws.cell(row=row, column=col)
                 if isinstance(cell.value, str):
-                    cell.value = safe_text(cell.value)
+                    cell.value = inert(cell.value)
                     cell.data_type = "s"
     last_row = max(ws.max_row, header_row) + 200
     scores = DataValidation(

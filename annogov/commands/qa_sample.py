@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import csv
 from pathlib import Path
 
 from annogov.commands._delivery_args import add_mapping_options, mapping_from
 from annogov.render import table
-from governance.delivery import ROW_COLUMN, open_delivery, read_delivery_table
-from governance.qa import NO_CATEGORY, as_fraction, qa_sample
-from governance.reports.safe_text import FORMULA_TRIGGERS
+from governance.delivery import open_delivery, read_delivery_table
+from governance.qa import NO_CATEGORY, as_fraction, qa_sample, sample_csv
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -31,16 +29,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def _safe(value: object) -> object:
-    """Neutralise text a spreadsheet would run as a formula (OWASP CSV injection advice)."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        try:
-            float(value)
-        except ValueError:
-            return "'" + value
-    return value
-
-
 def run(args: argparse.Namespace) -> int:
     try:
         rate = as_fraction(args.min_rate)
@@ -50,17 +38,10 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError("--min-per-category must be at least 1")
     source = open_delivery(args.delivery, mapping_from(args))
     sample = qa_sample(read_delivery_table(source), rate, args.seed, args.min_per_category)
-    columns = [c for c in sample.column_names if c != ROW_COLUMN]
-    source_rows = sample.column(ROW_COLUMN).to_pylist() if ROW_COLUMN in sample.column_names else None
     out = Path(args.out)
     with out.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(columns + (["source_row"] if source_rows else []))
-        data = [sample.column(c).to_pylist() for c in columns]
-        for i in range(sample.num_rows):
-            row = [_safe(col[i]) for col in data]
-            writer.writerow(row + ([source_rows[i]] if source_rows else []))
-    cats = sample.column("category").to_pylist() if "category" in columns else ["(all)"] * len(sample)
+        fh.write(sample_csv(sample))
+    cats = sample.column("category").to_pylist() if "category" in sample.column_names else ["(all)"] * len(sample)
     delivered, sampled = (sample.column(c).to_pylist() for c in ("stratum_delivered", "stratum_sampled"))
     summary = {cat or NO_CATEGORY: (d, s) for cat, d, s in zip(cats, delivered, sampled, strict=True)}
     rows = [[cat, d, s, f"{s / d:.1%}"] for cat, (d, s) in sorted(summary.items())]

@@ -10,6 +10,7 @@ from datetime import date
 
 from annogov.commands._args import iso_date
 from annogov.render import fmt, table, to_json
+from ingest import inert
 from scorecard.api import score_file
 from scorecard.dimensions import DIMENSION_KEYS
 from scorecard.rubric import load_rubric, parse_weights
@@ -75,7 +76,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _csv(payload: dict) -> str:
     """One row per provider; text from the sheet (names, flags) never runs as a spreadsheet formula."""
-    from scorecard.template import safe_text  # imported here: it pulls in openpyxl
 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
@@ -97,14 +97,14 @@ def _csv(payload: dict) -> str:
         writer.writerow(
             [
                 p["rank"] or "",
-                safe_text(p["name"]),
+                inert(p["name"]),
                 fmt(p["total"]) if p["total"] is not None else "",
                 p["band"] or "",
                 p["complete"],
                 *(fmt(dims[k]["score"]) if dims[k]["score"] is not None else "" for k in DIMENSION_KEYS),
                 *(fmt(dims[k]["spread"]) if dims[k]["spread"] is not None else "" for k in DIMENSION_KEYS),
-                safe_text("; ".join(g["id"] for g in p["gates"])),
-                safe_text("; ".join(f["message"] for f in p["flags"])),
+                inert("; ".join(g["id"] for g in p["gates"])),
+                inert("; ".join(f["message"] for f in p["flags"])),
             ]
         )
     return buf.getvalue()

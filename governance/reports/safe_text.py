@@ -11,13 +11,15 @@ import re
 from typing import Any
 from xml.sax.saxutils import escape
 
-FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+from ingest import FORMULA_TRIGGERS
+
 CELL_LIMIT = 32767
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def cell_text(value: Any) -> str:
-    """Text for a spreadsheet cell: a leading = + - @ tab or CR gets a quote prefix (OWASP).
+    """Text for a spreadsheet cell: a leading = + - @ tab or CR always gets a quote prefix (OWASP;
+    stricter than `ingest.inert`, which lets a signed number through).
 
     The caller still stores it with data_type "s"; the prefix keeps it inert when the cell is
     copied elsewhere or exported to CSV.
