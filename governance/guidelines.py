@@ -128,6 +128,13 @@ class AmendRuling(BaseModel):
     text: str | None = Field(default=None, min_length=1, max_length=20_000)
     category: str | None = Field(default=None, max_length=200)
 
+    @model_validator(mode="after")
+    def _changes_something(self) -> AmendRuling:
+        if self.title is None and self.text is None and "category" not in self.model_fields_set:
+            raise ValueError(f"an amendment of ruling {self.number} needs a new title, text or "
+                             "category")
+        return self
+
 
 class RetireRuling(BaseModel):
     """A change that withdraws a ruling while keeping its number reserved."""

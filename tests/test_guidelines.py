@@ -49,6 +49,9 @@ def test_each_change_is_a_new_version_with_who_when_why() -> None:
         gl.revise(doc, MANAGER, at(1), "x", [gl.AddRuling(title="a", text="b")])
     with pytest.raises(ValueError, match="at least one change"):
         gl.revise(doc, MANAGER, at(10), "x", [])
+    with pytest.raises(ValueError, match="amendment of ruling 1 needs a new title, text or category"):
+        gl.AmendRuling(number=1, title=None, text=None)
+    assert gl.AmendRuling(number=1, category=None).category is None, "clearing the category is a change"
     with pytest.raises(PermissionDenied):
         gl.revise(doc, ANA, at(10), "x", [gl.AddRuling(title="a", text="b")])
 
