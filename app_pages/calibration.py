@@ -33,7 +33,7 @@ if can(user, Permission.FLAG_TASK):
     vocabulary = call(lambda r: r.vocabulary(program.name))
     with (
         st.expander("Flag a task", expanded=not can(user, Permission.VIEW_ALL_FLAGS)),
-        st.form("flag_task", clear_on_submit=True),
+        st.form(identity.form_key("flag_task")),
     ):
         task_id = st.text_input("Task id", max_chars=200)
         category = st.text_input(
@@ -71,6 +71,7 @@ if can(user, Permission.FLAG_TASK):
                     f"Flag on task {ui._md(entry.task_id)} recorded"
                     + (" and the task set aside." if entry.set_aside else ".")
                 )
+                identity.clear_form("flag_task")
                 st.rerun()
 
 now = utcnow()
@@ -171,7 +172,7 @@ if entry.status is not cal.EntryStatus.PROMOTED and (own or can(user, Permission
         st.rerun()
 
 if own or can(user, Permission.REPLY_ANY):
-    with st.form("reply", clear_on_submit=True):
+    with st.form(identity.form_key("reply")):
         replies = {r.reply_id: r for r in entry.replies}
         parent = st.selectbox(
             "In reply to",
@@ -182,6 +183,7 @@ if own or can(user, Permission.REPLY_ANY):
         if st.form_submit_button("Send reply") and body.strip():
             call(lambda r: r.reply(user, entry.entry_id, body, utcnow(), parent_id=parent))
             ui.flash("Reply added.")
+            identity.clear_form("reply")
             st.rerun()
 
 if can(user, Permission.RESOLVE) and entry.status is not cal.EntryStatus.PROMOTED:
