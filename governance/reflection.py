@@ -52,6 +52,14 @@ def _text(column: pd.Series) -> pd.Series:
     return out.mask(out == "", pd.NA)
 
 
+def _is_week(text: str) -> bool:
+    try:
+        parse_week(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _normalise_delivered(delivered: pd.DataFrame, source: str) -> pd.DataFrame:
     rows = delivered.attrs.get("row_numbers") or [i + 2 for i in range(len(delivered))]
     frame = delivered.rename(columns={c: str(c).strip().lower() for c in delivered.columns})
@@ -74,19 +82,22 @@ def _normalise_delivered(delivered: pd.DataFrame, source: str) -> pd.DataFrame:
     if problems:
         raise InputError(problems)
     if "week" in frame.columns:
-        out["week"] = _text(frame["week"])
+        column, raw = "week", _text(frame["week"])
+        bad = raw.isin([w for w in raw.dropna().unique() if not _is_week(str(w))])
+        out["week"] = raw
     else:
-        raw = _text(frame["submitted_at"])
+        column, raw = "submitted_at", _text(frame["submitted_at"])
         stamps = pd.to_datetime(raw, errors="coerce", utc=True, format="ISO8601")
         bad = stamps.isna() & raw.notna()
-        if bad.any():
-            raise InputError(
-                Problem(Location(source, row=rows[int(i)], column="submitted_at"),
-                        f"not a date/time: {raw.iloc[int(i)]!r}")
-                for i in list(bad.to_numpy().nonzero()[0])[:50]
-            )
         out["week"] = pd.Series([iso_week(s) if pd.notna(s) else pd.NA for s in stamps],
                                 dtype="string", index=frame.index)
+    if bad.any():
+        expected = "an ISO week like 2026-W48" if column == "week" else "a date/time"
+        raise InputError(
+            Problem(Location(source, row=rows[int(i)], column=column),
+                    f"not {expected}: {raw.iloc[int(i)]!r}")
+            for i in list(bad.to_numpy().nonzero()[0])[:50]
+        )
     for col in ("category", "gold_label"):
         out[col] = (_text(frame[col]) if col in frame.columns
                     else pd.Series(pd.NA, index=frame.index, dtype="string"))
@@ -207,7 +218,8 @@ def _check_content(
     shown: Sequence[str], most_challenging: Iterable[str], tags: Iterable[str]
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     chosen = tuple(dict.fromkeys(most_challenging))
-    unknown = [t for t in chosen if t not in set(shown)]
+    known = set(shown)
+    unknown = [t for t in chosen if t not in known]
     if unknown:
         raise ValueError(f"not among the tasks shown this week: {', '.join(unknown)}")
     clean = tuple(t for t in dict.fromkeys(normalise_tag(t) for t in tags) if t)

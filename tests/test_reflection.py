@@ -69,8 +69,11 @@ def test_bad_delivered_data_names_columns_and_rows() -> None:
     assert "'week' (2026-W48) or 'submitted_at'" in text
     frame = pd.DataFrame({"task_id": ["a", "b"], "annotator_id": "w-ana", "label": "x",
                           "submitted_at": ["2026-11-17", "next tuesday"]})
-    with pytest.raises(InputError, match="week.csv, row 3, column 'submitted_at'"):
+    with pytest.raises(InputError, match="week.csv, row 3, column 'submitted_at': not a date/time"):
         rf.select_week_tasks(ANA, frame, WEEK, source="week.csv")
+    weeks = frame.drop(columns="submitted_at").assign(week=[WEEK, "Week 47"])
+    with pytest.raises(InputError, match="row 3, column 'week': not an ISO week like 2026-W48: 'Week 47'"):
+        rf.select_week_tasks(ANA, weeks, WEEK, source="week.csv")
     with pytest.raises(ValueError, match="ISO week"):
         rf.select_week_tasks(ANA, frame, "week 47")
     with pytest.raises(PermissionDenied):
