@@ -208,14 +208,15 @@ if can(user, Permission.PROMOTE) and entry.status is cal.EntryStatus.RESOLVED:
             st.markdown("**Promote the ruling into the guidelines**")
             doc_id = st.selectbox("Guideline", list(guides), format_func=guides.get)
             title = st.text_input("Ruling title", max_chars=200)
+            unsettled = {
+                e.entry_id: e
+                for e in everything
+                if e.entry_id != entry.entry_id and e.status is not cal.EntryStatus.PROMOTED
+            }
             related = st.multiselect(
                 "Also settles",
-                [
-                    e.entry_id
-                    for e in everything
-                    if e.entry_id != entry.entry_id and e.status is not cal.EntryStatus.PROMOTED
-                ],
-                format_func=lambda i: next(f"{e.task_id}: {e.description[:50]}" for e in everything if e.entry_id == i),
+                list(unsettled),
+                format_func=lambda i: f"{unsettled[i].task_id}: {unsettled[i].description[:50]}",
             )
             if st.form_submit_button("Promote", type="primary"):
                 if not title.strip():

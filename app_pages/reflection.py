@@ -31,8 +31,8 @@ st.caption(
 ui.show_flash()
 
 today = utcnow()
-weeks = [iso_week(today - timedelta(weeks=i)) for i in range(0, 6)]
-week = st.selectbox("Week", weeks, index=1 if len(weeks) > 1 else 0)
+weeks = [iso_week(today - timedelta(weeks=i)) for i in range(6)]
+week = st.selectbox("Week", weeks, index=1)
 with store.transaction() as s:
     repo = ChannelRepository(s)
     existing = repo.my_reflection_for(user, program.name, week)
