@@ -132,6 +132,12 @@ def test_bundle_reader_rejects_damaged_input_with_located_messages() -> None:
         gl.read_bundle(bad, "old.zip")
     with pytest.raises(InputError, match="manifest.json"):
         gl.read_bundle(_tampered(data, "manifest.json", b"[]"), "old.zip")
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+    for broken in ({"versions": "v0001"}, {"versions": [1]}, {"sha256": ["x"]}):
+        bad = _tampered(data, "manifest.json", json.dumps(manifest | broken).encode())
+        with pytest.raises(InputError, match="'manifest.json': 'versions' must be a list of objects"):
+            gl.read_bundle(bad, "old.zip")
 
 
 _changes = st.lists(
