@@ -53,7 +53,7 @@ elif delivered is None:
     st.info("Upload the week's delivered labels to see a selection of your tasks.")
     st.stop()
 else:
-    picks = rf.select_week_tasks(user, delivered, week, entries=my_entries)
+    picks = rf.select_week_tasks(user, delivered, week, entries=my_entries, source=uploaded.name)
     if not picks:
         st.info(f"No tasks of yours ({ui._md(user.data_id)}) in {week} in this file.")
         st.stop()

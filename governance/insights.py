@@ -18,7 +18,7 @@ from pydantic import AwareDatetime, BaseModel
 
 from governance.calibration import CalibrationEntry, EntryStatus
 from governance.drift import HIGHER_IS_BETTER, DriftReport
-from governance.reflection import Reflection, SharedInsight, shared_insights
+from governance.reflection import Reflection, SharedInsight, shared_insights, sheet_frame
 from governance.roles import Permission, User, require
 from governance.weeks import iso_week, parse_week, previous_week
 from ingest import InputError, Location, Problem, normalise_header, read_sheet
@@ -145,10 +145,8 @@ def read_metrics(path: str | Path, data: bytes | None = None) -> pd.DataFrame:
         return set(METRIC_COLUMNS) <= {normalise_header(c) for c in row}
 
     sheet = read_sheet(path, is_header, data=data)
-    names = [normalise_header(h) for h in sheet.header]
-    frame = pd.DataFrame([list(r) + [None] * (len(names) - len(r)) for r in sheet.rows],
-                         columns=names)[list(METRIC_COLUMNS)]
-    return validate_metrics(frame, Path(path).name, sheet.row_numbers)
+    frame = sheet_frame(sheet, METRIC_COLUMNS)[list(METRIC_COLUMNS)]
+    return validate_metrics(frame, sheet.file, sheet.row_numbers)
 
 
 def metrics_from_drift(report: DriftReport) -> pd.DataFrame:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -20,10 +20,11 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from governance.calibration import CalibrationEntry, normalise_tag
 from governance.roles import Permission, PermissionDenied, User, can, require
 from governance.weeks import iso_week, parse_week
-from ingest import InputError, Location, Problem, normalise_header, read_sheet
+from ingest import InputError, Location, Problem, Sheet, normalise_header, read_sheet
 
 DEFAULT_PICKS = 12
 _ALIASES = {"annotator": "annotator_id", "gold": "gold_label", "timestamp": "submitted_at"}
+_REQUIRED = ("task_id", "annotator_id", "label")
 
 
 class PickReason(StrEnum):
@@ -67,15 +68,15 @@ def _normalise_delivered(delivered: pd.DataFrame, source: str) -> pd.DataFrame:
                                   if k in frame.columns and v not in frame.columns})
     problems = [
         Problem(Location(source, column=col), "required column is missing")
-        for col in ("task_id", "annotator_id", "label") if col not in frame.columns
+        for col in _REQUIRED if col not in frame.columns
     ]
     if "week" not in frame.columns and "submitted_at" not in frame.columns:
         problems.append(Problem(Location(source, column="week"),
                                 "needs a 'week' (2026-W48) or 'submitted_at' column"))
     if problems:
         raise InputError(problems)
-    out = pd.DataFrame({col: _text(frame[col]) for col in ("task_id", "annotator_id", "label")})
-    for col in ("task_id", "annotator_id", "label"):
+    out = pd.DataFrame({col: _text(frame[col]) for col in _REQUIRED})
+    for col in _REQUIRED:
         empty = out[col].isna().to_numpy().nonzero()[0]
         problems += [Problem(Location(source, row=rows[int(i)], column=col), "empty")
                      for i in empty[:50]]
@@ -111,11 +112,19 @@ def read_delivered(path: str | Path, data: bytes | None = None) -> pd.DataFrame:
         names = {normalise_header(c) for c in row}
         return {"task_id", "label"} <= names and bool(names & {"annotator_id", "annotator"})
 
-    sheet = read_sheet(path, is_header, data=data)
+    return sheet_frame(read_sheet(path, is_header, data=data),
+                       {*_REQUIRED, *_ALIASES, *_ALIASES.values(), "week", "category"})
+
+
+def sheet_frame(sheet: Sheet, used: Collection[str]) -> pd.DataFrame:
+    """The sheet under normalised header names, its spreadsheet rows in `attrs["row_numbers"]`;
+    a `used` name that heads two columns is refused, as the reader could not tell which one."""
     names = [normalise_header(h) for h in sheet.header]
-    frame = pd.DataFrame([list(r) + [None] * (len(names) - len(r)) for r in sheet.rows],
-                         columns=names)
-    frame = frame.loc[:, [n for n in names if n]]
+    repeated = sorted(n for n in set(names) & set(used) if names.count(n) > 1)
+    if repeated:
+        raise InputError(Problem(Location(sheet.file, sheet=sheet.name, column=n),
+                                 "more than one column has this name") for n in repeated)
+    frame = pd.DataFrame(sheet.rows, columns=names).loc[:, [n for n in names if n]]
     frame.attrs["row_numbers"] = list(sheet.row_numbers)
     return frame
 

@@ -144,3 +144,6 @@ def test_read_delivered_from_the_example_file_and_blank_cells(tmp_path) -> None:
         rf.select_week_tasks(ANA, rf.read_delivered(bad), WEEK, source="week.csv")
     assert "week.csv, row 4, column 'label': empty" in str(err.value)
     assert "week.csv, row 5, column 'annotator_id': empty" in str(err.value)
+    with pytest.raises(InputError, match="week.csv, column 'label': more than one column has this name"):
+        rf.read_delivered("week.csv", b"task_id,annotator,label,week,Label (final),note,note\n"
+                                      b"T1,w-ana,car,2026-W47,bus,a,b\n")
