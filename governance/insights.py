@@ -103,8 +103,9 @@ def validate_metrics(
 ) -> pd.DataFrame:
     """Check a (category, week, metric, value) table; returns it with clean types.
 
-    Empty values stay missing (an undefined statistic is never treated as low); `row_numbers`
-    are the spreadsheet rows of the frame's rows (default: header on row 1)."""
+    Empty values stay missing (an undefined statistic is never treated as low); one row per
+    category, week and metric; `row_numbers` are the spreadsheet rows of the frame's rows
+    (default: header on row 1)."""
     def row(i: int) -> int:
         return row_numbers[i] if row_numbers is not None else i + 2
 
@@ -134,8 +135,14 @@ def validate_metrics(
         raise InputError(problems)
     category = frame["category"].astype("string").str.strip()
     category = category.mask(category == "", pd.NA)
-    return pd.DataFrame({"category": category, "week": weeks, "metric": metric,
-                         "value": values.astype("float64")})
+    table = pd.DataFrame({"category": category, "week": weeks, "metric": metric,
+                          "value": values.astype("float64")})
+    repeated = table.duplicated(["category", "week", "metric"]).to_numpy().nonzero()[0]
+    if len(repeated):
+        raise InputError(Problem(Location(source, row=row(int(k))),
+                                 "repeats the category, week and metric of an earlier row")
+                         for k in repeated)
+    return table
 
 
 def read_metrics(path: str | Path, data: bytes | None = None) -> pd.DataFrame:
