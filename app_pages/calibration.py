@@ -33,7 +33,7 @@ if can(user, Permission.FLAG_TASK):
     vocabulary = call(lambda r: r.vocabulary(program.name))
     with (
         st.expander("Flag a task", expanded=not can(user, Permission.VIEW_ALL_FLAGS)),
-        st.form("flag_task", clear_on_submit=True),
+        st.form(identity.form_key("flag_task")),
     ):
         task_id = st.text_input("Task id", max_chars=200)
         category = st.text_input(
@@ -71,6 +71,7 @@ if can(user, Permission.FLAG_TASK):
                     f"Flag on task {ui._md(entry.task_id)} recorded"
                     + (" and the task set aside." if entry.set_aside else ".")
                 )
+                identity.clear_form("flag_task")
                 st.rerun()
 
 now = utcnow()
@@ -171,7 +172,7 @@ if entry.status is not cal.EntryStatus.PROMOTED and (own or can(user, Permission
         st.rerun()
 
 if own or can(user, Permission.REPLY_ANY):
-    with st.form("reply", clear_on_submit=True):
+    with st.form(identity.form_key("reply")):
         replies = {r.reply_id: r for r in entry.replies}
         parent = st.selectbox(
             "In reply to",
@@ -182,6 +183,7 @@ if own or can(user, Permission.REPLY_ANY):
         if st.form_submit_button("Send reply") and body.strip():
             call(lambda r: r.reply(user, entry.entry_id, body, utcnow(), parent_id=parent))
             ui.flash("Reply added.")
+            identity.clear_form("reply")
             st.rerun()
 
 if can(user, Permission.RESOLVE) and entry.status is not cal.EntryStatus.PROMOTED:
@@ -206,14 +208,15 @@ if can(user, Permission.PROMOTE) and entry.status is cal.EntryStatus.RESOLVED:
             st.markdown("**Promote the ruling into the guidelines**")
             doc_id = st.selectbox("Guideline", list(guides), format_func=guides.get)
             title = st.text_input("Ruling title", max_chars=200)
+            unsettled = {
+                e.entry_id: e
+                for e in everything
+                if e.entry_id != entry.entry_id and e.status is not cal.EntryStatus.PROMOTED
+            }
             related = st.multiselect(
                 "Also settles",
-                [
-                    e.entry_id
-                    for e in everything
-                    if e.entry_id != entry.entry_id and e.status is not cal.EntryStatus.PROMOTED
-                ],
-                format_func=lambda i: next(f"{e.task_id}: {e.description[:50]}" for e in everything if e.entry_id == i),
+                list(unsettled),
+                format_func=lambda i: f"{unsettled[i].task_id}: {unsettled[i].description[:50]}",
             )
             if st.form_submit_button("Promote", type="primary"):
                 if not title.strip():

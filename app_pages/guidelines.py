@@ -33,13 +33,14 @@ guides = dict(call(lambda r: r.list_guidelines(user, program.name)))
 
 if editor:
     with st.expander("New guideline or import a hand-over bundle", expanded=not guides):
-        with st.form("new_guideline", clear_on_submit=True):
+        with st.form(identity.form_key("new_guideline")):
             doc_id = st.text_input("Short id", max_chars=100, placeholder="e.g. street-scenes")
             title = st.text_input("Title", max_chars=200)
             if st.form_submit_button("Create guideline") and doc_id.strip() and title.strip():
                 doc = gl.new_document(doc_id.strip(), title, program.name, user, utcnow())
                 call(lambda r: r.create_guideline(user, doc))
                 ui.flash(f"Guideline {ui._md(title)} created.")
+                identity.clear_form("new_guideline")
                 st.rerun()
         bundle = st.file_uploader("Hand-over bundle (.zip)", type=["zip"], help=ui.upload_limit_help())
         imported = ui.parse_upload(bundle, lambda data, name: gl.read_bundle(data, name))
@@ -130,7 +131,7 @@ d3.download_button(
 if editor:
     st.subheader("Make a new version")
     live = {r.number: r for r in doc.current.active_rulings}
-    with st.form("revise", clear_on_submit=True):
+    with st.form(identity.form_key("revise")):
         action = st.radio("Change", ["Add a ruling", "Amend a ruling", "Retire a ruling"], horizontal=True)
         number = st.selectbox(
             "Ruling (to amend or retire)",
@@ -156,4 +157,5 @@ if editor:
                 change = gl.RetireRuling(number=number)
             new = call(lambda r: r.revise_guideline(user, doc.doc_id, reason, [change], utcnow()))
             ui.flash(f"Version {new.current.version} saved.")
+            identity.clear_form("revise")
             st.rerun()

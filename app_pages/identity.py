@@ -1,4 +1,4 @@
-"""Who is using the app and which channel pages they get (not a page).
+"""Who is using the app, which channel pages they get, and helpers those pages share (not a page).
 
 With `st.login` configured ([auth] in secrets) identity is the logged-in e-mail, mapped to a role
 by the channel's user table (logins listed in ANNOGOV_PROGRAM_MANAGERS are registered as program
@@ -22,6 +22,7 @@ from governance.roles import Permission, Role, User, can
 T = TypeVar("T")
 
 USER_KEY = "channel_user_id"
+FORM_ROUNDS_KEY = "channel_form_rounds"
 
 
 def auth_configured() -> bool:
@@ -115,3 +116,16 @@ def channel_call(store: Store, fn: Callable[[ChannelRepository], T]) -> T:
     """Run one channel repository call in its own transaction."""
     with store.transaction() as s:
         return fn(ChannelRepository(s))
+
+
+def form_key(name: str) -> str:
+    """The key of form `name` until `clear_form(name)`. Unlike `clear_on_submit`, the form keeps
+    what was typed when saving fails (a refused image, a missing reason) and empties only on success."""
+    rounds: dict[str, int] = st.session_state.setdefault(FORM_ROUNDS_KEY, {})
+    return f"{name}_{rounds.get(name, 0)}"
+
+
+def clear_form(name: str) -> None:
+    """Give form `name` fresh, empty widgets from the next run on; call it once the save succeeded."""
+    rounds: dict[str, int] = st.session_state.setdefault(FORM_ROUNDS_KEY, {})
+    rounds[name] = rounds.get(name, 0) + 1

@@ -30,7 +30,7 @@ with st.expander("Join with weekly quality metrics (optional)"):
         help="For example per-category Krippendorff's alpha or gold accuracy per ISO week. "
              + ui.upload_limit_help())
     c1, c2 = st.columns(2)
-    min_drop = c1.number_input("A fall of at least", min_value=0.0, max_value=1.0, value=0.10,
+    min_drop = c1.number_input("A fall of at least", min_value=0.0, max_value=1.0, value=ins.DEFAULT_MIN_DROP,
                                step=0.01, help="from the week before counts as a drop")
     threshold = c2.number_input("Or a value under (0 = off)", min_value=0.0, max_value=1.0,
                                 value=0.0, step=0.01)

@@ -31,8 +31,8 @@ st.caption(
 ui.show_flash()
 
 today = utcnow()
-weeks = [iso_week(today - timedelta(weeks=i)) for i in range(0, 6)]
-week = st.selectbox("Week", weeks, index=1 if len(weeks) > 1 else 0)
+weeks = [iso_week(today - timedelta(weeks=i)) for i in range(6)]
+week = st.selectbox("Week", weeks, index=1)
 with store.transaction() as s:
     repo = ChannelRepository(s)
     existing = repo.my_reflection_for(user, program.name, week)
@@ -53,7 +53,7 @@ elif delivered is None:
     st.info("Upload the week's delivered labels to see a selection of your tasks.")
     st.stop()
 else:
-    picks = rf.select_week_tasks(user, delivered, week, entries=my_entries)
+    picks = rf.select_week_tasks(user, delivered, week, entries=my_entries, source=uploaded.name)
     if not picks:
         st.info(f"No tasks of yours ({ui._md(user.data_id)}) in {week} in this file.")
         st.stop()

@@ -21,7 +21,6 @@ from governance.roles import (
     Permission,
     PermissionDenied,
     User,
-    can,
     can_see_flag,
     require,
     require_own_or,
@@ -195,19 +194,15 @@ def make_attachment(
     data: bytes, filename: str, max_bytes: int = MAX_ATTACHMENT_BYTES
 ) -> Attachment:
     """Check an uploaded image (by its bytes, not its name) and address it by SHA-256."""
+    name, limit = _safe_filename(filename), min(max_bytes, MAX_ATTACHMENT_BYTES)
     if not data:
-        raise AttachmentError(f"{_safe_filename(filename)}: the file is empty")
-    if len(data) > min(max_bytes, MAX_ATTACHMENT_BYTES):
-        raise AttachmentError(
-            f"{_safe_filename(filename)}: {len(data):,} bytes is over the limit of "
-            f"{min(max_bytes, MAX_ATTACHMENT_BYTES):,} bytes"
-        )
+        raise AttachmentError(f"{name}: the file is empty")
+    if len(data) > limit:
+        raise AttachmentError(f"{name}: {len(data):,} bytes is over the limit of {limit:,} bytes")
     media_type = sniff_image(data)
     if media_type is None:
-        raise AttachmentError(
-            f"{_safe_filename(filename)}: not a PNG, JPEG, GIF or WebP image"
-        )
-    return Attachment(sha256=hashlib.sha256(data).hexdigest(), filename=_safe_filename(filename),
+        raise AttachmentError(f"{name}: not a PNG, JPEG, GIF or WebP image")
+    return Attachment(sha256=hashlib.sha256(data).hexdigest(), filename=name,
                       media_type=media_type, size=len(data))
 
 
@@ -383,6 +378,9 @@ def promote(
     for other in settled[1:]:
         if other.status is EntryStatus.PROMOTED:
             raise ValueError(f"related entry {other.entry_id} is already promoted")
+        if other.program != document.program:
+            raise ValueError(f"related entry {other.entry_id} is for {other.program!r}, "
+                             f"guideline for {document.program!r}")
     why = reason or f"Ruling on calibration entry {entry.entry_id} (task {entry.task_id})"
     if amends is None:
         change: AddRuling | AmendRuling = AddRuling(
@@ -507,12 +505,3 @@ def calibration_summary(
                                             if e.guideline is not None}),
     )
 
-
-def entries_for_task(entries: Iterable[CalibrationEntry], task_id: str) -> list[CalibrationEntry]:
-    """Every entry raised on one task, oldest first."""
-    return sorted((e for e in entries if e.task_id == task_id), key=lambda e: e.created_at)
-
-
-def may_resolve(user: User) -> bool:
-    """Whether the user's role may rule on entries (for UIs deciding what to offer)."""
-    return can(user, Permission.RESOLVE)

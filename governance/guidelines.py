@@ -128,6 +128,13 @@ class AmendRuling(BaseModel):
     text: str | None = Field(default=None, min_length=1, max_length=20_000)
     category: str | None = Field(default=None, max_length=200)
 
+    @model_validator(mode="after")
+    def _changes_something(self) -> AmendRuling:
+        if self.title is None and self.text is None and "category" not in self.model_fields_set:
+            raise ValueError(f"an amendment of ruling {self.number} needs a new title, text or "
+                             "category")
+        return self
+
 
 class RetireRuling(BaseModel):
     """A change that withdraws a ruling while keeping its number reserved."""
@@ -428,10 +435,14 @@ def read_bundle(data: bytes, source: str = "bundle") -> GuidelineDocument:
         if manifest.get("format_version") != BUNDLE_FORMAT_VERSION:
             raise fail(f"unsupported format_version {manifest.get('format_version')!r}",
                        "manifest.json")
-        sums = manifest.get("sha256", {})
+        listed, sums = manifest.get("versions", []), manifest.get("sha256", {})
+        if not (isinstance(listed, list) and all(isinstance(e, dict) for e in listed)
+                and isinstance(sums, dict)):
+            raise fail("'versions' must be a list of objects and 'sha256' an object",
+                       "manifest.json")
         problems = []
         versions = []
-        for entry in manifest.get("versions", []):
+        for entry in listed:
             name = str(entry.get("file", ""))
             raw = member(name)
             if sums.get(name) != _sha256(raw):

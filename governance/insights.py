@@ -18,7 +18,7 @@ from pydantic import AwareDatetime, BaseModel
 
 from governance.calibration import CalibrationEntry, EntryStatus
 from governance.drift import HIGHER_IS_BETTER, DriftReport
-from governance.reflection import Reflection, SharedInsight, shared_insights
+from governance.reflection import Reflection, SharedInsight, shared_insights, sheet_frame
 from governance.roles import Permission, User, require
 from governance.weeks import iso_week, parse_week, previous_week
 from ingest import InputError, Location, Problem, normalise_header, read_sheet
@@ -103,8 +103,9 @@ def validate_metrics(
 ) -> pd.DataFrame:
     """Check a (category, week, metric, value) table; returns it with clean types.
 
-    Empty values stay missing (an undefined statistic is never treated as low); `row_numbers`
-    are the spreadsheet rows of the frame's rows (default: header on row 1)."""
+    Empty values stay missing (an undefined statistic is never treated as low); one row per
+    category, week and metric; `row_numbers` are the spreadsheet rows of the frame's rows
+    (default: header on row 1)."""
     def row(i: int) -> int:
         return row_numbers[i] if row_numbers is not None else i + 2
 
@@ -134,8 +135,14 @@ def validate_metrics(
         raise InputError(problems)
     category = frame["category"].astype("string").str.strip()
     category = category.mask(category == "", pd.NA)
-    return pd.DataFrame({"category": category, "week": weeks, "metric": metric,
-                         "value": values.astype("float64")})
+    table = pd.DataFrame({"category": category, "week": weeks, "metric": metric,
+                          "value": values.astype("float64")})
+    repeated = table.duplicated(["category", "week", "metric"]).to_numpy().nonzero()[0]
+    if len(repeated):
+        raise InputError(Problem(Location(source, row=row(int(k))),
+                                 "repeats the category, week and metric of an earlier row")
+                         for k in repeated)
+    return table
 
 
 def read_metrics(path: str | Path, data: bytes | None = None) -> pd.DataFrame:
@@ -145,10 +152,8 @@ def read_metrics(path: str | Path, data: bytes | None = None) -> pd.DataFrame:
         return set(METRIC_COLUMNS) <= {normalise_header(c) for c in row}
 
     sheet = read_sheet(path, is_header, data=data)
-    names = [normalise_header(h) for h in sheet.header]
-    frame = pd.DataFrame([list(r) + [None] * (len(names) - len(r)) for r in sheet.rows],
-                         columns=names)[list(METRIC_COLUMNS)]
-    return validate_metrics(frame, Path(path).name, sheet.row_numbers)
+    frame = sheet_frame(sheet, METRIC_COLUMNS)[list(METRIC_COLUMNS)]
+    return validate_metrics(frame, sheet.file, sheet.row_numbers)
 
 
 def metrics_from_drift(report: DriftReport) -> pd.DataFrame:

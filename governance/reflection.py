@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -20,10 +20,11 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from governance.calibration import CalibrationEntry, normalise_tag
 from governance.roles import Permission, PermissionDenied, User, can, require
 from governance.weeks import iso_week, parse_week
-from ingest import InputError, Location, Problem, normalise_header, read_sheet
+from ingest import InputError, Location, Problem, Sheet, normalise_header, read_sheet
 
 DEFAULT_PICKS = 12
 _ALIASES = {"annotator": "annotator_id", "gold": "gold_label", "timestamp": "submitted_at"}
+_REQUIRED = ("task_id", "annotator_id", "label")
 
 
 class PickReason(StrEnum):
@@ -52,6 +53,14 @@ def _text(column: pd.Series) -> pd.Series:
     return out.mask(out == "", pd.NA)
 
 
+def _is_week(text: str) -> bool:
+    try:
+        parse_week(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _normalise_delivered(delivered: pd.DataFrame, source: str) -> pd.DataFrame:
     rows = delivered.attrs.get("row_numbers") or [i + 2 for i in range(len(delivered))]
     frame = delivered.rename(columns={c: str(c).strip().lower() for c in delivered.columns})
@@ -59,34 +68,37 @@ def _normalise_delivered(delivered: pd.DataFrame, source: str) -> pd.DataFrame:
                                   if k in frame.columns and v not in frame.columns})
     problems = [
         Problem(Location(source, column=col), "required column is missing")
-        for col in ("task_id", "annotator_id", "label") if col not in frame.columns
+        for col in _REQUIRED if col not in frame.columns
     ]
     if "week" not in frame.columns and "submitted_at" not in frame.columns:
         problems.append(Problem(Location(source, column="week"),
                                 "needs a 'week' (2026-W48) or 'submitted_at' column"))
     if problems:
         raise InputError(problems)
-    out = pd.DataFrame({col: _text(frame[col]) for col in ("task_id", "annotator_id", "label")})
-    for col in ("task_id", "annotator_id", "label"):
+    out = pd.DataFrame({col: _text(frame[col]) for col in _REQUIRED})
+    for col in _REQUIRED:
         empty = out[col].isna().to_numpy().nonzero()[0]
         problems += [Problem(Location(source, row=rows[int(i)], column=col), "empty")
                      for i in empty[:50]]
     if problems:
         raise InputError(problems)
     if "week" in frame.columns:
-        out["week"] = _text(frame["week"])
+        column, raw = "week", _text(frame["week"])
+        bad = raw.isin([w for w in raw.dropna().unique() if not _is_week(str(w))])
+        out["week"] = raw
     else:
-        raw = _text(frame["submitted_at"])
+        column, raw = "submitted_at", _text(frame["submitted_at"])
         stamps = pd.to_datetime(raw, errors="coerce", utc=True, format="ISO8601")
         bad = stamps.isna() & raw.notna()
-        if bad.any():
-            raise InputError(
-                Problem(Location(source, row=rows[int(i)], column="submitted_at"),
-                        f"not a date/time: {raw.iloc[int(i)]!r}")
-                for i in list(bad.to_numpy().nonzero()[0])[:50]
-            )
         out["week"] = pd.Series([iso_week(s) if pd.notna(s) else pd.NA for s in stamps],
                                 dtype="string", index=frame.index)
+    if bad.any():
+        expected = "an ISO week like 2026-W48" if column == "week" else "a date/time"
+        raise InputError(
+            Problem(Location(source, row=rows[int(i)], column=column),
+                    f"not {expected}: {raw.iloc[int(i)]!r}")
+            for i in list(bad.to_numpy().nonzero()[0])[:50]
+        )
     for col in ("category", "gold_label"):
         out[col] = (_text(frame[col]) if col in frame.columns
                     else pd.Series(pd.NA, index=frame.index, dtype="string"))
@@ -100,11 +112,19 @@ def read_delivered(path: str | Path, data: bytes | None = None) -> pd.DataFrame:
         names = {normalise_header(c) for c in row}
         return {"task_id", "label"} <= names and bool(names & {"annotator_id", "annotator"})
 
-    sheet = read_sheet(path, is_header, data=data)
+    return sheet_frame(read_sheet(path, is_header, data=data),
+                       {*_REQUIRED, *_ALIASES, *_ALIASES.values(), "week", "category"})
+
+
+def sheet_frame(sheet: Sheet, used: Collection[str]) -> pd.DataFrame:
+    """The sheet under normalised header names, its spreadsheet rows in `attrs["row_numbers"]`;
+    a `used` name that heads two columns is refused, as the reader could not tell which one."""
     names = [normalise_header(h) for h in sheet.header]
-    frame = pd.DataFrame([list(r) + [None] * (len(names) - len(r)) for r in sheet.rows],
-                         columns=names)
-    frame = frame.loc[:, [n for n in names if n]]
+    repeated = sorted(n for n in set(names) & set(used) if names.count(n) > 1)
+    if repeated:
+        raise InputError(Problem(Location(sheet.file, sheet=sheet.name, column=n),
+                                 "more than one column has this name") for n in repeated)
+    frame = pd.DataFrame(sheet.rows, columns=names).loc[:, [n for n in names if n]]
     frame.attrs["row_numbers"] = list(sheet.row_numbers)
     return frame
 
@@ -207,7 +227,8 @@ def _check_content(
     shown: Sequence[str], most_challenging: Iterable[str], tags: Iterable[str]
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     chosen = tuple(dict.fromkeys(most_challenging))
-    unknown = [t for t in chosen if t not in set(shown)]
+    known = set(shown)
+    unknown = [t for t in chosen if t not in known]
     if unknown:
         raise ValueError(f"not among the tasks shown this week: {', '.join(unknown)}")
     clean = tuple(t for t in dict.fromkeys(normalise_tag(t) for t in tags) if t)

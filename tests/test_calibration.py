@@ -87,6 +87,10 @@ def test_rulings_and_promotion_rules() -> None:
     assert ruled.ruling is not None and ruled.ruling.decided_by == MANAGER.user_id
     dup = _flag(user=BEN, task="T-1", when=0.5, set_aside=True)
     other_task = _flag(user=BEN, task="T-9", when=0.6, set_aside=True)
+    elsewhere = cal.flag_task(BEN, program="radar", task_id="T-1", description="?", now=at(0),
+                              vocabulary=cal.TagVocabulary(program="radar", tags=()))
+    with pytest.raises(ValueError, match="related entry .* is for 'radar'"):
+        cal.promote(ruled, doc, ENGINEER, at(2), title="t", related=[dup, elsewhere])
     promo = cal.promote(ruled, doc, ENGINEER, at(2), title="Kerb objects",
                         related=[dup, other_task])
     assert promo.document.current.version == 2 and promo.ruling_number == 1

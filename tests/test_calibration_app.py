@@ -147,3 +147,16 @@ def test_program_manager_manages_roles_and_vocabulary(demo_env: Path) -> None:
         repo = ChannelRepository(s)
         assert repo.get_user("dee@vendor.example").role.value == "annotator"
         assert repo.vocabulary(DEMO_PROGRAM_NAME).tags == ("sarcasm", "emoji only")
+
+
+def test_a_refused_flag_keeps_what_was_typed(demo_env: Path) -> None:
+    at = _as(AMARA.user_id, "calibration")
+    question = "Refund asked inside a complaint about a tram: which intent wins?"
+    next(t for t in at.text_area if t.label == "What is unclear?").input(question)
+    next(b for b in at.button if b.label == "Submit flag").click().run()
+    assert any("needs a task id" in e.value for e in at.error), [e.value for e in at.error]
+    assert next(t for t in at.text_area if t.label == "What is unclear?").value == question
+    next(t for t in at.text_input if t.label == "Task id").input("TCK-20002")
+    next(b for b in at.button if b.label == "Submit flag").click().run()
+    assert any("Flag on task TCK-20002 recorded" in s.value for s in at.success)
+    assert next(t for t in at.text_area if t.label == "What is unclear?").value == ""

@@ -80,6 +80,15 @@ def test_metric_table_problems_are_located() -> None:
     assert "weekly.csv, row 3, column 'metric': empty" in text
     with pytest.raises(InputError, match="column 'value': required column is missing"):
         ins.validate_metrics(pd.DataFrame({"category": [], "week": [], "metric": []}))
+    with pytest.raises(InputError, match="m.csv, column 'value': more than one column has this name"):
+        ins.read_metrics("m.csv", b"category,week,metric,value,Value (%)\na,2026-W47,alpha,0.5,50\n")
+    twice = pd.DataFrame({"category": ["a", " a", None, None], "week": ["2026-W47"] * 4,
+                          "metric": ["alpha"] * 4, "value": [0.5, 0.6, 0.7, ""]})
+    with pytest.raises(InputError) as err:
+        ins.validate_metrics(twice, "weekly.csv")
+    assert [str(p.location) for p in err.value.problems] == ["weekly.csv, row 3", "weekly.csv, row 5"]
+    ok = ins.read_metrics("m.csv", b"Weekly metrics\ncategory,week,metric,value\n,2026-W47,alpha,\n")
+    assert ok["category"].isna().all() and ok["value"].isna().all() and ok["week"].tolist() == ["2026-W47"]
 
 
 def test_blocking_questions_oldest_first() -> None:

@@ -49,6 +49,9 @@ def test_each_change_is_a_new_version_with_who_when_why() -> None:
         gl.revise(doc, MANAGER, at(1), "x", [gl.AddRuling(title="a", text="b")])
     with pytest.raises(ValueError, match="at least one change"):
         gl.revise(doc, MANAGER, at(10), "x", [])
+    with pytest.raises(ValueError, match="amendment of ruling 1 needs a new title, text or category"):
+        gl.AmendRuling(number=1, title=None, text=None)
+    assert gl.AmendRuling(number=1, category=None).category is None, "clearing the category is a change"
     with pytest.raises(PermissionDenied):
         gl.revise(doc, ANA, at(10), "x", [gl.AddRuling(title="a", text="b")])
 
@@ -129,6 +132,12 @@ def test_bundle_reader_rejects_damaged_input_with_located_messages() -> None:
         gl.read_bundle(bad, "old.zip")
     with pytest.raises(InputError, match="manifest.json"):
         gl.read_bundle(_tampered(data, "manifest.json", b"[]"), "old.zip")
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+    for broken in ({"versions": "v0001"}, {"versions": [1]}, {"sha256": ["x"]}):
+        bad = _tampered(data, "manifest.json", json.dumps(manifest | broken).encode())
+        with pytest.raises(InputError, match="'manifest.json': 'versions' must be a list of objects"):
+            gl.read_bundle(bad, "old.zip")
 
 
 _changes = st.lists(

@@ -69,8 +69,11 @@ def test_bad_delivered_data_names_columns_and_rows() -> None:
     assert "'week' (2026-W48) or 'submitted_at'" in text
     frame = pd.DataFrame({"task_id": ["a", "b"], "annotator_id": "w-ana", "label": "x",
                           "submitted_at": ["2026-11-17", "next tuesday"]})
-    with pytest.raises(InputError, match="week.csv, row 3, column 'submitted_at'"):
+    with pytest.raises(InputError, match="week.csv, row 3, column 'submitted_at': not a date/time"):
         rf.select_week_tasks(ANA, frame, WEEK, source="week.csv")
+    weeks = frame.drop(columns="submitted_at").assign(week=[WEEK, "Week 47"])
+    with pytest.raises(InputError, match="row 3, column 'week': not an ISO week like 2026-W48: 'Week 47'"):
+        rf.select_week_tasks(ANA, weeks, WEEK, source="week.csv")
     with pytest.raises(ValueError, match="ISO week"):
         rf.select_week_tasks(ANA, frame, "week 47")
     with pytest.raises(PermissionDenied):
@@ -141,3 +144,6 @@ def test_read_delivered_from_the_example_file_and_blank_cells(tmp_path) -> None:
         rf.select_week_tasks(ANA, rf.read_delivered(bad), WEEK, source="week.csv")
     assert "week.csv, row 4, column 'label': empty" in str(err.value)
     assert "week.csv, row 5, column 'annotator_id': empty" in str(err.value)
+    with pytest.raises(InputError, match="week.csv, column 'label': more than one column has this name"):
+        rf.read_delivered("week.csv", b"task_id,annotator,label,week,Label (final),note,note\n"
+                                      b"T1,w-ana,car,2026-W47,bus,a,b\n")
