@@ -14,11 +14,13 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
 
 from annogov.scoring import load_program_rubric, sheet_from_records
 from annogov.sla_store import DETAIL_KEY, SLA_CHECK
 from annogov.store import ProgramRecord, Store
 from annogov.store.channel import ChannelRepository
+from annogov.store.channel_models import CalibrationEntryRow, GuidelineDocumentRow
 from governance.channel_report import calibration_sections, guideline_history_section
 from governance.reports import (
     ReportInput,
@@ -261,12 +263,18 @@ def report_filename(program: ProgramRecord, fmt: Format, created: dt.date | None
     return f"annogov-{slug}-{(created or dt.date.today()).isoformat()}.{fmt}"
 
 
-def has_report_data(store: Store, program_id: int) -> bool:
-    """Cheap check (queries only) whether any part could be reported."""
-    if any(e.score is not None for e in store.list_evaluations(program_id)):
+def has_report_data(store: Store, program: ProgramRecord) -> bool:
+    """Cheap check (queries only) whether any part could be reported, the calibration log included."""
+    if any(e.score is not None for e in store.list_evaluations(program.id)):
         return True
     if any(
-        store.list_check_results(program_id, kind, limit=1) for kind in (SLA_CHECK, SWITCHING_CHECK, CONTRACT_CHECK)
+        store.list_check_results(program.id, kind, limit=1) for kind in (SLA_CHECK, SWITCHING_CHECK, CONTRACT_CHECK)
     ):
         return True
-    return bool(store.list_documents("scenario", program_id) or store.list_documents("taxonomy", program_id))
+    if store.list_documents("scenario", program.id) or store.list_documents("taxonomy", program.id):
+        return True
+    with store.transaction() as session:
+        return any(
+            session.scalar(select(row.program).where(row.program == program.name).limit(1)) is not None
+            for row in (CalibrationEntryRow, GuidelineDocumentRow)
+        )

@@ -180,7 +180,7 @@ def report_downloads(
     created: dt.date | None = None,
 ) -> None:
     """The program's PDF report and Excel workbook as two downloads, built only when clicked."""
-    if not has_report_data(store, program.id):
+    if not has_report_data(store, program):
         st.caption("Reports: nothing to report yet for this program.")
         return
     today = created or dt.date.today()

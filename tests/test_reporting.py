@@ -14,6 +14,8 @@ import pytest
 from annogov import reporting, sla_store
 from annogov.demo import seed_demo
 from annogov.store import Store
+from annogov.store.channel import ChannelRepository
+from annogov.store.channel_demo import DEMO_USERS
 from contracts.review import review_file
 from contracts.sla_terms import load_term_set
 from governance.reports.sections import sla_report_payload
@@ -41,14 +43,14 @@ def test_empty_program_has_nothing_to_report_and_says_where_to_start(store: Stor
     assert assembled.report is None
     assert [p.key for p in assembled.missing()] == ["scorecard", "switching", "taxonomy", "sla", "audits", "channel"]
     assert "SLA check page" in _parts(assembled)["sla"].hint
-    assert not reporting.has_report_data(store, program.id)
+    assert not reporting.has_report_data(store, program)
     with pytest.raises(ValueError, match="nothing to report"):
         reporting.program_report_bytes(store, program, "pdf", created=DAY)
 
 
 def test_demo_program_reports_scorecard_and_the_stored_sla_check(store: Store) -> None:
     program = seed_demo(store)
-    assert reporting.has_report_data(store, program.id)
+    assert reporting.has_report_data(store, program)
     assembled = reporting.program_report(store, program, created=DAY)
     report = assembled.report
     assert report is not None and report.program == program.name and report.created == DAY
@@ -180,3 +182,17 @@ def test_demo_report_carries_the_calibration_log_and_guideline_history(store: St
     assert any("uideline" in t for t in titles), titles
     book = openpyxl.load_workbook(io.BytesIO(reporting.report_bytes(assembled.report, "xlsx")))
     assert any("alibration" in name or "uideline" in name for name in book.sheetnames), book.sheetnames
+
+
+def test_a_calibration_flag_alone_is_reportable_everywhere_the_downloads_show(store: Store) -> None:
+    program = store.create_program("Only flags")
+    assert not reporting.has_report_data(store, program)
+    with store.transaction() as session:
+        ChannelRepository(session).flag_task(
+            DEMO_USERS[0], program=program.name, task_id="T-1", description="unclear", now=dt.datetime.now(dt.UTC)
+        )
+    assembled = reporting.program_report(store, program, created=DAY)
+    assert assembled.report is not None and _parts(assembled)["channel"].present
+    assert reporting.has_report_data(store, program)  # so the download buttons show too
+    other = store.create_program("Other")
+    assert not reporting.has_report_data(store, other)
