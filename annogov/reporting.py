@@ -32,6 +32,7 @@ from governance.reports import (
     build_pdf,
     build_xlsx,
 )
+from governance.reports.model import DEFAULT_TITLE
 from governance.reports.sections import audit_sections
 from governance.roles import Role, User
 from ingest import InputError
@@ -45,7 +46,6 @@ from scorecard.card import score_sheet
 # Check-result kinds other pages save (see the Switching cost and Contract audit pages).
 SWITCHING_CHECK = "switching_cost"
 CONTRACT_CHECK = "contract"
-DEFAULT_TITLE = "Annotation provider governance report"
 Format = Literal["pdf", "xlsx"]
 MIME: dict[str, str] = {
     "pdf": "application/pdf",

@@ -27,6 +27,7 @@ from governance.reports import (
     build_pdf,
     build_xlsx,
 )
+from governance.reports.model import DEFAULT_TITLE
 from governance.reports.sections import audit_sections, sla_report_payload
 from governance.sla_check import check_delivery
 from ingest import InputError, Location, Problem
@@ -189,7 +190,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         metavar="J",
         help="extra table(s) as JSON {title, columns, rows}; repeatable",
     )
-    p.add_argument("--title", default="Annotation provider governance report")
+    p.add_argument("--title", default=DEFAULT_TITLE)
     p.add_argument("--program", default="", help="program name for the cover and properties")
     p.add_argument("--evaluated", default="", help="what was evaluated (default: from the parts)")
     p.add_argument(
