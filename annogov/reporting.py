@@ -21,6 +21,7 @@ from annogov.sla_store import DETAIL_KEY, SLA_CHECK
 from annogov.store import ProgramRecord, Store
 from annogov.store.channel import ChannelRepository
 from annogov.store.channel_models import CalibrationEntryRow, GuidelineDocumentRow
+from annogov.switching_docs import CONTRACT_CHECK, SWITCHING_CHECK, analyse_taxonomy_document
 from governance.channel_report import calibration_sections, guideline_history_section
 from governance.reports import (
     ReportInput,
@@ -36,16 +37,9 @@ from governance.reports.model import DEFAULT_TITLE
 from governance.reports.sections import audit_sections
 from governance.roles import Role, User
 from ingest import InputError
-from migration import analyse_taxonomy, scenario_from_dict, switching_cost
-from migration.apply import Dataset
-from migration.infer import DualLabel
-from migration.labelsets import LabelSet
-from migration.mapping import MappingRow
+from migration import scenario_from_dict, switching_cost
 from scorecard.card import score_sheet
 
-# Check-result kinds other pages save (see the Switching cost and Contract audit pages).
-SWITCHING_CHECK = "switching_cost"
-CONTRACT_CHECK = "contract"
 Format = Literal["pdf", "xlsx"]
 MIME: dict[str, str] = {
     "pdf": "application/pdf",
@@ -119,19 +113,8 @@ def taxonomy_part(store: Store, program_id: int) -> tuple[TaxonomyPayload | None
     if not docs:
         return None, "no taxonomy saved yet"
     doc = max(docs, key=lambda d: (d.updated_at, d.id))
-    data: dict[str, Any] = doc.data
     mapping = store.get_document("mapping", program_id, doc.name)
-    rows = None if mapping is None else [MappingRow.model_validate(r) for r in mapping.data.get("rows", [])]
-    sample = [DualLabel.model_validate(s) for s in data["sample"]] if data.get("sample") else None
-    result = analyse_taxonomy(
-        LabelSet.model_validate(data["old"]),
-        LabelSet.model_validate(data["new"]),
-        mapping_rows=rows,
-        mapping_source_name="mapping editor",
-        sample=sample,
-        sample_source_name=data.get("sample_source") or "sample",
-        dataset=Dataset.model_validate(data["dataset"]) if data.get("dataset") else None,
-    )
+    result = analyse_taxonomy_document(doc.data, None if mapping is None else mapping.data.get("rows", []))
     return TaxonomyPayload.model_validate(result.to_payload()), f"taxonomy {doc.name}"
 
 
