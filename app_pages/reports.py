@@ -43,4 +43,4 @@ st.dataframe(rows, hide_index=True, width="stretch")
 if assembled.report is None:
     st.info("Nothing to report yet: save at least one of the parts above, then come back here.")
 else:
-    ui.report_downloads(store, program, key="reports_page", title=title, created=created)
+    ui.report_downloads(store, program, key="reports_page", title=title, created=created, report=assembled.report)
