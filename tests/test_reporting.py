@@ -170,6 +170,9 @@ def test_latest_contract_audit_per_vendor_as_sections(store: Store) -> None:
 def test_report_filename_is_a_safe_slug(store: Store) -> None:
     program = store.create_program("Acme <Holdings> & Sons / 2027")
     assert reporting.report_filename(program, "xlsx", DAY) == "annogov-acme-holdings-sons-2027-2026-11-26.xlsx"
+    cut = store.create_program("x" * 59 + " & y")  # the 60-character cut falls on a separator
+    assert reporting.report_filename(cut, "pdf", DAY) == f"annogov-{'x' * 59}-2026-11-26.pdf"
+    assert reporting.report_filename(store.create_program("<>"), "pdf", DAY) == "annogov-program-2026-11-26.pdf"
 
 
 def test_demo_report_carries_the_calibration_log_and_guideline_history(store: Store) -> None:
