@@ -247,17 +247,20 @@ def report_filename(program: ProgramRecord, fmt: Format, created: dt.date | None
 
 
 def has_report_data(store: Store, program: ProgramRecord) -> bool:
-    """Cheap check (queries only) whether any part could be reported, the calibration log included."""
-    if any(e.score is not None for e in store.list_evaluations(program.id)):
-        return True
+    """Cheap check (queries only) whether any part could be reported, the calibration log included.
+
+    Pages call it on every rerun, so the one-row queries come first and the row-loading ones last.
+    """
     if any(
         store.list_check_results(program.id, kind, limit=1) for kind in (SLA_CHECK, SWITCHING_CHECK, CONTRACT_CHECK)
     ):
         return True
-    if store.list_documents("scenario", program.id) or store.list_documents("taxonomy", program.id):
-        return True
     with store.transaction() as session:
-        return any(
+        if any(
             session.scalar(select(row.program).where(row.program == program.name).limit(1)) is not None
             for row in (CalibrationEntryRow, GuidelineDocumentRow)
-        )
+        ):
+            return True
+    if any(e.score is not None for e in store.list_evaluations(program.id)):
+        return True
+    return bool(store.list_documents("scenario", program.id) or store.list_documents("taxonomy", program.id))

@@ -106,6 +106,7 @@ def test_switching_from_a_saved_scenario_then_from_a_saved_result(store: Store) 
     program = store.create_program("Switch")
     scenario = load_scenario(EXAMPLES / "scenario.yaml")
     store.save_document("scenario", program.id, "Plan A", scenario_to_dict(scenario))
+    assert reporting.has_report_data(store, program)
     assembled = reporting.program_report(store, program, created=DAY)
     part = _parts(assembled)["switching"]
     assert part.present and part.detail == "scenario Plan A (simulated now)"
@@ -139,6 +140,7 @@ def test_taxonomy_document_with_its_mapping(store: Store) -> None:
     new = load_label_set(EXAMPLES / "taxonomy" / "new.csv")
     doc = {"old": old.model_dump(), "new": new.model_dump(), "sample": None, "sample_source": "sample", "dataset": None}
     store.save_document("taxonomy", program.id, "v2", doc)
+    assert reporting.has_report_data(store, program)
     assembled = reporting.program_report(store, program, created=DAY)
     assert assembled.report is not None and assembled.report.taxonomy is not None
     by_name = {c.label: c for c in assembled.report.taxonomy.classes}
