@@ -14,11 +14,14 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
 
 from annogov.scoring import load_program_rubric, sheet_from_records
 from annogov.sla_store import DETAIL_KEY, SLA_CHECK
 from annogov.store import ProgramRecord, Store
 from annogov.store.channel import ChannelRepository
+from annogov.store.channel_models import CalibrationEntryRow, GuidelineDocumentRow
+from annogov.switching_docs import CONTRACT_CHECK, SWITCHING_CHECK, analyse_taxonomy_document
 from governance.channel_report import calibration_sections, guideline_history_section
 from governance.reports import (
     ReportInput,
@@ -30,20 +33,13 @@ from governance.reports import (
     build_pdf,
     build_xlsx,
 )
+from governance.reports.model import DEFAULT_TITLE
 from governance.reports.sections import audit_sections
 from governance.roles import Role, User
 from ingest import InputError
-from migration import analyse_taxonomy, scenario_from_dict, switching_cost
-from migration.apply import Dataset
-from migration.infer import DualLabel
-from migration.labelsets import LabelSet
-from migration.mapping import MappingRow
+from migration import scenario_from_dict, switching_cost
 from scorecard.card import score_sheet
 
-# Check-result kinds other pages save (see the Switching cost and Contract audit pages).
-SWITCHING_CHECK = "switching_cost"
-CONTRACT_CHECK = "contract"
-DEFAULT_TITLE = "Annotation provider governance report"
 Format = Literal["pdf", "xlsx"]
 MIME: dict[str, str] = {
     "pdf": "application/pdf",
@@ -117,19 +113,8 @@ def taxonomy_part(store: Store, program_id: int) -> tuple[TaxonomyPayload | None
     if not docs:
         return None, "no taxonomy saved yet"
     doc = max(docs, key=lambda d: (d.updated_at, d.id))
-    data: dict[str, Any] = doc.data
     mapping = store.get_document("mapping", program_id, doc.name)
-    rows = None if mapping is None else [MappingRow.model_validate(r) for r in mapping.data.get("rows", [])]
-    sample = [DualLabel.model_validate(s) for s in data["sample"]] if data.get("sample") else None
-    result = analyse_taxonomy(
-        LabelSet.model_validate(data["old"]),
-        LabelSet.model_validate(data["new"]),
-        mapping_rows=rows,
-        mapping_source_name="mapping editor",
-        sample=sample,
-        sample_source_name=data.get("sample_source") or "sample",
-        dataset=Dataset.model_validate(data["dataset"]) if data.get("dataset") else None,
-    )
+    result = analyse_taxonomy_document(doc.data, None if mapping is None else mapping.data.get("rows", []))
     return TaxonomyPayload.model_validate(result.to_payload()), f"taxonomy {doc.name}"
 
 
@@ -257,16 +242,25 @@ def program_report_bytes(
 
 def report_filename(program: ProgramRecord, fmt: Format, created: dt.date | None = None) -> str:
     """e.g. `annogov-demo-multilingual-support-ticket-labels-2026-11-26.pdf`."""
-    slug = re.sub(r"[^a-z0-9]+", "-", program.name.lower()).strip("-")[:60] or "program"
+    slug = re.sub(r"[^a-z0-9]+", "-", program.name.lower()).strip("-")[:60].rstrip("-") or "program"
     return f"annogov-{slug}-{(created or dt.date.today()).isoformat()}.{fmt}"
 
 
-def has_report_data(store: Store, program_id: int) -> bool:
-    """Cheap check (queries only) whether any part could be reported."""
-    if any(e.score is not None for e in store.list_evaluations(program_id)):
-        return True
+def has_report_data(store: Store, program: ProgramRecord) -> bool:
+    """Cheap check (queries only) whether any part could be reported, the calibration log included.
+
+    Pages call it on every rerun, so the one-row queries come first and the row-loading ones last.
+    """
     if any(
-        store.list_check_results(program_id, kind, limit=1) for kind in (SLA_CHECK, SWITCHING_CHECK, CONTRACT_CHECK)
+        store.list_check_results(program.id, kind, limit=1) for kind in (SLA_CHECK, SWITCHING_CHECK, CONTRACT_CHECK)
     ):
         return True
-    return bool(store.list_documents("scenario", program_id) or store.list_documents("taxonomy", program_id))
+    with store.transaction() as session:
+        if any(
+            session.scalar(select(row.program).where(row.program == program.name).limit(1)) is not None
+            for row in (CalibrationEntryRow, GuidelineDocumentRow)
+        ):
+            return True
+    if any(e.score is not None for e in store.list_evaluations(program.id)):
+        return True
+    return bool(store.list_documents("scenario", program.id) or store.list_documents("taxonomy", program.id))

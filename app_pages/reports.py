@@ -18,7 +18,7 @@ st.caption(
     "(change a weight and the totals and bands follow). Both hold whatever this program has saved."
 )
 
-st.markdown(f"**Program:** {ui._md(program.name)}")
+st.markdown(f"**Program:** {ui.md(program.name)}")
 c = st.columns([3, 1])
 title = c[0].text_input("Title", value=DEFAULT_TITLE, max_chars=200, key="reports_title")
 created = c[1].date_input("Report date", value=dt.date.today(), key="reports_date", format="YYYY-MM-DD")
@@ -43,4 +43,4 @@ st.dataframe(rows, hide_index=True, width="stretch")
 if assembled.report is None:
     st.info("Nothing to report yet: save at least one of the parts above, then come back here.")
 else:
-    ui.report_downloads(store, program, key="reports_page", title=title, created=created)
+    ui.report_downloads(store, program, key="reports_page", title=title, created=created, report=assembled.report)

@@ -14,7 +14,15 @@ from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
 
 from annogov.demo import demo_enabled, ensure_demo
-from annogov.reporting import DEFAULT_TITLE, MIME, has_report_data, program_report_bytes, report_filename
+from annogov.reporting import (
+    DEFAULT_TITLE,
+    MIME,
+    Format,
+    has_report_data,
+    program_report_bytes,
+    report_bytes,
+    report_filename,
+)
 from annogov.store import (
     ConcurrentEditError,
     ProgramRecord,
@@ -24,6 +32,7 @@ from annogov.store import (
     describe_url,
 )
 from annogov.uploads import Upload, max_upload_bytes, read_upload
+from governance.reports import ReportInput
 from ingest import InputError
 
 T = TypeVar("T")
@@ -178,28 +187,39 @@ def report_downloads(
     key: str = "report",
     title: str = DEFAULT_TITLE,
     created: dt.date | None = None,
+    report: ReportInput | None = None,
 ) -> None:
-    """The program's PDF report and Excel workbook as two downloads, built only when clicked."""
-    if not has_report_data(store, program.id):
+    """The program's PDF report and Excel workbook as two downloads, built only when clicked.
+
+    `report`: the page has already assembled it (the Reports page), so a click only renders it.
+    """
+    if report is None and not has_report_data(store, program):
         st.caption("Reports: nothing to report yet for this program.")
         return
     today = created or dt.date.today()
+
+    def build(fmt: Format) -> bytes:
+        if report is not None:
+            return report_bytes(report, fmt)
+        return program_report_bytes(store, program, fmt, created=today, title=title)
+
     left, right = st.columns(2)
-    for column, fmt, label, icon in (
+    formats: tuple[tuple[Any, Format, str, str], ...] = (
         (left, "pdf", "Report (PDF)", ":material/picture_as_pdf:"),
         (right, "xlsx", "Workbook (Excel)", ":material/table_view:"),
-    ):
+    )
+    for column, fmt, label, icon in formats:
         column.download_button(
             label,
-            data=lambda fmt=fmt: program_report_bytes(store, program, fmt, created=today, title=title),
-            file_name=report_filename(program, fmt, today),  # type: ignore[arg-type]
+            data=lambda fmt=fmt: build(fmt),
+            file_name=report_filename(program, fmt, today),
             mime=MIME[fmt],
             key=f"{key}_{fmt}",
             icon=icon,
             on_click="ignore",
             width="stretch",
             help="Everything saved for this program: scorecard, switching cost, taxonomy, "
-            "SLA check and contract audits, whichever are present.",
+            "SLA check, contract audits and calibration log, whichever are present.",
         )
 
 

@@ -122,6 +122,13 @@ def wait_idle(page: Any, timeout_ms: int = 60_000) -> None:
     page.wait_for_selector(IDLE, timeout=timeout_ms)
 
 
+def act_as(page: Any, name: str) -> None:
+    """Pick who the demo session acts as (the sidebar's "Acting as" box) and wait for the page."""
+    page.get_by_role("combobox", name="Acting as (demo mode)").click()
+    page.get_by_role("option", name=name).click()
+    wait_idle(page)
+
+
 def screenshot(page: Any, name: str) -> Path:
     """Save a full-page screenshot (docs/screenshots/ under `make screenshots`)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,6 @@ an engineer opens it, sees the image, and resolves it with a ruling."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,27 +11,11 @@ from annogov.store import Store
 from annogov.store.channel import ChannelRepository
 from annogov.store.channel_demo import DEMO_USERS
 from annogov.store.models import utcnow
-from tests import e2e, pg
+from tests import e2e
 from tests.channel_support import png
 
 pytestmark = pytest.mark.skipif(e2e.skip_reason() is not None, reason=str(e2e.skip_reason()))
 PROGRAM = "Demo: multilingual support-ticket labels"
-
-
-@pytest.fixture
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = e2e.launch_chromium(p)
-        yield chromium
-        chromium.close()
-
-
-def _act_as(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    page.get_by_role("combobox", name="Acting as (demo mode)").click()
-    page.get_by_role("option", name=name).click()
-    e2e.wait_idle(page)
 
 
 def _open_log(page) -> None:  # type: ignore[no-untyped-def]
@@ -40,54 +23,51 @@ def _open_log(page) -> None:  # type: ignore[no-untyped-def]
     e2e.wait_idle(page)
 
 
-def test_annotator_flags_with_image_and_engineer_resolves(tmp_path: Path, browser: object) -> None:
+def test_annotator_flags_with_image_and_engineer_resolves(
+    tmp_path: Path, live_app: e2e.AppServer, browser: object
+) -> None:
     from playwright.sync_api import expect
 
     image = tmp_path / "tram-or-bus.png"
     image.write_bytes(png(16, 12))
-    data = tmp_path / "data"
-    env = {"ANNOGOV_DATA_DIR": str(data), "ANNOGOV_DEMO": "1", "ANNOGOV_DATABASE_URL": ""}
-    server = e2e.start_app(env, pg.free_port(), tmp_path / "streamlit.log")
+    data = tmp_path / "data"  # where the live_app fixture keeps its database
     amara, engineer = DEMO_USERS[0], DEMO_USERS[4]
-    try:
-        page = browser.new_page(viewport={"width": 1400, "height": 1600})  # type: ignore[attr-defined]
-        page.goto(server.url)
-        e2e.wait_idle(page)
-        expect(page.locator('[data-testid="stSidebar"]')).to_contain_text("Demo mode")
-        _act_as(page, amara.name)
-        _open_log(page)
-        main = page.locator('[data-testid="stMain"]')
-        expect(main.get_by_role("heading", name="Calibration log")).to_be_visible()
-        main.get_by_label("Task id").fill("TCK-20001")
-        main.get_by_label("What is unclear?").fill(
-            "Screenshot shows a tram ticket <b>complaint</b> & a refund request.")
-        main.locator('input[type="file"]').set_input_files(str(image))
-        expect(main.get_by_text("tram-or-bus.png")).to_be_visible()
-        main.get_by_text("Set the task aside until this is clarified").click()
-        main.get_by_role("button", name="Submit flag").click()
-        e2e.wait_idle(page)
-        expect(main.get_by_text("Flag on task TCK-20001 recorded and the task set aside."))\
-            .to_be_visible()
-        e2e.screenshot(page, "calibration-annotator")
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})  # type: ignore[attr-defined]
+    page.goto(live_app.url)
+    e2e.wait_idle(page)
+    expect(page.locator('[data-testid="stSidebar"]')).to_contain_text("Demo mode")
+    e2e.act_as(page, amara.name)
+    _open_log(page)
+    main = page.locator('[data-testid="stMain"]')
+    expect(main.get_by_role("heading", name="Calibration log")).to_be_visible()
+    main.get_by_label("Task id").fill("TCK-20001")
+    main.get_by_label("What is unclear?").fill(
+        "Screenshot shows a tram ticket <b>complaint</b> & a refund request.")
+    main.locator('input[type="file"]').set_input_files(str(image))
+    expect(main.get_by_text("tram-or-bus.png")).to_be_visible()
+    main.get_by_text("Set the task aside until this is clarified").click()
+    main.get_by_role("button", name="Submit flag").click()
+    e2e.wait_idle(page)
+    expect(main.get_by_text("Flag on task TCK-20001 recorded and the task set aside."))\
+        .to_be_visible()
+    e2e.screenshot(page, "calibration-annotator")
 
-        _act_as(page, engineer.name)
-        _open_log(page)
-        page.get_by_role("combobox", name="Open entry").click()
-        page.get_by_role("option", name="TCK-20001", exact=False).click()
-        e2e.wait_idle(page)
-        expect(main.locator('[data-testid="stImage"] img')).to_have_count(1)
-        expect(main.get_by_role("paragraph").filter(
-            has_text="<b>complaint</b> & a refund request.")).to_be_visible()
-        main.get_by_role("textbox", name="Ruling", exact=True).fill(
-            "A refund request outranks the complaint: intent refund.")
-        main.get_by_role("button", name="Resolve with this ruling").click()
-        e2e.wait_idle(page)
-        expect(main.get_by_text("Entry resolved.")).to_be_visible()
-        expect(main.get_by_text("Ruling: A refund request outranks")).to_be_visible()
-        e2e.screenshot(page, "calibration-engineer")
-        assert not page.locator('[data-testid="stException"]').count()
-    finally:
-        server.stop()
+    e2e.act_as(page, engineer.name)
+    _open_log(page)
+    page.get_by_role("combobox", name="Open entry").click()
+    page.get_by_role("option", name="TCK-20001", exact=False).click()
+    e2e.wait_idle(page)
+    expect(main.locator('[data-testid="stImage"] img')).to_have_count(1)
+    expect(main.get_by_role("paragraph").filter(
+        has_text="<b>complaint</b> & a refund request.")).to_be_visible()
+    main.get_by_role("textbox", name="Ruling", exact=True).fill(
+        "A refund request outranks the complaint: intent refund.")
+    main.get_by_role("button", name="Resolve with this ruling").click()
+    e2e.wait_idle(page)
+    expect(main.get_by_text("Entry resolved.")).to_be_visible()
+    expect(main.get_by_text("Ruling: A refund request outranks")).to_be_visible()
+    e2e.screenshot(page, "calibration-engineer")
+    assert not page.locator('[data-testid="stException"]').count()
     store = Store(f"sqlite:///{data / 'annogov.sqlite3'}")
     with store.transaction() as s:
         [entry] = [e for e in ChannelRepository(s).list_entries(engineer, PROGRAM, utcnow())

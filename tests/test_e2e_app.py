@@ -78,64 +78,56 @@ def _set_weight(page: object, label: str, value: int) -> None:
     e2e.wait_idle(page)
 
 
-def test_scorecard_upload_change_a_weight_and_see_the_ranking_change(tmp_path: Path, browser: object) -> None:
+def test_scorecard_upload_change_a_weight_and_see_the_ranking_change(live_app: e2e.AppServer, browser: object) -> None:
     from playwright.sync_api import expect
 
-    env = {"ANNOGOV_DATA_DIR": str(tmp_path / "data"), "ANNOGOV_DEMO": "1", "ANNOGOV_DATABASE_URL": ""}
-    server = e2e.start_app(env, pg.free_port(), tmp_path / "streamlit.log")
-    try:
-        page = browser.new_page(viewport={"width": 1400, "height": 2400})  # type: ignore[attr-defined]
-        page.goto(server.url)
-        e2e.wait_idle(page)
-        # open the demo program's scorecard
-        page.get_by_role("link", name="Providers & scorecard").click()
-        e2e.wait_idle(page)
-        main = page.locator('[data-testid="stMain"]')
-        expect(main.get_by_role("heading", name="Providers & scorecard")).to_be_visible()
-        expect(main.get_by_text("Top of the ranking:")).to_be_visible()
-        expect(main.get_by_text("Evaluators differ by").first).to_be_visible()
-        e2e.screenshot(page, "scorecard")
+    page = browser.new_page(viewport={"width": 1400, "height": 2400})  # type: ignore[attr-defined]
+    page.goto(live_app.url)
+    e2e.wait_idle(page)
+    # open the demo program's scorecard
+    page.get_by_role("link", name="Providers & scorecard").click()
+    e2e.wait_idle(page)
+    main = page.locator('[data-testid="stMain"]')
+    expect(main.get_by_role("heading", name="Providers & scorecard")).to_be_visible()
+    expect(main.get_by_text("Top of the ranking:")).to_be_visible()
+    expect(main.get_by_text("Evaluators differ by").first).to_be_visible()
+    e2e.screenshot(page, "scorecard")
 
-        # upload a vendor spreadsheet and import it into the program
-        page.get_by_role("tab", name="Import").click()
-        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
-            str(e2e.ROOT / "examples" / "scorecard-wide.xlsx")
-        )
-        e2e.wait_idle(page)
-        expect(main.get_by_text("Read 4 provider(s) and 3 evaluator(s)")).to_be_visible()
-        expect(main.get_by_text("Also use the weights in the sheet's headers")).to_be_visible()
-        e2e.screenshot(page, "scorecard-import")
-        page.get_by_role("button", name=re.compile(r"^Import into ")).click()
-        e2e.wait_idle(page)
-        expect(main.get_by_text(re.compile(r"Imported 60 score\(s\) for 4 provider\(s\)"))).to_be_visible()
+    # upload a vendor spreadsheet and import it into the program
+    page.get_by_role("tab", name="Import").click()
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+        str(e2e.ROOT / "examples" / "scorecard-wide.xlsx")
+    )
+    e2e.wait_idle(page)
+    expect(main.get_by_text("Read 4 provider(s) and 3 evaluator(s)")).to_be_visible()
+    expect(main.get_by_text("Also use the weights in the sheet's headers")).to_be_visible()
+    e2e.screenshot(page, "scorecard-import")
+    page.get_by_role("button", name=re.compile(r"^Import into ")).click()
+    e2e.wait_idle(page)
+    expect(main.get_by_text(re.compile(r"Imported 60 score\(s\) for 4 provider\(s\)"))).to_be_visible()
 
-        # move weight from security to AI-assisted throughput: the ranking changes
-        page.get_by_role("tab", name="Ranking & weights").click()
-        before = _top_of_ranking(page)
-        assert "Northwind Labelworks" in before  # the imported providers are ranked with the demo's
-        _set_weight(page, "Security & compliance (%)", 5)
-        expect(main.get_by_text("The weights add up to 85, not 100")).to_be_visible()
-        expect(main.get_by_text("Top of the ranking:")).to_have_count(0)
-        _set_weight(page, "AI-assisted throughput (%)", 30)
-        expect(main.get_by_text("Not saved yet")).to_be_visible()
-        after = _top_of_ranking(page)
-        assert after != before, (before, after)
-        e2e.screenshot(page, "scorecard-weights")
-        page.get_by_role("button", name="Save weights").click()
-        e2e.wait_idle(page)
-        expect(main.get_by_text("Weights saved")).to_be_visible()
+    # move weight from security to AI-assisted throughput: the ranking changes
+    page.get_by_role("tab", name="Ranking & weights").click()
+    before = _top_of_ranking(page)
+    assert "Northwind Labelworks" in before  # the imported providers are ranked with the demo's
+    _set_weight(page, "Security & compliance (%)", 5)
+    expect(main.get_by_text("The weights add up to 85, not 100")).to_be_visible()
+    expect(main.get_by_text("Top of the ranking:")).to_have_count(0)
+    _set_weight(page, "AI-assisted throughput (%)", 30)
+    expect(main.get_by_text("Not saved yet")).to_be_visible()
+    after = _top_of_ranking(page)
+    assert after != before, (before, after)
+    e2e.screenshot(page, "scorecard-weights")
+    page.get_by_role("button", name="Save weights").click()
+    e2e.wait_idle(page)
+    expect(main.get_by_text("Weights saved")).to_be_visible()
 
-        # the score editor, for the README
-        page.get_by_role("tab", name="Edit scores").click()
-        expect(main.locator('[data-testid="stDataFrame"] >> visible=true').first).to_be_visible()
-        e2e.screenshot(page, "scorecard-edit")
+    # the score editor, for the README
+    page.get_by_role("tab", name="Edit scores").click()
+    expect(main.locator('[data-testid="stDataFrame"] >> visible=true').first).to_be_visible()
+    e2e.screenshot(page, "scorecard-edit")
 
-        # --- PDF download: the lead adds this step when the reports branch lands -----------------
-        # (open the Reports page, click the PDF download, check the file starts with b"%PDF").
-
-        assert not page.locator('[data-testid="stException"]').count()
-    finally:
-        server.stop()
+    assert not page.locator('[data-testid="stException"]').count()
 
 
 def test_sla_and_reports_pages_download_the_pdf(live_app: e2e.AppServer, browser: Any, tmp_path: Path) -> None:

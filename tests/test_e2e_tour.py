@@ -3,13 +3,10 @@ manager, with no exception shown; the pages the other tests do not photograph ge
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from annogov.store.channel_demo import DEMO_USERS
-from tests import e2e, pg
+from tests import e2e
 
 pytestmark = pytest.mark.skipif(e2e.skip_reason() is not None, reason=str(e2e.skip_reason()))
 
@@ -20,22 +17,6 @@ SHOTS = {
     "Channel insights": "insights",
     "People and roles": "people",
 }
-
-
-@pytest.fixture
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = e2e.launch_chromium(p)
-        yield chromium
-        chromium.close()
-
-
-def _act_as(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    page.get_by_role("combobox", name="Acting as (demo mode)").click()
-    page.get_by_role("option", name=name).click()
-    e2e.wait_idle(page)
 
 
 def _visit_all(page, who: str, shot: set[str]) -> list[str]:  # type: ignore[no-untyped-def]
@@ -53,19 +34,14 @@ def _visit_all(page, who: str, shot: set[str]) -> list[str]:  # type: ignore[no-
     return titles
 
 
-def test_every_page_opens_for_an_annotator_and_a_program_manager(tmp_path: Path, browser: object) -> None:
-    env = {"ANNOGOV_DATA_DIR": str(tmp_path / "data"), "ANNOGOV_DEMO": "1", "ANNOGOV_DATABASE_URL": ""}
-    server = e2e.start_app(env, pg.free_port(), tmp_path / "streamlit.log")
-    try:
-        page = browser.new_page(viewport={"width": 1400, "height": 1800})  # type: ignore[attr-defined]
-        page.goto(server.url)
-        e2e.wait_idle(page)
-        _act_as(page, ANNOTATOR.name)
-        shot: set[str] = set()
-        annotator_pages = _visit_all(page, "annotator", shot)
-        _act_as(page, MANAGER.name)
-        manager_pages = _visit_all(page, "manager", shot)
-        assert "Weekly reflection" in annotator_pages and "People and roles" not in annotator_pages
-        assert {"Providers & scorecard", "SLA check", "Reports", "People and roles"} <= set(manager_pages)
-    finally:
-        server.stop()
+def test_every_page_opens_for_an_annotator_and_a_program_manager(live_app: e2e.AppServer, browser: object) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1800})  # type: ignore[attr-defined]
+    page.goto(live_app.url)
+    e2e.wait_idle(page)
+    e2e.act_as(page, ANNOTATOR.name)
+    shot: set[str] = set()
+    annotator_pages = _visit_all(page, "annotator", shot)
+    e2e.act_as(page, MANAGER.name)
+    manager_pages = _visit_all(page, "manager", shot)
+    assert "Weekly reflection" in annotator_pages and "People and roles" not in annotator_pages
+    assert {"Providers & scorecard", "SLA check", "Reports", "People and roles"} <= set(manager_pages)

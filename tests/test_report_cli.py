@@ -65,6 +65,7 @@ def test_one_part_is_enough(tmp_path: Path) -> None:
         (["--contract", "t.yaml", "--delivery", "d.csv", "--out", "x.pdf"], "cannot read t.yaml"),
         (["--scorecard", "missing.json", "--out", "x.pdf"], "cannot read missing.json"),
         (["--date", "26/11/2026", "--out", "x.pdf"], "not a date"),
+        (["--switching", str(EXAMPLES / "switching.json"), "--out", "no/such/x.pdf"], "cannot write the report"),
     ],
 )
 def test_usage_errors_exit_2(
@@ -108,3 +109,12 @@ def test_broken_json_is_located(tmp_path: Path, capsys: pytest.CaptureFixture[st
     path.write_text('{"verdict": "fail",\n "terms": [}', encoding="utf-8")
     assert main(["report", "--sla", str(path), "--out", str(tmp_path / "r.xlsx")]) == 2
     assert f"{path}: not valid JSON" in capsys.readouterr().err
+
+
+def test_switching_json_that_is_not_an_object_is_a_located_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "result.json"
+    path.write_text("42", encoding="utf-8")
+    assert main(["report", "--switching", str(path), "--out", str(tmp_path / "r.pdf")]) == 2
+    assert "result.json" in capsys.readouterr().err

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -75,7 +74,7 @@ def test_page_numbers(text: str) -> None:
 
 
 def test_font_is_embedded_truetype(tmp_path: Path, pdf_bytes: bytes) -> None:
-    tool = shutil.which("pdffonts") or need("pdffonts")
+    tool = need("pdffonts")
     path = tmp_path / "r.pdf"
     path.write_bytes(pdf_bytes)
     fonts = subprocess.run([tool, str(path)], capture_output=True, text=True, check=True).stdout

@@ -14,6 +14,8 @@ import pytest
 from annogov import reporting, sla_store
 from annogov.demo import seed_demo
 from annogov.store import Store
+from annogov.store.channel import ChannelRepository
+from annogov.store.channel_demo import DEMO_USERS
 from contracts.review import review_file
 from contracts.sla_terms import load_term_set
 from governance.reports.sections import sla_report_payload
@@ -41,14 +43,14 @@ def test_empty_program_has_nothing_to_report_and_says_where_to_start(store: Stor
     assert assembled.report is None
     assert [p.key for p in assembled.missing()] == ["scorecard", "switching", "taxonomy", "sla", "audits", "channel"]
     assert "SLA check page" in _parts(assembled)["sla"].hint
-    assert not reporting.has_report_data(store, program.id)
+    assert not reporting.has_report_data(store, program)
     with pytest.raises(ValueError, match="nothing to report"):
         reporting.program_report_bytes(store, program, "pdf", created=DAY)
 
 
 def test_demo_program_reports_scorecard_and_the_stored_sla_check(store: Store) -> None:
     program = seed_demo(store)
-    assert reporting.has_report_data(store, program.id)
+    assert reporting.has_report_data(store, program)
     assembled = reporting.program_report(store, program, created=DAY)
     report = assembled.report
     assert report is not None and report.program == program.name and report.created == DAY
@@ -104,6 +106,7 @@ def test_switching_from_a_saved_scenario_then_from_a_saved_result(store: Store) 
     program = store.create_program("Switch")
     scenario = load_scenario(EXAMPLES / "scenario.yaml")
     store.save_document("scenario", program.id, "Plan A", scenario_to_dict(scenario))
+    assert reporting.has_report_data(store, program)
     assembled = reporting.program_report(store, program, created=DAY)
     part = _parts(assembled)["switching"]
     assert part.present and part.detail == "scenario Plan A (simulated now)"
@@ -137,6 +140,7 @@ def test_taxonomy_document_with_its_mapping(store: Store) -> None:
     new = load_label_set(EXAMPLES / "taxonomy" / "new.csv")
     doc = {"old": old.model_dump(), "new": new.model_dump(), "sample": None, "sample_source": "sample", "dataset": None}
     store.save_document("taxonomy", program.id, "v2", doc)
+    assert reporting.has_report_data(store, program)
     assembled = reporting.program_report(store, program, created=DAY)
     assert assembled.report is not None and assembled.report.taxonomy is not None
     by_name = {c.label: c for c in assembled.report.taxonomy.classes}
@@ -168,6 +172,9 @@ def test_latest_contract_audit_per_vendor_as_sections(store: Store) -> None:
 def test_report_filename_is_a_safe_slug(store: Store) -> None:
     program = store.create_program("Acme <Holdings> & Sons / 2027")
     assert reporting.report_filename(program, "xlsx", DAY) == "annogov-acme-holdings-sons-2027-2026-11-26.xlsx"
+    cut = store.create_program("x" * 59 + " & y")  # the 60-character cut falls on a separator
+    assert reporting.report_filename(cut, "pdf", DAY) == f"annogov-{'x' * 59}-2026-11-26.pdf"
+    assert reporting.report_filename(store.create_program("<>"), "pdf", DAY) == "annogov-program-2026-11-26.pdf"
 
 
 def test_demo_report_carries_the_calibration_log_and_guideline_history(store: Store) -> None:
@@ -180,3 +187,17 @@ def test_demo_report_carries_the_calibration_log_and_guideline_history(store: St
     assert any("uideline" in t for t in titles), titles
     book = openpyxl.load_workbook(io.BytesIO(reporting.report_bytes(assembled.report, "xlsx")))
     assert any("alibration" in name or "uideline" in name for name in book.sheetnames), book.sheetnames
+
+
+def test_a_calibration_flag_alone_is_reportable_everywhere_the_downloads_show(store: Store) -> None:
+    program = store.create_program("Only flags")
+    assert not reporting.has_report_data(store, program)
+    with store.transaction() as session:
+        ChannelRepository(session).flag_task(
+            DEMO_USERS[0], program=program.name, task_id="T-1", description="unclear", now=dt.datetime.now(dt.UTC)
+        )
+    assembled = reporting.program_report(store, program, created=DAY)
+    assert assembled.report is not None and _parts(assembled)["channel"].present
+    assert reporting.has_report_data(store, program)  # so the download buttons show too
+    other = store.create_program("Other")
+    assert not reporting.has_report_data(store, other)

@@ -27,6 +27,7 @@ from governance.reports import (
     build_pdf,
     build_xlsx,
 )
+from governance.reports.model import DEFAULT_TITLE
 from governance.reports.sections import audit_sections, sla_report_payload
 from governance.sla_check import check_delivery
 from ingest import InputError, Location, Problem
@@ -76,7 +77,7 @@ def load_switching(path: Path) -> SwitchingPayload:
     """A scenario (YAML/JSON scenario/xlsx, simulated here with the default seed) or the JSON of
     `annogov switching-cost --format json` (recognised by its `percentiles` key)."""
     data = read_json(path) if path.suffix.lower() == ".json" else None
-    if data is None or "percentiles" not in data:
+    if not isinstance(data, dict) or "percentiles" not in data:
         payload = switching_cost(load_scenario(path)).to_payload()
         return validated(SwitchingPayload, payload, path, "switching cost")
     return validated(SwitchingPayload, data, path, "switching-cost result")
@@ -150,7 +151,10 @@ def run(args: argparse.Namespace) -> int:
         raise InputError.at("the output must end in .pdf or .xlsx", str(out))
     report = report_input(args)
     data = builder(report, created=report.created)
-    out.write_bytes(data)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise InputError.at(f"cannot write the report: {exc.strerror}", str(out)) from None
     parts = [
         name
         for name, present in (
@@ -189,7 +193,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         metavar="J",
         help="extra table(s) as JSON {title, columns, rows}; repeatable",
     )
-    p.add_argument("--title", default="Annotation provider governance report")
+    p.add_argument("--title", default=DEFAULT_TITLE)
     p.add_argument("--program", default="", help="program name for the cover and properties")
     p.add_argument("--evaluated", default="", help="what was evaluated (default: from the parts)")
     p.add_argument(

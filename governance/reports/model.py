@@ -52,6 +52,7 @@ BAND_ENTERPRISE = "enterprise-grade"
 BANDS: tuple[str, ...] = (BAND_ENTERPRISE, BAND_OVERSIGHT, BAND_RISK)
 BAND_LOWER_OVERSIGHT = 60.0
 BAND_LOWER_ENTERPRISE = 75.0
+DEFAULT_TITLE = "Annotation provider governance report"
 FORMULA = "total = sum over dimensions of weight x score / 5 (all 5s give 100, all 3s give 60)"
 
 Scalar = str | int | float | bool | None
@@ -271,7 +272,7 @@ class Section(BaseModel):
 class ReportInput(BaseModel):
     """Everything a report may hold; each part is optional but at least one must be present."""
 
-    title: str = "Annotation provider governance report"
+    title: str = DEFAULT_TITLE
     program: str = ""
     evaluated: str = ""
     created: dt.date | None = None

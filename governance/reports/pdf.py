@@ -42,6 +42,7 @@ from governance.reports.model import (
     BAND_OVERSIGHT,
     BAND_RISK,
     DIMENSION_SHORT,
+    FORMULA,
     ColumnFormat,
     ReportInput,
     ScorecardPayload,
@@ -56,14 +57,7 @@ PAGE = A4
 MARGIN = 18 * mm
 FRAME_WIDTH = PAGE[0] - 2 * MARGIN - 12  # the frame's own padding is 6 pt a side
 CELL_CHARS = 1200
-STATUS_COLOURS = {
-    "pass": colors.HexColor("#c6efce"),
-    "fail": colors.HexColor("#ffc7ce"),
-    "inconclusive": colors.HexColor("#ffeb9c"),
-    "present": colors.HexColor("#c6efce"),
-    "missing": colors.HexColor("#ffc7ce"),
-    "weak": colors.HexColor("#ffeb9c"),
-}
+STATUS_COLOURS = {status: colors.HexColor("#" + fill) for status, fill in S.STATUS_FILLS.items()}
 BAND_COLOURS = {
     BAND_ENTERPRISE: STATUS_COLOURS["pass"],
     BAND_OVERSIGHT: STATUS_COLOURS["inconclusive"],
@@ -309,7 +303,7 @@ def _scorecard_part(card: ScorecardPayload, styles: StyleSheet1, font: str) -> l
     return story
 
 
-def _switching_part(sw: SwitchingPayload, report: ReportInput, styles: StyleSheet1, font: str) -> list[Flowable]:
+def _switching_part(sw: SwitchingPayload, styles: StyleSheet1, font: str) -> list[Flowable]:
     story: list[Flowable] = [
         PageBreak(),
         Paragraph("Cost of switching provider", styles["Heading1"]),
@@ -358,11 +352,11 @@ def _sla_part(sla: SlaPayload, styles: StyleSheet1) -> list[Flowable]:
 
 
 def _appendix(report: ReportInput, styles: StyleSheet1) -> list[Flowable]:
-    formula = report.scorecard.formula if report.scorecard else None
+    formula = report.scorecard.formula if report.scorecard else FORMULA
     notes = [
         (
             "Scoring formula",
-            f"{formula or 'total = sum(weight x score / 5)'}. Weights sum to 100 and scores run "
+            f"{formula}. Weights sum to 100 and scores run "
             "from 1 to 5, so the total runs from 20 to 100. Bands on the exact total: below "
             f"{BAND_LOWER_OVERSIGHT:g} {BAND_RISK}; {BAND_LOWER_OVERSIGHT:g} up to but not "
             f"including {BAND_LOWER_ENTERPRISE:g} {BAND_OVERSIGHT}; {BAND_LOWER_ENTERPRISE:g} and "
@@ -421,7 +415,7 @@ def build_pdf(report: ReportInput, created: dt.date | None = None) -> bytes:
     if report.scorecard is not None:
         story += _scorecard_part(report.scorecard, styles, regular)
     if report.switching is not None:
-        story += _switching_part(report.switching, report, styles, regular)
+        story += _switching_part(report.switching, styles, regular)
     taxonomy = report.taxonomy_part()
     if taxonomy is not None:
         story += [CondPageBreak(60 * mm)] + section_table(S.taxonomy_section(taxonomy), styles)

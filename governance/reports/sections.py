@@ -24,6 +24,15 @@ from governance.reports.safe_text import describe
 from governance.sla_check import SlaReport
 
 STATUS_ORDER = {"fail": 0, "inconclusive": 1, "pass": 2}
+STATUS_FILLS: dict[str, str] = {
+    "pass": "C6EFCE",
+    "fail": "FFC7CE",
+    "inconclusive": "FFEB9C",
+    "present": "C6EFCE",
+    "missing": "FFC7CE",
+    "weak": "FFEB9C",
+}
+"""Background (RGB hex) of a status cell, the same in the PDF and the workbook."""
 METRIC_LABELS = {
     "accuracy": "Accuracy",
     "cohen_kappa": "Cohen's kappa",

@@ -51,18 +51,10 @@ NUMBER_FORMATS: dict[ColumnFormat, str] = {
     "text": "@",
 }
 BAND_FILLS: dict[str, str] = {
-    BAND_ENTERPRISE: "C6EFCE",
-    BAND_OVERSIGHT: "FFEB9C",
-    BAND_RISK: "FFC7CE",
+    BAND_ENTERPRISE: S.STATUS_FILLS["pass"],
+    BAND_OVERSIGHT: S.STATUS_FILLS["inconclusive"],
+    BAND_RISK: S.STATUS_FILLS["fail"],
     "incomplete": "D9D9D9",
-}
-STATUS_FILLS: dict[str, str] = {
-    "pass": "C6EFCE",
-    "fail": "FFC7CE",
-    "inconclusive": "FFEB9C",
-    "present": "C6EFCE",
-    "missing": "FFC7CE",
-    "weak": "FFEB9C",
 }
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 BOLD = Font(bold=True)
@@ -170,7 +162,7 @@ def write_section(sheet: _Sheet, section: Section, row: int) -> tuple[int, int, 
             if isinstance(value, str) and (len(value) > MAX_WIDTH or "\n" in value):
                 sheet.wrap(cell, MAX_WIDTH)
             if c == status_col and isinstance(value, str):
-                colour = STATUS_FILLS.get(value.lower())
+                colour = S.STATUS_FILLS.get(value.lower())
                 if colour:
                     cell.fill = PatternFill("solid", fgColor=colour)
     return head, head + 1, head + len(section.rows)
@@ -202,9 +194,7 @@ def _summary_sheet(wb: Workbook, report: ReportInput, created: dt.date) -> _Shee
     row = 3
     for label, value in facts:
         sheet.put(row, 1, label).font = BOLD
-        cell = sheet.put(row, 2, value, width=False)
-        if isinstance(value, dt.date):
-            cell.number_format = "yyyy-mm-dd"
+        sheet.put(row, 2, value, width=False)
         row += 1
     row += 1
     for heading, sentences in executive_summary(report):
@@ -398,7 +388,7 @@ def _sla_sheet(wb: Workbook, sla: SlaPayload) -> None:
     sheet = _new_sheet(wb, "SLA check")
     sheet.put(1, 1, "Verdict").font = BOLD
     verdict = sheet.put(1, 2, sla.verdict)
-    colour = STATUS_FILLS.get(str(sla.verdict).lower())
+    colour = S.STATUS_FILLS.get(str(sla.verdict).lower())
     if colour:
         verdict.fill = PatternFill("solid", fgColor=colour)
     sheet.put(2, 1, "Credits owed").font = BOLD
