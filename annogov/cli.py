@@ -60,8 +60,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"annogov: {exc}", file=sys.stderr)
     except ValidationError as exc:
         print(f"annogov: invalid input: {_validation_message(exc)}", file=sys.stderr)
-    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-        print(f"annogov: cannot read {exc.filename}: {exc.strerror}", file=sys.stderr)
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:  # reading or writing
+        print(f"annogov: cannot open {exc.filename}: {exc.strerror}", file=sys.stderr)
     except ValueError as exc:
+        print(f"annogov: {exc}", file=sys.stderr)
+    except Exception as exc:
+        # a store error can only come from a command that imported the store (sqlalchemy is slow to import)
+        errors = sys.modules.get("annogov.store.errors")
+        if errors is None or not isinstance(exc, errors.StoreError):
+            raise
         print(f"annogov: {exc}", file=sys.stderr)
     return EXIT_USAGE

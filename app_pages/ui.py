@@ -139,7 +139,7 @@ def guard() -> Iterator[None]:
             f"- {'.'.join(str(p) for p in e['loc']) or 'value'}: {e['msg']}" for e in exc.errors()
         )
         st.error(f"Some values are not valid:\n\n{details}", icon=":material/error:")
-    except (StoreError, ValueError) as exc:
+    except (StoreError, ValueError, PermissionError) as exc:  # PermissionError: a role may not do this
         st.error(str(exc), icon=":material/error:")
     except Exception:
         log.exception("page failed")

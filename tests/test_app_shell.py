@@ -20,6 +20,7 @@ if str(ROOT) not in sys.path:
 def _raising_page(kind: str) -> None:
     from annogov.store import ConcurrentEditError
     from app_pages import ui
+    from governance.roles import PermissionDenied
     from ingest import InputError
 
     errors = {
@@ -29,6 +30,7 @@ def _raising_page(kind: str) -> None:
         "concurrent": ConcurrentEditError(["Northwind Labeling, Ana, security"]),
         "bug": ZeroDivisionError("division by zero"),
         "value": ValueError("weights must sum to 100, not 95"),
+        "role": PermissionDenied("only engineers may promote a ruling"),
     }
     import streamlit as st
 
@@ -45,6 +47,7 @@ def _raising_page(kind: str) -> None:
         ("concurrent", "warning", "Someone else saved a change"),
         ("bug", "error", "Something went wrong on this page"),
         ("value", "error", "weights must sum to 100, not 95"),
+        ("role", "error", "only engineers may promote a ruling"),
     ],
 )
 def test_guard_turns_errors_into_messages(kind: str, box: str, text: str) -> None:

@@ -36,6 +36,9 @@ def test_upgrade_refuses_a_newer_database(db_url: str, capsys: pytest.CaptureFix
     assert "unknown (newer annogov)" in capsys.readouterr().out
     assert main(["db", "--url", db_url, "demo"]) == 2
     assert "newer annogov" in capsys.readouterr().err
+    # any command that opens the store says the same, without a traceback
+    assert main(["channel", "log", "--database", db_url, "--program", "Demo"]) == 2
+    assert "newer annogov" in capsys.readouterr().err
 
 
 def test_demo_is_added_once(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
