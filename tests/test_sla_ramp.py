@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from contracts.sla_terms import RampSchedule, RampStep, SlaTermSet
+from annogov.cli import main
+from contracts.sla_terms import RampSchedule, RampStep, Remedy, SlaTerm, SlaTermSet, load_term_set
+from governance.delivery import open_delivery
+from governance.delivery_counts import DeliveryCounts, count_delivery
+from governance.sla_check import check_counts
+from ingest import InputError
 
 
 def test_ramp_floor_by_contract_week() -> None:
@@ -51,3 +59,143 @@ def test_term_set_carries_ramp() -> None:
 def test_bad_ramp_refused(steps: list[dict[str, int]], message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         RampSchedule.model_validate({"start": "2026-03-02", "steps": steps})
+
+
+def _delivery(tmp_path: Path, per_day: dict[date, int]) -> DeliveryCounts:
+    """A delivery with the given number of annotations submitted on each day."""
+    rows, k = [], 0
+    for day, n in sorted(per_day.items()):
+        for _ in range(n):
+            rows.append(f"i{k},a,x,c,{day.isoformat()}T10:00")
+            k += 1
+    path = tmp_path / "d.csv"
+    path.write_text("item_id,annotator_id,label,category,submitted_at\n" + "\n".join(rows) + "\n")
+    return count_delivery(open_delivery(path), ["x"])
+
+
+def _term(threshold: float) -> SlaTerm:
+    return SlaTerm(
+        id="volume",
+        metric="weekly_throughput",
+        threshold=threshold,
+        min_sample=1,
+        remedy=Remedy(kind="fixed_per_breach", amount=1000),
+    )
+
+
+def test_280_a_week_against_200_owes_nothing_with_partial_weeks(tmp_path: Path) -> None:
+    """Friday 2026-03-06 to Tuesday 2026-03-24 at 40 a day (280 a week): the partial first week
+    (Fri-Sun, 120) needs 200 x 3/7 = 85.71 and the last (Mon-Tue, 80) 200 x 2/7 = 57.14."""
+    days = {date(2026, 3, 6) + timedelta(days=i): 40 for i in range(19)}
+    counts = _delivery(tmp_path, days)
+    terms = SlaTermSet(committed_weekly_volume=200, terms=[_term(200)])
+    report = check_counts(terms, counts)
+    (volume,) = report.terms
+    assert volume.status == "pass" and report.credits == 0
+    assert [(w.annotations, w.days, w.required, w.meets) for w in report.weekly] == [
+        (120, 3, 85.71, True),
+        (280, 7, 200.0, True),
+        (280, 7, 200.0, True),
+        (80, 2, 57.14, True),
+    ]
+    assert any("days covered / 7" in n for n in volume.notes)
+    shortfall = _delivery(tmp_path, {**days, date(2026, 3, 24): 10})  # last week 50 < 57.14
+    (short,) = check_counts(terms, shortfall).terms
+    assert short.status == "fail" and short.remedy is not None and short.remedy.breaches == 1
+    assert short.evidence[0].note == "partial week: 200 x 2/7 = 57.14"
+
+
+def test_ramp_floors_per_contract_week(tmp_path: Path) -> None:
+    """Start Monday 2026-03-02; floors 50 (weeks 1-2), 100 (weeks 3-5), 200 from week 6 on; the
+    term's threshold (200) applies after week 6. Only week 7 (190 < 200) is a breach; without the
+    ramp every week below 200 would be."""
+    weekly = [60, 60, 120, 120, 150, 200, 189]
+    per_day = {date(2026, 3, 2) + timedelta(weeks=i): n for i, n in enumerate(weekly)}
+    per_day[date(2026, 4, 19)] = 1  # the last submission on Sunday of week 7: no partial week
+    counts = _delivery(tmp_path, per_day)
+    ramp = RampSchedule(
+        start=date(2026, 3, 2),
+        steps=[RampStep(week=1, floor=50), RampStep(week=3, floor=100), RampStep(week=6, floor=200)],
+    )
+    terms = SlaTermSet(committed_weekly_volume=200, ramp=ramp, terms=[_term(200)])
+    report = check_counts(terms, counts)
+    assert [w.annotations for w in report.weekly] == [60, 60, 120, 120, 150, 200, 190]
+    assert [w.committed for w in report.weekly] == [50, 50, 100, 100, 100, 200, 200]
+    assert [w.contract_week for w in report.weekly] == [1, 2, 3, 4, 5, 6, 7]
+    (volume,) = report.terms
+    assert volume.status == "fail" and volume.value == 190 and report.credits == 1000
+    assert volume.evidence[0].group == "2026-04-13" and volume.evidence[0].note == "contract week 7; floor 200"
+    assert any("week 6: 200" in n for n in volume.notes)
+    no_ramp = check_counts(SlaTermSet(terms=[_term(200)]), counts)
+    assert no_ramp.credits == 6000
+
+
+def test_weeks_before_the_ramp_start_have_no_floor(tmp_path: Path) -> None:
+    """Data from Monday 2026-02-23; the ramp starts Thursday 2026-03-05 at 70 a week: the week of
+    02-23 is not checked and the week of 03-02 needs 70 x 4/7 = 40 (it has 46)."""
+    counts = _delivery(tmp_path, {date(2026, 2, 23): 5, date(2026, 3, 6): 45, date(2026, 3, 8): 1})
+    ramp = RampSchedule(start=date(2026, 3, 5), steps=[RampStep(week=1, floor=70)])
+    report = check_counts(SlaTermSet(ramp=ramp, terms=[_term(70)]), counts)
+    assert [(w.committed, w.days, w.meets) for w in report.weekly] == [(None, 0, None), (70, 4, True)]
+    assert report.weekly[1].annotations == 46 and report.weekly[1].required == 40.0
+    (volume,) = report.terms
+    assert volume.status == "pass" and volume.n == 1
+
+
+def test_a_week_at_exactly_its_floor_passes(tmp_path: Path) -> None:
+    counts = _delivery(tmp_path, {date(2026, 3, 2): 100, date(2026, 3, 8): 100})
+    (volume,) = check_counts(SlaTermSet(terms=[_term(200)]), counts).terms
+    assert volume.status == "pass" and volume.value == 200
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    start=st.dates(min_value=date(2026, 1, 1), max_value=date(2026, 12, 31)),
+    extra=st.lists(st.integers(0, 5), min_size=1, max_size=25),
+    floor=st.integers(1, 70),
+)
+def test_keeping_the_daily_pace_never_owes_a_credit(tmp_path: Path, start: date, extra: list[int], floor: int) -> None:
+    """Whatever days the delivery starts and ends on, a vendor delivering at least floor/7 every
+    day meets every (prorated) week and owes nothing."""
+    pace = -(-floor // 7)
+    counts = _delivery(tmp_path, {start + timedelta(days=i): pace + e for i, e in enumerate(extra)})
+    report = check_counts(SlaTermSet(terms=[_term(floor)]), counts)
+    assert report.terms[0].status == "pass" and report.credits == 0
+
+
+def test_ramp_in_yaml_json_and_bad_ramp_located(tmp_path: Path) -> None:
+    good = tmp_path / "terms.yaml"
+    good.write_text(
+        "committed_weekly_volume: 20000\nramp:\n  start: 2026-03-02\n  steps:\n"
+        "    - {week: 1, floor: 5000}\n    - {week: 6, floor: 20000}\n"
+        "terms:\n  - {metric: weekly_throughput, threshold: 20000}\n"
+    )
+    terms = load_term_set(good)
+    assert terms.ramp is not None and [s.week for s in terms.ramp.steps] == [1, 6]
+    as_json = tmp_path / "terms.json"
+    as_json.write_text(terms.model_dump_json())
+    assert load_term_set(as_json) == terms
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "ramp:\n  start: 2026-03-02\n  steps:\n    - {week: 3, floor: 5000}\n    - {week: 2, floor: 9000}\nterms: []\n"
+    )
+    with pytest.raises(InputError) as caught:
+        load_term_set(bad)
+    (problem,) = caught.value.problems
+    assert problem.location.column == "ramp.steps" and problem.location.row == 4
+    assert "strictly increase" in problem.message
+    before = tmp_path / "before.yaml"
+    before.write_text("ramp:\n  start: 2026-03-02\n  steps:\n    - {week: 0, floor: 5000}\nterms: []\n")
+    with pytest.raises(InputError) as caught:
+        load_term_set(before)
+    assert caught.value.problems[0].location.column == "ramp.steps[0].week"
+
+
+def test_cli_bad_ramp_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("ramp:\n  start: 2026-03-02\n  steps:\n    - {week: 0, floor: 5000}\nterms: []\n")
+    delivery = tmp_path / "d.csv"
+    delivery.write_text("item_id,annotator_id,label\ni1,a,x\n")
+    assert main(["sla-check", "--contract", str(bad), "--delivery", str(delivery)]) == 2
+    err = capsys.readouterr().err
+    assert "bad.yaml" in err and "ramp.steps[0].week" in err
