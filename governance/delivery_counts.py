@@ -430,8 +430,8 @@ class _Builder:
                 self.weeks[w] = self.weeks.get(w, 0) + row
             stamps = sub if all_dated else sub[dated]
             lo, hi = int(stamps.min()) // US_PER_DAY, int(stamps.max()) // US_PER_DAY
-            span = self.day_span
-            self.day_span = (lo, hi) if span is None else (min(span[0], lo), max(span[1], hi))
+            known = self.day_span
+            self.day_span = (lo, hi) if known is None else (min(known[0], lo), max(known[1], hi))
         if len(self.problems) > MAX_PROBLEMS:
             self._trim_problems()
 
