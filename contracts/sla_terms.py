@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date, timedelta
+import re
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -164,6 +165,42 @@ class RampSchedule(BaseModel):
         return next((s.floor for s in reversed(self.steps) if s.week <= week), 0)
 
 
+_STEP_SEPARATOR = re.compile(r"[;\n]|,(?=\s*(?:week\s*)?\d+\s*:)", re.IGNORECASE)
+RAMP_STEPS_HELP = "week: floor pairs separated by ';', e.g. 1: 5000; 3: 12000; 6: 20000"
+
+
+def format_ramp_steps(steps: list[RampStep]) -> str:
+    """Ramp steps as one cell of text: '1: 5000; 6: 20000'."""
+    return "; ".join(f"{s.week}: {s.floor}" for s in steps)
+
+
+def parse_ramp_steps(text: object) -> list[dict[str, int]]:
+    """One cell of 'week: floor' pairs (';' or newline between pairs; 'week 6: 20,000' accepted) as
+    step mappings for `RampSchedule`; ValueError in plain words."""
+    steps = []
+    for part in (p.strip() for p in _STEP_SEPARATOR.split(str(text))):
+        if not part:
+            continue
+        week, sep, floor = part.partition(":")
+        week = re.sub(r"^week\s*", "", week.strip(), flags=re.IGNORECASE)
+        floor = re.sub(r"[\s,_]", "", floor)
+        if not sep or not re.fullmatch(r"-?\d+", week) or not re.fullmatch(r"-?\d+(\.0+)?", floor):
+            raise ValueError(f"ramp step {part!r} is not 'week: floor' in whole numbers ({RAMP_STEPS_HELP})")
+        steps.append({"week": int(week), "floor": int(float(floor))})
+    return steps
+
+
+def ramp_from_cells(start: object, steps: object) -> dict[str, object] | None:
+    """A ramp mapping from a start-date cell and a steps cell (None when both are blank)."""
+    blank_start, blank_steps = start in (None, ""), steps in (None, "")
+    if blank_start and blank_steps:
+        return None
+    if blank_start or blank_steps:
+        raise ValueError("a ramp needs both a start date and its steps")
+    day = start.date() if isinstance(start, datetime) else start
+    return {"start": day, "steps": parse_ramp_steps(steps)}
+
+
 class SlaTermSet(BaseModel):
     """The measurable part of a contract, with the contract's label set and period fee."""
 
@@ -267,7 +304,16 @@ _TERM_COLUMNS = {
     "note": "note",
     "notes": "note",
 }
-_SETTING_KEYS = {"name", "currency", "period_fee", "label_set", "committed_weekly_volume", "total_credit_cap"}
+_SETTING_KEYS = {
+    "name",
+    "currency",
+    "period_fee",
+    "label_set",
+    "committed_weekly_volume",
+    "total_credit_cap",
+    "ramp_start",
+    "ramp_steps",
+}
 
 
 def _yaml_line(text: str, loc: tuple[int | str, ...]) -> int | None:
@@ -335,28 +381,30 @@ def _is_terms_header(row: Any) -> bool:
     return {"metric", "threshold"} <= keys
 
 
-def _settings(path: Path, data: bytes | None) -> dict[str, Any]:
-    """Key/value rows of an optional 'Contract' sheet (name, currency, period_fee, ...)."""
+def _settings(path: Path, data: bytes | None) -> tuple[dict[str, Any], dict[str, int]]:
+    """Key/value rows of an optional 'Contract' sheet (name, currency, period_fee, ramp_start,
+    ramp_steps, ...) and the sheet row of each key."""
     import openpyxl
 
     wb = openpyxl.load_workbook(path if data is None else io.BytesIO(data), read_only=True, data_only=True)
     try:
         names = {n.lower(): n for n in wb.sheetnames}
         if "contract" not in names:
-            return {}
+            return {}, {}
         rows = list(wb[names["contract"]].iter_rows(values_only=True))
     finally:
         wb.close()
     out: dict[str, Any] = {}
-    for row in rows:
+    where: dict[str, int] = {}
+    for number, row in enumerate(rows, start=1):
         if len(row) < 2 or _cell(row[1]) is None:
             continue
         if normalise_header(row[0]) in _SETTING_KEYS:
             key, value = normalise_header(row[0]), _cell(row[1])
             if key == "label_set":
                 value = [v.strip() for v in str(value).split(",") if v.strip()]
-            out[key] = value
-    return out
+            out[key], where[key] = value, number
+    return out, where
 
 
 def _from_xlsx(path: Path, data: bytes | None, sheet: str | None) -> SlaTermSet:
@@ -392,13 +440,29 @@ def _from_xlsx(path: Path, data: bytes | None, sheet: str | None) -> SlaTermSet:
                 problems.append(Problem(Location(table.file, table.name, row_no, column), err["msg"]))
     if problems:
         raise InputError(problems)
-    settings = _settings(path, data)
+    settings, where = _settings(path, data)
     try:
-        return SlaTermSet.model_validate({**settings, "terms": terms})
+        ramp = ramp_from_cells(settings.pop("ramp_start", None), settings.pop("ramp_steps", None))
+    except ValueError as exc:
+        row = where.get("ramp_steps", where.get("ramp_start"))
+        raise InputError.at(str(exc), table.file, sheet="Contract", row=row, column="ramp_steps") from None
+    try:
+        return SlaTermSet.model_validate({**settings, "ramp": ramp, "terms": terms})
     except ValidationError as exc:
         raise InputError(
-            Problem(Location(table.file, "Contract", column=_loc_text(tuple(e["loc"]))), e["msg"]) for e in exc.errors()
+            Problem(
+                Location(table.file, "Contract", where.get(_setting_key(e["loc"])), _loc_text(tuple(e["loc"]))),
+                e["msg"],
+            )
+            for e in exc.errors()
         ) from None
+
+
+def _setting_key(loc: tuple[int | str, ...]) -> str:
+    """The Contract-sheet key a validation error path belongs to."""
+    if loc[:1] == ("ramp",):
+        return "ramp_start" if loc[1:2] == ("start",) else "ramp_steps"
+    return str(loc[0]) if loc else ""
 
 
 def load_term_set(path: str | Path, *, data: bytes | None = None, sheet: str | None = None) -> SlaTermSet:

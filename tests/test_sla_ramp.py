@@ -5,17 +5,31 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from annogov.cli import main
-from contracts.sla_terms import RampSchedule, RampStep, Remedy, SlaTerm, SlaTermSet, load_term_set
+from contracts.profile import load_profile
+from contracts.questionnaire import read_questionnaire, write_questionnaire
+from contracts.sla_terms import (
+    RampSchedule,
+    RampStep,
+    Remedy,
+    SlaTerm,
+    SlaTermSet,
+    format_ramp_steps,
+    load_term_set,
+    parse_ramp_steps,
+)
 from governance.delivery import open_delivery
 from governance.delivery_counts import DeliveryCounts, count_delivery
 from governance.sla_check import check_counts
 from ingest import InputError
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 def test_ramp_floor_by_contract_week() -> None:
@@ -199,3 +213,71 @@ def test_cli_bad_ramp_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert main(["sla-check", "--contract", str(bad), "--delivery", str(delivery)]) == 2
     err = capsys.readouterr().err
     assert "bad.yaml" in err and "ramp.steps[0].week" in err
+
+
+def _terms_book(path: Path, contract_rows: list[tuple[str, object]]) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Terms"
+    ws.append(["id", "metric", "threshold", "min_sample"])
+    ws.append(["volume", "weekly_throughput", 20000, 1])
+    contract = wb.create_sheet("Contract")
+    for row in contract_rows:
+        contract.append(list(row))
+    wb.save(path)
+    return path
+
+
+def test_ramp_in_the_xlsx_terms_sheet(tmp_path: Path) -> None:
+    book = _terms_book(
+        tmp_path / "t.xlsx",
+        [
+            ("committed_weekly_volume", 20000),
+            ("ramp_start", date(2026, 3, 2)),
+            ("ramp_steps", "1: 5,000; week 6: 20000"),
+        ],
+    )
+    terms = load_term_set(book)
+    assert terms.ramp == RampSchedule(
+        start=date(2026, 3, 2), steps=[RampStep(week=1, floor=5000), RampStep(week=6, floor=20000)]
+    )
+    assert parse_ramp_steps("1: 5,000, 6: 20,000") == [{"week": 1, "floor": 5000}, {"week": 6, "floor": 20000}]
+    assert format_ramp_steps(terms.ramp.steps) == "1: 5000; 6: 20000"
+    bad = _terms_book(
+        tmp_path / "b.xlsx", [("name", "x"), ("ramp_start", "2026-03-02"), ("ramp_steps", "6: 100; 2: 50")]
+    )
+    with pytest.raises(InputError) as caught:
+        load_term_set(bad)
+    (problem,) = caught.value.problems
+    assert (problem.location.sheet, problem.location.row) == ("Contract", 3)
+    assert "strictly increase" in problem.message
+    half = _terms_book(tmp_path / "h.xlsx", [("ramp_steps", "1: 100")])
+    with pytest.raises(InputError, match="both a start date and its steps"):
+        load_term_set(half)
+    words = _terms_book(tmp_path / "w.xlsx", [("ramp_start", "2026-03-02"), ("ramp_steps", "six: lots")])
+    with pytest.raises(InputError) as caught:
+        load_term_set(words)
+    assert caught.value.problems[0].location.row == 2 and "week: floor" in caught.value.problems[0].message
+
+
+def test_ramp_rows_of_the_questionnaire_round_trip(tmp_path: Path) -> None:
+    profile = load_profile(EXAMPLES / "contract-profile.yaml")
+    assert profile.sla is not None
+    ramp = RampSchedule(start=date(2026, 3, 4), steps=[RampStep(week=1, floor=5000), RampStep(week=6, floor=20000)])
+    profile = profile.model_copy(update={"sla": profile.sla.model_copy(update={"ramp": ramp})})
+    path = tmp_path / "q.xlsx"
+    path.write_bytes(write_questionnaire(profile))
+    back = read_questionnaire(path)
+    assert back.sla is not None and back.sla.ramp == ramp
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Profile"]
+    row = next(r for r in ws.iter_rows(min_row=3) if r[1].value == "sla.ramp.steps")
+    assert row[3].value == "1: 5000; 6: 20000"
+    row[3].value = "1: 5000; 0: 100"
+    wb.save(path)
+    with pytest.raises(InputError) as caught:
+        read_questionnaire(path)
+    (problem,) = caught.value.problems
+    assert problem.location.sheet == "Profile" and problem.location.row == row[3].row
+    assert "strictly increase" in problem.message or "greater than or equal to 1" in problem.message
