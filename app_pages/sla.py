@@ -16,8 +16,10 @@ from annogov.uploads import read_upload
 from app_pages import ui
 from contracts.sla_terms import (
     METRIC_NOTES,
+    RAMP_STEPS_HELP,
     SlaTermSet,
     default_term_set,
+    format_ramp_steps,
     load_term_set,
     term_set_to_rows,
 )
@@ -25,6 +27,7 @@ from governance.delivery import ColumnMapping, open_delivery, parse_column_flags
 from governance.delivery_counts import count_delivery
 from governance.reports.sections import evidence_text
 from governance.sla_check import SlaReport, check_counts
+from governance.timeliness import PRORATION_RULE
 from ingest import InputError
 
 STATUS_LABEL = {"pass": "PASS", "fail": "FAIL", "inconclusive": "INCONCLUSIVE"}
@@ -116,6 +119,17 @@ def _terms_editor(store: Store, program: ProgramRecord) -> tuple[SlaTermSet, int
         cap = c[2].number_input(
             "Total credit cap", min_value=0.0, step=500.0, value=draft.total_credit_cap, placeholder="none"
         )
+        c = st.columns([1, 2])
+        ramp_start = c[0].date_input(
+            "Ramp start",
+            value=draft.ramp.start if draft.ramp else None,
+            help="Contract week 1 is this date's calendar week (Monday start); leave empty for no ramp.",
+        )
+        ramp_steps = c[1].text_input(
+            "Ramp steps (weekly floors)",
+            value=format_ramp_steps(draft.ramp.steps) if draft.ramp else "",
+            help=f"{RAMP_STEPS_HELP}. After the last step the committed weekly volume applies; {PRORATION_RULE}.",
+        )
         frame = pd.DataFrame(term_set_to_rows(draft), columns=TERM_COLUMNS)
         edited = st.data_editor(
             frame,
@@ -169,6 +183,8 @@ def _terms_editor(store: Store, program: ProgramRecord) -> tuple[SlaTermSet, int
             "label_set": [x.strip() for x in labels.split(",") if x.strip()] or None,
             "committed_weekly_volume": volume,
             "total_credit_cap": cap,
+            "ramp_start": ramp_start,
+            "ramp_steps": ramp_steps.strip() or None,
         }
         terms = sla_store.terms_from_rows(edited.to_dict("records"), settings)
         try:
@@ -460,7 +476,10 @@ def show_report(report: SlaReport) -> None:
             )
             st.dataframe(_frame(report.drift.drops), hide_index=True, width="stretch")
         if report.weekly:
-            st.caption("Annotations submitted per week against the committed volume.")
+            st.caption(
+                "Annotations submitted per week against that week's floor (its ramp step, else the committed "
+                f"volume); {PRORATION_RULE}."
+            )
             st.dataframe(_frame(report.weekly), hide_index=True, width="stretch")
     with tabs[5]:
         notes = [n for t in report.terms for n in t.notes]

@@ -434,7 +434,10 @@ class _Checker:
                     ),
                 )
                 value = float(worst.annotations)
-                notes.append(f"each week against its own floor; {PRORATION_RULE}")
+                notes.append(
+                    "each week against its own floor (value: the week with the lowest share of its floor); "
+                    + PRORATION_RULE
+                )
                 if ramp is not None:
                     steps = ", ".join(f"week {s.week}: {s.floor:,}" for s in ramp.steps)
                     notes.append(

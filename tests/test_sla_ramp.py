@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from annogov import sla_store
 from annogov.cli import main
 from contracts.profile import load_profile
 from contracts.questionnaire import read_questionnaire, write_questionnaire
@@ -281,3 +282,14 @@ def test_ramp_rows_of_the_questionnaire_round_trip(tmp_path: Path) -> None:
     (problem,) = caught.value.problems
     assert problem.location.sheet == "Profile" and problem.location.row == row[3].row
     assert "strictly increase" in problem.message or "greater than or equal to 1" in problem.message
+
+
+def test_app_terms_form_keeps_the_ramp() -> None:
+    """The SLA page's settings (ramp start and steps cells) become the term set's ramp."""
+    rows = [{"metric": "weekly_throughput", "threshold": 200.0, "min_sample": 1}]
+    terms = sla_store.terms_from_rows(rows, {"ramp_start": date(2026, 3, 2), "ramp_steps": "1: 50; 3: 100"})
+    assert terms.ramp is not None and [s.floor for s in terms.ramp.steps] == [50, 100]
+    assert sla_store.terms_from_rows(rows, {"ramp_start": None, "ramp_steps": None}).ramp is None
+    with pytest.raises(InputError) as caught:
+        sla_store.terms_from_rows(rows, {"ramp_start": date(2026, 3, 2), "ramp_steps": "3: 100; 3: 50"})
+    assert caught.value.problems[0].location.column == "ramp.steps"
