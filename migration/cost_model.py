@@ -19,11 +19,16 @@ def usable_label_cost(p: Params, vendor: str) -> np.ndarray:
     return p[f"{vendor}.price_per_label"] / p[f"{vendor}.first_pass_yield"]
 
 
+def price_per_pass(p: Params, vendor: str) -> np.ndarray:
+    """What one pass over one item is billed: the per-label price (rework is the passes themselves)."""
+    return p[f"{vendor}.price_per_label"]
+
+
 def area_costs(p: Params) -> dict[str, np.ndarray]:
     """Cost of each of the five areas and their total, element by element over the inputs.
 
     - taxonomy_migration = mapping hours x rate + split items x usable-label price
-    - reannotation = affected x cycles x usable price + affected x disagreement x adjudication
+    - reannotation = affected x passes x price per pass + affected x disagreement x adjudication
       + gold items x expert minutes / 60 x expert rate
     - retraining = runs x (compute + engineering + evaluation)
     - sla_gap = weeks x (fixed weekly cost x (1 - throughput share) + delay cost per week)
@@ -38,7 +43,7 @@ def area_costs(p: Params) -> dict[str, np.ndarray]:
     ra = "reannotation."
     affected = p[ra + "affected_items"]
     reannotation = (
-        affected * p[ra + "revision_cycles"] * usable
+        affected * p[ra + "revision_cycles"] * price_per_pass(p, "new_vendor")
         + affected * p[ra + "disagreement_share"] * p[ra + "adjudication_cost_per_item"]
         + p[ra + "gold_set_items"] * p[ra + "expert_minutes_per_item"] / 60
         * p[ra + "expert_hourly_rate"]

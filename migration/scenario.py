@@ -1,8 +1,10 @@
 """The switching-cost scenario: figures a program manager knows, each a point or a range, with help.
 
-Default figures are illustrative for a mid-size image-labelling program; the agreement levels
-(kappa 0.80 baseline for complex work) and the rework share at a cold start (about a quarter of
-items answered inconsistently) follow the provider-evaluation article. Replace them with your own.
+Default figures are illustrative for a mid-size image-labelling program; the kappa 0.80 baseline
+for complex work follows the provider-evaluation article. The first-week rework share of 0.25 is an
+assumption: the nearest published figure is intra-annotator inconsistency (annotators asked again
+about the same items contradict their own earlier label on roughly a quarter of them; Abercrombie et
+al. 2023, arXiv:2301.10684, as the article reports it), which is not a rework rate. Replace them.
 """
 
 from __future__ import annotations
@@ -105,8 +107,9 @@ class Reannotation(Section):
         "class boundaries differs from the old team's.", "items")
     revision_cycles: Estimate = _est(
         1.0, 1.3, 2.0,
-        "How many full passes over the affected items it takes before the batch is accepted; "
-        "each pass is billed at the per-label price.", "passes", minimum=1.0)
+        "How many full passes over the affected items it takes before the batch is accepted, "
+        "rework included; each pass is billed once at the per-label price (items x passes x "
+        "price: 100 items x 2 passes x 1.00 = 200).", "passes", minimum=1.0)
     disagreement_share: Estimate = _est(
         0.10, 0.20, 0.30,
         "Share of relabelled items whose new label disagrees with the old one and goes to "
@@ -182,8 +185,11 @@ class KnowledgeLoss(Section):
     initial_rework_share: Estimate = _est(
         0.15, 0.25, 0.35,
         "Share of labels that need rework in the first week after the switch; it falls along "
-        "the recovery curve. A cold-start team disagrees with itself on about a quarter of "
-        "items.", "share", maximum=1.0)
+        "the recovery curve. The default 0.25 is an assumption, not a measured rework rate: the "
+        "nearest published figure is that annotators asked again about the same items contradict "
+        "their own earlier label on roughly a quarter of them (intra-annotator inconsistency, "
+        "Abercrombie et al. 2023, arXiv:2301.10684). Use your own pilot's rework share.",
+        "share", maximum=1.0)
     undocumented_rulings: Estimate = _est(
         50, 150, 400,
         "Edge-case rulings the old team applied that exist only in people's heads.", "rulings")
