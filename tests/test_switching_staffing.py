@@ -155,3 +155,18 @@ def test_catalogue_lists_unused_pricing_figures_only_when_asked() -> None:
         for v in ("current_vendor", "new_vendor")
         for f in ("ftes", "hours_per_month", "hourly_rate", "milestone_payments")
     }
+
+
+def test_reports_carry_the_fee_basis() -> None:
+    """The PDF/xlsx switching section and the summary read the fee arithmetic from the payload."""
+    from governance.reports.model import SwitchingPayload
+    from governance.reports.sections import stay_vs_switch_section
+    from governance.reports.summary import switching_summary
+
+    scenario = scenario_from_dict(_doc(volume={"weekly_labels": 3000}, new_vendor=STAFFED))
+    payload = SwitchingPayload.model_validate(switching_cost(scenario, simulations=20, seed=1).to_payload())
+    section = stay_vs_switch_section(payload)
+    assert section is not None
+    rows = {r[0]: r[1] for r in section.rows}
+    assert rows["New fee basis"].startswith("staffing: 1 FTEs x 130 h/month x 10.00/h = 1,300.00")
+    assert any("after the switch (staffing: 1 FTEs" in line for line in switching_summary(payload))
