@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -10,9 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
+from streamlit.testing.v1 import AppTest
 
 from annogov import sla_store
 from annogov.cli import main
+from annogov.store import Store, database_url
 from contracts.profile import load_profile
 from contracts.questionnaire import read_questionnaire, write_questionnaire
 from contracts.sla_terms import (
@@ -293,3 +296,32 @@ def test_app_terms_form_keeps_the_ramp() -> None:
     with pytest.raises(InputError) as caught:
         sla_store.terms_from_rows(rows, {"ramp_start": date(2026, 3, 2), "ramp_steps": "3: 100; 3: 50"})
     assert caught.value.problems[0].location.column == "ramp.steps"
+
+
+def test_app_sla_page_shows_saves_and_refuses_a_ramp(open_app: Callable[..., AppTest], tmp_path: Path) -> None:
+    """Uploaded ramp -> the form's ramp fields -> Save keeps it; non-increasing steps are refused."""
+    program_id = Store(database_url()).create_program("Ramp").id
+    terms_file = tmp_path / "ramp.yaml"
+    terms_file.write_text(
+        "name: Ramp SLA\nramp:\n  start: 2026-03-04\n  steps:\n    - {week: 1, floor: 50}\n"
+        "    - {week: 3, floor: 100}\nterms:\n  - {id: volume, metric: weekly_throughput, threshold: 200}\n"
+    )
+    at = open_app("app_pages/sla.py")
+    at.file_uploader(key="sla_terms_file").set_value((terms_file.name, terms_file.read_bytes(), "text/plain"))
+    at = at.run()
+    assert not at.exception and not at.error
+    [steps] = [t for t in at.text_input if t.label.startswith("Ramp steps")]
+    assert steps.value == "1: 50; 3: 100"
+    [start] = [d for d in at.date_input if d.label == "Ramp start"]
+    assert start.value == date(2026, 3, 4)
+    at = next(b for b in at.button if b.label == "Save terms").click().run()
+    assert not at.error
+    saved, _ = sla_store.load_terms(Store(database_url()), program_id)
+    assert saved.ramp == RampSchedule(
+        start=date(2026, 3, 4), steps=[RampStep(week=1, floor=50), RampStep(week=3, floor=100)]
+    )
+    [steps] = [t for t in at.text_input if t.label.startswith("Ramp steps")]
+    steps.set_value("3: 100; 2: 50")
+    at = next(b for b in at.button if b.label == "Save terms").click().run()
+    assert not at.exception
+    assert any("ramp.steps" in e.value and "strictly increase" in e.value for e in at.error)
