@@ -325,3 +325,39 @@ def test_app_sla_page_shows_saves_and_refuses_a_ramp(open_app: Callable[..., App
     at = next(b for b in at.button if b.label == "Save terms").click().run()
     assert not at.exception
     assert any("ramp.steps" in e.value and "strictly increase" in e.value for e in at.error)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    per_day=st.lists(st.integers(0, 6), min_size=2, max_size=20),
+    start_offset=st.integers(0, 6),
+    seed=st.integers(0, 2**32 - 1),
+    batch=st.integers(1, 7),
+)
+def test_weekly_check_ignores_row_order_ids_and_batches(
+    tmp_path: Path, per_day: list[int], start_offset: int, seed: int, batch: int
+) -> None:
+    """Shuffled rows, renamed items and annotators, and small read batches give the same weeks,
+    floors, statuses and credits (the first and last submission day are kept across batches)."""
+    import random
+
+    first = date(2026, 3, 2) + timedelta(days=start_offset)
+    rows = [
+        (f"i{d}-{k}", "a", (first + timedelta(days=d)).isoformat()) for d, n in enumerate(per_day) for k in range(n)
+    ] or [("i0", "a", first.isoformat())]
+    ramp = RampSchedule(start=date(2026, 3, 4), steps=[RampStep(week=1, floor=10), RampStep(week=2, floor=20)])
+    terms = SlaTermSet(ramp=ramp, committed_weekly_volume=25, terms=[_term(25)])
+
+    def report(rows: list[tuple[str, str, str]], batch_rows: int) -> tuple[object, ...]:
+        path = tmp_path / "d.csv"
+        body = "\n".join(f"{i},{a},x,c,{d}T09:00" for i, a, d in rows)
+        path.write_text("item_id,annotator_id,label,category,submitted_at\n" + body + "\n")
+        r = check_counts(terms, count_delivery(open_delivery(path, batch_rows=batch_rows), ["x"]))
+        (t,) = r.terms
+        return (r.weekly, t.status, t.value, t.remedy, sorted((e.group, e.status, e.note) for e in t.evidence))
+
+    expected = report(rows, 1000)
+    shuffled = rows[:]
+    random.Random(seed).shuffle(shuffled)
+    renamed = [(f"x{hash(i) % 10**9}-{n}", "zz", d) for n, (i, _, d) in enumerate(shuffled)]
+    assert report(renamed, batch) == expected
