@@ -128,6 +128,7 @@ def _terms_editor(store: Store, program: ProgramRecord) -> tuple[SlaTermSet, int
         ramp_steps = c[1].text_input(
             "Ramp steps (weekly floors)",
             value=format_ramp_steps(draft.ramp.steps) if draft.ramp else "",
+            placeholder="no ramp; e.g. 1: 5000; 3: 12000; 6: 20000",
             help=f"{RAMP_STEPS_HELP}. After the last step the committed weekly volume applies; {PRORATION_RULE}.",
         )
         frame = pd.DataFrame(term_set_to_rows(draft), columns=TERM_COLUMNS)
