@@ -170,3 +170,19 @@ def test_reports_carry_the_fee_basis() -> None:
     rows = {r[0]: r[1] for r in section.rows}
     assert rows["New fee basis"].startswith("staffing: 1 FTEs x 130 h/month x 10.00/h = 1,300.00")
     assert any("after the switch (staffing: 1 FTEs" in line for line in switching_summary(payload))
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("ftes", 0, "new_vendor.ftes: must be above 0"),
+        ("hours_per_month", 0, "new_vendor.hours_per_month: must be above 0"),
+        ("hours_per_month", 800, "new_vendor.hours_per_month: must be at most 744"),
+        ("hourly_rate", -1, "new_vendor.hourly_rate: must be at least 0.0"),
+        ("milestone_payments", -100, "new_vendor.milestone_payments: must be at least 0.0"),
+    ],
+)
+def test_bad_staffing_figures_are_located(field: str, value: float, message: str) -> None:
+    with pytest.raises(InputError) as info:
+        scenario_from_dict({"new_vendor": {"pricing": "staffing", field: value}}, "s.yaml")
+    assert str(info.value).startswith(f"s.yaml: {message}")
