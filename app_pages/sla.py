@@ -22,6 +22,7 @@ from contracts.sla_terms import (
     format_ramp_steps,
     load_term_set,
     term_set_to_rows,
+    write_term_set_xlsx,
 )
 from governance.delivery import ColumnMapping, open_delivery, parse_column_flags
 from governance.delivery_counts import count_delivery
@@ -64,7 +65,7 @@ def _terms_editor(store: Store, program: ProgramRecord) -> tuple[SlaTermSet, int
     st.subheader("Contract terms")
     status = f"version {version}" if version else "not saved yet: the defaults are in use"
     st.caption(f"Saved term set: **{ui._md(saved.name)}** ({status}). Editing: {ui._md(source)}.")
-    cols = st.columns([3, 1, 1])
+    cols = st.columns([3, 1, 1, 1])
     upload = cols[0].file_uploader(
         "Load terms from a file",
         type=["yaml", "yml", "json", "xlsx"],
@@ -89,6 +90,15 @@ def _terms_editor(store: Store, program: ProgramRecord) -> tuple[SlaTermSet, int
     if cols[2].button("Discard edits", key="sla_reload", help="Show the saved terms again."):
         _set_draft("saved terms", saved, version)
         st.rerun()
+    cols[3].download_button(
+        "Saved terms (xlsx)",
+        data=lambda: write_term_set_xlsx(saved),
+        file_name="sla-terms.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="sla_terms_download",
+        help="The saved term set as the workbook the upload reads (Terms and Contract sheets, ramp included).",
+        icon=":material/download:",
+    )
 
     if draft != saved:
         st.info(

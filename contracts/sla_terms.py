@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ingest import InputError, Location, Problem, normalise_header, read_sheet
+from ingest import InputError, Location, Problem, inert, normalise_header, read_sheet
 
 Metric = Literal[
     "kappa",
@@ -518,3 +518,43 @@ def term_set_to_rows(terms: SlaTermSet) -> list[dict[str, Any]]:
         }
         for t in terms.terms
     ]
+
+
+def write_term_set_xlsx(terms: SlaTermSet) -> bytes:
+    """The term set as the workbook `load_term_set` reads: a 'Terms' sheet (one row per term) and a
+    'Contract' sheet of settings, the ramp as `ramp_start` and `ramp_steps`; text is made inert."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    sheet = wb.active
+    assert sheet is not None
+    sheet.title = "Terms"
+    rows = term_set_to_rows(terms)
+    columns = list(rows[0]) if rows else list(term_set_to_rows(default_term_set())[0])
+    sheet.append([f"{terms.name}: measurable terms (one row per term)"])
+    sheet.append(columns)
+    for row in rows:
+        sheet.append([row[c] for c in columns])
+    settings: list[tuple[str, Any]] = [
+        ("name", terms.name),
+        ("currency", terms.currency),
+        ("period_fee", terms.period_fee),
+        ("total_credit_cap", terms.total_credit_cap),
+        ("committed_weekly_volume", terms.committed_weekly_volume),
+        ("label_set", ", ".join(terms.label_set) if terms.label_set else None),
+    ]
+    if terms.ramp is not None:
+        settings += [("ramp_start", terms.ramp.start), ("ramp_steps", format_ramp_steps(terms.ramp.steps))]
+    contract = wb.create_sheet("Contract")
+    for key, value in settings:
+        if value is not None:
+            contract.append([key, value])
+    for ws in (sheet, contract):
+        for line in ws.iter_rows():
+            for cell in line:
+                if isinstance(cell.value, str):
+                    cell.value = inert(cell.value)
+                    cell.data_type = "s"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -27,6 +27,7 @@ from contracts.sla_terms import (
     format_ramp_steps,
     load_term_set,
     parse_ramp_steps,
+    write_term_set_xlsx,
 )
 from governance.delivery import open_delivery
 from governance.delivery_counts import DeliveryCounts, count_delivery
@@ -361,3 +362,20 @@ def test_weekly_check_ignores_row_order_ids_and_batches(
     random.Random(seed).shuffle(shuffled)
     renamed = [(f"x{hash(i) % 10**9}-{n}", "zz", d) for n, (i, _, d) in enumerate(shuffled)]
     assert report(renamed, batch) == expected
+
+
+def test_terms_workbook_round_trip_with_a_ramp(tmp_path: Path) -> None:
+    """write_term_set_xlsx writes what load_term_set reads back, ramp included."""
+    terms = load_term_set(EXAMPLES / "sla-terms.yaml").model_copy(
+        update={
+            "ramp": RampSchedule(
+                start=date(2026, 3, 4), steps=[RampStep(week=1, floor=50), RampStep(week=6, floor=120)]
+            )
+        }
+    )
+    path = tmp_path / "terms.xlsx"
+    path.write_bytes(write_term_set_xlsx(terms))
+    assert load_term_set(path) == terms
+    plain = load_term_set(EXAMPLES / "sla-terms.yaml")
+    path.write_bytes(write_term_set_xlsx(plain))
+    assert load_term_set(path) == plain
