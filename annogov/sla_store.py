@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from annogov.store import CheckResultRecord, ProgramRecord, Store
-from contracts.sla_terms import SlaTerm, SlaTermSet, default_term_set, load_term_set
+from contracts.sla_terms import SlaTerm, SlaTermSet, default_term_set, load_term_set, ramp_from_cells
 from governance.delivery import ColumnMapping, open_delivery, read_delivery_table
 from governance.qa import as_fraction, qa_sample, sample_csv
 from governance.reports.sections import sla_report_payload
@@ -98,8 +98,13 @@ def terms_from_rows(rows: list[dict[str, Any]], settings: dict[str, Any]) -> Sla
         problems.append(Problem(Location("terms table"), "no terms: add at least one row"))
     if problems:
         raise InputError(problems)
+    settings = dict(settings)
     try:
-        return SlaTermSet.model_validate({**settings, "terms": terms})
+        ramp = ramp_from_cells(settings.pop("ramp_start", None), settings.pop("ramp_steps", None))
+    except ValueError as exc:
+        raise InputError.at(str(exc), "contract settings", column="ramp") from None
+    try:
+        return SlaTermSet.model_validate({**settings, "ramp": ramp, "terms": terms})
     except ValidationError as exc:
         raise InputError(
             Problem(Location("contract settings", column=".".join(str(p) for p in e["loc"])), e["msg"])

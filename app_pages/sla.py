@@ -16,15 +16,19 @@ from annogov.uploads import read_upload
 from app_pages import ui
 from contracts.sla_terms import (
     METRIC_NOTES,
+    RAMP_STEPS_HELP,
     SlaTermSet,
     default_term_set,
+    format_ramp_steps,
     load_term_set,
     term_set_to_rows,
+    write_term_set_xlsx,
 )
 from governance.delivery import ColumnMapping, open_delivery, parse_column_flags
 from governance.delivery_counts import count_delivery
 from governance.reports.sections import evidence_text
 from governance.sla_check import SlaReport, check_counts
+from governance.timeliness import PRORATION_RULE
 from ingest import InputError
 
 STATUS_LABEL = {"pass": "PASS", "fail": "FAIL", "inconclusive": "INCONCLUSIVE"}
@@ -61,7 +65,7 @@ def _terms_editor(store: Store, program: ProgramRecord) -> tuple[SlaTermSet, int
     st.subheader("Contract terms")
     status = f"version {version}" if version else "not saved yet: the defaults are in use"
     st.caption(f"Saved term set: **{ui._md(saved.name)}** ({status}). Editing: {ui._md(source)}.")
-    cols = st.columns([3, 1, 1])
+    cols = st.columns([3, 1, 1, 1])
     upload = cols[0].file_uploader(
         "Load terms from a file",
         type=["yaml", "yml", "json", "xlsx"],
@@ -86,6 +90,15 @@ def _terms_editor(store: Store, program: ProgramRecord) -> tuple[SlaTermSet, int
     if cols[2].button("Discard edits", key="sla_reload", help="Show the saved terms again."):
         _set_draft("saved terms", saved, version)
         st.rerun()
+    cols[3].download_button(
+        "Saved terms (xlsx)",
+        data=lambda: write_term_set_xlsx(saved),
+        file_name="sla-terms.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="sla_terms_download",
+        help="The saved term set as the workbook the upload reads (Terms and Contract sheets, ramp included).",
+        icon=":material/download:",
+    )
 
     if draft != saved:
         st.info(
@@ -115,6 +128,18 @@ def _terms_editor(store: Store, program: ProgramRecord) -> tuple[SlaTermSet, int
         )
         cap = c[2].number_input(
             "Total credit cap", min_value=0.0, step=500.0, value=draft.total_credit_cap, placeholder="none"
+        )
+        c = st.columns([1, 2])
+        ramp_start = c[0].date_input(
+            "Ramp start",
+            value=draft.ramp.start if draft.ramp else None,
+            help="Contract week 1 is this date's calendar week (Monday start); leave empty for no ramp.",
+        )
+        ramp_steps = c[1].text_input(
+            "Ramp steps (weekly floors)",
+            value=format_ramp_steps(draft.ramp.steps) if draft.ramp else "",
+            placeholder="no ramp; e.g. 1: 5000; 3: 12000; 6: 20000",
+            help=f"{RAMP_STEPS_HELP}. After the last step the committed weekly volume applies; {PRORATION_RULE}.",
         )
         frame = pd.DataFrame(term_set_to_rows(draft), columns=TERM_COLUMNS)
         edited = st.data_editor(
@@ -169,6 +194,8 @@ def _terms_editor(store: Store, program: ProgramRecord) -> tuple[SlaTermSet, int
             "label_set": [x.strip() for x in labels.split(",") if x.strip()] or None,
             "committed_weekly_volume": volume,
             "total_credit_cap": cap,
+            "ramp_start": ramp_start,
+            "ramp_steps": ramp_steps.strip() or None,
         }
         terms = sla_store.terms_from_rows(edited.to_dict("records"), settings)
         try:
@@ -460,7 +487,10 @@ def show_report(report: SlaReport) -> None:
             )
             st.dataframe(_frame(report.drift.drops), hide_index=True, width="stretch")
         if report.weekly:
-            st.caption("Annotations submitted per week against the committed volume.")
+            st.caption(
+                "Annotations submitted per week against that week's floor (its ramp step, else the committed "
+                f"volume); {PRORATION_RULE}."
+            )
             st.dataframe(_frame(report.weekly), hide_index=True, width="stretch")
     with tabs[5]:
         notes = [n for t in report.terms for n in t.notes]

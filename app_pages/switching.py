@@ -56,6 +56,7 @@ SECTION_TITLES = {
     **{a: AREA_TITLES[a] for a in AREAS},
     "stay_vs_switch": "Stay versus switch",
 }
+PRICING_TITLES = {"per_label": "Per label", "staffing": "Staffed team (FTEs x hours)"}
 # Plain figures (not ranges) the model holds per section, shown under that section's ranges.
 PLAIN_FIELDS: dict[str, tuple[str, ...]] = {
     "knowledge_loss": ("baseline_agreement", "reset_agreement"),
@@ -152,7 +153,7 @@ def _scenario_form(scenario: Scenario) -> dict[str, Any] | None:
     """The form; returns the submitted document (not yet validated) or None."""
     token = st.session_state["sw_token"]
     helps = section_help()
-    catalogue = parameter_catalogue(scenario)
+    catalogue = parameter_catalogue(scenario, unused=True)
     by_section: dict[str, list[Any]] = {}
     for info in catalogue:
         by_section.setdefault(info.section, []).append(info)
@@ -171,8 +172,12 @@ def _scenario_form(scenario: Scenario) -> dict[str, Any] | None:
             with st.expander(SECTION_TITLES[section], expanded=section in ("volume",)):
                 st.caption(helps.get(section, ""))
                 part: dict[str, Any] = {}
+                if section in ("current_vendor", "new_vendor"):
+                    part["pricing"] = _pricing_input(getattr(scenario, section).pricing,
+                                                     f"sw{token}:{section}.pricing")
                 for info in infos:
-                    st.markdown(f"**{info.label}** ({info.unit})", help=info.help)
+                    unused = "" if info.used else " · *not used with this vendor's pricing*"
+                    st.markdown(f"**{info.label}** ({info.unit}){unused}", help=info.help)
                     c = st.columns([2, 2, 2, 1])
                     values: dict[str, Any] = {}
                     for col, which, title in zip(c[:3], ("low", "most_likely", "high"),
@@ -202,9 +207,19 @@ def _scenario_form(scenario: Scenario) -> dict[str, Any] | None:
     return None
 
 
+def _pricing_input(current: str, key: str) -> str:
+    """How a vendor is priced; the figures of the other pricing stay in the form but are not used."""
+    return str(st.radio(
+        "Pricing", list(PRICING_TITLES), index=list(PRICING_TITLES).index(current),
+        format_func=PRICING_TITLES.__getitem__, key=key, horizontal=True,
+        help="Per label: price / first-pass yield per usable label. Staffed team: FTEs x hours "
+             "per month x hourly rate, plus milestone payments spread over the horizon; the "
+             "team's hours hold its own rework. Only the chosen pricing's figures are used."))
+
+
 def _form_problems(exc: InputError, scenario: Scenario) -> None:
     """The form's validation problems, each named by its label and its section.parameter key."""
-    labels = {p.key: p.label for p in parameter_catalogue(scenario)}
+    labels = {p.key: p.label for p in parameter_catalogue(scenario, unused=True)}
     lines = []
     for problem in exc.problems:
         key, _, message = problem.message.partition(": ")
@@ -531,10 +546,11 @@ def _results(payload: dict[str, Any], totals: np.ndarray) -> None:
         st.warning(sv["break_even_reason"], icon=":material/info:")
     st.write(
         f"Current vendor {_money(sv['current_monthly_fee'], cur)} a month, new vendor "
-        f"{_money(sv['new_monthly_fee'], cur)} (usable labels, most likely): a saving of "
+        f"{_money(sv['new_monthly_fee'], cur)} (most likely): a saving of "
         f"{_money(sv['monthly_saving'], cur)} a month. Over {sv['horizon_months']:g} months, "
         f"staying costs {_money(sv['stay_cost_over_horizon'], cur)} and switching "
         f"{_money(sv['switch_cost_over_horizon'], cur)} including the switching cost.")
+    st.caption(f"Current fee, {sv['current_fee_basis']}. New fee, {sv['new_fee_basis']}.")
 
     with st.expander("Deterministic breakdown and per-label figures"):
         d = payload["derived"]

@@ -24,7 +24,7 @@ from contracts.profile import (
     Security,
     Transition,
 )
-from contracts.sla_terms import SlaTerm, SlaTermSet
+from contracts.sla_terms import RAMP_STEPS_HELP, SlaTerm, SlaTermSet, format_ramp_steps, ramp_from_cells
 from ingest import FORMULA_TRIGGERS, InputError, Location, Problem, inert, normalise_header, read_sheet
 
 PROFILE_SHEET = "Profile"
@@ -62,6 +62,14 @@ _SLA_TOP = (
     ("sla.label_set", "The contract's label set, comma-separated"),
     ("sla.committed_weekly_volume", "Committed weekly volume (units)"),
     ("sla.total_credit_cap", "Upper limit, in money, on all credits of the period"),
+)
+_RAMP_TOP = (
+    ("sla.ramp.start", "Ramp-up start date (contract week 1 is its calendar week)", "date, YYYY-MM-DD"),
+    (
+        "sla.ramp.steps",
+        "Ramp-up weekly floors; after the last step the committed weekly volume applies",
+        RAMP_STEPS_HELP,
+    ),
 )
 _TRUE = {"yes", "y", "true", "1", "x"}
 _FALSE = {"no", "n", "false", "0"}
@@ -104,6 +112,7 @@ def _rows() -> list[tuple[str, str, str, str]]:
         ("SLA (terms on the next sheet)", key, q, _allowed(SlaTermSet.model_fields[key.split(".", 1)[1]].annotation))
         for key, q in _SLA_TOP
     ]
+    rows += [("SLA (terms on the next sheet)", key, q, allowed) for key, q, allowed in _RAMP_TOP]
     return rows
 
 
@@ -113,6 +122,11 @@ def _answer(profile: ContractProfile | None, key: str) -> object:
     if key in ("vendor", "contract"):
         return getattr(profile, key)
     section, name = key.split(".", 1)
+    if name.startswith("ramp."):
+        ramp = profile.sla.ramp if profile.sla is not None else None
+        if ramp is None:
+            return None
+        return ramp.start if name == "ramp.start" else format_ramp_steps(ramp.steps)
     if section == "sla":
         value = getattr(profile.sla, name) if profile.sla is not None else None
     else:
@@ -252,6 +266,8 @@ def _field_annotation(key: str) -> Any:
     if key in ("vendor", "contract"):
         return str | None
     section, name = key.split(".", 1)
+    if name.startswith("ramp."):
+        return date | None if name == "ramp.start" else str | None
     if section == "sla":
         return SlaTermSet.model_fields[name].annotation
     model = dict((p, m) for p, _, m in SECTIONS)[section]
@@ -269,6 +285,7 @@ def read_questionnaire(path: str | Path, *, data: bytes | None = None) -> Contra
     key_col, answer_col = header.index("key"), header.index("answer")
     problems: list[Problem] = []
     values: dict[str, Any] = {}
+    rows: dict[str, int] = {}
     for row, number in zip(sheet.rows, sheet.row_numbers, strict=True):
         key = str(row[key_col] or "").strip() if len(row) > key_col else ""
         raw = row[answer_col] if len(row) > answer_col else None
@@ -277,10 +294,12 @@ def read_questionnaire(path: str | Path, *, data: bytes | None = None) -> Contra
         if key not in known:
             problems.append(Problem(Location(path.name, PROFILE_SHEET, number, "Key"), f"unknown question key {key!r}"))
             continue
+        rows[key] = number
         try:
             values[key] = _parse(raw, _field_annotation(key))
         except ValueError as exc:
             problems.append(Problem(Location(path.name, PROFILE_SHEET, number, "Answer"), f"{key}: {exc}"))
+    ramp = _read_ramp(values, rows, path.name, problems)
     terms = _read_terms(path, data, problems)
     if problems:
         raise InputError(problems)
@@ -293,6 +312,8 @@ def read_questionnaire(path: str | Path, *, data: bytes | None = None) -> Contra
         if value is not None and value != []:
             nested.setdefault(section, {})[name] = value
     sla_meta = nested.pop("sla", {})
+    if ramp is not None:
+        sla_meta["ramp"] = ramp
     if terms or sla_meta:
         nested["sla"] = {**sla_meta, "terms": terms}
     if not nested.get("vendor"):
@@ -304,11 +325,31 @@ def read_questionnaire(path: str | Path, *, data: bytes | None = None) -> Contra
     except ValidationError as exc:
         raise InputError(
             Problem(
-                Location(path.name, PROFILE_SHEET, None, "Answer"),
+                Location(path.name, PROFILE_SHEET, rows.get(_ramp_key(err["loc"]) or ""), "Answer"),
                 f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}",
             )
             for err in exc.errors()
         ) from None
+
+
+def _ramp_key(loc: tuple[int | str, ...]) -> str | None:
+    """The questionnaire key of a ramp validation error (sla.ramp.start or sla.ramp.steps)."""
+    if loc[:2] != ("sla", "ramp"):
+        return None
+    return "sla.ramp.start" if loc[2:3] == ("start",) else "sla.ramp.steps"
+
+
+def _read_ramp(
+    values: dict[str, Any], rows: dict[str, int], file: str, problems: list[Problem]
+) -> dict[str, object] | None:
+    """The ramp rows (start, steps) as a ramp mapping; a half-answered or unreadable ramp is a problem."""
+    start, steps = values.pop("sla.ramp.start", None), values.pop("sla.ramp.steps", None)
+    try:
+        return ramp_from_cells(start, steps)
+    except ValueError as exc:
+        row = rows.get("sla.ramp.steps" if steps is not None or "sla.ramp.start" not in rows else "sla.ramp.start")
+        problems.append(Problem(Location(file, PROFILE_SHEET, row, "Answer"), f"sla.ramp: {exc}"))
+        return None
 
 
 def _read_terms(path: Path, data: bytes | None, problems: list[Problem]) -> list[SlaTerm]:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import io
 import json
+import re
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ingest import InputError, Location, Problem, normalise_header, read_sheet
+from ingest import InputError, Location, Problem, inert, normalise_header, read_sheet
 
 Metric = Literal[
     "kappa",
@@ -118,6 +120,87 @@ class SlaTerm(BaseModel):
         }[self.comparator]
 
 
+class RampStep(BaseModel):
+    """From contract week `week` (1 = the start date's calendar week) on, at least `floor` per week."""
+
+    model_config = ConfigDict(frozen=True)
+
+    week: int = Field(ge=1, description="Contract week, counted from the start date's calendar week (Monday start)")
+    floor: int = Field(ge=0, description="Annotations per week required from this week until the next step")
+
+
+class RampSchedule(BaseModel):
+    """A ramp-up: weekly floors from a start date; after the last step the committed volume applies."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: date
+    steps: list[RampStep] = Field(min_length=1)
+
+    @field_validator("steps")
+    @classmethod
+    def _weeks_increase(cls, steps: list[RampStep]) -> list[RampStep]:
+        for before, after in zip(steps, steps[1:], strict=False):
+            if after.week <= before.week:
+                raise ValueError(f"ramp weeks must strictly increase: week {after.week} follows week {before.week}")
+        return steps
+
+    @property
+    def first_monday(self) -> date:
+        """Monday of contract week 1 (the calendar week holding the start date)."""
+        return self.start - timedelta(days=self.start.weekday())
+
+    def week_of(self, monday: date) -> int:
+        """Contract week number of the calendar week starting `monday` (0 or less: before the start)."""
+        return (monday - self.first_monday).days // 7 + 1
+
+    def floor(self, week: int, committed: int | None) -> int | None:
+        """Floor of a contract week: the last step at or before it, 0 before the first step, `committed`
+        after the last step (the last step's floor when nothing is committed); None before the start."""
+        if week < 1:
+            return None
+        last = self.steps[-1]
+        if week > last.week:
+            return committed if committed is not None else last.floor
+        return next((s.floor for s in reversed(self.steps) if s.week <= week), 0)
+
+
+_STEP_SEPARATOR = re.compile(r"[;\n]|,(?=\s*(?:week\s*)?\d+\s*:)", re.IGNORECASE)
+RAMP_STEPS_HELP = "week: floor pairs separated by ';', e.g. 1: 5000; 3: 12000; 6: 20000"
+
+
+def format_ramp_steps(steps: list[RampStep]) -> str:
+    """Ramp steps as one cell of text: '1: 5000; 6: 20000'."""
+    return "; ".join(f"{s.week}: {s.floor}" for s in steps)
+
+
+def parse_ramp_steps(text: object) -> list[dict[str, int]]:
+    """One cell of 'week: floor' pairs (';' or newline between pairs; 'week 6: 20,000' accepted) as
+    step mappings for `RampSchedule`; ValueError in plain words."""
+    steps = []
+    for part in (p.strip() for p in _STEP_SEPARATOR.split(str(text))):
+        if not part:
+            continue
+        week, sep, floor = part.partition(":")
+        week = re.sub(r"^week\s*", "", week.strip(), flags=re.IGNORECASE)
+        floor = re.sub(r"[\s,_]", "", floor)
+        if not sep or not re.fullmatch(r"-?\d+", week) or not re.fullmatch(r"-?\d+(\.0+)?", floor):
+            raise ValueError(f"ramp step {part!r} is not 'week: floor' in whole numbers ({RAMP_STEPS_HELP})")
+        steps.append({"week": int(week), "floor": int(float(floor))})
+    return steps
+
+
+def ramp_from_cells(start: object, steps: object) -> dict[str, object] | None:
+    """A ramp mapping from a start-date cell and a steps cell (None when both are blank)."""
+    blank_start, blank_steps = start in (None, ""), steps in (None, "")
+    if blank_start and blank_steps:
+        return None
+    if blank_start or blank_steps:
+        raise ValueError("a ramp needs both a start date and its steps")
+    day = start.date() if isinstance(start, datetime) else start
+    return {"start": day, "steps": parse_ramp_steps(steps)}
+
+
 class SlaTermSet(BaseModel):
     """The measurable part of a contract, with the contract's label set and period fee."""
 
@@ -128,6 +211,9 @@ class SlaTermSet(BaseModel):
     committed_weekly_volume: int | None = Field(None, ge=0, description="Annotations per week the vendor committed to")
     total_credit_cap: float | None = Field(
         None, ge=0, description="Upper limit, in money, on all credits of the period"
+    )
+    ramp: RampSchedule | None = Field(
+        None, description="Weekly floors during a ramp-up; after its last step committed_weekly_volume applies"
     )
     terms: list[SlaTerm]
 
@@ -218,7 +304,16 @@ _TERM_COLUMNS = {
     "note": "note",
     "notes": "note",
 }
-_SETTING_KEYS = {"name", "currency", "period_fee", "label_set", "committed_weekly_volume", "total_credit_cap"}
+_SETTING_KEYS = {
+    "name",
+    "currency",
+    "period_fee",
+    "label_set",
+    "committed_weekly_volume",
+    "total_credit_cap",
+    "ramp_start",
+    "ramp_steps",
+}
 
 
 def _yaml_line(text: str, loc: tuple[int | str, ...]) -> int | None:
@@ -286,28 +381,30 @@ def _is_terms_header(row: Any) -> bool:
     return {"metric", "threshold"} <= keys
 
 
-def _settings(path: Path, data: bytes | None) -> dict[str, Any]:
-    """Key/value rows of an optional 'Contract' sheet (name, currency, period_fee, ...)."""
+def _settings(path: Path, data: bytes | None) -> tuple[dict[str, Any], dict[str, int]]:
+    """Key/value rows of an optional 'Contract' sheet (name, currency, period_fee, ramp_start,
+    ramp_steps, ...) and the sheet row of each key."""
     import openpyxl
 
     wb = openpyxl.load_workbook(path if data is None else io.BytesIO(data), read_only=True, data_only=True)
     try:
         names = {n.lower(): n for n in wb.sheetnames}
         if "contract" not in names:
-            return {}
+            return {}, {}
         rows = list(wb[names["contract"]].iter_rows(values_only=True))
     finally:
         wb.close()
     out: dict[str, Any] = {}
-    for row in rows:
+    where: dict[str, int] = {}
+    for number, row in enumerate(rows, start=1):
         if len(row) < 2 or _cell(row[1]) is None:
             continue
         if normalise_header(row[0]) in _SETTING_KEYS:
             key, value = normalise_header(row[0]), _cell(row[1])
             if key == "label_set":
                 value = [v.strip() for v in str(value).split(",") if v.strip()]
-            out[key] = value
-    return out
+            out[key], where[key] = value, number
+    return out, where
 
 
 def _from_xlsx(path: Path, data: bytes | None, sheet: str | None) -> SlaTermSet:
@@ -343,13 +440,29 @@ def _from_xlsx(path: Path, data: bytes | None, sheet: str | None) -> SlaTermSet:
                 problems.append(Problem(Location(table.file, table.name, row_no, column), err["msg"]))
     if problems:
         raise InputError(problems)
-    settings = _settings(path, data)
+    settings, where = _settings(path, data)
     try:
-        return SlaTermSet.model_validate({**settings, "terms": terms})
+        ramp = ramp_from_cells(settings.pop("ramp_start", None), settings.pop("ramp_steps", None))
+    except ValueError as exc:
+        row = where.get("ramp_steps", where.get("ramp_start"))
+        raise InputError.at(str(exc), table.file, sheet="Contract", row=row, column="ramp_steps") from None
+    try:
+        return SlaTermSet.model_validate({**settings, "ramp": ramp, "terms": terms})
     except ValidationError as exc:
         raise InputError(
-            Problem(Location(table.file, "Contract", column=_loc_text(tuple(e["loc"]))), e["msg"]) for e in exc.errors()
+            Problem(
+                Location(table.file, "Contract", where.get(_setting_key(e["loc"])), _loc_text(tuple(e["loc"]))),
+                e["msg"],
+            )
+            for e in exc.errors()
         ) from None
+
+
+def _setting_key(loc: tuple[int | str, ...]) -> str:
+    """The Contract-sheet key a validation error path belongs to."""
+    if loc[:1] == ("ramp",):
+        return "ramp_start" if loc[1:2] == ("start",) else "ramp_steps"
+    return str(loc[0]) if loc else ""
 
 
 def load_term_set(path: str | Path, *, data: bytes | None = None, sheet: str | None = None) -> SlaTermSet:
@@ -405,3 +518,43 @@ def term_set_to_rows(terms: SlaTermSet) -> list[dict[str, Any]]:
         }
         for t in terms.terms
     ]
+
+
+def write_term_set_xlsx(terms: SlaTermSet) -> bytes:
+    """The term set as the workbook `load_term_set` reads: a 'Terms' sheet (one row per term) and a
+    'Contract' sheet of settings, the ramp as `ramp_start` and `ramp_steps`; text is made inert."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    sheet = wb.active
+    assert sheet is not None
+    sheet.title = "Terms"
+    rows = term_set_to_rows(terms)
+    columns = list(rows[0]) if rows else list(term_set_to_rows(default_term_set())[0])
+    sheet.append([f"{terms.name}: measurable terms (one row per term)"])
+    sheet.append(columns)
+    for row in rows:
+        sheet.append([row[c] for c in columns])
+    settings: list[tuple[str, Any]] = [
+        ("name", terms.name),
+        ("currency", terms.currency),
+        ("period_fee", terms.period_fee),
+        ("total_credit_cap", terms.total_credit_cap),
+        ("committed_weekly_volume", terms.committed_weekly_volume),
+        ("label_set", ", ".join(terms.label_set) if terms.label_set else None),
+    ]
+    if terms.ramp is not None:
+        settings += [("ramp_start", terms.ramp.start), ("ramp_steps", format_ramp_steps(terms.ramp.steps))]
+    contract = wb.create_sheet("Contract")
+    for key, value in settings:
+        if value is not None:
+            contract.append([key, value])
+    for ws in (sheet, contract):
+        for line in ws.iter_rows():
+            for cell in line:
+                if isinstance(cell.value, str):
+                    cell.value = inert(cell.value)
+                    cell.data_type = "s"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -237,6 +237,7 @@ class DeliveryCounts:
     labels_by_annotator: np.ndarray | None = None
     tables: dict[str, np.ndarray] = field(default_factory=dict)
     weeks: dict[int, np.ndarray] = field(default_factory=dict)
+    day_span: tuple[int, int] | None = None  # first and last submission day, days since 1970-01-01
     warnings: list[str] = field(default_factory=list)
     cache: dict[str, object] = field(default_factory=dict, repr=False)
 
@@ -268,6 +269,7 @@ class _Builder:
         self.repeated: list[np.ndarray] = []  # key positions with an annotator twice in one batch
         self.tables: dict[str, np.ndarray] = {}
         self.weeks: dict[int, np.ndarray] = {}
+        self.day_span: tuple[int, int] | None = None
         self.problems: list[Problem] = []
         self.n_problems = 0
         self.warnings: list[str] = []
@@ -426,6 +428,10 @@ class _Builder:
                 pairs = zip(uniq.tolist(), table, strict=True)
             for w, row in pairs:
                 self.weeks[w] = self.weeks.get(w, 0) + row
+            stamps = sub if all_dated else sub[dated]
+            lo, hi = int(stamps.min()) // US_PER_DAY, int(stamps.max()) // US_PER_DAY
+            known = self.day_span
+            self.day_span = (lo, hi) if known is None else (min(known[0], lo), max(known[1], hi))
         if len(self.problems) > MAX_PROBLEMS:
             self._trim_problems()
 
@@ -634,6 +640,7 @@ class _Builder:
             labels_by_annotator=t.get("labels_by_annotator"),
             tables=tables,
             weeks=dict(sorted(self.weeks.items())),
+            day_span=self.day_span,
             warnings=self.source.warnings + self.warnings,
         )
 

@@ -31,7 +31,7 @@ from governance.qa import (
     scope_counts,
 )
 from governance.sla_stats import AGREEMENT_METRICS, agreement, agreement_by_group, resolve_metric
-from governance.timeliness import WeekVolume, weekly_volume
+from governance.timeliness import PRORATION_RULE, WeekVolume, weekly_volume
 
 Status = Literal["pass", "fail", "inconclusive"]
 _COL = {name: i for i, name in enumerate(PERIOD_COLUMNS)}
@@ -172,6 +172,18 @@ def _status(term: SlaTerm, value: float | None, n: int) -> tuple[Status, str | N
     if n < term.min_sample:
         return "inconclusive", f"sample of {n} is below the minimum of {term.min_sample}"
     return ("pass" if term.holds(value) else "fail"), None
+
+
+def _week_note(w: WeekVolume) -> str | None:
+    """How a week's floor was set, when it is not simply the threshold over a whole week."""
+    parts = []
+    if w.contract_week is not None:
+        parts.append(f"contract week {w.contract_week}")
+    if w.days < 7 and w.committed is not None:
+        parts.append(f"partial week: {w.committed:,} x {w.days}/7 = {w.required:,.2f}")
+    elif w.contract_week is not None:
+        parts.append(f"floor {w.committed:,}")
+    return "; ".join(parts) or None
 
 
 def _worst_first(term: SlaTerm, evidence: list[Evidence]) -> list[Evidence]:
@@ -385,27 +397,60 @@ class _Checker:
         ]
 
     def _throughput(self, term: SlaTerm) -> TermResult:
-        weeks = weekly_volume(self.c, int(term.threshold))
+        """Each week against its own floor (ramp step or threshold, partial weeks prorated); a cap
+        (<=, <) against the threshold on every whole week's count."""
+        floors = term.comparator in (">=", ">")
+        ramp = self.terms.ramp if floors else None
+        weeks = weekly_volume(self.c, int(term.threshold), ramp)
+        checked = [w for w in weeks if w.committed is not None] if floors else weeks
+
+        def holds(w: WeekVolume) -> bool:
+            return bool(w.holds(strict=term.comparator == ">")) if floors else term.holds(w.annotations)
+
         evidence = [
             Evidence(
                 group=w.week_start,
                 value=float(w.annotations),
                 n=w.annotations,
-                status="pass" if term.holds(w.annotations) else "fail",
+                status="pass" if holds(w) else "fail",
+                note=_week_note(w) if floors else None,
             )
-            for w in weeks
+            for w in checked
         ]
+        notes: list[str] = []
+        value: float | None = None
+        reason: str | None = None
         if not weeks:
             status: Status = "inconclusive"
-            reason: str | None = "the delivery has no submitted_at dates"
-            value = None
+            reason = "the delivery has no submitted_at dates"
+        elif not checked:
+            status, reason = "inconclusive", "no week of the delivery falls on or after the ramp start"
         else:
-            value = (
-                float(min(w.annotations for w in weeks))
-                if term.comparator in (">=", ">")
-                else float(max(w.annotations for w in weeks))
+            if floors:
+                worst = min(
+                    checked,
+                    key=lambda w: (
+                        w.annotations * 7 / (w.committed or 0) / w.days if (w.committed or 0) * w.days else np.inf
+                    ),
+                )
+                value = float(worst.annotations)
+                notes.append(
+                    "each week against its own floor (value: the week with the lowest share of its floor); "
+                    + PRORATION_RULE
+                )
+                if ramp is not None:
+                    steps = ", ".join(f"week {s.week}: {s.floor:,}" for s in ramp.steps)
+                    notes.append(
+                        f"ramp from {ramp.start.isoformat()} (week 1 = that calendar week): {steps}; "
+                        f"after week {ramp.steps[-1].week}: {int(term.threshold):,}"
+                    )
+            else:
+                value = float(max(w.annotations for w in weeks))
+            status, reason = (
+                ("inconclusive", f"sample of {len(checked)} is below the minimum of {term.min_sample}")
+                if len(checked) < term.min_sample
+                else ("fail" if any(e.status == "fail" for e in evidence) else "pass", None)
             )
-            status, reason = _status(term, value, len(weeks))
         fails = [e for e in evidence if e.status == "fail"]
         return TermResult(
             id=term.id,
@@ -418,11 +463,12 @@ class _Checker:
             ci=None,
             threshold=term.threshold,
             comparator=term.comparator,
-            n=len(weeks),
+            n=len(checked),
             min_sample=term.min_sample,
             reason=reason,
             evidence=_worst_first(term, evidence)[: max(EVIDENCE_SIZE, len(fails))],
             remedy=self._remedy(term, len(fails) if status == "fail" else 0),
+            notes=notes,
         )
 
     # -- tables for reports ---------------------------------------------------------------------
@@ -526,7 +572,7 @@ def check_counts(
         coverage=qa_coverage(counts, coverage_rate),
         confusion=checker.confusion(),
         annotators=checker.annotator_rows(),
-        weekly=weekly_volume(counts, terms.committed_weekly_volume),
+        weekly=weekly_volume(counts, terms.committed_weekly_volume, terms.ramp),
         drift=drift(counts, by, drift_threshold),
         warnings=counts.warnings,
     )

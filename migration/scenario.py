@@ -1,13 +1,15 @@
 """The switching-cost scenario: figures a program manager knows, each a point or a range, with help.
 
-Default figures are illustrative for a mid-size image-labelling program; the agreement levels
-(kappa 0.80 baseline for complex work) and the rework share at a cold start (about a quarter of
-items answered inconsistently) follow the provider-evaluation article. Replace them with your own.
+Default figures are illustrative for a mid-size image-labelling program; the kappa 0.80 baseline
+for complex work follows the provider-evaluation article. The first-week rework share of 0.25 is an
+assumption: the nearest published figure is intra-annotator inconsistency (annotators asked again
+about the same items contradict their own earlier label on roughly a quarter of them; Abercrombie et
+al. 2023, arXiv:2301.10684, as the article reports it), which is not a rework rate. Replace them.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -67,9 +69,20 @@ class Volume(Section):
         "each vendor and the volume that calibration rework applies to.", "labels/week"))
 
 
-class Vendor(Section):
-    """A vendor's price and how much of its work passes QA the first time."""
+Pricing = Literal["per_label", "staffing"]
+PRICING_FIELDS: dict[str, tuple[str, ...]] = {
+    "per_label": ("price_per_label", "first_pass_yield"),
+    "staffing": ("ftes", "hours_per_month", "hourly_rate", "milestone_payments"),
+}
 
+
+class Vendor(Section):
+    """A vendor's price (per label, or a staffed team by the hour plus milestones) and its yield."""
+
+    pricing: Pricing = Field(
+        "per_label",
+        description="per_label: invoiced per label; staffing: a managed team billed as FTEs x "
+        "hours per month x hourly rate, plus milestone payments.")
     price_per_label: Estimate = _est(
         0.10, 0.10, 0.10,
         "What the vendor invoices for one label, before any rework.", "currency/label")
@@ -77,6 +90,26 @@ class Vendor(Section):
         0.90, 0.90, 0.90,
         "Share of labels accepted by QA on the first pass. Rejected labels are redone and paid "
         "again, so one usable label costs price / first-pass yield.", "share", maximum=1.0))
+    ftes: Estimate = _positive(_est(
+        10, 10, 10,
+        "Staffing pricing: full-time people the vendor staffs on the program (managed teams run "
+        "from 2 to 100 or more). The team is sized to deliver the program's weekly volume, its "
+        "own rework included.", "FTEs", label="FTEs"))
+    hours_per_month: Estimate = _positive(_est(
+        160, 160, 160,
+        "Staffing pricing: billable hours per FTE per month (160 is a full-time month).",
+        "hours/month", maximum=744))
+    hourly_rate: Estimate = _est(
+        30, 30, 30,
+        "Staffing pricing: what the vendor bills for one FTE hour.", "currency/hour")
+    milestone_payments: Estimate = _est(
+        0, 0, 0,
+        "Staffing pricing: milestone payments due within the stay-versus-switch horizon, in "
+        "total; spread evenly over the horizon's months in the monthly fee.", "currency")
+
+    def used_fields(self) -> tuple[str, ...]:
+        """The estimates this vendor's pricing puts into the model."""
+        return PRICING_FIELDS[self.pricing]
 
 
 class TaxonomyMigration(Section):
@@ -105,8 +138,9 @@ class Reannotation(Section):
         "class boundaries differs from the old team's.", "items")
     revision_cycles: Estimate = _est(
         1.0, 1.3, 2.0,
-        "How many full passes over the affected items it takes before the batch is accepted; "
-        "each pass is billed at the per-label price.", "passes", minimum=1.0)
+        "How many full passes over the affected items it takes before the batch is accepted, "
+        "rework included; each pass is billed once at the per-label price (items x passes x "
+        "price: 100 items x 2 passes x 1.00 = 200).", "passes", minimum=1.0)
     disagreement_share: Estimate = _est(
         0.10, 0.20, 0.30,
         "Share of relabelled items whose new label disagrees with the old one and goes to "
@@ -182,8 +216,11 @@ class KnowledgeLoss(Section):
     initial_rework_share: Estimate = _est(
         0.15, 0.25, 0.35,
         "Share of labels that need rework in the first week after the switch; it falls along "
-        "the recovery curve. A cold-start team disagrees with itself on about a quarter of "
-        "items.", "share", maximum=1.0)
+        "the recovery curve. The default 0.25 is an assumption, not a measured rework rate: the "
+        "nearest published figure is that annotators asked again about the same items contradict "
+        "their own earlier label on roughly a quarter of them (intra-annotator inconsistency, "
+        "Abercrombie et al. 2023, arXiv:2301.10684). Use your own pilot's rework share.",
+        "share", maximum=1.0)
     undocumented_rulings: Estimate = _est(
         50, 150, 400,
         "Edge-case rulings the old team applied that exist only in people's heads.", "rulings")
@@ -241,7 +278,8 @@ class Scenario(BaseModel):
         out: dict[str, Estimate] = {}
         for section in SECTIONS:
             model = getattr(self, section)
-            for name in type(model).model_fields:
+            names = model.used_fields() if isinstance(model, Vendor) else type(model).model_fields
+            for name in names:
                 value = getattr(model, name)
                 if isinstance(value, Estimate):
                     out[f"{section}.{name}"] = value
@@ -280,6 +318,7 @@ class ParameterInfo(BaseModel):
     high: float
     distribution: str
     is_range: bool
+    used: bool = True
 
 
 _SECTION_PREFIX = {"current_vendor": "Current vendor: ", "new_vendor": "New vendor: "}
@@ -289,11 +328,25 @@ def _label(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
-def parameter_catalogue(scenario: Scenario | None = None) -> list[ParameterInfo]:
-    """Every estimate with its help text, unit and current values (defaults without a scenario)."""
+def _all_estimates(scenario: Scenario) -> dict[str, Estimate]:
+    """Every estimate, including a vendor's figures its pricing does not use, in section order."""
+    out: dict[str, Estimate] = {}
+    for section in SECTIONS:
+        model = getattr(scenario, section)
+        for name in type(model).model_fields:
+            value = getattr(model, name)
+            if isinstance(value, Estimate):
+                out[f"{section}.{name}"] = value
+    return out
+
+
+def parameter_catalogue(scenario: Scenario | None = None, *, unused: bool = False) -> list[ParameterInfo]:
+    """Every estimate the model uses with its help text, unit and current values (defaults without
+    a scenario); `unused=True` adds the vendors' figures of the other pricing (`used=False`)."""
     scenario = scenario or Scenario()
+    used = scenario.estimates()
     out = []
-    for key, est in scenario.estimates().items():
+    for key, est in (_all_estimates(scenario) if unused else used).items():
         section, name = key.split(".")
         field = type(getattr(scenario, section)).model_fields[name]
         extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
@@ -303,7 +356,7 @@ def parameter_catalogue(scenario: Scenario | None = None) -> list[ParameterInfo]
             unit=str(extra.get("unit", "")),
             help=_SECTION_PREFIX.get(section, "") + (field.description or ""),
             low=est.low, most_likely=est.most_likely, high=est.high,
-            distribution=est.distribution, is_range=not est.is_point))
+            distribution=est.distribution, is_range=not est.is_point, used=key in used))
     return out
 
 

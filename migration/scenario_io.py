@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from ingest import InputError, Location, Problem, inert, normalise_header, read_sheet
 from migration.distributions import Estimate
-from migration.scenario import SECTIONS, Scenario, parameter_catalogue
+from migration.scenario import SECTIONS, Scenario, Vendor, parameter_catalogue
 
 XLSX_COLUMNS = ("section", "parameter", "low", "most_likely", "high", "distribution", "unit",
                 "help")
@@ -158,11 +158,15 @@ def write_scenario_xlsx(scenario: Scenario, path: str | Path) -> None:
     rows: list[list[Any]] = [[_META, "name", None, scenario.name, None, None, "", "Scenario name"],
                              [_META, "currency", None, scenario.currency, None, None, "",
                               "Currency of every amount"]]
-    for info in parameter_catalogue(scenario):
+    for section in ("current_vendor", "new_vendor"):
+        field = Vendor.model_fields["pricing"]
+        rows.append([section, "pricing", None, getattr(scenario, section).pricing, None, None, "",
+                     f"per_label or staffing. {field.description}"])
+    for info in parameter_catalogue(scenario, unused=True):
         rng = info.is_range
         rows.append([info.section, info.name, info.low if rng else None, info.most_likely,
                      info.high if rng else None, info.distribution if rng else None, info.unit,
-                     info.help])
+                     info.help if info.used else f"(not used with this pricing) {info.help}"])
     for section in ("knowledge_loss", "stay_vs_switch"):
         model = getattr(scenario, section)
         for name, field in type(model).model_fields.items():

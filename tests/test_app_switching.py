@@ -299,3 +299,31 @@ def test_mapping_editor_saves_only_on_save_and_keeps_versions(
     assert "not saved" in errors and "row 1" in errors and "empty old label" in errors
     still = store.get_document("mapping", program.id, DEMO_TAXONOMY_NAME)
     assert still is not None and still.version == 2
+
+
+def test_staffing_pricing_in_the_form(app_env: Path) -> None:
+    """The new vendor priced as a staffed team: a negative FTE count is named and not applied;
+    valid figures give the stay-vs-switch fee of FTEs x hours x rate plus milestones / horizon."""
+    _program()
+    at = _open()
+    _ok(at)
+    [radio] = [r for r in at.radio if r.key and r.key.endswith(":new_vendor.pricing")]
+    radio.set_value("staffing")
+    for which in ("low", "most_likely", "high"):
+        _input(at, f":new_vendor.ftes:{which}").set_value(-2.0)
+    at = _apply(at)
+    _ok(at)
+    errors = _errors(at)
+    assert "New vendor: FTEs" in errors and "new_vendor.ftes" in errors and "at least 0" in errors
+    for which in ("low", "most_likely", "high"):
+        _input(at, f":new_vendor.ftes:{which}").set_value(20.0)
+        _input(at, f":new_vendor.hourly_rate:{which}").set_value(12.0)
+        _input(at, f":new_vendor.milestone_payments:{which}").set_value(3600.0)
+    at = _apply(at)
+    _ok(at)
+    scenario = at.session_state["sw_scenario"]
+    assert scenario["new_vendor"]["pricing"] == "staffing"
+    horizon = scenario["stay_vs_switch"]["horizon_months"]
+    fee = 20 * 160 * 12 + 3600 / horizon
+    assert any(f"staffing: 20 FTEs x 160 h/month x 12.00/h = 38,400.00 + milestones 3,600.00 / {horizon:g} "
+               f"months = {fee:,.2f}" in c.value for c in at.caption)

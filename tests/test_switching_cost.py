@@ -68,28 +68,42 @@ def test_hand_computed_scenario_to_the_cent() -> None:
     det = deterministic(_hand())
     expected = {
         "taxonomy_migration": 10 * 100 + 500 * 0.40,  # 1200.00
-        "reannotation": 1000 * 1.5 * 0.40 + 1000 * 0.2 * 0.5 + 120 * 5 / 60 * 60,  # 1300.00
+        "reannotation": 1000 * 1.5 * 0.36 + 1000 * 0.2 * 0.5 + 120 * 5 / 60 * 60,  # 1240.00
         "retraining": 2 * (1000 + 500 + 250),  # 3500.00
         "sla_gap": 3 * (2000 * 0.75 + 100),  # 4800.00
         "knowledge_loss": 4 * 300 + 1000 * 0.2 * 4 / 2 * 0.40 + 10 * 1.5 * 100,  # 2860.00
     }
-    assert [round(det[k], 2) for k in AREAS] == [1200.00, 1300.00, 3500.00, 4800.00, 2860.00]
+    assert [round(det[k], 2) for k in AREAS] == [1200.00, 1240.00, 3500.00, 4800.00, 2860.00]
     assert {k: round(det[k], 2) for k in AREAS} == {k: round(v, 2) for k, v in expected.items()}
-    assert round(det["total"], 2) == 13660.00
+    assert round(det["total"], 2) == 13600.00
+
+
+def test_revision_passes_are_billed_once_at_the_per_label_price() -> None:
+    """100 items x 2 passes x 1.00 = 200, whatever the first-pass yield (the passes are the rework)."""
+    only = {
+        "affected_items": 100,
+        "revision_cycles": 2,
+        "disagreement_share": 0,
+        "adjudication_cost_per_item": 0,
+        "gold_set_items": 0,
+    }
+    for fpy in (1.0, 0.5):
+        det = deterministic(_hand(new_vendor={"price_per_label": 1.0, "first_pass_yield": fpy}, reannotation=only))
+        assert det["reannotation"] == 200.0
 
 
 def test_hand_computed_recovery_shape_and_stay_vs_switch() -> None:
     result = switching_cost(_hand(knowledge_loss={"recovery_shape": 2}), simulations=50, seed=1)
     # rework weeks = T / (shape + 1) = 4/3; 1000 * 0.2 * 4/3 * 0.40 = 106.67
     assert result.to_payload()["deterministic"]["knowledge_loss"] == 1200 + 106.67 + 1500
-    total = 1200 + 1300 + 3500 + 4800 + 1200 + 1000 * 0.2 * (4 / 3) * 0.40 + 1500
+    total = 1200 + 1240 + 3500 + 4800 + 1200 + 1000 * 0.2 * (4 / 3) * 0.40 + 1500
     sv = result.to_payload()["stay_vs_switch"]
     monthly = 1000 * 52 / 12
     assert sv["current_monthly_fee"] == round(monthly * 0.50, 2) == 2166.67
     assert sv["new_monthly_fee"] == round(monthly * 0.40, 2) == 1733.33
-    assert sv["break_even_month"] == round(total / (monthly * 0.10), 2) == 31.40
+    assert sv["break_even_month"] == round(total / (monthly * 0.10), 2) == 31.26
     assert sv["cost_in_months_of_current_fees"]["deterministic"] == round(total / 2166.6667, 2)
-    assert sv["probability_switch_cheaper"] == 1.0  # all points: break-even 31.40 < 36 months
+    assert sv["probability_switch_cheaper"] == 1.0  # all points: break-even 31.26 < 36 months
 
 
 def test_no_saving_never_breaks_even_with_a_reason() -> None:
@@ -161,7 +175,7 @@ def test_tornado_ranks_a_dominant_input_first() -> None:
     assert [b.parameter for b in bars] == ["retraining.compute_cost_per_run", "sla_gap.gap_weeks"]
     assert bars[0].swing == pytest.approx(2 * 1_000_000)
     assert bars[1].swing == pytest.approx(2 * 1600)  # one week either side of 1600/week
-    assert bars[1].total_at_low == pytest.approx(13660 - 1600)
+    assert bars[1].total_at_low == pytest.approx(13600 - 1600)
 
 
 def test_taxonomy_items_feed_the_migration_area() -> None:

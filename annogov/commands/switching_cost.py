@@ -77,6 +77,8 @@ def render_table(payload: dict[str, Any]) -> str:
         f"Stay versus switch over {s['horizon_months']:g} months:",
         f"  monthly fee now {_money(s['current_monthly_fee'], cur)}, after the switch "
         f"{_money(s['new_monthly_fee'], cur)} (saving {_money(s['monthly_saving'], cur)})",
+        f"    now: {s['current_fee_basis']}",
+        f"    after the switch: {s['new_fee_basis']}",
         f"  break-even month: most likely {_or(s['break_even_month'], 'never')}, "
         f"P50 {_or(s['break_even_month_p50'], 'never')}, "
         f"P90 {_or(s['break_even_month_p90'], 'never')}",

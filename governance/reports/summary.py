@@ -90,6 +90,9 @@ def switching_summary(sw: SwitchingPayload) -> list[str]:
         )
     elif svs:
         lines.append("Switching does not break even within the horizon.")
+    now, after = svs.get("current_fee_basis"), svs.get("new_fee_basis")
+    if isinstance(now, str) and isinstance(after, str) and now and after:
+        lines.append(f"Monthly fee now ({now}); after the switch ({after}).")
     prob = svs.get("probability_switch_cheaper")
     if isinstance(prob, int | float):
         lines.append(f"Probability that switching is cheaper within the horizon: {prob:.0%}.")
