@@ -941,3 +941,8 @@ def review_draft(path: str | Path, *, data: bytes | None = None, vendor: str | N
 
 
 __all__ = ["DraftReview", "Proposal", "propose", "review_draft"]
+
+
+def read_sentence(text: str) -> list[tuple[str, Any]]:
+    """(field, value) proposals for one sentence: what the corpus benchmark measures."""
+    return [(p.field, p.value) for p in propose([Passage(text=text, paragraph=1)], vendor="-").proposals]
