@@ -150,7 +150,7 @@ def score(examples: Iterable[Example], read: Callable[[str], Reading]) -> Corpus
             if is_present(value):
                 s.present_right += ok
                 s.present_wrong += not ok
-        for name, value in example.expected - got:
+        for name, _value in example.expected - got:
             fields.setdefault(name, FieldScore()).missed += 1
         if got != example.expected:
             errors.append((example, got))
