@@ -81,7 +81,7 @@ def _gold(c: Clause) -> list[Hit]:
     hits = [Hit("quality.gold_set_defined", True, "quality_metrics")]
     owner = "vendor" if _GOLD_VENDOR.search(text) else "buyer" if _GOLD_BUYER.search(text) else None
     if owner:
-        hits.append(Hit("quality.gold_set_owner", owner, "quality_metrics"))
+        hits.append(Hit("quality.gold_set_owner", owner, "accuracy_spec"))
     if _TRANSFER.search(text):
         kept = bool(_TRANSFER_NEG.search(text)) or c.negated
         note = "read as not transferable" if kept else None
@@ -103,13 +103,13 @@ def _accuracy(c: Clause) -> list[Hit]:
             hits.append(Hit("quality.accuracy_method", text, "quality_metrics"))
     rate = _QA_RATE.search(text)
     if rate:
-        hits.append(Hit("quality.qa_rate_per_category", float(rate.group(1)) / 100, "quality_metrics"))
+        hits.append(Hit("quality.qa_rate_per_category", float(rate.group(1)) / 100, "accuracy_spec"))
     for part in (p.strip() for p in re.split(r";", text)):
         if _ACCURACY_WORD.search(part) and _PER_CATEGORY.search(_QA_RATE.sub("", part)):
             scoped = part.lower()
             negative = bool(re.search(r"\bnot\b|\bno\b|\bonly\b", scoped))
             note = "read as an aggregate figure only" if negative else None
-            hits.append(Hit("quality.per_category_accuracy", not negative, "quality_metrics", note, negative))
+            hits.append(Hit("quality.per_category_accuracy", not negative, "accuracy_spec", note, negative))
             break
     return hits
 
