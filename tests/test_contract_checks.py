@@ -143,7 +143,12 @@ def test_residency_deletion_export_controls_and_subprocessors_from_a_draft() -> 
     )
     assert profile.security.data_residency == ["EU"]
     codes = set(_codes(profile))
-    expected = {"data_residency.no_jurisdiction", "deletion.unconfirmed", "export_controls.missing", "subprocessors.terms"}
+    expected = {
+        "data_residency.no_jurisdiction",
+        "deletion.unconfirmed",
+        "export_controls.missing",
+        "subprocessors.terms",
+    }
     assert expected <= codes
 
 
