@@ -94,7 +94,7 @@ def propose(passages: list[Passage], *, source: str = "draft", vendor: str | Non
         vendor = found.group(1).strip(" ,") if found else Path(source).stem
         vendor = re.sub(r"^(?:between|and)\s+", "", vendor, flags=re.IGNORECASE)
     _link_remedies(proposals, passages)
-    profile = _profile_from(proposals, vendor, source)
+    profile = profile_from(proposals, vendor, f"Proposed from {Path(source).name}; confirm every value")
     return DraftReview(source=source, passages_read=len(passages), proposals=proposals, profile=profile)
 
 
@@ -111,7 +111,8 @@ def _link_remedies(proposals: list[Proposal], passages: list[Passage]) -> None:
         remedy.value = {"remedy": remedy.value["remedy"], "applies_to": covered}
 
 
-def _profile_from(proposals: list[Proposal], vendor: str, source: str) -> ContractProfile:
+def profile_from(proposals: list[Proposal], vendor: str, contract: str) -> ContractProfile:
+    """The profile a list of proposals adds up to (the draft's, or only the confirmed ones)."""
     values: dict[str, Any] = {}
     for p in proposals:
         if p.field in ("sla.terms", "sla.remedy"):
@@ -145,7 +146,7 @@ def _profile_from(proposals: list[Proposal], vendor: str, source: str) -> Contra
                     terms[term_id]["remedy"] = p.value["remedy"]
     sla = (
         SlaTermSet(
-            name=f"SLA terms proposed from {Path(source).name}",
+            name=f"SLA terms: {contract}",
             terms=[SlaTerm.model_validate(t) for t in terms.values()],
         )
         if terms
@@ -153,7 +154,7 @@ def _profile_from(proposals: list[Proposal], vendor: str, source: str) -> Contra
     )
     return ContractProfile(
         vendor=vendor,
-        contract=f"Proposed from {Path(source).name}; confirm every value",
+        contract=contract,
         data=DataRights(**sections.get("data", {})),
         guidelines=Guidelines(**sections.get("guidelines", {})),
         quality=QualityMetrics(**sections.get("quality", {})),
@@ -170,7 +171,7 @@ def review_draft(path: str | Path, *, data: bytes | None = None, vendor: str | N
     return propose(extract_passages(path, data=data), source=path.name, vendor=vendor)
 
 
-__all__ = ["DraftReview", "Proposal", "propose", "review_draft"]
+__all__ = ["DraftReview", "Proposal", "profile_from", "propose", "read_sentence", "review_draft"]
 
 
 def read_sentence(text: str) -> list[tuple[str, Any]]:
