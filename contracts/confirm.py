@@ -158,3 +158,59 @@ def _relinked(kept: list[Proposal]) -> list[Proposal]:
             p = p.model_copy(update={"value": {**p.value, "applies_to": covered}})
         out.append(p)
     return out
+
+
+def decisions_template(review: DraftReview) -> list[dict[str, Any]]:
+    """One entry per proposal for a person to fill in outside the app (`decision: accept | edit |
+    reject`, `value` used on edit): the command-line counterpart of the app's confirm controls."""
+    return [
+        {
+            "n": i + 1,
+            "field": p.field,
+            "proposed": p.value,
+            "where": p.location,
+            "passage": p.quote,
+            "decision": None,
+            "value": edit_text(p),
+        }
+        for i, p in enumerate(review.proposals)
+    ]
+
+
+def read_decisions(
+    path: str | Path, review: DraftReview, *, data: bytes | None = None
+) -> dict[int, tuple[Any, object]]:
+    """A filled-in decisions file as {proposal index: (decision, value)}; entries left undecided are
+    skipped. Raises `InputError` located by entry for an unknown proposal or a field that does not
+    match the draft (the file was made for another draft)."""
+    path = Path(path)
+    text = (data if data is not None else path.read_bytes()).decode("utf-8-sig", errors="replace")
+    try:
+        entries = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError.at(f"not valid YAML: {exc}", path.name, row=mark.line + 1 if mark else None) from None
+    if not isinstance(entries, list):
+        raise InputError.at("expected a list of decisions (write one with --decisions-template)", path.name)
+    problems: list[Problem] = []
+    out: dict[int, tuple[Any, object]] = {}
+    for k, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict) or not isinstance(entry.get("n"), int):
+            problems.append(Problem(Location(path.name, row=k), "each entry needs its proposal number 'n'"))
+            continue
+        n = entry["n"]
+        if not 1 <= n <= len(review.proposals):
+            problems.append(Problem(Location(path.name, row=k), f"there is no proposal {n} in {review.source}"))
+            continue
+        field = review.proposals[n - 1].field
+        if entry.get("field", field) != field:
+            problems.append(
+                Problem(Location(path.name, row=k, column="field"), f"proposal {n} is {field}, not {entry['field']}")
+            )
+            continue
+        if entry.get("decision") in (None, ""):
+            continue
+        out[n - 1] = (str(entry["decision"]).strip().lower(), entry.get("value"))
+    if problems:
+        raise InputError(problems)
+    return out
