@@ -299,7 +299,7 @@ def _transition(p: ContractProfile, emit: _Emit) -> None:
             "weak",
             "The offboarding clause does not name " + ", ".join(lacking) + ".",
             "Ask the vendor to list what is handed over (data, guidelines, gold set, edge-case "
-            "log), by when, and to keep the agreed throughput during the switch.",
+            "log, calibration log), by when, and to keep the agreed throughput during the switch.",
             severity="high",
         )
 
