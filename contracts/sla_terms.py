@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -118,6 +119,51 @@ class SlaTerm(BaseModel):
         }[self.comparator]
 
 
+class RampStep(BaseModel):
+    """From contract week `week` (1 = the start date's calendar week) on, at least `floor` per week."""
+
+    model_config = ConfigDict(frozen=True)
+
+    week: int = Field(ge=1, description="Contract week, counted from the start date's calendar week (Monday start)")
+    floor: int = Field(ge=0, description="Annotations per week required from this week until the next step")
+
+
+class RampSchedule(BaseModel):
+    """A ramp-up: weekly floors from a start date; after the last step the committed volume applies."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: date
+    steps: list[RampStep] = Field(min_length=1)
+
+    @field_validator("steps")
+    @classmethod
+    def _weeks_increase(cls, steps: list[RampStep]) -> list[RampStep]:
+        for before, after in zip(steps, steps[1:], strict=False):
+            if after.week <= before.week:
+                raise ValueError(f"ramp weeks must strictly increase: week {after.week} follows week {before.week}")
+        return steps
+
+    @property
+    def first_monday(self) -> date:
+        """Monday of contract week 1 (the calendar week holding the start date)."""
+        return self.start - timedelta(days=self.start.weekday())
+
+    def week_of(self, monday: date) -> int:
+        """Contract week number of the calendar week starting `monday` (0 or less: before the start)."""
+        return (monday - self.first_monday).days // 7 + 1
+
+    def floor(self, week: int, committed: int | None) -> int | None:
+        """Floor of a contract week: the last step at or before it, 0 before the first step, `committed`
+        after the last step (the last step's floor when nothing is committed); None before the start."""
+        if week < 1:
+            return None
+        last = self.steps[-1]
+        if week > last.week:
+            return committed if committed is not None else last.floor
+        return next((s.floor for s in reversed(self.steps) if s.week <= week), 0)
+
+
 class SlaTermSet(BaseModel):
     """The measurable part of a contract, with the contract's label set and period fee."""
 
@@ -128,6 +174,9 @@ class SlaTermSet(BaseModel):
     committed_weekly_volume: int | None = Field(None, ge=0, description="Annotations per week the vendor committed to")
     total_credit_cap: float | None = Field(
         None, ge=0, description="Upper limit, in money, on all credits of the period"
+    )
+    ramp: RampSchedule | None = Field(
+        None, description="Weekly floors during a ramp-up; after its last step committed_weekly_volume applies"
     )
     terms: list[SlaTerm]
 
