@@ -318,7 +318,8 @@ def _sla_terms(p: ContractProfile, emit: _Emit) -> None:
         "turnaround": [t for t in terms if t.metric == "on_time_rate"],
         "ramp": [t for t in terms if t.metric == "weekly_throughput"],
     }
-    absent = [name for name, ts in groups.items() if not ts]
+    scheduled = p.sla is not None and p.sla.ramp is not None
+    absent = [name for name, ts in groups.items() if not ts and not (name == "ramp" and scheduled)]
     no_remedy = [
         name
         for name, ts in groups.items()

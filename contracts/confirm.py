@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from contracts.drafts import DraftReview, Proposal, profile_from
 from contracts.profile import ContractProfile
 from contracts.questionnaire import parse_answer
-from contracts.sla_terms import SlaTerm
+from contracts.sla_terms import RampSchedule, SlaTerm
 from ingest import InputError, Location, Problem
 
 Decision = Literal["accept", "edit", "reject"]
@@ -66,10 +66,11 @@ def edit_text(proposal: Proposal) -> str:
 
 def _edited(proposal: Proposal, raw: object) -> Any:
     """An edited value as the field's type; ValueError when it is not one."""
-    if proposal.field == "sla.terms":
+    if proposal.field in ("sla.terms", "sla.ramp"):
         loaded = yaml.safe_load(str(raw)) if isinstance(raw, str) else raw
+        model = SlaTerm if proposal.field == "sla.terms" else RampSchedule
         try:
-            return SlaTerm.model_validate(loaded).model_dump(mode="json", exclude_defaults=True)
+            return model.model_validate(loaded).model_dump(mode="json", exclude_defaults=proposal.field == "sla.terms")
         except ValidationError as exc:
             raise ValueError("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())) from None
     if proposal.field == "sla.remedy":

@@ -25,7 +25,7 @@ from contracts.profile import (
 )
 from contracts.reader.segment import sentences
 from contracts.reader.table import read
-from contracts.sla_terms import SlaTerm, SlaTermSet
+from contracts.sla_terms import RampSchedule, SlaTerm, SlaTermSet
 from contracts.text_extract import Passage, extract_passages
 
 _TIMING_RANK = {"any_time": 0, "on_request": 1, "contract_end": 2, "none": 3}
@@ -115,7 +115,7 @@ def profile_from(proposals: list[Proposal], vendor: str, contract: str) -> Contr
     """The profile a list of proposals adds up to (the draft's, or only the confirmed ones)."""
     values: dict[str, Any] = {}
     for p in proposals:
-        if p.field in ("sla.terms", "sla.remedy"):
+        if p.field.startswith("sla."):
             continue
         current = values.get(p.field)
         if isinstance(p.value, list):
@@ -144,12 +144,17 @@ def profile_from(proposals: list[Proposal], vendor: str, contract: str) -> Contr
             for term_id in p.value["applies_to"]:
                 if term_id in terms and "remedy" not in terms[term_id]:
                     terms[term_id]["remedy"] = p.value["remedy"]
+    ramp = next(
+        (RampSchedule.model_validate(p.value) for p in proposals if p.field == "sla.ramp" and p.value.get("start")),
+        None,
+    )
     sla = (
         SlaTermSet(
             name=f"SLA terms: {contract}",
             terms=[SlaTerm.model_validate(t) for t in terms.values()],
+            ramp=ramp,
         )
-        if terms
+        if terms or ramp
         else None
     )
     return ContractProfile(

@@ -3,7 +3,7 @@ fall on workers, residency, deletion, export controls, subprocessors and a propo
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -154,3 +154,45 @@ def test_residency_deletion_export_controls_and_subprocessors_from_a_draft() -> 
 
 def test_complete_new_fields_give_no_findings() -> None:
     assert _codes(ContractProfile.model_validate(complete())) == []
+
+
+# -- ramp schedule (SlaTermSet.ramp) ----------------------------------------------------------------
+
+
+def test_a_ramp_schedule_is_proposed_and_needs_a_start_to_enter_the_profile() -> None:
+    from contracts.confirm import confirm
+
+    text = (
+        "Starting on 2027-01-11, the Vendor will ramp to 2,000 labelled images per week in week 1, 5,000 per "
+        "week by week 3 and 8,000 per week from week 6."
+    )
+    profile = _draft(text)
+    assert profile.sla is not None and profile.sla.ramp is not None
+    assert [(s.week, s.floor) for s in profile.sla.ramp.steps] == [(1, 2000), (3, 5000), (6, 8000)]
+    assert profile.sla.ramp.start == date(2027, 1, 11)
+    assert [t.threshold for t in profile.sla.terms if t.metric == "weekly_throughput"] == [8000]
+
+    undated = propose([Passage(text="From week 5 the Supplier delivers at least 10,000 annotations per week.",
+                               paragraph=1)], vendor="Acme")
+    [ramp] = [p for p in undated.proposals if p.field == "sla.ramp"]
+    assert ramp.value["start"] is None and "no start date" in (ramp.note or "")
+    assert undated.profile.sla is not None and undated.profile.sla.ramp is None
+    index = undated.proposals.index(ramp)
+    done = confirm(
+        undated,
+        {index: ("edit", "{start: 2027-03-01, steps: [{week: 5, floor: 10000}]}")},
+        by_id="u1",
+        by_name="Pat",
+        at=datetime(2026, 12, 4, tzinfo=UTC),
+    )
+    assert done.profile.sla is not None and done.profile.sla.ramp is not None
+    assert done.profile.sla.ramp.start == date(2027, 3, 1)
+
+
+def test_a_ramp_schedule_counts_as_the_ramp_term() -> None:
+    sla = complete()["sla"]
+    sla["terms"] = [t for t in sla["terms"] if t["metric"] != "weekly_throughput"]
+    without = with_changes({"sla": sla})
+    assert "sla_terms.weak" in _codes(without)
+    sla["ramp"] = {"start": "2027-01-11", "steps": [{"week": 1, "floor": 2000}, {"week": 4, "floor": 8000}]}
+    assert "sla_terms.weak" not in _codes(with_changes({"sla": sla}))

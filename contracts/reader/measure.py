@@ -1,6 +1,7 @@
 """Precision and recall of the clause reader on a labelled corpus of clause sentences.
 
-A corpus line is `kind | field=value; field=value | sentence` (or `-` for no proposal). A proposal
+A corpus line is `kind | field=value; field=value | sentence` (or `-` for no proposal); a value
+is YAML, so a ramp schedule is written `{start: 2027-01-11, steps: [{week: 1, floor: 2000}]}`. A proposal
 counts as right when the sentence expects that field with that value. "Present" proposals are the
 ones that say a clause exists (anything but False, "none" or an empty list): a false "present"
 hides a risk, so its precision is reported on its own. SLA terms are read into `SlaTermSet` rows
@@ -9,6 +10,7 @@ and are measured by the draft tests, not here.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -88,6 +90,8 @@ def canonical(field_name: str, value: Any) -> Any:
     rounded floats, an accuracy method as 'stated' or 'tbd')."""
     if field_name == "quality.accuracy_method":
         return "tbd" if _TBD.search(str(value)) else "stated"
+    if isinstance(value, dict):
+        return json.dumps(value, sort_keys=True, default=str)
     if isinstance(value, (list, tuple)):
         return tuple(sorted(str(v) for v in value))
     if isinstance(value, bool) or value is None:

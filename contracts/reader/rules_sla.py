@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from contracts.reader.lexicon import rx
+from contracts.reader.lexicon import NUM, find_dates, number, rx
 from contracts.reader.rule import Custom, Hit, Rule
 from contracts.reader.rules_quality import ACCURACY
 from contracts.reader.scope import Clause
@@ -113,13 +113,12 @@ def _sla(c: Clause) -> list[Hit]:
             )
         )
     ramp = _RAMP.search(text)
-    if ramp:
+    steps = ramp_steps(text)
+    if ramp or steps:
+        # a schedule's weekly term is the floor it ramps to, not its first step
+        floor = steps[-1][1] if steps else int(ramp.group(1).replace(",", "")) if ramp else 0
         hits.append(
-            _hit(
-                "sla_terms",
-                "sla.terms",
-                {"id": "ramp", "metric": "weekly_throughput", "threshold": float(ramp.group(1).replace(",", ""))},
-            )
+            _hit("sla_terms", "sla.terms", {"id": "ramp", "metric": "weekly_throughput", "threshold": float(floor)})
         )
     credit = _CREDIT.search(text)
     if credit:
@@ -149,4 +148,42 @@ def _sla(c: Clause) -> list[Hit]:
 
 
 
-RULES: tuple[Rule, ...] = (Custom(_sla, level="sentence"),)
+_AMOUNT = r"(\d{1,3}(?:,\d{3})+|\d+)"
+_STEP_FLOOR_FIRST = rx(
+    rf"{_AMOUNT}\s+(?:[\w-]+\s+){{0,3}}?(?:(?:per|a|each)\s+week\s+)?(?:by|from|in|during|at)\s+"
+    rf"(?:the\s+end\s+of\s+)?week\s+{NUM}\b"
+)
+_STEP_WEEK_FIRST = rx(
+    rf"\bweek\s+{NUM}\s*[:=]\s*{_AMOUNT}|\b(?:from|in|by)\s+week\s+{NUM},?\s+(?:[\w'-]+\s+){{0,6}}?{_AMOUNT}\s+"
+    r"(?:[\w-]+\s+){0,2}(?:per|a|each)\s+week\b"
+)
+_RAMP_CONTEXT = rx(r"\bramp\w*|\bper\s+week\b|\bweekly\b")
+
+
+def ramp_steps(text: str) -> list[tuple[int, int]]:
+    """(week, floor) pairs a ramp-up schedule names, by week; empty unless the weeks strictly rise."""
+    if not _RAMP_CONTEXT.search(text):
+        return []
+    found: dict[int, int] = {}
+    for m in _STEP_FLOOR_FIRST.finditer(text):
+        found.setdefault(number(m.group(2)), int(m.group(1).replace(",", "")))
+    for m in _STEP_WEEK_FIRST.finditer(text):
+        week, floor = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        found.setdefault(number(week), int(floor.replace(",", "")))
+    return sorted(found.items())
+
+
+def _ramp(c: Clause) -> list[Hit]:
+    """A ramp-up schedule (weekly floors by contract week) for `SlaTermSet.ramp`, with its start date
+    when the sentence names one."""
+    steps = ramp_steps(c.sentence)
+    if not steps or c.denied:
+        return []
+    dates = find_dates(c.sentence)
+    start = dates[0][1].isoformat() if dates else None
+    value = {"start": start, "steps": [{"week": w, "floor": f} for w, f in steps]}
+    note = None if start else "no start date stated: add one when confirming"
+    return [Hit("sla.ramp", value, "sla_terms", note)]
+
+
+RULES: tuple[Rule, ...] = (Custom(_sla, level="sentence"), Custom(_ramp, level="sentence"))
