@@ -63,3 +63,20 @@ def test_scoring_counts_a_false_present_against_precision() -> None:
     wrong = score([example], lambda s: [("data.buyer_owns_data", False), ("security.dpa", True)])
     assert wrong.fields["security.dpa"].precision_present == 0.0
     assert wrong.fields["data.buyer_owns_data"].recall == 0.0
+
+
+def test_benchmark_prints_a_row_per_field_and_the_totals(capsys: pytest.CaptureFixture[str], monkeypatch) -> None:
+    import importlib.util
+    import sys
+
+    bench_path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_contract_reader.py"
+    spec = importlib.util.spec_from_file_location("bench_contract_reader", bench_path)
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    heldout = Path(__file__).resolve().parent / "fixtures" / "contract_corpus_heldout"
+    monkeypatch.setattr(sys, "argv", ["bench_contract_reader.py", "--corpus", str(heldout), "--errors"])
+    assert bench.main() == 0
+    out = capsys.readouterr().out
+    assert "50 sentences" in out and "prec(present)" in out and "all fields" in out
+    assert "data.buyer_owns_data" in out
