@@ -1,9 +1,11 @@
 """Contract audit page: a profile or a draft in, the clauses that keep the program switchable out,
-with red flags, what to ask the vendor, and the evidence it gives the scorecard; kept per vendor."""
+with red flags, what to ask the vendor, and the evidence it gives the scorecard; kept per vendor.
+A draft's proposals are accepted, edited or rejected one by one beside their passage; only the
+confirmed values are saved, with who confirmed them and when."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pandas as pd
@@ -14,11 +16,13 @@ from annogov.store import ProgramRecord, Store
 from annogov.switching_docs import CONTRACT_CHECK
 from annogov.uploads import read_upload
 from app_pages import ui
+from contracts.confirm import DECISIONS, confirm, edit_text
 from contracts.drafts import DraftReview
 from contracts.profile import ContractProfile
 from contracts.questionnaire import write_questionnaire
 from contracts.review import PROFILE_SUFFIXES, load_source, review_profile
 from contracts.text_extract import DRAFT_SUFFIXES
+from governance.roles import User
 from ingest import InputError
 
 STATUS_COLOURS = {"present": "#d4edda", "weak": "#fff3cd", "missing": "#f8d7da"}
@@ -35,8 +39,8 @@ def _load(sha256: str, name: str, vendor: str | None,
     return load_source(name, data=_data, vendor=vendor)
 
 
-def _upload_review(as_of: date) -> dict[str, Any] | None:
-    """The uploaded file's audit payload (with its profile), or None."""
+def _upload_review(as_of: date) -> tuple[dict[str, Any], DraftReview | None, str] | None:
+    """The uploaded file's audit payload (with its profile), its draft review and content hash."""
     suffixes = [s.lstrip(".") for s in (*PROFILE_SUFFIXES, *DRAFT_SUFFIXES)]
     c = st.columns([2, 1])
     uploaded = c[0].file_uploader(
@@ -63,7 +67,7 @@ def _upload_review(as_of: date) -> dict[str, Any] | None:
     review = review_profile(profile, as_of, source=upload.name, draft=draft)
     payload = review.to_payload()
     payload["profile"] = profile.model_dump(mode="json")
-    return payload
+    return payload, draft, upload.sha256
 
 
 def _saved(store: Store, program: ProgramRecord) -> dict[str, Any]:
@@ -83,8 +87,9 @@ def _reaudit(payload: dict[str, Any], as_of: date) -> dict[str, Any]:
     again = review_profile(profile, as_of, source=payload["source"])
     out = again.to_payload()
     out["profile"] = stored
-    if "draft" in payload:
-        out["draft"] = payload["draft"]
+    for key in ("draft", "confirmation", "saved_by", "saved_at"):
+        if key in payload:
+            out[key] = payload[key]
     return out
 
 
@@ -93,7 +98,7 @@ def _status_style(value: object) -> str:
     return f"background-color: {colour}" if colour else ""
 
 
-def _show(payload: dict[str, Any]) -> None:
+def _show(payload: dict[str, Any], *, fresh_draft: bool = False) -> None:
     audit, evidence = payload["audit"], payload["scorecard_evidence"]
     head = f"{audit['vendor']}" + (f" — {audit['contract']}" if audit.get("contract") else "")
     st.subheader(head)
@@ -109,7 +114,7 @@ def _show(payload: dict[str, Any]) -> None:
         st.error("Critical clauses missing: " + ", ".join(audit["critical_missing"]),
                  icon=":material/report:")
 
-    if "draft" in payload:
+    if "draft" in payload and "confirmation" not in payload:
         draft = payload["draft"]
         st.warning(f"Read from a draft ({draft['passages_read']} passages): every clause below "
                    "rests on proposals that a person must confirm against the quoted passage. "
@@ -152,7 +157,9 @@ def _show(payload: dict[str, Any]) -> None:
             f"**{ui._md(f['clause'])}** — {ui._md(f['reason'])}  \n"
             f"*Ask the vendor:* {ui._md(f['ask'])}")
 
-    if "draft" in payload:
+    if "confirmation" in payload:
+        _show_confirmation(payload["confirmation"])
+    elif "draft" in payload and not fresh_draft:
         st.markdown("#### Proposals from the draft (confirm each)")
         proposals = payload["draft"]["proposals"]
         if not proposals:
@@ -182,6 +189,96 @@ def _show(payload: dict[str, Any]) -> None:
             st.caption("No gate triggered.")
 
 
+def _acting_user() -> User | None:
+    """Who is saving (from the identity in the sidebar); None, with a message, when nobody is."""
+    user = st.session_state.get("channel_user")
+    if isinstance(user, User):
+        return user
+    st.error("Saving records who did it: log in, or pick a demo user in the sidebar.",
+             icon=":material/person_off:")
+    return None
+
+
+def _save(store: Store, program: ProgramRecord, payload: dict[str, Any], user: User) -> None:
+    """Keep the audit for its vendor with who saved it and when, then show it."""
+    vendor = payload["audit"]["vendor"]
+    payload = {**payload, "saved_by": {"id": user.user_id, "name": user.name},
+               "saved_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    store.add_check_result(program.id, CONTRACT_CHECK, payload, label=vendor)
+    ui.flash(f"Audit for {vendor} saved; the reports use the latest one per vendor.")
+    st.session_state["ct_pick"] = vendor
+    st.rerun()
+
+
+DECISION_LABELS = {"accept": "Accept", "edit": "Edit", "reject": "Reject"}
+DECISION_BADGES = {"accept": ":green-badge[accepted]", "edit": ":blue-badge[edited]",
+                   "reject": ":gray-badge[rejected]", None: ":orange-badge[needs confirmation]"}
+
+
+def _confirm_and_save(store: Store, program: ProgramRecord, draft: DraftReview, sha: str,
+                      as_of: date) -> None:
+    """Each proposal beside its passage with accept / edit / reject; Save keeps confirmed values only."""
+    st.markdown("#### Confirm each proposal against its passage")
+    st.caption("Only accepted and edited values are saved; an undecided or rejected proposal leaves its "
+               "clause unknown, which the audit reads as missing.")
+    if not draft.proposals:
+        st.info("No passage matched any clause.")
+    decisions: dict[int, tuple[Any, object]] = {}
+    for i, p in enumerate(draft.proposals):
+        with st.container(border=True):
+            left, right = st.columns([3, 2])
+            choice = st.session_state.get(f"ct_dec_{sha[:12]}_{i}")
+            left.markdown(f"{DECISION_BADGES[choice]} `{p.field}` = `{p.value!r}` "
+                          f"({ui._md(p.location)})")
+            left.markdown("> " + ui._md(p.quote).replace("\n", "\n> "))
+            if p.note:
+                left.caption(p.note)
+            right.radio("Decision", DECISIONS, index=None, key=f"ct_dec_{sha[:12]}_{i}",
+                        format_func=DECISION_LABELS.__getitem__, horizontal=True,
+                        label_visibility="collapsed")
+            edited: object = None
+            if choice == "edit":
+                edited = right.text_input("Confirmed value", value=edit_text(p),
+                                          key=f"ct_edit_{sha[:12]}_{i}", max_chars=2000)
+            if choice is not None:
+                decisions[i] = (choice, edited)
+    undecided = len(draft.proposals) - len(decisions)
+    vendor = draft.profile.vendor
+    label = f"Save the confirmed profile for {vendor}"
+    if undecided:
+        st.caption(f"{undecided} of {len(draft.proposals)} proposals are not decided yet and would be left out.")
+    if not st.button(label, type="primary", key="ct_save", icon=":material/save:"):
+        return
+    user = _acting_user()
+    if user is None:
+        return
+    try:
+        done = confirm(draft, decisions, by_id=user.user_id, by_name=user.name, at=datetime.now(UTC))
+    except InputError as exc:
+        ui.show_problems(exc)
+        return
+    review = review_profile(done.profile, as_of, source=draft.source, draft=draft)
+    payload = review.to_payload()
+    payload["profile"] = done.profile.model_dump(mode="json")
+    payload["confirmation"] = done.to_payload()
+    _save(store, program, payload, user)
+
+
+def _show_confirmation(confirmation: dict[str, Any]) -> None:
+    """Who confirmed the saved profile, when, and each decision beside its passage."""
+    counts = {d: sum(c["decision"] == d for c in confirmation["confirmations"]) for d in DECISIONS}
+    st.markdown("#### Confirmed proposals")
+    st.caption(f"Confirmed by {confirmation['by_name']} ({confirmation['by']}) on "
+               f"{confirmation['at'][:16].replace('T', ' ')} UTC: {counts['accept']} accepted, "
+               f"{counts['edit']} edited, {counts['reject']} rejected, {confirmation['undecided']} "
+               "left undecided (not in the profile).")
+    st.dataframe(pd.DataFrame([{
+        "Field": c["field"], "Decision": c["decision"], "Proposed": repr(c["proposed"]),
+        "Confirmed": "" if c["decision"] == "reject" else repr(c["value"]), "Where": c["location"],
+        "Passage": c["quote"]} for c in confirmation["confirmations"]]),
+        hide_index=True, width="stretch", key="ct_confirmed")
+
+
 def main() -> None:
     """The page body."""
     store = ui.get_store()
@@ -205,17 +302,21 @@ def main() -> None:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         help="Fill it in with the vendor's answers and upload it here.")
 
-    fresh = _upload_review(as_of)
+    uploaded = _upload_review(as_of)
     saved = _saved(store, program)
-    if fresh is not None:
-        vendor = fresh["audit"]["vendor"]
-        if st.button(f"Save this audit for {vendor}", type="primary", key="ct_save",
-                     icon=":material/save:"):
-            store.add_check_result(program.id, CONTRACT_CHECK, fresh, label=vendor)
-            ui.flash(f"Audit for {vendor} saved; the reports use the latest one per vendor.")
-            st.session_state["ct_pick"] = vendor
-            st.rerun()
-        _show(fresh)
+    if uploaded is not None:
+        fresh, draft, sha = uploaded
+        if draft is None:
+            vendor = fresh["audit"]["vendor"]
+            if st.button(f"Save this audit for {vendor}", type="primary", key="ct_save",
+                         icon=":material/save:"):
+                user = _acting_user()
+                if user is not None:
+                    _save(store, program, fresh, user)
+            _show(fresh)
+            return
+        _show(fresh, fresh_draft=True)
+        _confirm_and_save(store, program, draft, sha, as_of)
         return
     if not saved:
         st.info("Upload a profile or a draft to audit it, or download the blank questionnaire "
@@ -227,7 +328,8 @@ def main() -> None:
     pick = st.selectbox("Saved audits", vendors, key="ct_pick",
                         help="The latest saved audit per vendor.")
     record = saved[pick]
-    st.caption(f"Saved {record.created_at:%Y-%m-%d %H:%M}.")
+    who = record.payload.get("saved_by")
+    st.caption(f"Saved {record.created_at:%Y-%m-%d %H:%M}" + (f" by {who['name']}." if who else "."))
     _show(_reaudit(record.payload, as_of))
     st.divider()
     ui.report_downloads(store, program, key="contract_report")

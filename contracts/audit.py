@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from contracts import audit_checks
 from contracts.profile import OPEN_FORMATS, PRICING_INCENTIVES, ContractProfile, is_open_format
 from contracts.sla_terms import SlaTerm
 
@@ -48,6 +49,12 @@ CLAUSES: tuple[Clause, ...] = (
     Clause("export_formats", "Open export formats named", "commercial", "high", True),
     Clause("guidelines", "Guidelines and edge-case rulings as versioned assets", "quality_sla", "high", True),
     Clause("quality_metrics", "Quality metrics defined and transferable", "quality_sla", "high", True),
+    Clause(
+        "accuracy_spec",
+        "Accuracy per category, QA >= 10% per category, a method, a gold set you own",
+        "quality_sla",
+        "medium",
+    ),
     Clause("transition", "Transition and offboarding", "commercial", "critical", True),
     Clause("sla_terms", "SLA terms for accuracy, turnaround and ramp with remedies", "quality_sla", "high"),
     Clause("pilot", "Pilot before commitment", "commercial", "medium"),
@@ -55,10 +62,14 @@ CLAUSES: tuple[Clause, ...] = (
     Clause("scope_change", "Scope-change process", "commercial", "medium"),
     Clause("minimum_commitment", "Minimum commitment stated", "commercial", "low"),
     Clause("pricing_model", "Pricing model and its incentive", "commercial", "medium"),
+    Clause("worker_protection", "Remedies fall on the vendor, never on its workers", "commercial", "low"),
     Clause("soc2", "SOC 2 Type II report", "security", "high"),
     Clause("iso27001", "ISO 27001 covering the delivery centres", "security", "high"),
     Clause("dpa", "Data processing agreement", "security", "high"),
-    Clause("subprocessors", "Subprocessors disclosed", "security", "medium"),
+    Clause("subprocessors", "Subprocessors disclosed, with locations and a right to object", "security", "medium"),
+    Clause("data_residency", "Data residency and governing law", "security", "medium"),
+    Clause("deletion", "Deletion at exit, confirmed in writing", "security", "medium"),
+    Clause("export_controls", "Export controls and sanctions", "security", "low"),
     Clause("endpoint_controls", "Endpoint controls at annotator workstations", "security", "medium"),
 )
 CLAUSE_BY_KEY: dict[str, Clause] = {c.key: c for c in CLAUSES}
@@ -288,7 +299,7 @@ def _transition(p: ContractProfile, emit: _Emit) -> None:
             "weak",
             "The offboarding clause does not name " + ", ".join(lacking) + ".",
             "Ask the vendor to list what is handed over (data, guidelines, gold set, edge-case "
-            "log), by when, and to keep the agreed throughput during the switch.",
+            "log, calibration log), by when, and to keep the agreed throughput during the switch.",
             severity="high",
         )
 
@@ -307,7 +318,8 @@ def _sla_terms(p: ContractProfile, emit: _Emit) -> None:
         "turnaround": [t for t in terms if t.metric == "on_time_rate"],
         "ramp": [t for t in terms if t.metric == "weekly_throughput"],
     }
-    absent = [name for name, ts in groups.items() if not ts]
+    scheduled = p.sla is not None and p.sla.ramp is not None
+    absent = [name for name, ts in groups.items() if not ts and not (name == "ramp" and scheduled)]
     no_remedy = [
         name
         for name, ts in groups.items()
@@ -403,7 +415,9 @@ def _pricing(p: ContractProfile, emit: _Emit) -> None:
         emit(
             "weak",
             f"{what} with no quality penalty rewards speed over accuracy.",
-            "Ask for service credits or free rework when accuracy or agreement falls below the contracted threshold.",
+            "Ask for service credits paid by the vendor when accuracy or agreement falls below the contracted "
+            "threshold, with rework at the vendor's cost; never remedies that fall on individual annotators "
+            "(pay deductions, suspensions, unpaid retraining or rework).",
             severity="high",
             code="per_unit_no_penalty",
             red_flag=True,
@@ -508,6 +522,8 @@ def _subprocessors(p: ContractProfile, emit: _Emit) -> None:
             "Subprocessors are not disclosed: your data could pass to parties and jurisdictions you have not seen.",
             "Ask for the subprocessor list with locations and a right to object to changes.",
         )
+        return
+    audit_checks.subprocessor_terms(p, emit)
 
 
 def _endpoint(p: ContractProfile, emit: _Emit) -> None:
@@ -521,15 +537,16 @@ def _endpoint(p: ContractProfile, emit: _Emit) -> None:
         )
 
 
+def _accuracy_quoted(p: ContractProfile) -> bool:
+    return p.quality.accuracy_target is not None or any(t.metric == "accuracy" for t in _terms(p))
+
+
 def _accuracy_red_flag(p: ContractProfile, emit: _Emit) -> None:
-    q = p.quality
-    terms = _terms(p)
-    accuracy_quoted = q.accuracy_target is not None or any(t.metric == "accuracy" for t in terms)
-    if accuracy_quoted and not (q.accuracy_method or "").strip():
+    if _accuracy_quoted(p) and not audit_checks.has_method(p.quality.accuracy_method):
         emit(
             "weak",
             "Accuracy is quoted without saying how it is measured (denominator, "
-            "sampling, before or after QA), so the figure can be met without real quality.",
+            "sampling, before or after QA; 'tbd' is not a method), so the figure can be met without real quality.",
             "Ask how accuracy is computed: on what sample, per category, against which gold "
             "set, before or after the vendor's own review.",
             severity="high",
@@ -595,16 +612,23 @@ def audit_profile(profile: ContractProfile, as_of: date) -> ContractAudit:
         _task_type_red_flag(profile, emitter("quality_metrics"))
     _accuracy_red_flag(profile, emitter("quality_metrics"))
     _transition(profile, emitter("transition"))
+    if profile.transition.clause_present:
+        audit_checks.transition_depth(profile, emitter("transition"))
+    audit_checks.accuracy_spec(profile, emitter("accuracy_spec"), _accuracy_quoted(profile))
     _sla_terms(profile, emitter("sla_terms"))
     _pilot(profile, emitter("pilot"))
     _scale_up(profile, emitter("scale_up"))
     _scope_change(profile, emitter("scope_change"))
     _minimum_commitment(profile, emitter("minimum_commitment"))
     _pricing(profile, emitter("pricing_model"))
+    audit_checks.worker_protection(profile, emitter("worker_protection"))
     _soc2(profile, emitter("soc2"), as_of)
     _iso27001(profile, emitter("iso27001"), as_of)
     _dpa(profile, emitter("dpa"))
     _subprocessors(profile, emitter("subprocessors"))
+    audit_checks.data_residency(profile, emitter("data_residency"))
+    audit_checks.deletion(profile, emitter("deletion"))
+    audit_checks.export_controls(profile, emitter("export_controls"))
     _endpoint(profile, emitter("endpoint_controls"))
 
     clauses = [_clause_result(spec, [f for f in findings if f.clause == spec.key]) for spec in CLAUSES]

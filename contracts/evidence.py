@@ -79,6 +79,9 @@ def gate_triggers(audit: ContractAudit) -> list[GateTrigger]:
         add("commercial", "cap:2", "No transition or offboarding clause.", "transition.missing")
     if "pricing_model.per_unit_no_penalty" in codes:
         add("commercial", "cap:3", "Per-unit pricing with no quality penalty.", "pricing_model.per_unit_no_penalty")
+    if "worker_protection.penalties_on_workers" in codes:
+        reason = "Quality penalties passed on to individual annotators instead of falling on the vendor."
+        add("commercial", "cap:3", reason, "worker_protection.penalties_on_workers")
     return gates
 
 

@@ -19,6 +19,8 @@ from contracts.sla_terms import SlaTermSet, validation_problems
 ExportTiming = Literal["any_time", "on_request", "contract_end", "none"]
 PricingModel = Literal["per_unit", "per_hour_managed_team", "milestone", "hybrid"]
 Soc2Type = Literal["type_ii", "type_i", "none"]
+Party = Literal["buyer", "vendor"]
+WORKER_PENALTIES = ("pay deduction", "suspension", "unpaid retraining", "unpaid rework")
 
 OPEN_FORMATS: dict[str, str] = {
     "coco": "COCO JSON",
@@ -185,8 +187,15 @@ class QualityMetrics(_Section):
     )
     accuracy_target: float | None = Field(None, ge=0, le=1, description="Quoted accuracy as a fraction, e.g. 0.995")
     accuracy_method: str | None = Field(
-        None, description="How accuracy is measured: sampling, denominator, pre/post QA"
+        None, description="How accuracy is measured: sampling, denominator, pre/post QA ('tbd' is not a method)"
     )
+    per_category_accuracy: bool | None = Field(
+        None, description="Accuracy figures are stated per category, not only as one aggregate"
+    )
+    qa_rate_per_category: float | None = Field(
+        None, ge=0, le=1, description="Share of each category's items the QA review samples, e.g. 0.10"
+    )
+    gold_set_owner: Party | None = Field(None, description="Who owns the gold set: buyer or vendor")
 
 
 class Transition(_Section):
@@ -199,6 +208,9 @@ class Transition(_Section):
     timeline_days: int | None = Field(None, ge=0, description="Handover period in days")
     throughput_continuity: bool | None = Field(
         None, description="The vendor keeps delivering at the agreed throughput during the switch"
+    )
+    wind_down: bool | None = Field(
+        None, description="An orderly wind-down: open work is finished at the agreed terms after notice"
     )
 
     @field_validator("handover_artefacts", mode="before")
@@ -222,8 +234,22 @@ class Commercial(_Section):
     minimum_term_months: int | None = Field(None, ge=0, description="Minimum fixed term in months, if any")
     pricing_model: PricingModel | None = Field(None, description="per_unit, per_hour_managed_team, milestone or hybrid")
     quality_penalties: bool | None = Field(
-        None, description="Quality breaches cost the vendor money (credits, free rework)"
+        None, description="Quality breaches cost the vendor money (service credits, rework at the vendor's cost)"
     )
+    monthly_volume: int | None = Field(None, ge=0, description="Expected or committed items labelled per month")
+    worker_penalties: list[str] = Field(
+        default_factory=list,
+        description="Penalties passed on to individual workers: pay deduction, suspension, unpaid retraining, "
+        "unpaid rework",
+    )
+    remedies_on_vendor: bool | None = Field(
+        None, description="The contract says quality remedies fall on the vendor, never on individual workers"
+    )
+
+    @field_validator("worker_penalties", mode="before")
+    @classmethod
+    def _as_list(cls, value: object) -> object:
+        return _split_list(value)
 
     @field_validator("pricing_model", mode="before")
     @classmethod
@@ -250,8 +276,21 @@ class Security(_Section):
     endpoint_controls: list[str] = Field(
         default_factory=list, description="Workstation controls, e.g. USB blocking, no downloads"
     )
+    subprocessor_locations: bool | None = Field(None, description="The subprocessor list names where each one works")
+    subprocessor_objection: bool | None = Field(None, description="The buyer may object to a new subprocessor")
+    data_residency: list[str] = Field(
+        default_factory=list, description="Where the data is stored and processed, e.g. EU, India"
+    )
+    jurisdictions: list[str] = Field(
+        default_factory=list, description="Law and courts that govern the contract, e.g. England and Wales"
+    )
+    deletion_on_exit: bool | None = Field(None, description="The vendor deletes all buyer data at the end")
+    deletion_confirmed: bool | None = Field(None, description="Deletion is confirmed in writing (a certificate)")
+    export_controls: bool | None = Field(
+        None, description="Export-control and sanctions compliance is committed for the data and staff"
+    )
 
-    @field_validator("endpoint_controls", mode="before")
+    @field_validator("endpoint_controls", "data_residency", "jurisdictions", mode="before")
     @classmethod
     def _as_list(cls, value: object) -> object:
         return _split_list(value)

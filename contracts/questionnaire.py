@@ -262,6 +262,12 @@ def _parse(raw: object, annotation: Any) -> object:
     return str(raw)
 
 
+def parse_answer(key: str, raw: object) -> object:
+    """A typed answer ('yes', '10%', 'EU, India') as the value of profile field `key` ('data.export_timing');
+    raises ValueError with a plain message. The app's confirmation edits use it too."""
+    return _parse(raw, _field_annotation(key))
+
+
 def _field_annotation(key: str) -> Any:
     if key in ("vendor", "contract"):
         return str | None

@@ -11,8 +11,11 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from annogov.store import Store, database_url
+from annogov.store.channel import ChannelRepository
 from annogov.switching_docs import CONTRACT_CHECK
+from contracts.confirm import DECISIONS
 from contracts.review import review_file
+from governance.roles import Role, User
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -96,8 +99,25 @@ def test_profile_upload_shows_clauses_flags_and_evidence(app_env: Path) -> None:
         c.status for c in later.audit.clauses]
 
 
+def _with_user(store: Store) -> User:
+    """The first (and so bootstrap) user: a program manager the sidebar picks."""
+    user = User(user_id="pat@example.org", name="Pat Lee", role=Role.PROGRAM_MANAGER)
+    with store.transaction() as s:
+        ChannelRepository(s).save_user(None, user)
+    return user
+
+
+def _decide_all(at: AppTest, decision: str) -> AppTest:
+    for radio in at.radio:
+        if radio.key and radio.key.startswith("ct_dec_"):
+            radio.set_value(decision)
+    return at.run()
+
+
 def test_locked_in_draft_quotes_its_passages_and_saves_per_vendor(app_env: Path) -> None:
-    program_id = Store(database_url()).create_program("Renewal").id
+    store = Store(database_url())
+    program_id = store.create_program("Renewal").id
+    _with_user(store)
     at = _open()
     at.text_input(key="ct_vendor").set_value("Quickmark")
     draft = EXAMPLES / "drafts" / "locked-in-msa.txt"
@@ -114,17 +134,80 @@ def test_locked_in_draft_quotes_its_passages_and_saves_per_vendor(app_env: Path)
     for clause in expected.audit.critical_missing:
         assert clause in " ".join(e.value for e in at.error)
 
+    decisions = [r for r in at.radio if r.key and r.key.startswith("ct_dec_")]
+    assert len(decisions) == len(expected.draft.proposals)
+    assert all(r.value is None and list(r.options) == [o.capitalize() for o in DECISIONS] for r in decisions)
+
+    at = _decide_all(at, "accept")
     at = at.button(key="ct_save").click().run()
     _ok(at)
     [saved] = Store(database_url()).list_check_results(program_id, CONTRACT_CHECK)
     assert saved.label == "Quickmark"
     assert saved.payload["audit"]["critical_missing"] == expected.audit.critical_missing
     assert saved.payload["draft"]["proposals"]
+    confirmation = saved.payload["confirmation"]
+    assert confirmation["by"] == "pat@example.org" and confirmation["undecided"] == 0
+    assert {c["decision"] for c in confirmation["confirmations"]} == {"accept"}
 
     again = _open()  # restart: the saved audit is listed and shown without any upload
     _ok(again)
     assert again.selectbox(key="ct_pick").value == "Quickmark"
-    assert "needs confirmation" in _text(again)
+    assert "Confirmed by Pat Lee" in " ".join(c.value for c in again.caption)
+    assert len(_table(again, "Decision")) == len(expected.draft.proposals)
+
+
+def test_saved_draft_profile_holds_confirmed_values_only(app_env: Path) -> None:
+    store = Store(database_url())
+    program_id = store.create_program("Renewal").id
+    _with_user(store)
+    at = _open()
+    draft = EXAMPLES / "drafts" / "northfield-portable.md"
+    at = _upload(at, draft)
+    expected = review_file(draft, date.today())
+    assert expected.draft is not None
+    fields = [p.field for p in expected.draft.proposals]
+    owns, qa = fields.index("data.buyer_owns_data"), fields.index("quality.qa_rate_per_category")
+    keys = {int(r.key.rsplit("_", 1)[1]): r.key for r in at.radio if r.key and r.key.startswith("ct_dec_")}
+    at.radio(key=keys[owns]).set_value("reject")
+    at.radio(key=keys[qa]).set_value("edit")
+    at = at.run()
+    edit_key = keys[qa].replace("ct_dec_", "ct_edit_")
+    assert at.text_input(key=edit_key).value == "0.12"
+    at.text_input(key=edit_key).set_value("6%")
+    at = at.button(key="ct_save").click().run()
+    _ok(at)
+    [saved] = store.list_check_results(program_id, CONTRACT_CHECK)
+    profile = saved.payload["profile"]
+    assert profile["data"]["buyer_owns_data"] is None  # rejected
+    assert profile["quality"]["qa_rate_per_category"] == 0.06  # edited
+    assert profile["data"]["export_timing"] is None  # never decided: not in the profile
+    assert saved.payload["confirmation"]["undecided"] == len(fields) - 2
+    assert "data_ownership" in saved.payload["audit"]["critical_missing"]
+
+
+def test_bad_edit_is_located_and_nothing_is_saved(app_env: Path) -> None:
+    store = Store(database_url())
+    program_id = store.create_program("Renewal").id
+    _with_user(store)
+    at = _upload(_open(), EXAMPLES / "drafts" / "northfield-portable.md")
+    key = next(r.key for r in at.radio if r.key and r.key.startswith("ct_dec_"))
+    at.radio(key=key).set_value("edit")
+    at = at.run()
+    at.text_input(key=key.replace("ct_dec_", "ct_edit_")).set_value("perhaps")
+    at = at.button(key="ct_save").click().run()
+    _ok(at)
+    assert "expected yes or no" in " ".join(e.value for e in at.error)
+    assert store.list_check_results(program_id, CONTRACT_CHECK) == []
+
+
+def test_saving_needs_an_identity(app_env: Path) -> None:
+    store = Store(database_url())
+    program_id = store.create_program("Renewal").id
+    at = _upload(_open(), EXAMPLES / "contract-profile.yaml")
+    at = at.button(key="ct_save").click().run()
+    _ok(at)
+    assert any("records who did it" in e.value for e in at.error)
+    assert store.list_check_results(program_id, CONTRACT_CHECK) == []
 
 
 def test_bad_profile_is_an_error_not_a_traceback(app_env: Path) -> None:

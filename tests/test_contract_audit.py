@@ -29,13 +29,17 @@ def complete() -> dict[str, Any]:
             "gold_set_defined": True,
             "transferable_to_successor": True,
             "accuracy_target": 0.995,
-            "accuracy_method": "stratified 5% sample per category against the gold set",
+            "accuracy_method": "stratified 10% sample per category against the gold set",
+            "per_category_accuracy": True,
+            "qa_rate_per_category": 0.1,
+            "gold_set_owner": "buyer",
         },
         "transition": {
             "clause_present": True,
-            "handover_artefacts": ["labelled data", "guidelines", "gold set"],
+            "handover_artefacts": ["labelled data", "guidelines", "gold set", "edge-case log", "calibration log"],
             "timeline_days": 60,
             "throughput_continuity": True,
+            "wind_down": True,
         },
         "sla": {
             "terms": [
@@ -69,6 +73,7 @@ def complete() -> dict[str, Any]:
             "minimum_term_months": 12,
             "pricing_model": "per_unit",
             "quality_penalties": True,
+            "remedies_on_vendor": True,
         },
         "security": {
             "soc2_type": "type_ii",
@@ -79,6 +84,13 @@ def complete() -> dict[str, Any]:
             "dpa": True,
             "subprocessors_disclosed": True,
             "endpoint_controls": ["USB blocking", "no downloads"],
+            "subprocessor_locations": True,
+            "subprocessor_objection": True,
+            "data_residency": ["EU"],
+            "jurisdictions": ["Ireland"],
+            "deletion_on_exit": True,
+            "deletion_confirmed": True,
+            "export_controls": True,
         },
     }
 
@@ -102,8 +114,22 @@ REMOVE: dict[str, dict[str, dict[str, Any] | None]] = {
             "handover_artefacts": [],
             "timeline_days": None,
             "throughput_continuity": None,
+            "wind_down": None,
         }
     },
+    "accuracy_spec": {
+        "quality": {
+            "accuracy_target": None,
+            "accuracy_method": None,
+            "per_category_accuracy": None,
+            "qa_rate_per_category": None,
+            "gold_set_owner": None,
+        },
+    },
+    "worker_protection": {"commercial": {"remedies_on_vendor": None}},
+    "data_residency": {"security": {"data_residency": [], "jurisdictions": []}},
+    "deletion": {"security": {"deletion_on_exit": None, "deletion_confirmed": None}},
+    "export_controls": {"security": {"export_controls": None}},
     "sla_terms": {"sla": None},
     "pilot": {"commercial": {"pilot_available": None}},
     "scale_up": {"commercial": {"scale_up_multiple": None, "scale_up_weeks": None}},
@@ -228,7 +254,7 @@ def test_accuracy_without_method_is_a_red_flag() -> None:
     audit = audit_profile(with_changes({"quality": {"accuracy_method": " "}}), AS_OF)
     assert [f.code for f in audit.red_flags] == ["quality_metrics.accuracy_without_method"]
     no_accuracy = with_changes({"quality": {"accuracy_method": None, "accuracy_target": None}})
-    assert audit_profile(no_accuracy, AS_OF).findings == []
+    assert [f.code for f in audit_profile(no_accuracy, AS_OF).findings] == ["accuracy_spec.missing"]
 
 
 def test_accuracy_term_in_the_sla_also_needs_a_method() -> None:
@@ -331,7 +357,7 @@ def test_payload_is_json_ready_and_complete() -> None:
     assert payload["as_of"] == "2026-11-26"
     assert payload["red_flags"] == ["soc2.type1_only"]
     assert payload["critical_missing"] == ["transition"]
-    assert payload["counts"] == {"present": 15, "weak": 1, "missing": 1}
+    assert payload["counts"] == {"present": 20, "weak": 1, "missing": 1}
     assert {"code", "clause", "status", "severity", "reason", "ask", "red_flag", "dimension"} <= set(
         payload["findings"][0]
     )

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from annogov.commands._args import iso_date
 from annogov.render import table, to_json
+from contracts.confirm import ConfirmedDraft, confirm, decisions_template, read_decisions
 from contracts.questionnaire import write_questionnaire
-from contracts.review import ContractReview, load_source, review_file
+from contracts.review import ContractReview, load_source, review_file, review_profile
 from ingest import InputError
 
 
@@ -34,6 +37,19 @@ def register(subparsers: Any) -> None:
         default=None,
         help="write the xlsx questionnaire (pre-filled from PROFILE_OR_DRAFT if given, blank otherwise) and exit",
     )
+    parser.add_argument(
+        "--decisions-template",
+        metavar="OUT.yaml",
+        default=None,
+        help="write one entry per proposal of a draft (its passage, decision: accept | edit | reject) and exit",
+    )
+    parser.add_argument(
+        "--decisions",
+        metavar="DECISIONS.yaml",
+        default=None,
+        help="audit only the proposals accepted or edited in this filled-in template (needs --by)",
+    )
+    parser.add_argument("--by", default=None, help="who made the decisions (login or name), recorded with them")
     parser.set_defaults(handler=run)
 
 
@@ -47,19 +63,56 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if source is None:
         raise InputError.at("give a profile or draft to audit (or --questionnaire OUT.xlsx)", "contract-audit")
-    review = review_file(source, args.as_of or date.today(), vendor=args.vendor)
-    if args.format == "json":
-        print(to_json(review.to_payload()))
-    else:
-        print(render_text(review))
+    as_of = args.as_of or date.today()
+    if args.decisions_template or args.decisions:
+        return _confirmed(args, source, as_of)
+    review = review_file(source, as_of, vendor=args.vendor)
+    _print(args, review, None)
     return review.exit_code
 
 
-def render_text(result: ContractReview) -> str:
+def _confirmed(args: argparse.Namespace, source: Path, as_of: date) -> int:
+    """Write the decisions template, or audit the profile the filled-in decisions confirm."""
+    _, draft = load_source(source, vendor=args.vendor)
+    if draft is None:
+        raise InputError.at("decisions apply to a draft (.txt, .md, .docx, .pdf), not a profile", source.name)
+    if args.decisions_template:
+        text = yaml.safe_dump(decisions_template(draft), sort_keys=False, allow_unicode=True, width=110)
+        Path(args.decisions_template).write_text(text, encoding="utf-8")
+        print(f"wrote {args.decisions_template}: {len(draft.proposals)} proposals to decide")
+        return 0
+    if not (args.by or "").strip():
+        raise InputError.at("say who made the decisions with --by", "contract-audit")
+    decisions = read_decisions(args.decisions, draft)
+    done = confirm(draft, decisions, by_id=args.by.strip(), by_name=args.by.strip(), at=datetime.now(UTC))
+    review = review_profile(done.profile, as_of, source=source.name, draft=draft)
+    _print(args, review, done)
+    return review.exit_code
+
+
+def _print(args: argparse.Namespace, review: ContractReview, done: ConfirmedDraft | None) -> None:
+    if args.format == "json":
+        payload = review.to_payload()
+        if done is not None:
+            payload["profile"] = done.profile.model_dump(mode="json")
+            payload["confirmation"] = done.to_payload()
+        print(to_json(payload))
+    else:
+        print(render_text(review, done))
+
+
+def render_text(result: ContractReview, done: ConfirmedDraft | None = None) -> str:
     """The audit as plain text for a terminal."""
     source, audit, evidence, review = result.source, result.audit, result.evidence, result.draft
     out = [f"Contract audit: {audit.vendor} ({source}), as of {audit.as_of.isoformat()}"]
-    if review is not None:
+    if done is not None:
+        counts = {d: sum(c.decision == d for c in done.confirmations) for d in ("accept", "edit", "reject")}
+        out.append(
+            f"Confirmed by {done.by_name} at {done.at:%Y-%m-%d %H:%M} UTC: {counts['accept']} accepted, "
+            f"{counts['edit']} edited, {counts['reject']} rejected, {done.undecided} undecided (left out)."
+        )
+        review = None
+    elif review is not None:
         out.append(
             f"Draft: {review.passages_read} passages read, {len(review.proposals)} "
             "proposals; every value below is a proposal to confirm against its passage."

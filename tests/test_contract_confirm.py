@@ -1,0 +1,90 @@
+"""Confirming a draft's proposals: only accepted and edited values reach the profile, with who and when."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+import yaml
+
+from contracts.audit import audit_profile
+from contracts.confirm import confirm, edit_text
+from contracts.drafts import DraftReview, review_draft
+from ingest import InputError
+
+DRAFT = Path(__file__).resolve().parents[1] / "examples" / "drafts" / "northfield-portable.md"
+AT = datetime(2026, 12, 4, 21, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def review() -> DraftReview:
+    return review_draft(DRAFT)
+
+
+def _index(review: DraftReview, field: str) -> int:
+    return next(i for i, p in enumerate(review.proposals) if p.field == field)
+
+
+def test_nothing_decided_gives_an_empty_profile(review: DraftReview) -> None:
+    done = confirm(review, {}, by_id="pm@example.org", by_name="Pat", at=AT)
+    assert done.undecided == len(review.proposals)
+    assert done.profile.data.buyer_owns_data is None
+    assert done.profile.sla is None
+    assert {c.status for c in audit_profile(done.profile, date(2026, 11, 26)).clauses} <= {"missing", "weak"}
+
+
+def test_accept_all_gives_the_proposed_profile_with_who_and_when(review: DraftReview) -> None:
+    decisions = {i: ("accept", None) for i in range(len(review.proposals))}
+    done = confirm(review, decisions, by_id="pm@example.org", by_name="Pat", at=AT)
+    assert done.undecided == 0
+    proposed = review.profile.model_dump(exclude={"contract"})
+    proposed["sla"].pop("name")
+    confirmed = done.profile.model_dump(exclude={"contract"})
+    confirmed["sla"].pop("name")
+    assert confirmed == proposed
+    assert done.profile.contract == "Confirmed from northfield-portable.md by Pat on 2026-12-04 21:00 UTC"
+    payload = done.to_payload()
+    assert payload["by"] == "pm@example.org" and payload["at"].startswith("2026-12-04T21:00")
+    assert len(payload["confirmations"]) == len(review.proposals)
+
+
+def test_reject_and_edit_change_only_their_field(review: DraftReview) -> None:
+    decisions: dict[int, tuple[str, object]] = {i: ("accept", None) for i in range(len(review.proposals))}
+    owns, qa = _index(review, "data.buyer_owns_data"), _index(review, "quality.qa_rate_per_category")
+    decisions[owns] = ("reject", None)
+    decisions[qa] = ("edit", "8%")
+    done = confirm(review, decisions, by_id="u1", by_name="Pat", at=AT)  # type: ignore[arg-type]
+    assert done.profile.data.buyer_owns_data is None
+    assert done.profile.quality.qa_rate_per_category == 0.08
+    codes = {f.code for f in audit_profile(done.profile, date(2026, 11, 26)).findings}
+    assert "data_ownership.missing" in codes and "accuracy_spec.qa_rate_low" in codes
+    [edited] = [c for c in done.confirmations if c.index == qa]
+    assert (edited.proposed, edited.value, edited.decision) == (0.12, 0.08, "edit")
+
+
+def test_an_sla_term_is_edited_as_yaml(review: DraftReview) -> None:
+    i = _index(review, "sla.terms")
+    text = edit_text(review.proposals[i])
+    term = yaml.safe_load(text)
+    term["threshold"] = 0.75
+    done = confirm(review, {i: ("edit", yaml.safe_dump(term))}, by_id="u1", by_name="Pat", at=AT)
+    assert done.profile.sla is not None and [t.threshold for t in done.profile.sla.terms] == [0.75]
+    with pytest.raises(InputError, match="threshold"):
+        confirm(review, {i: ("edit", "{id: x, metric: accuracy}")}, by_id="u1", by_name="Pat", at=AT)
+
+
+def test_a_bad_edit_is_located_by_proposal_and_field(review: DraftReview) -> None:
+    owns = _index(review, "data.buyer_owns_data")
+    timing = _index(review, "data.export_timing")
+    with pytest.raises(InputError) as caught:
+        confirm(
+            review,
+            {owns: ("edit", "perhaps"), timing: ("edit", "whenever")},
+            by_id="u1",
+            by_name="Pat",
+            at=AT,
+        )
+    text = str(caught.value)
+    assert f"row {owns + 1}, column 'data.buyer_owns_data': expected yes or no" in text
+    assert "data.export_timing" in text
