@@ -16,6 +16,7 @@ $(VENV)/.run-installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --no-deps 'irrCAC==0.4.4'  # test oracle; its pins (scipy==1.12, pandas<3) would downgrade the stack
 	touch $@ $(VENV)/.run-installed
 
 system-packages:

@@ -22,6 +22,9 @@ Metric = Literal[
     "fleiss_kappa",
     "krippendorff_alpha",
     "percent_agreement",
+    "gwet_ac",
+    "brennan_prediger",
+    "conger_kappa",
     "defect_rate",
     "qa_coverage",
     "on_time_rate",
@@ -99,6 +102,9 @@ class SlaTerm(BaseModel):
     min_sample: int = Field(30, ge=1, description="Below this many observations: inconclusive")
     level: Literal["nominal", "ordinal", "interval", "ratio"] = "nominal"
     weights: Literal["none", "linear", "quadratic"] = "none"
+    missing: Literal["pooled", "gwet"] = Field(
+        "pooled", description="Uneven ratings per item: pooled category shares, or Gwet's per-item shares (irrCAC)"
+    )
     tier: Literal["critical", "standard"] = "standard"
     remedy: Remedy = Remedy()
     note: str | None = None
@@ -208,6 +214,7 @@ _TERM_COLUMNS = {
     "min_n": "min_sample",
     "level": "level",
     "weights": "weights",
+    "missing": "missing",
     "tier": "tier",
     "remedy": "remedy_kind",
     "remedy_kind": "remedy_kind",
@@ -397,6 +404,7 @@ def term_set_to_rows(terms: SlaTermSet) -> list[dict[str, Any]]:
             "min_sample": t.min_sample,
             "level": t.level,
             "weights": t.weights,
+            "missing": t.missing,
             "tier": t.tier,
             "remedy": t.remedy.kind,
             "remedy_amount": t.remedy.amount,

@@ -139,13 +139,11 @@ def chance_corrected(
 ) -> list[Estimate]:
     """One coefficient per group of `profiles`. `weights` is the (V, V) agreement matrix
     (identity when None). `ci='auto'` gives Gwet's analytic SE and t interval under the 'gwet'
-    convention and a bootstrap over items under 'pooled' (where no analytic SE is established).
+    convention or on complete data, otherwise a bootstrap over items (no analytic SE is
+    established for pooled shares with uneven ratings).
     `fraction` is the share of the population the items are (0 for a sample of an open stream)."""
     v = profiles.n_categories
     w = np.eye(v) if weights is None else np.asarray(weights, float)
-    mode = ("analytic" if missing == "gwet" else "bootstrap") if ci == "auto" else ci
-    if mode == "analytic" and missing != "gwet":
-        raise ValueError("Gwet's analytic SE is established for the 'gwet' missing-data convention; use bootstrap")
     method = method_name(coefficient, weights_name, missing, basis)
     out: list[Estimate] = []
     r = profiles.raters
@@ -153,6 +151,13 @@ def chance_corrected(
         keep = (profiles.group == g) & (r >= (1 if missing == "gwet" else 2))
         rows, weight = profiles.rows[keep].astype(float), profiles.weight[keep].astype(float)
         two = rows.sum(axis=1) >= 2
+        complete = len(np.unique(rows.sum(axis=1))) <= 1  # both conventions coincide
+        mode = ("analytic" if missing == "gwet" or complete else "bootstrap") if ci == "auto" else ci
+        if mode == "analytic" and not (missing == "gwet" or complete):
+            raise ValueError(
+                "Gwet's analytic SE is established for the 'gwet' missing-data convention or complete data; "
+                "use the bootstrap"
+            )
         n2 = int(weight[two].sum())
         n_ann = int((weight[two] * rows[two].sum(axis=1)).sum())
         if n2 == 0:
@@ -180,7 +185,9 @@ def chance_corrected(
 
             interval, ci_method = _bootstrap(summ, weight.astype(np.int64), stat, n_boot, seed, g, confidence)
         out.append(
-            Estimate(value=value, ci=interval, se=se, n_items=n2, n_annotations=n_ann, method=method, ci_method=ci_method)
+            Estimate(
+                value=value, ci=interval, se=se, n_items=n2, n_annotations=n_ann, method=method, ci_method=ci_method
+            )
         )
     return out
 

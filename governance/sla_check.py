@@ -219,7 +219,9 @@ class _Checker:
         if metric in AGREEMENT_METRICS:
             items = self.item_mask(dim, value)
             method = resolve_metric(self.c, metric, items)
-            est = agreement(self.c, method, items, level=term.level, weights=term.weights, seed=self.seed)
+            est = agreement(
+                self.c, method, items, level=term.level, weights=term.weights, seed=self.seed, missing=term.missing
+            )
             ci = (est.ci[0], est.ci[1]) if est.ci is not None else None
             return est.value, ci, est.n_items, est.undefined_reason, est.method
         row = self.row_counts(dim or "category", value)
@@ -346,7 +348,8 @@ class _Checker:
             )
             method = resolve_metric(self.c, term.metric, scope_items)
             ests = agreement_by_group(
-                self.c, method, groups, len(self.c.categories), level=term.level, weights=term.weights
+                self.c, method, groups, len(self.c.categories), level=term.level, weights=term.weights,
+                missing=term.missing,
             )
             evidence = []
             for name, est in zip(self.c.categories, ests, strict=True):

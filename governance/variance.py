@@ -32,7 +32,4 @@ def t_interval(value: float, se: float, n: float, confidence: float) -> tuple[fl
 
 def t_interval_label(confidence: float, convention: str) -> str:
     """How the analytic interval was made, for `Estimate.ci_method`."""
-    return (
-        f"Gwet's linearised variance ({convention}), Student t with n-1 df, {confidence:.0%}, "
-        "clipped to [-1, 1]"
-    )
+    return f"Gwet's linearised variance ({convention}), Student t with n-1 df, {confidence:.0%}, clipped to [-1, 1]"
