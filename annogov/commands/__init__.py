@@ -12,6 +12,7 @@ COMMAND_MODULES: dict[str, str] = {
     "db": "annogov.commands.db",
     "report": "annogov.commands.report",
     "agreement": "annogov.commands.agreement",
+    "annotators": "annogov.commands.annotators",
     "sla-check": "annogov.commands.sla_check",
     "qa-sample": "annogov.commands.qa_sample",
     "guidelines": "annogov.commands.guidelines",
