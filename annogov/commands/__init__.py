@@ -13,6 +13,7 @@ COMMAND_MODULES: dict[str, str] = {
     "report": "annogov.commands.report",
     "agreement": "annogov.commands.agreement",
     "annotators": "annogov.commands.annotators",
+    "consensus": "annogov.commands.consensus",
     "sla-check": "annogov.commands.sla_check",
     "qa-sample": "annogov.commands.qa_sample",
     "guidelines": "annogov.commands.guidelines",
