@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -73,3 +74,16 @@ def test_cli_plans_and_pdf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert payload["oc_curve"][0]["p_accept"] == 1.0 and pdf.read_bytes().startswith(b"%PDF")
     assert main(["qa-sample", delivery, "--plan", "acceptance"]) == 2
     assert main(["qa-sample", delivery]) == 2
+
+
+def test_sla_page_shows_the_plan_and_its_oc_curve(open_app: Any) -> None:
+    from annogov.store import Store, database_url
+
+    Store(database_url()).create_program("Street scenes")
+    at = open_app("app_pages/sla.py")
+    assert not at.exception
+    at.number_input(key="sla_ltpd").set_value(0.08).run()
+    expected = acceptance_plan(0.01, 0.08)
+    assert any(f"n = {expected.n}**" in m.value and f"c = {expected.c}**" in m.value for m in at.markdown)
+    at.number_input(key="sla_ltpd").set_value(0.005).run()
+    assert any("rejectable quality level" in e.value for e in at.error)
