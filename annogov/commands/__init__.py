@@ -14,6 +14,7 @@ COMMAND_MODULES: dict[str, str] = {
     "agreement": "annogov.commands.agreement",
     "annotators": "annogov.commands.annotators",
     "consensus": "annogov.commands.consensus",
+    "boxes": "annogov.commands.boxes",
     "sla-check": "annogov.commands.sla_check",
     "qa-sample": "annogov.commands.qa_sample",
     "guidelines": "annogov.commands.guidelines",
