@@ -245,3 +245,81 @@ def test_sla_term_on_gwet_ac1() -> None:
     ac1, bp = report.terms
     assert ac1.method.startswith("Gwet's AC1 (Gwet's per-item shares") and ac1.status == "pass"
     assert bp.status == "fail" and any(e.value is not None and e.value < 0.99 for e in bp.evidence)
+
+
+# Published values of irrCAC's own test suite (afergadis/irrCAC, test/unit/irrCAC/raw, 3 digits):
+# dataset, coefficient, weights -> (coefficient, SE, CI low, CI high); SE None where not printed.
+PUBLISHED = {
+    ("raw_4raters", "gwet", "none"): (0.775, 0.143, 0.461, 1.0),
+    ("raw_4raters", "gwet", "linear"): (0.859, 0.117, 0.600, 1.0),
+    ("raw_4raters", "gwet", "quadratic"): (0.914, 0.104, 0.685, 1.0),
+    ("raw_5observers", "gwet", "none"): (0.497, 0.122, 0.235, 0.758),
+    ("raw_g1g2", "gwet", "none"): (0.685, 0.134, 0.396, 0.973),
+    ("raw_gender", "gwet", "none"): (0.208, 0.091, 0.014, 0.403),
+    ("raw_ben_gerry", "gwet", "none"): (0.661, 0.184, 0.257, 1.0),
+    ("raw_4raters", "fleiss", "none"): (0.761, None, 0.424, 1.0),
+    ("raw_4raters", "fleiss", "linear"): (0.818, 0.149, 0.491, 1.0),
+    ("raw_4raters", "fleiss", "quadratic"): (0.865, 0.146, 0.544, 1.0),
+    ("raw_5observers", "fleiss", "none"): (0.458, 0.120, 0.199, 0.716),
+    ("raw_g1g2", "fleiss", "none"): (0.657, 0.150, 0.333, 0.981),
+    ("raw_gender", "fleiss", "none"): (0.129, 0.141, -0.172, 0.430),
+    ("raw_ben_gerry", "fleiss", "none"): (0.649, 0.191, 0.228, 1.0),
+    ("raw_4raters", "brennan_prediger", "none"): (0.773, 0.145, 0.454, 1.0),
+    ("raw_4raters", "brennan_prediger", "linear"): (0.848, 0.123, 0.577, 1.0),
+    ("raw_4raters", "brennan_prediger", "quadratic"): (0.902, 0.111, 0.657, 1.0),
+    ("raw_5observers", "brennan_prediger", "none"): (0.487, 0.121, 0.228, 0.747),
+    ("raw_g1g2", "brennan_prediger", "none"): (0.679, 0.136, 0.385, 0.974),
+    ("raw_gender", "brennan_prediger", "none"): (0.183, 0.102, -0.035, 0.402),
+    ("raw_ben_gerry", "brennan_prediger", "none"): (0.659, 0.185, 0.251, 1.0),
+    ("raw_4raters", "conger", "none"): (0.763, None, 0.435, 1.0),
+    ("raw_4raters", "conger", "linear"): (0.814, 0.145, 0.494, 1.0),
+    ("raw_4raters", "conger", "quadratic"): (0.858, 0.144, 0.541, 1.0),
+    ("raw_5observers", "conger", "none"): (0.469, 0.117, 0.219, 0.719),
+    ("raw_g1g2", "conger", "none"): (0.659, 0.146, 0.343, 0.974),
+    ("raw_gender", "conger", "none"): (0.166, 0.121, -0.094, 0.426),
+    ("raw_ben_gerry", "conger", "none"): (0.657, 0.179, 0.262, 1.0),
+    ("raw_4raters", "alpha", "none"): (0.743, 0.146, 0.419, 1.0),
+    ("raw_4raters", "alpha", "quadratic"): (0.849, 0.129, 0.561, 1.0),
+    ("raw_5observers", "alpha", "none"): (0.481, 0.114, 0.237, 0.724),
+    ("raw_g1g2", "alpha", "none"): (0.632, 0.150, 0.306, 0.958),
+    ("raw_gender", "alpha", "none"): (0.143, 0.141, -0.158, 0.445),
+    ("raw_ben_gerry", "alpha", "none"): (0.665, 0.180, 0.264, 1.0),
+}
+
+
+@pytest.mark.parametrize(("dataset", "coefficient", "weights"), list(PUBLISHED))
+def test_gwet_handbook_datasets_as_published(dataset: str, coefficient: str, weights: str) -> None:
+    """Every coefficient, SE and t interval on Gwet's handbook datasets shipped with irrCAC."""
+    frame = getattr(irr_data, dataset)()
+    values = frame.to_numpy(object)
+    present = ~pd.isna(values)
+    categories = sorted({v for v in values[present]}, key=lambda v: (str(type(v)), v))
+    codes = np.full(values.shape, -1, np.int64)
+    for k, c in enumerate(categories):
+        codes[present & (values == c)] = k
+    keep = (codes >= 0).any(axis=1)
+    codes = codes[keep]
+    table = np.zeros((len(codes), len(categories)), np.int64)
+    rows, cols = np.nonzero(codes >= 0)
+    np.add.at(table, (rows, codes[rows, cols]), 1)
+    prof = profiles_from_table(table)
+    numeric = all(isinstance(c, float) for c in categories)
+    w = agreement_weight_matrix(len(categories), weights, np.asarray(categories, float) if numeric else None)
+    value, se, low, high = PUBLISHED[(dataset, coefficient, weights)]
+    if coefficient == "alpha":
+        alpha, got_se, n = alpha_gwet_se(prof, w)[0]  # type: ignore[misc]
+        from governance.variance import t_interval
+
+        ci = t_interval(alpha, got_se, n, 0.95)
+        got = (alpha, got_se, *ci)
+    else:
+        if coefficient == "conger":
+            est = conger_kappa(codes, len(categories), weights=w, weights_name=weights)[0]
+        else:
+            est = chance_corrected(prof, coefficient, weights=w, weights_name=weights, missing="gwet")[0]  # type: ignore[arg-type]
+        assert est.ci is not None and est.value is not None and est.se is not None
+        got = (est.value, est.se, *est.ci)
+    assert round(got[0], 3) == value
+    if se is not None:
+        assert round(got[1], 3) == se
+    assert (round(got[2], 3), round(got[3], 3)) == (low, high)
