@@ -254,12 +254,14 @@ def conger_kappa(
     group = np.zeros(len(codes), np.int64) if item_group is None else np.asarray(item_group, np.int64)
     method = "Conger's kappa" + (f", {weights_name} weights on {basis}" if weights_name != "none" else "")
     method += " (annotators' own marginals; p_a over items with 2+ annotations)"
-    out: list[Estimate] = []
-    for g in range(n_groups):
-        sub = codes[group == g]
-        sub = sub[(sub >= 0).any(axis=1)]
-        out.append(_conger_one(sub, v, w, method, ci, confidence, fraction))
-    return out
+    rated_any = (codes >= 0).any(axis=1) & (group >= 0)
+    order = np.flatnonzero(rated_any)
+    order = order[np.argsort(group[order], kind="stable")]
+    bounds = np.searchsorted(group[order], np.arange(n_groups + 1))
+    return [
+        _conger_one(codes[order[bounds[g] : bounds[g + 1]]], v, w, method, ci, confidence, fraction)
+        for g in range(n_groups)
+    ]
 
 
 def _conger_one(
@@ -271,16 +273,16 @@ def _conger_one(
     codes, rated = codes[:, raters_used], rated[:, raters_used]
     r = codes.shape[1]
     safe = np.where(rated, codes, 0)
-    counts = np.zeros((n_items, v))
-    np.add.at(counts, (np.repeat(np.arange(n_items), r)[rated.ravel()], safe.ravel()[rated.ravel()]), 1.0)
+    item_of, rater_of = np.nonzero(rated)
+    label_of = codes[item_of, rater_of]
+    counts = np.bincount(item_of * v + label_of, minlength=n_items * v).reshape(n_items, v).astype(float)
     ri = counts.sum(axis=1)
     two = ri >= 2
     n2 = int(two.sum())
     n_ann = int(ri[two].sum())
     if n2 == 0 or r < 2:
         return undefined(NO_PAIRS, method)
-    classif = np.zeros((r, v))
-    np.add.at(classif, (np.tile(np.arange(r), n_items)[rated.ravel()], safe.ravel()[rated.ravel()]), 1.0)
+    classif = np.bincount(rater_of * v + label_of, minlength=r * v).reshape(r, v).astype(float)
     ng = classif.sum(axis=1)
     pgk = classif / ng[:, None]
     pm = pgk.sum(axis=0) / r

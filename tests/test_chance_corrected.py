@@ -143,6 +143,8 @@ def test_matches_irrcac_to_1e9(
             assert conger.value == pytest.approx(expected["coefficient_value"], abs=1e-9)
             if expected["se"] > 1e-12:
                 assert conger.se == pytest.approx(expected["se"], abs=1e-9)
+        if (table.sum(axis=1) >= 2).sum() < 2:
+            return  # irrCAC's alpha divides by n - 1 of the pairable items
         parts = alpha_gwet_se(prof, w)[0]
         expected = cac.krippendorff()["est"]
         if parts is not None:
