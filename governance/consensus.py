@@ -94,6 +94,24 @@ def _log(x: np.ndarray) -> np.ndarray:
         return np.log(x)
 
 
+def _patterns(
+    item_codes: np.ndarray, ann_codes: np.ndarray, label_codes: np.ndarray, n_items: int, n_annotators: int, v: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Items with the same (annotator, label) set share their posterior: each item's pattern code,
+    how many items have each pattern, and the rows of one item per pattern. Patterns are keyed
+    exactly when (V + 1)^A fits a float; otherwise every item is its own pattern."""
+    if float(v + 1) ** n_annotators >= 2**53:
+        return np.arange(n_items), np.ones(n_items), np.arange(len(item_codes))
+    powers = np.float64(v + 1) ** np.arange(n_annotators)
+    key = np.bincount(item_codes, weights=(label_codes + 1) * powers[ann_codes], minlength=n_items)
+    pattern, uniques = factorize(key.astype(np.int64), sort=False)
+    first_item = np.zeros(len(uniques), np.int64)
+    first_item[pattern[::-1]] = np.arange(n_items)[::-1]
+    is_first = np.zeros(n_items, bool)
+    is_first[first_item] = True
+    return pattern, np.bincount(pattern, minlength=len(uniques)).astype(float), np.flatnonzero(is_first[item_codes])
+
+
 def dawid_skene(
     item_codes: np.ndarray,
     ann_codes: np.ndarray,
@@ -106,25 +124,31 @@ def dawid_skene(
     tol: float = 1e-5,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """EM over one label per (item, annotator): (posterior (n, V), errors (A, V, V), prior, iterations).
-    Labels nobody used keep prior 0 (they cannot be inferred)."""
-    cell = ann_codes * v + label_codes
-    observed = np.bincount(cell, minlength=n_annotators * v).reshape(n_annotators, v) > 0
-    votes = np.bincount(item_codes * v + label_codes, minlength=n_items * v).reshape(n_items, v).astype(float)
+    Runs over distinct item patterns weighted by their counts (a count table), one bincount per
+    true class, so memory stays linear in rows. Labels nobody used keep prior 0."""
+    observed = np.bincount(ann_codes * v + label_codes, minlength=n_annotators * v).reshape(n_annotators, v) > 0
+    pattern, weight, rows = _patterns(item_codes, ann_codes, label_codes, n_items, n_annotators, v)
+    unit = pattern[item_codes[rows]]
+    cell = ann_codes[rows] * v + label_codes[rows]
+    n_units, n_cells = len(weight), n_annotators * v
+    w_row = weight[unit]
+    votes = np.bincount(unit * v + label_codes[rows], minlength=n_units * v).reshape(n_units, v).astype(float)
     probas = votes / votes.sum(axis=1, keepdims=True)
     used = votes.sum(axis=0) > 0
+    total, n_annotations = float(weight.sum()), float(w_row.sum())
 
     def m_step(p: np.ndarray) -> np.ndarray:
-        err = np.empty((n_annotators * v, v))
+        err = np.empty((n_cells, v))
         for t in range(v):
-            err[:, t] = np.bincount(cell, weights=p[item_codes, t], minlength=n_annotators * v)
+            err[:, t] = np.bincount(cell, weights=w_row * p[unit, t], minlength=n_cells)
         cube = np.where(observed[:, :, None], np.maximum(err.reshape(n_annotators, v, v), EPS), 0.0)
         return cube / cube.sum(axis=1, keepdims=True)
 
     def e_step(prior: np.ndarray, err: np.ndarray) -> np.ndarray:
-        log_err = _log(err).reshape(n_annotators * v, v)[cell]  # (N, V)
-        ll = np.empty((n_items, v))
+        log_err = _log(err).reshape(n_cells, v)
+        ll = np.empty((n_units, v))
         for t in range(v):
-            ll[:, t] = np.bincount(item_codes, weights=log_err[:, t], minlength=n_items)
+            ll[:, t] = np.bincount(unit, weights=log_err[cell, t], minlength=n_units)
         ll += _log(np.maximum(prior, EPS))[None, :]
         ll[:, ~used] = -np.inf
         ll -= ll.max(axis=1, keepdims=True)
@@ -132,24 +156,28 @@ def dawid_skene(
         return lik / lik.sum(axis=1, keepdims=True)
 
     def elbo(p: np.ndarray, prior: np.ndarray, err: np.ndarray) -> float:
-        log_err = _log(err).reshape(n_annotators * v, v)[cell]
-        joint = np.where(p[item_codes] > 0, p[item_codes] * (log_err + _log(np.maximum(prior, EPS))), 0.0)
+        log_err = _log(err).reshape(n_cells, v)
+        log_prior = _log(np.maximum(prior, EPS))
+        joint = 0.0
+        for t in np.flatnonzero(used):
+            pt = p[unit, t]
+            joint += float((w_row * np.where(pt > 0, pt * (log_err[cell, t] + log_prior[t]), 0.0)).sum())
         clipped = np.maximum(p[:, used], EPS)
-        return float(joint.sum() - (clipped * np.log(clipped)).sum())
+        return joint - float(weight @ (clipped * np.log(clipped)).sum(axis=1))
 
-    prior = probas.mean(axis=0)
+    prior = (weight @ probas) / total
     errors = m_step(probas)
     loss = -np.inf
     done = 0
     for done in range(1, n_iter + 1):  # noqa: B007
         probas = e_step(prior, errors)
-        prior = probas.mean(axis=0)
+        prior = (weight @ probas) / total
         errors = m_step(probas)
-        new_loss = elbo(probas, prior, errors) / len(item_codes)
+        new_loss = elbo(probas, prior, errors) / n_annotations
         if new_loss - loss < tol:
             break
         loss = new_loss
-    return probas, errors, prior, done
+    return probas[pattern], errors, prior, done
 
 
 def consensus(
