@@ -6,10 +6,12 @@ from __future__ import annotations
 import pandas as pd
 import pyarrow as pa
 
+from governance.counts import UnknownLabelError
 from governance.delivery import ROW_COLUMN, DeliverySource
-from ingest import InputError
+from ingest import InputError, Location, Problem
 
 MAX_ROWS = 50_000_000
+_SHOWN = 5
 
 
 def long_rows(source: DeliverySource, columns: tuple[str, ...], max_rows: int = MAX_ROWS) -> pd.DataFrame:
@@ -28,3 +30,14 @@ def long_rows(source: DeliverySource, columns: tuple[str, ...], max_rows: int = 
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in [*columns, ROW_COLUMN]})
     return pd.concat(parts, ignore_index=True)
+
+
+def located(err: UnknownLabelError, frame: pd.DataFrame, file: str) -> InputError:
+    """Unknown labels at their rows in the delivered file (the first few), as an InputError."""
+    shown = err.rows[:_SHOWN]
+    rows, labels = frame[ROW_COLUMN].to_numpy()[shown], frame["label"].to_numpy(object)[shown]
+    more = f" ({len(err.rows)} rows in all)" if len(err.rows) > _SHOWN else ""
+    return InputError(
+        [Problem(Location(file, row=int(r), column="label"), f"label {label!r} is not in the label set{more}")
+         for r, label in zip(rows, labels, strict=True)]
+    )  # fmt: skip

@@ -76,3 +76,24 @@ def test_formula_like_item_ids_stay_text(tmp_path: Path) -> None:
 
     result = consensus(["=cmd()", "=cmd()"], ["a", "b"], ["x", "x"])
     assert "'=cmd()" in consensus_csv(result)
+
+
+def test_unknown_labels_are_located_in_the_file(capsys: pytest.CaptureFixture[str]) -> None:
+    delivery = str(ROOT / "examples" / "delivery.csv")
+    assert main(["consensus", delivery, "--labels", "pedestrian,cyclist"]) == 2
+    err = capsys.readouterr().err
+    assert "delivery.csv, row 10, column 'label'" in err and "'vehicle'" in err
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 10_000))
+def test_invariant_to_row_order_and_renamed_ids(seed: int) -> None:
+    df = _frame(seed, 60, 4, 3)
+    base = consensus(df["task"].to_numpy(), df["worker"].to_numpy(), df["label"].to_numpy(), label_set=[0, 1, 2])
+    shuffled = df.sample(frac=1.0, random_state=seed)
+    renamed = consensus(
+        ("x" + shuffled["task"]).to_numpy(), ("who-" + shuffled["worker"]).to_numpy(), shuffled["label"].to_numpy(),
+        label_set=[0, 1, 2],
+    )  # fmt: skip
+    order = [list(renamed.items).index("x" + t) for t in base.items]
+    assert np.allclose(renamed.posterior[order], base.posterior, atol=1e-12)

@@ -12,10 +12,10 @@ from annogov.commands._delivery_args import add_mapping_options, mapping_from
 from annogov.render import table, to_json
 from contracts.sla_terms import load_term_set
 from governance.annotators import annotator_report
-from governance.counts import LabelSet
+from governance.counts import LabelSet, UnknownLabelError
 from governance.delivery import open_delivery
 from governance.gold import gold_report
-from governance.long_rows import long_rows
+from governance.long_rows import located, long_rows
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -68,7 +68,10 @@ def run(args: argparse.Namespace) -> int:
     source = open_delivery(args.delivery, mapping_from(args))
     frame = long_rows(source, ("item_id", "annotator_id", "label", "gold_label"))
     frame = frame[frame["label"].notna()]
-    payload = payload_for(frame, labels, args.repeats)
+    try:
+        payload = payload_for(frame, labels, args.repeats)
+    except UnknownLabelError as err:
+        raise located(err, frame, source.file) from None
     if args.format == "json":
         print(to_json(payload))
         return 0

@@ -10,8 +10,9 @@ from annogov.commands._delivery_args import add_mapping_options, mapping_from
 from annogov.render import table, to_json
 from contracts.sla_terms import load_term_set
 from governance.consensus import consensus, consensus_csv
+from governance.counts import UnknownLabelError
 from governance.delivery import open_delivery
-from governance.long_rows import long_rows
+from governance.long_rows import located, long_rows
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -42,10 +43,13 @@ def run(args: argparse.Namespace) -> int:
     source = open_delivery(args.delivery, mapping_from(args))
     frame = long_rows(source, ("item_id", "annotator_id", "label"))
     frame = frame[frame["label"].notna()]
-    result = consensus(
-        frame["item_id"].to_numpy(object), frame["annotator_id"].to_numpy(object), frame["label"].to_numpy(object),
-        label_set=labels, repeats=args.repeats,
-    )  # fmt: skip
+    try:
+        result = consensus(
+            frame["item_id"].to_numpy(object), frame["annotator_id"].to_numpy(object), frame["label"].to_numpy(object),
+            label_set=labels, repeats=args.repeats,
+        )  # fmt: skip
+    except UnknownLabelError as err:
+        raise located(err, frame, source.file) from None
     if args.out:
         Path(args.out).write_text(consensus_csv(result), encoding="utf-8")
     payload = result.to_payload(max(args.top, 0))
