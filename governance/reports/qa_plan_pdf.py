@@ -69,14 +69,14 @@ def qa_plan_pdf(plan: AcceptancePlan, verdicts: list[dict[str, Any]], title: str
     rows += [[escape(str(v["category"])), v["delivered"], v["reviewed"], v["failed"], v["verdict"]] for v in verdicts]
     table = Table([[Paragraph(str(c), body) for c in r] for r in rows], repeatRows=1)
     table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    story = [
+    story: list[Any] = [
         Paragraph(escape(title), head),
         Spacer(1, 6),
         Paragraph(escape(facts), body),
         Spacer(1, 8),
         oc_chart(plan, width, regular),
-        Spacer(1, 8),
-        table,
     ]
+    if verdicts:
+        story += [Spacer(1, 8), table]
     doc.build(story)
     return out.getvalue()
