@@ -151,6 +151,12 @@ def _terms_editor(store: Store, program: ProgramRecord) -> tuple[SlaTermSet, int
                 "weights": st.column_config.SelectboxColumn(
                     "Weights", options=["none", "linear", "quadratic"], default="none"
                 ),
+                "missing": st.column_config.SelectboxColumn(
+                    "Uneven ratings",
+                    options=["pooled", "gwet"],
+                    default="pooled",
+                    help="Fleiss/AC1/Brennan-Prediger with uneven annotations per item: pooled shares or Gwet's",
+                ),
                 "tier": st.column_config.SelectboxColumn("Tier", options=["critical", "standard"], default="standard"),
                 "remedy": st.column_config.SelectboxColumn(
                     "Remedy", options=["none", "percent_of_fee", "fixed_per_breach"], default="none"
