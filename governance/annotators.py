@@ -69,6 +69,13 @@ def _codes(
     return item_codes, ann_codes, ls.encode(labels), ann_values, ls
 
 
+def _pairs_rate(k: int, n: int, method: str, confidence: float) -> Estimate:
+    """A share of pairs with a Wilson interval over pairs, labelled as indicative: pairs within one
+    item are not independent, so the interval is narrower than one over items would be."""
+    est = rate(k, n, method, confidence)
+    return est.model_copy(update={"ci_method": f"{est.ci_method} over pairs (indicative: pairs share items)"})
+
+
 def against_others(
     item_codes: np.ndarray, ann_codes: np.ndarray, label_codes: np.ndarray, n_annotators: int, v: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -124,7 +131,9 @@ def annotator_report(
         kappa = kappas[i] if pairs else undefined("shares no item with another annotator", "Cohen's kappa")
         cons_pairs = int(rep_pairs[i])
         consistency = (
-            rate(int(rep_agree[i]), cons_pairs, "share of agreeing pairs among an annotator's repeats", confidence)
+            _pairs_rate(
+                int(rep_agree[i]), cons_pairs, "share of agreeing pairs among an annotator's repeats", confidence
+            )
             if cons_pairs
             else undefined("labelled no item twice", "intra-annotator consistency")
         )
@@ -132,7 +141,9 @@ def annotator_report(
             AnnotatorAgreement(
                 annotator=str(name),
                 items=int(n_shared[i]),
-                agreement=rate(int(agree_pairs[i, 0]), pairs, "share of agreeing pairs with the others", confidence)
+                agreement=_pairs_rate(
+                    int(agree_pairs[i, 0]), pairs, "share of agreeing pairs with the others", confidence
+                )
                 if pairs
                 else undefined("shares no item with another annotator", "pairwise agreement"),
                 kappa=kappa.model_copy(
