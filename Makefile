@@ -16,6 +16,9 @@ $(VENV)/.run-installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
+	# test oracles without their declared dependencies: irrCAC pins scipy==1.12 and pandas<3 (it
+	# would downgrade the stack); crowd-kit would pull transformers, which its DawidSkene never uses
+	$(BIN)/pip install -q --no-deps 'irrCAC==0.4.4' 'crowd-kit>=1.4'
 	touch $@ $(VENV)/.run-installed
 
 system-packages:

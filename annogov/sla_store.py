@@ -33,6 +33,7 @@ TERM_COLUMNS = [
     "min_sample",
     "level",
     "weights",
+    "missing",
     "tier",
     "remedy",
     "remedy_amount",

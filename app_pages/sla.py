@@ -26,6 +26,8 @@ from contracts.sla_terms import (
 )
 from governance.delivery import ColumnMapping, open_delivery, parse_column_flags
 from governance.delivery_counts import count_delivery
+from governance.qa_plan import acceptance_plan
+from governance.reports.qa_plan_pdf import qa_plan_pdf
 from governance.reports.sections import evidence_text
 from governance.sla_check import SlaReport, check_counts
 from governance.timeliness import PRORATION_RULE
@@ -174,6 +176,12 @@ def _terms_editor(store: Store, program: ProgramRecord) -> tuple[SlaTermSet, int
                 "weights": st.column_config.SelectboxColumn(
                     "Weights", options=["none", "linear", "quadratic"], default="none"
                 ),
+                "missing": st.column_config.SelectboxColumn(
+                    "Uneven ratings",
+                    options=["pooled", "gwet"],
+                    default="pooled",
+                    help="Fleiss/AC1/Brennan-Prediger with uneven annotations per item: pooled shares or Gwet's",
+                ),
                 "tier": st.column_config.SelectboxColumn("Tier", options=["critical", "standard"], default="standard"),
                 "remedy": st.column_config.SelectboxColumn(
                     "Remedy", options=["none", "percent_of_fee", "fixed_per_breach"], default="none"
@@ -301,6 +309,46 @@ def _qa_download(terms: SlaTermSet) -> None:
         help="At least the rate in every category (at least 10 items, or all of a smaller one); "
         "rare categories are over-represented; the same seed gives the same sample.",
     )
+
+
+def _qa_plan() -> None:
+    """Acceptance-sampling plan (n, c) for the risks asked, with its OC curve and a PDF."""
+    with st.expander("Acceptance sampling plan (sample size by producer's and consumer's risk)"):
+        c = st.columns(4)
+        aql = c[0].number_input("AQL (acceptable defect rate)", 0.0001, 0.5, 0.01, 0.005, format="%.4f", key="sla_aql")
+        ltpd = c[1].number_input("LTPD (rejectable rate)", 0.0002, 0.9, 0.05, 0.005, format="%.4f", key="sla_ltpd")
+        alpha = c[2].number_input("Producer's risk", 0.001, 0.5, 0.05, 0.01, format="%.3f", key="sla_alpha")
+        beta = c[3].number_input("Consumer's risk", 0.001, 0.5, 0.10, 0.01, format="%.3f", key="sla_beta")
+        try:
+            plan = acceptance_plan(aql, ltpd, alpha, beta)
+        except ValueError as exc:
+            st.error(str(exc))
+            return
+        st.markdown(
+            f"Review **n = {plan.n}** items per lot (category) and accept when at most **c = {plan.c}** fail. "
+            f"Achieved risks: producer's {plan.actual_producer_risk:.1%} at the AQL, "
+            f"consumer's {plan.actual_consumer_risk:.1%} at the LTPD."
+        )
+        curve = pd.DataFrame(plan.oc_curve(81), columns=["defect rate", "P(accept)"])
+        st.altair_chart(
+            alt.Chart(curve)
+            .mark_line()
+            .encode(
+                x=alt.X("defect rate:Q", axis=alt.Axis(format="%")),
+                y=alt.Y("P(accept):Q", axis=alt.Axis(format="%")),
+                tooltip=[alt.Tooltip("defect rate:Q", format=".2%"), alt.Tooltip("P(accept):Q", format=".1%")],
+            )
+            .properties(height=220, title="Operating characteristic")
+        )
+        st.download_button(
+            "Plan and OC curve (PDF)",
+            data=lambda: qa_plan_pdf(plan, [], "QA acceptance plan"),
+            file_name="qa-acceptance-plan.pdf",
+            mime="application/pdf",
+            key="sla_plan_pdf",
+            on_click="ignore",
+            icon=":material/download:",
+        )
 
 
 # -- results --------------------------------------------------------------------------------
@@ -541,6 +589,7 @@ try:
 except InputError as exc:  # the saved results below stay visible
     ui.show_problems(exc)
 _qa_download(saved_terms)
+_qa_plan()
 st.divider()
 st.subheader("Results")
 _saved_checks(store, program)

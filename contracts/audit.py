@@ -28,7 +28,10 @@ SCALE_UP_MIN_MULTIPLE = 2.0
 SCALE_UP_MAX_WEEKS = 4
 LONG_TERM_MONTHS = 12
 
-AGREEMENT_METRICS = {"cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "percent_agreement"}
+AGREEMENT_METRICS = {
+    "cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "percent_agreement", "gwet_ac", "brennan_prediger",
+    "conger_kappa",
+}  # fmt: skip
 QUALITY_METRICS = AGREEMENT_METRICS | {"accuracy", "defect_rate", "qa_coverage"}
 
 

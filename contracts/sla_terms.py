@@ -24,6 +24,12 @@ Metric = Literal[
     "fleiss_kappa",
     "krippendorff_alpha",
     "percent_agreement",
+    "gwet_ac",
+    "brennan_prediger",
+    "conger_kappa",
+    "box_mean_iou",
+    "box_f1_50",
+    "box_f1_75",
     "defect_rate",
     "qa_coverage",
     "on_time_rate",
@@ -36,6 +42,12 @@ METRIC_NOTES: dict[str, str] = {
     "fleiss_kappa": "Fleiss' kappa over items with two or more annotations",
     "krippendorff_alpha": "Krippendorff's alpha (nominal unless the term names a level)",
     "percent_agreement": "share of agreeing annotation pairs within items",
+    "gwet_ac": "Gwet's AC1 (AC2 with weights); 'missing: gwet' averages per-item shares as irrCAC does",
+    "brennan_prediger": "Brennan-Prediger free-marginal kappa (Bennett's S, Randolph's kappa)",
+    "conger_kappa": "Conger's kappa: chance from each annotator's own label shares (up to 8 annotators)",
+    "box_mean_iou": "mean IoU of matched boxes (needs box exports)",
+    "box_f1_50": "box F1 at IoU 0.5 (needs box exports)",
+    "box_f1_75": "box F1 at IoU 0.75 (needs box exports)",
     "accuracy": "share of annotations on gold items that match the gold label",
     "defect_rate": "failed / reviewed annotations in QA",
     "qa_coverage": "reviewed / delivered annotations",
@@ -101,6 +113,9 @@ class SlaTerm(BaseModel):
     min_sample: int = Field(30, ge=1, description="Below this many observations: inconclusive")
     level: Literal["nominal", "ordinal", "interval", "ratio"] = "nominal"
     weights: Literal["none", "linear", "quadratic"] = "none"
+    missing: Literal["pooled", "gwet"] = Field(
+        "pooled", description="Uneven ratings per item: pooled category shares, or Gwet's per-item shares (irrCAC)"
+    )
     tier: Literal["critical", "standard"] = "standard"
     remedy: Remedy = Remedy()
     note: str | None = None
@@ -294,6 +309,7 @@ _TERM_COLUMNS = {
     "min_n": "min_sample",
     "level": "level",
     "weights": "weights",
+    "missing": "missing",
     "tier": "tier",
     "remedy": "remedy_kind",
     "remedy_kind": "remedy_kind",
@@ -510,6 +526,7 @@ def term_set_to_rows(terms: SlaTermSet) -> list[dict[str, Any]]:
             "min_sample": t.min_sample,
             "level": t.level,
             "weights": t.weights,
+            "missing": t.missing,
             "tier": t.tier,
             "remedy": t.remedy.kind,
             "remedy_amount": t.remedy.amount,

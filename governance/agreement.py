@@ -230,6 +230,7 @@ def _pair_estimates(
         kappa = float(point[g])
         interval: tuple[float, float] | None = None
         ci_method: str | None = None
+        se: float | None = None
         if ci == "analytic":
             se = _cohen_ase(t[g].astype(float), dis, kappa)
             if se is not None:
@@ -253,6 +254,7 @@ def _pair_estimates(
             Estimate(
                 value=kappa,
                 ci=interval,
+                se=se,
                 n_items=n,
                 n_annotations=2 * n,
                 method=method,

@@ -16,6 +16,7 @@ class Estimate(BaseModel):
 
     value: float | None
     ci: tuple[float, float] | None = None
+    se: float | None = None
     n_items: int = 0
     n_annotations: int = 0
     undefined_reason: str | None = None

@@ -44,6 +44,7 @@ class GoldReport(BaseModel):
     per_annotator: dict[str, Estimate]
     per_class: dict[str, ClassScores]
     confusion: list[list[int]]
+    macro_f1: Estimate | None = None
 
     def json_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict."""
@@ -135,7 +136,19 @@ def gold_report(
             recall=recall,
             f1=f1,
         )
+    defined = [s.f1.value for s in per_class.values() if s.f1.value is not None]
+    macro_f1 = (
+        Estimate(
+            value=float(np.mean(defined)),
+            n_items=n,
+            n_annotations=n,
+            method="macro F1: mean F1 over labels present in gold or annotations (scikit-learn's average='macro')",
+        )
+        if defined
+        else undefined("no item has a gold label", "macro F1")
+    )
     return GoldReport(
+        macro_f1=macro_f1,
         label_set=names,
         n=n,
         accuracy=accuracy,

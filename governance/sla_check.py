@@ -13,6 +13,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from contracts.sla_terms import SlaTerm, SlaTermSet
+from governance.boxes import BOX_METRICS, BoxReport
 from governance.delivery import ColumnMapping, DeliverySource, open_delivery
 from governance.delivery_counts import PERIOD_COLUMNS, DeliveryCounts, count_delivery
 from governance.drift import DriftReport, drift
@@ -201,7 +202,8 @@ def _worst_first(term: SlaTerm, evidence: list[Evidence]) -> list[Evidence]:
 class _Checker:
     """Evaluates terms against one delivery's counts."""
 
-    def __init__(self, counts: DeliveryCounts, terms: SlaTermSet, seed: int) -> None:
+    def __init__(self, counts: DeliveryCounts, terms: SlaTermSet, seed: int, boxes: BoxReport | None = None) -> None:
+        self.boxes = boxes
         self.c = counts
         self.terms = terms
         self.seed = seed
@@ -228,10 +230,18 @@ class _Checker:
     ) -> tuple[float | None, tuple[float, float] | None, int, str | None, str]:
         """(value, ci, n, undefined reason, method) of a term's metric over one scope."""
         metric = term.metric
+        if metric in BOX_METRICS:
+            if self.boxes is None:
+                return None, None, 0, "box terms need the box exports (sla-check --boxes FILE ...)", metric
+            box_value, n = self.boxes.metric(metric, value if dim == "category" else None)
+            reason = None if box_value is not None else "no boxes in this scope"
+            return box_value, None, n, reason, f"{metric} against {self.boxes.against}: {self.boxes.method}"
         if metric in AGREEMENT_METRICS:
             items = self.item_mask(dim, value)
             method = resolve_metric(self.c, metric, items)
-            est = agreement(self.c, method, items, level=term.level, weights=term.weights, seed=self.seed)
+            est = agreement(
+                self.c, method, items, level=term.level, weights=term.weights, seed=self.seed, missing=term.missing
+            )
             ci = (est.ci[0], est.ci[1]) if est.ci is not None else None
             return est.value, ci, est.n_items, est.undefined_reason, est.method
         row = self.row_counts(dim or "category", value)
@@ -259,10 +269,9 @@ class _Checker:
             return self._throughput(term)
         notes: list[str] = []
         if kind == "each_category":
-            if self.c.categories:
-                evidence = [
-                    self._group_evidence(term, "category", name) for name in self.cat_names if self._has_rows(name)
-                ]
+            names = self._category_names(term)
+            if names:
+                evidence = [self._group_evidence(term, "category", name) for name in names]
             else:  # no category column: the whole delivery is the one category
                 evidence = [self._group_evidence(term, None, None)]
             fails = [e for e in evidence if e.status == "fail"]
@@ -325,6 +334,12 @@ class _Checker:
             return "inconclusive", undefined or "no value"
         return _status(term, value, n)
 
+    def _category_names(self, term: SlaTerm) -> list[str]:
+        """The categories an 'each_category' term runs over: box labels for box terms."""
+        if term.metric in BOX_METRICS:
+            return [c.category for c in self.boxes.categories] if self.boxes is not None else []
+        return [name for name in self.cat_names if self._has_rows(name)] if self.c.categories else []
+
     def _has_rows(self, name: str) -> bool:
         return bool(self.row_counts("category", name)[_COL["rows"]] > 0)
 
@@ -349,6 +364,8 @@ class _Checker:
 
     def _worst_categories(self, term: SlaTerm, dim: str | None, named: str | None) -> list[Evidence]:
         """Within a scope, the categories that pull the value the wrong way."""
+        if term.metric in BOX_METRICS:
+            return []
         if dim == "category" or not self.c.categories:
             return []
         if term.metric in AGREEMENT_METRICS:
@@ -358,7 +375,8 @@ class _Checker:
             )
             method = resolve_metric(self.c, term.metric, scope_items)
             ests = agreement_by_group(
-                self.c, method, groups, len(self.c.categories), level=term.level, weights=term.weights
+                self.c, method, groups, len(self.c.categories), level=term.level, weights=term.weights,
+                missing=term.missing,
             )
             evidence = []
             for name, est in zip(self.c.categories, ests, strict=True):
@@ -547,9 +565,10 @@ def check_counts(
     seed: int = 0,
     drift_by: Literal["week", "batch"] | None = None,
     drift_threshold: float = 0.05,
+    boxes: BoxReport | None = None,
 ) -> SlaReport:
-    """Evaluate every term over already-counted delivery tables."""
-    checker = _Checker(counts, terms, seed)
+    """Evaluate every term over already-counted delivery tables (box terms over `boxes`)."""
+    checker = _Checker(counts, terms, seed, boxes)
     results = [checker.evaluate(t) for t in terms.terms]
     statuses = {r.status for r in results}
     verdict: Status = "fail" if "fail" in statuses else ("inconclusive" if "inconclusive" in statuses else "pass")
@@ -585,8 +604,9 @@ def check_delivery(
     mapping: ColumnMapping | None = None,
     seed: int = 0,
     label_set: Sequence[str] | None = None,
+    boxes: BoxReport | None = None,
 ) -> SlaReport:
     """Read a delivery (path or opened source) in batches and check it against the terms."""
     source = delivery if isinstance(delivery, DeliverySource) else open_delivery(delivery, mapping)
     counts = count_delivery(source, label_set if label_set is not None else terms.label_set)
-    return check_counts(terms, counts, seed=seed)
+    return check_counts(terms, counts, seed=seed, boxes=boxes)

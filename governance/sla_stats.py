@@ -12,8 +12,9 @@ from governance.agreement import cohen_kappa, fleiss_kappa, krippendorff_alpha, 
 from governance.counts import ItemProfiles, LabelSet, pair_contingency
 from governance.delivery_counts import DeliveryCounts
 from governance.estimate import Estimate, undefined
+from governance.sla_chance import CHANCE_METRICS, alpha_analytic, chance_by_group, conger_by_group, uses_chance_path
 
-AGREEMENT_METRICS = ("kappa", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "percent_agreement")
+AGREEMENT_METRICS = ("kappa", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "percent_agreement", *CHANCE_METRICS)
 N_BOOT = 1000
 _EXACT = 2**53
 
@@ -98,15 +99,23 @@ def agreement_by_group(
     weights: str = "none",
     ci: bool = False,
     seed: int = 0,
+    missing: str = "pooled",
+    interval: str = "auto",
 ) -> list[Estimate]:
-    """The coefficient for every group of items at once (`item_group` -1 = in no group)."""
+    """The coefficient for every group of items at once (`item_group` -1 = in no group);
+    `missing` is the uneven-ratings convention of Fleiss/AC1/BP, `interval='analytic'` asks
+    Gwet's SE for Krippendorff's alpha."""
     metric = resolve_metric(counts, metric, item_group >= 0)
     mode: Literal["bootstrap", "none"] = "bootstrap" if ci else "none"
     if n_groups == 0:
         return []
     if metric == "cohen_kappa":
         return _cohen(counts, item_group, n_groups, weights, ci, seed)
+    if metric == "conger_kappa":
+        return conger_by_group(counts, item_group, n_groups, weights=weights, ci=ci)
     prof = profiles(counts, item_group, n_groups)
+    if uses_chance_path(metric, missing, weights):
+        return chance_by_group(prof, metric, weights=weights, missing=missing, ci=ci, seed=seed)
     if metric == "percent_agreement":
         return percent_agreement(prof, ci=mode, n_boot=N_BOOT, seed=seed)
     if metric == "fleiss_kappa":
@@ -116,6 +125,9 @@ def agreement_by_group(
         if level in ("interval", "ratio") and values is None:
             reason = f"the {level} level needs numeric labels; the label set has text"
             return [undefined(reason, f"Krippendorff's alpha, {level}")] * n_groups
+        if ci and interval == "analytic":
+            base = krippendorff_alpha(prof, level, values, ci="none")  # type: ignore[arg-type]
+            return alpha_analytic(prof, counts.labels, level, base)
         return krippendorff_alpha(prof, level, values, ci=mode, n_boot=N_BOOT, seed=seed)  # type: ignore[arg-type]
     raise ValueError(f"unknown agreement metric {metric!r}")
 
@@ -157,7 +169,11 @@ def agreement(
     weights: str = "none",
     ci: bool = True,
     seed: int = 0,
+    missing: str = "pooled",
+    interval: str = "auto",
 ) -> Estimate:
     """One coefficient, with its 95% interval, over the selected items (boolean mask or all)."""
     group = np.zeros(counts.n_items, np.int64) if items is None else np.where(items, 0, -1)
-    return agreement_by_group(counts, metric, group, 1, level=level, weights=weights, ci=ci, seed=seed)[0]
+    return agreement_by_group(
+        counts, metric, group, 1, level=level, weights=weights, ci=ci, seed=seed, missing=missing, interval=interval
+    )[0]

@@ -19,7 +19,7 @@ from governance.sla_stats import agreement
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 KEYS = ["metric", "weights", "level", "value", "ci", "n_items", "n_annotations",
-        "undefined_reason"]
+        "undefined_reason", "missing", "method", "se", "ci_method"]
 
 
 def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, dict]:

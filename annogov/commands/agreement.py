@@ -19,6 +19,9 @@ METRICS = {
     "fleiss": "fleiss_kappa",
     "krippendorff": "krippendorff_alpha",
     "kappa": "kappa",
+    "gwet": "gwet_ac",
+    "bp": "brennan_prediger",
+    "conger": "conger_kappa",
 }
 
 
@@ -35,7 +38,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--weights",
         choices=["none", "linear", "quadratic"],
         default="none",
-        help="Cohen's kappa weights (labels ordered as in the label set)",
+        help="weights of Cohen, Fleiss, Gwet (AC2), Brennan-Prediger and Conger (labels ordered as in the label set)",
+    )
+    parser.add_argument(
+        "--missing",
+        choices=["pooled", "gwet"],
+        default="pooled",
+        help="uneven ratings per item (Fleiss, Gwet, Brennan-Prediger): pool category shares over items rated "
+        "twice or more, or average each item's shares as irrCAC/AgreeStat do",
+    )
+    parser.add_argument(
+        "--interval",
+        choices=["auto", "analytic"],
+        default="auto",
+        help="'analytic' gives Krippendorff's alpha Gwet's SE and t interval instead of the bootstrap",
     )
     parser.add_argument(
         "--level",
@@ -64,6 +80,10 @@ def _entry(metric: str, args: argparse.Namespace, est: Any) -> dict[str, Any]:
         "n_items": est.n_items,
         "n_annotations": est.n_annotations,
         "undefined_reason": est.undefined_reason,
+        "missing": args.missing,
+        "method": est.method,
+        "se": est.se,
+        "ci_method": est.ci_method,
     }
 
 
@@ -75,16 +95,15 @@ def run(args: argparse.Namespace) -> int:
         labels = load_term_set(args.contract).label_set
     counts = count_delivery(open_delivery(args.delivery, mapping_from(args)), labels)
     metric = resolve_metric(counts, METRICS[args.metric])
-    overall = agreement(counts, metric, level=args.level, weights=args.weights, seed=args.seed)
+    opts = {"level": args.level, "weights": args.weights, "missing": args.missing, "interval": args.interval}
+    overall = agreement(counts, metric, seed=args.seed, **opts)
     payload = _entry(metric, args, overall)
     payload["groups"] = {}
     if args.by:
         names, codes = dim_values(counts, args.by), dim_codes(counts, args.by)
         if not names:
             raise ValueError(f"--by {args.by}: the delivery has no {args.by} column")
-        ests = agreement_by_group(
-            counts, metric, codes, len(names), level=args.level, weights=args.weights, ci=True, seed=args.seed
-        )
+        ests = agreement_by_group(counts, metric, codes, len(names), ci=True, seed=args.seed, **opts)
         payload["groups"] = {name: _entry(metric, args, est) for name, est in zip(names, ests, strict=True)}
     if args.format == "json":
         print(to_json(payload))
@@ -96,21 +115,28 @@ def run(args: argparse.Namespace) -> int:
             _ci(payload["ci"]),
             payload["n_items"],
             payload["n_annotations"],
+            _se(payload["se"]),
             payload["undefined_reason"] or "",
         ]
     ]
     rows += [
-        [name, g["value"], _ci(g["ci"]), g["n_items"], g["n_annotations"], g["undefined_reason"] or ""]
+        [name, g["value"], _ci(g["ci"]), g["n_items"], g["n_annotations"], _se(g["se"]), g["undefined_reason"] or ""]
         for name, g in payload["groups"].items()
     ]
-    print(f"{metric} (weights {args.weights}, level {args.level}) on {counts.file}")
+    print(f"{overall.method} (metric {metric}) on {counts.file}")
+    if overall.ci_method:
+        print(f"interval: {overall.ci_method}")
     print(
         table(
-            [args.by or "scope", "value", "95% CI", "items", "annotations", "undefined"],
+            [args.by or "scope", "value", "95% CI", "items", "annotations", "SE", "undefined"],
             [[r[0], "-" if r[1] is None else f"{r[1]:.4f}", *r[2:]] for r in rows],
         )
     )
     return 0
+
+
+def _se(se: float | None) -> str:
+    return "-" if se is None else f"{se:.4f}"
 
 
 def _ci(ci: list[float] | None) -> str:

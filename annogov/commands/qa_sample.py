@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from annogov.commands._delivery_args import add_mapping_options, mapping_from
+from annogov.commands.qa_plan import add_plan_options, run_plan
 from annogov.render import table
 from governance.delivery import open_delivery, read_delivery_table
 from governance.qa import NO_CATEGORY, as_fraction, qa_sample, sample_csv
@@ -21,15 +22,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "same sample.",
     )
     parser.add_argument("delivery", metavar="DELIVERY")
-    parser.add_argument("--min-rate", required=True, help="minimum share per category, e.g. 0.10")
+    parser.add_argument("--min-rate", help="minimum share per category, e.g. 0.10 (drawing a sample)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--min-per-category", type=int, default=10, metavar="N")
-    parser.add_argument("--out", required=True, metavar="SAMPLE.csv")
+    parser.add_argument("--out", metavar="SAMPLE.csv")
+    add_plan_options(parser)
     add_mapping_options(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.plan:
+        return run_plan(args)
+    if not args.min_rate or not args.out:
+        raise ValueError("drawing a sample needs --min-rate and --out (or ask for --plan margin|acceptance)")
     try:
         rate = as_fraction(args.min_rate)
     except ValueError as exc:

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from annogov.commands._delivery_args import add_mapping_options, mapping_from
+from annogov.commands.boxes import add_box_options, boxes_from
 from annogov.render import fmt, table, to_json
 from contracts.sla_terms import default_term_set, load_term_set
 from governance.delivery import open_delivery
@@ -32,6 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--format", choices=["table", "json"], default="table")
     parser.add_argument("--seed", type=int, default=0, help="seed of the bootstrap intervals")
+    add_box_options(parser)
     add_mapping_options(parser)
     parser.set_defaults(handler=run)
 
@@ -90,7 +92,7 @@ def render_table(report: SlaReport) -> str:
 def run(args: argparse.Namespace) -> int:
     terms = load_term_set(args.contract) if args.contract else default_term_set()
     source = open_delivery(args.delivery, mapping_from(args))
-    report = check_delivery(terms, source, seed=args.seed)
+    report = check_delivery(terms, source, seed=args.seed, boxes=boxes_from(args))
     for warning in report.warnings:
         print(f"annogov: warning: {warning}", file=sys.stderr)
     print(to_json(report.to_payload()) if args.format == "json" else render_table(report))

@@ -1,0 +1,62 @@
+"""`annogov boxes`: agreement on bounding boxes (COCO, CVAT XML, Label Studio exports) between
+annotators or against gold, per category: mean IoU, box F1 at IoU 0.5 and 0.75, tightness."""
+
+from __future__ import annotations
+
+import argparse
+
+import pandas as pd
+
+from annogov.render import table, to_json
+from governance.box_readers import read_boxes
+from governance.boxes import BoxReport, box_agreement
+
+
+def add_box_options(parser: argparse.ArgumentParser) -> None:
+    """--boxes FILE... and --box-gold FILE, shared with sla-check (box_* terms)."""
+    parser.add_argument(
+        "--boxes", nargs="+", metavar="EXPORT", default=[], help="exports: COCO .json, CVAT .xml, Label Studio .json"
+    )
+    parser.add_argument("--box-gold", metavar="EXPORT", help="reference boxes; without it annotators are compared")
+
+
+def boxes_from(args: argparse.Namespace) -> BoxReport | None:
+    """The box report of the given exports, or None when none were given."""
+    if not args.boxes:
+        return None
+    frame = pd.concat([read_boxes(path) for path in args.boxes], ignore_index=True)
+    gold = read_boxes(args.box_gold, annotator="gold") if args.box_gold else None
+    return box_agreement(frame, gold)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "boxes",
+        help="bounding-box agreement: mean IoU, box F1 at IoU 0.5/0.75, tightness against gold, per category",
+        description="Match boxes of the same image and category one to one (Hungarian assignment on IoU) "
+        "between every pair of annotators, or each annotator against --box-gold. COCO and CVAT files hold one "
+        "annotator each (named by the file); Label Studio exports name theirs.",
+    )
+    add_box_options(parser)
+    parser.add_argument("--format", choices=["table", "json"], default="table")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    report = boxes_from(args)
+    if report is None:
+        raise ValueError("give the box exports with --boxes FILE ...")
+    if args.format == "json":
+        print(to_json(report.to_payload()))
+        return 0
+    print(f"Boxes against {report.against}; {report.method}")
+    rows = [
+        [s.category, s.boxes_a, s.boxes_b, s.matched, _v(s.mean_iou), _v(s.f1_50), _v(s.f1_75), _v(s.area_ratio)]
+        for s in [report.overall, *report.categories]
+    ]
+    print(table(["category", "boxes", "reference", "matched", "mean IoU", "F1@0.5", "F1@0.75", "area ratio"], rows))
+    return 0
+
+
+def _v(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"

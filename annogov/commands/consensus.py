@@ -1,0 +1,86 @@
+"""`annogov consensus`: majority-vote and Dawid-Skene labels of a delivery, each annotator's
+confusion matrix and the items most worth adjudicating."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from annogov.commands._delivery_args import add_mapping_options, mapping_from
+from annogov.render import table, to_json
+from contracts.sla_terms import load_term_set
+from governance.consensus import consensus, consensus_csv
+from governance.counts import UnknownLabelError
+from governance.delivery import open_delivery
+from governance.long_rows import located, long_rows
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "consensus",
+        help="majority-vote and Dawid-Skene labels, per-annotator confusion, items to adjudicate",
+        description="Consensus labels of a delivery by majority vote and by Dawid-Skene (EM over each "
+        "annotator's confusion matrix), and the items to adjudicate first: lowest Dawid-Skene confidence, "
+        "majority-vote ties, the two methods disagreeing.",
+    )
+    parser.add_argument("delivery", metavar="DELIVERY")
+    parser.add_argument("--top", type=int, default=20, help="how many items to list for adjudication")
+    parser.add_argument("--repeats", choices=["first", "last", "error"], default="first")
+    parser.add_argument("--labels", metavar="A,B,C", help="the full label set in order")
+    parser.add_argument("--contract", metavar="TERMS", help="take the label set from a term set")
+    parser.add_argument("--out", metavar="CSV", help="write every item's consensus labels to this CSV")
+    parser.add_argument("--format", choices=["table", "json"], default="table")
+    add_mapping_options(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    labels = None
+    if args.labels:
+        labels = [v.strip() for v in args.labels.split(",") if v.strip()]
+    elif args.contract:
+        labels = load_term_set(args.contract).label_set
+    source = open_delivery(args.delivery, mapping_from(args))
+    frame = long_rows(source, ("item_id", "annotator_id", "label"))
+    frame = frame[frame["label"].notna()]
+    try:
+        result = consensus(
+            frame["item_id"].to_numpy(object), frame["annotator_id"].to_numpy(object), frame["label"].to_numpy(object),
+            label_set=labels, repeats=args.repeats,
+        )  # fmt: skip
+    except UnknownLabelError as err:
+        raise located(err, frame, source.file) from None
+    if args.out:
+        Path(args.out).write_text(consensus_csv(result), encoding="utf-8")
+    payload = result.to_payload(max(args.top, 0))
+    if args.format == "json":
+        print(to_json(payload))
+        return 0
+    agree = payload["methods_agree"]
+    print(
+        f"{payload['method']} on {source.file}: {payload['n_items']} items, {payload['iterations']} EM iterations, "
+        f"methods agree on {agree:.1%}, {payload['majority_ties']} majority ties"
+    )
+    print(
+        table(
+            ["item", "Dawid-Skene", "confidence", "majority", "tie", "votes"],
+            [
+                [
+                    r["item"],
+                    r["dawid_skene"],
+                    f"{r['confidence']:.3f}",
+                    r["majority"],
+                    "yes" if r["majority_tie"] else "",
+                    ", ".join(f"{k} {n}" for k, n in r["votes"].items()),
+                ]
+                for r in payload["adjudicate"]
+            ],  # fmt: skip
+        )
+    )
+    print()
+    print(
+        table(
+            ["annotator", "estimated accuracy"], [[a, f"{c['accuracy']:.3f}"] for a, c in payload["confusion"].items()]
+        )
+    )
+    return 0

@@ -1,0 +1,167 @@
+"""Bounding boxes from COCO JSON, CVAT XML (for images 1.1) and Label Studio JSON exports, as one
+frame: image, annotator, category, x1, y1, x2, y2, where (a locator for error messages).
+
+Untrusted files: size-limited before parsing, XML parsed with defusedxml, every malformed box
+reported with its location (`ingest.InputError`), never a traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import defusedxml.ElementTree as SafeET
+import pandas as pd
+
+from ingest import InputError, Location, Problem
+
+MAX_BYTES = 512 * 1024 * 1024
+COLUMNS = ["image", "annotator", "category", "x1", "y1", "x2", "y2", "where"]
+_MAX_PROBLEMS = 50
+
+
+def _read(path: Path, max_bytes: int) -> bytes:
+    if not path.is_file():
+        raise InputError.at("file not found", str(path))
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise InputError.at(f"{size:,} bytes is above the {max_bytes:,}-byte limit for box exports", path.name)
+    return path.read_bytes()
+
+
+class _Collector:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.rows: list[tuple[Any, ...]] = []
+        self.problems: list[Problem] = []
+
+    def problem(self, where: str, message: str) -> None:
+        if len(self.problems) < _MAX_PROBLEMS:
+            self.problems.append(Problem(Location(self.file, column=where), message))
+
+    def add(self, where: str, image: Any, annotator: Any, category: Any, x1: Any, y1: Any, x2: Any, y2: Any) -> None:
+        try:
+            box = [float(v) for v in (x1, y1, x2, y2)]
+        except (TypeError, ValueError):
+            self.problem(where, "box coordinates are not numbers")
+            return
+        if any(v != v or abs(v) == float("inf") for v in box):
+            self.problem(where, "box coordinates must be finite")
+        elif box[2] < box[0] or box[3] < box[1]:
+            self.problem(where, "box has negative width or height")
+        elif category is None or str(category).strip() == "":
+            self.problem(where, "box has no label")
+        else:
+            self.rows.append((str(image), str(annotator), str(category), *box, where))
+
+    def frame(self) -> pd.DataFrame:
+        if self.problems:
+            raise InputError(self.problems)
+        return pd.DataFrame(self.rows, columns=COLUMNS)
+
+
+def _json(data: bytes, file: str) -> Any:
+    try:
+        return json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError.at(f"not valid JSON ({exc})", file) from None
+
+
+def read_coco(path: Path | str, annotator: str | None = None, max_bytes: int = MAX_BYTES) -> pd.DataFrame:
+    """COCO detection JSON: `bbox` [x, y, width, height]; images by file name; the annotator is
+    the file's stem unless given (COCO files carry one annotator's boxes)."""
+    path = Path(path)
+    doc = _json(_read(path, max_bytes), path.name)
+    if not isinstance(doc, dict) or not isinstance(doc.get("annotations"), list):
+        raise InputError.at("a COCO file needs an 'annotations' list", path.name)
+    names = {c.get("id"): c.get("name") for c in doc.get("categories") or [] if isinstance(c, dict)}
+    images = {i.get("id"): i.get("file_name", i.get("id")) for i in doc.get("images") or [] if isinstance(i, dict)}
+    who = annotator or path.stem
+    out = _Collector(path.name)
+    for k, ann in enumerate(doc["annotations"]):
+        where = f"annotations[{k}]"
+        bbox = ann.get("bbox") if isinstance(ann, dict) else None
+        if not isinstance(bbox, list) or len(bbox) != 4:
+            out.problem(where, "needs 'bbox' as [x, y, width, height]")
+            continue
+        image = images.get(ann.get("image_id"), ann.get("image_id"))
+        category = names.get(ann.get("category_id"), ann.get("category_id"))
+        try:
+            x, y, w, h = (float(v) for v in bbox)
+        except (TypeError, ValueError):
+            out.problem(where, "box coordinates are not numbers")
+            continue
+        out.add(where, image, who, category, x, y, x + w, y + h)
+    return out.frame()
+
+
+def read_cvat(path: Path | str, annotator: str | None = None, max_bytes: int = MAX_BYTES) -> pd.DataFrame:
+    """CVAT 'for images 1.1' XML: <image name=...><box label= xtl= ytl= xbr= ybr=/>; parsed with
+    defusedxml (no entities, no external references)."""
+    path = Path(path)
+    try:
+        root = SafeET.fromstring(_read(path, max_bytes))
+    except SafeET.ParseError as exc:
+        raise InputError.at(f"not valid XML ({exc})", path.name) from None
+    except Exception as exc:  # defusedxml refuses entities and external references
+        raise InputError.at(f"XML refused: {type(exc).__name__}", path.name) from None
+    who = annotator or path.stem
+    out = _Collector(path.name)
+    for i, image in enumerate(root.iter("image")):
+        name = image.get("name") or image.get("id") or str(i)
+        for j, box in enumerate(image.iter("box")):
+            where = f"image[{i}] {name}, box[{j}]"
+            out.add(where, name, who, box.get("label"), box.get("xtl"), box.get("ytl"), box.get("xbr"), box.get("ybr"))
+    return out.frame()
+
+
+def read_label_studio(path: Path | str, max_bytes: int = MAX_BYTES) -> pd.DataFrame:
+    """Label Studio JSON export: tasks with annotations whose `rectanglelabels` results give x, y,
+    width, height in percent (pixels when the original size is given); the annotator is
+    `completed_by` (e-mail or id)."""
+    path = Path(path)
+    doc = _json(_read(path, max_bytes), path.name)
+    if not isinstance(doc, list):
+        raise InputError.at("a Label Studio export is a list of tasks", path.name)
+    out = _Collector(path.name)
+    for t, task in enumerate(doc):
+        if not isinstance(task, dict):
+            out.problem(f"[{t}]", "a task must be an object")
+            continue
+        data = task.get("data") or {}
+        image = data.get("image") if isinstance(data, dict) else None
+        image = image or task.get("id", t)
+        for a, ann in enumerate(task.get("annotations") or []):
+            who = ann.get("completed_by") if isinstance(ann, dict) else None
+            if isinstance(who, dict):
+                who = who.get("email") or who.get("id")
+            for r, res in enumerate(ann.get("result") or [] if isinstance(ann, dict) else []):
+                if not isinstance(res, dict) or res.get("type") != "rectanglelabels":
+                    continue
+                where = f"[{t}].annotations[{a}].result[{r}]"
+                v = res.get("value") or {}
+                labels = v.get("rectanglelabels") or [None]
+                try:
+                    sx = float(res.get("original_width") or 100) / 100
+                    sy = float(res.get("original_height") or 100) / 100
+                    x, y, w, h = (float(v[k]) for k in ("x", "y", "width", "height"))
+                except (KeyError, TypeError, ValueError):
+                    out.problem(where, "needs numeric x, y, width and height")
+                    continue
+                out.add(where, image, who if who is not None else f"annotation-{a}", labels[0],
+                        x * sx, y * sy, (x + w) * sx, (y + h) * sy)  # fmt: skip
+    return out.frame()
+
+
+def read_boxes(path: Path | str, annotator: str | None = None, max_bytes: int = MAX_BYTES) -> pd.DataFrame:
+    """Any of the three formats, told apart by extension and content."""
+    path = Path(path)
+    if path.suffix.lower() == ".xml":
+        return read_cvat(path, annotator, max_bytes)
+    if path.suffix.lower() != ".json":
+        raise InputError.at("box exports are COCO .json, CVAT .xml or Label Studio .json", path.name)
+    head = _read(path, max_bytes).lstrip()[:1]
+    if head == b"[":
+        frame = read_label_studio(path, max_bytes)
+        return frame.assign(annotator=annotator) if annotator else frame
+    return read_coco(path, annotator, max_bytes)

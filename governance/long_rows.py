@@ -1,0 +1,43 @@
+"""A delivery's annotation rows as plain columns, for statistics that need each annotator's own
+labels (per-annotator agreement, repeats, consensus), whatever the number of annotators."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow as pa
+
+from governance.counts import UnknownLabelError
+from governance.delivery import ROW_COLUMN, DeliverySource
+from ingest import InputError, Location, Problem
+
+MAX_ROWS = 50_000_000
+_SHOWN = 5
+
+
+def long_rows(source: DeliverySource, columns: tuple[str, ...], max_rows: int = MAX_ROWS) -> pd.DataFrame:
+    """The wanted canonical columns (those present) and the file's row numbers, read batch by
+    batch; more than `max_rows` rows is refused with a located error rather than exhausting memory."""
+    parts: list[pa.RecordBatch] = []
+    total = 0
+    for batch, offset in source.batches([*columns]):
+        total += batch.num_rows
+        if total > max_rows:
+            raise InputError.at(f"more than {max_rows:,} rows; split the delivery", source.file)
+        frame = batch.to_pandas()
+        if ROW_COLUMN not in frame:
+            frame[ROW_COLUMN] = range(offset + 1, offset + 1 + len(frame))
+        parts.append(frame)
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in [*columns, ROW_COLUMN]})
+    return pd.concat(parts, ignore_index=True)
+
+
+def located(err: UnknownLabelError, frame: pd.DataFrame, file: str) -> InputError:
+    """Unknown labels at their rows in the delivered file (the first few), as an InputError."""
+    shown = err.rows[:_SHOWN]
+    rows, labels = frame[ROW_COLUMN].to_numpy()[shown], frame["label"].to_numpy(object)[shown]
+    more = f" ({len(err.rows)} rows in all)" if len(err.rows) > _SHOWN else ""
+    return InputError(
+        [Problem(Location(file, row=int(r), column="label"), f"label {label!r} is not in the label set{more}")
+         for r, label in zip(rows, labels, strict=True)]
+    )  # fmt: skip

@@ -1,0 +1,138 @@
+"""Bounding boxes: Hungarian matching against brute force, IoU/F1/tightness on known cases, the
+three readers on the same boxes, located errors, and box terms in the SLA check."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annogov.cli import main
+from governance.box_readers import read_boxes, read_coco, read_cvat, read_label_studio
+from governance.boxes import box_agreement, iou_matrix, match
+from ingest import InputError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _random_boxes(rng: np.random.Generator, n: int) -> np.ndarray:
+    xy = rng.uniform(0, 50, (n, 2))
+    wh = rng.uniform(5, 30, (n, 2))
+    return np.column_stack([xy, xy + wh])
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 100_000), n=st.integers(0, 5), m=st.integers(0, 5))
+def test_matching_equals_brute_force(seed: int, n: int, m: int) -> None:
+    rng = np.random.default_rng(seed)
+    a, b = _random_boxes(rng, n), _random_boxes(rng, m)
+    rows, cols, iou = match(a, b)
+    full = iou_matrix(a, b)
+    best = 0.0
+    small, large = (n, m) if n <= m else (m, n)
+    for perm in itertools.permutations(range(large), small):
+        pairs = zip(range(small), perm, strict=True) if n <= m else zip(perm, range(small), strict=True)
+        best = max(best, sum(full[i, j] for i, j in pairs))
+    assert iou.sum() == pytest.approx(best, abs=1e-12)
+    assert len(set(rows)) == len(rows) and len(set(cols)) == len(cols) and (iou > 0).all()
+
+
+def test_iou_of_known_boxes() -> None:
+    a = np.array([[0, 0, 10, 10]])
+    b = np.array([[5, 0, 15, 10], [20, 20, 30, 30]])
+    assert iou_matrix(a, b)[0].tolist() == pytest.approx([50 / 150, 0.0])
+
+
+def _frame(rows: list[tuple[str, str, str, float, float, float, float]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(*r, "") for r in rows], columns=["image", "annotator", "category", "x1", "y1", "x2", "y2", "where"]
+    )
+
+
+def test_agreement_and_tightness_per_category() -> None:
+    boxes = _frame(
+        [("i1", "a", "car", 0, 0, 10, 10), ("i1", "b", "car", 0, 0, 10, 10),  # IoU 1
+         ("i1", "a", "car", 20, 0, 30, 10), ("i1", "b", "car", 22, 0, 32, 10),  # IoU 8/12
+         ("i1", "a", "person", 0, 20, 10, 30)]  # unmatched
+    )  # fmt: skip
+    report = box_agreement(boxes)
+    car = next(c for c in report.categories if c.category == "car")
+    assert car.mean_iou == pytest.approx((1 + 8 / 12) / 2) and car.f1_50 == 1.0 and car.f1_75 == 0.5
+    person = next(c for c in report.categories if c.category == "person")
+    assert person.f1_50 == 0.0 and person.mean_iou is None
+    gold = _frame([("i1", "gold", "car", 0, 0, 5, 10), ("i1", "gold", "car", 20, 0, 30, 10)])
+    tight = box_agreement(boxes[boxes["annotator"] == "a"], gold)
+    assert next(c for c in tight.categories if c.category == "car").area_ratio == pytest.approx(1.5)
+
+
+def _write_all(tmp: Path) -> tuple[Path, Path, Path]:
+    coco = {
+        "images": [{"id": 1, "file_name": "img1.jpg"}],
+        "categories": [{"id": 3, "name": "car"}],
+        "annotations": [{"image_id": 1, "category_id": 3, "bbox": [10, 20, 30, 40]}],
+    }
+    (tmp / "ann1.json").write_text(json.dumps(coco))
+    (tmp / "ann1.xml").write_text(
+        '<annotations><image id="0" name="img1.jpg" width="200" height="100">'
+        '<box label="car" xtl="10" ytl="20" xbr="40" ybr="60"/></image></annotations>'
+    )
+    ls = [{"id": 1, "data": {"image": "img1.jpg"}, "annotations": [{"completed_by": {"email": "ann1"}, "result": [
+        {"type": "rectanglelabels", "original_width": 200, "original_height": 100,
+         "value": {"x": 5, "y": 20, "width": 15, "height": 40, "rectanglelabels": ["car"]}}]}]}]  # fmt: skip
+    (tmp / "ls.json").write_text(json.dumps(ls))
+    return tmp / "ann1.json", tmp / "ann1.xml", tmp / "ls.json"
+
+
+def test_three_formats_read_the_same_box(tmp_path: Path) -> None:
+    coco, cvat, ls = _write_all(tmp_path)
+    frames = [read_coco(coco), read_cvat(cvat), read_label_studio(ls), read_boxes(ls)]
+    for f in frames:
+        assert f[["image", "annotator", "category"]].values.tolist() == [["img1.jpg", "ann1", "car"]]
+        assert f[["x1", "y1", "x2", "y2"]].values.tolist() == [pytest.approx([10, 20, 40, 60])]
+
+
+def test_bad_files_give_located_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"annotations": [{"image_id": 1, "bbox": [1, 2, 3]}, {"bbox": [0, 0, -5, 1]}]}))
+    with pytest.raises(InputError) as err:
+        read_coco(bad)
+    text = str(err.value)
+    assert "annotations[0]" in text and "annotations[1]" in text and "negative width" in text
+    bomb = tmp_path / "bomb.xml"
+    bomb.write_text('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><annotations>&a;</annotations>')
+    with pytest.raises(InputError, match="refused"):
+        read_cvat(bomb)
+    with pytest.raises(InputError, match="limit"):
+        read_coco(bad, max_bytes=10)
+    assert main(["boxes", "--boxes", str(bad)]) == 2
+
+
+def test_box_terms_in_sla_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    coco, cvat, _ = _write_all(tmp_path)
+    other = json.loads(coco.read_text())
+    other["annotations"][0]["bbox"] = [12, 20, 30, 40]
+    (tmp_path / "ann2.json").write_text(json.dumps(other))
+    terms = tmp_path / "terms.yaml"
+    terms.write_text(
+        "terms:\n"
+        "  - {id: iou, metric: box_mean_iou, threshold: 0.8, min_sample: 1}\n"
+        "  - {id: f1, metric: box_f1_75, threshold: 0.99, min_sample: 1, scope: each_category}\n"
+    )
+    delivery = str(ROOT / "examples" / "delivery.csv")
+    argv = ["sla-check", "--contract", str(terms), "--delivery", delivery, "--format", "json"]
+    assert main([*argv, "--boxes", str(coco), str(tmp_path / "ann2.json")]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    iou, f1 = payload["terms"]
+    assert iou["status"] == "pass" and iou["value"] == pytest.approx(28 / 32)
+    assert f1["status"] == "pass"
+    assert main(argv) == 1
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["terms"][0]["status"] == "inconclusive"
+    assert main(["boxes", "--boxes", str(coco), str(tmp_path / "ann2.json"), "--box-gold", str(cvat)]) == 0
+    assert "gold" in capsys.readouterr().out
