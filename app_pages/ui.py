@@ -33,6 +33,7 @@ from annogov.store import (
 )
 from annogov.uploads import Upload, max_upload_bytes, read_upload
 from governance.reports import ReportInput
+from governance.roles import User
 from ingest import InputError
 
 T = TypeVar("T")
@@ -52,9 +53,16 @@ def _store_for(url: str) -> Store:
     return store
 
 
-def get_store() -> Store:
-    """The process-wide store for ANNOGOV_DATABASE_URL (migrated, demo seeded on first start)."""
+def base_store() -> Store:
+    """The process-wide store for ANNOGOV_DATABASE_URL (migrated, demo seeded on first start),
+    acting as the operator: only for finding out who is logged in."""
     return _store_for(database_url())
+
+
+def get_store() -> Store:
+    """The store acting as this tab's identified user; every operation checks that user's role."""
+    user = st.session_state.get("channel_user")
+    return base_store().as_user(user if isinstance(user, User) else None)
 
 
 def current_program(store: Store) -> ProgramRecord | None:
