@@ -107,9 +107,29 @@ class ChannelRepository:
         if row is None:
             row = ChannelUser(user_id=user.user_id, is_demo=demo)
             self.s.add(row)
+        elif row.role == Role.PROGRAM_MANAGER.value and user.role != Role.PROGRAM_MANAGER:
+            self._keep_a_manager(user.user_id)
         row.name, row.role, row.annotator_id = user.name, user.role.value, user.annotator_id
         self.s.flush()
         return user
+
+    def remove_user(self, actor: User, user_id: str) -> None:
+        """Take a person's access away (program managers); the last program manager stays."""
+        require(actor, Permission.MANAGE_USERS)
+        row = self.s.get(ChannelUser, user_id)
+        if row is None:
+            raise NotFoundError(f"nobody with the login {user_id!r} is registered")
+        if row.role == Role.PROGRAM_MANAGER.value:
+            self._keep_a_manager(user_id)
+        self.s.delete(row)
+        self.s.flush()
+
+    def _keep_a_manager(self, leaving: str) -> None:
+        others = select(ChannelUser.user_id).where(
+            ChannelUser.role == Role.PROGRAM_MANAGER.value, ChannelUser.user_id != leaving
+        )
+        if self.s.scalar(others.limit(1)) is None:
+            raise PermissionDenied(f"{leaving} is the last program manager; name another one first")
 
     def get_user(self, user_id: str) -> User | None:
         """The person with this login id, if the channel knows them."""
