@@ -196,6 +196,7 @@ def report_downloads(
     title: str = DEFAULT_TITLE,
     created: dt.date | None = None,
     report: ReportInput | None = None,
+    annotator_names: bool = False,
 ) -> None:
     """The program's PDF report and Excel workbook as two downloads, built only when clicked.
 
@@ -209,7 +210,7 @@ def report_downloads(
     def build(fmt: Format) -> bytes:
         if report is not None:
             return report_bytes(report, fmt)
-        return program_report_bytes(store, program, fmt, created=today, title=title)
+        return program_report_bytes(store, program, fmt, created=today, title=title, annotator_names=annotator_names)
 
     left, right = st.columns(2)
     formats: tuple[tuple[Any, Format, str, str], ...] = (

@@ -13,9 +13,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from governance.reports.model import ReportInput, Section
 from governance.sla_check import AnnotatorRow
 
 ANNOTATORS_TITLE = "Annotators"
+ANNOTATOR_COLUMNS = frozenset({"annotator", "annotator_id"})
+CODES_NOTE = "Annotators appear as pseudonymous codes; a report with their ids needs an explicit option."
 
 
 def pseudonyms(ids: Iterable[str]) -> dict[str, str]:
@@ -39,7 +42,35 @@ def pseudonymise_sla_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
         for row in rows:
             if "annotator" in row:
                 row["annotator"] = codes[str(row["annotator"])]
+        rows.sort(key=lambda row: str(row.get("annotator", "")))  # the original order would hint at the ids
     return out
+
+
+def _annotator_columns(section: Section) -> list[int]:
+    return [i for i, c in enumerate(section.columns) if c.strip().lower() in ANNOTATOR_COLUMNS]
+
+
+def pseudonymise_report(report: ReportInput) -> ReportInput:
+    """The report with every annotator column (SLA tables and extra sections) in codes, one code
+    per id across the whole report, and a note saying so on each table it touched."""
+    sections = [*(report.sla.categories if report.sla else []), *report.sections]
+    ids = [str(row[i]) for s in sections for i in _annotator_columns(s) for row in s.rows if row[i] is not None]
+    codes = pseudonyms(ids)
+
+    def coded(section: Section) -> Section:
+        columns = _annotator_columns(section)
+        if not columns:
+            return section
+        rows = [[codes.get(str(v), v) if i in columns and v is not None else v for i, v in enumerate(row)]
+                for row in section.rows]
+        rows.sort(key=lambda row: str(row[columns[0]]))  # the original order would hint at the ids
+        note = f"{section.note} {CODES_NOTE}".strip()
+        return section.model_copy(update={"rows": rows, "note": note})
+
+    sla = None if report.sla is None else report.sla.model_copy(
+        update={"categories": [coded(s) for s in report.sla.categories]}
+    )
+    return report.model_copy(update={"sla": sla, "sections": [coded(s) for s in report.sections]})
 
 
 class OwnFigures(BaseModel):
