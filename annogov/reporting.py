@@ -142,7 +142,8 @@ def audit_part(store: Store, program_id: int) -> tuple[list[Section], str]:
 
 
 REPORT_USER = User(user_id="report", name="annogov report", role=Role.PROGRAM_MANAGER)
-"""Who assembles a report: the program's steering view, entitled to the log and guidelines."""
+"""Who reads the channel for a report (its aggregate summary, no annotator's rows), once the
+acting user has been checked for EXPORT_REPORTS."""
 
 
 def channel_part(store: Store, program: ProgramRecord, now: dt.datetime) -> tuple[list[Section], str]:
@@ -189,6 +190,7 @@ def program_report(
     A part whose stored data can no longer be used (e.g. an invalid scenario) is reported as
     missing with the reason, so one bad part never hides the others.
     """
+    require(store.actor, Permission.EXPORT_REPORTS)
     if annotator_names:
         require(store.actor, Permission.VIEW_ANNOTATOR_FIGURES)
     loaders: dict[str, Callable[[], tuple[Any, str]]] = {
