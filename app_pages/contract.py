@@ -19,6 +19,7 @@ from contracts.profile import ContractProfile
 from contracts.questionnaire import write_questionnaire
 from contracts.review import PROFILE_SUFFIXES, load_source, review_profile
 from contracts.text_extract import DRAFT_SUFFIXES
+from governance.roles import Permission
 from ingest import InputError
 
 STATUS_COLOURS = {"present": "#d4edda", "weak": "#fff3cd", "missing": "#f8d7da"}
@@ -210,7 +211,8 @@ def main() -> None:
     if fresh is not None:
         vendor = fresh["audit"]["vendor"]
         if st.button(f"Save this audit for {vendor}", type="primary", key="ct_save",
-                     icon=":material/save:"):
+                     icon=":material/save:", disabled=not ui.may(Permission.AUDIT_CONTRACTS),
+                     help=ui.not_for_role(Permission.AUDIT_CONTRACTS)):
             store.add_check_result(program.id, CONTRACT_CHECK, fresh, label=vendor)
             ui.flash(f"Audit for {vendor} saved; the reports use the latest one per vendor.")
             st.session_state["ct_pick"] = vendor

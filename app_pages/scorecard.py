@@ -450,7 +450,8 @@ with tab_import:
                 value=False,
                 key="use_sheet_weights",
             )
-        if st.button(f"Import into {program.name}", type="primary", key="import_scores"):
+        if st.button(f"Import into {program.name}", type="primary", key="import_scores",
+                     disabled=not ui.may(Permission.SCORE_ANY), help=ui.not_for_role(Permission.SCORE_ANY)):
             summary = scoring.import_into_program(
                 store,
                 program.id,

@@ -33,7 +33,7 @@ from annogov.store import (
 )
 from annogov.uploads import Upload, max_upload_bytes, read_upload
 from governance.reports import ReportInput
-from governance.roles import User
+from governance.roles import ROLE_TITLES, Permission, User, can
 from ingest import InputError
 
 T = TypeVar("T")
@@ -63,6 +63,21 @@ def get_store() -> Store:
     """The store acting as this tab's identified user; every operation checks that user's role."""
     user = st.session_state.get("channel_user")
     return base_store().as_user(user if isinstance(user, User) else None)
+
+
+def may(permission: Permission) -> bool:
+    """Whether this tab's user may do it; pages grey out what the store would refuse anyway."""
+    user = st.session_state.get("channel_user")
+    return can(user if isinstance(user, User) else None, permission)
+
+
+def not_for_role(permission: Permission) -> str | None:
+    """A button's help when the role may not use it (None when it may)."""
+    if may(permission):
+        return None
+    user = st.session_state.get("channel_user")
+    role = ROLE_TITLES[user.role] if isinstance(user, User) else "nobody"
+    return f"Your role ({role}) may not {permission.value.replace('_', ' ')}."
 
 
 def current_program(store: Store) -> ProgramRecord | None:

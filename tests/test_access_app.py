@@ -126,3 +126,41 @@ def test_demo_mode_starts_as_the_program_manager_and_says_it_is_a_demo(demo_env:
     assert at.session_state["channel_user_id"] == MANAGER.user_id
     assert any("Demo mode" in w.value for w in at.sidebar.warning)
     assert [t.value for t in at.title] == ["Program"]
+
+
+def _upload(at: AppTest, key: str, name: str, data: bytes) -> AppTest:
+    at.file_uploader(key=key).set_value((name, data, "text/plain"))
+    return at.run()
+
+
+def _errors(at: AppTest) -> str:
+    assert not at.exception, [e.value for e in at.exception]
+    return "\n".join(e.value for e in at.error).replace("\\", "")
+
+
+# (role, page, uploader key, a file that page rejects with a located problem, where it is located)
+BAD_DELIVERY = b"item_id,annotator_id,label\nimg-1,ann-a,unicorn\n"
+BAD_PROFILE = b"vendor: Acme\ndata_rights: [unclosed\n"
+BAD_WEEK = b"task_id,label\nT-1,cat\n"
+UPLOADS = [
+    ("program_manager", "sla", "sla_delivery", "bad.csv", BAD_DELIVERY, "bad.csv, row 2, column 'label'"),
+    ("ml_engineer", "sla", "sla_delivery", "bad.csv", BAD_DELIVERY, "bad.csv, row 2, column 'label'"),
+    ("reviewer", "contract", "ct_upload", "bad.yaml", BAD_PROFILE, "bad.yaml, row 3: not valid YAML"),
+    ("viewer", "contract", "ct_upload", "bad.yaml", BAD_PROFILE, "bad.yaml, row 3: not valid YAML"),
+    ("annotator", "reflection", "reflection_delivered", "week.csv", BAD_WEEK, "week.csv: no header row"),
+]
+
+
+@pytest.mark.parametrize(("who", "page", "key", "name", "bad", "where"), UPLOADS, ids=[u[0] for u in UPLOADS])
+def test_uploads_keep_their_size_limit_and_located_errors_for_every_role(
+    demo_env: Path, monkeypatch: pytest.MonkeyPatch, who: str, page: str, key: str, name: str, bad: bytes,
+    where: str,
+) -> None:
+    at = _open(WHO[who])
+    at.switch_page(f"app_pages/{page}.py").run()
+    at = _upload(at, key, name, bad)
+    located = _errors(at)
+    assert where in located and "may not" not in located, located
+    monkeypatch.setenv("ANNOGOV_MAX_UPLOAD_MB", "0.001")
+    at = _upload(at, key, "big-" + name, bad + b"#" * 4096)
+    assert "larger than the" in _errors(at) and "upload limit" in _errors(at)
