@@ -113,7 +113,8 @@ with tab_rank:
             + (" Not saved yet: the ranking below uses them already." if changed else ""),
             icon=":material/check_circle:",
         )
-    if right.button("Save weights", disabled=bool(problem) or not changed, key="save_weights", type="primary"):
+    if right.button("Save weights", disabled=bool(problem) or not changed or not ui.may(Permission.EDIT_WEIGHTS),
+                    key="save_weights", type="primary", help=ui.not_for_role(Permission.EDIT_WEIGHTS)):
         try:
             doc = scoring.save_program_weights(store, program.id, weights, expected_version=loaded[0])
         except ConcurrentEditError:
