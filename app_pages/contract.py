@@ -229,7 +229,8 @@ def main() -> None:
     pick = st.selectbox("Saved audits", vendors, key="ct_pick",
                         help="The latest saved audit per vendor.")
     record = saved[pick]
-    st.caption(f"Saved {record.created_at:%Y-%m-%d %H:%M}.")
+    by = f" by {ui.md(record.created_by)}" if record.created_by else ""
+    st.caption(f"Saved {record.created_at:%Y-%m-%d %H:%M}{by}.")
     _show(_reaudit(record.payload, as_of))
     st.divider()
     ui.report_downloads(store, program, key="contract_report")
