@@ -79,7 +79,7 @@ def _login_user(store: Store) -> User | None:
     managers = {m.strip().lower() for m in os.environ.get("ANNOGOV_PROGRAM_MANAGERS", "").split(",") if m.strip()}
     with store.transaction() as s:
         repo = ChannelRepository(s)
-        user = repo.get_user(email) if email else None
+        user = repo.get_user(email, demo=False) if email else None
         if user is None and email and email.lower() in managers:
             user = User(user_id=email, name=str(st.user.get("name") or email), role=Role.PROGRAM_MANAGER)
             repo.save_user(user, user)  # the operator named this login a manager (environment)

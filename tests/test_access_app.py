@@ -10,7 +10,10 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from annogov.store import Store, database_url
+from annogov.store.channel import ChannelRepository
 from annogov.store.channel_demo import DEMO_BUYER_USERS, DEMO_USERS
+from governance.roles import OPERATOR
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -33,10 +36,11 @@ REACHABLE: dict[str, set[str]] = {
     "logged out": {"login"},
     "unregistered login": {"login"},
 }
-WHO = {
-    "program_manager": MANAGER.user_id, "reviewer": EVALUATOR.user_id, "ml_engineer": ENGINEER.user_id,
-    "viewer": VIEWER.user_id, "annotator": AMARA.user_id, "logged out": None,
-    "unregistered login": "stranger@elsewhere.example",
+REAL = {  # registered logins; the seeded demo people never count as logins
+    "program_manager": MANAGER, "reviewer": EVALUATOR, "ml_engineer": ENGINEER, "viewer": VIEWER, "annotator": AMARA,
+}
+WHO = {role: f"real-{user.user_id}" for role, user in REAL.items()} | {
+    "logged out": None, "unregistered login": "stranger@elsewhere.example",
 }
 
 
@@ -46,7 +50,17 @@ def demo_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("ANNOGOV_DATABASE_URL", raising=False)
     monkeypatch.delenv("ANNOGOV_PROGRAM_MANAGERS", raising=False)
     monkeypatch.setenv("ANNOGOV_DEMO", "1")
+    _register()
     return tmp_path
+
+
+def _register() -> None:
+    store = Store(database_url())
+    with store.transaction() as s:
+        repo = ChannelRepository(s)
+        for role, user in REAL.items():
+            repo.save_user(OPERATOR, user.model_copy(update={"user_id": WHO[role]}))
+    store.close()
 
 
 def _open(email: str | None) -> AppTest:
@@ -95,6 +109,11 @@ def test_a_login_nobody_registered_is_told_to_ask_a_program_manager(demo_env: Pa
     assert [b.label for b in at.button] == ["Log out"]
 
 
+def test_a_login_named_like_a_seeded_demo_person_is_not_that_person(demo_env: Path) -> None:
+    at = _open(MANAGER.user_id)  # the demo's program manager exists only for demo mode
+    assert any("nobody has given this login a role" in w.value for w in at.warning)
+
+
 def test_the_first_manager_can_be_named_by_the_operator(demo_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ANNOGOV_PROGRAM_MANAGERS", "Boss@Buyer.example")
     at = _open("Boss@Buyer.example")
@@ -103,17 +122,17 @@ def test_the_first_manager_can_be_named_by_the_operator(demo_env: Path, monkeypa
 
 
 def test_a_viewer_sees_annotator_codes_not_ids_on_the_sla_page(demo_env: Path) -> None:
-    at = _open(VIEWER.user_id)
+    at = _open(WHO["viewer"])
     at.switch_page("app_pages/sla.py").run()
     tables = "\n".join(str(d.value.to_dict()) for d in at.dataframe)
     assert "ann-a" not in tables and "ann-b" not in tables
-    manager = _open(MANAGER.user_id)
+    manager = _open(WHO["program_manager"])
     manager.switch_page("app_pages/sla.py").run()
     assert "ann-a" in "\n".join(str(d.value.to_dict()) for d in manager.dataframe)
 
 
 def test_an_annotator_sees_own_figures_and_the_team_only(demo_env: Path) -> None:
-    at = _open(AMARA.user_id)
+    at = _open(WHO["annotator"])
     at.switch_page("app_pages/my_figures.py").run()
     [table] = at.dataframe
     assert table.value[""].tolist() == ["You", "Team"]

@@ -131,10 +131,11 @@ class ChannelRepository:
         if self.s.scalar(others.limit(1)) is None:
             raise PermissionDenied(f"{leaving} is the last program manager; name another one first")
 
-    def get_user(self, user_id: str) -> User | None:
-        """The person with this login id, if the channel knows them."""
+    def get_user(self, user_id: str, *, demo: bool = True) -> User | None:
+        """The person with this login id, if known; `demo=False` ignores the seeded demo people
+        (a real login never becomes one of them)."""
         row = self.s.get(ChannelUser, user_id)
-        return None if row is None else _user(row)
+        return None if row is None or (row.is_demo and not demo) else _user(row)
 
     def list_users(self) -> list[User]:
         """Everyone the channel knows, by role then name."""
