@@ -159,3 +159,23 @@ def test_readers_without_annotator_figures_get_codes_and_annotators_their_own_ro
     assert mine is not None and [r.annotator for r in mine.own] == ["ann-01"]
     assert mine.team.annotations == 400 and mine.team.accuracy == pytest.approx((9 + 21) / 40)
     assert mine.team.defect_rate == pytest.approx((1 + 3) / 40) and mine.n_annotators == 2
+
+
+def test_the_channel_repository_refuses_a_viewer_and_an_evaluator_what_their_roles_lack(
+    setup: tuple[Store, int, int],
+) -> None:
+    from annogov.store.channel import ChannelRepository
+    from annogov.store.models import utcnow
+
+    store, _, _ = setup
+    with store.transaction() as s:
+        repo = ChannelRepository(s)
+        repo.save_user(PM, PM)
+        assert repo.list_guidelines(VIEWER, "P") == []  # viewers read the guidelines
+        with pytest.raises(PermissionDenied, match="vic@buyer.example \\(viewer\\) may not flag task"):
+            repo.flag_task(VIEWER, program="P", task_id="T-1", description="unclear", now=utcnow())
+        for who in (VIEWER, EVALUATOR, ANNOTATOR):
+            with pytest.raises(PermissionDenied, match="may not manage users"):
+                repo.save_user(who, who.model_copy(update={"role": Role.PROGRAM_MANAGER}))
+        with pytest.raises(PermissionDenied, match="last program manager"):
+            repo.remove_user(PM, PM.user_id)
