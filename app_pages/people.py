@@ -33,11 +33,12 @@ ui.show_flash()
 with store.transaction() as s:
     repo = ChannelRepository(s)
     people = repo.list_users()
+    granted = repo.granted_by()
     vocabulary = repo.vocabulary(program.name)
 st.dataframe(pd.DataFrame([{
     "Login (e-mail)": p.user_id, "Name": p.name, "Role": identity.role_title(p.role),
-    "Id in delivered data": p.data_id,
-} for p in people], columns=["Login (e-mail)", "Name", "Role", "Id in delivered data"]),
+    "Id in data": p.data_id, "Role given by": granted.get(p.user_id, ""),
+} for p in people], columns=["Login (e-mail)", "Name", "Role", "Id in data", "Role given by"]),
     hide_index=True, width="stretch")
 
 with st.form("person", clear_on_submit=True):

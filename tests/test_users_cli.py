@@ -43,3 +43,16 @@ def test_an_unknown_role_is_a_usage_error(tmp_path: Path, capsys: pytest.Capture
     with pytest.raises(SystemExit) as stop:
         main(["users", "--database", f"sqlite:///{tmp_path / 'u.sqlite3'}", "add", "x@y", "--role", "king"])
     assert stop.value.code == 2 and "invalid choice: 'king'" in capsys.readouterr().err
+
+
+def test_each_role_records_who_granted_it(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'u.sqlite3'}"
+    assert main(["users", "--database", url, "add", "boss@buyer.example", "--role", "program_manager"]) == 0
+    store = Store(url)
+    with store.transaction() as s:
+        repo = ChannelRepository(s)
+        boss = repo.get_user("boss@buyer.example")
+        assert boss is not None
+        repo.save_user(boss, boss.model_copy(update={"user_id": "vic@buyer.example", "role": Role.VIEWER}))
+        assert repo.granted_by() == {"boss@buyer.example": "operator", "vic@buyer.example": "boss@buyer.example"}
+    store.close()

@@ -109,9 +109,15 @@ class ChannelRepository:
             self.s.add(row)
         elif row.role == Role.PROGRAM_MANAGER.value and user.role != Role.PROGRAM_MANAGER:
             self._keep_a_manager(user.user_id)
+        if row.role != user.role.value:
+            row.granted_by = actor.user_id if actor is not None else "(first user)"
         row.name, row.role, row.annotator_id = user.name, user.role.value, user.annotator_id
         self.s.flush()
         return user
+
+    def granted_by(self) -> dict[str, str]:
+        """Login -> who gave them their current role (empty for roles granted before it was kept)."""
+        return {r.user_id: r.granted_by for r in self.s.scalars(select(ChannelUser))}
 
     def remove_user(self, actor: User, user_id: str) -> None:
         """Take a person's access away (program managers); the last program manager stays."""
