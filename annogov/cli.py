@@ -61,7 +61,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as exc:
         print(f"annogov: invalid input: {_validation_message(exc)}", file=sys.stderr)
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:  # reading or writing
-        print(f"annogov: cannot open {exc.filename}: {exc.strerror}", file=sys.stderr)
+        if exc.filename is None:  # a role refusal (governance.roles.PermissionDenied), not a file
+            print(f"annogov: {exc}", file=sys.stderr)
+        else:
+            print(f"annogov: cannot open {exc.filename}: {exc.strerror}", file=sys.stderr)
     except ValueError as exc:
         print(f"annogov: {exc}", file=sys.stderr)
     except Exception as exc:

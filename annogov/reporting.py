@@ -3,7 +3,8 @@
 `program_report(store, program)` gathers each part (scorecard from the stored scores, the latest
 switching-cost result or the newest scenario, the newest taxonomy with its mapping, the latest SLA
 check, the latest contract audit per vendor) into a `ReportInput`, and says which parts are
-missing and where to produce them. `report_bytes` renders the PDF or the workbook.
+missing and where to produce them. `report_bytes` renders the PDF or the workbook. Annotators
+appear as pseudonymous codes unless `annotator_names=True`, which needs VIEW_ANNOTATOR_FIGURES.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from annogov.store.channel import ChannelRepository
 from annogov.store.channel_models import CalibrationEntryRow, GuidelineDocumentRow
 from annogov.switching_docs import CONTRACT_CHECK, SWITCHING_CHECK, analyse_taxonomy_document
 from governance.channel_report import calibration_sections, guideline_history_section
+from governance.privacy import pseudonymise_report
 from governance.reports import (
     ReportInput,
     ScorecardPayload,
@@ -35,7 +37,7 @@ from governance.reports import (
 )
 from governance.reports.model import DEFAULT_TITLE
 from governance.reports.sections import audit_sections
-from governance.roles import Role, User
+from governance.roles import Permission, Role, User, require
 from ingest import InputError
 from migration import scenario_from_dict, switching_cost
 from scorecard.card import score_sheet
@@ -140,7 +142,8 @@ def audit_part(store: Store, program_id: int) -> tuple[list[Section], str]:
 
 
 REPORT_USER = User(user_id="report", name="annogov report", role=Role.PROGRAM_MANAGER)
-"""Who assembles a report: the program's steering view, entitled to the log and guidelines."""
+"""Who reads the channel for a report (its aggregate summary, no annotator's rows), once the
+acting user has been checked for EXPORT_REPORTS."""
 
 
 def channel_part(store: Store, program: ProgramRecord, now: dt.datetime) -> tuple[list[Section], str]:
@@ -180,12 +183,16 @@ def program_report(
     *,
     created: dt.date | None = None,
     title: str = DEFAULT_TITLE,
+    annotator_names: bool = False,
 ) -> ProgramReport:
     """Every part the store holds for the program as one ReportInput, and what is missing.
 
     A part whose stored data can no longer be used (e.g. an invalid scenario) is reported as
     missing with the reason, so one bad part never hides the others.
     """
+    require(store.actor, Permission.EXPORT_REPORTS)
+    if annotator_names:
+        require(store.actor, Permission.VIEW_ANNOTATOR_FIGURES)
     loaders: dict[str, Callable[[], tuple[Any, str]]] = {
         "scorecard": lambda: scorecard_part(store, program.id, created),
         "switching": lambda: switching_part(store, program.id),
@@ -216,7 +223,7 @@ def program_report(
         sla=found["sla"],
         sections=(found["audits"] or []) + (found["channel"] or []),
     )
-    return ProgramReport(report=report, parts=parts)
+    return ProgramReport(report=report if annotator_names else pseudonymise_report(report), parts=parts)
 
 
 def report_bytes(report: ReportInput, fmt: Format) -> bytes:
@@ -232,9 +239,12 @@ def program_report_bytes(
     *,
     created: dt.date | None = None,
     title: str = DEFAULT_TITLE,
+    annotator_names: bool = False,
 ) -> bytes:
     """Assemble and render in one call; ValueError when the program has nothing to report."""
-    assembled = program_report(store, program, created=created, title=title.strip() or DEFAULT_TITLE)
+    assembled = program_report(
+        store, program, created=created, title=title.strip() or DEFAULT_TITLE, annotator_names=annotator_names
+    )
     if assembled.report is None:
         raise ValueError("nothing to report yet: " + "; ".join(p.hint for p in assembled.parts))
     return report_bytes(assembled.report, fmt)

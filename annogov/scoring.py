@@ -276,7 +276,7 @@ def import_into_program(
         new = new_provider_names(sheet.providers, (p.name for p in store.list_providers(program_id)))
         ids = {name: store.ensure_provider(program_id, name).id for name in sheet.providers}
         edits = edits_from_sheet(sheet, ids)
-        store.save_scores(program_id, edits, changed_by=changed_by.strip() or "import")
+        store.save_scores(program_id, edits, note=changed_by.strip() or "import")
         weights = None
         if use_sheet_weights and imported.header_weights:
             weights = {k: float(v) for k, v in imported.header_weights.items()}

@@ -22,7 +22,7 @@ from contracts.profile import ContractProfile
 from contracts.questionnaire import write_questionnaire
 from contracts.review import PROFILE_SUFFIXES, load_source, review_profile
 from contracts.text_extract import DRAFT_SUFFIXES
-from governance.roles import User
+from governance.roles import Permission, User
 from ingest import InputError
 
 STATUS_COLOURS = {"present": "#d4edda", "weak": "#fff3cd", "missing": "#f8d7da"}
@@ -132,7 +132,7 @@ def _show(payload: dict[str, Any], *, fresh_draft: bool = False) -> None:
     badge = LOCK_IN_BADGES[lock["level"]]
     st.markdown(f":{badge}-badge[Lock-in risk: {lock['level']}]")
     for reason in lock["reasons"]:
-        st.markdown(f"- {ui._md(reason)}")
+        st.markdown(f"- {ui.md(reason)}")
     if lock["portable"]:
         st.caption("Portable already: " + ", ".join(lock["portable"]))
     if audit.get("pricing_incentive"):
@@ -143,8 +143,8 @@ def _show(payload: dict[str, Any], *, fresh_draft: bool = False) -> None:
     if not flags:
         st.success("None of the framework's red flags.", icon=":material/check:")
     for f in flags:
-        st.error(f"**{ui._md(f['code'])}**: {ui._md(f['reason'])}\n\n"
-                 f"Ask the vendor: {ui._md(f['ask'])}", icon=":material/flag:")
+        st.error(f"**{ui.md(f['code'])}**: {ui.md(f['reason'])}\n\n"
+                 f"Ask the vendor: {ui.md(f['ask'])}", icon=":material/flag:")
 
     st.markdown("#### Findings and what to ask")
     others = [f for f in audit["findings"] if not f["red_flag"]]
@@ -154,8 +154,8 @@ def _show(payload: dict[str, Any], *, fresh_draft: bool = False) -> None:
         colour = SEVERITY_BADGES.get(f["severity"], "gray")
         st.markdown(
             f":{colour}-badge[{f['severity']}] :gray-badge[{f['status']}] "
-            f"**{ui._md(f['clause'])}** — {ui._md(f['reason'])}  \n"
-            f"*Ask the vendor:* {ui._md(f['ask'])}")
+            f"**{ui.md(f['clause'])}** — {ui.md(f['reason'])}  \n"
+            f"*Ask the vendor:* {ui.md(f['ask'])}")
 
     if "confirmation" in payload:
         _show_confirmation(payload["confirmation"])
@@ -167,8 +167,8 @@ def _show(payload: dict[str, Any], *, fresh_draft: bool = False) -> None:
         for p in proposals:
             with st.container(border=True):
                 st.markdown(f":orange-badge[needs confirmation] `{p['field']}` = "
-                            f"`{p['value']!r}` ({ui._md(p['location'])})")
-                st.markdown("> " + ui._md(p["quote"]).replace("\n", "\n> "))
+                            f"`{p['value']!r}` ({ui.md(p['location'])})")
+                st.markdown("> " + ui.md(p["quote"]).replace("\n", "\n> "))
                 if p.get("note"):
                     st.caption(p["note"])
 
@@ -229,8 +229,8 @@ def _confirm_and_save(store: Store, program: ProgramRecord, draft: DraftReview, 
             left, right = st.columns([3, 2])
             choice = st.session_state.get(f"ct_dec_{sha[:12]}_{i}")
             left.markdown(f"{DECISION_BADGES[choice]} `{p.field}` = `{p.value!r}` "
-                          f"({ui._md(p.location)})")
-            left.markdown("> " + ui._md(p.quote).replace("\n", "\n> "))
+                          f"({ui.md(p.location)})")
+            left.markdown("> " + ui.md(p.quote).replace("\n", "\n> "))
             if p.note:
                 left.caption(p.note)
             right.radio("Decision", DECISIONS, index=None, key=f"ct_dec_{sha[:12]}_{i}",
@@ -247,7 +247,9 @@ def _confirm_and_save(store: Store, program: ProgramRecord, draft: DraftReview, 
     label = f"Save the confirmed profile for {vendor}"
     if undecided:
         st.caption(f"{undecided} of {len(draft.proposals)} proposals are not decided yet and would be left out.")
-    if not st.button(label, type="primary", key="ct_save", icon=":material/save:"):
+    if not st.button(label, type="primary", key="ct_save", icon=":material/save:",
+                     disabled=not ui.may(Permission.AUDIT_CONTRACTS),
+                     help=ui.not_for_role(Permission.AUDIT_CONTRACTS)):
         return
     user = _acting_user()
     if user is None:
@@ -309,7 +311,9 @@ def main() -> None:
         if draft is None:
             vendor = fresh["audit"]["vendor"]
             if st.button(f"Save this audit for {vendor}", type="primary", key="ct_save",
-                         icon=":material/save:"):
+                         icon=":material/save:",
+                         disabled=not ui.may(Permission.AUDIT_CONTRACTS),
+                         help=ui.not_for_role(Permission.AUDIT_CONTRACTS)):
                 user = _acting_user()
                 if user is not None:
                     _save(store, program, fresh, user)
@@ -328,8 +332,9 @@ def main() -> None:
     pick = st.selectbox("Saved audits", vendors, key="ct_pick",
                         help="The latest saved audit per vendor.")
     record = saved[pick]
-    who = record.payload.get("saved_by")
-    st.caption(f"Saved {record.created_at:%Y-%m-%d %H:%M}" + (f" by {who['name']}." if who else "."))
+    who = record.created_by or (record.payload.get("saved_by") or {}).get("name")
+    by = f" by {ui.md(who)}" if who else ""
+    st.caption(f"Saved {record.created_at:%Y-%m-%d %H:%M}{by}.")
     _show(_reaudit(record.payload, as_of))
     st.divider()
     ui.report_downloads(store, program, key="contract_report")

@@ -1,10 +1,12 @@
-"""Who is using the app, which channel pages they get, and helpers those pages share (not a page).
+"""Who is using the app and which pages their role opens (not a page).
 
+The page list is built from `PAGES` and the one permission table in `governance.roles`: a page a
+role may not open is left out of the navigation and cannot be reached; the store checks again.
 With `st.login` configured ([auth] in secrets) identity is the logged-in e-mail, mapped to a role
-by the channel's user table (logins listed in ANNOGOV_PROGRAM_MANAGERS are registered as program
-managers on first login); otherwise the app is in demo mode and the person picks a demo user.
-A page left out of the navigation for a role cannot be reached; pages and the repository check
-permissions again.
+by the user table (`annogov users add`, the People and roles page; logins listed in
+ANNOGOV_PROGRAM_MANAGERS become program managers on first login); before login, and for a login
+nobody registered, only the login page exists. Without [auth] the app is a demo: it starts as the
+demo program manager, says so, and lets the visitor pick another demo person.
 """
 
 from __future__ import annotations
@@ -17,12 +19,38 @@ import streamlit as st
 
 from annogov.store import Store
 from annogov.store.channel import ChannelRepository
-from governance.roles import Permission, Role, User, can
+from governance.roles import ROLE_TITLES, Permission, Role, User, can_any
 
 T = TypeVar("T")
+_P = Permission
 
 USER_KEY = "channel_user_id"
 FORM_ROUNDS_KEY = "channel_form_rounds"
+LOGIN_PAGE = ("annogov", "app_pages/login.py", "Log in", ":material/login:")
+CHANNEL = "Annotators' channel"
+
+# (section, script, title, icon, any of these permissions opens it); a role's first page is its default.
+PAGES: list[tuple[str, str, str, str, tuple[Permission, ...]]] = [
+    ("Program", "app_pages/program.py", "Program", ":material/folder_open:", (_P.VIEW_PROGRAM_DATA,)),
+    ("Evaluate", "app_pages/scorecard.py", "Providers & scorecard", ":material/leaderboard:", (_P.VIEW_PROGRAM_DATA,)),
+    ("Switching", "app_pages/switching.py", "Switching cost", ":material/swap_horiz:", (_P.VIEW_PROGRAM_DATA,)),
+    ("Contracts", "app_pages/contract.py", "Contract audit", ":material/gavel:", (_P.VIEW_PROGRAM_DATA,)),
+    ("Delivery", "app_pages/sla.py", "SLA check", ":material/rule:", (_P.VIEW_PROGRAM_DATA,)),
+    ("Reports", "app_pages/reports.py", "Reports", ":material/summarize:", (_P.EXPORT_REPORTS,)),
+    (CHANNEL, "app_pages/calibration.py", "Calibration log", ":material/flag:", (_P.FLAG_TASK, _P.VIEW_ALL_FLAGS)),
+    (CHANNEL, "app_pages/guidelines.py", "Guidelines", ":material/menu_book:", (_P.READ_GUIDELINES,)),
+    (CHANNEL, "app_pages/reflection.py", "Weekly reflection", ":material/self_improvement:", (_P.WRITE_REFLECTION,)),
+    (CHANNEL, "app_pages/my_figures.py", "My figures", ":material/monitoring:", (_P.VIEW_OWN_FIGURES,)),
+    (CHANNEL, "app_pages/insights.py", "Channel insights", ":material/insights:", (_P.VIEW_INSIGHTS,)),
+    ("Admin", "app_pages/people.py", "People and roles", ":material/group:", (_P.MANAGE_USERS,)),
+]
+
+
+def pages_for(user: User | None) -> list[tuple[str, str, str, str]]:
+    """(section, script, title, icon) of the pages this user may open; nobody gets the login page."""
+    if user is None:
+        return [LOGIN_PAGE]
+    return [(sec, script, title, icon) for sec, script, title, icon, needs in PAGES if can_any(user, needs)]
 
 
 def auth_configured() -> bool:
@@ -33,83 +61,80 @@ def auth_configured() -> bool:
         return False
 
 
+def role_title(role: Role) -> str:
+    """A role as people say it."""
+    return ROLE_TITLES[role]
+
+
+DEMO_MANAGER = User(user_id="demo-manager", name="Demo program manager", role=Role.PROGRAM_MANAGER)
+"""Who a demo acts as while nobody is registered (the demo data, when seeded, brings its people)."""
+
+
 def _login_user(store: Store) -> User | None:
+    st.session_state["login_email"] = ""
     if not st.user.is_logged_in:
-        with st.sidebar:
-            st.button("Log in", on_click=st.login, icon=":material/login:")
         return None
     email = str(st.user.get("email") or "")
-    managers = {m.strip().lower() for m in os.environ.get("ANNOGOV_PROGRAM_MANAGERS", "").split(",")}
+    st.session_state["login_email"] = email
+    managers = {m.strip().lower() for m in os.environ.get("ANNOGOV_PROGRAM_MANAGERS", "").split(",") if m.strip()}
     with store.transaction() as s:
         repo = ChannelRepository(s)
-        user = repo.get_user(email)
+        user = repo.get_user(email, demo=False) if email else None
         if user is None and email and email.lower() in managers:
             user = User(user_id=email, name=str(st.user.get("name") or email), role=Role.PROGRAM_MANAGER)
-            repo.save_user(user, user)  # the operator named this login a manager
+            repo.save_user(user, user)  # the operator named this login a manager (environment)
     with st.sidebar:
-        if user is None:
-            st.warning(f"{email} is not registered for the annotators' channel; ask a program manager to add you.")
-        else:
-            st.caption(f"Signed in as {user.name} ({user.role.value.replace('_', ' ')})")
-        st.button("Log out", on_click=st.logout, icon=":material/logout:")
+        if user is not None:
+            st.caption(f"Signed in as {user.name} ({role_title(user.role)})")
+            st.button("Log out", on_click=st.logout, icon=":material/logout:")
     return user
 
 
-def _demo_user(store: Store) -> User | None:
+def _demo_user(store: Store) -> User:
     with store.transaction() as s:
         repo = ChannelRepository(s)
-        users = repo.demo_users() or repo.list_users()
+        users = repo.demo_users() or repo.list_users() or [DEMO_MANAGER]
     with st.sidebar:
-        if not users:
-            st.caption("No channel users yet: the demo seeds some.")
-            return None
         by_id = {u.user_id: u for u in users}
-        if st.session_state.get(USER_KEY) not in by_id:
-            st.session_state[USER_KEY] = users[0].user_id
+        if st.session_state.get(USER_KEY) not in by_id:  # a demo starts as the program manager
+            first = next((u for u in users if u.role == Role.PROGRAM_MANAGER), users[0])
+            st.session_state[USER_KEY] = first.user_id
+        st.warning(
+            "**Demo mode.** No login is configured, so whoever opens this app may act as any "
+            "demo person. Configure [auth] in secrets.toml before real use.",
+            icon=":material/science:",
+        )
         st.selectbox(
             "Acting as (demo mode)",
             list(by_id),
             key=USER_KEY,
-            format_func=lambda uid: by_id[uid].name,
-            help="No login is configured, so anyone can pick a demo user. Configure "
-            "[auth] in secrets.toml to use st.login instead.",
+            format_func=lambda uid: f"{by_id[uid].name} — {role_title(by_id[uid].role)}",
+            help="Each person's role decides the pages and what they may change.",
         )
-        st.caption(":orange-badge[Demo mode] identity is picked, not logged in")
     return by_id[st.session_state[USER_KEY]]
 
 
 def current_user(store: Store) -> User | None:
-    """The person using this tab, from st.login or the demo user picker."""
+    """The person using this tab, from st.login or the demo user picker (None: nobody yet)."""
     user = _login_user(store) if auth_configured() else _demo_user(store)
     st.session_state["channel_user"] = user
     return user
 
 
+def acting_user() -> User | None:
+    """The user this run identified (set by app.py before the page runs)."""
+    user = st.session_state.get("channel_user")
+    return user if isinstance(user, User) else None
+
+
 def user_for_page() -> User:
     """The current user inside a page script; stops the page when nobody is identified."""
-    user = st.session_state.get("channel_user")
-    if not isinstance(user, User):
-        st.info("Log in (or pick a demo user in the sidebar) to use the annotators' channel.")
-        st.stop()
-    assert isinstance(user, User)
-    return user
-
-
-def channel_pages(user: User | None) -> list[tuple[str, str, str, str]]:
-    """(section, script, title, icon) of the channel pages this user's role may open."""
+    user = acting_user()
     if user is None:
-        return []
-    section = "Annotators' channel"
-    pages = [(section, "app_pages/guidelines.py", "Guidelines", ":material/menu_book:")]
-    if can(user, Permission.FLAG_TASK) or can(user, Permission.VIEW_ALL_FLAGS):
-        pages.insert(0, (section, "app_pages/calibration.py", "Calibration log", ":material/flag:"))
-    if can(user, Permission.WRITE_REFLECTION):
-        pages.append((section, "app_pages/reflection.py", "Weekly reflection", ":material/self_improvement:"))
-    if can(user, Permission.VIEW_INSIGHTS):
-        pages.append((section, "app_pages/insights.py", "Channel insights", ":material/insights:"))
-    if can(user, Permission.MANAGE_USERS):
-        pages.append((section, "app_pages/people.py", "People and roles", ":material/group:"))
-    return pages
+        st.info("Log in (or pick a demo person in the sidebar) first.")
+        st.stop()
+    assert user is not None
+    return user
 
 
 def channel_call(store: Store, fn: Callable[[ChannelRepository], T]) -> T:

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app_pages import ui
+from governance.roles import Permission
 
 store = ui.get_store()
 st.title("Program")
@@ -44,8 +45,10 @@ if programs:
             width="stretch",
         )
 else:
-    st.info("No programs yet: create the first one below.")
+    st.info("No programs yet: a program manager creates the first one here.")
 
+if not ui.may(Permission.MANAGE_PROGRAMS):
+    st.stop()  # creating programs is for program managers; the store refuses it anyway
 with st.form("new_program", clear_on_submit=True):
     st.subheader("Create a program")
     name = st.text_input("Name", max_chars=200, placeholder="e.g. Retail search relevance 2027")

@@ -39,7 +39,7 @@ with store.transaction() as s:
     my_entries = repo.list_entries(user, program.name, today)
 
 uploaded = st.file_uploader(
-    "Delivered labels of the week (CSV or Excel)", type=["csv", "xlsx"],
+    "Delivered labels of the week (CSV or Excel)", type=["csv", "xlsx"], key="reflection_delivered",
     help="Columns task_id, annotator_id, label, and week or submitted_at; optional category "
          "and gold_label. Only your own rows are used. " + ui.upload_limit_help())
 delivered = ui.parse_upload(uploaded, lambda data, name: rf.read_delivered(name, data))

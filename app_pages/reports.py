@@ -8,7 +8,8 @@ import datetime as dt
 import streamlit as st
 
 from annogov.reporting import DEFAULT_TITLE, program_report
-from app_pages import ui
+from app_pages import identity, ui
+from governance.roles import Permission, can
 
 store = ui.get_store()
 program = ui.require_program(store)
@@ -27,8 +28,19 @@ if not isinstance(created, dt.date):
     st.stop()
 assert isinstance(created, dt.date)
 
+names = False
+if can(identity.acting_user(), Permission.VIEW_ANNOTATOR_FIGURES):
+    names = st.checkbox(
+        "Print annotator ids (default: pseudonymous codes A01, A02...)",
+        value=False,
+        key="reports_annotator_names",
+        help="Steering committees rarely need to know which worker is which; share ids only with "
+        "people whose work needs them.",
+    )
 with st.spinner("Gathering the saved results..."):
-    assembled = program_report(store, program, created=created, title=title.strip() or DEFAULT_TITLE)
+    assembled = program_report(
+        store, program, created=created, title=title.strip() or DEFAULT_TITLE, annotator_names=names
+    )
 
 rows = [
     {

@@ -14,7 +14,8 @@ import streamlit as st
 
 from annogov import scoring
 from annogov.store import ConcurrentEditError
-from app_pages import ui
+from app_pages import identity, ui
+from governance.roles import Permission, can
 from ingest import InputError
 from scorecard.card import score_sheet
 from scorecard.dimensions import (
@@ -38,6 +39,7 @@ INCOMPLETE_COLOUR = "background-color: #eceff1; color: #455a64"
 
 store = ui.get_store()
 program = ui.require_program(store)
+user = identity.user_for_page()
 st.title("Providers & scorecard")
 st.caption(
     "Compare the shortlisted providers on five weighted dimensions, see how far the ranking can "
@@ -111,7 +113,8 @@ with tab_rank:
             + (" Not saved yet: the ranking below uses them already." if changed else ""),
             icon=":material/check_circle:",
         )
-    if right.button("Save weights", disabled=bool(problem) or not changed, key="save_weights", type="primary"):
+    if right.button("Save weights", disabled=bool(problem) or not changed or not ui.may(Permission.EDIT_WEIGHTS),
+                    key="save_weights", type="primary", help=ui.not_for_role(Permission.EDIT_WEIGHTS)):
         try:
             doc = scoring.save_program_weights(store, program.id, weights, expected_version=loaded[0])
         except ConcurrentEditError:
@@ -267,25 +270,28 @@ with tab_edit:
         "1 to 5 (decimals allowed); leave a cell blank for not scored. Every score change is "
         "kept in the history with who, when and why."
     )
-    if not providers:
+    if not can(user, Permission.SCORE_OWN):
+        st.info("Your role reads the scores; it does not change them.")
+    elif not providers:
         st.info("No providers yet: import a spreadsheet on the Import tab.")
     else:
         new_label = "+ add an evaluator"
         c1, c2 = st.columns(2)
-        choice = c1.selectbox(
-            "Evaluator", _keep_valid("editor_evaluator", [*evaluator_names, new_label]), key="editor_evaluator"
-        )
+        choices = [*evaluator_names, new_label]
+        if not can(user, Permission.SCORE_ANY):  # an evaluator edits only their own scores
+            choices = [n for n in evaluator_names if user.owns_evaluator(n)] or [user.annotator_id or user.name]
+        choice = c1.selectbox("Evaluator", _keep_valid("editor_evaluator", choices), key="editor_evaluator")
         evaluator = choice
         if choice == new_label:
             evaluator = c2.text_input("New evaluator's name", max_chars=200, key="new_evaluator")
         changed_by = (
             c2.text_input(
-                "Saved by (for the history; default: the evaluator)",
+                "Note for the history (optional; who saved is your login)",
                 max_chars=200,
                 key="changed_by",
             )
             if choice != new_label
-            else evaluator
+            else ""
         )
         evaluator = " ".join((evaluator or "").split())
         if not evaluator:
@@ -342,7 +348,7 @@ with tab_edit:
                     st.info("Nothing changed since the table was loaded.")
                 else:
                     try:
-                        store.save_scores(program.id, changes.edits, changed_by=changed_by or evaluator)
+                        store.save_scores(program.id, changes.edits, note=changed_by)
                     except ConcurrentEditError as exc:
                         st.session_state[WARN_KEY] = (
                             "Another tab saved these scores first, so your edits were not "
@@ -385,6 +391,7 @@ with tab_history:
                             "Old": h.old_score,
                             "New": h.new_score,
                             "Comment": h.comment,
+                            "Note": h.note,
                         }
                         for h in history
                     ]
@@ -444,7 +451,8 @@ with tab_import:
                 value=False,
                 key="use_sheet_weights",
             )
-        if st.button(f"Import into {program.name}", type="primary", key="import_scores"):
+        if st.button(f"Import into {program.name}", type="primary", key="import_scores",
+                     disabled=not ui.may(Permission.SCORE_ANY), help=ui.not_for_role(Permission.SCORE_ANY)):
             summary = scoring.import_into_program(
                 store,
                 program.id,

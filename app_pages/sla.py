@@ -29,6 +29,7 @@ from governance.delivery_counts import count_delivery
 from governance.qa_plan import acceptance_plan
 from governance.reports.qa_plan_pdf import qa_plan_pdf
 from governance.reports.sections import evidence_text
+from governance.roles import Permission
 from governance.sla_check import SlaReport, check_counts
 from governance.timeliness import PRORATION_RULE
 from ingest import InputError
@@ -193,7 +194,10 @@ def _terms_editor(store: Store, program: ProgramRecord) -> tuple[SlaTermSet, int
                 "note": st.column_config.TextColumn("Note"),
             },
         )
-        submitted = st.form_submit_button("Save terms", type="primary", icon=":material/save:")
+        submitted = st.form_submit_button(
+            "Save terms", type="primary", icon=":material/save:",
+            disabled=not ui.may(Permission.EDIT_TERMS), help=ui.not_for_role(Permission.EDIT_TERMS),
+        )
     if submitted:
         settings = {
             "name": name.strip() or "SLA terms",
@@ -584,10 +588,13 @@ st.caption(
 ui.show_flash()
 saved_terms, terms_version = _terms_editor(store, program)
 st.divider()
-try:
-    _run_check(store, program, saved_terms, terms_version)
-except InputError as exc:  # the saved results below stay visible
-    ui.show_problems(exc)
+if not ui.may(Permission.RUN_SLA_CHECK):
+    st.caption("Checking a delivery is for ML engineers and program managers; saved checks are below.")
+else:
+    try:
+        _run_check(store, program, saved_terms, terms_version)
+    except InputError as exc:  # the saved results below stay visible
+        ui.show_problems(exc)
 _qa_download(saved_terms)
 _qa_plan()
 st.divider()

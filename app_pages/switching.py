@@ -21,6 +21,7 @@ from annogov.switching_docs import (
 )
 from annogov.uploads import read_upload
 from app_pages import ui
+from governance.roles import Permission
 from ingest import InputError, Location, Problem
 from migration import (
     Scenario,
@@ -58,6 +59,7 @@ SECTION_TITLES = {
 }
 PRICING_TITLES = {"per_label": "Per label", "staffing": "Staffed team (FTEs x hours)"}
 # Plain figures (not ranges) the model holds per section, shown under that section's ranges.
+_EDIT = Permission.EDIT_SWITCHING  # scenarios, taxonomies, mappings and results
 PLAIN_FIELDS: dict[str, tuple[str, ...]] = {
     "knowledge_loss": ("baseline_agreement", "reset_agreement"),
     "stay_vs_switch": ("horizon_months",),
@@ -236,7 +238,8 @@ def _save_scenario(store: Store, program: ProgramRecord, scenario: Scenario,
     with st.form("sw_save"):
         name = st.text_input("Save as", value=loaded[0] if loaded else scenario.name,
                              max_chars=200, key="sw_save_name")
-        if not st.form_submit_button("Save scenario", icon=":material/save:"):
+        if not st.form_submit_button("Save scenario", icon=":material/save:", disabled=not ui.may(_EDIT),
+                                     help=ui.not_for_role(_EDIT)):
             return
     name = name.strip()
     existing = store.get_document("scenario", program.id, name) if name else None
@@ -287,7 +290,8 @@ def _taxonomy_upload(store: Store, program: ProgramRecord) -> None:
         data_file = st.file_uploader("Labelled dataset (optional: counts the items to "
                                      "re-annotate)", type=["csv", "xlsx", "parquet"],
                                      key="tx_dataset", help=ui.upload_limit_help())
-        if not st.button("Save taxonomy", key="tx_save", icon=":material/save:"):
+        if not st.button("Save taxonomy", key="tx_save", icon=":material/save:", disabled=not ui.may(_EDIT),
+                         help=ui.not_for_role(_EDIT)):
             return
         if old_file is None or new_file is None:
             st.error("Upload both the old and the new label set.", icon=":material/error:")
@@ -358,7 +362,8 @@ def _taxonomy(store: Store, program: ProgramRecord) -> int | None:
             "new_label": st.column_config.SelectboxColumn(
                 "New label", options=new.labels, help="Leave empty to drop the class"),
         })
-    if st.button("Save mapping", key="tx_save_mapping", icon=":material/save:"):
+    if st.button("Save mapping", key="tx_save_mapping", icon=":material/save:", disabled=not ui.may(_EDIT),
+                 help=ui.not_for_role(_EDIT)):
         try:
             new_rows = _editor_rows(edited)
             analyse_taxonomy_document(doc.data, new_rows)
@@ -629,7 +634,8 @@ def main() -> None:
         _results(payload, totals)
         st.divider()
         _save_scenario(store, program, scenario, payload)
-        if st.button("Save this result for the reports only", key="sw_save_result"):
+        if st.button("Save this result for the reports only", key="sw_save_result", disabled=not ui.may(_EDIT),
+                     help=ui.not_for_role(_EDIT)):
             store.add_check_result(program.id, SWITCHING_CHECK, payload, label=scenario.name)
             st.success("Result saved for the reports.", icon=":material/check:")
         saved = store.list_check_results(program.id, SWITCHING_CHECK, limit=5)

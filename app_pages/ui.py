@@ -33,6 +33,7 @@ from annogov.store import (
 )
 from annogov.uploads import Upload, max_upload_bytes, read_upload
 from governance.reports import ReportInput
+from governance.roles import ROLE_TITLES, Permission, User, can
 from ingest import InputError
 
 T = TypeVar("T")
@@ -52,9 +53,31 @@ def _store_for(url: str) -> Store:
     return store
 
 
-def get_store() -> Store:
-    """The process-wide store for ANNOGOV_DATABASE_URL (migrated, demo seeded on first start)."""
+def base_store() -> Store:
+    """The process-wide store for ANNOGOV_DATABASE_URL (migrated, demo seeded on first start),
+    acting as the operator: only for finding out who is logged in."""
     return _store_for(database_url())
+
+
+def get_store() -> Store:
+    """The store acting as this tab's identified user; every operation checks that user's role."""
+    user = st.session_state.get("channel_user")
+    return base_store().as_user(user if isinstance(user, User) else None)
+
+
+def may(permission: Permission) -> bool:
+    """Whether this tab's user may do it; pages grey out what the store would refuse anyway."""
+    user = st.session_state.get("channel_user")
+    return can(user if isinstance(user, User) else None, permission)
+
+
+def not_for_role(permission: Permission) -> str | None:
+    """A button's help when the role may not use it (None when it may)."""
+    if may(permission):
+        return None
+    user = st.session_state.get("channel_user")
+    role = ROLE_TITLES[user.role] if isinstance(user, User) else "nobody"
+    return f"Your role ({role}) may not {permission.value.replace('_', ' ')}."
 
 
 def current_program(store: Store) -> ProgramRecord | None:
@@ -188,6 +211,7 @@ def report_downloads(
     title: str = DEFAULT_TITLE,
     created: dt.date | None = None,
     report: ReportInput | None = None,
+    annotator_names: bool = False,
 ) -> None:
     """The program's PDF report and Excel workbook as two downloads, built only when clicked.
 
@@ -201,7 +225,7 @@ def report_downloads(
     def build(fmt: Format) -> bytes:
         if report is not None:
             return report_bytes(report, fmt)
-        return program_report_bytes(store, program, fmt, created=today, title=title)
+        return program_report_bytes(store, program, fmt, created=today, title=title, annotator_names=annotator_names)
 
     left, right = st.columns(2)
     formats: tuple[tuple[Any, Format, str, str], ...] = (

@@ -1,4 +1,5 @@
-"""A short session with the store: seed the demo, change a score, meet a second tab, read the audit.
+"""A short session with the store: seed the demo, an evaluator changes their own score (and may not
+change another's), a second tab meets the change, the audit names the login.
 
 Run: ANNOGOV_DATA_DIR=/tmp/annogov-readme .venv/bin/python examples/store_session.py
 (the README shows a first run; a second finds the demo program with the score already changed)
@@ -6,6 +7,7 @@ Run: ANNOGOV_DATA_DIR=/tmp/annogov-readme .venv/bin/python examples/store_sessio
 
 from annogov.demo import DEMO_PROGRAM_NAME, seed_demo
 from annogov.store import ScoreEdit, Store
+from governance.roles import PermissionDenied, Role, User
 
 store = Store()
 program = store.find_program(DEMO_PROGRAM_NAME) or seed_demo(store)
@@ -14,7 +16,9 @@ kestrel = next(p for p in store.list_providers(program.id) if p.name == "Kestrel
 rows = store.list_evaluations(program.id, provider_id=kestrel.id, evaluator="M. Santos (security)")
 row = next(r for r in rows if r.dimension == "security")
 print(row.dimension, row.score, row.version, repr(row.comment))
-store.save_scores(
+santos = store.as_user(User(user_id="msantos@buyer.example", name="M. Santos", role=Role.REVIEWER,
+                            annotator_id="M. Santos (security)"))  # Store() alone acts as the operator
+santos.save_scores(
     program.id,
     [
         ScoreEdit(
@@ -26,9 +30,15 @@ store.save_scores(
             expected_version=row.version,
         )
     ],
+    note="after the audit call",
 )
+try:  # an evaluator edits only their own scores
+    santos.save_scores(program.id, [ScoreEdit(provider_id=kestrel.id, evaluator="J. Varga (ML lead)",
+                                              dimension="security", score=5)])
+except PermissionDenied as exc:
+    print("PermissionDenied:", exc)
 try:  # a second tab that loaded the same version
-    store.save_scores(
+    santos.save_scores(
         program.id,
         [
             ScoreEdit(
@@ -43,4 +53,4 @@ try:  # a second tab that loaded the same version
 except Exception as exc:
     print(type(exc).__name__ + ":", exc)
 for h in store.score_history(program.id, provider_id=kestrel.id)[:2]:
-    print(h.dimension, h.old_score, "->", h.new_score, "by", h.changed_by, "|", h.comment)
+    print(h.dimension, h.old_score, "->", h.new_score, "by", h.changed_by, "|", h.comment, "|", h.note)

@@ -64,8 +64,12 @@ class AppServer:
                 self.process.wait(timeout=10)
 
 
-def start_app(env: dict[str, str], port: int, log: Path, timeout: float = 90) -> AppServer:
-    """Start the app with `env` added to this process's environment; wait for /_stcore/health."""
+def start_app(
+    env: dict[str, str], port: int, log: Path, timeout: float = 90, cwd: Path | None = None
+) -> AppServer:
+    """Start the app with `env` added to this process's environment; wait for /_stcore/health.
+
+    `cwd`: where it runs (its `.streamlit/secrets.toml` is read from there, e.g. an [auth] section)."""
     cmd = [
         sys.executable,
         "-m",
@@ -86,7 +90,7 @@ def start_app(env: dict[str, str], port: int, log: Path, timeout: float = 90) ->
     out = log.open("wb")
     process = subprocess.Popen(
         cmd,
-        cwd=ROOT,
+        cwd=cwd or ROOT,
         env={**os.environ, **env},
         stdout=out,
         stderr=subprocess.STDOUT,

@@ -136,7 +136,9 @@ def test_upload_import_rank_edit_save_and_see_the_audit_row(app_env: Path) -> No
     at.selectbox(key="history_provider").select(northwind.id).run()
     history = _table(at, "Who")
     first = history.iloc[0]
-    assert (first["Who"], first["Evaluator"], first["Old"], first["New"]) == ("Dana (procurement)", "Bo", old, 2.5)
+    # who: the acting login (the demo manager here); the typed text is only a note
+    assert (first["Who"], first["Note"], first["Evaluator"]) == ("demo-manager", "Dana (procurement)", "Bo")
+    assert (first["Old"], first["New"]) == (old, 2.5)
     assert first["Comment"] == "audit findings still open"
     store.close()
 
@@ -152,7 +154,7 @@ def test_editor_refuses_out_of_range_scores_with_row_and_column(app_env: Path) -
     [error] = [e.value for e in at.error if "Nothing was saved" in e.value]
     assert "Row 1 (Blue Heron Data, Workforce model), score: must be a number from 1 to 5 or blank; got 9" in error
     store = Store(database_url())
-    assert all(h.changed_by.startswith("import") for h in store.score_history(store.list_programs()[0].id))
+    assert all(h.note.startswith("import") for h in store.score_history(store.list_programs()[0].id))
     store.close()
 
 

@@ -42,7 +42,7 @@ def _as(user_id: str, page: str | None = None) -> AppTest:
     return at
 
 
-CHANNEL = ("calibration", "guidelines", "reflection", "insights", "people")
+CHANNEL = ("calibration", "guidelines", "reflection", "my_figures", "insights", "people")
 
 
 def _pages(at: AppTest) -> set[str]:
@@ -54,14 +54,14 @@ def _pages(at: AppTest) -> set[str]:
         except ValueError:
             continue
         found.add(page)
-    at.switch_page("app_pages/program.py")
+    at.switch_page("app_pages/guidelines.py")  # every role reads the guidelines
     return found
 
 
 def test_pages_follow_the_role_and_demo_mode_is_shown(demo_env: Path) -> None:
     at = _as(AMARA.user_id)
-    assert _pages(at) == {"calibration", "guidelines", "reflection"}
-    assert any("Demo mode" in c.value for c in at.sidebar.caption)
+    assert _pages(at) == {"calibration", "guidelines", "reflection", "my_figures"}
+    assert any("Demo mode" in w.value for w in at.sidebar.warning)
     with pytest.raises(ValueError):
         at.switch_page("app_pages/insights.py")
     at = _as(ENGINEER.user_id)

@@ -9,7 +9,7 @@ import pytest
 from annogov.demo import seed_demo
 from annogov.store import Store
 from annogov.store.channel import ChannelRepository
-from annogov.store.channel_demo import DEMO_USERS, GUIDE_ID
+from annogov.store.channel_demo import DEMO_BUYER_USERS, DEMO_USERS, GUIDE_ID
 from annogov.store.models import utcnow
 from governance.calibration import EntryStatus
 from governance.roles import PermissionDenied
@@ -22,7 +22,7 @@ def test_demo_channel(tmp_path: Path) -> None:
     now = utcnow()
     with store.transaction() as s:
         repo = ChannelRepository(s)
-        assert {u.user_id for u in repo.demo_users()} == {u.user_id for u in DEMO_USERS}
+        assert {u.user_id for u in repo.demo_users()} == {u.user_id for u in (*DEMO_USERS, *DEMO_BUYER_USERS)}
         doc = repo.get_guideline(amara, GUIDE_ID)
         assert doc.current.version == 2 and doc.current.ruling(4).title == "Sarcasm"
         log = repo.list_entries(engineer, program.name, now)

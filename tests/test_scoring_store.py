@@ -92,7 +92,9 @@ def test_reimport_overwrites_cells_audits_the_change_and_keeps_other_rows(store:
     rows = {(e.evaluator, e.dimension): e.score for e in store.list_evaluations(program.id)}
     assert rows[("Ana", "workforce")] == 2 and rows[("Bo", "workforce")] == 3
     latest = store.score_history(program.id)[0]
-    assert (latest.changed_by, latest.evaluator, latest.dimension) == ("import of second.csv", "Ana", "workforce")
+    assert (latest.changed_by, latest.note, latest.evaluator, latest.dimension) == (
+        "operator", "import of second.csv", "Ana", "workforce"
+    )
     assert (latest.old_score, latest.new_score) == (4, 2)
 
 

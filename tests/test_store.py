@@ -81,9 +81,9 @@ def test_score_change_is_saved_with_an_audit_row(store: Store) -> None:
     )
     assert (second.score, second.version, second.comment) == (4.0, 2, "SOC 2 seen")
     history = store.score_history(program, provider_id=provider)
-    assert [(h.old_score, h.new_score, h.changed_by) for h in history] == [
-        (3.0, 4.0, "Ana (procurement)"),
-        (None, 3.0, "Ana"),
+    assert [(h.old_score, h.new_score, h.changed_by, h.note) for h in history] == [
+        (3.0, 4.0, "operator", "Ana (procurement)"),  # who: the acting login; free text: a note
+        (None, 3.0, "operator", ""),
     ]
     assert history[0].comment == "SOC 2 seen"
     assert history[0].changed_at >= history[1].changed_at

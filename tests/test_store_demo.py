@@ -39,7 +39,7 @@ def test_demo_has_four_providers_three_evaluators_every_dimension(store: Store) 
     assert stored and stored <= kpi_keys  # every demo KPI is one the rubric knows
     # every seeded score is in the audit trail, attributed to the seed
     history = store.score_history(program.id)
-    assert len(history) == len(evaluations) and {h.changed_by for h in history} == {"demo seed"}
+    assert len(history) == len(evaluations) and {(h.changed_by, h.note) for h in history} == {("operator", "demo seed")}
 
 
 def test_demo_scores_differ_between_providers_and_evaluators_disagree_somewhere() -> None:

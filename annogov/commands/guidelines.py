@@ -12,13 +12,13 @@ from pydantic import ValidationError
 
 from annogov.render import table, to_json
 from governance import guidelines as gl
-from governance.roles import Role, User
+from governance.roles import OPERATOR
 from ingest import InputError
 
 if TYPE_CHECKING:
     from annogov.store import Store
 
-CLI_USER = User(user_id="cli", name="annogov command line", role=Role.PROGRAM_MANAGER)
+CLI_USER = OPERATOR  # the command line acts as the documented operator identity
 """Who the command line acts as: whoever can run it can open the database anyway."""
 
 

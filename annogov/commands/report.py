@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from annogov.commands._args import iso_date
 from contracts.review import review_file
 from contracts.sla_terms import load_term_set
+from governance.privacy import pseudonymise_report
 from governance.reports import (
     ReportInput,
     ScorecardPayload,
@@ -150,6 +151,8 @@ def run(args: argparse.Namespace) -> int:
     if builder is None:
         raise InputError.at("the output must end in .pdf or .xlsx", str(out))
     report = report_input(args)
+    if not args.annotator_names:
+        report = pseudonymise_report(report)
     data = builder(report, created=report.created)
     try:
         out.write_bytes(data)
@@ -201,6 +204,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         type=iso_date,
         default=None,
         help="report date YYYY-MM-DD (default today); fixes the bytes for comparison",
+    )
+    p.add_argument(
+        "--annotator-names",
+        action="store_true",
+        help="print annotator ids; by default annotators appear as pseudonymous codes (A01, A02, ...)",
     )
     p.add_argument("--out", type=Path, required=True, metavar="FILE.pdf|FILE.xlsx")
     p.set_defaults(handler=run)

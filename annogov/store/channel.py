@@ -107,14 +107,41 @@ class ChannelRepository:
         if row is None:
             row = ChannelUser(user_id=user.user_id, is_demo=demo)
             self.s.add(row)
+        elif row.role == Role.PROGRAM_MANAGER.value and user.role != Role.PROGRAM_MANAGER:
+            self._keep_a_manager(user.user_id)
+        if row.role != user.role.value:
+            row.granted_by = actor.user_id if actor is not None else "(first user)"
         row.name, row.role, row.annotator_id = user.name, user.role.value, user.annotator_id
         self.s.flush()
         return user
 
-    def get_user(self, user_id: str) -> User | None:
-        """The person with this login id, if the channel knows them."""
+    def granted_by(self) -> dict[str, str]:
+        """Login -> who gave them their current role (empty for roles granted before it was kept)."""
+        return {r.user_id: r.granted_by for r in self.s.scalars(select(ChannelUser))}
+
+    def remove_user(self, actor: User, user_id: str) -> None:
+        """Take a person's access away (program managers); the last program manager stays."""
+        require(actor, Permission.MANAGE_USERS)
         row = self.s.get(ChannelUser, user_id)
-        return None if row is None else _user(row)
+        if row is None:
+            raise NotFoundError(f"nobody with the login {user_id!r} is registered")
+        if row.role == Role.PROGRAM_MANAGER.value:
+            self._keep_a_manager(user_id)
+        self.s.delete(row)
+        self.s.flush()
+
+    def _keep_a_manager(self, leaving: str) -> None:
+        others = select(ChannelUser.user_id).where(
+            ChannelUser.role == Role.PROGRAM_MANAGER.value, ChannelUser.user_id != leaving
+        )
+        if self.s.scalar(others.limit(1)) is None:
+            raise PermissionDenied(f"{leaving} is the last program manager; name another one first")
+
+    def get_user(self, user_id: str, *, demo: bool = True) -> User | None:
+        """The person with this login id, if known; `demo=False` ignores the seeded demo people
+        (a real login never becomes one of them)."""
+        row = self.s.get(ChannelUser, user_id)
+        return None if row is None or (row.is_demo and not demo) else _user(row)
 
     def list_users(self) -> list[User]:
         """Everyone the channel knows, by role then name."""

@@ -18,16 +18,22 @@ from governance.weeks import iso_week
 
 DEMO_USERS: tuple[User, ...] = (
     User(user_id="amara@vendor.example", name="Amara N. (annotator)", role=Role.ANNOTATOR,
-         annotator_id="ann-01"),
+         annotator_id="ann-a"),
     User(user_id="bao@vendor.example", name="Bao T. (annotator)", role=Role.ANNOTATOR,
-         annotator_id="ann-02"),
+         annotator_id="ann-b"),
     User(user_id="chloe@vendor.example", name="Chloé D. (annotator)", role=Role.ANNOTATOR,
-         annotator_id="ann-03"),
+         annotator_id="ann-c"),
     User(user_id="ravi@vendor.example", name="Ravi K. (reviewer)", role=Role.REVIEWER),
     User(user_id="jvarga@buyer.example", name="J. Varga (ML engineer)", role=Role.ML_ENGINEER),
     User(user_id="rokafor@buyer.example", name="R. Okafor (program manager)",
          role=Role.PROGRAM_MANAGER),
 )
+DEMO_BUYER_USERS: tuple[User, ...] = (
+    User(user_id="msantos@buyer.example", name="M. Santos (security evaluator)", role=Role.REVIEWER,
+         annotator_id="M. Santos (security)"),
+    User(user_id="sito@buyer.example", name="S. Ito (steering committee)", role=Role.VIEWER),
+)
+"""Demo people beyond the channel: an evaluator who scores under the demo's evaluator name, a viewer."""
 DEMO_TAGS = ("sarcasm", "mixed intent", "code-switching", "missing context", "guideline gap",
              "personal data", "machine translation")
 GUIDE_ID = "ticket-labels"
@@ -42,7 +48,7 @@ def seed_channel(store: Store, program: ProgramRecord, now: datetime | None = No
         repo = ChannelRepository(s)
         if not repo.list_users():
             repo.save_user(None, pm, demo=True)
-        for user in DEMO_USERS:
+        for user in (*DEMO_USERS, *DEMO_BUYER_USERS):
             if repo.get_user(user.user_id) is None:
                 repo.save_user(pm, user, demo=True)
         name = program.name

@@ -35,6 +35,7 @@ class ChannelUser(Base):
     annotator_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    granted_by: Mapped[str] = mapped_column(String(200), default="")
 
 
 class TagVocabularyRow(Base):

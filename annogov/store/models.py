@@ -138,6 +138,7 @@ class ScoreAudit(Base):
     old_score: Mapped[float | None] = mapped_column(Float, nullable=True)
     new_score: Mapped[float | None] = mapped_column(Float, nullable=True)
     comment: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
 
 
 class _Document:
@@ -148,6 +149,7 @@ class _Document:
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(200), default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
 
@@ -208,6 +210,7 @@ class CheckResult(Base):
     label: Mapped[str] = mapped_column(String(200), default="")
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(200), default="")
 
 
 DOCUMENT_MODELS: dict[str, Any] = {

@@ -67,6 +67,7 @@ class AuditRecord(_Record):
     old_score: float | None
     new_score: float | None
     comment: str
+    note: str = ""
 
 
 class DocumentRecord(_Record):
@@ -80,6 +81,7 @@ class DocumentRecord(_Record):
     version: int
     created_at: datetime
     updated_at: datetime
+    updated_by: str = ""
 
 
 class CheckResultRecord(_Record):
@@ -91,6 +93,7 @@ class CheckResultRecord(_Record):
     label: str
     payload: dict[str, Any]
     created_at: datetime
+    created_by: str = ""
 
 
 class ScoreEdit(BaseModel):

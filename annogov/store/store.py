@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import copy
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from annogov.store import migrations
+from annogov.store.access import CHECK_PERMISSIONS, DOCUMENT_PERMISSIONS, by_kind, requires
 from annogov.store.engine import database_url, describe_url, make_engine, normalise_url
 from annogov.store.errors import ConcurrentEditError, DuplicateError, NotFoundError
 from annogov.store.models import (
@@ -35,6 +37,11 @@ from annogov.store.records import (
     ProviderRecord,
     ScoreEdit,
 )
+from governance.privacy import OwnFigures, annotator_rows, own_figures, pseudonymise_sla_payload
+from governance.roles import OPERATOR, Permission, PermissionDenied, User, can
+
+_P = Permission
+SLA_CHECK_KIND = "sla_check"
 
 
 class Store:
@@ -42,9 +49,15 @@ class Store:
 
     Each public method runs in its own transaction; inside `with store.transaction():` they all
     join that one transaction, so a composite change commits or rolls back as a whole.
+    Each public method also declares the permission it needs (`@requires`) and refuses with
+    `PermissionDenied` unless `actor` has it: `Store()` acts as `OPERATOR` (the command line),
+    `store.as_user(user)` as a logged-in person, `as_user(None)` as nobody.
     """
 
-    def __init__(self, url: str | None = None, *, upgrade: bool = True) -> None:
+    actor: User | None
+
+    def __init__(self, url: str | None = None, *, upgrade: bool = True, actor: User | None = OPERATOR) -> None:
+        self.actor = actor
         self.url = normalise_url(url) if url else database_url()
         self.engine: Engine = make_engine(self.url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -53,6 +66,17 @@ class Store:
         )
         if upgrade:
             migrations.upgrade(self.engine)
+
+    def as_user(self, user: User | None) -> Store:
+        """This store (same engine and transactions) acting as `user`; None may do nothing."""
+        view = copy.copy(self)
+        view.actor = user
+        return view
+
+    @property
+    def actor_id(self) -> str:
+        """The acting login, as recorded on every saved change."""
+        return self.actor.user_id if self.actor is not None else ""
 
     def describe(self, *, short: bool = False) -> str:
         """Where the data lives, without any password."""
@@ -87,6 +111,7 @@ class Store:
 
     # programs ------------------------------------------------------------------------------
 
+    @requires(_P.MANAGE_PROGRAMS)
     def create_program(self, name: str, description: str = "", *, demo: bool = False) -> ProgramRecord:
         """Create a program; the name must be new (DuplicateError otherwise)."""
         name = _clean_name(name, "program")
@@ -98,23 +123,27 @@ class Store:
             _flush(s, f"a program named {name!r} already exists")
             return ProgramRecord.model_validate(row)
 
+    @requires(_P.OPEN_PROGRAMS)
     def list_programs(self) -> list[ProgramRecord]:
         """Every program, by name."""
         with self.transaction() as s:
             rows = s.scalars(select(Program).order_by(Program.name)).all()
             return [ProgramRecord.model_validate(r) for r in rows]
 
+    @requires(_P.OPEN_PROGRAMS)
     def get_program(self, program_id: int) -> ProgramRecord:
         """The program with this id (NotFoundError if it is gone)."""
         with self.transaction() as s:
             return ProgramRecord.model_validate(_get(s, Program, program_id, "program"))
 
+    @requires(_P.OPEN_PROGRAMS)
     def find_program(self, name: str) -> ProgramRecord | None:
         """The program with this exact name, if any."""
         with self.transaction() as s:
             row = s.scalar(select(Program).where(Program.name == _normal_name(name)))
             return None if row is None else ProgramRecord.model_validate(row)
 
+    @requires(_P.MANAGE_PROGRAMS)
     def delete_program(self, program_id: int) -> None:
         """Delete a program and everything that belongs to it."""
         with self.transaction() as s:
@@ -122,6 +151,7 @@ class Store:
 
     # providers -----------------------------------------------------------------------------
 
+    @requires(_P.MANAGE_PROGRAMS)
     def add_provider(self, program_id: int, name: str, notes: str = "") -> ProviderRecord:
         """Add a provider to a program; the name must be new within the program."""
         name = _clean_name(name, "provider")
@@ -135,6 +165,7 @@ class Store:
             _flush(s, f"this program already has a provider named {name!r}")
             return ProviderRecord.model_validate(row)
 
+    @requires(_P.VIEW_PROGRAM_DATA)
     def ensure_provider(self, program_id: int, name: str) -> ProviderRecord:
         """The provider with this name in the program, created if missing (for imports)."""
         with self.transaction() as s:
@@ -144,12 +175,14 @@ class Store:
                 return ProviderRecord.model_validate(row)
             return self.add_provider(program_id, name)
 
+    @requires(_P.VIEW_PROGRAM_DATA)
     def list_providers(self, program_id: int) -> list[ProviderRecord]:
         """A program's providers, by name."""
         with self.transaction() as s:
             rows = s.scalars(select(Provider).where(Provider.program_id == program_id).order_by(Provider.name)).all()
             return [ProviderRecord.model_validate(r) for r in rows]
 
+    @requires(_P.MANAGE_PROGRAMS)
     def delete_provider(self, provider_id: int) -> None:
         """Delete a provider with its evaluations and their audit trail."""
         with self.transaction() as s:
@@ -157,6 +190,7 @@ class Store:
 
     # evaluations ---------------------------------------------------------------------------
 
+    @requires(_P.VIEW_PROGRAM_DATA)
     def list_evaluations(
         self, program_id: int, *, provider_id: int | None = None, evaluator: str | None = None
     ) -> list[EvaluationRecord]:
@@ -170,14 +204,26 @@ class Store:
             query = query.order_by(Evaluation.provider_id, Evaluation.evaluator, Evaluation.dimension, Evaluation.id)
             return [EvaluationRecord.model_validate(r) for r in s.scalars(query).all()]
 
+    @requires(_P.SCORE_OWN)
     def save_scores(
-        self, program_id: int, edits: Sequence[ScoreEdit], *, changed_by: str | None = None
+        self, program_id: int, edits: Sequence[ScoreEdit], *, note: str = "", changed_by: str | None = None
     ) -> list[EvaluationRecord]:
         """Apply evaluators' edits in one transaction; each score change gets an audit row.
 
         Raises ConcurrentEditError (and saves nothing) if any edited row's version is no longer the
-        one the editor loaded. `changed_by` defaults to each edit's evaluator.
+        one the editor loaded. Without SCORE_ANY the actor may edit only their own evaluator rows.
+        The audit's `changed_by` is the acting login; `note` (or its older name `changed_by`) is a
+        free-text remark kept beside it.
         """
+        note = (note or changed_by or "").strip()[:500]
+        if not can(self.actor, _P.SCORE_ANY):
+            assert self.actor is not None  # @requires let a user through
+            others = sorted({e.evaluator for e in edits if not self.actor.owns_evaluator(e.evaluator)})
+            if others:
+                raise PermissionDenied(
+                    f"{self.actor.user_id} ({self.actor.role.value}) may edit only their own scores, "
+                    f"not those of {', '.join(others[:5])}"
+                )
         saved: list[Evaluation] = []
         conflicts: list[str] = []
         with self.transaction() as s:
@@ -232,7 +278,8 @@ class Store:
                             evaluator=edit.evaluator,
                             dimension=edit.dimension,
                             criterion=edit.criterion,
-                            changed_by=(changed_by or "").strip() or edit.evaluator,
+                            changed_by=self.actor_id,
+                            note=note,
                             changed_at=row.updated_at,
                             old_score=old_score,
                             new_score=edit.score,
@@ -245,6 +292,7 @@ class Store:
             s.flush()
             return [EvaluationRecord.model_validate(r) for r in saved]
 
+    @requires(_P.VIEW_PROGRAM_DATA)
     def score_history(self, program_id: int, *, provider_id: int | None = None, limit: int = 500) -> list[AuditRecord]:
         """Score changes, newest first, optionally for one provider."""
         with self.transaction() as s:
@@ -256,6 +304,7 @@ class Store:
 
     # named JSON documents -----------------------------------------------------------------
 
+    @requires(by_kind(DOCUMENT_PERMISSIONS))
     def save_document(
         self,
         kind: DocumentKind,
@@ -275,17 +324,19 @@ class Store:
             if expected_version is not None and expected_version != current:
                 raise ConcurrentEditError([f"{kind} {name!r} (you loaded version {expected_version}, now {current})"])
             if row is None:
-                row = model(program_id=program_id, name=name, data=data)
+                row = model(program_id=program_id, name=name, data=data, updated_by=self.actor_id)
                 s.add(row)
             elif row.data != data:
                 row.data = data
                 row.updated_at = utcnow()
+                row.updated_by = self.actor_id
             try:
                 s.flush()
             except (StaleDataError, IntegrityError) as exc:
                 raise ConcurrentEditError([f"{kind} {name!r}"]) from exc
             return _document(kind, row)
 
+    @requires(_P.VIEW_PROGRAM_DATA)
     def get_document(self, kind: DocumentKind, program_id: int, name: str) -> DocumentRecord | None:
         """The named document, or None."""
         model = DOCUMENT_MODELS[kind]
@@ -293,6 +344,7 @@ class Store:
             row = s.scalar(select(model).where(model.program_id == program_id, model.name == _normal_name(name)))
             return None if row is None else _document(kind, row)
 
+    @requires(_P.VIEW_PROGRAM_DATA)
     def list_documents(self, kind: DocumentKind, program_id: int) -> list[DocumentRecord]:
         """A program's documents of one kind, by name."""
         model = DOCUMENT_MODELS[kind]
@@ -300,6 +352,7 @@ class Store:
             rows = s.scalars(select(model).where(model.program_id == program_id).order_by(model.name)).all()
             return [_document(kind, r) for r in rows]
 
+    @requires(by_kind(DOCUMENT_PERMISSIONS))
     def delete_document(self, kind: DocumentKind, program_id: int, name: str) -> None:
         """Delete a named document (NotFoundError if missing)."""
         model = DOCUMENT_MODELS[kind]
@@ -311,27 +364,53 @@ class Store:
 
     # check results ------------------------------------------------------------------------
 
+    @requires(by_kind(CHECK_PERMISSIONS))
     def add_check_result(
         self, program_id: int, kind: str, payload: dict[str, Any], *, label: str = ""
     ) -> CheckResultRecord:
         """Keep the outcome of a check (kind e.g. "sla") with a label such as the delivery name."""
         with self.transaction() as s:
             _get(s, Program, program_id, "program")
-            row = CheckResult(program_id=program_id, kind=kind, label=label[:200], payload=payload)
+            row = CheckResult(
+                program_id=program_id, kind=kind, label=label[:200], payload=payload, created_by=self.actor_id
+            )
             s.add(row)
             s.flush()
             return CheckResultRecord.model_validate(row)
 
+    @requires(_P.VIEW_PROGRAM_DATA)
     def list_check_results(
         self, program_id: int, kind: str | None = None, *, limit: int = 100
     ) -> list[CheckResultRecord]:
-        """Stored check outcomes, newest first."""
+        """Stored check outcomes, newest first; SLA checks carry annotator codes, not ids, for an
+        actor without VIEW_ANNOTATOR_FIGURES."""
         with self.transaction() as s:
             query = select(CheckResult).where(CheckResult.program_id == program_id)
             if kind is not None:
                 query = query.where(CheckResult.kind == kind)
             query = query.order_by(CheckResult.created_at.desc(), CheckResult.id.desc())
-            return [CheckResultRecord.model_validate(r) for r in s.scalars(query.limit(limit))]
+            records = [CheckResultRecord.model_validate(r) for r in s.scalars(query.limit(limit))]
+        if can(self.actor, _P.VIEW_ANNOTATOR_FIGURES):
+            return records
+        return [
+            r.model_copy(update={"payload": pseudonymise_sla_payload(r.payload)}) if r.kind == SLA_CHECK_KIND else r
+            for r in records
+        ]
+
+    @requires(_P.VIEW_OWN_FIGURES)
+    def own_figures(self, program_id: int) -> OwnFigures | None:
+        """The acting annotator's rows of the latest SLA check and the team aggregate (None: no check)."""
+        assert self.actor is not None
+        with self.transaction() as s:
+            query = (
+                select(CheckResult)
+                .where(CheckResult.program_id == program_id, CheckResult.kind == SLA_CHECK_KIND)
+                .order_by(CheckResult.created_at.desc(), CheckResult.id.desc())
+            )
+            row = s.scalars(query.limit(1)).first()
+            if row is None:
+                return None
+            return own_figures(row.label, annotator_rows(row.payload), self.actor.data_id)
 
 
 def _normal_name(name: str) -> str:
@@ -377,4 +456,5 @@ def _document(kind: DocumentKind, row: Any) -> DocumentRecord:
         version=row.version,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        updated_by=row.updated_by,
     )

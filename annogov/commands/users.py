@@ -1,0 +1,70 @@
+"""`annogov users`: who may log in and with which role; bootstraps the first program manager.
+
+The command acts as the operator (`governance.roles.OPERATOR`, a program manager): whoever can run
+it against the database already holds the database's URL or file.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from annogov import render
+from annogov.store import Store
+from annogov.store.channel import ChannelRepository
+from governance.roles import OPERATOR, ROLE_TITLES, Role, User
+
+
+def register(subparsers: Any) -> None:
+    """Add `annogov users list|add|remove`."""
+    parser = subparsers.add_parser("users", help="people who may log in to the app, and their roles")
+    parser.add_argument("--database", help="database URL (default: ANNOGOV_DATABASE_URL or the SQLite file)")
+    actions = parser.add_subparsers(dest="action", required=True)
+    actions.add_parser("list", help="everyone registered, with their role").set_defaults(handler=_list)
+    add = actions.add_parser("add", help="register a login (or change its role), e.g. the first program manager")
+    add.add_argument("email", help="the login e-mail the identity provider reports")
+    add.add_argument("--role", required=True, choices=[r.value for r in Role],
+                     help="; ".join(f"{r.value}: {t}" for r, t in ROLE_TITLES.items()))
+    add.add_argument("--name", help="display name (default: the e-mail)")
+    add.add_argument("--data-id", help="the id the person carries in data: annotator id, or evaluator name")
+    add.set_defaults(handler=_add)
+    remove = actions.add_parser("remove", help="take a login's access away")
+    remove.add_argument("email")
+    remove.set_defaults(handler=_remove)
+
+
+def _list(args: argparse.Namespace) -> int:
+    store = Store(args.database)
+    try:
+        with store.transaction() as s:
+            people = ChannelRepository(s).list_users()
+    finally:
+        store.close()
+    rows = [(p.user_id, p.name, ROLE_TITLES[p.role], p.annotator_id or "") for p in people]
+    print(render.table(["login", "name", "role", "id in data"], rows) if rows else "nobody is registered yet")
+    return 0
+
+
+def _add(args: argparse.Namespace) -> int:
+    email = str(args.email).strip()
+    person = User(user_id=email, name=(args.name or email).strip(), role=Role(args.role),
+                  annotator_id=(args.data_id or "").strip() or None)
+    store = Store(args.database)
+    try:
+        with store.transaction() as s:
+            ChannelRepository(s).save_user(OPERATOR, person)
+    finally:
+        store.close()
+    print(f"{person.user_id}: {ROLE_TITLES[person.role]}")
+    return 0
+
+
+def _remove(args: argparse.Namespace) -> int:
+    store = Store(args.database)
+    try:
+        with store.transaction() as s:
+            ChannelRepository(s).remove_user(OPERATOR, str(args.email).strip())
+    finally:
+        store.close()
+    print(f"{args.email}: removed")
+    return 0

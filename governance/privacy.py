@@ -1,0 +1,116 @@
+"""Annotator privacy: pseudonymous codes for per-annotator figures, and an annotator's own view.
+
+Steering-committee reports and readers without `VIEW_ANNOTATOR_FIGURES` get codes instead of
+annotator ids; an annotator sees their own row next to the team aggregate.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from governance.reports.model import ReportInput, Section
+from governance.sla_check import AnnotatorRow
+
+ANNOTATORS_TITLE = "Annotators"
+ANNOTATOR_COLUMNS = frozenset({"annotator", "annotator_id"})
+CODES_NOTE = "Annotators appear as pseudonymous codes; a report with their ids needs an explicit option."
+
+
+def pseudonyms(ids: Iterable[str]) -> dict[str, str]:
+    """Annotator id -> code `A01`, `A02`... in the order of the ids' SHA-256 (not of the ids)."""
+    unique = sorted(set(ids), key=lambda i: (hashlib.sha256(i.encode("utf-8")).hexdigest(), i))
+    width = max(2, len(str(len(unique))))
+    return {name: f"A{n:0{width}d}" for n, name in enumerate(unique, start=1)}
+
+
+def pseudonymise_sla_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored SLA-check payload with every annotator id replaced by its code (input untouched)."""
+    out = copy.deepcopy(dict(payload))
+    tables: list[list[dict[str, Any]]] = [
+        c.get("rows", []) for c in out.get("categories", []) if c.get("title") == ANNOTATORS_TITLE
+    ]
+    detail = out.get("detail")
+    if isinstance(detail, dict):
+        tables.append(detail.get("annotators", []))
+    codes = pseudonyms(str(r["annotator"]) for rows in tables for r in rows if "annotator" in r)
+    for rows in tables:
+        for row in rows:
+            if "annotator" in row:
+                row["annotator"] = codes[str(row["annotator"])]
+        rows.sort(key=lambda row: str(row.get("annotator", "")))  # the original order would hint at the ids
+    return out
+
+
+def _annotator_columns(section: Section) -> list[int]:
+    return [i for i, c in enumerate(section.columns) if c.strip().lower() in ANNOTATOR_COLUMNS]
+
+
+def pseudonymise_report(report: ReportInput) -> ReportInput:
+    """The report with every annotator column (SLA tables and extra sections) in codes, one code
+    per id across the whole report, and a note saying so on each table it touched."""
+    sections = [*(report.sla.categories if report.sla else []), *report.sections]
+    ids = [str(row[i]) for s in sections for i in _annotator_columns(s) for row in s.rows if row[i] is not None]
+    codes = pseudonyms(ids)
+
+    def coded(section: Section) -> Section:
+        columns = _annotator_columns(section)
+        if not columns:
+            return section
+        rows = [[codes.get(str(v), v) if i in columns and v is not None else v for i, v in enumerate(row)]
+                for row in section.rows]
+        rows.sort(key=lambda row: str(row[columns[0]]))  # the original order would hint at the ids
+        note = f"{section.note} {CODES_NOTE}".strip()
+        return section.model_copy(update={"rows": rows, "note": note})
+
+    sla = None if report.sla is None else report.sla.model_copy(
+        update={"categories": [coded(s) for s in report.sla.categories]}
+    )
+    return report.model_copy(update={"sla": sla, "sections": [coded(s) for s in report.sections]})
+
+
+class OwnFigures(BaseModel):
+    """What an annotator may see of a delivery check: their own rows and the team as a whole."""
+
+    model_config = ConfigDict(frozen=True)
+
+    delivery: str
+    own: list[AnnotatorRow]
+    team: AnnotatorRow
+    n_annotators: int
+
+
+def _rate(num: float, den: int) -> float | None:
+    return None if den == 0 else num / den
+
+
+def team_aggregate(rows: list[AnnotatorRow]) -> AnnotatorRow:
+    """The team's totals: accuracy and defect rate weighted by gold and reviewed annotations."""
+    gold = sum(r.gold_annotations for r in rows)
+    reviewed = sum(r.reviewed for r in rows)
+    correct = sum((r.accuracy or 0.0) * r.gold_annotations for r in rows)
+    defects = sum((r.defect_rate or 0.0) * r.reviewed for r in rows)
+    return AnnotatorRow(
+        annotator="team", annotations=sum(r.annotations for r in rows), gold_annotations=gold,
+        accuracy=_rate(correct, gold), reviewed=reviewed, defect_rate=_rate(defects, reviewed),
+    )
+
+
+def own_figures(delivery: str, rows: list[AnnotatorRow], data_id: str) -> OwnFigures:
+    """One annotator's rows of a check (matched on their id in the data) and the team aggregate."""
+    return OwnFigures(
+        delivery=delivery, own=[r for r in rows if r.annotator == data_id],
+        team=team_aggregate(rows), n_annotators=len(rows),
+    )
+
+
+def annotator_rows(payload: Mapping[str, Any]) -> list[AnnotatorRow]:
+    """The per-annotator rows of a stored SLA-check payload (its report table)."""
+    for table in payload.get("categories", []):
+        if table.get("title") == ANNOTATORS_TITLE:
+            return [AnnotatorRow.model_validate(r) for r in table.get("rows", [])]
+    return []

@@ -1,0 +1,83 @@
+"""Steering-committee reports name annotators only on an explicit option: codes by default in the
+PDF, the workbook and `annogov report`; the option needs a role that may see annotator figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as hst
+from pypdf import PdfReader
+
+from annogov.cli import main
+from annogov.reporting import program_report_bytes
+from annogov.sla_store import seed_sla
+from annogov.store import ProgramRecord, Store
+from governance.privacy import pseudonyms
+from governance.roles import PermissionDenied, Role, User
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+DAY = dt.date(2026, 12, 4)
+IDS = ("ann-a", "ann-b")
+
+
+@pytest.fixture
+def seeded(tmp_path: Path) -> tuple[Store, ProgramRecord]:
+    store = Store(f"sqlite:///{tmp_path / 'r.sqlite3'}")
+    program = store.create_program("Street scenes")
+    seed_sla(store, program)  # the example delivery, annotated by ann-a and ann-b
+    return store, program
+
+
+def _pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def _xlsx_text(data: bytes) -> str:
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    return "\n".join(str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value)
+
+
+def test_the_default_pdf_and_workbook_carry_codes_and_the_option_carries_ids(
+    seeded: tuple[Store, ProgramRecord],
+) -> None:
+    store, program = seeded
+    pdf = _pdf_text(program_report_bytes(store, program, "pdf", created=DAY))
+    book = _xlsx_text(program_report_bytes(store, program, "xlsx", created=DAY))
+    for text in (pdf, book):
+        assert not any(i in text for i in IDS)
+        assert "A01" in text and "A02" in text and "pseudonymous codes" in text
+    named_pdf = _pdf_text(program_report_bytes(store, program, "pdf", created=DAY, annotator_names=True))
+    named_book = _xlsx_text(program_report_bytes(store, program, "xlsx", created=DAY, annotator_names=True))
+    assert all(i in named_pdf and i in named_book for i in IDS)
+
+
+def test_the_option_needs_a_role_that_may_see_annotator_figures(seeded: tuple[Store, ProgramRecord]) -> None:
+    store, program = seeded
+    viewer = store.as_user(User(user_id="vic@buyer.example", name="Vic", role=Role.VIEWER))
+    assert "ann-a" not in _pdf_text(program_report_bytes(viewer, program, "pdf", created=DAY))
+    with pytest.raises(PermissionDenied, match="view annotator figures"):
+        program_report_bytes(viewer, program, "pdf", created=DAY, annotator_names=True)
+
+
+def test_the_command_prints_codes_unless_asked_for_names(tmp_path: Path) -> None:
+    args = ["report", "--contract", str(EXAMPLES / "sla-terms.yaml"), "--delivery", str(EXAMPLES / "delivery.csv"),
+            "--date", DAY.isoformat()]
+    assert main([*args, "--out", str(tmp_path / "coded.pdf")]) == 0
+    assert main([*args, "--annotator-names", "--out", str(tmp_path / "named.pdf")]) == 0
+    coded, named = (_pdf_text((tmp_path / f).read_bytes()) for f in ("coded.pdf", "named.pdf"))
+    assert "ann-a" not in coded and "A01" in coded
+    assert "ann-a" in named
+
+
+@given(hst.lists(hst.text(min_size=1, max_size=12), min_size=1, max_size=30), hst.randoms())
+def test_codes_do_not_depend_on_row_order_and_never_collide(ids: list[str], rnd: object) -> None:
+    shuffled = list(ids)
+    rnd.shuffle(shuffled)  # type: ignore[attr-defined]
+    codes = pseudonyms(ids)
+    assert codes == pseudonyms(shuffled)
+    assert len(set(codes.values())) == len(set(ids)) and set(codes) == set(ids)
