@@ -49,11 +49,11 @@ FORMULA: Final = (
 _BAND_DIGITS: Final = 9
 
 
-def band_of(total: float) -> str:
-    """The band of an exact weighted total."""
+def band_of(total: float, floors: tuple[float, float] = BAND_FLOORS) -> str:
+    """The band of an exact weighted total under the rubric's band floors."""
     value = round(total, _BAND_DIGITS)
-    if value < BAND_FLOORS[0]:
+    if value < floors[0]:
         return BAND_MATERIAL_RISK
-    if value < BAND_FLOORS[1]:
+    if value < floors[1]:
         return BAND_OVERSIGHT
     return BAND_ENTERPRISE

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scorecard.dimensions import BAND_FLOORS, BANDS, DIMENSION_KEYS, DIMENSION_NAMES, band_of
+from scorecard.dimensions import BAND_FLOORS, BANDS, DIMENSION_KEYS, DIMENSION_NAMES
 
 DRAW_BUDGET = 8_000_000  # random numbers per scorecard; above it fewer draws per provider
 
@@ -114,15 +114,19 @@ def pair_swaps(names: list[str], dims: np.ndarray, weights: np.ndarray, order: n
 
 
 def boundary_moves(
-    names: list[str], dims: np.ndarray, weights: np.ndarray, complete: np.ndarray
+    names: list[str],
+    dims: np.ndarray,
+    weights: np.ndarray,
+    complete: np.ndarray,
+    floors: tuple[float, float] = BAND_FLOORS,
 ) -> list[dict[str, object]]:
-    """For each complete provider and each band boundary (60, 75), the smallest single-weight
-    change that moves its total across it."""
+    """For each provider in `complete` (those whose band the weights decide) and each band floor,
+    the smallest single-weight change that moves its total across it."""
     a, b = line_coefficients(dims, weights)
     totals = dims @ weights / 5.0
     out: list[dict[str, object]] = []
     idx = np.flatnonzero(complete)
-    for floor in BAND_FLOORS:
+    for floor in floors:
         dim, x = _nearest_root(a[idx], b[idx], floor, weights[None, :], reach=True)
         for j, p in enumerate(idx):
             side = "up to" if totals[p] < floor else "down below"
@@ -151,13 +155,15 @@ def band_probabilities(
     low: np.ndarray,
     high: np.ndarray,
     weights: np.ndarray,
-    forced: np.ndarray,
+    band_limit: np.ndarray,
     complete: np.ndarray,
     simulations: int,
     seed: int,
+    floor_values: tuple[float, float] = BAND_FLOORS,
 ) -> tuple[dict[str, dict[str, float]], dict[str, float], int]:
     """Probability of each band, and of ranking first, under the evaluators' spread, and the
-    number of draws used per provider.
+    number of draws used per provider; `band_limit` is the highest band index a gate allows
+    and `complete` the providers that take part (complete and eligible).
 
     Only providers whose range of possible totals straddles a band floor, or that could rank
     first, are simulated: for the others the answer is certain and exact.
@@ -165,18 +171,18 @@ def band_probabilities(
     idx = np.flatnonzero(complete)
     if idx.size == 0 or simulations <= 0:
         return {}, {}, 0
-    floors = np.array(BAND_FLOORS)
+    floors = np.array(floor_values)
     w = weights / 5.0
     lowest, highest = np.round(low[idx] @ w, 9), np.round(high[idx] @ w, 9)
-    band_lo = np.searchsorted(floors, lowest, side="right")
-    band_hi = np.searchsorted(floors, highest, side="right")
-    fixed = forced[idx]
-    certain = fixed | (band_lo == band_hi)
+    limit = band_limit[idx]
+    band_lo = np.minimum(np.searchsorted(floors, lowest, side="right"), limit)
+    band_hi = np.minimum(np.searchsorted(floors, highest, side="right"), limit)
+    certain = band_lo == band_hi
     contender = highest >= lowest.max()
     simulate = np.flatnonzero(~certain | contender)
 
     probs = np.zeros((idx.size, len(BANDS)))
-    probs[np.flatnonzero(certain), np.where(fixed, 0, band_lo)[certain]] = 1.0
+    probs[np.flatnonzero(certain), band_lo[certain]] = 1.0
     wins = np.zeros(idx.size)
     if simulate.size:
         # a draw budget keeps 10,000 uncertain providers affordable; never fewer than 200 draws
@@ -189,8 +195,7 @@ def band_probabilities(
             part = simulate[start : start + step]
             sel = idx[part]
             totals = np.round(triangular(rng, low[sel], dims[sel], high[sel], simulations) @ w, 9)
-            band = np.searchsorted(floors, totals, side="right")
-            band[:, fixed[part]] = 0
+            band = np.minimum(np.searchsorted(floors, totals, side="right"), limit[part])
             open_ = ~certain[part]
             for k in range(len(BANDS)):
                 probs[part[open_], k] = (band[:, open_] == k).mean(axis=0)
@@ -204,6 +209,3 @@ def band_probabilities(
     top = {names[p]: float(wins[j]) for j, p in enumerate(idx) if wins[j]}
     return bands, top, simulations
 
-
-def current_band(total: float, forced: bool) -> str:
-    return BANDS[0] if forced else band_of(total)

@@ -39,14 +39,13 @@ def slots_of(rubric: Rubric) -> list[Slot]:
 @dataclass(frozen=True)
 class ExternalFinding:
     """Evidence about one provider and dimension from outside the sheet (e.g. a contract audit):
-    a suggested score, a cap, or a forced material-risk band."""
+    a suggested score, or a finding code the rubric's policy table turns into a red flag."""
 
     source: str
     dimension: str
     reason: str
     suggested: float | None = None
-    cap: float | None = None
-    force_material_risk: bool = False
+    finding: str | None = None
 
 
 @dataclass
