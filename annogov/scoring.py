@@ -448,12 +448,16 @@ def edits_from_editor(base: Sequence[EditorRow], edited: Sequence[Mapping[str, A
 
 
 def ranking_rows(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """One row per provider for the ranking table: rank, total, band, scores and spreads."""
+    """One row per provider for the ranking table: rank, eligibility, total, band, scores,
+    spreads and every raised red flag with its policy and source."""
     rows = []
     for p in payload["providers"]:
         row: dict[str, Any] = {
             "Rank": p["rank"],
             "Provider": p["name"],
+            "Eligible": "yes"
+            if p["eligible"]
+            else ("excluded: " + "; ".join(p["excluded_by"]) if p["complete"] else "incomplete"),
             "Total": None if p["total"] is None else round(p["total"], 2),
             "Band": p["band"] if p["complete"] else "incomplete: no band",
         }
@@ -465,13 +469,14 @@ def ranking_rows(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
             default=None,
         )
         row["Gates"] = len(p["gates"])
+        row["Red flags"] = " | ".join(f"{f['key']}: {f['policy']} ({f['source']})" for f in p["red_flags"])
         rows.append(row)
     return rows
 
 
 def ranking_headline(payload: Mapping[str, Any], top: int = 3) -> str:
-    """'1. A (81.3) · 2. B (76.3) · 3. C (73.0)': the first places in one line."""
-    ranked = [p for p in payload["providers"] if p["rank"] is not None][:top]
+    """'1. A (81.3) · 2. B (76.3) · 3. C (73.0)': the first eligible places in one line."""
+    ranked = [p for p in payload["providers"] if p["rank"] is not None and p["eligible"]][:top]
     return " · ".join(f"{p['rank']}. {p['name']} ({p['total']:.1f})" for p in ranked)
 
 

@@ -159,12 +159,41 @@ with tab_rank:
             hide_index=True,
             width="stretch",
         )
+        low, high = payload["band_floors"]
         st.caption(
-            "Bands: :green-badge[enterprise-grade] 75 and above · "
-            ":orange-badge[viable with enhanced oversight] 60 to below 75 · "
-            ":red-badge[material delivery risk] below 60 or forced by a gate. "
+            f"Bands on the exact total: :green-badge[enterprise-grade] {high:g} and above · "
+            f":orange-badge[viable with enhanced oversight] {low:g} to below {high:g} · "
+            f":red-badge[material delivery risk] below {low:g} or set by a knock-out gate. "
+            "A knocked-out provider ranks after every eligible one. "
             "A provider with a missing score is incomplete and gets no band."
         )
+
+        excluded = [p for p in payload["providers"] if p["complete"] and not p["eligible"]]
+        if excluded:
+            st.markdown("**Excluded by a knock-out gate** (ranked after every eligible provider)")
+            st.error(
+                "\n".join(f"- **{ui.md(p['name'])}**: {ui.md('; '.join(p['excluded_by']))}" for p in excluded),
+                icon=":material/block:",
+            )
+        raised = [(p["name"], f) for p in payload["providers"] for f in p["red_flags"]]
+        if raised:
+            st.markdown("**Red flags** (each with the rubric's policy and where it came from)")
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            "Provider": name,
+                            "Dimension": DIMENSION_NAMES.get(f["dimension"], f["dimension"]),
+                            "Red flag": f"{f['key']}: {f['text']}",
+                            "Policy": f["policy"],
+                            "Source": f["source"],
+                        }
+                        for name, f in raised
+                    ]
+                ),
+                hide_index=True,
+                width="stretch",
+            )
 
         for p in payload["providers"]:
             if not p["complete"]:
@@ -225,7 +254,11 @@ with tab_rank:
                     tooltip=["Provider", "Dimension", alt.Tooltip("Points:Q", format=".2f")],
                 )
             )
-            rules = alt.Chart(pd.DataFrame({"x": [60, 75]})).mark_rule(strokeDash=[4, 4]).encode(x="x:Q")
+            rules = (
+                alt.Chart(pd.DataFrame({"x": list(payload["band_floors"])}))
+                .mark_rule(strokeDash=[4, 4])
+                .encode(x="x:Q")
+            )
             st.altair_chart(chart + rules, width="stretch")
         else:
             st.caption("No complete provider to chart yet.")

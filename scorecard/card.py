@@ -21,12 +21,12 @@ from scorecard.robustness import (
 from scorecard.sheet import GENERAL, ScoreSheet
 
 
-def _rounded_lists(*arrays: np.ndarray) -> list[list[Any]]:
-    """Arrays as nested lists rounded to 6 decimals, NaN (missing) as None; vectorised because a
-    scorecard may hold 10,000 providers."""
+def _rounded_lists(*arrays: np.ndarray, digits: int = 6) -> list[list[Any]]:
+    """Arrays as nested lists rounded (6 decimals unless told), NaN (missing) as None; vectorised
+    because a scorecard may hold 10,000 providers."""
     out = []
     for array in arrays:
-        rounded = np.round(array, 6).astype(object)
+        rounded = np.round(array, digits).astype(object)
         rounded[np.isnan(array)] = None
         out.append(rounded.tolist())
     return out
@@ -85,6 +85,7 @@ class ScorecardResult:
     band_floors: tuple[float, float] = (60.0, 75.0)
     criteria: dict[str, dict[str, float]] = field(default_factory=dict)
     policies: list[dict[str, object]] = field(default_factory=list)
+    guide: list[dict[str, object]] = field(default_factory=list)
 
     def ranked(self) -> list[ProviderResult]:
         """Complete providers by rank, then incomplete ones in input order."""
@@ -98,6 +99,7 @@ class ScorecardResult:
             "band_floors": list(self.band_floors),
             "criteria": self.criteria,
             "policies": self.policies,
+            "guide": self.guide,
             "consensus": self.method,
             "providers": [p.to_payload() for p in self.ranked()],
             "robustness": self.robustness.to_payload(),
@@ -207,7 +209,9 @@ def score_sheet(
     eligible_order = order[: int(eligible.sum())]
 
     flags = _flags(sheet, cons, suggestions, problems)
-    table = _rounded_lists(dims, dims * weights / 5.0, cons.spread, cons.dims)
+    # scores keep 12 decimals: a mean of 11/3 written as 3.666667 would move a total of exactly 75
+    # below 75 wherever it is recomputed (the workbook), 12 decimals stay within 1e-9 of the total
+    table = _rounded_lists(dims, dims * weights / 5.0, cons.spread, cons.dims, digits=12)
     evaluator_scores = _rounded_lists(cons.evaluator_dims)[0]
     providers: list[ProviderResult] = []
     for p, name in enumerate(sheet.providers):
@@ -226,6 +230,8 @@ def score_sheet(
             }
             if key in suggestions[p]:
                 entry["suggested"] = suggestions[p][key].score
+            if np.isfinite(caps[p, d]):
+                entry["cap"] = float(caps[p, d])
             if capped[p, d]:
                 entry["uncapped"] = uncapped_p[d]
             dimensions[key] = entry
@@ -260,9 +266,18 @@ def score_sheet(
         simulations=used,
         seed=seed,
     )
-    criteria = {d.key: {c.key: c.weight for c in d.criteria} for d in rubric.dimensions if d.criteria}
+    criteria: dict[str, dict[str, float]] = {
+        d.key: {c.key: c.weight for c in d.criteria} for d in rubric.dimensions if d.criteria
+    }
     return ScorecardResult(
-        rubric.weights, method, providers, robustness, rubric.band_floors, criteria, rubric.policy_table()
+        rubric.weights,
+        method,
+        providers,
+        robustness,
+        rubric.band_floors,
+        criteria,
+        rubric.policy_table(),
+        rubric.guide(),
     )
 
 
@@ -286,9 +301,9 @@ def _raise_flags(
             merge_suggestion(suggestions, f.dimension, f.suggested, f"{f.source}: {f.reason} suggests {f.suggested:g}")
         if f.finding is None:
             continue
-        key = rubric.flag_for_finding(f.finding)
-        if key is None:
+        flag = rubric.flag_for_finding(f.finding)
+        if flag is None:
             extra.append(unmapped(f.dimension, f.finding, f.reason, f.source))
         else:
-            raised.setdefault(key, []).append(f"{f.source}: {f.finding} ({f.reason})")
+            raised.setdefault(flag, []).append(f"{f.source}: {f.finding} ({f.reason})")
     return in_order(raised_flags(rubric, raised) + extra)

@@ -95,7 +95,9 @@ def apply_gates(
     """Every gate of the rubric with an effect, applied once per provider it concerns. Floors are
     checked on the score before any cap; a missing (NaN) score is never below a floor."""
     n = dims.shape[0]
-    out = GateOutcome(np.full(dims.shape, np.inf), np.full(n, len(BANDS) - 1), np.zeros(n, bool), [[] for _ in range(n)])
+    out = GateOutcome(
+        np.full(dims.shape, np.inf), np.full(n, len(BANDS) - 1), np.zeros(n, bool), [[] for _ in range(n)]
+    )
     for gate in rubric.gates:
         if gate.effect == "show":
             continue

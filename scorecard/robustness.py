@@ -208,4 +208,3 @@ def band_probabilities(
     bands = {names[p]: {BANDS[k]: float(probs[j, k]) for k in range(len(BANDS))} for j, p in enumerate(idx)}
     top = {names[p]: float(wins[j]) for j, p in enumerate(idx) if wins[j]}
     return bands, top, simulations
-

@@ -68,7 +68,39 @@ class KpiRule(BaseModel):
             return self.scores[key]
         if self.kind == "age_months":
             return _from_thresholds(age_in_months(_as_date(value, self.key), as_of), self.thresholds, False)
-        return _from_thresholds(_as_number(value, self.key), self.thresholds, self.higher_is_better)
+        return _from_thresholds(self.number(value), self.thresholds, self.higher_is_better)
+
+    def number(self, value: object) -> float:
+        """A numeric KPI value; a share follows SHARE_RULE (a bare 1 or more is refused)."""
+        number = _as_number(value, self.key)
+        if self.unit == "share":
+            text = str(value).strip()
+            if not text.endswith("%") and number >= 1 and not isinstance(value, bool):
+                raise ValueError(f"KPI {self.key!r}: {value!r} is ambiguous for a share; {SHARE_RULE}")
+            if not 0 <= number <= 1:
+                raise ValueError(f"KPI {self.key!r}: {value!r} is outside 0-100%; {SHARE_RULE}")
+        return number
+
+    def check(self, value: object) -> str | None:
+        """Why a value cannot be read for this KPI, or None (blank counts as readable)."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        try:
+            if self.kind in {"categorical", "boolean"}:
+                self.suggest(value, date.today())
+            elif self.kind == "age_months":
+                _as_date(value, self.key)
+            else:
+                self.number(value)
+        except ValueError as exc:
+            return str(exc)
+        return None
+
+
+SHARE_RULE = (
+    "a share (rate) is written as a fraction below 1 (0.01) or as a percentage with its sign (1%); "
+    "a bare number of 1 or more could mean either and is refused"
+)
 
 
 def _add_months(day: date, months: int) -> date:
@@ -267,9 +299,9 @@ class Rubric(BaseModel):
         if twice:
             raise ValueError(f"red flag(s) {', '.join(twice)} have more than one policy; give each exactly one")
         codes = [c for d in self.dimensions for f in d.red_flags for c in f.contract_findings]
-        dupes = sorted({c for c in codes if codes.count(c) > 1})
-        if dupes:
-            raise ValueError(f"contract finding(s) {', '.join(dupes)} map to more than one red flag")
+        mapped_twice = sorted({c for c in codes if codes.count(c) > 1})
+        if mapped_twice:
+            raise ValueError(f"contract finding(s) {', '.join(mapped_twice)} map to more than one red flag")
         return self
 
     @property
@@ -309,7 +341,11 @@ class Rubric(BaseModel):
             return found
         dimension = self.flag_dimension(flag)
         return Gate(
-            id=f"show-{flag}", dimension=dimension, when="red_flag", red_flag=flag, effect="show",  # type: ignore[arg-type]
+            id=f"show-{flag}",
+            dimension=dimension,
+            when="red_flag",
+            red_flag=flag,
+            effect="show",  # type: ignore[arg-type]
             reason="No policy in the rubric: shown, no effect on the score",
         )
 
@@ -347,11 +383,34 @@ class Rubric(BaseModel):
                 )
         return rows
 
+    def guide(self) -> list[dict[str, object]]:
+        """Per dimension: name, weight, primary criterion, 1/3/5 anchors and the qualification
+        questions, for every place scores are entered or reported."""
+        return [
+            {
+                "dimension": d.key,
+                "name": d.name,
+                "weight": d.weight,
+                "primary_criterion": d.primary_criterion,
+                "anchors": {str(k): v for k, v in sorted(d.anchors.items())},
+                "questions": list(d.questions),
+            }
+            for d in (self.dimension(k) for k in DIMENSION_KEYS)
+        ]
+
     def flag_sources(self, flag: str) -> str:
         """What can raise a flag: ticking it, the KPIs that raise it, contract findings."""
         parts = ["ticked in the sheet"]
-        parts += [f"KPI {k.key} scoring below {k.flag_below:g}" for d in self.dimensions for k in d.kpis if k.flag == flag]
-        parts += [f"contract finding {c}" for d in self.dimensions for f in d.red_flags if f.key == flag for c in f.contract_findings]
+        parts += [
+            f"KPI {k.key} scoring below {k.flag_below:g}" for d in self.dimensions for k in d.kpis if k.flag == flag
+        ]
+        parts += [
+            f"contract finding {c}"
+            for d in self.dimensions
+            for f in d.red_flags
+            if f.key == flag
+            for c in f.contract_findings
+        ]
         return "; ".join(parts)
 
     def red_flag_keys(self) -> set[str]:

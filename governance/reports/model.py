@@ -58,13 +58,17 @@ FORMULA = "total = sum over dimensions of weight x score / 5 (all 5s give 100, a
 Scalar = str | int | float | bool | None
 
 
-def band_for(total: float | None) -> str | None:
-    """The band of an exact total, as the scorecard defines it; None when there is no total."""
+def band_for(
+    total: float | None, floors: tuple[float, float] = (BAND_LOWER_OVERSIGHT, BAND_LOWER_ENTERPRISE)
+) -> str | None:
+    """The band of an exact total under the rubric's floors (float noise below 1e-9 ignored, as
+    the scorecard does); None when there is no total."""
     if total is None:
         return None
-    if total < BAND_LOWER_OVERSIGHT:
+    value = round(total, 9)
+    if value < floors[0]:
         return BAND_RISK
-    if total < BAND_LOWER_ENTERPRISE:
+    if value < floors[1]:
         return BAND_OVERSIGHT
     return BAND_ENTERPRISE
 
@@ -76,11 +80,13 @@ class _Open(BaseModel):
 
 
 class DimensionResult(_Open):
-    """One provider's score on one dimension, its weighted points and the evaluators' spread."""
+    """One provider's score on one dimension, its weighted points, the evaluators' spread and
+    the cap a gate put on it."""
 
     score: float | None = None
     weighted: float | None = None
     spread: float | None = None
+    cap: float | None = None
 
 
 class ProviderResult(_Open):
@@ -91,7 +97,10 @@ class ProviderResult(_Open):
     band: str | None = None
     rank: int | None = None
     complete: bool = True
+    eligible: bool = True
+    excluded_by: list[str] = Field(default_factory=list)
     dimensions: dict[str, DimensionResult] = Field(default_factory=dict)
+    red_flags: list[dict[str, Any]] = Field(default_factory=list)
     gates: list[Any] = Field(default_factory=list)
     flags: list[Any] = Field(default_factory=list)
 
@@ -111,6 +120,10 @@ class ScorecardPayload(_Open):
 
     formula: str = FORMULA
     weights: dict[str, float]
+    band_floors: tuple[float, float] = (BAND_LOWER_OVERSIGHT, BAND_LOWER_ENTERPRISE)
+    consensus: str = "mean"
+    criteria: dict[str, dict[str, float]] = Field(default_factory=dict)
+    guide: list[dict[str, Any]] = Field(default_factory=list)
     providers: list[ProviderResult]
     robustness: dict[str, Any] = Field(default_factory=dict)
     evaluations: list[Evaluation] = Field(default_factory=list)
