@@ -444,6 +444,12 @@ def edits_from_editor(base: Sequence[EditorRow], edited: Sequence[Mapping[str, A
     return EditorChanges(edits, problems)
 
 
+def anchor_text(rubric: Rubric, dimension: str) -> str:
+    """'1: ... · 3: ... · 5: ...': a dimension's anchors in one cell of the score editor."""
+    anchors = rubric.dimension(dimension).anchors
+    return " · ".join(f"{k}: {text}" for k, text in sorted(anchors.items()))
+
+
 # results for display -------------------------------------------------------------------------
 
 

@@ -295,6 +295,19 @@ with tab_rank:
 # Edit scores -------------------------------------------------------------------------------
 with tab_edit:
     st.subheader("Scores per evaluator")
+    with st.expander("Questions to ask each provider, and what a 1, 3 and 5 look like"):
+        for guide in rubric.guide():
+            st.markdown(
+                f"**{ui.md(str(guide['name']))}** ({guide['weight']:g}%): {ui.md(str(guide['primary_criterion']))}"
+            )
+            anchors = guide["anchors"]
+            assert isinstance(anchors, dict)
+            st.markdown("\n".join(f"- **{k}**: {ui.md(v)}" for k, v in anchors.items()))
+            questions = guide["questions"]
+            assert isinstance(questions, list)
+            st.markdown("\n".join(f"1. {ui.md(q)}" for q in questions))
+        st.markdown("**Red flags and their policies**")
+        st.dataframe(pd.DataFrame(rubric.policy_table()), hide_index=True, width="stretch")
     st.caption(
         "Each evaluator scores on their own; pick one, edit the table, then Save. Scores run from "
         "1 to 5 (decimals allowed); leave a cell blank for not scored. Every score change is "
@@ -343,6 +356,7 @@ with tab_edit:
                     "score": pd.array([r.score for r in base], dtype="Float64"),
                     "comment": [r.comment for r in base],
                     "evidence": [r.evidence for r in base],
+                    "anchors": [scoring.anchor_text(rubric, r.dimension) for r in base],
                 }
             )
             edited = st.data_editor(
@@ -351,7 +365,7 @@ with tab_edit:
                 num_rows="fixed",
                 hide_index=True,
                 width="stretch",
-                disabled=["provider", "dimension"],
+                disabled=["provider", "dimension", "anchors"],
                 column_config={
                     "provider": st.column_config.TextColumn("Provider"),
                     "dimension": st.column_config.TextColumn("Dimension"),
@@ -360,6 +374,9 @@ with tab_edit:
                     ),
                     "comment": st.column_config.TextColumn("Comment", max_chars=2000),
                     "evidence": st.column_config.TextColumn("Evidence", max_chars=4000),
+                    "anchors": st.column_config.TextColumn(
+                        "What a 1 / 3 / 5 looks like", help="The rubric's anchors for this dimension", width="large"
+                    ),
                 },
             )
             b1, b2, _ = st.columns([1, 1, 4])
