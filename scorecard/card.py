@@ -152,7 +152,7 @@ def _flags(
                         "override",
                         f"{DIMENSION_NAMES[dim_key]} scored {score:.2f} against a suggested "
                         f"{sug.score:g} ({'; '.join(sug.reasons)}); evaluators' reason: {comments[0]}",
-                        key,
+                        dim_key,
                     )
                 )
             else:
