@@ -24,7 +24,7 @@ from scorecard.dimensions import (
     BANDS,
     DIMENSION_KEYS,
     DIMENSION_NAMES,
-    FORMULA,
+    formula_text,
 )
 from scorecard.template import template_xlsx
 
@@ -74,7 +74,7 @@ tab_rank, tab_edit, tab_history, tab_import = st.tabs(["Ranking & weights", "Edi
 # Ranking & weights -------------------------------------------------------------------------
 with tab_rank:
     st.subheader("Weights")
-    st.info(f"**How the total is worked out.** {FORMULA}", icon=":material/functions:")
+    st.info(f"**How the total is worked out.** {formula_text(rubric.band_floors)}.", icon=":material/functions:")
     # Widgets keep what this tab typed; `loaded` is the saved version those edits started from.
     loaded_key = f"weights_loaded_{program.id}"
     widget_keys = {k: f"weight_{program.id}_{k}" for k in DIMENSION_KEYS}

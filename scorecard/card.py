@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from scorecard.consensus import Consensus, Method, consensus
-from scorecard.dimensions import BANDS, DIMENSION_KEYS, DIMENSION_NAMES, FORMULA, band_of
+from scorecard.dimensions import BANDS, DIMENSION_KEYS, DIMENSION_NAMES, band_of, formula_text
 from scorecard.evidence import Suggestion, assess_evidence, merge_suggestion
 from scorecard.gates import FiredGate, RaisedFlag, apply_gates, in_order, raised_flags, unmapped
 from scorecard.robustness import (
@@ -94,7 +94,7 @@ class ScorecardResult:
 
     def to_payload(self) -> dict[str, Any]:
         return {
-            "formula": FORMULA,
+            "formula": formula_text(self.band_floors),
             "weights": self.weights,
             "band_floors": list(self.band_floors),
             "criteria": self.criteria,

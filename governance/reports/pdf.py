@@ -258,7 +258,7 @@ def _scorecard_table(card: ScorecardPayload, styles: StyleSheet1) -> Table:
             band += " (excluded)"
         values = ["" if p.rank is None else str(p.rank), _clip(p.name), *cells, total, band]
         rows.append([Paragraph(pdf_text(v), styles["Cell"]) for v in values])
-        colour = BAND_COLOURS.get(band)
+        colour = BAND_COLOURS.get(p.band or band)
         if colour is not None:
             commands.append(("BACKGROUND", (len(head) - 1, r), (len(head) - 1, r), colour))
     fixed = 16 + 52 * len(dims) + 34 + 76
@@ -266,6 +266,9 @@ def _scorecard_table(card: ScorecardPayload, styles: StyleSheet1) -> Table:
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle(commands))
     return table
+
+
+FLOORS = (BAND_LOWER_OVERSIGHT, BAND_LOWER_ENTERPRISE)
 
 
 def _bands_text(floors: tuple[float, float]) -> str:
@@ -290,8 +293,7 @@ def _scorecard_part(card: ScorecardPayload, styles: StyleSheet1, font: str) -> l
     story: list[Flowable] = [
         PageBreak(),
         Paragraph("Provider scorecard", styles["Heading1"]),
-        Paragraph(pdf_text(f"Weights: {weights}. Scores 1 to 5; {card.formula}."), styles["Note"]),
-        Paragraph(pdf_text(_bands_text(card.band_floors)), styles["Note"]),
+        Paragraph(pdf_text(f"Weights: {weights}. Scores 1 to 5; {card.formula.rstrip('.')}."), styles["Note"]),
         Spacer(1, 4),
         _scorecard_table(card, styles),
         Spacer(1, 8),
@@ -376,11 +378,8 @@ def _appendix(report: ReportInput, styles: StyleSheet1) -> list[Flowable]:
     notes = [
         (
             "Scoring formula",
-            f"{formula}. Weights sum to 100 and scores run "
-            "from 1 to 5, so the total runs from 20 to 100. "
-            + _bands_text(
-                report.scorecard.band_floors if report.scorecard else (BAND_LOWER_OVERSIGHT, BAND_LOWER_ENTERPRISE)
-            )
+            f"{formula.rstrip('.')}. Weights sum to 100 and scores run from 1 to 5, so the total runs from 20 to 100."
+            + ("" if "Bands on the exact total" in formula else " " + _bands_text(FLOORS))
             + " A missing score makes a provider incomplete: it gets no band and is never scored as zero.",
         ),
         (

@@ -29,7 +29,6 @@ from governance.reports.model import (
     BAND_ENTERPRISE,
     BAND_OVERSIGHT,
     BAND_RISK,
-    FORMULA,
     ColumnFormat,
     ReportInput,
     ScorecardPayload,
@@ -276,7 +275,7 @@ def _weights_sheet(wb: Workbook, card: ScorecardPayload) -> None:
         wb.defined_names[name] = DefinedName(name, attr_text=target)
     _validate(sheet.ws, "B8:B9", 0, 100, "Band floor")
     sheet.put(11, 1, "Formula", width=False).font = BOLD
-    sheet.put(12, 1, FORMULA, width=False)
+    sheet.put(12, 1, card.formula, width=False)
     sheet.put(
         13,
         1,
