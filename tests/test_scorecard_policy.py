@@ -335,3 +335,11 @@ def test_template_and_questionnaire_show_questions_anchors_and_policies() -> Non
     assert asked == [q for d in rubric.dimensions for q in d.questions]
     with pytest.raises(InputError, match="vendor"):  # the reader ignores the added sheet
         read_questionnaire("q.xlsx", data=book)
+
+
+def test_the_rubric_reference_lists_every_default_policy() -> None:
+    text = (ROOT / "docs" / "rubric.md").read_text(encoding="utf-8")
+    for row in default_rubric().policy_table():
+        key = str(row["fact"]).removeprefix("red flag ")
+        line = next(line for line in text.splitlines() if line.startswith(f"| `{key}`") or line.startswith(f"| {key}"))
+        assert str(row["policy"]) in line, key
