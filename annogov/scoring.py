@@ -30,7 +30,7 @@ from annogov.store import (
     Store,
 )
 from ingest import InputError
-from scorecard.dimensions import DIMENSION_KEYS, DIMENSION_NAMES, SCORE_MAX, SCORE_MIN
+from scorecard.dimensions import DIMENSION_NAMES, SCORE_MAX, SCORE_MIN
 from scorecard.importer import ImportResult, import_scores
 from scorecard.rubric import Rubric, default_rubric
 from scorecard.sheet import GENERAL, ScoreSheet, Slot
@@ -70,15 +70,16 @@ def load_program_rubric(store: Store, program_id: int) -> tuple[Rubric, int]:
     return rubric_from_document(doc.data), doc.version
 
 
-def weights_problem(weights: Mapping[str, float]) -> str | None:
-    """Why these dimension weights cannot be used (None when they can): each 0..100, sum 100."""
-    missing = [k for k in DIMENSION_KEYS if k not in weights]
+def weights_problem(weights: Mapping[str, float], names: Mapping[str, str] = DIMENSION_NAMES) -> str | None:
+    """Why these dimension weights cannot be used (None when they can): each 0..100, sum 100;
+    `names` are the rubric's dimensions (key -> name)."""
+    missing = [k for k in names if k not in weights]
     if missing:
-        return "No weight for " + ", ".join(DIMENSION_NAMES[k] for k in missing) + "."
-    bad = [k for k in DIMENSION_KEYS if not (math.isfinite(weights[k]) and 0 <= weights[k] <= 100)]
+        return "No weight for " + ", ".join(names[k] for k in missing) + "."
+    bad = [k for k in names if not (math.isfinite(weights[k]) and 0 <= weights[k] <= 100)]
     if bad:
-        return "Each weight must be from 0 to 100; check " + ", ".join(DIMENSION_NAMES[k] for k in bad) + "."
-    total = sum(float(weights[k]) for k in DIMENSION_KEYS)
+        return "Each weight must be from 0 to 100; check " + ", ".join(names[k] for k in bad) + "."
+    total = sum(float(weights[k]) for k in names)
     if abs(total - 100.0) > 1e-6:
         gap = 100.0 - total
         hint = f"add {gap:g}" if gap > 0 else f"take away {-gap:g}"
@@ -90,12 +91,12 @@ def save_program_weights(
     store: Store, program_id: int, weights: Mapping[str, float], *, expected_version: int | None
 ) -> DocumentRecord:
     """Save new dimension weights into the program's rubric (validated; version-checked)."""
-    problem = weights_problem(weights)
-    if problem:
-        raise ValueError(problem)
     with store.transaction():
         rubric, _ = load_program_rubric(store, program_id)
-        updated = rubric.with_weights({k: float(weights[k]) for k in DIMENSION_KEYS})
+        problem = weights_problem(weights, rubric.names)
+        if problem:
+            raise ValueError(problem)
+        updated = rubric.with_weights({k: float(weights[k]) for k in rubric.keys})
         return store.save_document(
             "rubric",
             program_id,
@@ -141,7 +142,7 @@ def sheet_from_records(
         if s is None:
             ignored.append(
                 f"{names[p]}, {row.evaluator}: the rubric has no criterion {row.criterion!r} "
-                f"under {DIMENSION_NAMES.get(row.dimension, row.dimension)}"
+                f"under {rubric.names.get(row.dimension, row.dimension)}"
             )
             continue
         if row.score is not None:
@@ -213,9 +214,9 @@ def edits_from_sheet(
     for p, values in enumerate(sheet.kpis):
         extras: dict[str, dict[str, Any]] = {}
         for k, v in values.items():
-            extras.setdefault(kpi_dim.get(k, DIMENSION_KEYS[0]), {})[k] = _json_value(v)
+            extras.setdefault(kpi_dim.get(k, sheet.rubric.keys[0]), {})[k] = _json_value(v)
         for flag in sorted(sheet.red_flags[p]):
-            extras.setdefault(flag_dim.get(flag, DIMENSION_KEYS[0]), {}).setdefault(RED_FLAGS_KEY, []).append(flag)
+            extras.setdefault(flag_dim.get(flag, sheet.rubric.keys[0]), {}).setdefault(RED_FLAGS_KEY, []).append(flag)
         for dimension, kpis in extras.items():
             holders = sorted(k for k in cells if k[0] == p and sheet.slots[k[2]].dimension == dimension)
             key = holders[0] if holders else (p, 0, sheet.slot_index(dimension))
@@ -323,10 +324,11 @@ class EditorRow(BaseModel):
     evidence: str
     version: int  # 0: nothing saved yet
     kpis: dict[str, Any] = Field(default_factory=dict)  # kept as saved: the editor leaves them
+    dimension_name: str = ""
 
     @property
     def label(self) -> str:
-        name = DIMENSION_NAMES.get(self.dimension, self.dimension)
+        name = self.dimension_name or DIMENSION_NAMES.get(self.dimension, self.dimension)
         return name if self.criterion is None else f"{name}: {self.criterion}"
 
 
@@ -354,7 +356,7 @@ def editor_rows(
     }
     rows: list[EditorRow] = []
     for provider in providers:
-        for key in DIMENSION_KEYS:
+        for key in rubric.keys:
             slots = (
                 [Slot(key, c.key) for c in rubric.dimension(key).criteria]
                 if (provider.id, key) in uses_criteria
@@ -373,6 +375,7 @@ def editor_rows(
                         evidence="" if saved is None else saved.evidence,
                         version=0 if saved is None else saved.version,
                         kpis={} if saved is None else dict(saved.kpis),
+                        dimension_name=rubric.dimension(key).name,
                     )
                 )
     return rows
@@ -453,6 +456,11 @@ def anchor_text(rubric: Rubric, dimension: str) -> str:
 # results for display -------------------------------------------------------------------------
 
 
+def _names(payload: Mapping[str, Any]) -> dict[str, str]:
+    """Dimension key -> name from a scorecard payload (the five defaults when it has none)."""
+    return dict(payload.get("dimension_names") or DIMENSION_NAMES)
+
+
 def ranking_rows(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
     """One row per provider for the ranking table: rank, eligibility, total, band, scores,
     spreads and every raised red flag with its policy and source."""
@@ -467,9 +475,9 @@ def ranking_rows(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
             "Total": None if p["total"] is None else round(p["total"], 2),
             "Band": p["band"] if p["complete"] else "incomplete: no band",
         }
-        for key in DIMENSION_KEYS:
+        for key, name in _names(payload).items():
             dim = p["dimensions"][key]
-            row[DIMENSION_NAMES[key]] = None if dim["score"] is None else round(dim["score"], 2)
+            row[name] = None if dim["score"] is None else round(dim["score"], 2)
         row["Widest spread"] = max(
             (d["spread"] for d in p["dimensions"].values() if d["spread"] is not None),
             default=None,
@@ -490,13 +498,13 @@ def weighted_parts(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
     """(provider, dimension, weighted points) for every scored dimension: the stacked bars."""
     out = []
     for order, p in enumerate(payload["providers"]):
-        for i, key in enumerate(DIMENSION_KEYS):
+        for i, (key, name) in enumerate(_names(payload).items()):
             weighted = p["dimensions"][key]["weighted"]
             if weighted is not None:
                 out.append(
                     {
                         "Provider": p["name"],
-                        "Dimension": DIMENSION_NAMES[key],
+                        "Dimension": name,
                         "Points": round(weighted, 4),
                         "order": order,
                         "stack": i,

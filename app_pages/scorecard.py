@@ -22,8 +22,6 @@ from scorecard.dimensions import (
     BAND_MATERIAL_RISK,
     BAND_OVERSIGHT,
     BANDS,
-    DIMENSION_KEYS,
-    DIMENSION_NAMES,
     formula_text,
 )
 from scorecard.template import template_xlsx
@@ -77,19 +75,20 @@ with tab_rank:
     st.info(f"**How the total is worked out.** {formula_text(rubric.band_floors)}.", icon=":material/functions:")
     # Widgets keep what this tab typed; `loaded` is the saved version those edits started from.
     loaded_key = f"weights_loaded_{program.id}"
-    widget_keys = {k: f"weight_{program.id}_{k}" for k in DIMENSION_KEYS}
+    keys = rubric.keys
+    widget_keys = {k: f"weight_{program.id}_{k}" for k in keys}
     loaded: tuple[int, dict[str, float]] | None = st.session_state.get(loaded_key)
     untouched = loaded is None or all(
-        st.session_state.get(widget_keys[k], loaded[1][k]) == loaded[1][k] for k in DIMENSION_KEYS
+        st.session_state.get(widget_keys[k], loaded[1].get(k)) == loaded[1].get(k) for k in keys
     )
     if loaded is None or (loaded[0] != rubric_version and untouched):
-        for k in DIMENSION_KEYS:  # first visit, or another tab saved and this one changed nothing
+        for k in keys:  # first visit, or another tab saved and this one changed nothing
             st.session_state[widget_keys[k]] = float(rubric.weights[k])
         loaded = (rubric_version, dict(rubric.weights))
         st.session_state[loaded_key] = loaded
-    cols = st.columns(len(DIMENSION_KEYS))
+    cols = st.columns(len(keys))
     weights: dict[str, float] = {}
-    for col, key in zip(cols, DIMENSION_KEYS, strict=True):
+    for col, key in zip(cols, keys, strict=True):
         weights[key] = col.number_input(
             f"{rubric.dimension(key).name} (%)",
             min_value=0.0,
@@ -99,9 +98,9 @@ with tab_rank:
             key=widget_keys[key],
             help=rubric.dimension(key).primary_criterion,
         )
-    problem = scoring.weights_problem(weights)
+    problem = scoring.weights_problem(weights, rubric.names)
     total = sum(weights.values())
-    changed = any(abs(weights[k] - rubric.weights[k]) > 1e-9 for k in DIMENSION_KEYS)
+    changed = any(abs(weights[k] - rubric.weights[k]) > 1e-9 for k in keys)
     left, right = st.columns([3, 1])
     if problem:
         left.error(problem, icon=":material/error:")
@@ -183,7 +182,7 @@ with tab_rank:
                     [
                         {
                             "Provider": name,
-                            "Dimension": DIMENSION_NAMES.get(f["dimension"], f["dimension"]),
+                            "Dimension": rubric.names.get(f["dimension"], f["dimension"]),
                             "Red flag": f"{f['key']}: {f['text']}",
                             "Policy": f["policy"],
                             "Source": f["source"],
@@ -208,7 +207,7 @@ with tab_rank:
             st.markdown("**Gates that fired**")
             st.error(
                 "\n".join(
-                    f"- **{ui.md(name)}**, {DIMENSION_NAMES.get(g['dimension'], g['dimension'])}: "
+                    f"- **{ui.md(name)}**, {rubric.names.get(g['dimension'], g['dimension'])}: "
                     f"{ui.md(g['reason'])} ({ui.md(g['detail'])})"
                     for name, g in fired
                 ),
@@ -247,7 +246,7 @@ with tab_rank:
                     y=alt.Y("Provider:N", sort=complete, title=None, axis=alt.Axis(labelLimit=260)),
                     color=alt.Color(
                         "Dimension:N",
-                        sort=[DIMENSION_NAMES[k] for k in DIMENSION_KEYS],
+                        sort=list(rubric.names.values()),
                         legend=alt.Legend(orient="bottom", title=None),
                     ),
                     order=alt.Order("stack:Q"),
@@ -430,7 +429,7 @@ with tab_history:
                             "When (UTC)": h.changed_at.strftime("%Y-%m-%d %H:%M:%S"),
                             "Who": h.changed_by,
                             "Evaluator": h.evaluator,
-                            "Dimension": DIMENSION_NAMES.get(h.dimension, h.dimension)
+                            "Dimension": rubric.names.get(h.dimension, h.dimension)
                             + (f": {h.criterion}" if h.criterion else ""),
                             "Old": h.old_score,
                             "New": h.new_score,
@@ -488,7 +487,7 @@ with tab_import:
             st.caption(note)
         use_weights = False
         if imported.header_weights:
-            sheet_weights = ", ".join(f"{DIMENSION_NAMES[k]} {v:g}" for k, v in imported.header_weights.items())
+            sheet_weights = ", ".join(f"{rubric.names.get(k, k)} {v:g}" for k, v in imported.header_weights.items())
             use_weights = st.checkbox(
                 f"Also use the weights in the sheet's headers ({sheet_weights})",
                 value=False,

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from scorecard.consensus import Consensus, Method, consensus
-from scorecard.dimensions import BANDS, DIMENSION_KEYS, DIMENSION_NAMES, band_of, formula_text
+from scorecard.dimensions import BANDS, band_of, formula_text
 from scorecard.evidence import Suggestion, assess_evidence, merge_suggestion
 from scorecard.gates import FiredGate, RaisedFlag, apply_gates, in_order, raised_flags, unmapped
 from scorecard.robustness import (
@@ -86,6 +86,7 @@ class ScorecardResult:
     criteria: dict[str, dict[str, float]] = field(default_factory=dict)
     policies: list[dict[str, object]] = field(default_factory=list)
     guide: list[dict[str, object]] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
 
     def ranked(self) -> list[ProviderResult]:
         """Complete providers by rank, then incomplete ones in input order."""
@@ -96,6 +97,7 @@ class ScorecardResult:
         return {
             "formula": formula_text(self.band_floors),
             "weights": self.weights,
+            "dimension_names": self.names,
             "band_floors": list(self.band_floors),
             "criteria": self.criteria,
             "policies": self.policies,
@@ -124,24 +126,23 @@ def _flags(
                 sheet.slots[s].dimension,
             )
         )
-    for d, key in enumerate(DIMENSION_KEYS):
+    names = sheet.rubric.names
+    for d, key in enumerate(sheet.rubric.keys):
         missing = np.isnan(cons.dims[:, d])
         for p in np.flatnonzero(missing):
-            out[p].append(Flag("missing", f"No score for {DIMENSION_NAMES[key]}: the total is withheld", key))
+            out[p].append(Flag("missing", f"No score for {names[key]}: the total is withheld", key))
         # an evaluator who scored the provider but skipped a dimension others scored
         skipped = scored_any & np.isnan(cons.evaluator_dims[:, :, d]) & ~missing[:, None]
         for p, e in zip(*np.nonzero(skipped), strict=True):
             out[p].append(
-                Flag(
-                    "partial", f"{sheet.evaluators[e]} left {DIMENSION_NAMES[key]} (or one of its criteria) blank", key
-                )
+                Flag("partial", f"{sheet.evaluators[e]} left {names[key]} (or one of its criteria) blank", key)
             )
     comments_of: dict[int, list[tuple[int, str]]] = {}  # indexed once: 10,000 providers, thousands of comments
     for (p, _e, s), text in sheet.comments.items():
         comments_of.setdefault(p, []).append((s, text))
     for p, by_dim in enumerate(suggestions):
         for dim_key, sug in by_dim.items():
-            d = DIMENSION_KEYS.index(dim_key)
+            d = sheet.rubric.keys.index(dim_key)
             score = cons.dims[p, d]
             if np.isnan(score) or abs(score - sug.score) < 1:
                 continue
@@ -150,7 +151,7 @@ def _flags(
                 out[p].append(
                     Flag(
                         "override",
-                        f"{DIMENSION_NAMES[dim_key]} scored {score:.2f} against a suggested "
+                        f"{names[dim_key]} scored {score:.2f} against a suggested "
                         f"{sug.score:g} ({'; '.join(sug.reasons)}); evaluators' reason: {comments[0]}",
                         dim_key,
                     )
@@ -159,7 +160,7 @@ def _flags(
                 out[p].append(
                     Flag(
                         "unexplained_override",
-                        f"{DIMENSION_NAMES[dim_key]} scored {score:.2f} but the "
+                        f"{names[dim_key]} scored {score:.2f} but the "
                         f"evidence suggests {sug.score:g} ({'; '.join(sug.reasons)}) and no comment says why",
                         dim_key,
                     )
@@ -179,7 +180,7 @@ def score_sheet(
     """Everything the scorecard says about a set of providers."""
     as_of = as_of or date.today()
     rubric = sheet.rubric
-    weights = np.array([rubric.weights[k] for k in DIMENSION_KEYS])
+    weights = np.array([rubric.weights[k] for k in rubric.keys])
     cons = consensus(sheet, method)
 
     evidence = [assess_evidence(rubric, kpis, as_of) if kpis else None for kpis in sheet.kpis]
@@ -217,7 +218,7 @@ def score_sheet(
     for p, name in enumerate(sheet.providers):
         dims_p, weighted_p, spread_p, uncapped_p = (column[p] for column in table)
         dimensions: dict[str, dict[str, Any]] = {}
-        for d, key in enumerate(DIMENSION_KEYS):
+        for d, key in enumerate(rubric.keys):
             entry: dict[str, Any] = {
                 "score": dims_p[d],
                 "weighted": weighted_p[d],
@@ -253,14 +254,15 @@ def score_sheet(
         )
 
     floors = rubric.band_floors
+    named = list(rubric.names.items())
     band_limit = gated.band_limit
     band_probs, top, used = band_probabilities(
         sheet.providers, dims, low, high, weights, band_limit, eligible, simulations, seed, floors
     )
     free = eligible & (band_limit == len(BANDS) - 1)  # a held band cannot move with the weights
     robustness = Robustness(
-        pairs=pair_swaps(sheet.providers, np.nan_to_num(dims), weights, eligible_order),
-        boundaries=boundary_moves(sheet.providers, np.nan_to_num(dims), weights, free, floors),
+        pairs=pair_swaps(sheet.providers, np.nan_to_num(dims), weights, eligible_order, named),
+        boundaries=boundary_moves(sheet.providers, np.nan_to_num(dims), weights, free, floors, named),
         band_probabilities=band_probs,
         top_probability=top,
         simulations=used,
@@ -278,6 +280,7 @@ def score_sheet(
         criteria,
         rubric.policy_table(),
         rubric.guide(),
+        rubric.names,
     )
 
 
@@ -306,4 +309,4 @@ def _raise_flags(
             extra.append(unmapped(f.dimension, f.finding, f.reason, f.source))
         else:
             raised.setdefault(flag, []).append(f"{f.source}: {f.finding} ({f.reason})")
-    return in_order(raised_flags(rubric, raised) + extra)
+    return in_order(raised_flags(rubric, raised) + extra, rubric.keys)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from scorecard.dimensions import DIMENSION_KEYS
 from scorecard.rubric import Rubric
 
 
@@ -44,7 +43,7 @@ def assess_evidence(rubric: Rubric, kpis: dict[str, object], as_of: date) -> Evi
     suggestions: dict[str, Suggestion] = {}
     flags: dict[str, list[str]] = {}
     problems: list[str] = []
-    for key in DIMENSION_KEYS:
+    for key in rubric.keys:
         for rule in rubric.dimension(key).kpis:
             if rule.key not in kpis:
                 continue

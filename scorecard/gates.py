@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from scorecard.dimensions import BANDS, DIMENSION_KEYS, DIMENSION_NAMES
+from scorecard.dimensions import BANDS
 from scorecard.rubric import Gate, Rubric
 
 
@@ -51,7 +51,7 @@ def raised_flags(rubric: Rubric, raised: dict[str, list[str]]) -> list[RaisedFla
     out = []
     for key, sources in raised.items():
         gate = rubric.policy(key)
-        policy = gate.policy_text(DIMENSION_NAMES[gate.dimension])
+        policy = gate.policy_text(rubric.dimension(gate.dimension).name)
         out.append(RaisedFlag(key, rubric.flag_text(key), gate.dimension, gate.effect, policy, tuple(sources)))
     return out
 
@@ -62,9 +62,9 @@ def unmapped(dimension: str, code: str, reason: str, source: str) -> RaisedFlag:
     return RaisedFlag(code, reason, dimension, "show", policy, (source,))
 
 
-def in_order(flags: list[RaisedFlag]) -> list[RaisedFlag]:
-    """Flags in the canonical dimension order, then by key."""
-    return sorted(flags, key=lambda f: (DIMENSION_KEYS.index(f.dimension), f.key))
+def in_order(flags: list[RaisedFlag], keys: tuple[str, ...]) -> list[RaisedFlag]:
+    """Flags in the rubric's dimension order, then by key."""
+    return sorted(flags, key=lambda f: (keys.index(f.dimension) if f.dimension in keys else len(keys), f.key))
 
 
 def _reason(gate: Gate, slot_score: float) -> str:
@@ -101,7 +101,7 @@ def apply_gates(
     for gate in rubric.gates:
         if gate.effect == "show":
             continue
-        d = DIMENSION_KEYS.index(gate.dimension)
+        d = rubric.keys.index(gate.dimension)
         values = slot_lookup.get((gate.dimension, gate.criterion), dims[:, d])
         if gate.when == "red_flag":
             applies = [p for p, fs in enumerate(flags) if any(f.key == gate.red_flag for f in fs)]

@@ -19,7 +19,7 @@ import numpy as np
 from ingest import InputError, Location, Problem, read_sheet
 from ingest.headers import normalise_header
 from ingest.sheets import Sheet, column_letter
-from scorecard.dimensions import DIMENSION_KEYS, SCORE_MAX, SCORE_MIN
+from scorecard.dimensions import SCORE_MAX, SCORE_MIN
 from scorecard.rubric import KpiRule, Rubric
 from scorecard.sheet import GENERAL, ScoreSheet, Slot, slots_of
 
@@ -83,13 +83,13 @@ class Matcher:
             for n in names:
                 add(n, ("role", role))
         for d in self.rubric.dimensions:
-            for n in (*_DIMENSION_ALIASES[d.key], d.name):
+            for n in (*_DIMENSION_ALIASES.get(d.key, (d.key,)), d.name):
                 add(n, ("dimension", d.key))
             for c in d.criteria:
-                for dn in (*_DIMENSION_ALIASES[d.key], d.name):
+                for dn in (*_DIMENSION_ALIASES.get(d.key, (d.key,)), d.name):
                     add(f"{dn} {c.key}", ("criterion", (d.key, c.key)))
                     add(f"{dn} {c.name}", ("criterion", (d.key, c.key)))
-            for dn in (*_DIMENSION_ALIASES[d.key], d.name):
+            for dn in (*_DIMENSION_ALIASES.get(d.key, (d.key,)), d.name):
                 for word in ("comment", "comments", "notes", "evidence", "rationale"):
                     add(f"{dn} {word}", ("comment", d.key))
             for k in d.kpis:
@@ -421,7 +421,7 @@ def _long(
             continue  # an evidence-only row
         dimension = matcher.dimension(dim_text)
         if dimension is None:
-            out.add(f"unknown dimension {dim_text!r}; expected one of {', '.join(DIMENSION_KEYS)}", number, d_col)
+            out.add(f"unknown dimension {dim_text!r}; expected one of {', '.join(rubric.keys)}", number, d_col)
             continue
         criterion = None
         if k_col is not None and _text(row[k_col]):

@@ -7,6 +7,7 @@ therefore roots of linear equations, found in closed form for all providers at o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,6 +15,7 @@ import numpy as np
 from scorecard.dimensions import BAND_FLOORS, BANDS, DIMENSION_KEYS, DIMENSION_NAMES
 
 DRAW_BUDGET = 8_000_000  # random numbers per scorecard; above it fewer draws per provider
+DEFAULT_DIMENSIONS: tuple[tuple[str, str], ...] = tuple((k, DIMENSION_NAMES[k]) for k in DIMENSION_KEYS)
 
 
 def line_coefficients(dims: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -79,20 +81,29 @@ def _no_move(text: str, change: float | None = None) -> dict[str, object]:
     return {"dimension": None, "from_weight": None, "to_weight": None, "change": change, "text": text}
 
 
-def _move(k: int, weights: np.ndarray, x: float, outcome: str) -> dict[str, object]:
-    """Dimension k's weight moved to x, worded as what it would take for `outcome`."""
-    key, start = DIMENSION_KEYS[k], float(weights[k])
+def _move(
+    k: int, weights: np.ndarray, x: float, outcome: str, dimensions: Sequence[tuple[str, str]] = DEFAULT_DIMENSIONS
+) -> dict[str, object]:
+    """Dimension k's weight moved to x, worded as what it would take for `outcome`;
+    `dimensions` are the rubric's (key, name) pairs in column order."""
+    (key, name), start = dimensions[k], float(weights[k])
     verb = "rise" if x > start else "drop"
     return {
         "dimension": key,
         "from_weight": start,
         "to_weight": round(x, 4),
         "change": round(x - start, 4),
-        "text": f"{DIMENSION_NAMES[key]}'s weight would have to {verb} from {start:g} to {x:.1f} {outcome}",
+        "text": f"{name}'s weight would have to {verb} from {start:g} to {x:.1f} {outcome}",
     }
 
 
-def pair_swaps(names: list[str], dims: np.ndarray, weights: np.ndarray, order: np.ndarray) -> list[dict[str, object]]:
+def pair_swaps(
+    names: list[str],
+    dims: np.ndarray,
+    weights: np.ndarray,
+    order: np.ndarray,
+    dimensions: Sequence[tuple[str, str]] = DEFAULT_DIMENSIONS,
+) -> list[dict[str, object]]:
     """For each adjacent pair in the ranking, the smallest single-weight change that swaps them."""
     if len(order) < 2:
         return []
@@ -108,7 +119,7 @@ def pair_swaps(names: list[str], dims: np.ndarray, weights: np.ndarray, order: n
         elif dim[i] < 0:
             found = _no_move(f"No single-weight change swaps {names[u]} and {names[lo]}")
         else:
-            found = _move(int(dim[i]), weights, float(x[i]), f"for {names[lo]} to overtake {names[u]}")
+            found = _move(int(dim[i]), weights, float(x[i]), f"for {names[lo]} to overtake {names[u]}", dimensions)
         out.append({"upper": names[u], "lower": names[lo], **found})
     return out
 
@@ -119,6 +130,7 @@ def boundary_moves(
     weights: np.ndarray,
     complete: np.ndarray,
     floors: tuple[float, float] = BAND_FLOORS,
+    dimensions: Sequence[tuple[str, str]] = DEFAULT_DIMENSIONS,
 ) -> list[dict[str, object]]:
     """For each provider in `complete` (those whose band the weights decide) and each band floor,
     the smallest single-weight change that moves its total across it."""
@@ -133,7 +145,7 @@ def boundary_moves(
             if dim[j] < 0:
                 found = _no_move(f"No single-weight change moves {names[p]} {side} {floor:g}")
             else:
-                found = _move(int(dim[j]), weights, float(x[j]), f"to move {names[p]} {side} {floor:g}")
+                found = _move(int(dim[j]), weights, float(x[j]), f"to move {names[p]} {side} {floor:g}", dimensions)
             out.append({"provider": names[p], "boundary": floor, "total": round(float(totals[p]), 4), **found})
     return out
 

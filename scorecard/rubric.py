@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ingest import InputError, Location, Problem
-from scorecard.dimensions import BAND_FLOORS, BANDS, DIMENSION_KEYS, DIMENSION_NAMES, SCORE_MAX, SCORE_MIN, DimensionKey
+from scorecard.dimensions import BAND_FLOORS, BANDS, DIMENSION_KEYS, SCORE_MAX, SCORE_MIN
 
 _WEIGHT_TOLERANCE = 1e-6
 
@@ -185,7 +185,7 @@ class Gate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str
-    dimension: DimensionKey
+    dimension: str
     when: Literal["red_flag", "below_floor"]
     red_flag: str | None = None
     criterion: str | None = None
@@ -229,7 +229,7 @@ class Dimension(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    key: DimensionKey
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$", description="one of the five, or an extra (worker_welfare)")
     name: str
     weight: float = Field(ge=0)
     primary_criterion: str
@@ -275,11 +275,11 @@ class Rubric(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> Rubric:
         keys = [d.key for d in self.dimensions]
-        if sorted(keys) != sorted(DIMENSION_KEYS):
-            missing = set(DIMENSION_KEYS) - set(keys)
-            dupes = {k for k in keys if keys.count(k) > 1}
+        missing = set(DIMENSION_KEYS) - set(keys)
+        dupes = {k for k in keys if keys.count(k) > 1}
+        if missing or dupes:
             raise ValueError(
-                "the rubric needs each of the five dimensions exactly once"
+                "the rubric needs each of the five dimensions exactly once (extra dimensions may follow)"
                 + (f"; missing {', '.join(sorted(missing))}" if missing else "")
                 + (f"; repeated {', '.join(sorted(dupes))}" if dupes else "")
             )
@@ -289,6 +289,8 @@ class Rubric(BaseModel):
             raise ValueError(f"dimension weights must sum to 100, they sum to {total:g} ({detail})")
         by_key = {d.key: d for d in self.dimensions}
         for gate in self.gates:
+            if gate.dimension not in by_key:
+                raise ValueError(f"gate {gate.id!r}: no dimension {gate.dimension!r} in the rubric")
             dim = by_key[gate.dimension]
             if gate.criterion and gate.criterion not in {c.key for c in dim.criteria}:
                 raise ValueError(f"gate {gate.id!r}: {dim.key} has no criterion {gate.criterion!r}")
@@ -305,19 +307,29 @@ class Rubric(BaseModel):
         return self
 
     @property
+    def keys(self) -> tuple[str, ...]:
+        """Dimension keys: the five in canonical order, then any extra in the rubric's order."""
+        return DIMENSION_KEYS + tuple(d.key for d in self.dimensions if d.key not in DIMENSION_KEYS)
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Dimension key -> display name, in key order."""
+        return {k: self.dimension(k).name for k in self.keys}
+
+    @property
     def weights(self) -> dict[str, float]:
-        """Dimension weights in the canonical key order."""
+        """Dimension weights in key order."""
         by_key = {d.key: d.weight for d in self.dimensions}
-        return {k: by_key[k] for k in DIMENSION_KEYS}
+        return {k: by_key[k] for k in self.keys}
 
     def dimension(self, key: str) -> Dimension:
         return next(d for d in self.dimensions if d.key == key)
 
     def with_weights(self, weights: dict[str, float]) -> Rubric:
         """A copy with some dimension weights replaced; validated like any rubric."""
-        unknown = set(weights) - set(DIMENSION_KEYS)
+        unknown = set(weights) - set(self.keys)
         if unknown:
-            raise ValueError(f"unknown dimension {', '.join(sorted(unknown))}; use {', '.join(DIMENSION_KEYS)}")
+            raise ValueError(f"unknown dimension {', '.join(sorted(unknown))}; use {', '.join(self.keys)}")
         data = self.model_dump()
         for dim in data["dimensions"]:
             dim["weight"] = weights.get(dim["key"], dim["weight"])
@@ -356,7 +368,7 @@ class Rubric(BaseModel):
     def policy_table(self) -> list[dict[str, object]]:
         """Every red flag and score floor with its one consequence: the rubric reference."""
         rows: list[dict[str, object]] = []
-        for key in sorted(self.red_flag_keys(), key=lambda f: (DIMENSION_KEYS.index(self.flag_dimension(f)), f)):
+        for key in sorted(self.red_flag_keys(), key=lambda f: (self.keys.index(self.flag_dimension(f)), f)):
             gate = self.policy(key)
             rows.append(
                 {
@@ -364,7 +376,7 @@ class Rubric(BaseModel):
                     "text": self.flag_text(key),
                     "dimension": gate.dimension,
                     "effect": gate.effect,
-                    "policy": gate.policy_text(DIMENSION_NAMES[gate.dimension]),
+                    "policy": gate.policy_text(self.dimension(gate.dimension).name),
                     "raised_by": self.flag_sources(key),
                 }
             )
@@ -377,7 +389,7 @@ class Rubric(BaseModel):
                         "text": gate.reason,
                         "dimension": gate.dimension,
                         "effect": gate.effect,
-                        "policy": gate.policy_text(DIMENSION_NAMES[gate.dimension]),
+                        "policy": gate.policy_text(self.dimension(gate.dimension).name),
                         "raised_by": "the consensus score",
                     }
                 )
@@ -395,7 +407,7 @@ class Rubric(BaseModel):
                 "anchors": {str(k): v for k, v in sorted(d.anchors.items())},
                 "questions": list(d.questions),
             }
-            for d in (self.dimension(k) for k in DIMENSION_KEYS)
+            for d in (self.dimension(k) for k in self.keys)
         ]
 
     def flag_sources(self, flag: str) -> str:

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from scorecard.dimensions import DIMENSION_KEYS
 from scorecard.rubric import Rubric
 
 GENERAL = -1  # slot index of a comment about the provider as a whole
@@ -30,8 +29,8 @@ class Slot:
 
 def slots_of(rubric: Rubric) -> list[Slot]:
     """Dimension slots first (canonical order), then every criterion slot."""
-    slots = [Slot(k) for k in DIMENSION_KEYS]
-    for key in DIMENSION_KEYS:
+    slots = [Slot(k) for k in rubric.keys]
+    for key in rubric.keys:
         slots += [Slot(key, c.key) for c in rubric.dimension(key).criteria]
     return slots
 

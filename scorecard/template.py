@@ -11,11 +11,12 @@ from collections.abc import Sequence
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ingest import inert
-from scorecard.dimensions import DIMENSION_KEYS, DIMENSION_NAMES, SCORE_MAX, SCORE_MIN
+from scorecard.dimensions import SCORE_MAX, SCORE_MIN
 from scorecard.rubric import Rubric, default_rubric
 
 TITLE = "Provider scores"
@@ -33,7 +34,7 @@ def template_headers(rubric: Rubric | None = None) -> list[str]:
     """Provider, Evaluator, one header per dimension with its weight, Comments, Red flags."""
     rubric = rubric or default_rubric()
     weights = rubric.weights
-    dims = [f"{rubric.dimension(k).name} ({weights[k]:g}%)" for k in DIMENSION_KEYS]
+    dims = [f"{rubric.dimension(k).name} ({weights[k]:g}%)" for k in rubric.keys]
     return ["Provider", "Evaluator", *dims, "Comments", "Red flags"]
 
 
@@ -82,7 +83,7 @@ def _flags_sheet(ws: Worksheet, rubric: Rubric) -> None:
             ws.append(
                 [
                     fact.removeprefix("red flag "),
-                    DIMENSION_NAMES[str(row["dimension"])],
+                    rubric.dimension(str(row["dimension"])).name,
                     row["text"],
                     row["policy"],
                     row["raised_by"],
@@ -115,7 +116,7 @@ def template_xlsx(
         cell.font = Font(bold=True)
         cell.fill = fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for i, key in enumerate(DIMENSION_KEYS):
+    for i, key in enumerate(rubric.keys):
         ws.cell(row=header_row, column=3 + i).comment = Comment(_anchor_note(rubric, key), "annogov", 220, 360)
     for provider in providers:
         for evaluator in evaluators or [""]:
@@ -137,11 +138,12 @@ def template_xlsx(
         errorTitle="Score out of range",
         error=f"Enter a number from {SCORE_MIN:g} to {SCORE_MAX:g}, or leave the cell blank.",
     )
-    scores.add(f"C{header_row + 1}:G{last_row}")
+    last_score = get_column_letter(2 + len(rubric.keys))
+    scores.add(f"C{header_row + 1}:{last_score}{last_row}")
     ws.add_data_validation(scores)
-    widths = [28, 22, 18, 18, 18, 18, 18, 48, 36]
-    for i, width in enumerate(widths):
-        ws.column_dimensions[chr(ord("A") + i)].width = width
+    widths = [28, 22, *([18] * len(rubric.keys)), 48, 36]
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = f"C{header_row + 1}"
     _guide_sheet(wb.create_sheet(GUIDE_SHEET), rubric)
     _flags_sheet(wb.create_sheet(FLAGS_SHEET), rubric)

@@ -34,6 +34,14 @@ from scorecard.rubric import default_rubric
 AS_OF = dt.date(2026, 11, 26)
 FLAGS = ("personal_devices", "soc2_not_type_ii", "no_portability", "no_calibration", "throughput_only")
 WEIGHTS = ((25, 20, 25, 15, 15), (20, 20, 20, 20, 20), (30, 10, 30, 20, 10), (40, 15, 15, 15, 15))
+WITH_WELFARE = ((20, 20, 20, 15, 15, 10), (20, 15, 25, 10, 10, 20))  # a sixth, extra dimension
+WELFARE = {
+    "key": "worker_welfare",
+    "name": "Worker welfare",
+    "weight": 0,
+    "primary_criterion": "Fair pay, reasonable hours and support for annotators exposed to harmful content",
+    "anchors": {1: "No stated pay floor or wellbeing support", 3: "Pay floor stated", 5: "Audited pay and support"},
+}
 FLOORS = ((60.0, 75.0), (50.0, 70.0), (65.0, 80.0))
 Outcome = tuple[int | None, float | None, str | None, bool]
 
@@ -51,15 +59,20 @@ class Case:
     def providers(self) -> list[str]:
         return [f"Prov{p + 1}" for p in range(len(self.scores))]
 
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return DIMENSION_KEYS + (("worker_welfare",) if len(self.weights) > len(DIMENSION_KEYS) else ())
+
 
 @st.composite
 def cases(draw: st.DrawFn) -> Case:
     providers = draw(st.integers(2, 4))
     evaluators = draw(st.integers(1, 3))
-    score = st.tuples(*(st.integers(1, 5) for _ in DIMENSION_KEYS))
+    weights = draw(st.sampled_from(WEIGHTS + WITH_WELFARE))
+    score = st.tuples(*(st.integers(1, 5) for _ in weights))
     scores = [[draw(score) for _ in range(evaluators)] for _ in range(providers)]
     flags = [sorted(draw(st.sets(st.sampled_from(FLAGS), max_size=2))) for _ in range(providers)]
-    return Case(draw(st.sampled_from(WEIGHTS)), draw(st.sampled_from(FLOORS)), scores, flags)
+    return Case(weights, draw(st.sampled_from(FLOORS)), scores, flags)
 
 
 def _write_case(case: Case, folder: Path) -> tuple[Path, Path]:
@@ -68,12 +81,16 @@ def _write_case(case: Case, folder: Path) -> tuple[Path, Path]:
     sheet = folder / "scores.csv"
     with sheet.open("w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
-        out.writerow(["Provider", "Evaluator", *(DIMENSION_NAMES[k] for k in DIMENSION_KEYS), "Red flags"])
+        names = {**DIMENSION_NAMES, "worker_welfare": WELFARE["name"]}
+        out.writerow(["Provider", "Evaluator", *(names[k] for k in case.keys), "Red flags"])
         for name, rows, flags in zip(case.providers, case.scores, case.flags or [[]] * len(case.scores), strict=True):
             for e, values in enumerate(rows):
                 out.writerow([name, f"E{e + 1}", *values, "; ".join(flags) if e == 0 else ""])
-    rubric = default_rubric().with_weights(dict(zip(DIMENSION_KEYS, map(float, case.weights), strict=True)))
-    data = rubric.model_dump(mode="json") | {"band_floors": list(case.floors)}
+    data = default_rubric().model_dump(mode="json") | {"band_floors": list(case.floors)}
+    if "worker_welfare" in case.keys:
+        data["dimensions"].append(WELFARE)
+    for dim in data["dimensions"]:
+        dim["weight"] = float(case.weights[case.keys.index(dim["key"])])
     path = folder / "rubric.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     return sheet, path
@@ -210,7 +227,10 @@ def test_totals_exactly_on_the_floors_from_fractional_means(tmp_path: Path, caps
     default = Case(WEIGHTS[0], (60.0, 75.0), [on_75, on_60, on_60_fractional, below], [[], [], [], []])
     knocked = Case(WEIGHTS[0], (60.0, 75.0), [on_75, on_60], [["personal_devices"], []])
     floors = Case(WEIGHTS[0], (60.0, 70.0), [on_75, on_60_fractional], [[], ["no_calibration"]])
-    first, second, third = _agree([default, knocked, floors], tmp_path, capsys)
+    # a sixth dimension (weights 20/20/20/15/15/10): (20*11/3 + 20*4 + 20*13/3 + 15*11/3 + 15*8/3 + 10*3)/5
+    # = (220/3 + 80 + 260/3 + 55 + 40 + 30)/5 = (160 + 205)/5 = 73
+    welfare = Case(WITH_WELFARE[0], (60.0, 75.0), [[(*s, 3) for s in on_75], [(*s, 3) for s in on_60]], [[], []])
+    first, second, third, fourth = _agree([default, knocked, floors, welfare], tmp_path, capsys)
     assert first == {
         "Prov1": (1, 75.0, "enterprise-grade", True),
         "Prov2": (2, 60.0, "viable with enhanced oversight", True),
@@ -222,3 +242,7 @@ def test_totals_exactly_on_the_floors_from_fractional_means(tmp_path: Path, caps
         "Prov1": (2, 75.0, "material delivery risk", False),
     }
     assert third["Prov1"][2] == "enterprise-grade" and third["Prov2"][2] == "viable with enhanced oversight"
+    assert fourth == {
+        "Prov1": (1, 73.0, "viable with enhanced oversight", True),
+        "Prov2": (2, 60.0, "viable with enhanced oversight", True),
+    }

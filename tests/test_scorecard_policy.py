@@ -343,3 +343,32 @@ def test_the_rubric_reference_lists_every_default_policy() -> None:
         key = str(row["fact"]).removeprefix("red flag ")
         line = next(line for line in text.splitlines() if line.startswith(f"| `{key}`") or line.startswith(f"| {key}"))
         assert str(row["policy"]) in line, key
+
+
+def test_an_extra_dimension_keeps_weights_summing_to_100(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A worker-welfare dimension at 10 with the five at 20/20/20/15/15: all 4s but welfare 1
+    give (90 x 4 + 10 x 1) / 5 = 74."""
+    data = default_rubric().model_dump(mode="json")
+    welfare = {"key": "worker_welfare", "name": "Worker welfare", "weight": 10, "primary_criterion": "Pay and support"}
+    data["dimensions"].append(welfare)
+    with pytest.raises(ValueError, match="sum to 100, they sum to 110"):
+        Rubric.model_validate(data)
+    for dim, weight in zip(data["dimensions"], (20, 20, 20, 15, 15, 10), strict=True):
+        dim["weight"] = weight
+    rubric = Rubric.model_validate(data)
+    assert rubric.keys == (*DIMENSION_KEYS, "worker_welfare")
+    path = tmp_path / "r.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    sheet = _sheet_file(tmp_path, [["A", "x", 4, 4, 4, 4, 4, 1]], ["Worker welfare"])
+    payload = _score(capsys, str(sheet), "--rubric", str(path))
+    assert payload["weights"]["worker_welfare"] == 10.0
+    assert (payload["providers"][0]["total"], payload["providers"][0]["band"]) == (
+        74.0,
+        "viable with enhanced oversight",
+    )
+    assert payload["dimension_names"]["worker_welfare"] == "Worker welfare"
+    wb = load_workbook(io.BytesIO(template_xlsx(rubric)))
+    assert "Worker welfare (10%)" in [c.value for c in wb["Scores"][3]]
+    data["dimensions"] = data["dimensions"][1:]
+    with pytest.raises(ValueError, match="each of the five dimensions"):
+        Rubric.model_validate(data)

@@ -12,7 +12,6 @@ from annogov.commands._args import iso_date
 from annogov.render import fmt, table, to_json
 from ingest import inert
 from scorecard.api import score_file
-from scorecard.dimensions import DIMENSION_KEYS
 from scorecard.rubric import load_rubric, parse_weights
 
 
@@ -79,6 +78,7 @@ def _csv(payload: dict) -> str:
 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
+    keys = list(payload["weights"])
     writer.writerow(
         [
             "rank",
@@ -87,8 +87,8 @@ def _csv(payload: dict) -> str:
             "band",
             "complete",
             "eligible",
-            *DIMENSION_KEYS,
-            *(f"{k}_spread" for k in DIMENSION_KEYS),
+            *keys,
+            *(f"{k}_spread" for k in keys),
             "gates",
             "red_flags",
             "flags",
@@ -104,8 +104,8 @@ def _csv(payload: dict) -> str:
                 p["band"] or "",
                 p["complete"],
                 p["eligible"],
-                *(fmt(dims[k]["score"]) if dims[k]["score"] is not None else "" for k in DIMENSION_KEYS),
-                *(fmt(dims[k]["spread"]) if dims[k]["spread"] is not None else "" for k in DIMENSION_KEYS),
+                *(fmt(dims[k]["score"]) if dims[k]["score"] is not None else "" for k in keys),
+                *(fmt(dims[k]["spread"]) if dims[k]["spread"] is not None else "" for k in keys),
                 inert("; ".join(g["id"] for g in p["gates"])),
                 inert(" | ".join(red_flag_line(f) for f in p["red_flags"])),
                 inert("; ".join(f["message"] for f in p["flags"])),
@@ -147,11 +147,11 @@ def _text(payload: dict) -> str:
             p["name"],
             p["total"],
             p["band"] or "incomplete",
-            *(_cell(p["dimensions"][k]) for k in DIMENSION_KEYS),
+            *(_cell(p["dimensions"][k]) for k in payload["weights"]),
         ]
         for p in payload["providers"]
     ]
-    lines.append(table(["rank", "provider", "total", "band", *DIMENSION_KEYS], rows))
+    lines.append(table(["rank", "provider", "total", "band", *payload["weights"]], rows))
     excluded = [p for p in payload["providers"] if not p["eligible"] and p["complete"]]
     if excluded:
         lines += ["", "Excluded by a knock-out gate (ranked after every eligible provider):"]

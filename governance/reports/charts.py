@@ -16,7 +16,7 @@ from governance.reports.model import (
     ScorecardPayload,
     SwitchingPayload,
 )
-from governance.reports.sections import area_label, dimension_label
+from governance.reports.sections import area_label
 
 PALETTE = [
     colors.HexColor("#1f4e79"),
@@ -125,7 +125,7 @@ def scorecard_chart(card: ScorecardPayload, width: float, font: str) -> Drawing:
                 fillColor=colors.red,
             )
         )
-    _legend(drawing, chart.x, chart.y + chart.height + 36, [dimension_label(d) for d in dims], font)
+    _legend(drawing, chart.x, chart.y + chart.height + 36, [card.label(d) for d in dims], font)
     return drawing
 
 

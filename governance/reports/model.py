@@ -128,17 +128,23 @@ class ScorecardPayload(_Open):
     robustness: dict[str, Any] = Field(default_factory=dict)
     evaluations: list[Evaluation] = Field(default_factory=list)
 
-    @field_validator("weights")
-    @classmethod
-    def _known_dimensions(cls, weights: dict[str, float]) -> dict[str, float]:
-        unknown = sorted(set(weights) - set(DIMENSIONS))
+    dimension_names: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _known_dimensions(self) -> ScorecardPayload:
+        """The five known keys, or an extra dimension the payload names (a rubric's own)."""
+        unknown = sorted(k for k in self.weights if k not in DIMENSIONS and k not in self.dimension_names)
         if unknown:
-            raise ValueError(f"unknown dimension(s) {unknown}; expected {list(DIMENSIONS)}")
-        return weights
+            raise ValueError(f"unknown dimension(s) {unknown}; expected {list(DIMENSIONS)} or one in dimension_names")
+        return self
+
+    def label(self, key: str) -> str:
+        """A dimension's name: the payload's own, else the known label."""
+        return self.dimension_names.get(key) or DIMENSION_LABELS.get(key, key)
 
     def dimensions(self) -> list[str]:
-        """Dimension keys in the canonical order, those the payload weights."""
-        return [d for d in DIMENSIONS if d in self.weights]
+        """Dimension keys the payload weights: the five in canonical order, then any extra."""
+        return [d for d in DIMENSIONS if d in self.weights] + [d for d in self.weights if d not in DIMENSIONS]
 
     def ranked(self) -> list[ProviderResult]:
         """Providers best first; incomplete ones (no rank) last, in their given order."""

@@ -235,7 +235,7 @@ def _executive_summary(report: ReportInput, styles: StyleSheet1) -> list[Flowabl
 
 def _scorecard_table(card: ScorecardPayload, styles: StyleSheet1) -> Table:
     dims = card.dimensions()
-    head = ["#", "Provider", *(DIMENSION_SHORT.get(d, d) for d in dims), "Total", "Band"]
+    head = ["#", "Provider", *(DIMENSION_SHORT.get(d, card.label(d)) for d in dims), "Total", "Band"]
     rows: list[list[Any]] = [[Paragraph(pdf_text(h), styles["GridHead"]) for h in head]]
     commands: list[tuple[Any, ...]] = [
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
@@ -289,7 +289,7 @@ def _chart_heading(card: ScorecardPayload) -> str:
 
 
 def _scorecard_part(card: ScorecardPayload, styles: StyleSheet1, font: str) -> list[Flowable]:
-    weights = ", ".join(f"{S.dimension_label(d)} {card.weights[d]:g}" for d in card.dimensions())
+    weights = ", ".join(f"{card.label(d)} {card.weights[d]:g}" for d in card.dimensions())
     story: list[Flowable] = [
         PageBreak(),
         Paragraph("Provider scorecard", styles["Heading1"]),

@@ -252,7 +252,7 @@ def _weights_sheet(wb: Workbook, card: ScorecardPayload) -> None:
     """Weights in one row under the defined name `Weights`; band bounds as named cells."""
     sheet = _new_sheet(wb, "Weights")
     dims = card.dimensions()
-    sheet.header(1, ["", *(S.dimension_label(d) for d in dims)])
+    sheet.header(1, ["", *(card.label(d) for d in dims)])
     sheet.put(2, 1, "Weight").font = BOLD
     for i, d in enumerate(dims, start=2):
         _unlock(sheet.put(2, i, float(card.weights[d]), "0.00"))
@@ -312,7 +312,7 @@ def _evaluator_sheet(wb: Workbook, card: ScorecardPayload) -> dict[str, str] | N
     if not rows:
         return None
     sheet = _new_sheet(wb, "Evaluator scores")
-    heads = [S.dimension_label(d) if c is None else f"{S.dimension_label(d)}: {c}" for d, c in slots]
+    heads = [card.label(d) if c is None else f"{card.label(d)}: {c}" for d, c in slots]
     sheet.header(1, ["Provider", "Evaluator", *heads])
     order = {p.name: i for i, p in enumerate(card.ranked())}
     keys = sorted(rows, key=lambda k: (order.get(k[0], len(order)), k[1]))
@@ -411,7 +411,7 @@ def _scorecard_sheet(wb: Workbook, card: ScorecardPayload) -> tuple[int, str, st
     eligible_col = notes_col + 1
     cap_cols = list(range(eligible_col + 1, eligible_col + 1 + k))
     consensus_cols = list(range(eligible_col + 1 + k, eligible_col + 1 + 2 * k))
-    labels = [S.dimension_label(d) for d in dims]
+    labels = [card.label(d) for d in dims]
     sheet.header(
         1,
         [
