@@ -155,8 +155,11 @@ def sheet_from_records(
                 texts.append(row.evidence.strip())
         for key, value in row.kpis.items():
             if key == RED_FLAGS_KEY:
-                flags = value if isinstance(value, list) else [value]
-                sheet.red_flags[p].update(str(f) for f in flags if str(f) in known_flags)
+                flags = [str(f) for f in (value if isinstance(value, list) else [value])]
+                sheet.red_flags[p].update(f for f in flags if f in known_flags)
+                ignored += [
+                    f"{names[p]}: red flag {f!r} is not in the rubric (left out)" for f in flags if f not in known_flags
+                ]
             elif key not in kpi_time[p] or row.updated_at >= kpi_time[p][key]:
                 sheet.kpis[p][key] = value
                 kpi_time[p][key] = row.updated_at
