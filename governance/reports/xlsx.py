@@ -189,6 +189,7 @@ def _summary_sheet(wb: Workbook, report: ReportInput, created: dt.date) -> _Shee
         ("Program", report.program or "(not named)"),
         ("Date", created),
         ("What was evaluated", evaluated_text(report)),
+        ("Static text", "The sentences below were computed when this file was made and do not follow edits."),
     ]
     row = 3
     for label, value in facts:
