@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 DIMENSIONS: tuple[str, ...] = (
     "workforce",
@@ -119,6 +119,7 @@ class ScorecardPayload(_Open):
     """The output of `annogov score --format json`, plus optional per-evaluator rows."""
 
     formula: str = FORMULA
+    dimension_names: dict[str, str] = Field(default_factory=dict)
     weights: dict[str, float]
     band_floors: tuple[float, float] = (BAND_LOWER_OVERSIGHT, BAND_LOWER_ENTERPRISE)
     consensus: str = "mean"
@@ -128,15 +129,15 @@ class ScorecardPayload(_Open):
     robustness: dict[str, Any] = Field(default_factory=dict)
     evaluations: list[Evaluation] = Field(default_factory=list)
 
-    dimension_names: dict[str, str] = Field(default_factory=dict)
-
-    @model_validator(mode="after")
-    def _known_dimensions(self) -> ScorecardPayload:
+    @field_validator("weights")
+    @classmethod
+    def _known_dimensions(cls, weights: dict[str, float], info: ValidationInfo) -> dict[str, float]:
         """The five known keys, or an extra dimension the payload names (a rubric's own)."""
-        unknown = sorted(k for k in self.weights if k not in DIMENSIONS and k not in self.dimension_names)
+        names = info.data.get("dimension_names") or {}
+        unknown = sorted(k for k in weights if k not in DIMENSIONS and k not in names)
         if unknown:
             raise ValueError(f"unknown dimension(s) {unknown}; expected {list(DIMENSIONS)} or one in dimension_names")
-        return self
+        return weights
 
     def label(self, key: str) -> str:
         """A dimension's name: the payload's own, else the known label."""
