@@ -301,6 +301,10 @@ def test_workbook_guard_rails(tmp_path: Path) -> None:
     assert "no_calibration" in " ".join(str(c.value) for row in card.iter_rows() for c in row if c.value)
     assert set(wb.sheetnames) >= {"Questions and anchors", "Evaluators and evidence"}
 
+    static = load_workbook(io.BytesIO(build_xlsx(ReportInput(scorecard=payload | {"evaluations": []}))))["Scorecard"]
+    assert not static["C2"].protection.locked and static["M2"].protection.locked  # score input, total formula
+    assert any(dv.formula1 == "1" and dv.formula2 == "5" for dv in static.data_validations.dataValidation)
+
     weights["B2"] = 30.0  # the weights now sum to 105
     edited = tmp_path / "edited.xlsx"
     wb.save(edited)

@@ -452,7 +452,7 @@ def _scorecard_sheet(wb: Workbook, card: ScorecardPayload) -> tuple[int, str, st
                 sheet.formula(r, consensus_cols[j - 1], "=" + _consensus_formula(card, d, ranges, f"$B{r}"), "0.00")
                 sheet.formula(r, c, f'=IF(ISNUMBER({raw}),IF(ISNUMBER({cap}),MIN({raw},{cap}),{raw}),"")', "0.00")
             else:
-                sheet.put(r, c, dim.score if dim else None, "0.00")
+                _unlock(sheet.put(r, c, dim.score if dim else None, "0.00"))  # an input here
             s = f"{get_column_letter(c)}{r}"
             sheet.formula(r, point_cols[j - 1], f'=IF(ISNUMBER({s}),INDEX(Weights,1,{j})*{s}/5,"")', "0.00")
             sheet.put(r, spread_cols[j - 1], dim.spread if dim else None, "0.00")
@@ -489,6 +489,8 @@ def _scorecard_sheet(wb: Workbook, card: ScorecardPayload) -> tuple[int, str, st
         flags = [f"red flag {f.get('key')}: {f.get('policy')} ({f.get('source')})" for f in p.red_flags]
         notes = flags + [describe(x) for x in [*p.gates, *p.flags]]
         sheet.put(r, notes_col, "; ".join(n for n in notes if n))
+    if len(written) < len(providers):  # consensus scores written as values are inputs: 1 to 5
+        _validate(ws, f"{first_score}2:{last_score}{max(last, 2)}", 1, 5, "Score")
     band_range = f"{get_column_letter(band_col)}2:{get_column_letter(band_col)}{max(last, 2)}"
     anchor = f"{get_column_letter(band_col)}2"
     for band, colour in BAND_FILLS.items():
