@@ -106,6 +106,22 @@ def save_program_weights(
         )
 
 
+def save_program_band_floors(
+    store: Store, program_id: int, floors: tuple[float, float], *, expected_version: int | None
+) -> DocumentRecord:
+    """Save the program's band floors into its rubric (validated: ValueError and nothing saved
+    when a floor is outside 0-100 or they are out of order; version-checked)."""
+    with store.transaction():
+        rubric, _ = load_program_rubric(store, program_id)
+        try:
+            updated = rubric.with_band_floors(floors)
+        except ValidationError as exc:
+            raise ValueError("; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())) from None
+        return store.save_document(
+            "rubric", program_id, RUBRIC_NAME, rubric_document(updated), expected_version=expected_version
+        )
+
+
 # store rows -> ScoreSheet ------------------------------------------------------------------
 
 

@@ -124,6 +124,29 @@ with tab_rank:
             ui.flash("Weights saved to the program's rubric.")
         st.rerun()
 
+    with (
+        st.expander(f"Band floors: {rubric.band_floors[0]:g} and {rubric.band_floors[1]:g}"),
+        st.form(f"band_floors_{program.id}"),
+    ):
+        low_col, high_col = st.columns(2)
+        low = low_col.number_input(
+            "Lowest total for 'viable with enhanced oversight'", value=float(rubric.band_floors[0]), step=1.0
+        )
+        high = high_col.number_input(
+            "Lowest total for 'enterprise-grade'", value=float(rubric.band_floors[1]), step=1.0
+        )
+        if st.form_submit_button("Save band floors"):
+            try:
+                scoring.save_program_band_floors(store, program.id, (low, high), expected_version=rubric_version)
+            except ValueError as exc:
+                st.error(f"Nothing was saved: {exc}", icon=":material/error:")
+            except ConcurrentEditError:
+                st.session_state[WARN_KEY] = "Another tab saved the rubric first; the band floors were not saved."
+                st.rerun()
+            else:
+                ui.flash("Band floors saved to the program's rubric.")
+                st.rerun()
+
     method = st.radio(
         "Combine evaluators' scores by",
         ["mean", "median"],

@@ -425,6 +425,10 @@ class Rubric(BaseModel):
         ]
         return "; ".join(parts)
 
+    def with_band_floors(self, floors: tuple[float, float]) -> Rubric:
+        """A copy with other band floors; validated like any rubric (0-100, the first below)."""
+        return Rubric.model_validate(self.model_dump() | {"band_floors": tuple(floors)})
+
     def red_flag_keys(self) -> set[str]:
         return {f.key for d in self.dimensions for f in d.red_flags} | {
             k.flag for d in self.dimensions for k in d.kpis if k.flag

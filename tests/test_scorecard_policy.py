@@ -376,3 +376,25 @@ def test_an_extra_dimension_keeps_weights_summing_to_100(tmp_path: Path, capsys:
     data["dimensions"] = data["dimensions"][1:]
     with pytest.raises(ValueError, match="each of the five dimensions"):
         Rubric.model_validate(data)
+
+
+def test_band_floors_saved_for_a_program_and_bad_ones_refused(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    try:
+        program = store.create_program("p")
+        with pytest.raises(ValueError, match="between 0 and 100"):
+            scoring.save_program_band_floors(store, program.id, (60.0, 120.0), expected_version=0)
+        assert store.get_document("rubric", program.id, scoring.RUBRIC_NAME) is None  # nothing saved
+        with pytest.raises(ValueError, match="must be below"):
+            scoring.save_program_band_floors(store, program.id, (80.0, 70.0), expected_version=0)
+        scoring.save_program_band_floors(store, program.id, (55.0, 70.0), expected_version=0)
+        rubric, version = scoring.load_program_rubric(store, program.id)
+        assert rubric.band_floors == (55.0, 70.0) and version == 1
+        sheet = _sheet({"A": (3,) * 5, "B": (4, 4, 3, 3, 3)})  # 60 and 69
+        sheet.rubric = rubric
+        bands = {p.name: p.band for p in score_sheet(sheet, as_of=AS_OF, simulations=0).providers}
+        assert bands == {"A": "viable with enhanced oversight", "B": "viable with enhanced oversight"}
+        sheet.set("B", "E1", "quality_sla", 4)  # 74
+        assert score_sheet(sheet, as_of=AS_OF, simulations=0).providers[1].band == "enterprise-grade"
+    finally:
+        store.close()
