@@ -126,8 +126,8 @@ def _flags(
                 sheet.slots[s].dimension,
             )
         )
-    names = sheet.rubric.names
-    for d, key in enumerate(sheet.rubric.keys):
+    names, keys = sheet.rubric.names, sheet.rubric.keys
+    for d, key in enumerate(keys):
         missing = np.isnan(cons.dims[:, d])
         for p in np.flatnonzero(missing):
             out[p].append(Flag("missing", f"No score for {names[key]}: the total is withheld", key))
@@ -142,7 +142,7 @@ def _flags(
         comments_of.setdefault(p, []).append((s, text))
     for p, by_dim in enumerate(suggestions):
         for dim_key, sug in by_dim.items():
-            d = sheet.rubric.keys.index(dim_key)
+            d = keys.index(dim_key)
             score = cons.dims[p, d]
             if np.isnan(score) or abs(score - sug.score) < 1:
                 continue
@@ -180,7 +180,8 @@ def score_sheet(
     """Everything the scorecard says about a set of providers."""
     as_of = as_of or date.today()
     rubric = sheet.rubric
-    weights = np.array([rubric.weights[k] for k in rubric.keys])
+    keys = rubric.keys
+    weights = np.array([rubric.weights[k] for k in keys])
     cons = consensus(sheet, method)
 
     evidence = [assess_evidence(rubric, kpis, as_of) if kpis else None for kpis in sheet.kpis]
@@ -218,7 +219,7 @@ def score_sheet(
     for p, name in enumerate(sheet.providers):
         dims_p, weighted_p, spread_p, uncapped_p = (column[p] for column in table)
         dimensions: dict[str, dict[str, Any]] = {}
-        for d, key in enumerate(rubric.keys):
+        for d, key in enumerate(keys):
             entry: dict[str, Any] = {
                 "score": dims_p[d],
                 "weighted": weighted_p[d],
@@ -295,6 +296,8 @@ def _raise_flags(
     """Every red flag of provider p from every path (ticked, KPIs, outside findings) with its
     policy; outside suggestions are folded into `suggestions` in place."""
     rubric = sheet.rubric
+    if not (sheet.red_flags[p] or from_kpis or sheet.external[p]):
+        return []
     raised: dict[str, list[str]] = {key: ["ticked in the sheet"] for key in sorted(sheet.red_flags[p])}
     for key, readings in from_kpis.items():
         raised.setdefault(key, []).extend(readings)

@@ -98,13 +98,18 @@ def apply_gates(
     out = GateOutcome(
         np.full(dims.shape, np.inf), np.full(n, len(BANDS) - 1), np.zeros(n, bool), [[] for _ in range(n)]
     )
+    keys = rubric.keys
+    raised_by: dict[str, list[int]] = {}
+    for p, found in enumerate(flags):
+        for f in found:
+            raised_by.setdefault(f.key, []).append(p)
     for gate in rubric.gates:
         if gate.effect == "show":
             continue
-        d = rubric.keys.index(gate.dimension)
+        d = keys.index(gate.dimension)
         values = slot_lookup.get((gate.dimension, gate.criterion), dims[:, d])
         if gate.when == "red_flag":
-            applies = [p for p, fs in enumerate(flags) if any(f.key == gate.red_flag for f in fs)]
+            applies = raised_by.get(gate.red_flag or "", [])
         else:
             applies = np.flatnonzero(values < (gate.floor or 0)).tolist()
         for p in applies:
