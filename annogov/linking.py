@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from contracts.evidence import MATERIAL_RISK
 from contracts.review import ContractReview
 from scorecard.sheet import ExternalFinding
 
 
 def contract_findings(review: ContractReview) -> list[ExternalFinding]:
-    """The audit's suggested scores and gate triggers in the scorecard's terms."""
+    """The audit's suggested scores, and its gate triggers as finding codes: the scorecard's
+    rubric (not the audit) decides each finding's consequence."""
     source = f"contract {review.source}"
     out = [
         ExternalFinding(source, s.dimension, "; ".join(s.reasons) or "contract audit", suggested=float(s.score))
         for s in review.evidence.suggestions
     ]
     for gate in review.evidence.gates:
-        if gate.effect.startswith("cap:"):
-            out.append(ExternalFinding(source, gate.dimension, gate.reason, cap=float(gate.effect[4:])))
-        elif gate.effect == MATERIAL_RISK:
-            out.append(ExternalFinding(source, gate.dimension, gate.reason, force_material_risk=True))
+        out.append(ExternalFinding(source, gate.dimension, gate.reason, finding=gate.finding or gate.effect))
     return out
 
 

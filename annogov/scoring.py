@@ -30,7 +30,7 @@ from annogov.store import (
     Store,
 )
 from ingest import InputError
-from scorecard.dimensions import DIMENSION_KEYS, DIMENSION_NAMES, SCORE_MAX, SCORE_MIN
+from scorecard.dimensions import DIMENSION_NAMES, SCORE_MAX, SCORE_MIN
 from scorecard.importer import ImportResult, import_scores
 from scorecard.rubric import Rubric, default_rubric
 from scorecard.sheet import GENERAL, ScoreSheet, Slot
@@ -70,15 +70,16 @@ def load_program_rubric(store: Store, program_id: int) -> tuple[Rubric, int]:
     return rubric_from_document(doc.data), doc.version
 
 
-def weights_problem(weights: Mapping[str, float]) -> str | None:
-    """Why these dimension weights cannot be used (None when they can): each 0..100, sum 100."""
-    missing = [k for k in DIMENSION_KEYS if k not in weights]
+def weights_problem(weights: Mapping[str, float], names: Mapping[str, str] = DIMENSION_NAMES) -> str | None:
+    """Why these dimension weights cannot be used (None when they can): each 0..100, sum 100;
+    `names` are the rubric's dimensions (key -> name)."""
+    missing = [k for k in names if k not in weights]
     if missing:
-        return "No weight for " + ", ".join(DIMENSION_NAMES[k] for k in missing) + "."
-    bad = [k for k in DIMENSION_KEYS if not (math.isfinite(weights[k]) and 0 <= weights[k] <= 100)]
+        return "No weight for " + ", ".join(names[k] for k in missing) + "."
+    bad = [k for k in names if not (math.isfinite(weights[k]) and 0 <= weights[k] <= 100)]
     if bad:
-        return "Each weight must be from 0 to 100; check " + ", ".join(DIMENSION_NAMES[k] for k in bad) + "."
-    total = sum(float(weights[k]) for k in DIMENSION_KEYS)
+        return "Each weight must be from 0 to 100; check " + ", ".join(names[k] for k in bad) + "."
+    total = sum(float(weights[k]) for k in names)
     if abs(total - 100.0) > 1e-6:
         gap = 100.0 - total
         hint = f"add {gap:g}" if gap > 0 else f"take away {-gap:g}"
@@ -90,18 +91,34 @@ def save_program_weights(
     store: Store, program_id: int, weights: Mapping[str, float], *, expected_version: int | None
 ) -> DocumentRecord:
     """Save new dimension weights into the program's rubric (validated; version-checked)."""
-    problem = weights_problem(weights)
-    if problem:
-        raise ValueError(problem)
     with store.transaction():
         rubric, _ = load_program_rubric(store, program_id)
-        updated = rubric.with_weights({k: float(weights[k]) for k in DIMENSION_KEYS})
+        problem = weights_problem(weights, rubric.names)
+        if problem:
+            raise ValueError(problem)
+        updated = rubric.with_weights({k: float(weights[k]) for k in rubric.keys})
         return store.save_document(
             "rubric",
             program_id,
             RUBRIC_NAME,
             rubric_document(updated),
             expected_version=expected_version,
+        )
+
+
+def save_program_band_floors(
+    store: Store, program_id: int, floors: tuple[float, float], *, expected_version: int | None
+) -> DocumentRecord:
+    """Save the program's band floors into its rubric (validated: ValueError and nothing saved
+    when a floor is outside 0-100 or they are out of order; version-checked)."""
+    with store.transaction():
+        rubric, _ = load_program_rubric(store, program_id)
+        try:
+            updated = rubric.with_band_floors(floors)
+        except ValidationError as exc:
+            raise ValueError("; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())) from None
+        return store.save_document(
+            "rubric", program_id, RUBRIC_NAME, rubric_document(updated), expected_version=expected_version
         )
 
 
@@ -141,7 +158,7 @@ def sheet_from_records(
         if s is None:
             ignored.append(
                 f"{names[p]}, {row.evaluator}: the rubric has no criterion {row.criterion!r} "
-                f"under {DIMENSION_NAMES.get(row.dimension, row.dimension)}"
+                f"under {rubric.names.get(row.dimension, row.dimension)}"
             )
             continue
         if row.score is not None:
@@ -154,8 +171,11 @@ def sheet_from_records(
                 texts.append(row.evidence.strip())
         for key, value in row.kpis.items():
             if key == RED_FLAGS_KEY:
-                flags = value if isinstance(value, list) else [value]
-                sheet.red_flags[p].update(str(f) for f in flags if str(f) in known_flags)
+                flags = [str(f) for f in (value if isinstance(value, list) else [value])]
+                sheet.red_flags[p].update(f for f in flags if f in known_flags)
+                ignored += [
+                    f"{names[p]}: red flag {f!r} is not in the rubric (left out)" for f in flags if f not in known_flags
+                ]
             elif key not in kpi_time[p] or row.updated_at >= kpi_time[p][key]:
                 sheet.kpis[p][key] = value
                 kpi_time[p][key] = row.updated_at
@@ -213,9 +233,9 @@ def edits_from_sheet(
     for p, values in enumerate(sheet.kpis):
         extras: dict[str, dict[str, Any]] = {}
         for k, v in values.items():
-            extras.setdefault(kpi_dim.get(k, DIMENSION_KEYS[0]), {})[k] = _json_value(v)
+            extras.setdefault(kpi_dim.get(k, sheet.rubric.keys[0]), {})[k] = _json_value(v)
         for flag in sorted(sheet.red_flags[p]):
-            extras.setdefault(flag_dim.get(flag, DIMENSION_KEYS[0]), {}).setdefault(RED_FLAGS_KEY, []).append(flag)
+            extras.setdefault(flag_dim.get(flag, sheet.rubric.keys[0]), {}).setdefault(RED_FLAGS_KEY, []).append(flag)
         for dimension, kpis in extras.items():
             holders = sorted(k for k in cells if k[0] == p and sheet.slots[k[2]].dimension == dimension)
             key = holders[0] if holders else (p, 0, sheet.slot_index(dimension))
@@ -323,10 +343,11 @@ class EditorRow(BaseModel):
     evidence: str
     version: int  # 0: nothing saved yet
     kpis: dict[str, Any] = Field(default_factory=dict)  # kept as saved: the editor leaves them
+    dimension_name: str = ""
 
     @property
     def label(self) -> str:
-        name = DIMENSION_NAMES.get(self.dimension, self.dimension)
+        name = self.dimension_name or DIMENSION_NAMES.get(self.dimension, self.dimension)
         return name if self.criterion is None else f"{name}: {self.criterion}"
 
 
@@ -354,7 +375,7 @@ def editor_rows(
     }
     rows: list[EditorRow] = []
     for provider in providers:
-        for key in DIMENSION_KEYS:
+        for key in rubric.keys:
             slots = (
                 [Slot(key, c.key) for c in rubric.dimension(key).criteria]
                 if (provider.id, key) in uses_criteria
@@ -373,6 +394,7 @@ def editor_rows(
                         evidence="" if saved is None else saved.evidence,
                         version=0 if saved is None else saved.version,
                         kpis={} if saved is None else dict(saved.kpis),
+                        dimension_name=rubric.dimension(key).name,
                     )
                 )
     return rows
@@ -444,34 +466,50 @@ def edits_from_editor(base: Sequence[EditorRow], edited: Sequence[Mapping[str, A
     return EditorChanges(edits, problems)
 
 
+def anchor_text(rubric: Rubric, dimension: str) -> str:
+    """'1: ... · 3: ... · 5: ...': a dimension's anchors in one cell of the score editor."""
+    anchors = rubric.dimension(dimension).anchors
+    return " · ".join(f"{k}: {text}" for k, text in sorted(anchors.items()))
+
+
 # results for display -------------------------------------------------------------------------
 
 
+def _names(payload: Mapping[str, Any]) -> dict[str, str]:
+    """Dimension key -> name from a scorecard payload (the five defaults when it has none)."""
+    return dict(payload.get("dimension_names") or DIMENSION_NAMES)
+
+
 def ranking_rows(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """One row per provider for the ranking table: rank, total, band, scores and spreads."""
+    """One row per provider for the ranking table: rank, eligibility, total, band, scores,
+    spreads and every raised red flag with its policy and source."""
     rows = []
     for p in payload["providers"]:
         row: dict[str, Any] = {
             "Rank": p["rank"],
             "Provider": p["name"],
+            "Eligible": "yes"
+            if p["eligible"]
+            else ("excluded: " + "; ".join(p["excluded_by"]) if p["complete"] else "incomplete"),
             "Total": None if p["total"] is None else round(p["total"], 2),
             "Band": p["band"] if p["complete"] else "incomplete: no band",
         }
-        for key in DIMENSION_KEYS:
+        for key, name in _names(payload).items():
             dim = p["dimensions"][key]
-            row[DIMENSION_NAMES[key]] = None if dim["score"] is None else round(dim["score"], 2)
+            row[name] = None if dim["score"] is None else round(dim["score"], 2)
         row["Widest spread"] = max(
             (d["spread"] for d in p["dimensions"].values() if d["spread"] is not None),
             default=None,
         )
         row["Gates"] = len(p["gates"])
+        row["Red flags"] = " | ".join(f"{f['key']}: {f['policy']} ({f['source']})" for f in p["red_flags"])
         rows.append(row)
     return rows
 
 
 def ranking_headline(payload: Mapping[str, Any], top: int = 3) -> str:
-    """'1. A (81.3) · 2. B (76.3) · 3. C (73.0)': the first places in one line."""
-    ranked = [p for p in payload["providers"] if p["rank"] is not None][:top]
+    """'1. A (81.3) · 2. B (76.3) · 3. C (73.0)': the first eligible places in one line."""
+    ranked = [p for p in payload["providers"] if p["rank"] is not None and p["eligible"]][:top]
     return " · ".join(f"{p['rank']}. {p['name']} ({p['total']:.1f})" for p in ranked)
 
 
@@ -479,13 +517,13 @@ def weighted_parts(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
     """(provider, dimension, weighted points) for every scored dimension: the stacked bars."""
     out = []
     for order, p in enumerate(payload["providers"]):
-        for i, key in enumerate(DIMENSION_KEYS):
+        for i, (key, name) in enumerate(_names(payload).items()):
             weighted = p["dimensions"][key]["weighted"]
             if weighted is not None:
                 out.append(
                     {
                         "Provider": p["name"],
-                        "Dimension": DIMENSION_NAMES[key],
+                        "Dimension": name,
                         "Points": round(weighted, 4),
                         "order": order,
                         "stack": i,

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
+from annogov.scoring import load_program_rubric
 from annogov.store import ProgramRecord, Store
 from annogov.switching_docs import CONTRACT_CHECK
 from annogov.uploads import read_upload
@@ -19,7 +20,7 @@ from app_pages import ui
 from contracts.confirm import DECISIONS, confirm, edit_text
 from contracts.drafts import DraftReview
 from contracts.profile import ContractProfile
-from contracts.questionnaire import write_questionnaire
+from contracts.questionnaire import with_provider_questions, write_questionnaire
 from contracts.review import PROFILE_SUFFIXES, load_source, review_profile
 from contracts.text_extract import DRAFT_SUFFIXES
 from governance.roles import Permission, User
@@ -299,7 +300,10 @@ def main() -> None:
         st.error("Choose one evaluation date.", icon=":material/error:")
         st.stop()
     c[1].download_button(
-        "Blank questionnaire (xlsx)", data=lambda: write_questionnaire(None),
+        "Blank questionnaire (xlsx)",
+        data=lambda: with_provider_questions(
+            write_questionnaire(None), load_program_rubric(store, program.id)[0].guide()
+        ),
         file_name="contract-questionnaire.xlsx", icon=":material/download:",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         help="Fill it in with the vendor's answers and upload it here.")

@@ -23,9 +23,7 @@ from scorecard.dimensions import (
     BAND_MATERIAL_RISK,
     BAND_OVERSIGHT,
     BANDS,
-    DIMENSION_KEYS,
-    DIMENSION_NAMES,
-    FORMULA,
+    formula_text,
 )
 from scorecard.template import template_xlsx
 
@@ -76,22 +74,23 @@ tab_rank, tab_edit, tab_history, tab_import = st.tabs(["Ranking & weights", "Edi
 # Ranking & weights -------------------------------------------------------------------------
 with tab_rank:
     st.subheader("Weights")
-    st.info(f"**How the total is worked out.** {FORMULA}", icon=":material/functions:")
+    st.info(f"**How the total is worked out.** {formula_text(rubric.band_floors)}.", icon=":material/functions:")
     # Widgets keep what this tab typed; `loaded` is the saved version those edits started from.
     loaded_key = f"weights_loaded_{program.id}"
-    widget_keys = {k: f"weight_{program.id}_{k}" for k in DIMENSION_KEYS}
+    keys = rubric.keys
+    widget_keys = {k: f"weight_{program.id}_{k}" for k in keys}
     loaded: tuple[int, dict[str, float]] | None = st.session_state.get(loaded_key)
     untouched = loaded is None or all(
-        st.session_state.get(widget_keys[k], loaded[1][k]) == loaded[1][k] for k in DIMENSION_KEYS
+        st.session_state.get(widget_keys[k], loaded[1].get(k)) == loaded[1].get(k) for k in keys
     )
     if loaded is None or (loaded[0] != rubric_version and untouched):
-        for k in DIMENSION_KEYS:  # first visit, or another tab saved and this one changed nothing
+        for k in keys:  # first visit, or another tab saved and this one changed nothing
             st.session_state[widget_keys[k]] = float(rubric.weights[k])
         loaded = (rubric_version, dict(rubric.weights))
         st.session_state[loaded_key] = loaded
-    cols = st.columns(len(DIMENSION_KEYS))
+    cols = st.columns(len(keys))
     weights: dict[str, float] = {}
-    for col, key in zip(cols, DIMENSION_KEYS, strict=True):
+    for col, key in zip(cols, keys, strict=True):
         weights[key] = col.number_input(
             f"{rubric.dimension(key).name} (%)",
             min_value=0.0,
@@ -101,9 +100,9 @@ with tab_rank:
             key=widget_keys[key],
             help=rubric.dimension(key).primary_criterion,
         )
-    problem = scoring.weights_problem(weights)
+    problem = scoring.weights_problem(weights, rubric.names)
     total = sum(weights.values())
-    changed = any(abs(weights[k] - rubric.weights[k]) > 1e-9 for k in DIMENSION_KEYS)
+    changed = any(abs(weights[k] - rubric.weights[k]) > 1e-9 for k in keys)
     left, right = st.columns([3, 1])
     if problem:
         left.error(problem, icon=":material/error:")
@@ -127,6 +126,29 @@ with tab_rank:
             st.session_state[loaded_key] = (doc.version, dict(weights))
             ui.flash("Weights saved to the program's rubric.")
         st.rerun()
+
+    with (
+        st.expander(f"Band floors: {rubric.band_floors[0]:g} and {rubric.band_floors[1]:g}"),
+        st.form(f"band_floors_{program.id}"),
+    ):
+        low_col, high_col = st.columns(2)
+        low = low_col.number_input(
+            "Lowest total for 'viable with enhanced oversight'", value=float(rubric.band_floors[0]), step=1.0
+        )
+        high = high_col.number_input(
+            "Lowest total for 'enterprise-grade'", value=float(rubric.band_floors[1]), step=1.0
+        )
+        if st.form_submit_button("Save band floors"):
+            try:
+                scoring.save_program_band_floors(store, program.id, (low, high), expected_version=rubric_version)
+            except ValueError as exc:
+                st.error(f"Nothing was saved: {exc}", icon=":material/error:")
+            except ConcurrentEditError:
+                st.session_state[WARN_KEY] = "Another tab saved the rubric first; the band floors were not saved."
+                st.rerun()
+            else:
+                ui.flash("Band floors saved to the program's rubric.")
+                st.rerun()
 
     method = st.radio(
         "Combine evaluators' scores by",
@@ -162,12 +184,41 @@ with tab_rank:
             hide_index=True,
             width="stretch",
         )
+        low, high = payload["band_floors"]
         st.caption(
-            "Bands: :green-badge[enterprise-grade] 75 and above · "
-            ":orange-badge[viable with enhanced oversight] 60 to below 75 · "
-            ":red-badge[material delivery risk] below 60 or forced by a gate. "
+            f"Bands on the exact total: :green-badge[enterprise-grade] {high:g} and above · "
+            f":orange-badge[viable with enhanced oversight] {low:g} to below {high:g} · "
+            f":red-badge[material delivery risk] below {low:g} or set by a knock-out gate. "
+            "A knocked-out provider ranks after every eligible one. "
             "A provider with a missing score is incomplete and gets no band."
         )
+
+        excluded = [p for p in payload["providers"] if p["complete"] and not p["eligible"]]
+        if excluded:
+            st.markdown("**Excluded by a knock-out gate** (ranked after every eligible provider)")
+            st.error(
+                "\n".join(f"- **{ui.md(p['name'])}**: {ui.md('; '.join(p['excluded_by']))}" for p in excluded),
+                icon=":material/block:",
+            )
+        raised = [(p["name"], f) for p in payload["providers"] for f in p["red_flags"]]
+        if raised:
+            st.markdown("**Red flags** (each with the rubric's policy and where it came from)")
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            "Provider": name,
+                            "Dimension": rubric.names.get(f["dimension"], f["dimension"]),
+                            "Red flag": f"{f['key']}: {f['text']}",
+                            "Policy": f["policy"],
+                            "Source": f["source"],
+                        }
+                        for name, f in raised
+                    ]
+                ),
+                hide_index=True,
+                width="stretch",
+            )
 
         for p in payload["providers"]:
             if not p["complete"]:
@@ -182,7 +233,7 @@ with tab_rank:
             st.markdown("**Gates that fired**")
             st.error(
                 "\n".join(
-                    f"- **{ui.md(name)}**, {DIMENSION_NAMES.get(g['dimension'], g['dimension'])}: "
+                    f"- **{ui.md(name)}**, {rubric.names.get(g['dimension'], g['dimension'])}: "
                     f"{ui.md(g['reason'])} ({ui.md(g['detail'])})"
                     for name, g in fired
                 ),
@@ -221,14 +272,18 @@ with tab_rank:
                     y=alt.Y("Provider:N", sort=complete, title=None, axis=alt.Axis(labelLimit=260)),
                     color=alt.Color(
                         "Dimension:N",
-                        sort=[DIMENSION_NAMES[k] for k in DIMENSION_KEYS],
+                        sort=list(rubric.names.values()),
                         legend=alt.Legend(orient="bottom", title=None),
                     ),
                     order=alt.Order("stack:Q"),
                     tooltip=["Provider", "Dimension", alt.Tooltip("Points:Q", format=".2f")],
                 )
             )
-            rules = alt.Chart(pd.DataFrame({"x": [60, 75]})).mark_rule(strokeDash=[4, 4]).encode(x="x:Q")
+            rules = (
+                alt.Chart(pd.DataFrame({"x": list(payload["band_floors"])}))
+                .mark_rule(strokeDash=[4, 4])
+                .encode(x="x:Q")
+            )
             st.altair_chart(chart + rules, width="stretch")
         else:
             st.caption("No complete provider to chart yet.")
@@ -265,6 +320,19 @@ with tab_rank:
 # Edit scores -------------------------------------------------------------------------------
 with tab_edit:
     st.subheader("Scores per evaluator")
+    with st.expander("Questions to ask each provider, and what a 1, 3 and 5 look like"):
+        for guide in rubric.guide():
+            st.markdown(
+                f"**{ui.md(str(guide['name']))}** ({guide['weight']:g}%): {ui.md(str(guide['primary_criterion']))}"
+            )
+            anchors = guide["anchors"]
+            assert isinstance(anchors, dict)
+            st.markdown("\n".join(f"- **{k}**: {ui.md(v)}" for k, v in anchors.items()))
+            questions = guide["questions"]
+            assert isinstance(questions, list)
+            st.markdown("\n".join(f"1. {ui.md(q)}" for q in questions))
+        st.markdown("**Red flags and their policies**")
+        st.dataframe(pd.DataFrame(rubric.policy_table()), hide_index=True, width="stretch")
     st.caption(
         "Each evaluator scores on their own; pick one, edit the table, then Save. Scores run from "
         "1 to 5 (decimals allowed); leave a cell blank for not scored. Every score change is "
@@ -316,6 +384,7 @@ with tab_edit:
                     "score": pd.array([r.score for r in base], dtype="Float64"),
                     "comment": [r.comment for r in base],
                     "evidence": [r.evidence for r in base],
+                    "anchors": [scoring.anchor_text(rubric, r.dimension) for r in base],
                 }
             )
             edited = st.data_editor(
@@ -324,7 +393,7 @@ with tab_edit:
                 num_rows="fixed",
                 hide_index=True,
                 width="stretch",
-                disabled=["provider", "dimension"],
+                disabled=["provider", "dimension", "anchors"],
                 column_config={
                     "provider": st.column_config.TextColumn("Provider"),
                     "dimension": st.column_config.TextColumn("Dimension"),
@@ -333,6 +402,9 @@ with tab_edit:
                     ),
                     "comment": st.column_config.TextColumn("Comment", max_chars=2000),
                     "evidence": st.column_config.TextColumn("Evidence", max_chars=4000),
+                    "anchors": st.column_config.TextColumn(
+                        "What a 1 / 3 / 5 looks like", help="The rubric's anchors for this dimension", width="large"
+                    ),
                 },
             )
             b1, b2, _ = st.columns([1, 1, 4])
@@ -386,7 +458,7 @@ with tab_history:
                             "When (UTC)": h.changed_at.strftime("%Y-%m-%d %H:%M:%S"),
                             "Who": h.changed_by,
                             "Evaluator": h.evaluator,
-                            "Dimension": DIMENSION_NAMES.get(h.dimension, h.dimension)
+                            "Dimension": rubric.names.get(h.dimension, h.dimension)
                             + (f": {h.criterion}" if h.criterion else ""),
                             "Old": h.old_score,
                             "New": h.new_score,
@@ -445,7 +517,7 @@ with tab_import:
             st.caption(note)
         use_weights = False
         if imported.header_weights:
-            sheet_weights = ", ".join(f"{DIMENSION_NAMES[k]} {v:g}" for k, v in imported.header_weights.items())
+            sheet_weights = ", ".join(f"{rubric.names.get(k, k)} {v:g}" for k, v in imported.header_weights.items())
             use_weights = st.checkbox(
                 f"Also use the weights in the sheet's headers ({sheet_weights})",
                 value=False,

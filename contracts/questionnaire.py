@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import types
 import typing
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
@@ -384,3 +385,39 @@ def _read_terms(path: Path, data: bytes | None, problems: list[Problem]) -> list
             continue
         terms.append(term)
     return terms
+
+
+PROVIDER_QUESTIONS_SHEET = "Questions to ask"
+
+
+def with_provider_questions(workbook: bytes, guide: Sequence[Mapping[str, Any]]) -> bytes:
+    """The questionnaire with a sheet of the scorecard rubric's qualification questions and 1/3/5
+    anchors per dimension (`guide` as `Rubric.guide()` gives it); reading ignores the sheet."""
+    from openpyxl import load_workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = load_workbook(io.BytesIO(workbook))
+    ws = wb.create_sheet(PROVIDER_QUESTIONS_SHEET)
+    ws.append(["Questions to ask each provider, with what a 1, 3 and 5 look like on the scorecard."])
+    ws["A1"].font = Font(bold=True)
+    ws.append(["Dimension", "Weight", "Question", "1 looks like", "3 looks like", "5 looks like"])
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for dim in guide:
+        anchors = dim.get("anchors") or {}
+        for i, question in enumerate(dim.get("questions") or []):
+            shown = [anchors.get(k, "") for k in ("1", "3", "5")] if i == 0 else ["", "", ""]
+            ws.append(
+                [
+                    inert(v) if isinstance(v, str) else v
+                    for v in (dim.get("name", ""), dim.get("weight"), question, *shown)
+                ]
+            )
+    for column, width in zip("ABCDEF", (26, 9, 70, 40, 40, 40), strict=True):
+        ws.column_dimensions[column].width = width
+    for row in ws.iter_rows(min_row=3):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -8,7 +8,6 @@ from typing import Literal
 
 import numpy as np
 
-from scorecard.dimensions import DIMENSION_KEYS
 from scorecard.sheet import ScoreSheet
 
 Method = Literal["mean", "median"]
@@ -30,14 +29,15 @@ class Consensus:
 def _criteria_matrix(sheet: ScoreSheet) -> tuple[np.ndarray, np.ndarray]:
     """Criterion weights (S x D, each column summing to 1 over its criteria) and the dimension
     slot index of every dimension."""
-    n_slots, n_dims = len(sheet.slots), len(DIMENSION_KEYS)
+    keys = sheet.rubric.keys
+    n_slots, n_dims = len(sheet.slots), len(keys)
     weights = np.zeros((n_slots, n_dims))
-    for d, key in enumerate(DIMENSION_KEYS):
+    for d, key in enumerate(keys):
         crits = sheet.rubric.dimension(key).criteria
         total = sum(c.weight for c in crits)
         for c in crits:
             weights[sheet.slot_index(key, c.key), d] = c.weight / total if total else 0.0
-    dim_slots = np.array([sheet.slot_index(k) for k in DIMENSION_KEYS])
+    dim_slots = np.array([sheet.slot_index(k) for k in keys])
     return weights, dim_slots
 
 

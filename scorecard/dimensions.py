@@ -37,23 +37,31 @@ BAND_ENTERPRISE: Final = "enterprise-grade"
 BANDS: Final[tuple[str, ...]] = (BAND_MATERIAL_RISK, BAND_OVERSIGHT, BAND_ENTERPRISE)
 BAND_FLOORS: Final[tuple[float, float]] = (60.0, 75.0)
 
-FORMULA: Final = (
-    "total = sum over dimensions of weight x score / 5, with weights summing to 100 and scores "
-    "from 1 to 5 (all 5s give 100, all 3s give 60). Bands on the exact total: below 60 material "
-    "delivery risk; 60 up to but not including 75 viable with enhanced oversight; 75 and above "
-    "enterprise-grade."
-)
+
+def formula_text(floors: tuple[float, float] = BAND_FLOORS) -> str:
+    """The formula and the band rule under the given band floors, in words."""
+    low, high = floors
+    return (
+        "total = sum over dimensions of weight x score / 5, with weights summing to 100 and scores "
+        f"from 1 to 5 (all 5s give 100, all 3s give 60). Bands on the exact total: below {low:g} material "
+        f"delivery risk; {low:g} up to but not including {high:g} viable with enhanced oversight; {high:g} "
+        "and above enterprise-grade; a knock-out gate sets material delivery risk and ranks the provider "
+        "after every eligible one"
+    )
+
+
+FORMULA: Final = formula_text()
 
 # Totals are sums of weight x score / 5; rounding away float noise (1e-9) before banding keeps
 # 74.99999999999 from a decimal score on the right side of 75 without moving any real total.
 _BAND_DIGITS: Final = 9
 
 
-def band_of(total: float) -> str:
-    """The band of an exact weighted total."""
+def band_of(total: float, floors: tuple[float, float] = BAND_FLOORS) -> str:
+    """The band of an exact weighted total under the rubric's band floors."""
     value = round(total, _BAND_DIGITS)
-    if value < BAND_FLOORS[0]:
+    if value < floors[0]:
         return BAND_MATERIAL_RISK
-    if value < BAND_FLOORS[1]:
+    if value < floors[1]:
         return BAND_OVERSIGHT
     return BAND_ENTERPRISE

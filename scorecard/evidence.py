@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from scorecard.dimensions import DIMENSION_KEYS
 from scorecard.rubric import Rubric
 
 
@@ -31,7 +30,7 @@ def merge_suggestion(suggestions: dict[str, Suggestion], dimension: str, score: 
 @dataclass
 class EvidenceResult:
     suggestions: dict[str, Suggestion]
-    red_flags: set[str]
+    red_flags: dict[str, list[str]]  # flag -> the KPI readings that raised it
     problems: list[str]
 
 
@@ -42,9 +41,9 @@ def assess_evidence(rubric: Rubric, kpis: dict[str, object], as_of: date) -> Evi
     enough to hold a dimension back. Unreadable values are reported, not guessed.
     """
     suggestions: dict[str, Suggestion] = {}
-    flags: set[str] = set()
+    flags: dict[str, list[str]] = {}
     problems: list[str] = []
-    for key in DIMENSION_KEYS:
+    for key in rubric.keys:
         for rule in rubric.dimension(key).kpis:
             if rule.key not in kpis:
                 continue
@@ -57,5 +56,6 @@ def assess_evidence(rubric: Rubric, kpis: dict[str, object], as_of: date) -> Evi
                 continue
             merge_suggestion(suggestions, key, score, f"{rule.name} = {kpis[rule.key]} suggests {score:g}")
             if rule.flag and rule.flag_below is not None and score < rule.flag_below:
-                flags.add(rule.flag)
+                reading = f"KPI {rule.key} = {kpis[rule.key]} scores {score:g}, below {rule.flag_below:g}"
+                flags.setdefault(rule.flag, []).append(reading)
     return EvidenceResult(suggestions, flags, problems)

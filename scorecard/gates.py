@@ -1,4 +1,4 @@
-"""Knock-out gates: policy that overrides arithmetic when a red flag or a low score says so."""
+"""The rubric's policy table applied: each raised red flag or low score gets its one consequence."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from scorecard.dimensions import DIMENSION_KEYS
+from scorecard.dimensions import BANDS
 from scorecard.rubric import Gate, Rubric
-from scorecard.sheet import ExternalFinding
 
 
 @dataclass(frozen=True)
@@ -25,6 +24,49 @@ class FiredGate:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class RaisedFlag:
+    """A red flag raised for one provider, its policy and every source that raised it."""
+
+    key: str
+    text: str
+    dimension: str
+    effect: str
+    policy: str
+    sources: tuple[str, ...]
+
+    def to_payload(self) -> dict[str, str]:
+        return {
+            "key": self.key,
+            "text": self.text,
+            "dimension": self.dimension,
+            "effect": self.effect,
+            "policy": self.policy,
+            "source": "; ".join(self.sources),
+        }
+
+
+def raised_flags(rubric: Rubric, raised: dict[str, list[str]]) -> list[RaisedFlag]:
+    """Each raised flag the rubric knows (key -> sources) with its policy, in dimension order."""
+    out = []
+    for key, sources in raised.items():
+        gate = rubric.policy(key)
+        policy = gate.policy_text(rubric.dimension(gate.dimension).name)
+        out.append(RaisedFlag(key, rubric.flag_text(key), gate.dimension, gate.effect, policy, tuple(sources)))
+    return out
+
+
+def unmapped(dimension: str, code: str, reason: str, source: str) -> RaisedFlag:
+    """A contract finding the rubric does not map to a red flag: shown, with no effect."""
+    policy = "shown, no effect on the score (the rubric maps this finding to no red flag)"
+    return RaisedFlag(code, reason, dimension, "show", policy, (source,))
+
+
+def in_order(flags: list[RaisedFlag], keys: tuple[str, ...]) -> list[RaisedFlag]:
+    """Flags in the rubric's dimension order, then by key."""
+    return sorted(flags, key=lambda f: (keys.index(f.dimension) if f.dimension in keys else len(keys), f.key))
+
+
 def _reason(gate: Gate, slot_score: float) -> str:
     """Why a gate fired for a provider it applies to."""
     if gate.when == "red_flag":
@@ -33,58 +75,58 @@ def _reason(gate: Gate, slot_score: float) -> str:
     return f"{target} scored {slot_score:.2f}, below the floor of {gate.floor:g}"
 
 
+@dataclass
+class GateOutcome:
+    """Caps (P x D, inf where none), the highest band index each provider may hold (P), whether
+    it is knocked out (P) and the gates that fired per provider."""
+
+    caps: np.ndarray
+    band_limit: np.ndarray
+    knocked_out: np.ndarray
+    fired: list[list[FiredGate]]
+
+
 def apply_gates(
     rubric: Rubric,
     dims: np.ndarray,
     slot_lookup: dict[tuple[str, str | None], np.ndarray],
-    red_flags: list[set[str]],
-) -> tuple[np.ndarray, np.ndarray, list[list[FiredGate]]]:
-    """Caps per dimension and forced bands. Returns (caps P x D, inf where none; forced P bool;
-    fired gates per provider). Floors are checked on the score before any cap; a missing (NaN)
-    score is never below a floor."""
-    caps = np.full(dims.shape, np.inf)
-    forced = np.zeros(dims.shape[0], dtype=bool)
-    fired: list[list[FiredGate]] = [[] for _ in range(dims.shape[0])]
+    flags: list[list[RaisedFlag]],
+) -> GateOutcome:
+    """Every gate of the rubric with an effect, applied once per provider it concerns. Floors are
+    checked on the score before any cap; a missing (NaN) score is never below a floor."""
+    n = dims.shape[0]
+    out = GateOutcome(
+        np.full(dims.shape, np.inf), np.full(n, len(BANDS) - 1), np.zeros(n, bool), [[] for _ in range(n)]
+    )
+    keys = rubric.keys
+    raised_by: dict[str, list[int]] = {}
+    for p, found in enumerate(flags):
+        for f in found:
+            raised_by.setdefault(f.key, []).append(p)
     for gate in rubric.gates:
-        d = DIMENSION_KEYS.index(gate.dimension)
+        if gate.effect == "show":
+            continue
+        d = keys.index(gate.dimension)
         values = slot_lookup.get((gate.dimension, gate.criterion), dims[:, d])
         if gate.when == "red_flag":
-            applies = [p for p, f in enumerate(red_flags) if gate.red_flag in f]
+            applies = raised_by.get(gate.red_flag or "", [])
         else:
             applies = np.flatnonzero(values < (gate.floor or 0)).tolist()
         for p in applies:
             why = _reason(gate, float(values[p]))
+            if gate.when == "red_flag":
+                raised = next(f for f in flags[p] if f.key == gate.red_flag)
+                why += f" ({'; '.join(raised.sources)})"
             if gate.effect == "cap_dimension" and gate.cap is not None:
-                caps[p, d] = min(caps[p, d], gate.cap)
-                if dims[p, d] > gate.cap:
-                    why += f"; {gate.dimension} capped at {gate.cap:g}"
-                else:
-                    why += f"; {gate.dimension} already at or below {gate.cap:g}"
+                out.caps[p, d] = min(out.caps[p, d], gate.cap)
+                verb = "capped at" if dims[p, d] > gate.cap else "already at or below"
+                why += f"; {gate.dimension} {verb} {gate.cap:g}"
+            elif gate.effect == "force_band":
+                out.band_limit[p] = min(out.band_limit[p], BANDS.index(gate.band or BANDS[0]))
+                why += f"; band at most {gate.band}"
             else:
-                forced[p] = True
-            fired[p].append(FiredGate(gate.id, gate.dimension, gate.effect, gate.reason, why))
-    return caps, forced, fired
-
-
-def apply_external(
-    external: list[list[ExternalFinding]],
-    dims: np.ndarray,
-    caps: np.ndarray,
-    forced: np.ndarray,
-    fired: list[list[FiredGate]],
-) -> None:
-    """Apply caps and forced bands that outside evidence (a contract audit) carries, in place."""
-    for p, findings in enumerate(external):
-        for i, f in enumerate(findings):
-            if f.cap is None and not f.force_material_risk:
-                continue
-            d = DIMENSION_KEYS.index(f.dimension)
-            if f.force_material_risk:
-                forced[p] = True
-                effect, detail = "force_material_risk", f"{f.source}: {f.reason}"
-            else:
-                caps[p, d] = min(caps[p, d], f.cap)  # type: ignore[type-var]
-                capped = dims[p, d] > f.cap  # type: ignore[operator]
-                verb = "capped at" if capped else "already at or below"
-                effect, detail = "cap_dimension", f"{f.source}: {f.reason}; {f.dimension} {verb} {f.cap:g}"
-            fired[p].append(FiredGate(f"{f.source}-{i + 1}", f.dimension, effect, f.reason, detail))
+                out.knocked_out[p] = True
+                out.band_limit[p] = 0
+                why += "; knocked out: ranked after every eligible provider"
+            out.fired[p].append(FiredGate(gate.id, gate.dimension, gate.effect, gate.reason, why))
+    return out

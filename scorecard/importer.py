@@ -19,8 +19,8 @@ import numpy as np
 from ingest import InputError, Location, Problem, read_sheet
 from ingest.headers import normalise_header
 from ingest.sheets import Sheet, column_letter
-from scorecard.dimensions import DIMENSION_KEYS, SCORE_MAX, SCORE_MIN
-from scorecard.rubric import Rubric
+from scorecard.dimensions import SCORE_MAX, SCORE_MIN
+from scorecard.rubric import KpiRule, Rubric
 from scorecard.sheet import GENERAL, ScoreSheet, Slot, slots_of
 
 _ROLE_ALIASES: dict[str, tuple[str, ...]] = {
@@ -83,13 +83,13 @@ class Matcher:
             for n in names:
                 add(n, ("role", role))
         for d in self.rubric.dimensions:
-            for n in (*_DIMENSION_ALIASES[d.key], d.name):
+            for n in (*_DIMENSION_ALIASES.get(d.key, (d.key,)), d.name):
                 add(n, ("dimension", d.key))
             for c in d.criteria:
-                for dn in (*_DIMENSION_ALIASES[d.key], d.name):
+                for dn in (*_DIMENSION_ALIASES.get(d.key, (d.key,)), d.name):
                     add(f"{dn} {c.key}", ("criterion", (d.key, c.key)))
                     add(f"{dn} {c.name}", ("criterion", (d.key, c.key)))
-            for dn in (*_DIMENSION_ALIASES[d.key], d.name):
+            for dn in (*_DIMENSION_ALIASES.get(d.key, (d.key,)), d.name):
                 for word in ("comment", "comments", "notes", "evidence", "rationale"):
                     add(f"{dn} {word}", ("comment", d.key))
             for k in d.kpis:
@@ -253,10 +253,15 @@ def _kpi_cells(
     out: _Collector,
     number: int,
     provider: str,
+    rules: dict[str, KpiRule],
 ) -> None:
     for col, key in kpi_cols:
         value = row[col]
         if value is None or _text(value) == "":
+            continue
+        problem = rules[key].check(value)
+        if problem:
+            out.add(f"{provider}: {problem}", number, col)
             continue
         if key in target and _text(target[key]) != _text(value):
             out.add(f"{provider}: KPI {key} is {target[key]!r} on an earlier row and {value!r} here", number, col)
@@ -291,7 +296,8 @@ class _Rows:
         number: int,
     ) -> None:
         """The row's KPI values and ticked red flags, which belong to the provider, not a score."""
-        _kpi_cells(row, kpi_cols, self.kpis.setdefault(provider, {}), out, number, provider)
+        rules = {k.key: k for d in self.rubric.dimensions for k in d.kpis}
+        _kpi_cells(row, kpi_cols, self.kpis.setdefault(provider, {}), out, number, provider, rules)
         if f_col is not None and _text(row[f_col]):
             self.flags.setdefault(provider, set()).update(_red_flags(row[f_col], self.rubric, out, number, f_col))
 
@@ -415,7 +421,7 @@ def _long(
             continue  # an evidence-only row
         dimension = matcher.dimension(dim_text)
         if dimension is None:
-            out.add(f"unknown dimension {dim_text!r}; expected one of {', '.join(DIMENSION_KEYS)}", number, d_col)
+            out.add(f"unknown dimension {dim_text!r}; expected one of {', '.join(rubric.keys)}", number, d_col)
             continue
         criterion = None
         if k_col is not None and _text(row[k_col]):

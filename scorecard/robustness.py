@@ -7,13 +7,15 @@ therefore roots of linear equations, found in closed form for all providers at o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from scorecard.dimensions import BAND_FLOORS, BANDS, DIMENSION_KEYS, DIMENSION_NAMES, band_of
+from scorecard.dimensions import BAND_FLOORS, BANDS, DIMENSION_KEYS, DIMENSION_NAMES
 
 DRAW_BUDGET = 8_000_000  # random numbers per scorecard; above it fewer draws per provider
+DEFAULT_DIMENSIONS: tuple[tuple[str, str], ...] = tuple((k, DIMENSION_NAMES[k]) for k in DIMENSION_KEYS)
 
 
 def line_coefficients(dims: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -79,20 +81,29 @@ def _no_move(text: str, change: float | None = None) -> dict[str, object]:
     return {"dimension": None, "from_weight": None, "to_weight": None, "change": change, "text": text}
 
 
-def _move(k: int, weights: np.ndarray, x: float, outcome: str) -> dict[str, object]:
-    """Dimension k's weight moved to x, worded as what it would take for `outcome`."""
-    key, start = DIMENSION_KEYS[k], float(weights[k])
+def _move(
+    k: int, weights: np.ndarray, x: float, outcome: str, dimensions: Sequence[tuple[str, str]] = DEFAULT_DIMENSIONS
+) -> dict[str, object]:
+    """Dimension k's weight moved to x, worded as what it would take for `outcome`;
+    `dimensions` are the rubric's (key, name) pairs in column order."""
+    (key, name), start = dimensions[k], float(weights[k])
     verb = "rise" if x > start else "drop"
     return {
         "dimension": key,
         "from_weight": start,
         "to_weight": round(x, 4),
         "change": round(x - start, 4),
-        "text": f"{DIMENSION_NAMES[key]}'s weight would have to {verb} from {start:g} to {x:.1f} {outcome}",
+        "text": f"{name}'s weight would have to {verb} from {start:g} to {x:.1f} {outcome}",
     }
 
 
-def pair_swaps(names: list[str], dims: np.ndarray, weights: np.ndarray, order: np.ndarray) -> list[dict[str, object]]:
+def pair_swaps(
+    names: list[str],
+    dims: np.ndarray,
+    weights: np.ndarray,
+    order: np.ndarray,
+    dimensions: Sequence[tuple[str, str]] = DEFAULT_DIMENSIONS,
+) -> list[dict[str, object]]:
     """For each adjacent pair in the ranking, the smallest single-weight change that swaps them."""
     if len(order) < 2:
         return []
@@ -108,28 +119,33 @@ def pair_swaps(names: list[str], dims: np.ndarray, weights: np.ndarray, order: n
         elif dim[i] < 0:
             found = _no_move(f"No single-weight change swaps {names[u]} and {names[lo]}")
         else:
-            found = _move(int(dim[i]), weights, float(x[i]), f"for {names[lo]} to overtake {names[u]}")
+            found = _move(int(dim[i]), weights, float(x[i]), f"for {names[lo]} to overtake {names[u]}", dimensions)
         out.append({"upper": names[u], "lower": names[lo], **found})
     return out
 
 
 def boundary_moves(
-    names: list[str], dims: np.ndarray, weights: np.ndarray, complete: np.ndarray
+    names: list[str],
+    dims: np.ndarray,
+    weights: np.ndarray,
+    complete: np.ndarray,
+    floors: tuple[float, float] = BAND_FLOORS,
+    dimensions: Sequence[tuple[str, str]] = DEFAULT_DIMENSIONS,
 ) -> list[dict[str, object]]:
-    """For each complete provider and each band boundary (60, 75), the smallest single-weight
-    change that moves its total across it."""
+    """For each provider in `complete` (those whose band the weights decide) and each band floor,
+    the smallest single-weight change that moves its total across it."""
     a, b = line_coefficients(dims, weights)
     totals = dims @ weights / 5.0
     out: list[dict[str, object]] = []
     idx = np.flatnonzero(complete)
-    for floor in BAND_FLOORS:
+    for floor in floors:
         dim, x = _nearest_root(a[idx], b[idx], floor, weights[None, :], reach=True)
         for j, p in enumerate(idx):
             side = "up to" if totals[p] < floor else "down below"
             if dim[j] < 0:
                 found = _no_move(f"No single-weight change moves {names[p]} {side} {floor:g}")
             else:
-                found = _move(int(dim[j]), weights, float(x[j]), f"to move {names[p]} {side} {floor:g}")
+                found = _move(int(dim[j]), weights, float(x[j]), f"to move {names[p]} {side} {floor:g}", dimensions)
             out.append({"provider": names[p], "boundary": floor, "total": round(float(totals[p]), 4), **found})
     return out
 
@@ -151,13 +167,15 @@ def band_probabilities(
     low: np.ndarray,
     high: np.ndarray,
     weights: np.ndarray,
-    forced: np.ndarray,
+    band_limit: np.ndarray,
     complete: np.ndarray,
     simulations: int,
     seed: int,
+    floor_values: tuple[float, float] = BAND_FLOORS,
 ) -> tuple[dict[str, dict[str, float]], dict[str, float], int]:
     """Probability of each band, and of ranking first, under the evaluators' spread, and the
-    number of draws used per provider.
+    number of draws used per provider; `band_limit` is the highest band index a gate allows
+    and `complete` the providers that take part (complete and eligible).
 
     Only providers whose range of possible totals straddles a band floor, or that could rank
     first, are simulated: for the others the answer is certain and exact.
@@ -165,18 +183,18 @@ def band_probabilities(
     idx = np.flatnonzero(complete)
     if idx.size == 0 or simulations <= 0:
         return {}, {}, 0
-    floors = np.array(BAND_FLOORS)
+    floors = np.array(floor_values)
     w = weights / 5.0
     lowest, highest = np.round(low[idx] @ w, 9), np.round(high[idx] @ w, 9)
-    band_lo = np.searchsorted(floors, lowest, side="right")
-    band_hi = np.searchsorted(floors, highest, side="right")
-    fixed = forced[idx]
-    certain = fixed | (band_lo == band_hi)
+    limit = band_limit[idx]
+    band_lo = np.minimum(np.searchsorted(floors, lowest, side="right"), limit)
+    band_hi = np.minimum(np.searchsorted(floors, highest, side="right"), limit)
+    certain = band_lo == band_hi
     contender = highest >= lowest.max()
     simulate = np.flatnonzero(~certain | contender)
 
     probs = np.zeros((idx.size, len(BANDS)))
-    probs[np.flatnonzero(certain), np.where(fixed, 0, band_lo)[certain]] = 1.0
+    probs[np.flatnonzero(certain), band_lo[certain]] = 1.0
     wins = np.zeros(idx.size)
     if simulate.size:
         # a draw budget keeps 10,000 uncertain providers affordable; never fewer than 200 draws
@@ -189,8 +207,7 @@ def band_probabilities(
             part = simulate[start : start + step]
             sel = idx[part]
             totals = np.round(triangular(rng, low[sel], dims[sel], high[sel], simulations) @ w, 9)
-            band = np.searchsorted(floors, totals, side="right")
-            band[:, fixed[part]] = 0
+            band = np.minimum(np.searchsorted(floors, totals, side="right"), limit[part])
             open_ = ~certain[part]
             for k in range(len(BANDS)):
                 probs[part[open_], k] = (band[:, open_] == k).mean(axis=0)
@@ -203,7 +220,3 @@ def band_probabilities(
     bands = {names[p]: {BANDS[k]: float(probs[j, k]) for k in range(len(BANDS))} for j, p in enumerate(idx)}
     top = {names[p]: float(wins[j]) for j, p in enumerate(idx) if wins[j]}
     return bands, top, simulations
-
-
-def current_band(total: float, forced: bool) -> str:
-    return BANDS[0] if forced else band_of(total)

@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ingest import InputError, Location, Problem
-from scorecard.dimensions import DIMENSION_KEYS, SCORE_MAX, SCORE_MIN, DimensionKey
+from scorecard.dimensions import BAND_FLOORS, BANDS, DIMENSION_KEYS, SCORE_MAX, SCORE_MIN
 
 _WEIGHT_TOLERANCE = 1e-6
 
@@ -68,7 +68,39 @@ class KpiRule(BaseModel):
             return self.scores[key]
         if self.kind == "age_months":
             return _from_thresholds(age_in_months(_as_date(value, self.key), as_of), self.thresholds, False)
-        return _from_thresholds(_as_number(value, self.key), self.thresholds, self.higher_is_better)
+        return _from_thresholds(self.number(value), self.thresholds, self.higher_is_better)
+
+    def number(self, value: object) -> float:
+        """A numeric KPI value; a share follows SHARE_RULE (a bare 1 or more is refused)."""
+        number = _as_number(value, self.key)
+        if self.unit == "share":
+            text = str(value).strip()
+            if not text.endswith("%") and number >= 1 and not isinstance(value, bool):
+                raise ValueError(f"KPI {self.key!r}: {value!r} is ambiguous for a share; {SHARE_RULE}")
+            if not 0 <= number <= 1:
+                raise ValueError(f"KPI {self.key!r}: {value!r} is outside 0-100%; {SHARE_RULE}")
+        return number
+
+    def check(self, value: object) -> str | None:
+        """Why a value cannot be read for this KPI, or None (blank counts as readable)."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        try:
+            if self.kind in {"categorical", "boolean"}:
+                self.suggest(value, date.today())
+            elif self.kind == "age_months":
+                _as_date(value, self.key)
+            else:
+                self.number(value)
+        except ValueError as exc:
+            return str(exc)
+        return None
+
+
+SHARE_RULE = (
+    "a share (rate) is written as a fraction below 1 (0.01) or as a percentage with its sign (1%); "
+    "a bare number of 1 or more could mean either and is refused"
+)
 
 
 def _add_months(day: date, months: int) -> date:
@@ -126,29 +158,47 @@ def _from_thresholds(value: float, thresholds: dict[int, float], higher_is_bette
 
 
 class RedFlag(BaseModel):
-    """A warning sign an evaluator can tick (or a KPI can raise) for a provider."""
+    """A warning sign an evaluator can tick, a KPI can raise, or a contract finding can carry."""
 
     model_config = ConfigDict(extra="forbid")
 
     key: str
     text: str
+    contract_findings: list[str] = Field(
+        default_factory=list, description="Codes of contract-audit findings that raise this flag"
+    )
+
+
+Effect = Literal["cap_dimension", "force_band", "knock_out", "show"]
+EFFECT_TEXT: dict[str, str] = {
+    "cap_dimension": "caps a dimension",
+    "force_band": "holds the band at or below a level",
+    "knock_out": "knocks the provider out: material delivery risk, ranked after every eligible provider",
+    "show": "shown, no effect on the score",
+}
 
 
 class Gate(BaseModel):
-    """Knock-out policy: a red flag or a score below a floor caps a dimension or forces the
-    material-risk band, whatever the total."""
+    """One row of the policy table: a fact (a red flag, or a score below a floor) and its one
+    consequence: cap a dimension, force a band, knock out, or show only."""
 
     model_config = ConfigDict(extra="forbid")
 
     id: str
-    dimension: DimensionKey
+    dimension: str
     when: Literal["red_flag", "below_floor"]
     red_flag: str | None = None
     criterion: str | None = None
     floor: float | None = Field(None, ge=SCORE_MIN, le=SCORE_MAX)
-    effect: Literal["cap_dimension", "force_material_risk"]
+    effect: Effect
     cap: float | None = Field(None, ge=SCORE_MIN, le=SCORE_MAX)
+    band: str | None = Field(None, description="force_band: the highest band the provider may hold")
     reason: str
+
+    @field_validator("effect", mode="before")
+    @classmethod
+    def _legacy_effect(cls, effect: object) -> object:
+        return "knock_out" if effect == "force_material_risk" else effect
 
     @model_validator(mode="after")
     def _complete(self) -> Gate:
@@ -158,7 +208,20 @@ class Gate(BaseModel):
             raise ValueError(f"gate {self.id!r}: when=below_floor needs floor")
         if self.effect == "cap_dimension" and self.cap is None:
             raise ValueError(f"gate {self.id!r}: effect=cap_dimension needs cap")
+        if self.effect == "force_band":
+            if self.band is None:
+                self.band = BANDS[0]
+            if self.band not in BANDS:
+                raise ValueError(f"gate {self.id!r}: band must be one of {', '.join(BANDS)}")
         return self
+
+    def policy_text(self, dimension_name: str) -> str:
+        """The consequence in words, as every output prints it."""
+        if self.effect == "cap_dimension":
+            return f"caps {dimension_name} at {self.cap:g}"
+        if self.effect == "force_band":
+            return f"band at most {self.band!r}"
+        return EFFECT_TEXT[self.effect]
 
 
 class Dimension(BaseModel):
@@ -166,7 +229,7 @@ class Dimension(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    key: DimensionKey
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$", description="one of the five, or an extra (worker_welfare)")
     name: str
     weight: float = Field(ge=0)
     primary_criterion: str
@@ -195,15 +258,28 @@ class Rubric(BaseModel):
     dimensions: list[Dimension]
     gates: list[Gate] = Field(default_factory=list)
     disagreement_threshold: float = Field(2.0, gt=0, description="Evaluator spread that needs a calibration talk")
+    band_floors: tuple[float, float] = Field(
+        BAND_FLOORS, description="Lower bounds (exact total) of 'viable with enhanced oversight' and 'enterprise-grade'"
+    )
+
+    @field_validator("band_floors")
+    @classmethod
+    def _floors(cls, floors: tuple[float, float]) -> tuple[float, float]:
+        low, high = floors
+        if not (0.0 <= low <= 100.0 and 0.0 <= high <= 100.0):
+            raise ValueError(f"band floors must lie between 0 and 100, got {low:g} and {high:g}")
+        if low >= high:
+            raise ValueError(f"the oversight floor ({low:g}) must be below the enterprise floor ({high:g})")
+        return floors
 
     @model_validator(mode="after")
     def _consistent(self) -> Rubric:
         keys = [d.key for d in self.dimensions]
-        if sorted(keys) != sorted(DIMENSION_KEYS):
-            missing = set(DIMENSION_KEYS) - set(keys)
-            dupes = {k for k in keys if keys.count(k) > 1}
+        missing = set(DIMENSION_KEYS) - set(keys)
+        dupes = {k for k in keys if keys.count(k) > 1}
+        if missing or dupes:
             raise ValueError(
-                "the rubric needs each of the five dimensions exactly once"
+                "the rubric needs each of the five dimensions exactly once (extra dimensions may follow)"
                 + (f"; missing {', '.join(sorted(missing))}" if missing else "")
                 + (f"; repeated {', '.join(sorted(dupes))}" if dupes else "")
             )
@@ -213,31 +289,145 @@ class Rubric(BaseModel):
             raise ValueError(f"dimension weights must sum to 100, they sum to {total:g} ({detail})")
         by_key = {d.key: d for d in self.dimensions}
         for gate in self.gates:
+            if gate.dimension not in by_key:
+                raise ValueError(f"gate {gate.id!r}: no dimension {gate.dimension!r} in the rubric")
             dim = by_key[gate.dimension]
             if gate.criterion and gate.criterion not in {c.key for c in dim.criteria}:
                 raise ValueError(f"gate {gate.id!r}: {dim.key} has no criterion {gate.criterion!r}")
             if gate.red_flag and gate.red_flag not in {f.key for d in self.dimensions for f in d.red_flags}:
                 raise ValueError(f"gate {gate.id!r}: no red flag {gate.red_flag!r} in the rubric")
+        flagged = [g.red_flag for g in self.gates if g.when == "red_flag"]
+        twice = sorted({f for f in flagged if f and flagged.count(f) > 1})
+        if twice:
+            raise ValueError(f"red flag(s) {', '.join(twice)} have more than one policy; give each exactly one")
+        codes = [c for d in self.dimensions for f in d.red_flags for c in f.contract_findings]
+        mapped_twice = sorted({c for c in codes if codes.count(c) > 1})
+        if mapped_twice:
+            raise ValueError(f"contract finding(s) {', '.join(mapped_twice)} map to more than one red flag")
         return self
 
     @property
+    def keys(self) -> tuple[str, ...]:
+        """Dimension keys: the five in canonical order, then any extra in the rubric's order."""
+        return DIMENSION_KEYS + tuple(d.key for d in self.dimensions if d.key not in DIMENSION_KEYS)
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Dimension key -> display name, in key order."""
+        return {k: self.dimension(k).name for k in self.keys}
+
+    @property
     def weights(self) -> dict[str, float]:
-        """Dimension weights in the canonical key order."""
+        """Dimension weights in key order."""
         by_key = {d.key: d.weight for d in self.dimensions}
-        return {k: by_key[k] for k in DIMENSION_KEYS}
+        return {k: by_key[k] for k in self.keys}
 
     def dimension(self, key: str) -> Dimension:
         return next(d for d in self.dimensions if d.key == key)
 
     def with_weights(self, weights: dict[str, float]) -> Rubric:
         """A copy with some dimension weights replaced; validated like any rubric."""
-        unknown = set(weights) - set(DIMENSION_KEYS)
+        unknown = set(weights) - set(self.keys)
         if unknown:
-            raise ValueError(f"unknown dimension {', '.join(sorted(unknown))}; use {', '.join(DIMENSION_KEYS)}")
+            raise ValueError(f"unknown dimension {', '.join(sorted(unknown))}; use {', '.join(self.keys)}")
         data = self.model_dump()
         for dim in data["dimensions"]:
             dim["weight"] = weights.get(dim["key"], dim["weight"])
         return Rubric.model_validate(data)
+
+    def flag_dimension(self, flag: str) -> str:
+        """The dimension a red flag belongs to (where it is listed, else the KPI raising it)."""
+        for d in self.dimensions:
+            if any(f.key == flag for f in d.red_flags) or any(k.flag == flag for k in d.kpis):
+                return d.key
+        raise KeyError(flag)
+
+    def flag_text(self, flag: str) -> str:
+        """The red flag's wording (its key when only a KPI names it)."""
+        return next((f.text for d in self.dimensions for f in d.red_flags if f.key == flag), flag)
+
+    def policy(self, flag: str) -> Gate:
+        """The one consequence of a red flag: its gate, else 'show' (stated, never silent)."""
+        found = next((g for g in self.gates if g.when == "red_flag" and g.red_flag == flag), None)
+        if found is not None:
+            return found
+        dimension = self.flag_dimension(flag)
+        return Gate(
+            id=f"show-{flag}",
+            dimension=dimension,
+            when="red_flag",
+            red_flag=flag,
+            effect="show",  # type: ignore[arg-type]
+            reason="No policy in the rubric: shown, no effect on the score",
+        )
+
+    def flag_for_finding(self, code: str) -> str | None:
+        """The red flag a contract-audit finding raises, or None when the rubric does not map it."""
+        return next((f.key for d in self.dimensions for f in d.red_flags if code in f.contract_findings), None)
+
+    def policy_table(self) -> list[dict[str, object]]:
+        """Every red flag and score floor with its one consequence: the rubric reference."""
+        rows: list[dict[str, object]] = []
+        for key in sorted(self.red_flag_keys(), key=lambda f: (self.keys.index(self.flag_dimension(f)), f)):
+            gate = self.policy(key)
+            rows.append(
+                {
+                    "fact": f"red flag {key}",
+                    "text": self.flag_text(key),
+                    "dimension": gate.dimension,
+                    "effect": gate.effect,
+                    "policy": gate.policy_text(self.dimension(gate.dimension).name),
+                    "raised_by": self.flag_sources(key),
+                }
+            )
+        for gate in self.gates:
+            if gate.when == "below_floor":
+                target = f"{gate.dimension}.{gate.criterion}" if gate.criterion else gate.dimension
+                rows.append(
+                    {
+                        "fact": f"{target} below {gate.floor:g}",
+                        "text": gate.reason,
+                        "dimension": gate.dimension,
+                        "effect": gate.effect,
+                        "policy": gate.policy_text(self.dimension(gate.dimension).name),
+                        "raised_by": "the consensus score",
+                    }
+                )
+        return rows
+
+    def guide(self) -> list[dict[str, object]]:
+        """Per dimension: name, weight, primary criterion, 1/3/5 anchors and the qualification
+        questions, for every place scores are entered or reported."""
+        return [
+            {
+                "dimension": d.key,
+                "name": d.name,
+                "weight": d.weight,
+                "primary_criterion": d.primary_criterion,
+                "anchors": {str(k): v for k, v in sorted(d.anchors.items())},
+                "questions": list(d.questions),
+            }
+            for d in (self.dimension(k) for k in self.keys)
+        ]
+
+    def flag_sources(self, flag: str) -> str:
+        """What can raise a flag: ticking it, the KPIs that raise it, contract findings."""
+        parts = ["ticked in the sheet"]
+        parts += [
+            f"KPI {k.key} scoring below {k.flag_below:g}" for d in self.dimensions for k in d.kpis if k.flag == flag
+        ]
+        parts += [
+            f"contract finding {c}"
+            for d in self.dimensions
+            for f in d.red_flags
+            if f.key == flag
+            for c in f.contract_findings
+        ]
+        return "; ".join(parts)
+
+    def with_band_floors(self, floors: tuple[float, float]) -> Rubric:
+        """A copy with other band floors; validated like any rubric (0-100, the first below)."""
+        return Rubric.model_validate(self.model_dump() | {"band_floors": tuple(floors)})
 
     def red_flag_keys(self) -> set[str]:
         return {f.key for d in self.dimensions for f in d.red_flags} | {

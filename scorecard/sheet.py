@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from scorecard.dimensions import DIMENSION_KEYS
 from scorecard.rubric import Rubric
 
 GENERAL = -1  # slot index of a comment about the provider as a whole
@@ -30,8 +29,8 @@ class Slot:
 
 def slots_of(rubric: Rubric) -> list[Slot]:
     """Dimension slots first (canonical order), then every criterion slot."""
-    slots = [Slot(k) for k in DIMENSION_KEYS]
-    for key in DIMENSION_KEYS:
+    slots = [Slot(k) for k in rubric.keys]
+    for key in rubric.keys:
         slots += [Slot(key, c.key) for c in rubric.dimension(key).criteria]
     return slots
 
@@ -39,14 +38,13 @@ def slots_of(rubric: Rubric) -> list[Slot]:
 @dataclass(frozen=True)
 class ExternalFinding:
     """Evidence about one provider and dimension from outside the sheet (e.g. a contract audit):
-    a suggested score, a cap, or a forced material-risk band."""
+    a suggested score, or a finding code the rubric's policy table turns into a red flag."""
 
     source: str
     dimension: str
     reason: str
     suggested: float | None = None
-    cap: float | None = None
-    force_material_risk: bool = False
+    finding: str | None = None
 
 
 @dataclass

@@ -35,17 +35,18 @@ def _all_cells(wb):  # type: ignore[no-untyped-def]
 
 def test_sheet_per_part_and_none_empty(xlsx_bytes: bytes) -> None:
     wb = load_workbook(io.BytesIO(xlsx_bytes))
-    assert wb.sheetnames[:8] == [
+    assert wb.sheetnames[:9] == [
         "Summary",
         "Weights",
         "Scorecard",
+        "Evaluator scores",
         "Evaluators and evidence",
         "Robustness",
         "Switching cost",
         "Taxonomy mapping",
         "SLA check",
     ]
-    assert len(wb.sheetnames) == 10
+    assert len(wb.sheetnames) == 11  # with Evaluator scores (the example payload has no rubric guide)
     assert "Calibration log" in wb.sheetnames
     assert any(n.startswith("Contract audit") and ":" not in n for n in wb.sheetnames)
     for ws in wb.worksheets:
@@ -171,9 +172,9 @@ def test_libreoffice_recalculates_the_payload_totals_and_follows_a_weight_edit(
     }
 
     wb = load_workbook(source)
-    wb["Weights"]["B2"] = 45.0  # workforce
+    wb["Weights"]["B2"] = 40.0  # workforce
     wb["Weights"]["E2"] = 0.0  # ai_throughput: the sum stays 100
-    weights.update(workforce=45.0, ai_throughput=0.0)
+    weights.update(workforce=40.0, ai_throughput=0.0)
     edited = tmp_path / "edited.xlsx"
     wb.save(edited)
     moved = _scorecard_values(libreoffice_convert(edited, "xlsx", tmp_path))

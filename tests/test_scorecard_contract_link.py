@@ -42,7 +42,7 @@ def test_contract_without_data_ownership_forces_material_risk(
     after = _provider(capsys, "--contract", profile)
     assert after["total"] >= 60  # the band is forced, not earned
     assert after["band"] == "material delivery risk"
-    forced = [g for g in after["gates"] if g["effect"] == "force_material_risk"]
+    forced = [g for g in after["gates"] if g["effect"] == "knock_out"]
     assert forced and forced[0]["dimension"] == "commercial" and "contract" in forced[0]["detail"]
 
 

@@ -80,7 +80,7 @@ def test_quality_below_floor_forces_material_risk_whatever_the_total() -> None:
     provider = score_sheet(_sheet({"quality_sla": 1.5, "workforce": 5, "security": 5}), simulations=0).providers[0]
     assert provider.total is not None and provider.total >= 60
     assert provider.band == "material delivery risk"
-    assert [g.effect for g in provider.gates] == ["force_material_risk"]
+    assert [g.effect for g in provider.gates] == ["knock_out"]
 
 
 def test_red_flag_from_the_sheet_fires_its_gate() -> None:

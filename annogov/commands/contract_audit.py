@@ -12,9 +12,10 @@ import yaml
 from annogov.commands._args import iso_date
 from annogov.render import table, to_json
 from contracts.confirm import ConfirmedDraft, confirm, decisions_template, read_decisions
-from contracts.questionnaire import write_questionnaire
+from contracts.questionnaire import with_provider_questions, write_questionnaire
 from contracts.review import ContractReview, load_source, review_file, review_profile
 from ingest import InputError
+from scorecard.rubric import default_rubric
 
 
 def register(subparsers: Any) -> None:
@@ -58,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
     source = Path(args.source) if args.source else None
     if args.questionnaire:
         profile = load_source(source, vendor=args.vendor)[0] if source else None
-        Path(args.questionnaire).write_bytes(write_questionnaire(profile))
+        guide = default_rubric().guide()  # the scorecard's questions to ask each provider
+        Path(args.questionnaire).write_bytes(with_provider_questions(write_questionnaire(profile), guide))
         print(f"wrote {args.questionnaire}")
         return 0
     if source is None:

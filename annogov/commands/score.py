@@ -12,7 +12,6 @@ from annogov.commands._args import iso_date
 from annogov.render import fmt, table, to_json
 from ingest import inert
 from scorecard.api import score_file
-from scorecard.dimensions import DIMENSION_KEYS
 from scorecard.rubric import load_rubric, parse_weights
 
 
@@ -79,6 +78,7 @@ def _csv(payload: dict) -> str:
 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
+    keys = list(payload["weights"])
     writer.writerow(
         [
             "rank",
@@ -86,9 +86,11 @@ def _csv(payload: dict) -> str:
             "total",
             "band",
             "complete",
-            *DIMENSION_KEYS,
-            *(f"{k}_spread" for k in DIMENSION_KEYS),
+            "eligible",
+            *keys,
+            *(f"{k}_spread" for k in keys),
             "gates",
+            "red_flags",
             "flags",
         ]
     )
@@ -101,13 +103,24 @@ def _csv(payload: dict) -> str:
                 fmt(p["total"]) if p["total"] is not None else "",
                 p["band"] or "",
                 p["complete"],
-                *(fmt(dims[k]["score"]) if dims[k]["score"] is not None else "" for k in DIMENSION_KEYS),
-                *(fmt(dims[k]["spread"]) if dims[k]["spread"] is not None else "" for k in DIMENSION_KEYS),
+                p["eligible"],
+                *(fmt(dims[k]["score"]) if dims[k]["score"] is not None else "" for k in keys),
+                *(fmt(dims[k]["spread"]) if dims[k]["spread"] is not None else "" for k in keys),
                 inert("; ".join(g["id"] for g in p["gates"])),
+                inert(" | ".join(red_flag_line(f) for f in p["red_flags"])),
                 inert("; ".join(f["message"] for f in p["flags"])),
             ]
         )
     return buf.getvalue()
+
+
+def red_flag_line(flag: dict) -> str:
+    """A raised red flag in one line: key, wording, policy and source."""
+    return f"{flag['key']} ({flag['text']}): {flag['policy']}; source: {flag['source']}"
+
+
+def _rank(p: dict) -> object:
+    return p["rank"] if p["eligible"] or p["rank"] is None else f"{p['rank']} (excluded)"
 
 
 def _cell(dim: dict) -> str:
@@ -119,23 +132,33 @@ def _cell(dim: dict) -> str:
 
 def _text(payload: dict) -> str:
     weights = ", ".join(f"{k} {v:g}" for k, v in payload["weights"].items())
+    floors = payload["band_floors"]
     lines = [
         f"Weights ({payload['weights_source']}): {weights}",
+        f"Bands on the exact total: below {floors[0]:g} material delivery risk, {floors[0]:g} up to "
+        f"{floors[1]:g} viable with enhanced oversight, {floors[1]:g} and above enterprise-grade",
         "Total = sum of weight x score / 5 (all 5s = 100, all 3s = 60); "
         "scores are the evaluators' consensus, (n) the spread between the highest and lowest",
         "",
     ]
     rows = [
         [
-            p["rank"],
+            _rank(p),
             p["name"],
             p["total"],
             p["band"] or "incomplete",
-            *(_cell(p["dimensions"][k]) for k in DIMENSION_KEYS),
+            *(_cell(p["dimensions"][k]) for k in payload["weights"]),
         ]
         for p in payload["providers"]
     ]
-    lines.append(table(["rank", "provider", "total", "band", *DIMENSION_KEYS], rows))
+    lines.append(table(["rank", "provider", "total", "band", *payload["weights"]], rows))
+    excluded = [p for p in payload["providers"] if not p["eligible"] and p["complete"]]
+    if excluded:
+        lines += ["", "Excluded by a knock-out gate (ranked after every eligible provider):"]
+        lines += [f"  {p['name']}: {'; '.join(p['excluded_by'])}" for p in excluded]
+    raised = [(p["name"], red_flag_line(f)) for p in payload["providers"] for f in p["red_flags"]]
+    if raised:
+        lines += ["", "Red flags (policy; source):"] + [f"  {name}: {text}" for name, text in raised]
     notes = [(p["name"], f"gate {g['id']}: {g['detail']}") for p in payload["providers"] for g in p["gates"]]
     notes += [(p["name"], f["message"]) for p in payload["providers"] for f in p["flags"]]
     if notes:

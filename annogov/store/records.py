@@ -107,7 +107,7 @@ class ScoreEdit(BaseModel):
 
     provider_id: int
     evaluator: str = Field(min_length=1, max_length=200)
-    dimension: DimensionKey
+    dimension: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")  # a rubric dimension key (extras allowed)
     criterion: str | None = Field(default=None, max_length=200)
     score: float | None = None
     comment: str = ""

@@ -13,12 +13,10 @@ from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 
 from governance.reports.model import (
-    BAND_LOWER_ENTERPRISE,
-    BAND_LOWER_OVERSIGHT,
     ScorecardPayload,
     SwitchingPayload,
 )
-from governance.reports.sections import area_label, dimension_label
+from governance.reports.sections import area_label
 
 PALETTE = [
     colors.HexColor("#1f4e79"),
@@ -98,12 +96,12 @@ def _legend(drawing: Drawing, x: float, y: float, names: Sequence[str], font: st
 
 
 def scorecard_chart(card: ScorecardPayload, width: float, font: str) -> Drawing:
-    """Each provider's total as stacked points per dimension, with the 60 and 75 band lines."""
+    """Each provider's total as stacked points per dimension, with lines at the band floors."""
     providers = [p for p in card.ranked() if p.complete][:MAX_BARS]
     dims = card.dimensions()
     series = [[(p.dimensions[d].weighted or 0.0) if d in p.dimensions else 0.0 for p in providers] for d in dims]
     drawing, chart = _bar_chart(width, [p.name for p in providers], series, font, True, 100.0)
-    for bound in (BAND_LOWER_OVERSIGHT, BAND_LOWER_ENTERPRISE):
+    for bound in card.band_floors:
         x = chart.x + chart.width * bound / 100.0
         drawing.add(
             Line(
@@ -127,7 +125,7 @@ def scorecard_chart(card: ScorecardPayload, width: float, font: str) -> Drawing:
                 fillColor=colors.red,
             )
         )
-    _legend(drawing, chart.x, chart.y + chart.height + 36, [dimension_label(d) for d in dims], font)
+    _legend(drawing, chart.x, chart.y + chart.height + 36, [card.label(d) for d in dims], font)
     return drawing
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 DIMENSIONS: tuple[str, ...] = (
     "workforce",
@@ -58,13 +58,17 @@ FORMULA = "total = sum over dimensions of weight x score / 5 (all 5s give 100, a
 Scalar = str | int | float | bool | None
 
 
-def band_for(total: float | None) -> str | None:
-    """The band of an exact total, as the scorecard defines it; None when there is no total."""
+def band_for(
+    total: float | None, floors: tuple[float, float] = (BAND_LOWER_OVERSIGHT, BAND_LOWER_ENTERPRISE)
+) -> str | None:
+    """The band of an exact total under the rubric's floors (float noise below 1e-9 ignored, as
+    the scorecard does); None when there is no total."""
     if total is None:
         return None
-    if total < BAND_LOWER_OVERSIGHT:
+    value = round(total, 9)
+    if value < floors[0]:
         return BAND_RISK
-    if total < BAND_LOWER_ENTERPRISE:
+    if value < floors[1]:
         return BAND_OVERSIGHT
     return BAND_ENTERPRISE
 
@@ -76,11 +80,13 @@ class _Open(BaseModel):
 
 
 class DimensionResult(_Open):
-    """One provider's score on one dimension, its weighted points and the evaluators' spread."""
+    """One provider's score on one dimension, its weighted points, the evaluators' spread and
+    the cap a gate put on it."""
 
     score: float | None = None
     weighted: float | None = None
     spread: float | None = None
+    cap: float | None = None
 
 
 class ProviderResult(_Open):
@@ -91,7 +97,10 @@ class ProviderResult(_Open):
     band: str | None = None
     rank: int | None = None
     complete: bool = True
+    eligible: bool = True
+    excluded_by: list[str] = Field(default_factory=list)
     dimensions: dict[str, DimensionResult] = Field(default_factory=dict)
+    red_flags: list[dict[str, Any]] = Field(default_factory=list)
     gates: list[Any] = Field(default_factory=list)
     flags: list[Any] = Field(default_factory=list)
 
@@ -110,22 +119,33 @@ class ScorecardPayload(_Open):
     """The output of `annogov score --format json`, plus optional per-evaluator rows."""
 
     formula: str = FORMULA
+    dimension_names: dict[str, str] = Field(default_factory=dict)
     weights: dict[str, float]
+    band_floors: tuple[float, float] = (BAND_LOWER_OVERSIGHT, BAND_LOWER_ENTERPRISE)
+    consensus: str = "mean"
+    criteria: dict[str, dict[str, float]] = Field(default_factory=dict)
+    guide: list[dict[str, Any]] = Field(default_factory=list)
     providers: list[ProviderResult]
     robustness: dict[str, Any] = Field(default_factory=dict)
     evaluations: list[Evaluation] = Field(default_factory=list)
 
     @field_validator("weights")
     @classmethod
-    def _known_dimensions(cls, weights: dict[str, float]) -> dict[str, float]:
-        unknown = sorted(set(weights) - set(DIMENSIONS))
+    def _known_dimensions(cls, weights: dict[str, float], info: ValidationInfo) -> dict[str, float]:
+        """The five known keys, or an extra dimension the payload names (a rubric's own)."""
+        names = info.data.get("dimension_names") or {}
+        unknown = sorted(k for k in weights if k not in DIMENSIONS and k not in names)
         if unknown:
-            raise ValueError(f"unknown dimension(s) {unknown}; expected {list(DIMENSIONS)}")
+            raise ValueError(f"unknown dimension(s) {unknown}; expected {list(DIMENSIONS)} or one in dimension_names")
         return weights
 
+    def label(self, key: str) -> str:
+        """A dimension's name: the payload's own, else the known label."""
+        return self.dimension_names.get(key) or DIMENSION_LABELS.get(key, key)
+
     def dimensions(self) -> list[str]:
-        """Dimension keys in the canonical order, those the payload weights."""
-        return [d for d in DIMENSIONS if d in self.weights]
+        """Dimension keys the payload weights: the five in canonical order, then any extra."""
+        return [d for d in DIMENSIONS if d in self.weights] + [d for d in self.weights if d not in DIMENSIONS]
 
     def ranked(self) -> list[ProviderResult]:
         """Providers best first; incomplete ones (no rank) last, in their given order."""

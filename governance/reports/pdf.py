@@ -235,7 +235,7 @@ def _executive_summary(report: ReportInput, styles: StyleSheet1) -> list[Flowabl
 
 def _scorecard_table(card: ScorecardPayload, styles: StyleSheet1) -> Table:
     dims = card.dimensions()
-    head = ["#", "Provider", *(DIMENSION_SHORT.get(d, d) for d in dims), "Total", "Band"]
+    head = ["#", "Provider", *(DIMENSION_SHORT.get(d, card.label(d)) for d in dims), "Total", "Band"]
     rows: list[list[Any]] = [[Paragraph(pdf_text(h), styles["GridHead"]) for h in head]]
     commands: list[tuple[Any, ...]] = [
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
@@ -254,9 +254,11 @@ def _scorecard_table(card: ScorecardPayload, styles: StyleSheet1) -> Table:
             cells.append(score)
         total = "" if p.total is None else f"{p.total:.2f}"
         band = p.band or ("incomplete" if not p.complete else "")
+        if p.complete and not p.eligible:
+            band += " (excluded)"
         values = ["" if p.rank is None else str(p.rank), _clip(p.name), *cells, total, band]
         rows.append([Paragraph(pdf_text(v), styles["Cell"]) for v in values])
-        colour = BAND_COLOURS.get(band)
+        colour = BAND_COLOURS.get(p.band or band)
         if colour is not None:
             commands.append(("BACKGROUND", (len(head) - 1, r), (len(head) - 1, r), colour))
     fixed = 16 + 52 * len(dims) + 34 + 76
@@ -264,6 +266,19 @@ def _scorecard_table(card: ScorecardPayload, styles: StyleSheet1) -> Table:
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle(commands))
     return table
+
+
+FLOORS = (BAND_LOWER_OVERSIGHT, BAND_LOWER_ENTERPRISE)
+
+
+def _bands_text(floors: tuple[float, float]) -> str:
+    """The band rule under this rubric's floors."""
+    low, high = floors
+    return (
+        f"Bands on the exact total: below {low:g} {BAND_RISK}; {low:g} up to but not including {high:g} "
+        f"{BAND_OVERSIGHT}; {high:g} and above {BAND_ENTERPRISE}. A knock-out gate sets {BAND_RISK} and ranks "
+        "the provider after every eligible one."
+    )
 
 
 def _chart_heading(card: ScorecardPayload) -> str:
@@ -274,11 +289,11 @@ def _chart_heading(card: ScorecardPayload) -> str:
 
 
 def _scorecard_part(card: ScorecardPayload, styles: StyleSheet1, font: str) -> list[Flowable]:
-    weights = ", ".join(f"{S.dimension_label(d)} {card.weights[d]:g}" for d in card.dimensions())
+    weights = ", ".join(f"{card.label(d)} {card.weights[d]:g}" for d in card.dimensions())
     story: list[Flowable] = [
         PageBreak(),
         Paragraph("Provider scorecard", styles["Heading1"]),
-        Paragraph(pdf_text(f"Weights: {weights}. Scores 1 to 5; {card.formula}."), styles["Note"]),
+        Paragraph(pdf_text(f"Weights: {weights}. Scores 1 to 5; {card.formula.rstrip('.')}."), styles["Note"]),
         Spacer(1, 4),
         _scorecard_table(card, styles),
         Spacer(1, 8),
@@ -289,7 +304,14 @@ def _scorecard_part(card: ScorecardPayload, styles: StyleSheet1, font: str) -> l
             ]
         ),
     ]
-    for section in (S.gates_and_flags_section(card), S.evaluations_section(card, True)):
+    parts = (
+        S.excluded_section(card),
+        S.red_flags_section(card),
+        S.gates_and_flags_section(card),
+        S.evaluations_section(card, True),
+        *S.guide_sections(card),
+    )
+    for section in parts:
         if section is not None:
             story += section_table(section, styles)
     robust = S.robustness_sections(card.robustness)
@@ -356,13 +378,9 @@ def _appendix(report: ReportInput, styles: StyleSheet1) -> list[Flowable]:
     notes = [
         (
             "Scoring formula",
-            f"{formula}. Weights sum to 100 and scores run "
-            "from 1 to 5, so the total runs from 20 to 100. Bands on the exact total: below "
-            f"{BAND_LOWER_OVERSIGHT:g} {BAND_RISK}; {BAND_LOWER_OVERSIGHT:g} up to but not "
-            f"including {BAND_LOWER_ENTERPRISE:g} {BAND_OVERSIGHT}; {BAND_LOWER_ENTERPRISE:g} and "
-            f"above {BAND_ENTERPRISE}. A missing score makes a provider incomplete: it gets no "
-            "band "
-            "and is never scored as zero. A knock-out gate can force a band whatever the total.",
+            f"{formula.rstrip('.')}. Weights sum to 100 and scores run from 1 to 5, so the total runs from 20 to 100."
+            + ("" if "Bands on the exact total" in formula else " " + _bands_text(FLOORS))
+            + " A missing score makes a provider incomplete: it gets no band and is never scored as zero.",
         ),
         (
             "Evaluators",

@@ -109,10 +109,75 @@ def gates_and_flags_section(card: ScorecardPayload) -> Section | None:
         return None
     return Section(
         title="Gates and flags",
-        note="Gates fired by policy, flags for a calibration talk or missing scores.",
+        note="Gates fired by the rubric's policy table, flags for a calibration talk, overrides or missing scores.",
         columns=["Provider", "Kind", "Detail"],
         rows=rows,
     )
+
+
+def red_flags_section(card: ScorecardPayload) -> Section | None:
+    """Every raised red flag per provider with the rubric's policy and its source."""
+    rows = [
+        [
+            p.name,
+            dimension_label(str(f.get("dimension", ""))),
+            f"{f.get('key')}: {f.get('text')}",
+            f.get("policy"),
+            f.get("source"),
+        ]
+        for p in card.ranked()
+        for f in p.red_flags
+    ]
+    if not rows:
+        return None
+    return Section(
+        title="Red flags",
+        note="Each flag with the one consequence the rubric gives it and where it was raised.",
+        columns=["Provider", "Dimension", "Red flag", "Policy", "Source"],
+        rows=rows,
+    )
+
+
+def excluded_section(card: ScorecardPayload) -> Section | None:
+    """Providers a knock-out gate excludes, with the reason; they rank after every eligible one."""
+    rows = [[p.rank, p.name, p.band, "; ".join(p.excluded_by)] for p in card.ranked() if p.complete and not p.eligible]
+    if not rows:
+        return None
+    return Section(
+        title="Excluded by a knock-out gate",
+        note="Ranked after every eligible provider whatever their total.",
+        columns=["Rank", "Provider", "Band", "Reason"],
+        rows=rows,
+    )
+
+
+def guide_sections(card: ScorecardPayload) -> list[Section]:
+    """The rubric's 1/3/5 anchors and the qualification questions to ask each provider."""
+    if not card.guide:
+        return []
+    anchors = [
+        [g["name"], g.get("weight"), *(g.get("anchors", {}).get(str(k), "") for k in (1, 3, 5))] for g in card.guide
+    ]
+    questions = [[g["name"], q] for g in card.guide for q in g.get("questions", [])]
+    out = [
+        Section(
+            title="Scoring anchors",
+            note="What a 1, a 3 and a 5 look like on each dimension.",
+            columns=["Dimension", "Weight", "1", "3", "5"],
+            rows=anchors,
+            formats={"Weight": "decimal"},
+        )
+    ]
+    if questions:
+        out.append(
+            Section(
+                title="Questions to ask each provider",
+                note="The rubric's qualification questions, by dimension.",
+                columns=["Dimension", "Question"],
+                rows=questions,
+            )
+        )
+    return out
 
 
 def robustness_sections(robustness: dict[str, Any]) -> list[Section]:

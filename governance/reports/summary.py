@@ -38,12 +38,23 @@ def _points(value: float | None) -> str:
 def scorecard_summary(card: ScorecardPayload) -> list[str]:
     """Ranking, bands, incomplete providers and how robust the ranking is."""
     ranked = [p for p in card.ranked() if p.rank is not None]
+    eligible = [p for p in ranked if p.eligible]
     lines: list[str] = []
     if ranked:
-        order = "; ".join(f"{p.rank}. {p.name} ({_points(p.total)} points, {p.band or 'no band'})" for p in ranked)
+        order = "; ".join(
+            f"{p.rank}. {p.name} ({_points(p.total)} points, {p.band or 'no band'}"
+            + ("" if p.eligible else ", excluded")
+            + ")"
+            for p in ranked
+        )
         lines.append(f"Ranking out of 100: {order}.")
-        top = ranked[0]
-        lines.append(f"{top.name} ranks first in the band \u201c{top.band or 'none'}\u201d.")
+        if eligible:
+            top = eligible[0]
+            lines.append(
+                f"{top.name} ranks first among eligible providers, in the band \u201c{top.band or 'none'}\u201d."
+            )
+        else:
+            lines.append("No provider is eligible: every complete provider is excluded by a knock-out gate.")
     incomplete = [p.name for p in card.providers if not p.complete]
     if incomplete:
         lines.append(
@@ -51,11 +62,17 @@ def scorecard_summary(card: ScorecardPayload) -> list[str]:
             + ", ".join(incomplete)
             + "."
         )
-    for p in card.providers:
-        if p.gates:
-            why = "; ".join(_gate_text(g) for g in p.gates)
-            noun = "gates" if len(p.gates) > 1 else "gate"
-            lines.append(f"Knock-out {noun} for {p.name}: {why}.")
+    for p in card.ranked():
+        knock = [g for g in p.gates if isinstance(g, dict) and g.get("effect") == "knock_out"]
+        other = [g for g in p.gates if g not in knock]
+        if knock:
+            why = "; ".join(_gate_text(g) for g in knock)
+            lines.append(f"{p.name} is excluded by a knock-out gate and ranks after every eligible provider: {why}.")
+        if other:
+            lines.append(f"Gates for {p.name}: " + "; ".join(_gate_text(g) for g in other) + ".")
+        if p.red_flags:
+            flags = ", ".join(f"{f.get('key')} ({f.get('policy')})" for f in p.red_flags)
+            lines.append(f"Red flags for {p.name}: {flags}.")
     findings = robustness_findings(card.robustness)
     if findings:
         lines.append("Robustness: " + " ".join(f.rstrip(".") + "." for f in findings[:4]))
