@@ -21,7 +21,7 @@ _META = "scenario"
 
 def _expected(loc: list[str]) -> str:
     if len(loc) == 1:
-        return ", ".join(["name", "currency", *SECTIONS])
+        return ", ".join(["name", "currency", *SECTIONS, "correlation"])
     field = Scenario.model_fields.get(loc[0])
     model = field.annotation if field is not None else None
     names = getattr(model, "model_fields", {})
@@ -141,6 +141,8 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
     for section in SECTIONS:
         model = getattr(scenario, section)
         doc[section] = {k: plain(getattr(model, k)) for k in type(model).model_fields}
+    if scenario.correlation is not None:
+        doc["correlation"] = scenario.correlation.model_dump()
     return doc
 
 
