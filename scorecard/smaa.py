@@ -93,10 +93,12 @@ def sample_weights(space: WeightSpace, keys: Sequence[str], n: int, rng: np.rand
     bounds = check_space(space, keys, source)
     d = len(keys)
     order = [keys.index(k) for k in space.order]
-    full_order = len(order) == d
     lo = bounds[:, 0]
+    fixed = bounds[:, 1] - lo <= 1e-12  # a range of one value pins that weight
+    open_ = np.flatnonzero(~fixed)
     free = 1 - lo.sum()
     ranged = bool((bounds != [0.0, 1.0]).any())
+    full_order = len(order) == d and not ranged  # sorting is exactly uniform on the ordered cone
     out: list[np.ndarray] = []
     got, tried = 0, 0
     batch = n
@@ -104,10 +106,10 @@ def sample_weights(space: WeightSpace, keys: Sequence[str], n: int, rng: np.rand
         if full_order:
             w = np.empty((batch, d))
             w[:, order] = -np.sort(-_simplex(rng, batch, d), axis=1)
-        elif ranged:  # shifted simplex: only the upper bounds need rejection
-            w = lo + free * _simplex(rng, batch, d)
-        else:
-            w = _simplex(rng, batch, d)
+        else:  # shifted simplex over the open weights: only upper bounds and order need rejection
+            w = np.tile(lo, (batch, 1))
+            if open_.size:
+                w[:, open_] += free * _simplex(rng, batch, open_.size)
         ok = np.ones(batch, dtype=bool)
         if ranged:
             ok &= ((w >= bounds[:, 0] - 1e-12) & (w <= bounds[:, 1] + 1e-12)).all(axis=1)
