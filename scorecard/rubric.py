@@ -10,7 +10,7 @@ import json
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -195,6 +195,8 @@ class Rubric(BaseModel):
     dimensions: list[Dimension]
     gates: list[Gate] = Field(default_factory=list)
     disagreement_threshold: float = Field(2.0, gt=0, description="Evaluator spread that needs a calibration talk")
+    weights_provenance: dict[str, Any] | None = Field(
+        None, description="How the weights were elicited (scorecard.elicitation); cleared when they are retyped")
 
     @model_validator(mode="after")
     def _consistent(self) -> Rubric:
@@ -229,14 +231,19 @@ class Rubric(BaseModel):
     def dimension(self, key: str) -> Dimension:
         return next(d for d in self.dimensions if d.key == key)
 
-    def with_weights(self, weights: dict[str, float]) -> Rubric:
-        """A copy with some dimension weights replaced; validated like any rubric."""
+    def with_weights(self, weights: dict[str, float], provenance: dict[str, Any] | None = None) -> Rubric:
+        """A copy with some dimension weights replaced; validated like any rubric. The elicitation
+        provenance is kept only while the weights are unchanged, or replaced by `provenance`."""
         unknown = set(weights) - set(DIMENSION_KEYS)
         if unknown:
             raise ValueError(f"unknown dimension {', '.join(sorted(unknown))}; use {', '.join(DIMENSION_KEYS)}")
         data = self.model_dump()
         for dim in data["dimensions"]:
             dim["weight"] = weights.get(dim["key"], dim["weight"])
+        if provenance is not None:
+            data["weights_provenance"] = provenance
+        elif any(abs(weights.get(k, v) - v) > 1e-9 for k, v in self.weights.items()):
+            data["weights_provenance"] = None
         return Rubric.model_validate(data)
 
     def red_flag_keys(self) -> set[str]:

@@ -356,3 +356,27 @@ def smaa_of_scorecard(payload: Mapping[str, Any], space: WeightSpace, *, draws: 
         high = np.array(highs, dtype=np.float64).reshape(-1, len(keys))
     return smaa([pr["name"] for pr in done], x, keys, space, low=low, high=high, draws=draws,
                 seed=seed, source=source)
+
+
+def parse_space(ranges: str | None, order: str | None, source: str = "weights") -> WeightSpace:
+    """`workforce=20-35,security=10-30` and `quality_sla>workforce>security` as a WeightSpace;
+    malformed parts located under the option they came from."""
+    problems: list[Problem] = []
+    parsed: dict[str, tuple[float, float]] = {}
+    for part in filter(None, (p.strip() for p in (ranges or "").split(","))):
+        key, sep, span = part.partition("=")
+        lo, dash, hi = span.strip().partition("-")
+        try:
+            if not sep or not dash:
+                raise ValueError
+            parsed[key.strip()] = (float(lo), float(hi))
+        except ValueError:
+            problems.append(Problem(Location(source, None, None, "--weight-ranges"),
+                                    f"{part!r} is not dimension=low-high (e.g. workforce=20-35)"))
+    keys = [k.strip() for k in (order or "").split(">") if k.strip()]
+    if order and len(keys) < 2:
+        problems.append(Problem(Location(source, None, None, "--weight-order"),
+                                f"{order!r} needs at least two dimensions, most important first: a>b>c"))
+    if problems:
+        raise InputError(problems)
+    return WeightSpace(ranges=parsed, order=keys)

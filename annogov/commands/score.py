@@ -38,6 +38,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="a contract profile or draft whose audit becomes evidence for the provider it names (repeatable)",
     )
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    smaa = p.add_argument_group("SMAA: how often each provider wins when the weights are uncertain")
+    smaa.add_argument("--smaa", action="store_true", help="add rank acceptabilities and the winner verdict")
+    smaa.add_argument("--weight-ranges", metavar="R", help="e.g. workforce=20-35,security=10-30 (percent)")
+    smaa.add_argument("--weight-order", metavar="O", help="order of importance, e.g. quality_sla>workforce>security")
+    smaa.add_argument("--smaa-draws", type=int, default=10_000, help="weight draws (default 10,000)")
     p.set_defaults(handler=run)
 
 
@@ -64,7 +69,14 @@ def run(args: argparse.Namespace) -> int:
     )
     payload = result.to_payload()
     payload["weights_source"] = source
+    payload["weights_provenance"] = None if weights else (rubric.weights_provenance if rubric else None)
     payload["warnings"] = imported.warnings
+    if args.smaa or args.weight_ranges or args.weight_order:
+        from scorecard.smaa import parse_space, smaa_of_scorecard
+
+        space = parse_space(args.weight_ranges, args.weight_order, "command line")
+        payload["smaa"] = smaa_of_scorecard(payload, space, draws=args.smaa_draws, seed=args.seed,
+                                            source="command line").to_payload()
     if args.format == "json":
         print(to_json(payload))
     elif args.format == "csv":
@@ -155,6 +167,23 @@ def _text(payload: dict) -> str:
         for name, probs in rob["band_probabilities"].items():
             parts = ", ".join(f"{band} {p:.0%}" if p >= 0.005 else f"{band} <1%" for band, p in probs.items() if p > 0)
             lines.append(f"  {name}: {parts}")
+    lines += _smaa_lines(payload.get("smaa"))
     for w in payload["warnings"]:
         lines.append(f"warning: {w}")
     return "\n".join(lines)
+
+
+def _smaa_lines(smaa: dict | None) -> list[str]:
+    """Rank acceptabilities (first three ranks), central weights, confidence and the verdict."""
+    if not smaa:
+        return []
+    lines = ["", f"SMAA ({smaa['weights']}; {smaa['method']}):", f"  {smaa['verdict']}"]
+    rows = sorted(smaa["providers"], key=lambda p: -p["first_rank"])
+    shown = min(3, len(rows))
+    lines.append(table(
+        ["provider", *(f"rank {r + 1}" for r in range(shown)), "confidence", "central weights"],
+        [[p["name"], *(f"{p['rank_acceptability'][r]:.1%}" for r in range(shown)),
+          "-" if p["confidence"] is None else f"{p['confidence']:.0%}",
+          "-" if p["central_weights"] is None else " ".join(f"{v:.0f}" for v in p["central_weights"].values())]
+         for p in rows[:10]]))
+    return lines
