@@ -21,7 +21,9 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
     return code, out, err
 
 
-def test_ahp_panel_becomes_the_rubric_weights_with_provenance(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ahp_panel_becomes_the_rubric_weights_with_provenance(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out_rubric = tmp_path / "rubric.yaml"
     code, out, _ = _run(capsys, "weights", str(EX / "weights-ahp.yaml"), "--format", "json",
                         "--write-rubric", str(out_rubric))
