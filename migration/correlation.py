@@ -154,7 +154,7 @@ def iman_conover(samples: np.ndarray, target: np.ndarray, rng: np.random.Generat
 
 
 def correlate(inputs: dict[str, np.ndarray], spec: RankCorrelation, rng: np.random.Generator,
-              check_rows: int = 200_000) -> tuple[dict[str, np.ndarray], CorrelationUse]:
+              check_rows: int = 50_000) -> tuple[dict[str, np.ndarray], CorrelationUse]:
     """The inputs with the named ones reordered (Iman-Conover); the rest untouched. The achieved
     rank correlation is measured on the first `check_rows` draws."""
     target = np.array(spec.matrix, dtype=np.float64)

@@ -162,16 +162,41 @@ def _segment(space: WeightSpace, keys: Sequence[str], bounds: np.ndarray) -> Seg
     return base, direction, t_lo, max(t_hi, t_lo)
 
 
+def _ordered(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(order, pos) per row: order[n, j] is the provider in place j, pos[n, j] its 0-based
+    competition rank (ties share the better rank); values rounded to 1e-9 first.
+
+    Totals rounded to 1e-9 are integers, so each row sorts as one int64 key per provider
+    (minus the total in the high bits, the provider in the low bits): a plain SIMD sort, several
+    times faster than an argsort, with the same order and ties.
+    """
+    n, p = values.shape
+    q = values * -1e9
+    np.rint(q, out=q)
+    bits = max(1, (p - 1).bit_length())
+    if p and max(float(q.max()), -float(q.min())) < 2.0 ** (62 - bits):
+        key = q.astype(np.int64)
+        key <<= bits
+        key |= np.arange(p, dtype=np.int64)
+        key.sort(axis=1)
+        order = key & ((1 << bits) - 1)
+        s = key >> bits
+    else:  # totals too large to pack with the provider: sort indices instead
+        order = np.argsort(q, axis=1)
+        s = np.take_along_axis(q, order, axis=1)
+    tied = s[:, 1:] == s[:, :-1]
+    pos = np.broadcast_to(np.arange(p), (n, p))
+    if tied.any():
+        start = np.ones((n, p), dtype=bool)
+        start[:, 1:] = ~tied
+        pos = np.maximum.accumulate(np.where(start, pos, 0), axis=1)
+    return order, pos
+
+
 def _ranks(values: np.ndarray) -> np.ndarray:
-    """0-based competition ranks per row (ties share the better rank), values rounded to 1e-9."""
-    v = np.round(values, 9)
-    order = np.argsort(-v, axis=1, kind="stable")
-    s = np.take_along_axis(v, order, axis=1)
-    pos = np.broadcast_to(np.arange(v.shape[1]), v.shape)
-    start = np.ones(v.shape, dtype=bool)
-    start[:, 1:] = s[:, 1:] != s[:, :-1]
-    pos = np.maximum.accumulate(np.where(start, pos, 0), axis=1)
-    ranks = np.empty_like(pos)
+    """0-based competition ranks per row, in the providers' order."""
+    order, pos = _ordered(values)
+    ranks = np.empty(order.shape, dtype=np.int64)
     np.put_along_axis(ranks, order, pos, axis=1)
     return ranks
 
@@ -244,9 +269,10 @@ def _confidence(scores: np.ndarray, low: np.ndarray | None, high: np.ndarray | N
     step = max(1, 4_000_000 // max(1, p * p))
     for start in range(0, CONFIDENCE_DRAWS, step):
         m = min(step, CONFIDENCE_DRAWS - start)
-        s = triangular(rng, low, scores, high, m).astype(np.float64)  # m x P x D
-        v = np.round(s @ central.T, 9)  # m x Q x P
-        wins += (v[:, np.arange(p), np.arange(p)] >= v.max(axis=1)).sum(axis=0)
+        f32 = np.float32
+        s = triangular(rng, low.astype(f32), scores.astype(f32), high.astype(f32), m)  # m x P x D
+        v = np.matmul(s, central.T.astype(f32), dtype=np.float64)  # m x Q x P
+        wins += (v[:, np.arange(p), np.arange(p)] >= v.max(axis=1) - 1e-9).sum(axis=0)
     out[has] = wins[has] / CONFIDENCE_DRAWS
     return out
 
@@ -301,19 +327,24 @@ def smaa(
         w = sample_weights(space, list(keys), draws, rng, source)
         if spread:
             assert low is not None and high is not None
-            s = triangular(rng, np.asarray(low, dtype=np.float64), x,
-                           np.asarray(high, dtype=np.float64), draws)
-            values = np.einsum("npd,nd->np", s, w)
+            f32 = np.float32  # float32 scores halve the cost of the draws; totals stay float64
+            s = triangular(rng, np.asarray(low, dtype=f32), x.astype(f32), np.asarray(high, dtype=f32), draws)
+            values = np.matmul(s, w[:, :, None].astype(f32), dtype=np.float64)[:, :, 0]
         else:
             values = w @ x.T
-        ranks = _ranks(values)
-        counts = np.bincount((np.arange(p)[None, :] * p + ranks).ravel(), minlength=p * p)
+        order, pos = _ordered(values)
+        cell = order * p
+        cell += pos
+        counts = np.bincount(cell.ravel(), minlength=p * p)
         acc = counts.reshape(p, p) / draws
-        top = ranks == 0
-        wins = top.sum(axis=0).astype(np.float64)
-        win_weight = top.T.astype(np.float64) @ w
-        wins /= draws
-        win_weight /= draws
+        if p < 2 or pos[:, 1].all():  # no tie for first anywhere: column 0 holds every winner
+            at, first = np.arange(draws), order[:, 0]
+        else:  # every provider sharing first place wins that draw
+            at, col = np.nonzero(pos == 0)
+            first = order[at, col]
+        wins = np.bincount(first, minlength=p) / draws
+        win_weight = np.stack([np.bincount(first, weights=w[at, k], minlength=p) for k in range(d)],
+                              axis=1) / draws
         method = (f"{draws:,} seeded draws (seed {seed}) of weights uniform over the allowed "
                   "region" + (", scores drawn from each evaluator range (triangular around the "
                               "consensus)" if spread else ""))
