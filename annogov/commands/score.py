@@ -38,6 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="a contract profile or draft whose audit becomes evidence for the provider it names (repeatable)",
     )
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.add_argument("--panel-agreement", action="store_true",
+                   help="Krippendorff's alpha (ordinal) between evaluators per dimension, with a bootstrap interval")
     smaa = p.add_argument_group("SMAA: how often each provider wins when the weights are uncertain")
     smaa.add_argument("--smaa", action="store_true", help="add rank acceptabilities and the winner verdict")
     smaa.add_argument("--weight-ranges", metavar="R", help="e.g. workforce=20-35,security=10-30 (percent)")
@@ -71,6 +73,10 @@ def run(args: argparse.Namespace) -> int:
     payload["weights_source"] = source
     payload["weights_provenance"] = None if weights else (rubric.weights_provenance if rubric else None)
     payload["warnings"] = imported.warnings
+    if args.panel_agreement:
+        from scorecard.panel_agreement import agreement_payload, panel_agreement
+
+        payload["panel_agreement"] = agreement_payload(panel_agreement(payload, DIMENSION_KEYS, seed=args.seed))
     if args.smaa or args.weight_ranges or args.weight_order:
         from scorecard.smaa import parse_space, smaa_of_scorecard
 
@@ -167,10 +173,25 @@ def _text(payload: dict) -> str:
         for name, probs in rob["band_probabilities"].items():
             parts = ", ".join(f"{band} {p:.0%}" if p >= 0.005 else f"{band} <1%" for band, p in probs.items() if p > 0)
             lines.append(f"  {name}: {parts}")
+    lines += _agreement_lines(payload.get("panel_agreement"))
     lines += _smaa_lines(payload.get("smaa"))
     for w in payload["warnings"]:
         lines.append(f"warning: {w}")
     return "\n".join(lines)
+
+
+def _agreement_lines(agreement: dict | None) -> list[str]:
+    """Alpha per dimension with its interval, or why it is undefined."""
+    if not agreement:
+        return []
+    lines = ["", f"Panel agreement ({agreement['method']}):"]
+    for d in agreement["dimensions"]:
+        if d["alpha"] is None:
+            lines.append(f"  {d['dimension']}: undefined ({d['reason']})")
+        else:
+            ci = "" if d["low"] is None else f" [{d['low']:.2f}, {d['high']:.2f}]"
+            lines.append(f"  {d['dimension']}: {d['alpha']:.2f}{ci} over {d['providers']} providers")
+    return lines
 
 
 def _smaa_lines(smaa: dict | None) -> list[str]:
