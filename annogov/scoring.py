@@ -105,6 +105,22 @@ def save_program_weights(
         )
 
 
+def save_elicited_weights(
+    store: Store, program_id: int, weights: Mapping[str, float], provenance: Mapping[str, Any], *,
+    expected_version: int | None,
+) -> DocumentRecord:
+    """Save weights elicited from the panel into the program's rubric with their provenance
+    (validated; version-checked); retyping them later clears the provenance."""
+    problem = weights_problem(weights)
+    if problem:
+        raise ValueError(problem)
+    with store.transaction():
+        rubric, _ = load_program_rubric(store, program_id)
+        updated = rubric.with_weights({k: float(weights[k]) for k in DIMENSION_KEYS}, provenance=dict(provenance))
+        return store.save_document("rubric", program_id, RUBRIC_NAME, rubric_document(updated),
+                                   expected_version=expected_version)
+
+
 # store rows -> ScoreSheet ------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ import streamlit as st
 
 from annogov import scoring
 from annogov.store import ConcurrentEditError
-from app_pages import ui
+from app_pages import decision, ui
 from ingest import InputError
 from scorecard.card import score_sheet
 from scorecard.dimensions import (
@@ -124,6 +124,9 @@ with tab_rank:
             st.session_state[loaded_key] = (doc.version, dict(weights))
             ui.flash("Weights saved to the program's rubric.")
         st.rerun()
+
+    decision.provenance_caption(rubric.weights_provenance)
+    decision.elicitation_panel(store, program, rubric_version, loaded_key)
 
     method = st.radio(
         "Combine evaluators' scores by",
@@ -258,6 +261,8 @@ with tab_rank:
                 },
             )
         st.caption(robustness["method"])
+        decision.agreement_table(payload)
+        decision.smaa_panel(payload)
 
 # Edit scores -------------------------------------------------------------------------------
 with tab_edit:

@@ -296,6 +296,10 @@ def smaa(
     x = np.asarray(scores, dtype=np.float64)
     p, d = x.shape
     bounds = check_space(space, list(keys), source)
+    if p == 0:
+        return SmaaResult(providers=[], dimensions=list(keys), space=space, method="no complete provider",
+                          draws=0, seed=None, rank_acceptability={}, central_weights={}, confidence={},
+                          leader=None, leader_acceptability=0.0, verdict=_verdict([], np.zeros(0))[2])
     spread = low is not None and high is not None and bool((np.asarray(high) > np.asarray(low)).any())
     seg = None if spread else _segment(space, list(keys), bounds)
     rng = np.random.default_rng(seed)

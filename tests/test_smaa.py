@@ -186,3 +186,9 @@ def test_scorecard_payload_uses_complete_providers_and_capped_scores() -> None:
     assert r.providers == ["A", "B"]
     assert r.leader == "A"
     assert r.draws == 2000 and "evaluator range" in r.method  # B's evaluators disagree
+
+
+def test_no_complete_provider_is_a_plain_answer() -> None:
+    r = smaa([], np.zeros((0, 3)), KEYS3, WeightSpace())
+    assert r.leader is None and r.verdict == "no complete provider to rank"
+    assert smaa_of_scorecard({"providers": []}, WeightSpace()).providers == []
