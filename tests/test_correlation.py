@@ -144,3 +144,27 @@ def test_switching_payload_contributions_sum_to_one() -> None:
     assert r.sensitivity is not None
     assert sum(row.contribution for row in r.sensitivity.rows) == pytest.approx(1.0)
     assert {row.parameter for row in r.sensitivity.rows} == {b.parameter for b in r.tornado}
+
+
+def test_xlsx_scenario_carries_the_correlation_sheet(tmp_path: Path) -> None:
+    import openpyxl
+
+    from migration.scenario_io import write_scenario_xlsx
+
+    scenario = load_scenario(EX / "scenario-correlated.yaml")
+    path = tmp_path / "s.xlsx"
+    write_scenario_xlsx(scenario, path)
+    assert load_scenario(path) == scenario
+    wb = openpyxl.load_workbook(path)
+    wb["Correlation"]["B5"] = "high"
+    wb["Correlation"]["D4"] = 0.1  # asymmetric now
+    wb.save(path)
+    with pytest.raises(InputError) as exc:
+        load_scenario(path)
+    [problem] = exc.value.problems
+    assert (problem.location.sheet, problem.location.row) == ("Correlation", 5)
+    wb["Correlation"]["B5"] = 0.7
+    wb.save(path)
+    with pytest.raises(InputError, match="symmetric") as exc:
+        load_scenario(path)
+    assert exc.value.problems[0].location.sheet == "Correlation"
