@@ -39,6 +39,10 @@ from governance.roles import Role, User
 from ingest import InputError
 from migration import scenario_from_dict, switching_cost
 from scorecard.card import score_sheet
+from scorecard.dimensions import DIMENSION_KEYS
+from scorecard.panel_agreement import agreement_payload, panel_agreement
+from scorecard.rubric import Rubric
+from scorecard.smaa import WeightSpace, smaa_of_scorecard
 
 Format = Literal["pdf", "xlsx"]
 MIME: dict[str, str] = {
@@ -85,8 +89,17 @@ def scorecard_part(store: Store, program_id: int, as_of: dt.date | None) -> tupl
     sheet = sheet_from_records(rubric, providers, evaluations).sheet
     result = score_sheet(sheet, as_of=as_of)
     payload = result.to_payload() | {"evaluations": sheet.evaluation_rows()}
+    payload |= decision_parts(payload, rubric)
     evaluators = len({e.evaluator for e in evaluations})
     return ScorecardPayload.model_validate(payload), f"{len(providers)} providers, {evaluators} evaluators"
+
+
+def decision_parts(payload: dict[str, Any], rubric: Rubric) -> dict[str, Any]:
+    """Where the weights came from, SMAA over the program's weight space (uniform when none is
+    stated) and the panel's agreement, as the score command adds them."""
+    smaa = smaa_of_scorecard(payload, rubric.weight_space or WeightSpace(), source="the rubric's weight_space")
+    return {"weights_provenance": rubric.weights_provenance, "smaa": smaa.to_payload(),
+            "panel_agreement": agreement_payload(panel_agreement(payload, list(DIMENSION_KEYS)))}
 
 
 def switching_part(store: Store, program_id: int) -> tuple[SwitchingPayload | None, str]:

@@ -34,6 +34,7 @@ from scorecard.dimensions import DIMENSION_KEYS, DIMENSION_NAMES, SCORE_MAX, SCO
 from scorecard.importer import ImportResult, import_scores
 from scorecard.rubric import Rubric, default_rubric
 from scorecard.sheet import GENERAL, ScoreSheet, Slot
+from scorecard.smaa import WeightSpace, check_space
 
 RUBRIC_NAME = "Default"
 RED_FLAGS_KEY = "red_flags"
@@ -117,6 +118,20 @@ def save_elicited_weights(
     with store.transaction():
         rubric, _ = load_program_rubric(store, program_id)
         updated = rubric.with_weights({k: float(weights[k]) for k in DIMENSION_KEYS}, provenance=dict(provenance))
+        return store.save_document("rubric", program_id, RUBRIC_NAME, rubric_document(updated),
+                                   expected_version=expected_version)
+
+
+def save_weight_space(
+    store: Store, program_id: int, space: WeightSpace | None, *, expected_version: int | None
+) -> DocumentRecord:
+    """Save what the panel knows about the weights (ranges, order) into the program's rubric, so
+    SMAA reads the same in the app, the CLI (`--rubric`) and the reports; None forgets it."""
+    if space is not None:
+        check_space(space, list(DIMENSION_KEYS), "weight ranges")
+    with store.transaction():
+        rubric, _ = load_program_rubric(store, program_id)
+        updated = rubric.model_copy(update={"weight_space": space})
         return store.save_document("rubric", program_id, RUBRIC_NAME, rubric_document(updated),
                                    expected_version=expected_version)
 

@@ -18,6 +18,7 @@ from migration.scenario import Scenario
 from scorecard.dimensions import DIMENSION_KEYS, DIMENSION_NAMES
 from scorecard.elicitation import ElicitationResult, elicit, load_elicitation
 from scorecard.panel_agreement import agreement_payload, panel_agreement
+from scorecard.rubric import Rubric
 from scorecard.smaa import WeightSpace, smaa_of_scorecard
 
 
@@ -75,22 +76,42 @@ def elicitation_panel(store: Store, program: ProgramRecord, rubric_version: int,
             st.rerun()
 
 
-def smaa_panel(payload: dict[str, Any]) -> None:
-    """Rank acceptabilities under weight ranges or an order of importance, with the verdict."""
+def smaa_panel(payload: dict[str, Any], store: Store, program: ProgramRecord, rubric: Rubric,
+               rubric_version: int) -> None:
+    """Rank acceptabilities under weight ranges or an order of importance, with the verdict; the
+    ranges and order can be saved into the rubric so the CLI and the reports use the same."""
     st.subheader("How often does each provider win when the weights are uncertain?")
     st.caption("SMAA: weights drawn uniformly from every split summing to 100 that respects the "
                "ranges and the order below; each evaluator's spread is drawn too.")
     names = {DIMENSION_NAMES[k]: k for k in DIMENSION_KEYS}
+    saved = rubric.weight_space or WeightSpace()
+    order_key, range_keys = f"smaa_order_{program.id}", {k: f"smaa_range_{program.id}_{k}" for k in DIMENSION_KEYS}
+    if order_key not in st.session_state:  # first visit: start from the saved space
+        st.session_state[order_key] = [DIMENSION_NAMES[k] for k in saved.order]
+        for k in DIMENSION_KEYS:
+            st.session_state[range_keys[k]] = tuple(float(v) for v in saved.ranges.get(k, (0.0, 100.0)))
     order = st.multiselect("Order of importance (most important first; leave empty for none)",
-                           list(names), key="smaa_order")
+                           list(names), key=order_key)
     ranges: dict[str, tuple[float, float]] = {}
     with st.expander("Weight ranges"):
         cols = st.columns(len(DIMENSION_KEYS))
         for col, key in zip(cols, DIMENSION_KEYS, strict=True):
-            lo, hi = col.slider(DIMENSION_NAMES[key], 0.0, 100.0, (0.0, 100.0), step=1.0, key=f"smaa_range_{key}")
+            lo, hi = col.slider(DIMENSION_NAMES[key], 0.0, 100.0, step=1.0, key=range_keys[key])
             if (lo, hi) != (0.0, 100.0):
                 ranges[key] = (lo, hi)
     space = WeightSpace(ranges=ranges, order=[names[n] for n in order] if len(order) > 1 else [])
+    left, right = st.columns([3, 1])
+    if space != saved:
+        left.caption("Not saved: the reports use the program's saved ranges and order.")
+        if right.button("Save ranges and order", key="save_weight_space"):
+            try:
+                scoring.save_weight_space(store, program.id, space if space != WeightSpace() else None,
+                                          expected_version=rubric_version)
+            except ConcurrentEditError:
+                st.warning("Another tab saved the rubric first; nothing was saved. Try again.")
+                return
+            ui.flash("Weight ranges and order saved to the program's rubric.")
+            st.rerun()
     result = smaa_of_scorecard(payload, space, draws=10_000, seed=0, source="weight ranges").to_payload()
     (st.success if result["verdict"].startswith("clear") else st.warning)(result["verdict"])
     keys = list(DIMENSION_KEYS)

@@ -262,7 +262,7 @@ with tab_rank:
             )
         st.caption(robustness["method"])
         decision.agreement_table(payload)
-        decision.smaa_panel(payload)
+        decision.smaa_panel(payload, store, program, rubric, rubric_version)
 
 # Edit scores -------------------------------------------------------------------------------
 with tab_edit:

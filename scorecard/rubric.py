@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ingest import InputError, Location, Problem
 from scorecard.dimensions import DIMENSION_KEYS, SCORE_MAX, SCORE_MIN, DimensionKey
+from scorecard.smaa import WeightSpace
 
 _WEIGHT_TOLERANCE = 1e-6
 
@@ -197,6 +198,8 @@ class Rubric(BaseModel):
     disagreement_threshold: float = Field(2.0, gt=0, description="Evaluator spread that needs a calibration talk")
     weights_provenance: dict[str, Any] | None = Field(
         None, description="How the weights were elicited (scorecard.elicitation); cleared when they are retyped")
+    weight_space: WeightSpace | None = Field(
+        None, description="What the panel knows about the weights (ranges, order) for SMAA")
 
     @model_validator(mode="after")
     def _consistent(self) -> Rubric:

@@ -23,6 +23,7 @@ CLEAR_WINNER = 0.80  # the leader must rank first in at least 80% of the weight 
 DEFAULT_DRAWS = 10_000
 MAX_DRAWS = 1_000_000
 CONFIDENCE_DRAWS = 2_000
+DRAW_BUDGET = 2_500_000  # provider-draws per scorecard: 10,000 draws up to 250 providers
 _MIN_ACCEPTANCE = 1e-5
 
 
@@ -371,11 +372,13 @@ def smaa(
 def smaa_of_scorecard(payload: Mapping[str, Any], space: WeightSpace, *, draws: int = DEFAULT_DRAWS,
                       seed: int | None = 0, spread: bool = True, source: str = "weights") -> SmaaResult:
     """SMAA over a scorecard payload's complete providers: their (capped) dimension scores and,
-    with `spread`, each dimension's evaluator range clipped to the cap, exactly as scored."""
+    with `spread`, each dimension's evaluator range clipped to the cap, exactly as scored. A very
+    large scorecard gets fewer draws (never below 1,000; the method says how many)."""
     from scorecard.dimensions import DIMENSION_KEYS
 
     keys = list(DIMENSION_KEYS)
     done = [pr for pr in payload["providers"] if pr["complete"]]
+    draws = min(draws, max(1_000, DRAW_BUDGET // max(1, len(done))))
     x = np.array([[pr["dimensions"][k]["score"] for k in keys] for pr in done], dtype=np.float64).reshape(-1, len(keys))
     low = high = None
     if spread:

@@ -4,11 +4,13 @@ panel's elicited weights with provenance, and variance shares with a correlated 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 from annogov import scoring
+from annogov.reporting import program_report
 from annogov.store import Store, database_url
 from migration.scenario_io import load_scenario
 from migration.switching import switching_cost
@@ -53,6 +55,25 @@ def test_scorecard_shows_smaa_agreement_and_adopts_panel_weights(open_app: Calla
     assert abs(sum(rubric.weights.values()) - 100) < 1e-9
     assert any("Weights elicited by AHP" in c.value for c in at.caption)
     assert at.number_input(key=f"weight_{program.id}_quality_sla").value == rubric.weights["quality_sla"]
+
+    # an order of importance, saved into the rubric, is what the program's report uses
+    at.multiselect(key=f"smaa_order_{program.id}").set_value(["Quality SLA", "Workforce model"]).run()
+    _ok(at)
+    assert any("Not saved" in c.value for c in at.caption)
+    shown = [m.value for m in [*at.success, *at.warning] if "winner" in m.value][0]
+    at.button(key="save_weight_space").click().run()
+    _ok(at)
+    store = Store(database_url())
+    try:
+        rubric, _ = scoring.load_program_rubric(store, program.id)
+        report = program_report(store, program, created=date(2026, 12, 4)).report
+    finally:
+        store.close()
+    assert rubric.weight_space is not None and rubric.weight_space.order == ["quality_sla", "workforce"]
+    assert report is not None and report.scorecard is not None
+    smaa = (report.scorecard.model_extra or {})["smaa"]
+    assert smaa["order"] == ["quality_sla", "workforce"] and smaa["verdict"] == shown
+    assert (report.scorecard.model_extra or {})["weights_provenance"]["method"] == "ahp"
 
 
 def test_switching_page_shows_variance_shares_and_the_correlation(open_app: Callable[..., AppTest]) -> None:

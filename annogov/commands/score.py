@@ -42,7 +42,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="Krippendorff's alpha (ordinal) between evaluators per dimension, with a bootstrap interval")
     smaa = p.add_argument_group("SMAA: how often each provider wins when the weights are uncertain")
     smaa.add_argument("--smaa", action="store_true", help="add rank acceptabilities and the winner verdict")
-    smaa.add_argument("--weight-ranges", metavar="R", help="e.g. workforce=20-35,security=10-30 (percent)")
+    smaa.add_argument("--weight-ranges", metavar="R",
+                      help="e.g. workforce=20-35,security=10-30 (percent; default: the rubric's weight_space)")
     smaa.add_argument("--weight-order", metavar="O", help="order of importance, e.g. quality_sla>workforce>security")
     smaa.add_argument("--smaa-draws", type=int, default=10_000, help="weight draws (default 10,000)")
     p.set_defaults(handler=run)
@@ -81,6 +82,8 @@ def run(args: argparse.Namespace) -> int:
         from scorecard.smaa import parse_space, smaa_of_scorecard
 
         space = parse_space(args.weight_ranges, args.weight_order, "command line")
+        if not (args.weight_ranges or args.weight_order) and rubric and rubric.weight_space:
+            space = rubric.weight_space  # the program's stated ranges and order
         payload["smaa"] = smaa_of_scorecard(payload, space, draws=args.smaa_draws, seed=args.seed,
                                             source="command line").to_payload()
     if args.format == "json":

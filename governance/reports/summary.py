@@ -56,6 +56,7 @@ def scorecard_summary(card: ScorecardPayload) -> list[str]:
             why = "; ".join(_gate_text(g) for g in p.gates)
             noun = "gates" if len(p.gates) > 1 else "gate"
             lines.append(f"Knock-out {noun} for {p.name}: {why}.")
+    lines += _decision_summary(card)
     findings = robustness_findings(card.robustness)
     if findings:
         lines.append("Robustness: " + " ".join(f.rstrip(".") + "." for f in findings[:4]))
@@ -63,6 +64,23 @@ def scorecard_summary(card: ScorecardPayload) -> list[str]:
         lines.append("Robustness was analysed; see the Robustness section for the figures.")
     else:
         lines.append("No robustness analysis was supplied, so the ranking's stability is unknown.")
+    return lines
+
+
+def _decision_summary(card: ScorecardPayload) -> list[str]:
+    """The SMAA verdict and where the weights came from, when the payload carries them."""
+    extra = card.model_extra or {}
+    lines = []
+    smaa = extra.get("smaa")
+    if isinstance(smaa, dict) and smaa.get("verdict"):
+        verdict = str(smaa["verdict"])
+        lines.append(f"Under uncertain weights ({smaa.get('weights', 'see SMAA')}): {verdict[0].upper()}{verdict[1:]}.")
+    prov = extra.get("weights_provenance")
+    if isinstance(prov, dict) and prov.get("method"):
+        who = ", ".join(map(str, prov.get("evaluators") or []))
+        cr = prov.get("panel_consistency_ratio")
+        lines.append(f"The weights were elicited by {str(prov['method']).upper()} from {who}"
+                     + (f" (panel consistency ratio {cr:.3f})" if isinstance(cr, int | float) else "") + ".")
     return lines
 
 
