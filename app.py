@@ -19,6 +19,7 @@ from app_pages import identity, ui  # noqa: E402
 PAGES: list[tuple[str, str, str, str]] = [
     ("Program", "app_pages/program.py", "Program", ":material/folder_open:"),
     ("Evaluate", "app_pages/scorecard.py", "Providers & scorecard", ":material/leaderboard:"),
+    ("Evaluate", "app_pages/evaluation_round.py", "Evaluation round", ":material/how_to_vote:"),
     ("Switching", "app_pages/switching.py", "Switching cost", ":material/swap_horiz:"),
     ("Contracts", "app_pages/contract.py", "Contract audit", ":material/gavel:"),
     ("Delivery", "app_pages/sla.py", "SLA check", ":material/rule:"),
