@@ -21,6 +21,7 @@ from annogov.sla_store import DETAIL_KEY, SLA_CHECK
 from annogov.store import ProgramRecord, Store
 from annogov.store.channel import ChannelRepository
 from annogov.store.channel_models import CalibrationEntryRow, GuidelineDocumentRow
+from annogov.store.evaluation_round import EvaluationRoundRepository, round_payload
 from annogov.switching_docs import CONTRACT_CHECK, SWITCHING_CHECK, analyse_taxonomy_document
 from governance.channel_report import calibration_sections, guideline_history_section
 from governance.reports import (
@@ -34,7 +35,7 @@ from governance.reports import (
     build_xlsx,
 )
 from governance.reports.model import DEFAULT_TITLE
-from governance.reports.sections import audit_sections
+from governance.reports.sections import audit_sections, round_sections
 from governance.roles import Role, User
 from ingest import InputError
 from migration import scenario_from_dict, switching_cost
@@ -172,8 +173,22 @@ def channel_part(store: Store, program: ProgramRecord, now: dt.datetime) -> tupl
     return sections, f"{len(entries)} log entries, {len(docs)} guideline{'s' if len(docs) != 1 else ''}"
 
 
+def round_part(store: Store, program_id: int) -> tuple[list[Section], str]:
+    """The latest closed evaluation round: consensus beside moderation, and agreement."""
+    with store.transaction() as session:
+        repo = EvaluationRoundRepository(session)
+        closed = [r for r in repo.list_rounds(REPORT_USER, program_id) if r.status == "closed"]
+        if not closed:
+            return [], "no closed evaluation round yet"
+        latest = closed[-1]
+        payload = round_payload(repo.results(REPORT_USER, latest.round_id),
+                                repo.agreement(REPORT_USER, latest.round_id))
+    return round_sections(payload), f"round {latest.name}, closed {latest.closed_at:%Y-%m-%d}"
+
+
 PARTS: tuple[tuple[str, str, str, str], ...] = (
     ("scorecard", "Provider scorecard", "app_pages/scorecard.py", "score providers on the Providers & scorecard page"),
+    ("round", "Evaluation round", "app_pages/evaluation_round.py", "close a round on the Evaluation round page"),
     ("switching", "Switching cost", "app_pages/switching.py", "save a scenario or a result on the Switching cost page"),
     ("taxonomy", "Taxonomy mapping", "app_pages/switching.py", "upload a taxonomy on the Switching cost page"),
     ("sla", "SLA check", "app_pages/sla.py", "check a delivery on the SLA check page"),
@@ -201,6 +216,7 @@ def program_report(
     """
     loaders: dict[str, Callable[[], tuple[Any, str]]] = {
         "scorecard": lambda: scorecard_part(store, program.id, created),
+        "round": lambda: round_part(store, program.id),
         "switching": lambda: switching_part(store, program.id),
         "taxonomy": lambda: taxonomy_part(store, program.id),
         "sla": lambda: sla_part(store, program.id),
@@ -227,7 +243,7 @@ def program_report(
         switching=found["switching"],
         taxonomy=found["taxonomy"],
         sla=found["sla"],
-        sections=(found["audits"] or []) + (found["channel"] or []),
+        sections=(found["round"] or []) + (found["audits"] or []) + (found["channel"] or []),
     )
     return ProgramReport(report=report, parts=parts)
 

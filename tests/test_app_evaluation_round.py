@@ -5,9 +5,13 @@ the consensus beside the moderated score."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import pandas as pd
 from streamlit.testing.v1 import AppTest
+
+from annogov.reporting import program_report, report_bytes
+from annogov.store import Store, database_url
 
 PAGE = "app_pages/evaluation_round.py"
 PM, REVIEWER, ENGINEER = "rokafor@buyer.example", "ravi@vendor.example", "jvarga@buyer.example"
@@ -81,3 +85,16 @@ def test_a_round_from_opening_to_moderation(open_app: Callable[..., AppTest]) ->
     row = results[(results["Provider"] == "Northwind Labeling") & (results["Dimension"] == "Security & compliance")]
     assert (row["Consensus"].iloc[0], row["Moderated"].iloc[0], row["Final"].iloc[0]) == (3.0, 4.5, 4.5)
     assert row["By"].iloc[0] == PM and row["Why"].iloc[0] == "reference calls confirmed"
+
+    # the program's report carries the same cells: consensus beside the moderation, who and why
+    store = Store(database_url())
+    try:
+        program = store.list_programs()[0]
+        report = program_report(store, program, created=date(2026, 12, 4)).report
+    finally:
+        store.close()
+    assert report is not None
+    section = next(s for s in report.sections if s.title.startswith("Evaluation round"))
+    cell = next(r for r in section.rows if r[0] == "Northwind Labeling" and r[1] == "Security & compliance")
+    assert cell[3:] == [3.0, 4.5, PM, "reference calls confirmed", 4.5]
+    assert report_bytes(report, "pdf").startswith(b"%PDF")

@@ -455,3 +455,28 @@ def variance_sections(sw: SwitchingPayload) -> list[Section]:
             title="Rank correlation between inputs", note=corr["note"],
             columns=["Input", *numbers], rows=rows, formats=dict.fromkeys(numbers, "decimal")))
     return out
+
+
+def round_sections(payload: dict[str, Any]) -> list[Section]:
+    """A closed evaluation round: each cell's individual scores, the consensus by the stated rule
+    and any moderated score beside it with who and why; then agreement per dimension."""
+    rows = [[describe(c["provider"]), dimension_label(c["dimension"]),
+             ", ".join(f"{describe(e)} {v:g}" for e, v in sorted(c["individual"].items())),
+             c["consensus"], c["moderated"], describe(c["moderated_by"] or ""), describe(c["reason"] or ""),
+             c["final"]] for c in payload["cells"]]
+    out = [Section(
+        title=f"Evaluation round {describe(payload['round'])}: consensus and moderation",
+        note=f"Consensus: {payload['rule']}. Conflicts of interest were declared before scoring; "
+             "individual scores were sealed until the round closed.",
+        columns=["Provider", "Dimension", "Individual scores", "Consensus", "Moderated", "By", "Why", "Final"],
+        rows=rows, formats={"Consensus": "decimal", "Moderated": "decimal", "Final": "decimal"})]
+    agreement = payload.get("agreement") or []
+    if agreement:
+        out.append(Section(
+            title="Evaluation round: agreement between evaluators",
+            note="Krippendorff's alpha, ordinal metric; 95% percentile bootstrap over providers.",
+            columns=["Dimension", "Alpha", "Low", "High", "Providers"],
+            rows=[[dimension_label(a["dimension"]), a["alpha"], a["low"], a["high"], a["providers"]]
+                  for a in agreement],
+            formats={"Alpha": "decimal", "Low": "decimal", "High": "decimal", "Providers": "integer"}))
+    return out
