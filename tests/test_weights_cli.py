@@ -106,3 +106,22 @@ def test_score_with_smaa(capsys: pytest.CaptureFixture[str]) -> None:
 def test_impossible_weight_ranges_exit_2(capsys: pytest.CaptureFixture[str], args: list[str], needle: str) -> None:
     code, _, err = _run(capsys, "score", str(EX / "scorecard-wide.xlsx"), *args)
     assert code == 2 and needle in err
+
+
+def test_score_smaa_reads_the_rubrics_weight_space(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from scorecard.rubric import default_rubric, save_rubric
+    from scorecard.smaa import WeightSpace
+
+    path = tmp_path / "rubric.yaml"
+    save_rubric(default_rubric().model_copy(update={"weight_space": WeightSpace(
+        ranges={"security": (10, 30)}, order=["quality_sla", "workforce"])}), path)
+    code, out, _ = _run(capsys, "score", str(EX / "scorecard-wide.xlsx"), "--rubric", str(path), "--smaa",
+                        "--smaa-draws", "2000", "--format", "json")
+    assert code == 0
+    smaa = json.loads(out)["smaa"]
+    assert smaa["order"] == ["quality_sla", "workforce"] and smaa["ranges"] == {"security": [10.0, 30.0]}
+    bad = tmp_path / "bad.yaml"
+    save_rubric(default_rubric().model_copy(update={"weight_space": WeightSpace(order=["quality_sla", "nope"])}),
+                bad)
+    code, _, err = _run(capsys, "score", str(EX / "scorecard-wide.xlsx"), "--rubric", str(bad), "--smaa")
+    assert code == 2 and "weight_space" in err and "unknown dimension" in err

@@ -81,11 +81,11 @@ def run(args: argparse.Namespace) -> int:
     if args.smaa or args.weight_ranges or args.weight_order:
         from scorecard.smaa import parse_space, smaa_of_scorecard
 
-        space = parse_space(args.weight_ranges, args.weight_order, "command line")
+        space, where = parse_space(args.weight_ranges, args.weight_order, "command line"), "command line"
         if not (args.weight_ranges or args.weight_order) and rubric and rubric.weight_space:
-            space = rubric.weight_space  # the program's stated ranges and order
+            space, where = rubric.weight_space, f"{args.rubric} weight_space"  # the program's stated space
         payload["smaa"] = smaa_of_scorecard(payload, space, draws=args.smaa_draws, seed=args.seed,
-                                            source="command line").to_payload()
+                                            source=where).to_payload()
     if args.format == "json":
         print(to_json(payload))
     elif args.format == "csv":
