@@ -114,6 +114,21 @@ def switching_summary(sw: SwitchingPayload) -> list[str]:
     months = svs.get("months_of_current_fees")
     if isinstance(months, int | float):
         lines.append(f"The switching cost equals {months:.1f} months of current fees.")
+    return lines + _variance_summary(sw)
+
+
+def _variance_summary(sw: SwitchingPayload) -> list[str]:
+    """Which input drives the uncertainty, and whether the inputs were drawn correlated."""
+    extra = sw.model_extra or {}
+    lines = []
+    rows = (extra.get("sensitivity") or {}).get("rows") or []
+    if rows:
+        top = rows[0]
+        lines.append(f"{describe(top['parameter'])} drives most of the uncertainty "
+                     f"({top['contribution']:.0%} of the variance of the total).")
+    corr = extra.get("correlation")
+    if isinstance(corr, dict):
+        lines.append(f"{len(corr['inputs'])} inputs were drawn rank-correlated; {corr['note']}.")
     return lines
 
 
