@@ -168,10 +168,14 @@ def correlate(inputs: dict[str, np.ndarray], spec: RankCorrelation, rng: np.rand
         out[key] = reordered[:, j]
     achieved = spearman(reordered[:check_rows])
     change = float(np.abs(used - target).max())
-    note = ("rank correlation imposed by Iman-Conover; each input keeps its own draws" if not repaired
-            else "the matrix given is not a valid correlation matrix (not positive semi-definite); "
-            f"the nearest valid one (Higham 2002) was used instead, changing entries by up to "
-            f"{change:.3f}")
+    if cols.shape[0] < cols.shape[1] + 1:
+        note = f"too few draws ({cols.shape[0]}) to impose a correlation between {cols.shape[1]} inputs"
+    elif not repaired:
+        note = "rank correlation imposed by Iman-Conover; each input keeps its own draws"
+    else:
+        note = ("the matrix given is not a valid correlation matrix (not positive semi-definite); "
+                f"the nearest valid one (Higham 2002) was used instead, changing entries by up to "
+                f"{change:.3f}")
     return out, CorrelationUse(inputs=list(spec.inputs), target=target.tolist(), used=used.tolist(),
                                repaired=repaired, max_change=change,
                                achieved=[[float(v) if math.isfinite(v) else 0.0 for v in row]

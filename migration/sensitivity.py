@@ -58,11 +58,12 @@ def sensitivity(inputs: Mapping[str, np.ndarray], total: np.ndarray,
     method = (f"from the first {n:,} draws: contribution = squared rank correlation with the "
               f"total, normalised to sum to 1; first-order index = variance of the total's mean "
               f"within {bins} equal-count bins of the input over the total's variance")
-    if not ranged or n < 2 * bins or float(np.var(y)) == 0.0:
+    why = ("no input is a range" if not ranged else f"fewer than {2 * bins} draws" if n < 2 * bins
+           else "the total does not vary" if float(np.var(y)) == 0.0 else None)
+    if why is not None:
         rows = [SensitivityRow(parameter=c.key, label=c.label, rank_correlation=0.0, direction="none",
                                contribution=0.0, first_order=0.0) for c in ranged]
-        return Sensitivity(rows=rows, draws_used=n, method=method + " (the total does not vary: "
-                           "nothing to apportion)")
+        return Sensitivity(rows=rows, draws_used=n, method=method + f" ({why}: nothing to apportion)")
     centred = np.arange(n, dtype=np.float64) - (n - 1) / 2  # ranks are a permutation of these
     norm = float(centred @ centred)
     bin_of_place = np.arange(n) * bins // n  # equal-count bins by the input's rank
