@@ -43,7 +43,8 @@ from scorecard.card import score_sheet
 from scorecard.dimensions import DIMENSION_KEYS
 from scorecard.panel_agreement import agreement_payload, panel_agreement
 from scorecard.rubric import Rubric
-from scorecard.smaa import WeightSpace, smaa_of_scorecard
+from scorecard.smaa import smaa_of_scorecard
+from scorecard.weight_space import WeightSpace
 
 Format = Literal["pdf", "xlsx"]
 MIME: dict[str, str] = {

@@ -34,7 +34,7 @@ from scorecard.dimensions import DIMENSION_KEYS, DIMENSION_NAMES, SCORE_MAX, SCO
 from scorecard.importer import ImportResult, import_scores
 from scorecard.rubric import Rubric, default_rubric
 from scorecard.sheet import GENERAL, ScoreSheet, Slot
-from scorecard.smaa import WeightSpace, check_space
+from scorecard.weight_space import WeightSpace, check_space
 
 RUBRIC_NAME = "Default"
 RED_FLAGS_KEY = "red_flags"

@@ -19,7 +19,8 @@ from scorecard.dimensions import DIMENSION_KEYS, DIMENSION_NAMES
 from scorecard.elicitation import ElicitationResult, elicit, load_elicitation
 from scorecard.panel_agreement import agreement_payload, panel_agreement
 from scorecard.rubric import Rubric
-from scorecard.smaa import WeightSpace, smaa_of_scorecard
+from scorecard.smaa import smaa_of_scorecard
+from scorecard.weight_space import WeightSpace
 
 
 def _parse_panel(data: bytes, name: str) -> ElicitationResult:

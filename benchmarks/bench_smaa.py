@@ -23,7 +23,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from scorecard.dimensions import DIMENSION_KEYS  # noqa: E402
-from scorecard.smaa import CONFIDENCE_DRAWS, WeightSpace, smaa  # noqa: E402
+from scorecard.smaa import CONFIDENCE_DRAWS, smaa  # noqa: E402
+from scorecard.weight_space import WeightSpace  # noqa: E402
 
 
 def best_of(repeat: int, floor: Callable[[], object], full: Callable[[], object]) -> tuple[float, float]:

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ingest import InputError, Location, Problem
 from scorecard.dimensions import DIMENSION_KEYS, SCORE_MAX, SCORE_MIN, DimensionKey
-from scorecard.smaa import WeightSpace
+from scorecard.weight_space import WeightSpace
 
 _WEIGHT_TOLERANCE = 1e-6
 

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest import InputError
-from scorecard.smaa import CLEAR_WINNER, WeightSpace, sample_weights, smaa, smaa_of_scorecard
+from scorecard.smaa import CLEAR_WINNER, smaa, smaa_of_scorecard
+from scorecard.weight_space import WeightSpace, sample_weights
 
 KEYS3 = ["u", "v", "w"]
 

@@ -110,7 +110,7 @@ def test_impossible_weight_ranges_exit_2(capsys: pytest.CaptureFixture[str], arg
 
 def test_score_smaa_reads_the_rubrics_weight_space(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from scorecard.rubric import default_rubric, save_rubric
-    from scorecard.smaa import WeightSpace
+    from scorecard.weight_space import WeightSpace
 
     path = tmp_path / "rubric.yaml"
     save_rubric(default_rubric().model_copy(update={"weight_space": WeightSpace(

@@ -79,7 +79,8 @@ def run(args: argparse.Namespace) -> int:
 
         payload["panel_agreement"] = agreement_payload(panel_agreement(payload, DIMENSION_KEYS, seed=args.seed))
     if args.smaa or args.weight_ranges or args.weight_order:
-        from scorecard.smaa import parse_space, smaa_of_scorecard
+        from scorecard.smaa import smaa_of_scorecard
+        from scorecard.weight_space import parse_space
 
         space, where = parse_space(args.weight_ranges, args.weight_order, "command line"), "command line"
         if not (args.weight_ranges or args.weight_order) and rubric and rubric.weight_space:
