@@ -249,9 +249,8 @@ def smaa_of_scorecard(payload: Mapping[str, Any], space: WeightSpace, *, draws: 
             for k in keys:
                 dim = pr["dimensions"][k]
                 given = [*dim["evaluators"].values(), dim["score"]]
-                capped = "uncapped" in dim  # a capped score cannot rise above its cap
-                lows.append(min(given) if not capped else min(min(given), dim["score"]))
-                highs.append(dim["score"] if capped else max(given))
+                lows.append(min(given))
+                highs.append(dim["score"] if "uncapped" in dim else max(given))  # a cap is a ceiling
         low = np.array(lows, dtype=np.float64).reshape(-1, len(keys))
         high = np.array(highs, dtype=np.float64).reshape(-1, len(keys))
     return smaa([pr["name"] for pr in done], x, keys, space, low=low, high=high, draws=draws,
