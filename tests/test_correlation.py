@@ -168,3 +168,18 @@ def test_xlsx_scenario_carries_the_correlation_sheet(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="symmetric") as exc:
         load_scenario(path)
     assert exc.value.problems[0].location.sheet == "Correlation"
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(2, 6), st.integers(0, 10_000))
+def test_any_symmetric_matrix_repairs_to_a_valid_one_and_valid_ones_stay(k: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    a = rng.uniform(-1, 1, (k, k))
+    a = (a + a.T) / 2
+    np.fill_diagonal(a, 1.0)
+    fixed, repaired = valid_matrix(a)
+    assert np.allclose(fixed, fixed.T) and np.allclose(np.diag(fixed), 1)
+    assert np.linalg.eigvalsh(fixed).min() > 0
+    assert repaired == (np.linalg.eigvalsh(a).min() <= 1e-10)
+    if not repaired:
+        assert np.array_equal(fixed, a)
