@@ -3,6 +3,8 @@ read the same in the JSON, the PDF and the workbook."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 from pathlib import Path
 
@@ -23,9 +25,6 @@ def parts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     rubric = tmp / "rubric.yaml"
     assert main(["weights", str(EX / "weights-ahp.yaml"), "--write-rubric", str(rubric)]) == 0
     score, sw = tmp / "score.json", tmp / "sw.json"
-    import contextlib
-    import io
-
     for args, out in (
         (["score", str(EX / "scorecard-wide.xlsx"), "--rubric", str(rubric), "--smaa", "--panel-agreement",
           "--smaa-draws", "3000", "--format", "json"], score),
