@@ -90,6 +90,9 @@ def sample_weights(space: WeightSpace, keys: Sequence[str], n: int, rng: np.rand
     free = 1 - lo.sum()
     ranged = bool((bounds != [0.0, 1.0]).any())
     full_order = len(order) == d and not ranged  # sorting is exactly uniform on the ordered cone
+    # the shifted simplex already keeps every weight at or above its low: only binding highs count
+    binding = np.flatnonzero(~fixed & (bounds[:, 1] < lo + free - 1e-12))
+    highs = bounds[binding, 1] + 1e-12
     out: list[np.ndarray] = []
     got, tried = 0, 0
     batch = n
@@ -98,14 +101,17 @@ def sample_weights(space: WeightSpace, keys: Sequence[str], n: int, rng: np.rand
             w = np.empty((batch, d))
             w[:, order] = -np.sort(-_simplex(rng, batch, d), axis=1)
         else:  # shifted simplex over the open weights: only upper bounds and order need rejection
-            w = np.tile(lo, (batch, 1))
+            w = np.empty((batch, d))
+            w[:, fixed] = lo[fixed]
             if open_.size:
-                w[:, open_] += free * _simplex(rng, batch, open_.size)
+                w[:, open_] = _simplex(rng, batch, open_.size)
+                w[:, open_] *= free
+                w[:, open_] += lo[open_]
         ok = np.ones(batch, dtype=bool)
-        if ranged:
-            ok &= ((w >= bounds[:, 0] - 1e-12) & (w <= bounds[:, 1] + 1e-12)).all(axis=1)
-        if order and not full_order:
-            ok &= (np.diff(w[:, order], axis=1) <= 0).all(axis=1)
+        for j, high in zip(binding, highs, strict=True):
+            ok &= w[:, j] <= high
+        for a, b in zip(order, order[1:], strict=False) if not full_order else ():
+            ok &= w[:, a] >= w[:, b]
         kept = w[ok]
         out.append(kept)
         got += len(kept)
