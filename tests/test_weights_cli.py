@@ -125,3 +125,16 @@ def test_score_smaa_reads_the_rubrics_weight_space(tmp_path: Path, capsys: pytes
                 bad)
     code, _, err = _run(capsys, "score", str(EX / "scorecard-wide.xlsx"), "--rubric", str(bad), "--smaa")
     assert code == 2 and "weight_space" in err and "unknown dimension" in err
+
+
+def test_csv_carries_the_same_smaa_figures(capsys: pytest.CaptureFixture[str]) -> None:
+    import csv
+    import io
+
+    args = ["score", str(EX / "scorecard-wide.xlsx"), "--smaa", "--smaa-draws", "3000"]
+    _, out, _ = _run(capsys, *args, "--format", "json")
+    smaa = {p["name"]: p for p in json.loads(out)["smaa"]["providers"]}
+    _, out, _ = _run(capsys, *args, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {r["provider"]: float(r["smaa_first_rank"]) for r in rows} == pytest.approx(
+        {name: p["first_rank"] for name, p in smaa.items()})

@@ -101,6 +101,8 @@ def _csv(payload: dict) -> str:
 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
+    smaa = {p["name"]: p for p in payload["smaa"]["providers"]} if payload.get("smaa") else {}
+    smaa_columns = ["smaa_first_rank", "smaa_confidence"] if payload.get("smaa") else []
     writer.writerow(
         [
             "rank",
@@ -112,6 +114,7 @@ def _csv(payload: dict) -> str:
             *(f"{k}_spread" for k in DIMENSION_KEYS),
             "gates",
             "flags",
+            *smaa_columns,
         ]
     )
     for p in payload["providers"]:
@@ -127,9 +130,20 @@ def _csv(payload: dict) -> str:
                 *(fmt(dims[k]["spread"]) if dims[k]["spread"] is not None else "" for k in DIMENSION_KEYS),
                 inert("; ".join(g["id"] for g in p["gates"])),
                 inert("; ".join(f["message"] for f in p["flags"])),
+                *_smaa_cells(smaa.get(p["name"]), smaa_columns),
             ]
         )
     return buf.getvalue()
+
+
+def _smaa_cells(row: dict | None, columns: list[str]) -> list[str]:
+    """A provider's first-rank acceptability and confidence (empty when not ranked by SMAA)."""
+    if not columns:
+        return []
+    if row is None:
+        return ["", ""]
+    conf = row["confidence"]
+    return [f"{row['first_rank']:.6f}", "" if conf is None else f"{conf:.6f}"]
 
 
 def _cell(dim: dict) -> str:
