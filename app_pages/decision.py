@@ -23,6 +23,9 @@ from scorecard.smaa import smaa_of_scorecard
 from scorecard.weight_space import WeightSpace
 
 
+ALPHA_COLUMNS = {c: st.column_config.NumberColumn(c, format="%.2f") for c in ("Alpha", "Low", "High")}
+
+
 def _parse_panel(data: bytes, name: str) -> ElicitationResult:
     """The panel's YAML/JSON text into its elicitation result (located errors on bad input)."""
     return elicit(load_elicitation(name, data=data), source=name)
@@ -137,7 +140,8 @@ def agreement_table(payload: dict[str, Any]) -> None:
     st.dataframe(pd.DataFrame([
         {"Dimension": DIMENSION_NAMES[d["dimension"]], "Alpha": d["alpha"], "Low": d["low"],
          "High": d["high"], "Providers": d["providers"], "Note": d["reason"] or ""}
-        for d in part["dimensions"]]), hide_index=True, width="stretch", key="agreement_table")
+        for d in part["dimensions"]]), hide_index=True, width="stretch", key="agreement_table",
+        column_config=ALPHA_COLUMNS)
     st.caption(part["method"])
 
 

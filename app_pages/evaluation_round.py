@@ -13,7 +13,7 @@ import streamlit as st
 from annogov.store.channel import ChannelRepository
 from annogov.store.evaluation_round import EvaluationRoundRepository
 from annogov.store.models import utcnow
-from app_pages import identity, ui
+from app_pages import decision, identity, ui
 from governance.roles import Role
 from scorecard.dimensions import DIMENSION_KEYS, DIMENSION_NAMES
 from scorecard.evaluation_round import RULES, RoundInfo
@@ -124,7 +124,8 @@ if info.status == "closed":
     st.markdown("**Agreement between evaluators**")
     st.dataframe(pd.DataFrame([{"Dimension": DIMENSION_NAMES[d["dimension"]], "Alpha": d["alpha"],
                                 "Low": d["low"], "High": d["high"], "Note": d["reason"] or ""}
-                               for d in part["dimensions"]]), hide_index=True, width="stretch")
+                               for d in part["dimensions"]]), hide_index=True, width="stretch",
+                 column_config=decision.ALPHA_COLUMNS)
     st.caption(part["method"])
     if manager:
         with st.form("moderate"):
