@@ -22,7 +22,6 @@ from scorecard.rubric import Rubric
 from scorecard.smaa import smaa_of_scorecard
 from scorecard.weight_space import WeightSpace
 
-
 ALPHA_COLUMNS = {c: st.column_config.NumberColumn(c, format="%.2f") for c in ("Alpha", "Low", "High")}
 
 
