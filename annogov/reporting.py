@@ -22,6 +22,7 @@ from annogov.sla_store import DETAIL_KEY, SLA_CHECK
 from annogov.store import ProgramRecord, Store
 from annogov.store.channel import ChannelRepository
 from annogov.store.channel_models import CalibrationEntryRow, GuidelineDocumentRow
+from annogov.store.evaluation_round import EvaluationRoundRepository, round_payload
 from annogov.switching_docs import CONTRACT_CHECK, SWITCHING_CHECK, analyse_taxonomy_document
 from governance.channel_report import calibration_sections, guideline_history_section
 from governance.privacy import pseudonymise_report
@@ -36,11 +37,16 @@ from governance.reports import (
     build_xlsx,
 )
 from governance.reports.model import DEFAULT_TITLE
-from governance.reports.sections import audit_sections
+from governance.reports.sections import audit_sections, round_sections
 from governance.roles import Permission, Role, User, require
 from ingest import InputError
 from migration import scenario_from_dict, switching_cost
 from scorecard.card import score_sheet
+from scorecard.dimensions import DIMENSION_KEYS
+from scorecard.panel_agreement import agreement_payload, panel_agreement
+from scorecard.rubric import Rubric
+from scorecard.smaa import smaa_of_scorecard
+from scorecard.weight_space import WeightSpace
 
 Format = Literal["pdf", "xlsx"]
 MIME: dict[str, str] = {
@@ -87,8 +93,17 @@ def scorecard_part(store: Store, program_id: int, as_of: dt.date | None) -> tupl
     sheet = sheet_from_records(rubric, providers, evaluations).sheet
     result = score_sheet(sheet, as_of=as_of)
     payload = result.to_payload() | {"evaluations": sheet.evaluation_rows()}
+    payload |= decision_parts(payload, rubric)
     evaluators = len({e.evaluator for e in evaluations})
     return ScorecardPayload.model_validate(payload), f"{len(providers)} providers, {evaluators} evaluators"
+
+
+def decision_parts(payload: dict[str, Any], rubric: Rubric) -> dict[str, Any]:
+    """Where the weights came from, SMAA over the program's weight space (uniform when none is
+    stated) and the panel's agreement, as the score command adds them."""
+    smaa = smaa_of_scorecard(payload, rubric.weight_space or WeightSpace(), source="the rubric's weight_space")
+    return {"weights_provenance": rubric.weights_provenance, "smaa": smaa.to_payload(),
+            "panel_agreement": agreement_payload(panel_agreement(payload, list(DIMENSION_KEYS)))}
 
 
 def switching_part(store: Store, program_id: int) -> tuple[SwitchingPayload | None, str]:
@@ -162,8 +177,22 @@ def channel_part(store: Store, program: ProgramRecord, now: dt.datetime) -> tupl
     return sections, f"{len(entries)} log entries, {len(docs)} guideline{'s' if len(docs) != 1 else ''}"
 
 
+def round_part(store: Store, program_id: int) -> tuple[list[Section], str]:
+    """The latest closed evaluation round: consensus beside moderation, and agreement."""
+    with store.transaction() as session:
+        repo = EvaluationRoundRepository(session)
+        closed = [r for r in repo.list_rounds(REPORT_USER, program_id) if r.status == "closed"]
+        if not closed:
+            return [], "no closed evaluation round yet"
+        latest = closed[-1]
+        payload = round_payload(repo.results(REPORT_USER, latest.round_id),
+                                repo.agreement(REPORT_USER, latest.round_id))
+    return round_sections(payload), f"round {latest.name}, closed {latest.closed_at:%Y-%m-%d}"
+
+
 PARTS: tuple[tuple[str, str, str, str], ...] = (
     ("scorecard", "Provider scorecard", "app_pages/scorecard.py", "score providers on the Providers & scorecard page"),
+    ("round", "Evaluation round", "app_pages/evaluation_round.py", "close a round on the Evaluation round page"),
     ("switching", "Switching cost", "app_pages/switching.py", "save a scenario or a result on the Switching cost page"),
     ("taxonomy", "Taxonomy mapping", "app_pages/switching.py", "upload a taxonomy on the Switching cost page"),
     ("sla", "SLA check", "app_pages/sla.py", "check a delivery on the SLA check page"),
@@ -195,6 +224,7 @@ def program_report(
         require(store.actor, Permission.VIEW_ANNOTATOR_FIGURES)
     loaders: dict[str, Callable[[], tuple[Any, str]]] = {
         "scorecard": lambda: scorecard_part(store, program.id, created),
+        "round": lambda: round_part(store, program.id),
         "switching": lambda: switching_part(store, program.id),
         "taxonomy": lambda: taxonomy_part(store, program.id),
         "sla": lambda: sla_part(store, program.id),
@@ -221,7 +251,7 @@ def program_report(
         switching=found["switching"],
         taxonomy=found["taxonomy"],
         sla=found["sla"],
-        sections=(found["audits"] or []) + (found["channel"] or []),
+        sections=(found["round"] or []) + (found["audits"] or []) + (found["channel"] or []),
     )
     return ProgramReport(report=report if annotator_names else pseudonymise_report(report), parts=parts)
 

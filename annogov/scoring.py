@@ -34,6 +34,7 @@ from scorecard.dimensions import DIMENSION_NAMES, SCORE_MAX, SCORE_MIN
 from scorecard.importer import ImportResult, import_scores
 from scorecard.rubric import Rubric, default_rubric
 from scorecard.sheet import GENERAL, ScoreSheet, Slot
+from scorecard.weight_space import WeightSpace, check_space
 
 RUBRIC_NAME = "Default"
 RED_FLAGS_KEY = "red_flags"
@@ -120,6 +121,34 @@ def save_program_band_floors(
         return store.save_document(
             "rubric", program_id, RUBRIC_NAME, rubric_document(updated), expected_version=expected_version
         )
+def save_elicited_weights(
+    store: Store, program_id: int, weights: Mapping[str, float], provenance: Mapping[str, Any], *,
+    expected_version: int | None,
+) -> DocumentRecord:
+    """Save weights elicited from the panel into the program's rubric with their provenance
+    (validated; version-checked); retyping them later clears the provenance."""
+    with store.transaction():
+        rubric, _ = load_program_rubric(store, program_id)
+        problem = weights_problem(weights, {d.key: d.name for d in rubric.dimensions})
+        if problem:
+            raise ValueError(problem)
+        updated = rubric.with_weights({k: float(weights[k]) for k in rubric.keys}, provenance=dict(provenance))
+        return store.save_document("rubric", program_id, RUBRIC_NAME, rubric_document(updated),
+                                   expected_version=expected_version)
+
+
+def save_weight_space(
+    store: Store, program_id: int, space: WeightSpace | None, *, expected_version: int | None
+) -> DocumentRecord:
+    """Save what the panel knows about the weights (ranges, order) into the program's rubric, so
+    SMAA reads the same in the app, the CLI (`--rubric`) and the reports; None forgets it."""
+    with store.transaction():
+        rubric, _ = load_program_rubric(store, program_id)
+        if space is not None:
+            check_space(space, list(rubric.keys), "weight ranges")
+        updated = rubric.model_copy(update={"weight_space": space})
+        return store.save_document("rubric", program_id, RUBRIC_NAME, rubric_document(updated),
+                                   expected_version=expected_version)
 
 
 # store rows -> ScoreSheet ------------------------------------------------------------------

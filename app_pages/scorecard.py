@@ -14,7 +14,7 @@ import streamlit as st
 
 from annogov import scoring
 from annogov.store import ConcurrentEditError
-from app_pages import identity, ui
+from app_pages import decision, identity, ui
 from governance.roles import Permission, can
 from ingest import InputError
 from scorecard.card import score_sheet
@@ -149,6 +149,8 @@ with tab_rank:
             else:
                 ui.flash("Band floors saved to the program's rubric.")
                 st.rerun()
+    decision.provenance_caption(rubric.weights_provenance)
+    decision.elicitation_panel(store, program, rubric_version, loaded_key)
 
     method = st.radio(
         "Combine evaluators' scores by",
@@ -316,6 +318,8 @@ with tab_rank:
                 },
             )
         st.caption(robustness["method"])
+        decision.agreement_table(payload)
+        decision.smaa_panel(payload, store, program, rubric, rubric_version)
 
 # Edit scores -------------------------------------------------------------------------------
 with tab_edit:

@@ -20,7 +20,7 @@ from annogov.switching_docs import (
     taxonomy_document,
 )
 from annogov.uploads import read_upload
-from app_pages import ui
+from app_pages import decision, ui
 from governance.roles import Permission
 from ingest import InputError, Location, Problem
 from migration import (
@@ -534,6 +534,7 @@ def _results(payload: dict[str, Any], totals: np.ndarray) -> None:
             base = alt.Chart(pd.DataFrame({"total": [det["total"]]})).mark_rule(
                 color="black").encode(x="total:Q")
             st.altair_chart(chart + base, width="stretch")
+    decision.variance_panel(payload)
 
     st.subheader("Stay or switch")
     sv = payload["stay_vs_switch"]
@@ -602,8 +603,11 @@ def main() -> None:
             "Download this scenario (YAML)", key="sw_download", icon=":material/download:",
             data=yaml.safe_dump(scenario_to_dict(scenario), sort_keys=False, allow_unicode=True),
             file_name="scenario.yaml", mime="application/yaml")
+        decision.correlation_note(scenario)
         submitted = _scenario_form(scenario)
         if submitted is not None:
+            if scenario.correlation is not None:  # the form edits ranges; the matrix comes from the file
+                submitted["correlation"] = scenario.correlation.model_dump()
             try:
                 scenario = scenario_from_dict(submitted, "scenario form")
             except InputError as exc:

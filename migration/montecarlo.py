@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import BaseModel
 
+from migration.correlation import CorrelationUse, correlate
 from migration.cost_model import area_costs
 from migration.distributions import draw
 from migration.scenario import AREAS, Scenario
@@ -49,7 +50,20 @@ def simulate(
     scenario: Scenario, n: int, seed: int | None
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """(inputs, outputs) of n draws; outputs hold each area and the total."""
+    inputs, outputs, _ = simulate_correlated(scenario, n, seed)
+    return inputs, outputs
+
+
+def simulate_correlated(
+    scenario: Scenario, n: int, seed: int | None
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], CorrelationUse | None]:
+    """`simulate` plus how the scenario's rank correlation was imposed (None without one). The
+    reordering has its own stream, so the draws themselves are those of an independent run."""
     if n < 1:
         raise ValueError("the number of simulations must be at least 1")
     inputs = draw_inputs(scenario, n, seed)
-    return inputs, area_costs(inputs)
+    use = None
+    if scenario.correlation is not None:
+        rng = np.random.default_rng(None if seed is None else [seed, 21])
+        inputs, use = correlate(inputs, scenario.correlation, rng)
+    return inputs, area_costs(inputs), use

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from migration.correlation import RankCorrelation, correlation_problems
 from migration.distributions import Estimate
 
 AREAS: tuple[str, ...] = (
@@ -272,6 +273,15 @@ class Scenario(BaseModel):
     sla_gap: SlaGap = Field(default_factory=SlaGap)
     knowledge_loss: KnowledgeLoss = Field(default_factory=KnowledgeLoss)
     stay_vs_switch: StayVsSwitch = Field(default_factory=StayVsSwitch)
+    correlation: RankCorrelation | None = Field(
+        None, description="Rank correlation between ranged inputs (Iman-Conover); none = independent")
+
+    @model_validator(mode="after")
+    def _correlated_inputs_exist(self) -> Scenario:
+        problems = correlation_problems(self.correlation, self.estimates()) if self.correlation else []
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
     def estimates(self) -> dict[str, Estimate]:
         """Every estimate keyed 'section.field', in a fixed order (the order draws are made)."""

@@ -21,7 +21,7 @@ _META = "scenario"
 
 def _expected(loc: list[str]) -> str:
     if len(loc) == 1:
-        return ", ".join(["name", "currency", *SECTIONS])
+        return ", ".join(["name", "currency", *SECTIONS, "correlation"])
     field = Scenario.model_fields.get(loc[0])
     model = field.annotation if field is not None else None
     names = getattr(model, "model_fields", {})
@@ -101,13 +101,52 @@ def _scenario_from_sheet(path: Path, data: bytes | None) -> Scenario:
         doc.setdefault(section, {})[name] = value
         where[f"{section}.{name}"] = Location(sheet.file, sheet.name, number,
                                               sheet.header[col["most_likely"]])
+    if path.suffix.lower() != ".csv":
+        correlation = _correlation_from_sheet(path, data, problems)
+        if correlation is not None:
+            doc["correlation"] = correlation
     if problems:
         raise InputError(problems)
     try:
         return Scenario.model_validate(doc)
     except ValidationError as exc:
         raise InputError(_problems(
-            exc, lambda key: where.get(key, Location(sheet.file, sheet.name)))) from None
+            exc, lambda key: where.get(key, Location(sheet.file, CORRELATION_SHEET if key.startswith(
+                "correlation") else sheet.name)))) from None
+
+
+CORRELATION_SHEET = "Correlation"
+
+
+def _correlation_from_sheet(path: Path, data: bytes | None, problems: list[Problem]) -> dict[str, Any] | None:
+    """The `Correlation` sheet (header `input`, then the inputs; one row per input) as the
+    scenario's correlation block, or None when the workbook has no such sheet."""
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(data) if data is not None else path, read_only=True)
+    try:
+        if CORRELATION_SHEET not in wb.sheetnames:
+            return None
+    finally:
+        wb.close()
+    sheet = read_sheet(path, lambda row: normalise_header(row[0] if row else "") == "input",
+                       sheet=CORRELATION_SHEET, data=data)
+    inputs = [str(h).strip() for h in sheet.header[1:] if str(h).strip()]
+    matrix: list[list[Any]] = []
+    for cells, number in zip(sheet.rows, sheet.row_numbers, strict=True):
+        row: list[Any] = []
+        for j, value in enumerate(cells[1:len(inputs) + 1]):
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                problems.append(Problem(Location(sheet.file, sheet.name, number, inputs[j]),
+                                        f"a correlation must be a number from -1 to 1, got {value!r}"))
+            row.append(value)
+        if str(cells[0] or "").strip() != (inputs[len(matrix)] if len(matrix) < len(inputs) else None):
+            problems.append(Problem(Location(sheet.file, sheet.name, number, sheet.header[0]),
+                                    "rows must list the inputs in the header's order"))
+        matrix.append(row)
+    return {"inputs": inputs, "matrix": matrix}
 
 
 def load_scenario(path: str | Path, *, data: bytes | None = None) -> Scenario:
@@ -141,6 +180,8 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
     for section in SECTIONS:
         model = getattr(scenario, section)
         doc[section] = {k: plain(getattr(model, k)) for k in type(model).model_fields}
+    if scenario.correlation is not None:
+        doc["correlation"] = scenario.correlation.model_dump()
     return doc
 
 
@@ -181,6 +222,13 @@ def write_scenario_xlsx(scenario: Scenario, path: str | Path) -> None:
                 c.data_type = "s"
     for letter, width in zip("ABCDEFGH", (20, 28, 10, 12, 10, 12, 16, 90), strict=True):
         ws.column_dimensions[letter].width = width
+    if scenario.correlation is not None:
+        corr = wb.create_sheet(CORRELATION_SHEET)
+        corr.append(["Rank (Spearman) correlation between ranged inputs, imposed by Iman-Conover"])
+        corr.append(["input", *scenario.correlation.inputs])
+        for name, values in zip(scenario.correlation.inputs, scenario.correlation.matrix, strict=True):
+            corr.append([name, *values])
+        corr.column_dimensions["A"].width = 36
     wb.save(path)
 
 

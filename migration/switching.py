@@ -7,10 +7,12 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, Field
 
+from migration.correlation import CorrelationUse
 from migration.cost_model import area_costs, usable_label_cost
 from migration.distributions import Estimate
-from migration.montecarlo import Band, bands, most_likely_inputs, simulate
+from migration.montecarlo import Band, bands, most_likely_inputs, simulate_correlated
 from migration.scenario import AREAS, ParameterInfo, Scenario, parameter_catalogue
+from migration.sensitivity import Sensitivity, sensitivity
 from migration.stay_vs_switch import StayVsSwitchResult, stay_vs_switch
 from migration.tornado import TornadoBar, tornado
 
@@ -46,6 +48,8 @@ class SwitchingCostResult(BaseModel):
     stay_vs_switch: StayVsSwitchResult
     derived: Derived
     parameters: list[ParameterInfo] = Field(description="Inputs with help text, units, ranges")
+    correlation: CorrelationUse | None = Field(None, description="Rank correlation imposed, if any")
+    sensitivity: Sensitivity | None = Field(None, description="Shares of the total's variance")
 
     def to_payload(self) -> dict[str, Any]:
         """Exactly what `annogov switching-cost --format json` prints (money rounded to cents)."""
@@ -77,6 +81,8 @@ class SwitchingCostResult(BaseModel):
             "stay_vs_switch": sv,
             "derived": self.derived.model_dump(),
             "parameters": [p.model_dump() for p in self.parameters],
+            "correlation": self.correlation.to_payload() if self.correlation else None,
+            "sensitivity": self.sensitivity.to_payload() if self.sensitivity else None,
         }
 
 
@@ -148,7 +154,7 @@ def switching_cost_and_totals(
         source = "taxonomy result"
     ml = most_likely_inputs(scenario)
     det = {k: float(v[0]) for k, v in area_costs(ml).items()}
-    inputs, outputs = simulate(scenario, simulations, seed)
+    inputs, outputs, correlation = simulate_correlated(scenario, simulations, seed)
     pct = bands(outputs)
     svs = stay_vs_switch(scenario.stay_vs_switch.horizon_months, ml, det["total"], inputs,
                          outputs["total"], pct["total"].p50, pct["total"].p90)
@@ -156,5 +162,7 @@ def switching_cost_and_totals(
         name=scenario.name, currency=scenario.currency, simulations=simulations, seed=seed,
         reannotation_items_from=source, deterministic={k: det[k] for k in (*AREAS, "total")},
         percentiles=pct, tornado=tornado(scenario), stay_vs_switch=svs,
-        derived=_derived(scenario, ml), parameters=parameter_catalogue(scenario))
+        derived=_derived(scenario, ml), parameters=parameter_catalogue(scenario),
+        correlation=correlation,
+        sensitivity=sensitivity(inputs, outputs["total"], parameter_catalogue(scenario)))
     return result, outputs["total"]

@@ -10,13 +10,14 @@ import json
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ingest import InputError, Location, Problem
 from scorecard.dimensions import BAND_FLOORS, BANDS, DIMENSION_KEYS, SCORE_MAX, SCORE_MIN
+from scorecard.weight_space import WeightSpace
 
 _WEIGHT_TOLERANCE = 1e-6
 
@@ -271,6 +272,10 @@ class Rubric(BaseModel):
         if low >= high:
             raise ValueError(f"the oversight floor ({low:g}) must be below the enterprise floor ({high:g})")
         return floors
+    weights_provenance: dict[str, Any] | None = Field(
+        None, description="How the weights were elicited (scorecard.elicitation); cleared when they are retyped")
+    weight_space: WeightSpace | None = Field(
+        None, description="What the panel knows about the weights (ranges, order) for SMAA")
 
     @model_validator(mode="after")
     def _consistent(self) -> Rubric:
@@ -325,14 +330,19 @@ class Rubric(BaseModel):
     def dimension(self, key: str) -> Dimension:
         return next(d for d in self.dimensions if d.key == key)
 
-    def with_weights(self, weights: dict[str, float]) -> Rubric:
-        """A copy with some dimension weights replaced; validated like any rubric."""
+    def with_weights(self, weights: dict[str, float], provenance: dict[str, Any] | None = None) -> Rubric:
+        """A copy with some dimension weights replaced; validated like any rubric. The elicitation
+        provenance is kept only while the weights are unchanged, or replaced by `provenance`."""
         unknown = set(weights) - set(self.keys)
         if unknown:
             raise ValueError(f"unknown dimension {', '.join(sorted(unknown))}; use {', '.join(self.keys)}")
         data = self.model_dump()
         for dim in data["dimensions"]:
             dim["weight"] = weights.get(dim["key"], dim["weight"])
+        if provenance is not None:
+            data["weights_provenance"] = provenance
+        elif any(abs(weights.get(k, v) - v) > 1e-9 for k, v in self.weights.items()):
+            data["weights_provenance"] = None
         return Rubric.model_validate(data)
 
     def flag_dimension(self, flag: str) -> str:

@@ -20,6 +20,7 @@ COMMAND_MODULES: dict[str, str] = {
     "guidelines": "annogov.commands.guidelines",
     "channel": "annogov.commands.channel",
     "users": "annogov.commands.users",
+    "weights": "annogov.commands.weights",
 }
 """Command name -> module. Only the invoked command's module is imported (each pulls in its own
 domain packages), so `annogov score` does not pay for pyarrow, reportlab or SQLAlchemy."""

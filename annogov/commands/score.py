@@ -37,6 +37,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="a contract profile or draft whose audit becomes evidence for the provider it names (repeatable)",
     )
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.add_argument("--panel-agreement", action="store_true",
+                   help="Krippendorff's alpha (ordinal) between evaluators per dimension, with a bootstrap interval")
+    smaa = p.add_argument_group("SMAA: how often each provider wins when the weights are uncertain")
+    smaa.add_argument("--smaa", action="store_true", help="add rank acceptabilities and the winner verdict")
+    smaa.add_argument("--weight-ranges", metavar="R",
+                      help="e.g. workforce=20-35,security=10-30 (percent; default: the rubric's weight_space)")
+    smaa.add_argument("--weight-order", metavar="O", help="order of importance, e.g. quality_sla>workforce>security")
+    smaa.add_argument("--smaa-draws", type=int, default=10_000, help="weight draws (default 10,000)")
     p.set_defaults(handler=run)
 
 
@@ -63,7 +71,22 @@ def run(args: argparse.Namespace) -> int:
     )
     payload = result.to_payload()
     payload["weights_source"] = source
+    payload["weights_provenance"] = None if weights else (rubric.weights_provenance if rubric else None)
     payload["warnings"] = imported.warnings
+    if args.panel_agreement:
+        from scorecard.panel_agreement import agreement_payload, panel_agreement
+
+        keys = list(payload["weights"])
+        payload["panel_agreement"] = agreement_payload(panel_agreement(payload, keys, seed=args.seed))
+    if args.smaa or args.weight_ranges or args.weight_order:
+        from scorecard.smaa import smaa_of_scorecard
+        from scorecard.weight_space import parse_space
+
+        space, where = parse_space(args.weight_ranges, args.weight_order, "command line"), "command line"
+        if not (args.weight_ranges or args.weight_order) and rubric and rubric.weight_space:
+            space, where = rubric.weight_space, f"{args.rubric} weight_space"  # the program's stated space
+        payload["smaa"] = smaa_of_scorecard(payload, space, draws=args.smaa_draws, seed=args.seed,
+                                            source=where).to_payload()
     if args.format == "json":
         print(to_json(payload))
     elif args.format == "csv":
@@ -79,6 +102,8 @@ def _csv(payload: dict) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     keys = list(payload["weights"])
+    smaa = {p["name"]: p for p in payload["smaa"]["providers"]} if payload.get("smaa") else {}
+    smaa_columns = ["smaa_first_rank", "smaa_confidence"] if payload.get("smaa") else []
     writer.writerow(
         [
             "rank",
@@ -92,6 +117,7 @@ def _csv(payload: dict) -> str:
             "gates",
             "red_flags",
             "flags",
+            *smaa_columns,
         ]
     )
     for p in payload["providers"]:
@@ -109,6 +135,7 @@ def _csv(payload: dict) -> str:
                 inert("; ".join(g["id"] for g in p["gates"])),
                 inert(" | ".join(red_flag_line(f) for f in p["red_flags"])),
                 inert("; ".join(f["message"] for f in p["flags"])),
+                *_smaa_cells(smaa.get(p["name"]), smaa_columns),
             ]
         )
     return buf.getvalue()
@@ -121,6 +148,14 @@ def red_flag_line(flag: dict) -> str:
 
 def _rank(p: dict) -> object:
     return p["rank"] if p["eligible"] or p["rank"] is None else f"{p['rank']} (excluded)"
+def _smaa_cells(row: dict | None, columns: list[str]) -> list[str]:
+    """A provider's first-rank acceptability and confidence (empty when not ranked by SMAA)."""
+    if not columns:
+        return []
+    if row is None:
+        return ["", ""]
+    conf = row["confidence"]
+    return [f"{row['first_rank']:.6f}", "" if conf is None else f"{conf:.6f}"]
 
 
 def _cell(dim: dict) -> str:
@@ -178,6 +213,38 @@ def _text(payload: dict) -> str:
         for name, probs in rob["band_probabilities"].items():
             parts = ", ".join(f"{band} {p:.0%}" if p >= 0.005 else f"{band} <1%" for band, p in probs.items() if p > 0)
             lines.append(f"  {name}: {parts}")
+    lines += _agreement_lines(payload.get("panel_agreement"))
+    lines += _smaa_lines(payload.get("smaa"))
     for w in payload["warnings"]:
         lines.append(f"warning: {w}")
     return "\n".join(lines)
+
+
+def _agreement_lines(agreement: dict | None) -> list[str]:
+    """Alpha per dimension with its interval, or why it is undefined."""
+    if not agreement:
+        return []
+    lines = ["", f"Panel agreement ({agreement['method']}):"]
+    for d in agreement["dimensions"]:
+        if d["alpha"] is None:
+            lines.append(f"  {d['dimension']}: undefined ({d['reason']})")
+        else:
+            ci = "" if d["low"] is None else f" [{d['low']:.2f}, {d['high']:.2f}]"
+            lines.append(f"  {d['dimension']}: {d['alpha']:.2f}{ci} over {d['providers']} providers")
+    return lines
+
+
+def _smaa_lines(smaa: dict | None) -> list[str]:
+    """Rank acceptabilities (first three ranks), central weights, confidence and the verdict."""
+    if not smaa:
+        return []
+    lines = ["", f"SMAA ({smaa['weights']}; {smaa['method']}):", f"  {smaa['verdict']}"]
+    rows = sorted(smaa["providers"], key=lambda p: -p["first_rank"])
+    shown = min(3, len(rows))
+    lines.append(table(
+        ["provider", *(f"rank {r + 1}" for r in range(shown)), "confidence", "central weights"],
+        [[p["name"], *(f"{p['rank_acceptability'][r]:.1%}" for r in range(shown)),
+          "-" if p["confidence"] is None else f"{p['confidence']:.0%}",
+          "-" if p["central_weights"] is None else " ".join(f"{v:.0f}" for v in p["central_weights"].values())]
+         for p in rows[:10]]))
+    return lines

@@ -70,6 +70,7 @@ def render_table(payload: dict[str, Any]) -> str:
             ],
         )
     )
+    out += _variance_lines(payload)
     s = payload["stay_vs_switch"]
     months = s["cost_in_months_of_current_fees"]
     out += [
@@ -95,6 +96,25 @@ def render_table(payload: dict[str, Any]) -> str:
         + (f"{gap:.4f}" if gap is not None else f"undefined ({d['gap_price_reason']})")
     )
     return "\n".join(out)
+
+
+def _variance_lines(payload: dict[str, Any]) -> list[str]:
+    """Shares of the total's variance and, when the scenario has one, the correlation used."""
+    out: list[str] = []
+    sens = payload.get("sensitivity")
+    if sens and sens["rows"]:
+        out += ["", "Share of the total's variance (contribution sums to 1; first-order index "
+                "= variance explained by that input alone):"]
+        out.append(table(["input", "contribution", "first-order", "rank corr."],
+                         [[r["parameter"], r["contribution"], r["first_order"], r["rank_correlation"]]
+                          for r in sens["rows"][:8]]))
+    corr = payload.get("correlation")
+    if corr:
+        out += ["", f"Rank correlation between {', '.join(corr['inputs'])}: {corr['note']}"]
+        if corr["repaired"]:
+            out.append("  used instead: " + "; ".join(
+                " ".join(f"{v:.2f}" for v in row) for row in corr["used"]))
+    return out
 
 
 def run(args: argparse.Namespace) -> int:

@@ -322,6 +322,8 @@ def _scorecard_part(card: ScorecardPayload, styles: StyleSheet1, font: str) -> l
             story.append(Paragraph(pdf_text(text), styles["BodyText"]))
         for section in robust:
             story += section_table(section, styles)
+    for section in S.decision_sections(card):
+        story += section_table(section, styles)
     return story
 
 
@@ -352,6 +354,8 @@ def _switching_part(sw: SwitchingPayload, styles: StyleSheet1, font: str) -> lis
             )
         )
         story += section_table(tornado, styles)
+    for section in S.variance_sections(sw):
+        story += section_table(section, styles)
     stay = S.stay_vs_switch_section(sw)
     if stay is not None:
         story += section_table(stay, styles)

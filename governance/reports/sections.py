@@ -458,3 +458,90 @@ def sla_report_payload(report: SlaReport) -> dict[str, Any]:
     if report.confusion.labels:
         payload["confusion"] = {"labels": report.confusion.labels, "matrix": report.confusion.matrix}
     return payload
+
+
+def decision_sections(card: ScorecardPayload) -> list[Section]:
+    """Where the weights came from, SMAA under uncertain weights, and the panel's agreement
+    (the `weights_provenance`, `smaa` and `panel_agreement` parts of the score payload)."""
+    extra = card.model_extra or {}
+    out: list[Section] = []
+    prov = extra.get("weights_provenance")
+    if isinstance(prov, dict):
+        rows = [[humanise(k), _cell(", ".join(map(str, v)) if isinstance(v, list) else v)]
+                for k, v in prov.items()]
+        out.append(Section(title="Where the weights came from", columns=["Item", "Value"], rows=rows))
+    smaa = extra.get("smaa")
+    if isinstance(smaa, dict) and smaa.get("providers"):
+        providers = sorted(smaa["providers"], key=lambda p: -p["first_rank"])
+        ranks = min(3, len(providers))
+        cols = [f"Rank {r + 1}" for r in range(ranks)]
+        keys = list(card.dimensions())
+        rows = [[describe(p["name"]), *p["rank_acceptability"][:ranks], p["confidence"],
+                 " / ".join(f"{p['central_weights'][k]:.0f}" for k in keys if k in p["central_weights"])
+                 if p["central_weights"] else "-"] for p in providers]
+        out.append(Section(
+            title="How often each provider wins when the weights are uncertain (SMAA)",
+            note=f"{smaa['verdict']}. Weights: {smaa['weights']}. {smaa['method']}. Central weights "
+                 f"in the order {', '.join(dimension_label(k) for k in keys)}.",
+            columns=["Provider", *cols, "Confidence", "Central weights"], rows=rows,
+            formats={**dict.fromkeys(cols, "percent"), "Confidence": "percent"}))
+    agreement = extra.get("panel_agreement")
+    if isinstance(agreement, dict):
+        rows = [[dimension_label(d["dimension"]), d["alpha"], d["low"], d["high"], d["providers"],
+                 d["reason"] or ""] for d in agreement["dimensions"]]
+        out.append(Section(title="Agreement between evaluators", note=agreement["method"],
+                           columns=["Dimension", "Alpha", "Low", "High", "Providers", "Note"], rows=rows,
+                           formats={"Alpha": "decimal", "Low": "decimal", "High": "decimal",
+                                    "Providers": "integer"}))
+    return out
+
+
+def variance_sections(sw: SwitchingPayload) -> list[Section]:
+    """Each input's share of the total's variance beside the tornado, and the rank correlation
+    the simulation imposed (the `sensitivity` and `correlation` parts of the payload)."""
+    extra = sw.model_extra or {}
+    out: list[Section] = []
+    sens = extra.get("sensitivity")
+    if isinstance(sens, dict) and sens.get("rows"):
+        out.append(Section(
+            title="Share of the variance of the total",
+            note=sens["method"],
+            columns=["Input", "Contribution to variance", "First-order index", "Rank correlation"],
+            rows=[[r["parameter"], r["contribution"], r["first_order"], r["rank_correlation"]]
+                  for r in sens["rows"]],
+            formats={"Contribution to variance": "percent", "First-order index": "decimal",
+                     "Rank correlation": "decimal"}))
+    corr = extra.get("correlation")
+    if isinstance(corr, dict):
+        inputs = corr["inputs"]
+        numbers = [f"({i + 1})" for i in range(len(inputs))]
+        rows = [[f"{n} {name}", *row] for n, name, row in zip(numbers, inputs, corr["used"], strict=True)]
+        out.append(Section(
+            title="Rank correlation between inputs", note=corr["note"],
+            columns=["Input", *numbers], rows=rows, formats=dict.fromkeys(numbers, "decimal")))
+    return out
+
+
+def round_sections(payload: dict[str, Any]) -> list[Section]:
+    """A closed evaluation round: each cell's individual scores, the consensus by the stated rule
+    and any moderated score beside it with who and why; then agreement per dimension."""
+    rows = [[describe(c["provider"]), dimension_label(c["dimension"]),
+             ", ".join(f"{describe(e)} {v:g}" for e, v in sorted(c["individual"].items())),
+             c["consensus"], c["moderated"], describe(c["moderated_by"] or ""), describe(c["reason"] or ""),
+             c["final"]] for c in payload["cells"]]
+    out = [Section(
+        title=f"Evaluation round {describe(payload['round'])}: consensus and moderation",
+        note=f"Consensus: {payload['rule']}. Conflicts of interest were declared before scoring; "
+             "individual scores were sealed until the round closed.",
+        columns=["Provider", "Dimension", "Individual scores", "Consensus", "Moderated", "By", "Why", "Final"],
+        rows=rows, formats={"Consensus": "decimal", "Moderated": "decimal", "Final": "decimal"})]
+    agreement = payload.get("agreement") or []
+    if agreement:
+        out.append(Section(
+            title="Evaluation round: agreement between evaluators",
+            note="Krippendorff's alpha, ordinal metric; 95% percentile bootstrap over providers.",
+            columns=["Dimension", "Alpha", "Low", "High", "Providers"],
+            rows=[[dimension_label(a["dimension"]), a["alpha"], a["low"], a["high"], a["providers"]]
+                  for a in agreement],
+            formats={"Alpha": "decimal", "Low": "decimal", "High": "decimal", "Providers": "integer"}))
+    return out

@@ -73,6 +73,7 @@ def scorecard_summary(card: ScorecardPayload) -> list[str]:
         if p.red_flags:
             flags = ", ".join(f"{f.get('key')} ({f.get('policy')})" for f in p.red_flags)
             lines.append(f"Red flags for {p.name}: {flags}.")
+    lines += _decision_summary(card)
     findings = robustness_findings(card.robustness)
     if findings:
         lines.append("Robustness: " + " ".join(f.rstrip(".") + "." for f in findings[:4]))
@@ -80,6 +81,23 @@ def scorecard_summary(card: ScorecardPayload) -> list[str]:
         lines.append("Robustness was analysed; see the Robustness section for the figures.")
     else:
         lines.append("No robustness analysis was supplied, so the ranking's stability is unknown.")
+    return lines
+
+
+def _decision_summary(card: ScorecardPayload) -> list[str]:
+    """The SMAA verdict and where the weights came from, when the payload carries them."""
+    extra = card.model_extra or {}
+    lines = []
+    smaa = extra.get("smaa")
+    if isinstance(smaa, dict) and smaa.get("verdict"):
+        verdict = str(smaa["verdict"])
+        lines.append(f"Under uncertain weights ({smaa.get('weights', 'see SMAA')}): {verdict[0].upper()}{verdict[1:]}.")
+    prov = extra.get("weights_provenance")
+    if isinstance(prov, dict) and prov.get("method"):
+        who = ", ".join(map(str, prov.get("evaluators") or []))
+        cr = prov.get("panel_consistency_ratio")
+        lines.append(f"The weights were elicited by {str(prov['method']).upper()} from {who}"
+                     + (f" (panel consistency ratio {cr:.3f})" if isinstance(cr, int | float) else "") + ".")
     return lines
 
 
@@ -116,6 +134,21 @@ def switching_summary(sw: SwitchingPayload) -> list[str]:
     months = svs.get("months_of_current_fees")
     if isinstance(months, int | float):
         lines.append(f"The switching cost equals {months:.1f} months of current fees.")
+    return lines + _variance_summary(sw)
+
+
+def _variance_summary(sw: SwitchingPayload) -> list[str]:
+    """Which input drives the uncertainty, and whether the inputs were drawn correlated."""
+    extra = sw.model_extra or {}
+    lines = []
+    rows = (extra.get("sensitivity") or {}).get("rows") or []
+    if rows:
+        top = rows[0]
+        lines.append(f"{describe(top['parameter'])} drives most of the uncertainty "
+                     f"({top['contribution']:.0%} of the variance of the total).")
+    corr = extra.get("correlation")
+    if isinstance(corr, dict):
+        lines.append(f"{len(corr['inputs'])} inputs were drawn rank-correlated; {corr['note']}.")
     return lines
 
 

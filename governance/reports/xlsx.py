@@ -528,6 +528,7 @@ def _switching_sheet(wb: Workbook, sw: SwitchingPayload) -> None:
     sheet = _new_sheet(wb, "Switching cost")
     blocks = [S.switching_breakdown_section(sw)]
     blocks += [s for s in (S.tornado_section(sw), S.stay_vs_switch_section(sw)) if s is not None]
+    blocks += S.variance_sections(sw)
     heads = write_sections(sheet, blocks)
     sheet.widths[1] = max(sheet.widths.get(1, 8), 30)
     sheet.finish()
@@ -615,7 +616,7 @@ def build_xlsx(report: ReportInput, created: dt.date | None = None) -> bytes:
         evidence = [s for s in parts if s]
         if evidence:
             _section_sheet(wb, "Evaluators and evidence", evidence)
-        robust = S.robustness_sections(card.robustness)
+        robust = S.robustness_sections(card.robustness) + S.decision_sections(card)
         if robust:
             _section_sheet(wb, "Robustness", robust)
         guide = S.guide_sections(card)

@@ -1,0 +1,61 @@
+"""`annogov weights`: a panel's AHP judgements or swing points into the program's weights."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from annogov.render import table, to_json
+from scorecard.elicitation import elicit, load_elicitation
+from scorecard.rubric import default_rubric, load_rubric, save_rubric
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the `weights` sub-command."""
+    p = sub.add_parser(
+        "weights",
+        help="elicit dimension weights from a panel (AHP pairwise judgements or swing weights)",
+        description="Turn each evaluator's pairwise judgements (AHP: principal eigenvector, Saaty's "
+        "consistency ratio, CR > 0.10 flagged with the pair to revisit) or swing points into "
+        "weights, aggregate the panel (geometric mean of judgements) and optionally write them "
+        "into a rubric with their provenance.",
+    )
+    p.add_argument("file", help="the panel's judgements (.yaml or .json); see examples/weights-ahp.yaml")
+    p.add_argument("--rubric", help="rubric to take the weights (default: the built-in one)")
+    p.add_argument("--write-rubric", metavar="OUT", help="write the rubric with the elicited weights (.yaml/.json)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(handler=run)
+
+
+def render_table(payload: dict[str, Any]) -> str:
+    """Per-evaluator weights and consistency, the panel line and the resulting weights."""
+    crit = payload["criteria"]
+    rows = []
+    for e in payload["evaluators"]:
+        c = e["consistency"]
+        rows.append([e["name"] + ("" if e["included"] else " (excluded)"),
+                     *(round(100 * e["weights"][k], 2) for k in crit),
+                     "-" if c is None else c["summary"]])
+    out = [f"Weights by {payload['method']} ({payload['provenance']['rule']})", ""]
+    out.append(table(["evaluator", *crit, "consistency"], rows))
+    out += ["", "Program weights: " + ", ".join(f"{k} {v:g}" for k, v in payload["weights"].items())]
+    if payload["panel"]:
+        out.append(f"Panel: {payload['panel']['summary']}")
+    if payload["problem"]:
+        out.append(f"warning: {payload['problem']}")
+    return "\n".join(out)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Elicit, print, and write the rubric when asked (refused while the panel is inconsistent)."""
+    doc = load_elicitation(args.file)
+    result = elicit(doc, source=args.file)
+    payload = result.to_payload()
+    print(to_json(payload) if args.format == "json" else render_table(payload))
+    if args.write_rubric:
+        if not result.usable:
+            print(f"not written: {result.problem}")
+            return 1
+        base = load_rubric(args.rubric) if args.rubric else default_rubric()
+        save_rubric(base.with_weights(result.percent, provenance=result.provenance), args.write_rubric)
+    return 0

@@ -1,0 +1,99 @@
+"""The decision panels in the app: SMAA verdict and agreement on the scorecard page, adopting a
+panel's elicited weights with provenance, and variance shares with a correlated scenario."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from annogov import scoring
+from annogov.reporting import program_report
+from annogov.store import Store, database_url
+from migration.scenario_io import load_scenario
+from migration.switching import switching_cost
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+
+
+def _ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    # the demo's gates show as errors; none may come from the decision panels
+    assert not [e.value for e in at.error if "went wrong" in e.value or "weight" in e.value.lower()]
+
+
+def _frame(at: AppTest, column: str):  # type: ignore[no-untyped-def]
+    """The table with this column."""
+    return next(f.value for f in at.dataframe if column in f.value.columns)
+
+
+def test_scorecard_shows_smaa_agreement_and_adopts_panel_weights(open_app: Callable[..., AppTest]) -> None:
+    at = open_app("app_pages/scorecard.py", demo=True)
+    _ok(at)
+    verdicts = [m.value for m in [*at.success, *at.warning] if "winner" in m.value]
+    assert verdicts and ("clear winner" in verdicts[0] or "fragile winner" in verdicts[0])
+    smaa = _frame(at, "Rank 1 (%)")
+    assert abs(smaa["Rank 1 (%)"].sum() - 100) < 0.5
+    assert len(_frame(at, "Alpha")) == 5
+    assert any("Weights typed directly" in c.value for c in at.caption)
+
+    at.text_area(key="panel_weights_text").set_value((EXAMPLES / "weights-ahp.yaml").read_text()).run()
+    _ok(at)
+    assert len(_frame(at, "Consistency")) == 3
+    at.button(key="adopt_panel_weights").click().run()
+    _ok(at)
+    store = Store(database_url())
+    try:
+        program = store.list_programs()[0]
+        rubric, _ = scoring.load_program_rubric(store, program.id)
+    finally:
+        store.close()
+    assert rubric.weights_provenance is not None and rubric.weights_provenance["method"] == "ahp"
+    assert abs(sum(rubric.weights.values()) - 100) < 1e-9
+    assert any("Weights elicited by AHP" in c.value for c in at.caption)
+    assert at.number_input(key=f"weight_{program.id}_quality_sla").value == rubric.weights["quality_sla"]
+
+    # an order of importance, saved into the rubric, is what the program's report uses
+    at.multiselect(key=f"smaa_order_{program.id}").set_value(["Quality SLA", "Workforce model"]).run()
+    _ok(at)
+    assert any("Not saved" in c.value for c in at.caption)
+    shown = [m.value for m in [*at.success, *at.warning] if "winner" in m.value][0]
+    at.button(key="save_weight_space").click().run()
+    _ok(at)
+    store = Store(database_url())
+    try:
+        rubric, _ = scoring.load_program_rubric(store, program.id)
+        report = program_report(store, program, created=date(2026, 12, 4)).report
+    finally:
+        store.close()
+    assert rubric.weight_space is not None and rubric.weight_space.order == ["quality_sla", "workforce"]
+    assert report is not None and report.scorecard is not None
+    smaa = (report.scorecard.model_extra or {})["smaa"]
+    assert smaa["order"] == ["quality_sla", "workforce"] and smaa["verdict"] == shown
+    assert (report.scorecard.model_extra or {})["weights_provenance"]["method"] == "ahp"
+
+
+def test_switching_page_shows_variance_shares_and_the_correlation(open_app: Callable[..., AppTest]) -> None:
+    store = Store(database_url())
+    try:
+        store.create_program("Switch")
+    finally:
+        store.close()
+    at = open_app("app_pages/switching.py")
+    _ok(at)
+    path = EXAMPLES / "scenario-correlated.yaml"
+    at.file_uploader(key="sw_upload").set_value((path.name, path.read_bytes(), "application/yaml")).run()
+    _ok(at)
+    shares = _frame(at, "Contribution (%)")
+    assert shares["Contribution (%)"].sum() <= 100.05  # the table lists the top 12 inputs
+    corr = _frame(at, "sla_gap.gap_weeks")
+    assert list(corr.columns) == load_scenario(path).correlation.inputs  # type: ignore[union-attr]
+    assert any("Iman-Conover" in i.value for i in at.info)
+    expected = switching_cost(load_scenario(path)).to_payload()  # the page's default draws and seed
+    assert expected["correlation"]["inputs"] == list(corr.columns)
+    assert list(shares["Key"]) == [r["parameter"] for r in expected["sensitivity"]["rows"][:12]]
+    assert list(shares["Contribution (%)"]) == [round(100 * r["contribution"], 1)
+                                                for r in expected["sensitivity"]["rows"][:12]]
