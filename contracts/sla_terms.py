@@ -99,7 +99,11 @@ class SlaTerm(BaseModel):
     min_sample: int = Field(30, ge=1, description="Below this many observations: inconclusive")
     level: Literal["nominal", "ordinal", "interval", "ratio"] = "nominal"
     weights: Literal["none", "linear", "quadratic"] = "none"
-    tier: Literal["critical", "standard"] = "standard"
+    tier: Literal["critical", "standard"] = Field(
+        "standard",
+        description="critical: passes only when the whole 95% interval clears the threshold; "
+        "standard: decided on the point value",
+    )
     remedy: Remedy = Remedy()
     note: str | None = None
 
@@ -107,6 +111,15 @@ class SlaTerm(BaseModel):
     @classmethod
     def _scope_from_text(cls, value: object) -> object:
         return Scope.parse(value) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _options_apply(self) -> SlaTerm:
+        """Weights are Cohen's kappa's and levels Krippendorff's alpha's: refuse them elsewhere."""
+        if self.weights != "none" and self.metric not in ("kappa", "cohen_kappa"):
+            raise ValueError(f"weights ({self.weights}) apply to Cohen's kappa only, not to {self.metric}")
+        if self.level != "nominal" and self.metric != "krippendorff_alpha":
+            raise ValueError(f"a level ({self.level}) applies to Krippendorff's alpha only, not to {self.metric}")
+        return self
 
     def holds(self, measured: float) -> bool:
         """Whether a measured value meets the term."""

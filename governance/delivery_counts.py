@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 from governance.delivery import ROW_COLUMN, DeliverySource
 from governance.item_ids import encode_ids
 from governance.item_tables import ATTRIBUTES, BatchTables, Layout, merge
+from governance.label_order import LabelOrder, order_labels
 from governance.read_ahead import read_ahead
 from ingest import InputError, Location, Problem
 
@@ -223,6 +224,7 @@ class DeliveryCounts:
     items: pa.Array = field(default_factory=lambda: pa.array([], pa.string()))
     annotators: list[str] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
+    label_order: LabelOrder = "label set"
     categories: list[str] = field(default_factory=list)
     task_types: list[str] = field(default_factory=list)
     batches: list[str] = field(default_factory=list)
@@ -701,4 +703,4 @@ def count_delivery(source: DeliverySource, label_set: Sequence[str] | None = Non
     builder = _Builder(source, label_set)
     for batch, offset in read_ahead(source.batches()):
         builder.add(batch, offset)
-    return builder.finish()
+    return order_labels(builder.finish(), label_set is not None)

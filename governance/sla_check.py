@@ -179,9 +179,9 @@ def _worst_first(term: SlaTerm, evidence: list[Evidence]) -> list[Evidence]:
     lower_bad = term.comparator in (">=", ">")
     rank = {"fail": 0, "inconclusive": 2, "pass": 1}
 
-    def key(e: Evidence) -> tuple[int, float]:
+    def key(e: Evidence) -> tuple[int, float, str]:
         v = e.value if e.value is not None else (np.inf if lower_bad else -np.inf)
-        return rank[e.status], v if lower_bad else -v
+        return rank[e.status], v if lower_bad else -v, e.group
 
     return sorted(evidence, key=key)
 

@@ -12,8 +12,11 @@ from governance.agreement import cohen_kappa, fleiss_kappa, krippendorff_alpha, 
 from governance.counts import ItemProfiles, LabelSet, pair_contingency
 from governance.delivery_counts import DeliveryCounts
 from governance.estimate import Estimate, undefined
+from governance.label_order import require_order
 
 AGREEMENT_METRICS = ("kappa", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "percent_agreement")
+WEIGHTED_METRICS = ("kappa", "cohen_kappa")
+LEVELLED_METRICS = ("krippendorff_alpha",)
 N_BOOT = 1000
 _EXACT = 2**53
 
@@ -29,6 +32,15 @@ def annotators_in(counts: DeliveryCounts, items: np.ndarray | None = None) -> in
     if items is None:
         counts.cache["annotators_in"] = found
     return found
+
+
+def option_problem(metric: str, weights: str = "none", level: str = "nominal") -> str | None:
+    """Why an option does not apply to a metric (weights are Cohen's, levels Krippendorff's), or None."""
+    if weights != "none" and metric not in WEIGHTED_METRICS:
+        return f"{metric} takes no weights; weights ({weights}) apply to Cohen's kappa only"
+    if level != "nominal" and metric not in LEVELLED_METRICS:
+        return f"{metric} has no level of measurement; a level ({level}) applies to Krippendorff's alpha only"
+    return None
 
 
 def resolve_metric(counts: DeliveryCounts, metric: str, items: np.ndarray | None = None) -> str:
@@ -99,8 +111,20 @@ def agreement_by_group(
     ci: bool = False,
     seed: int = 0,
 ) -> list[Estimate]:
-    """The coefficient for every group of items at once (`item_group` -1 = in no group)."""
+    """The coefficient for every group of items at once (`item_group` -1 = in no group). Options a
+    metric does not apply raise ValueError; ordered options over unordered labels raise InputError.
+    'kappa' with weights that resolves to Fleiss' kappa (3+ annotators) is undefined, with the reason."""
+    problem = option_problem(metric, weights, level)
+    if problem:
+        raise ValueError(problem)
+    require_order(counts, weights, level)
     metric = resolve_metric(counts, metric, item_group >= 0)
+    if metric == "fleiss_kappa" and weights != "none":
+        reason = (
+            f"{weights} weights apply to Cohen's kappa of two annotators; more annotators labelled these "
+            "items, and Fleiss' kappa has no weights"
+        )
+        return [undefined(reason, "Fleiss' kappa")] * n_groups
     mode: Literal["bootstrap", "none"] = "bootstrap" if ci else "none"
     if n_groups == 0:
         return []

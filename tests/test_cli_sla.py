@@ -87,8 +87,9 @@ def test_agreement_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
                                    "krippendorff", "--by", "category", "--contract",
                                    str(EXAMPLES / "sla-terms.yaml"), "--format", "json"])
     assert code == 0
-    assert list(payload) == [*KEYS, "groups"]
+    assert list(payload) == [*KEYS, "label_order", "labels", "groups"]
     assert payload["metric"] == "krippendorff_alpha" and payload["level"] == "nominal"
+    assert payload["label_order"] == "label set" and payload["weights"] is None
     assert set(payload["groups"]) == {"urban_day", "urban_night", "highway", "construction_zone"}
     counts = count_delivery(open_delivery(EXAMPLES / "delivery.csv"),
                             load_term_set(EXAMPLES / "sla-terms.yaml").label_set)
@@ -97,8 +98,11 @@ def test_agreement_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
         alone = agreement(counts, "krippendorff_alpha", counts.item_category == counts.categories.index(name))
         assert group["value"] == pytest.approx(alone.value, abs=1e-12)  # the group's items only
         assert group["n_items"] == alone.n_items and group["ci"][0] <= group["value"] <= group["ci"][1]
-    code, payload = _json(capsys, ["agreement", str(EXAMPLES / "delivery.csv"), "--metric",
-                                   "cohen", "--weights", "quadratic", "--format", "json"])
+    weighted = ["agreement", str(EXAMPLES / "delivery.csv"), "--metric", "cohen", "--weights", "quadratic"]
+    assert main(weighted) == 2  # text labels with no label set: the order is unknown
+    err = capsys.readouterr().err
+    assert "delivery.csv, column 'label'" in err and "--labels" in err
+    code, payload = _json(capsys, [*weighted, "--contract", str(EXAMPLES / "sla-terms.yaml"), "--format", "json"])
     assert payload["weights"] == "quadratic" and payload["ci"][0] < payload["value"]
     code, payload = _json(capsys, ["agreement", str(EXAMPLES / "delivery.csv"), "--metric",
                                    "krippendorff", "--level", "interval", "--format", "json"])

@@ -11,7 +11,7 @@ from contracts.sla_terms import load_term_set
 from governance.delivery import open_delivery
 from governance.delivery_counts import count_delivery
 from governance.qa import dim_codes, dim_values
-from governance.sla_stats import agreement, agreement_by_group, resolve_metric
+from governance.sla_stats import agreement, agreement_by_group, option_problem, resolve_metric
 
 METRICS = {
     "percent": "percent_agreement",
@@ -35,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--weights",
         choices=["none", "linear", "quadratic"],
         default="none",
-        help="Cohen's kappa weights (labels ordered as in the label set)",
+        help="Cohen's kappa weights (labels in --labels order, else numeric order; text labels need --labels)",
     )
     parser.add_argument(
         "--level",
@@ -57,8 +57,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _entry(metric: str, args: argparse.Namespace, est: Any) -> dict[str, Any]:
     return {
         "metric": metric,
-        "weights": args.weights,
-        "level": args.level,
+        "weights": args.weights if metric == "cohen_kappa" else None,
+        "level": args.level if metric == "krippendorff_alpha" else None,
         "value": est.value,
         "ci": list(est.ci) if est.ci is not None else None,
         "n_items": est.n_items,
@@ -73,10 +73,20 @@ def run(args: argparse.Namespace) -> int:
         labels = [v.strip() for v in args.labels.split(",") if v.strip()]
     elif args.contract:
         labels = load_term_set(args.contract).label_set
+    problem = option_problem(METRICS[args.metric], args.weights, args.level)
+    if problem:
+        raise ValueError(f"--metric {args.metric}: {problem}")
     counts = count_delivery(open_delivery(args.delivery, mapping_from(args)), labels)
     metric = resolve_metric(counts, METRICS[args.metric])
+    if metric == "fleiss_kappa" and args.weights != "none":
+        raise ValueError(
+            f"--weights {args.weights}: more than two annotators labelled this delivery, so 'kappa' is "
+            "Fleiss' kappa, which has no weights; drop --weights or compare two annotators"
+        )
     overall = agreement(counts, metric, level=args.level, weights=args.weights, seed=args.seed)
     payload = _entry(metric, args, overall)
+    payload["label_order"] = counts.label_order
+    payload["labels"] = list(counts.labels)
     payload["groups"] = {}
     if args.by:
         names, codes = dim_values(counts, args.by), dim_codes(counts, args.by)
@@ -103,7 +113,10 @@ def run(args: argparse.Namespace) -> int:
         [name, g["value"], _ci(g["ci"]), g["n_items"], g["n_annotations"], g["undefined_reason"] or ""]
         for name, g in payload["groups"].items()
     ]
-    print(f"{metric} (weights {args.weights}, level {args.level}) on {counts.file}")
+    options = [f"weights {payload['weights']}"] if payload["weights"] else []
+    options += [f"level {payload['level']}"] if payload["level"] else []
+    options.append(f"labels in {counts.label_order} order: {', '.join(counts.labels)}")
+    print(f"{metric} ({'; '.join(options)}) on {counts.file}")
     print(
         table(
             [args.by or "scope", "value", "95% CI", "items", "annotations", "undefined"],

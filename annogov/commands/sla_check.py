@@ -30,6 +30,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="DELIVERY",
         help="annotations: .csv, .xlsx, .jsonl, .parquet or Label Studio .json",
     )
+    parser.add_argument(
+        "--labels",
+        metavar="A,B,C",
+        help="the label set in order (default: the term set's label_set, else numeric order of numeric labels)",
+    )
     parser.add_argument("--format", choices=["table", "json"], default="table")
     parser.add_argument("--seed", type=int, default=0, help="seed of the bootstrap intervals")
     add_mapping_options(parser)
@@ -90,7 +95,8 @@ def render_table(report: SlaReport) -> str:
 def run(args: argparse.Namespace) -> int:
     terms = load_term_set(args.contract) if args.contract else default_term_set()
     source = open_delivery(args.delivery, mapping_from(args))
-    report = check_delivery(terms, source, seed=args.seed)
+    labels = [v.strip() for v in args.labels.split(",") if v.strip()] if args.labels else None
+    report = check_delivery(terms, source, seed=args.seed, label_set=labels)
     for warning in report.warnings:
         print(f"annogov: warning: {warning}", file=sys.stderr)
     print(to_json(report.to_payload()) if args.format == "json" else render_table(report))

@@ -1,0 +1,83 @@
+"""The order of a delivery's labels, never the order rows happen to come in: the contract's label
+set, else numeric order when every label is a number, else text order marked unordered, so that
+weighted and ordinal statistics are refused until someone states the order."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+from governance.counts import LabelSet
+from ingest import InputError
+
+if TYPE_CHECKING:
+    from governance.delivery_counts import DeliveryCounts
+
+LabelOrder = Literal["label set", "numeric", "unordered"]
+_LABEL_AXES = ("category_confusion", "annotator_confusion")
+
+
+def canonical_order(labels: list[str]) -> tuple[list[int], LabelOrder]:
+    """Positions of `labels` in numeric order when all are numbers, otherwise in text order."""
+    values = LabelSet.of(labels).numeric_values() if labels else None
+    if values is not None:
+        return np.argsort(values, kind="stable").tolist(), "numeric"
+    return sorted(range(len(labels)), key=lambda i: labels[i]), "unordered"
+
+
+def reorder_labels(counts: DeliveryCounts, order: list[int]) -> None:
+    """Recode every label-indexed table of `counts` in place so label j becomes `order.index(j)`."""
+    if order == list(range(len(order))):
+        return
+    rank = np.empty(len(order), np.int64)
+    rank[order] = np.arange(len(order))
+    counts.labels = [counts.labels[i] for i in order]
+    counts.item_counts = np.ascontiguousarray(counts.item_counts[:, order])
+
+    def recode(codes: np.ndarray) -> np.ndarray:
+        return np.where(codes >= 0, rank[np.maximum(codes, 0)], codes).astype(codes.dtype)
+
+    counts.item_gold = recode(counts.item_gold)
+    if counts.labels_by_annotator is not None:
+        counts.labels_by_annotator = recode(counts.labels_by_annotator)
+    for name in _LABEL_AXES:
+        table = counts.tables.get(name)
+        if table is not None and table.shape[-1] == len(order):
+            counts.tables[name] = table[:, order][:, :, order]
+    counts.cache.clear()
+
+
+def order_labels(counts: DeliveryCounts, from_label_set: bool) -> DeliveryCounts:
+    """Put the labels in their stated order (the label set's) or the canonical one, and record which."""
+    if from_label_set:
+        counts.label_order = "label set"
+        return counts
+    order, kind = canonical_order(counts.labels)
+    reorder_labels(counts, order)
+    counts.label_order = kind
+    return counts
+
+
+def ordered_options(weights: str = "none", level: str = "nominal") -> str | None:
+    """What in the options depends on the order of the labels ('quadratic weights'), or None;
+    interval and ratio levels use the labels' numeric values instead."""
+    if weights != "none":
+        return f"{weights} weights"
+    if level == "ordinal":
+        return "the ordinal level"
+    return None
+
+
+def require_order(counts: DeliveryCounts, weights: str = "none", level: str = "nominal") -> None:
+    """Refuse an ordered or weighted statistic over text labels whose order nobody stated."""
+    needs = ordered_options(weights, level)
+    if needs is None or counts.label_order != "unordered":
+        return
+    shown = ", ".join(counts.labels[:8]) + (", ..." if len(counts.labels) > 8 else "")
+    raise InputError.at(
+        f"{needs} depend on the order of the labels, and these labels are text ({shown}) with no label set "
+        "to order them; give the order with --labels A,B,C (or the term set's label_set)",
+        counts.file,
+        column="label",
+    )
