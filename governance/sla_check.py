@@ -12,6 +12,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel
 
+from contracts.realism import RealismCheck, check_target
 from contracts.sla_terms import SlaTerm, SlaTermSet
 from governance.delivery import ColumnMapping, DeliverySource, open_delivery
 from governance.delivery_counts import PERIOD_COLUMNS, DeliveryCounts, count_delivery
@@ -77,6 +78,7 @@ class TermResult(BaseModel):
     evidence: list[Evidence]
     remedy: RemedyOwed | None
     notes: list[str] = []
+    realism: list[RealismCheck] = []
 
     def to_payload(self) -> dict[str, Any]:
         """The term in the documented `sla-check` JSON shape."""
@@ -112,7 +114,8 @@ class CategoryRow(BaseModel):
 
 
 class ClassRow(BaseModel):
-    """Precision, recall and F1 of one label against gold (None where undefined)."""
+    """Precision, recall and F1 of one label against gold; F1 = 2TP / (2TP + FP + FN), so 0 for a gold
+    class never delivered (as scikit-learn), None only for a label absent from gold and delivery."""
 
     label: str
     support: int
@@ -120,6 +123,7 @@ class ClassRow(BaseModel):
     precision: float | None
     recall: float | None
     f1: float | None
+    note: str | None = None
 
 
 class Confusion(BaseModel):
@@ -166,12 +170,30 @@ class SlaReport(BaseModel):
         return {"verdict": self.verdict, "credits": self.credits, "terms": [t.to_payload() for t in self.terms]}
 
 
-def _status(term: SlaTerm, value: float | None, n: int) -> tuple[Status, str | None]:
+TIER_RULE = {
+    "critical": "passes only when the whole 95% interval clears the threshold",
+    "standard": "decided on the point value",
+}
+
+
+def _status(
+    term: SlaTerm, value: float | None, n: int, ci: tuple[float, float] | None = None
+) -> tuple[Status, str | None]:
+    """Pass/fail on the point value; a critical term also needs the interval's far end to hold."""
     if value is None:
         return "inconclusive", None
     if n < term.min_sample:
         return "inconclusive", f"sample of {n} is below the minimum of {term.min_sample}"
-    return ("pass" if term.holds(value) else "fail"), None
+    if not term.holds(value):
+        return "fail", None
+    if term.tier == "critical" and ci is not None:
+        far = ci[0] if term.comparator in (">=", ">") else ci[1]
+        if not term.holds(far):
+            return "fail", (
+                f"critical term: the value {value:.4g} meets the threshold but its 95% interval "
+                f"({ci[0]:.4g}-{ci[1]:.4g}) does not clear {term.threshold:g}"
+            )
+    return "pass", None
 
 
 def _worst_first(term: SlaTerm, evidence: list[Evidence]) -> list[Evidence]:
@@ -271,13 +293,13 @@ class _Checker:
         else:
             dim = None if kind == "overall" else kind
             value, ci, n, undefined, method = self.measure(term, dim, named)
-            status, reason = self._decide(term, value, n, undefined)
+            status, reason = self._decide(term, value, n, undefined, ci)
             if term.metric == "qa_coverage" and value is not None and status != "inconclusive":
                 status = self._coverage_status(term, dim, named)
             breaches = 1 if status == "fail" else 0
             shown = self._worst_categories(term, dim, named)
-        if term.metric == "accuracy":
-            notes += self._realism(term, kind, named)
+        realism = self._realism(term, kind, named) if term.metric == "accuracy" else []
+        notes += [r.note for r in realism if r.note]
         return TermResult(
             id=term.id,
             metric=term.metric,
@@ -295,6 +317,7 @@ class _Checker:
             evidence=shown,
             remedy=self._remedy(term, breaches),
             notes=notes,
+            realism=realism,
         )
 
     def _remedy(self, term: SlaTerm, breaches: int) -> RemedyOwed | None:
@@ -308,10 +331,17 @@ class _Checker:
             cap=term.remedy.cap,
         )
 
-    def _decide(self, term: SlaTerm, value: float | None, n: int, undefined: str | None) -> tuple[Status, str | None]:
+    def _decide(
+        self,
+        term: SlaTerm,
+        value: float | None,
+        n: int,
+        undefined: str | None,
+        ci: tuple[float, float] | None = None,
+    ) -> tuple[Status, str | None]:
         if value is None:
             return "inconclusive", undefined or "no value"
-        return _status(term, value, n)
+        return _status(term, value, n, None if term.metric == "qa_coverage" else ci)
 
     def _has_rows(self, name: str) -> bool:
         return bool(self.row_counts("category", name)[_COL["rows"]] > 0)
@@ -327,7 +357,7 @@ class _Checker:
 
     def _group_evidence(self, term: SlaTerm, dim: str | None, name: str | None) -> Evidence:
         value, ci, n, undefined, _ = self.measure(term, dim, name)
-        status, reason = self._decide(term, value, n, undefined)
+        status, reason = self._decide(term, value, n, undefined, ci)
         if term.metric == "qa_coverage" and value is not None and status != "inconclusive":
             status = self._coverage_status(term, dim, name)
             row = self.row_counts(dim or "category", name)
@@ -345,15 +375,23 @@ class _Checker:
                 np.where(scope_items, self.c.item_category, -1) if scope_items is not None else self.c.item_category
             )
             method = resolve_metric(self.c, term.metric, scope_items)
+            critical = term.tier == "critical"
             ests = agreement_by_group(
-                self.c, method, groups, len(self.c.categories), level=term.level, weights=term.weights
+                self.c,
+                method,
+                groups,
+                len(self.c.categories),
+                level=term.level,
+                weights=term.weights,
+                ci=critical,
+                seed=self.seed,
             )
             evidence = []
             for name, est in zip(self.c.categories, ests, strict=True):
                 if est.n_items == 0:
                     continue
-                st, note = self._decide(term, est.value, est.n_items, est.undefined_reason)
-                evidence.append(Evidence(group=name, value=est.value, n=est.n_items, status=st, note=note))
+                st, note = self._decide(term, est.value, est.n_items, est.undefined_reason, est.ci)
+                evidence.append(Evidence(group=name, value=est.value, ci=est.ci, n=est.n_items, status=st, note=note))
         elif dim is None:
             evidence = [
                 self._group_evidence(term, "category", name) for name in self.cat_names[1:] if self._has_rows(name)
@@ -365,23 +403,25 @@ class _Checker:
     def percent_agreement_by_category(self) -> list[Any]:
         if self._pa_by_cat is None:
             self._pa_by_cat = agreement_by_group(
-                self.c, "percent_agreement", self.c.item_category, len(self.c.categories)
+                self.c, "percent_agreement", self.c.item_category, len(self.c.categories), ci=True, seed=self.seed
             )
         return self._pa_by_cat
 
-    def _realism(self, term: SlaTerm, kind: str, named: str | None) -> list[str]:
-        """Accuracy targets the annotators' own agreement cannot support."""
-        low = [
-            f"{name} ({est.value:.1%})"
-            for name, est in zip(self.c.categories, self.percent_agreement_by_category(), strict=True)
-            if (kind != "category" or name == named) and est.value is not None and est.value < term.threshold
-        ]
-        if not low:
+    def _realism(self, term: SlaTerm, kind: str, named: str | None) -> list[RealismCheck]:
+        """An accuracy target against (1 + a) / 2, a the upper end of the scope's pairwise agreement:
+        per category for an each-category term, else over the term's own scope."""
+        if term.comparator not in (">=", ">"):
             return []
+        if kind == "each_category" and self.c.categories:
+            scopes = list(zip(self.c.categories, self.percent_agreement_by_category(), strict=True))
+        else:
+            dim = None if kind in ("overall", "each_category") else kind
+            est = agreement(self.c, "percent_agreement", self.item_mask(dim, named), seed=self.seed)
+            scopes = [("the delivery" if dim is None else f"{kind} {named}", est)]
         return [
-            f"target realism: annotators agree with each other less often than the "
-            f"{term.threshold:.1%} accuracy target in {', '.join(low)}: the humans disagree "
-            "more often than the target allows; revisit the guideline or the target"
+            check_target(name, term.threshold, est.value, est.ci[1] if est.ci else None)
+            for name, est in scopes
+            if est.value is not None
         ]
 
     def _throughput(self, term: SlaTerm) -> TermResult:
@@ -463,13 +503,22 @@ class _Checker:
             tp = int(matrix[i, i])
             precision = tp / predicted if predicted else None
             recall = tp / support if support else None
-            f1 = (
-                2 * precision * recall / (precision + recall)
-                if precision is not None and recall is not None and precision + recall > 0
-                else (0.0 if precision is not None and recall is not None else None)
-            )
+            f1 = 2 * tp / (support + predicted) if support + predicted else None  # 2TP / (2TP + FP + FN)
+            note = None
+            if support and not predicted:
+                note = f"{support} gold item(s) of this class and none delivered as it: recall 0, F1 0"
+            elif predicted and not support:
+                note = f"delivered {predicted} time(s) on gold items, none of which is of this class: F1 0"
             classes.append(
-                ClassRow(label=label, support=support, predicted=predicted, precision=precision, recall=recall, f1=f1)
+                ClassRow(
+                    label=label,
+                    support=support,
+                    predicted=predicted,
+                    precision=precision,
+                    recall=recall,
+                    f1=f1,
+                    note=note,
+                )
             )
         return Confusion(
             labels=list(self.c.labels),

@@ -29,6 +29,14 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.add_argument("--vendor", default=None, help="vendor name for a draft")
     parser.add_argument(
+        "--agreement",
+        type=float,
+        default=None,
+        metavar="A",
+        help="measured pairwise agreement of the annotators (0-1, the upper end of its interval, as "
+        "sla-check reports it): accuracy targets above (1 + A) / 2 are questioned",
+    )
+    parser.add_argument(
         "--questionnaire",
         metavar="OUT.xlsx",
         default=None,
@@ -47,7 +55,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if source is None:
         raise InputError.at("give a profile or draft to audit (or --questionnaire OUT.xlsx)", "contract-audit")
-    review = review_file(source, args.as_of or date.today(), vendor=args.vendor)
+    if args.agreement is not None and not 0 <= args.agreement <= 1:
+        raise InputError.at(f"--agreement must lie between 0 and 1, got {args.agreement}", "contract-audit")
+    review = review_file(source, args.as_of or date.today(), vendor=args.vendor, agreement=args.agreement)
     if args.format == "json":
         print(to_json(review.to_payload()))
     else:
