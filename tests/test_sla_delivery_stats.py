@@ -1,0 +1,131 @@
+"""Hand-computed checks of the delivery statistics: F1 of a class never delivered, the realism bound
+(1 + a) / 2 in the SLA check and the contract audit, and what `tier` does."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from contracts.audit import audit_profile
+from contracts.profile import ContractProfile
+from contracts.realism import best_mean_accuracy, check_target
+from contracts.sla_terms import SlaTerm, SlaTermSet
+from governance.sla_check import check_delivery
+from tests.test_contract_audit import complete
+
+
+def _csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
+    path.write_text(",".join(header) + "\n" + "".join(",".join(map(str, r)) + "\n" for r in rows))
+    return path
+
+
+def test_f1_is_zero_for_a_gold_class_never_delivered(tmp_path: Path) -> None:
+    # gold a -> a x6; gold b -> b x2, a x1; gold c -> a x4 (c is never delivered)
+    pairs = [("a", "a")] * 6 + [("b", "b")] * 2 + [("b", "a")] + [("c", "a")] * 4
+    rows = [[f"i{i}", "r0", lab, gold] for i, (gold, lab) in enumerate(pairs)]
+    path = _csv(tmp_path / "d.csv", ["item_id", "annotator_id", "label", "gold_label"], rows)
+    terms = SlaTermSet(label_set=["a", "b", "c"], terms=[SlaTerm(metric="accuracy", threshold=0.5, min_sample=1)])
+    classes = {c.label: c for c in check_delivery(terms, path).confusion.classes}
+    assert classes["a"].f1 == pytest.approx(2 * 6 / (6 + 11))  # support 6, predicted 11
+    assert classes["b"].f1 == pytest.approx(2 * 2 / (3 + 2))
+    c = classes["c"]
+    assert (c.support, c.predicted, c.precision, c.recall, c.f1) == (4, 0, None, 0.0, 0.0)
+    assert c.note is not None and "none delivered" in c.note and "F1 0" in c.note
+
+
+def test_realism_bound_by_hand() -> None:
+    assert best_mean_accuracy(0.90) == pytest.approx(0.95)
+    assert not check_target("x", 0.95, 0.90).flagged  # exactly reachable
+    flagged = check_target("x", 0.96, 0.88, 0.90)  # the upper end of the interval is used
+    assert flagged.flagged and flagged.best_accuracy == pytest.approx(0.95)
+    assert flagged.note is not None and "(1 + 0.900) / 2 = 95.0%" in flagged.note and "96.0% target" in flagged.note
+    assert not check_target("x", 0.95, 0.80, 0.90).flagged
+
+
+def _two_annotators_97(tmp_path: Path) -> Path:
+    """200 gold items; r0 errs on items 0-5, r1 on items 6-11: each 97% accurate, agreement 188/200."""
+    rows = []
+    for i in range(200):
+        for a in range(2):
+            wrong = i in range(6 * a, 6 * a + 6)
+            rows.append([f"i{i}", f"r{a}", "b" if wrong else "a", "a", f"c{i % 2}"])
+    return _csv(tmp_path / "d.csv", ["item_id", "annotator_id", "label", "gold_label", "category"], rows)
+
+
+def test_two_annotators_at_97_percent_are_not_told_a_95_target_is_unrealistic(tmp_path: Path) -> None:
+    path = _two_annotators_97(tmp_path)
+    terms = SlaTermSet(label_set=["a", "b"], terms=[SlaTerm(metric="accuracy", threshold=0.95, min_sample=30)])
+    term = check_delivery(terms, path).terms[0]
+    assert term.status == "pass" and term.value == pytest.approx(0.97)
+    (check,) = term.realism
+    assert check.agreement == pytest.approx(188 / 200)  # below the target, which proves nothing
+    assert not check.flagged and not term.notes
+
+
+def test_a_target_above_the_bound_is_flagged_with_the_arithmetic(tmp_path: Path) -> None:
+    path = _two_annotators_97(tmp_path)
+    terms = SlaTermSet(label_set=["a", "b"], terms=[
+        SlaTerm(metric="accuracy", scope="each category", threshold=0.995, min_sample=30)])
+    term = check_delivery(terms, path).terms[0]
+    assert {c.scope for c in term.realism} == {"c0", "c1"}
+    for check in term.realism:
+        assert check.best_accuracy == pytest.approx((1 + check.agreement_upper) / 2)
+        assert check.agreement_upper < 0.99 and check.flagged
+        assert f"(1 + {check.agreement_upper:.3f}) / 2 = {check.best_accuracy:.1%}" in (check.note or "")
+    assert len(term.notes) == 2
+
+
+def test_contract_audit_questions_accuracy_targets_above_measured_agreement() -> None:
+    raw = complete()
+    raw["quality"]["accuracy_target"] = 0.99
+    profile = ContractProfile.model_validate(raw)
+    as_of = date(2026, 12, 1)
+    assert not [f for f in audit_profile(profile, as_of).findings if f.code.endswith("accuracy_above_agreement")]
+    found = [f for f in audit_profile(profile, as_of, agreement=0.90).findings
+             if f.code == "sla_terms.accuracy_above_agreement"]
+    assert len(found) == 1 and "(1 + 0.900) / 2 = 95.0%" in found[0].reason
+    assert "at or below 95.0%" in found[0].ask
+    assert not [f for f in audit_profile(profile, as_of, agreement=0.98).findings
+                if f.code.endswith("accuracy_above_agreement")]  # (1 + 0.98) / 2 = 0.99: reachable
+
+
+def test_contract_audit_command_takes_measured_agreement(tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    import yaml
+
+    from annogov.cli import main
+
+    raw = complete()
+    raw["quality"]["accuracy_target"] = 0.99
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    main(["contract-audit", str(path), "--agreement", "0.9", "--as-of", "2026-12-01"])
+    assert "sla_terms.accuracy_above_agreement" in capsys.readouterr().out
+    assert main(["contract-audit", str(path), "--agreement", "1.5"]) == 2
+
+
+def test_tier_critical_needs_the_whole_interval_standard_the_point(tmp_path: Path) -> None:
+    # 100 gold annotations, 97 correct: point 0.97 >= 0.95, Wilson interval starts below 0.95
+    rows = [[f"i{i}", "r0", "b" if i < 3 else "a", "a"] for i in range(100)]
+    path = _csv(tmp_path / "d.csv", ["item_id", "annotator_id", "label", "gold_label"], rows)
+    low, high = 0.91548, 0.98975  # Wilson: (p + z^2/2n -+ z sqrt(p(1-p)/n + z^2/4n^2)) / (1 + z^2/n)
+    results = {}
+    for tier in ("standard", "critical"):
+        terms = SlaTermSet(label_set=["a", "b"], terms=[
+            SlaTerm(metric="accuracy", threshold=0.95, min_sample=30, tier=tier,
+                    remedy={"kind": "fixed_per_breach", "amount": 100})])
+        report = check_delivery(terms, path)
+        results[tier] = report
+        assert report.terms[0].ci == pytest.approx((low, high), abs=1e-5)
+    assert results["standard"].terms[0].status == "pass" and results["standard"].credits == 0
+    critical = results["critical"].terms[0]
+    assert critical.status == "fail" and results["critical"].credits == 100
+    assert "whole" not in (critical.reason or "") and "does not clear 0.95" in (critical.reason or "")
+    # 100 of 100 correct: the interval [0.963, 1] clears 0.95, so critical passes too
+    rows = [[f"i{i}", "r0", "a", "a"] for i in range(100)]
+    path = _csv(tmp_path / "d.csv", ["item_id", "annotator_id", "label", "gold_label"], rows)
+    terms = SlaTermSet(label_set=["a", "b"], terms=[SlaTerm(metric="accuracy", threshold=0.95, min_sample=30,
+                                                            tier="critical")])
+    assert check_delivery(terms, path).terms[0].status == "pass"
