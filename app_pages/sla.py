@@ -250,7 +250,7 @@ def _qa_download(terms: SlaTermSet) -> None:
         return
     name, data, mapping_json = held
     default = next((t.threshold for t in terms.terms if t.metric == "qa_coverage"), 0.10)
-    c = st.columns([1, 1, 2])
+    c = st.columns([1, 1, 2, 2])
     rate = c[0].number_input(
         "QA rate per category",
         min_value=0.001,
@@ -261,18 +261,28 @@ def _qa_download(terms: SlaTermSet) -> None:
         key="sla_qa_rate",
     )
     seed = int(c[1].number_input("Seed", min_value=0, value=0, step=1, key="sla_qa_seed"))
+    mapping = ColumnMapping.model_validate_json(mapping_json)
+    stem = name.rsplit(".", 1)[0]
     c[2].download_button(
-        f"QA sample of {name} (CSV)",
-        data=lambda: sla_store.qa_sample_csv(
-            name, data, ColumnMapping.model_validate_json(mapping_json), str(rate), seed
-        ),
-        file_name=f"qa-sample-{name.rsplit('.', 1)[0]}.csv",
+        f"QA sample of {name} for reviewers (CSV)",
+        data=lambda: sla_store.qa_sample_csv(name, data, mapping, str(rate), seed),
+        file_name=f"qa-sample-{stem}.csv",
         mime="text/csv",
         key="sla_qa_download",
         on_click="ignore",
         icon=":material/download:",
-        help="At least the rate in every category (at least 10 items, or all of a smaller one); "
-        "rare categories are over-represented; the same seed gives the same sample.",
+        help="Blind: review id, item, category and the label to review, nothing else. At least the rate "
+        "in every category (at least 10 items, or all of a smaller one); the same seed gives the same sample.",
+    )
+    c[3].download_button(
+        f"QA key of {name} (CSV)",
+        data=lambda: sla_store.qa_sample_csv(name, data, mapping, str(rate), seed, part="key"),
+        file_name=f"qa-sample-{stem}-key.csv",
+        mime="text/csv",
+        key="sla_qa_key_download",
+        on_click="ignore",
+        icon=":material/key:",
+        help="For the buyer only: annotator, gold label, source row and strata for each review id.",
     )
 
 

@@ -81,7 +81,8 @@ class TermResult(BaseModel):
     realism: list[RealismCheck] = []
 
     def to_payload(self) -> dict[str, Any]:
-        """The term in the documented `sla-check` JSON shape."""
+        """The term in the documented `sla-check` JSON shape: the result, then why (tier and its rule,
+        the reason when inconclusive or failed on the interval, notes, realism checks)."""
         return {
             "metric": self.metric,
             "scope": self.scope,
@@ -93,6 +94,14 @@ class TermResult(BaseModel):
             "n": self.n,
             "evidence": [e.model_dump() | {"ci": list(e.ci) if e.ci else None} for e in self.evidence],
             "remedy": self.remedy.model_dump() if self.remedy else None,
+            "id": self.id,
+            "method": self.method,
+            "min_sample": self.min_sample,
+            "tier": self.tier,
+            "tier_rule": TIER_RULE[self.tier],
+            "reason": self.reason,
+            "notes": list(self.notes),
+            "realism": [r.model_dump() for r in self.realism],
         }
 
 
@@ -164,10 +173,30 @@ class SlaReport(BaseModel):
     weekly: list[WeekVolume]
     drift: DriftReport
     warnings: list[str]
+    label_order: str = "label set"
 
     def to_payload(self) -> dict[str, Any]:
-        """The documented JSON: {"verdict", "credits", "terms": [...]}."""
-        return {"verdict": self.verdict, "credits": self.credits, "terms": [t.to_payload() for t in self.terms]}
+        """The documented JSON: {"verdict", "credits", "terms": [...]} and every table the app and the
+        PDF show (per category, QA coverage, confusion with per-class P/R/F1, annotators, weeks, drift)."""
+        return {
+            "verdict": self.verdict,
+            "credits": self.credits,
+            "terms": [t.to_payload() for t in self.terms],
+            "contract": self.contract,
+            "delivery": self.delivery,
+            "currency": self.currency,
+            "n_annotations": self.n_annotations,
+            "n_items": self.n_items,
+            "n_annotators": self.n_annotators,
+            "label_order": self.label_order,
+            "by_category": [r.model_dump() for r in self.categories],
+            "qa_coverage": [r.model_dump() for r in self.coverage],
+            "confusion": self.confusion.model_dump(),
+            "annotators": [r.model_dump() for r in self.annotators],
+            "weekly": [w.model_dump() for w in self.weekly],
+            "drift": self.drift.model_dump(),
+            "warnings": list(self.warnings),
+        }
 
 
 TIER_RULE = {
@@ -578,6 +607,7 @@ def check_counts(
         weekly=weekly_volume(counts, terms.committed_weekly_volume),
         drift=drift(counts, by, drift_threshold),
         warnings=counts.warnings,
+        label_order=counts.label_order,
     )
 
 

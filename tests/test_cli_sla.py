@@ -36,7 +36,8 @@ def test_sla_check_json_and_exit_codes(capsys: pytest.CaptureFixture[str],
     assert {t["status"] for t in payload["terms"]} == {"pass", "fail", "inconclusive"}
     for term in payload["terms"]:
         assert list(term) == ["metric", "scope", "status", "value", "ci", "threshold",
-                              "comparator", "n", "evidence", "remedy"]
+                              "comparator", "n", "evidence", "remedy", "id", "method", "min_sample",
+                              "tier", "tier_rule", "reason", "notes", "realism"]
     passing = tmp_path / "pass.yaml"
     passing.write_text("terms:\n  - {metric: on_time_rate, threshold: 0.5, min_sample: 10}\n"
                        "  - {metric: kappa, scope: 'task_type:simple', threshold: 0.5}\n")
@@ -122,7 +123,16 @@ def test_qa_sample_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -
     for r in rows:
         per_cat[r["category"]] = per_cat.get(r["category"], 0) + 1
     assert per_cat["construction_zone"] == 10 and per_cat["urban_day"] == 18
-    assert "source_row" in rows[0]
+    assert list(rows[0]) == ["review_id", "item_id", "category", "label"]  # blind: no gold, no annotator
+    key = list(csv.DictReader((tmp_path / "s-key.csv").read_text().splitlines()))
+    assert [r["review_id"] for r in key] == [r["review_id"] for r in rows]
+    assert {"annotator_id", "gold_label", "source_row"} <= set(key[0])
+    delivered = {r["__row"] if "__row" in r else str(i + 2): r
+                 for i, r in enumerate(csv.DictReader((EXAMPLES / "delivery.csv").read_text().splitlines()))}
+    for r, k in zip(rows, key, strict=True):
+        source = delivered[k["source_row"]]
+        assert (r["item_id"], r["label"]) == (k["item_id"], k["label"]) == (source["item_id"], source["label"])
+        assert k["gold_label"] == source.get("gold_label", "")
     assert main(["qa-sample", str(EXAMPLES / "delivery.csv"), "--min-rate", "2",
                  "--out", str(out)]) == 2
 

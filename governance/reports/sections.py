@@ -21,7 +21,7 @@ from governance.reports.model import (
     TaxonomyPayload,
 )
 from governance.reports.safe_text import describe
-from governance.sla_check import SlaReport
+from governance.sla_check import TIER_RULE, SlaReport
 
 STATUS_ORDER = {"fail": 0, "inconclusive": 1, "pass": 2}
 STATUS_FILLS: dict[str, str] = {
@@ -385,10 +385,27 @@ def sla_report_payload(report: SlaReport) -> dict[str, Any]:
     ]
     if report.annotators:
         categories.append({"title": "Annotators", "rows": [row.model_dump() for row in report.annotators]})
+    if report.confusion.classes:
+        categories.append(
+            {
+                "title": "Per-class precision, recall and F1 against gold",
+                "note": "F1 = 2TP / (2TP + FP + FN): 0 for a gold class never delivered.",
+                "rows": [c.model_dump() for c in report.confusion.classes if c.support or c.predicted],
+                "formats": {"precision": "percent", "recall": "percent", "f1": "decimal"},
+            }
+        )
     if report.drift.drops:
         categories.append(
             {"title": f"Drift by {report.drift.by}", "rows": [d.model_dump() for d in report.drift.drops]}
         )
+    why = [
+        {"term": t.id or t.metric, "tier": f"{t.tier}: {TIER_RULE[t.tier]}", "why": text}
+        for t in report.terms
+        for text in [t.reason, *t.notes]
+        if text
+    ]
+    if why:
+        categories.append({"title": "SLA notes and reasons", "rows": why})
     payload = report.to_payload() | {"categories": [c for c in categories if c["rows"]]}
     if report.confusion.labels:
         payload["confusion"] = {"labels": report.confusion.labels, "matrix": report.confusion.matrix}
