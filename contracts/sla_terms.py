@@ -142,6 +142,9 @@ class SlaTermSet(BaseModel):
     total_credit_cap: float | None = Field(
         None, ge=0, description="Upper limit, in money, on all credits of the period"
     )
+    drift_threshold: float = Field(
+        0.05, gt=0, le=1, description="Smallest drop between periods worth calling drift (and then only if tested)"
+    )
     terms: list[SlaTerm]
 
     @field_validator("label_set", mode="before")
@@ -232,6 +235,7 @@ _TERM_COLUMNS = {
     "notes": "note",
 }
 _SETTING_KEYS = {"name", "currency", "period_fee", "label_set", "committed_weekly_volume", "total_credit_cap"}
+_SETTING_KEYS |= {"drift_threshold"}
 
 
 def _yaml_line(text: str, loc: tuple[int | str, ...]) -> int | None:

@@ -28,6 +28,7 @@ from ingest import InputError, Location, Problem
 MAX_PAIRED_ANNOTATORS = 8
 MAX_PROBLEMS = 200
 _JOINT_BINS = 1 << 21  # largest joint category x task type x batch x annotator x flags table
+_GROUP_BINS = 1 << 23  # largest period x category (or annotator) x flags table kept for drift
 US_PER_DAY = 86_400 * 10**6
 QA_PASS = {"pass", "passed", "ok", "accept", "accepted", "approved", "correct", "true", "1", "yes"}
 QA_FAIL = {"fail", "failed", "reject", "rejected", "defect", "error", "incorrect", "false", "0", "no"}
@@ -89,6 +90,11 @@ _FLAG_BITS = ((np.arange(_FLAG_STATES)[:, None] >> np.arange(len(PERIOD_COLUMNS)
 def _decode_flags(bins: np.ndarray) -> np.ndarray:
     """(groups x 128 flag states) counts -> (groups x PERIOD_COLUMNS) counts."""
     return bins.reshape(-1, _FLAG_STATES) @ _FLAG_BITS
+
+
+def _decode_grid(bins: np.ndarray) -> np.ndarray:
+    """(... x 128 flag states) counts -> (... x PERIOD_COLUMNS) counts."""
+    return _decode_flags(bins).reshape(*bins.shape[:-1], len(PERIOD_COLUMNS))
 
 
 def _indices(indices: pa.Array) -> np.ndarray:
@@ -239,6 +245,7 @@ class DeliveryCounts:
     labels_by_annotator: np.ndarray | None = None
     tables: dict[str, np.ndarray] = field(default_factory=dict)
     weeks: dict[int, np.ndarray] = field(default_factory=dict)
+    week_groups: dict[str, dict[int, np.ndarray]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     cache: dict[str, object] = field(default_factory=dict, repr=False)
 
@@ -270,6 +277,7 @@ class _Builder:
         self.repeated: list[np.ndarray] = []  # key positions with an annotator twice in one batch
         self.tables: dict[str, np.ndarray] = {}
         self.weeks: dict[int, np.ndarray] = {}
+        self.week_groups: dict[str, dict[int, np.ndarray]] = {"category": {}, "annotator": {}}
         self.problems: list[Problem] = []
         self.n_problems = 0
         self.warnings: list[str] = []
@@ -428,6 +436,7 @@ class _Builder:
                 pairs = zip(uniq.tolist(), table, strict=True)
             for w, row in pairs:
                 self.weeks[w] = self.weeks.get(w, 0) + row
+            self._week_groups(weeks, low, span, cat, np.where(ok, ann, 0), A, wflags, None if all_dated else dated)
         if len(self.problems) > MAX_PROBLEMS:
             self._trim_problems()
 
@@ -524,12 +533,53 @@ class _Builder:
             for axis, dim in enumerate([*groups, "annotator"]):
                 others = tuple(a for a in range(len(sizes)) if a != axis)
                 self._acc(f"{dim}_period", _decode_flags(joint.sum(axis=others)))
+            self._acc("batch_category_period", _decode_grid(joint.sum(axis=(1, 3)).transpose(1, 0, 2)))
+            self._acc("batch_annotator_period", _decode_grid(joint.sum(axis=(0, 1))))
             return
         for dim, (codes, size) in groups.items():
             key = (codes.astype(np.int64) + 1) * _FLAG_STATES + flags
             self._acc(f"{dim}_period", _decode_flags(np.bincount(key, minlength=size * _FLAG_STATES)))
         key = ann.astype(np.int64) * _FLAG_STATES + flags
         self._acc("annotator_period", _decode_flags(np.bincount(key, minlength=A * _FLAG_STATES)))
+        bat, n_bat = groups["batch"]
+        for name, (codes, size) in (
+            ("category", (groups["category"][0] + 1, groups["category"][1])),
+            ("annotator", (ann, A)),
+        ):
+            if n_bat * size * _FLAG_STATES <= _GROUP_BINS:  # otherwise drift by batch per group is skipped
+                key = ((bat.astype(np.int64) + 1) * size + codes) * _FLAG_STATES + flags
+                grid = np.bincount(key, minlength=n_bat * size * _FLAG_STATES).reshape(n_bat, size, _FLAG_STATES)
+                self._acc(f"batch_{name}_period", _decode_grid(grid))
+
+    def _week_groups(
+        self,
+        weeks: np.ndarray,
+        low: int,
+        span: int,
+        cat: np.ndarray,
+        ann: np.ndarray,
+        A: int,
+        wflags: np.ndarray,
+        dated: np.ndarray | None,
+    ) -> None:
+        """PERIOD_COLUMNS per (week, category) and per (week, annotator), for drift per group."""
+        ncat = len(self.vocabs["category"]) + 1
+        codes = {"category": (cat + 1, ncat), "annotator": (ann, A)}
+        wk = (weeks - low).astype(np.int64)
+        for name, (c, size) in codes.items():
+            if span * size * _FLAG_STATES > _GROUP_BINS:
+                continue  # dates spread too far to keep a table per week and group
+            c = c if dated is None else c[dated]
+            key = (wk * size + c) * _FLAG_STATES + wflags
+            grid = _decode_grid(np.bincount(key, minlength=span * size * _FLAG_STATES).reshape(span, size, -1))
+            store = self.week_groups[name]
+            for i in np.flatnonzero(grid[:, :, 0].sum(axis=1)).tolist():
+                old = store.get(i + low)
+                if old is None:
+                    store[i + low] = grid[i]
+                else:
+                    shape = (max(old.shape[0], grid.shape[1]), len(PERIOD_COLUMNS))
+                    store[i + low] = _pad(old, shape) + _pad(grid[i], shape)
 
     def _qa(self, arr: pa.Array, row_numbers: _RowNumbers) -> np.ndarray:
         enc = arr if pa.types.is_dictionary(arr.type) else pc.dictionary_encode(arr)
@@ -636,6 +686,7 @@ class _Builder:
             labels_by_annotator=t.get("labels_by_annotator"),
             tables=tables,
             weeks=dict(sorted(self.weeks.items())),
+            week_groups={k: dict(sorted(v.items())) for k, v in self.week_groups.items()},
             warnings=self.source.warnings + self.warnings,
         )
 

@@ -578,9 +578,10 @@ def check_counts(
     *,
     seed: int = 0,
     drift_by: Literal["week", "batch"] | None = None,
-    drift_threshold: float = 0.05,
+    drift_threshold: float | None = None,
 ) -> SlaReport:
-    """Evaluate every term over already-counted delivery tables."""
+    """Evaluate every term over already-counted delivery tables; drift by batch when the delivery
+    has batches (else week), its threshold from the argument, else the term set."""
     checker = _Checker(counts, terms, seed)
     results = [checker.evaluate(t) for t in terms.terms]
     statuses = {r.status for r in results}
@@ -605,7 +606,7 @@ def check_counts(
         confusion=checker.confusion(),
         annotators=checker.annotator_rows(),
         weekly=weekly_volume(counts, terms.committed_weekly_volume),
-        drift=drift(counts, by, drift_threshold),
+        drift=drift(counts, by, terms.drift_threshold if drift_threshold is None else drift_threshold),
         warnings=counts.warnings,
         label_order=counts.label_order,
     )
@@ -618,8 +619,10 @@ def check_delivery(
     mapping: ColumnMapping | None = None,
     seed: int = 0,
     label_set: Sequence[str] | None = None,
+    drift_by: Literal["week", "batch"] | None = None,
+    drift_threshold: float | None = None,
 ) -> SlaReport:
     """Read a delivery (path or opened source) in batches and check it against the terms."""
     source = delivery if isinstance(delivery, DeliverySource) else open_delivery(delivery, mapping)
     counts = count_delivery(source, label_set if label_set is not None else terms.label_set)
-    return check_counts(terms, counts, seed=seed)
+    return check_counts(terms, counts, seed=seed, drift_by=drift_by, drift_threshold=drift_threshold)

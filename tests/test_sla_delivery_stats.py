@@ -129,3 +129,61 @@ def test_tier_critical_needs_the_whole_interval_standard_the_point(tmp_path: Pat
     terms = SlaTermSet(label_set=["a", "b"], terms=[SlaTerm(metric="accuracy", threshold=0.95, min_sample=30,
                                                             tier="critical")])
     assert check_delivery(terms, path).terms[0].status == "pass"
+
+
+def _drift_delivery(tmp_path: Path, n: int) -> Path:
+    """Batches B1 and B2 of n gold items per category; in B2, r1 mislabels 20% of the 'hard' items."""
+    rows = []
+    for batch in ("B1", "B2"):
+        for cat in ("easy", "hard"):
+            for i in range(n):
+                item = f"{batch}-{cat}-{i}"
+                for ann in ("r0", "r1"):
+                    wrong = batch == "B2" and cat == "hard" and ann == "r1" and i % 5 == 0
+                    rows.append([item, ann, "b" if wrong else "a", "a", cat, batch])
+    return _csv(tmp_path / "d.csv", ["item_id", "annotator_id", "label", "gold_label", "category", "batch"], rows)
+
+
+def test_drift_per_category_and_annotator_only_when_the_test_says_so(tmp_path: Path) -> None:
+    from governance.drift import proportion_test
+
+    terms = SlaTermSet(label_set=["a", "b"], drift_threshold=0.05,
+                       terms=[SlaTerm(metric="accuracy", threshold=0.5, min_sample=1)])
+    report = check_delivery(terms, _drift_delivery(tmp_path, 100))
+    accuracy = {(d.group_kind, d.group): d for d in report.drift.drops if d.metric == "accuracy"}
+    # hard: 200/200 -> 180/200 (drop 0.10); r1: 200/200 -> 180/200; overall 400/400 -> 380/400 (0.05: not beyond)
+    assert set(accuracy) == {("category", "hard"), ("annotator", "r1")}
+    hard = accuracy[("category", "hard")]
+    assert (hard.previous, hard.current, hard.n_previous, hard.n_current) == (1.0, 0.9, 200, 200)
+    pooled = 380 / 400
+    assert hard.z == pytest.approx(0.1 / (pooled * (1 - pooled) * (2 / 200)) ** 0.5)
+    assert hard.z == pytest.approx(proportion_test(200, 200, 180, 200, True)[0])
+    assert hard.p_value is not None and hard.p_value < 0.05
+    # the same shares on 10 items per category: a 0.10 drop, but z = 1.45, p = 0.07: noise
+    small = check_delivery(terms, _drift_delivery(tmp_path, 10)).drift
+    assert not [d for d in small.drops if d.metric == "accuracy"] and small.not_significant >= 2
+    # threshold from the terms, overridden on the command line: 0.15 hides the 0.10 drops
+    strict = check_delivery(terms.model_copy(update={"drift_threshold": 0.15}), _drift_delivery(tmp_path, 100))
+    assert not [d for d in strict.drift.drops if d.metric == "accuracy"] and strict.drift.threshold == 0.15
+    # percent agreement in 'hard' falls from 1 to 0.8 over 100 items: Welch z = 0.2 / sqrt(s2 / 100),
+    # s2 = 0.8 x 0.2 x 100 / 99 (the items' agreement shares are 1 or 0)
+    (agree,) = [d for d in strict.drift.drops if d.metric == "percent_agreement"]
+    assert (agree.group_kind, agree.group) == ("category", "hard")
+    assert agree.z == pytest.approx(0.2 / (0.8 * 0.2 * 100 / 99 / 100) ** 0.5)
+    loose = check_delivery(terms, _drift_delivery(tmp_path, 100), drift_threshold=0.01)
+    assert ("overall", "all") in {(d.group_kind, d.group) for d in loose.drift.drops if d.metric == "accuracy"}
+
+
+def test_drift_threshold_on_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from annogov.cli import main
+
+    path = _drift_delivery(tmp_path, 100)
+    terms = tmp_path / "t.yaml"
+    terms.write_text("label_set: [a, b]\ndrift_threshold: 0.25\nterms:\n  - {metric: accuracy, threshold: 0.5}\n")
+    main(["sla-check", "--contract", str(terms), "--delivery", str(path)])
+    assert "Drift by batch" not in capsys.readouterr().out
+    main(["sla-check", "--contract", str(terms), "--delivery", str(path), "--drift-threshold", "0.05"])
+    out = capsys.readouterr().out
+    assert "accuracy (category hard): 1.000 in B1 (n=200) -> 0.900 in B2 (n=200)" in out
+    assert "accuracy (annotator r1)" in out
+    assert main(["sla-check", "--contract", str(terms), "--delivery", str(path), "--drift-threshold", "0"]) == 2
