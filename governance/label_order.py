@@ -59,6 +59,31 @@ def order_labels(counts: DeliveryCounts, from_label_set: bool) -> DeliveryCounts
     return counts
 
 
+def order_categories(counts: DeliveryCounts) -> DeliveryCounts:
+    """Categories in name order, not in the order rows first name them, so per-category results
+    (and the seeds of their bootstrap intervals, taken per group) do not depend on row order."""
+    names = counts.categories
+    order = sorted(range(len(names)), key=lambda i: names[i])
+    if order == list(range(len(names))):
+        return counts
+    rank = np.empty(len(names) + 1, np.int64)  # code + 1, so that -1 (no category) stays first
+    rank[0] = 0
+    rank[np.asarray(order, np.int64) + 1] = np.arange(1, len(names) + 1)
+    rows = np.concatenate([[0], np.asarray(order, np.int64) + 1])
+    counts.categories = [names[i] for i in order]
+    counts.item_category = (rank[counts.item_category + 1] - 1).astype(counts.item_category.dtype)
+    for name, axis in (("category_period", 0), ("category_confusion", 0), ("batch_category_period", 1)):
+        table = counts.tables.get(name)
+        if table is not None and table.shape[axis] == len(rows):
+            counts.tables[name] = np.take(table, rows, axis=axis)
+    for week, table in counts.week_groups.get("category", {}).items():
+        full = np.zeros((len(rows), *table.shape[1:]), table.dtype)
+        full[: table.shape[0]] = table  # a week before later categories appeared has fewer rows
+        counts.week_groups["category"][week] = full[rows]
+    counts.cache.clear()
+    return counts
+
+
 def ordered_options(weights: str = "none", level: str = "nominal") -> str | None:
     """What in the options depends on the order of the labels ('quadratic weights'), or None;
     interval and ratio levels use the labels' numeric values instead."""

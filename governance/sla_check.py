@@ -269,8 +269,7 @@ class _Checker:
         metric = term.metric
         if metric in AGREEMENT_METRICS:
             items = self.item_mask(dim, value)
-            method = resolve_metric(self.c, metric, items)
-            est = agreement(self.c, method, items, level=term.level, weights=term.weights, seed=self.seed)
+            est = agreement(self.c, metric, items, level=term.level, weights=term.weights, seed=self.seed)
             ci = (est.ci[0], est.ci[1]) if est.ci is not None else None
             return est.value, ci, est.n_items, est.undefined_reason, est.method
         row = self.row_counts(dim or "category", value)
@@ -403,11 +402,10 @@ class _Checker:
             groups = (
                 np.where(scope_items, self.c.item_category, -1) if scope_items is not None else self.c.item_category
             )
-            method = resolve_metric(self.c, term.metric, scope_items)
             critical = term.tier == "critical"
             ests = agreement_by_group(
                 self.c,
-                method,
+                term.metric,
                 groups,
                 len(self.c.categories),
                 level=term.level,
