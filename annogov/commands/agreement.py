@@ -115,7 +115,8 @@ def run(args: argparse.Namespace) -> int:
     ]
     options = [f"weights {payload['weights']}"] if payload["weights"] else []
     options += [f"level {payload['level']}"] if payload["level"] else []
-    options.append(f"labels in {counts.label_order} order: {', '.join(counts.labels)}")
+    order = {"label set": "in the label set's order", "numeric": "in numeric order"}
+    options.append(f"labels {order.get(counts.label_order, '(text, no order stated)')}: {', '.join(counts.labels)}")
     print(f"{metric} ({'; '.join(options)}) on {counts.file}")
     print(
         table(
