@@ -396,7 +396,26 @@ def sla_report_payload(report: SlaReport) -> dict[str, Any]:
         )
     if report.drift.drops:
         categories.append(
-            {"title": f"Drift by {report.drift.by}", "rows": [d.model_dump() for d in report.drift.drops]}
+            {
+                "title": f"Drift by {report.drift.by}",
+                "note": f"Drops beyond {report.drift.threshold:g}; {report.drift.test}.",
+                "rows": [
+                    {
+                        "metric": d.metric,
+                        "group": "all" if d.group_kind == "overall" else f"{d.group_kind} {d.group}",
+                        "from": d.previous_period,
+                        "to": d.period,
+                        "before": d.previous,
+                        "after": d.current,
+                        "n before": d.n_previous,
+                        "n after": d.n_current,
+                        "z": d.z,
+                        "p": d.p_value,
+                    }
+                    for d in report.drift.drops
+                ],
+                "formats": {"before": "percent", "after": "percent", "z": "decimal", "p": "decimal"},
+            }
         )
     why = [
         {"term": t.id or t.metric, "tier": f"{t.tier}: {TIER_RULE[t.tier]}", "why": text}
