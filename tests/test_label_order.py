@@ -31,6 +31,53 @@ K2011 = np.array([
 ])
 
 
+# Hayes & Krippendorff (2007), "Answering the call for a standard reliability measure for coding
+# data", the evaluation data: 40 units (rows) x 5 observers, values 0-3, None = not coded.
+# Published: ordinal alpha 0.7598 (interval 0.7574, nominal 0.4765).
+HK2007 = [
+    (1, 1, 2, None, 2),
+    (1, 1, 0, 1, None),
+    (2, 3, 3, 3, None),
+    (None, 0, 0, None, 0),
+    (0, 0, 0, None, 0),
+    (0, 0, 0, None, 0),
+    (1, 0, 2, None, 1),
+    (1, None, 2, 0, None),
+    (2, 2, 2, None, 2),
+    (2, 1, 1, 1, None),
+    (None, 1, 0, 0, None),
+    (0, 0, 0, 0, None),
+    (1, 2, 2, 2, None),
+    (3, 3, 2, 2, 3),
+    (1, 1, 1, None, 1),
+    (1, 1, 1, None, 1),
+    (2, 1, 2, None, 2),
+    (1, 2, 3, 3, None),
+    (1, 1, 0, 1, None),
+    (0, 0, 0, None, 0),
+    (0, 0, 1, 1, None),
+    (0, 0, None, 0, 0),
+    (2, 3, 3, 3, None),
+    (0, 0, 0, 0, None),
+    (1, 2, None, 2, 2),
+    (0, 1, 1, 1, None),
+    (0, 0, 0, 1, 0),
+    (1, 2, 1, 2, None),
+    (1, 1, 2, 2, None),
+    (1, 1, 2, None, 2),
+    (1, 1, 0, None, 0),
+    (2, 1, 2, 1, None),
+    (2, 2, None, 2, 2),
+    (3, 2, 2, 2, None),
+    (2, 2, 2, None, 2),
+    (2, 2, 3, None, 2),
+    (2, 2, 2, None, 2),
+    (2, 2, None, 1, 2),
+    (2, 2, 2, 2, None),
+    (1, 1, 1, None, 1),
+]
+
+
 def _rows_of(matrix: np.ndarray) -> list[tuple[str, str, str]]:
     return [(f"u{u}", f"obs{o}", str(int(matrix[o, u])))
             for o in range(matrix.shape[0]) for u in range(matrix.shape[1]) if not np.isnan(matrix[o, u])]
@@ -54,6 +101,27 @@ def test_krippendorff_2011_example_in_any_row_order(tmp_path: Path, seed: int, l
     oracle = krippendorff.alpha(reliability_data=K2011, level_of_measurement=level)
     assert est.value == pytest.approx(oracle, abs=1e-12)
     assert round(est.value, 3) == published
+
+
+@pytest.mark.parametrize("order", ["unit", "observer", "label descending", "shuffled"])
+def test_hayes_krippendorff_2007_ordinal_alpha_in_any_row_order(tmp_path: Path, order: str) -> None:
+    rows = [(f"unit{u + 1}", f"obs{o + 1}", str(v)) for u, row in enumerate(HK2007)
+            for o, v in enumerate(row) if v is not None]
+    if order == "observer":
+        rows.sort(key=lambda r: (r[1], int(r[0][4:])))
+    elif order == "label descending":  # first appearance would be 3, 2, 1, 0
+        rows.sort(key=lambda r: -int(r[2]))
+    elif order == "shuffled":
+        random.Random(7).shuffle(rows)
+    path = _csv(tmp_path / "hk.csv", rows)
+    terms = SlaTermSet(terms=[SlaTerm(metric="krippendorff_alpha", level="ordinal", threshold=0.7, min_sample=20)])
+    report = check_delivery(terms, path)
+    matrix = np.array([[np.nan if v is None else v for v in row] for row in HK2007], float).T
+    oracle = krippendorff.alpha(reliability_data=matrix, level_of_measurement="ordinal")
+    assert report.terms[0].value == pytest.approx(oracle, abs=1e-12)
+    assert round(report.terms[0].value or 0, 4) == 0.7598 and report.verdict == "pass"
+    interval = agreement(count_delivery(open_delivery(path)), "krippendorff_alpha", level="interval", ci=False)
+    assert round(interval.value or 0, 4) == 0.7574
 
 
 def test_ordinal_verdict_does_not_flip_with_sorting(tmp_path: Path) -> None:
