@@ -278,6 +278,7 @@ class _Builder:
         self.tables: dict[str, np.ndarray] = {}
         self.weeks: dict[int, np.ndarray] = {}
         self.week_groups: dict[str, dict[int, np.ndarray]] = {"category": {}, "annotator": {}}
+        self.too_large: set[str] = set()  # per-group period tables given up on (never kept partial)
         self.problems: list[Problem] = []
         self.n_problems = 0
         self.warnings: list[str] = []
@@ -533,8 +534,13 @@ class _Builder:
             for axis, dim in enumerate([*groups, "annotator"]):
                 others = tuple(a for a in range(len(sizes)) if a != axis)
                 self._acc(f"{dim}_period", _decode_flags(joint.sum(axis=others)))
-            self._acc("batch_category_period", _decode_grid(joint.sum(axis=(1, 3)).transpose(1, 0, 2)))
-            self._acc("batch_annotator_period", _decode_grid(joint.sum(axis=(0, 1))))
+            by_batch = {
+                "batch_category_period": joint.sum(axis=(1, 3)).transpose(1, 0, 2),
+                "batch_annotator_period": joint.sum(axis=(0, 1)),
+            }
+            for table, grid in by_batch.items():
+                if table not in self.too_large:
+                    self._acc(table, _decode_grid(grid))
             return
         for dim, (codes, size) in groups.items():
             key = (codes.astype(np.int64) + 1) * _FLAG_STATES + flags
@@ -546,10 +552,14 @@ class _Builder:
             ("category", (groups["category"][0] + 1, groups["category"][1])),
             ("annotator", (ann, A)),
         ):
-            if n_bat * size * _FLAG_STATES <= _GROUP_BINS:  # otherwise drift by batch per group is skipped
-                key = ((bat.astype(np.int64) + 1) * size + codes) * _FLAG_STATES + flags
-                grid = np.bincount(key, minlength=n_bat * size * _FLAG_STATES).reshape(n_bat, size, _FLAG_STATES)
-                self._acc(f"batch_{name}_period", _decode_grid(grid))
+            table = f"batch_{name}_period"
+            if n_bat * size * _FLAG_STATES > _GROUP_BINS or table in self.too_large:
+                self.too_large.add(table)  # drift by batch per group is then not computed
+                self.tables.pop(table, None)
+                continue
+            key = ((bat.astype(np.int64) + 1) * size + codes) * _FLAG_STATES + flags
+            grid = np.bincount(key, minlength=n_bat * size * _FLAG_STATES).reshape(n_bat, size, _FLAG_STATES)
+            self._acc(table, _decode_grid(grid))
 
     def _week_groups(
         self,
@@ -562,24 +572,45 @@ class _Builder:
         wflags: np.ndarray,
         dated: np.ndarray | None,
     ) -> None:
-        """PERIOD_COLUMNS per (week, category) and per (week, annotator), for drift per group."""
+        """PERIOD_COLUMNS per (week, category) and per (week, annotator), for drift per group: one
+        bincount over (week, category, annotator, flags) when that table is small, else one each."""
         ncat = len(self.vocabs["category"]) + 1
-        codes = {"category": (cat + 1, ncat), "annotator": (ann, A)}
-        wk = (weeks - low).astype(np.int64)
-        for name, (c, size) in codes.items():
-            if span * size * _FLAG_STATES > _GROUP_BINS:
-                continue  # dates spread too far to keep a table per week and group
-            c = c if dated is None else c[dated]
-            key = (wk * size + c) * _FLAG_STATES + wflags
-            grid = _decode_grid(np.bincount(key, minlength=span * size * _FLAG_STATES).reshape(span, size, -1))
+        c = cat if dated is None else cat[dated]
+        a = ann if dated is None else ann[dated]
+        grids: dict[str, np.ndarray] = {}
+        size = span * ncat * A * _FLAG_STATES
+        if size <= _GROUP_BINS:
+            key: np.ndarray = (weeks - low).astype(np.int64 if size >= 2**31 else np.int32)
+            key *= ncat
+            key += c
+            key += 1
+            key *= A
+            key += a
+            key *= _FLAG_STATES
+            key += wflags
+            joint = np.bincount(key, minlength=size).reshape(span, ncat, A, _FLAG_STATES)
+            grids = {"category": joint.sum(axis=2), "annotator": joint.sum(axis=1)}
+        else:
+            wk = (weeks - low).astype(np.int64)
+            for name, codes, n in (("category", c + 1, ncat), ("annotator", a, A)):
+                if span * n * _FLAG_STATES <= _GROUP_BINS:  # else dates spread too far for a table per group
+                    key64 = (wk * n + codes) * _FLAG_STATES + wflags
+                    grids[name] = np.bincount(key64, minlength=span * n * _FLAG_STATES).reshape(span, n, -1)
+        for name in ("category", "annotator"):
+            if name not in grids or f"week_{name}" in self.too_large:
+                self.too_large.add(f"week_{name}")  # never a table that misses some rows
+                self.week_groups.pop(name, None)
+                grids.pop(name, None)
+        for name, grid in grids.items():
+            table = _decode_grid(grid)
             store = self.week_groups[name]
-            for i in np.flatnonzero(grid[:, :, 0].sum(axis=1)).tolist():
+            for i in np.flatnonzero(table[:, :, 0].sum(axis=1)).tolist():
                 old = store.get(i + low)
                 if old is None:
-                    store[i + low] = grid[i]
+                    store[i + low] = table[i]
                 else:
-                    shape = (max(old.shape[0], grid.shape[1]), len(PERIOD_COLUMNS))
-                    store[i + low] = _pad(old, shape) + _pad(grid[i], shape)
+                    shape = (max(old.shape[0], table.shape[1]), len(PERIOD_COLUMNS))
+                    store[i + low] = _pad(old, shape) + _pad(table[i], shape)
 
     def _qa(self, arr: pa.Array, row_numbers: _RowNumbers) -> np.ndarray:
         enc = arr if pa.types.is_dictionary(arr.type) else pc.dictionary_encode(arr)

@@ -63,6 +63,7 @@ class DriftReport(BaseModel):
     periods: list[PeriodRow]
     drops: list[Drop]
     not_significant: int = 0
+    notes: list[str] = []
 
 
 def _natural(name: str) -> tuple[object, ...]:
@@ -229,6 +230,12 @@ def drift(
         for i, name in enumerate(names)
     ]
     drops, quiet = _series(names, table, agree, threshold, alpha, "overall", "all")
+    notes = [
+        f"drift per {dim} by {by} not computed: too many {by}s x {dim} values to keep a table"
+        for dim in ("category", "annotator")
+        if (by == "batch" and f"batch_{dim}_period" not in counts.tables)
+        or (by == "week" and dim not in counts.week_groups and counts.weeks)
+    ]
     cats = _group_tables(counts, by, rows, "category")
     if cats is not None and counts.categories:
         ncat = len(counts.categories) + 1
@@ -255,4 +262,5 @@ def drift(
         periods=periods,
         drops=drops,
         not_significant=quiet,
+        notes=notes,
     )

@@ -187,3 +187,35 @@ def test_drift_threshold_on_the_command_line(tmp_path: Path, capsys: pytest.Capt
     assert "accuracy (category hard): 1.000 in B1 (n=200) -> 0.900 in B2 (n=200)" in out
     assert "accuracy (annotator r1)" in out
     assert main(["sla-check", "--contract", str(terms), "--delivery", str(path), "--drift-threshold", "0"]) == 2
+
+
+def test_week_and_batch_tables_per_group_add_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    import governance.delivery_counts as dc
+    from governance.delivery import open_delivery
+    from governance.drift import drift
+    from governance.qa import period_table
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "delivery.csv"
+    joint = dc.count_delivery(open_delivery(example, batch_rows=50))
+    for dim in ("category", "annotator"):
+        for week, total in joint.weeks.items():
+            assert (joint.week_groups[dim][week].sum(axis=0) == total).all()
+        grid = joint.tables[f"batch_{dim}_period"]
+        assert (grid.sum(axis=1) == period_table(joint, "batch")).all()
+    monkeypatch.setattr(dc, "_GROUP_BINS", 4_000)  # one table per grouping instead of the joint one
+    monkeypatch.setattr(dc, "_JOINT_BINS", 0)
+    apart = dc.count_delivery(open_delivery(example, batch_rows=50))
+    for dim in ("category", "annotator"):
+        assert joint.week_groups[dim].keys() == apart.week_groups[dim].keys()
+        for week, table in joint.week_groups[dim].items():
+            assert np.array_equal(table, apart.week_groups[dim][week])
+        assert np.array_equal(joint.tables[f"batch_{dim}_period"], apart.tables[f"batch_{dim}_period"])
+    # a grouping too large in some batch is dropped altogether, never kept with rows missing
+    monkeypatch.setattr(dc, "_GROUP_BINS", 2_000)
+    small = dc.count_delivery(open_delivery(example, batch_rows=50))
+    assert "batch_category_period" not in small.tables
+    report = drift(small, "batch", 0.05)
+    assert all(d.group_kind != "category" for d in report.drops)
+    assert any("per category" in n for n in report.notes)

@@ -107,6 +107,7 @@ def render_table(report: SlaReport) -> str:
             f"(n={d.n_current}), z={'-' if d.z is None else f'{d.z:.2f}'}, p={d.p_value:.3g}"
             for d in drops
         ]
+    lines += report.drift.notes
     if report.drift.not_significant:
         lines.append(
             f"{report.drift.not_significant} larger drop(s) not called drift: within the noise of their sample sizes"
