@@ -36,7 +36,8 @@ def reorder_labels(counts: DeliveryCounts, order: list[int]) -> None:
     counts.item_counts = np.ascontiguousarray(counts.item_counts[:, order])
 
     def recode(codes: np.ndarray) -> np.ndarray:
-        return np.where(codes >= 0, rank[np.maximum(codes, 0)], codes).astype(codes.dtype)
+        lookup = np.append(rank, -1).astype(codes.dtype)  # code -1 (no label) indexes the last entry
+        return lookup[codes]
 
     counts.item_gold = recode(counts.item_gold)
     if counts.labels_by_annotator is not None:

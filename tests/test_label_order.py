@@ -203,3 +203,24 @@ def test_options_a_metric_does_not_apply_are_refused(tmp_path: Path,
     terms.write_text("terms:\n  - metric: fleiss_kappa\n    weights: quadratic\n    threshold: 0.8\n")
     assert main(["sla-check", "--contract", str(terms), "--delivery", str(path)]) == 2
     assert "terms.yaml, row 2" in capsys.readouterr().err
+
+
+def test_reordered_labels_keep_gold_and_pairs_right(tmp_path: Path) -> None:
+    """Labels first seen as 3, 1, 2 are recoded to 1, 2, 3 everywhere: the confusion matrix, the
+    per-class scores and Cohen's kappa agree with scikit-learn on the raw rows."""
+    a = ["3", "1", "2", "3", "2", "1", "3", "3", "2", "1"]
+    b = ["3", "1", "1", "3", "2", "2", "2", "3", "2", "1"]
+    gold = ["3", "1", "2", "2", "2", "1", "3", "3", "1", "1"]
+    rows = [(f"i{i}", ann, lab, gold[i]) for i in range(10) for ann, lab in (("x", a[i]), ("y", b[i]))]
+    path = tmp_path / "g.csv"
+    path.write_text("item_id,annotator_id,label,gold_label\n" + "".join(",".join(r) + "\n" for r in rows))
+    terms = SlaTermSet(terms=[SlaTerm(metric="cohen_kappa", weights="linear", threshold=0.1, min_sample=5)])
+    report = check_delivery(terms, path)
+    assert report.confusion.labels == ["1", "2", "3"]
+    from sklearn.metrics import confusion_matrix, f1_score
+
+    expected = confusion_matrix(gold + gold, a + b, labels=["1", "2", "3"])
+    assert report.confusion.matrix == expected.tolist()
+    f1 = f1_score(gold + gold, a + b, labels=["1", "2", "3"], average=None)
+    assert [c.f1 for c in report.confusion.classes] == pytest.approx(list(f1))
+    assert report.terms[0].value == pytest.approx(cohen_kappa_score(a, b, weights="linear"))
