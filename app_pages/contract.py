@@ -35,7 +35,7 @@ def _load(sha256: str, name: str, vendor: str | None,
     return load_source(name, data=_data, vendor=vendor)
 
 
-def _upload_review(as_of: date) -> dict[str, Any] | None:
+def _upload_review(as_of: date, agreement: float | None = None) -> dict[str, Any] | None:
     """The uploaded file's audit payload (with its profile), or None."""
     suffixes = [s.lstrip(".") for s in (*PROFILE_SUFFIXES, *DRAFT_SUFFIXES)]
     c = st.columns([2, 1])
@@ -60,7 +60,7 @@ def _upload_review(as_of: date) -> dict[str, Any] | None:
         return None
     if vendor.strip() and draft is None and vendor.strip() != profile.vendor:
         st.caption(f"The profile names its vendor {profile.vendor!r}; that name is used.")
-    review = review_profile(profile, as_of, source=upload.name, draft=draft)
+    review = review_profile(profile, as_of, source=upload.name, draft=draft, agreement=agreement)
     payload = review.to_payload()
     payload["profile"] = profile.model_dump(mode="json")
     return payload
@@ -74,13 +74,14 @@ def _saved(store: Store, program: ProgramRecord) -> dict[str, Any]:
     return latest
 
 
-def _reaudit(payload: dict[str, Any], as_of: date) -> dict[str, Any]:
-    """A saved audit re-run at another evaluation date from its stored profile."""
+def _reaudit(payload: dict[str, Any], as_of: date, agreement: float | None = None) -> dict[str, Any]:
+    """A saved audit re-run at another evaluation date (or with a measured agreement) from its
+    stored profile."""
     stored = payload.get("profile")
-    if stored is None or payload["audit"]["as_of"] == as_of.isoformat():
+    if stored is None or (payload["audit"]["as_of"] == as_of.isoformat() and agreement is None):
         return payload
     profile = ContractProfile.model_validate(stored)
-    again = review_profile(profile, as_of, source=payload["source"])
+    again = review_profile(profile, as_of, source=payload["source"], agreement=agreement)
     out = again.to_payload()
     out["profile"] = stored
     if "draft" in payload:
@@ -193,19 +194,24 @@ def main() -> None:
                "missing, with the question to put to the vendor.")
     ui.show_flash()
 
-    c = st.columns([1, 1])
+    c = st.columns([1, 1, 1])
     as_of = c[0].date_input("Evaluation date", value=date.today(), key="ct_as_of",
                             help="Certifications older than 12 months at this date are flagged.")
     if not isinstance(as_of, date):
         st.error("Choose one evaluation date.", icon=":material/error:")
         st.stop()
+    agreement = c[2].number_input(
+        "Measured agreement (optional)", min_value=0.0, max_value=1.0, value=None, step=0.01,
+        format="%.3f", key="ct_agreement",
+        help="The annotators' pairwise agreement, upper end of its interval (as the SLA check "
+             "reports it): accuracy targets above (1 + agreement) / 2 are questioned.")
     c[1].download_button(
         "Blank questionnaire (xlsx)", data=lambda: write_questionnaire(None),
         file_name="contract-questionnaire.xlsx", icon=":material/download:",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         help="Fill it in with the vendor's answers and upload it here.")
 
-    fresh = _upload_review(as_of)
+    fresh = _upload_review(as_of, agreement)
     saved = _saved(store, program)
     if fresh is not None:
         vendor = fresh["audit"]["vendor"]
@@ -228,7 +234,7 @@ def main() -> None:
                         help="The latest saved audit per vendor.")
     record = saved[pick]
     st.caption(f"Saved {record.created_at:%Y-%m-%d %H:%M}.")
-    _show(_reaudit(record.payload, as_of))
+    _show(_reaudit(record.payload, as_of, agreement))
     st.divider()
     ui.report_downloads(store, program, key="contract_report")
 
