@@ -264,25 +264,25 @@ def _qa_download(terms: SlaTermSet) -> None:
     mapping = ColumnMapping.model_validate_json(mapping_json)
     stem = name.rsplit(".", 1)[0]
     c[2].download_button(
-        f"QA sample of {name} for reviewers (CSV)",
+        "QA sample for reviewers (CSV)",
         data=lambda: sla_store.qa_sample_csv(name, data, mapping, str(rate), seed),
         file_name=f"qa-sample-{stem}.csv",
         mime="text/csv",
         key="sla_qa_download",
         on_click="ignore",
         icon=":material/download:",
-        help="Blind: review id, item, category and the label to review, nothing else. At least the rate "
+        help=f"From {name}. Blind: review id, item, category and the label to review, nothing else. At least the rate "
         "in every category (at least 10 items, or all of a smaller one); the same seed gives the same sample.",
     )
     c[3].download_button(
-        f"QA key of {name} (CSV)",
+        "QA key for the buyer (CSV)",
         data=lambda: sla_store.qa_sample_csv(name, data, mapping, str(rate), seed, part="key"),
         file_name=f"qa-sample-{stem}-key.csv",
         mime="text/csv",
         key="sla_qa_key_download",
         on_click="ignore",
         icon=":material/key:",
-        help="For the buyer only: annotator, gold label, source row and strata for each review id.",
+        help=f"From {name}, for the buyer only: annotator, gold label, source row and strata per review id.",
     )
 
 
@@ -462,13 +462,20 @@ def show_report(report: SlaReport) -> None:
             st.info("No weeks or batches to compare.")
         else:
             st.altair_chart(chart)
+        periods = "batches" if report.drift.by == "batch" else "weeks"
         if report.drift.drops:
             st.caption(
-                f"Drops larger than {report.drift.threshold:g} between consecutive {report.drift.by}es"
-                if report.drift.by == "batch"
-                else f"Drops larger than {report.drift.threshold:g} between consecutive weeks"
+                f"Drift between consecutive {periods}, overall, per category and per annotator: drops "
+                f"beyond {report.drift.threshold:g}; {report.drift.test}."
             )
             st.dataframe(_frame(report.drift.drops), hide_index=True, width="stretch")
+        if report.drift.not_significant:
+            st.caption(
+                f"{report.drift.not_significant} larger drop(s) were not called drift: within the noise "
+                "of their sample sizes."
+            )
+        for note in report.drift.notes:
+            st.info(note)
         if report.weekly:
             st.caption("Annotations submitted per week against the committed volume.")
             st.dataframe(_frame(report.weekly), hide_index=True, width="stretch")

@@ -87,7 +87,7 @@ def test_upload_terms_save_check_delivery_then_restart(open_app: Callable[..., A
     [saved] = store.list_check_results(program_id, sla_store.SLA_CHECK)
     assert saved.label == "delivery.csv" and saved.payload["credits"] == expected.credits
     labels = [b.label for b in at.get("download_button")]
-    assert "QA sample of delivery.csv for reviewers (CSV)" in labels and "QA key of delivery.csv (CSV)" in labels
+    assert "QA sample for reviewers (CSV)" in labels and "QA key for the buyer (CSV)" in labels
     assert "Report (PDF)" in labels
 
     at = at.run()  # a rerun does not check (and save) the same delivery again
