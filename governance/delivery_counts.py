@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 from governance.delivery import ROW_COLUMN, DeliverySource
 from governance.item_ids import encode_ids
 from governance.item_tables import ATTRIBUTES, BatchTables, Layout, merge
-from governance.label_order import LabelOrder, order_categories, order_labels
+from governance.label_order import LabelOrder, order_groups, order_labels
 from governance.read_ahead import read_ahead
 from ingest import InputError, Location, Problem
 
@@ -785,4 +785,4 @@ def count_delivery(source: DeliverySource, label_set: Sequence[str] | None = Non
     builder = _Builder(source, label_set)
     for batch, offset in read_ahead(source.batches()):
         builder.add(batch, offset)
-    return order_categories(order_labels(builder.finish(), label_set is not None))
+    return order_groups(order_labels(builder.finish(), label_set is not None))

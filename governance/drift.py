@@ -6,13 +6,13 @@ Welch's z test on the items' agreement shares for percent agreement; one-sided, 
 from __future__ import annotations
 
 import math
-import re
 from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel
 
 from governance.delivery_counts import PERIOD_COLUMNS, DeliveryCounts, week_start
+from governance.label_order import natural_key
 from governance.qa import NO_CATEGORY, period_table, rate
 from governance.sla_stats import profiles
 
@@ -66,11 +66,6 @@ class DriftReport(BaseModel):
     notes: list[str] = []
 
 
-def _natural(name: str) -> tuple[object, ...]:
-    """Sort key that puts batch-2 before batch-10."""
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name))
-
-
 def _z_one_sided(z: float) -> float:
     """P(Z >= z) for a standard normal Z."""
     return 0.5 * math.erfc(z / math.sqrt(2))
@@ -99,7 +94,7 @@ def _mean_test(m1: float, v1: float, n1: int, m2: float, v2: float, n2: int) -> 
 def _periods(counts: DeliveryCounts, by: str) -> tuple[list[str], list[int], np.ndarray]:
     """Period names in time order, their row indices into the period tables, each item's period."""
     if by == "batch":
-        order = sorted(range(len(counts.batches)), key=lambda i: _natural(counts.batches[i]))
+        order = sorted(range(len(counts.batches)), key=lambda i: natural_key(counts.batches[i]))
         rank = np.full(len(counts.batches) + 1, -1, np.int64)
         rank[np.asarray(order, np.int64) + 1] = np.arange(len(order))
         return [counts.batches[i] for i in order], [i + 1 for i in order], rank[counts.item_batch + 1]

@@ -4,6 +4,7 @@ weighted and ordinal statistics are refused until someone states the order."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -60,27 +61,44 @@ def order_labels(counts: DeliveryCounts, from_label_set: bool) -> DeliveryCounts
     return counts
 
 
-def order_categories(counts: DeliveryCounts) -> DeliveryCounts:
-    """Categories in name order, not in the order rows first name them, so per-category results
-    (and the seeds of their bootstrap intervals, taken per group) do not depend on row order."""
-    names = counts.categories
-    order = sorted(range(len(names)), key=lambda i: names[i])
-    if order == list(range(len(names))):
-        return counts
-    rank = np.empty(len(names) + 1, np.int64)  # code + 1, so that -1 (no category) stays first
-    rank[0] = 0
-    rank[np.asarray(order, np.int64) + 1] = np.arange(1, len(names) + 1)
-    rows = np.concatenate([[0], np.asarray(order, np.int64) + 1])
-    counts.categories = [names[i] for i in order]
-    counts.item_category = (rank[counts.item_category + 1] - 1).astype(counts.item_category.dtype)
-    for name, axis in (("category_period", 0), ("category_confusion", 0), ("batch_category_period", 1)):
-        table = counts.tables.get(name)
-        if table is not None and table.shape[axis] == len(rows):
-            counts.tables[name] = np.take(table, rows, axis=axis)
-    for week, table in counts.week_groups.get("category", {}).items():
-        full = np.zeros((len(rows), *table.shape[1:]), table.dtype)
-        full[: table.shape[0]] = table  # a week before later categories appeared has fewer rows
-        counts.week_groups["category"][week] = full[rows]
+_GROUP_TABLES = {  # tables indexed by a dimension's code + 1 (0 = no value), and the axis
+    "category": (("category_period", 0), ("category_confusion", 0), ("batch_category_period", 1)),
+    "task_type": (("task_type_period", 0),),
+    "batch": (("batch_period", 0), ("batch_category_period", 0), ("batch_annotator_period", 0)),
+}
+
+
+def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that puts 'batch-2' before 'batch-10'."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", name) if p)
+
+
+def order_groups(counts: DeliveryCounts) -> DeliveryCounts:
+    """Categories, task types and batches in (natural) name order, not in the order rows first name
+    them, so per-group results and the seeds of their bootstrap intervals (taken per group index)
+    do not depend on row order."""
+    for dim, tables in _GROUP_TABLES.items():
+        names: list[str] = getattr(counts, {"category": "categories", "task_type": "task_types"}.get(dim, "batches"))
+        order = sorted(range(len(names)), key=lambda i: natural_key(names[i]))
+        if order == list(range(len(names))):
+            continue
+        rows = np.concatenate([[0], np.asarray(order, np.int64) + 1])
+        rank = np.empty(len(rows), np.int64)
+        rank[rows] = np.arange(len(rows))
+        setattr(
+            counts, {"category": "categories", "task_type": "task_types"}.get(dim, "batches"), [names[i] for i in order]
+        )
+        codes = getattr(counts, f"item_{dim}")
+        setattr(counts, f"item_{dim}", (rank[codes + 1] - 1).astype(codes.dtype))
+        for name, axis in tables:
+            table = counts.tables.get(name)
+            if table is not None and table.shape[axis] == len(rows):
+                counts.tables[name] = np.take(table, rows, axis=axis)
+        if dim == "category":
+            for week, table in counts.week_groups.get("category", {}).items():
+                full = np.zeros((len(rows), *table.shape[1:]), table.dtype)
+                full[: table.shape[0]] = table  # a week before later categories appeared has fewer rows
+                counts.week_groups["category"][week] = full[rows]
     counts.cache.clear()
     return counts
 

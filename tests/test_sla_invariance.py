@@ -92,3 +92,28 @@ def test_row_order_renaming_and_batches_change_nothing(
         changed = [[item_names[r[0]], ann_names[r[1]], *r[2:]] for r in changed]
         back = {v: k for k, v in ann_names.items()}
     assert _canonical(_run(changed, batch_rows), back) == base
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000), order_seed=st.integers(0, 10_000), batch_rows=st.sampled_from([5, 100_000]))
+def test_agreement_per_group_with_intervals_ignores_row_order(seed: int, order_seed: int, batch_rows: int) -> None:
+    from governance.delivery_counts import count_delivery
+    from governance.qa import dim_codes, dim_values
+    from governance.sla_stats import agreement_by_group
+
+    rows = _delivery(seed, 40)
+    changed = [rows[i] for i in np.random.default_rng(order_seed).permutation(len(rows))]
+    results = []
+    for version, size in ((rows, 100_000), (changed, batch_rows)):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "delivery.csv"
+            path.write_text(",".join(HEADER) + "\n" + "".join(",".join(r) + "\n" for r in version))
+            counts = count_delivery(open_delivery(path, batch_rows=size))
+        out = {}
+        for dim in ("batch", "category"):
+            names = dim_values(counts, dim)
+            ests = agreement_by_group(counts, "krippendorff_alpha", dim_codes(counts, dim), len(names),
+                                      level="ordinal", ci=True, seed=3)
+            out[dim] = {n: (e.value, e.ci) for n, e in zip(names, ests, strict=True)}
+        results.append(out)
+    assert results[0] == results[1]
