@@ -169,6 +169,7 @@ def _terms_editor(store: Store, program: ProgramRecord) -> tuple[SlaTermSet, int
             "label_set": [x.strip() for x in labels.split(",") if x.strip()] or None,
             "committed_weekly_volume": volume,
             "total_credit_cap": cap,
+            "drift_threshold": draft.drift_threshold,  # not edited here: kept as loaded
         }
         terms = sla_store.terms_from_rows(edited.to_dict("records"), settings)
         try:
