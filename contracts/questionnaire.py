@@ -62,6 +62,7 @@ _SLA_TOP = (
     ("sla.label_set", "The contract's label set, comma-separated"),
     ("sla.committed_weekly_volume", "Committed weekly volume (units)"),
     ("sla.total_credit_cap", "Upper limit, in money, on all credits of the period"),
+    ("sla.drift_threshold", "Smallest drop between periods called drift (then only if a test says so)"),
 )
 _TRUE = {"yes", "y", "true", "1", "x"}
 _FALSE = {"no", "n", "false", "0"}

@@ -158,7 +158,7 @@ def test_questionnaire_round_trip_keeps_every_sla_field() -> None:
     )  # a level belongs to Krippendorff's alpha (a kappa term with one is refused)
     alpha = SlaTerm(id="alpha", metric="krippendorff_alpha", level="ordinal", threshold=0.7)
     sla = profile.sla.model_copy(
-        update={"total_credit_cap": 9000.0, "terms": [first, *profile.sla.terms[1:], alpha]}
+        update={"total_credit_cap": 9000.0, "drift_threshold": 0.08, "terms": [first, *profile.sla.terms[1:], alpha]}
     )
     profile = profile.model_copy(update={"sla": sla})
     assert read_questionnaire("filled.xlsx", data=write_questionnaire(profile)) == profile
