@@ -1,6 +1,7 @@
-"""The order of a delivery's labels, never the order rows happen to come in: the contract's label
-set, else numeric order when every label is a number, else text order marked unordered, so that
-weighted and ordinal statistics are refused until someone states the order."""
+"""Orders of a delivery's codes that never depend on the order rows happen to come in: labels in
+the contract's label-set order, else numeric order when every label is a number, else text order
+marked unordered (weighted and ordinal statistics are then refused until someone states the
+order); categories, task types and batches in natural name order."""
 
 from __future__ import annotations
 
