@@ -224,3 +224,23 @@ def test_reordered_labels_keep_gold_and_pairs_right(tmp_path: Path) -> None:
     f1 = f1_score(gold + gold, a + b, labels=["1", "2", "3"], average=None)
     assert [c.f1 for c in report.confusion.classes] == pytest.approx(list(f1))
     assert report.terms[0].value == pytest.approx(cohen_kappa_score(a, b, weights="linear"))
+
+
+def test_long_row_api_refuses_options_and_unordered_text_too() -> None:
+    from governance.agreement import agreement as rows_agreement
+
+    items, who = ["i1", "i1", "i2", "i2", "i3", "i3"], ["a", "b"] * 3
+    labels = ["low", "high", "mid", "mid", "high", "high"]
+    with pytest.raises(ValueError, match="fleiss takes no weights"):
+        rows_agreement(items, who, labels, metric="fleiss", weights="quadratic")
+    with pytest.raises(ValueError, match="Krippendorff"):
+        rows_agreement(items, who, labels, metric="cohen", level="ordinal")
+    with pytest.raises(ValueError, match="pass label_set in order"):
+        rows_agreement(items, who, labels, metric="cohen", weights="linear")
+    stated = rows_agreement(items, who, labels, metric="cohen", weights="linear", label_set=["low", "mid", "high"],
+                            ci="none")
+    expected = cohen_kappa_score(["low", "mid", "high"], ["high", "mid", "high"], weights="linear",
+                                 labels=["low", "mid", "high"])
+    assert stated.overall.value == pytest.approx(expected)
+    numeric = rows_agreement(items, who, ["1", "3", "2", "2", "3", "3"], metric="cohen", weights="linear", ci="none")
+    assert numeric.overall.value == pytest.approx(expected)  # 1 < 2 < 3 without a label set
