@@ -427,7 +427,15 @@ class _Builder:
             weeks, wflags = (wk, flags) if all_dated else (wk[dated], flags[dated])
             low, high = int(weeks.min()), int(weeks.max())
             span = high - low + 1
-            if span <= 100_000:
+            # per week and category/annotator first: its sums give the per-week table for free
+            per_week = self._week_groups(
+                weeks, low, span, cat, np.where(ok, ann, 0), A, wflags, None if all_dated else dated
+            )
+            if per_week is not None:
+                table = _decode_flags(per_week)
+                present = np.flatnonzero(table[:, 0])
+                pairs = zip((present + low).tolist(), table[present], strict=True)
+            elif span <= 100_000:
                 table = _decode_flags(np.bincount((weeks - low) * _FLAG_STATES + wflags, minlength=span * _FLAG_STATES))
                 present = np.flatnonzero(table[:, 0])
                 pairs = zip((present + low).tolist(), table[present], strict=True)
@@ -437,7 +445,6 @@ class _Builder:
                 pairs = zip(uniq.tolist(), table, strict=True)
             for w, row in pairs:
                 self.weeks[w] = self.weeks.get(w, 0) + row
-            self._week_groups(weeks, low, span, cat, np.where(ok, ann, 0), A, wflags, None if all_dated else dated)
         if len(self.problems) > MAX_PROBLEMS:
             self._trim_problems()
 
@@ -571,9 +578,10 @@ class _Builder:
         A: int,
         wflags: np.ndarray,
         dated: np.ndarray | None,
-    ) -> None:
+    ) -> np.ndarray | None:
         """PERIOD_COLUMNS per (week, category) and per (week, annotator), for drift per group: one
-        bincount over (week, category, annotator, flags) when that table is small, else one each."""
+        bincount over (week, category, annotator, flags) when that table is small, else one each.
+        Returns the (week, flags) counts when the joint table was made, None otherwise."""
         ncat = len(self.vocabs["category"]) + 1
         c = cat if dated is None else cat[dated]
         a = ann if dated is None else ann[dated]
@@ -590,7 +598,9 @@ class _Builder:
             key += wflags
             joint = np.bincount(key, minlength=size).reshape(span, ncat, A, _FLAG_STATES)
             grids = {"category": joint.sum(axis=2), "annotator": joint.sum(axis=1)}
+            totals: np.ndarray | None = grids["category"].sum(axis=1)
         else:
+            totals = None
             wk = (weeks - low).astype(np.int64)
             for name, codes, n in (("category", c + 1, ncat), ("annotator", a, A)):
                 if span * n * _FLAG_STATES <= _GROUP_BINS:  # else dates spread too far for a table per group
@@ -611,6 +621,7 @@ class _Builder:
                 else:
                     shape = (max(old.shape[0], table.shape[1]), len(PERIOD_COLUMNS))
                     store[i + low] = _pad(old, shape) + _pad(table[i], shape)
+        return totals
 
     def _qa(self, arr: pa.Array, row_numbers: _RowNumbers) -> np.ndarray:
         enc = arr if pa.types.is_dictionary(arr.type) else pc.dictionary_encode(arr)

@@ -106,21 +106,26 @@ def _periods(counts: DeliveryCounts, by: str) -> tuple[list[str], list[int], np.
     return [week_start(w) for w in weeks], weeks, np.where(found, pos, -1)
 
 
-def _agreement_parts(counts: DeliveryCounts, group: np.ndarray, n_groups: int) -> np.ndarray:
-    """Per group: items with 2+ annotations, the mean and the variance of their agreement shares."""
+def _agreement_sums(counts: DeliveryCounts, group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Per group: items with 2+ annotations, and the sum and sum of squares of their agreement shares
+    (additive, so finer groups add up to coarser ones)."""
     prof = profiles(counts, group, n_groups)
     rows = prof.rows.astype(float)
     m = rows.sum(axis=1)
     keep = m >= 2
     share = np.where(keep, (rows * (rows - 1)).sum(axis=1) / np.maximum(m * (m - 1), 1), 0.0)
     w = np.where(keep, prof.weight, 0).astype(float)
-    n = np.bincount(prof.group, w, minlength=n_groups)
-    s1 = np.bincount(prof.group, w * share, minlength=n_groups)
-    s2 = np.bincount(prof.group, w * share**2, minlength=n_groups)
+    sums = [np.bincount(prof.group, w * share**k, minlength=n_groups) for k in (0, 1, 2)]
+    return np.column_stack(sums)
+
+
+def _agreement_parts(sums: np.ndarray) -> np.ndarray:
+    """(n, sum, sum of squares) -> (n, mean, sample variance) of the items' agreement shares."""
+    n, s1, s2 = sums[..., 0], sums[..., 1], sums[..., 2]
     with np.errstate(divide="ignore", invalid="ignore"):
         mean = np.where(n > 0, s1 / n, np.nan)
         var = np.where(n > 1, (s2 - n * mean**2) / (n - 1), 0.0)
-    return np.column_stack([n, mean, np.maximum(var, 0.0)])
+    return np.stack([n, mean, np.maximum(var, 0.0)], axis=-1)
 
 
 def _series(
@@ -210,7 +215,15 @@ def drift(
     else:
         table = np.array([counts.weeks[w] for w in rows]).reshape(-1, len(PERIOD_COLUMNS))
     n_p = len(names)
-    agree = _agreement_parts(counts, item_period, n_p) if n_p else np.zeros((0, 3))
+    ncat = len(counts.categories) + 1
+    fine = (  # per (period, category); the periods' figures are their sums
+        _agreement_sums(
+            counts, np.where(item_period >= 0, item_period * ncat + counts.item_category + 1, -1), n_p * ncat
+        )
+        if n_p
+        else np.zeros((0, 3))
+    ).reshape(n_p, ncat, 3)
+    agree = _agreement_parts(fine.sum(axis=1))
     items = np.bincount(item_period[item_period >= 0], minlength=n_p)
     periods = [
         PeriodRow(
@@ -233,10 +246,7 @@ def drift(
     ]
     cats = _group_tables(counts, by, rows, "category")
     if cats is not None and counts.categories:
-        ncat = len(counts.categories) + 1
-        cat_agree = _agreement_parts(
-            counts, np.where(item_period >= 0, item_period * ncat + counts.item_category + 1, -1), n_p * ncat
-        ).reshape(n_p, ncat, 3)
+        cat_agree = _agreement_parts(fine)
         for c, name in enumerate([NO_CATEGORY, *counts.categories]):
             if c < cats.shape[1] and cats[:, c, _COL["rows"]].any():
                 found, q = _series(names, cats[:, c], cat_agree[:, c], threshold, alpha, "category", name)

@@ -35,7 +35,7 @@ def reorder_labels(counts: DeliveryCounts, order: list[int]) -> None:
     rank = np.empty(len(order), np.int64)
     rank[order] = np.arange(len(order))
     counts.labels = [counts.labels[i] for i in order]
-    counts.item_counts = np.ascontiguousarray(counts.item_counts[:, order])
+    counts.item_counts = np.take(counts.item_counts, order, axis=1)  # C-ordered, one pass
 
     def recode(codes: np.ndarray) -> np.ndarray:
         lookup = np.append(rank, -1).astype(codes.dtype)  # code -1 (no label) indexes the last entry

@@ -245,7 +245,7 @@ class _Checker:
         self.terms = terms
         self.seed = seed
         self.cat_names = group_names(counts, "category")
-        self._pa_by_cat: list[Any] | None = None
+        self._pa_by_cat: dict[bool, list[Any]] = {}  # by whether intervals were computed
 
     # -- scopes -------------------------------------------------------------------------------
     def item_mask(self, dim: str | None, value: str | None) -> np.ndarray | None:
@@ -427,12 +427,15 @@ class _Checker:
             return []
         return _worst_first(term, evidence)[:EVIDENCE_SIZE]
 
-    def percent_agreement_by_category(self) -> list[Any]:
-        if self._pa_by_cat is None:
-            self._pa_by_cat = agreement_by_group(
-                self.c, "percent_agreement", self.c.item_category, len(self.c.categories), ci=True, seed=self.seed
+    def percent_agreement_by_category(self, ci: bool = False) -> list[Any]:
+        """Percent agreement per category; with bootstrap intervals (for target realism) only when asked."""
+        cache = self._pa_by_cat
+        want = ci or True in cache  # values with intervals serve value-only callers too
+        if want not in cache:
+            cache[want] = agreement_by_group(
+                self.c, "percent_agreement", self.c.item_category, len(self.c.categories), ci=want, seed=self.seed
             )
-        return self._pa_by_cat
+        return cache[want]
 
     def _realism(self, term: SlaTerm, kind: str, named: str | None) -> list[RealismCheck]:
         """An accuracy target against (1 + a) / 2, a the upper end of the scope's pairwise agreement:
@@ -440,7 +443,7 @@ class _Checker:
         if term.comparator not in (">=", ">"):
             return []
         if kind == "each_category" and self.c.categories:
-            scopes = list(zip(self.c.categories, self.percent_agreement_by_category(), strict=True))
+            scopes = list(zip(self.c.categories, self.percent_agreement_by_category(ci=True), strict=True))
         else:
             dim = None if kind in ("overall", "each_category") else kind
             est = agreement(self.c, "percent_agreement", self.item_mask(dim, named), seed=self.seed)
