@@ -219,3 +219,22 @@ def test_week_and_batch_tables_per_group_add_up(monkeypatch: pytest.MonkeyPatch)
     report = drift(small, "batch", 0.05)
     assert all(d.group_kind != "category" for d in report.drops)
     assert any("per category" in n for n in report.notes)
+
+
+def test_report_from_the_json_equals_the_report_from_the_check(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """`sla-check --format json` carries every table, so `report --sla` shows what the check shows."""
+    from annogov.cli import main
+    from annogov.commands.report import check_sla, load_sla_result
+
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    main(["sla-check", "--contract", str(examples / "sla-terms.yaml"), "--delivery", str(examples / "delivery.csv"),
+          "--format", "json"])
+    saved = tmp_path / "check.json"
+    saved.write_text(capsys.readouterr().out)
+    from_json = load_sla_result(saved)
+    direct = check_sla(examples / "sla-terms.yaml", examples / "delivery.csv")
+    assert from_json.model_dump() == direct.model_dump()
+    titles = [c.title for c in from_json.categories]
+    assert "Per-class precision, recall and F1 against gold" in titles and "SLA notes and reasons" in titles
+    assert "Drift by batch" in titles
