@@ -46,11 +46,12 @@ def _delivery(seed: int, n_items: int) -> list[list[str]]:
     return rows
 
 
-def _run(rows: list[list[str]], batch_rows: int) -> dict[str, Any]:
+def _run(rows: list[list[str]], batch_rows: int, by: str = "batch") -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "delivery.csv"
         path.write_text(",".join(HEADER) + "\n" + "".join(",".join(r) + "\n" for r in rows))
-        return check_delivery(TERMS, open_delivery(path, batch_rows=batch_rows)).to_payload()
+        source = open_delivery(path, batch_rows=batch_rows)
+        return check_delivery(TERMS, source, drift_by=by, drift_threshold=0.01).to_payload()  # type: ignore[arg-type]
 
 
 def _canonical(value: Any, names: dict[str, str]) -> Any:
@@ -76,12 +77,13 @@ def _canonical(value: Any, names: dict[str, str]) -> Any:
     order_seed=st.integers(0, 10_000),
     batch_rows=st.sampled_from([3, 17, 100_000]),
     rename=st.booleans(),
+    by=st.sampled_from(["week", "batch"]),
 )
 def test_row_order_renaming_and_batches_change_nothing(
-    seed: int, n_items: int, order_seed: int, batch_rows: int, rename: bool
+    seed: int, n_items: int, order_seed: int, batch_rows: int, rename: bool, by: str
 ) -> None:
     rows = _delivery(seed, n_items)
-    base = _canonical(_run(rows, 100_000), {})
+    base = _canonical(_run(rows, 100_000, by), {})
     rng = np.random.default_rng(order_seed)
     changed = [rows[i] for i in rng.permutation(len(rows))]
     back: dict[str, str] = {}
@@ -91,7 +93,7 @@ def test_row_order_renaming_and_batches_change_nothing(
         ann_names = {"ann-0": "zoe", "ann-1": "adam", "ann-2": "mia"}
         changed = [[item_names[r[0]], ann_names[r[1]], *r[2:]] for r in changed]
         back = {v: k for k, v in ann_names.items()}
-    assert _canonical(_run(changed, batch_rows), back) == base
+    assert _canonical(_run(changed, batch_rows, by), back) == base
 
 
 @settings(max_examples=15, deadline=None)
