@@ -254,7 +254,7 @@ def drift(
                 quiet += q
     anns = _group_tables(counts, by, rows, "annotator")
     if anns is not None:
-        for a, name in enumerate(counts.annotators):
+        for a, name in sorted(enumerate(counts.annotators), key=lambda p: natural_key(p[1])):
             if a < anns.shape[1] and anns[:, a, _COL["rows"]].any():
                 found, q = _series(names, anns[:, a], None, threshold, alpha, "annotator", name)
                 drops += found

@@ -17,6 +17,7 @@ from contracts.sla_terms import SlaTerm, SlaTermSet
 from governance.delivery import ColumnMapping, DeliverySource, open_delivery
 from governance.delivery_counts import PERIOD_COLUMNS, DeliveryCounts, count_delivery
 from governance.drift import DriftReport, drift
+from governance.label_order import natural_key
 from governance.qa import (
     NO_CATEGORY,
     CoverageRow,
@@ -570,7 +571,7 @@ class _Checker:
                     defect_rate=rate(row[_COL["failed"]], row[_COL["reviewed"]], "").value,
                 )
             )
-        return out
+        return sorted(out, key=lambda r: natural_key(r.annotator))  # by name, not by first row
 
 
 def check_counts(
