@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from annogov.store import CheckResultRecord, ProgramRecord, Store
 from contracts.sla_terms import SlaTerm, SlaTermSet, default_term_set, load_term_set, ramp_from_cells
 from governance.delivery import ColumnMapping, open_delivery, read_delivery_table
-from governance.qa import as_fraction, qa_sample, sample_csv
+from governance.qa import SampleFiles, as_fraction, qa_sample, sample_files
 from governance.reports.sections import sla_report_payload
 from governance.sla_check import SlaReport, check_delivery
 from ingest import InputError, Location, Problem
@@ -113,10 +113,18 @@ def terms_from_rows(rows: list[dict[str, Any]], settings: dict[str, Any]) -> Sla
         ) from None
 
 
-def qa_sample_csv(name: str, data: bytes, mapping: ColumnMapping, rate: str, seed: int = 0) -> bytes:
-    """The next QA round from an uploaded delivery as CSV (as `annogov qa-sample` writes it)."""
+def qa_sample_files(name: str, data: bytes, mapping: ColumnMapping, rate: str, seed: int = 0) -> SampleFiles:
+    """The next blind QA round from an uploaded delivery (as `annogov qa-sample` writes it)."""
     source = open_delivery(name, mapping, data=data)
-    return sample_csv(qa_sample(read_delivery_table(source), as_fraction(rate), seed)).encode("utf-8")
+    return sample_files(qa_sample(read_delivery_table(source), as_fraction(rate), seed), seed)
+
+
+def qa_sample_csv(
+    name: str, data: bytes, mapping: ColumnMapping, rate: str, seed: int = 0, *, part: str = "review"
+) -> bytes:
+    """One file of the blind QA round as bytes: the reviewers' file ('review') or the buyer's 'key'."""
+    files = qa_sample_files(name, data, mapping, rate, seed)
+    return (files.key if part == "key" else files.review).encode("utf-8")
 
 
 def check_payload(report: SlaReport) -> dict[str, Any]:

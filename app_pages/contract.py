@@ -40,7 +40,9 @@ def _load(sha256: str, name: str, vendor: str | None,
     return load_source(name, data=_data, vendor=vendor)
 
 
-def _upload_review(as_of: date) -> tuple[dict[str, Any], DraftReview | None, str] | None:
+def _upload_review(
+    as_of: date, agreement: float | None = None
+) -> tuple[dict[str, Any], DraftReview | None, str] | None:
     """The uploaded file's audit payload (with its profile), its draft review and content hash."""
     suffixes = [s.lstrip(".") for s in (*PROFILE_SUFFIXES, *DRAFT_SUFFIXES)]
     c = st.columns([2, 1])
@@ -65,7 +67,7 @@ def _upload_review(as_of: date) -> tuple[dict[str, Any], DraftReview | None, str
         return None
     if vendor.strip() and draft is None and vendor.strip() != profile.vendor:
         st.caption(f"The profile names its vendor {profile.vendor!r}; that name is used.")
-    review = review_profile(profile, as_of, source=upload.name, draft=draft)
+    review = review_profile(profile, as_of, source=upload.name, draft=draft, agreement=agreement)
     payload = review.to_payload()
     payload["profile"] = profile.model_dump(mode="json")
     return payload, draft, upload.sha256
@@ -79,13 +81,14 @@ def _saved(store: Store, program: ProgramRecord) -> dict[str, Any]:
     return latest
 
 
-def _reaudit(payload: dict[str, Any], as_of: date) -> dict[str, Any]:
-    """A saved audit re-run at another evaluation date from its stored profile."""
+def _reaudit(payload: dict[str, Any], as_of: date, agreement: float | None = None) -> dict[str, Any]:
+    """A saved audit re-run at another evaluation date (or with a measured agreement) from its
+    stored profile."""
     stored = payload.get("profile")
-    if stored is None or payload["audit"]["as_of"] == as_of.isoformat():
+    if stored is None or (payload["audit"]["as_of"] == as_of.isoformat() and agreement is None):
         return payload
     profile = ContractProfile.model_validate(stored)
-    again = review_profile(profile, as_of, source=payload["source"])
+    again = review_profile(profile, as_of, source=payload["source"], agreement=agreement)
     out = again.to_payload()
     out["profile"] = stored
     for key in ("draft", "confirmation", "saved_by", "saved_at"):
@@ -217,7 +220,7 @@ DECISION_BADGES = {"accept": ":green-badge[accepted]", "edit": ":blue-badge[edit
 
 
 def _confirm_and_save(store: Store, program: ProgramRecord, draft: DraftReview, sha: str,
-                      as_of: date) -> None:
+                      as_of: date, agreement: float | None = None) -> None:
     """Each proposal beside its passage with accept / edit / reject; Save keeps confirmed values only."""
     st.markdown("#### Confirm each proposal against its passage")
     st.caption("Only accepted and edited values are saved; an undecided or rejected proposal leaves its "
@@ -260,7 +263,7 @@ def _confirm_and_save(store: Store, program: ProgramRecord, draft: DraftReview, 
     except InputError as exc:
         ui.show_problems(exc)
         return
-    review = review_profile(done.profile, as_of, source=draft.source, draft=draft)
+    review = review_profile(done.profile, as_of, source=draft.source, draft=draft, agreement=agreement)
     payload = review.to_payload()
     payload["profile"] = done.profile.model_dump(mode="json")
     payload["confirmation"] = done.to_payload()
@@ -293,12 +296,17 @@ def main() -> None:
                "missing, with the question to put to the vendor.")
     ui.show_flash()
 
-    c = st.columns([1, 1])
+    c = st.columns([1, 1, 1])
     as_of = c[0].date_input("Evaluation date", value=date.today(), key="ct_as_of",
                             help="Certifications older than 12 months at this date are flagged.")
     if not isinstance(as_of, date):
         st.error("Choose one evaluation date.", icon=":material/error:")
         st.stop()
+    agreement = c[2].number_input(
+        "Measured agreement (optional)", min_value=0.0, max_value=1.0, value=None, step=0.01,
+        format="%.3f", key="ct_agreement",
+        help="The annotators' pairwise agreement, upper end of its interval (as the SLA check "
+             "reports it): accuracy targets above (1 + agreement) / 2 are questioned.")
     c[1].download_button(
         "Blank questionnaire (xlsx)",
         data=lambda: with_provider_questions(
@@ -308,7 +316,7 @@ def main() -> None:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         help="Fill it in with the vendor's answers and upload it here.")
 
-    uploaded = _upload_review(as_of)
+    uploaded = _upload_review(as_of, agreement)
     saved = _saved(store, program)
     if uploaded is not None:
         fresh, draft, sha = uploaded
@@ -324,7 +332,7 @@ def main() -> None:
             _show(fresh)
             return
         _show(fresh, fresh_draft=True)
-        _confirm_and_save(store, program, draft, sha, as_of)
+        _confirm_and_save(store, program, draft, sha, as_of, agreement)
         return
     if not saved:
         st.info("Upload a profile or a draft to audit it, or download the blank questionnaire "
@@ -339,7 +347,7 @@ def main() -> None:
     who = record.created_by or (record.payload.get("saved_by") or {}).get("name")
     by = f" by {ui.md(who)}" if who else ""
     st.caption(f"Saved {record.created_at:%Y-%m-%d %H:%M}{by}.")
-    _show(_reaudit(record.payload, as_of))
+    _show(_reaudit(record.payload, as_of, agreement))
     st.divider()
     ui.report_downloads(store, program, key="contract_report")
 

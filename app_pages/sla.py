@@ -208,6 +208,7 @@ def _terms_editor(store: Store, program: ProgramRecord) -> tuple[SlaTermSet, int
             "total_credit_cap": cap,
             "ramp_start": ramp_start,
             "ramp_steps": ramp_steps.strip() or None,
+            "drift_threshold": draft.drift_threshold,  # not edited here: kept as loaded
         }
         terms = sla_store.terms_from_rows(edited.to_dict("records"), settings)
         try:
@@ -289,7 +290,7 @@ def _qa_download(terms: SlaTermSet) -> None:
         return
     name, data, mapping_json = held
     default = next((t.threshold for t in terms.terms if t.metric == "qa_coverage"), 0.10)
-    c = st.columns([1, 1, 2])
+    c = st.columns([1, 1, 2, 2])
     rate = c[0].number_input(
         "QA rate per category",
         min_value=0.001,
@@ -300,18 +301,28 @@ def _qa_download(terms: SlaTermSet) -> None:
         key="sla_qa_rate",
     )
     seed = int(c[1].number_input("Seed", min_value=0, value=0, step=1, key="sla_qa_seed"))
+    mapping = ColumnMapping.model_validate_json(mapping_json)
+    stem = name.rsplit(".", 1)[0]
     c[2].download_button(
-        f"QA sample of {name} (CSV)",
-        data=lambda: sla_store.qa_sample_csv(
-            name, data, ColumnMapping.model_validate_json(mapping_json), str(rate), seed
-        ),
-        file_name=f"qa-sample-{name.rsplit('.', 1)[0]}.csv",
+        "QA sample for reviewers (CSV)",
+        data=lambda: sla_store.qa_sample_csv(name, data, mapping, str(rate), seed),
+        file_name=f"qa-sample-{stem}.csv",
         mime="text/csv",
         key="sla_qa_download",
         on_click="ignore",
         icon=":material/download:",
-        help="At least the rate in every category (at least 10 items, or all of a smaller one); "
-        "rare categories are over-represented; the same seed gives the same sample.",
+        help=f"From {name}. Blind: review id, item, category and the label to review, nothing else. At least the rate "
+        "in every category (at least 10 items, or all of a smaller one); the same seed gives the same sample.",
+    )
+    c[3].download_button(
+        "QA key for the buyer (CSV)",
+        data=lambda: sla_store.qa_sample_csv(name, data, mapping, str(rate), seed, part="key"),
+        file_name=f"qa-sample-{stem}-key.csv",
+        mime="text/csv",
+        key="sla_qa_key_download",
+        on_click="ignore",
+        icon=":material/key:",
+        help=f"From {name}, for the buyer only: annotator, gold label, source row and strata per review id.",
     )
 
 
@@ -531,13 +542,20 @@ def show_report(report: SlaReport) -> None:
             st.info("No weeks or batches to compare.")
         else:
             st.altair_chart(chart)
+        periods = "batches" if report.drift.by == "batch" else "weeks"
         if report.drift.drops:
             st.caption(
-                f"Drops larger than {report.drift.threshold:g} between consecutive {report.drift.by}es"
-                if report.drift.by == "batch"
-                else f"Drops larger than {report.drift.threshold:g} between consecutive weeks"
+                f"Drift between consecutive {periods}, overall, per category and per annotator: drops "
+                f"beyond {report.drift.threshold:g}; {report.drift.test}."
             )
             st.dataframe(_frame(report.drift.drops), hide_index=True, width="stretch")
+        if report.drift.not_significant:
+            st.caption(
+                f"{report.drift.not_significant} larger drop(s) were not called drift: within the noise "
+                "of their sample sizes."
+            )
+        for note in report.drift.notes:
+            st.info(note)
         if report.weekly:
             st.caption(
                 "Annotations submitted per week against that week's floor (its ramp step, else the committed "

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from contracts import audit_checks
 from contracts.profile import OPEN_FORMATS, PRICING_INCENTIVES, ContractProfile, is_open_format
+from contracts.realism import check_target
 from contracts.sla_terms import SlaTerm
 
 Status = Literal["present", "weak", "missing"]
@@ -558,6 +559,32 @@ def _accuracy_red_flag(p: ContractProfile, emit: _Emit) -> None:
         )
 
 
+def _accuracy_realism(p: ContractProfile, emit: _Emit, agreement: float | None) -> None:
+    """Accuracy targets above (1 + a) / 2 for the measured pairwise agreement a (upper bound)."""
+    if agreement is None:
+        return
+    targets = [("the quoted accuracy", p.quality.accuracy_target)] if p.quality.accuracy_target is not None else []
+    targets += [
+        (f"term {t.id or t.metric} ({t.scope})", t.threshold)
+        for t in _terms(p)
+        if t.metric == "accuracy" and t.comparator in (">=", ">")
+    ]
+    for where, target in targets:
+        check = check_target(where, target, agreement)
+        if check.flagged:
+            emit(
+                "weak",
+                f"{where.capitalize()} asks for {target:.1%} accuracy, but annotators measured to agree on "
+                f"{agreement:.1%} of item pairs can reach at most (1 + {agreement:.3f}) / 2 = "
+                f"{check.best_accuracy:.1%} mean accuracy (two annotators each at least t accurate agree on "
+                "at least 2t - 1 of items). The gap would be paid for in rework and penalties by the annotators.",
+                f"Ask to set the target at or below {check.best_accuracy:.1%}, or to make the guidelines "
+                "clear enough that annotators agree more before the target applies.",
+                severity="medium",
+                code="accuracy_above_agreement",
+            )
+
+
 def _task_type_red_flag(p: ContractProfile, emit: _Emit) -> None:
     q = p.quality
     terms = _terms(p)
@@ -575,8 +602,9 @@ def _task_type_red_flag(p: ContractProfile, emit: _Emit) -> None:
         )
 
 
-def audit_profile(profile: ContractProfile, as_of: date) -> ContractAudit:
-    """Check every clause of `profile` as of `as_of` (the evaluation date)."""
+def audit_profile(profile: ContractProfile, as_of: date, *, agreement: float | None = None) -> ContractAudit:
+    """Check every clause of `profile` as of `as_of` (the evaluation date); with `agreement` (the
+    measured pairwise agreement, upper interval bound) also question unreachable accuracy targets."""
     findings: list[Finding] = []
 
     def emitter(clause: str) -> _Emit:
@@ -619,6 +647,7 @@ def audit_profile(profile: ContractProfile, as_of: date) -> ContractAudit:
         audit_checks.transition_depth(profile, emitter("transition"))
     audit_checks.accuracy_spec(profile, emitter("accuracy_spec"), _accuracy_quoted(profile))
     _sla_terms(profile, emitter("sla_terms"))
+    _accuracy_realism(profile, emitter("sla_terms"), agreement)
     _pilot(profile, emitter("pilot"))
     _scale_up(profile, emitter("scale_up"))
     _scope_change(profile, emitter("scope_change"))

@@ -63,6 +63,7 @@ _SLA_TOP = (
     ("sla.label_set", "The contract's label set, comma-separated"),
     ("sla.committed_weekly_volume", "Committed weekly volume (units)"),
     ("sla.total_credit_cap", "Upper limit, in money, on all credits of the period"),
+    ("sla.drift_threshold", "Smallest drop between periods called drift (then only if a test says so)"),
 )
 _RAMP_TOP = (
     ("sla.ramp.start", "Ramp-up start date (contract week 1 is its calendar week)", "date, YYYY-MM-DD"),

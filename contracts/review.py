@@ -70,16 +70,26 @@ def load_source(
 
 
 def review_profile(
-    profile: ContractProfile, as_of: date, *, source: str = "profile", draft: DraftReview | None = None
+    profile: ContractProfile,
+    as_of: date,
+    *,
+    source: str = "profile",
+    draft: DraftReview | None = None,
+    agreement: float | None = None,
 ) -> ContractReview:
-    """Audit a profile already in memory (e.g. edited in the app)."""
-    audit = audit_profile(profile, as_of)
+    """Audit a profile already in memory (e.g. edited in the app); `agreement` as in `audit_profile`."""
+    audit = audit_profile(profile, as_of, agreement=agreement)
     return ContractReview(source=source, profile=profile, audit=audit, evidence=scorecard_evidence(audit), draft=draft)
 
 
 def review_file(
-    path: str | Path, as_of: date, *, data: bytes | None = None, vendor: str | None = None
+    path: str | Path,
+    as_of: date,
+    *,
+    data: bytes | None = None,
+    vendor: str | None = None,
+    agreement: float | None = None,
 ) -> ContractReview:
     """Read a profile or draft (from disk, or `data` bytes named by `path`) and audit it."""
     profile, draft = load_source(path, data=data, vendor=vendor)
-    return review_profile(profile, as_of, source=Path(path).name, draft=draft)
+    return review_profile(profile, as_of, source=Path(path).name, draft=draft, agreement=agreement)

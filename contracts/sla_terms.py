@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from contracts.metric_options import option_problem
 from ingest import InputError, Location, Problem, inert, normalise_header, read_sheet
 
 Metric = Literal[
@@ -116,7 +117,11 @@ class SlaTerm(BaseModel):
     missing: Literal["pooled", "gwet"] = Field(
         "pooled", description="Uneven ratings per item: pooled category shares, or Gwet's per-item shares (irrCAC)"
     )
-    tier: Literal["critical", "standard"] = "standard"
+    tier: Literal["critical", "standard"] = Field(
+        "standard",
+        description="critical: passes only when the whole 95% interval clears the threshold; "
+        "standard: decided on the point value",
+    )
     remedy: Remedy = Remedy()
     note: str | None = None
 
@@ -124,6 +129,14 @@ class SlaTerm(BaseModel):
     @classmethod
     def _scope_from_text(cls, value: object) -> object:
         return Scope.parse(value) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _options_apply(self) -> SlaTerm:
+        """Refuse an option the metric does not use (one rule, `contracts.metric_options.option_problem`)."""
+        problem = option_problem(self.metric, self.weights, self.level, self.missing)
+        if problem:
+            raise ValueError(problem)
+        return self
 
     def holds(self, measured: float) -> bool:
         """Whether a measured value meets the term."""
@@ -230,6 +243,9 @@ class SlaTermSet(BaseModel):
     ramp: RampSchedule | None = Field(
         None, description="Weekly floors during a ramp-up; after its last step committed_weekly_volume applies"
     )
+    drift_threshold: float = Field(
+        0.05, gt=0, le=1, description="Smallest drop between periods worth calling drift (and then only if tested)"
+    )
     terms: list[SlaTerm]
 
     @field_validator("label_set", mode="before")
@@ -329,6 +345,7 @@ _SETTING_KEYS = {
     "total_credit_cap",
     "ramp_start",
     "ramp_steps",
+    "drift_threshold",
 }
 
 

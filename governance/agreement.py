@@ -574,6 +574,7 @@ class AgreementData:
     item_group: np.ndarray
     group_names: list[str]
     n_items: int
+    ordered: bool = True  # the label set was given, or every label is a number
 
     @cached_property
     def profiles(self) -> ItemProfiles:
@@ -617,6 +618,7 @@ class AgreementData:
         confidence: float = 0.95,
     ) -> AgreementResult:
         """One coefficient overall and per group (see `agreement`)."""
+        _refuse_options(metric, weights, level, self.ordered)
         names = self.group_names
         numeric = self.label_set.numeric_values()
         labels = [str(c) for c in self.label_set.categories]
@@ -666,6 +668,17 @@ class AgreementData:
             overall=overall,
             groups=dict(zip(names, per_group, strict=True)),
         )
+
+
+def _refuse_options(metric: Metric, weights: Weights, level: Level, ordered: bool) -> None:
+    """Options a metric does not apply, and ordered options over labels of unknown order, raise."""
+    if weights != "none" and metric not in ("cohen", "scott"):
+        raise ValueError(f"{metric} takes no weights; weights ({weights}) apply to Cohen's kappa and Scott's pi")
+    if level != "nominal" and metric != "krippendorff":
+        raise ValueError(f"{metric} has no level of measurement; a level ({level}) applies to Krippendorff's alpha")
+    if not ordered and (weights != "none" or level == "ordinal"):
+        needs = f"{weights} weights" if weights != "none" else "the ordinal level"
+        raise ValueError(f"{needs} depend on the order of the labels; these labels are text: pass label_set in order")
 
 
 def agreement_data(
@@ -728,6 +741,7 @@ def agreement_data(
         item_group=per_item,
         group_names=names,
         n_items=n_items,
+        ordered=label_set is not None or ls.numeric_values() is not None,
     )
 
 

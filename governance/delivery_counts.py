@@ -21,12 +21,14 @@ import pyarrow.compute as pc
 from governance.delivery import ROW_COLUMN, DeliverySource
 from governance.item_ids import encode_ids
 from governance.item_tables import ATTRIBUTES, BatchTables, Layout, merge
+from governance.label_order import LabelOrder, order_groups, order_labels
 from governance.read_ahead import read_ahead
 from ingest import InputError, Location, Problem
 
 MAX_PAIRED_ANNOTATORS = 8
 MAX_PROBLEMS = 200
 _JOINT_BINS = 1 << 21  # largest joint category x task type x batch x annotator x flags table
+_GROUP_BINS = 1 << 23  # largest period x category (or annotator) x flags table kept for drift
 US_PER_DAY = 86_400 * 10**6
 QA_PASS = {"pass", "passed", "ok", "accept", "accepted", "approved", "correct", "true", "1", "yes"}
 QA_FAIL = {"fail", "failed", "reject", "rejected", "defect", "error", "incorrect", "false", "0", "no"}
@@ -88,6 +90,11 @@ _FLAG_BITS = ((np.arange(_FLAG_STATES)[:, None] >> np.arange(len(PERIOD_COLUMNS)
 def _decode_flags(bins: np.ndarray) -> np.ndarray:
     """(groups x 128 flag states) counts -> (groups x PERIOD_COLUMNS) counts."""
     return bins.reshape(-1, _FLAG_STATES) @ _FLAG_BITS
+
+
+def _decode_grid(bins: np.ndarray) -> np.ndarray:
+    """(... x 128 flag states) counts -> (... x PERIOD_COLUMNS) counts."""
+    return _decode_flags(bins).reshape(*bins.shape[:-1], len(PERIOD_COLUMNS))
 
 
 def _indices(indices: pa.Array) -> np.ndarray:
@@ -223,6 +230,7 @@ class DeliveryCounts:
     items: pa.Array = field(default_factory=lambda: pa.array([], pa.string()))
     annotators: list[str] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
+    label_order: LabelOrder = "label set"
     categories: list[str] = field(default_factory=list)
     task_types: list[str] = field(default_factory=list)
     batches: list[str] = field(default_factory=list)
@@ -238,6 +246,7 @@ class DeliveryCounts:
     tables: dict[str, np.ndarray] = field(default_factory=dict)
     weeks: dict[int, np.ndarray] = field(default_factory=dict)
     day_span: tuple[int, int] | None = None  # first and last submission day, days since 1970-01-01
+    week_groups: dict[str, dict[int, np.ndarray]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     cache: dict[str, object] = field(default_factory=dict, repr=False)
 
@@ -270,6 +279,8 @@ class _Builder:
         self.tables: dict[str, np.ndarray] = {}
         self.weeks: dict[int, np.ndarray] = {}
         self.day_span: tuple[int, int] | None = None
+        self.week_groups: dict[str, dict[int, np.ndarray]] = {"category": {}, "annotator": {}}
+        self.too_large: set[str] = set()  # per-group period tables given up on (never kept partial)
         self.problems: list[Problem] = []
         self.n_problems = 0
         self.warnings: list[str] = []
@@ -418,7 +429,15 @@ class _Builder:
             weeks, wflags = (wk, flags) if all_dated else (wk[dated], flags[dated])
             low, high = int(weeks.min()), int(weeks.max())
             span = high - low + 1
-            if span <= 100_000:
+            # per week and category/annotator first: its sums give the per-week table for free
+            per_week = self._week_groups(
+                weeks, low, span, cat, np.where(ok, ann, 0), A, wflags, None if all_dated else dated
+            )
+            if per_week is not None:
+                table = _decode_flags(per_week)
+                present = np.flatnonzero(table[:, 0])
+                pairs = zip((present + low).tolist(), table[present], strict=True)
+            elif span <= 100_000:
                 table = _decode_flags(np.bincount((weeks - low) * _FLAG_STATES + wflags, minlength=span * _FLAG_STATES))
                 present = np.flatnonzero(table[:, 0])
                 pairs = zip((present + low).tolist(), table[present], strict=True)
@@ -528,12 +547,87 @@ class _Builder:
             for axis, dim in enumerate([*groups, "annotator"]):
                 others = tuple(a for a in range(len(sizes)) if a != axis)
                 self._acc(f"{dim}_period", _decode_flags(joint.sum(axis=others)))
+            by_batch = {
+                "batch_category_period": joint.sum(axis=(1, 3)).transpose(1, 0, 2),
+                "batch_annotator_period": joint.sum(axis=(0, 1)),
+            }
+            for table, grid in by_batch.items():
+                if table not in self.too_large:
+                    self._acc(table, _decode_grid(grid))
             return
         for dim, (codes, size) in groups.items():
             key = (codes.astype(np.int64) + 1) * _FLAG_STATES + flags
             self._acc(f"{dim}_period", _decode_flags(np.bincount(key, minlength=size * _FLAG_STATES)))
         key = ann.astype(np.int64) * _FLAG_STATES + flags
         self._acc("annotator_period", _decode_flags(np.bincount(key, minlength=A * _FLAG_STATES)))
+        bat, n_bat = groups["batch"]
+        for name, (codes, size) in (
+            ("category", (groups["category"][0] + 1, groups["category"][1])),
+            ("annotator", (ann, A)),
+        ):
+            table = f"batch_{name}_period"
+            if n_bat * size * _FLAG_STATES > _GROUP_BINS or table in self.too_large:
+                self.too_large.add(table)  # drift by batch per group is then not computed
+                self.tables.pop(table, None)
+                continue
+            key = ((bat.astype(np.int64) + 1) * size + codes) * _FLAG_STATES + flags
+            grid = np.bincount(key, minlength=n_bat * size * _FLAG_STATES).reshape(n_bat, size, _FLAG_STATES)
+            self._acc(table, _decode_grid(grid))
+
+    def _week_groups(
+        self,
+        weeks: np.ndarray,
+        low: int,
+        span: int,
+        cat: np.ndarray,
+        ann: np.ndarray,
+        A: int,
+        wflags: np.ndarray,
+        dated: np.ndarray | None,
+    ) -> np.ndarray | None:
+        """PERIOD_COLUMNS per (week, category) and per (week, annotator), for drift per group: one
+        bincount over (week, category, annotator, flags) when that table is small, else one each.
+        Returns the (week, flags) counts when the joint table was made, None otherwise."""
+        ncat = len(self.vocabs["category"]) + 1
+        c = cat if dated is None else cat[dated]
+        a = ann if dated is None else ann[dated]
+        grids: dict[str, np.ndarray] = {}
+        size = span * ncat * A * _FLAG_STATES
+        if size <= _GROUP_BINS:
+            key: np.ndarray = (weeks - low).astype(np.int64 if size >= 2**31 else np.int32)
+            key *= ncat
+            key += c
+            key += 1
+            key *= A
+            key += a
+            key *= _FLAG_STATES
+            key += wflags
+            joint = np.bincount(key, minlength=size).reshape(span, ncat, A, _FLAG_STATES)
+            grids = {"category": joint.sum(axis=2), "annotator": joint.sum(axis=1)}
+            totals: np.ndarray | None = grids["category"].sum(axis=1)
+        else:
+            totals = None
+            wk = (weeks - low).astype(np.int64)
+            for name, codes, n in (("category", c + 1, ncat), ("annotator", a, A)):
+                if span * n * _FLAG_STATES <= _GROUP_BINS:  # else dates spread too far for a table per group
+                    key64 = (wk * n + codes) * _FLAG_STATES + wflags
+                    grids[name] = np.bincount(key64, minlength=span * n * _FLAG_STATES).reshape(span, n, -1)
+        for name in ("category", "annotator"):
+            if name not in grids or f"week_{name}" in self.too_large:
+                self.too_large.add(f"week_{name}")  # never a table that misses some rows
+                self.week_groups.pop(name, None)
+                grids.pop(name, None)
+        for name, grid in grids.items():
+            table = _decode_grid(grid)
+            store = self.week_groups[name]
+            for i in np.flatnonzero(table[:, :, 0].sum(axis=1)).tolist():
+                old = store.get(i + low)
+                if old is None:
+                    store[i + low] = table[i]
+                else:
+                    shape = (max(old.shape[0], table.shape[1]), len(PERIOD_COLUMNS))
+                    store[i + low] = _pad(old, shape) + _pad(table[i], shape)
+        return totals
 
     def _qa(self, arr: pa.Array, row_numbers: _RowNumbers) -> np.ndarray:
         enc = arr if pa.types.is_dictionary(arr.type) else pc.dictionary_encode(arr)
@@ -641,6 +735,7 @@ class _Builder:
             tables=tables,
             weeks=dict(sorted(self.weeks.items())),
             day_span=self.day_span,
+            week_groups={k: dict(sorted(v.items())) for k, v in self.week_groups.items()},
             warnings=self.source.warnings + self.warnings,
         )
 
@@ -708,4 +803,4 @@ def count_delivery(source: DeliverySource, label_set: Sequence[str] | None = Non
     builder = _Builder(source, label_set)
     for batch, offset in read_ahead(source.batches()):
         builder.add(batch, offset)
-    return builder.finish()
+    return order_groups(order_labels(builder.finish(), label_set is not None))

@@ -181,16 +181,41 @@ def qa_sample(table: pa.Table, min_rate: float | str | Fraction, seed: int = 0, 
     return sample.append_column("stratum_sampled", pa.array(wanted[codes[idx]]))
 
 
-def sample_csv(sample: pa.Table) -> str:
-    """A QA sample as CSV for the reviewers: the delivery's columns, the stratum sizes and, when
-    known, the row of each annotation in the delivered file; text never runs as a formula."""
-    columns = [c for c in sample.column_names if c != ROW_COLUMN]
-    data = [sample.column(c).to_pylist() for c in columns]
-    if ROW_COLUMN in sample.column_names:
-        columns.append("source_row")
-        data.append(sample.column(ROW_COLUMN).to_pylist())
+REVIEW_COLUMNS = ("review_id", "item_id", "category", "label")
+
+
+class SampleFiles(BaseModel):
+    """A blind QA round: the reviewers' CSV (review id, item, category, the annotation to review,
+    nothing else) and the buyer's key (the same review ids with annotator, gold, source row, strata)."""
+
+    review: str
+    key: str
+
+
+def sample_files(sample: pa.Table, seed: int = 0) -> SampleFiles:
+    """Split a QA sample into the blind reviewers' file and the buyer's key, in a seeded shuffled
+    order so the file order does not give away annotators or batches; joined by `review_id`."""
+    order = np.random.default_rng([seed, 1]).permutation(sample.num_rows)
+    shuffled = sample.take(pa.array(order, pa.int64()))
+    keyed = shuffled.add_column(0, "review_id", pa.array(np.arange(1, sample.num_rows + 1)))
+    review = keyed.select([c for c in REVIEW_COLUMNS if c in keyed.column_names])
+    return SampleFiles(review=_csv_text(review.column_names, review), key=sample_csv(keyed))
+
+
+def _csv_text(columns: list[str], table: pa.Table) -> str:
+    data = [table.column(c).to_pylist() for c in columns]
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(columns)
     writer.writerows([inert(value) for value in row] for row in zip(*data, strict=True))
     return out.getvalue()
+
+
+def sample_csv(sample: pa.Table) -> str:
+    """A QA sample as CSV with everything (the buyer's key): the delivery's columns, the stratum sizes
+    and, when known, the row of each annotation in the delivered file; text never runs as a formula."""
+    columns = [c for c in sample.column_names if c != ROW_COLUMN]
+    if ROW_COLUMN in sample.column_names:
+        sample = sample.append_column("source_row", sample.column(ROW_COLUMN))
+        columns.append("source_row")
+    return _csv_text(columns, sample)

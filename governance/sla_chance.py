@@ -7,6 +7,7 @@ from typing import Literal, cast
 
 import numpy as np
 
+from contracts.metric_options import CHANCE_METRICS
 from governance.chance_corrected import (
     Coefficient,
     Missing,
@@ -25,7 +26,6 @@ COEFFICIENTS: dict[str, Coefficient] = {
     "brennan_prediger": "brennan_prediger",
     "fleiss_kappa": "fleiss",
 }
-CHANCE_METRICS = ("gwet_ac", "brennan_prediger", "conger_kappa")
 N_BOOT = 1000
 
 

@@ -12,11 +12,13 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel
 
+from contracts.realism import RealismCheck, check_target
 from contracts.sla_terms import SlaTerm, SlaTermSet
 from governance.boxes import BOX_METRICS, BoxReport
 from governance.delivery import ColumnMapping, DeliverySource, open_delivery
 from governance.delivery_counts import PERIOD_COLUMNS, DeliveryCounts, count_delivery
 from governance.drift import DriftReport, drift
+from governance.label_order import natural_key
 from governance.qa import (
     NO_CATEGORY,
     CoverageRow,
@@ -78,9 +80,11 @@ class TermResult(BaseModel):
     evidence: list[Evidence]
     remedy: RemedyOwed | None
     notes: list[str] = []
+    realism: list[RealismCheck] = []
 
     def to_payload(self) -> dict[str, Any]:
-        """The term in the documented `sla-check` JSON shape."""
+        """The term in the documented `sla-check` JSON shape: the result, then why (tier and its rule,
+        the reason when inconclusive or failed on the interval, notes, realism checks)."""
         return {
             "metric": self.metric,
             "scope": self.scope,
@@ -92,6 +96,14 @@ class TermResult(BaseModel):
             "n": self.n,
             "evidence": [e.model_dump() | {"ci": list(e.ci) if e.ci else None} for e in self.evidence],
             "remedy": self.remedy.model_dump() if self.remedy else None,
+            "id": self.id,
+            "method": self.method,
+            "min_sample": self.min_sample,
+            "tier": self.tier,
+            "tier_rule": TIER_RULE[self.tier],
+            "reason": self.reason,
+            "notes": list(self.notes),
+            "realism": [r.model_dump() for r in self.realism],
         }
 
 
@@ -113,7 +125,8 @@ class CategoryRow(BaseModel):
 
 
 class ClassRow(BaseModel):
-    """Precision, recall and F1 of one label against gold (None where undefined)."""
+    """Precision, recall and F1 of one label against gold; F1 = 2TP / (2TP + FP + FN), so 0 for a gold
+    class never delivered (as scikit-learn), None only for a label absent from gold and delivery."""
 
     label: str
     support: int
@@ -121,6 +134,7 @@ class ClassRow(BaseModel):
     precision: float | None
     recall: float | None
     f1: float | None
+    note: str | None = None
 
 
 class Confusion(BaseModel):
@@ -161,18 +175,56 @@ class SlaReport(BaseModel):
     weekly: list[WeekVolume]
     drift: DriftReport
     warnings: list[str]
+    label_order: str = "label set"
 
     def to_payload(self) -> dict[str, Any]:
-        """The documented JSON: {"verdict", "credits", "terms": [...]}."""
-        return {"verdict": self.verdict, "credits": self.credits, "terms": [t.to_payload() for t in self.terms]}
+        """The documented JSON: {"verdict", "credits", "terms": [...]} and every table the app and the
+        PDF show (per category, QA coverage, confusion with per-class P/R/F1, annotators, weeks, drift)."""
+        return {
+            "verdict": self.verdict,
+            "credits": self.credits,
+            "terms": [t.to_payload() for t in self.terms],
+            "contract": self.contract,
+            "delivery": self.delivery,
+            "currency": self.currency,
+            "n_annotations": self.n_annotations,
+            "n_items": self.n_items,
+            "n_annotators": self.n_annotators,
+            "label_order": self.label_order,
+            "by_category": [r.model_dump() for r in self.categories],
+            "qa_coverage": [r.model_dump() for r in self.coverage],
+            "confusion": self.confusion.model_dump(),
+            "annotators": [r.model_dump() for r in self.annotators],
+            "weekly": [w.model_dump() for w in self.weekly],
+            "drift": self.drift.model_dump(),
+            "warnings": list(self.warnings),
+        }
 
 
-def _status(term: SlaTerm, value: float | None, n: int) -> tuple[Status, str | None]:
+TIER_RULE = {
+    "critical": "passes only when the whole 95% interval clears the threshold",
+    "standard": "decided on the point value",
+}
+
+
+def _status(
+    term: SlaTerm, value: float | None, n: int, ci: tuple[float, float] | None = None
+) -> tuple[Status, str | None]:
+    """Pass/fail on the point value; a critical term also needs the interval's far end to hold."""
     if value is None:
         return "inconclusive", None
     if n < term.min_sample:
         return "inconclusive", f"sample of {n} is below the minimum of {term.min_sample}"
-    return ("pass" if term.holds(value) else "fail"), None
+    if not term.holds(value):
+        return "fail", None
+    if term.tier == "critical" and ci is not None:
+        far = ci[0] if term.comparator in (">=", ">") else ci[1]
+        if not term.holds(far):
+            return "fail", (
+                f"critical term: the value {value:.4g} meets the threshold but its 95% interval "
+                f"({ci[0]:.4g}-{ci[1]:.4g}) does not clear {term.threshold:g}"
+            )
+    return "pass", None
 
 
 def _week_note(w: WeekVolume) -> str | None:
@@ -192,9 +244,9 @@ def _worst_first(term: SlaTerm, evidence: list[Evidence]) -> list[Evidence]:
     lower_bad = term.comparator in (">=", ">")
     rank = {"fail": 0, "inconclusive": 2, "pass": 1}
 
-    def key(e: Evidence) -> tuple[int, float]:
+    def key(e: Evidence) -> tuple[int, float, str]:
         v = e.value if e.value is not None else (np.inf if lower_bad else -np.inf)
-        return rank[e.status], v if lower_bad else -v
+        return rank[e.status], v if lower_bad else -v, e.group
 
     return sorted(evidence, key=key)
 
@@ -208,7 +260,7 @@ class _Checker:
         self.terms = terms
         self.seed = seed
         self.cat_names = group_names(counts, "category")
-        self._pa_by_cat: list[Any] | None = None
+        self._pa_by_cat: dict[bool, list[Any]] = {}  # by whether intervals were computed
 
     # -- scopes -------------------------------------------------------------------------------
     def item_mask(self, dim: str | None, value: str | None) -> np.ndarray | None:
@@ -238,9 +290,8 @@ class _Checker:
             return box_value, None, n, reason, f"{metric} against {self.boxes.against}: {self.boxes.method}"
         if metric in AGREEMENT_METRICS:
             items = self.item_mask(dim, value)
-            method = resolve_metric(self.c, metric, items)
             est = agreement(
-                self.c, method, items, level=term.level, weights=term.weights, seed=self.seed, missing=term.missing
+                self.c, metric, items, level=term.level, weights=term.weights, seed=self.seed, missing=term.missing
             )
             ci = (est.ci[0], est.ci[1]) if est.ci is not None else None
             return est.value, ci, est.n_items, est.undefined_reason, est.method
@@ -292,13 +343,13 @@ class _Checker:
         else:
             dim = None if kind == "overall" else kind
             value, ci, n, undefined, method = self.measure(term, dim, named)
-            status, reason = self._decide(term, value, n, undefined)
+            status, reason = self._decide(term, value, n, undefined, ci)
             if term.metric == "qa_coverage" and value is not None and status != "inconclusive":
                 status = self._coverage_status(term, dim, named)
             breaches = 1 if status == "fail" else 0
             shown = self._worst_categories(term, dim, named)
-        if term.metric == "accuracy":
-            notes += self._realism(term, kind, named)
+        realism = self._realism(term, kind, named) if term.metric == "accuracy" else []
+        notes += [r.note for r in realism if r.note]
         return TermResult(
             id=term.id,
             metric=term.metric,
@@ -316,6 +367,7 @@ class _Checker:
             evidence=shown,
             remedy=self._remedy(term, breaches),
             notes=notes,
+            realism=realism,
         )
 
     def _remedy(self, term: SlaTerm, breaches: int) -> RemedyOwed | None:
@@ -329,10 +381,17 @@ class _Checker:
             cap=term.remedy.cap,
         )
 
-    def _decide(self, term: SlaTerm, value: float | None, n: int, undefined: str | None) -> tuple[Status, str | None]:
+    def _decide(
+        self,
+        term: SlaTerm,
+        value: float | None,
+        n: int,
+        undefined: str | None,
+        ci: tuple[float, float] | None = None,
+    ) -> tuple[Status, str | None]:
         if value is None:
             return "inconclusive", undefined or "no value"
-        return _status(term, value, n)
+        return _status(term, value, n, None if term.metric == "qa_coverage" else ci)
 
     def _category_names(self, term: SlaTerm) -> list[str]:
         """The categories an 'each_category' term runs over: box labels for box terms."""
@@ -354,7 +413,7 @@ class _Checker:
 
     def _group_evidence(self, term: SlaTerm, dim: str | None, name: str | None) -> Evidence:
         value, ci, n, undefined, _ = self.measure(term, dim, name)
-        status, reason = self._decide(term, value, n, undefined)
+        status, reason = self._decide(term, value, n, undefined, ci)
         if term.metric == "qa_coverage" and value is not None and status != "inconclusive":
             status = self._coverage_status(term, dim, name)
             row = self.row_counts(dim or "category", name)
@@ -373,17 +432,24 @@ class _Checker:
             groups = (
                 np.where(scope_items, self.c.item_category, -1) if scope_items is not None else self.c.item_category
             )
-            method = resolve_metric(self.c, term.metric, scope_items)
+            critical = term.tier == "critical"
             ests = agreement_by_group(
-                self.c, method, groups, len(self.c.categories), level=term.level, weights=term.weights,
+                self.c,
+                term.metric,
+                groups,
+                len(self.c.categories),
+                level=term.level,
+                weights=term.weights,
+                ci=critical,
+                seed=self.seed,
                 missing=term.missing,
             )
             evidence = []
             for name, est in zip(self.c.categories, ests, strict=True):
                 if est.n_items == 0:
                     continue
-                st, note = self._decide(term, est.value, est.n_items, est.undefined_reason)
-                evidence.append(Evidence(group=name, value=est.value, n=est.n_items, status=st, note=note))
+                st, note = self._decide(term, est.value, est.n_items, est.undefined_reason, est.ci)
+                evidence.append(Evidence(group=name, value=est.value, ci=est.ci, n=est.n_items, status=st, note=note))
         elif dim is None:
             evidence = [
                 self._group_evidence(term, "category", name) for name in self.cat_names[1:] if self._has_rows(name)
@@ -392,26 +458,31 @@ class _Checker:
             return []
         return _worst_first(term, evidence)[:EVIDENCE_SIZE]
 
-    def percent_agreement_by_category(self) -> list[Any]:
-        if self._pa_by_cat is None:
-            self._pa_by_cat = agreement_by_group(
-                self.c, "percent_agreement", self.c.item_category, len(self.c.categories)
+    def percent_agreement_by_category(self, ci: bool = False) -> list[Any]:
+        """Percent agreement per category; with bootstrap intervals (for target realism) only when asked."""
+        cache = self._pa_by_cat
+        want = ci or True in cache  # values with intervals serve value-only callers too
+        if want not in cache:
+            cache[want] = agreement_by_group(
+                self.c, "percent_agreement", self.c.item_category, len(self.c.categories), ci=want, seed=self.seed
             )
-        return self._pa_by_cat
+        return cache[want]
 
-    def _realism(self, term: SlaTerm, kind: str, named: str | None) -> list[str]:
-        """Accuracy targets the annotators' own agreement cannot support."""
-        low = [
-            f"{name} ({est.value:.1%})"
-            for name, est in zip(self.c.categories, self.percent_agreement_by_category(), strict=True)
-            if (kind != "category" or name == named) and est.value is not None and est.value < term.threshold
-        ]
-        if not low:
+    def _realism(self, term: SlaTerm, kind: str, named: str | None) -> list[RealismCheck]:
+        """An accuracy target against (1 + a) / 2, a the upper end of the scope's pairwise agreement:
+        per category for an each-category term, else over the term's own scope."""
+        if term.comparator not in (">=", ">"):
             return []
+        if kind == "each_category" and self.c.categories:
+            scopes = list(zip(self.c.categories, self.percent_agreement_by_category(ci=True), strict=True))
+        else:
+            dim = None if kind in ("overall", "each_category") else kind
+            est = agreement(self.c, "percent_agreement", self.item_mask(dim, named), seed=self.seed)
+            scopes = [("the delivery" if dim is None else f"{kind} {named}", est)]
         return [
-            f"target realism: annotators agree with each other less often than the "
-            f"{term.threshold:.1%} accuracy target in {', '.join(low)}: the humans disagree "
-            "more often than the target allows; revisit the guideline or the target"
+            check_target(name, term.threshold, est.value, est.ci[1] if est.ci else None)
+            for name, est in scopes
+            if est.value is not None
         ]
 
     def _throughput(self, term: SlaTerm) -> TermResult:
@@ -527,13 +598,22 @@ class _Checker:
             tp = int(matrix[i, i])
             precision = tp / predicted if predicted else None
             recall = tp / support if support else None
-            f1 = (
-                2 * precision * recall / (precision + recall)
-                if precision is not None and recall is not None and precision + recall > 0
-                else (0.0 if precision is not None and recall is not None else None)
-            )
+            f1 = 2 * tp / (support + predicted) if support + predicted else None  # 2TP / (2TP + FP + FN)
+            note = None
+            if support and not predicted:
+                note = f"{support} gold item(s) of this class and none delivered as it: recall 0, F1 0"
+            elif predicted and not support:
+                note = f"delivered {predicted} time(s) on gold items, none of which is of this class: F1 0"
             classes.append(
-                ClassRow(label=label, support=support, predicted=predicted, precision=precision, recall=recall, f1=f1)
+                ClassRow(
+                    label=label,
+                    support=support,
+                    predicted=predicted,
+                    precision=precision,
+                    recall=recall,
+                    f1=f1,
+                    note=note,
+                )
             )
         return Confusion(
             labels=list(self.c.labels),
@@ -555,7 +635,7 @@ class _Checker:
                     defect_rate=rate(row[_COL["failed"]], row[_COL["reviewed"]], "").value,
                 )
             )
-        return out
+        return sorted(out, key=lambda r: natural_key(r.annotator))  # by name, not by first row
 
 
 def check_counts(
@@ -564,10 +644,11 @@ def check_counts(
     *,
     seed: int = 0,
     drift_by: Literal["week", "batch"] | None = None,
-    drift_threshold: float = 0.05,
+    drift_threshold: float | None = None,
     boxes: BoxReport | None = None,
 ) -> SlaReport:
-    """Evaluate every term over already-counted delivery tables (box terms over `boxes`)."""
+    """Evaluate every term over already-counted delivery tables (box terms over `boxes`); drift by
+    batch when the delivery has batches (else week), its threshold from the argument, else the term set."""
     checker = _Checker(counts, terms, seed, boxes)
     results = [checker.evaluate(t) for t in terms.terms]
     statuses = {r.status for r in results}
@@ -592,8 +673,9 @@ def check_counts(
         confusion=checker.confusion(),
         annotators=checker.annotator_rows(),
         weekly=weekly_volume(counts, terms.committed_weekly_volume, terms.ramp),
-        drift=drift(counts, by, drift_threshold),
+        drift=drift(counts, by, terms.drift_threshold if drift_threshold is None else drift_threshold),
         warnings=counts.warnings,
+        label_order=counts.label_order,
     )
 
 
@@ -604,9 +686,13 @@ def check_delivery(
     mapping: ColumnMapping | None = None,
     seed: int = 0,
     label_set: Sequence[str] | None = None,
+    drift_by: Literal["week", "batch"] | None = None,
+    drift_threshold: float | None = None,
     boxes: BoxReport | None = None,
 ) -> SlaReport:
     """Read a delivery (path or opened source) in batches and check it against the terms."""
     source = delivery if isinstance(delivery, DeliverySource) else open_delivery(delivery, mapping)
     counts = count_delivery(source, label_set if label_set is not None else terms.label_set)
-    return check_counts(terms, counts, seed=seed, boxes=boxes)
+    return check_counts(
+        terms, counts, seed=seed, drift_by=drift_by, drift_threshold=drift_threshold, boxes=boxes
+    )

@@ -8,10 +8,12 @@ from typing import Literal, cast
 
 import numpy as np
 
+from contracts.metric_options import option_problem
 from governance.agreement import cohen_kappa, fleiss_kappa, krippendorff_alpha, percent_agreement
 from governance.counts import ItemProfiles, LabelSet, pair_contingency
 from governance.delivery_counts import DeliveryCounts
 from governance.estimate import Estimate, undefined
+from governance.label_order import require_order
 from governance.sla_chance import CHANCE_METRICS, alpha_analytic, chance_by_group, conger_by_group, uses_chance_path
 
 AGREEMENT_METRICS = ("kappa", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "percent_agreement", *CHANCE_METRICS)
@@ -104,8 +106,20 @@ def agreement_by_group(
 ) -> list[Estimate]:
     """The coefficient for every group of items at once (`item_group` -1 = in no group);
     `missing` is the uneven-ratings convention of Fleiss/AC1/BP, `interval='analytic'` asks
-    Gwet's SE for Krippendorff's alpha."""
-    metric = resolve_metric(counts, metric, item_group >= 0)
+    Gwet's SE for Krippendorff's alpha. Options a metric does not apply raise ValueError; ordered
+    options over unordered labels raise InputError. 'kappa' with weights that resolves to Fleiss'
+    kappa (3+ annotators) is undefined, with the reason."""
+    problem = option_problem(metric, weights, level, missing)
+    if problem:
+        raise ValueError(problem)
+    require_order(counts, weights, level)
+    requested, metric = metric, resolve_metric(counts, metric, item_group >= 0)
+    if requested == "kappa" and metric == "fleiss_kappa" and weights != "none":
+        reason = (
+            f"'kappa' with {weights} weights means Cohen's weighted kappa of two annotators; more annotators "
+            "labelled these items: name the multi-rater coefficient (fleiss_kappa or gwet_ac with weights)"
+        )
+        return [undefined(reason, "Fleiss' kappa")] * n_groups
     mode: Literal["bootstrap", "none"] = "bootstrap" if ci else "none"
     if n_groups == 0:
         return []

@@ -221,3 +221,20 @@ def test_bad_profile_is_an_error_not_a_traceback(app_env: Path) -> None:
     _ok(at)
     errors = " ".join(e.value for e in at.error)
     assert "row 3, column 'security.soc2\\_type'" in errors and "row 4, column 'surprise'" in errors
+
+
+def test_measured_agreement_questions_an_unreachable_accuracy_target(app_env: Path) -> None:
+    Store(database_url()).create_program("Renewal")
+    at = _open()
+    at.date_input(key="ct_as_of").set_value(date(2026, 11, 1))
+    at = _upload(at, EXAMPLES / "contract-profile.yaml")  # quotes 99.5% accuracy
+    _ok(at)
+    assert "accuracy_above_agreement" not in _text(at)
+    at.number_input(key="ct_agreement").set_value(0.9)
+    at = at.run()
+    _ok(at)
+    expected = review_file(EXAMPLES / "contract-profile.yaml", date(2026, 11, 1), agreement=0.9)
+    found = [f for f in expected.audit.findings if f.code == "sla_terms.accuracy_above_agreement"]
+    assert found  # the quoted accuracy and the accuracy term, each above (1 + 0.9) / 2
+    for finding in found:
+        assert finding.ask in _text(at).replace("\\", "")

@@ -87,7 +87,8 @@ def test_upload_terms_save_check_delivery_then_restart(open_app: Callable[..., A
     [saved] = store.list_check_results(program_id, sla_store.SLA_CHECK)
     assert saved.label == "delivery.csv" and saved.payload["credits"] == expected.credits
     labels = [b.label for b in at.get("download_button")]
-    assert "QA sample of delivery.csv (CSV)" in labels and "Report (PDF)" in labels
+    assert "QA sample for reviewers (CSV)" in labels and "QA key for the buyer (CSV)" in labels
+    assert "Report (PDF)" in labels
 
     at = at.run()  # a rerun does not check (and save) the same delivery again
     assert len(store.list_check_results(program_id, sla_store.SLA_CHECK)) == 1
@@ -198,14 +199,18 @@ def test_qa_sample_csv_meets_the_rate_in_every_category_and_is_reproducible() ->
     sampled = Counter(r["category"] for r in rows)
     for category, size in delivered.items():
         assert sampled[category] >= min(size, max(10, math.ceil(0.10 * size)))
-    assert all(int(r["source_row"]) >= 2 for r in rows)
+    assert list(rows[0]) == ["review_id", "item_id", "category", "label"]
+    key = list(csv.DictReader(io.StringIO(
+        sla_store.qa_sample_csv("delivery.csv", data, ColumnMapping(), "0.10", seed=3, part="key").decode())))
+    assert [r["review_id"] for r in key] == [r["review_id"] for r in rows]
+    assert all(int(r["source_row"]) >= 2 for r in key) and "gold_label" in key[0]
     mapped = sla_store.qa_sample_csv(
         "vendor-export.csv",
         (EXAMPLES / "vendor-export.csv").read_bytes(),
         load_mapping(EXAMPLES / "column-mapping.yaml"),
         "0.10",
     )
-    assert mapped.startswith(b"item_id,annotator_id,label")
+    assert mapped.startswith(b"review_id,item_id,")
 
 
 def test_contract_profile_terms_and_a_mapped_vendor_export(open_app: Callable[..., AppTest]) -> None:

@@ -36,7 +36,8 @@ def test_sla_check_json_and_exit_codes(capsys: pytest.CaptureFixture[str],
     assert {t["status"] for t in payload["terms"]} == {"pass", "fail", "inconclusive"}
     for term in payload["terms"]:
         assert list(term) == ["metric", "scope", "status", "value", "ci", "threshold",
-                              "comparator", "n", "evidence", "remedy"]
+                              "comparator", "n", "evidence", "remedy", "id", "method", "min_sample",
+                              "tier", "tier_rule", "reason", "notes", "realism"]
     passing = tmp_path / "pass.yaml"
     passing.write_text("terms:\n  - {metric: on_time_rate, threshold: 0.5, min_sample: 10}\n"
                        "  - {metric: kappa, scope: 'task_type:simple', threshold: 0.5}\n")
@@ -87,8 +88,9 @@ def test_agreement_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
                                    "krippendorff", "--by", "category", "--contract",
                                    str(EXAMPLES / "sla-terms.yaml"), "--format", "json"])
     assert code == 0
-    assert list(payload) == [*KEYS, "groups"]
+    assert list(payload) == [*KEYS, "label_order", "labels", "groups"]
     assert payload["metric"] == "krippendorff_alpha" and payload["level"] == "nominal"
+    assert payload["label_order"] == "label set" and payload["weights"] is None
     assert set(payload["groups"]) == {"urban_day", "urban_night", "highway", "construction_zone"}
     counts = count_delivery(open_delivery(EXAMPLES / "delivery.csv"),
                             load_term_set(EXAMPLES / "sla-terms.yaml").label_set)
@@ -97,8 +99,11 @@ def test_agreement_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
         alone = agreement(counts, "krippendorff_alpha", counts.item_category == counts.categories.index(name))
         assert group["value"] == pytest.approx(alone.value, abs=1e-12)  # the group's items only
         assert group["n_items"] == alone.n_items and group["ci"][0] <= group["value"] <= group["ci"][1]
-    code, payload = _json(capsys, ["agreement", str(EXAMPLES / "delivery.csv"), "--metric",
-                                   "cohen", "--weights", "quadratic", "--format", "json"])
+    weighted = ["agreement", str(EXAMPLES / "delivery.csv"), "--metric", "cohen", "--weights", "quadratic"]
+    assert main(weighted) == 2  # text labels with no label set: the order is unknown
+    err = capsys.readouterr().err
+    assert "delivery.csv, column 'label'" in err and "--labels" in err
+    code, payload = _json(capsys, [*weighted, "--contract", str(EXAMPLES / "sla-terms.yaml"), "--format", "json"])
     assert payload["weights"] == "quadratic" and payload["ci"][0] < payload["value"]
     code, payload = _json(capsys, ["agreement", str(EXAMPLES / "delivery.csv"), "--metric",
                                    "krippendorff", "--level", "interval", "--format", "json"])
@@ -118,7 +123,16 @@ def test_qa_sample_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -
     for r in rows:
         per_cat[r["category"]] = per_cat.get(r["category"], 0) + 1
     assert per_cat["construction_zone"] == 10 and per_cat["urban_day"] == 18
-    assert "source_row" in rows[0]
+    assert list(rows[0]) == ["review_id", "item_id", "category", "label"]  # blind: no gold, no annotator
+    key = list(csv.DictReader((tmp_path / "s-key.csv").read_text().splitlines()))
+    assert [r["review_id"] for r in key] == [r["review_id"] for r in rows]
+    assert {"annotator_id", "gold_label", "source_row"} <= set(key[0])
+    delivered = {r["__row"] if "__row" in r else str(i + 2): r
+                 for i, r in enumerate(csv.DictReader((EXAMPLES / "delivery.csv").read_text().splitlines()))}
+    for r, k in zip(rows, key, strict=True):
+        source = delivered[k["source_row"]]
+        assert (r["item_id"], r["label"]) == (k["item_id"], k["label"]) == (source["item_id"], source["label"])
+        assert k["gold_label"] == source.get("gold_label", "")
     assert main(["qa-sample", str(EXAMPLES / "delivery.csv"), "--min-rate", "2",
                  "--out", str(out)]) == 2
 

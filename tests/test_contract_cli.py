@@ -18,6 +18,7 @@ from contracts.questionnaire import (
     read_questionnaire,
     write_questionnaire,
 )
+from contracts.sla_terms import SlaTerm
 from ingest import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -153,9 +154,12 @@ def test_questionnaire_round_trip_keeps_every_sla_field() -> None:
     profile = load_profile(EXAMPLE)
     assert profile.sla is not None
     first = profile.sla.terms[0].model_copy(
-        update={"id": "-kappa", "level": "ordinal", "weights": "quadratic", "note": "+5% credit per breach"}
+        update={"id": "-kappa", "weights": "quadratic", "note": "+5% credit per breach"}
+    )  # a level belongs to Krippendorff's alpha (a kappa term with one is refused)
+    alpha = SlaTerm(id="alpha", metric="krippendorff_alpha", level="ordinal", threshold=0.7)
+    sla = profile.sla.model_copy(
+        update={"total_credit_cap": 9000.0, "drift_threshold": 0.08, "terms": [first, *profile.sla.terms[1:], alpha]}
     )
-    sla = profile.sla.model_copy(update={"total_credit_cap": 9000.0, "terms": [first, *profile.sla.terms[1:]]})
     profile = profile.model_copy(update={"sla": sla})
     assert read_questionnaire("filled.xlsx", data=write_questionnaire(profile)) == profile
 

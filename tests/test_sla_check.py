@@ -56,9 +56,9 @@ def test_example_shows_every_status() -> None:
     accuracy = next(t for t in report.terms if t.metric == "accuracy")
     assert any("target realism" in n and "construction_zone" in n for n in accuracy.notes)
     payload = report.to_payload()
-    assert list(payload) == ["verdict", "credits", "terms"]
-    assert list(payload["terms"][0]) == ["metric", "scope", "status", "value", "ci", "threshold",
-                                         "comparator", "n", "evidence", "remedy"]
+    assert list(payload)[:3] == ["verdict", "credits", "terms"]
+    assert list(payload["terms"][0])[:10] == ["metric", "scope", "status", "value", "ci", "threshold",
+                                              "comparator", "n", "evidence", "remedy"]
 
 
 def test_kappa_is_cohen_for_two_and_matches_sklearn(tmp_path: Path) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from contracts.sla_terms import SlaTerm, SlaTermSet
 from governance.delivery import open_delivery
 from governance.delivery_counts import count_delivery, week_start
@@ -71,8 +73,12 @@ def test_drift_per_week_flags_a_rise_in_defects(tmp_path: Path) -> None:
     report = drift(counts, "week", threshold=0.1)
     assert [p.period for p in report.periods] == ["2026-03-02", "2026-03-09"]
     assert [p.items for p in report.periods] == [20, 20]
-    assert [d.metric for d in report.drops] == ["defect_rate"]
+    assert [d.metric for d in report.drops] == ["defect_rate"] * 3  # overall, category c, annotator a
+    assert [(d.group_kind, d.group) for d in report.drops] == [("overall", "all"), ("category", "c"),
+                                                               ("annotator", "a")]
     assert report.drops[0].current == 7 / 20
+    # 0/20 -> 7/20, pooled 7/40: z = 0.35 / sqrt(0.175 * 0.825 * (1/20 + 1/20))
+    assert report.drops[0].z == pytest.approx(0.35 / (0.175 * 0.825 * 0.1) ** 0.5)
 
 
 def test_each_category_term_includes_rows_without_a_category(tmp_path: Path) -> None:

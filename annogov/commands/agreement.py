@@ -11,7 +11,7 @@ from contracts.sla_terms import load_term_set
 from governance.delivery import open_delivery
 from governance.delivery_counts import count_delivery
 from governance.qa import dim_codes, dim_values
-from governance.sla_stats import agreement, agreement_by_group, resolve_metric
+from governance.sla_stats import agreement, agreement_by_group, option_problem, resolve_metric
 
 METRICS = {
     "percent": "percent_agreement",
@@ -38,7 +38,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--weights",
         choices=["none", "linear", "quadratic"],
         default="none",
-        help="weights of Cohen, Fleiss, Gwet (AC2), Brennan-Prediger and Conger (labels ordered as in the label set)",
+        help="weights of Cohen, Fleiss, Gwet (AC2), Brennan-Prediger and Conger (labels in --labels order, "
+        "else numeric order; text labels need --labels)",
     )
     parser.add_argument(
         "--missing",
@@ -73,8 +74,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _entry(metric: str, args: argparse.Namespace, est: Any) -> dict[str, Any]:
     return {
         "metric": metric,
-        "weights": args.weights,
-        "level": args.level,
+        "weights": args.weights if metric == "cohen_kappa" else None,
+        "level": args.level if metric == "krippendorff_alpha" else None,
         "value": est.value,
         "ci": list(est.ci) if est.ci is not None else None,
         "n_items": est.n_items,
@@ -93,17 +94,22 @@ def run(args: argparse.Namespace) -> int:
         labels = [v.strip() for v in args.labels.split(",") if v.strip()]
     elif args.contract:
         labels = load_term_set(args.contract).label_set
+    problem = option_problem(METRICS[args.metric], args.weights, args.level, args.missing)
+    if problem:
+        raise ValueError(f"--metric {args.metric}: {problem}")
     counts = count_delivery(open_delivery(args.delivery, mapping_from(args)), labels)
     metric = resolve_metric(counts, METRICS[args.metric])
     opts = {"level": args.level, "weights": args.weights, "missing": args.missing, "interval": args.interval}
-    overall = agreement(counts, metric, seed=args.seed, **opts)
+    overall = agreement(counts, METRICS[args.metric], seed=args.seed, **opts)
     payload = _entry(metric, args, overall)
+    payload["label_order"] = counts.label_order
+    payload["labels"] = list(counts.labels)
     payload["groups"] = {}
     if args.by:
         names, codes = dim_values(counts, args.by), dim_codes(counts, args.by)
         if not names:
             raise ValueError(f"--by {args.by}: the delivery has no {args.by} column")
-        ests = agreement_by_group(counts, metric, codes, len(names), ci=True, seed=args.seed, **opts)
+        ests = agreement_by_group(counts, METRICS[args.metric], codes, len(names), ci=True, seed=args.seed, **opts)
         payload["groups"] = {name: _entry(metric, args, est) for name, est in zip(names, ests, strict=True)}
     if args.format == "json":
         print(to_json(payload))
@@ -123,7 +129,12 @@ def run(args: argparse.Namespace) -> int:
         [name, g["value"], _ci(g["ci"]), g["n_items"], g["n_annotations"], _se(g["se"]), g["undefined_reason"] or ""]
         for name, g in payload["groups"].items()
     ]
-    print(f"{overall.method} (metric {metric}) on {counts.file}")
+    options = [f"weights {payload['weights']}"] if payload["weights"] else []
+    options += [f"level {payload['level']}"] if payload["level"] else []
+    order = {"label set": "in the label set's order", "numeric": "in numeric order"}
+    options.append(f"labels {order.get(counts.label_order, '(text, no order stated)')}: {', '.join(counts.labels)}")
+    print(f"{metric} ({'; '.join(options)}) on {counts.file}")
+    print(f"method: {overall.method}")
     if overall.ci_method:
         print(f"interval: {overall.ci_method}")
     print(

@@ -33,6 +33,14 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.add_argument("--vendor", default=None, help="vendor name for a draft")
     parser.add_argument(
+        "--agreement",
+        type=float,
+        default=None,
+        metavar="A",
+        help="measured pairwise agreement of the annotators (0-1, the upper end of its interval, as "
+        "sla-check reports it): accuracy targets above (1 + A) / 2 are questioned",
+    )
+    parser.add_argument(
         "--questionnaire",
         metavar="OUT.xlsx",
         default=None,
@@ -65,10 +73,12 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if source is None:
         raise InputError.at("give a profile or draft to audit (or --questionnaire OUT.xlsx)", "contract-audit")
+    if args.agreement is not None and not 0 <= args.agreement <= 1:
+        raise InputError.at(f"--agreement must lie between 0 and 1, got {args.agreement}", "contract-audit")
     as_of = args.as_of or date.today()
     if args.decisions_template or args.decisions:
         return _confirmed(args, source, as_of)
-    review = review_file(source, as_of, vendor=args.vendor)
+    review = review_file(source, as_of, vendor=args.vendor, agreement=args.agreement)
     _print(args, review, None)
     return review.exit_code
 
@@ -87,7 +97,7 @@ def _confirmed(args: argparse.Namespace, source: Path, as_of: date) -> int:
         raise InputError.at("say who made the decisions with --by", "contract-audit")
     decisions = read_decisions(args.decisions, draft)
     done = confirm(draft, decisions, by_id=args.by.strip(), by_name=args.by.strip(), at=datetime.now(UTC))
-    review = review_profile(done.profile, as_of, source=source.name, draft=draft)
+    review = review_profile(done.profile, as_of, source=source.name, draft=draft, agreement=args.agreement)
     _print(args, review, done)
     return review.exit_code
 

@@ -9,13 +9,13 @@ from annogov.commands._delivery_args import add_mapping_options, mapping_from
 from annogov.commands.qa_plan import add_plan_options, run_plan
 from annogov.render import table
 from governance.delivery import open_delivery, read_delivery_table
-from governance.qa import NO_CATEGORY, as_fraction, qa_sample, sample_csv
+from governance.qa import NO_CATEGORY, as_fraction, qa_sample, sample_files
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "qa-sample",
-        help="draw a stratified QA sample meeting a minimum rate per category",
+        help="draw a blind, stratified QA sample meeting a minimum rate per category",
         description="Sample annotations for QA review: at least ceil(rate x size) of every "
         "category, and at least --min-per-category (capped at the category's size) so "
         "rare categories are over-represented. The same delivery and seed give the "
@@ -25,7 +25,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--min-rate", help="minimum share per category, e.g. 0.10 (drawing a sample)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--min-per-category", type=int, default=10, metavar="N")
-    parser.add_argument("--out", metavar="SAMPLE.csv")
+    parser.add_argument(
+        "--out", metavar="SAMPLE.csv", help="the reviewers' file: review_id, item, category, label (not with --plan)"
+    )
+    parser.add_argument(
+        "--key",
+        metavar="KEY.csv",
+        help="the buyer's key with annotator, gold label and source row per review_id (default: SAMPLE-key.csv)",
+    )
     add_plan_options(parser)
     add_mapping_options(parser)
     parser.set_defaults(handler=run)
@@ -45,12 +52,19 @@ def run(args: argparse.Namespace) -> int:
     source = open_delivery(args.delivery, mapping_from(args))
     sample = qa_sample(read_delivery_table(source), rate, args.seed, args.min_per_category)
     out = Path(args.out)
-    with out.open("w", newline="", encoding="utf-8") as fh:
-        fh.write(sample_csv(sample))
+    key = Path(args.key) if args.key else out.with_name(f"{out.stem}-key{out.suffix or '.csv'}")
+    if key.resolve() == out.resolve():
+        raise ValueError("--key must name a different file from --out")
+    files = sample_files(sample, args.seed)
+    for path, text in ((out, files.review), (key, files.key)):
+        with path.open("w", newline="", encoding="utf-8") as fh:
+            fh.write(text)
     cats = sample.column("category").to_pylist() if "category" in sample.column_names else ["(all)"] * len(sample)
     delivered, sampled = (sample.column(c).to_pylist() for c in ("stratum_delivered", "stratum_sampled"))
     summary = {cat or NO_CATEGORY: (d, s) for cat, d, s in zip(cats, delivered, sampled, strict=True)}
     rows = [[cat, d, s, f"{s / d:.1%}"] for cat, (d, s) in sorted(summary.items())]
     print(table(["category", "delivered", "sampled", "share"], rows))
-    print(f"{sample.num_rows} annotations sampled at >= {float(rate):.0%} per category (seed {args.seed}) -> {out}")
+    print(f"{sample.num_rows} annotations sampled at >= {float(rate):.0%} per category (seed {args.seed})")
+    print(f"reviewers' file (blind: review_id, item, category, label): {out}")
+    print(f"buyer's key (annotator, gold label, source row per review_id): {key}")
     return 0

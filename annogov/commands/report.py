@@ -97,7 +97,8 @@ def load_taxonomy(path: Path) -> TaxonomyPayload:
 
 def load_sla_result(path: Path) -> SlaPayload:
     """An SLA check already run: the JSON of `annogov sla-check --format json`."""
-    return validated(SlaPayload, read_json(path), path, "SLA check result")
+    raw = read_json(path)
+    return validated(SlaPayload, sla_report_payload(raw) if isinstance(raw, dict) else raw, path, "SLA check result")
 
 
 def check_sla(contract: Path, delivery: Path) -> SlaPayload:

@@ -31,6 +31,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="DELIVERY",
         help="annotations: .csv, .xlsx, .jsonl, .parquet or Label Studio .json",
     )
+    parser.add_argument(
+        "--labels",
+        metavar="A,B,C",
+        help="the label set in order (default: the term set's label_set, else numeric order of numeric labels)",
+    )
+    parser.add_argument(
+        "--drift-threshold",
+        type=float,
+        metavar="X",
+        help="smallest drop between periods called drift, e.g. 0.05 (default: the term set's drift_threshold)",
+    )
+    parser.add_argument(
+        "--drift-by",
+        choices=["week", "batch"],
+        help="periods compared for drift (default: batch if the delivery has batches)",
+    )
     parser.add_argument("--format", choices=["table", "json"], default="table")
     parser.add_argument("--seed", type=int, default=0, help="seed of the bootstrap intervals")
     add_box_options(parser)
@@ -82,17 +98,40 @@ def render_table(report: SlaReport) -> str:
         lines += ["", *details]
     drops = report.drift.drops
     if drops:
-        lines += ["", f"Drift by {report.drift.by} (changes for the worse beyond {report.drift.threshold:.0%}):"]
         lines += [
-            f"- {d.metric}: {d.previous:.3f} in {d.previous_period} -> {d.current:.3f} in {d.period}" for d in drops
+            "",
+            f"Drift by {report.drift.by} (drops beyond {report.drift.threshold:g} that a one-sided test at "
+            f"{report.drift.alpha:g} says are not noise):",
         ]
+        lines += [
+            f"- {d.metric}{'' if d.group_kind == 'overall' else f' ({d.group_kind} {d.group})'}: "
+            f"{d.previous:.3f} in {d.previous_period} (n={d.n_previous}) -> {d.current:.3f} in {d.period} "
+            f"(n={d.n_current}), z={'-' if d.z is None else f'{d.z:.2f}'}, p={d.p_value:.3g}"
+            for d in drops
+        ]
+    lines += report.drift.notes
+    if report.drift.not_significant:
+        lines.append(
+            f"{report.drift.not_significant} larger drop(s) not called drift: within the noise of their sample sizes"
+        )
     return "\n".join(lines)
 
 
 def run(args: argparse.Namespace) -> int:
     terms = load_term_set(args.contract) if args.contract else default_term_set()
     source = open_delivery(args.delivery, mapping_from(args))
-    report = check_delivery(terms, source, seed=args.seed, boxes=boxes_from(args))
+    labels = [v.strip() for v in args.labels.split(",") if v.strip()] if args.labels else None
+    if args.drift_threshold is not None and not 0 < args.drift_threshold <= 1:
+        raise ValueError(f"--drift-threshold must lie in (0, 1], got {args.drift_threshold}")
+    report = check_delivery(
+        terms,
+        source,
+        seed=args.seed,
+        label_set=labels,
+        drift_by=args.drift_by,
+        drift_threshold=args.drift_threshold,
+        boxes=boxes_from(args),
+    )
     for warning in report.warnings:
         print(f"annogov: warning: {warning}", file=sys.stderr)
     print(to_json(report.to_payload()) if args.format == "json" else render_table(report))

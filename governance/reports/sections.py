@@ -429,12 +429,19 @@ def audit_sections(payload: dict[str, Any]) -> list[Section]:
     return [clauses, findings] if findings.rows else [clauses]
 
 
-def sla_report_payload(report: SlaReport) -> dict[str, Any]:
-    """A full SLA check as the report's SLA part: terms, per-category tables, confusion matrix."""
+def sla_report_payload(report: SlaReport | dict[str, Any]) -> dict[str, Any]:
+    """A full SLA check as the report's SLA part: terms, per-category tables, per-class scores, drift,
+    notes, confusion matrix. Takes the check itself or its `sla-check --format json` output, which
+    carries the same tables, so the report reads the same either way."""
+    payload = report.to_payload() if isinstance(report, SlaReport) else dict(report)
+    if "by_category" not in payload:  # a JSON without the tables: the terms only
+        return payload
+    confusion = payload.get("confusion") or {}
+    drift = payload.get("drift") or {}
     categories: list[dict[str, Any]] = [
         {
             "title": "SLA check by category",
-            "rows": [row.model_dump() for row in report.categories],
+            "rows": payload["by_category"],
             "formats": {
                 "defect_rate": "percent",
                 "qa_coverage": "percent",
@@ -445,18 +452,53 @@ def sla_report_payload(report: SlaReport) -> dict[str, Any]:
         {
             "title": "QA coverage by category",
             "note": "Reviewed of delivered annotations against the contract's minimum, per category.",
-            "rows": [row.model_dump() for row in report.coverage],
+            "rows": payload.get("qa_coverage") or [],
+        },
+        {"title": "Annotators", "rows": payload.get("annotators") or []},
+        {
+            "title": "Per-class precision, recall and F1 against gold",
+            "note": "F1 = 2TP / (2TP + FP + FN): 0 for a gold class never delivered.",
+            "rows": [c for c in confusion.get("classes") or [] if c.get("support") or c.get("predicted")],
+            "formats": {"precision": "percent", "recall": "percent", "f1": "decimal"},
+        },
+        {
+            "title": f"Drift by {drift.get('by', 'period')}",
+            "note": f"Drops beyond {drift.get('threshold', 0):g}; {drift.get('test', '')}.",
+            "rows": [
+                {
+                    "metric": d["metric"],
+                    "group": "all" if d.get("group_kind") == "overall" else f"{d.get('group_kind')} {d.get('group')}",
+                    "from": d["previous_period"],
+                    "to": d["period"],
+                    "before": d["previous"],
+                    "after": d["current"],
+                    "n before": d.get("n_previous"),
+                    "n after": d.get("n_current"),
+                    "z": d.get("z"),
+                    "p": d.get("p_value"),
+                }
+                for d in drift.get("drops") or []
+            ],
+            "formats": {"before": "percent", "after": "percent", "z": "decimal", "p": "decimal"},
+        },
+        {
+            "title": "SLA notes and reasons",
+            "rows": [
+                {
+                    "term": t.get("id") or t["metric"],
+                    "tier": f"{t.get('tier', 'standard')}: {t.get('tier_rule', '')}",
+                    "why": text,
+                }
+                for t in payload["terms"]
+                for text in [t.get("reason"), *(t.get("notes") or [])]
+                if text
+            ],
         },
     ]
-    if report.annotators:
-        categories.append({"title": "Annotators", "rows": [row.model_dump() for row in report.annotators]})
-    if report.drift.drops:
-        categories.append(
-            {"title": f"Drift by {report.drift.by}", "rows": [d.model_dump() for d in report.drift.drops]}
-        )
-    payload = report.to_payload() | {"categories": [c for c in categories if c["rows"]]}
-    if report.confusion.labels:
-        payload["confusion"] = {"labels": report.confusion.labels, "matrix": report.confusion.matrix}
+    payload["categories"] = [c for c in categories if c["rows"]]
+    payload["confusion"] = (
+        {"labels": confusion["labels"], "matrix": confusion["matrix"]} if confusion.get("labels") else None
+    )
     return payload
 
 
