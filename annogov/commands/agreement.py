@@ -7,6 +7,7 @@ from typing import Any
 
 from annogov.commands._delivery_args import add_mapping_options, mapping_from
 from annogov.render import table, to_json
+from contracts.metric_options import MISSING_METRICS, WEIGHTED_METRICS
 from contracts.sla_terms import load_term_set
 from governance.delivery import open_delivery
 from governance.delivery_counts import count_delivery
@@ -74,14 +75,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _entry(metric: str, args: argparse.Namespace, est: Any) -> dict[str, Any]:
     return {
         "metric": metric,
-        "weights": args.weights if metric == "cohen_kappa" else None,
+        "weights": args.weights if metric in WEIGHTED_METRICS else None,
         "level": args.level if metric == "krippendorff_alpha" else None,
         "value": est.value,
         "ci": list(est.ci) if est.ci is not None else None,
         "n_items": est.n_items,
         "n_annotations": est.n_annotations,
         "undefined_reason": est.undefined_reason,
-        "missing": args.missing,
+        "missing": args.missing if metric in MISSING_METRICS else None,
         "method": est.method,
         "se": est.se,
         "ci_method": est.ci_method,
@@ -99,6 +100,11 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"--metric {args.metric}: {problem}")
     counts = count_delivery(open_delivery(args.delivery, mapping_from(args)), labels)
     metric = resolve_metric(counts, METRICS[args.metric])
+    if METRICS[args.metric] == "kappa" and metric == "fleiss_kappa" and args.weights != "none":
+        raise ValueError(
+            f"--weights {args.weights}: more than two annotators labelled this delivery, so 'kappa' is Fleiss' "
+            "kappa; name the multi-rater coefficient (--metric fleiss or gwet with --weights) or compare two annotators"
+        )
     opts = {"level": args.level, "weights": args.weights, "missing": args.missing, "interval": args.interval}
     overall = agreement(counts, METRICS[args.metric], seed=args.seed, **opts)
     payload = _entry(metric, args, overall)
