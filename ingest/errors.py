@@ -14,6 +14,7 @@ class Location:
     sheet: str | None = None
     row: int | None = None
     column: str | None = None
+    path: str | None = None  # a JSON/YAML path (`tasks[3].annotations`) or a member of an archive
 
     def __str__(self) -> str:
         parts = [self.file]
@@ -23,6 +24,8 @@ class Location:
             parts.append(f"row {self.row}")
         if self.column:
             parts.append(f"column {self.column!r}")
+        if self.path:
+            parts.append(f"at {self.path}")
         return ", ".join(parts)
 
 
