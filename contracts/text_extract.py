@@ -7,6 +7,7 @@ at the exact place in the draft.
 from __future__ import annotations
 
 import io
+import logging
 import re
 from pathlib import Path
 
@@ -136,6 +137,7 @@ def _pdf_passages(raw: bytes, file: str) -> list[Passage]:
     from pypdf.errors import PyPdfError
 
     lim = limits()
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its warnings would precede our located message
     try:
         reader = PdfReader(io.BytesIO(raw))
         if len(reader.pages) > lim.max_pages:

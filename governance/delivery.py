@@ -167,6 +167,13 @@ def _resolve(header: Sequence[str], mapping: ColumnMapping, file: str, sheet: st
     return resolved
 
 
+def _binary(kind: pa.DataType) -> bool:
+    """Raw bytes (not text) in a Parquet column, possibly dictionary-encoded."""
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return bool(pa.types.is_binary(kind) or pa.types.is_large_binary(kind) or pa.types.is_fixed_size_binary(kind))
+
+
 def _text(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
     """Any id/label column as strings; integral floats lose their '.0' (1.0 and 1 are one label)."""
     if isinstance(arr, pa.ChunkedArray):
@@ -276,7 +283,7 @@ class DeliverySource:
             nested = [
                 Problem(Location(self.file, column=name), f"a {schema.field(name).type} column; expected text, numbers")
                 for name in resolved.values()
-                if pa.types.is_nested(schema.field(name).type)
+                if pa.types.is_nested(schema.field(name).type) or _binary(schema.field(name).type)
             ]
             if nested:
                 raise InputError(nested)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+MESSAGE_CHARS = 500  # a message quoting a hostile cell is cut here, not printed whole
+
 
 @dataclass(frozen=True)
 class Location:
@@ -37,7 +39,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.message}"
+        message = self.message if len(self.message) <= MESSAGE_CHARS else self.message[:MESSAGE_CHARS] + "..."
+        return f"{self.location}: {message}"
 
 
 class InputError(ValueError):
