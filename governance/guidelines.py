@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
@@ -424,7 +425,7 @@ def read_bundle(data: bytes, source: str = "bundle") -> GuidelineDocument:
                 raise fail("member too large", name)
             try:
                 return zf.read(name)
-            except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:  # e.g. a size the header understates
+            except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error) as exc:  # e.g. understated size
                 raise fail(f"damaged member ({exc})", name) from None
 
         try:

@@ -9,6 +9,7 @@ import json
 import os
 import struct
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,7 +26,7 @@ _DELIMITERS = (",", ";", "\t", "|")
 
 PARSER_ERRORS: tuple[type[BaseException], ...] = (
     ValueError, TypeError, KeyError, IndexError, AttributeError, LookupError, ArithmeticError,
-    OSError, EOFError, zipfile.BadZipFile, csv.Error, yaml.YAMLError, struct.error,
+    OSError, EOFError, zipfile.BadZipFile, csv.Error, yaml.YAMLError, struct.error, zlib.error,
     AssertionError, NotImplementedError,
 )
 
