@@ -31,7 +31,7 @@ class Limits:
     max_zip_ratio: int = 200  # unpacked/packed size of any member larger than 1 MB
     max_pages: int = 1_000  # pages of a PDF draft
     max_text_chars: int = 10_000_000  # characters of text extracted from a draft
-    max_report_rows: int = 50_000  # rows of one table in a PDF report
+    max_report_rows: int = 20_000  # table rows in a PDF report (the workbook has no such limit)
 
 
 def limits() -> Limits:
@@ -49,7 +49,7 @@ def over_limit(name: str, what: str, file: str, **where: object) -> InputError:
     """The refusal for a file beyond limit `name`: says which limit, its value and where."""
     value = getattr(limits(), name)
     return InputError.at(
-        f"{what}; annogov reads at most {value:,} (limit {name}, set ANNOGOV_LIMIT_{name.upper()} to change it)",
+        f"{what}; the limit is {value:,} ({name}; set ANNOGOV_LIMIT_{name.upper()} to change it)",
         file,
         **where,
     )

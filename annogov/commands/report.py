@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -144,7 +145,10 @@ def run(args: argparse.Namespace) -> int:
     if builder is None:
         raise InputError.at("the output must end in .pdf or .xlsx", str(out))
     report = report_input(args)
-    data = builder(report, created=report.created)
+    if builder is build_pdf:
+        data = build_pdf(report, created=report.created, progress=lambda note: print(note, file=sys.stderr))
+    else:
+        data = builder(report, created=report.created)
     try:
         out.write_bytes(data)
     except OSError as exc:
