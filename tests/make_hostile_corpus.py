@@ -22,7 +22,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 EX = ROOT / "examples"
 DEFAULT_DIR = ROOT / "tests" / "hostile"
-VERSION = "1"
+VERSION = "2"
 
 # reader family -> commands that read it ({f}: the corpus file, {out}: a scratch output path)
 TARGETS: dict[str, list[list[str]]] = {
@@ -460,6 +460,13 @@ def build(directory: Path = DEFAULT_DIR) -> list[dict[str, Any]]:
         "negative_header_weight.csv",
         "provider,evaluator,Workforce model (-25%),Quality SLA (35%),Security & compliance (30%),"
         "Commercial terms (30%),Technical integration (30%)\nAcme,Ana,4,4,4,4,4\n",
+    )
+    add(
+        "scoresheet",
+        "valid_semicolon_title_bom_crlf.csv",
+        "\ufeffScorecard Q3\r\nprovider;evaluator;workforce;quality_sla;security;commercial;ai_throughput\r\n"
+        "Acme;Ana;4;4,5;3;4;5\r\nBeta;Bo;3;3;3;3;3\r\n",
+        valid=True,
     )
     documents("rubric", ROOT / "scorecard" / "default_rubric.yaml")
     documents("terms", EX / "sla-terms.yaml")
