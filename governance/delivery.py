@@ -4,7 +4,7 @@ Studio JSON export, under canonical column names, in record batches so size neve
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -226,6 +226,7 @@ class DeliverySource:
     sheet: str | None = None
     warnings: list[str] = field(default_factory=list)
     sheet_name: str | None = None
+    progress: Callable[[int], None] | None = None  # told the rows read so far after each full batch
     _table: pa.Table | None = None
     _resolved: dict[str, str] | None = None
 
@@ -292,7 +293,16 @@ class DeliverySource:
 
     def batches(self, columns: Sequence[str] | None = None) -> Iterator[tuple[pa.RecordBatch, int]]:
         """Canonical record batches and the row number offset of each (row = offset + index + 1
-        for Parquet; other formats carry their own row numbers in the `__row` column)."""
+        for Parquet; other formats carry their own row numbers in the `__row` column); `progress`
+        hears the running row count once the delivery runs past one batch."""
+        rows = 0
+        for batch, offset in self._batches(columns):
+            yield batch, offset
+            rows += batch.num_rows
+            if self.progress is not None and rows >= self.batch_rows:
+                self.progress(rows)
+
+    def _batches(self, columns: Sequence[str] | None = None) -> Iterator[tuple[pa.RecordBatch, int]]:
         if self.kind == "parquet":
             resolved = self._parquet_columns()
             wanted = [c for c in (columns or CANONICAL) if c in resolved]

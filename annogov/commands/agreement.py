@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from annogov.commands._delivery_args import add_mapping_options, mapping_from
+from annogov.commands._delivery_args import add_mapping_options, open_with_progress
 from annogov.render import table, to_json
 from contracts.sla_terms import load_term_set
-from governance.delivery import open_delivery
 from governance.delivery_counts import count_delivery
 from governance.qa import dim_codes, dim_values
 from governance.sla_stats import agreement, agreement_by_group, resolve_metric
@@ -73,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         labels = [v.strip() for v in args.labels.split(",") if v.strip()]
     elif args.contract:
         labels = load_term_set(args.contract).label_set
-    counts = count_delivery(open_delivery(args.delivery, mapping_from(args)), labels)
+    counts = count_delivery(open_with_progress(args), labels)
     metric = resolve_metric(counts, METRICS[args.metric])
     overall = agreement(counts, metric, level=args.level, weights=args.weights, seed=args.seed)
     payload = _entry(metric, args, overall)

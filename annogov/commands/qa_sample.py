@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from annogov.commands._delivery_args import add_mapping_options, mapping_from
+from annogov.commands._delivery_args import add_mapping_options, open_with_progress
 from annogov.render import table
-from governance.delivery import open_delivery, read_delivery_table
+from governance.delivery import read_delivery_table
 from governance.qa import NO_CATEGORY, as_fraction, qa_sample, sample_csv
 
 
@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"--min-rate: {exc}") from None
     if args.min_per_category < 1:
         raise ValueError("--min-per-category must be at least 1")
-    source = open_delivery(args.delivery, mapping_from(args))
+    source = open_with_progress(args)
     sample = qa_sample(read_delivery_table(source), rate, args.seed, args.min_per_category)
     out = Path(args.out)
     with out.open("w", newline="", encoding="utf-8") as fh:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from annogov.commands._delivery_args import add_mapping_options, mapping_from
+from annogov.commands._delivery_args import add_mapping_options, open_with_progress
 from annogov.render import fmt, table, to_json
 from contracts.sla_terms import default_term_set, load_term_set
-from governance.delivery import open_delivery
 from governance.sla_check import SlaReport, check_delivery
 
 
@@ -89,7 +88,7 @@ def render_table(report: SlaReport) -> str:
 
 def run(args: argparse.Namespace) -> int:
     terms = load_term_set(args.contract) if args.contract else default_term_set()
-    source = open_delivery(args.delivery, mapping_from(args))
+    source = open_with_progress(args)
     report = check_delivery(terms, source, seed=args.seed)
     for warning in report.warnings:
         print(f"annogov: warning: {warning}", file=sys.stderr)
