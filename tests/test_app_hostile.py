@@ -55,7 +55,7 @@ def _subset(family: str, suffixes: tuple[str, ...], limit: int = 14) -> list[dic
 def _open(page: str, user: str | None) -> AppTest:
     st.cache_resource.clear()
     st.cache_data.clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=45)  # no upload may run past 45 s
     if user is not None:
         at.session_state["channel_user_id"] = user
     at.run()
@@ -101,3 +101,14 @@ def test_hostile_uploads_get_located_messages(uploader: str, demo_env: Path) -> 
             failures.append(f"{path.name}: unlocated: {[e[:200] for e in errors]}")
     print(f"{uploader}: {len(cases)} uploads, {len(failures)} failures")
     assert not failures, "\n".join(failures)
+
+
+def test_reports_page_refuses_a_pdf_above_the_row_limit_in_plain_words(
+    demo_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ANNOGOV_LIMIT_MAX_REPORT_ROWS", "5")
+    at = _open("reports", None)
+    captions = [c.value.replace("\\", "") for c in at.caption if "max\\_report\\_rows" in c.value]
+    assert captions and "Excel report" in captions[0]
+    assert not [e.value for e in at.error if GENERIC in e.value]
+    assert any(b.disabled for b in at.button if "reports_page_pdf_refused" in str(b.key))

@@ -98,31 +98,37 @@ def test_two_writers_of_one_record_second_refused_plainly(db_url: str) -> None:
         second.close()
 
 
-def test_two_racing_writers_one_wins_the_other_is_refused_plainly(db_url: str) -> None:
+def _race(stores: list[Store], program_id: int, name: str, version: int) -> list[object]:
+    """Both stores save `name` at once from `version`; what each got ("saved" or the exception)."""
     import threading
 
+    barrier = threading.Barrier(2)
+    outcomes: list[object] = [None, None]
+
+    def write(i: int) -> None:
+        barrier.wait()
+        try:
+            stores[i].save_document("rubric", program_id, name, {"v": i + 1}, expected_version=version)
+            outcomes[i] = "saved"
+        except Exception as exc:  # recorded: anything but ConcurrentEditError fails the test
+            outcomes[i] = exc
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return outcomes
+
+
+def test_two_racing_writers_one_wins_the_other_is_refused_plainly(db_url: str) -> None:
     stores = [Store(db_url), Store(db_url)]
     try:
         program = stores[0].create_program("Race")
         for round_no in range(10):
             name = f"doc{round_no}"
             base = stores[0].save_document("rubric", program.id, name, {"v": 0}, expected_version=0)
-            barrier = threading.Barrier(2)
-            outcomes: list[object] = [None, None]
-
-            def write(i: int) -> None:
-                barrier.wait()
-                try:
-                    stores[i].save_document("rubric", program.id, name, {"v": i + 1}, expected_version=base.version)
-                    outcomes[i] = "saved"
-                except Exception as exc:  # recorded: anything but ConcurrentEditError fails the test
-                    outcomes[i] = exc
-
-            threads = [threading.Thread(target=write, args=(i,)) for i in range(2)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join(60)
+            outcomes = _race(stores, program.id, name, base.version)
             assert outcomes.count("saved") == 1, outcomes
             [refused] = [o for o in outcomes if o != "saved"]
             assert isinstance(refused, ConcurrentEditError), repr(refused)
