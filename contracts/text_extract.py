@@ -10,6 +10,7 @@ import io
 import logging
 import re
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -131,6 +132,16 @@ def _docx_passages(raw: bytes, file: str) -> list[Passage]:
     return passages
 
 
+def _content_bytes(page: Any) -> int:
+    """Size of a PDF page's decoded content streams (pypdf caps each decompression itself)."""
+    contents = page.get("/Contents")
+    if contents is None:
+        return 0
+    found = contents.get_object()
+    streams = list(found) if isinstance(found, list) else [found]
+    return sum(len(stream.get_object().get_data()) for stream in streams)
+
+
 def _pdf_passages(raw: bytes, file: str) -> list[Passage]:
     """Paragraphs per page of a PDF, refused past the page and text limits."""
     from pypdf import PdfReader
@@ -144,7 +155,12 @@ def _pdf_passages(raw: bytes, file: str) -> list[Passage]:
             raise over_limit("max_pages", f"the PDF has {len(reader.pages):,} pages", file)
         passages: list[Passage] = []
         chars = 0
+        content = 0
         for page_no, page in enumerate(reader.pages, start=1):
+            content += _content_bytes(page)
+            if content > lim.max_pdf_content_bytes:  # text extraction time grows with the content
+                where = f"page {page_no}"
+                raise over_limit("max_pdf_content_bytes", "the PDF's page content is larger", file, path=where)
             page_text = page.extract_text() or ""
             chars += len(page_text)
             if chars > lim.max_text_chars:

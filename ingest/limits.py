@@ -31,6 +31,7 @@ class Limits:
     max_zip_ratio: int = 200  # unpacked/packed size of any member larger than 1 MB
     max_pages: int = 1_000  # pages of a PDF draft
     max_text_chars: int = 10_000_000  # characters of text extracted from a draft
+    max_pdf_content_bytes: int = 8 * _MB  # a PDF draft's decoded page content (extraction time grows with it)
     max_report_rows: int = 20_000  # table rows in a PDF report (the workbook has no such limit)
 
 

@@ -22,7 +22,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 EX = ROOT / "examples"
 DEFAULT_DIR = ROOT / "tests" / "hostile"
-VERSION = "2"
+VERSION = "3"
 
 # reader family -> commands that read it ({f}: the corpus file, {out}: a scratch output path)
 TARGETS: dict[str, list[list[str]]] = {
@@ -325,10 +325,29 @@ def docx_variants() -> dict[str, bytes]:
     }
 
 
+def _text_stream_pdf(operators: int) -> bytes:
+    """A one-page PDF whose compressed content stream shows `operators` text strings."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(612, 792)
+    stream = DecodedStreamObject()
+    stream.set_data(b"BT /F1 12 Tf 72 720 Td " + b"(AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA) Tj T* " * operators + b"ET")
+    page[NameObject("/Contents")] = writer._add_object(stream.flate_encode())
+    font = DictionaryObject(
+        {NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+         NameObject("/BaseFont"): NameObject("/Helvetica")}
+    )
+    fonts = DictionaryObject({NameObject("/F1"): writer._add_object(font)})
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): fonts})
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
 def pdf_variants() -> dict[str, bytes]:
     """Drafts as PDF: garbage, truncation, blank pages, too many pages, inflating text."""
-    import zlib
-
     from reportlab.pdfgen import canvas
 
     def pages(n: int, text: str = "") -> bytes:
@@ -342,25 +361,14 @@ def pdf_variants() -> dict[str, bytes]:
         return buf.getvalue()
 
     one = pages(1, "Termination for convenience on 30 days notice.")
-    stream = zlib.compress(
-        b"BT /F1 12 Tf 72 720 Td " + b"(AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA) Tj " * 400_000 + b"ET", 9
-    )
-    inflating = (
-        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R"
-        b"/Resources<</Font<</F1 5 0 R>>>>>>endobj\n"
-        b"5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\n"
-        + f"4 0 obj<</Length {len(stream)}/Filter/FlateDecode>>stream\n".encode()
-        + stream
-        + b"\nendstream endobj\n"
-        b"trailer<</Root 1 0 R>>\n%%EOF\n"
-    )
     return {
         "garbage": b"%PDF-1.7\n" + bytes(random.Random(3).getrandbits(8) for _ in range(2048)),
         "truncated": one[: len(one) // 2],
         "blank": pages(2),
         "too_many_pages": pages(1_100),
-        "inflating_text": inflating,
+        "inflating_text": _text_stream_pdf(1_800_000),  # 100 MB of operators, 300 KB packed
+        "slow_text": _text_stream_pdf(250_000),  # 13 MB: minutes of text extraction
+        "no_xref": b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
         "not_pdf": b"hello",
     }
 
