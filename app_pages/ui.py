@@ -203,6 +203,17 @@ def md(text: str) -> str:
     return _md(text)
 
 
+def _pdf_refusal(report: ReportInput) -> str | None:
+    """Why the PDF of this report would be refused (too many table rows), or None."""
+    from governance.reports.pdf import check_size
+
+    try:
+        check_size(report)
+    except InputError as exc:
+        return exc.problems[0].message
+    return None
+
+
 def report_downloads(
     store: Store,
     program: ProgramRecord,
@@ -232,7 +243,12 @@ def report_downloads(
         (left, "pdf", "Report (PDF)", ":material/picture_as_pdf:"),
         (right, "xlsx", "Workbook (Excel)", ":material/table_view:"),
     )
+    too_long = _pdf_refusal(report) if report is not None else None
     for column, fmt, label, icon in formats:
+        if fmt == "pdf" and too_long is not None:
+            column.button(label, key=f"{key}_{fmt}_refused", icon=icon, disabled=True, width="stretch")
+            column.caption(_md(too_long))
+            continue
         column.download_button(
             label,
             data=lambda fmt=fmt: build(fmt),

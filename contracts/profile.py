@@ -6,7 +6,6 @@ what a procurement lead needs to hear before signing.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from pathlib import Path
@@ -323,7 +322,7 @@ def load_profile(path: str | Path, *, data: bytes | None = None) -> ContractProf
     Raises `ingest.InputError` for unreadable files and for bad values (each located by field path,
     and by line in YAML).
     """
-    from ingest import InputError
+    from ingest import InputError, decode_text, load_json, load_yaml, read_input
 
     path = Path(path)
     suffix = path.suffix.lower()
@@ -331,25 +330,10 @@ def load_profile(path: str | Path, *, data: bytes | None = None) -> ContractProf
         from contracts.questionnaire import read_questionnaire
 
         return read_questionnaire(path, data=data)
-    raw = data if data is not None else path.read_bytes()
-    text = raw.decode("utf-8-sig", errors="replace")
-    parsed: Any
-    if suffix == ".json":
-        try:
-            parsed = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError.at(f"not valid JSON: {exc.msg}", path.name, row=exc.lineno) from None
-    elif suffix in {".yaml", ".yml"}:
-        import yaml
-
-        try:
-            parsed = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            row = mark.line + 1 if mark is not None else None
-            raise InputError.at(f"not valid YAML: {exc}", path.name, row=row) from None
-    else:
+    if suffix not in {".json", ".yaml", ".yml"}:
         raise InputError.at(f"unsupported profile type {suffix or '(none)'}; expected .yaml, .json or .xlsx", path.name)
+    text = decode_text(read_input(path, data, limit="max_document_bytes"), path.name)
+    parsed: Any = load_json(text, path.name) if suffix == ".json" else load_yaml(text, path.name)
     if not isinstance(parsed, dict):
         raise InputError.at("a contract profile must be a mapping with a 'vendor' key", path.name)
     try:

@@ -7,7 +7,6 @@ Term sets load from YAML, JSON or an xlsx sheet (`load_term_set`) with located e
 from __future__ import annotations
 
 import io
-import json
 import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -16,7 +15,21 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from contracts.metric_options import option_problem
-from ingest import InputError, Location, Problem, inert, normalise_header, read_sheet
+from ingest import (
+    InputError,
+    Location,
+    Problem,
+    decode_text,
+    inert,
+    load_json,
+    load_yaml,
+    normalise_header,
+    open_workbook,
+    read_input,
+    read_sheet,
+    reading,
+    sheet_rows,
+)
 
 Metric = Literal[
     "kappa",
@@ -417,14 +430,12 @@ def _is_terms_header(row: Any) -> bool:
 def _settings(path: Path, data: bytes | None) -> tuple[dict[str, Any], dict[str, int]]:
     """Key/value rows of an optional 'Contract' sheet (name, currency, period_fee, ramp_start,
     ramp_steps, ...) and the sheet row of each key."""
-    import openpyxl
-
-    wb = openpyxl.load_workbook(path if data is None else io.BytesIO(data), read_only=True, data_only=True)
+    wb = open_workbook(read_input(path, data), path.name)
     try:
         names = {n.lower(): n for n in wb.sheetnames}
         if "contract" not in names:
             return {}, {}
-        rows = list(wb[names["contract"]].iter_rows(values_only=True))
+        rows = sheet_rows(wb[names["contract"]], path.name)
     finally:
         wb.close()
     out: dict[str, Any] = {}
@@ -432,7 +443,7 @@ def _settings(path: Path, data: bytes | None) -> tuple[dict[str, Any], dict[str,
     for number, row in enumerate(rows, start=1):
         if len(row) < 2 or _cell(row[1]) is None:
             continue
-        if normalise_header(row[0]) in _SETTING_KEYS:
+        if isinstance(row[0], str) and normalise_header(row[0]) in _SETTING_KEYS:
             key, value = normalise_header(row[0]), _cell(row[1])
             if key == "label_set":
                 value = [v.strip() for v in str(value).split(",") if v.strip()]
@@ -442,9 +453,7 @@ def _settings(path: Path, data: bytes | None) -> tuple[dict[str, Any], dict[str,
 
 def _from_xlsx(path: Path, data: bytes | None, sheet: str | None) -> SlaTermSet:
     if sheet is None:
-        import openpyxl
-
-        wb = openpyxl.load_workbook(path if data is None else io.BytesIO(data), read_only=True)
+        wb = open_workbook(read_input(path, data), path.name, data_only=False)
         try:
             sheet = next((n for n in wb.sheetnames if n.lower() == "terms"), None)
         finally:
@@ -503,32 +512,17 @@ def load_term_set(path: str | Path, *, data: bytes | None = None, sheet: str | N
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm"}:
-        return _from_xlsx(path, data, sheet)
-    raw_bytes = data if data is not None else path.read_bytes()
-    text = raw_bytes.decode("utf-8-sig", errors="replace")
-    if suffix in {".yaml", ".yml"}:
-        import yaml
-
-        try:
-            raw = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise InputError.at(
-                f"not valid YAML ({getattr(exc, 'problem', exc)})",
-                path.name,
-                row=mark.line + 1 if mark else None,
-            ) from None
-        return _from_mapping(raw, path.name, text)
+        with reading(path.name, "the terms workbook"):
+            return _from_xlsx(path, data, sheet)
+    if suffix not in {".yaml", ".yml", ".json"}:
+        raise InputError.at(
+            f"unsupported term file type {suffix or '(none)'}; expected .yaml, .json or .xlsx",
+            path.name,
+        )
+    text = decode_text(read_input(path, data, limit="max_document_bytes"), path.name)
     if suffix == ".json":
-        try:
-            raw = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError.at(f"not valid JSON ({exc.msg})", path.name, row=exc.lineno) from None
-        return _from_mapping(raw, path.name, None)
-    raise InputError.at(
-        f"unsupported term file type {suffix or '(none)'}; expected .yaml, .json or .xlsx",
-        path.name,
-    )
+        return _from_mapping(load_json(text, path.name), path.name, None)
+    return _from_mapping(load_yaml(text, path.name), path.name, text)
 
 
 def term_set_to_rows(terms: SlaTermSet) -> list[dict[str, Any]]:

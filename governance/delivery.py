@@ -4,8 +4,7 @@ Studio JSON export, under canonical column names, in record batches so size neve
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,19 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
-from ingest import InputError, Location, Problem, normalise_header, read_sheet
+from ingest import (
+    InputError,
+    Location,
+    Problem,
+    decode_text,
+    limits,
+    load_document,
+    load_json,
+    normalise_header,
+    read_input,
+    read_sheet,
+    reading,
+)
 
 REQUIRED = ("item_id", "annotator_id", "label")
 OPTIONAL = ("category", "task_type", "gold_label", "qa_result", "submitted_at", "due_at", "batch")
@@ -106,19 +117,18 @@ def _mapping(columns: dict[str, str], where: str) -> ColumnMapping:
 def load_mapping(path: str | Path) -> ColumnMapping:
     """A mapping file: YAML or JSON, either `{columns: {...}}` or the bare `{canonical: source}`."""
     path = Path(path)
-    text = path.read_text(encoding="utf-8-sig")
-    try:
-        if path.suffix.lower() == ".json":
-            raw = json.loads(text)
-        else:
-            import yaml
-
-            raw = yaml.safe_load(text)
-    except Exception as exc:
-        raise InputError.at(f"cannot parse the column mapping ({exc})", path.name) from None
+    raw = load_document(path)
+    if isinstance(raw, dict) and "columns" in raw:
+        raw = raw["columns"]
     if not isinstance(raw, dict):
         raise InputError.at("expected a mapping of canonical column -> file column", path.name)
-    raw = raw.get("columns", raw)
+    problems = [
+        Problem(Location(path.name, path=str(k)), "expected the name of a column in the delivery")
+        for k, v in raw.items()
+        if not isinstance(v, str | int) or isinstance(v, bool)
+    ]
+    if problems:
+        raise InputError(problems)
     return _mapping({str(k): str(v) for k, v in raw.items()}, path.name)
 
 
@@ -155,6 +165,13 @@ def _resolve(header: Sequence[str], mapping: ColumnMapping, file: str, sheet: st
     if problems:
         raise InputError(problems)
     return resolved
+
+
+def _binary(kind: pa.DataType) -> bool:
+    """Raw bytes (not text) in a Parquet column, possibly dictionary-encoded."""
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return bool(pa.types.is_binary(kind) or pa.types.is_large_binary(kind) or pa.types.is_fixed_size_binary(kind))
 
 
 def _text(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -209,6 +226,7 @@ class DeliverySource:
     sheet: str | None = None
     warnings: list[str] = field(default_factory=list)
     sheet_name: str | None = None
+    progress: Callable[[int], None] | None = None  # told the rows read so far after each full batch
     _table: pa.Table | None = None
     _resolved: dict[str, str] | None = None
 
@@ -261,21 +279,47 @@ class DeliverySource:
 
     def _parquet_columns(self) -> dict[str, str]:
         if self._resolved is None:
-            self._resolved = _resolve(self._parquet_file().schema_arrow.names, self.mapping, self.file)
+            schema = self._parquet_file().schema_arrow
+            resolved = _resolve(schema.names, self.mapping, self.file)
+            nested = [
+                Problem(Location(self.file, column=name), f"a {schema.field(name).type} column; expected text, numbers")
+                for name in resolved.values()
+                if pa.types.is_nested(schema.field(name).type) or _binary(schema.field(name).type)
+            ]
+            if nested:
+                raise InputError(nested)
+            self._resolved = resolved
         return self._resolved
 
     def batches(self, columns: Sequence[str] | None = None) -> Iterator[tuple[pa.RecordBatch, int]]:
         """Canonical record batches and the row number offset of each (row = offset + index + 1
-        for Parquet; other formats carry their own row numbers in the `__row` column)."""
+        for Parquet; other formats carry their own row numbers in the `__row` column); `progress`
+        hears the running row count once the delivery runs past one batch."""
+        rows = 0
+        for batch, offset in self._batches(columns):
+            yield batch, offset
+            rows += batch.num_rows
+            if self.progress is not None and rows >= self.batch_rows:
+                self.progress(rows)
+
+    def _batches(self, columns: Sequence[str] | None = None) -> Iterator[tuple[pa.RecordBatch, int]]:
         if self.kind == "parquet":
             resolved = self._parquet_columns()
             wanted = [c for c in (columns or CANONICAL) if c in resolved]
             pf = self._parquet_file()
             offset = 0
-            for batch in pf.iter_batches(batch_size=self.batch_rows, columns=[resolved[c] for c in wanted]):
+            batches = pf.iter_batches(batch_size=self.batch_rows, columns=[resolved[c] for c in wanted])
+            while True:
+                try:
+                    batch = next(batches, None)
+                except (pa.ArrowException, OSError, ValueError) as exc:  # a corrupt page or column chunk
+                    raise InputError.at(
+                        f"not a readable Parquet file ({exc})", self.file, path=f"rows after {offset:,}"
+                    ) from None
+                if batch is None:
+                    return
                 yield pa.RecordBatch.from_arrays(batch.columns, names=wanted), offset
                 offset += batch.num_rows
-            return
         table = self._load()
         if columns is not None:
             table = table.select([c for c in [*columns, ROW_COLUMN] if c in table.column_names])
@@ -298,11 +342,12 @@ class DeliverySource:
                     ".xlsx, .jsonl, .parquet or a Label Studio .json export",
                     self.file,
                 )
-            self._table = reader()
+            with reading(self.file, "the delivery"):
+                self._table = reader()
         return self._table
 
     def _raw(self) -> bytes:
-        return self.data if self.data is not None else self.path.read_bytes()
+        return read_input(self.path, self.data)
 
     def _read_sheet(self) -> pa.Table:
         if self.kind == "csv" and self.data is None and self.path.stat().st_size > BIG_TEXT_FILE:
@@ -340,16 +385,22 @@ class DeliverySource:
 
         from pyarrow import csv
 
-        with self.path.open(encoding="utf-8-sig") as fh:
-            names = next(pycsv.reader([fh.readline()]))
+        with self.path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
+            first = fh.readline(limits().max_cell_chars)
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        names = next(pycsv.reader([first.rstrip("\r\n")], delimiter=delimiter), [])
         resolved = _resolve(names, self.mapping, self.file)
         types = {resolved[c]: pa.string() for c in resolved}
-        table = csv.read_csv(
-            str(self.path),
-            convert_options=csv.ConvertOptions(
-                column_types=types, include_columns=list(resolved.values()), strings_can_be_null=True
-            ),
-        )
+        try:
+            table = csv.read_csv(
+                str(self.path),
+                parse_options=csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+                convert_options=csv.ConvertOptions(
+                    column_types=types, include_columns=list(resolved.values()), strings_can_be_null=True
+                ),
+            )
+        except (pa.ArrowException, OSError) as exc:
+            raise InputError.at(f"not readable as CSV ({str(exc).splitlines()[0]})", self.file) from None
         cols = {c: _text(table[resolved[c]]) for c in resolved}
         cols[ROW_COLUMN] = pa.array(np.arange(2, table.num_rows + 2, dtype=np.int64))
         return pa.table(cols)
@@ -358,13 +409,16 @@ class DeliverySource:
         records: list[dict[str, Any]] = []
         rows_no: list[int] = []
         problems = []
-        for line_no, line in enumerate(self._raw().decode("utf-8-sig").splitlines(), start=1):
+        text = decode_text(self._raw(), self.file).replace("\r\n", "\n").replace("\r", "\n")
+        for line_no, line in enumerate(text.split("\n"), start=1):
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                problems.append(Problem(Location(self.file, row=line_no), f"not JSON ({exc.msg})"))
+                record = load_json(line, self.file)
+            except InputError as exc:
+                problems.append(Problem(Location(self.file, row=line_no), exc.problems[0].message))
+                if len(problems) >= 100:
+                    break
                 continue
             if not isinstance(record, dict):
                 problems.append(Problem(Location(self.file, row=line_no), "expected a JSON object"))
@@ -389,15 +443,21 @@ def _ls_annotator(value: Any) -> str | None:
 
 
 def _ls_label(results: Any) -> str | None:
-    """The chosen label(s) of one annotation: choices (or labels) joined with '|' when several."""
+    """The chosen label(s) of one annotation: choices (or labels) joined with '|' when several;
+    a value of the wrong shape (an object or nested list where text is expected) is a ValueError."""
     chosen: list[str] = []
-    for res in results or []:
-        value = res.get("value", {}) if isinstance(res, dict) else {}
+    for res in results if isinstance(results, list) else []:
+        value = res.get("value") if isinstance(res, dict) else None
+        if not isinstance(value, dict):
+            continue
         for key in ("choices", "labels", "rating", "number", "text"):
             got = value.get(key)
             if got is None:
                 continue
-            chosen.extend(str(v) for v in (got if isinstance(got, list) else [got]))
+            for v in got if isinstance(got, list) else [got]:
+                if not isinstance(v, str | int | float) or isinstance(v, bool):
+                    raise ValueError(f"value.{key}: expected text or a number, found {type(v).__name__}")
+                chosen.append(str(v))
             break
     return "|".join(chosen) if chosen else None
 
@@ -406,10 +466,7 @@ def read_labelstudio(raw: bytes, file: str, mapping: ColumnMapping, warnings: li
     """Label Studio JSON export: task id -> item_id, completed_by -> annotator_id, choices -> label;
     `data.<field>` columns (or a `category` data field) give category and other columns;
     ground-truth annotations become the item's gold label, cancelled ones are skipped."""
-    try:
-        tasks = json.loads(raw.decode("utf-8-sig"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError.at(f"not valid JSON ({exc})", file) from None
+    tasks = load_json(decode_text(raw, file), file)
     if isinstance(tasks, dict):
         tasks = [tasks]
     if not isinstance(tasks, list) or not all(isinstance(t, dict) for t in tasks):
@@ -431,16 +488,24 @@ def read_labelstudio(raw: bytes, file: str, mapping: ColumnMapping, warnings: li
             problems.append(Problem(Location(file, row=t_no, column="annotations"), "task without an annotations list"))
             continue
         gold = None
-        for ann in anns:
-            if isinstance(ann, dict) and ann.get("ground_truth"):
-                gold = _ls_label(ann.get("result"))
+        labels: dict[int, str | None] = {}
+        for a_no, ann in enumerate(anns):
+            if isinstance(ann, dict):
+                try:
+                    labels[a_no] = _ls_label(ann.get("result"))
+                except ValueError as exc:
+                    where = Location(file, row=t_no, path=f"[{t_no - 1}].annotations[{a_no}].result")
+                    problems.append(Problem(where, str(exc)))
+                    labels[a_no] = None
+                if ann.get("ground_truth"):
+                    gold = labels[a_no]
         for a_no, ann in enumerate(anns):
             if not isinstance(ann, dict) or ann.get("ground_truth"):
                 continue
             if ann.get("was_cancelled"):
                 cancelled += 1
                 continue
-            label = _ls_label(ann.get("result"))
+            label = labels[a_no]
             if label is None:
                 problems.append(
                     Problem(Location(file, row=t_no, column=f"annotations[{a_no}]"), "annotation without a choice")
@@ -450,7 +515,8 @@ def read_labelstudio(raw: bytes, file: str, mapping: ColumnMapping, warnings: li
             cols["annotator_id"].append(_ls_annotator(ann.get("completed_by")))
             cols["label"].append(label)
             cols["gold_label"].append(gold)
-            cols["submitted_at"].append(ann.get("updated_at") or ann.get("created_at"))
+            stamp = ann.get("updated_at") or ann.get("created_at")
+            cols["submitted_at"].append(None if stamp is None else str(stamp))
             cols["qa_result"].append(None)
             for canonical, key in data_map.items():
                 value = data.get(key)

@@ -11,6 +11,8 @@ import hashlib
 import io
 import json
 import zipfile
+import zlib
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Literal
@@ -25,7 +27,7 @@ from pydantic import (
 )
 
 from governance.roles import Permission, User, require
-from ingest import InputError
+from ingest import InputError, check_zip, decode_text, load_json, reading
 
 BUNDLE_FORMAT = "annogov-guidelines-bundle"
 BUNDLE_FORMAT_VERSION = 1
@@ -412,11 +414,8 @@ def read_bundle(data: bytes, source: str = "bundle") -> GuidelineDocument:
     def fail(message: str, member: str | None = None) -> InputError:
         return InputError.at(message, source, sheet=member)
 
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        raise fail("not a zip file") from exc
-    with zf:
+    zf = check_zip(data, source, "guideline bundle")
+    with zf, reading(source, "the guideline bundle"):
         def member(name: str) -> bytes:
             try:
                 info = zf.getinfo(name)
@@ -424,12 +423,15 @@ def read_bundle(data: bytes, source: str = "bundle") -> GuidelineDocument:
                 raise fail("missing from the bundle", name) from exc
             if info.file_size > _MAX_BUNDLE_MEMBER:
                 raise fail("member too large", name)
-            return zf.read(name)
+            try:
+                return zf.read(name)
+            except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error) as exc:  # e.g. understated size
+                raise fail(f"damaged member ({exc})", name) from None
 
         try:
-            manifest = json.loads(member("manifest.json"))
-        except json.JSONDecodeError as exc:
-            raise fail(f"not valid JSON: {exc.msg}", "manifest.json") from exc
+            manifest = load_json(decode_text(member("manifest.json"), source), "manifest.json")
+        except InputError as exc:
+            raise fail(exc.problems[0].message, "manifest.json") from None
         if not isinstance(manifest, dict) or manifest.get("format") != BUNDLE_FORMAT:
             raise fail(f"not an {BUNDLE_FORMAT}", "manifest.json")
         if manifest.get("format_version") != BUNDLE_FORMAT_VERSION:
@@ -440,6 +442,10 @@ def read_bundle(data: bytes, source: str = "bundle") -> GuidelineDocument:
                 and isinstance(sums, dict)):
             raise fail("'versions' must be a list of objects and 'sha256' an object",
                        "manifest.json")
+        names = [str(entry.get("file", "")) for entry in listed]
+        repeated = next((n for n, count in Counter(names).items() if count > 1), None)
+        if repeated is not None:
+            raise fail("the manifest lists a version file more than once", repeated or "manifest.json")
         problems = []
         versions = []
         for entry in listed:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+MESSAGE_CHARS = 500  # a message quoting a hostile cell is cut here, not printed whole
+
 
 @dataclass(frozen=True)
 class Location:
@@ -14,6 +16,7 @@ class Location:
     sheet: str | None = None
     row: int | None = None
     column: str | None = None
+    path: str | None = None  # a JSON/YAML path (`tasks[3].annotations`) or a member of an archive
 
     def __str__(self) -> str:
         parts = [self.file]
@@ -23,6 +26,8 @@ class Location:
             parts.append(f"row {self.row}")
         if self.column:
             parts.append(f"column {self.column!r}")
+        if self.path:
+            parts.append(f"at {self.path}")
         return ", ".join(parts)
 
 
@@ -34,7 +39,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.message}"
+        message = self.message if len(self.message) <= MESSAGE_CHARS else self.message[:MESSAGE_CHARS] + "..."
+        return f"{self.location}: {message}"
 
 
 class InputError(ValueError):

@@ -4,19 +4,20 @@ here, so the rule is the same in reports, templates, questionnaires and samples.
 
 from __future__ import annotations
 
+import re
 from typing import TypeVar
 
 FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+# a signed number written plainly; "-inf", "+nan", "-1_000" or "+Infinity" parse in Python but
+# are not numbers to a spreadsheet, so they are quoted like any other text
+PLAIN_NUMBER = re.compile(r"[+-](?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 V = TypeVar("V")
 
 
 def inert(value: V) -> V | str:
-    """`value`, with a quote before text a spreadsheet would run as a formula; a signed number
-    written as text ("-5", "+1.5") and anything that is not text stay as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        try:
-            float(value)
-        except ValueError:
-            return "'" + value
+    """`value`, with a quote before text a spreadsheet would run as a formula; a plainly written
+    signed number ("-5", "+1.5e3") and anything that is not text stay as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS) and not PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
     return value

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ingest.bounded import csv_rows, decode_text, open_workbook, read_input, sheet_rows
 from ingest.errors import InputError
 
 
@@ -39,33 +38,24 @@ def _raw_rows(path: Path, data: bytes | None, sheet: str | None) -> tuple[str | 
     if data is None and not path.is_file():
         raise InputError.at("no such file", str(path))
     if suffix in {".xlsx", ".xlsm"}:
-        import openpyxl  # defusedxml installed: openpyxl parses safely
-
-        try:
-            wb = openpyxl.load_workbook(io.BytesIO(data) if data is not None else path, read_only=True, data_only=True)
-        except Exception as exc:  # zip/xml errors from a damaged or renamed file
-            raise InputError.at(f"not a readable xlsx workbook ({exc})", str(path)) from None
+        raw = read_input(path, data)
+        wb = open_workbook(raw, path.name)
         try:
             if sheet is not None and sheet not in wb.sheetnames:
                 raise InputError.at(
                     f"no sheet named {sheet!r}; the workbook has {', '.join(wb.sheetnames)}",
-                    str(path),
+                    path.name,
                 )
+            if not wb.sheetnames:
+                raise InputError.at("the workbook has no sheets", path.name)
             ws = wb[sheet] if sheet is not None else wb.worksheets[0]
-            return ws.title, list(ws.iter_rows(values_only=True))
+            return ws.title, sheet_rows(ws, path.name)
         finally:
             wb.close()
     if suffix in {".csv", ".txt", ".tsv"}:
-        raw = data if data is not None else path.read_bytes()
-        text = raw.decode("utf-8-sig", errors="replace")
-        dialect: Any = "excel-tab" if suffix == ".tsv" else "excel"
-        if suffix != ".tsv":
-            try:
-                dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-            except csv.Error:
-                dialect = "excel"
-        return None, [tuple(r) for r in csv.reader(io.StringIO(text), dialect)]
-    raise InputError.at(f"unsupported file type {suffix or '(none)'}; expected .xlsx or .csv", str(path))
+        text = decode_text(read_input(path, data), path.name, strict=False)
+        return None, list(csv_rows(text, path.name, delimiter="\t" if suffix == ".tsv" else None))
+    raise InputError.at(f"unsupported file type {suffix or '(none)'}; expected .xlsx or .csv", path.name)
 
 
 def _blank(value: Any) -> bool:

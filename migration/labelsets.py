@@ -10,7 +10,17 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from ingest import InputError, Location, Problem, normalise_header, read_sheet
+from ingest import (
+    InputError,
+    Location,
+    Problem,
+    decode_text,
+    load_json,
+    normalise_header,
+    read_input,
+    read_sheet,
+    reading,
+)
 
 _LABEL_KEYS = {"label", "labels", "class", "name", "category"}
 _PARENT_KEYS = {"parent", "parent_label", "parent_class"}
@@ -51,11 +61,7 @@ class LabelSet(BaseModel):
 
 
 def _entries_from_json(path: Path, data: bytes | None) -> list[tuple[str, str | None, Location]]:
-    raw = data if data is not None else path.read_bytes()
-    try:
-        doc = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError.at(f"not valid JSON ({exc})", path.name) from None
+    doc = load_json(decode_text(read_input(path, data), path.name), path.name)
     if isinstance(doc, dict) and "labels" in doc:
         doc = doc["labels"]
     out: list[tuple[str, str | None, Location]] = []
@@ -115,11 +121,12 @@ def _entries_from_sheet(path: Path, data: bytes | None) -> list[tuple[str, str |
 def load_label_set(path: str | Path, *, data: bytes | None = None) -> LabelSet:
     """Read a label set; paths such as 'vehicle/truck' imply their parents."""
     path = Path(path)
-    if path.suffix.lower() == ".json":
-        entries = _entries_from_json(path, data)
-    else:
-        entries = _entries_from_sheet(path, data)
-    return build_label_set(entries, source=path.name)
+    with reading(path.name, "the label set"):
+        if path.suffix.lower() == ".json":
+            entries = _entries_from_json(path, data)
+        else:
+            entries = _entries_from_sheet(path, data)
+        return build_label_set(entries, source=path.name)
 
 
 def build_label_set(

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
-from ingest import InputError, Location, Problem, inert, normalise_header, read_sheet
+from ingest import (
+    InputError,
+    Location,
+    Problem,
+    decode_text,
+    inert,
+    load_document,
+    load_json,
+    normalise_header,
+    read_input,
+    read_sheet,
+    reading,
+)
 from migration.distributions import Estimate
 from migration.scenario import SECTIONS, Scenario, Vendor, parameter_catalogue
 
@@ -154,16 +164,10 @@ def load_scenario(path: str | Path, *, data: bytes | None = None) -> Scenario:
     high, distribution)."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix in {".xlsx", ".xlsm", ".csv"}:
-        return _scenario_from_sheet(path, data)
-    raw = data if data is not None else path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-        doc = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
-    except (UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
-        kind = "JSON" if suffix == ".json" else "YAML"
-        raise InputError.at(f"not valid {kind} ({exc})", path.name) from None
-    return scenario_from_dict(doc, path.name)
+    with reading(path.name, "the scenario"):
+        if suffix in {".xlsx", ".xlsm", ".csv"}:
+            return _scenario_from_sheet(path, data)
+        return scenario_from_dict(load_document(path, data), path.name)
 
 
 def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
@@ -235,10 +239,7 @@ def write_scenario_xlsx(scenario: Scenario, path: str | Path) -> None:
 def load_taxonomy_items(path: str | Path) -> int:
     """The split items to re-annotate from `annogov taxonomy --format json` output."""
     path = Path(path)
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError.at(f"not valid JSON ({exc})", path.name) from None
+    doc = load_json(decode_text(read_input(path), path.name), path.name)
     totals = doc.get("totals") if isinstance(doc, dict) else None
     items = totals.get("reannotation_items") if isinstance(totals, dict) else None
     if not isinstance(items, int) or isinstance(items, bool) or items < 0:

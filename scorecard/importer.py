@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ingest import InputError, Location, Problem, read_sheet
+from ingest import InputError, Location, Problem, read_sheet, reading
 from ingest.headers import normalise_header
 from ingest.sheets import Sheet, column_letter
 from scorecard.dimensions import SCORE_MAX, SCORE_MIN
@@ -173,8 +173,11 @@ def _score(value: Any, out: _Collector, row: int, col: int) -> float:
 
 
 def _header_percent(header: str) -> float | None:
-    found = re.search(r"(\d+(?:\.\d+)?)\s*%", header)
-    return float(found.group(1)) if found else None
+    """The weight a header states ('Quality SLA (25%)'), signed: '(-25%)' reads as -25."""
+    found = re.search(r"([-\u2212]?)\s*(\d+(?:\.\d+)?)\s*%", header)
+    if not found:
+        return None
+    return -float(found.group(2)) if found.group(1) else float(found.group(2))
 
 
 def _is_note(cells: tuple[Any, ...]) -> bool:
@@ -238,12 +241,13 @@ def import_scores(
 ) -> ImportResult:
     """Read a scoring spreadsheet; raise InputError listing every problem found."""
     matcher = Matcher(rubric)
-    raw = read_sheet(path, matcher.is_header, sheet=sheet, data=data)
-    roles, others, ignored = _roles(raw.header, matcher)
-    warnings = [f"ignored column {name!r} (not a known dimension, criterion, KPI or field)" for name in ignored]
-    if "score" in roles and "dimension" in roles:
-        return _long(raw, rubric, matcher, roles, others, warnings)
-    return _wide(raw, rubric, roles, others, warnings)
+    with reading(Path(path).name, "the scoring sheet"):
+        raw = read_sheet(path, matcher.is_header, sheet=sheet, data=data)
+        roles, others, ignored = _roles(raw.header, matcher)
+        warnings = [f"ignored column {name!r} (not a known dimension, criterion, KPI or field)" for name in ignored]
+        if "score" in roles and "dimension" in roles:
+            return _long(raw, rubric, matcher, roles, others, warnings)
+        return _wide(raw, rubric, roles, others, warnings)
 
 
 def _kpi_cells(
@@ -349,6 +353,10 @@ def _wide(
     _trim_notes(raw, [c for c, _ in score_cols])
 
     percents = {slots[s].dimension: _header_percent(raw.header[c]) for c, s in score_cols if slots[s].criterion is None}
+    for col, slot in score_cols:
+        weight = percents.get(slots[slot].dimension) if slots[slot].criterion is None else None
+        if weight is not None and weight < 0:
+            out.add(f"the weight in this header is negative ({weight:g}%); a weight is 0 to 100", raw.header_row, col)
     found = {k: v for k, v in percents.items() if v is not None}
     header_weights = found if len(found) == 5 else None
     if header_weights is not None and abs(sum(found.values()) - 100) > 1e-6:

@@ -15,7 +15,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ingest import InputError, Location, Problem
+from ingest import InputError, Location, Problem, load_document
 from scorecard.dimensions import BAND_FLOORS, BANDS, DIMENSION_KEYS, SCORE_MAX, SCORE_MIN
 from scorecard.weight_space import WeightSpace
 
@@ -476,11 +476,7 @@ def default_rubric() -> Rubric:
 def load_rubric(path: str | Path) -> Rubric:
     """Read a rubric from JSON or YAML; problems name the file and the field."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise InputError.at(f"cannot parse the rubric: {exc}", path.name) from None
+    data = load_document(path)
     try:
         return Rubric.model_validate(data)
     except ValidationError as exc:

@@ -108,7 +108,7 @@ def test_broken_json_is_located(tmp_path: Path, capsys: pytest.CaptureFixture[st
     path = tmp_path / "sla.json"
     path.write_text('{"verdict": "fail",\n "terms": [}', encoding="utf-8")
     assert main(["report", "--sla", str(path), "--out", str(tmp_path / "r.xlsx")]) == 2
-    assert f"{path}: not valid JSON" in capsys.readouterr().err
+    assert f"{path}, row 2: not valid JSON" in capsys.readouterr().err
 
 
 def test_switching_json_that_is_not_an_object_is_a_located_error(

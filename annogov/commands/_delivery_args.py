@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
-from governance.delivery import ColumnMapping, load_mapping, parse_column_flags
+from governance.delivery import ColumnMapping, DeliverySource, load_mapping, open_delivery, parse_column_flags
 
 
 def add_mapping_options(parser: argparse.ArgumentParser) -> None:
@@ -30,3 +32,11 @@ def mapping_from(args: argparse.Namespace) -> ColumnMapping:
         columns.update(load_mapping(args.mapping).columns)
     columns.update(parse_column_flags(args.column).columns)
     return ColumnMapping(columns=columns)
+
+
+def open_with_progress(args: argparse.Namespace) -> DeliverySource:
+    """The delivery of `args`, reporting rows read on stderr once it runs past one batch."""
+    source = open_delivery(args.delivery, mapping_from(args))
+    name = Path(args.delivery).name
+    source.progress = lambda rows: print(f"annogov: {name}: {rows:,} rows read", file=sys.stderr, flush=True)
+    return source

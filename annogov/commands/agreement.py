@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from annogov.commands._delivery_args import add_mapping_options, mapping_from
+from annogov.commands._delivery_args import add_mapping_options, open_with_progress
 from annogov.render import table, to_json
 from contracts.metric_options import MISSING_METRICS, WEIGHTED_METRICS
 from contracts.sla_terms import load_term_set
-from governance.delivery import open_delivery
 from governance.delivery_counts import count_delivery
 from governance.qa import dim_codes, dim_values
 from governance.sla_stats import agreement, agreement_by_group, option_problem, resolve_metric
@@ -98,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     problem = option_problem(METRICS[args.metric], args.weights, args.level, args.missing)
     if problem:
         raise ValueError(f"--metric {args.metric}: {problem}")
-    counts = count_delivery(open_delivery(args.delivery, mapping_from(args)), labels)
+    counts = count_delivery(open_with_progress(args), labels)
     metric = resolve_metric(counts, METRICS[args.metric])
     if METRICS[args.metric] == "kappa" and metric == "fleiss_kappa" and args.weights != "none":
         raise ValueError(

@@ -16,7 +16,7 @@ from annogov.commands.guidelines import CLI_USER
 from annogov.render import table, to_json
 from governance import calibration as cal
 from governance import insights as ins
-from ingest import InputError, Location, Problem
+from ingest import InputError, Location, Problem, decode_text, load_json, read_input
 
 if TYPE_CHECKING:
     from annogov.store import Store
@@ -26,8 +26,10 @@ _ENTRIES = TypeAdapter(list[cal.CalibrationEntry])
 
 def read_log(path: str) -> list[cal.CalibrationEntry]:
     """Calibration entries from a JSON file (a list, as `channel log --json` writes it)."""
+    name = Path(path).name
+    data = load_json(decode_text(read_input(path), name), name)
     try:
-        return _ENTRIES.validate_json(Path(path).read_bytes())
+        return _ENTRIES.validate_python(data)
     except ValidationError as exc:
         raise InputError(
             Problem(Location(Path(path).name,

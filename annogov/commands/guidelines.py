@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from annogov.render import table, to_json
 from governance import guidelines as gl
 from governance.roles import OPERATOR
-from ingest import InputError
+from ingest import InputError, decode_text, load_json, read_input
 
 if TYPE_CHECKING:
     from annogov.store import Store
@@ -30,16 +30,17 @@ def _store(url: str | None) -> Store:
 
 def load_document(path: str) -> gl.GuidelineDocument:
     """A guideline from a hand-over bundle (.zip) or a document JSON file."""
-    raw = Path(path).read_bytes()
+    raw = read_input(path)
+    name = Path(path).name
     if raw[:2] == b"PK":
-        return gl.read_bundle(raw, path)
+        return gl.read_bundle(raw, name)
+    data = load_json(decode_text(raw, name), name)
     try:
-        return gl.GuidelineDocument.model_validate_json(raw)
+        return gl.GuidelineDocument.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"]) or None
-        raise InputError.at(f"not a guideline document: {err['msg']}", path,
-                            column=where) from exc
+        raise InputError.at(f"not a guideline document: {err['msg']}", name, path=where) from exc
 
 
 def _write(data: bytes | str, out: str | None) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from annogov.commands._delivery_args import add_mapping_options, mapping_from
+from annogov.commands._delivery_args import add_mapping_options, open_with_progress
 from annogov.commands.qa_plan import add_plan_options, run_plan
 from annogov.render import table
-from governance.delivery import open_delivery, read_delivery_table
+from governance.delivery import read_delivery_table
 from governance.qa import NO_CATEGORY, as_fraction, qa_sample, sample_files
 
 
@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"--min-rate: {exc}") from None
     if args.min_per_category < 1:
         raise ValueError("--min-per-category must be at least 1")
-    source = open_delivery(args.delivery, mapping_from(args))
+    source = open_with_progress(args)
     sample = qa_sample(read_delivery_table(source), rate, args.seed, args.min_per_category)
     out = Path(args.out)
     key = Path(args.key) if args.key else out.with_name(f"{out.stem}-key{out.suffix or '.csv'}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
+import sys
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -31,7 +31,7 @@ from governance.reports import (
 from governance.reports.model import DEFAULT_TITLE
 from governance.reports.sections import audit_sections, sla_report_payload
 from governance.sla_check import check_delivery
-from ingest import InputError, Location, Problem
+from ingest import InputError, Location, Problem, decode_text, load_json, read_input
 from migration import load_scenario, switching_cost
 from scorecard.api import score_file
 
@@ -40,13 +40,8 @@ BUILDERS = {".pdf": build_pdf, ".xlsx": build_xlsx}
 
 
 def read_json(path: Path) -> Any:
-    """Parse a JSON file; a syntax error names the file, line and column."""
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise InputError.at(f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", str(path)) from None
-    except UnicodeDecodeError:
-        raise InputError.at("not UTF-8 text; expected a JSON file", str(path)) from None
+    """Parse a JSON file under the reading limits; a syntax error names the file and line."""
+    return load_json(decode_text(read_input(path), str(path)), str(path))
 
 
 def validated(model: type[Model], data: Any, path: Path, what: str) -> Model:
@@ -56,7 +51,7 @@ def validated(model: type[Model], data: Any, path: Path, what: str) -> Model:
     except ValidationError as exc:
         problems = [
             Problem(
-                Location(str(path)),
+                Location(str(path), path=".".join(str(p) for p in err["loc"]) or None),
                 f"{what}: {'.'.join(str(p) for p in err['loc']) or '(top level)'}: {err['msg']}",
             )
             for err in exc.errors()
@@ -154,7 +149,10 @@ def run(args: argparse.Namespace) -> int:
     report = report_input(args)
     if not args.annotator_names:
         report = pseudonymise_report(report)
-    data = builder(report, created=report.created)
+    if builder is build_pdf:
+        data = build_pdf(report, created=report.created, progress=lambda note: print(note, file=sys.stderr))
+    else:
+        data = builder(report, created=report.created)
     try:
         out.write_bytes(data)
     except OSError as exc:

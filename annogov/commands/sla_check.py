@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from annogov.commands._delivery_args import add_mapping_options, mapping_from
+from annogov.commands._delivery_args import add_mapping_options, open_with_progress
 from annogov.commands.boxes import add_box_options, boxes_from
 from annogov.render import fmt, table, to_json
 from contracts.sla_terms import default_term_set, load_term_set
-from governance.delivery import open_delivery
 from governance.sla_check import SlaReport, check_delivery
 
 
@@ -119,7 +118,7 @@ def render_table(report: SlaReport) -> str:
 
 def run(args: argparse.Namespace) -> int:
     terms = load_term_set(args.contract) if args.contract else default_term_set()
-    source = open_delivery(args.delivery, mapping_from(args))
+    source = open_with_progress(args)
     labels = [v.strip() for v in args.labels.split(",") if v.strip()] if args.labels else None
     if args.drift_threshold is not None and not 0 < args.drift_threshold <= 1:
         raise ValueError(f"--drift-threshold must lie in (0, 1], got {args.drift_threshold}")

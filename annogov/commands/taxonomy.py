@@ -10,6 +10,7 @@ from typing import Any
 
 from annogov.commands._args import iso_date
 from annogov.render import table, to_json
+from ingest import inert
 from migration.taxonomy import (
     TaxonomyResult,
     analyse_taxonomy_files,
@@ -47,7 +48,8 @@ def _write_actions(result: TaxonomyResult, path: str) -> None:
         w = csv.writer(f)
         w.writerow(["item_id", "old_label", "action", "new_label", "candidates"])
         for a in result.impact.actions:
-            w.writerow([a.item_id, a.old_label, a.action, a.new_label or "", "|".join(a.candidates)])
+            row = (a.item_id, a.old_label, a.action, a.new_label or "", "|".join(a.candidates))
+            w.writerow([inert(v) for v in row])
 
 
 def render_table(payload: dict[str, Any]) -> str:

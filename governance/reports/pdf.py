@@ -10,7 +10,7 @@ import calendar
 import datetime as dt
 import io
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from reportlab.lib import colors
@@ -31,6 +31,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.doctemplate import LayoutError
 
 from governance.reports import charts
 from governance.reports import sections as S
@@ -52,11 +53,13 @@ from governance.reports.model import (
 )
 from governance.reports.safe_text import pdf_text
 from governance.reports.summary import credits_text, evaluated_text, executive_summary
+from ingest import InputError, limits, over_limit
 
 PAGE = A4
 MARGIN = 18 * mm
 FRAME_WIDTH = PAGE[0] - 2 * MARGIN - 12  # the frame's own padding is 6 pt a side
 CELL_CHARS = 1200
+CELL_LINES = 40
 STATUS_COLOURS = {status: colors.HexColor("#" + fill) for status, fill in S.STATUS_FILLS.items()}
 BAND_COLOURS = {
     BAND_ENTERPRISE: STATUS_COLOURS["pass"],
@@ -102,10 +105,35 @@ def fmt_number(value: Any, kind: ColumnFormat | None) -> str:
 
 
 def _clip(text: str) -> str:
-    """A cell's text cut so that one row always fits on a page; the workbook keeps it whole."""
-    if len(text) <= CELL_CHARS:
+    """A cell's text cut (by characters and by lines) so that one row always fits on a page; the
+    workbook keeps it whole."""
+    lines = text.splitlines()
+    if len(text) <= CELL_CHARS and len(lines) <= CELL_LINES:
         return text
-    return text[:CELL_CHARS] + " \u2026 (cut here; the workbook has the full text)"
+    return "\n".join(lines[:CELL_LINES])[:CELL_CHARS] + " \u2026 (cut here; the workbook has the full text)"
+
+
+def table_rows(report: ReportInput) -> int:
+    """How many table rows the PDF would hold: what its build time and memory grow with."""
+    rows = sum(len(s.rows) for s in report.sections)
+    if report.scorecard is not None:
+        rows += 2 * len(report.scorecard.providers) + len(report.scorecard.evaluations)
+    if report.sla is not None:
+        rows += len(report.sla.terms) + sum(len(s.rows) for s in report.sla.categories)
+    if report.switching is not None:
+        rows += len(report.switching.tornado)
+    return rows
+
+
+def check_size(report: ReportInput) -> None:
+    """Refuse, before any work, a PDF too long to build in reasonable time (the workbook is not limited)."""
+    rows = table_rows(report)
+    if rows > limits().max_report_rows:
+        raise over_limit(
+            "max_report_rows",
+            f"the PDF report would hold {rows:,} table rows; ask for the Excel report (.xlsx) instead",
+            "PDF report",
+        )
 
 
 def _widths(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[float]:
@@ -427,8 +455,12 @@ def _appendix(report: ReportInput, styles: StyleSheet1) -> list[Flowable]:
     return story
 
 
-def build_pdf(report: ReportInput, created: dt.date | None = None) -> bytes:
-    """The report as PDF bytes; `created` (default: the report's date, else today) dates it."""
+def build_pdf(
+    report: ReportInput, created: dt.date | None = None, progress: Callable[[str], None] | None = None
+) -> bytes:
+    """The report as PDF bytes; `created` (default: the report's date, else today) dates it;
+    `progress` hears of every tenth page laid out. Refused above `max_report_rows` table rows."""
+    check_size(report)
     day = created or report.created or dt.date.today()
     moment = dt.datetime(day.year, day.month, day.day)
     regular, bold = register_fonts()
@@ -463,5 +495,12 @@ def build_pdf(report: ReportInput, created: dt.date | None = None) -> bytes:
         creator="annogov",
         invariant=1,
     )
-    doc.build(story, canvasmaker=_canvas_class(moment, charts.short(footer, 110), regular))
+    if progress is not None:
+        doc.setProgressCallBack(
+            lambda kind, value: progress(f"PDF report: page {value}") if kind == "PAGE" and value % 10 == 0 else None
+        )
+    try:
+        doc.build(story, canvasmaker=_canvas_class(moment, charts.short(footer, 110), regular))
+    except LayoutError as exc:
+        raise InputError.at(f"a table cell does not fit on a page ({str(exc)[:120]})", "PDF report") from None
     return buffer.getvalue()

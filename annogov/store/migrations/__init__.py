@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Column, Connection, DateTime, Engine, MetaData, String, Table, select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from annogov.store.errors import SchemaError
 
@@ -82,15 +83,44 @@ def upgrade(engine: Engine, target: str | None = None) -> list[str]:
 
 
 def _apply(engine: Engine, step: Migration) -> bool:
-    """Run one migration with its record in one transaction; False if another process just did."""
-    with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(7405510)"))
+    """Run one migration with its record in one transaction; False if another process just did.
+
+    SQLite's Python driver commits DDL as it runs unless a transaction was begun explicitly, so
+    there the connection opens its own `BEGIN IMMEDIATE` (which also serialises two upgraders);
+    PostgreSQL's DDL is transactional and an advisory lock serialises upgraders.
+    """
+    with engine.connect() as conn:
+        driver = conn.connection.driver_connection
+        sqlite = conn.dialect.name == "sqlite"
+        saved = getattr(driver, "isolation_level", None)
+        if sqlite:
+            conn.commit()
+            driver.isolation_level = None  # type: ignore[union-attr]
+        try:
+            if sqlite:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                conn.execute(text("SELECT pg_advisory_xact_lock(7405510)"))
             again = conn.execute(select(schema_migrations.c.id).where(schema_migrations.c.id == step.id)).first()
             if again is not None:
+                conn.rollback()
                 return False
-        step.upgrade(conn)
-        conn.execute(schema_migrations.insert().values(id=step.id, applied_at=datetime.now(UTC)))
+            try:
+                step.upgrade(conn)
+            except SQLAlchemyError as exc:
+                conn.rollback()
+                raise SchemaError(
+                    f"schema migration {step.id} ({step.doc or 'no description'}) could not be applied and "
+                    f"nothing of it was kept: {exc.orig if hasattr(exc, 'orig') else exc}"
+                ) from None
+            conn.execute(schema_migrations.insert().values(id=step.id, applied_at=datetime.now(UTC)))
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+        finally:
+            if sqlite:
+                driver.isolation_level = saved  # type: ignore[union-attr]
     return True
 
 
