@@ -16,6 +16,7 @@ COMMAND_MODULES: dict[str, str] = {
     "qa-sample": "annogov.commands.qa_sample",
     "guidelines": "annogov.commands.guidelines",
     "channel": "annogov.commands.channel",
+    "pilot": "annogov.commands.pilot",
 }
 """Command name -> module. Only the invoked command's module is imported (each pulls in its own
 domain packages), so `annogov score` does not pay for pyarrow, reportlab or SQLAlchemy."""
