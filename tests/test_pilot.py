@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -91,17 +92,17 @@ def test_example_pilot_checked_from_the_files() -> None:
             assert row.right == sum(right[p.name][i] for i in items)
     north, aurora = "Northwind Data", "Aurora Labelworks"
     pair = next(pr for pr in report.pairs if (pr.first, pr.second) == (north, aurora))
-    for row in pair.categories:
-        items = [i for i in gold if category[i] == row.category]
-        assert row.b == sum(right[north][i] and not right[aurora][i] for i in items)
-        assert row.c == sum(right[aurora][i] and not right[north][i] for i in items)
-        assert row.p_value == pytest.approx(mcnemar_p(row.b, row.c))
-    verdicts = {row.category: row.better for row in pair.categories}
+    for pc in pair.categories:
+        items = [i for i in gold if category[i] == pc.category]
+        assert pc.b == sum(right[north][i] and not right[aurora][i] for i in items)
+        assert pc.c == sum(right[aurora][i] and not right[north][i] for i in items)
+        assert pc.p_value == pytest.approx(mcnemar_p(pc.b, pc.c))
+    verdicts = {pc.category: pc.better for pc in pair.categories}
     assert verdicts["fraud"] == aurora and verdicts["legal"] == aurora
     assert all(verdicts[c] is None for c in ("billing", "shipping", "returns", "account"))
     by_name = {p.name: p for p in report.providers}
     assert by_name[aurora].cost_per_usable_label == pytest.approx(
-        0.075 * by_name[aurora].annotations / by_name[aurora].items / by_name[aurora].accuracy.value
+        0.075 * by_name[aurora].annotations / by_name[aurora].items / (by_name[aurora].accuracy.value or 1)
     )
 
 
@@ -143,7 +144,7 @@ def test_pilot_ignores_row_order_and_provider_names(
     assert _rounded([p.model_dump(exclude=strip) for p in base.providers]) == _rounded(
         [p.model_dump(exclude=strip) for p in other.providers]
     )
-    skip = {"first": True, "second": True, "overall": {"better"}, "categories": {"__all__": {"better"}}}
+    skip: Any = {"first": True, "second": True, "overall": {"better"}, "categories": {"__all__": {"better"}}}
     assert _rounded([r.model_dump(exclude=skip) for r in base.pairs]) == _rounded(
         [r.model_dump(exclude=skip) for r in other.pairs]
     )
