@@ -18,9 +18,10 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 from ingest import InputError, Location, Problem, normalise_header, read_sheet
 
 REQUIRED = ("item_id", "annotator_id", "label")
-OPTIONAL = ("category", "task_type", "gold_label", "qa_result", "submitted_at", "due_at", "batch")
+OPTIONAL = ("category", "task_type", "gold_label", "qa_result", "submitted_at", "due_at", "batch", "prelabelled")
 CANONICAL = REQUIRED + OPTIONAL
 TEXT_COLUMNS = ("item_id", "annotator_id", "label", "category", "task_type", "gold_label", "qa_result", "batch")
+TEXT_COLUMNS += ("prelabelled",)
 TIME_COLUMNS = ("submitted_at", "due_at")
 ROW_COLUMN = "__row"
 BATCH_ROWS = 1 << 18
@@ -52,6 +53,10 @@ _ALIASES = {
     "gold": "gold_label",
     "ground_truth": "gold_label",
     "qa_result": "qa_result",
+    "prelabelled": "prelabelled",
+    "prelabeled": "prelabelled",
+    "pre_labelled": "prelabelled",
+    "model_assisted": "prelabelled",
     "qa": "qa_result",
     "review_result": "qa_result",
     "submitted_at": "submitted_at",
