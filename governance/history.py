@@ -1,0 +1,259 @@
+"""A provider's quality over its deliveries: what one delivery measured, kept as counts so deliveries
+add up, and the trend across deliveries by category, by annotator (pseudonymous codes by default) and
+by guideline version, with significant drops flagged (one-sided two-proportion z-test from
+`governance.paired`, at `ALPHA`, each step against the delivery before it, no multiplicity correction).
+
+    measure_delivery(counts, *, gold=None, seed=0) -> DeliveryMeasures
+    provider_history(deliveries, *, by=..., reveal=False) -> History
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel
+
+from governance.delivery_counts import PERIOD_COLUMNS, DeliveryCounts
+from governance.goldset import GoldSet, seeded_share
+from governance.paired import DROP_METHOD, proportion_drop
+from governance.qa import group_names, period_table
+from governance.sla_stats import agreement, agreement_by_group, resolve_metric
+
+ALPHA = 0.05
+_COL = {name: i for i, name in enumerate(PERIOD_COLUMNS)}
+RATES: dict[str, tuple[str, str, bool]] = {
+    "accuracy": ("correct", "gold", True),
+    "defect_rate": ("failed", "reviewed", False),
+    "on_time": ("on_time", "timed", True),
+}
+"""metric -> (numerator column, denominator column, higher is better)."""
+By = Literal["overall", "category", "annotator", "guideline_version"]
+
+
+class Tally(BaseModel):
+    """Row-level counts of one scope of one delivery (the `PERIOD_COLUMNS`), plus its kappa."""
+
+    rows: int = 0
+    reviewed: int = 0
+    failed: int = 0
+    gold: int = 0
+    correct: int = 0
+    timed: int = 0
+    on_time: int = 0
+    kappa: float | None = None
+
+    def add(self, other: Tally) -> Tally:
+        """Counts summed; kappa does not add up and is dropped."""
+        return Tally(**{k: getattr(self, k) + getattr(other, k) for k in PERIOD_COLUMNS})
+
+    def value(self, metric: str) -> float | None:
+        """A rate by name (accuracy, defect_rate, on_time) or kappa."""
+        if metric == "kappa":
+            return self.kappa
+        num, den, _ = RATES[metric]
+        d = getattr(self, den)
+        return getattr(self, num) / d if d else None
+
+
+class DeliveryMeasures(BaseModel):
+    """What one delivery measured, as counts per scope; stored with the delivery."""
+
+    file: str
+    items: int
+    annotations: int
+    kappa_method: str
+    overall: Tally
+    categories: dict[str, Tally]
+    annotators: dict[str, Tally]
+    gold_seeded: int | None = None
+    gold_share: float | None = None
+
+
+def _tally(row: np.ndarray, kappa: float | None = None) -> Tally:
+    return Tally(**{k: int(row[i]) for k, i in _COL.items()}, kappa=kappa)
+
+
+def measure_delivery(counts: DeliveryCounts, *, gold: GoldSet | None = None, seed: int = 0) -> DeliveryMeasures:
+    """Count tables of a delivery -> its measures per category and annotator, kappa by
+    `governance.sla_stats` (Cohen for two annotators, Fleiss for more), gold share when a gold set is given."""
+    metric = resolve_metric(counts, "kappa")
+    overall_kappa = agreement(counts, metric, ci=False, seed=seed).value
+    cat_table = period_table(counts, "category")
+    names = group_names(counts, "category")
+    kappas = agreement_by_group(counts, metric, counts.item_category, len(counts.categories), ci=False, seed=seed)
+    categories = {
+        name: _tally(row, kappas[i - 1].value if i > 0 else None)
+        for i, (name, row) in enumerate(zip(names, cat_table, strict=False))
+        if row[_COL["rows"]] > 0
+    }
+    annotators = {
+        name: _tally(row) for name, row in zip(counts.annotators, period_table(counts, "annotator"), strict=False)
+    }
+    share = seeded_share(gold, counts.items.to_pylist()) if gold is not None else None
+    return DeliveryMeasures(
+        file=counts.file,
+        items=counts.n_items,
+        annotations=counts.n_rows,
+        kappa_method=metric,
+        overall=_tally(cat_table.sum(axis=0), overall_kappa),
+        categories=categories,
+        annotators=annotators,
+        gold_seeded=None if share is None else share.gold_items,
+        gold_share=None if share is None else share.share.value,
+    )
+
+
+class StoredDelivery(BaseModel):
+    """A delivery as history reads it: who delivered, when, under which guideline version, what it measured."""
+
+    id: int
+    provider: str
+    label: str
+    delivered_on: str
+    guideline_version: str
+    measures: DeliveryMeasures
+
+
+class Point(BaseModel):
+    """One scope of one delivery (or one guideline version) in the trend, and its drop flags."""
+
+    provider: str
+    delivery: str
+    delivered_on: str
+    guideline_version: str
+    scope: str
+    accuracy: float | None
+    gold: int
+    kappa: float | None
+    defect_rate: float | None
+    reviewed: int
+    on_time: float | None
+    timed: int
+    drops: dict[str, float]
+
+
+class History(BaseModel):
+    """Trend rows in delivery order per provider and scope; `flagged` lists the significant drops."""
+
+    by: str
+    points: list[Point]
+    flagged: list[str]
+    method: str
+
+
+def pseudonym(provider: str, annotator: str) -> str:
+    """A stable pseudonymous code for an annotator of a provider (first 6 hex of SHA-256)."""
+    return "A-" + hashlib.sha256(f"{provider}\x1f{annotator}".encode()).hexdigest()[:6]
+
+
+def _scopes(d: StoredDelivery, by: By, reveal: bool) -> dict[str, Tally]:
+    m = d.measures
+    if by == "category":
+        return m.categories
+    if by == "annotator":
+        return {(a if reveal else pseudonym(d.provider, a)): t for a, t in m.annotators.items()}
+    return {"(all)": m.overall}
+
+
+def _drops(before: Tally, after: Tally) -> dict[str, float]:
+    out = {}
+    for metric, (num, den, higher) in RATES.items():
+        kb, nb, ka, na = getattr(before, num), getattr(before, den), getattr(after, num), getattr(after, den)
+        test = proportion_drop(kb, nb, ka, na) if higher else proportion_drop(nb - kb, nb, na - ka, na)
+        if test.p_value is not None and test.p_value < ALPHA:
+            out[metric] = test.p_value
+    return out
+
+
+def _point(provider: str, label: str, on: str, version: str, scope: str, t: Tally, drops: dict[str, float]) -> Point:
+    return Point(
+        provider=provider,
+        delivery=label,
+        delivered_on=on,
+        guideline_version=version,
+        scope=scope,
+        accuracy=t.value("accuracy"),
+        gold=t.gold,
+        kappa=t.kappa,
+        defect_rate=t.value("defect_rate"),
+        reviewed=t.reviewed,
+        on_time=t.value("on_time"),
+        timed=t.timed,
+        drops=drops,
+    )
+
+
+def provider_history(deliveries: Sequence[StoredDelivery], *, by: By = "overall", reveal: bool = False) -> History:
+    """The trend of every provider's deliveries (ordered by date, then id) in the chosen breakdown;
+    `guideline_version` sums the deliveries labelled under each version (kappa is not summed)."""
+    ordered = sorted(deliveries, key=lambda d: (d.provider, d.delivered_on, d.id))
+    points: list[Point] = []
+    flagged: list[str] = []
+    last: dict[tuple[str, str], Tally] = {}
+    if by == "guideline_version":
+        groups: dict[tuple[str, str], tuple[str, Tally]] = {}
+        for d in ordered:
+            key = (d.provider, d.guideline_version)
+            first_on, total = groups.get(key, (d.delivered_on, Tally()))
+            groups[key] = (first_on, total.add(d.measures.overall))
+        rows = [(p, v, v, on, v, t) for (p, v), (on, t) in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[1][0]))]
+    else:
+        rows = [
+            (d.provider, d.label, d.guideline_version, d.delivered_on, scope, t)
+            for d in ordered
+            for scope, t in sorted(_scopes(d, by, reveal).items())
+        ]
+    for provider, label, version, on, scope, t in rows:
+        key = (provider, scope)
+        drops = _drops(last[key], t) if key in last else {}
+        last[key] = t
+        points.append(_point(provider, label, on, version, scope, t, drops))
+        flagged += [
+            f"{provider} / {scope} / {label}: {m.replace('_', ' ')} worse (p = {p:.4f})" for m, p in drops.items()
+        ]
+    return History(
+        by=by, points=points, flagged=flagged, method=DROP_METHOD + f", alpha {ALPHA}, against the previous delivery"
+    )
+
+
+def history_rows(history: History) -> tuple[list[str], list[list[Any]]]:
+    """The trend as one plain table (headers, rows) for the CLI, the app and the reports."""
+
+    def pct(v: float | None) -> str:
+        return "-" if v is None else f"{v:.1%}"
+
+    headers = [
+        "provider",
+        "delivery",
+        "date",
+        "guidelines",
+        history.by,
+        "accuracy",
+        "gold",
+        "kappa",
+        "defects",
+        "reviewed",
+        "on time",
+        "drop flagged",
+    ]
+    rows = [
+        [
+            p.provider,
+            p.delivery,
+            p.delivered_on,
+            p.guideline_version,
+            p.scope,
+            pct(p.accuracy),
+            p.gold,
+            "-" if p.kappa is None else f"{p.kappa:.3f}",
+            pct(p.defect_rate),
+            p.reviewed,
+            pct(p.on_time),
+            ", ".join(m.replace("_", " ") for m in p.drops),
+        ]
+        for p in history.points
+    ]
+    return headers, rows
