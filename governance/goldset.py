@@ -15,8 +15,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
 
+from governance.delivery import DeliverySource, read_delivery_table
 from governance.estimate import Estimate, rate
 from ingest import InputError, Location, Problem, read_sheet
 from ingest.headers import header_key
@@ -204,3 +206,21 @@ def qualify(
 def gold_set_rows(gold: GoldSet) -> list[dict[str, Any]]:
     """The gold set as plain rows (for the hand-over bundle and CSV export)."""
     return [g.model_dump() for g in gold.items]
+
+
+def with_gold(source: DeliverySource, gold: GoldSet) -> DeliverySource:
+    """The delivery with its gold_label column taken from the gold set (the buyer's gold wins over a
+    vendor-supplied column; items outside the gold set keep what the delivery says), so every
+    statistic over `count_delivery` measures against the stored gold set."""
+    table = read_delivery_table(source)
+    labels = {g.item_id: g.label for g in gold.items}
+    own = table.column("gold_label").to_pylist() if "gold_label" in table.column_names else [None] * table.num_rows
+    merged = pa.array(
+        [labels.get(i, o) for i, o in zip(table.column("item_id").to_pylist(), own, strict=True)], pa.string()
+    )
+    if "gold_label" in table.column_names:
+        table = table.set_column(table.column_names.index("gold_label"), "gold_label", merged)
+    else:
+        table = table.append_column("gold_label", merged)
+    path = source.path if source.kind != "parquet" else source.path.with_suffix(".csv")
+    return DeliverySource(path, source.mapping, batch_rows=source.batch_rows, _table=table)

@@ -207,7 +207,7 @@ def provider_history(deliveries: Sequence[StoredDelivery], *, by: By = "overall"
             for scope, t in sorted(_scopes(d, by, reveal).items())
         ]
     for provider, label, version, on, scope, t in rows:
-        key = (provider, scope)
+        key = (provider, "(all)" if by == "guideline_version" else scope)
         drops = _drops(last[key], t) if key in last else {}
         last[key] = t
         points.append(_point(provider, label, on, version, scope, t, drops))

@@ -17,6 +17,8 @@ COMMAND_MODULES: dict[str, str] = {
     "guidelines": "annogov.commands.guidelines",
     "channel": "annogov.commands.channel",
     "pilot": "annogov.commands.pilot",
+    "history": "annogov.commands.history",
+    "gold": "annogov.commands.gold",
 }
 """Command name -> module. Only the invoked command's module is imported (each pulls in its own
 domain packages), so `annogov score` does not pay for pyarrow, reportlab or SQLAlchemy."""
