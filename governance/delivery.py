@@ -20,8 +20,8 @@ from ingest import InputError, Location, Problem, normalise_header, read_sheet
 REQUIRED = ("item_id", "annotator_id", "label")
 OPTIONAL = ("category", "task_type", "gold_label", "qa_result", "submitted_at", "due_at", "batch", "prelabelled")
 CANONICAL = REQUIRED + OPTIONAL
-TEXT_COLUMNS = ("item_id", "annotator_id", "label", "category", "task_type", "gold_label", "qa_result", "batch")
-TEXT_COLUMNS += ("prelabelled",)
+TEXT_COLUMNS: tuple[str, ...] = ("item_id", "annotator_id", "label", "category", "task_type", "gold_label", "qa_result")
+TEXT_COLUMNS += ("batch", "prelabelled")
 TIME_COLUMNS = ("submitted_at", "due_at")
 ROW_COLUMN = "__row"
 BATCH_ROWS = 1 << 18
