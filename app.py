@@ -22,6 +22,8 @@ PAGES: list[tuple[str, str, str, str]] = [
     ("Switching", "app_pages/switching.py", "Switching cost", ":material/swap_horiz:"),
     ("Contracts", "app_pages/contract.py", "Contract audit", ":material/gavel:"),
     ("Delivery", "app_pages/sla.py", "SLA check", ":material/rule:"),
+    ("Delivery", "app_pages/pilot.py", "Pilot", ":material/compare_arrows:"),
+    ("Delivery", "app_pages/history.py", "Vendor history", ":material/timeline:"),
     ("Reports", "app_pages/reports.py", "Reports", ":material/summarize:"),
 ]
 
