@@ -72,7 +72,7 @@ def main() -> None:
             at.switch_page("app_pages/program.py").run()
         for name, seconds in best.items():
             print(f"history page, {stored} deliveries, {name}: {seconds:.3f} s (target < 2 s)")
-        print(f"(best of {args.repeat}; the page showed all {stored} deliveries; shared 2-core machine, timings are noisy)")
+        print(f"(best of {args.repeat}; the page showed all {stored} deliveries; shared machine, noisy timings)")
 
 
 if __name__ == "__main__":
