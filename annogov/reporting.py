@@ -159,6 +159,19 @@ def channel_part(store: Store, program: ProgramRecord, now: dt.datetime) -> tupl
     return sections, f"{len(entries)} log entries, {len(docs)} guideline{'s' if len(docs) != 1 else ''}"
 
 
+def history_part(store: Store, program: ProgramRecord) -> tuple[list[Section], str]:
+    """Every provider's stored deliveries as the vendor-history sections."""
+    from annogov.store.measured import list_deliveries
+    from governance.history import history_sections
+
+    deliveries = list_deliveries(store, REPORT_USER, program.id)
+    if not deliveries:
+        return [], "no stored deliveries yet"
+    providers = len({d.provider for d in deliveries})
+    sections = [Section.model_validate(item) for item in history_sections(deliveries)]
+    return sections, f"{len(deliveries)} deliveries of {providers} provider{'s' if providers != 1 else ''}"
+
+
 PARTS: tuple[tuple[str, str, str, str], ...] = (
     ("scorecard", "Provider scorecard", "app_pages/scorecard.py", "score providers on the Providers & scorecard page"),
     ("switching", "Switching cost", "app_pages/switching.py", "save a scenario or a result on the Switching cost page"),
@@ -171,6 +184,7 @@ PARTS: tuple[tuple[str, str, str, str], ...] = (
         "app_pages/calibration.py",
         "flag tasks and rule on them on the Calibration log page",
     ),
+    ("history", "Vendor history", "app_pages/history.py", "record deliveries on the Vendor history page"),
 )
 
 
@@ -193,6 +207,7 @@ def program_report(
         "sla": lambda: sla_part(store, program.id),
         "audits": lambda: audit_part(store, program.id),
         "channel": lambda: channel_part(store, program, dt.datetime.now(dt.UTC)),
+        "history": lambda: history_part(store, program),
     }
     found: dict[str, Any] = {}
     parts: list[ReportPart] = []
@@ -214,7 +229,7 @@ def program_report(
         switching=found["switching"],
         taxonomy=found["taxonomy"],
         sla=found["sla"],
-        sections=(found["audits"] or []) + (found["channel"] or []),
+        sections=(found["audits"] or []) + (found["channel"] or []) + (found["history"] or []),
     )
     return ProgramReport(report=report, parts=parts)
 

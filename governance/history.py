@@ -1,7 +1,8 @@
 """A provider's quality over its deliveries: what one delivery measured, kept as counts so deliveries
 add up, and the trend across deliveries by category, by annotator (pseudonymous codes by default) and
 by guideline version, with significant drops flagged (one-sided two-proportion z-test from
-`governance.paired`, at `ALPHA`, each step against the delivery before it, no multiplicity correction).
+`governance.paired`, at `ALPHA`, each step against the delivery before it, only with at least `MIN_N`
+observations on both sides, no multiplicity correction).
 
     measure_delivery(counts, *, gold=None, seed=0) -> DeliveryMeasures
     provider_history(deliveries, *, by=..., reveal=False) -> History
@@ -23,6 +24,8 @@ from governance.qa import group_names, period_table
 from governance.sla_stats import agreement, agreement_by_group, resolve_metric
 
 ALPHA = 0.05
+MIN_N = 10
+"""A drop is tested only when both deliveries have at least this many observations of the rate."""
 _COL = {name: i for i, name in enumerate(PERIOD_COLUMNS)}
 RATES: dict[str, tuple[str, str, bool]] = {
     "accuracy": ("correct", "gold", True),
@@ -162,6 +165,8 @@ def _drops(before: Tally, after: Tally) -> dict[str, float]:
     out = {}
     for metric, (num, den, higher) in RATES.items():
         kb, nb, ka, na = getattr(before, num), getattr(before, den), getattr(after, num), getattr(after, den)
+        if min(nb, na) < MIN_N:
+            continue
         test = proportion_drop(kb, nb, ka, na) if higher else proportion_drop(nb - kb, nb, na - ka, na)
         if test.p_value is not None and test.p_value < ALPHA:
             out[metric] = test.p_value
@@ -215,7 +220,10 @@ def provider_history(deliveries: Sequence[StoredDelivery], *, by: By = "overall"
             f"{provider} / {scope} / {label}: {m.replace('_', ' ')} worse (p = {p:.4f})" for m, p in drops.items()
         ]
     return History(
-        by=by, points=points, flagged=flagged, method=DROP_METHOD + f", alpha {ALPHA}, against the previous delivery"
+        by=by,
+        points=points,
+        flagged=flagged,
+        method=DROP_METHOD + f", alpha {ALPHA}, against the previous delivery, at least {MIN_N} observations each",
     )
 
 
@@ -257,3 +265,63 @@ def history_rows(history: History) -> tuple[list[str], list[list[Any]]]:
         for p in history.points
     ]
     return headers, rows
+
+
+def history_sections(deliveries: Sequence[StoredDelivery]) -> list[dict[str, Any]]:
+    """Report sections: each provider's trend over deliveries, and the significant drops by category
+    (annotators are left out of reports: the trend by annotator stays in the app and the CLI)."""
+    overall = provider_history(deliveries, by="overall")
+    by_category = provider_history(deliveries, by="category")
+    columns = [
+        "Provider",
+        "Delivery",
+        "Date",
+        "Guidelines",
+        "Accuracy",
+        "Gold",
+        "Kappa",
+        "Defects",
+        "On time",
+        "Drop flagged",
+    ]
+    formats: dict[str, str] = {
+        "Accuracy": "rate",
+        "Gold": "integer",
+        "Kappa": "decimal",
+        "Defects": "rate",
+        "On time": "rate",
+    }
+    trend = {
+        "title": "Vendor history",
+        "note": f"Every stored delivery in date order. Drops: {overall.method}.",
+        "columns": columns,
+        "formats": formats,
+        "rows": [
+            [
+                p.provider,
+                p.delivery,
+                p.delivered_on,
+                p.guideline_version,
+                p.accuracy,
+                p.gold,
+                p.kappa,
+                p.defect_rate,
+                p.on_time,
+                ", ".join(m.replace("_", " ") for m in p.drops),
+            ]
+            for p in overall.points
+        ],
+    }
+    flagged = [p for p in by_category.points if p.drops]
+    drops = {
+        "title": "Vendor history: significant drops by category",
+        "note": "A category's rate against the same category in the provider's previous delivery.",
+        "columns": ["Provider", "Delivery", "Date", "Category", "Metric", "Now", "p"],
+        "formats": {"Now": "rate", "p": "decimal"},
+        "rows": [
+            [p.provider, p.delivery, p.delivered_on, p.scope, m.replace("_", " "), p.model_dump()[m], pv]
+            for p in flagged
+            for m, pv in p.drops.items()
+        ],
+    }
+    return [trend, drops] if flagged else [trend]

@@ -190,3 +190,19 @@ def test_commands_exit_2_on_bad_input_and_save_nothing(tmp_path: Path, capsys: p
     assert out.count('"delivery": "aurora-delivery.csv"') == 1
     assert main(["gold", "show", *db, "--name", "g"]) == 1  # account has 25 < 30 gold items
     assert "v1" in capsys.readouterr().out
+
+
+def test_history_is_a_report_part(store: Store) -> None:
+    from annogov.history_demo import seed_series
+    from annogov.reporting import program_report, report_bytes
+
+    program = store.find_program("Tickets")
+    assert program is not None
+    assert seed_series(store, program, ["Acme"], weeks=3, items=60) == 3
+    assembled = program_report(store, program, created=date(2026, 12, 4))
+    part = next(p for p in assembled.parts if p.key == "history")
+    assert part.present and part.detail == "3 deliveries of 1 provider"
+    assert assembled.report is not None
+    trend = next(s for s in assembled.report.sections if s.title == "Vendor history")
+    assert [r[1] for r in trend.rows] == ["week of 03 Aug", "week of 10 Aug", "week of 17 Aug"]
+    assert b"%PDF" in report_bytes(assembled.report, "pdf")[:8]
