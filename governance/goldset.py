@@ -224,3 +224,22 @@ def with_gold(source: DeliverySource, gold: GoldSet) -> DeliverySource:
         table = table.append_column("gold_label", merged)
     path = source.path if source.kind != "parquet" else source.path.with_suffix(".csv")
     return DeliverySource(path, source.mapping, batch_rows=source.batch_rows, _table=table)
+
+
+def bundle_assets(gold: GoldSet) -> dict[str, bytes]:
+    """The gold set as hand-over files: `gold/<name>-v<version>.csv` (cells made inert) and `.json`."""
+    import csv
+    import io
+
+    from ingest import inert
+
+    stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in gold.name) or "gold-set"
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(["item_id", "category", "gold_label", "qualification"])
+    for g in gold.items:
+        w.writerow([inert(g.item_id), inert(g.category), inert(g.label), "yes" if g.qualification else "no"])
+    return {
+        f"gold/{stem}-v{gold.version}.csv": out.getvalue().encode(),
+        f"gold/{stem}-v{gold.version}.json": gold.model_dump_json(indent=2).encode(),
+    }

@@ -206,3 +206,69 @@ def test_history_is_a_report_part(store: Store) -> None:
     trend = next(s for s in assembled.report.sections if s.title == "Vendor history")
     assert [r[1] for r in trend.rows] == ["week of 03 Aug", "week of 10 Aug", "week of 17 Aug"]
     assert b"%PDF" in report_bytes(assembled.report, "pdf")[:8]
+
+
+def test_handover_bundle_carries_gold_sets_and_the_calibration_log(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import hashlib
+    import io
+    import json
+    import zipfile
+
+    from annogov.store.channel import ChannelRepository
+    from annogov.store.channel_demo import GUIDE_ID, seed_channel
+    from annogov.store.measured import handover_assets
+    from governance import guidelines as gl
+
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    store = _store(url)
+    program = store.find_program("Tickets")
+    assert program is not None
+    seed_channel(store, program)
+    gold = load_gold_set(EXAMPLE / "gold-set.csv", LABELS, name="tickets")
+    save_gold_set(store, MANAGER, program.id, gold)
+    save_gold_set(store, MANAGER, program.id, gold, "again")
+    with store.transaction() as s:
+        doc = ChannelRepository(s).get_guideline(MANAGER, GUIDE_ID)
+    assets = handover_assets(store, MANAGER, program.id)
+    with pytest.raises(PermissionDenied):
+        handover_assets(store, ANNOTATOR, program.id)
+    store.close()
+    data = gl.history_bundle(doc, include_pdf=False, assets=assets)
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    manifest = json.loads(zf.read("manifest.json"))
+    assert manifest["assets"] == [
+        "assets/calibration-log.json",
+        "assets/gold/tickets-v1.csv",
+        "assets/gold/tickets-v1.json",
+        "assets/gold/tickets-v2.csv",
+        "assets/gold/tickets-v2.json",
+    ]
+    for name in manifest["assets"]:
+        assert manifest["sha256"][name] == hashlib.sha256(zf.read(name)).hexdigest()
+    rows = zf.read("assets/gold/tickets-v2.csv").decode().splitlines()
+    assert len(rows) == 1 + len(gold.items) and rows[0] == "item_id,category,gold_label,qualification"
+    assert json.loads(zf.read("assets/calibration-log.json"))
+    assert gl.read_bundle(data) == doc
+    out = tmp_path / "bundle.zip"
+    assert (
+        main(
+            [
+                "guidelines",
+                "export",
+                "--doc",
+                GUIDE_ID,
+                "--database",
+                url,
+                "--format",
+                "bundle",
+                "--program",
+                "Tickets",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    assert "assets/gold/tickets-v2.csv" in zipfile.ZipFile(out).namelist()

@@ -140,3 +140,29 @@ def gold_set_versions(store: Store, actor: User, program_id: int) -> list[tuple[
             .order_by(GoldSetVersion.name, GoldSetVersion.version)
         ).all()
         return [(r.name, r.version, r.created_by, r.note) for r in rows]
+
+
+def handover_assets(store: Store, actor: User, program_id: int) -> dict[str, bytes]:
+    """What goes with the guidelines at hand-over: every gold set version of the program and the
+    calibration log the actor may see, as files for `governance.guidelines.history_bundle(assets=)`."""
+    import json
+
+    from annogov.store.channel import ChannelRepository
+    from annogov.store.models import utcnow
+    from governance.goldset import bundle_assets
+
+    require(actor, Permission.VIEW_INSIGHTS)
+    files: dict[str, bytes] = {}
+    for name, version, _, _ in gold_set_versions(store, actor, program_id):
+        gold = gold_set(store, actor, program_id, name, version)
+        if gold is not None:
+            files.update(bundle_assets(gold))
+    with store.transaction() as s:
+        program = s.get(Program, program_id)
+        if program is None:
+            raise InputError.at(f"no program with id {program_id}", "program")
+        entries = ChannelRepository(s).list_entries(actor, program.name, utcnow())
+    if entries:
+        log = [e.model_dump(mode="json") for e in entries]
+        files["calibration-log.json"] = json.dumps(log, indent=2, ensure_ascii=False).encode()
+    return files
