@@ -29,10 +29,12 @@ from governance.delivery_counts import DeliveryCounts, count_delivery
 from governance.estimate import Estimate, rate
 from governance.goldset import GoldSet, load_gold_set
 from governance.paired import MCNEMAR_METHOD, holm, mcnemar_exact
+from governance.prelabel import PrelabelEvidence, prelabel_evidence
 from governance.qa import defect_rate
 from governance.sla_stats import agreement, resolve_metric
 from governance.timeliness import on_time_rate, weekly_volume
 from ingest import InputError, Location, Problem
+from scorecard.measured import MeasuredSuggestion, suggest_quality_score
 
 USABLE_RULE = "cost per usable label = price per label x annotations per item / accuracy on shared gold items"
 ANSWER_RULE = (
@@ -101,6 +103,8 @@ class ProviderResult(BaseModel):
     price_per_label: float
     annotations_per_item: float
     cost_per_usable_label: float | None
+    quality_suggestion: MeasuredSuggestion
+    ai_evidence: PrelabelEvidence | None = None
 
 
 class PairCategory(BaseModel):
@@ -227,6 +231,9 @@ def _provider(
         price_per_label=p.price_per_label,
         annotations_per_item=per_item,
         cost_per_usable_label=cost,
+        quality_suggestion=suggest_quality_score(
+            agree.value, defects.value, {c.category: c.accuracy.value for c in per_cat}, source=p.delivery
+        ),
     )
 
 
@@ -253,9 +260,16 @@ def _judge(row: PairCategory, p_holm: float, alpha: float, a: str, b: str) -> Pa
 
 
 def compare(
-    spec: PilotSpec, gold: GoldSet, deliveries: dict[str, DeliveryCounts], *, file: str = "pilot", seed: int = 0
+    spec: PilotSpec,
+    gold: GoldSet,
+    deliveries: dict[str, DeliveryCounts],
+    *,
+    file: str = "pilot",
+    seed: int = 0,
+    prelabel: dict[str, PrelabelEvidence] | None = None,
 ) -> PilotReport:
-    """The pilot over counted deliveries (one per provider, in spec order) and the gold set."""
+    """The pilot over counted deliveries (one per provider, in spec order) and the gold set; `prelabel`
+    holds the AI-assisted evidence of deliveries that mark pre-labelled rows."""
     by_item = gold.labels_by_item()
     item_sets = {name: set(c.items.to_pylist()) for name, c in deliveries.items()}
     shared = sorted(set.intersection(*item_sets.values()))
@@ -279,7 +293,8 @@ def compare(
         counts = deliveries[p.name]
         answers[p.name], _ = _answers(counts, shared, np.zeros(len(shared), np.int64))
         _, rights[p.name] = _answers(counts, gold_ids, gold_codes)
-        results.append(_provider(p, counts, gold_ids, gold, rights[p.name], seed))
+        result = _provider(p, counts, gold_ids, gold, rights[p.name], seed)
+        results.append(result.model_copy(update={"ai_evidence": (prelabel or {}).get(p.name)}))
     cats = sorted({by_item[i].category for i in gold_ids})
     item_cat = np.array([by_item[i].category for i in gold_ids], dtype=object)
     v = len(spec.label_set)
@@ -331,17 +346,21 @@ def run_pilot(spec: PilotSpec, *, base_dir: str | Path = ".", file: str = "pilot
     base = Path(base_dir)
     gold = load_gold_set(base / spec.gold, spec.label_set, name=Path(spec.gold).stem, version=spec.gold_version)
     deliveries = {}
+    prelabel = {}
     problems: list[Problem] = []
     for i, p in enumerate(spec.providers):
         try:
-            deliveries[p.name] = count_delivery(open_delivery(base / p.delivery), spec.label_set)
+            source = open_delivery(base / p.delivery)
+            deliveries[p.name] = count_delivery(source, spec.label_set)
+            if "prelabelled" in source.columns:
+                prelabel[p.name] = prelabel_evidence(source, gold)
         except InputError as exc:
             problems.extend(exc.problems)
         except ValueError as exc:
             problems.append(Problem(Location(file, column=f"providers.{i}.delivery"), f"{p.delivery}: {exc}"))
     if problems:
         raise InputError(problems)
-    return compare(spec, gold, deliveries, file=file, seed=seed)
+    return compare(spec, gold, deliveries, file=file, seed=seed, prelabel=prelabel)
 
 
 def _pct(e: Estimate) -> str:
@@ -412,6 +431,11 @@ def pilot_tables(report: PilotReport) -> list[tuple[str, list[str], list[list[An
         ]
         for pr in report.pairs
     ]
+    suggestion_rows: list[list[Any]] = []
+    for p in report.providers:
+        for s in [p.quality_suggestion, *([p.ai_evidence.suggestion] if p.ai_evidence else [])]:
+            why = "; ".join(part.reason for part in s.parts)
+            suggestion_rows.append([p.name, s.dimension, "-" if s.score is None else s.score, s.source, why])
     return [
         (
             f"Accuracy on the {report.shared_gold_items} shared gold items (right/items, 95% Wilson interval)",
@@ -455,5 +479,10 @@ def pilot_tables(report: PilotReport) -> list[tuple[str, list[str], list[list[An
                 "better",
             ],
             pair_rows,
+        ),
+        (
+            "Suggested scorecard scores from the measurements (scorecard.measured rules)",
+            ["provider", "dimension", "suggested", "source delivery", "because"],
+            suggestion_rows,
         ),
     ]

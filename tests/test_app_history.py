@@ -51,7 +51,7 @@ def test_pilot_page_shows_the_example(program_id: int) -> None:
     at = _app(MANAGER.user_id, program_id, "pilot")
     at.button(key="pilot_example_button").click().run()
     assert not at.exception and not at.error
-    assert len(at.dataframe) == 4
+    assert len(at.dataframe) == 5
     assert "Aurora Labelworks" in at.dataframe[3].value["better"].tolist()
 
 

@@ -101,6 +101,14 @@ def test_example_pilot_checked_from_the_files() -> None:
     assert verdicts["fraud"] == aurora and verdicts["legal"] == aurora
     assert all(verdicts[c] is None for c in ("billing", "shipping", "returns", "account"))
     by_name = {p.name: p for p in report.providers}
+    # the stated rule: Aurora's weakest category (returns 28/30 = 93.3%) and defects (1.4%) earn 4;
+    # Northwind's fraud accuracy of 18/30 = 60% earns 1 whatever its kappa
+    assert by_name[aurora].quality_suggestion.score == 4
+    assert by_name[north].quality_suggestion.score == 1
+    assert "'fraud' at 60.0% earns 1" in by_name[north].quality_suggestion.parts[2].reason
+    ai = by_name[aurora].ai_evidence
+    assert ai is not None and ai.suggestion.score == 4 and ai.suggestion.source == "aurora-delivery.csv"
+    assert by_name[north].ai_evidence is None  # no prelabelled column
     assert by_name[aurora].cost_per_usable_label == pytest.approx(
         0.075 * by_name[aurora].annotations / by_name[aurora].items / (by_name[aurora].accuracy.value or 1)
     )
@@ -140,7 +148,7 @@ def test_pilot_ignores_row_order_and_provider_names(
     tmp = tmp_path_factory.mktemp("pilot")
     base = run_pilot(load_pilot_spec(_small_pilot(tmp, list(range(24)), ("Acme", "Zeta"))), base_dir=tmp)
     other = run_pilot(load_pilot_spec(_small_pilot(tmp, order, names)), base_dir=tmp)
-    strip = {"name": True, "delivery": True}
+    strip: Any = {"name": True, "delivery": True, "quality_suggestion": {"source"}}
     assert _rounded([p.model_dump(exclude=strip) for p in base.providers]) == _rounded(
         [p.model_dump(exclude=strip) for p in other.providers]
     )
