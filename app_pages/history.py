@@ -17,7 +17,7 @@ from app_pages import identity, ui
 from governance.delivery import open_delivery
 from governance.delivery_counts import count_delivery
 from governance.goldset import coverage, load_gold_set, with_gold
-from governance.history import history_rows, measure_delivery, provider_history
+from governance.history import history_rows, latest_suggestions, measure_delivery, provider_history
 from governance.roles import Permission, can
 
 store = ui.get_store()
@@ -65,6 +65,22 @@ else:
     else:
         st.caption("No significant drop between consecutive deliveries.")
     st.caption(history.method)
+    st.markdown("**Suggested Quality SLA score from each provider's latest delivery**")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Provider": name,
+                    "Suggested": sug.score,
+                    "Source delivery": sug.source,
+                    "Because": "; ".join(part.reason for part in sug.parts),
+                }
+                for name, sug in latest_suggestions(shown).items()
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 
 if can(user, Permission.EDIT_GUIDELINES):
     names = sorted({name for name, *_ in repo.gold_set_versions(store, user, program.id)})

@@ -22,6 +22,7 @@ from governance.goldset import GoldSet, seeded_share
 from governance.paired import DROP_METHOD, proportion_drop
 from governance.qa import group_names, period_table
 from governance.sla_stats import agreement, agreement_by_group, resolve_metric
+from scorecard.measured import MeasuredSuggestion, suggest_quality_score
 
 ALPHA = 0.05
 MIN_N = 10
@@ -325,3 +326,19 @@ def history_sections(deliveries: Sequence[StoredDelivery]) -> list[dict[str, Any
         ],
     }
     return [trend, drops] if flagged else [trend]
+
+
+def latest_suggestions(deliveries: Sequence[StoredDelivery]) -> dict[str, MeasuredSuggestion]:
+    """Per provider, the suggested Quality SLA score (`scorecard.measured`) from its latest delivery."""
+    latest: dict[str, StoredDelivery] = {}
+    for d in sorted(deliveries, key=lambda d: (d.delivered_on, d.id)):
+        latest[d.provider] = d
+    return {
+        provider: suggest_quality_score(
+            d.measures.overall.kappa,
+            d.measures.overall.value("defect_rate"),
+            {c: t.value("accuracy") for c, t in d.measures.categories.items()},
+            source=f"{d.label} ({d.delivered_on})",
+        )
+        for provider, d in sorted(latest.items())
+    }

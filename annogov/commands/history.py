@@ -81,7 +81,7 @@ def _add(args: argparse.Namespace) -> int:
 
 def _show(args: argparse.Namespace) -> int:
     from annogov.store.measured import list_deliveries, may_reveal
-    from governance.history import history_rows, provider_history
+    from governance.history import history_rows, latest_suggestions, provider_history
 
     store, program = open_program(args)
     try:
@@ -101,4 +101,10 @@ def _show(args: argparse.Namespace) -> int:
     print(table(headers, rows))
     print(f"\nsignificant drops ({history.method}):")
     print("\n".join(f"  - {f}" for f in history.flagged) or "  none")
+    print("\nsuggested Quality SLA score from each provider's latest delivery:")
+    for provider, s in latest_suggestions(deliveries).items():
+        print(
+            f"  - {provider}: {s.score if s.score is not None else '-'} from {s.source}; "
+            + "; ".join(part.reason for part in s.parts)
+        )
     return 0
