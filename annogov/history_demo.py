@@ -1,8 +1,9 @@
-"""Generated delivery series for vendor history: the demo step and the history benchmark.
+"""Generated delivery series for vendor history: the history benchmark and tests (`seed_series`,
+measured from generated files) and the demo step (`seed_history`, generated counts).
 
-Each delivery is a CSV written in memory and measured by the real pipeline (`count_delivery`,
-`measure_delivery`), so the stored measures are what a user's files would give. One provider slips
-on the rare category after the guideline change to v2; the others hold steady.
+`seed_series` writes each delivery as a CSV in memory and measures it with the real pipeline
+(`count_delivery`, `measure_delivery`), so the stored measures are what a user's files would give.
+In both series one provider slips on the rare category after the guideline change to v2.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from annogov.store import ProgramRecord, Store
 from annogov.store.measured import record_delivery
 from governance.delivery import open_delivery
 from governance.delivery_counts import count_delivery
-from governance.history import measure_delivery
+from governance.history import DeliveryMeasures, Tally, measure_delivery
 from governance.roles import Role, User
 
 LABELS = ["car", "truck", "pedestrian", "cyclist"]
@@ -77,7 +78,61 @@ def seed_series(
     return stored
 
 
+DEMO_CATEGORIES = {"English": (600, 0.96, 0.10), "Spanish": (250, 0.94, 0.12), "Japanese": (200, 0.93, 0.30)}
+"""Demo language -> (annotations per week, accuracy on gold, share seeded with gold: more on the rare one)."""
+
+
+def _demo_tally(rng: np.random.Generator, rows: int, accuracy: float, kappa: float, gold_share: float = 0.12) -> Tally:
+    gold = int(rows * gold_share)
+    reviewed = int(rows * 0.10)
+    timed = rows
+    return Tally(
+        rows=rows,
+        gold=gold,
+        correct=int(rng.binomial(gold, accuracy)),
+        reviewed=reviewed,
+        failed=int(rng.binomial(reviewed, (1 - accuracy) / 3)),
+        timed=timed,
+        on_time=int(rng.binomial(timed, 0.97)),
+        kappa=round(float(kappa + rng.normal(0, 0.02)), 3),
+    )
+
+
 def seed_history(store: Store, program: ProgramRecord) -> None:
-    """Demo step: twelve weekly deliveries for two of the demo program's providers."""
-    names = [p.name for p in store.list_providers(program.id)][:2]
-    seed_series(store, program, names)
+    """Demo step: twelve weekly deliveries' counts (generated directly, not from files, to keep seeding
+    fast) for the first two providers; the first slips on Japanese after the guidelines move to v2."""
+    rng = np.random.default_rng(1919)
+    for n, provider in enumerate([p.name for p in store.list_providers(program.id)][:2]):
+        for w in range(12):
+            start = FIRST_WEEK + timedelta(weeks=w)
+            version = "v1" if w < 6 else "v2"
+            cats = {}
+            for c, (rows, acc, share) in DEMO_CATEGORIES.items():
+                slip = 0.25 if (n == 0 and c == "Japanese" and version == "v2") else 0.0
+                cats[c] = _demo_tally(rng, rows, acc - 0.01 * n - slip, 0.84 - 0.03 * n - slip, share)
+            overall = Tally()
+            for t in cats.values():
+                overall = overall.add(t)
+            overall = overall.model_copy(update={"kappa": round(sum(t.kappa or 0 for t in cats.values()) / 3, 3)})
+            annotators = {
+                f"{provider[:3].lower()}-{k:02d}": _demo_tally(rng, 90, 0.95 - 0.01 * n, 0.8) for k in range(6)
+            }
+            measures = DeliveryMeasures(
+                file=f"week-{start:%Y-%m-%d}.csv",
+                items=overall.rows,
+                annotations=overall.rows,
+                kappa_method="fleiss_kappa",
+                overall=overall,
+                categories=cats,
+                annotators=annotators,
+            )
+            record_delivery(
+                store,
+                SEEDER,
+                program.id,
+                provider,
+                measures,
+                delivered_on=start + timedelta(days=7),
+                guideline_version=version,
+                label=f"week of {start:%d %b}",
+            )

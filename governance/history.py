@@ -1,8 +1,8 @@
 """A provider's quality over its deliveries: what one delivery measured, kept as counts so deliveries
 add up, and the trend across deliveries by category, by annotator (pseudonymous codes by default) and
-by guideline version, with significant drops flagged (one-sided two-proportion z-test from
-`governance.paired`, at `ALPHA`, each step against the delivery before it, only with at least `MIN_N`
-observations on both sides, no multiplicity correction).
+by guideline version, with significant drops flagged (`HISTORY_METHOD`: one-sided two-proportion
+z-test from `governance.paired` against the delivery before it, at least `MIN_N` observations on both
+sides, Holm-adjusted across everything tested for the same delivery).
 
     measure_delivery(counts, *, gold=None, seed=0) -> DeliveryMeasures
     provider_history(deliveries, *, by=..., reveal=False) -> History
@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from governance.delivery_counts import PERIOD_COLUMNS, DeliveryCounts
 from governance.goldset import GoldSet, seeded_share
-from governance.paired import DROP_METHOD, proportion_drop
+from governance.paired import DROP_METHOD, holm, proportion_drop
 from governance.qa import group_names, period_table
 from governance.sla_stats import agreement, agreement_by_group, resolve_metric
 from scorecard.measured import MeasuredSuggestion, suggest_quality_score
@@ -27,6 +27,10 @@ from scorecard.measured import MeasuredSuggestion, suggest_quality_score
 ALPHA = 0.05
 MIN_N = 10
 """A drop is tested only when both deliveries have at least this many observations of the rate."""
+HISTORY_METHOD = (
+    f"{DROP_METHOD} against the provider's previous delivery (same scope), tested when both sides have at least "
+    f"{MIN_N} observations; Holm-adjusted across the scopes and rates tested for the same delivery, flagged at {ALPHA}"
+)
 _COL = {name: i for i, name in enumerate(PERIOD_COLUMNS)}
 RATES: dict[str, tuple[str, str, bool]] = {
     "accuracy": ("correct", "gold", True),
@@ -163,13 +167,14 @@ def _scopes(d: StoredDelivery, by: By, reveal: bool) -> dict[str, Tally]:
 
 
 def _drops(before: Tally, after: Tally) -> dict[str, float]:
+    """Raw one-sided p-values of every rate that could be tested (both sides >= MIN_N)."""
     out = {}
     for metric, (num, den, higher) in RATES.items():
         kb, nb, ka, na = getattr(before, num), getattr(before, den), getattr(after, num), getattr(after, den)
         if min(nb, na) < MIN_N:
             continue
         test = proportion_drop(kb, nb, ka, na) if higher else proportion_drop(nb - kb, nb, na - ka, na)
-        if test.p_value is not None and test.p_value < ALPHA:
+        if test.p_value is not None:
             out[metric] = test.p_value
     return out
 
@@ -212,20 +217,25 @@ def provider_history(deliveries: Sequence[StoredDelivery], *, by: By = "overall"
             for d in ordered
             for scope, t in sorted(_scopes(d, by, reveal).items())
         ]
-    for provider, label, version, on, scope, t in rows:
+    raw: list[dict[str, float]] = []
+    for provider, _, _, _, scope, t in rows:
         key = (provider, "(all)" if by == "guideline_version" else scope)
-        drops = _drops(last[key], t) if key in last else {}
+        raw.append(_drops(last[key], t) if key in last else {})
         last[key] = t
+    families: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    for i, (provider, label, *_rest) in enumerate(rows):
+        families.setdefault((provider, label), []).extend((i, m) for m in raw[i])
+    adjusted: list[dict[str, float]] = [{} for _ in rows]
+    for members in families.values():
+        for (i, m), q in zip(members, holm([raw[i][m] for i, m in members]), strict=True):
+            if q < ALPHA:
+                adjusted[i][m] = q
+    for (provider, label, version, on, scope, t), drops in zip(rows, adjusted, strict=True):
         points.append(_point(provider, label, on, version, scope, t, drops))
         flagged += [
-            f"{provider} / {scope} / {label}: {m.replace('_', ' ')} worse (p = {p:.4f})" for m, p in drops.items()
+            f"{provider} / {scope} / {label}: {m.replace('_', ' ')} worse (Holm p = {p:.4f})" for m, p in drops.items()
         ]
-    return History(
-        by=by,
-        points=points,
-        flagged=flagged,
-        method=DROP_METHOD + f", alpha {ALPHA}, against the previous delivery, at least {MIN_N} observations each",
-    )
+    return History(by=by, points=points, flagged=flagged, method=HISTORY_METHOD)
 
 
 def history_rows(history: History) -> tuple[list[str], list[list[Any]]]:
