@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annogov.cli import main
 from annogov.store import Store
@@ -274,3 +277,33 @@ def test_handover_bundle_carries_gold_sets_and_the_calibration_log(
         == 0
     )
     assert "assets/gold/tickets-v2.csv" in zipfile.ZipFile(out).namelist()
+
+
+@settings(max_examples=6, deadline=None)
+@given(seed=st.integers(0, 2**16), rename=st.booleans())
+def test_measures_ignore_row_order_and_annotator_names(
+    tmp_path_factory: pytest.TempPathFactory, seed: int, rename: bool
+) -> None:
+    import csv
+    import random
+
+    rows = list(csv.reader((EXAMPLE / "basalt-delivery.csv").open()))
+    header, body = rows[0], rows[1:]
+    random.Random(seed).shuffle(body)
+    if rename:
+        body = [[r[0], "zz-" + r[1][::-1], *r[2:]] for r in body]
+    tmp = tmp_path_factory.mktemp("shuffled")
+    with (tmp / "basalt-delivery.csv").open("w", newline="") as fh:
+        csv.writer(fh).writerows([header, *body])
+    gold = load_gold_set(EXAMPLE / "gold-set.csv", LABELS)
+
+    def measured(path: Path) -> DeliveryMeasures:
+        return measure_delivery(count_delivery(with_gold(open_delivery(path), gold), LABELS), gold=gold)
+
+    base, other = measured(EXAMPLE / "basalt-delivery.csv"), measured(tmp / "basalt-delivery.csv")
+    strip: Any = {"annotators": True, "overall": {"kappa"}, "categories": {"__all__": {"kappa"}}}
+    assert base.model_dump(exclude=strip) == other.model_dump(exclude=strip)
+    assert base.overall.kappa == pytest.approx(other.overall.kappa, abs=1e-12)
+    assert sorted(t.model_dump_json() for t in base.annotators.values()) == sorted(
+        t.model_dump_json() for t in other.annotators.values()
+    )
