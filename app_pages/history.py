@@ -125,7 +125,8 @@ if can(user, Permission.EDIT_GUIDELINES):
             )
             ui.flash(f"Stored {saved_gold.name} version {saved_gold.version}.")
             st.rerun()
-    minimum = int(st.number_input("Gold items each category needs", 1, value=30, key="gold_minimum"))
+    if names:
+        minimum = int(st.number_input("Gold items each category needs", 1, value=30, key="gold_minimum"))
     for gname in names:
         g = repo.gold_set(store, user, program.id, gname)
         if g is not None:

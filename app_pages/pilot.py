@@ -30,7 +30,7 @@ st.caption(
 report: PilotReport | None = None
 if st.button("Show the example pilot (three providers)", key="pilot_example_button"):
     st.session_state["pilot_example"] = True
-with st.form("pilot_form"):
+with st.expander("Compare your own pilot files"), st.form("pilot_form"):
     labels_text = st.text_input("Label set (comma-separated, in order)", key="pilot_labels")
     gold_file = st.file_uploader("Gold set (item_id, category, gold_label)", type=["csv", "xlsx"], key="pilot_gold")
     files = st.file_uploader(
@@ -84,7 +84,9 @@ if report is not None:
         y=alt.Y("category:N", title=None), yOffset="provider:N", color=alt.Color("provider:N", title="Provider")
     )
     st.altair_chart(
-        base.mark_rule().encode(x=alt.X("low:Q", title="Accuracy on shared gold (95% Wilson)"), x2="high:Q")
+        base.mark_rule().encode(
+            x=alt.X("low:Q", title="Accuracy on shared gold (95% Wilson)", scale=alt.Scale(zero=False)), x2="high:Q"
+        )
         + base.mark_point(filled=True).encode(
             x="accuracy:Q", tooltip=["provider", "category", "accuracy", "low", "high"]
         ),

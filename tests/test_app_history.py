@@ -69,3 +69,26 @@ def test_history_page_is_closed_to_annotators(program_id: int) -> None:
     at = _app(ANNOTATOR.user_id, program_id, "history")
     assert not at.dataframe
     assert any("reviewers, engineers and program managers" in i.value for i in at.info)
+
+
+def _upload_pilot(at: AppTest, deliveries: list[tuple[str, bytes]]) -> AppTest:
+    example = ROOT / "examples" / "pilot"
+    at.text_input(key="pilot_labels").set_value("billing, shipping, returns, account, fraud, legal")
+    at.file_uploader(key="pilot_gold").set_value(("gold-set.csv", (example / "gold-set.csv").read_bytes(), "text/csv"))
+    at.file_uploader(key="pilot_files").set_value([(name, data, "text/csv") for name, data in deliveries])
+    [button] = [b for b in at.button if b.label == "Compare"]
+    return button.click().run()
+
+
+def test_pilot_page_compares_uploaded_files_and_locates_bad_ones(program_id: int) -> None:
+    example = ROOT / "examples" / "pilot"
+    files = [(f"{k}.csv", (example / f"{k}-delivery.csv").read_bytes()) for k in ("northwind", "aurora")]
+    at = _upload_pilot(_app(MANAGER.user_id, program_id, "pilot"), files)
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    better = at.dataframe[3].value
+    assert set(better[better["category"] == "fraud"]["better"]) == {"aurora"}
+    lines = files[1][1].decode().splitlines()
+    moved = "\n".join([lines[0], *[line.replace("tkt-", "other-", 1) for line in lines[1:]]]).encode()
+    at = _upload_pilot(_app(MANAGER.user_id, program_id, "pilot"), [files[0], ("aurora.csv", moved)])
+    assert any("share no items" in e.value for e in at.error)
+    assert not at.dataframe
