@@ -141,6 +141,7 @@ class Point(BaseModel):
     on_time: float | None
     timed: int
     drops: dict[str, float]
+    gold_share: float | None = None
 
 
 class History(BaseModel):
@@ -204,21 +205,24 @@ def provider_history(deliveries: Sequence[StoredDelivery], *, by: By = "overall"
     points: list[Point] = []
     flagged: list[str] = []
     last: dict[tuple[str, str], Tally] = {}
+    rows: list[tuple[str, str, str, str, str, Tally, float | None]]
     if by == "guideline_version":
         groups: dict[tuple[str, str], tuple[str, Tally]] = {}
         for d in ordered:
             key = (d.provider, d.guideline_version)
             first_on, total = groups.get(key, (d.delivered_on, Tally()))
             groups[key] = (first_on, total.add(d.measures.overall))
-        rows = [(p, v, v, on, v, t) for (p, v), (on, t) in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[1][0]))]
+        rows = [
+            (p, v, v, on, v, t, None) for (p, v), (on, t) in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[1][0]))
+        ]
     else:
         rows = [
-            (d.provider, d.label, d.guideline_version, d.delivered_on, scope, t)
+            (d.provider, d.label, d.guideline_version, d.delivered_on, scope, t, d.measures.gold_share)
             for d in ordered
             for scope, t in sorted(_scopes(d, by, reveal).items())
         ]
     raw: list[dict[str, float]] = []
-    for provider, _, _, _, scope, t in rows:
+    for provider, _, _, _, scope, t, _ in rows:
         key = (provider, "(all)" if by == "guideline_version" else scope)
         raw.append(_drops(last[key], t) if key in last else {})
         last[key] = t
@@ -230,8 +234,9 @@ def provider_history(deliveries: Sequence[StoredDelivery], *, by: By = "overall"
         for (i, m), q in zip(members, holm([raw[i][m] for i, m in members]), strict=True):
             if q < ALPHA:
                 adjusted[i][m] = q
-    for (provider, label, version, on, scope, t), drops in zip(rows, adjusted, strict=True):
-        points.append(_point(provider, label, on, version, scope, t, drops))
+    for (provider, label, version, on, scope, t, share), drops in zip(rows, adjusted, strict=True):
+        point = _point(provider, label, on, version, scope, t, drops)
+        points.append(point.model_copy(update={"gold_share": share if by == "overall" else None}))
         flagged += [
             f"{provider} / {scope} / {label}: {m.replace('_', ' ')} worse (Holm p = {p:.4f})" for m, p in drops.items()
         ]
@@ -256,6 +261,7 @@ def history_rows(history: History) -> tuple[list[str], list[list[Any]]]:
         "defects",
         "reviewed",
         "on time",
+        "gold seeded",
         "drop flagged",
     ]
     rows = [
@@ -271,6 +277,7 @@ def history_rows(history: History) -> tuple[list[str], list[list[Any]]]:
             pct(p.defect_rate),
             p.reviewed,
             pct(p.on_time),
+            pct(p.gold_share),
             ", ".join(m.replace("_", " ") for m in p.drops),
         ]
         for p in history.points
