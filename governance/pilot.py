@@ -286,13 +286,14 @@ def compare(
             file,
             column="gold",
         )
-    code = {label: i for i, label in enumerate(spec.label_set)}
-    gold_codes = np.array([code[by_item[i].label] for i in gold_ids], np.int64)
+    gold_labels = [by_item[i].label for i in gold_ids]
     answers, rights, results = {}, {}, []
     for p in spec.providers:
         counts = deliveries[p.name]
-        answers[p.name], _ = _answers(counts, shared, np.zeros(len(shared), np.int64))
-        _, rights[p.name] = _answers(counts, gold_ids, gold_codes)
+        code = {label: i for i, label in enumerate(counts.labels)}  # the delivery's own label order
+        answer_codes, _ = _answers(counts, shared, np.zeros(len(shared), np.int64))
+        answers[p.name] = np.array([spec.label_set.index(counts.labels[a]) for a in answer_codes], np.int64)
+        _, rights[p.name] = _answers(counts, gold_ids, np.array([code[g] for g in gold_labels], np.int64))
         result = _provider(p, counts, gold_ids, gold, rights[p.name], seed)
         results.append(result.model_copy(update={"ai_evidence": (prelabel or {}).get(p.name)}))
     cats = sorted({by_item[i].category for i in gold_ids})
