@@ -334,8 +334,8 @@ def history_sections(deliveries: Sequence[StoredDelivery]) -> list[dict[str, Any
     drops = {
         "title": "Vendor history: significant drops by category",
         "note": "A category's rate against the same category in the provider's previous delivery.",
-        "columns": ["Provider", "Delivery", "Date", "Category", "Metric", "Now", "p"],
-        "formats": {"Now": "rate", "p": "decimal"},
+        "columns": ["Provider", "Delivery", "Date", "Category", "Metric", "Now", "p (Holm)"],
+        "formats": {"Now": "rate", "p (Holm)": "decimal"},
         "rows": [
             [p.provider, p.delivery, p.delivered_on, p.scope, m.replace("_", " "), p.model_dump()[m], pv]
             for p in flagged

@@ -307,3 +307,22 @@ def test_measures_ignore_row_order_and_annotator_names(
     assert sorted(t.model_dump_json() for t in base.annotators.values()) == sorted(
         t.model_dump_json() for t in other.annotators.values()
     )
+
+
+def test_gold_seeded_and_qualify_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    _store(url).close()
+    db = ["--program", "Tickets", "--database", url, "--name", "g"]
+    assert main(["gold", "import", str(EXAMPLE / "gold-set.csv"), *db, "--labels", ",".join(LABELS)]) == 0
+    assert main(["gold", "seeded", str(EXAMPLE / "aurora-delivery.csv"), *db]) == 0
+    assert "190 of 524 delivered items are gold (36.3%" in capsys.readouterr().out
+    gold = load_gold_set(EXAMPLE / "gold-set.csv", LABELS)
+    quals = [g for g in gold.items if g.qualification]
+    answers = tmp_path / "answers.csv"
+    lines = ["item_id,annotator_id,label"]
+    lines += [f"{g.item_id},new-1,{g.label}" for g in quals]
+    lines += [f"{g.item_id},new-2,{g.label if i % 2 else 'billing'}" for i, g in enumerate(quals)]
+    answers.write_text("\n".join(lines) + "\n")
+    assert main(["gold", "qualify", str(answers), *db]) == 1  # new-2 falls short
+    out = capsys.readouterr().out
+    assert "new-1" in out and "30/30 reaches 90%" in out and "is below 90%" in out
