@@ -280,9 +280,9 @@ def test_handover_bundle_carries_gold_sets_and_the_calibration_log(
 
 
 @settings(max_examples=6, deadline=None)
-@given(seed=st.integers(0, 2**16), rename=st.booleans())
-def test_measures_ignore_row_order_and_annotator_names(
-    tmp_path_factory: pytest.TempPathFactory, seed: int, rename: bool
+@given(seed=st.integers(0, 2**16), rename=st.booleans(), batch_rows=st.sampled_from([7, 100, 1 << 18]))
+def test_measures_ignore_row_order_annotator_names_and_batches(
+    tmp_path_factory: pytest.TempPathFactory, seed: int, rename: bool, batch_rows: int
 ) -> None:
     import csv
     import random
@@ -297,10 +297,11 @@ def test_measures_ignore_row_order_and_annotator_names(
         csv.writer(fh).writerows([header, *body])
     gold = load_gold_set(EXAMPLE / "gold-set.csv", LABELS)
 
-    def measured(path: Path) -> DeliveryMeasures:
-        return measure_delivery(count_delivery(with_gold(open_delivery(path), gold), LABELS), gold=gold)
+    def measured(path: Path, rows: int = 1 << 18) -> DeliveryMeasures:
+        source = with_gold(open_delivery(path, batch_rows=rows), gold)
+        return measure_delivery(count_delivery(source, LABELS), gold=gold)
 
-    base, other = measured(EXAMPLE / "basalt-delivery.csv"), measured(tmp / "basalt-delivery.csv")
+    base, other = measured(EXAMPLE / "basalt-delivery.csv"), measured(tmp / "basalt-delivery.csv", batch_rows)
     strip: Any = {"annotators": True, "overall": {"kappa"}, "categories": {"__all__": {"kappa"}}}
     assert base.model_dump(exclude=strip) == other.model_dump(exclude=strip)
     assert base.overall.kappa == pytest.approx(other.overall.kappa, abs=1e-12)
