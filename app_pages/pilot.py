@@ -15,7 +15,8 @@ from app_pages import ui
 from governance.delivery import open_delivery
 from governance.delivery_counts import count_delivery
 from governance.goldset import load_gold_set
-from governance.pilot import PilotProvider, PilotReport, PilotSpec, compare, load_pilot_spec, pilot_tables, run_pilot
+from governance.pilot import PilotProvider, PilotReport, PilotSpec, compare, load_pilot_spec, run_pilot
+from governance.pilot_view import pilot_tables
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "pilot"
 
