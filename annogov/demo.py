@@ -31,6 +31,7 @@ DEMO_STEPS: tuple[str, ...] = (
     "annogov.demo:seed_contract_audit",
     "annogov.sla_store:seed_sla",
     "annogov.store.channel_demo:seed_channel",
+    "annogov.history_demo:seed_history",
 )
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

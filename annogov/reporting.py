@@ -190,6 +190,19 @@ def round_part(store: Store, program_id: int) -> tuple[list[Section], str]:
     return round_sections(payload), f"round {latest.name}, closed {latest.closed_at:%Y-%m-%d}"
 
 
+def history_part(store: Store, program: ProgramRecord) -> tuple[list[Section], str]:
+    """Every provider's stored deliveries as the vendor-history sections."""
+    from annogov.store.measured import list_deliveries
+    from governance.history import history_sections
+
+    deliveries = list_deliveries(store, REPORT_USER, program.id)
+    if not deliveries:
+        return [], "no stored deliveries yet"
+    providers = len({d.provider for d in deliveries})
+    sections = [Section.model_validate(item) for item in history_sections(deliveries)]
+    return sections, f"{len(deliveries)} deliveries of {providers} provider{'s' if providers != 1 else ''}"
+
+
 PARTS: tuple[tuple[str, str, str, str], ...] = (
     ("scorecard", "Provider scorecard", "app_pages/scorecard.py", "score providers on the Providers & scorecard page"),
     ("round", "Evaluation round", "app_pages/evaluation_round.py", "close a round on the Evaluation round page"),
@@ -203,6 +216,7 @@ PARTS: tuple[tuple[str, str, str, str], ...] = (
         "app_pages/calibration.py",
         "flag tasks and rule on them on the Calibration log page",
     ),
+    ("history", "Vendor history", "app_pages/history.py", "record deliveries on the Vendor history page"),
 )
 
 
@@ -230,6 +244,7 @@ def program_report(
         "sla": lambda: sla_part(store, program.id),
         "audits": lambda: audit_part(store, program.id),
         "channel": lambda: channel_part(store, program, dt.datetime.now(dt.UTC)),
+        "history": lambda: history_part(store, program),
     }
     found: dict[str, Any] = {}
     parts: list[ReportPart] = []
@@ -251,7 +266,7 @@ def program_report(
         switching=found["switching"],
         taxonomy=found["taxonomy"],
         sla=found["sla"],
-        sections=(found["round"] or []) + (found["audits"] or []) + (found["channel"] or []),
+        sections=[s for part in ("round", "audits", "channel", "history") for s in (found[part] or [])],
     )
     return ProgramReport(report=report if annotator_names else pseudonymise_report(report), parts=parts)
 

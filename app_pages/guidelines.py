@@ -8,6 +8,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
+from annogov.store.measured import handover_assets
 from annogov.store.models import utcnow
 from app_pages import identity, ui
 from governance import guidelines as gl
@@ -121,8 +122,10 @@ d2.download_button(
     icon=":material/picture_as_pdf:",
 )
 d3.download_button(
-    "Hand-over bundle (all versions)",
-    lambda: gl.history_bundle(doc),
+    "Hand-over bundle (all versions, gold sets, calibration log)",
+    lambda: gl.history_bundle(
+        doc, assets=handover_assets(store, user, program.id) if can(user, Permission.VIEW_INSIGHTS) else None
+    ),
     f"{doc.doc_id}-history.zip",
     mime="application/zip",
     icon=":material/inventory_2:",

@@ -38,6 +38,8 @@ PAGES: list[tuple[str, str, str, str, tuple[Permission, ...]]] = [
     ("Switching", "app_pages/switching.py", "Switching cost", ":material/swap_horiz:", (_P.VIEW_PROGRAM_DATA,)),
     ("Contracts", "app_pages/contract.py", "Contract audit", ":material/gavel:", (_P.VIEW_PROGRAM_DATA,)),
     ("Delivery", "app_pages/sla.py", "SLA check", ":material/rule:", (_P.VIEW_PROGRAM_DATA,)),
+    ("Delivery", "app_pages/pilot.py", "Pilot", ":material/compare_arrows:", (_P.VIEW_PROGRAM_DATA,)),
+    ("Delivery", "app_pages/history.py", "Vendor history", ":material/timeline:", (_P.VIEW_INSIGHTS,)),
     ("Reports", "app_pages/reports.py", "Reports", ":material/summarize:", (_P.EXPORT_REPORTS,)),
     (CHANNEL, "app_pages/calibration.py", "Calibration log", ":material/flag:", (_P.FLAG_TASK, _P.VIEW_ALL_FLAGS)),
     (CHANNEL, "app_pages/guidelines.py", "Guidelines", ":material/menu_book:", (_P.READ_GUIDELINES,)),

@@ -29,9 +29,10 @@ from ingest import (
 )
 
 REQUIRED = ("item_id", "annotator_id", "label")
-OPTIONAL = ("category", "task_type", "gold_label", "qa_result", "submitted_at", "due_at", "batch")
+OPTIONAL = ("category", "task_type", "gold_label", "qa_result", "submitted_at", "due_at", "batch", "prelabelled")
 CANONICAL = REQUIRED + OPTIONAL
-TEXT_COLUMNS = ("item_id", "annotator_id", "label", "category", "task_type", "gold_label", "qa_result", "batch")
+TEXT_COLUMNS: tuple[str, ...] = ("item_id", "annotator_id", "label", "category", "task_type", "gold_label", "qa_result")
+TEXT_COLUMNS += ("batch", "prelabelled")
 TIME_COLUMNS = ("submitted_at", "due_at")
 ROW_COLUMN = "__row"
 BATCH_ROWS = 1 << 18
@@ -63,6 +64,10 @@ _ALIASES = {
     "gold": "gold_label",
     "ground_truth": "gold_label",
     "qa_result": "qa_result",
+    "prelabelled": "prelabelled",
+    "prelabeled": "prelabelled",
+    "pre_labelled": "prelabelled",
+    "model_assisted": "prelabelled",
     "qa": "qa_result",
     "review_result": "qa_result",
     "submitted_at": "submitted_at",

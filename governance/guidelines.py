@@ -13,7 +13,7 @@ import json
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -373,9 +373,12 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def history_bundle(doc: GuidelineDocument, include_pdf: bool = True) -> bytes:
-    """A zip with every version as JSON and Markdown, a change log and a checksummed manifest."""
-    files: dict[str, bytes] = {}
+def history_bundle(
+    doc: GuidelineDocument, include_pdf: bool = True, assets: Mapping[str, bytes] | None = None
+) -> bytes:
+    """A zip with every version as JSON and Markdown, a change log and a checksummed manifest;
+    `assets` (e.g. the gold set and the calibration log) go under `assets/`, listed and checksummed."""
+    files: dict[str, bytes] = {f"assets/{name}": data for name, data in (assets or {}).items()}
     for v in doc.versions:
         stem = f"versions/v{v.version:04d}"
         files[f"{stem}.json"] = v.model_dump_json(indent=2).encode()
@@ -399,6 +402,8 @@ def history_bundle(doc: GuidelineDocument, include_pdf: bool = True) -> bytes:
         ],
         "sha256": {name: _sha256(data) for name, data in sorted(files.items())},
     }
+    if assets:
+        manifest["assets"] = sorted(f"assets/{name}" for name in assets)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in [("manifest.json", json.dumps(manifest, indent=2).encode()),

@@ -42,7 +42,8 @@ def test_empty_program_has_nothing_to_report_and_says_where_to_start(store: Stor
     assembled = reporting.program_report(store, program, created=DAY)
     assert assembled.report is None
     assert [p.key for p in assembled.missing()] == [
-        "scorecard", "round", "switching", "taxonomy", "sla", "audits", "channel"]
+        "scorecard", "round", "switching", "taxonomy", "sla", "audits", "channel", "history"
+    ]
     assert "SLA check page" in _parts(assembled)["sla"].hint
     assert not reporting.has_report_data(store, program)
     with pytest.raises(ValueError, match="nothing to report"):

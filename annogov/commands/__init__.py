@@ -21,6 +21,9 @@ COMMAND_MODULES: dict[str, str] = {
     "channel": "annogov.commands.channel",
     "users": "annogov.commands.users",
     "weights": "annogov.commands.weights",
+    "pilot": "annogov.commands.pilot",
+    "history": "annogov.commands.history",
+    "gold": "annogov.commands.gold",
 }
 """Command name -> module. Only the invoked command's module is imported (each pulls in its own
 domain packages), so `annogov score` does not pay for pyarrow, reportlab or SQLAlchemy."""

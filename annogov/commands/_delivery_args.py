@@ -17,7 +17,7 @@ def add_mapping_options(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="CANONICAL=SOURCE",
         help="map a canonical column (item_id, annotator_id, label, category, "
-        "task_type, gold_label, qa_result, submitted_at, due_at, batch) "
+        "task_type, gold_label, qa_result, submitted_at, due_at, batch, prelabelled) "
         "to the file's column; repeat as needed",
     )
     parser.add_argument(

@@ -108,10 +108,24 @@ def _diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _assets(args: argparse.Namespace) -> dict[str, bytes] | None:
+    """With --program: the program's gold set versions and calibration log for the bundle."""
+    if not args.program:
+        return None
+    from annogov.commands._program import open_program
+    from annogov.store.measured import handover_assets
+
+    store, program = open_program(args)
+    try:
+        return handover_assets(store, CLI_USER, program.id)
+    finally:
+        store.close()
+
+
 def _export(args: argparse.Namespace) -> int:
     doc = _checked(args)
     if args.format == "bundle":
-        _write(gl.history_bundle(doc), args.out)
+        _write(gl.history_bundle(doc, assets=_assets(args)), args.out)
     elif args.format == "pdf":
         _write(gl.to_pdf(doc, args.version), args.out)
     elif args.format == "json":
@@ -174,6 +188,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         default="bundle")
     export.add_argument("--version", type=int, help="version for markdown/pdf (default: current)")
     export.add_argument("--out", "-o", help="output file (default: standard output)")
+    export.add_argument("--program", help="bundle: add this program's gold sets and calibration log")
     export.set_defaults(handler=_export)
 
     imp = sub.add_parser("import", help="store a hand-over bundle (or JSON) in the database")

@@ -6,6 +6,7 @@ Pages and commands use `Store`; other modules add their own tables to `Base` and
 
 from annogov.store import channel_models as _channel_models  # noqa: F401  (registers channel tables)
 from annogov.store import evaluation_round as _evaluation_round  # noqa: F401  (registers round tables)
+from annogov.store import measured_models as _measured_models  # noqa: F401  (registers measured tables)
 from annogov.store.engine import database_url, describe_url, make_engine
 from annogov.store.errors import (
     ConcurrentEditError,

@@ -1,0 +1,158 @@
+"""`annogov gold`: the program's gold set as a versioned asset (import, show coverage, seeded share,
+qualification of new annotators)."""
+
+from __future__ import annotations
+
+import argparse
+
+from annogov.commands._delivery_args import add_mapping_options, mapping_from
+from annogov.commands._program import add_program_options, label_list, open_program
+from annogov.commands.guidelines import CLI_USER
+from annogov.render import table, to_json
+from ingest import InputError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add `annogov gold import|show|seeded|qualify`."""
+    parser = subparsers.add_parser(
+        "gold",
+        help="the gold set: stored and versioned, coverage, seeded share, qualification",
+        description="Keep the buyer's gold set in the program database as numbered versions.",
+    )
+    sub = parser.add_subparsers(dest="action", required=True)
+
+    imp = sub.add_parser("import", help="store a gold set file (item_id, category, gold_label[, qualification])")
+    imp.add_argument("file", metavar="GOLD_FILE")
+    add_program_options(imp)
+    imp.add_argument("--name", required=True)
+    imp.add_argument("--labels", required=True, metavar="A,B,C", help="the label set every gold label must be in")
+    imp.add_argument("--note", default="", help="why this version")
+    imp.set_defaults(handler=_import)
+
+    show = sub.add_parser("show", help="versions and coverage per category against a minimum")
+    add_program_options(show)
+    show.add_argument("--name", required=True)
+    show.add_argument("--version", type=int)
+    show.add_argument("--minimum", type=int, default=30, help="gold items each category needs (default 30)")
+    show.add_argument("--format", choices=["table", "json"], default="table")
+    show.set_defaults(handler=_show)
+
+    seeded = sub.add_parser("seeded", help="the share of a delivery's items that are gold items")
+    seeded.add_argument("delivery", metavar="DELIVERY")
+    add_program_options(seeded)
+    seeded.add_argument("--name", required=True)
+    add_mapping_options(seeded)
+    seeded.set_defaults(handler=_seeded)
+
+    qualify = sub.add_parser("qualify", help="new annotators' accuracy on the qualification items")
+    qualify.add_argument("answers", metavar="ANSWERS", help="a delivery file: annotator_id, item_id, label")
+    add_program_options(qualify)
+    qualify.add_argument("--name", required=True)
+    qualify.add_argument("--threshold", type=float, default=0.9)
+    qualify.add_argument("--min-items", type=int, default=20)
+    add_mapping_options(qualify)
+    qualify.set_defaults(handler=_qualify)
+
+
+def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from annogov.store.measured import gold_set
+
+    store, program = open_program(args)
+    try:
+        gold = gold_set(store, CLI_USER, program.id, args.name, getattr(args, "version", None))
+    finally:
+        store.close()
+    if gold is None:
+        raise InputError.at(
+            f"no stored gold set named {args.name!r} in {program.name!r}", "command line", column="--name"
+        )
+    return gold
+
+
+def _import(args: argparse.Namespace) -> int:
+    from annogov.store.measured import save_gold_set
+    from governance.goldset import load_gold_set
+
+    labels = label_list(args.labels) or []
+    gold = load_gold_set(args.file, labels, name=args.name)
+    store, program = open_program(args)
+    try:
+        saved = save_gold_set(store, CLI_USER, program.id, gold, args.note)
+    finally:
+        store.close()
+    print(f"stored gold set {saved.name!r} version {saved.version}: {len(saved.items)} items")
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    from governance.goldset import coverage
+
+    gold = _load(args)
+    rows = coverage(gold, args.minimum)
+    if args.format == "json":
+        print(to_json({"gold_set": gold.model_dump(mode="json"), "coverage": [r.model_dump() for r in rows]}))
+        return 0
+    quals = sum(g.qualification for g in gold.items)
+    print(
+        f"gold set {gold.name!r} v{gold.version}: {len(gold.items) - quals} production, {quals} qualification items"
+    )
+    print(
+        table(
+            ["category", "gold items", "minimum", "short by"],
+            [[r.category, r.items, r.minimum, r.short_by] for r in rows],
+        )
+    )
+    return 1 if any(r.short_by for r in rows) else 0
+
+
+def _seeded(args: argparse.Namespace) -> int:
+    from governance.delivery import open_delivery
+    from governance.delivery_counts import count_delivery
+    from governance.goldset import seeded_share
+
+    gold = _load(args)
+    counts = count_delivery(open_delivery(args.delivery, mapping_from(args)), gold.label_set)
+    share = seeded_share(gold, counts.items.to_pylist())
+    lo, hi = share.share.ci or (None, None)
+    print(
+        f"{share.gold_items} of {share.delivered_items} delivered items are gold "
+        f"({(share.share.value or 0):.1%}, 95% {lo:.1%}-{hi:.1%})"
+        if lo is not None
+        else "no delivered items"
+    )
+    print(table(["category", "gold items"], [[c, n] for c, n in share.per_category.items()]))
+    return 0
+
+
+def _qualify(args: argparse.Namespace) -> int:
+    from governance.delivery import open_delivery, read_delivery_table
+    from governance.goldset import qualify
+
+    gold = _load(args)
+    t = read_delivery_table(open_delivery(args.answers, mapping_from(args)))
+    answers = zip(
+        t.column("annotator_id").to_pylist(),
+        t.column("item_id").to_pylist(),
+        t.column("label").to_pylist(),
+        strict=True,
+    )
+    results = qualify(gold, answers, threshold=args.threshold, min_items=args.min_items)
+    if not results:
+        raise InputError.at("no answers on qualification items of this gold set", args.answers)
+    print(
+        table(
+            ["annotator", "answered", "right", "accuracy", "qualified", "why"],
+            [
+                [
+                    q.annotator,
+                    q.answered,
+                    q.correct,
+                    f"{q.accuracy.value:.1%}" if q.accuracy.value is not None else "-",
+                    "yes" if q.qualified else "no",
+                    q.reason,
+                ]
+                for q in results
+            ],
+        )
+    )
+    return 0 if all(q.qualified for q in results) else 1

@@ -1,0 +1,110 @@
+"""`annogov history`: record a provider's delivery in the program and show the trend over deliveries."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+
+from annogov.commands._delivery_args import add_mapping_options, mapping_from
+from annogov.commands._program import add_program_options, label_list, open_program
+from annogov.commands.guidelines import CLI_USER
+from annogov.render import table, to_json
+from ingest import InputError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add `annogov history add|show`."""
+    parser = subparsers.add_parser(
+        "history",
+        help="a provider's accuracy, kappa, defects and on-time share over its deliveries",
+        description="Record measured deliveries per provider and guideline version, and show the trend "
+        "by category, annotator (pseudonymous codes) or guideline version with significant drops flagged.",
+    )
+    sub = parser.add_subparsers(dest="action", required=True)
+    add = sub.add_parser("add", help="measure a delivery and store it for a provider")
+    add.add_argument("delivery", metavar="DELIVERY")
+    add_program_options(add)
+    add.add_argument("--provider", required=True, help="a provider of the program")
+    add.add_argument("--guideline-version", required=True, help="the guideline version it was labelled under")
+    add.add_argument("--delivered", required=True, metavar="YYYY-MM-DD")
+    add.add_argument("--label", help="name of the delivery in the trend (default: the file name)")
+    add.add_argument("--labels", metavar="A,B,C", help="the full label set in order")
+    add.add_argument("--gold", metavar="NAME", help="a stored gold set: its share of the delivery is recorded")
+    add_mapping_options(add)
+    add.set_defaults(handler=_add)
+    show = sub.add_parser("show", help="the trend over stored deliveries")
+    add_program_options(show)
+    show.add_argument("--provider", help="one provider only")
+    show.add_argument("--by", choices=["overall", "category", "annotator", "guideline_version"], default="overall")
+    show.add_argument("--reveal", action="store_true", help="real annotator ids instead of pseudonymous codes")
+    show.add_argument("--format", choices=["table", "json"], default="table")
+    show.set_defaults(handler=_show)
+
+
+def _add(args: argparse.Namespace) -> int:
+    from annogov.store.measured import gold_set, record_delivery
+    from governance.delivery import open_delivery
+    from governance.delivery_counts import count_delivery
+    from governance.goldset import with_gold
+    from governance.history import measure_delivery
+
+    try:
+        when = date.fromisoformat(args.delivered)
+    except ValueError:
+        raise InputError.at(f"--delivered {args.delivered!r}: expected YYYY-MM-DD", "command line") from None
+    store, program = open_program(args)
+    try:
+        gold = None
+        if args.gold:
+            gold = gold_set(store, CLI_USER, program.id, args.gold)
+            if gold is None:
+                raise InputError.at(f"no stored gold set named {args.gold!r}", "command line", column="--gold")
+        labels = label_list(args.labels) or (gold.label_set if gold else None)
+        source = open_delivery(args.delivery, mapping_from(args))
+        counts = count_delivery(with_gold(source, gold) if gold is not None else source, labels)
+        measures = measure_delivery(counts, gold=gold)
+        saved = record_delivery(
+            store,
+            CLI_USER,
+            program.id,
+            args.provider,
+            measures,
+            delivered_on=when,
+            guideline_version=args.guideline_version,
+            label=args.label,
+        )
+    finally:
+        store.close()
+    print(f"stored {saved.label!r} of {saved.provider} ({saved.delivered_on}, guidelines {saved.guideline_version})")
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    from annogov.store.measured import list_deliveries, may_reveal
+    from governance.history import history_rows, latest_suggestions, provider_history
+
+    store, program = open_program(args)
+    try:
+        deliveries = list_deliveries(store, CLI_USER, program.id, args.provider)
+    finally:
+        store.close()
+    if args.reveal and not may_reveal(CLI_USER):
+        raise InputError.at("only a program manager may see real annotator ids", "command line", column="--reveal")
+    history = provider_history(deliveries, by=args.by, reveal=args.reveal)
+    if args.format == "json":
+        print(to_json(history.model_dump(mode="json")))
+        return 0
+    if not deliveries:
+        print(f"no stored deliveries in {program.name!r}; add one with `annogov history add`")
+        return 0
+    headers, rows = history_rows(history)
+    print(table(headers, rows))
+    print(f"\nsignificant drops ({history.method}):")
+    print("\n".join(f"  - {f}" for f in history.flagged) or "  none")
+    print("\nsuggested Quality SLA score from each provider's latest delivery:")
+    for provider, s in latest_suggestions(deliveries).items():
+        print(
+            f"  - {provider}: {s.score if s.score is not None else '-'} from {s.source}; "
+            + "; ".join(part.reason for part in s.parts)
+        )
+    return 0

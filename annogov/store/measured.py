@@ -1,0 +1,168 @@
+"""Measured deliveries and gold sets in the store; every call takes the acting user and checks it.
+
+Reading needs `VIEW_INSIGHTS` (reviewers, ML engineers, program managers); recording a delivery or a
+gold set version needs `EDIT_GUIDELINES` (ML engineers, program managers); real annotator ids are
+shown only to those who may manage users (`MANAGE_USERS`), everyone else sees pseudonymous codes.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from annogov.store.measured_models import GoldSetVersion, MeasuredDelivery
+from annogov.store.models import Program, Provider
+from annogov.store.store import Store
+from governance.goldset import GoldSet
+from governance.history import DeliveryMeasures, StoredDelivery
+from governance.roles import Permission, User, can, require
+from ingest import InputError
+
+
+def may_reveal(actor: User) -> bool:
+    """Whether the actor may see real annotator ids in history."""
+    return can(actor, Permission.MANAGE_USERS)
+
+
+def record_delivery(
+    store: Store,
+    actor: User,
+    program_id: int,
+    provider: str,
+    measures: DeliveryMeasures,
+    *,
+    delivered_on: date,
+    guideline_version: str,
+    label: str | None = None,
+) -> StoredDelivery:
+    """Store one delivery's measures for a provider of the program; an unknown provider is a located
+    error naming the known ones, and nothing is saved."""
+    require(actor, Permission.EDIT_GUIDELINES)
+    with store.transaction() as s:
+        if s.get(Program, program_id) is None:
+            raise InputError.at(f"no program with id {program_id}", "program")
+        row = s.scalar(select(Provider).where(Provider.program_id == program_id, Provider.name == provider))
+        if row is None:
+            known = s.scalars(select(Provider.name).where(Provider.program_id == program_id).order_by(Provider.name))
+            raise InputError.at(
+                f"unknown provider {provider!r}; the program has {', '.join(repr(k) for k in known) or 'no providers'}",
+                measures.file,
+                column="provider",
+            )
+        if not guideline_version.strip():
+            raise InputError.at("the guideline version is blank", measures.file, column="guideline_version")
+        rec = MeasuredDelivery(
+            program_id=program_id,
+            provider_id=row.id,
+            label=(label or measures.file)[:200],
+            delivered_on=delivered_on.isoformat(),
+            guideline_version=guideline_version.strip()[:100],
+            file=measures.file[:500],
+            measures=measures.model_dump(mode="json"),
+            created_by=actor.user_id,
+        )
+        s.add(rec)
+        s.flush()
+        return _stored(rec, row.name)
+
+
+def _stored(rec: MeasuredDelivery, provider: str) -> StoredDelivery:
+    return StoredDelivery(
+        id=rec.id,
+        provider=provider,
+        label=rec.label,
+        delivered_on=rec.delivered_on,
+        guideline_version=rec.guideline_version,
+        measures=DeliveryMeasures.model_validate(rec.measures),
+    )
+
+
+def list_deliveries(store: Store, actor: User, program_id: int, provider: str | None = None) -> list[StoredDelivery]:
+    """The program's stored deliveries (optionally one provider's), by provider, date and id."""
+    require(actor, Permission.VIEW_INSIGHTS)
+    with store.transaction() as s:
+        query = (
+            select(MeasuredDelivery, Provider.name)
+            .join(Provider, Provider.id == MeasuredDelivery.provider_id)
+            .where(MeasuredDelivery.program_id == program_id)
+        )
+        if provider is not None:
+            query = query.where(Provider.name == provider)
+        rows = s.execute(query.order_by(Provider.name, MeasuredDelivery.delivered_on, MeasuredDelivery.id)).all()
+        return [_stored(rec, name) for rec, name in rows]
+
+
+def save_gold_set(store: Store, actor: User, program_id: int, gold: GoldSet, note: str = "") -> GoldSet:
+    """Store the gold set as the next version of its name in the program; returns it with that version."""
+    require(actor, Permission.EDIT_GUIDELINES)
+    with store.transaction() as s:
+        if s.get(Program, program_id) is None:
+            raise InputError.at(f"no program with id {program_id}", "program")
+        current = s.scalar(
+            select(func.max(GoldSetVersion.version)).where(
+                GoldSetVersion.program_id == program_id, GoldSetVersion.name == gold.name
+            )
+        )
+        saved = gold.model_copy(update={"version": (current or 0) + 1})
+        s.add(
+            GoldSetVersion(
+                program_id=program_id,
+                name=gold.name,
+                version=saved.version,
+                data=saved.model_dump(mode="json"),
+                note=note[:500],
+                created_by=actor.user_id,
+            )
+        )
+        s.flush()
+        return saved
+
+
+def gold_set(store: Store, actor: User, program_id: int, name: str, version: int | None = None) -> GoldSet | None:
+    """A stored gold set version (the latest when `version` is None), or None."""
+    require(actor, Permission.VIEW_INSIGHTS)
+    with store.transaction() as s:
+        query = select(GoldSetVersion).where(GoldSetVersion.program_id == program_id, GoldSetVersion.name == name)
+        if version is not None:
+            query = query.where(GoldSetVersion.version == version)
+        row = s.scalar(query.order_by(GoldSetVersion.version.desc()).limit(1))
+        return None if row is None else GoldSet.model_validate(row.data)
+
+
+def gold_set_versions(store: Store, actor: User, program_id: int) -> list[tuple[str, int, str, str]]:
+    """(name, version, created by, note) of every stored gold set version of the program."""
+    require(actor, Permission.VIEW_INSIGHTS)
+    with store.transaction() as s:
+        rows = s.scalars(
+            select(GoldSetVersion)
+            .where(GoldSetVersion.program_id == program_id)
+            .order_by(GoldSetVersion.name, GoldSetVersion.version)
+        ).all()
+        return [(r.name, r.version, r.created_by, r.note) for r in rows]
+
+
+def handover_assets(store: Store, actor: User, program_id: int) -> dict[str, bytes]:
+    """What goes with the guidelines at hand-over: every gold set version of the program and the
+    calibration log the actor may see, as files for `governance.guidelines.history_bundle(assets=)`."""
+    import json
+
+    from annogov.store.channel import ChannelRepository
+    from annogov.store.models import utcnow
+    from governance.goldset import bundle_assets
+
+    require(actor, Permission.VIEW_INSIGHTS)
+    files: dict[str, bytes] = {}
+    for name, version, _, _ in gold_set_versions(store, actor, program_id):
+        gold = gold_set(store, actor, program_id, name, version)
+        if gold is not None:
+            files.update(bundle_assets(gold))
+    with store.transaction() as s:
+        program = s.get(Program, program_id)
+        if program is None:
+            raise InputError.at(f"no program with id {program_id}", "program")
+        entries = ChannelRepository(s).list_entries(actor, program.name, utcnow())
+    if entries:
+        log = [e.model_dump(mode="json") for e in entries]
+        files["calibration-log.json"] = json.dumps(log, indent=2, ensure_ascii=False).encode()
+    return files

@@ -1,0 +1,134 @@
+"""Vendor history page: a provider's accuracy, kappa, defect rate and on-time share over its stored
+deliveries, by category, annotator (pseudonymous unless the user may manage people) or guideline
+version, with significant drops flagged; recording a delivery and versioning the gold set."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from annogov.store import measured as repo
+from annogov.uploads import read_upload
+from app_pages import identity, ui
+from governance.delivery import open_delivery
+from governance.delivery_counts import count_delivery
+from governance.goldset import coverage, load_gold_set, with_gold
+from governance.history import history_rows, latest_suggestions, measure_delivery, provider_history
+from governance.roles import Permission, can
+
+store = ui.get_store()
+program = ui.require_program(store)
+user = identity.user_for_page()
+if not can(user, Permission.VIEW_INSIGHTS):
+    st.info("Vendor history is for reviewers, engineers and program managers.")
+    st.stop()
+
+st.title("Vendor history")
+providers = [p.name for p in store.list_providers(program.id)]
+deliveries = repo.list_deliveries(store, user, program.id)
+c1, c2, c3 = st.columns([2, 2, 1])
+chosen = c1.selectbox("Provider", ["(all)", *providers], key="history_provider")
+by = c2.radio("Breakdown", ["overall", "category", "annotator", "guideline_version"], horizontal=True, key="history_by")
+reveal = c3.checkbox("Real annotator ids", key="history_reveal", disabled=not repo.may_reveal(user))
+shown = [d for d in deliveries if chosen == "(all)" or d.provider == chosen]
+history = provider_history(shown, by=by, reveal=reveal and repo.may_reveal(user))  # type: ignore[arg-type]
+if not shown:
+    st.caption("No stored deliveries yet: record one below (or with `annogov history add`).")
+else:
+    headers, rows = history_rows(history)
+    frame = pd.DataFrame(rows, columns=headers)
+    points = pd.DataFrame(
+        [
+            {"delivery": f"{p.delivered_on} {p.delivery}", "scope": f"{p.provider} / {p.scope}", "accuracy": p.accuracy}
+            for p in history.points
+            if p.accuracy is not None
+        ]
+    )
+    if not points.empty:
+        st.altair_chart(
+            alt.Chart(points)
+            .mark_line(point=True)
+            .encode(
+                x=alt.X("delivery:N", title=None, sort=None),
+                y=alt.Y("accuracy:Q", title="Accuracy on gold", scale=alt.Scale(zero=False)),
+                color=alt.Color("scope:N", title=None),
+            ),
+            width="stretch",
+        )
+    st.dataframe(frame, hide_index=True, width="stretch")
+    if history.flagged:
+        st.warning("Significant drops:\n\n" + "\n".join(f"- {ui.md(f)}" for f in history.flagged))
+    else:
+        st.caption("No significant drop between consecutive deliveries.")
+    st.caption(history.method)
+    st.markdown("**Suggested Quality SLA score from each provider's latest delivery**")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Provider": name,
+                    "Suggested": sug.score,
+                    "Source delivery": sug.source,
+                    "Because": "; ".join(part.reason for part in sug.parts),
+                }
+                for name, sug in latest_suggestions(shown).items()
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+if can(user, Permission.EDIT_GUIDELINES):
+    names = sorted({name for name, *_ in repo.gold_set_versions(store, user, program.id)})
+    with st.expander("Record a delivery"), st.form("history_add", clear_on_submit=False):
+        provider = st.selectbox("Provider", providers, key="history_add_provider")
+        version = st.text_input("Guideline version", key="history_add_version")
+        delivered = st.date_input("Delivered on", value=date.today(), key="history_add_date")
+        gold_name = st.selectbox("Measure against gold set", ["(the delivery's gold_label column)", *names])
+        upload = st.file_uploader("Delivery", type=["csv", "xlsx", "jsonl", "parquet"], help=ui.upload_limit_help())
+        if st.form_submit_button("Measure and store") and upload is not None and provider:
+            up = read_upload(upload)
+            gold = repo.gold_set(store, user, program.id, gold_name) if gold_name in names else None
+            source = open_delivery(up.name, data=up.data)
+            counts = count_delivery(with_gold(source, gold) if gold else source, gold.label_set if gold else None)
+            saved = repo.record_delivery(
+                store,
+                user,
+                program.id,
+                provider,
+                measure_delivery(counts, gold=gold),
+                delivered_on=delivered,
+                guideline_version=version,
+            )
+            ui.flash(f"Stored {saved.label} for {saved.provider}.")
+            st.rerun()
+    with st.expander("Gold set"), st.form("gold_add"):
+        name = st.text_input("Name", value=names[0] if names else "Gold set")
+        labels = st.text_input("Label set (comma-separated)")
+        note = st.text_input("Why this version")
+        gold_up = st.file_uploader(
+            "Gold set file (item_id, category, gold_label[, qualification])", type=["csv", "xlsx"]
+        )
+        if st.form_submit_button("Store as a new version") and gold_up is not None:
+            up = read_upload(gold_up)
+            label_set = [v.strip() for v in labels.split(",") if v.strip()]
+            saved_gold = repo.save_gold_set(
+                store,
+                user,
+                program.id,
+                load_gold_set(up.name, label_set, data=up.data, name=name or Path(up.name).stem),
+                note,
+            )
+            ui.flash(f"Stored {saved_gold.name} version {saved_gold.version}.")
+            st.rerun()
+    if names:
+        minimum = int(st.number_input("Gold items each category needs", 1, value=30, key="gold_minimum"))
+    for gname in names:
+        g = repo.gold_set(store, user, program.id, gname)
+        if g is not None:
+            st.markdown(f"**{ui.md(g.name)}** v{g.version}: {len(g.items)} items")
+            st.dataframe(pd.DataFrame([r.model_dump() for r in coverage(g, minimum)]), hide_index=True)

@@ -1,0 +1,112 @@
+"""Measured evidence turned into suggested scores by stated rules.
+
+Quality SLA: each measure gets a 1-5 score from its own threshold table and the weakest measure
+sets the suggestion (as `scorecard.evidence` does for typed KPIs). The tables follow the rubric's
+anchors: kappa >= 0.80 with defects <= 1% is the 5 anchor; agreement measured with defects around a
+few percent is the 3 anchor. Per-category accuracy counts through its weakest category, so a vendor
+cannot hide a rare category behind a good average.
+
+AI-assisted throughput: pre-labelled items against human-only items of the same delivery. A
+pre-labelled accuracy (or correction rate) significantly worse than human-only (one-sided
+two-proportion test, p < 0.05) suggests 2; no significant difference suggests 4; 5 is left to the
+evaluator (the anchor asks for evidence across complexity tiers and programs, not one delivery).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+KAPPA_STEPS: tuple[tuple[float, int], ...] = ((0.80, 5), (0.70, 4), (0.60, 3), (0.40, 2))
+DEFECT_STEPS: tuple[tuple[float, int], ...] = ((0.01, 5), (0.02, 4), (0.05, 3), (0.10, 2))
+ACCURACY_STEPS: tuple[tuple[float, int], ...] = ((0.95, 5), (0.90, 4), (0.85, 3), (0.75, 2))
+SIGNIFICANCE = 0.05
+QUALITY_RULE = (
+    "each measure scored on its own: kappa >= 0.80 -> 5, >= 0.70 -> 4, >= 0.60 -> 3, >= 0.40 -> 2, else 1; "
+    "defect rate <= 1% -> 5, <= 2% -> 4, <= 5% -> 3, <= 10% -> 2, else 1; weakest category accuracy "
+    ">= 95% -> 5, >= 90% -> 4, >= 85% -> 3, >= 75% -> 2, else 1; the suggestion is the lowest of the measured ones"
+)
+AI_RULE = (
+    "pre-labelled vs human-only items of one delivery: accuracy on gold or correction rate significantly worse "
+    f"(one-sided two-proportion z-test, p < {SIGNIFICANCE}) -> 2; otherwise 4; 5 needs evidence across tiers"
+)
+
+
+class MeasuredPart(BaseModel):
+    """One measure's value, the score it earns and why."""
+
+    measure: str
+    value: float | None
+    score: int | None
+    reason: str
+
+
+class MeasuredSuggestion(BaseModel):
+    """A suggested dimension score from measurements, with the parts, the rule and the source delivery."""
+
+    dimension: str
+    score: int | None
+    parts: list[MeasuredPart]
+    rule: str
+    source: str
+
+
+def _at_least(value: float, steps: tuple[tuple[float, int], ...]) -> int:
+    return next((score for bound, score in steps if value >= bound), 1)
+
+
+def _at_most(value: float, steps: tuple[tuple[float, int], ...]) -> int:
+    return next((score for bound, score in steps if value <= bound), 1)
+
+
+def suggest_quality_score(
+    kappa: float | None,
+    defect_rate: float | None,
+    category_accuracy: dict[str, float | None],
+    *,
+    source: str,
+) -> MeasuredSuggestion:
+    """The suggested Quality SLA score (1-5) from measured kappa, defect rate and per-category accuracy;
+    unmeasured parts are skipped with a reason, and with none measured there is no suggestion."""
+    parts = []
+    if kappa is None:
+        parts.append(MeasuredPart(measure="kappa", value=None, score=None, reason="not measured"))
+    else:
+        s = _at_least(kappa, KAPPA_STEPS)
+        parts.append(MeasuredPart(measure="kappa", value=kappa, score=s, reason=f"kappa {kappa:.3f} earns {s}"))
+    if defect_rate is None:
+        parts.append(MeasuredPart(measure="defect_rate", value=None, score=None, reason="no QA-reviewed annotations"))
+    else:
+        s = _at_most(defect_rate, DEFECT_STEPS)
+        parts.append(
+            MeasuredPart(
+                measure="defect_rate", value=defect_rate, score=s, reason=f"defect rate {defect_rate:.2%} earns {s}"
+            )
+        )
+    measured = {c: v for c, v in category_accuracy.items() if v is not None}
+    if not measured:
+        parts.append(MeasuredPart(measure="category_accuracy", value=None, score=None, reason="no gold items"))
+    else:
+        worst = min(measured, key=lambda c: (measured[c], c))
+        s = _at_least(measured[worst], ACCURACY_STEPS)
+        parts.append(
+            MeasuredPart(
+                measure="category_accuracy",
+                value=measured[worst],
+                score=s,
+                reason=f"weakest category {worst!r} at {measured[worst]:.1%} earns {s}",
+            )
+        )
+    scores = [p.score for p in parts if p.score is not None]
+    return MeasuredSuggestion(
+        dimension="quality_sla", score=min(scores) if scores else None, parts=parts, rule=QUALITY_RULE, source=source
+    )
+
+
+def suggest_ai_score(
+    accuracy_p: float | None, correction_p: float | None, *, source: str, parts: list[MeasuredPart]
+) -> MeasuredSuggestion:
+    """The suggested AI-assisted throughput score from the drop tests of pre-labelled items (p-values of
+    'pre-labelled is worse'); with neither test possible there is no suggestion."""
+    tested = [p for p in (accuracy_p, correction_p) if p is not None]
+    score = None if not tested else (2 if min(tested) < SIGNIFICANCE else 4)
+    return MeasuredSuggestion(dimension="ai_throughput", score=score, parts=parts, rule=AI_RULE, source=source)

@@ -1,0 +1,82 @@
+"""The stated rules that turn measurements into suggested scores, with hand-computed values."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from governance.delivery import open_delivery
+from governance.prelabel import prelabel_evidence
+from ingest import InputError
+from scorecard.measured import suggest_ai_score, suggest_quality_score
+
+
+@pytest.mark.parametrize(
+    ("kappa", "defects", "accuracy", "expected"),
+    [
+        (0.80, 0.01, {"a": 0.97, "b": 0.95}, 5),  # the rubric's 5 anchor, exactly at the bounds
+        (0.85, 0.004, {"a": 0.99}, 5),
+        (0.79, 0.004, {"a": 0.99}, 4),  # kappa just under 0.80
+        (0.90, 0.011, {"a": 0.99}, 4),  # defects just over 1%
+        (0.65, 0.03, {"a": 0.99}, 3),  # the 3 anchor: agreement measured, defects a few percent
+        (0.90, 0.005, {"common": 0.98, "rare": 0.60}, 1),  # a rare category cannot hide behind the average
+        (0.50, 0.20, {"a": 0.80}, 1),  # defects over 10% earn 1
+        (None, 0.02, {}, 4),  # only defects measured
+    ],
+)
+def test_quality_rule_by_hand(kappa: float | None, defects: float | None, accuracy: dict, expected: int) -> None:
+    s = suggest_quality_score(kappa, defects, accuracy, source="d.csv")
+    assert s.score == expected
+    assert s.source == "d.csv" and "kappa >= 0.80 -> 5" in s.rule
+
+
+def test_quality_rule_names_the_weakest_category() -> None:
+    s = suggest_quality_score(0.9, 0.0, {"billing": 0.96, "fraud": 0.86, "legal": 0.91}, source="x")
+    part = next(p for p in s.parts if p.measure == "category_accuracy")
+    assert part.score == 3 and "fraud" in part.reason and s.score == 3
+
+
+def test_quality_rule_without_measures() -> None:
+    s = suggest_quality_score(None, None, {"a": None}, source="x")
+    assert s.score is None and all(p.score is None for p in s.parts)
+
+
+def test_ai_rule() -> None:
+    assert suggest_ai_score(0.01, 0.9, source="x", parts=[]).score == 2
+    assert suggest_ai_score(0.2, None, source="x", parts=[]).score == 4
+    assert suggest_ai_score(None, None, source="x", parts=[]).score is None
+
+
+def _delivery(path: Path, rows: list[tuple[str, str, str, str, str]]) -> Path:
+    with path.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["item_id", "annotator_id", "label", "gold_label", "qa_result", "prelabelled"])
+        for i, (label, gold, qa, pre, ann) in enumerate(rows):
+            w.writerow([f"i{i}", ann, label, gold, qa, pre])
+    return path
+
+
+def test_prelabel_evidence_by_hand(tmp_path: Path) -> None:
+    # pre-labelled: 20 gold rows, 12 right; human-only: 20 gold rows, 19 right
+    rows = [("a" if i < 12 else "b", "a", "", "yes", "x") for i in range(20)]
+    rows += [("a" if i < 19 else "b", "a", "", "no", "y") for i in range(20)]
+    # QA: pre-labelled 3 of 10 failed, human-only 1 of 10 failed
+    rows += [("a", "", "fail" if i < 3 else "pass", "yes", "x") for i in range(10)]
+    rows += [("a", "", "fail" if i < 1 else "pass", "no", "y") for i in range(10)]
+    e = prelabel_evidence(open_delivery(_delivery(tmp_path / "d.csv", rows)))
+    assert (e.prelabelled.gold, e.prelabelled.right, e.human_only.gold, e.human_only.right) == (20, 12, 20, 19)
+    assert (e.prelabelled.reviewed, e.prelabelled.corrected, e.human_only.corrected) == (10, 3, 1)
+    # pooled 31/40 = 0.775; se = sqrt(0.775 * 0.225 * 0.1) = 0.132051; z = (0.95 - 0.60) / se = 2.65049
+    assert e.accuracy_drop.z == pytest.approx(2.65049, abs=1e-4)
+    assert e.accuracy_drop.p_value == pytest.approx(0.004019, abs=1e-5)
+    assert e.suggestion.score == 2 and e.suggestion.source == "d.csv"
+
+
+def test_prelabel_bad_flag_is_located(tmp_path: Path) -> None:
+    path = _delivery(tmp_path / "d.csv", [("a", "a", "", "yes", "x"), ("a", "a", "", "maybe", "x")])
+    with pytest.raises(InputError) as err:
+        prelabel_evidence(open_delivery(path))
+    (p,) = err.value.problems
+    assert (p.location.row, p.location.column) == (3, "prelabelled")
