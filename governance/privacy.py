@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -28,20 +28,38 @@ def pseudonyms(ids: Iterable[str]) -> dict[str, str]:
     return {name: f"A{n:0{width}d}" for n, name in enumerate(unique, start=1)}
 
 
+def _annotator_slots(node: Any) -> Iterator[tuple[dict[str, Any], str]]:
+    """Every (dict, key) of a payload that holds an annotator id: an `annotator` field, or the
+    `group` of a per-annotator entry (`group_kind: annotator`, as drift drops are)."""
+    if isinstance(node, dict):
+        if isinstance(node.get("annotator"), str | int):
+            yield node, "annotator"
+        if node.get("group_kind") == "annotator" and "group" in node:
+            yield node, "group"
+        for value in node.values():
+            yield from _annotator_slots(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _annotator_slots(value)
+
+
 def pseudonymise_sla_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
-    """A stored SLA-check payload with every annotator id replaced by its code (input untouched)."""
+    """A stored SLA-check payload with every annotator id replaced by its code, wherever it sits
+    (annotator tables, per-annotator drift); lists of annotator rows re-sorted by code (input untouched)."""
     out = copy.deepcopy(dict(payload))
+    slots = list(_annotator_slots(out))
+    codes = pseudonyms(str(row[key]) for row, key in slots)
+    for row, key in slots:
+        row[key] = codes[str(row[key])]
     tables: list[list[dict[str, Any]]] = [
         c.get("rows", []) for c in out.get("categories", []) if c.get("title") == ANNOTATORS_TITLE
     ]
     detail = out.get("detail")
     if isinstance(detail, dict):
         tables.append(detail.get("annotators", []))
-    codes = pseudonyms(str(r["annotator"]) for rows in tables for r in rows if "annotator" in r)
+    if isinstance(out.get("annotators"), list):
+        tables.append(out["annotators"])
     for rows in tables:
-        for row in rows:
-            if "annotator" in row:
-                row["annotator"] = codes[str(row["annotator"])]
         rows.sort(key=lambda row: str(row.get("annotator", "")))  # the original order would hint at the ids
     return out
 
@@ -63,7 +81,8 @@ def pseudonymise_report(report: ReportInput) -> ReportInput:
             return section
         rows = [[codes.get(str(v), v) if i in columns and v is not None else v for i, v in enumerate(row)]
                 for row in section.rows]
-        rows.sort(key=lambda row: str(row[columns[0]]))  # the original order would hint at the ids
+        if all(row[columns[0]] is not None for row in rows):
+            rows.sort(key=lambda row: str(row[columns[0]]))  # the original order would hint at the ids
         note = f"{section.note} {CODES_NOTE}".strip()
         return section.model_copy(update={"rows": rows, "note": note})
 
