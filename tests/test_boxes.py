@@ -113,6 +113,44 @@ def test_bad_files_give_located_errors(tmp_path: Path) -> None:
     assert main(["boxes", "--boxes", str(bad)]) == 2
 
 
+_BOX = {"x": 1, "y": 1, "width": 3, "height": 3, "rectanglelabels": ["car"]}
+
+
+def _rect(value: object) -> dict[str, object]:
+    return {"type": "rectanglelabels", "value": value}
+
+
+@pytest.mark.parametrize(
+    ("doc", "where"),
+    [
+        ({"images": [{"id": [1]}], "annotations": [{"image_id": 1, "bbox": [0, 0, 1, 1]}]}, "images[0]"),
+        ({"annotations": [{"image_id": [1], "category_id": 1, "bbox": [0, 0, 1, 1]}]}, "annotations[0]"),
+        ({"categories": {"id": 1}, "annotations": []}, "categories"),
+        ([{"data": {"image": "a"}, "annotations": 5}], "[0]"),
+        ([{"data": {"image": ["a"]}, "annotations": []}], "[0]"),
+        ([{"annotations": [{"completed_by": 1, "result": {"x": 1}}]}], "[0].annotations[0]"),
+        ([{"annotations": [{"completed_by": [1], "result": []}]}], "[0].annotations[0]"),
+        ([{"annotations": [{"result": [_rect([1, 2])]}]}], "result[0]"),
+        ([{"annotations": [{"result": [_rect({**_BOX, "rectanglelabels": {"a": 1}})]}]}], "result[0]"),
+    ],
+)
+def test_malformed_json_structures_are_located(tmp_path: Path, doc: object, where: str) -> None:
+    """Lists where ids belong, objects where lists belong: located errors, never a traceback."""
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(InputError) as err:
+        read_boxes(path)
+    assert where in str(err.value)
+
+
+def test_label_studio_label_given_as_a_string(tmp_path: Path) -> None:
+    """A single label written as a string is that label, not its first letter."""
+    path = tmp_path / "ls.json"
+    result = _rect({**_BOX, "rectanglelabels": "car"})
+    path.write_text(json.dumps([{"data": {"image": "a"}, "annotations": [{"completed_by": 7, "result": [result]}]}]))
+    assert read_boxes(path)["category"].tolist() == ["car"]
+
+
 def test_box_terms_in_sla_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     coco, cvat, _ = _write_all(tmp_path)
     other = json.loads(coco.read_text())
