@@ -7,6 +7,7 @@ A procurement lead answers one question per row on the "Profile" sheet and lists
 from __future__ import annotations
 
 import io
+import math
 import types
 import typing
 from datetime import date, datetime
@@ -227,6 +228,10 @@ def _parse(raw: object, annotation: Any) -> object:
     raw = _unsafe(raw)
     if raw is None or raw == "":
         return [] if is_list else None
+    if isinstance(raw, (list, tuple)) and is_list and all(isinstance(p, (str, int, float)) for p in raw):
+        return [str(p).strip() for p in raw if str(p).strip()]
+    if isinstance(raw, (list, tuple, dict, set)):
+        raise ValueError(f"expected {'a list of names' if is_list else 'one value'}, got {raw!r}")
     if is_list:
         return [p.strip() for p in str(raw).replace(";", ",").split(",") if p.strip()]
     if base is bool:
@@ -252,6 +257,8 @@ def _parse(raw: object, annotation: Any) -> object:
             number = float(text.rstrip("%").strip())
         except ValueError:
             raise ValueError(f"expected a number, got {raw!r}") from None
+        if not math.isfinite(number):
+            raise ValueError(f"expected a finite number, got {raw!r}")
         if percent:
             number /= 100
         if base is int:
