@@ -208,6 +208,35 @@ def factorize(values: ArrayLike, sort: bool = True) -> tuple[np.ndarray, np.ndar
 
 
 @dataclass(frozen=True)
+class LongCodes:
+    """Long rows (item, annotator, label) as integer codes and the values the codes stand for."""
+
+    items: np.ndarray
+    item_values: np.ndarray
+    annotators: np.ndarray
+    annotator_values: np.ndarray
+    labels: np.ndarray
+    label_set: LabelSet
+
+
+def long_codes(
+    items: ArrayLike, annotators: ArrayLike, labels: ArrayLike, label_set: LabelSet | Sequence[Hashable] | None = None
+) -> LongCodes:
+    """Codes of long rows: items in order of appearance, annotators sorted, labels in the label
+    set's order (the observed labels when none is given); a missing item or annotator raises."""
+    item_codes, item_values = factorize(items, sort=False)
+    ann_codes, ann_values = factorize(annotators, sort=True)
+    for what, got in (("item", item_codes), ("annotator", ann_codes)):
+        if (got < 0).any():
+            raise missing_value_error(what, np.flatnonzero(got < 0))
+    if isinstance(label_set, LabelSet):
+        ls = label_set
+    else:
+        ls = LabelSet.of(label_set) if label_set is not None else LabelSet.observed(labels)
+    return LongCodes(item_codes, item_values, ann_codes, ann_values, ls.encode(labels), ls)
+
+
+@dataclass(frozen=True)
 class Duplicates:
     """Rows that repeat an (item, annotator) pair: every involved row position, and the pairs."""
 
