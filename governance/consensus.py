@@ -193,6 +193,8 @@ def consensus(
     """Majority vote and Dawid-Skene labels of long rows; a repeated (item, annotator) pair keeps
     its first (or last) row, or raises with `repeats='error'`."""
     coded = long_codes(items, annotators, labels, label_set)
+    if len(coded.labels) == 0:
+        raise ValueError("no labelled rows: there is nothing to reach a consensus on")
     item_codes, item_values, ann_codes, ann_values = (
         coded.items,
         coded.item_values,

@@ -65,9 +65,18 @@ class InconsistentGroupError(ValueError):
         )
 
 
-def missing_value_error(what: str, rows: np.ndarray) -> ValueError:
+class MissingValueError(ValueError):
+    """A required id (item, annotator, group) is empty; `rows` are 0-based row positions."""
+
+    def __init__(self, what: str, rows: np.ndarray):
+        self.what = what
+        self.rows = np.asarray(rows, dtype=np.int64)
+        super().__init__(f"{what} is missing on {len(rows)} rows; row positions start {self.rows[:10].tolist()}")
+
+
+def missing_value_error(what: str, rows: np.ndarray) -> MissingValueError:
     """A required id (item, annotator, group) is empty on these 0-based row positions."""
-    return ValueError(f"{what} is missing on {len(rows)} rows; row positions start {rows[:10].tolist()}")
+    return MissingValueError(what, rows)
 
 
 def _is_missing(values: np.ndarray) -> np.ndarray:

@@ -12,7 +12,7 @@ from annogov.commands._delivery_args import add_mapping_options, mapping_from
 from annogov.commands._label_args import add_label_set_options, label_set_from
 from annogov.render import table, to_json
 from governance.annotators import annotator_report
-from governance.counts import LabelSet, UnknownLabelError
+from governance.counts import DuplicateAnnotationError, LabelSet, MissingValueError, UnknownLabelError
 from governance.delivery import open_delivery
 from governance.gold import gold_report
 from governance.long_rows import located, long_rows
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     frame = frame[frame["label"].notna()]
     try:
         payload = payload_for(frame, labels, args.repeats)
-    except UnknownLabelError as err:
+    except (UnknownLabelError, DuplicateAnnotationError, MissingValueError) as err:
         raise located(err, frame, source.file) from None
     if args.format == "json":
         print(to_json(payload))

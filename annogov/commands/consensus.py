@@ -10,7 +10,7 @@ from annogov.commands._delivery_args import add_mapping_options, mapping_from
 from annogov.commands._label_args import add_label_set_options, label_set_from
 from annogov.render import table, to_json
 from governance.consensus import consensus, consensus_csv
-from governance.counts import UnknownLabelError
+from governance.counts import DuplicateAnnotationError, MissingValueError, UnknownLabelError
 from governance.delivery import open_delivery
 from governance.long_rows import located, long_rows
 
@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
             frame["item_id"].to_numpy(object), frame["annotator_id"].to_numpy(object), frame["label"].to_numpy(object),
             label_set=labels, repeats=args.repeats,
         )  # fmt: skip
-    except UnknownLabelError as err:
+    except (UnknownLabelError, DuplicateAnnotationError, MissingValueError) as err:
         raise located(err, frame, source.file) from None
     if args.out:
         Path(args.out).write_text(consensus_csv(result), encoding="utf-8")
