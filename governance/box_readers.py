@@ -1,5 +1,7 @@
 """Bounding boxes from COCO JSON, CVAT XML (for images 1.1) and Label Studio JSON exports, as one
-frame: image, annotator, category, x1, y1, x2, y2, where (a locator for error messages).
+frame: image, annotator, category, x1, y1, x2, y2, where (a locator for error messages). An image
+the annotator was shown but drew no box on is one row without category and coordinates, so the
+boxes others (or gold) drew there count as missed.
 
 Untrusted files: size-limited before parsing, XML parsed with defusedxml, every malformed box
 reported with its location (`ingest.InputError`), never a traceback."""
@@ -33,7 +35,12 @@ class _Collector:
     def __init__(self, file: str) -> None:
         self.file = file
         self.rows: list[tuple[Any, ...]] = []
+        self.seen: dict[tuple[str, str], str] = {}
         self.problems: list[Problem] = []
+
+    def saw(self, where: str, image: Any, annotator: Any) -> None:
+        """The annotator was shown this image, boxes or not (an image with none still counts)."""
+        self.seen.setdefault((str(image), str(annotator)), where)
 
     def problem(self, where: str, message: str) -> None:
         if len(self.problems) < _MAX_PROBLEMS:
@@ -57,7 +64,9 @@ class _Collector:
     def frame(self) -> pd.DataFrame:
         if self.problems:
             raise InputError(self.problems)
-        return pd.DataFrame(self.rows, columns=COLUMNS)
+        boxed = {(r[0], r[1]) for r in self.rows}
+        empty = [(i, a, None, *[float("nan")] * 4, w) for (i, a), w in self.seen.items() if (i, a) not in boxed]
+        return pd.DataFrame(self.rows + empty, columns=COLUMNS)
 
 
 def _scalar(value: Any) -> bool:
@@ -83,6 +92,8 @@ def read_coco(path: Path | str, annotator: str | None = None, max_bytes: int = M
     names = _index(out, doc.get("categories"), "categories", "name")
     images = _index(out, doc.get("images"), "images", "file_name")
     who = annotator or path.stem
+    for k, name in enumerate(images.values()):
+        out.saw(f"images[{k}]", name, who)
     for k, ann in enumerate(doc["annotations"]):
         where = f"annotations[{k}]"
         bbox = ann.get("bbox") if isinstance(ann, dict) else None
@@ -133,6 +144,7 @@ def read_cvat(path: Path | str, annotator: str | None = None, max_bytes: int = M
     out = _Collector(path.name)
     for i, image in enumerate(root.iter("image")):
         name = image.get("name") or image.get("id") or str(i)
+        out.saw(f"image[{i}] {name}", name, who)
         for j, box in enumerate(image.iter("box")):
             where = f"image[{i}] {name}, box[{j}]"
             out.add(where, name, who, box.get("label"), box.get("xtl"), box.get("ytl"), box.get("xbr"), box.get("ybr"))
@@ -167,6 +179,7 @@ def read_label_studio(path: Path | str, max_bytes: int = MAX_BYTES) -> pd.DataFr
             if not isinstance(results, list) or not _scalar(who):
                 out.problem(f"[{t}].annotations[{a}]", "an annotation needs 'result' as a list and 'completed_by'")
                 continue
+            out.saw(f"[{t}].annotations[{a}]", image, who if who is not None else f"annotation-{a}")
             for r, res in enumerate(results):
                 if not isinstance(res, dict) or res.get("type") != "rectanglelabels":
                     continue

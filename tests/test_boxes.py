@@ -174,3 +174,32 @@ def test_box_terms_in_sla_check(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert payload["terms"][0]["status"] == "inconclusive"
     assert main(["boxes", "--boxes", str(coco), str(tmp_path / "ann2.json"), "--box-gold", str(cvat)]) == 0
     assert "gold" in capsys.readouterr().out
+
+
+def test_an_image_shown_but_left_empty_counts_its_missed_boxes(tmp_path: Path) -> None:
+    """Annotator a was shown img1 and img2 (COCO 'images', CVAT <image>, a Label Studio task with an
+    empty result) and boxed only img1: gold's box on img2 is a miss, so F1 is 2 x 1 / 3, not 1. An
+    image gold never covered does not count against the annotator."""
+    coco = {
+        "images": [{"id": 1, "file_name": "img1.jpg"}, {"id": 2, "file_name": "img2.jpg"}],
+        "categories": [{"id": 3, "name": "car"}],
+        "annotations": [{"image_id": 1, "category_id": 3, "bbox": [0, 0, 10, 10]}],
+    }
+    (tmp_path / "a.json").write_text(json.dumps(coco))
+    (tmp_path / "a.xml").write_text(
+        '<annotations><image id="0" name="img1.jpg"><box label="car" xtl="0" ytl="0" xbr="10" ybr="10"/>'
+        '</image><image id="1" name="img2.jpg"/></annotations>'
+    )
+    box = _rect({**_BOX, "x": 0, "y": 0, "width": 10, "height": 10})
+    tasks = [
+        {"data": {"image": "img1.jpg"}, "annotations": [{"completed_by": "a", "result": [box]}]},
+        {"data": {"image": "img2.jpg"}, "annotations": [{"completed_by": "a", "result": []}]},
+    ]
+    (tmp_path / "a-ls.json").write_text(json.dumps(tasks))
+    gold = _frame([("img1.jpg", "gold", "car", 0, 0, 10, 10), ("img2.jpg", "gold", "car", 5, 5, 9, 9),
+                   ("img3.jpg", "gold", "car", 1, 1, 4, 4)])  # fmt: skip
+    for name in ("a.json", "a.xml", "a-ls.json"):
+        frame = read_boxes(tmp_path / name)
+        report = box_agreement(frame.assign(annotator="a"), gold)
+        assert (report.overall.boxes_a, report.overall.boxes_b, report.overall.matched) == (1, 2, 1), name
+        assert report.overall.f1_50 == pytest.approx(2 / 3), name
