@@ -140,6 +140,8 @@ def read_cvat(path: Path | str, annotator: str | None = None, max_bytes: int = M
         raise InputError.at(f"not valid XML ({exc})", path.name) from None
     except Exception as exc:  # defusedxml refuses entities and external references
         raise InputError.at(f"XML refused: {type(exc).__name__}", path.name) from None
+    if root.find(".//track") is not None and root.find(".//image") is None:
+        raise InputError.at("a CVAT for video export (<track>); export as 'CVAT for images 1.1'", path.name)
     who = annotator or path.stem
     out = _Collector(path.name)
     for i, image in enumerate(root.iter("image")):
@@ -147,8 +149,19 @@ def read_cvat(path: Path | str, annotator: str | None = None, max_bytes: int = M
         out.saw(f"image[{i}] {name}", name, who)
         for j, box in enumerate(image.iter("box")):
             where = f"image[{i}] {name}, box[{j}]"
+            if float(_number(box.get("rotation")) or 0) % 360:
+                out.problem(where, "rotated box: IoU here is for axis-aligned boxes")
+                continue
             out.add(where, name, who, box.get("label"), box.get("xtl"), box.get("ytl"), box.get("xbr"), box.get("ybr"))
     return out.frame()
+
+
+def _number(text: str | None) -> float | None:
+    """A numeric attribute, None when absent or not a number (the box check reports the latter)."""
+    try:
+        return None if text is None else float(text)
+    except ValueError:
+        return None
 
 
 def read_label_studio(path: Path | str, max_bytes: int = MAX_BYTES) -> pd.DataFrame:

@@ -203,3 +203,19 @@ def test_an_image_shown_but_left_empty_counts_its_missed_boxes(tmp_path: Path) -
         report = box_agreement(frame.assign(annotator="a"), gold)
         assert (report.overall.boxes_a, report.overall.boxes_b, report.overall.matched) == (1, 2, 1), name
         assert report.overall.f1_50 == pytest.approx(2 / 3), name
+
+
+def test_cvat_video_exports_and_rotated_boxes_are_refused_in_words(tmp_path: Path) -> None:
+    """A CVAT-for-video file used to read as zero boxes; a rotated box as an axis-aligned one."""
+    video = tmp_path / "video.xml"
+    video.write_text('<annotations><track id="0" label="car"><box frame="0" xtl="1" ytl="1" xbr="5" ybr="5"/>'
+                     "</track></annotations>")  # fmt: skip
+    with pytest.raises(InputError, match="CVAT for video"):
+        read_cvat(video)
+    rotated = tmp_path / "rotated.xml"
+    rotated.write_text('<annotations><image id="0" name="a.jpg"><box label="car" xtl="1" ytl="1" xbr="5" ybr="5" '
+                       'rotation="30.0"/><box label="car" xtl="1" ytl="1" xbr="5" ybr="5" rotation="0.0"/></image>'
+                       "</annotations>")  # fmt: skip
+    with pytest.raises(InputError, match=r"box\[0\].*rotated") as err:
+        read_cvat(rotated)
+    assert "box[1]" not in str(err.value)
