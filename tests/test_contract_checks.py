@@ -124,6 +124,16 @@ def test_data_only_handover_within_five_days_is_weak() -> None:
         assert name in artefacts.reason
 
 
+def test_handover_artefacts_written_in_other_words_are_recognised() -> None:
+    """'labeled data' (US spelling), 'gold standard set', 'edge case log', 'calibration records' name
+    the required artefacts (the reader's words for them); only a missing one is reported."""
+    written = ["Labeled data", "guidelines", "gold standard set", "edge case log", "calibration records"]
+    assert "transition.artefacts" not in _codes(with_changes({"transition": {"handover_artefacts": written}}))
+    audit = audit_profile(with_changes({"transition": {"handover_artefacts": written[:-1]}}), AS_OF)
+    [found] = [f for f in audit.findings if f.code == "transition.artefacts"]
+    assert "leaves out calibration log:" in found.reason
+
+
 @pytest.mark.parametrize(
     "volume, days, short",
     [(None, 30, False), (None, 29, True), (99_999, 30, False), (100_000, 59, True), (100_000, 60, False),
