@@ -117,3 +117,22 @@ def test_a_decisions_file_deciding_a_proposal_twice_is_located(review: DraftRevi
         read_decisions(path, review)
     text = str(caught.value)
     assert "row 2" in text and "already decided in entry 1" in text and "row 3" in text
+
+
+def test_a_value_edited_to_unknown_beside_another_proposal_of_its_field() -> None:
+    """Two export-timing proposals, one edited to blank (unknown): the other stands; this was a
+    KeyError while the profile was built."""
+    from contracts.drafts import propose
+    from contracts.text_extract import Passage
+
+    review = propose(
+        [
+            Passage(text="The Client may export all labelled data at any time in COCO JSON.", paragraph=1),
+            Passage(text="On termination the Vendor shall deliver all labelled data to the Client.", paragraph=2),
+        ],
+        source="two.md",
+    )
+    first, second = [i for i, p in enumerate(review.proposals) if p.field == "data.export_timing"]
+    for blank, kept in ((first, second), (second, first)):
+        done = confirm(review, {blank: ("edit", ""), kept: ("accept", None)}, by_id="u1", by_name="Pat", at=AT)
+        assert done.profile.data.export_timing == review.proposals[kept].value
