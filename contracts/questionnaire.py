@@ -26,7 +26,8 @@ from contracts.profile import (
     Transition,
 )
 from contracts.sla_terms import RAMP_STEPS_HELP, SlaTerm, SlaTermSet, format_ramp_steps, ramp_from_cells
-from ingest import FORMULA_TRIGGERS, InputError, Location, Problem, inert, normalise_header, read_sheet
+from ingest import InputError, Location, Problem, inert, normalise_header, read_sheet
+from ingest.formulas import restored
 
 PROFILE_SHEET = "Profile"
 SLA_SHEET = "SLA terms"
@@ -215,11 +216,7 @@ def write_questionnaire(profile: ContractProfile | None = None) -> bytes:
 
 def _unsafe(value: object) -> object:
     """A text cell stripped, without the apostrophe `_safe` put before formula-like text."""
-    if isinstance(value, str):
-        value = value.strip()
-        if value.startswith("'") and value[1:2] in FORMULA_TRIGGERS:
-            value = value[1:]
-    return value
+    return restored(value)
 
 
 def _parse(raw: object, annotation: Any) -> object:

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ingest import InputError, Location, Problem, inert, normalise_header, read_sheet
+from ingest.formulas import restored
 
 Metric = Literal[
     "kappa",
@@ -386,10 +387,9 @@ def validation_problems(exc: ValidationError, file: str, yaml_text: str | None) 
 
 
 def _cell(value: Any) -> Any:
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    return value
+    """A cell's value; text stripped and without the quote `inert` put before formula-like text."""
+    value = restored(value)
+    return (value or None) if isinstance(value, str) else value
 
 
 def _is_terms_header(row: Any) -> bool:
