@@ -66,7 +66,7 @@ def _upload_review(
         st.error(f"{upload.name}: some values are not valid:\n\n{lines}", icon=":material/error:")
         return None
     if vendor.strip() and draft is None and vendor.strip() != profile.vendor:
-        st.caption(f"The profile names its vendor {profile.vendor!r}; that name is used.")
+        st.caption(f"The profile names its vendor {ui.md(repr(profile.vendor))}; that name is used.")
     review = review_profile(profile, as_of, source=upload.name, draft=draft, agreement=agreement)
     payload = review.to_payload()
     payload["profile"] = profile.model_dump(mode="json")
@@ -105,8 +105,8 @@ def _status_style(value: object) -> str:
 def _show(payload: dict[str, Any], *, fresh_draft: bool = False) -> None:
     audit, evidence = payload["audit"], payload["scorecard_evidence"]
     head = f"{audit['vendor']}" + (f" — {audit['contract']}" if audit.get("contract") else "")
-    st.subheader(head)
-    st.caption(f"From {payload['source']}, evaluated as of {audit['as_of']}.")
+    st.subheader(ui.md(head))
+    st.caption(f"From {ui.md(payload['source'])}, evaluated as of {audit['as_of']}.")
     counts = audit["counts"]
     cols = st.columns(4)
     cols[0].metric("Present", counts["present"])
@@ -171,7 +171,7 @@ def _show(payload: dict[str, Any], *, fresh_draft: bool = False) -> None:
         for p in proposals:
             with st.container(border=True):
                 st.markdown(f":orange-badge[needs confirmation] `{p['field']}` = "
-                            f"`{p['value']!r}` ({ui.md(p['location'])})")
+                            f"{ui.md(repr(p['value']))} ({ui.md(p['location'])})")
                 st.markdown("> " + ui.md(p["quote"]).replace("\n", "\n> "))
                 if p.get("note"):
                     st.caption(p["note"])
@@ -232,7 +232,7 @@ def _confirm_and_save(store: Store, program: ProgramRecord, draft: DraftReview, 
         with st.container(border=True):
             left, right = st.columns([3, 2])
             choice = st.session_state.get(f"ct_dec_{sha[:12]}_{i}")
-            left.markdown(f"{DECISION_BADGES[choice]} `{p.field}` = `{p.value!r}` "
+            left.markdown(f"{DECISION_BADGES[choice]} `{p.field}` = {ui.md(repr(p.value))} "
                           f"({ui.md(p.location)})")
             left.markdown("> " + ui.md(p.quote).replace("\n", "\n> "))
             if p.note:
@@ -274,7 +274,7 @@ def _show_confirmation(confirmation: dict[str, Any]) -> None:
     """Who confirmed the saved profile, when, and each decision beside its passage."""
     counts = {d: sum(c["decision"] == d for c in confirmation["confirmations"]) for d in DECISIONS}
     st.markdown("#### Confirmed proposals")
-    st.caption(f"Confirmed by {confirmation['by_name']} ({confirmation['by']}) on "
+    st.caption(f"Confirmed by {ui.md(confirmation['by_name'])} ({ui.md(confirmation['by'])}) on "
                f"{confirmation['at'][:16].replace('T', ' ')} UTC: {counts['accept']} accepted, "
                f"{counts['edit']} edited, {counts['reject']} rejected, {confirmation['undecided']} "
                "left undecided (not in the profile).")

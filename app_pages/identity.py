@@ -19,6 +19,7 @@ import streamlit as st
 
 from annogov.store import Store
 from annogov.store.channel import ChannelRepository
+from app_pages import ui
 from governance.roles import ROLE_TITLES, Permission, Role, User, can_any
 
 T = TypeVar("T")
@@ -89,7 +90,7 @@ def _login_user(store: Store) -> User | None:
             repo.save_user(user, user)  # the operator named this login a manager (environment)
     with st.sidebar:
         if user is not None:
-            st.caption(f"Signed in as {user.name} ({role_title(user.role)})")
+            st.caption(f"Signed in as {ui.md(user.name)} ({role_title(user.role)})")
             st.button("Log out", on_click=st.logout, icon=":material/logout:")
     return user
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import identity, ui
+from governance.privacy import TEAM_WITHHELD
 from governance.sla_check import AnnotatorRow
 
 store = ui.get_store()
@@ -36,5 +37,7 @@ else:
     st.markdown(f"**Delivery:** {ui.md(figures.delivery)} · {figures.n_annotators} annotators")
     if not figures.own:
         st.info(f"The delivery has no annotations under your id ({ui.md(user.data_id)}).")
-    rows = [_row("You", r) for r in figures.own] + [_row("Team", figures.team)]
+    rows = [_row("You", r) for r in figures.own] + ([_row("Team", figures.team)] if figures.team else [])
     st.dataframe(rows, hide_index=True, width="stretch")
+    if figures.team is None:
+        st.caption(TEAM_WITHHELD)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from contracts.profile import ContractProfile
+from contracts.reader.rules_terms import artefacts_named
 
 Emit = Callable[..., None]
 
@@ -183,7 +184,7 @@ def transition_depth(p: ContractProfile, emit: Emit) -> None:
     """The artefacts a successor needs, a handover long enough for the volume, and a wind-down."""
     t = p.transition
     if t.handover_artefacts:
-        named = {a.strip().lower() for a in t.handover_artefacts}
+        named = {n for a in t.handover_artefacts for n in [a.strip().lower(), *artefacts_named(a)]}
         left_out = [a for a in REQUIRED_ARTEFACTS if a not in named]
         if left_out:
             emit(

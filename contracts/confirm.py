@@ -67,7 +67,10 @@ def edit_text(proposal: Proposal) -> str:
 def _edited(proposal: Proposal, raw: object) -> Any:
     """An edited value as the field's type; ValueError when it is not one."""
     if proposal.field in ("sla.terms", "sla.ramp"):
-        loaded = yaml.safe_load(str(raw)) if isinstance(raw, str) else raw
+        try:
+            loaded = yaml.safe_load(raw) if isinstance(raw, str) else raw
+        except yaml.YAMLError as exc:
+            raise ValueError(f"not valid YAML: {' '.join(str(exc).split())}") from None
         model = SlaTerm if proposal.field == "sla.terms" else RampSchedule
         try:
             return model.model_validate(loaded).model_dump(mode="json", exclude_defaults=proposal.field == "sla.terms")
@@ -195,8 +198,9 @@ def read_decisions(
         raise InputError.at("expected a list of decisions (write one with --decisions-template)", path.name)
     problems: list[Problem] = []
     out: dict[int, tuple[Any, object]] = {}
+    seen: dict[int, int] = {}
     for k, entry in enumerate(entries, start=1):
-        if not isinstance(entry, dict) or not isinstance(entry.get("n"), int):
+        if not isinstance(entry, dict) or type(entry.get("n")) is not int:
             problems.append(Problem(Location(path.name, row=k), "each entry needs its proposal number 'n'"))
             continue
         n = entry["n"]
@@ -209,6 +213,10 @@ def read_decisions(
                 Problem(Location(path.name, row=k, column="field"), f"proposal {n} is {field}, not {entry['field']}")
             )
             continue
+        if n in seen:
+            problems.append(Problem(Location(path.name, row=k), f"proposal {n} is already decided in entry {seen[n]}"))
+            continue
+        seen[n] = k
         if entry.get("decision") in (None, ""):
             continue
         out[n - 1] = (str(entry["decision"]).strip().lower(), entry.get("value"))

@@ -115,7 +115,7 @@ def profile_from(proposals: list[Proposal], vendor: str, contract: str) -> Contr
     """The profile a list of proposals adds up to (the draft's, or only the confirmed ones)."""
     values: dict[str, Any] = {}
     for p in proposals:
-        if p.field.startswith("sla."):
+        if p.field.startswith("sla.") or p.value is None:  # None: a value edited to unknown adds nothing
             continue
         current = values.get(p.field)
         if isinstance(p.value, list):

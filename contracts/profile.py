@@ -127,11 +127,21 @@ def _choice(value: object, aliases: dict[str, str], prefixes: tuple[str, ...] = 
     return aliases.get(token, token)
 
 
+_NOTHING = {"none", "no", "nil", "n/a", "na", "-"}
+
+
 def _split_list(value: object) -> object:
-    """'COCO, JSONL' -> ['COCO', 'JSONL']; lists pass through; None becomes an empty list."""
+    """'COCO, JSONL' -> ['COCO', 'JSONL']; None and answers meaning nothing ('none', 'n/a', 'no')
+    become an empty list, so 'worker penalties: none' is not read as a penalty called 'none'."""
     if isinstance(value, str):
-        return [part.strip() for part in re.split(r"[,;\n]", value) if part.strip()]
+        value = re.split(r"[,;\n]", value)
+    if isinstance(value, list):
+        return [p.strip() if isinstance(p, str) else p for p in value if not _means_nothing(p)]
     return [] if value is None else value
+
+
+def _means_nothing(part: object) -> bool:
+    return isinstance(part, str) and part.strip().lower().rstrip(".") in _NOTHING | {""}
 
 
 class _Section(BaseModel):

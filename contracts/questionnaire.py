@@ -7,6 +7,7 @@ A procurement lead answers one question per row on the "Profile" sheet and lists
 from __future__ import annotations
 
 import io
+import math
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -26,7 +27,8 @@ from contracts.profile import (
     Transition,
 )
 from contracts.sla_terms import RAMP_STEPS_HELP, SlaTerm, SlaTermSet, format_ramp_steps, ramp_from_cells
-from ingest import FORMULA_TRIGGERS, InputError, Location, Problem, inert, normalise_header, read_sheet
+from ingest import InputError, Location, Problem, inert, normalise_header, read_sheet
+from ingest.formulas import restored
 
 PROFILE_SHEET = "Profile"
 SLA_SHEET = "SLA terms"
@@ -216,11 +218,7 @@ def write_questionnaire(profile: ContractProfile | None = None) -> bytes:
 
 def _unsafe(value: object) -> object:
     """A text cell stripped, without the apostrophe `_safe` put before formula-like text."""
-    if isinstance(value, str):
-        value = value.strip()
-        if value.startswith("'") and value[1:2] in FORMULA_TRIGGERS:
-            value = value[1:]
-    return value
+    return restored(value)
 
 
 def _parse(raw: object, annotation: Any) -> object:
@@ -229,6 +227,10 @@ def _parse(raw: object, annotation: Any) -> object:
     raw = _unsafe(raw)
     if raw is None or raw == "":
         return [] if is_list else None
+    if isinstance(raw, (list, tuple)) and is_list and all(isinstance(p, (str, int, float)) for p in raw):
+        return [str(p).strip() for p in raw if str(p).strip()]
+    if isinstance(raw, (list, tuple, dict, set)):
+        raise ValueError(f"expected {'a list of names' if is_list else 'one value'}, got {raw!r}")
     if is_list:
         return [p.strip() for p in str(raw).replace(";", ",").split(",") if p.strip()]
     if base is bool:
@@ -254,6 +256,8 @@ def _parse(raw: object, annotation: Any) -> object:
             number = float(text.rstrip("%").strip())
         except ValueError:
             raise ValueError(f"expected a number, got {raw!r}") from None
+        if not math.isfinite(number):
+            raise ValueError(f"expected a finite number, got {raw!r}")
         if percent:
             number /= 100
         if base is int:

@@ -30,6 +30,7 @@ from ingest import (
     reading,
     sheet_rows,
 )
+from ingest.formulas import restored
 
 Metric = Literal[
     "kappa",
@@ -416,10 +417,9 @@ def validation_problems(exc: ValidationError, file: str, yaml_text: str | None) 
 
 
 def _cell(value: Any) -> Any:
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    return value
+    """A cell's value; text stripped and without the quote `inert` put before formula-like text."""
+    value = restored(value)
+    return (value or None) if isinstance(value, str) else value
 
 
 def _is_terms_header(row: Any) -> bool:

@@ -18,7 +18,9 @@ from ingest import InputError, check_zip, decode_text, limits, over_limit, read_
 
 DRAFT_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 _TERMINAL = re.compile(r"[.!?:;]\s*$")
-_NUMBERED = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[A-Z][A-Z ]{3,}$|#+\s)")
+# a clause number starts a passage only before a capital or at the line's end ('4.2 The Vendor',
+# '5.'); a wrapped line such as '30 days of termination' continues the sentence above
+_NUMBERED = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]?(?:\s+[A-Z(\"“]|\s*$)|[A-Z][A-Z ]{3,}$|#+\s)")
 
 
 class Passage(BaseModel):

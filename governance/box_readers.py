@@ -1,5 +1,7 @@
 """Bounding boxes from COCO JSON, CVAT XML (for images 1.1) and Label Studio JSON exports, as one
-frame: image, annotator, category, x1, y1, x2, y2, where (a locator for error messages).
+frame: image, annotator, category, x1, y1, x2, y2, where (a locator for error messages). An image
+the annotator was shown but drew no box on is one row without category and coordinates, so the
+boxes others (or gold) drew there count as missed.
 
 Untrusted files: size-limited before parsing, XML parsed with defusedxml, every malformed box
 reported with its location (`ingest.InputError`), never a traceback."""
@@ -33,7 +35,12 @@ class _Collector:
     def __init__(self, file: str) -> None:
         self.file = file
         self.rows: list[tuple[Any, ...]] = []
+        self.seen: dict[tuple[str, str], str] = {}
         self.problems: list[Problem] = []
+
+    def saw(self, where: str, image: Any, annotator: Any) -> None:
+        """The annotator was shown this image, boxes or not (an image with none still counts)."""
+        self.seen.setdefault((str(image), str(annotator)), where)
 
     def problem(self, where: str, message: str) -> None:
         if len(self.problems) < _MAX_PROBLEMS:
@@ -57,7 +64,14 @@ class _Collector:
     def frame(self) -> pd.DataFrame:
         if self.problems:
             raise InputError(self.problems)
-        return pd.DataFrame(self.rows, columns=COLUMNS)
+        boxed = {(r[0], r[1]) for r in self.rows}
+        empty = [(i, a, None, *[float("nan")] * 4, w) for (i, a), w in self.seen.items() if (i, a) not in boxed]
+        return pd.DataFrame(self.rows + empty, columns=COLUMNS)
+
+
+def _scalar(value: Any) -> bool:
+    """An id or name usable as a key: a string, number or absent (never a list or object)."""
+    return value is None or isinstance(value, (str, int, float))
 
 
 def _json(data: bytes, file: str) -> Any:
@@ -74,15 +88,20 @@ def read_coco(path: Path | str, annotator: str | None = None, max_bytes: int = M
     doc = _json(_read(path, max_bytes), path.name)
     if not isinstance(doc, dict) or not isinstance(doc.get("annotations"), list):
         raise InputError.at("a COCO file needs an 'annotations' list", path.name)
-    names = {c.get("id"): c.get("name") for c in doc.get("categories") or [] if isinstance(c, dict)}
-    images = {i.get("id"): i.get("file_name", i.get("id")) for i in doc.get("images") or [] if isinstance(i, dict)}
-    who = annotator or path.stem
     out = _Collector(path.name)
+    names = _index(out, doc.get("categories"), "categories", "name")
+    images = _index(out, doc.get("images"), "images", "file_name")
+    who = annotator or path.stem
+    for k, name in enumerate(images.values()):
+        out.saw(f"images[{k}]", name, who)
     for k, ann in enumerate(doc["annotations"]):
         where = f"annotations[{k}]"
         bbox = ann.get("bbox") if isinstance(ann, dict) else None
         if not isinstance(bbox, list) or len(bbox) != 4:
             out.problem(where, "needs 'bbox' as [x, y, width, height]")
+            continue
+        if not (_scalar(ann.get("image_id")) and _scalar(ann.get("category_id"))):
+            out.problem(where, "'image_id' and 'category_id' must be numbers or strings")
             continue
         image = images.get(ann.get("image_id"), ann.get("image_id"))
         category = names.get(ann.get("category_id"), ann.get("category_id"))
@@ -95,6 +114,22 @@ def read_coco(path: Path | str, annotator: str | None = None, max_bytes: int = M
     return out.frame()
 
 
+def _index(out: _Collector, entries: Any, section: str, field: str) -> dict[Any, Any]:
+    """COCO's images or categories as id -> file name or name; malformed entries are problems."""
+    if entries is None:
+        return {}
+    if not isinstance(entries, list):
+        out.problem(section, f"'{section}' must be a list")
+        return {}
+    index: dict[Any, Any] = {}
+    for k, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not _scalar(entry.get("id")) or not _scalar(entry.get(field)):
+            out.problem(f"{section}[{k}]", f"needs an 'id' and '{field}' as numbers or strings")
+            continue
+        index[entry.get("id")] = entry.get(field, entry.get("id"))
+    return index
+
+
 def read_cvat(path: Path | str, annotator: str | None = None, max_bytes: int = MAX_BYTES) -> pd.DataFrame:
     """CVAT 'for images 1.1' XML: <image name=...><box label= xtl= ytl= xbr= ybr=/>; parsed with
     defusedxml (no entities, no external references)."""
@@ -105,14 +140,28 @@ def read_cvat(path: Path | str, annotator: str | None = None, max_bytes: int = M
         raise InputError.at(f"not valid XML ({exc})", path.name) from None
     except Exception as exc:  # defusedxml refuses entities and external references
         raise InputError.at(f"XML refused: {type(exc).__name__}", path.name) from None
+    if root.find(".//track") is not None and root.find(".//image") is None:
+        raise InputError.at("a CVAT for video export (<track>); export as 'CVAT for images 1.1'", path.name)
     who = annotator or path.stem
     out = _Collector(path.name)
     for i, image in enumerate(root.iter("image")):
         name = image.get("name") or image.get("id") or str(i)
+        out.saw(f"image[{i}] {name}", name, who)
         for j, box in enumerate(image.iter("box")):
             where = f"image[{i}] {name}, box[{j}]"
+            if float(_number(box.get("rotation")) or 0) % 360:
+                out.problem(where, "rotated box: IoU here is for axis-aligned boxes")
+                continue
             out.add(where, name, who, box.get("label"), box.get("xtl"), box.get("ytl"), box.get("xbr"), box.get("ybr"))
     return out.frame()
+
+
+def _number(text: str | None) -> float | None:
+    """A numeric attribute, None when absent or not a number (the box check reports the latter)."""
+    try:
+        return None if text is None else float(text)
+    except ValueError:
+        return None
 
 
 def read_label_studio(path: Path | str, max_bytes: int = MAX_BYTES) -> pd.DataFrame:
@@ -131,16 +180,29 @@ def read_label_studio(path: Path | str, max_bytes: int = MAX_BYTES) -> pd.DataFr
         data = task.get("data") or {}
         image = data.get("image") if isinstance(data, dict) else None
         image = image or task.get("id", t)
-        for a, ann in enumerate(task.get("annotations") or []):
+        annotations = task.get("annotations") or []
+        if not isinstance(annotations, list) or not _scalar(image):
+            out.problem(f"[{t}]", "a task needs 'annotations' as a list and its image as a string")
+            continue
+        for a, ann in enumerate(annotations):
+            results = ann.get("result") or [] if isinstance(ann, dict) else None
             who = ann.get("completed_by") if isinstance(ann, dict) else None
             if isinstance(who, dict):
                 who = who.get("email") or who.get("id")
-            for r, res in enumerate(ann.get("result") or [] if isinstance(ann, dict) else []):
+            if not isinstance(results, list) or not _scalar(who):
+                out.problem(f"[{t}].annotations[{a}]", "an annotation needs 'result' as a list and 'completed_by'")
+                continue
+            out.saw(f"[{t}].annotations[{a}]", image, who if who is not None else f"annotation-{a}")
+            for r, res in enumerate(results):
                 if not isinstance(res, dict) or res.get("type") != "rectanglelabels":
                     continue
                 where = f"[{t}].annotations[{a}].result[{r}]"
-                v = res.get("value") or {}
-                labels = v.get("rectanglelabels") or [None]
+                v = res.get("value")
+                labels = v.get("rectanglelabels") if isinstance(v, dict) else None
+                labels = [labels] if isinstance(labels, str) else labels or [None]
+                if not isinstance(v, dict) or not isinstance(labels, list) or not _scalar(labels[0]):
+                    out.problem(where, "needs 'value' with x, y, width, height and 'rectanglelabels'")
+                    continue
                 try:
                     sx = float(res.get("original_width") or 100) / 100
                     sy = float(res.get("original_height") or 100) / 100

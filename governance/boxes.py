@@ -127,15 +127,16 @@ def _compare(a: pd.DataFrame, b: pd.DataFrame) -> dict[str, list[tuple[int, int,
 
 
 def box_agreement(boxes: pd.DataFrame, gold: pd.DataFrame | None = None) -> BoxReport:
-    """Between every pair of annotators on shared images (pooled), or each annotator against gold;
-    images only one side has still count (their boxes are unmatched)."""
+    """Between every pair of annotators (pooled), or each annotator against gold, on the images both
+    sides were shown: boxes on an image only one side drew on are unmatched (a row without category
+    marks an image shown without boxes)."""
     per_cat: dict[str, list[tuple[int, int, np.ndarray, np.ndarray]]] = {}
     if gold is not None:
         for _, mine in boxes.groupby("annotator", sort=True):
-            shown = gold[gold["image"].isin(mine["image"].unique())]
-            for cat, parts in _compare(mine, shown).items():
+            shared = set(mine["image"]) & set(gold["image"])
+            for cat, parts in _compare(mine[mine["image"].isin(shared)], gold[gold["image"].isin(shared)]).items():
                 per_cat.setdefault(cat, []).extend(parts)
-        against = "gold"
+        against = "gold (images both labelled)"
     else:
         names = sorted(boxes["annotator"].unique())
         for first, second in combinations(names, 2):

@@ -65,9 +65,18 @@ class InconsistentGroupError(ValueError):
         )
 
 
-def missing_value_error(what: str, rows: np.ndarray) -> ValueError:
+class MissingValueError(ValueError):
+    """A required id (item, annotator, group) is empty; `rows` are 0-based row positions."""
+
+    def __init__(self, what: str, rows: np.ndarray):
+        self.what = what
+        self.rows = np.asarray(rows, dtype=np.int64)
+        super().__init__(f"{what} is missing on {len(rows)} rows; row positions start {self.rows[:10].tolist()}")
+
+
+def missing_value_error(what: str, rows: np.ndarray) -> MissingValueError:
     """A required id (item, annotator, group) is empty on these 0-based row positions."""
-    return ValueError(f"{what} is missing on {len(rows)} rows; row positions start {rows[:10].tolist()}")
+    return MissingValueError(what, rows)
 
 
 def _is_missing(values: np.ndarray) -> np.ndarray:
@@ -205,6 +214,35 @@ def factorize(values: ArrayLike, sort: bool = True) -> tuple[np.ndarray, np.ndar
             return lookup[shifted].astype(np.int64), (np.flatnonzero(present) + lo).astype(arr.dtype)
     codes, uniques = pd.factorize(pd.Series(arr), sort=sort, use_na_sentinel=True)
     return np.asarray(codes, dtype=np.int64), np.asarray(uniques)
+
+
+@dataclass(frozen=True)
+class LongCodes:
+    """Long rows (item, annotator, label) as integer codes and the values the codes stand for."""
+
+    items: np.ndarray
+    item_values: np.ndarray
+    annotators: np.ndarray
+    annotator_values: np.ndarray
+    labels: np.ndarray
+    label_set: LabelSet
+
+
+def long_codes(
+    items: ArrayLike, annotators: ArrayLike, labels: ArrayLike, label_set: LabelSet | Sequence[Hashable] | None = None
+) -> LongCodes:
+    """Codes of long rows: items in order of appearance, annotators sorted, labels in the label
+    set's order (the observed labels when none is given); a missing item or annotator raises."""
+    item_codes, item_values = factorize(items, sort=False)
+    ann_codes, ann_values = factorize(annotators, sort=True)
+    for what, got in (("item", item_codes), ("annotator", ann_codes)):
+        if (got < 0).any():
+            raise missing_value_error(what, np.flatnonzero(got < 0))
+    if isinstance(label_set, LabelSet):
+        ls = label_set
+    else:
+        ls = LabelSet.of(label_set) if label_set is not None else LabelSet.observed(labels)
+    return LongCodes(item_codes, item_values, ann_codes, ann_values, ls.encode(labels), ls)
 
 
 @dataclass(frozen=True)

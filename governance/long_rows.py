@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pyarrow as pa
 
-from governance.counts import UnknownLabelError
+from governance.counts import DuplicateAnnotationError, MissingValueError, UnknownLabelError
 from governance.delivery import ROW_COLUMN, DeliverySource
 from ingest import InputError, Location, Problem
 
@@ -32,12 +32,30 @@ def long_rows(source: DeliverySource, columns: tuple[str, ...], max_rows: int = 
     return pd.concat(parts, ignore_index=True)
 
 
-def located(err: UnknownLabelError, frame: pd.DataFrame, file: str) -> InputError:
-    """Unknown labels at their rows in the delivered file (the first few), as an InputError."""
-    shown = err.rows[:_SHOWN]
-    rows, labels = frame[ROW_COLUMN].to_numpy()[shown], frame["label"].to_numpy(object)[shown]
-    more = f" ({len(err.rows)} rows in all)" if len(err.rows) > _SHOWN else ""
+RowError = UnknownLabelError | DuplicateAnnotationError | MissingValueError
+
+
+def located(err: RowError, frame: pd.DataFrame, file: str) -> InputError:
+    """A row-level refusal of the statistics (unknown label, missing item or annotator, repeated
+    (item, annotator) pair) at its rows in the delivered file (the first few), as an InputError."""
+    if isinstance(err, UnknownLabelError):
+        positions, column = err.rows, "label"
+    elif isinstance(err, MissingValueError):
+        positions, column = err.rows, f"{err.what}_id"
+    else:
+        positions, column = err.duplicates.rows, "annotator_id"
+    shown = positions[:_SHOWN]
+    rows = frame[ROW_COLUMN].to_numpy()[shown]
+    more = f" ({len(positions)} rows in all)" if len(positions) > _SHOWN else ""
+    if isinstance(err, UnknownLabelError):
+        labels = frame["label"].to_numpy(object)[shown]
+        messages = [f"label {label!r} is not in the label set{more}" for label in labels]
+    elif isinstance(err, MissingValueError):
+        messages = [f"{err.what} is missing{more}"] * len(rows)
+    else:
+        messages = [f"the annotator labelled this item more than once (--repeats first|last keeps one){more}"] * len(
+            rows
+        )
     return InputError(
-        [Problem(Location(file, row=int(r), column="label"), f"label {label!r} is not in the label set{more}")
-         for r, label in zip(rows, labels, strict=True)]
-    )  # fmt: skip
+        [Problem(Location(file, row=int(r), column=column), m) for r, m in zip(rows, messages, strict=True)]
+    )

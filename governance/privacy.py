@@ -92,14 +92,22 @@ def pseudonymise_report(report: ReportInput) -> ReportInput:
     return report.model_copy(update={"sla": sla, "sections": [coded(s) for s in report.sections]})
 
 
+MIN_TEAM = 3
+TEAM_WITHHELD = (
+    f"The team's figures are shown from {MIN_TEAM} annotators on: with fewer, the team and your own row "
+    "would give away another annotator's figures."
+)
+
+
 class OwnFigures(BaseModel):
-    """What an annotator may see of a delivery check: their own rows and the team as a whole."""
+    """What an annotator may see of a delivery check: their own rows and the team as a whole (None
+    below `MIN_TEAM` annotators, where own row and team total would reveal the others' rows)."""
 
     model_config = ConfigDict(frozen=True)
 
     delivery: str
     own: list[AnnotatorRow]
-    team: AnnotatorRow
+    team: AnnotatorRow | None
     n_annotators: int
 
 
@@ -123,7 +131,7 @@ def own_figures(delivery: str, rows: list[AnnotatorRow], data_id: str) -> OwnFig
     """One annotator's rows of a check (matched on their id in the data) and the team aggregate."""
     return OwnFigures(
         delivery=delivery, own=[r for r in rows if r.annotator == data_id],
-        team=team_aggregate(rows), n_annotators=len(rows),
+        team=team_aggregate(rows) if len(rows) >= MIN_TEAM else None, n_annotators=len(rows),
     )
 
 

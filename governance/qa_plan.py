@@ -132,33 +132,40 @@ class AcceptancePlan(BaseModel):
 def acceptance_plan(
     aql: float, ltpd: float, producer_risk: float = 0.05, consumer_risk: float = 0.10
 ) -> AcceptancePlan:
-    """The smallest n (and its c) with P(accept | AQL) >= 1 - alpha and P(accept | LTPD) <= beta:
-    for c = 0, 1, ..., the least n meeting the consumer's risk, kept when it also meets the
-    producer's (P(accept | AQL) falls as n grows, so it is the best n for that c)."""
+    """The smallest n (and its c) with P(accept | AQL) >= 1 - alpha and P(accept | LTPD) <= beta.
+
+    For each n the best c is the largest meeting the consumer's risk (P(accept | AQL) grows with
+    c), so the answer is the first n whose best c meets the producer's risk; n is scanned in
+    vectorised blocks. Of the c at that n, the smallest whose least n for the consumer's risk is
+    this n is kept (the plan a scan over c = 0, 1, ... finds first)."""
     if not (0 < aql < ltpd < 1):
         raise ValueError("need 0 < acceptable quality level < rejectable quality level < 1")
-    for c in range(0, MAX_PLAN_N):
-        n = _least_n(c, ltpd, consumer_risk)
-        if n > MAX_PLAN_N:
-            break
-        if stats.binom.cdf(c, n, aql) >= 1 - producer_risk:
+    for first in range(1, MAX_PLAN_N + 1, _BLOCK):
+        n = np.arange(first, min(first + _BLOCK, MAX_PLAN_N + 1))
+        best = _largest_c(n, ltpd, consumer_risk)
+        ok = (best >= 0) & (stats.binom.cdf(best, n, aql) >= 1 - producer_risk)
+        if ok.any():
+            size = int(n[np.argmax(ok)])
+            c = np.arange(0, int(best[np.argmax(ok)]) + 1)
+            least_here = (c + 1 == size) | (stats.binom.cdf(c, size - 1, ltpd) > consumer_risk)
+            keep = least_here & (stats.binom.cdf(c, size, aql) >= 1 - producer_risk)
+            chosen = int(c[np.argmax(keep)]) if keep.any() else int(c[-1])
             return AcceptancePlan(
-                aql=aql, ltpd=ltpd, producer_risk=producer_risk, consumer_risk=consumer_risk, n=n, c=c
+                aql=aql, ltpd=ltpd, producer_risk=producer_risk, consumer_risk=consumer_risk, n=size, c=chosen
             )
     raise ValueError(f"no plan with at most {MAX_PLAN_N:,} items meets both risks; widen the gap between AQL and LTPD")
 
 
-def _least_n(c: int, p: float, beta: float) -> int:
-    """Smallest n > c with binom.cdf(c, n, p) <= beta (bisection; the cdf falls as n grows)."""
-    lo, hi = c + 1, c + 1
-    while stats.binom.cdf(c, hi, p) > beta:
-        lo, hi = hi, hi * 2
-        if hi > 4 * MAX_PLAN_N:
-            return hi
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if stats.binom.cdf(c, mid, p) <= beta:
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo
+_BLOCK = 4096
+
+
+def _largest_c(n: np.ndarray, p: float, beta: float) -> np.ndarray:
+    """Per n, the largest c < n with binom.cdf(c, n, p) <= beta (-1 when even c = 0 exceeds it)."""
+    k = np.asarray(stats.binom.ppf(beta, n, p), dtype=np.int64)  # smallest k with cdf(k) >= beta
+    c = np.where(stats.binom.cdf(k, n, p) <= beta, k, k - 1)
+    while True:  # guard against ppf landing one off in floating point
+        over = (c >= 0) & (stats.binom.cdf(c, n, p) > beta)
+        under = (c + 1 < n) & (stats.binom.cdf(c + 1, n, p) <= beta)
+        if not (over.any() or under.any()):
+            return np.minimum(c, n - 1)
+        c = c - over + under

@@ -21,3 +21,12 @@ def inert(value: V) -> V | str:
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS) and not PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
+
+
+def restored(value: V) -> V | str:
+    """Text read back from a cell `inert` wrote: stripped, without the quote it put before
+    formula-like text, so a workbook annogov wrote reads back as the values it was given."""
+    if isinstance(value, str):
+        text = value.strip()
+        return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS) else text
+    return value

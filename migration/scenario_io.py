@@ -21,6 +21,7 @@ from ingest import (
     read_sheet,
     reading,
 )
+from ingest.formulas import restored
 from migration.distributions import Estimate
 from migration.scenario import SECTIONS, Scenario, Vendor, parameter_catalogue
 
@@ -78,8 +79,8 @@ def _scenario_from_sheet(path: Path, data: bytes | None) -> Scenario:
 
     def cell(cells: tuple[Any, ...], key: str) -> Any:
         i = col.get(key)
-        value = cells[i] if i is not None else None
-        return None if isinstance(value, str) and not value.strip() else value
+        value = restored(cells[i]) if i is not None else None
+        return None if isinstance(value, str) and not value else value
 
     for cells, number in zip(sheet.rows, sheet.row_numbers, strict=True):
         section = str(cell(cells, "section") or "").strip()

@@ -135,7 +135,8 @@ def test_an_annotator_sees_own_figures_and_the_team_only(demo_env: Path) -> None
     at = _open(WHO["annotator"])
     at.switch_page("app_pages/my_figures.py").run()
     [table] = at.dataframe
-    assert table.value[""].tolist() == ["You", "Team"]
+    assert table.value[""].tolist() == ["You"]  # the demo has two annotators: no team total
+    assert any("from 3 annotators on" in c.value for c in at.caption)
     assert "ann-b" not in _texts(at) + str(table.value.to_dict())
 
 
@@ -183,3 +184,17 @@ def test_uploads_keep_their_size_limit_and_located_errors_for_every_role(
     monkeypatch.setenv("ANNOGOV_MAX_UPLOAD_MB", "0.001")
     at = _upload(at, key, "big-" + name, bad + b"#" * 4096)
     assert "larger than the" in _errors(at) and "upload limit" in _errors(at)
+
+
+def test_a_login_name_with_markdown_is_shown_as_text(demo_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The identity provider's display name is someone's own text: the sidebar shows it escaped."""
+    monkeypatch.setenv("ANNOGOV_PROGRAM_MANAGERS", "eve@buyer.example")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, "email": "eve@buyer.example", "name": "Eve ![t](http://e.example/t.png)"}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    [signed] = [c.value for c in at.sidebar.caption if "Signed in as" in c.value]
+    assert "![t](" not in signed and "\\[t\\]" in signed

@@ -157,8 +157,21 @@ def test_readers_without_annotator_figures_get_codes_and_annotators_their_own_ro
     assert {r["annotator"] for r in seen["categories"][0]["rows"]} == {"A01", "A02"}
     mine = store.as_user(ANNOTATOR).own_figures(program)
     assert mine is not None and [r.annotator for r in mine.own] == ["ann-01"]
-    assert mine.team.annotations == 400 and mine.team.accuracy == pytest.approx((9 + 21) / 40)
-    assert mine.team.defect_rate == pytest.approx((1 + 3) / 40) and mine.n_annotators == 2
+    assert mine.n_annotators == 2 and mine.team is None  # own row + a team of two = the other's row
+
+
+def test_the_team_total_an_annotator_sees_needs_three_annotators() -> None:
+    """From three annotators on the team total is shown; with two, own row and team total would give
+    away the other annotator's accuracy (team x 2 - own)."""
+    from governance.privacy import own_figures
+    from governance.sla_check import AnnotatorRow
+
+    rows = [AnnotatorRow.model_validate(r) for r in ANNOTATOR_ROWS]
+    assert own_figures("d.csv", rows, "ann-01").team is None
+    third = rows[0].model_copy(update={"annotator": "ann-03", "accuracy": 0.5})
+    team = own_figures("d.csv", [*rows, third], "ann-01").team
+    assert team is not None and team.annotations == 500
+    assert team.accuracy == pytest.approx((9 + 21 + 5) / 50) and team.defect_rate == pytest.approx((1 + 3 + 1) / 60)
 
 
 def test_the_channel_repository_refuses_a_viewer_and_an_evaluator_what_their_roles_lack(

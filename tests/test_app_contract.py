@@ -238,3 +238,26 @@ def test_measured_agreement_questions_an_unreachable_accuracy_target(app_env: Pa
     assert found  # the quoted accuracy and the accuracy term, each above (1 + 0.9) / 2
     for finding in found:
         assert finding.ask in _text(at).replace("\\", "")
+
+
+def test_names_from_logins_and_drafts_are_shown_as_text(app_env: Path) -> None:
+    """A display name or file name with markdown (an image link, emphasis) is shown escaped in the
+    heading and the confirmation caption, never rendered."""
+    store = Store(database_url())
+    program_id = store.create_program("Renewal").id
+    user = User(user_id="eve@example.org", name="Eve ![t](http://e.example/t.png) **x**", role=Role.PROGRAM_MANAGER)
+    with store.transaction() as s:
+        ChannelRepository(s).save_user(None, user)
+    at = _open()
+    at.text_input(key="ct_vendor").set_value("Quickmark")
+    at = _upload(at, EXAMPLES / "drafts" / "locked-in-msa.txt")
+    at = _decide_all(at, "accept")
+    at = at.button(key="ct_save").click().run()
+    _ok(at)
+    assert store.list_check_results(program_id, CONTRACT_CHECK)
+    again = _open()
+    _ok(again)
+    shown = [c.value for c in again.caption] + [h.value for h in again.subheader]
+    named = [t for t in shown if "Eve" in t]
+    assert named and all("![t](" not in t and "**x**" not in t for t in named)
+    assert any("\\[t\\]" in t for t in named)

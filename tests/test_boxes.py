@@ -113,6 +113,44 @@ def test_bad_files_give_located_errors(tmp_path: Path) -> None:
     assert main(["boxes", "--boxes", str(bad)]) == 2
 
 
+_BOX = {"x": 1, "y": 1, "width": 3, "height": 3, "rectanglelabels": ["car"]}
+
+
+def _rect(value: object) -> dict[str, object]:
+    return {"type": "rectanglelabels", "value": value}
+
+
+@pytest.mark.parametrize(
+    ("doc", "where"),
+    [
+        ({"images": [{"id": [1]}], "annotations": [{"image_id": 1, "bbox": [0, 0, 1, 1]}]}, "images[0]"),
+        ({"annotations": [{"image_id": [1], "category_id": 1, "bbox": [0, 0, 1, 1]}]}, "annotations[0]"),
+        ({"categories": {"id": 1}, "annotations": []}, "categories"),
+        ([{"data": {"image": "a"}, "annotations": 5}], "[0]"),
+        ([{"data": {"image": ["a"]}, "annotations": []}], "[0]"),
+        ([{"annotations": [{"completed_by": 1, "result": {"x": 1}}]}], "[0].annotations[0]"),
+        ([{"annotations": [{"completed_by": [1], "result": []}]}], "[0].annotations[0]"),
+        ([{"annotations": [{"result": [_rect([1, 2])]}]}], "result[0]"),
+        ([{"annotations": [{"result": [_rect({**_BOX, "rectanglelabels": {"a": 1}})]}]}], "result[0]"),
+    ],
+)
+def test_malformed_json_structures_are_located(tmp_path: Path, doc: object, where: str) -> None:
+    """Lists where ids belong, objects where lists belong: located errors, never a traceback."""
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(InputError) as err:
+        read_boxes(path)
+    assert where in str(err.value)
+
+
+def test_label_studio_label_given_as_a_string(tmp_path: Path) -> None:
+    """A single label written as a string is that label, not its first letter."""
+    path = tmp_path / "ls.json"
+    result = _rect({**_BOX, "rectanglelabels": "car"})
+    path.write_text(json.dumps([{"data": {"image": "a"}, "annotations": [{"completed_by": 7, "result": [result]}]}]))
+    assert read_boxes(path)["category"].tolist() == ["car"]
+
+
 def test_box_terms_in_sla_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     coco, cvat, _ = _write_all(tmp_path)
     other = json.loads(coco.read_text())
@@ -136,3 +174,48 @@ def test_box_terms_in_sla_check(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert payload["terms"][0]["status"] == "inconclusive"
     assert main(["boxes", "--boxes", str(coco), str(tmp_path / "ann2.json"), "--box-gold", str(cvat)]) == 0
     assert "gold" in capsys.readouterr().out
+
+
+def test_an_image_shown_but_left_empty_counts_its_missed_boxes(tmp_path: Path) -> None:
+    """Annotator a was shown img1 and img2 (COCO 'images', CVAT <image>, a Label Studio task with an
+    empty result) and boxed only img1: gold's box on img2 is a miss, so F1 is 2 x 1 / 3, not 1. An
+    image gold never covered does not count against the annotator."""
+    coco = {
+        "images": [{"id": 1, "file_name": "img1.jpg"}, {"id": 2, "file_name": "img2.jpg"}],
+        "categories": [{"id": 3, "name": "car"}],
+        "annotations": [{"image_id": 1, "category_id": 3, "bbox": [0, 0, 10, 10]}],
+    }
+    (tmp_path / "a.json").write_text(json.dumps(coco))
+    (tmp_path / "a.xml").write_text(
+        '<annotations><image id="0" name="img1.jpg"><box label="car" xtl="0" ytl="0" xbr="10" ybr="10"/>'
+        '</image><image id="1" name="img2.jpg"/></annotations>'
+    )
+    box = _rect({**_BOX, "x": 0, "y": 0, "width": 10, "height": 10})
+    tasks = [
+        {"data": {"image": "img1.jpg"}, "annotations": [{"completed_by": "a", "result": [box]}]},
+        {"data": {"image": "img2.jpg"}, "annotations": [{"completed_by": "a", "result": []}]},
+    ]
+    (tmp_path / "a-ls.json").write_text(json.dumps(tasks))
+    gold = _frame([("img1.jpg", "gold", "car", 0, 0, 10, 10), ("img2.jpg", "gold", "car", 5, 5, 9, 9),
+                   ("img3.jpg", "gold", "car", 1, 1, 4, 4)])  # fmt: skip
+    for name in ("a.json", "a.xml", "a-ls.json"):
+        frame = read_boxes(tmp_path / name)
+        report = box_agreement(frame.assign(annotator="a"), gold)
+        assert (report.overall.boxes_a, report.overall.boxes_b, report.overall.matched) == (1, 2, 1), name
+        assert report.overall.f1_50 == pytest.approx(2 / 3), name
+
+
+def test_cvat_video_exports_and_rotated_boxes_are_refused_in_words(tmp_path: Path) -> None:
+    """A CVAT-for-video file used to read as zero boxes; a rotated box as an axis-aligned one."""
+    video = tmp_path / "video.xml"
+    video.write_text('<annotations><track id="0" label="car"><box frame="0" xtl="1" ytl="1" xbr="5" ybr="5"/>'
+                     "</track></annotations>")  # fmt: skip
+    with pytest.raises(InputError, match="CVAT for video"):
+        read_cvat(video)
+    rotated = tmp_path / "rotated.xml"
+    rotated.write_text('<annotations><image id="0" name="a.jpg"><box label="car" xtl="1" ytl="1" xbr="5" ybr="5" '
+                       'rotation="30.0"/><box label="car" xtl="1" ytl="1" xbr="5" ybr="5" rotation="0.0"/></image>'
+                       "</annotations>")  # fmt: skip
+    with pytest.raises(InputError, match=r"box\[0\].*rotated") as err:
+        read_cvat(rotated)
+    assert "box[1]" not in str(err.value)

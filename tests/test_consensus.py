@@ -85,6 +85,38 @@ def test_unknown_labels_are_located_in_the_file(capsys: pytest.CaptureFixture[st
     assert "delivery.csv, row 10, column 'label'" in err and "'vehicle'" in err
 
 
+@pytest.mark.parametrize("command", ["consensus", "annotators"])
+@pytest.mark.parametrize(
+    ("rows", "extra", "expected"),
+    [
+        ("i1,a,x\ni1,,y\ni2,b,x\n", [], "row 3, column 'annotator_id': annotator is missing"),
+        (",a,x\ni1,b,y\n", [], "row 2, column 'item_id': item is missing"),
+        ("i1,a,\ni2,b,\n", ["--labels", "x,y"], "no labelled rows"),
+    ],
+)
+def test_bad_rows_are_located_not_tracebacks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, rows: str, extra: list[str], expected: str
+) -> None:
+    """Missing ids point at their file rows; a delivery without labels is refused in words (it was
+    a ZeroDivisionError in Dawid-Skene)."""
+    path = tmp_path / "d.csv"
+    path.write_text("item_id,annotator_id,label\n" + rows)
+    code = main([command, str(path), *extra])
+    err = capsys.readouterr().err
+    if command == "annotators" and "no labelled" in expected:
+        assert code == 0  # an empty per-annotator table is an answer
+        return
+    assert code == 2 and expected in err and "Traceback" not in err
+
+
+def test_repeats_refused_at_their_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "d.csv"
+    path.write_text("item_id,annotator_id,label\ni1,a,x\ni1,a,y\ni1,b,x\n")
+    assert main(["consensus", str(path), "--repeats", "error"]) == 2
+    err = capsys.readouterr().err
+    assert "row 2, column 'annotator_id'" in err and "row 3, column 'annotator_id'" in err
+
+
 @settings(max_examples=10, deadline=None)
 @given(seed=st.integers(0, 10_000))
 def test_invariant_to_row_order_and_renamed_ids(seed: int) -> None:

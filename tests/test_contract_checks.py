@@ -57,6 +57,14 @@ def test_draft_with_deduction_and_unpaid_retraining_gets_a_worker_protection_red
     assert ("commercial", "cap:3", "worker_protection.penalties_on_workers") in gates
 
 
+@pytest.mark.parametrize("answer", ["none", "None.", "n/a", "no", ["none"]])
+def test_worker_penalties_answered_none_are_no_penalty(answer: object) -> None:
+    """A questionnaire or profile answering 'none' is no penalty, not a red flag naming 'none'."""
+    profile = with_changes({"commercial": {"worker_penalties": answer}})
+    assert profile.commercial.worker_penalties == []
+    assert "worker_protection.penalties_on_workers" not in _codes(profile)
+
+
 def test_a_protection_clause_clears_the_check_and_a_denied_penalty_is_a_protection() -> None:
     profile = _draft("The Vendor shall not deduct any quality shortfall from annotators' pay.")
     assert profile.commercial.remedies_on_vendor is True
@@ -122,6 +130,16 @@ def test_data_only_handover_within_five_days_is_weak() -> None:
     artefacts = next(f for f in audit.findings if f.code == "transition.artefacts")
     for name in ("guidelines", "gold set", "edge-case log", "calibration log"):
         assert name in artefacts.reason
+
+
+def test_handover_artefacts_written_in_other_words_are_recognised() -> None:
+    """'labeled data' (US spelling), 'gold standard set', 'edge case log', 'calibration records' name
+    the required artefacts (the reader's words for them); only a missing one is reported."""
+    written = ["Labeled data", "guidelines", "gold standard set", "edge case log", "calibration records"]
+    assert "transition.artefacts" not in _codes(with_changes({"transition": {"handover_artefacts": written}}))
+    audit = audit_profile(with_changes({"transition": {"handover_artefacts": written[:-1]}}), AS_OF)
+    [found] = [f for f in audit.findings if f.code == "transition.artefacts"]
+    assert "leaves out calibration log:" in found.reason
 
 
 @pytest.mark.parametrize(

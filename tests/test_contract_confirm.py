@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from contracts.audit import audit_profile
-from contracts.confirm import confirm, edit_text
+from contracts.confirm import confirm, edit_text, read_decisions
 from contracts.drafts import DraftReview, review_draft
 from ingest import InputError
 
@@ -88,3 +88,51 @@ def test_a_bad_edit_is_located_by_proposal_and_field(review: DraftReview) -> Non
     text = str(caught.value)
     assert f"row {owns + 1}, column 'data.buyer_owns_data': expected yes or no" in text
     assert "data.export_timing" in text
+
+
+def test_edits_a_person_writes_in_yaml_are_typed_or_located(review: DraftReview) -> None:
+    """A YAML list is the list it reads as; bad YAML, infinite and NaN numbers, objects where a
+    value belongs are located errors, never a traceback."""
+    formats, term = _index(review, "data.export_formats"), _index(review, "sla.terms")
+    done = confirm(review, {formats: ("edit", ["CSV", "JSONL"])}, by_id="u1", by_name="Pat", at=AT)
+    assert done.profile.data.export_formats == ["CSV", "JSONL"]
+    target = _index(review, "quality.accuracy_target")
+    for index, raw, message in [
+        (term, "{id: [1", "not valid YAML"),
+        (target, "inf", "finite"),
+        (target, float("nan"), "finite"),
+        (target, {"a": 1}, "one value"),
+        (formats, {"a": 1}, "list of names"),
+    ]:
+        with pytest.raises(InputError, match=message) as caught:
+            confirm(review, {index: ("edit", raw)}, by_id="u1", by_name="Pat", at=AT)
+        assert f"row {index + 1}" in str(caught.value)
+
+
+def test_a_decisions_file_deciding_a_proposal_twice_is_located(review: DraftReview, tmp_path: Path) -> None:
+    """Two entries for one proposal (or a yes/no where its number belongs) are refused, not one silently kept."""
+    path = tmp_path / "decisions.yaml"
+    path.write_text("- {n: 1, decision: accept}\n- {n: 1, decision: reject}\n- {n: true, decision: accept}\n")
+    with pytest.raises(InputError) as caught:
+        read_decisions(path, review)
+    text = str(caught.value)
+    assert "row 2" in text and "already decided in entry 1" in text and "row 3" in text
+
+
+def test_a_value_edited_to_unknown_beside_another_proposal_of_its_field() -> None:
+    """Two export-timing proposals, one edited to blank (unknown): the other stands; this was a
+    KeyError while the profile was built."""
+    from contracts.drafts import propose
+    from contracts.text_extract import Passage
+
+    review = propose(
+        [
+            Passage(text="The Client may export all labelled data at any time in COCO JSON.", paragraph=1),
+            Passage(text="On termination the Vendor shall deliver all labelled data to the Client.", paragraph=2),
+        ],
+        source="two.md",
+    )
+    first, second = [i for i, p in enumerate(review.proposals) if p.field == "data.export_timing"]
+    for blank, kept in ((first, second), (second, first)):
+        done = confirm(review, {blank: ("edit", ""), kept: ("accept", None)}, by_id="u1", by_name="Pat", at=AT)
+        assert done.profile.data.export_timing == review.proposals[kept].value

@@ -338,3 +338,26 @@ def test_unreadable_drafts_are_input_errors(tmp_path: Path) -> None:
         review_draft(bad_docx)
     with pytest.raises(InputError, match="unsupported draft type"):
         review_draft(tmp_path / "draft.rtf")
+
+
+def test_pdf_line_starting_with_a_number_continues_its_sentence(tmp_path: Path) -> None:
+    """A wrapped PDF line that starts with a figure ('30 days ...') stays in its sentence; a clause
+    number before a capital ('4.2 The Vendor') still starts a passage."""
+    from reportlab.pdfgen import canvas
+
+    lines = [
+        "4. Transition",
+        "On termination the Vendor shall hand over all annotated data, the guidelines and the gold set within",
+        "30 days of the notice.",
+        "4.2 The Vendor shall delete all copies of Client data on exit.",
+    ]
+    target = tmp_path / "wrapped.pdf"
+    pdf = canvas.Canvas(str(target), invariant=1)
+    for k, line in enumerate(lines):
+        pdf.drawString(40, 800 - 14 * k, line)
+    pdf.save()
+    texts = [p.text for p in extract_passages(target)]
+    assert any("within 30 days of the notice." in t for t in texts)
+    assert any(t.startswith("4.2 The Vendor shall delete") for t in texts)
+    timeline = _single(review_draft(target), "transition.timeline_days")
+    assert timeline.value == 30 and "30 days" in timeline.quote

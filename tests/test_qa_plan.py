@@ -45,6 +45,40 @@ def test_acceptance_plan_is_the_smallest_meeting_both_risks(aql: float, gap: flo
     assert not ok.any()  # no smaller n works with any c
 
 
+def _plan_by_scanning_c(aql: float, ltpd: float, alpha: float, beta: float) -> tuple[int, int]:
+    """The reference: for c = 0, 1, ... the least n meeting the consumer's risk, the first c whose
+    n also meets the producer's (the implementation before the vectorised scan over n)."""
+    for c in range(0, 10_000):
+        n = c + 1
+        while stats.binom.cdf(c, n, ltpd) > beta:
+            n += 1
+        if stats.binom.cdf(c, n, aql) >= 1 - alpha:
+            return n, c
+    raise AssertionError("no plan")
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    aql=st.floats(0.002, 0.2),
+    gap=st.floats(2.5, 8.0),
+    alpha=st.sampled_from([0.01, 0.05, 0.10]),
+    beta=st.sampled_from([0.01, 0.05, 0.10, 0.20]),
+)
+def test_acceptance_plan_equals_the_scan_over_c(aql: float, gap: float, alpha: float, beta: float) -> None:
+    ltpd = min(aql * gap, 0.9)
+    plan = acceptance_plan(aql, ltpd, alpha, beta)
+    assert (plan.n, plan.c) == _plan_by_scanning_c(aql, ltpd, alpha, beta)
+
+
+def test_an_impossible_plan_is_refused_not_searched_for_a_minute() -> None:
+    """AQL 0.500 against LTPD 0.501 needs more than the item limit: refused with the reason (the scan
+    over c took about a minute to say so)."""
+    with pytest.raises(ValueError, match="no plan with at most"):
+        acceptance_plan(0.5, 0.501)
+    plan = acceptance_plan(0.5, 0.505)
+    assert (plan.n, plan.c) == (85721, 43101)
+
+
 def test_oc_curve_and_verdicts() -> None:
     plan = AcceptancePlan(aql=0.01, ltpd=0.06, n=89, c=2)
     curve = plan.oc_curve()

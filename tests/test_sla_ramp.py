@@ -379,3 +379,14 @@ def test_terms_workbook_round_trip_with_a_ramp(tmp_path: Path) -> None:
     plain = load_term_set(EXAMPLES / "sla-terms.yaml")
     path.write_bytes(write_term_set_xlsx(plain))
     assert load_term_set(path) == plain
+
+
+def test_terms_workbook_with_formula_like_text_reads_back_unchanged() -> None:
+    """The SLA page's terms download makes '=...' text inert with a quote; reading it back drops the
+    quote again, so the name and label set (and every decision on them) are what was saved."""
+    from contracts.sla_terms import default_term_set, load_term_set, write_term_set_xlsx
+
+    saved = default_term_set().model_copy(update={"name": "=HYPERLINK(1)", "label_set": ["=a", "-b", "c"]})
+    back = load_term_set("terms.xlsx", data=write_term_set_xlsx(saved))
+    assert back.name == "=HYPERLINK(1)" and back.label_set == ["=a", "-b", "c"]
+    assert back.model_dump() == saved.model_dump()

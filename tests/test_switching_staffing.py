@@ -186,3 +186,16 @@ def test_bad_staffing_figures_are_located(field: str, value: float, message: str
     with pytest.raises(InputError) as info:
         scenario_from_dict({"new_vendor": {"pricing": "staffing", field: value}}, "s.yaml")
     assert str(info.value).startswith(f"s.yaml: {message}")
+
+
+def test_scenario_workbook_with_formula_like_text_reads_back_unchanged(tmp_path: Path) -> None:
+    """The scenario workbook quotes '=...' and '-...' text to keep it inert; reading it back
+    drops the quote, so the scenario (staffing pricing included) is what was written."""
+    from migration.scenario_io import write_scenario_xlsx
+
+    scenario = Scenario().model_copy(update={"name": "=HYPERLINK(1)", "currency": "-EUR"})
+    scenario.new_vendor.pricing = "staffing"
+    write_scenario_xlsx(scenario, tmp_path / "s.xlsx")
+    back = load_scenario(tmp_path / "s.xlsx")
+    assert (back.name, back.currency, back.new_vendor.pricing) == ("=HYPERLINK(1)", "-EUR", "staffing")
+    assert back.model_dump() == scenario.model_dump()

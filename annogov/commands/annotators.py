@@ -9,10 +9,10 @@ from typing import Any
 import numpy as np
 
 from annogov.commands._delivery_args import add_mapping_options, mapping_from
+from annogov.commands._label_args import add_label_set_options, label_set_from
 from annogov.render import table, to_json
-from contracts.sla_terms import load_term_set
 from governance.annotators import annotator_report
-from governance.counts import LabelSet, UnknownLabelError
+from governance.counts import DuplicateAnnotationError, LabelSet, MissingValueError, UnknownLabelError
 from governance.delivery import open_delivery
 from governance.gold import gold_report
 from governance.long_rows import located, long_rows
@@ -33,8 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default="first",
         help="which row of a repeated (item, annotator) pair counts for agreement with others",
     )
-    parser.add_argument("--labels", metavar="A,B,C", help="the full label set in order")
-    parser.add_argument("--contract", metavar="TERMS", help="take the label set from a term set")
+    add_label_set_options(parser)
     parser.add_argument("--format", choices=["table", "json"], default="table")
     add_mapping_options(parser)
     parser.set_defaults(handler=run)
@@ -60,17 +59,13 @@ def payload_for(frame: Any, labels: list[str] | None, repeats: str) -> dict[str,
 
 
 def run(args: argparse.Namespace) -> int:
-    labels = None
-    if args.labels:
-        labels = [v.strip() for v in args.labels.split(",") if v.strip()]
-    elif args.contract:
-        labels = load_term_set(args.contract).label_set
+    labels = label_set_from(args)
     source = open_delivery(args.delivery, mapping_from(args))
     frame = long_rows(source, ("item_id", "annotator_id", "label", "gold_label"))
     frame = frame[frame["label"].notna()]
     try:
         payload = payload_for(frame, labels, args.repeats)
-    except UnknownLabelError as err:
+    except (UnknownLabelError, DuplicateAnnotationError, MissingValueError) as err:
         raise located(err, frame, source.file) from None
     if args.format == "json":
         print(to_json(payload))

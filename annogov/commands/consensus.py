@@ -7,10 +7,10 @@ import argparse
 from pathlib import Path
 
 from annogov.commands._delivery_args import add_mapping_options, mapping_from
+from annogov.commands._label_args import add_label_set_options, label_set_from
 from annogov.render import table, to_json
-from contracts.sla_terms import load_term_set
 from governance.consensus import consensus, consensus_csv
-from governance.counts import UnknownLabelError
+from governance.counts import DuplicateAnnotationError, MissingValueError, UnknownLabelError
 from governance.delivery import open_delivery
 from governance.long_rows import located, long_rows
 
@@ -26,8 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("delivery", metavar="DELIVERY")
     parser.add_argument("--top", type=int, default=20, help="how many items to list for adjudication")
     parser.add_argument("--repeats", choices=["first", "last", "error"], default="first")
-    parser.add_argument("--labels", metavar="A,B,C", help="the full label set in order")
-    parser.add_argument("--contract", metavar="TERMS", help="take the label set from a term set")
+    add_label_set_options(parser)
     parser.add_argument("--out", metavar="CSV", help="write every item's consensus labels to this CSV")
     parser.add_argument("--format", choices=["table", "json"], default="table")
     add_mapping_options(parser)
@@ -35,11 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    labels = None
-    if args.labels:
-        labels = [v.strip() for v in args.labels.split(",") if v.strip()]
-    elif args.contract:
-        labels = load_term_set(args.contract).label_set
+    labels = label_set_from(args)
     source = open_delivery(args.delivery, mapping_from(args))
     frame = long_rows(source, ("item_id", "annotator_id", "label"))
     frame = frame[frame["label"].notna()]
@@ -48,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
             frame["item_id"].to_numpy(object), frame["annotator_id"].to_numpy(object), frame["label"].to_numpy(object),
             label_set=labels, repeats=args.repeats,
         )  # fmt: skip
-    except UnknownLabelError as err:
+    except (UnknownLabelError, DuplicateAnnotationError, MissingValueError) as err:
         raise located(err, frame, source.file) from None
     if args.out:
         Path(args.out).write_text(consensus_csv(result), encoding="utf-8")

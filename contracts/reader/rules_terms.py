@@ -22,6 +22,13 @@ _ARTEFACTS = (
     ("taxonomy", rx(r"\btaxonom(?:y|ies)\b|\bontology\b")),
     ("QA reports", rx(r"\bQA\s+(?:reports?|records|history)\b|\bquality\s+reports?\b")),
 )
+
+
+def artefacts_named(text: str) -> list[str]:
+    """The handover artefacts a text names, by their canonical names ('labeled data' is 'labelled data')."""
+    return [name for name, pattern in _ARTEFACTS if pattern.search(text)]
+
+
 _HANDOVER = rx(r"\bhand\w*\s+(?:\w+\s+)?over\b|\bdeliver\w*|\bassist\w*|\bsupport\b|\bpackage\b")
 _CONTINUITY = rx(
     r"\b(?:maintain|continue|sustain|keep)\w*\s+(?:\w+\s+){0,4}(?:throughput|capacity|volumes?|delivery|"
@@ -39,7 +46,7 @@ def _transition(c: Clause) -> list[Hit]:
     if c.denied:
         return [Hit("transition.clause_present", False, "transition", "read as no transition assistance", True)]
     hits = [Hit("transition.clause_present", True, "transition")]
-    artefacts = [name for name, p in _ARTEFACTS if p.search(text)]
+    artefacts = artefacts_named(text)
     if artefacts:
         hits.append(Hit("transition.handover_artefacts", artefacts, "transition"))
     duration = DURATION.search(text)
