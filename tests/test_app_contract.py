@@ -10,11 +10,11 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from annogov.linking import review_contract as review_file
 from annogov.store import Store, database_url
 from annogov.store.channel import ChannelRepository
 from annogov.switching_docs import CONTRACT_CHECK
 from contracts.confirm import DECISIONS
-from contracts.review import review_file
 from governance.roles import Role, User
 
 ROOT = Path(__file__).resolve().parents[1]
