@@ -14,7 +14,7 @@ from annogov.store.channel import ChannelRepository
 from annogov.store.evaluation_round import EvaluationRoundRepository
 from annogov.store.models import utcnow
 from app_pages import decision, identity, ui
-from governance.roles import Role
+from governance.roles import Permission, can
 from scorecard.dimensions import DIMENSION_KEYS, DIMENSION_NAMES
 from scorecard.evaluation_round import RULES, RoundInfo
 from scorecard.panel_agreement import agreement_payload
@@ -22,7 +22,8 @@ from scorecard.panel_agreement import agreement_payload
 store = ui.get_store()
 program = ui.require_program(store)
 user = identity.user_for_page()
-manager = user.role == Role.PROGRAM_MANAGER
+manager = can(user, Permission.RUN_EVALUATION_ROUNDS)
+moderator = can(user, Permission.MODERATE_SCORES)
 st.title("Evaluation round")
 st.caption("Evaluators declare conflicts of interest before they score, score alone and lock; "
            "nobody sees another evaluator's scores until the round closes. The consensus follows "
@@ -39,7 +40,7 @@ def call(method: str, *args: Any) -> Any:
 if manager:
     with st.expander("Open a new round"), st.form("open_round"):
         with store.transaction() as s:
-            people = [p for p in ChannelRepository(s).list_users() if p.role != Role.ANNOTATOR]
+            people = [p for p in ChannelRepository(s).list_users() if can(p, Permission.SCORE_OWN)]
         name = st.text_input("Round name", "Provider evaluation", max_chars=200)
         rule = st.selectbox("Consensus rule", list(RULES), format_func=lambda r: RULES[r])
         panel = st.multiselect("Panel", [p.user_id for p in people],
@@ -127,7 +128,7 @@ if info.status == "closed":
                                for d in part["dimensions"]]), hide_index=True, width="stretch",
                  column_config=decision.ALPHA_COLUMNS)
     st.caption(part["method"])
-    if manager:
+    if moderator:
         with st.form("moderate"):
             st.markdown("**Moderate a score** (the consensus stays beside it)")
             c = st.columns(3)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from annogov.store.errors import ConcurrentEditError, NotFoundError
 from annogov.store.models import Base, Program, Provider
-from governance.roles import PermissionDenied, Role, User
+from governance.roles import Permission, PermissionDenied, User, can, require
 from scorecard.dimensions import DIMENSION_KEYS
 from scorecard.evaluation_round import (
     RULES,
@@ -100,14 +100,15 @@ class EvalModerationRow(Base):
     moderated_at: Mapped[datetime] = mapped_column()
 
 
-def _manager(actor: User, what: str) -> None:
-    """Only a program manager runs a round."""
-    if actor.role != Role.PROGRAM_MANAGER:
-        raise PermissionDenied(f"{actor.user_id} ({actor.role.value}) may not {what}: program managers run rounds")
+def _sees_every_round(viewer: User) -> bool:
+    """Whoever may run rounds sees every round of the program without sitting on its panel."""
+    return can(viewer, Permission.RUN_EVALUATION_ROUNDS)
 
 
 class EvaluationRoundRepository:
-    """A program's evaluation rounds in one session; every call checks the acting user."""
+    """A program's evaluation rounds in one session; every call checks the acting user against
+    the one permission table (`governance.roles`): RUN_EVALUATION_ROUNDS opens, closes and sees
+    every round, MODERATE_SCORES moderates, SCORE_OWN declares, scores and locks on a panel."""
 
     def __init__(self, session: Session) -> None:
         self.s = session
@@ -143,7 +144,7 @@ class EvaluationRoundRepository:
     def create_round(self, actor: User, program_id: int, name: str, rule: ConsensusRule,
                      panel: Sequence[User], now: datetime) -> RoundInfo:
         """Open a round over the program's current providers with a named panel."""
-        _manager(actor, "open an evaluation round")
+        require(actor, Permission.RUN_EVALUATION_ROUNDS)
         if rule not in RULES:
             raise RoundError(f"unknown consensus rule {rule!r}; expected one of {', '.join(RULES)}")
         if self.s.get(Program, program_id) is None:
@@ -152,6 +153,9 @@ class EvaluationRoundRepository:
                                         .order_by(Provider.name)))
         if not providers:
             raise RoundError("the program has no providers to evaluate yet")
+        barred = [f"{u.name} ({u.role.value})" for u in panel if not can(u, Permission.SCORE_OWN)]
+        if barred:
+            raise PermissionDenied(f"{', '.join(barred)} may not score providers, so cannot sit on the panel")
         ids = [u.user_id for u in panel]
         if not panel or len(set(ids)) != len(ids):
             raise RoundError("name each evaluator on the panel once")
@@ -168,7 +172,7 @@ class EvaluationRoundRepository:
     def close_round(self, actor: User, round_id: int, now: datetime, *,
                     expected_version: int | None = None) -> RoundInfo:
         """Close the round once every evaluator who scored has locked; scores unseal."""
-        _manager(actor, "close an evaluation round")
+        require(actor, Permission.RUN_EVALUATION_ROUNDS)
         row = self._round(round_id)
         if expected_version is not None and row.version != expected_version:
             raise ConcurrentEditError([f"evaluation round {row.name!r}"])
@@ -186,7 +190,7 @@ class EvaluationRoundRepository:
     def moderate(self, actor: User, round_id: int, provider: str, dimension: str, score: float,
                  reason: str, now: datetime) -> CellResult:
         """Set a moderated score beside the consensus, with the reason; the original stays."""
-        _manager(actor, "moderate a score")
+        require(actor, Permission.MODERATE_SCORES)
         row = self._round(round_id)
         if row.status != "closed":
             raise RoundError("scores are moderated after the round closes, once the consensus exists")
@@ -210,6 +214,7 @@ class EvaluationRoundRepository:
     def declare(self, actor: User, round_id: int, conflicts: Sequence[str], statement: str,
                 now: datetime) -> PanelMember:
         """Declare conflicts of interest (possibly none) before seeing the providers; final."""
+        require(actor, Permission.SCORE_OWN)
         row = self._round(round_id)
         member = self._member(actor, round_id)
         if row.status != "open":
@@ -225,7 +230,7 @@ class EvaluationRoundRepository:
     def providers(self, viewer: User, round_id: int) -> list[tuple[str, bool]]:
         """(provider, conflicted) for a panel member who has declared, or for a manager."""
         row = self._round(round_id)
-        if viewer.role == Role.PROGRAM_MANAGER and self.s.get(EvalPanelRow, (round_id, viewer.user_id)) is None:
+        if _sees_every_round(viewer) and self.s.get(EvalPanelRow, (round_id, viewer.user_id)) is None:
             return [(p, False) for p in row.providers]
         member = self._member(viewer, round_id)
         if member.declared_at is None:
@@ -235,6 +240,7 @@ class EvaluationRoundRepository:
     def score(self, actor: User, round_id: int, provider: str, dimension: str, score: float,
               comment: str, now: datetime) -> None:
         """Record (or change, until locked) the actor's own score of one provider on one dimension."""
+        require(actor, Permission.SCORE_OWN)
         row = self._round(round_id)
         member = self._member(actor, round_id)
         if row.status != "open":
@@ -257,6 +263,7 @@ class EvaluationRoundRepository:
 
     def lock(self, actor: User, round_id: int, now: datetime) -> PanelMember:
         """Lock the actor's own scores: no further change, sealed until the round closes."""
+        require(actor, Permission.SCORE_OWN)
         row = self._round(round_id)
         member = self._member(actor, round_id)
         if row.status != "open":
@@ -275,14 +282,14 @@ class EvaluationRoundRepository:
     def info(self, viewer: User, round_id: int) -> RoundInfo:
         """Status, panel, declarations and who locked; for the panel and managers (no scores)."""
         row = self._round(round_id)
-        if viewer.role != Role.PROGRAM_MANAGER:
+        if not _sees_every_round(viewer):
             self._member(viewer, round_id)
         return self._info(row)
 
     def list_rounds(self, viewer: User, program_id: int) -> list[RoundInfo]:
         """The program's rounds a viewer may see: all for managers, their panels' for evaluators."""
         query = select(EvalRoundRow).where(EvalRoundRow.program_id == program_id).order_by(EvalRoundRow.id)
-        if viewer.role != Role.PROGRAM_MANAGER:
+        if not _sees_every_round(viewer):
             query = query.join(EvalPanelRow, EvalPanelRow.round_id == EvalRoundRow.id).where(
                 EvalPanelRow.user_id == viewer.user_id)
         return [self._info(r) for r in self.s.scalars(query)]
@@ -317,7 +324,7 @@ class EvaluationRoundRepository:
         """Every cell with individual scores, consensus by the rule and any moderation; only
         after the round closes, for the panel and managers."""
         row = self._round(round_id)
-        if viewer.role != Role.PROGRAM_MANAGER:
+        if not _sees_every_round(viewer):
             self._member(viewer, round_id)
         if row.status != "closed":
             raise PermissionDenied("individual scores stay sealed until the round closes")
