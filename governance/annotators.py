@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict
 
 from governance.agreement import cohen_kappa
 from governance.chance_corrected import chance_corrected
-from governance.counts import ArrayLike, LabelSet, factorize, item_profiles, keep_mask_codes, missing_value_error
+from governance.counts import ArrayLike, LabelSet, encode_long, factorize, item_profiles, keep_mask_codes
 from governance.estimate import Estimate, rate, undefined
 
 RepeatPolicy = Literal["first", "last"]
@@ -52,21 +52,6 @@ class AnnotatorReport(BaseModel):
     def to_payload(self) -> dict[str, Any]:
         """JSON-ready dict (CLI, app, reports)."""
         return self.model_dump(mode="json")
-
-
-def _codes(
-    items: ArrayLike, annotators: ArrayLike, labels: ArrayLike, label_set: LabelSet | Sequence[Hashable] | None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, LabelSet]:
-    item_codes, _ = factorize(items, sort=False)
-    ann_codes, ann_values = factorize(annotators, sort=True)
-    for what, got in (("item", item_codes), ("annotator", ann_codes)):
-        if (got < 0).any():
-            raise missing_value_error(what, np.flatnonzero(got < 0))
-    if isinstance(label_set, LabelSet):
-        ls = label_set
-    else:
-        ls = LabelSet.of(label_set) if label_set is not None else LabelSet.observed(labels)
-    return item_codes, ann_codes, ls.encode(labels), ann_values, ls
 
 
 def _pairs_rate(k: int, n: int, method: str, confidence: float) -> Estimate:
@@ -106,7 +91,7 @@ def annotator_report(
     """Each annotator's pairwise agreement with the others (share of agreeing pairs, Wilson
     interval over pairs, and Cohen's kappa of own label x the others' labels, pairs pooled) and
     intra-annotator consistency on repeated items (share of agreeing repeat pairs, Gwet's AC1)."""
-    item_codes, ann_codes, label_codes, names, ls = _codes(items, annotators, labels, label_set)
+    item_codes, _, ann_codes, names, label_codes, ls = encode_long(items, annotators, labels, label_set)
     v, a = ls.size, len(names)
     keep = keep_mask_codes(item_codes, ann_codes, repeats)
     n_shared, agree_pairs, cross = against_others(item_codes[keep], ann_codes[keep], label_codes[keep], a, v)

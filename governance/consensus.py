@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from governance.counts import ArrayLike, LabelSet, factorize, keep_mask_codes, missing_value_error
+from governance.counts import ArrayLike, LabelSet, encode_long, factorize, keep_mask_codes
 from ingest import inert
 
 EPS = 1e-10
@@ -192,16 +192,7 @@ def consensus(
 ) -> Consensus:
     """Majority vote and Dawid-Skene labels of long rows; a repeated (item, annotator) pair keeps
     its first (or last) row, or raises with `repeats='error'`."""
-    item_codes, item_values = factorize(items, sort=False)
-    ann_codes, ann_values = factorize(annotators, sort=True)
-    for what, got in (("item", item_codes), ("annotator", ann_codes)):
-        if (got < 0).any():
-            raise missing_value_error(what, np.flatnonzero(got < 0))
-    if isinstance(label_set, LabelSet):
-        ls = label_set
-    else:
-        ls = LabelSet.of(label_set) if label_set is not None else LabelSet.observed(labels)
-    codes = ls.encode(labels)
+    item_codes, item_values, ann_codes, ann_values, codes, ls = encode_long(items, annotators, labels, label_set)
     keep = keep_mask_codes(item_codes, ann_codes, repeats, item_values, ann_values)
     item_codes, ann_codes, codes = item_codes[keep], ann_codes[keep], codes[keep]
     n, a, v = len(item_values), len(ann_values), ls.size

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -205,6 +205,35 @@ def factorize(values: ArrayLike, sort: bool = True) -> tuple[np.ndarray, np.ndar
             return lookup[shifted].astype(np.int64), (np.flatnonzero(present) + lo).astype(arr.dtype)
     codes, uniques = pd.factorize(pd.Series(arr), sort=sort, use_na_sentinel=True)
     return np.asarray(codes, dtype=np.int64), np.asarray(uniques)
+
+
+class LongCodes(NamedTuple):
+    """Long rows (item, annotator, label) as integer codes, with the values behind the codes."""
+
+    items: np.ndarray
+    item_values: np.ndarray
+    annotators: np.ndarray
+    annotator_values: np.ndarray
+    labels: np.ndarray
+    label_set: LabelSet
+
+
+def encode_long(
+    items: ArrayLike, annotators: ArrayLike, labels: ArrayLike, label_set: LabelSet | Sequence[Hashable] | None
+) -> LongCodes:
+    """Code long rows once for every per-annotator statistic: items in order of appearance,
+    annotators sorted, labels against the given label set (else the observed one); a missing
+    item or annotator is refused with its rows."""
+    item_codes, item_values = factorize(items, sort=False)
+    ann_codes, ann_values = factorize(annotators, sort=True)
+    for what, got in (("item", item_codes), ("annotator", ann_codes)):
+        if (got < 0).any():
+            raise missing_value_error(what, np.flatnonzero(got < 0))
+    if isinstance(label_set, LabelSet):
+        ls = label_set
+    else:
+        ls = LabelSet.of(label_set) if label_set is not None else LabelSet.observed(labels)
+    return LongCodes(item_codes, item_values, ann_codes, ann_values, ls.encode(labels), ls)
 
 
 @dataclass(frozen=True)
