@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from annogov.commands._args import label_set_option
 from annogov.commands._delivery_args import add_mapping_options, mapping_from
 from annogov.render import table, to_json
-from contracts.sla_terms import load_term_set
 from governance.delivery import open_delivery
 from governance.delivery_counts import count_delivery
 from governance.qa import dim_codes, dim_values
@@ -89,11 +89,7 @@ def _entry(metric: str, args: argparse.Namespace, est: Any) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    labels = None
-    if args.labels:
-        labels = [v.strip() for v in args.labels.split(",") if v.strip()]
-    elif args.contract:
-        labels = load_term_set(args.contract).label_set
+    labels = label_set_option(args)
     problem = option_problem(METRICS[args.metric], args.weights, args.level, args.missing)
     if problem:
         raise ValueError(f"--metric {args.metric}: {problem}")

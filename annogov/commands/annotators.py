@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 
+from annogov.commands._args import label_set_option
 from annogov.commands._delivery_args import add_mapping_options, mapping_from
 from annogov.render import table, to_json
-from contracts.sla_terms import load_term_set
 from governance.annotators import annotator_report
 from governance.counts import LabelSet, UnknownLabelError
 from governance.delivery import open_delivery
@@ -60,11 +60,7 @@ def payload_for(frame: Any, labels: list[str] | None, repeats: str) -> dict[str,
 
 
 def run(args: argparse.Namespace) -> int:
-    labels = None
-    if args.labels:
-        labels = [v.strip() for v in args.labels.split(",") if v.strip()]
-    elif args.contract:
-        labels = load_term_set(args.contract).label_set
+    labels = label_set_option(args)
     source = open_delivery(args.delivery, mapping_from(args))
     frame = long_rows(source, ("item_id", "annotator_id", "label", "gold_label"))
     frame = frame[frame["label"].notna()]

@@ -6,9 +6,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from annogov.commands._args import label_set_option
 from annogov.commands._delivery_args import add_mapping_options, mapping_from
 from annogov.render import table, to_json
-from contracts.sla_terms import load_term_set
 from governance.consensus import consensus, consensus_csv
 from governance.counts import UnknownLabelError
 from governance.delivery import open_delivery
@@ -35,11 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    labels = None
-    if args.labels:
-        labels = [v.strip() for v in args.labels.split(",") if v.strip()]
-    elif args.contract:
-        labels = load_term_set(args.contract).label_set
+    labels = label_set_option(args)
     source = open_delivery(args.delivery, mapping_from(args))
     frame = long_rows(source, ("item_id", "annotator_id", "label"))
     frame = frame[frame["label"].notna()]
