@@ -100,6 +100,12 @@ class EvalModerationRow(Base):
     moderated_at: Mapped[datetime] = mapped_column()
 
 
+def _panel_member(row: EvalPanelRow) -> PanelMember:
+    """A panel row as the frozen record every call returns."""
+    return PanelMember(user_id=row.user_id, name=row.name, declared_at=row.declared_at,
+                       declaration=row.declaration, conflicts=tuple(row.conflicts), locked_at=row.locked_at)
+
+
 def _sees_every_round(viewer: User) -> bool:
     """Whoever may run rounds sees every round of the program without sitting on its panel."""
     return can(viewer, Permission.RUN_EVALUATION_ROUNDS)
@@ -130,9 +136,7 @@ class EvaluationRoundRepository:
         return row
 
     def _info(self, row: EvalRoundRow) -> RoundInfo:
-        panel = tuple(PanelMember(user_id=m.user_id, name=m.name, declared_at=m.declared_at,
-                                  declaration=m.declaration, conflicts=tuple(m.conflicts),
-                                  locked_at=m.locked_at) for m in self._panel(row.id))
+        panel = tuple(_panel_member(m) for m in self._panel(row.id))
         return RoundInfo(round_id=row.id, program_id=row.program_id, name=row.name,
                          rule=row.rule,  # type: ignore[arg-type]
                          status=row.status,  # type: ignore[arg-type]
@@ -224,8 +228,7 @@ class EvaluationRoundRepository:
         member.declared_at, member.declaration = now, statement.strip()
         member.conflicts = sorted(set(conflicts))
         self.s.flush()
-        return PanelMember(user_id=member.user_id, name=member.name, declared_at=member.declared_at,
-                           declaration=member.declaration, conflicts=tuple(member.conflicts))
+        return _panel_member(member)
 
     def providers(self, viewer: User, round_id: int) -> list[tuple[str, bool]]:
         """(provider, conflicted) for a panel member who has declared, or for a manager."""
@@ -273,9 +276,7 @@ class EvaluationRoundRepository:
         if member.locked_at is None:
             member.locked_at = now
             self.s.flush()
-        return PanelMember(user_id=member.user_id, name=member.name, declared_at=member.declared_at,
-                           declaration=member.declaration, conflicts=tuple(member.conflicts),
-                           locked_at=member.locked_at)
+        return _panel_member(member)
 
     # reading -------------------------------------------------------------------------------
 
