@@ -238,3 +238,27 @@ def test_measured_agreement_questions_an_unreachable_accuracy_target(app_env: Pa
     assert found  # the quoted accuracy and the accuracy term, each above (1 + 0.9) / 2
     for finding in found:
         assert finding.ask in _text(at).replace("\\", "")
+
+
+def test_the_page_shows_the_consequence_under_the_programs_rubric(app_env: Path) -> None:
+    """A program whose rubric caps worker penalties at 2 sees that cap on the page, the same
+    policy text the scorecard prints; the built-in rubric would say 3."""
+    from annogov import scoring
+    from scorecard.rubric import default_rubric
+
+    store = Store(database_url())
+    program = store.create_program("Renewal")
+    data = default_rubric().model_dump(mode="json")
+    next(g for g in data["gates"] if g["red_flag"] == "penalties_on_workers")["cap"] = 2
+    store.save_document("rubric", program.id, scoring.RUBRIC_NAME, data)
+    store.close()
+    text = (EXAMPLES / "contract-profile.yaml").read_text(encoding="utf-8")
+    text = text.replace("remedies_on_vendor: true", "remedies_on_vendor: false\n  worker_penalties: [pay deduction]")
+    at = _open()
+    at.file_uploader(key="ct_upload").set_value(("penalties.yaml", text.encode(), "text/plain"))
+    at = at.run()
+    _ok(at)
+    gates = _table(at, "Consequence")
+    row = gates[gates["Finding"] == "worker_protection.penalties_on_workers"]
+    assert list(row["Consequence"]) == ["caps Commercial flexibility at 2"]
+    assert list(row["Red flag"]) == ["penalties_on_workers"]
