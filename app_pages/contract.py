@@ -184,20 +184,17 @@ def _show(payload: dict[str, Any], *, fresh_draft: bool = False) -> None:
     st.markdown("#### Scorecard evidence")
     st.caption("Suggested scores, and each finding's consequence under the program's rubric: the "
                "one the Providers & scorecard page applies.")
-    c = st.columns(2)
-    with c[0]:
+    st.dataframe(pd.DataFrame([{
+        "Dimension": s["dimension"], "Suggested score": s["score"],
+        "Why": "; ".join(s["reasons"])} for s in evidence["suggestions"]]),
+        hide_index=True, width="stretch", key="ct_suggestions")
+    if evidence["gates"]:
         st.dataframe(pd.DataFrame([{
-            "Dimension": s["dimension"], "Suggested score": s["score"],
-            "Why": "; ".join(s["reasons"])} for s in evidence["suggestions"]]),
-            hide_index=True, width="stretch", key="ct_suggestions")
-    with c[1]:
-        if evidence["gates"]:
-            st.dataframe(pd.DataFrame([{
-                "Finding": g.get("finding"), "Red flag": g.get("red_flag"),
-                "Consequence": g.get("policy", g["effect"]), "Reason": g["reason"]}
-                for g in evidence["gates"]]), hide_index=True, width="stretch", key="ct_gates")
-        else:
-            st.caption("No gate triggered.")
+            "Consequence": g.get("policy", g["effect"]), "Red flag": g.get("red_flag"),
+            "Finding": g.get("finding"), "Reason": g["reason"]}
+            for g in evidence["gates"]]), hide_index=True, width="stretch", key="ct_gates")
+    else:
+        st.caption("No finding the rubric maps to a red flag.")
 
 
 def _acting_user() -> User | None:
