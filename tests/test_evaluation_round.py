@@ -171,3 +171,30 @@ def test_the_round_follows_the_one_permission_table(run: Callable[..., Any], mon
     with pytest.raises(PermissionDenied, match="may not score own"):
         run("declare", ANA, later, [], "none", NOW)
 
+
+
+def test_a_round_scores_the_dimensions_of_the_programs_rubric(run: Callable[..., Any]) -> None:
+    """A rubric with an extra dimension (worker welfare) is scored, summarised and agreed on in the
+    round; a round opened with the five refuses it."""
+    pid = run.program_id  # type: ignore[attr-defined]
+    six = (*DIMENSION_KEYS, "worker_welfare")
+    info = run("create_round", PM, pid, "with welfare", "median", [ANA, BEN], NOW, dimensions=six)
+    assert info.dimensions == six
+    rid = info.round_id
+    for who, base in ((ANA, 2.0), (BEN, 4.0)):
+        run("declare", who, rid, [], "none", NOW)
+        for provider in ("Acme", "Borealis", "Cobalt"):
+            for dim in six:
+                run("score", who, rid, provider, dim, base, "", NOW)
+        run("lock", who, rid, NOW)
+    run("close_round", PM, rid, NOW)
+    result = run("results", PM, rid)
+    welfare = [c for c in result.cells if c.dimension == "worker_welfare"]
+    assert [(c.provider, c.consensus) for c in welfare] == [("Acme", 3.0), ("Borealis", 3.0), ("Cobalt", 3.0)]
+    assert run("moderate", PM, rid, "Acme", "worker_welfare", 4.0, "site visit", NOW).final == 4.0
+    assert [a.dimension for a in run("agreement", PM, rid)] == list(six)
+    five = _open(run)
+    assert run("info", PM, five).dimensions == DIMENSION_KEYS
+    run("declare", ANA, five, [], "none", NOW)
+    with pytest.raises(RoundError, match="worker_welfare"):
+        run("score", ANA, five, "Acme", "worker_welfare", 3.0, "", NOW)

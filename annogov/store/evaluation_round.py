@@ -48,6 +48,7 @@ class EvalRoundRow(Base):
     rule: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))
     providers: Mapped[list[str]] = mapped_column(JSON)
+    dimensions: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)  # None: the five (before 0280)
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column()
     closed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
@@ -100,6 +101,11 @@ class EvalModerationRow(Base):
     moderated_at: Mapped[datetime] = mapped_column()
 
 
+def _dimensions(row: EvalRoundRow) -> tuple[str, ...]:
+    """The dimensions a round scores: those it was opened with, the five for older rounds."""
+    return tuple(row.dimensions) if row.dimensions else DIMENSION_KEYS
+
+
 def _panel_member(row: EvalPanelRow) -> PanelMember:
     """A panel row as the frozen record every call returns."""
     return PanelMember(user_id=row.user_id, name=row.name, declared_at=row.declared_at,
@@ -140,14 +146,17 @@ class EvaluationRoundRepository:
         return RoundInfo(round_id=row.id, program_id=row.program_id, name=row.name,
                          rule=row.rule,  # type: ignore[arg-type]
                          status=row.status,  # type: ignore[arg-type]
-                         providers=tuple(row.providers), panel=panel, created_by=row.created_by,
+                         providers=tuple(row.providers), panel=panel, dimensions=_dimensions(row),
+                         created_by=row.created_by,
                          created_at=row.created_at, closed_by=row.closed_by, closed_at=row.closed_at)
 
     # the manager ---------------------------------------------------------------------------
 
     def create_round(self, actor: User, program_id: int, name: str, rule: ConsensusRule,
-                     panel: Sequence[User], now: datetime) -> RoundInfo:
-        """Open a round over the program's current providers with a named panel."""
+                     panel: Sequence[User], now: datetime, *,
+                     dimensions: Sequence[str] = DIMENSION_KEYS) -> RoundInfo:
+        """Open a round over the program's current providers with a named panel, scoring
+        `dimensions` (the program rubric's keys, extras included)."""
         require(actor, Permission.RUN_EVALUATION_ROUNDS)
         if rule not in RULES:
             raise RoundError(f"unknown consensus rule {rule!r}; expected one of {', '.join(RULES)}")
@@ -163,8 +172,12 @@ class EvaluationRoundRepository:
         ids = [u.user_id for u in panel]
         if not panel or len(set(ids)) != len(ids):
             raise RoundError("name each evaluator on the panel once")
+        keys = list(dict.fromkeys(dimensions))
+        if not set(DIMENSION_KEYS) <= set(keys):
+            raise RoundError(f"a round scores at least the five dimensions; {', '.join(keys)} lacks some")
         row = EvalRoundRow(program_id=program_id, name=name.strip() or "Evaluation round", rule=rule,
-                           status="open", providers=providers, created_by=actor.user_id, created_at=now)
+                           status="open", providers=providers, dimensions=keys, created_by=actor.user_id,
+                           created_at=now)
         self.s.add(row)
         self.s.flush()
         for u in panel:
@@ -200,7 +213,7 @@ class EvaluationRoundRepository:
             raise RoundError("scores are moderated after the round closes, once the consensus exists")
         if provider not in row.providers:
             raise RoundError(f"{provider!r} is not evaluated in this round")
-        check_score(dimension, score)
+        check_score(dimension, score, _dimensions(row))
         if not reason.strip():
             raise RoundError("a moderated score needs the reason for the change")
         cell = self._cell(row, provider, dimension)
@@ -256,7 +269,7 @@ class EvaluationRoundRepository:
             raise RoundError(f"{provider!r} is not evaluated in this round")
         if provider in member.conflicts:
             raise PermissionDenied(f"you declared a conflict of interest with {provider}: you may not score it")
-        check_score(dimension, score)
+        check_score(dimension, score, _dimensions(row))
         cell = self.s.get(EvalScoreRow, (round_id, actor.user_id, provider, dimension))
         if cell is None:
             cell = EvalScoreRow(round_id=round_id, user_id=actor.user_id, provider=provider, dimension=dimension)
@@ -337,7 +350,7 @@ class EvaluationRoundRepository:
             select(EvalModerationRow).where(EvalModerationRow.round_id == row.id))}
         cells = []
         for provider in row.providers:
-            for dim in DIMENSION_KEYS:
+            for dim in _dimensions(row):
                 individual = by_cell.get((provider, dim), {})
                 mod = mods.get((provider, dim))
                 cells.append(CellResult(
@@ -352,7 +365,7 @@ class EvaluationRoundRepository:
         result = self.results(viewer, round_id)
         evaluators = sorted({e for c in result.cells for e in c.individual})
         out = []
-        for dim in DIMENSION_KEYS:
+        for dim in result.info.dimensions:
             table = np.full((len(result.info.providers), len(evaluators)), np.nan)
             for c in result.cells:
                 if c.dimension == dim:
