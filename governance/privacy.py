@@ -18,6 +18,7 @@ from governance.sla_check import AnnotatorRow
 
 ANNOTATORS_TITLE = "Annotators"
 ANNOTATOR_COLUMNS = frozenset({"annotator", "annotator_id"})
+GROUP_PREFIX = "annotator "  # how a per-annotator drift row names its group in the report
 CODES_NOTE = "Annotators appear as pseudonymous codes; a report with their ids needs an explicit option."
 
 
@@ -29,20 +30,27 @@ def pseudonyms(ids: Iterable[str]) -> dict[str, str]:
 
 
 def pseudonymise_sla_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
-    """A stored SLA-check payload with every annotator id replaced by its code (input untouched)."""
+    """A stored SLA-check payload with every annotator id replaced by its code (input untouched):
+    the Annotators table, the annotator rows and the per-annotator drift rows, in the report part
+    and in its full `detail`, one code per id."""
     out = copy.deepcopy(dict(payload))
+    parts = [out, *([out["detail"]] if isinstance(out.get("detail"), dict) else [])]
     tables: list[list[dict[str, Any]]] = [
         c.get("rows", []) for c in out.get("categories", []) if c.get("title") == ANNOTATORS_TITLE
     ]
-    detail = out.get("detail")
-    if isinstance(detail, dict):
-        tables.append(detail.get("annotators", []))
-    codes = pseudonyms(str(r["annotator"]) for rows in tables for r in rows if "annotator" in r)
+    tables += [p["annotators"] for p in parts if isinstance(p.get("annotators"), list)]
+    drops = list({id(d): d for p in parts if isinstance(p.get("drift"), dict) for d in p["drift"].get("drops", [])
+                  if d.get("group_kind") == "annotator"}.values())
+    tables = list({id(rows): rows for rows in tables}.values())  # a list may be shared after deepcopy
+    rows_once = list({id(r): r for rows in tables for r in rows if "annotator" in r}.values())
+    ids = [str(r["annotator"]) for r in rows_once]
+    codes = pseudonyms([*ids, *(str(d["group"]) for d in drops)])
+    for row in rows_once:
+        row["annotator"] = codes[str(row["annotator"])]
     for rows in tables:
-        for row in rows:
-            if "annotator" in row:
-                row["annotator"] = codes[str(row["annotator"])]
         rows.sort(key=lambda row: str(row.get("annotator", "")))  # the original order would hint at the ids
+    for drop in drops:
+        drop["group"] = codes[str(drop["group"])]
     return out
 
 
@@ -50,20 +58,41 @@ def _annotator_columns(section: Section) -> list[int]:
     return [i for i, c in enumerate(section.columns) if c.strip().lower() in ANNOTATOR_COLUMNS]
 
 
+def _group_annotator(value: object) -> str | None:
+    """The annotator id in a per-group row's `group` cell ("annotator ann-a"), else None."""
+    text = str(value) if value is not None else ""
+    return text[len(GROUP_PREFIX):] if text.startswith(GROUP_PREFIX) else None
+
+
+def _group_column(section: Section) -> int | None:
+    return next((i for i, c in enumerate(section.columns) if c.strip().lower() == "group"), None)
+
+
 def pseudonymise_report(report: ReportInput) -> ReportInput:
-    """The report with every annotator column (SLA tables and extra sections) in codes, one code
-    per id across the whole report, and a note saying so on each table it touched."""
+    """The report with every annotator column (SLA tables and extra sections) and every
+    per-annotator group cell (drift rows) in codes, one code per id across the whole report, and
+    a note saying so on each table it touched."""
     sections = [*(report.sla.categories if report.sla else []), *report.sections]
     ids = [str(row[i]) for s in sections for i in _annotator_columns(s) for row in s.rows if row[i] is not None]
+    grouped = [(s, g) for s in sections if (g := _group_column(s)) is not None]
+    ids += [a for s, g in grouped for row in s.rows if (a := _group_annotator(row[g])) is not None]
     codes = pseudonyms(ids)
 
     def coded(section: Section) -> Section:
         columns = _annotator_columns(section)
-        if not columns:
+        group = _group_column(section)
+        in_groups = group is not None and any(_group_annotator(r[group]) is not None for r in section.rows)
+        if not columns and not in_groups:
             return section
         rows = [[codes.get(str(v), v) if i in columns and v is not None else v for i, v in enumerate(row)]
                 for row in section.rows]
-        rows.sort(key=lambda row: str(row[columns[0]]))  # the original order would hint at the ids
+        if in_groups and group is not None:
+            for row in rows:
+                who = _group_annotator(row[group])
+                if who is not None:
+                    row[group] = GROUP_PREFIX + codes[who]
+        if columns:
+            rows.sort(key=lambda row: str(row[columns[0]]))  # the original order would hint at the ids
         note = f"{section.note} {CODES_NOTE}".strip()
         return section.model_copy(update={"rows": rows, "note": note})
 
