@@ -3,6 +3,7 @@ refused; published ordinal examples give their published values whatever order t
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -186,21 +187,28 @@ def test_options_a_metric_does_not_apply_are_refused(tmp_path: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     rows = [(f"i{i}", f"r{a}", str(1 + (i * (a + 1)) % 4)) for i in range(20) for a in range(3)]
     path = _csv(tmp_path / "n.csv", rows)
-    assert main(["agreement", str(path), "--metric", "fleiss", "--weights", "quadratic"]) == 2
-    assert "fleiss_kappa takes no weights" in capsys.readouterr().err
+    assert main(["agreement", str(path), "--metric", "percent", "--weights", "quadratic"]) == 2
+    assert "percent_agreement takes no weights" in capsys.readouterr().err
     assert main(["agreement", str(path), "--metric", "cohen", "--level", "ordinal"]) == 2
     assert "Krippendorff" in capsys.readouterr().err
-    assert main(["agreement", str(path), "--metric", "kappa", "--weights", "linear"]) == 2  # 3 annotators
-    assert "Fleiss' kappa, which has no weights" in capsys.readouterr().err
+    assert main(["agreement", str(path), "--metric", "conger", "--missing", "gwet"]) == 2
+    assert "conger_kappa has no missing-ratings convention" in capsys.readouterr().err
+    # weighted Fleiss is Gwet's (chance-corrected framework): the weights are applied and named
+    assert main(["agreement", str(path), "--metric", "fleiss", "--weights", "quadratic", "--format", "json"]) == 0
+    weighted = json.loads(capsys.readouterr().out)
+    assert main(["agreement", str(path), "--metric", "fleiss", "--format", "json"]) == 0
+    plain = json.loads(capsys.readouterr().out)
+    assert (weighted["weights"], plain["weights"]) == ("quadratic", "none")
+    assert weighted["value"] != plain["value"]
     assert main(["agreement", str(path), "--metric", "fleiss", "--format", "json"]) == 0
     out = capsys.readouterr().out
-    assert '"weights": null' in out and '"level": null' in out
-    with pytest.raises(ValueError, match="Cohen's kappa only"):
-        SlaTerm(metric="fleiss_kappa", weights="quadratic", threshold=0.8)
+    assert '"weights": "none"' in out and '"level": null' in out  # Fleiss is in the weighted family
+    with pytest.raises(ValueError, match="percent_agreement takes no weights"):
+        SlaTerm(metric="percent_agreement", weights="quadratic", threshold=0.8)
     with pytest.raises(ValueError, match="Krippendorff's alpha only"):
         SlaTerm(metric="kappa", level="ordinal", threshold=0.8)
     terms = tmp_path / "terms.yaml"
-    terms.write_text("terms:\n  - metric: fleiss_kappa\n    weights: quadratic\n    threshold: 0.8\n")
+    terms.write_text("terms:\n  - metric: percent_agreement\n    weights: quadratic\n    threshold: 0.8\n")
     assert main(["sla-check", "--contract", str(terms), "--delivery", str(path)]) == 2
     assert "terms.yaml, row 2" in capsys.readouterr().err
 

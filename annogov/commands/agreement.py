@@ -8,6 +8,7 @@ from typing import Any
 from annogov.commands._args import label_set_option
 from annogov.commands._delivery_args import add_mapping_options, mapping_from
 from annogov.render import table, to_json
+from contracts.metric_options import LEVELLED_METRICS, WEIGHTED_METRICS
 from governance.delivery import open_delivery
 from governance.delivery_counts import count_delivery
 from governance.qa import dim_codes, dim_values
@@ -74,8 +75,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _entry(metric: str, args: argparse.Namespace, est: Any) -> dict[str, Any]:
     return {
         "metric": metric,
-        "weights": args.weights if metric == "cohen_kappa" else None,
-        "level": args.level if metric == "krippendorff_alpha" else None,
+        "weights": args.weights if metric in WEIGHTED_METRICS else None,
+        "level": args.level if metric in LEVELLED_METRICS else None,
         "value": est.value,
         "ci": list(est.ci) if est.ci is not None else None,
         "n_items": est.n_items,
