@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from scorecard_helpers import with_worker_welfare
 from streamlit.testing.v1 import AppTest
 
 from annogov import scoring
@@ -105,18 +106,13 @@ def test_decision_panels_follow_a_rubric_with_a_sixth_dimension(open_app: Callab
     marks but knocked out by the quality floor never appears in the app's or the report's SMAA."""
     from annogov.store import ScoreEdit
     from scorecard.dimensions import DIMENSION_KEYS
-    from scorecard.rubric import default_rubric
     from scorecard.weight_space import WeightSpace
 
     open_app(demo=True)
     store = Store(database_url())
     try:
         program = store.list_programs()[0]
-        data = default_rubric().model_dump(mode="json")
-        data["dimensions"].append({"key": "worker_welfare", "name": "Worker welfare", "weight": 10,
-                                   "primary_criterion": "Pay and support"})
-        for dim, weight in zip(data["dimensions"], (20, 20, 20, 15, 15, 10), strict=True):
-            dim["weight"] = weight
+        data = with_worker_welfare()
         data["weight_space"] = WeightSpace(ranges={"worker_welfare": (5.0, 30.0)},
                                            order=["worker_welfare", "commercial"]).model_dump(mode="json")
         store.save_document("rubric", program.id, scoring.RUBRIC_NAME, data)

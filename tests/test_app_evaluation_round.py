@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
+from scorecard_helpers import with_worker_welfare
 from streamlit.testing.v1 import AppTest
 
 from annogov.reporting import program_report, report_bytes
@@ -104,17 +105,12 @@ def test_a_round_scores_the_programs_extra_dimension(open_app: Callable[..., App
     """With worker welfare in the program's rubric the round is opened over six dimensions and
     the evaluator's score editor has a column for it."""
     from annogov import scoring
-    from scorecard.rubric import default_rubric
 
     open_app(demo=True)
     store = Store(database_url())
     try:
         program = store.list_programs()[0]
-        data = default_rubric().model_dump(mode="json")
-        data["dimensions"].append({"key": "worker_welfare", "name": "Worker welfare", "weight": 10,
-                                   "primary_criterion": "Pay and support"})
-        for dim, weight in zip(data["dimensions"], (20, 20, 20, 15, 15, 10), strict=True):
-            dim["weight"] = weight
+        data = with_worker_welfare()
         store.save_document("rubric", program.id, scoring.RUBRIC_NAME, data)
     finally:
         store.close()

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scorecard_helpers import with_worker_welfare
 
 from ingest import InputError
 from scorecard.smaa import CLEAR_WINNER, smaa, smaa_of_scorecard
@@ -209,14 +210,8 @@ def test_cli_smaa_with_a_sixth_dimension_never_names_a_knocked_out_provider(
 
     from annogov.cli import main
     from scorecard.dimensions import DIMENSION_KEYS, DIMENSION_NAMES
-    from scorecard.rubric import default_rubric
 
-    data = default_rubric().model_dump(mode="json")
-    data["dimensions"].append(
-        {"key": "worker_welfare", "name": "Worker welfare", "weight": 10, "primary_criterion": "Pay and support"}
-    )
-    for dim, weight in zip(data["dimensions"], (20, 20, 20, 15, 15, 10), strict=True):
-        dim["weight"] = weight
+    data = with_worker_welfare()
     rubric = tmp_path / "r.yaml"
     rubric.write_text(yaml.safe_dump(data), encoding="utf-8")
     sheet = tmp_path / "s.csv"

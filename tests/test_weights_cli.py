@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from scorecard_helpers import with_worker_welfare
 
 from annogov.cli import main
 from scorecard.rubric import load_rubric
@@ -141,14 +142,8 @@ def test_csv_carries_the_same_smaa_figures(capsys: pytest.CaptureFixture[str]) -
 
 
 def _six_dimension_rubric(tmp_path: Path) -> Path:
-    from scorecard.rubric import default_rubric
 
-    data = default_rubric().model_dump(mode="json")
-    data["dimensions"].append(
-        {"key": "worker_welfare", "name": "Worker welfare", "weight": 10, "primary_criterion": "Pay and support"}
-    )
-    for dim, weight in zip(data["dimensions"], (20, 20, 20, 15, 15, 10), strict=True):
-        dim["weight"] = weight
+    data = with_worker_welfare()
     path = tmp_path / "six.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     return path
