@@ -216,13 +216,13 @@ def seed_switching(store: Store, program: ProgramRecord) -> None:
 
 def seed_contract_audit(store: Store, program: ProgramRecord) -> None:
     """The example contract profile's audit, saved as the vendor's latest audit."""
+    from annogov.linking import review_contract
     from annogov.switching_docs import CONTRACT_CHECK
-    from contracts.review import review_file
 
     path = EXAMPLES / "contract-profile.yaml"
     if not path.exists():
         return
-    review = review_file(path, DEMO_AS_OF)
+    review = review_contract(path, DEMO_AS_OF)
     payload = review.to_payload()
     payload["profile"] = review.profile.model_dump(mode="json")
     store.add_check_result(program.id, CONTRACT_CHECK, payload, label=review.audit.vendor)

@@ -42,7 +42,6 @@ from governance.roles import Permission, Role, User, require
 from ingest import InputError
 from migration import scenario_from_dict, switching_cost
 from scorecard.card import score_sheet
-from scorecard.dimensions import DIMENSION_KEYS
 from scorecard.panel_agreement import agreement_payload, panel_agreement
 from scorecard.rubric import Rubric
 from scorecard.smaa import smaa_of_scorecard
@@ -103,7 +102,7 @@ def decision_parts(payload: dict[str, Any], rubric: Rubric) -> dict[str, Any]:
     stated) and the panel's agreement, as the score command adds them."""
     smaa = smaa_of_scorecard(payload, rubric.weight_space or WeightSpace(), source="the rubric's weight_space")
     return {"weights_provenance": rubric.weights_provenance, "smaa": smaa.to_payload(),
-            "panel_agreement": agreement_payload(panel_agreement(payload, list(DIMENSION_KEYS)))}
+            "panel_agreement": agreement_payload(panel_agreement(payload, list(payload["weights"])))}
 
 
 def switching_part(store: Store, program_id: int) -> tuple[SwitchingPayload | None, str]:

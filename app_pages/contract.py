@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
+from annogov.linking import review_contract_profile
 from annogov.scoring import load_program_rubric
 from annogov.store import ProgramRecord, Store
 from annogov.switching_docs import CONTRACT_CHECK
@@ -21,10 +22,11 @@ from contracts.confirm import DECISIONS, confirm, edit_text
 from contracts.drafts import DraftReview
 from contracts.profile import ContractProfile
 from contracts.questionnaire import with_provider_questions, write_questionnaire
-from contracts.review import PROFILE_SUFFIXES, load_source, review_profile
+from contracts.review import PROFILE_SUFFIXES, load_source
 from contracts.text_extract import DRAFT_SUFFIXES
 from governance.roles import Permission, User
 from ingest import InputError
+from scorecard.rubric import Rubric
 
 STATUS_COLOURS = {"present": "#d4edda", "weak": "#fff3cd", "missing": "#f8d7da"}
 SEVERITY_COLOURS = {"critical": "#f5b7b1", "high": "#fad7a0", "medium": "#fcf3cf",
@@ -41,7 +43,7 @@ def _load(sha256: str, name: str, vendor: str | None,
 
 
 def _upload_review(
-    as_of: date, agreement: float | None = None
+    as_of: date, rubric: Rubric, agreement: float | None = None
 ) -> tuple[dict[str, Any], DraftReview | None, str] | None:
     """The uploaded file's audit payload (with its profile), its draft review and content hash."""
     suffixes = [s.lstrip(".") for s in (*PROFILE_SUFFIXES, *DRAFT_SUFFIXES)]
@@ -67,7 +69,8 @@ def _upload_review(
         return None
     if vendor.strip() and draft is None and vendor.strip() != profile.vendor:
         st.caption(f"The profile names its vendor {ui.md(repr(profile.vendor))}; that name is used.")
-    review = review_profile(profile, as_of, source=upload.name, draft=draft, agreement=agreement)
+    review = review_contract_profile(profile, as_of, rubric=rubric, source=upload.name, draft=draft,
+                                     agreement=agreement)
     payload = review.to_payload()
     payload["profile"] = profile.model_dump(mode="json")
     return payload, draft, upload.sha256
@@ -81,14 +84,16 @@ def _saved(store: Store, program: ProgramRecord) -> dict[str, Any]:
     return latest
 
 
-def _reaudit(payload: dict[str, Any], as_of: date, agreement: float | None = None) -> dict[str, Any]:
-    """A saved audit re-run at another evaluation date (or with a measured agreement) from its
-    stored profile."""
+def _reaudit(payload: dict[str, Any], as_of: date, rubric: Rubric,
+             agreement: float | None = None) -> dict[str, Any]:
+    """A saved audit re-run from its stored profile at the chosen evaluation date (and measured
+    agreement) under the program's current rubric, so its consequences are the scorecard's."""
     stored = payload.get("profile")
-    if stored is None or (payload["audit"]["as_of"] == as_of.isoformat() and agreement is None):
+    if stored is None:
         return payload
     profile = ContractProfile.model_validate(stored)
-    again = review_profile(profile, as_of, source=payload["source"], agreement=agreement)
+    again = review_contract_profile(profile, as_of, rubric=rubric, source=payload["source"],
+                                    agreement=agreement)
     out = again.to_payload()
     out["profile"] = stored
     for key in ("draft", "confirmation", "saved_by", "saved_at"):
@@ -177,20 +182,19 @@ def _show(payload: dict[str, Any], *, fresh_draft: bool = False) -> None:
                     st.caption(p["note"])
 
     st.markdown("#### Scorecard evidence")
-    st.caption("Suggested scores and gates for the Providers & scorecard page; a person decides.")
-    c = st.columns(2)
-    with c[0]:
+    st.caption("Suggested scores, and each finding's consequence under the program's rubric: the "
+               "one the Providers & scorecard page applies.")
+    st.dataframe(pd.DataFrame([{
+        "Dimension": s["dimension"], "Suggested score": s["score"],
+        "Why": "; ".join(s["reasons"])} for s in evidence["suggestions"]]),
+        hide_index=True, width="stretch", key="ct_suggestions")
+    if evidence["gates"]:
         st.dataframe(pd.DataFrame([{
-            "Dimension": s["dimension"], "Suggested score": s["score"],
-            "Why": "; ".join(s["reasons"])} for s in evidence["suggestions"]]),
-            hide_index=True, width="stretch", key="ct_suggestions")
-    with c[1]:
-        if evidence["gates"]:
-            st.dataframe(pd.DataFrame([{
-                "Dimension": g["dimension"], "Effect": g["effect"], "Reason": g["reason"]}
-                for g in evidence["gates"]]), hide_index=True, width="stretch", key="ct_gates")
-        else:
-            st.caption("No gate triggered.")
+            "Consequence": g.get("policy", g["effect"]), "Red flag": g.get("red_flag"),
+            "Finding": g.get("finding"), "Reason": g["reason"]}
+            for g in evidence["gates"]]), hide_index=True, width="stretch", key="ct_gates")
+    else:
+        st.caption("No finding the rubric maps to a red flag.")
 
 
 def _acting_user() -> User | None:
@@ -263,7 +267,8 @@ def _confirm_and_save(store: Store, program: ProgramRecord, draft: DraftReview, 
     except InputError as exc:
         ui.show_problems(exc)
         return
-    review = review_profile(done.profile, as_of, source=draft.source, draft=draft, agreement=agreement)
+    review = review_contract_profile(done.profile, as_of, rubric=load_program_rubric(store, program.id)[0],
+                                     source=draft.source, draft=draft, agreement=agreement)
     payload = review.to_payload()
     payload["profile"] = done.profile.model_dump(mode="json")
     payload["confirmation"] = done.to_payload()
@@ -316,7 +321,8 @@ def main() -> None:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         help="Fill it in with the vendor's answers and upload it here.")
 
-    uploaded = _upload_review(as_of, agreement)
+    rubric = load_program_rubric(store, program.id)[0]
+    uploaded = _upload_review(as_of, rubric, agreement)
     saved = _saved(store, program)
     if uploaded is not None:
         fresh, draft, sha = uploaded
@@ -347,7 +353,7 @@ def main() -> None:
     who = record.created_by or (record.payload.get("saved_by") or {}).get("name")
     by = f" by {ui.md(who)}" if who else ""
     st.caption(f"Saved {record.created_at:%Y-%m-%d %H:%M}{by}.")
-    _show(_reaudit(record.payload, as_of, agreement))
+    _show(_reaudit(record.payload, as_of, rubric, agreement))
     st.divider()
     ui.report_downloads(store, program, key="contract_report")
 

@@ -15,7 +15,7 @@ from annogov.store import ConcurrentEditError, Store
 from annogov.store.records import ProgramRecord
 from app_pages import ui
 from migration.scenario import Scenario
-from scorecard.dimensions import DIMENSION_KEYS, DIMENSION_NAMES
+from scorecard.dimensions import DIMENSION_NAMES
 from scorecard.elicitation import ElicitationResult, elicit, load_elicitation
 from scorecard.panel_agreement import agreement_payload, panel_agreement
 from scorecard.rubric import Rubric
@@ -25,9 +25,10 @@ from scorecard.weight_space import WeightSpace
 ALPHA_COLUMNS = {c: st.column_config.NumberColumn(c, format="%.2f") for c in ("Alpha", "Low", "High")}
 
 
-def _parse_panel(data: bytes, name: str) -> ElicitationResult:
-    """The panel's YAML/JSON text into its elicitation result (located errors on bad input)."""
-    return elicit(load_elicitation(name, data=data), source=name)
+def _parse_panel(data: bytes, name: str, keys: tuple[str, ...]) -> ElicitationResult:
+    """The panel's YAML/JSON text into its elicitation result (located errors on bad input); a
+    panel naming no criteria weighs the rubric's dimensions."""
+    return elicit(load_elicitation(name, data=data, criteria=keys), source=name)
 
 
 def provenance_caption(provenance: dict[str, Any] | None) -> None:
@@ -43,7 +44,8 @@ def provenance_caption(provenance: dict[str, Any] | None) -> None:
     )
 
 
-def elicitation_panel(store: Store, program: ProgramRecord, rubric_version: int, loaded_key: str) -> None:
+def elicitation_panel(store: Store, program: ProgramRecord, rubric: Rubric, rubric_version: int,
+                      loaded_key: str) -> None:
     """Upload the panel's judgements, see each evaluator's CR, adopt the panel's weights."""
     with st.expander("Elicit the weights from the panel (AHP pairwise judgements or swing weights)"):
         st.caption("Paste the panel's judgements as YAML or JSON: per evaluator 'workforce vs "
@@ -55,18 +57,22 @@ def elicitation_panel(store: Store, program: ProgramRecord, rubric_version: int,
                                         "      workforce vs security: 2\n      ...")
         if not text.strip():
             return
-        result = _parse_panel(text.encode("utf-8"), "panel judgements.yaml")
+        result = _parse_panel(text.encode("utf-8"), "panel judgements.yaml", rubric.keys)
+        names = rubric.names
         payload = result.to_payload()
         st.dataframe(pd.DataFrame([
             {"Evaluator": e["name"] + ("" if e["included"] else " (excluded)"),
-             **{DIMENSION_NAMES.get(k, k): round(100 * v, 2) for k, v in e["weights"].items()},
+             **{names.get(k, k): round(100 * v, 2) for k, v in e["weights"].items()},
              "Consistency": "-" if e["consistency"] is None else e["consistency"]["summary"]}
             for e in payload["evaluators"]]), hide_index=True, width="stretch", key="panel_weights_table")
-        st.write("Panel weights: " + ", ".join(f"{DIMENSION_NAMES.get(k, k)} {v:g}"
+        st.write("Panel weights: " + ", ".join(f"{names.get(k, k)} {v:g}"
                                               for k, v in result.percent.items()))
         if result.problem:
             st.error(result.problem, icon=":material/error:")
-        usable = result.usable and set(result.percent) == set(DIMENSION_KEYS)
+        usable = result.usable and set(result.percent) == set(rubric.keys)
+        if result.usable and not usable:
+            st.error(f"The panel weighs {', '.join(result.criteria)}; the program's rubric has "
+                     f"{', '.join(rubric.keys)}.", icon=":material/error:")
         if st.button("Use as the program's weights", disabled=not usable, key="adopt_panel_weights"):
             try:
                 scoring.save_elicited_weights(store, program.id, result.percent, result.provenance,
@@ -86,20 +92,21 @@ def smaa_panel(payload: dict[str, Any], store: Store, program: ProgramRecord, ru
     st.subheader("How often does each provider win when the weights are uncertain?")
     st.caption("SMAA: weights drawn uniformly from every split summing to 100 that respects the "
                "ranges and the order below; each evaluator's spread is drawn too.")
-    names = {DIMENSION_NAMES[k]: k for k in DIMENSION_KEYS}
+    keys, label = rubric.keys, rubric.names
+    names = {label[k]: k for k in keys}
     saved = rubric.weight_space or WeightSpace()
-    order_key, range_keys = f"smaa_order_{program.id}", {k: f"smaa_range_{program.id}_{k}" for k in DIMENSION_KEYS}
+    order_key, range_keys = f"smaa_order_{program.id}", {k: f"smaa_range_{program.id}_{k}" for k in keys}
     if order_key not in st.session_state:  # first visit: start from the saved space
-        st.session_state[order_key] = [DIMENSION_NAMES[k] for k in saved.order]
-        for k in DIMENSION_KEYS:
+        st.session_state[order_key] = [label[k] for k in saved.order if k in label]
+        for k in keys:
             st.session_state[range_keys[k]] = tuple(float(v) for v in saved.ranges.get(k, (0.0, 100.0)))
     order = st.multiselect("Order of importance (most important first; leave empty for none)",
                            list(names), key=order_key)
     ranges: dict[str, tuple[float, float]] = {}
     with st.expander("Weight ranges"):
-        cols = st.columns(len(DIMENSION_KEYS))
-        for col, key in zip(cols, DIMENSION_KEYS, strict=True):
-            lo, hi = col.slider(DIMENSION_NAMES[key], 0.0, 100.0, step=1.0, key=range_keys[key])
+        cols = st.columns(len(keys))
+        for col, key in zip(cols, keys, strict=True):
+            lo, hi = col.slider(label[key], 0.0, 100.0, step=1.0, key=range_keys[key])
             if (lo, hi) != (0.0, 100.0):
                 ranges[key] = (lo, hi)
     space = WeightSpace(ranges=ranges, order=[names[n] for n in order] if len(order) > 1 else [])
@@ -117,7 +124,6 @@ def smaa_panel(payload: dict[str, Any], store: Store, program: ProgramRecord, ru
             st.rerun()
     result = smaa_of_scorecard(payload, space, draws=10_000, seed=0, source="weight ranges").to_payload()
     (st.success if result["verdict"].startswith("clear") else st.warning)(result["verdict"])
-    keys = list(DIMENSION_KEYS)
     ranks = min(3, len(result["providers"]))
     st.dataframe(pd.DataFrame([
         {"Provider": p["name"], **{f"Rank {r + 1} (%)": round(100 * p["rank_acceptability"][r], 1)
@@ -128,16 +134,17 @@ def smaa_panel(payload: dict[str, Any], store: Store, program: ProgramRecord, ru
         for p in sorted(result["providers"], key=lambda p: -p["first_rank"])]),
         hide_index=True, width="stretch", key="smaa_table")
     st.caption(f"{result['method']}. Central weights in the order "
-               f"{', '.join(DIMENSION_NAMES[k] for k in keys)}; confidence: the chance the provider "
+               f"{', '.join(label[k] for k in keys)}; confidence: the chance the provider "
                "ranks first at its own central weights.")
 
 
 def agreement_table(payload: dict[str, Any]) -> None:
     """Krippendorff's alpha between evaluators per dimension with its interval."""
-    part = agreement_payload(panel_agreement(payload, list(DIMENSION_KEYS)))
+    label = payload.get("dimension_names") or DIMENSION_NAMES
+    part = agreement_payload(panel_agreement(payload, list(payload["weights"])))
     st.markdown("**Agreement between evaluators**")
     st.dataframe(pd.DataFrame([
-        {"Dimension": DIMENSION_NAMES[d["dimension"]], "Alpha": d["alpha"], "Low": d["low"],
+        {"Dimension": label.get(d["dimension"], d["dimension"]), "Alpha": d["alpha"], "Low": d["low"],
          "High": d["high"], "Providers": d["providers"], "Note": d["reason"] or ""}
         for d in part["dimensions"]]), hide_index=True, width="stretch", key="agreement_table",
         column_config=ALPHA_COLUMNS)

@@ -10,19 +10,22 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from annogov.scoring import load_program_rubric
 from annogov.store.channel import ChannelRepository
 from annogov.store.evaluation_round import EvaluationRoundRepository
 from annogov.store.models import utcnow
 from app_pages import decision, identity, ui
-from governance.roles import Role
-from scorecard.dimensions import DIMENSION_KEYS, DIMENSION_NAMES
+from governance.roles import Permission, can
+from scorecard.dimensions import DIMENSION_NAMES
 from scorecard.evaluation_round import RULES, RoundInfo
 from scorecard.panel_agreement import agreement_payload
 
 store = ui.get_store()
 program = ui.require_program(store)
 user = identity.user_for_page()
-manager = user.role == Role.PROGRAM_MANAGER
+manager = can(user, Permission.RUN_EVALUATION_ROUNDS)
+moderator = can(user, Permission.MODERATE_SCORES)
+rubric = load_program_rubric(store, program.id)[0]
 st.title("Evaluation round")
 st.caption("Evaluators declare conflicts of interest before they score, score alone and lock; "
            "nobody sees another evaluator's scores until the round closes. The consensus follows "
@@ -39,14 +42,16 @@ def call(method: str, *args: Any) -> Any:
 if manager:
     with st.expander("Open a new round"), st.form("open_round"):
         with store.transaction() as s:
-            people = [p for p in ChannelRepository(s).list_users() if p.role != Role.ANNOTATOR]
+            people = [p for p in ChannelRepository(s).list_users() if can(p, Permission.SCORE_OWN)]
         name = st.text_input("Round name", "Provider evaluation", max_chars=200)
         rule = st.selectbox("Consensus rule", list(RULES), format_func=lambda r: RULES[r])
         panel = st.multiselect("Panel", [p.user_id for p in people],
                                format_func=lambda uid: next(p.name for p in people if p.user_id == uid))
         if st.form_submit_button("Open the round", type="primary") and panel:
             chosen = [p for p in people if p.user_id in panel]
-            info = call("create_round", user, program.id, name, rule, chosen, utcnow())
+            with store.transaction() as s:  # the round scores the program rubric's dimensions
+                info = EvaluationRoundRepository(s).create_round(user, program.id, name, rule, chosen, utcnow(),
+                                                                 dimensions=rubric.keys)
             st.session_state["round_pick"] = info.round_id
             ui.flash(f"Round {ui.md(info.name)} opened for {len(chosen)} evaluators.")
             st.rerun()
@@ -61,6 +66,8 @@ if st.session_state.get("round_pick") not in by_id:
 rid = st.selectbox("Round", list(by_id), key="round_pick",
                    format_func=lambda i: f"{by_id[i].name} ({by_id[i].status})")
 info = by_id[rid]
+NAMES = {**DIMENSION_NAMES, **rubric.names}
+KEYS = info.dimensions
 st.write(f"Consensus rule: {RULES[info.rule]}. Providers: {', '.join(info.providers)}.")
 st.dataframe(pd.DataFrame([{
     "Evaluator": m.name, "Declared": m.declared_at is not None,
@@ -81,19 +88,19 @@ if info.status == "open" and me is not None:
     elif me.locked_at is None:
         st.subheader("Your scores (only you see them until the round closes)")
         mine = call("my_scores", user, rid)
-        rows = [{"Provider": p, **{DIMENSION_NAMES[k]: mine.get((p, k), (None, ""))[0] for k in DIMENSION_KEYS}}
+        rows = [{"Provider": p, **{NAMES.get(k, k): mine.get((p, k), (None, ""))[0] for k in KEYS}}
                 for p, conflicted in call("providers", user, rid) if not conflicted]
         edited = st.data_editor(pd.DataFrame(rows), hide_index=True, width="stretch", key=f"round_scores_{rid}",
                                 disabled=["Provider"],
-                                column_config={DIMENSION_NAMES[k]: st.column_config.NumberColumn(
-                                    min_value=1.0, max_value=5.0, step=0.5) for k in DIMENSION_KEYS})
+                                column_config={NAMES.get(k, k): st.column_config.NumberColumn(
+                                    min_value=1.0, max_value=5.0, step=0.5) for k in KEYS})
         left, right = st.columns(2)
         if left.button("Save my scores", key="round_save", type="primary"):
             with store.transaction() as s:
                 repo = EvaluationRoundRepository(s)
                 for row in edited.to_dict("records"):
-                    for k in DIMENSION_KEYS:
-                        value = row[DIMENSION_NAMES[k]]
+                    for k in KEYS:
+                        value = row[NAMES.get(k, k)]
                         if value is not None and not pd.isna(value):
                             repo.score(user, rid, row["Provider"], k, float(value), "", utcnow())
             ui.flash("Scores saved.")
@@ -115,24 +122,24 @@ if info.status == "closed":
     result = call("results", user, rid)
     st.subheader("Results")
     st.dataframe(pd.DataFrame([{
-        "Provider": c.provider, "Dimension": DIMENSION_NAMES[c.dimension],
+        "Provider": c.provider, "Dimension": NAMES.get(c.dimension, c.dimension),
         "Individual": ", ".join(f"{e} {v:g}" for e, v in sorted(c.individual.items())),
         "Consensus": c.consensus, "Moderated": c.moderation.score if c.moderation else None,
         "By": c.moderation.by if c.moderation else "", "Why": c.moderation.reason if c.moderation else "",
         "Final": c.final} for c in result.cells]), hide_index=True, width="stretch")
     part = agreement_payload(call("agreement", user, rid))
     st.markdown("**Agreement between evaluators**")
-    st.dataframe(pd.DataFrame([{"Dimension": DIMENSION_NAMES[d["dimension"]], "Alpha": d["alpha"],
+    st.dataframe(pd.DataFrame([{"Dimension": NAMES.get(d["dimension"], d["dimension"]), "Alpha": d["alpha"],
                                 "Low": d["low"], "High": d["high"], "Note": d["reason"] or ""}
                                for d in part["dimensions"]]), hide_index=True, width="stretch",
                  column_config=decision.ALPHA_COLUMNS)
     st.caption(part["method"])
-    if manager:
+    if moderator:
         with st.form("moderate"):
             st.markdown("**Moderate a score** (the consensus stays beside it)")
             c = st.columns(3)
             provider = c[0].selectbox("Provider", list(info.providers))
-            dim = c[1].selectbox("Dimension", list(DIMENSION_KEYS), format_func=lambda k: DIMENSION_NAMES[k])
+            dim = c[1].selectbox("Dimension", list(KEYS), format_func=lambda k: NAMES.get(k, k))
             score = c[2].number_input("Moderated score", 1.0, 5.0, 3.0, step=0.5)
             reason = st.text_input("Why", max_chars=1_000)
             if st.form_submit_button("Save moderation"):

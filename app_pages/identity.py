@@ -35,7 +35,7 @@ PAGES: list[tuple[str, str, str, str, tuple[Permission, ...]]] = [
     ("Program", "app_pages/program.py", "Program", ":material/folder_open:", (_P.VIEW_PROGRAM_DATA,)),
     ("Evaluate", "app_pages/scorecard.py", "Providers & scorecard", ":material/leaderboard:", (_P.VIEW_PROGRAM_DATA,)),
     ("Evaluate", "app_pages/evaluation_round.py", "Evaluation round", ":material/how_to_vote:",
-     (_P.SCORE_OWN, _P.SCORE_ANY)),
+     (_P.SCORE_OWN, _P.RUN_EVALUATION_ROUNDS)),
     ("Switching", "app_pages/switching.py", "Switching cost", ":material/swap_horiz:", (_P.VIEW_PROGRAM_DATA,)),
     ("Contracts", "app_pages/contract.py", "Contract audit", ":material/gavel:", (_P.VIEW_PROGRAM_DATA,)),
     ("Delivery", "app_pages/sla.py", "SLA check", ":material/rule:", (_P.VIEW_PROGRAM_DATA,)),

@@ -150,7 +150,7 @@ with tab_rank:
                 ui.flash("Band floors saved to the program's rubric.")
                 st.rerun()
     decision.provenance_caption(rubric.weights_provenance)
-    decision.elicitation_panel(store, program, rubric_version, loaded_key)
+    decision.elicitation_panel(store, program, rubric, rubric_version, loaded_key)
 
     method = st.radio(
         "Combine evaluators' scores by",

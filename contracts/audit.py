@@ -481,6 +481,16 @@ def _iso27001(p: ContractProfile, emit: _Emit, as_of: date) -> None:
             "No ISO 27001 certificate is stated.",
             "Ask for the ISO 27001 certificate and its statement of applicability.",
         )
+        if s.soc2_type in (None, "none"):
+            emit(
+                "missing",
+                "Neither a SOC 2 report nor an ISO 27001 certificate: nobody independent has audited the "
+                "vendor's controls.",
+                "Ask for a SOC 2 Type II report or an ISO 27001 certificate, or a dated plan to obtain one.",
+                severity="high",
+                code="no_independent_audit",
+                red_flag=True,
+            )
         return
     if not s.iso27001_covers_delivery_centres:
         emit(

@@ -1,25 +1,40 @@
 """Audit findings as scorecard evidence: suggested 1-5 scores and gate triggers, as plain data.
 
-Knows only the scorecard's dimension keys (`security`, `commercial`) and two effect strings
-("cap:<score>", "force_band:material_risk"); the scorecard owner decides how to apply them.
+The audit decides facts, never consequences: each finding the caller's policy maps (finding code
+-> `Consequence`, built from the program's rubric by `annogov.linking.contract_policy`) becomes a
+trigger carrying the rubric's one consequence, so the audit and the scorecard read the same.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from contracts.audit import CERTIFICATION_MAX_AGE_MONTHS, ContractAudit, Finding
+from contracts.audit import ContractAudit
 
 EVIDENCE_DIMENSIONS: tuple[str, ...] = ("security", "commercial")
-MATERIAL_RISK = "force_band:material_risk"
 
 _PENALTY = {
     "missing": {"critical": 3.0, "high": 2.0, "medium": 1.0, "low": 0.5},
     "weak": {"critical": 2.0, "high": 1.0, "medium": 0.5, "low": 0.25},
 }
+
+
+class Consequence(BaseModel):
+    """What the rubric does with one contract finding: the red flag it raises and that flag's policy."""
+
+    red_flag: str
+    dimension: str
+    effect: Literal["cap_dimension", "force_band", "knock_out", "show"]
+    cap: float | None = None
+    band: str | None = None
+    policy: str = Field(description="The consequence in words, as the scorecard prints it")
+
+
+FindingPolicy = Mapping[str, Consequence]
 
 
 class ScoreSuggestion(BaseModel):
@@ -31,12 +46,16 @@ class ScoreSuggestion(BaseModel):
 
 
 class GateTrigger(BaseModel):
-    """A finding that should cap a dimension's score or force the provider's band."""
+    """A finding the rubric maps to a red flag, with that flag's one consequence."""
 
     dimension: str
     reason: str
-    effect: str = Field(description="'cap:<1-5>' or 'force_band:material_risk'")
-    finding: str | None = Field(None, description="Code of the finding behind the trigger")
+    finding: str = Field(description="Code of the finding behind the trigger")
+    red_flag: str
+    effect: str = Field(description="cap_dimension, force_band, knock_out or show (the rubric's policy)")
+    cap: float | None = None
+    band: str | None = None
+    policy: str
 
 
 class ScorecardEvidence(BaseModel):
@@ -52,68 +71,44 @@ class ScorecardEvidence(BaseModel):
         return self.model_dump(mode="json")
 
 
-def gate_triggers(audit: ContractAudit) -> list[GateTrigger]:
-    """Findings the framework treats as disqualifying or capping, in a fixed order."""
-    codes = {f.code: f for f in audit.findings}
-    status = {c.clause: c.status for c in audit.clauses}
-    gates: list[GateTrigger] = []
-
-    def add(dimension: str, effect: str, reason: str, code: str | None) -> None:
-        gates.append(GateTrigger(dimension=dimension, effect=effect, reason=reason, finding=code))
-
-    if status["soc2"] == "missing" and status["iso27001"] == "missing":
-        add("security", MATERIAL_RISK, "Neither a SOC 2 report nor an ISO 27001 certificate.", "soc2.missing")
-    if "soc2.type1_only" in codes:
-        add("security", "cap:2", "SOC 2 Type I only: controls never tested over a period.", "soc2.type1_only")
-    for code, what in (("soc2.stale", "SOC 2 audit period"), ("iso27001.stale", "ISO 27001 audit")):
-        if code in codes:
-            age = f"older than {CERTIFICATION_MAX_AGE_MONTHS} months"
-            add("security", "cap:3", f"{what} {age} at the evaluation date.", code)
-    if "dpa.missing" in codes:
-        add("security", "cap:3", "No data processing agreement.", "dpa.missing")
-    for clause in ("data_ownership", "export_right"):
-        found = _first(audit.findings, clause, "missing")
-        if found is not None:
-            add("commercial", MATERIAL_RISK, found.reason, found.code)
-    if "transition.missing" in codes:
-        add("commercial", "cap:2", "No transition or offboarding clause.", "transition.missing")
-    if "pricing_model.per_unit_no_penalty" in codes:
-        add("commercial", "cap:3", "Per-unit pricing with no quality penalty.", "pricing_model.per_unit_no_penalty")
-    if "worker_protection.penalties_on_workers" in codes:
-        reason = "Quality penalties passed on to individual annotators instead of falling on the vendor."
-        add("commercial", "cap:3", reason, "worker_protection.penalties_on_workers")
+def gate_triggers(audit: ContractAudit, policy: FindingPolicy) -> list[GateTrigger]:
+    """Every finding the policy maps, in the audit's order, with the rubric's consequence."""
+    gates = []
+    for f in audit.findings:
+        c = policy.get(f.code)
+        if c is not None:
+            gates.append(
+                GateTrigger(
+                    dimension=c.dimension, reason=f.reason, finding=f.code, red_flag=c.red_flag,
+                    effect=c.effect, cap=c.cap, band=c.band, policy=c.policy,
+                )
+            )
     return gates
 
 
-def suggest_scores(audit: ContractAudit) -> list[ScoreSuggestion]:
+def suggest_scores(audit: ContractAudit, gates: list[GateTrigger]) -> list[ScoreSuggestion]:
     """5 minus a penalty per finding (missing costs more than weak, critical more than low),
-    rounded half up, floored at 1 and held under any cap the gates set."""
-    gates = gate_triggers(audit)
+    rounded half up, floored at 1 and held under any cap the rubric's policy sets."""
     out = []
     for dimension in EVIDENCE_DIMENSIONS:
         found = [f for f in audit.findings if f.dimension == dimension]
         penalty = sum(_PENALTY[f.status][f.severity] for f in found)
         score = max(1, 5 - math.floor(penalty + 0.5))
         reasons = [f"{f.clause} {f.status} ({f.severity}): {f.reason}" for f in found]
-        caps = [int(g.effect.split(":")[1]) for g in gates if g.dimension == dimension and g.effect.startswith("cap:")]
-        if caps and min(caps) < score:
-            score = min(caps)
-            reasons.append(f"Capped at {score} by a gate.")
+        caps = [g for g in gates if g.dimension == dimension and g.effect == "cap_dimension" and g.cap is not None]
+        lowest = min(caps, key=lambda g: g.cap or 0, default=None)
+        if lowest is not None and lowest.cap is not None and lowest.cap < score:
+            score = math.floor(lowest.cap)
+            reasons.append(f"Capped at {score} by red flag {lowest.red_flag} ({lowest.finding}).")
         if not found:
             reasons = [f"Every {dimension} clause the audit checks is present."]
         out.append(ScoreSuggestion(dimension=dimension, score=score, reasons=reasons))
     return out
 
 
-def scorecard_evidence(audit: ContractAudit) -> ScorecardEvidence:
-    """Suggested scores and gates for `security` and `commercial` in one object."""
+def scorecard_evidence(audit: ContractAudit, policy: FindingPolicy) -> ScorecardEvidence:
+    """Suggested scores and the rubric's consequences of the findings, in one object."""
+    gates = gate_triggers(audit, policy)
     return ScorecardEvidence(
-        vendor=audit.vendor,
-        as_of=audit.as_of.isoformat(),
-        suggestions=suggest_scores(audit),
-        gates=gate_triggers(audit),
+        vendor=audit.vendor, as_of=audit.as_of.isoformat(), suggestions=suggest_scores(audit, gates), gates=gates
     )
-
-
-def _first(findings: list[Finding], clause: str, status: Literal["weak", "missing"]) -> Finding | None:
-    return next((f for f in findings if f.clause == clause and f.status == status), None)

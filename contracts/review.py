@@ -1,6 +1,7 @@
 """One call from a file (path or uploaded bytes) to everything the audit produces.
 
-The CLI, the app page and the reports all go through `review_file`, so they show the same thing.
+The CLI, the app page and the reports all go through `review_file` (via `annogov.linking`, which
+supplies the rubric's policy), so they show the same thing.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pydantic import BaseModel
 
 from contracts.audit import ContractAudit, audit_profile
 from contracts.drafts import DraftReview, review_draft
-from contracts.evidence import ScorecardEvidence, scorecard_evidence
+from contracts.evidence import FindingPolicy, ScorecardEvidence, scorecard_evidence
 from contracts.profile import ContractProfile, load_profile
 from contracts.text_extract import DRAFT_SUFFIXES
 from ingest import InputError
@@ -73,23 +74,27 @@ def review_profile(
     profile: ContractProfile,
     as_of: date,
     *,
+    policy: FindingPolicy,
     source: str = "profile",
     draft: DraftReview | None = None,
     agreement: float | None = None,
 ) -> ContractReview:
-    """Audit a profile already in memory (e.g. edited in the app); `agreement` as in `audit_profile`."""
+    """Audit a profile already in memory (e.g. edited in the app); `agreement` as in `audit_profile`;
+    `policy` is the rubric's consequence per finding code (`annogov.linking.contract_policy`)."""
     audit = audit_profile(profile, as_of, agreement=agreement)
-    return ContractReview(source=source, profile=profile, audit=audit, evidence=scorecard_evidence(audit), draft=draft)
+    evidence = scorecard_evidence(audit, policy)
+    return ContractReview(source=source, profile=profile, audit=audit, evidence=evidence, draft=draft)
 
 
 def review_file(
     path: str | Path,
     as_of: date,
     *,
+    policy: FindingPolicy,
     data: bytes | None = None,
     vendor: str | None = None,
     agreement: float | None = None,
 ) -> ContractReview:
     """Read a profile or draft (from disk, or `data` bytes named by `path`) and audit it."""
     profile, draft = load_source(path, data=data, vendor=vendor)
-    return review_profile(profile, as_of, source=Path(path).name, draft=draft, agreement=agreement)
+    return review_profile(profile, as_of, policy=policy, source=Path(path).name, draft=draft, agreement=agreement)

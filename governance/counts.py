@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -216,9 +216,8 @@ def factorize(values: ArrayLike, sort: bool = True) -> tuple[np.ndarray, np.ndar
     return np.asarray(codes, dtype=np.int64), np.asarray(uniques)
 
 
-@dataclass(frozen=True)
-class LongCodes:
-    """Long rows (item, annotator, label) as integer codes and the values the codes stand for."""
+class LongCodes(NamedTuple):
+    """Long rows (item, annotator, label) as integer codes, with the values behind the codes."""
 
     items: np.ndarray
     item_values: np.ndarray

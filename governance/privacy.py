@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -18,6 +18,7 @@ from governance.sla_check import AnnotatorRow
 
 ANNOTATORS_TITLE = "Annotators"
 ANNOTATOR_COLUMNS = frozenset({"annotator", "annotator_id"})
+GROUP_PREFIX = "annotator "  # how a per-annotator drift row names its group in the report
 CODES_NOTE = "Annotators appear as pseudonymous codes; a report with their ids needs an explicit option."
 
 
@@ -28,39 +29,28 @@ def pseudonyms(ids: Iterable[str]) -> dict[str, str]:
     return {name: f"A{n:0{width}d}" for n, name in enumerate(unique, start=1)}
 
 
-def _annotator_slots(node: Any) -> Iterator[tuple[dict[str, Any], str]]:
-    """Every (dict, key) of a payload that holds an annotator id: an `annotator` field, or the
-    `group` of a per-annotator entry (`group_kind: annotator`, as drift drops are)."""
-    if isinstance(node, dict):
-        if isinstance(node.get("annotator"), str | int):
-            yield node, "annotator"
-        if node.get("group_kind") == "annotator" and "group" in node:
-            yield node, "group"
-        for value in node.values():
-            yield from _annotator_slots(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _annotator_slots(value)
-
-
 def pseudonymise_sla_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
-    """A stored SLA-check payload with every annotator id replaced by its code, wherever it sits
-    (annotator tables, per-annotator drift); lists of annotator rows re-sorted by code (input untouched)."""
+    """A stored SLA-check payload with every annotator id replaced by its code (input untouched):
+    the Annotators table, the annotator rows and the per-annotator drift rows, in the report part
+    and in its full `detail`, one code per id."""
     out = copy.deepcopy(dict(payload))
-    slots = list(_annotator_slots(out))
-    codes = pseudonyms(str(row[key]) for row, key in slots)
-    for row, key in slots:
-        row[key] = codes[str(row[key])]
+    parts = [out, *([out["detail"]] if isinstance(out.get("detail"), dict) else [])]
     tables: list[list[dict[str, Any]]] = [
         c.get("rows", []) for c in out.get("categories", []) if c.get("title") == ANNOTATORS_TITLE
     ]
-    detail = out.get("detail")
-    if isinstance(detail, dict):
-        tables.append(detail.get("annotators", []))
-    if isinstance(out.get("annotators"), list):
-        tables.append(out["annotators"])
+    tables += [p["annotators"] for p in parts if isinstance(p.get("annotators"), list)]
+    drops = list({id(d): d for p in parts if isinstance(p.get("drift"), dict) for d in p["drift"].get("drops", [])
+                  if d.get("group_kind") == "annotator"}.values())
+    tables = list({id(rows): rows for rows in tables}.values())  # a list may be shared after deepcopy
+    rows_once = list({id(r): r for rows in tables for r in rows if "annotator" in r}.values())
+    ids = [str(r["annotator"]) for r in rows_once]
+    codes = pseudonyms([*ids, *(str(d["group"]) for d in drops)])
+    for row in rows_once:
+        row["annotator"] = codes[str(row["annotator"])]
     for rows in tables:
         rows.sort(key=lambda row: str(row.get("annotator", "")))  # the original order would hint at the ids
+    for drop in drops:
+        drop["group"] = codes[str(drop["group"])]
     return out
 
 
@@ -68,20 +58,40 @@ def _annotator_columns(section: Section) -> list[int]:
     return [i for i, c in enumerate(section.columns) if c.strip().lower() in ANNOTATOR_COLUMNS]
 
 
+def _group_annotator(value: object) -> str | None:
+    """The annotator id in a per-group row's `group` cell ("annotator ann-a"), else None."""
+    text = str(value) if value is not None else ""
+    return text[len(GROUP_PREFIX):] if text.startswith(GROUP_PREFIX) else None
+
+
+def _group_column(section: Section) -> int | None:
+    return next((i for i, c in enumerate(section.columns) if c.strip().lower() == "group"), None)
+
+
 def pseudonymise_report(report: ReportInput) -> ReportInput:
-    """The report with every annotator column (SLA tables and extra sections) in codes, one code
-    per id across the whole report, and a note saying so on each table it touched."""
+    """The report with every annotator column (SLA tables and extra sections) and every
+    per-annotator group cell (drift rows) in codes, one code per id across the whole report, and
+    a note saying so on each table it touched."""
     sections = [*(report.sla.categories if report.sla else []), *report.sections]
     ids = [str(row[i]) for s in sections for i in _annotator_columns(s) for row in s.rows if row[i] is not None]
+    grouped = [(s, g) for s in sections if (g := _group_column(s)) is not None]
+    ids += [a for s, g in grouped for row in s.rows if (a := _group_annotator(row[g])) is not None]
     codes = pseudonyms(ids)
 
     def coded(section: Section) -> Section:
         columns = _annotator_columns(section)
-        if not columns:
+        group = _group_column(section)
+        in_groups = group is not None and any(_group_annotator(r[group]) is not None for r in section.rows)
+        if not columns and not in_groups:
             return section
         rows = [[codes.get(str(v), v) if i in columns and v is not None else v for i, v in enumerate(row)]
                 for row in section.rows]
-        if all(row[columns[0]] is not None for row in rows):
+        if in_groups and group is not None:
+            for row in rows:
+                who = _group_annotator(row[group])
+                if who is not None:
+                    row[group] = GROUP_PREFIX + codes[who]
+        if columns:
             rows.sort(key=lambda row: str(row[columns[0]]))  # the original order would hint at the ids
         note = f"{section.note} {CODES_NOTE}".strip()
         return section.model_copy(update={"rows": rows, "note": note})

@@ -51,6 +51,8 @@ class Permission(StrEnum):
     SCORE_OWN = "score_own"
     SCORE_ANY = "score_any"
     EDIT_WEIGHTS = "edit_weights"
+    RUN_EVALUATION_ROUNDS = "run_evaluation_rounds"
+    MODERATE_SCORES = "moderate_scores"
     EDIT_SWITCHING = "edit_switching"
     EDIT_TERMS = "edit_terms"
     RUN_SLA_CHECK = "run_sla_check"
@@ -79,7 +81,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PROGRAM_MANAGER: frozenset(
         _CHANNEL_STAFF | _BUYER_READ
         | {_P.RESOLVE, _P.PROMOTE, _P.EDIT_GUIDELINES, _P.MANAGE_USERS, _P.MANAGE_PROGRAMS,
-           _P.SCORE_OWN, _P.SCORE_ANY, _P.EDIT_WEIGHTS, _P.EDIT_SWITCHING, _P.EDIT_TERMS,
+           _P.SCORE_OWN, _P.SCORE_ANY, _P.EDIT_WEIGHTS, _P.RUN_EVALUATION_ROUNDS, _P.MODERATE_SCORES,
+           _P.EDIT_SWITCHING, _P.EDIT_TERMS,
            _P.RUN_SLA_CHECK, _P.AUDIT_CONTRACTS, _P.VIEW_ANNOTATOR_FIGURES}
     ),
     Role.VIEWER: frozenset(_BUYER_READ | {_P.READ_GUIDELINES}),

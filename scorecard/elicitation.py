@@ -4,6 +4,7 @@ program's dimension weights with their provenance; one function for the CLI and 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -201,8 +202,11 @@ def elicit(doc: ElicitationInput, source: str = "weights", today: date | None = 
                              problem=problem, provenance=provenance)
 
 
-def load_elicitation(path: str | Path, *, data: bytes | None = None) -> ElicitationInput:
-    """The panel's YAML or JSON file, with every schema problem located by field."""
+def load_elicitation(
+    path: str | Path, *, data: bytes | None = None, criteria: Sequence[str] = DIMENSION_KEYS
+) -> ElicitationInput:
+    """The panel's YAML or JSON file, with every schema problem located by field; a file naming
+    no criteria weighs `criteria` (pass the rubric's keys, so an extra dimension is weighed too)."""
     path = Path(path)
     raw = data if data is not None else path.read_bytes()
     try:
@@ -212,6 +216,7 @@ def load_elicitation(path: str | Path, *, data: bytes | None = None) -> Elicitat
         raise InputError.at(f"not valid JSON/YAML ({exc})", path.name) from None
     if not isinstance(doc, dict):
         raise InputError.at("expected a mapping with method and evaluators", path.name)
+    doc.setdefault("criteria", [str(k) for k in criteria])
     try:
         return ElicitationInput.model_validate(doc)
     except ValidationError as exc:

@@ -53,6 +53,7 @@ class RoundInfo(BaseModel):
     status: Literal["open", "closed"]
     providers: tuple[str, ...]
     panel: tuple[PanelMember, ...]
+    dimensions: tuple[str, ...] = DIMENSION_KEYS
     created_by: str
     created_at: datetime
     closed_by: str | None = None
@@ -125,9 +126,9 @@ def consensus_of(scores: Sequence[float], rule: ConsensusRule) -> float | None:
     return float(statistics.fmean(scores) if rule == "mean" else statistics.median(scores))
 
 
-def check_score(dimension: str, score: float) -> None:
-    """A score must be on the 1-5 scale for one of the five dimensions."""
-    if dimension not in DIMENSION_KEYS:
-        raise RoundError(f"unknown dimension {dimension!r}; expected one of {', '.join(DIMENSION_KEYS)}")
+def check_score(dimension: str, score: float, dimensions: Sequence[str] = DIMENSION_KEYS) -> None:
+    """A score must be on the 1-5 scale for one of the round's dimensions."""
+    if dimension not in dimensions:
+        raise RoundError(f"unknown dimension {dimension!r}; expected one of {', '.join(dimensions)}")
     if not SCORE_MIN <= score <= SCORE_MAX:
         raise RoundError(f"a score runs from {SCORE_MIN:g} to {SCORE_MAX:g}, not {score:g}")

@@ -33,3 +33,15 @@ def sheet_from(scores: dict[str, list[list[float | None]]], rubric: Rubric | Non
 
 
 KEYS = DIMENSION_KEYS
+
+
+def with_worker_welfare() -> dict:
+    """The default rubric as data plus a sixth dimension, worker welfare at 10, the five at
+    20/20/20/15/15 (weights still summing to 100)."""
+    data = default_rubric().model_dump(mode="json")
+    data["dimensions"].append(
+        {"key": "worker_welfare", "name": "Worker welfare", "weight": 10, "primary_criterion": "Pay and support"}
+    )
+    for dim, weight in zip(data["dimensions"], (20, 20, 20, 15, 15, 10), strict=True):
+        dim["weight"] = weight
+    return data

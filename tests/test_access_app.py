@@ -26,11 +26,12 @@ AUTH = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret":
         "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
 
 BUYER = {"program", "scorecard", "switching", "contract", "sla", "reports"}
-ALL_PAGES = BUYER | {"calibration", "guidelines", "reflection", "my_figures", "insights", "people", "login"}
+EVALUATORS = BUYER | {"evaluation_round"}  # scoring on a panel (SCORE_OWN) or running rounds
+ALL_PAGES = EVALUATORS | {"calibration", "guidelines", "reflection", "my_figures", "insights", "people", "login"}
 REACHABLE: dict[str, set[str]] = {
-    "program_manager": BUYER | {"calibration", "guidelines", "insights", "people"},
-    "reviewer": BUYER | {"calibration", "guidelines", "insights"},
-    "ml_engineer": BUYER | {"calibration", "guidelines", "insights"},
+    "program_manager": EVALUATORS | {"calibration", "guidelines", "insights", "people"},
+    "reviewer": EVALUATORS | {"calibration", "guidelines", "insights"},
+    "ml_engineer": EVALUATORS | {"calibration", "guidelines", "insights"},
     "viewer": BUYER | {"guidelines"},
     "annotator": {"calibration", "guidelines", "reflection", "my_figures"},
     "logged out": {"login"},

@@ -10,11 +10,11 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from annogov.linking import review_contract as review_file
 from annogov.store import Store, database_url
 from annogov.store.channel import ChannelRepository
 from annogov.switching_docs import CONTRACT_CHECK
 from contracts.confirm import DECISIONS
-from contracts.review import review_file
 from governance.roles import Role, User
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -261,3 +261,27 @@ def test_names_from_logins_and_drafts_are_shown_as_text(app_env: Path) -> None:
     named = [t for t in shown if "Eve" in t]
     assert named and all("![t](" not in t and "**x**" not in t for t in named)
     assert any("\\[t\\]" in t for t in named)
+
+
+def test_the_page_shows_the_consequence_under_the_programs_rubric(app_env: Path) -> None:
+    """A program whose rubric caps worker penalties at 2 sees that cap on the page, the same
+    policy text the scorecard prints; the built-in rubric would say 3."""
+    from annogov import scoring
+    from scorecard.rubric import default_rubric
+
+    store = Store(database_url())
+    program = store.create_program("Renewal")
+    data = default_rubric().model_dump(mode="json")
+    next(g for g in data["gates"] if g["red_flag"] == "penalties_on_workers")["cap"] = 2
+    store.save_document("rubric", program.id, scoring.RUBRIC_NAME, data)
+    store.close()
+    text = (EXAMPLES / "contract-profile.yaml").read_text(encoding="utf-8")
+    text = text.replace("remedies_on_vendor: true", "remedies_on_vendor: false\n  worker_penalties: [pay deduction]")
+    at = _open()
+    at.file_uploader(key="ct_upload").set_value(("penalties.yaml", text.encode(), "text/plain"))
+    at = at.run()
+    _ok(at)
+    gates = _table(at, "Consequence")
+    row = gates[gates["Finding"] == "worker_protection.penalties_on_workers"]
+    assert list(row["Consequence"]) == ["caps Commercial flexibility at 2"]
+    assert list(row["Red flag"]) == ["penalties_on_workers"]

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from scorecard_helpers import with_worker_welfare
 from streamlit.testing.v1 import AppTest
 
 from annogov import scoring
-from annogov.reporting import program_report
+from annogov.reporting import program_report, scorecard_part
 from annogov.store import Store, database_url
 from migration.scenario_io import load_scenario
 from migration.switching import switching_cost
@@ -97,3 +98,53 @@ def test_switching_page_shows_variance_shares_and_the_correlation(open_app: Call
     assert list(shares["Key"]) == [r["parameter"] for r in expected["sensitivity"]["rows"][:12]]
     assert list(shares["Contribution (%)"]) == [round(100 * r["contribution"], 1)
                                                 for r in expected["sensitivity"]["rows"][:12]]
+
+
+def test_decision_panels_follow_a_rubric_with_a_sixth_dimension(open_app: Callable[..., AppTest]) -> None:
+    """A program rubric with worker welfare: its saved order and ranges, the SMAA central weights,
+    the agreement table and the panel's weights all name the sixth dimension; a provider with top
+    marks but knocked out by the quality floor never appears in the app's or the report's SMAA."""
+    from annogov.store import ScoreEdit
+    from scorecard.dimensions import DIMENSION_KEYS
+    from scorecard.weight_space import WeightSpace
+
+    open_app(demo=True)
+    store = Store(database_url())
+    try:
+        program = store.list_programs()[0]
+        data = with_worker_welfare()
+        data["weight_space"] = WeightSpace(ranges={"worker_welfare": (5.0, 30.0)},
+                                           order=["worker_welfare", "commercial"]).model_dump(mode="json")
+        store.save_document("rubric", program.id, scoring.RUBRIC_NAME, data)
+        evaluators = {(e.provider_id, e.evaluator) for e in store.list_evaluations(program.id)}
+        store.save_scores(program.id, [ScoreEdit(provider_id=p, evaluator=e, dimension="worker_welfare", score=3)
+                                       for p, e in sorted(evaluators)])
+        best = min(p for p, _ in evaluators)  # top marks everywhere but a quality SLA below the floor
+        store.save_scores(program.id, [ScoreEdit(provider_id=best, evaluator=e, dimension=d,
+                                                 score=1.0 if d == "quality_sla" else 5.0)
+                                       for p, e in sorted(evaluators) if p == best
+                                       for d in (*DIMENSION_KEYS, "worker_welfare")])
+        card, _ = scorecard_part(store, program.id, None)
+    finally:
+        store.close()
+    at = open_app("app_pages/scorecard.py", demo=True)
+    _ok(at)
+    assert at.multiselect(key=f"smaa_order_{program.id}").value == ["Worker welfare", "Commercial flexibility"]
+    assert at.slider(key=f"smaa_range_{program.id}_worker_welfare").value == (5.0, 30.0)
+    assert "Worker welfare" in set(_frame(at, "Alpha")["Dimension"])
+    assert any("Worker welfare" in c.value for c in at.caption if "Central weights" in c.value)
+    assert card is not None
+    payload = card.model_dump()
+    excluded = {p["name"] for p in payload["providers"] if not p.get("eligible", True)}
+    assert len(excluded) == 1  # knocked out by the quality floor
+    smaa = _frame(at, "Rank 1 (%)")
+    assert set(smaa["Provider"]) and not set(smaa["Provider"]) & excluded
+    report_smaa = (card.model_extra or {})["smaa"]
+    assert report_smaa["order"] == ["worker_welfare", "commercial"]
+    assert not {p["name"] for p in report_smaa["providers"]} & excluded
+    assert all(len(w.split(" / ")) == 6 for w in smaa["Central weights"] if w != "-")
+    swing = ("method: swing\nevaluators:\n  - name: Lead\n    swing: {workforce: 80, security: 60, "
+             "quality_sla: 100, ai_throughput: 40, commercial: 40, worker_welfare: 80}\n")
+    at.text_area(key="panel_weights_text").set_value(swing).run()
+    _ok(at)
+    assert at.button(key="adopt_panel_weights").disabled is False

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
+from scorecard_helpers import with_worker_welfare
 from streamlit.testing.v1 import AppTest
 
 from annogov.reporting import program_report, report_bytes
@@ -98,3 +99,26 @@ def test_a_round_from_opening_to_moderation(open_app: Callable[..., AppTest]) ->
     cell = next(r for r in section.rows if r[0] == "Northwind Labeling" and r[1] == "Security & compliance")
     assert cell[3:] == [3.0, 4.5, PM, "reference calls confirmed", 4.5]
     assert report_bytes(report, "pdf").startswith(b"%PDF")
+
+
+def test_a_round_scores_the_programs_extra_dimension(open_app: Callable[..., AppTest]) -> None:
+    """With worker welfare in the program's rubric the round is opened over six dimensions and
+    the evaluator's score editor has a column for it."""
+    from annogov import scoring
+
+    open_app(demo=True)
+    store = Store(database_url())
+    try:
+        program = store.list_programs()[0]
+        data = with_worker_welfare()
+        store.save_document("rubric", program.id, scoring.RUBRIC_NAME, data)
+    finally:
+        store.close()
+    at = _as(open_app(PAGE, demo=True), PM)
+    at.multiselect[0].set_value([ENGINEER])
+    at = _submit(at, "Open the round")
+    at = _as(at, ENGINEER)
+    at.text_area[0].set_value("none")
+    at = _submit(at, "Declare")
+    [editor] = at.data_editor
+    assert list(editor.value.columns) == ["Provider", *DIMENSIONS, "Worker welfare"]

@@ -228,8 +228,9 @@ def test_invariant_to_item_order_and_batches(seed: int) -> None:
 
 def test_agreement_command_names_method_and_prints_se(capsys: pytest.CaptureFixture[str]) -> None:
     delivery = str(ROOT / "examples" / "delivery.csv")
-    for metric, name in (("gwet", "Gwet's AC1"), ("bp", "Brennan-Prediger"), ("conger", "Conger's kappa")):
-        assert main(["agreement", delivery, "--metric", metric, "--missing", "gwet", "--format", "json"]) == 0
+    for metric, name, missing in (("gwet", "Gwet's AC1", "gwet"), ("bp", "Brennan-Prediger", "gwet"),
+                                  ("conger", "Conger's kappa", "pooled")):  # Conger has no missing convention
+        assert main(["agreement", delivery, "--metric", metric, "--missing", missing, "--format", "json"]) == 0
         payload = json.loads(capsys.readouterr().out)
         assert payload["method"].startswith(name) and payload["se"] > 0
         assert payload["ci"][0] < payload["value"] <= payload["ci"][1]

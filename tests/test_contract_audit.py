@@ -8,12 +8,14 @@ from typing import Any
 
 import pytest
 
+from annogov.linking import contract_policy
 from contracts.audit import CLAUSES, add_months, audit_profile, is_stale
 from contracts.evidence import gate_triggers, scorecard_evidence, suggest_scores
 from contracts.profile import ContractProfile, is_open_format
 from contracts.sla_terms import SlaTermSet
 
 AS_OF = date(2026, 11, 26)
+POLICY = contract_policy()  # the default rubric's consequence per finding code
 
 
 def complete() -> dict[str, Any]:
@@ -226,9 +228,9 @@ def test_export_only_at_contract_end_is_weak() -> None:
 def test_soc2_type_one_only_is_a_red_flag_and_caps_security() -> None:
     audit = audit_profile(with_changes({"security": {"soc2_type": "Type I"}}), AS_OF)
     assert [f.code for f in audit.red_flags] == ["soc2.type1_only"]
-    gates = gate_triggers(audit)
-    assert [(g.dimension, g.effect) for g in gates] == [("security", "cap:2")]
-    security = next(s for s in suggest_scores(audit) if s.dimension == "security")
+    gates = gate_triggers(audit, POLICY)
+    assert [(g.dimension, g.effect, g.cap) for g in gates] == [("security", "cap_dimension", 2)]
+    security = next(s for s in suggest_scores(audit, gates) if s.dimension == "security")
     assert security.score <= 2
 
 
@@ -295,8 +297,8 @@ def test_soc2_staleness_around_twelve_months(period_end: date, as_of: date, stal
     audit = audit_profile(profile, as_of)
     codes = [f.code for f in audit.red_flags]
     assert codes == (["soc2.stale"] if stale else [])
-    gates = [(g.dimension, g.effect) for g in gate_triggers(audit)]
-    assert (("security", "cap:3") in gates) is stale
+    gates = [(g.dimension, g.effect, g.cap, g.red_flag) for g in gate_triggers(audit, POLICY)]
+    assert (("security", "cap_dimension", 2, "certification_stale") in gates) is stale
 
 
 @pytest.mark.parametrize("offset_days, stale", [(0, False), (1, True), (-1, False)])
@@ -320,7 +322,7 @@ def test_add_months_clamps_month_ends() -> None:
 
 
 def test_complete_profile_suggests_full_scores_and_no_gates() -> None:
-    evidence = scorecard_evidence(audit_profile(ContractProfile.model_validate(complete()), AS_OF))
+    evidence = scorecard_evidence(audit_profile(ContractProfile.model_validate(complete()), AS_OF), POLICY)
     assert [(s.dimension, s.score) for s in evidence.suggestions] == [("security", 5), ("commercial", 5)]
     assert evidence.gates == []
     payload = evidence.to_payload()
@@ -329,11 +331,10 @@ def test_complete_profile_suggests_full_scores_and_no_gates() -> None:
 
 def test_missing_ownership_forces_material_risk_band() -> None:
     audit = audit_profile(with_changes(REMOVE["data_ownership"]), AS_OF)
-    gates = gate_triggers(audit)
-    assert [(g.dimension, g.effect, g.finding) for g in gates] == [
-        ("commercial", "force_band:material_risk", "data_ownership.missing")
-    ]
-    commercial = next(s for s in suggest_scores(audit) if s.dimension == "commercial")
+    gates = gate_triggers(audit, POLICY)
+    found = [(g.dimension, g.effect, g.finding) for g in gates]
+    assert found == [("commercial", "knock_out", "data_ownership.missing")]
+    commercial = next(s for s in suggest_scores(audit, gates) if s.dimension == "commercial")
     assert commercial.score == 2  # 5 - 3 for a missing critical clause
     assert any("data_ownership" in r for r in commercial.reasons)
 
@@ -344,11 +345,11 @@ def test_scores_fall_with_more_findings_and_stay_in_range() -> None:
     for clause in ("endpoint_controls", "subprocessors", "dpa", "iso27001", "soc2"):
         changes["security"] = {**(changes["security"] or {}), **(REMOVE[clause]["security"] or {})}
         audit = audit_profile(with_changes(changes), AS_OF)
-        score = next(s.score for s in suggest_scores(audit) if s.dimension == "security")
+        score = next(s.score for s in suggest_scores(audit, gate_triggers(audit, POLICY)) if s.dimension == "security")
         assert 1 <= score <= previous
         previous = score
     assert previous == 1
-    assert ("security", "force_band:material_risk") in [(g.dimension, g.effect) for g in gate_triggers(audit)]
+    assert ("security", "knock_out") in [(g.dimension, g.effect) for g in gate_triggers(audit, POLICY)]
 
 
 def test_payload_is_json_ready_and_complete() -> None:
@@ -436,12 +437,10 @@ def test_audit_invariants(profile: ContractProfile, as_of: date) -> None:
     assert all(f.reason and f.ask for f in audit.findings)
     critical = {c.key for c in CLAUSES if c.severity_if_missing == "critical"}
     assert audit.critical_missing == [c.clause for c in audit.clauses if c.status == "missing" and c.clause in critical]
-    evidence = scorecard_evidence(audit)
+    evidence = scorecard_evidence(audit, POLICY)
     for suggestion in evidence.suggestions:
         caps = [
-            int(g.effect[4:])
-            for g in evidence.gates
-            if g.dimension == suggestion.dimension and g.effect.startswith("cap:")
+            g.cap for g in evidence.gates if g.dimension == suggestion.dimension and g.effect == "cap_dimension"
         ]
         assert 1 <= suggestion.score <= min([5, *caps])
     assert (audit.lock_in.level == "low") == (audit.lock_in.at_risk == [])

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from annogov.linking import contract_policy
 from contracts.audit import audit_profile
 from contracts.audit_checks import has_method, transition_days_needed
 from contracts.drafts import propose
@@ -53,8 +54,8 @@ def test_draft_with_deduction_and_unpaid_retraining_gets_a_worker_protection_red
     assert "service credits" in finding.ask and "never on its workers" in finding.ask
     # a service credit on the SLA is the vendor's remedy, so per-unit pricing is not flagged
     assert "pricing_model.per_unit_no_penalty" not in {f.code for f in audit.findings}
-    gates = [(g.dimension, g.effect, g.finding) for g in gate_triggers(audit)]
-    assert ("commercial", "cap:3", "worker_protection.penalties_on_workers") in gates
+    gates = [(g.dimension, g.effect, g.cap, g.finding) for g in gate_triggers(audit, contract_policy())]
+    assert ("commercial", "cap_dimension", 3, "worker_protection.penalties_on_workers") in gates
 
 
 @pytest.mark.parametrize("answer", ["none", "None.", "n/a", "no", ["none"]])

@@ -56,9 +56,7 @@ def test_json_output_carries_audit_evidence_and_proposals(capsys: pytest.Capture
     assert payload["audit"]["critical_missing"] == ["data_ownership", "transition"]
     assert payload["audit"]["as_of"] == "2026-11-26"
     gates = payload["scorecard_evidence"]["gates"]
-    assert {"dimension": "security", "effect": "cap:2"}.items() <= gates[0].items() or any(
-        g["effect"] == "cap:2" and g["dimension"] == "security" for g in gates
-    )
+    assert any(g["effect"] == "cap_dimension" and g["cap"] == 2 and g["dimension"] == "security" for g in gates)
     proposals = payload["draft"]["proposals"]
     assert proposals and all(p["needs_confirmation"] is True and p["quote"] for p in proposals)
 

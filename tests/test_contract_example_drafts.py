@@ -84,6 +84,7 @@ def test_locked_in_draft_is_read_as_locked_in(capsys: pytest.CaptureFixture[str]
         "quality_metrics.accuracy_without_method",
         "pricing_model.per_unit_no_penalty",
         "worker_protection.penalties_on_workers",
+        "iso27001.no_independent_audit",  # neither SOC 2 nor ISO 27001
     }
     codes = {f["code"] for f in audit["findings"]}
     assert {

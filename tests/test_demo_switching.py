@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import annogov.demo as demo
+from annogov.linking import review_contract as review_file
 from annogov.store import Store
 from annogov.switching_docs import (
     CONTRACT_CHECK,
@@ -12,7 +13,6 @@ from annogov.switching_docs import (
     analyse_taxonomy_document,
     mapping_rows_of,
 )
-from contracts.review import review_file
 from migration import load_scenario, scenario_from_dict, switching_cost
 
 

@@ -193,17 +193,21 @@ def test_options_a_metric_does_not_apply_are_refused(tmp_path: Path,
     assert "percent_agreement takes no weights" in capsys.readouterr().err
     assert main(["agreement", str(path), "--metric", "cohen", "--level", "ordinal"]) == 2
     assert "Krippendorff" in capsys.readouterr().err
-    assert main(["agreement", str(path), "--metric", "cohen", "--missing", "gwet"]) == 2
-    assert "no missing-ratings convention" in capsys.readouterr().err
+    assert main(["agreement", str(path), "--metric", "conger", "--missing", "gwet"]) == 2
+    assert "conger_kappa has no missing-ratings convention" in capsys.readouterr().err
     assert main(["agreement", str(path), "--metric", "kappa", "--weights", "linear"]) == 2  # 3 annotators
     assert "name the multi-rater coefficient" in capsys.readouterr().err
+    # weighted Fleiss is Gwet's (chance-corrected framework): the weights are applied and named
     assert main(["agreement", str(path), "--metric", "fleiss", "--weights", "quadratic", "--format", "json"]) == 0
     weighted = json.loads(capsys.readouterr().out)
-    assert weighted["weights"] == "quadratic" and "quadratic weights" in weighted["method"]
     assert main(["agreement", str(path), "--metric", "fleiss", "--format", "json"]) == 0
     plain = json.loads(capsys.readouterr().out)
-    assert plain["level"] is None and plain["value"] != weighted["value"]
-    with pytest.raises(ValueError, match="takes no weights"):
+    assert (weighted["weights"], plain["weights"]) == ("quadratic", "none")
+    assert weighted["value"] != plain["value"]
+    assert main(["agreement", str(path), "--metric", "fleiss", "--format", "json"]) == 0
+    out = capsys.readouterr().out
+    assert '"weights": "none"' in out and '"level": null' in out  # Fleiss is in the weighted family
+    with pytest.raises(ValueError, match="percent_agreement takes no weights"):
         SlaTerm(metric="percent_agreement", weights="quadratic", threshold=0.8)
     with pytest.raises(ValueError, match="Krippendorff's alpha only"):
         SlaTerm(metric="kappa", level="ordinal", threshold=0.8)

@@ -13,10 +13,10 @@ import pytest
 
 from annogov import reporting, sla_store
 from annogov.demo import seed_demo
+from annogov.linking import review_contract as review_file
 from annogov.store import Store
 from annogov.store.channel import ChannelRepository
 from annogov.store.channel_demo import DEMO_USERS
-from contracts.review import review_file
 from contracts.sla_terms import load_term_set
 from governance.reports.sections import sla_report_payload
 from governance.sla_check import check_delivery

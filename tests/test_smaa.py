@@ -3,10 +3,13 @@ the samplers' regions, invariances and located errors."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scorecard_helpers import with_worker_welfare
 
 from ingest import InputError
 from scorecard.smaa import CLEAR_WINNER, smaa, smaa_of_scorecard
@@ -193,3 +196,43 @@ def test_no_complete_provider_is_a_plain_answer() -> None:
     r = smaa([], np.zeros((0, 3)), KEYS3, WeightSpace())
     assert r.leader is None and r.verdict == "no complete provider to rank"
     assert smaa_of_scorecard({"providers": []}, WeightSpace()).providers == []
+
+
+def test_cli_smaa_with_a_sixth_dimension_never_names_a_knocked_out_provider(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A worker-welfare dimension joins the weights SMAA draws; a provider a knock-out excludes
+    (personal devices) is left out of the rank acceptabilities even when it has the best scores."""
+    import csv
+    import json
+
+    import yaml
+
+    from annogov.cli import main
+    from scorecard.dimensions import DIMENSION_KEYS, DIMENSION_NAMES
+
+    data = with_worker_welfare()
+    rubric = tmp_path / "r.yaml"
+    rubric.write_text(yaml.safe_dump(data), encoding="utf-8")
+    sheet = tmp_path / "s.csv"
+    with sheet.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(["Provider", "Evaluator", *(DIMENSION_NAMES[k] for k in DIMENSION_KEYS), "Worker welfare",
+                      "Red flags"])
+        out.writerow(["Best but risky", "E", 5, 5, 5, 5, 5, 5, "personal_devices"])
+        out.writerow(["Welfare first", "E", 3, 3, 3, 3, 3, 5, ""])
+        out.writerow(["Plain", "E", 4, 4, 4, 4, 4, 1, ""])
+    args = ["score", str(sheet), "--rubric", str(rubric), "--smaa", "--format", "json", "--simulations", "0"]
+    assert main([*args, "--weight-ranges", "worker_welfare=5-60"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    risky = next(p for p in payload["providers"] if p["name"] == "Best but risky")
+    assert risky["eligible"] is False
+    smaa = payload["smaa"]
+    assert [p["name"] for p in smaa["providers"]] and "Best but risky" not in {p["name"] for p in smaa["providers"]}
+    assert smaa["leader"] != "Best but risky" and "Best but risky" not in json.dumps(smaa)
+    first = {p["name"]: p["first_rank"] for p in smaa["providers"]}
+    assert set(first) == {"Welfare first", "Plain"}
+    assert 0 < first["Welfare first"] < 1 and 0 < first["Plain"] < 1  # welfare's weight decides
+    assert smaa["ranges"]["worker_welfare"] == [5, 60]
+    central = [p["central_weights"] for p in smaa["providers"] if p["central_weights"]]
+    assert central and all(set(c) == {*DIMENSION_KEYS, "worker_welfare"} for c in central)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from scorecard_helpers import with_worker_welfare
 
 from annogov.cli import main
 from scorecard.rubric import load_rubric
@@ -138,3 +139,33 @@ def test_csv_carries_the_same_smaa_figures(capsys: pytest.CaptureFixture[str]) -
     rows = list(csv.DictReader(io.StringIO(out)))
     assert {r["provider"]: float(r["smaa_first_rank"]) for r in rows} == pytest.approx(
         {name: p["first_rank"] for name, p in smaa.items()})
+
+
+def _six_dimension_rubric(tmp_path: Path) -> Path:
+
+    data = with_worker_welfare()
+    path = tmp_path / "six.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+def test_a_panel_without_criteria_weighs_the_rubrics_dimensions_extra_included(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The criteria default to the rubric's dimensions (six here), not the five built-in keys."""
+    rubric = _six_dimension_rubric(tmp_path)
+    swing = {"workforce": 80, "security": 60, "quality_sla": 100, "ai_throughput": 40, "commercial": 40,
+             "worker_welfare": 80}
+    panel = tmp_path / "panel.yaml"
+    panel.write_text(yaml.safe_dump({"method": "swing", "evaluators": [{"name": "Lead", "swing": swing}]}))
+    out_rubric = tmp_path / "out.yaml"
+    code, out, err = _run(capsys, "weights", str(panel), "--rubric", str(rubric), "--format", "json",
+                          "--write-rubric", str(out_rubric))
+    assert code == 0, err
+    written = load_rubric(out_rubric)
+    assert written.weights["worker_welfare"] == pytest.approx(100 * 80 / 400)
+    assert sum(written.weights.values()) == pytest.approx(100)
+    # a panel that weighs only the five is refused with its file, not half-applied
+    code, _, err = _run(capsys, "weights", str(EX / "weights-ahp.yaml"), "--rubric", str(rubric),
+                        "--write-rubric", str(tmp_path / "x.yaml"))
+    assert code == 2 and "weights-ahp.yaml" in err and "worker_welfare" in err

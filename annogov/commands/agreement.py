@@ -6,9 +6,9 @@ import argparse
 from typing import Any
 
 from annogov.commands._delivery_args import add_mapping_options, open_with_progress
+from annogov.commands._label_args import label_set_from
 from annogov.render import table, to_json
-from contracts.metric_options import MISSING_METRICS, WEIGHTED_METRICS
-from contracts.sla_terms import load_term_set
+from contracts.metric_options import LEVELLED_METRICS, MISSING_METRICS, WEIGHTED_METRICS
 from governance.delivery_counts import count_delivery
 from governance.qa import dim_codes, dim_values
 from governance.sla_stats import agreement, agreement_by_group, option_problem, resolve_metric
@@ -75,7 +75,7 @@ def _entry(metric: str, args: argparse.Namespace, est: Any) -> dict[str, Any]:
     return {
         "metric": metric,
         "weights": args.weights if metric in WEIGHTED_METRICS else None,
-        "level": args.level if metric == "krippendorff_alpha" else None,
+        "level": args.level if metric in LEVELLED_METRICS else None,
         "value": est.value,
         "ci": list(est.ci) if est.ci is not None else None,
         "n_items": est.n_items,
@@ -89,11 +89,7 @@ def _entry(metric: str, args: argparse.Namespace, est: Any) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    labels = None
-    if args.labels:
-        labels = [v.strip() for v in args.labels.split(",") if v.strip()]
-    elif args.contract:
-        labels = load_term_set(args.contract).label_set
+    labels = label_set_from(args)
     problem = option_problem(METRICS[args.metric], args.weights, args.level, args.missing)
     if problem:
         raise ValueError(f"--metric {args.metric}: {problem}")

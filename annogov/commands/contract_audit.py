@@ -10,12 +10,13 @@ from typing import Any
 import yaml
 
 from annogov.commands._args import iso_date
+from annogov.linking import review_contract, review_contract_profile
 from annogov.render import table, to_json
 from contracts.confirm import ConfirmedDraft, confirm, decisions_template, read_decisions
 from contracts.questionnaire import with_provider_questions, write_questionnaire
-from contracts.review import ContractReview, load_source, review_file, review_profile
+from contracts.review import ContractReview, load_source
 from ingest import InputError
-from scorecard.rubric import default_rubric
+from scorecard.rubric import default_rubric, load_rubric
 
 
 def register(subparsers: Any) -> None:
@@ -32,6 +33,10 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.add_argument("--vendor", default=None, help="vendor name for a draft")
+    parser.add_argument(
+        "--rubric", default=None, help="the program's rubric (JSON/YAML) whose policy gives each finding's "
+        "consequence (default: the built-in one), as `annogov score --rubric` applies it"
+    )
     parser.add_argument(
         "--agreement",
         type=float,
@@ -78,7 +83,8 @@ def run(args: argparse.Namespace) -> int:
     as_of = args.as_of or date.today()
     if args.decisions_template or args.decisions:
         return _confirmed(args, source, as_of)
-    review = review_file(source, as_of, vendor=args.vendor, agreement=args.agreement)
+    rubric = load_rubric(args.rubric) if args.rubric else None
+    review = review_contract(source, as_of, rubric=rubric, vendor=args.vendor, agreement=args.agreement)
     _print(args, review, None)
     return review.exit_code
 
@@ -97,7 +103,10 @@ def _confirmed(args: argparse.Namespace, source: Path, as_of: date) -> int:
         raise InputError.at("say who made the decisions with --by", "contract-audit")
     decisions = read_decisions(args.decisions, draft)
     done = confirm(draft, decisions, by_id=args.by.strip(), by_name=args.by.strip(), at=datetime.now(UTC))
-    review = review_profile(done.profile, as_of, source=source.name, draft=draft, agreement=args.agreement)
+    rubric = load_rubric(args.rubric) if args.rubric else None
+    review = review_contract_profile(
+        done.profile, as_of, rubric=rubric, source=source.name, draft=draft, agreement=args.agreement
+    )
     _print(args, review, done)
     return review.exit_code
 
@@ -149,7 +158,7 @@ def render_text(result: ContractReview, done: ConfirmedDraft | None = None) -> s
         out.append(f"Pricing incentive: {audit.pricing_incentive}")
     out += ["", "Scorecard evidence:"]
     out += [f"  {s.dimension}: suggested {s.score}/5" for s in evidence.suggestions]
-    out += [f"  gate {g.dimension} {g.effect}: {g.reason}" for g in evidence.gates]
+    out += [f"  {g.finding} -> red flag {g.red_flag}: {g.policy}" for g in evidence.gates]
     if review is not None and review.proposals:
         out += ["", "Proposals (confirm each):"]
         for p in review.proposals:

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from annogov.commands._args import iso_date
-from contracts.review import review_file
+from annogov.linking import review_contract
 from contracts.sla_terms import load_term_set
 from governance.privacy import pseudonymise_report
 from governance.reports import (
@@ -82,7 +82,7 @@ def load_switching(path: Path) -> SwitchingPayload:
 def load_audits(paths: list[Path], as_of: dt.date | None) -> list[Section]:
     """Contract profiles or drafts, audited here, as report sections."""
     day = as_of or dt.date.today()
-    return [s for path in paths for s in audit_sections(review_file(path, day).to_payload())]
+    return [s for path in paths for s in audit_sections(review_contract(path, day).to_payload())]
 
 
 def load_taxonomy(path: Path) -> TaxonomyPayload:

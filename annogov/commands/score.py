@@ -54,10 +54,9 @@ def run(args: argparse.Namespace) -> int:
     as_of = args.as_of or date.today()
     external = None
     if args.contract:  # imported here: contract reading pulls in docx/pdf parsers
-        from annogov.linking import contract_evidence
-        from contracts.review import review_file
+        from annogov.linking import contract_evidence, review_contract
 
-        external = contract_evidence([review_file(path, as_of) for path in args.contract])
+        external = contract_evidence([review_contract(path, as_of, rubric=rubric) for path in args.contract])
     result, imported, source = score_file(
         args.file,
         rubric=rubric,

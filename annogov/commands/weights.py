@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from annogov.render import table, to_json
+from ingest import InputError
 from scorecard.elicitation import elicit, load_elicitation
 from scorecard.rubric import default_rubric, load_rubric, save_rubric
 
@@ -48,7 +50,8 @@ def render_table(payload: dict[str, Any]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Elicit, print, and write the rubric when asked (refused while the panel is inconsistent)."""
-    doc = load_elicitation(args.file)
+    base = load_rubric(args.rubric) if args.rubric else default_rubric()
+    doc = load_elicitation(args.file, criteria=base.keys)
     result = elicit(doc, source=args.file)
     payload = result.to_payload()
     print(to_json(payload) if args.format == "json" else render_table(payload))
@@ -56,6 +59,8 @@ def run(args: argparse.Namespace) -> int:
         if not result.usable:
             print(f"not written: {result.problem}")
             return 1
-        base = load_rubric(args.rubric) if args.rubric else default_rubric()
+        if set(result.criteria) != set(base.keys):
+            raise InputError.at(f"the panel weighs {', '.join(result.criteria)}; the rubric's dimensions are "
+                                f"{', '.join(base.keys)}", Path(args.file).name, column="criteria")
         save_rubric(base.with_weights(result.percent, provenance=result.provenance), args.write_rubric)
     return 0

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from annogov.store.errors import ConcurrentEditError, NotFoundError
 from annogov.store.models import Base, Program, Provider
-from governance.roles import PermissionDenied, Role, User
+from governance.roles import Permission, PermissionDenied, User, can, require
 from scorecard.dimensions import DIMENSION_KEYS
 from scorecard.evaluation_round import (
     RULES,
@@ -48,6 +48,7 @@ class EvalRoundRow(Base):
     rule: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))
     providers: Mapped[list[str]] = mapped_column(JSON)
+    dimensions: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)  # None: the five (before 0280)
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column()
     closed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
@@ -100,14 +101,26 @@ class EvalModerationRow(Base):
     moderated_at: Mapped[datetime] = mapped_column()
 
 
-def _manager(actor: User, what: str) -> None:
-    """Only a program manager runs a round."""
-    if actor.role != Role.PROGRAM_MANAGER:
-        raise PermissionDenied(f"{actor.user_id} ({actor.role.value}) may not {what}: program managers run rounds")
+def _dimensions(row: EvalRoundRow) -> tuple[str, ...]:
+    """The dimensions a round scores: those it was opened with, the five for older rounds."""
+    return tuple(row.dimensions) if row.dimensions else DIMENSION_KEYS
+
+
+def _panel_member(row: EvalPanelRow) -> PanelMember:
+    """A panel row as the frozen record every call returns."""
+    return PanelMember(user_id=row.user_id, name=row.name, declared_at=row.declared_at,
+                       declaration=row.declaration, conflicts=tuple(row.conflicts), locked_at=row.locked_at)
+
+
+def _sees_every_round(viewer: User) -> bool:
+    """Whoever may run rounds sees every round of the program without sitting on its panel."""
+    return can(viewer, Permission.RUN_EVALUATION_ROUNDS)
 
 
 class EvaluationRoundRepository:
-    """A program's evaluation rounds in one session; every call checks the acting user."""
+    """A program's evaluation rounds in one session; every call checks the acting user against
+    the one permission table (`governance.roles`): RUN_EVALUATION_ROUNDS opens, closes and sees
+    every round, MODERATE_SCORES moderates, SCORE_OWN declares, scores and locks on a panel."""
 
     def __init__(self, session: Session) -> None:
         self.s = session
@@ -129,21 +142,22 @@ class EvaluationRoundRepository:
         return row
 
     def _info(self, row: EvalRoundRow) -> RoundInfo:
-        panel = tuple(PanelMember(user_id=m.user_id, name=m.name, declared_at=m.declared_at,
-                                  declaration=m.declaration, conflicts=tuple(m.conflicts),
-                                  locked_at=m.locked_at) for m in self._panel(row.id))
+        panel = tuple(_panel_member(m) for m in self._panel(row.id))
         return RoundInfo(round_id=row.id, program_id=row.program_id, name=row.name,
                          rule=row.rule,  # type: ignore[arg-type]
                          status=row.status,  # type: ignore[arg-type]
-                         providers=tuple(row.providers), panel=panel, created_by=row.created_by,
+                         providers=tuple(row.providers), panel=panel, dimensions=_dimensions(row),
+                         created_by=row.created_by,
                          created_at=row.created_at, closed_by=row.closed_by, closed_at=row.closed_at)
 
     # the manager ---------------------------------------------------------------------------
 
     def create_round(self, actor: User, program_id: int, name: str, rule: ConsensusRule,
-                     panel: Sequence[User], now: datetime) -> RoundInfo:
-        """Open a round over the program's current providers with a named panel."""
-        _manager(actor, "open an evaluation round")
+                     panel: Sequence[User], now: datetime, *,
+                     dimensions: Sequence[str] = DIMENSION_KEYS) -> RoundInfo:
+        """Open a round over the program's current providers with a named panel, scoring
+        `dimensions` (the program rubric's keys, extras included)."""
+        require(actor, Permission.RUN_EVALUATION_ROUNDS)
         if rule not in RULES:
             raise RoundError(f"unknown consensus rule {rule!r}; expected one of {', '.join(RULES)}")
         if self.s.get(Program, program_id) is None:
@@ -152,11 +166,18 @@ class EvaluationRoundRepository:
                                         .order_by(Provider.name)))
         if not providers:
             raise RoundError("the program has no providers to evaluate yet")
+        barred = [f"{u.name} ({u.role.value})" for u in panel if not can(u, Permission.SCORE_OWN)]
+        if barred:
+            raise PermissionDenied(f"{', '.join(barred)} may not score providers, so cannot sit on the panel")
         ids = [u.user_id for u in panel]
         if not panel or len(set(ids)) != len(ids):
             raise RoundError("name each evaluator on the panel once")
+        keys = list(dict.fromkeys(dimensions))
+        if not set(DIMENSION_KEYS) <= set(keys):
+            raise RoundError(f"a round scores at least the five dimensions; {', '.join(keys)} lacks some")
         row = EvalRoundRow(program_id=program_id, name=name.strip() or "Evaluation round", rule=rule,
-                           status="open", providers=providers, created_by=actor.user_id, created_at=now)
+                           status="open", providers=providers, dimensions=keys, created_by=actor.user_id,
+                           created_at=now)
         self.s.add(row)
         self.s.flush()
         for u in panel:
@@ -168,7 +189,7 @@ class EvaluationRoundRepository:
     def close_round(self, actor: User, round_id: int, now: datetime, *,
                     expected_version: int | None = None) -> RoundInfo:
         """Close the round once every evaluator who scored has locked; scores unseal."""
-        _manager(actor, "close an evaluation round")
+        require(actor, Permission.RUN_EVALUATION_ROUNDS)
         row = self._round(round_id)
         if expected_version is not None and row.version != expected_version:
             raise ConcurrentEditError([f"evaluation round {row.name!r}"])
@@ -186,13 +207,13 @@ class EvaluationRoundRepository:
     def moderate(self, actor: User, round_id: int, provider: str, dimension: str, score: float,
                  reason: str, now: datetime) -> CellResult:
         """Set a moderated score beside the consensus, with the reason; the original stays."""
-        _manager(actor, "moderate a score")
+        require(actor, Permission.MODERATE_SCORES)
         row = self._round(round_id)
         if row.status != "closed":
             raise RoundError("scores are moderated after the round closes, once the consensus exists")
         if provider not in row.providers:
             raise RoundError(f"{provider!r} is not evaluated in this round")
-        check_score(dimension, score)
+        check_score(dimension, score, _dimensions(row))
         if not reason.strip():
             raise RoundError("a moderated score needs the reason for the change")
         cell = self._cell(row, provider, dimension)
@@ -210,6 +231,7 @@ class EvaluationRoundRepository:
     def declare(self, actor: User, round_id: int, conflicts: Sequence[str], statement: str,
                 now: datetime) -> PanelMember:
         """Declare conflicts of interest (possibly none) before seeing the providers; final."""
+        require(actor, Permission.SCORE_OWN)
         row = self._round(round_id)
         member = self._member(actor, round_id)
         if row.status != "open":
@@ -219,13 +241,12 @@ class EvaluationRoundRepository:
         member.declared_at, member.declaration = now, statement.strip()
         member.conflicts = sorted(set(conflicts))
         self.s.flush()
-        return PanelMember(user_id=member.user_id, name=member.name, declared_at=member.declared_at,
-                           declaration=member.declaration, conflicts=tuple(member.conflicts))
+        return _panel_member(member)
 
     def providers(self, viewer: User, round_id: int) -> list[tuple[str, bool]]:
         """(provider, conflicted) for a panel member who has declared, or for a manager."""
         row = self._round(round_id)
-        if viewer.role == Role.PROGRAM_MANAGER and self.s.get(EvalPanelRow, (round_id, viewer.user_id)) is None:
+        if _sees_every_round(viewer) and self.s.get(EvalPanelRow, (round_id, viewer.user_id)) is None:
             return [(p, False) for p in row.providers]
         member = self._member(viewer, round_id)
         if member.declared_at is None:
@@ -235,6 +256,7 @@ class EvaluationRoundRepository:
     def score(self, actor: User, round_id: int, provider: str, dimension: str, score: float,
               comment: str, now: datetime) -> None:
         """Record (or change, until locked) the actor's own score of one provider on one dimension."""
+        require(actor, Permission.SCORE_OWN)
         row = self._round(round_id)
         member = self._member(actor, round_id)
         if row.status != "open":
@@ -247,7 +269,7 @@ class EvaluationRoundRepository:
             raise RoundError(f"{provider!r} is not evaluated in this round")
         if provider in member.conflicts:
             raise PermissionDenied(f"you declared a conflict of interest with {provider}: you may not score it")
-        check_score(dimension, score)
+        check_score(dimension, score, _dimensions(row))
         cell = self.s.get(EvalScoreRow, (round_id, actor.user_id, provider, dimension))
         if cell is None:
             cell = EvalScoreRow(round_id=round_id, user_id=actor.user_id, provider=provider, dimension=dimension)
@@ -257,6 +279,7 @@ class EvaluationRoundRepository:
 
     def lock(self, actor: User, round_id: int, now: datetime) -> PanelMember:
         """Lock the actor's own scores: no further change, sealed until the round closes."""
+        require(actor, Permission.SCORE_OWN)
         row = self._round(round_id)
         member = self._member(actor, round_id)
         if row.status != "open":
@@ -266,23 +289,21 @@ class EvaluationRoundRepository:
         if member.locked_at is None:
             member.locked_at = now
             self.s.flush()
-        return PanelMember(user_id=member.user_id, name=member.name, declared_at=member.declared_at,
-                           declaration=member.declaration, conflicts=tuple(member.conflicts),
-                           locked_at=member.locked_at)
+        return _panel_member(member)
 
     # reading -------------------------------------------------------------------------------
 
     def info(self, viewer: User, round_id: int) -> RoundInfo:
         """Status, panel, declarations and who locked; for the panel and managers (no scores)."""
         row = self._round(round_id)
-        if viewer.role != Role.PROGRAM_MANAGER:
+        if not _sees_every_round(viewer):
             self._member(viewer, round_id)
         return self._info(row)
 
     def list_rounds(self, viewer: User, program_id: int) -> list[RoundInfo]:
         """The program's rounds a viewer may see: all for managers, their panels' for evaluators."""
         query = select(EvalRoundRow).where(EvalRoundRow.program_id == program_id).order_by(EvalRoundRow.id)
-        if viewer.role != Role.PROGRAM_MANAGER:
+        if not _sees_every_round(viewer):
             query = query.join(EvalPanelRow, EvalPanelRow.round_id == EvalRoundRow.id).where(
                 EvalPanelRow.user_id == viewer.user_id)
         return [self._info(r) for r in self.s.scalars(query)]
@@ -317,7 +338,7 @@ class EvaluationRoundRepository:
         """Every cell with individual scores, consensus by the rule and any moderation; only
         after the round closes, for the panel and managers."""
         row = self._round(round_id)
-        if viewer.role != Role.PROGRAM_MANAGER:
+        if not _sees_every_round(viewer):
             self._member(viewer, round_id)
         if row.status != "closed":
             raise PermissionDenied("individual scores stay sealed until the round closes")
@@ -329,7 +350,7 @@ class EvaluationRoundRepository:
             select(EvalModerationRow).where(EvalModerationRow.round_id == row.id))}
         cells = []
         for provider in row.providers:
-            for dim in DIMENSION_KEYS:
+            for dim in _dimensions(row):
                 individual = by_cell.get((provider, dim), {})
                 mod = mods.get((provider, dim))
                 cells.append(CellResult(
@@ -344,7 +365,7 @@ class EvaluationRoundRepository:
         result = self.results(viewer, round_id)
         evaluators = sorted({e for c in result.cells for e in c.individual})
         out = []
-        for dim in DIMENSION_KEYS:
+        for dim in result.info.dimensions:
             table = np.full((len(result.info.providers), len(evaluators)), np.nan)
             for c in result.cells:
                 if c.dimension == dim:

@@ -467,10 +467,7 @@ def sla_report_payload(report: SlaReport | dict[str, Any]) -> dict[str, Any]:
             "rows": [
                 {
                     "metric": d["metric"],
-                    "group": "all" if d.get("group_kind") == "overall" else (
-                        f"category {d.get('group')}" if d.get("group_kind") == "category" else "annotator"
-                    ),
-                    "annotator": d.get("group") if d.get("group_kind") == "annotator" else None,
+                    "group": "all" if d.get("group_kind") == "overall" else f"{d.get('group_kind')} {d.get('group')}",
                     "from": d["previous_period"],
                     "to": d["period"],
                     "before": d["previous"],
