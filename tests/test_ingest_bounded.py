@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -100,3 +101,25 @@ def test_json_syntax_and_depth_are_located() -> None:
         load_json('{"a": 1,\n}', "m.json")
     with pytest.raises(InputError, match="nested too deeply"):
         load_json("[" * 100_000 + "]" * 100_000, "m.json")
+
+
+def test_malformed_sheet_xml_is_a_located_refusal(tmp_path: Path) -> None:
+    """A workbook whose sheet XML has an invalid token (a parser error, not a ValueError) is refused
+    with the file named, never an ElementTree traceback."""
+    import openpyxl
+
+    book = tmp_path / "good.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["provider", "workforce"])
+    wb.active.append(["Acme", 4])
+    wb.save(book)
+    broken = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(book) as src, zipfile.ZipFile(broken, "w") as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<sheetData>", b"<sheetData>\x01<", 1)
+            out.writestr(item, data)
+    with pytest.raises(InputError) as caught:
+        read_sheet(broken, lambda header: "provider" in header)
+    assert "broken.xlsx" in str(caught.value)

@@ -177,9 +177,13 @@ def test_transaction_rolls_back_everything_on_error(store: Store) -> None:
     assert store.list_programs() == []
 
 
-def test_edits_are_validated() -> None:
+def test_edits_are_validated(store: Store) -> None:
     with pytest.raises(ValidationError):
-        ScoreEdit(provider_id=1, evaluator="Ana", dimension="vibes", score=3)  # type: ignore[arg-type]
+        ScoreEdit(provider_id=1, evaluator="Ana", dimension="Vibes!", score=3)
+    program, provider = _program_with_provider(store)
+    with pytest.raises(NotFoundError, match="'vibes' is not a dimension"):  # not in the program's rubric
+        store.save_scores(program, [ScoreEdit(provider_id=provider, evaluator="Ana", dimension="vibes", score=3)])
+    assert store.list_evaluations(program) == []
     with pytest.raises(ValidationError):
         ScoreEdit(provider_id=1, evaluator="  ", dimension="security", score=3)
     with pytest.raises(ValidationError):

@@ -39,7 +39,9 @@ from annogov.store.records import (
 )
 from governance.privacy import OwnFigures, annotator_rows, own_figures, pseudonymise_sla_payload
 from governance.roles import OPERATOR, Permission, PermissionDenied, User, can
+from scorecard.dimensions import DIMENSION_KEYS
 
+RUBRIC_DOCUMENT = "Default"  # the program's rubric (annogov.scoring.RUBRIC_NAME)
 _P = Permission
 SLA_CHECK_KIND = "sla_check"
 
@@ -228,9 +230,14 @@ class Store:
         conflicts: list[str] = []
         with self.transaction() as s:
             providers = {p.id: p.name for p in s.scalars(select(Provider).where(Provider.program_id == program_id))}
+            dimensions = _rubric_dimensions(s, program_id)
             for edit in edits:
                 if edit.provider_id not in providers:
                     raise NotFoundError(f"provider {edit.provider_id} does not belong to program {program_id}")
+                if edit.dimension not in dimensions:
+                    raise NotFoundError(
+                        f"{edit.dimension!r} is not a dimension of this program's rubric ({', '.join(dimensions)})"
+                    )
                 label = _edit_label(providers[edit.provider_id], edit)
                 row = s.scalar(
                     select(Evaluation).where(
@@ -444,6 +451,14 @@ def _flush(session: Session, duplicate_message: str) -> None:
 def _edit_label(provider: str, edit: ScoreEdit) -> str:
     where = edit.dimension + (f"/{edit.criterion}" if edit.criterion else "")
     return f"{provider}, {edit.evaluator}, {where}"
+
+
+def _rubric_dimensions(s: Session, program_id: int) -> tuple[str, ...]:
+    """The dimension keys a program's scores may use: its rubric document's, else the default five."""
+    model = DOCUMENT_MODELS["rubric"]
+    row = s.scalar(select(model).where(model.program_id == program_id, model.name == RUBRIC_DOCUMENT))
+    keys = [d.get("key") for d in (row.data or {}).get("dimensions", [])] if row is not None else []
+    return tuple(k for k in keys if isinstance(k, str)) or tuple(DIMENSION_KEYS)
 
 
 def _document(kind: DocumentKind, row: Any) -> DocumentRecord:
