@@ -5,6 +5,7 @@ Chart labels are drawn as plain strings (never parsed as markup) in the register
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
@@ -18,7 +19,7 @@ from governance.reports.model import (
     ScorecardPayload,
     SwitchingPayload,
 )
-from governance.reports.sections import area_label, dimension_label
+from governance.reports.sections import area_label, dimension_label, input_label
 
 PALETTE = [
     colors.HexColor("#1f4e79"),
@@ -168,37 +169,64 @@ def switching_distribution_chart(sw: SwitchingPayload, width: float, font: str) 
     return drawing
 
 
+def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
+    """Round tick values covering lo..hi (steps of 1, 2, 2.5 or 5 times a power of ten)."""
+    span = (hi - lo) or abs(hi) or 1.0
+    raw = span / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    first = math.floor(lo / step) * step
+    ticks = []
+    value = first
+    while value <= hi + step * 1e-9:
+        ticks.append(round(value, 10))
+        value += step
+    if ticks[-1] < hi:
+        ticks.append(ticks[-1] + step)
+    return ticks
+
+
 def tornado_chart(sw: SwitchingPayload, width: float, font: str, limit: int = 10) -> Drawing:
-    """Each input's total at its low and high value, widest swing on top, around the base total."""
-    bars = [b for b in sw.tornado if b.low is not None and b.high is not None]
-    bars.sort(key=lambda b: -abs(float(b.high or 0.0) - float(b.low or 0.0)))
-    bars = bars[:limit]
+    """The switching total with each input at its low and its high value, widest swing on top.
+
+    Bars run from the base total (every input most likely) to the total at each end, so they
+    are read against the same money axis as the table below, in the same order.
+    """
+    bars = sw.tornado_bars(limit)
     row_h = 16
-    drawing = Drawing(width, row_h * max(len(bars), 1) + 40)
+    drawing = Drawing(width, row_h * max(len(bars), 1) + 58)
     if not bars:
         return drawing
-    base = sw.deterministic.get("total")
-    values = [float(v) for b in bars for v in (b.low, b.high) if v is not None]
-    if isinstance(base, int | float):
-        values.append(float(base))
-    lo, hi = min(values), max(values)
-    span = (hi - lo) or 1.0
-    left, plot_w = 160.0, width - 180.0
+    base_value = sw.deterministic.get("total")
+    ends = [v for b in bars for v in (b.totals() or ())]
+    base = float(base_value) if isinstance(base_value, int | float) else sum(ends) / len(ends)
+    ticks = nice_ticks(min(*ends, base), max(*ends, base))
+    lo, hi = ticks[0], ticks[-1]
+    left, plot_w = 235.0, width - 245.0
 
     def x_of(v: float) -> float:
-        return left + plot_w * (v - lo) / span
+        return left + plot_w * (v - lo) / ((hi - lo) or 1.0)
 
-    top = drawing.height - 20
+    top = drawing.height - 24
+    xb = x_of(base)
     for i, b in enumerate(bars):
         y = top - (i + 1) * row_h
-        a, z = float(b.low or 0.0), float(b.high or 0.0)
-        x0, x1 = sorted((x_of(a), x_of(z)))
-        drawing.add(_box(x0, y + 2, max(x1 - x0, 0.5), row_h - 4, PALETTE[1]))
-        drawing.add(String(left - 4, y + 5, short(b.parameter, 32), fontName=font, fontSize=7, textAnchor="end"))
-    if isinstance(base, int | float):
-        xb = x_of(float(base))
-        drawing.add(Line(xb, 14, xb, top, strokeColor=colors.black, strokeWidth=0.7))
-        drawing.add(String(xb, 4, f"base {base:,.0f}", fontName=font, fontSize=6, textAnchor="middle"))
-    drawing.add(String(left, top + 6, f"{lo:,.0f}", fontName=font, fontSize=6))
-    drawing.add(String(left + plot_w, top + 6, f"{hi:,.0f}", fontName=font, fontSize=6, textAnchor="end"))
+        at_low, at_high = b.totals() or (base, base)
+        for value, colour in ((at_low, PALETTE[2]), (at_high, PALETTE[3])):
+            x0, x1 = sorted((xb, x_of(value)))
+            drawing.add(_box(x0, y + 2, max(x1 - x0, 0.5), row_h - 4, colour))
+        drawing.add(String(left - 4, y + 5, short(input_label(b), 52), fontName=font, fontSize=7, textAnchor="end"))
+    axis_y = top - len(bars) * row_h - 2
+    drawing.add(Line(left, axis_y, left + plot_w, axis_y, strokeColor=colors.black, strokeWidth=0.5))
+    for v in ticks:
+        drawing.add(Line(x_of(v), axis_y, x_of(v), axis_y - 2, strokeColor=colors.black, strokeWidth=0.5))
+        drawing.add(String(x_of(v), axis_y - 10, f"{v:,.0f}", fontName=font, fontSize=6, textAnchor="middle"))
+    unit = f" ({sw.currency})" if sw.currency else ""
+    drawing.add(String(left + plot_w / 2, axis_y - 20, f"Switching total{unit}", fontName=font, fontSize=7, textAnchor="middle"))
+    drawing.add(Line(xb, axis_y, xb, top + 2, strokeColor=colors.black, strokeWidth=0.7))
+    drawing.add(String(xb, top + 5, f"most likely {base:,.0f}", fontName=font, fontSize=6, textAnchor="middle"))
+    for k, (text, colour) in enumerate((("input at its low value", PALETTE[2]), ("input at its high value", PALETTE[3]))):
+        x = left + k * 130
+        drawing.add(_box(x, top + 14, 8, 6, colour))
+        drawing.add(String(x + 11, top + 14, text, fontName=font, fontSize=7))
     return drawing

@@ -52,6 +52,7 @@ from governance.reports.model import (
 )
 from governance.reports.safe_text import pdf_text
 from governance.reports.summary import credits_text, evaluated_text, executive_summary
+from governance.reports.words import money, yes_no
 
 PAGE = A4
 MARGIN = 18 * mm
@@ -84,16 +85,18 @@ def _styles(regular: str, bold: str) -> StyleSheet1:
     return sheet
 
 
-def fmt_number(value: Any, kind: ColumnFormat | None) -> str:
-    """A number as the column's format asks; text and None untouched (None as empty)."""
+def fmt_number(value: Any, kind: ColumnFormat | None, currency: str = "") -> str:
+    """A number as the column's format asks (money with the currency); booleans as yes/no."""
     if value is None:
         return ""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool):
+        return yes_no(value)
+    if not isinstance(value, int | float):
         return str(value)
     if kind == "percent":
         return f"{value:.1%}"
     if kind == "currency":
-        return f"{value:,.2f}"
+        return money(value, currency)
     if kind == "rate":
         return f"{value:.3f}"
     if kind == "integer":
@@ -128,16 +131,16 @@ def _widths(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[float
     return [m + spare * e / total_extra for m, e in zip(minimum, extra, strict=True)]
 
 
-def section_table(section: Section, styles: StyleSheet1) -> list[Flowable]:
+def section_table(section: Section, styles: StyleSheet1, currency: str = "", titled: bool = True) -> list[Flowable]:
     """A Section as a heading, an optional note and a table that repeats its header row."""
-    out: list[Flowable] = [Paragraph(pdf_text(section.title), styles["Heading3"])]
-    if section.note:
+    out: list[Flowable] = [Paragraph(pdf_text(section.title), styles["Heading3"])] if titled else []
+    if section.note and titled:
         out.append(Paragraph(pdf_text(section.note), styles["Note"]))
     if not section.rows:
         out.append(Paragraph("No rows.", styles["Note"]))
         return out
     kinds = [section.formats.get(c) for c in section.columns]
-    texts = [[_clip(fmt_number(v, kinds[i])) for i, v in enumerate(row)] for row in section.rows]
+    texts = [[_clip(fmt_number(v, kinds[i], currency)) for i, v in enumerate(row)] for row in section.rows]
     head = [Paragraph(pdf_text(c), styles["CellHead"]) for c in section.columns]
     body = [
         [
@@ -308,7 +311,7 @@ def _switching_part(sw: SwitchingPayload, styles: StyleSheet1, font: str) -> lis
         PageBreak(),
         Paragraph("Cost of switching provider", styles["Heading1"]),
     ]
-    story += section_table(S.switching_breakdown_section(sw), styles)
+    story += section_table(S.switching_breakdown_section(sw), styles, sw.currency)
     story.append(
         KeepTogether(
             [
@@ -324,15 +327,16 @@ def _switching_part(sw: SwitchingPayload, styles: StyleSheet1, font: str) -> lis
         story.append(
             KeepTogether(
                 [
-                    Paragraph("Which inputs move the total most", styles["Heading3"]),
+                    Paragraph(pdf_text(tornado.title), styles["Heading3"]),
+                    Paragraph(pdf_text(tornado.note), styles["Note"]),
                     charts.tornado_chart(sw, FRAME_WIDTH, font),
                 ]
             )
         )
-        story += section_table(tornado, styles)
+        story += section_table(tornado, styles, sw.currency, titled=False)
     stay = S.stay_vs_switch_section(sw)
     if stay is not None:
-        story += section_table(stay, styles)
+        story += section_table(stay, styles, sw.currency)
     return story
 
 

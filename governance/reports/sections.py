@@ -19,8 +19,10 @@ from governance.reports.model import (
     SlaTerm,
     SwitchingPayload,
     TaxonomyPayload,
+    TornadoBar,
 )
 from governance.reports.safe_text import describe
+from governance.reports.words import money, plain_key
 from governance.sla_check import SlaReport
 
 STATUS_ORDER = {"fail": 0, "inconclusive": 1, "pass": 2}
@@ -44,6 +46,9 @@ METRIC_LABELS = {
     "on_time_rate": "On-time rate",
     "weekly_throughput": "Weekly throughput",
 }
+
+
+VENDOR_LABELS = {"current_vendor": "Current vendor", "new_vendor": "New vendor", "volume": "Volume"}
 
 
 def humanise(key: str) -> str:
@@ -199,17 +204,50 @@ def switching_breakdown_section(sw: SwitchingPayload) -> Section:
     )
 
 
+def input_label(bar: TornadoBar) -> str:
+    """A tornado input named with its area, e.g. 'Model retraining: runs'."""
+    area, _, name = bar.parameter.partition(".")
+    label = bar.label or plain_key(name or area)
+    if area in AREA_LABELS:
+        return f"{AREA_LABELS[area]}: {label}"
+    if area in VENDOR_LABELS:
+        return f"{VENDOR_LABELS[area]}: {label}"
+    return label
+
+
+def _amount(value: float | None, unit: str) -> str:
+    """An input value with its unit: '4 runs', '0.3 share'."""
+    if value is None:
+        return ""
+    shown = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{shown} {unit}".strip()
+
+
 def tornado_section(sw: SwitchingPayload) -> Section | None:
-    """The inputs ranked by how far the total moves when each swings from low to high."""
-    if not sw.tornado:
+    """The inputs ranked by how far the total moves when each swings from low to high.
+
+    The money columns are switching totals (the input's own range is shown as text), in the
+    chart's order.
+    """
+    bars = sw.tornado_bars()
+    if not bars:
         return None
-    bars = sorted(sw.tornado, key=lambda b: -(abs(b.swing) if b.swing is not None else 0.0))
-    money = ["Total at low", "Total at high", "Swing"]
+    amounts = ["Total at the low value", "Total at the high value", "Swing of the total"]
+    rows: list[list[Any]] = []
+    for b in bars:
+        ends = b.totals() or (None, None)
+        rows.append([input_label(b), f"{_amount(b.low, b.unit)} to {_amount(b.high, b.unit)}", *ends, b.width()])
+    base = sw.deterministic.get("total")
+    note = "Each input swung over its range with the others at their most likely value"
+    if isinstance(base, int | float):
+        note += f"; with every input at its most likely value the total is {money(base, sw.currency)}"
+    note += "."
     return Section(
-        title="Tornado: which inputs move the total",
-        columns=["Input", *money],
-        rows=[[b.parameter, b.low, b.high, b.swing] for b in bars],
-        formats=dict.fromkeys(money, "currency"),
+        title="Which inputs move the switching cost most",
+        note=note,
+        columns=["Input", "Range of the input", *amounts],
+        rows=rows,
+        formats=dict.fromkeys(amounts, "currency"),
     )
 
 
