@@ -48,7 +48,8 @@ def test_tornado_chart_and_table_in_the_same_order(scenario_payload: SwitchingPa
     drawing = tornado_chart(scenario_payload, 500, "Helvetica")
     labels = [s.text for s in drawing.contents if getattr(s, "textAnchor", "") == "end"]
     table = [row[0] for row in section.rows][: len(labels)]
-    assert [t.rstrip("\u2026") for t in labels] == [t[: len(l.rstrip("\u2026"))] for t, l in zip(table, labels)]
+    cut = [shown.rstrip("\u2026") for shown in labels]
+    assert cut == [full[: len(c)] for full, c in zip(table, cut, strict=True)]
 
 
 def test_example_tornado_axis_is_in_money_around_the_base() -> None:

@@ -222,10 +222,12 @@ def tornado_chart(sw: SwitchingPayload, width: float, font: str, limit: int = 10
         drawing.add(Line(x_of(v), axis_y, x_of(v), axis_y - 2, strokeColor=colors.black, strokeWidth=0.5))
         drawing.add(String(x_of(v), axis_y - 10, f"{v:,.0f}", fontName=font, fontSize=6, textAnchor="middle"))
     unit = f" ({sw.currency})" if sw.currency else ""
-    drawing.add(String(left + plot_w / 2, axis_y - 20, f"Switching total{unit}", fontName=font, fontSize=7, textAnchor="middle"))
+    title = f"Switching total{unit}"
+    drawing.add(String(left + plot_w / 2, axis_y - 20, title, fontName=font, fontSize=7, textAnchor="middle"))
     drawing.add(Line(xb, axis_y, xb, top + 2, strokeColor=colors.black, strokeWidth=0.7))
     drawing.add(String(xb, top + 5, f"most likely {base:,.0f}", fontName=font, fontSize=6, textAnchor="middle"))
-    for k, (text, colour) in enumerate((("input at its low value", PALETTE[2]), ("input at its high value", PALETTE[3]))):
+    keys = (("input at its low value", PALETTE[2]), ("input at its high value", PALETTE[3]))
+    for k, (text, colour) in enumerate(keys):
         x = left + k * 130
         drawing.add(_box(x, top + 14, 8, 6, colour))
         drawing.add(String(x + 11, top + 14, text, fontName=font, fontSize=7))

@@ -318,7 +318,8 @@ class ReportInput(BaseModel):
 
     def money_unit(self) -> str:
         """The program's currency: given, else the switching scenario's, else the SLA contract's."""
-        for unit in (self.currency, self.switching.currency if self.switching else "", self.sla.currency if self.sla else ""):
+        found = (self.switching.currency if self.switching else "", self.sla.currency if self.sla else "")
+        for unit in (self.currency, *found):
             if unit.strip():
                 return unit.strip()
         return ""
