@@ -32,8 +32,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from governance.reports import charts
+from governance.reports import charts, words
 from governance.reports import sections as S
+from governance.reports.decision import decision
 from governance.reports.fonts import register_fonts
 from governance.reports.model import (
     BAND_ENTERPRISE,
@@ -65,6 +66,7 @@ BAND_COLOURS = {
     BAND_RISK: STATUS_COLOURS["fail"],
 }
 HEADER_BG = colors.HexColor("#dde4ee")
+LISTED = {"Risks", "Questions to put to the vendor", "What would change it", "The reasons, with the numbers"}
 
 
 def _styles(regular: str, bold: str) -> StyleSheet1:
@@ -210,26 +212,27 @@ def _canvas_class(moment: dt.datetime, footer: str, font: str) -> type[Canvas]:
     return NumberedCanvas
 
 
-def _cover(report: ReportInput, day: dt.date, styles: StyleSheet1) -> list[Flowable]:
-    facts = [
-        ("Program", report.program or "(not named)"),
-        ("Date", day.isoformat()),
-        ("What was evaluated", evaluated_text(report)),
+def _decision_page(report: ReportInput, day: dt.date, styles: StyleSheet1) -> list[Flowable]:
+    """Page 1: title, program and date, then the decision in plain sentences (`decision.py`)."""
+    facts = f"{report.program or '(program not named)'} \u00b7 {words.day(day)}"
+    story: list[Flowable] = [
+        Paragraph(pdf_text(report.title), styles["Title"]),
+        Paragraph(pdf_text(facts), styles["CoverFact"]),
+        Paragraph(pdf_text("What was evaluated: " + evaluated_text(report)), styles["Note"]),
+        Spacer(1, 6),
     ]
-    story: list[Flowable] = [Spacer(1, 60 * mm), Paragraph(pdf_text(report.title), styles["Cover"])]
-    for label, value in facts:
-        story.append(Paragraph(f"<b>{pdf_text(label)}:</b> {pdf_text(value)}", styles["CoverFact"]))
-        story.append(Spacer(1, 4))
-    story += [
-        Spacer(1, 20 * mm),
-        Paragraph("Prepared with annogov for the steering committee.", styles["Note"]),
-        PageBreak(),
-    ]
+    for block in decision(report):
+        listed = block.heading in LISTED
+        style = styles["Bullet"] if listed else styles["BodyText"]
+        paras = [Paragraph(pdf_text(s), style, bulletText="\u2022" if listed else None) for s in block.sentences]
+        story.append(KeepTogether([Paragraph(pdf_text(block.heading), styles["Heading2"]), *paras[:2]]))
+        story += paras[2:]
+    story.append(PageBreak())
     return story
 
 
 def _executive_summary(report: ReportInput, styles: StyleSheet1) -> list[Flowable]:
-    story: list[Flowable] = [Paragraph("Executive summary", styles["Heading1"])]
+    story: list[Flowable] = [Paragraph("Summary by part", styles["Heading1"])]
     for heading, sentences in executive_summary(report):
         story.append(Paragraph(pdf_text(heading), styles["Heading3"]))
         story += [Paragraph(pdf_text(s), styles["BodyText"]) for s in sentences]
@@ -306,12 +309,12 @@ def _scorecard_part(card: ScorecardPayload, styles: StyleSheet1, font: str) -> l
     return story
 
 
-def _switching_part(sw: SwitchingPayload, styles: StyleSheet1, font: str) -> list[Flowable]:
+def _switching_part(sw: SwitchingPayload, styles: StyleSheet1, font: str, currency: str) -> list[Flowable]:
     story: list[Flowable] = [
         PageBreak(),
         Paragraph("Cost of switching provider", styles["Heading1"]),
     ]
-    story += section_table(S.switching_breakdown_section(sw), styles, sw.currency)
+    story += section_table(S.switching_breakdown_section(sw), styles, currency)
     story.append(
         KeepTogether(
             [
@@ -333,25 +336,25 @@ def _switching_part(sw: SwitchingPayload, styles: StyleSheet1, font: str) -> lis
                 ]
             )
         )
-        story += section_table(tornado, styles, sw.currency, titled=False)
+        story += section_table(tornado, styles, currency, titled=False)
     stay = S.stay_vs_switch_section(sw)
     if stay is not None:
-        story += section_table(stay, styles, sw.currency)
+        story += section_table(stay, styles, currency)
     return story
 
 
-def _sla_part(sla: SlaPayload, styles: StyleSheet1) -> list[Flowable]:
+def _sla_part(sla: SlaPayload, styles: StyleSheet1, currency: str) -> list[Flowable]:
     story: list[Flowable] = [
         PageBreak(),
         Paragraph("SLA check of the delivery", styles["Heading1"]),
         Paragraph(
-            pdf_text(f"Verdict: {sla.verdict}. Credits owed: {credits_text(sla.credits)}."),
+            pdf_text(f"Verdict: {sla.verdict}. Credits owed: {credits_text(sla.credits, currency)}."),
             styles["BodyText"],
         ),
         Paragraph("Failing terms are listed first.", styles["Note"]),
     ]
     for section in S.sla_sections(sla):
-        story += section_table(section, styles)
+        story += section_table(section, styles, currency)
     return story
 
 
@@ -415,20 +418,21 @@ def build_pdf(report: ReportInput, created: dt.date | None = None) -> bytes:
     moment = dt.datetime(day.year, day.month, day.day)
     regular, bold = register_fonts()
     styles = _styles(regular, bold)
-    story = _cover(report, day, styles) + _executive_summary(report, styles)
+    unit = report.money_unit()
+    story = _decision_page(report, day, styles) + _executive_summary(report, styles)
     if report.scorecard is not None:
         story += _scorecard_part(report.scorecard, styles, regular)
     if report.switching is not None:
-        story += _switching_part(report.switching, styles, regular)
+        story += _switching_part(report.switching, styles, regular, unit)
     taxonomy = report.taxonomy_part()
     if taxonomy is not None:
         story += [CondPageBreak(60 * mm)] + section_table(S.taxonomy_section(taxonomy), styles)
     if report.sla is not None:
-        story += _sla_part(report.sla, styles)
+        story += _sla_part(report.sla, styles, unit)
     if report.sections:
         story.append(PageBreak())
         for section in report.sections:
-            story += [CondPageBreak(40 * mm)] + section_table(section, styles)
+            story += [CondPageBreak(40 * mm)] + section_table(section, styles, unit)
     story += _appendix(report, styles)
     buffer = io.BytesIO()
     footer = " \u00b7 ".join(x for x in (report.title, report.program, day.isoformat()) if x)

@@ -273,11 +273,14 @@ def taxonomy_section(tax: TaxonomyPayload) -> Section:
 
 
 def scope_text(scope: Any) -> str:
-    """An SLA scope as 'overall', 'each category' or 'category: X'."""
+    """An SLA scope as 'overall', 'each category' or 'task type: complex'."""
+    if isinstance(scope, str) and ":" in scope:
+        kind, _, value = scope.partition(":")
+        scope = {"kind": kind, "value": value}
     if isinstance(scope, dict):
-        kind = humanise(str(scope.get("kind", "overall"))).lower()
+        kind = plain_key(str(scope.get("kind", "overall")))
         return f"{kind}: {scope['value']}" if scope.get("value") else kind
-    return describe(scope)
+    return plain_key(describe(scope))
 
 
 def sorted_terms(sla: SlaPayload) -> list[SlaTerm]:

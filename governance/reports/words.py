@@ -41,6 +41,8 @@ KEY_LABELS: dict[str, str] = {
     "override": "score differs from the evidence",
     "calibration": "evaluators disagree",
     "missing": "missing score",
+    "force_material_risk": "forces the band to material delivery risk",
+    "kappa": "kappa",
 }
 """Readable words for keys that reach a report; anything else falls back to `plain_key`."""
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
@@ -95,7 +97,7 @@ def day(value: dt.date | str | None) -> str:
     """A date as '26 November 2026'."""
     if isinstance(value, str):
         try:
-            value = dt.date.fromisoformat(value[:10])
+            return day(dt.date.fromisoformat(value[:10]))
         except ValueError:
             return value
     return "" if value is None else f"{value.day} {value:%B %Y}"

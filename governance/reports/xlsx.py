@@ -24,6 +24,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from governance.reports import sections as S
+from governance.reports.decision import decision
 from governance.reports.model import (
     BAND_ENTERPRISE,
     BAND_LOWER_ENTERPRISE,
@@ -197,7 +198,15 @@ def _summary_sheet(wb: Workbook, report: ReportInput, created: dt.date) -> _Shee
         sheet.put(row, 2, value, width=False)
         row += 1
     row += 1
-    for heading, sentences in executive_summary(report):
+    blocks = [(b.heading, b.sentences) for b in decision(report)]
+    sheet.put(row, 1, "The decision", width=False).font = Font(bold=True, size=14)
+    row += 1
+    for i, (heading, sentences) in enumerate([*blocks, ("Summary by part", []), *executive_summary(report)]):
+        if i == len(blocks):
+            row += 1
+            sheet.put(row, 1, heading, width=False).font = Font(bold=True, size=14)
+            row += 2
+            continue
         sheet.put(row, 1, heading, width=False).font = TITLE
         row += 1
         for sentence in sentences:
@@ -205,6 +214,7 @@ def _summary_sheet(wb: Workbook, report: ReportInput, created: dt.date) -> _Shee
             row += 1
         row += 1
     sheet.widths[2] = SUMMARY_WIDTH
+    sheet.widths[1] = max(sheet.widths.get(1, 8), 30)
     return sheet
 
 
