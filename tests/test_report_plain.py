@@ -5,17 +5,24 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from governance.reports import SwitchingPayload, build_pdf, build_xlsx
+from annogov.demo import seed_demo
+from annogov.reporting import program_report, report_bytes
+from annogov.store import Store
+from governance.reports import ReportInput, Section, SwitchingPayload, build_pdf, build_xlsx
+from governance.reports import sections as S
 from governance.reports.charts import tornado_chart
 from governance.reports.decision import decision
+from governance.reports.model import AREAS, DIMENSIONS
 from governance.reports.safe_text import cell_text
-from governance.reports.sections import input_label, tornado_section
+from governance.reports.sections import METRIC_LABELS, STAY_MEASURES, input_label, tornado_section
+from governance.reports.words import KEY_LABELS, money
 from migration import load_scenario, switching_cost
 from tests.report_helpers import ROOT, example, full_report, need
 
@@ -120,3 +127,70 @@ def test_decision_without_a_viable_provider_recommends_none() -> None:
     report = full_report(scorecard=card, switching=None, sla=None, sections=[])
     said = " ".join(s for b in decision(report) for s in b.sentences)
     assert "Award to no provider on this evidence" in said
+
+
+INTERNAL_KEYS = sorted(
+    {k for k in (*DIMENSIONS, *AREAS, *METRIC_LABELS, *KEY_LABELS, *STAY_MEASURES) if "_" in k}
+    | {"cap_dimension", "force_material_risk", "one_to_one", "True", "False", "effect:", "id:"}
+)
+KEY_PATTERN = re.compile(r"(?<![\w.])(" + "|".join(re.escape(k) for k in INTERNAL_KEYS) + r")(?![\w])|\bp[159]0\b")
+
+
+def _keys_in(text: str) -> list[str]:
+    return sorted({m.group(0) for m in KEY_PATTERN.finditer(text)})
+
+
+def test_no_internal_key_in_the_example_pdf(example_pdf: Path) -> None:
+    assert _keys_in(_page_text(example_pdf, 1, 999)) == []
+
+
+def test_no_internal_key_in_the_demo_pdf(db_url: str, tmp_path: Path) -> None:
+    store = Store(db_url)
+    program = seed_demo(store)
+    assembled = program_report(store, program, created=dt.date(2026, 11, 26))
+    assert assembled.report is not None
+    path = tmp_path / "demo.pdf"
+    path.write_bytes(report_bytes(assembled.report, "pdf"))
+    assert _keys_in(_page_text(path, 1, 999)) == []
+
+
+def _money_sections(report: ReportInput) -> list[Section]:
+    assert report.switching is not None and report.sla is not None
+    found = [S.switching_breakdown_section(report.switching), S.tornado_section(report.switching)]
+    found += S.sla_sections(report.sla) + report.sections
+    return [s for s in found if s is not None and "currency" in s.formats.values()]
+
+
+def test_every_money_cell_carries_the_currency_in_the_pdf(example_pdf: Path) -> None:
+    report = full_report()
+    text = _page_text(example_pdf, 1, 999)
+    sections = _money_sections(report)
+    assert sections
+    for section in sections:
+        for column, kind in section.formats.items():
+            if kind != "currency":
+                continue
+            i = section.columns.index(column)
+            for row in section.rows:
+                if isinstance(row[i], int | float):
+                    assert money(row[i], "EUR") in text, (section.title, column, row[i])
+
+
+def test_every_money_cell_carries_the_currency_in_the_workbook() -> None:
+    report = full_report()
+    money_columns = {c for s in _money_sections(report) for c, kind in s.formats.items() if kind == "currency"}
+    wb = load_workbook(io.BytesIO(build_xlsx(report, created=dt.date(2026, 11, 26))))
+    checked = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for head in row:
+                if head.value not in money_columns or not head.font.bold:
+                    continue
+                below = head.row + 1
+                while isinstance(ws.cell(below, head.column).value, int | float):
+                    cell = ws.cell(below, head.column)
+                    assert cell.number_format.startswith('"EUR "'), (ws.title, cell.coordinate, cell.number_format)
+                    checked += 1
+                    below += 1
+    assert checked > 10
+    assert wb["SLA check"]["B2"].number_format.startswith('"EUR "')

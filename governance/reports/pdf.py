@@ -298,7 +298,7 @@ def _scorecard_part(card: ScorecardPayload, styles: StyleSheet1, font: str) -> l
     for section in (S.gates_and_flags_section(card), S.evaluations_section(card, True)):
         if section is not None:
             story += section_table(section, styles)
-    robust = S.robustness_sections(card.robustness)
+    robust = S.robustness_sections(card.robustness, with_text=False)
     if robust:
         story.append(CondPageBreak(50 * mm))
         story.append(Paragraph("How robust is the ranking?", styles["Heading2"]))
@@ -353,7 +353,7 @@ def _sla_part(sla: SlaPayload, styles: StyleSheet1, currency: str) -> list[Flowa
         ),
         Paragraph("Failing terms are listed first.", styles["Note"]),
     ]
-    for section in S.sla_sections(sla):
+    for section in S.sla_sections(sla, currency):
         story += section_table(section, styles, currency)
     return story
 

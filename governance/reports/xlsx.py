@@ -42,6 +42,7 @@ from governance.reports.model import (
 )
 from governance.reports.safe_text import cell_text, describe
 from governance.reports.summary import evaluated_text, executive_summary
+from governance.reports.words import money_format
 
 NUMBER_FORMATS: dict[ColumnFormat, str] = {
     "integer": "#,##0",
@@ -145,7 +146,7 @@ def _new_sheet(wb: Workbook, title: str) -> _Sheet:
     return _Sheet(wb.create_sheet(_sheet_name(title, wb.sheetnames)))
 
 
-def write_section(sheet: _Sheet, section: Section, row: int) -> tuple[int, int, int]:
+def write_section(sheet: _Sheet, section: Section, row: int, currency: str = "") -> tuple[int, int, int]:
     """Write a titled table from `row`; return (header row, first data row, last data row)."""
     sheet.put(row, 1, section.title, width=False).font = TITLE
     row += 1
@@ -154,7 +155,8 @@ def write_section(sheet: _Sheet, section: Section, row: int) -> tuple[int, int, 
         row += 1
     head = row
     sheet.header(head, section.columns)
-    formats = [NUMBER_FORMATS.get(section.formats.get(c, "text")) for c in section.columns]
+    kinds = [section.formats.get(c, "text") for c in section.columns]
+    formats = [money_format(currency) if k == "currency" else NUMBER_FORMATS.get(k) for k in kinds]
     status_col = section.columns.index(section.status_column) if section.status_column in section.columns else None
     for r, values in enumerate(section.rows, start=head + 1):
         for c, value in enumerate(values):
@@ -169,11 +171,11 @@ def write_section(sheet: _Sheet, section: Section, row: int) -> tuple[int, int, 
     return head, head + 1, head + len(section.rows)
 
 
-def write_sections(sheet: _Sheet, sections: Sequence[Section], row: int = 1) -> list[int]:
+def write_sections(sheet: _Sheet, sections: Sequence[Section], row: int = 1, currency: str = "") -> list[int]:
     """Stack tables down a sheet with a blank row between; freeze the first one's header."""
     heads = []
     for i, section in enumerate(sections):
-        head, _, last = write_section(sheet, section, row)
+        head, _, last = write_section(sheet, section, row, currency)
         heads.append(head)
         if i == 0:
             sheet.ws.freeze_panes = f"A{head + 1}"
@@ -362,11 +364,11 @@ def _scorecard_sheet(wb: Workbook, card: ScorecardPayload) -> tuple[int, str, st
     return last, tot, get_column_letter(band_col)
 
 
-def _switching_sheet(wb: Workbook, sw: SwitchingPayload) -> None:
+def _switching_sheet(wb: Workbook, sw: SwitchingPayload, currency: str) -> None:
     sheet = _new_sheet(wb, "Switching cost")
     blocks = [S.switching_breakdown_section(sw)]
     blocks += [s for s in (S.tornado_section(sw), S.stay_vs_switch_section(sw)) if s is not None]
-    heads = write_sections(sheet, blocks)
+    heads = write_sections(sheet, blocks, currency=currency)
     sheet.widths[1] = max(sheet.widths.get(1, 8), 30)
     sheet.finish()
     breakdown = blocks[0]
@@ -394,7 +396,7 @@ def _switching_sheet(wb: Workbook, sw: SwitchingPayload) -> None:
         ws.add_chart(chart, f"{get_column_letter(col)}{1 + 16 * i}")
 
 
-def _sla_sheet(wb: Workbook, sla: SlaPayload) -> None:
+def _sla_sheet(wb: Workbook, sla: SlaPayload, currency: str) -> None:
     sheet = _new_sheet(wb, "SLA check")
     sheet.put(1, 1, "Verdict").font = BOLD
     verdict = sheet.put(1, 2, sla.verdict)
@@ -402,14 +404,14 @@ def _sla_sheet(wb: Workbook, sla: SlaPayload) -> None:
     if colour:
         verdict.fill = PatternFill("solid", fgColor=colour)
     sheet.put(2, 1, "Credits owed").font = BOLD
-    sheet.put(2, 2, sla.credits, NUMBER_FORMATS["currency"])
-    write_sections(sheet, S.sla_sections(sla), row=4)
+    sheet.put(2, 2, sla.credits, money_format(currency))
+    write_sections(sheet, S.sla_sections(sla, currency), row=4, currency=currency)
     sheet.finish()
 
 
-def _section_sheet(wb: Workbook, title: str, sections: Sequence[Section]) -> None:
+def _section_sheet(wb: Workbook, title: str, sections: Sequence[Section], currency: str = "") -> None:
     sheet = _new_sheet(wb, title)
-    write_sections(sheet, sections)
+    write_sections(sheet, sections, currency=currency)
     sheet.finish()
 
 
@@ -437,6 +439,7 @@ def build_xlsx(report: ReportInput, created: dt.date | None = None) -> bytes:
     """The workbook as bytes; `created` (default: the report's date, else today) fixes its dates."""
     day = created or report.created or dt.date.today()
     moment = dt.datetime(day.year, day.month, day.day)
+    unit = report.money_unit()
     wb = Workbook()
     summary = _summary_sheet(wb, report, day)
     card = report.scorecard
@@ -451,14 +454,14 @@ def build_xlsx(report: ReportInput, created: dt.date | None = None) -> bytes:
         if robust:
             _section_sheet(wb, "Robustness", robust)
     if report.switching is not None:
-        _switching_sheet(wb, report.switching)
+        _switching_sheet(wb, report.switching, unit)
     taxonomy = report.taxonomy_part()
     if taxonomy is not None:
         _section_sheet(wb, "Taxonomy mapping", [S.taxonomy_section(taxonomy)])
     if report.sla is not None:
-        _sla_sheet(wb, report.sla)
+        _sla_sheet(wb, report.sla, unit)
     for section in report.sections:
-        _section_sheet(wb, section.title, [section])
+        _section_sheet(wb, section.title, [section], unit)
     summary.finish()
     props = wb.properties
     props.title = cell_text(report.title)
