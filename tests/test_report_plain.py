@@ -20,6 +20,7 @@ from governance.reports import sections as S
 from governance.reports.charts import tornado_chart
 from governance.reports.decision import decision
 from governance.reports.model import AREAS, DIMENSIONS
+from governance.reports.pdf import fmt_number
 from governance.reports.safe_text import cell_text
 from governance.reports.sections import METRIC_LABELS, STAY_MEASURES, input_label, tornado_section
 from governance.reports.words import KEY_LABELS, money
@@ -194,3 +195,33 @@ def test_every_money_cell_carries_the_currency_in_the_workbook() -> None:
                     below += 1
     assert checked > 10
     assert wb["SLA check"]["B2"].number_format.startswith('"EUR "')
+
+
+def _report_sections(report: ReportInput) -> list[Section]:
+    """Every titled table the PDF draws from the payloads (all but the scorecard grid)."""
+    found: list[Section | None] = []
+    if report.scorecard is not None:
+        card = report.scorecard
+        found += [S.gates_and_flags_section(card), S.evaluations_section(card, True)]
+        found += S.robustness_sections(card.robustness, with_text=False)
+    if report.switching is not None:
+        sw = report.switching
+        found += [S.switching_breakdown_section(sw), S.tornado_section(sw), S.stay_vs_switch_section(sw)]
+    taxonomy = report.taxonomy_part()
+    if taxonomy is not None:
+        found.append(S.taxonomy_section(taxonomy))
+    if report.sla is not None:
+        found += S.sla_sections(report.sla, report.money_unit())
+    return [s for s in [*found, *report.sections] if s is not None]
+
+
+def test_no_word_is_split_inside_a_table_cell_of_the_examples(example_pdf: Path) -> None:
+    report = full_report()
+    tokens = set(_page_text(example_pdf, 1, 999).split())
+    unit = report.money_unit()
+    split: list[tuple[str, str]] = []
+    for section in _report_sections(report):
+        kinds = [section.formats.get(c) for c in section.columns]
+        cells = [*section.columns, *(fmt_number(v, kinds[i], unit) for row in section.rows for i, v in enumerate(row))]
+        split += [(section.title, w) for cell in cells for w in cell.split() if w not in tokens]
+    assert split == []

@@ -10,7 +10,6 @@ import calendar
 import datetime as dt
 import io
 import time
-from collections.abc import Sequence
 from typing import Any
 
 from reportlab.lib import colors
@@ -26,13 +25,12 @@ from reportlab.platypus import (
     KeepTogether,
     PageBreak,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
 
-from governance.reports import charts, words
+from governance.reports import charts, layout, words
 from governance.reports import sections as S
 from governance.reports.decision import decision
 from governance.reports.fonts import register_fonts
@@ -77,11 +75,13 @@ def _styles(regular: str, bold: str) -> StyleSheet1:
         if isinstance(style, ParagraphStyle):
             heading = name.startswith(("Heading", "Title"))
             style.fontName = bold if heading else regular
+            if heading:
+                style.keepWithNext = 1
     sheet.add(ParagraphStyle("Cell", parent=sheet["BodyText"], fontSize=7.5, leading=9))
     sheet.add(ParagraphStyle("CellHead", parent=sheet["Cell"], fontName=bold))
     sheet.add(ParagraphStyle("GridHead", parent=sheet["CellHead"], fontSize=6.5, leading=8))
     sheet.add(ParagraphStyle("CellNum", parent=sheet["Cell"], alignment=TA_RIGHT))
-    sheet.add(ParagraphStyle("Note", parent=sheet["BodyText"], fontSize=8, textColor=colors.grey))
+    sheet.add(ParagraphStyle("Note", parent=sheet["BodyText"], fontSize=8, textColor=colors.grey, keepWithNext=1))
     sheet.add(ParagraphStyle("Cover", parent=sheet["Title"], fontSize=24, leading=30, spaceAfter=18))
     sheet.add(ParagraphStyle("CoverFact", parent=sheet["BodyText"], fontSize=12, leading=16))
     return sheet
@@ -113,26 +113,6 @@ def _clip(text: str) -> str:
     return text[:CELL_CHARS] + " \u2026 (cut here; the workbook has the full text)"
 
 
-def _widths(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[float]:
-    """Short columns at their natural width; long text columns share what is left of the frame."""
-    char, head_char, pad, short_chars = 4.9, 5.6, 14.0, 14
-    natural, minimum, flexible = [], [], []
-    for i, col in enumerate(columns):
-        longest = min(max((len(r[i]) for r in rows), default=0), 70)
-        word = max((len(w) for w in col.split()), default=1)
-        natural.append(max(longest * char, word * head_char, 3 * char) + pad)
-        flexible.append(longest > short_chars)
-        minimum.append(max(word * head_char, 8 * char) + pad if flexible[-1] else natural[-1])
-    if sum(natural) <= FRAME_WIDTH:
-        return [w * FRAME_WIDTH / sum(natural) for w in natural]
-    spare = FRAME_WIDTH - sum(minimum)
-    if spare < 0:
-        return [w * FRAME_WIDTH / sum(minimum) for w in minimum]
-    extra = [n - m for n, m in zip(natural, minimum, strict=True)]
-    total_extra = sum(extra) or 1.0
-    return [m + spare * e / total_extra for m, e in zip(minimum, extra, strict=True)]
-
-
 def section_table(section: Section, styles: StyleSheet1, currency: str = "", titled: bool = True) -> list[Flowable]:
     """A Section as a heading, an optional note and a table that repeats its header row."""
     out: list[Flowable] = [Paragraph(pdf_text(section.title), styles["Heading3"])] if titled else []
@@ -154,7 +134,14 @@ def section_table(section: Section, styles: StyleSheet1, currency: str = "", tit
         ]
         for text_row, row in zip(texts, section.rows, strict=True)
     ]
-    table = Table([head, *body], colWidths=_widths(section.columns, texts), repeatRows=1)
+    font, bold, size = styles["Cell"].fontName, styles["CellHead"].fontName, styles["Cell"].fontSize
+    widths = layout.column_widths(section.columns, texts, font, bold, size, layout.PORTRAIT_WIDTH)
+    wide = widths is None
+    if widths is None:
+        widths = layout.column_widths(section.columns, texts, font, bold, size, layout.LANDSCAPE_WIDTH)
+    if widths is None:
+        widths = layout.squeezed(section.columns, texts, font, bold, size)
+    table = Table([head, *body], colWidths=widths, repeatRows=1)
     commands: list[tuple[Any, ...]] = [
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
         ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
@@ -170,7 +157,7 @@ def section_table(section: Section, styles: StyleSheet1, currency: str = "", tit
                 commands.append(("BACKGROUND", (col, r), (col, r), colour))
     table.setStyle(TableStyle(commands))
     out += [table, Spacer(1, 8)]
-    return out
+    return layout.on_landscape(out) if wide else out
 
 
 class _Stamp(TimeStamp):
@@ -205,7 +192,8 @@ def _canvas_class(moment: dt.datetime, footer: str, font: str) -> type[Canvas]:
                 self.setFont(font, 7.5)
                 self.setFillColor(colors.grey)
                 self.drawString(MARGIN, 10 * mm, footer)
-                self.drawRightString(PAGE[0] - MARGIN, 10 * mm, f"Page {page} of {total}")
+                width = self._pagesize[0]  # type: ignore[attr-defined]
+                self.drawRightString(width - MARGIN, 10 * mm, f"Page {page} of {total}")
                 super().showPage()
             super().save()
 
@@ -436,13 +424,8 @@ def build_pdf(report: ReportInput, created: dt.date | None = None) -> bytes:
     story += _appendix(report, styles)
     buffer = io.BytesIO()
     footer = " \u00b7 ".join(x for x in (report.title, report.program, day.isoformat()) if x)
-    doc = SimpleDocTemplate(
+    doc = layout.document(
         buffer,
-        pagesize=PAGE,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
         title=report.title,
         subject=report.program,
         author="annogov",

@@ -495,7 +495,7 @@ COLUMN_FORMATS: dict[str, ColumnFormat] = {
 
 def plain_columns(section: Section) -> Section:
     """A table whose columns are payload keys, with labels for headers and known key values."""
-    keyed = [c for c in section.columns if plain_key(c) != c]
+    keyed = [c for c in section.columns if plain_key(c) != c or c[:1].islower()]
     if not keyed:
         return section
     columns = [plain_key(c)[:1].upper() + plain_key(c)[1:] if c in keyed else c for c in section.columns]
