@@ -22,7 +22,14 @@ from governance.reports.model import (
     SwitchingPayload,
 )
 from governance.reports.safe_text import describe
-from governance.reports.sections import dimension_label, input_label, metric_label, scope_text, sorted_terms
+from governance.reports.sections import (
+    dimension_label,
+    input_label,
+    metric_label,
+    scope_text,
+    sorted_terms,
+    target_text,
+)
 from governance.reports.words import money, month, percent
 
 MAX_QUESTIONS = 8
@@ -209,11 +216,11 @@ def _sla(sla: SlaPayload, unit: str, out: dict[str, list[str]]) -> None:
         value = "undefined" if t.value is None else f"{t.value:.3g}"
         out["why"].append(
             f"{metric_label(t.metric)} ({scope_text(t.scope)}) measured {value} against a target of "
-            f"{t.comparator} {describe(t.threshold)}."
+            f"{target_text(t.comparator, t.threshold)}."
         )
         out["ask"].append(
             f"How and by when will {metric_label(t.metric)} ({scope_text(t.scope)}) reach "
-            f"{t.comparator} {describe(t.threshold)}?"
+            f"{target_text(t.comparator, t.threshold)}?"
         )
     if credits is not None:
         out["why"].append(f"Service credits owed under the contract: {money(credits, unit) if credits else 'none'}.")

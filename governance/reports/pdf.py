@@ -272,7 +272,8 @@ def _scorecard_part(card: ScorecardPayload, styles: StyleSheet1, font: str) -> l
     story: list[Flowable] = [
         PageBreak(),
         Paragraph("Provider scorecard", styles["Heading1"]),
-        Paragraph(pdf_text(f"Weights: {weights}. Scores 1 to 5; {card.formula}."), styles["Note"]),
+        Paragraph(pdf_text(f"Weights: {weights}. Scores run from 1 to 5; formula and bands: see the appendix."),
+                  styles["Note"]),
         Spacer(1, 4),
         _scorecard_table(card, styles),
         Spacer(1, 8),
@@ -347,18 +348,22 @@ def _sla_part(sla: SlaPayload, styles: StyleSheet1, currency: str) -> list[Flowa
 
 
 def _appendix(report: ReportInput, styles: StyleSheet1) -> list[Flowable]:
-    formula = report.scorecard.formula if report.scorecard else FORMULA
+    formula = (report.scorecard.formula if report.scorecard else FORMULA).strip().rstrip(".")
+    scoring = f"{formula}."
+    if "weights sum" not in formula.lower() and "weights summing" not in formula.lower():
+        scoring += " Weights sum to 100 and scores run from 1 to 5, so the total runs from 20 to 100."
+    if "bands on the exact total" not in formula.lower():
+        scoring += (
+            f" Bands on the exact total: below {BAND_LOWER_OVERSIGHT:g} {BAND_RISK}; {BAND_LOWER_OVERSIGHT:g} up to "
+            f"but not including {BAND_LOWER_ENTERPRISE:g} {BAND_OVERSIGHT}; {BAND_LOWER_ENTERPRISE:g} and above "
+            f"{BAND_ENTERPRISE}."
+        )
+    scoring += (
+        " A missing score makes a provider incomplete: it gets no band and is never scored as zero. A knock-out "
+        "gate can force a band whatever the total."
+    )
     notes = [
-        (
-            "Scoring formula",
-            f"{formula}. Weights sum to 100 and scores run "
-            "from 1 to 5, so the total runs from 20 to 100. Bands on the exact total: below "
-            f"{BAND_LOWER_OVERSIGHT:g} {BAND_RISK}; {BAND_LOWER_OVERSIGHT:g} up to but not "
-            f"including {BAND_LOWER_ENTERPRISE:g} {BAND_OVERSIGHT}; {BAND_LOWER_ENTERPRISE:g} and "
-            f"above {BAND_ENTERPRISE}. A missing score makes a provider incomplete: it gets no "
-            "band "
-            "and is never scored as zero. A knock-out gate can force a band whatever the total.",
-        ),
+        ("Scoring formula", scoring),
         (
             "Evaluators",
             "Each evaluator scores independently; the consensus is their mean (or median). A "
