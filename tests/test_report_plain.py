@@ -225,3 +225,15 @@ def test_no_word_is_split_inside_a_table_cell_of_the_examples(example_pdf: Path)
         cells = [*section.columns, *(fmt_number(v, kinds[i], unit) for row in section.rows for i, v in enumerate(row))]
         split += [(section.title, w) for cell in cells for w in cell.split() if w not in tokens]
     assert split == []
+
+
+def test_workbook_prints_and_names_its_tables() -> None:
+    wb = load_workbook(io.BytesIO(build_xlsx(full_report(), created=dt.date(2026, 11, 26))))
+    for ws in wb.worksheets:
+        assert ws.print_area, ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+    names = set(wb.defined_names.keys())
+    assert {"Weights", "SLA_terms", "Switching_cost_by_area", "Stay_versus_switch"} <= names
+    sla = wb.defined_names["SLA_terms"].attr_text
+    assert sla.startswith("'SLA check'!$A$")
+    assert wb["SLA check"].print_title_rows

@@ -128,6 +128,11 @@ class _Sheet:
         self.ws.page_setup.fitToWidth = 1
         self.ws.page_setup.fitToHeight = 0
         self.ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        self.ws.print_area = self.ws.dimensions
+        if self.ws.freeze_panes:
+            header = self.ws[self.ws.freeze_panes].row - 1
+            if header >= 1:
+                self.ws.print_title_rows = f"{header}:{header}"
 
 
 def _sheet_name(title: str, taken: Iterable[str]) -> str:
@@ -168,7 +173,27 @@ def write_section(sheet: _Sheet, section: Section, row: int, currency: str = "")
                 colour = S.STATUS_FILLS.get(value.lower())
                 if colour:
                     cell.fill = PatternFill("solid", fgColor=colour)
+    _name_table(sheet, section.title, head, len(section.columns), head + len(section.rows))
     return head, head + 1, head + len(section.rows)
+
+
+def _name_table(sheet: _Sheet, title: str, head: int, width: int, last: int) -> None:
+    """A defined name over a table (header row included), e.g. `SLA_terms`, so formulas can refer to it."""
+    wb = sheet.ws.parent
+    words = re.sub(r"\W+", " ", title, flags=re.ASCII).split()
+    base = ""
+    for word in words:
+        if len(base) + len(word) + 1 > 40:
+            break
+        base = f"{base}_{word}" if base else word
+    base = base or "Table"
+    if not base[0].isalpha():
+        base = "T_" + base
+    name, n = base, 2
+    while name in wb.defined_names or re.fullmatch(r"[A-Za-z]{1,3}\d+", name):
+        name, n = f"{base}_{n}", n + 1
+    ref = f"{quote_sheetname(sheet.ws.title)}!$A${head}:${get_column_letter(max(width, 1))}${max(last, head)}"
+    wb.defined_names[name] = DefinedName(name, attr_text=ref)
 
 
 def write_sections(sheet: _Sheet, sections: Sequence[Section], row: int = 1, currency: str = "") -> list[int]:
