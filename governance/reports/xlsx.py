@@ -180,6 +180,8 @@ def write_section(sheet: _Sheet, section: Section, row: int, currency: str = "")
 def _name_table(sheet: _Sheet, title: str, head: int, width: int, last: int) -> None:
     """A defined name over a table (header row included), e.g. `SLA_terms`, so formulas can refer to it."""
     wb = sheet.ws.parent
+    if wb is None:
+        return
     words = re.sub(r"\W+", " ", title, flags=re.ASCII).split()
     base = ""
     for word in words:
