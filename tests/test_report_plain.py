@@ -11,19 +11,23 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from reportlab.graphics.shapes import Line, Rect
 
 from annogov.demo import seed_demo
 from annogov.reporting import program_report, report_bytes
 from annogov.store import Store
+from contracts.sla_terms import load_term_set
 from governance.reports import ReportInput, Section, SwitchingPayload, build_pdf, build_xlsx
 from governance.reports import sections as S
-from governance.reports.charts import tornado_chart
+from governance.reports.chart_data import STATUS_COLOURS, term_charts
+from governance.reports.charts import confusion_heatmap, term_chart, tornado_chart
 from governance.reports.decision import decision
-from governance.reports.model import AREAS, DIMENSIONS
+from governance.reports.model import AREAS, DIMENSIONS, ConfusionMatrix, SlaPayload
 from governance.reports.pdf import fmt_number
 from governance.reports.safe_text import cell_text
-from governance.reports.sections import METRIC_LABELS, STAY_MEASURES, input_label, tornado_section
+from governance.reports.sections import METRIC_LABELS, STAY_MEASURES, input_label, sla_report_payload, tornado_section
 from governance.reports.words import KEY_LABELS, money
+from governance.sla_check import check_delivery
 from migration import load_scenario, switching_cost
 from tests.report_helpers import ROOT, example, full_report, need
 
@@ -237,3 +241,29 @@ def test_workbook_prints_and_names_its_tables() -> None:
     sla = wb.defined_names["SLA_terms"].attr_text
     assert sla.startswith("'SLA check'!$A$")
     assert wb["SLA check"].print_title_rows
+
+
+def test_sla_group_charts_colour_each_group_by_its_own_status() -> None:
+    checked = check_delivery(load_term_set(ROOT / "examples" / "sla-terms.yaml"), ROOT / "examples" / "delivery.csv")
+    charts = term_charts(SlaPayload.model_validate(sla_report_payload(checked)))
+    assert charts and all(c.target is not None and c.caption for c in charts)
+    for chart in charts:
+        drawing = term_chart(chart, 480, "Helvetica")
+        fills = [s.fillColor.hexval().lower() for s in drawing.contents if isinstance(s, Rect)]
+        expected = [STATUS_COLOURS[b.status].replace("#", "0x") for b in chart.bars if b.value is not None]
+        assert fills == expected
+        dashed = [s for s in drawing.contents if isinstance(s, Line) and s.strokeDashArray]
+        assert len(dashed) == 1  # the target line
+
+
+def test_confusion_map_writes_all_thirty_labels(tmp_path: Path) -> None:
+    labels = [f"class_{i:02d}_name" for i in range(30)]
+    matrix = [[(20 if i == j else (i * j) % 3) for j in range(30)] for i in range(30)]
+    sla = {"verdict": "pass", "credits": 0, "terms": [], "confusion": {"labels": labels, "matrix": matrix}}
+    path = tmp_path / "cm.pdf"
+    path.write_bytes(build_pdf(ReportInput.model_validate({"sla": sla}), created=dt.date(2026, 11, 26)))
+    text = _page_text(path, 1, 999)
+    assert all(text.count(label) >= 1 for label in labels)
+    drawing = confusion_heatmap(ConfusionMatrix(labels=labels, matrix=matrix), 480, "Helvetica")
+    cells = [s for s in drawing.contents if isinstance(s, Rect)]
+    assert len(cells) == 900 and min(c.height for c in cells) >= 12

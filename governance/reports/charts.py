@@ -10,12 +10,14 @@ from collections.abc import Sequence
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String
 from reportlab.lib import colors
 
+from governance.reports.chart_data import STATUS_COLOURS, TermChart
 from governance.reports.model import (
     BAND_LOWER_ENTERPRISE,
     BAND_LOWER_OVERSIGHT,
+    ConfusionMatrix,
     ScorecardPayload,
     SwitchingPayload,
 )
@@ -231,4 +233,67 @@ def tornado_chart(sw: SwitchingPayload, width: float, font: str, limit: int = 10
         x = left + k * 130
         drawing.add(_box(x, top + 14, 8, 6, colour))
         drawing.add(String(x + 11, top + 14, text, fontName=font, fontSize=7))
+    return drawing
+
+
+def term_chart(chart: TermChart, width: float, font: str) -> Drawing:
+    """A bar per group, coloured by the group's own status, with the target as a dashed line."""
+    row_h = 14
+    bars = chart.bars[:MAX_BARS]
+    drawing = Drawing(width, row_h * len(bars) + 34)
+    values = [b.value for b in bars if b.value is not None]
+    hi = max([*values, chart.target or 0.0, 0.0])
+    ticks = nice_ticks(0.0, hi if hi > 0 else 1.0)
+    left, plot_w = 150.0, width - 170.0
+    top = drawing.height - 8
+
+    def x_of(v: float) -> float:
+        return left + plot_w * v / (ticks[-1] or 1.0)
+
+    for i, b in enumerate(bars):
+        y = top - (i + 1) * row_h
+        colour = colors.HexColor(STATUS_COLOURS.get(b.status, STATUS_COLOURS["inconclusive"]))
+        if b.value is not None:
+            drawing.add(_box(left, y + 2, max(x_of(b.value) - left, 0.5), row_h - 4, colour))
+            drawing.add(String(x_of(b.value) + 3, y + 4, f"{b.value:.3g} (n={b.n})", fontName=font, fontSize=6))
+        drawing.add(String(left - 4, y + 4, short(b.group, 30), fontName=font, fontSize=7, textAnchor="end"))
+    axis_y = top - len(bars) * row_h - 2
+    drawing.add(Line(left, axis_y, left + plot_w, axis_y, strokeColor=colors.black, strokeWidth=0.5))
+    for v in ticks:
+        drawing.add(String(x_of(v), axis_y - 9, f"{v:g}", fontName=font, fontSize=6, textAnchor="middle"))
+    if chart.target is not None:
+        xt = x_of(chart.target)
+        drawing.add(Line(xt, axis_y, xt, top + 2, strokeColor=colors.black, strokeDashArray=[3, 2], strokeWidth=0.8))
+        drawing.add(String(xt, axis_y - 18, f"target {chart.target:g}", fontName=font, fontSize=6, textAnchor="middle"))
+    return drawing
+
+
+def confusion_heatmap(cm: ConfusionMatrix, width: float, font: str) -> Drawing:
+    """Gold labels down, delivered across, shaded by each row's share; counts when cells are large
+    enough. Readable at 30 classes: every label is written, across ones turned upright."""
+    n = len(cm.labels)
+    label_w = min(110.0, 8 + max((len(str(x)) for x in cm.labels), default=4) * 4.2)
+    cell = max(6.0, min(22.0, (width - label_w - 10) / max(n, 1)))
+    size = max(4.5, min(7.0, cell * 0.55))
+    drawing = Drawing(width, cell * n + label_w + 16)
+    top = cell * n + 4
+    for i, row in enumerate(cm.matrix):
+        total = sum(row) or 1.0
+        y = top - (i + 1) * cell
+        drawing.add(String(label_w - 3, y + cell / 2 - size / 3, short(cm.labels[i], 24), fontName=font,
+                           fontSize=size, textAnchor="end"))
+        for j, count in enumerate(row):
+            share = count / total
+            shade = colors.Color(1 - 0.85 * share, 1 - 0.6 * share, 1 - 0.25 * share)
+            rect = _box(label_w + j * cell, y, cell, cell, shade)
+            rect.strokeColor, rect.strokeWidth = colors.white, 0.3
+            drawing.add(rect)
+            if cell >= 11 and count:
+                ink = colors.white if share > 0.6 else colors.black
+                drawing.add(String(label_w + (j + 0.5) * cell, y + cell / 2 - size / 3, f"{count:g}", fontName=font,
+                                   fontSize=size, textAnchor="middle", fillColor=ink))
+    for j, label in enumerate(cm.labels):
+        group = Group(String(0, 0, short(label, 24), fontName=font, fontSize=size))
+        group.transform = (0, 1, -1, 0, label_w + (j + 0.5) * cell + size / 3, top + 3)
+        drawing.add(group)
     return drawing

@@ -32,6 +32,7 @@ from reportlab.platypus import (
 
 from governance.reports import charts, layout, words
 from governance.reports import sections as S
+from governance.reports.chart_data import term_charts
 from governance.reports.decision import decision
 from governance.reports.fonts import register_fonts
 from governance.reports.model import (
@@ -57,6 +58,7 @@ PAGE = A4
 MARGIN = 18 * mm
 FRAME_WIDTH = PAGE[0] - 2 * MARGIN - 12  # the frame's own padding is 6 pt a side
 CELL_CHARS = 1200
+CONFUSION_TABLE_MAX = 12
 STATUS_COLOURS = {status: colors.HexColor("#" + fill) for status, fill in S.STATUS_FILLS.items()}
 BAND_COLOURS = {
     BAND_ENTERPRISE: STATUS_COLOURS["pass"],
@@ -82,6 +84,8 @@ def _styles(regular: str, bold: str) -> StyleSheet1:
     sheet.add(ParagraphStyle("GridHead", parent=sheet["CellHead"], fontSize=6.5, leading=8))
     sheet.add(ParagraphStyle("CellNum", parent=sheet["Cell"], alignment=TA_RIGHT))
     sheet.add(ParagraphStyle("Note", parent=sheet["BodyText"], fontSize=8, textColor=colors.grey, keepWithNext=1))
+    sheet.add(ParagraphStyle("Caption", parent=sheet["BodyText"], fontSize=8, leading=10, spaceAfter=8,
+                             textColor=colors.HexColor("#444444")))
     sheet.add(ParagraphStyle("Cover", parent=sheet["Title"], fontSize=24, leading=30, spaceAfter=18))
     sheet.add(ParagraphStyle("CoverFact", parent=sheet["BodyText"], fontSize=12, leading=16))
     return sheet
@@ -277,11 +281,12 @@ def _scorecard_part(card: ScorecardPayload, styles: StyleSheet1, font: str) -> l
         Spacer(1, 4),
         _scorecard_table(card, styles),
         Spacer(1, 8),
-        KeepTogether(
-            [
-                Paragraph(_chart_heading(card), styles["Heading3"]),
-                charts.scorecard_chart(card, FRAME_WIDTH, font),
-            ]
+        _captioned(
+            _chart_heading(card),
+            charts.scorecard_chart(card, FRAME_WIDTH, font),
+            "Each bar is a provider's total out of 100, split by dimension; the dashed lines at 60 and 75 are the "
+            "band boundaries.",
+            styles,
         ),
     ]
     for section in (S.gates_and_flags_section(card), S.evaluations_section(card, True)):
@@ -304,27 +309,26 @@ def _switching_part(sw: SwitchingPayload, styles: StyleSheet1, font: str, curren
         Paragraph("Cost of switching provider", styles["Heading1"]),
     ]
     story += section_table(S.switching_breakdown_section(sw), styles, currency)
+    unit = f" ({currency})" if currency else ""
     story.append(
-        KeepTogether(
-            [
-                Paragraph("Breakdown and distribution", styles["Heading3"]),
-                charts.switching_breakdown_chart(sw, FRAME_WIDTH, font),
-                Paragraph("P10 to P90 of each area, P50 marked", styles["Heading3"]),
-                charts.switching_distribution_chart(sw, FRAME_WIDTH, font),
-            ]
+        _captioned(
+            f"Cost by area with every input at its most likely value{unit}",
+            charts.switching_breakdown_chart(sw, FRAME_WIDTH, font),
+            "The longest bar is where the switching money goes.",
+            styles,
+        )
+    )
+    story.append(
+        _captioned(
+            f"Range of each area's cost: P10 to P90, P50 marked{unit}",
+            charts.switching_distribution_chart(sw, FRAME_WIDTH, font),
+            "A long line is an uncertain area: narrowing its inputs narrows the total most.",
+            styles,
         )
     )
     tornado = S.tornado_section(sw)
     if tornado is not None:
-        story.append(
-            KeepTogether(
-                [
-                    Paragraph(pdf_text(tornado.title), styles["Heading3"]),
-                    Paragraph(pdf_text(tornado.note), styles["Note"]),
-                    charts.tornado_chart(sw, FRAME_WIDTH, font),
-                ]
-            )
-        )
+        story.append(_captioned(tornado.title, charts.tornado_chart(sw, FRAME_WIDTH, font), tornado.note, styles))
         story += section_table(tornado, styles, currency, titled=False)
     stay = S.stay_vs_switch_section(sw)
     if stay is not None:
@@ -332,7 +336,7 @@ def _switching_part(sw: SwitchingPayload, styles: StyleSheet1, font: str, curren
     return story
 
 
-def _sla_part(sla: SlaPayload, styles: StyleSheet1, currency: str) -> list[Flowable]:
+def _sla_part(sla: SlaPayload, styles: StyleSheet1, currency: str, font: str) -> list[Flowable]:
     story: list[Flowable] = [
         PageBreak(),
         Paragraph("SLA check of the delivery", styles["Heading1"]),
@@ -342,9 +346,30 @@ def _sla_part(sla: SlaPayload, styles: StyleSheet1, currency: str) -> list[Flowa
         ),
         Paragraph("Failing terms are listed first.", styles["Note"]),
     ]
-    for section in S.sla_sections(sla, currency):
+    sections = S.sla_sections(sla, currency)
+    story += section_table(sections[0], styles, currency)
+    for chart in term_charts(sla):
+        story.append(_captioned(chart.title, charts.term_chart(chart, FRAME_WIDTH, font), chart.caption, styles))
+    big = sla.confusion is not None and len(sla.confusion.labels) > CONFUSION_TABLE_MAX
+    for section in sections[1:]:
+        if big and section.title.startswith("Confusion matrix"):
+            continue
         story += section_table(section, styles, currency)
+    if sla.confusion is not None and sla.confusion.labels:
+        caption = (
+            "Read along a row: the gold label's annotations by the label delivered; off-diagonal dark cells are "
+            "the confusions to raise." + (" The workbook has the counts." if big else "")
+        )
+        heat = charts.confusion_heatmap(sla.confusion, FRAME_WIDTH, font)
+        story.append(_captioned("Confusion matrix as a map (gold down, delivered across)", heat, caption, styles))
     return story
+
+
+def _captioned(title: str, drawing: Flowable, caption: str, styles: StyleSheet1) -> KeepTogether:
+    """A chart with its heading and a one-line caption of what to read from it, kept on one page."""
+    return KeepTogether(
+        [Paragraph(pdf_text(title), styles["Heading3"]), drawing, Paragraph(pdf_text(caption), styles["Caption"])]
+    )
 
 
 def _appendix(report: ReportInput, styles: StyleSheet1) -> list[Flowable]:
@@ -421,7 +446,7 @@ def build_pdf(report: ReportInput, created: dt.date | None = None) -> bytes:
     if taxonomy is not None:
         story += [CondPageBreak(60 * mm)] + section_table(S.taxonomy_section(taxonomy), styles)
     if report.sla is not None:
-        story += _sla_part(report.sla, styles, unit)
+        story += _sla_part(report.sla, styles, unit, regular)
     if report.sections:
         story.append(PageBreak())
         for section in report.sections:
