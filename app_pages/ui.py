@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -117,9 +118,26 @@ def sidebar(store: Store) -> None:
         st.caption(f"Data: {store.describe(short=True)}")
 
 
+CLI_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"map it with --column (\w+)=NAME"), r"map it under Column mapping on this page: \1 = your column"),
+    (re.compile(r"--column (\w+)=(\S+)"), r"the column mapping \1 = \2"),
+    (re.compile(r"\(--column\)|--column"), "the column mapping"),
+    (re.compile(r"--as-of"), "the evaluation date"),
+    (re.compile(r"--([a-z][a-z-]+)"), r"the \1 setting"),
+)
+"""The command line's words for a setting, as the app names it."""
+
+
+def in_app_words(message: str) -> str:
+    """A domain message that names a CLI flag, rewritten to name what the app shows instead."""
+    for pattern, replacement in CLI_WORDS:
+        message = pattern.sub(replacement, message)
+    return message
+
+
 def show_problems(exc: InputError) -> None:
-    """An importer's located problems as one error box."""
-    lines = [f"- {_md(str(p))}" for p in exc.problems[:50]]
+    """An importer's located problems as one error box, in the app's words."""
+    lines = [f"- {_md(in_app_words(str(p)))}" for p in exc.problems[:50]]
     if len(exc.problems) > 50:
         lines.append(f"- ... and {len(exc.problems) - 50} more")
     st.error("The file cannot be used:\n\n" + "\n".join(lines), icon=":material/error:")

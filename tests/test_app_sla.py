@@ -231,3 +231,17 @@ def test_contract_profile_terms_and_a_mapped_vendor_export(open_app: Callable[..
 
 def _problems_all(at: AppTest) -> list[Any]:
     return [e for e in at.error if "Verdict:" not in e.value]
+
+
+def test_mapping_file_upload_maps_a_vendor_export_and_errors_speak_the_apps_words(
+    open_app: Callable[..., AppTest],
+) -> None:
+    program_id = _program()
+    at = open_app(SLA)
+    at = _upload(at, "sla_delivery", EXAMPLES / "vendor-export.csv")
+    flat = " ".join(e.value for e in _problems_all(at))
+    assert "--column" not in flat and "Column mapping on this page" in flat
+    at = _upload(at, "sla_mapping_file", EXAMPLES / "column-mapping.yaml")
+    assert _problems(at) == [], _problems(at)
+    [saved] = Store(database_url()).list_check_results(program_id, sla_store.SLA_CHECK)
+    assert saved.label == "vendor-export.csv"
