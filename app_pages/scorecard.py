@@ -158,6 +158,7 @@ with tab_rank:
             rows.style.map(_band_style, subset=["Band"]).format(precision=2, na_rep="–"),
             hide_index=True,
             width="stretch",
+            column_config=ui.table_config(rows.columns, pinned=("Rank", "Provider"), narrow=("Rank", "Gates")),
         )
         st.caption(
             "Bands: :green-badge[enterprise-grade] 75 and above · "

@@ -337,7 +337,7 @@ def term_rows(report: SlaReport) -> list[dict[str, Any]]:
                 "Threshold": f"{t.comparator} {t.threshold:g}",
                 "Tier": t.tier,
                 "Evidence (worst first)": evidence_text([e.model_dump() for e in t.evidence]),
-                "Credit owed": t.remedy.amount if t.remedy else 0.0,
+                f"Credit owed ({report.currency})": t.remedy.amount if t.remedy else 0.0,
                 "Why": "; ".join(x for x in [t.reason, *t.notes] if x),
             }
         )
@@ -346,8 +346,9 @@ def term_rows(report: SlaReport) -> list[dict[str, Any]]:
 
 def _status_style(frame: pd.DataFrame) -> Any:
     colours = {v: STATUS_COLOUR[k] for k, v in STATUS_LABEL.items()}
+    credit = [c for c in frame.columns if str(c).startswith("Credit owed")]
     return frame.style.map(lambda v: f"background-color: {colours.get(v, '')}", subset=["Status"]).format(
-        {"Credit owed": "{:,.2f}"}, na_rep="undefined"
+        dict.fromkeys(credit, "{:,.2f}"), na_rep="undefined"
     )
 
 
@@ -461,7 +462,15 @@ def _frame(rows: list[Any]) -> pd.DataFrame:
 def show_report(report: SlaReport) -> None:
     """Everything one check says: verdict, terms, then the drill-downs."""
     _verdict(report)
-    st.dataframe(_status_style(pd.DataFrame(term_rows(report))), hide_index=True, width="stretch")
+    terms = pd.DataFrame(term_rows(report))
+    st.dataframe(
+        _status_style(terms),
+        hide_index=True,
+        width="stretch",
+        column_config=ui.table_config(
+            terms.columns, pinned=("Status", "Term"), wide=("Evidence (worst first)", "Why"), narrow=("n", "Tier")
+        ),
+    )
     tabs = st.tabs(
         ["By category", "QA coverage", "Confusion matrix", "Annotators", "Drift over time", "Warnings and notes"]
     )

@@ -135,6 +135,22 @@ def in_app_words(message: str) -> str:
     return message
 
 
+def table_config(
+    columns: Any, pinned: tuple[str, ...] = (), wide: tuple[str, ...] = (), narrow: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """Column settings that keep a wide table readable: key columns pinned while scrolling
+    sideways, long text columns wide, short codes narrow."""
+    config: dict[str, Any] = {}
+    for column in columns:
+        if column in pinned:
+            config[column] = st.column_config.Column(column, pinned=True)
+        elif column in wide:
+            config[column] = st.column_config.Column(column, width="large")
+        elif column in narrow:
+            config[column] = st.column_config.Column(column, width="small")
+    return config
+
+
 def show_problems(exc: InputError) -> None:
     """An importer's located problems as one error box, in the app's words."""
     lines = [f"- {_md(in_app_words(str(p)))}" for p in exc.problems[:50]]
