@@ -427,6 +427,8 @@ with tab_import:
         imported = ui.parse_upload(uploaded, scoring.scores_parser(rubric))
     except InputError as exc:
         ui.show_problems(exc)
+        if uploaded is not None:
+            ui.problem_preview(uploaded.getvalue(), uploaded.name, exc)
     if imported is not None:
         sheet = imported.sheet
         new = scoring.new_provider_names(sheet.providers, [p.name for p in providers])
@@ -437,6 +439,12 @@ with tab_import:
         )
         for note in imported.warnings:
             st.caption(note)
+        preview = pd.DataFrame(sheet.evaluation_rows())
+        if not preview.empty:
+            preview.columns = [str(c).capitalize() for c in preview.columns]
+            st.caption("What will be imported, one row per score:")
+            st.dataframe(preview, hide_index=True, width="stretch", height=min(400, 35 * (len(preview) + 1) + 3),
+                         column_config=ui.table_config(preview.columns, pinned=("Provider",), wide=("Comment",)))
         use_weights = False
         if imported.header_weights:
             sheet_weights = ", ".join(f"{DIMENSION_NAMES[k]} {v:g}" for k, v in imported.header_weights.items())
