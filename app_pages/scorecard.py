@@ -69,7 +69,9 @@ def _reset_editors() -> None:
     st.session_state["score_generation"] = st.session_state.get("score_generation", 0) + 1
 
 
-tab_rank, tab_edit, tab_history, tab_import = st.tabs(["Ranking & weights", "Edit scores", "Score history", "Import"])
+tab_rank, tab_edit, tab_history, tab_import = st.tabs(
+    ["Ranking & weights", "Edit scores", "Score history", "Import"], key="score_tabs", on_change="rerun"
+)
 
 # Ranking & weights -------------------------------------------------------------------------
 with tab_rank:

@@ -472,7 +472,9 @@ def show_report(report: SlaReport) -> None:
         ),
     )
     tabs = st.tabs(
-        ["By category", "QA coverage", "Confusion matrix", "Annotators", "Drift over time", "Warnings and notes"]
+        ["By category", "QA coverage", "Confusion matrix", "Annotators", "Drift over time", "Warnings and notes"],
+        key="sla_tabs",
+        on_change="rerun",
     )
     with tabs[0]:
         if report.categories:

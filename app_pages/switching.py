@@ -579,7 +579,8 @@ def main() -> None:
         st.session_state.pop("sw_pick", None)
         st.session_state.pop("tx_pick", None)
 
-    results_tab, scenario_tab, taxonomy_tab = st.tabs(["Results", "Scenario", "Taxonomy"])
+    results_tab, scenario_tab, taxonomy_tab = st.tabs(["Results", "Scenario", "Taxonomy"], key="sw_tabs",
+                                                       on_change="rerun")
     applied = None
     with scenario_tab:
         _scenario_picker(store, program)

@@ -289,3 +289,11 @@ def test_second_tab_saving_stale_weights_is_told_and_shown_the_saved_ones(app_en
     _ok(second)
     assert any("saved the weights first" in w.value for w in second.warning)
     assert (_weight(second, "Workforce").value, _weight(second, "Commercial").value) == (30, 10)
+
+
+def test_the_open_tab_is_kept_when_an_import_reruns_the_page(app_env: Path) -> None:
+    _program()
+    at = _open()
+    at.session_state["score_tabs"] = "Import"
+    at = _import_example(at)
+    assert at.session_state["score_tabs"] == "Import"
