@@ -42,7 +42,7 @@ from governance.reports.model import (
 )
 from governance.reports.safe_text import cell_text, describe
 from governance.reports.summary import evaluated_text, executive_summary
-from governance.reports.words import money_format
+from governance.reports.words import money_format, yes_no
 
 NUMBER_FORMATS: dict[ColumnFormat, str] = {
     "integer": "#,##0",
@@ -77,10 +77,12 @@ class _Sheet:
     def put(self, row: int, col: int, value: Any, fmt: str | None = None, width: bool = True) -> Any:
         """Write a value: strings neutralised and stored as text, numbers with their format."""
         cell = self.ws.cell(row=row, column=col)
+        if isinstance(value, bool):
+            value = yes_no(value)
         if isinstance(value, str):
             cell.value = cell_text(value)
             cell.data_type = "s"
-        elif isinstance(value, bool) or value is None or isinstance(value, int | float):
+        elif value is None or isinstance(value, int | float):
             cell.value = value
             if fmt and not isinstance(value, bool):
                 cell.number_format = fmt
