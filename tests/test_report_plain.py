@@ -267,3 +267,11 @@ def test_confusion_map_writes_all_thirty_labels(tmp_path: Path) -> None:
     drawing = confusion_heatmap(ConfusionMatrix(labels=labels, matrix=matrix), 480, "Helvetica")
     cells = [s for s in drawing.contents if isinstance(s, Rect)]
     assert len(cells) == 900 and min(c.height for c in cells) >= 12
+
+
+def test_an_sla_only_report_carries_the_contracts_currency() -> None:
+    checked = check_delivery(load_term_set(ROOT / "examples" / "sla-terms.yaml"), ROOT / "examples" / "delivery.csv")
+    report = ReportInput.model_validate({"sla": sla_report_payload(checked)})
+    assert report.money_unit() == checked.currency
+    said = " ".join(s for b in decision(report) for s in b.sentences)
+    assert f"{checked.currency} " in said or not checked.credits

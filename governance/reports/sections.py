@@ -579,7 +579,7 @@ def sla_report_payload(report: SlaReport) -> dict[str, Any]:
         categories.append(
             {"title": f"Drift by {report.drift.by}", "rows": [d.model_dump() for d in report.drift.drops]}
         )
-    payload = report.to_payload() | {"categories": [c for c in categories if c["rows"]]}
+    payload = report.to_payload() | {"currency": report.currency, "categories": [c for c in categories if c["rows"]]}
     if report.confusion.labels:
         payload["confusion"] = {"labels": report.confusion.labels, "matrix": report.confusion.matrix}
     return payload
