@@ -7,6 +7,7 @@ Widths are measured with the font's own metrics: a column is at least as wide as
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import IO, Any
 
@@ -23,6 +24,7 @@ CELL_PAD = 6 * 2  # a table cell's default left and right padding
 PORTRAIT_WIDTH = PORTRAIT[0] - 2 * MARGIN - PADDING
 LANDSCAPE_WIDTH = LANDSCAPE[0] - 2 * MARGIN - PADDING
 NATURAL_CAP = 70  # characters of a cell counted towards its column's natural width
+_BREAKS = re.compile(r"[ \t\r\n]+")  # where a Paragraph may wrap (never at a no-break space)
 
 
 def text_width(text: str, font: str, size: float) -> float:
@@ -32,7 +34,7 @@ def text_width(text: str, font: str, size: float) -> float:
 
 def longest_word(texts: Sequence[str], font: str, size: float) -> float:
     """The widest single word among the texts (a column narrower than this splits it)."""
-    return max((text_width(w, font, size) for t in texts for w in t.split()), default=0.0)
+    return max((text_width(w, font, size) for t in texts for w in _BREAKS.split(t) if w), default=0.0)
 
 
 def column_widths(

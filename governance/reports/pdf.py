@@ -102,7 +102,7 @@ def fmt_number(value: Any, kind: ColumnFormat | None, currency: str = "") -> str
     if kind == "percent":
         return f"{value:.1%}"
     if kind == "currency":
-        return money(value, currency)
+        return money(value, currency).replace(" ", "\u00a0")  # the amount never wraps away from its currency
     if kind == "rate":
         return f"{value:.3f}"
     if kind == "integer":
