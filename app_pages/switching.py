@@ -586,11 +586,13 @@ def main() -> None:
         _scenario_picker(store, program)
         scenario = scenario_from_dict(st.session_state["sw_scenario"], "working scenario")
         st.caption(f"Working copy of {scenario.name!r} (from {st.session_state['sw_origin']}).")
-        st.download_button(
-            "Download this scenario (YAML)", key="sw_download", icon=":material/download:",
-            data=yaml.safe_dump(scenario_to_dict(scenario), sort_keys=False, allow_unicode=True),
-            file_name="scenario.yaml", mime="application/yaml")
-        submitted = _scenario_form(scenario)
+        submitted = None
+        if scenario_tab.open is not False:  # the form's many inputs are drawn only while its tab is open
+            st.download_button(
+                "Download this scenario (YAML)", key="sw_download", icon=":material/download:",
+                data=yaml.safe_dump(scenario_to_dict(scenario), sort_keys=False, allow_unicode=True),
+                file_name="scenario.yaml", mime="application/yaml")
+            submitted = _scenario_form(scenario)
         if submitted is not None:
             try:
                 scenario = scenario_from_dict(submitted, "scenario form")

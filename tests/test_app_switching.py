@@ -30,6 +30,7 @@ def _open(*, restart: bool = True) -> AppTest:
         st.cache_data.clear()
     at = AppTest.from_file(APP, default_timeout=90)
     at.switch_page(PAGE)
+    at.session_state["sw_tabs"] = "Scenario"  # the scenario form is drawn only while its tab is open
     return at.run()
 
 
@@ -299,3 +300,12 @@ def test_mapping_editor_saves_only_on_save_and_keeps_versions(
     assert "not saved" in errors and "row 1" in errors and "empty old label" in errors
     still = store.get_document("mapping", program.id, DEMO_TAXONOMY_NAME)
     assert still is not None and still.version == 2
+
+
+def test_the_scenario_form_is_drawn_only_while_its_tab_is_open() -> None:
+    at = _open()
+    assert any(n.key and str(n.key).startswith("sw_") for n in at.number_input)
+    at.session_state["sw_tabs"] = "Results"
+    at = at.run()
+    assert "sw_download" not in [b.key for b in at.get("download_button")]
+    assert _metric(at, "Total P50")  # the results are still there
