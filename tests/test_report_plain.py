@@ -275,3 +275,12 @@ def test_an_sla_only_report_carries_the_contracts_currency() -> None:
     assert report.money_unit() == checked.currency
     said = " ".join(s for b in decision(report) for s in b.sentences)
     assert f"{checked.currency} " in said or not checked.credits
+
+
+def test_each_part_keeps_its_own_currency() -> None:
+    switching = example("switching") | {"currency": "USD"}
+    report = full_report(switching=switching)  # the example SLA is in EUR
+    said = " ".join(s for b in decision(report) for s in b.sentences)
+    assert "USD 257,300 (P50)" in said and "EUR 12,500" in said
+    wb = load_workbook(io.BytesIO(build_xlsx(report, created=dt.date(2026, 11, 26))))
+    assert wb["SLA check"]["B2"].number_format.startswith('"EUR "')

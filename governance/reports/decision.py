@@ -265,13 +265,12 @@ HEADINGS: tuple[tuple[str, str], ...] = (
 def decision(report: ReportInput) -> list[DecisionBlock]:
     """The decision page's blocks in reading order; a block with nothing to say is left out."""
     out: dict[str, list[str]] = {key: [] for key, _ in HEADINGS}
-    unit = report.money_unit()
     if report.scorecard is not None:
         _scorecard(report.scorecard, out)
     if report.switching is not None:
-        _switching(report.switching, unit, out)
+        _switching(report.switching, report.switching_unit(), out)
     if report.sla is not None:
-        _sla(report.sla, unit, out)
+        _sla(report.sla, report.sla_unit(), out)
     _sections(report.sections, out)
     out["ask"] = list(dict.fromkeys(out["ask"]))[:MAX_QUESTIONS]
     out["risks"] = list(dict.fromkeys(out["risks"]))

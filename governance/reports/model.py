@@ -324,6 +324,14 @@ class ReportInput(BaseModel):
                 return unit.strip()
         return ""
 
+    def switching_unit(self) -> str:
+        """The currency of switching amounts: the scenario's own, else the program's."""
+        return (self.switching.currency.strip() if self.switching else "") or self.money_unit()
+
+    def sla_unit(self) -> str:
+        """The currency of SLA credits: the contract's own, else the program's."""
+        return (self.sla.currency.strip() if self.sla else "") or self.money_unit()
+
     def taxonomy_part(self) -> TaxonomyPayload | None:
         """The taxonomy mapping, given on its own or inside the switching-cost payload."""
         if self.taxonomy is not None:

@@ -441,12 +441,12 @@ def build_pdf(report: ReportInput, created: dt.date | None = None) -> bytes:
     if report.scorecard is not None:
         story += _scorecard_part(report.scorecard, styles, regular)
     if report.switching is not None:
-        story += _switching_part(report.switching, styles, regular, unit)
+        story += _switching_part(report.switching, styles, regular, report.switching_unit())
     taxonomy = report.taxonomy_part()
     if taxonomy is not None:
         story += [CondPageBreak(60 * mm)] + section_table(S.taxonomy_section(taxonomy), styles)
     if report.sla is not None:
-        story += _sla_part(report.sla, styles, unit, regular)
+        story += _sla_part(report.sla, styles, report.sla_unit(), regular)
     if report.sections:
         story.append(PageBreak())
         for section in report.sections:

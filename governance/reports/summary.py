@@ -129,9 +129,9 @@ def executive_summary(report: ReportInput) -> list[tuple[str, list[str]]]:
     if report.scorecard is not None:
         out.append(("Provider scorecard", scorecard_summary(report.scorecard)))
     if report.switching is not None:
-        out.append(("Switching cost", switching_summary(report.switching, report.money_unit())))
+        out.append(("Switching cost", switching_summary(report.switching, report.switching_unit())))
     if report.sla is not None:
-        out.append(("SLA check", sla_summary(report.sla, report.money_unit())))
+        out.append(("SLA check", sla_summary(report.sla, report.sla_unit())))
     if report.sections:
         out.append(("Also in this report", ["; ".join(s.title for s in report.sections) + "."]))
     return out

@@ -483,12 +483,12 @@ def build_xlsx(report: ReportInput, created: dt.date | None = None) -> bytes:
         if robust:
             _section_sheet(wb, "Robustness", robust)
     if report.switching is not None:
-        _switching_sheet(wb, report.switching, unit)
+        _switching_sheet(wb, report.switching, report.switching_unit())
     taxonomy = report.taxonomy_part()
     if taxonomy is not None:
         _section_sheet(wb, "Taxonomy mapping", [S.taxonomy_section(taxonomy)])
     if report.sla is not None:
-        _sla_sheet(wb, report.sla, unit)
+        _sla_sheet(wb, report.sla, report.sla_unit())
     for section in report.sections:
         _section_sheet(wb, section.title, [section], unit)
     summary.finish()
