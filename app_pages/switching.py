@@ -501,6 +501,7 @@ def _results(payload: dict[str, Any], totals: np.ndarray) -> None:
         rules = alt.Chart(marks).mark_rule(color="#d62728", strokeDash=[4, 3]).encode(
             x="value:Q", tooltip=["band", alt.Tooltip("value:Q", format=",.0f")])
         st.altair_chart(hist + rules, width="stretch")
+        st.caption("How often each total came up in the simulations; the dashed lines are P10, P50 and P90.")
     with right:
         st.subheader("What moves the total (tornado)")
         bars = payload["tornado"][:12]
@@ -518,10 +519,13 @@ def _results(payload: dict[str, Any], totals: np.ndarray) -> None:
                 x=alt.X("low end:Q", title=f"Total ({cur}) with the input at its low and high",
                         scale=alt.Scale(zero=False)),
                 x2="high end:Q",
-                tooltip=["key", alt.Tooltip("swing:Q", format=",.0f")])
+                tooltip=["parameter", alt.Tooltip("low end:Q", format=",.0f"),
+                         alt.Tooltip("high end:Q", format=",.0f"), alt.Tooltip("swing:Q", format=",.0f")])
             base = alt.Chart(pd.DataFrame({"total": [det["total"]]})).mark_rule(
                 color="black").encode(x="total:Q")
             st.altair_chart(chart + base, width="stretch")
+            st.caption("Each bar spans the total with that input at its low and its high value, the others "
+                       "most likely; the black line is the total at the most likely inputs.")
 
     st.subheader("Stay or switch")
     sv = payload["stay_vs_switch"]
