@@ -167,6 +167,8 @@ def test_reports_page_lists_parts_and_offers_both_downloads(open_app: Callable[.
     assert parts["Provider scorecard"] == "yes" and parts["SLA check"] == "yes"
     assert parts["Switching cost"] == "yes" and parts["Contract audits"] == "yes"  # all seeded by the demo
     assert [b.label for b in at.get("download_button")] == ["Report (PDF)", "Workbook (Excel)"]
+    shown = " ".join(m.value for m in at.markdown)
+    assert "**Recommendation**" in shown and "Award the work to Northwind Labeling" in shown
     at.text_input(key="reports_title").input("Q3 steering committee").run()
     assert not at.exception and not at.error
     assert [b.label for b in at.get("download_button")] == ["Report (PDF)", "Workbook (Excel)"]
