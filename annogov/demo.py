@@ -214,15 +214,21 @@ def seed_switching(store: Store, program: ProgramRecord) -> None:
     store.add_check_result(program.id, SWITCHING_CHECK, payload, label=DEMO_SCENARIO_NAME)
 
 
+DEMO_CONTRACT_VENDOR = "Northwind Labeling"
+"""The scorecard's leader is the vendor whose contract the demo audits, under the same name."""
+
+
 def seed_contract_audit(store: Store, program: ProgramRecord) -> None:
-    """The example contract profile's audit, saved as the vendor's latest audit."""
-    from annogov.linking import review_contract
+    """The example contract profile's audit, under the demo provider's name, as its latest audit."""
+    from annogov.linking import review_contract_profile
     from annogov.switching_docs import CONTRACT_CHECK
+    from contracts.profile import load_profile
 
     path = EXAMPLES / "contract-profile.yaml"
     if not path.exists():
         return
-    review = review_contract(path, DEMO_AS_OF)
+    profile = load_profile(path).model_copy(update={"vendor": DEMO_CONTRACT_VENDOR})
+    review = review_contract_profile(profile, DEMO_AS_OF, source=path.name)
     payload = review.to_payload()
     payload["profile"] = review.profile.model_dump(mode="json")
     store.add_check_result(program.id, CONTRACT_CHECK, payload, label=review.audit.vendor)

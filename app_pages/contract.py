@@ -135,7 +135,8 @@ def _show(payload: dict[str, Any], *, fresh_draft: bool = False) -> None:
         "Clause": c["title"], "Status": c["status"], "Severity": c.get("severity") or "",
         "Dimension": c["dimension"], "Detail": c.get("detail") or ""} for c in audit["clauses"]])
     st.dataframe(table.style.map(_status_style, subset=["Status", "Severity"]), hide_index=True,
-                 width="stretch", key="ct_clauses", height=35 * (len(table) + 1) + 3)
+                 width="stretch", key="ct_clauses", height=35 * (len(table) + 1) + 3,
+                 column_config=ui.table_config(table.columns, pinned=("Clause",), wide=("Detail",)))
 
     st.markdown("#### Lock-in")
     badge = LOCK_IN_BADGES[lock["level"]]

@@ -9,6 +9,7 @@ import streamlit as st
 
 from annogov.reporting import DEFAULT_TITLE, program_report
 from app_pages import identity, ui
+from governance.reports.decision import decision
 from governance.roles import Permission, can
 
 store = ui.get_store()
@@ -56,3 +57,7 @@ if assembled.report is None:
     st.info("Nothing to report yet: save at least one of the parts above, then come back here.")
 else:
     ui.report_downloads(store, program, key="reports_page", title=title, created=created, report=assembled.report)
+    st.subheader("The decision, as the report's first page states it")
+    for block in decision(assembled.report):
+        st.markdown(f"**{ui.md(block.heading)}**")
+        st.markdown("\n".join(f"- {ui.md(sentence)}" for sentence in block.sentences))

@@ -69,7 +69,9 @@ def _reset_editors() -> None:
     st.session_state["score_generation"] = st.session_state.get("score_generation", 0) + 1
 
 
-tab_rank, tab_edit, tab_history, tab_import = st.tabs(["Ranking & weights", "Edit scores", "Score history", "Import"])
+tab_rank, tab_edit, tab_history, tab_import = st.tabs(
+    ["Ranking & weights", "Edit scores", "Score history", "Import"], key="score_tabs", on_change="rerun"
+)
 
 # Ranking & weights -------------------------------------------------------------------------
 with tab_rank:
@@ -185,6 +187,7 @@ with tab_rank:
             rows.style.map(_band_style, subset=["Band"]).format(precision=2, na_rep="–"),
             hide_index=True,
             width="stretch",
+            column_config=ui.table_config(rows.columns, pinned=("Rank", "Provider"), narrow=("Rank", "Gates")),
         )
         low, high = payload["band_floors"]
         st.caption(
@@ -509,6 +512,8 @@ with tab_import:
         imported = ui.parse_upload(uploaded, scoring.scores_parser(rubric))
     except InputError as exc:
         ui.show_problems(exc)
+        if uploaded is not None:
+            ui.problem_preview(uploaded.getvalue(), uploaded.name, exc)
     if imported is not None:
         sheet = imported.sheet
         new = scoring.new_provider_names(sheet.providers, [p.name for p in providers])
@@ -519,6 +524,12 @@ with tab_import:
         )
         for note in imported.warnings:
             st.caption(note)
+        preview = pd.DataFrame(sheet.evaluation_rows())
+        if not preview.empty:
+            preview.columns = [str(c).capitalize() for c in preview.columns]
+            st.caption("What will be imported, one row per score:")
+            st.dataframe(preview, hide_index=True, width="stretch", height=min(400, 35 * (len(preview) + 1) + 3),
+                         column_config=ui.table_config(preview.columns, pinned=("Provider",), wide=("Comment",)))
         use_weights = False
         if imported.header_weights:
             sheet_weights = ", ".join(f"{rubric.names.get(k, k)} {v:g}" for k, v in imported.header_weights.items())

@@ -3,7 +3,10 @@ table and saved), a delivery checked against them, and every result with its evi
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import altair as alt
@@ -24,11 +27,13 @@ from contracts.sla_terms import (
     term_set_to_rows,
     write_term_set_xlsx,
 )
-from governance.delivery import ColumnMapping, open_delivery, parse_column_flags
+from governance.delivery import ColumnMapping, load_mapping, open_delivery, parse_column_flags
 from governance.delivery_counts import count_delivery
 from governance.qa_plan import acceptance_plan
+from governance.reports.chart_data import STATUS_COLOURS, STATUS_ORDER, TermChart, term_charts
+from governance.reports.model import SlaPayload
 from governance.reports.qa_plan_pdf import qa_plan_pdf
-from governance.reports.sections import evidence_text
+from governance.reports.sections import evidence_text, sla_report_payload
 from governance.roles import Permission
 from governance.sla_check import SlaReport, check_counts
 from governance.timeliness import PRORATION_RULE
@@ -234,6 +239,28 @@ def _mapping(text: str) -> ColumnMapping:
     return parse_column_flags(lines) if lines else ColumnMapping()
 
 
+def _mapping_file(data: bytes, name: str) -> ColumnMapping:
+    """An uploaded mapping file read by the same loader as `--mapping`."""
+    suffix = Path(name).suffix.lower() or ".yaml"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"mapping{suffix}"
+        path.write_bytes(data)
+        try:
+            return load_mapping(path)
+        except InputError as exc:
+            named = [dataclasses.replace(p, location=dataclasses.replace(p.location, file=name)) for p in exc.problems]
+            raise InputError(named) from None
+
+
+def _combined_mapping(uploaded: Any, text: str) -> ColumnMapping:
+    """The uploaded mapping file, overridden line by line by what is typed."""
+    base = ColumnMapping() if uploaded is None else _mapping_file(uploaded.getvalue(), uploaded.name)
+    typed = _mapping(text)
+    if not base.columns:
+        return typed
+    return ColumnMapping(columns={**base.columns, **typed.columns})
+
+
 def _run_check(store: Store, program: ProgramRecord, terms: SlaTermSet, version: int) -> None:
     st.subheader("Check a delivery")
     file = st.file_uploader(
@@ -245,15 +272,21 @@ def _run_check(store: Store, program: ProgramRecord, terms: SlaTermSet, version:
         "Label Studio JSON export. " + ui.upload_limit_help(),
     )
     with st.expander("Column mapping (when the file uses other column names)"):
+        mapping_file = st.file_uploader(
+            "Mapping file (YAML or JSON)",
+            type=["yaml", "yml", "json"],
+            key="sla_mapping_file",
+            help="`columns:` with one `canonical: your column` per line, as in examples/column-mapping.yaml.",
+        )
         mapping_text = st.text_area(
-            "One canonical=column per line",
+            "Or type one canonical=column per line (these win over the file)",
             key="sla_mapping",
             placeholder="item_id=task\nannotator_id=worker\nlabel=answer",
         )
     if file is None:
         return
     upload = read_upload(file)
-    mapping = _mapping(mapping_text)
+    mapping = _combined_mapping(mapping_file, mapping_text)
     key = (upload.sha256, mapping.model_dump_json(), version, program.id)
     done = st.session_state.get(CHECKED)
     if done is not None and done[0] == key:
@@ -394,7 +427,7 @@ def term_rows(report: SlaReport) -> list[dict[str, Any]]:
                 "Threshold": f"{t.comparator} {t.threshold:g}",
                 "Tier": t.tier,
                 "Evidence (worst first)": evidence_text([e.model_dump() for e in t.evidence]),
-                "Credit owed": t.remedy.amount if t.remedy else 0.0,
+                f"Credit owed ({report.currency})": t.remedy.amount if t.remedy else 0.0,
                 "Why": "; ".join(x for x in [t.reason, *t.notes] if x),
             }
         )
@@ -403,8 +436,9 @@ def term_rows(report: SlaReport) -> list[dict[str, Any]]:
 
 def _status_style(frame: pd.DataFrame) -> Any:
     colours = {v: STATUS_COLOUR[k] for k, v in STATUS_LABEL.items()}
+    credit = [c for c in frame.columns if str(c).startswith("Credit owed")]
     return frame.style.map(lambda v: f"background-color: {colours.get(v, '')}", subset=["Status"]).format(
-        {"Credit owed": "{:,.2f}"}, na_rep="undefined"
+        dict.fromkeys(credit, "{:,.2f}"), na_rep="undefined"
     )
 
 
@@ -424,50 +458,56 @@ def _verdict(report: SlaReport) -> None:
     c[3].metric("Credits owed", credits)
 
 
-def _category_chart(report: SlaReport) -> alt.Chart | None:
-    rows = [
-        {"category": r.category, "measure": name, "value": value}
-        for r in report.categories
-        for name, value in (
-            ("accuracy", r.accuracy),
-            ("percent agreement", r.percent_agreement),
-            ("kappa", r.kappa),
-            ("defect rate", r.defect_rate),
-        )
-        if value is not None
-    ]
-    if not rows:
-        return None
-    return (
-        alt.Chart(pd.DataFrame(rows))
-        .mark_bar()
-        .encode(
-            x=alt.X("value:Q", title=None),
-            y=alt.Y("category:N", title=None),
-            color=alt.Color("measure:N", legend=None),
-            column=alt.Column("measure:N", title=None),
-            tooltip=["category", "measure", alt.Tooltip("value:Q", format=".3f")],
-        )
-        .properties(width=170)
+def term_chart(chart: TermChart) -> alt.LayerChart:
+    """One SLA term group by group: bars coloured by their own status, the target as a rule (the
+    PDF draws the same `TermChart`)."""
+    frame = pd.DataFrame([b.model_dump() for b in chart.bars if b.value is not None])
+    colours = alt.Scale(domain=list(STATUS_ORDER), range=[STATUS_COLOURS[s] for s in STATUS_ORDER])
+    bars = alt.Chart(frame).mark_bar().encode(
+        x=alt.X("value:Q", title=None),
+        y=alt.Y("group:N", title=None, sort=None, axis=alt.Axis(labelLimit=240)),
+        color=alt.Color("status:N", scale=colours, title="Status"),
+        tooltip=["group", alt.Tooltip("value:Q", format=".3f"), "n", "status"],
     )
+    layers: list[Any] = [bars]
+    if chart.target is not None:
+        target = pd.DataFrame({"target": [chart.target]})
+        layers.append(alt.Chart(target).mark_rule(color="black", strokeDash=[4, 3]).encode(x="target:Q"))
+    return alt.layer(*layers).properties(title=chart.title, height=max(60, 26 * len(frame)))
 
 
-def _confusion_chart(report: SlaReport) -> alt.Chart:
+def _term_charts(report: SlaReport) -> None:
+    for chart in term_charts(SlaPayload.model_validate(sla_report_payload(report))):
+        st.altair_chart(term_chart(chart), width="stretch")
+        st.caption(chart.caption)
+
+
+def _confusion_chart(report: SlaReport) -> alt.LayerChart:
+    """Gold down, delivered across, shaded by each gold row's share; every label shown, counts
+    written while the cells are large enough (readable at 30 classes)."""
     cm = report.confusion
-    rows = [
-        {"gold": g, "delivered": d, "count": cm.matrix[i][j]}
-        for i, g in enumerate(cm.labels)
-        for j, d in enumerate(cm.labels)
-    ]
+    rows = []
+    for i, g in enumerate(cm.labels):
+        total = sum(cm.matrix[i]) or 1
+        rows += [{"gold": g, "delivered": d, "count": cm.matrix[i][j], "share": cm.matrix[i][j] / total}
+                 for j, d in enumerate(cm.labels)]
+    n = len(cm.labels)
+    cell = 28 if n <= 12 else 22
     base = alt.Chart(pd.DataFrame(rows)).encode(
-        x=alt.X("delivered:N", sort=cm.labels, title="Delivered label"),
-        y=alt.Y("gold:N", sort=cm.labels, title="Gold label"),
+        x=alt.X("delivered:N", sort=cm.labels, title="Delivered label",
+                axis=alt.Axis(labelAngle=-60, labelLimit=200, labelOverlap=False)),
+        y=alt.Y("gold:N", sort=cm.labels, title="Gold label", axis=alt.Axis(labelLimit=200, labelOverlap=False)),
     )
     heat = base.mark_rect().encode(
-        color=alt.Color("count:Q", scale=alt.Scale(scheme="blues")), tooltip=["gold", "delivered", "count"]
+        color=alt.Color("share:Q", scale=alt.Scale(scheme="blues", domain=[0, 1]), title="Share of the row"),
+        tooltip=["gold", "delivered", "count", alt.Tooltip("share:Q", format=".0%")],
     )
-    text = base.mark_text().encode(text="count:Q")
-    return (heat + text).properties(height=max(200, 40 * len(cm.labels)))
+    layers: list[Any] = [heat]
+    if n <= 20:
+        layers.append(base.mark_text(fontSize=11 if n <= 12 else 9).encode(
+            text=alt.condition("datum.count > 0", "count:Q", alt.value("")),
+            color=alt.condition("datum.share > 0.6", alt.value("white"), alt.value("black"))))
+    return alt.layer(*layers).properties(width=cell * n, height=cell * n)
 
 
 def _drift_chart(report: SlaReport) -> alt.Chart | None:
@@ -512,15 +552,23 @@ def _frame(rows: list[Any]) -> pd.DataFrame:
 def show_report(report: SlaReport) -> None:
     """Everything one check says: verdict, terms, then the drill-downs."""
     _verdict(report)
-    st.dataframe(_status_style(pd.DataFrame(term_rows(report))), hide_index=True, width="stretch")
+    terms = pd.DataFrame(term_rows(report))
+    st.dataframe(
+        _status_style(terms),
+        hide_index=True,
+        width="stretch",
+        column_config=ui.table_config(
+            terms.columns, pinned=("Status", "Term"), wide=("Evidence (worst first)", "Why"), narrow=("n", "Tier")
+        ),
+    )
     tabs = st.tabs(
-        ["By category", "QA coverage", "Confusion matrix", "Annotators", "Drift over time", "Warnings and notes"]
+        ["By category", "QA coverage", "Confusion matrix", "Annotators", "Drift over time", "Warnings and notes"],
+        key="sla_tabs",
+        on_change="rerun",
     )
     with tabs[0]:
         if report.categories:
-            chart = _category_chart(report)
-            if chart is not None:
-                st.altair_chart(chart)
+            _term_charts(report)
             st.dataframe(_frame(report.categories), hide_index=True, width="stretch")
         else:
             st.info("The delivery has no category column.")
@@ -529,8 +577,9 @@ def show_report(report: SlaReport) -> None:
         st.dataframe(_frame(report.coverage), hide_index=True, width="stretch")
     with tabs[2]:
         if report.confusion.labels and any(any(r) for r in report.confusion.matrix):
-            st.caption("Annotations on gold items: gold label down, delivered label across.")
             st.altair_chart(_confusion_chart(report))
+            st.caption("Read along a row: a gold label's annotations by the label delivered; dark cells off the "
+                       "diagonal are the confusions to raise with the vendor.")
             st.dataframe(_frame(report.confusion.classes), hide_index=True, width="stretch")
         else:
             st.info("No gold labels in this delivery, so there is no confusion matrix.")

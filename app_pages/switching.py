@@ -466,6 +466,13 @@ def _run(scenario_json: str, items: int | None, simulations: int,
     return result.to_payload(), totals
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _histogram(totals: np.ndarray, bins: int = 50) -> pd.DataFrame:
+    """The simulated totals binned here: the browser gets 50 rows, not every simulation."""
+    counts, edges = np.histogram(totals, bins=bins)
+    return pd.DataFrame({"start": edges[:-1], "end": edges[1:], "count": counts})
+
+
 def _money(x: float | None, currency: str) -> str:
     return "n/a" if x is None else f"{currency} {x:,.0f}"
 
@@ -504,15 +511,17 @@ def _results(payload: dict[str, Any], totals: np.ndarray) -> None:
     left, right = st.columns(2)
     with left:
         st.subheader("Distribution of the total")
-        frame = pd.DataFrame({"total": totals})
+        frame = _histogram(totals)
         marks = pd.DataFrame({"value": [pct["total"][q] for q in ("p10", "p50", "p90")],
                               "band": ["P10", "P50", "P90"]})
         hist = alt.Chart(frame).mark_bar(opacity=0.8).encode(
-            x=alt.X("total:Q", bin=alt.Bin(maxbins=50), title=f"Switching cost ({cur})"),
-            y=alt.Y("count():Q", title="Simulations"))
+            x=alt.X("start:Q", title=f"Switching cost ({cur})"), x2="end:Q",
+            y=alt.Y("count:Q", title="Simulations"),
+            tooltip=[alt.Tooltip("start:Q", format=",.0f"), alt.Tooltip("end:Q", format=",.0f"), "count:Q"])
         rules = alt.Chart(marks).mark_rule(color="#d62728", strokeDash=[4, 3]).encode(
             x="value:Q", tooltip=["band", alt.Tooltip("value:Q", format=",.0f")])
         st.altair_chart(hist + rules, width="stretch")
+        st.caption("How often each total came up in the simulations; the dashed lines are P10, P50 and P90.")
     with right:
         st.subheader("What moves the total (tornado)")
         bars = payload["tornado"][:12]
@@ -530,10 +539,13 @@ def _results(payload: dict[str, Any], totals: np.ndarray) -> None:
                 x=alt.X("low end:Q", title=f"Total ({cur}) with the input at its low and high",
                         scale=alt.Scale(zero=False)),
                 x2="high end:Q",
-                tooltip=["key", alt.Tooltip("swing:Q", format=",.0f")])
+                tooltip=["parameter", alt.Tooltip("low end:Q", format=",.0f"),
+                         alt.Tooltip("high end:Q", format=",.0f"), alt.Tooltip("swing:Q", format=",.0f")])
             base = alt.Chart(pd.DataFrame({"total": [det["total"]]})).mark_rule(
                 color="black").encode(x="total:Q")
             st.altair_chart(chart + base, width="stretch")
+            st.caption("Each bar spans the total with that input at its low and its high value, the others "
+                       "most likely; the black line is the total at the most likely inputs.")
     decision.variance_panel(payload)
 
     st.subheader("Stay or switch")
@@ -593,18 +605,21 @@ def main() -> None:
         st.session_state.pop("sw_pick", None)
         st.session_state.pop("tx_pick", None)
 
-    results_tab, scenario_tab, taxonomy_tab = st.tabs(["Results", "Scenario", "Taxonomy"])
+    results_tab, scenario_tab, taxonomy_tab = st.tabs(["Results", "Scenario", "Taxonomy"], key="sw_tabs",
+                                                       on_change="rerun")
     applied = None
     with scenario_tab:
         _scenario_picker(store, program)
         scenario = scenario_from_dict(st.session_state["sw_scenario"], "working scenario")
         st.caption(f"Working copy of {scenario.name!r} (from {st.session_state['sw_origin']}).")
-        st.download_button(
-            "Download this scenario (YAML)", key="sw_download", icon=":material/download:",
-            data=yaml.safe_dump(scenario_to_dict(scenario), sort_keys=False, allow_unicode=True),
-            file_name="scenario.yaml", mime="application/yaml")
-        decision.correlation_note(scenario)
-        submitted = _scenario_form(scenario)
+        submitted = None
+        if scenario_tab.open is not False:  # the form's many inputs are drawn only while its tab is open
+            st.download_button(
+                "Download this scenario (YAML)", key="sw_download", icon=":material/download:",
+                data=yaml.safe_dump(scenario_to_dict(scenario), sort_keys=False, allow_unicode=True),
+                file_name="scenario.yaml", mime="application/yaml")
+            decision.correlation_note(scenario)
+            submitted = _scenario_form(scenario)
         if submitted is not None:
             if scenario.correlation is not None:  # the form edits ranges; the matrix comes from the file
                 submitted["correlation"] = scenario.correlation.model_dump()

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
@@ -140,9 +142,42 @@ def sidebar(store: Store) -> None:
         st.caption(f"Data: {store.describe(short=True)}")
 
 
+CLI_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"map it with --column (\w+)=NAME"), r"map it under Column mapping on this page: \1 = your column"),
+    (re.compile(r"--column (\w+)=(\S+)"), r"the column mapping \1 = \2"),
+    (re.compile(r"\(--column\)|--column"), "the column mapping"),
+    (re.compile(r"--as-of"), "the evaluation date"),
+    (re.compile(r"--([a-z][a-z-]+)"), r"the \1 setting"),
+)
+"""The command line's words for a setting, as the app names it."""
+
+
+def in_app_words(message: str) -> str:
+    """A domain message that names a CLI flag, rewritten to name what the app shows instead."""
+    for pattern, replacement in CLI_WORDS:
+        message = pattern.sub(replacement, message)
+    return message
+
+
+def table_config(
+    columns: Any, pinned: tuple[str, ...] = (), wide: tuple[str, ...] = (), narrow: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """Column settings that keep a wide table readable: key columns pinned while scrolling
+    sideways, long text columns wide, short codes narrow."""
+    config: dict[str, Any] = {}
+    for column in columns:
+        if column in pinned:
+            config[column] = st.column_config.Column(column, pinned=True)
+        elif column in wide:
+            config[column] = st.column_config.Column(column, width="large")
+        elif column in narrow:
+            config[column] = st.column_config.Column(column, width="small")
+    return config
+
+
 def show_problems(exc: InputError) -> None:
-    """An importer's located problems as one error box."""
-    lines = [f"- {_md(str(p))}" for p in exc.problems[:50]]
+    """An importer's located problems as one error box, in the app's words."""
+    lines = [f"- {_md(in_app_words(str(p)))}" for p in exc.problems[:50]]
     if len(exc.problems) > 50:
         lines.append(f"- ... and {len(exc.problems) - 50} more")
     st.error("The file cannot be used:\n\n" + "\n".join(lines), icon=":material/error:")
@@ -268,3 +303,73 @@ def _md(text: str) -> str:
     for ch in "\\`*_[]<>#|~$":
         text = text.replace(ch, "\\" + ch)
     return text
+
+
+PREVIEW_ROWS = 200
+PROBLEM_FILL = "background-color: #f8d7da"
+
+
+def _raw_rows(data: bytes, name: str) -> list[list[Any]]:
+    """The first rows of an uploaded CSV or xlsx as the spreadsheet shows them (no header guessing)."""
+    import csv
+    import io
+
+    if name.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            ws = wb.worksheets[0]
+            return [list(r) for r, _ in zip(ws.iter_rows(values_only=True), range(PREVIEW_ROWS), strict=False)]
+        finally:
+            wb.close()
+    text = data.decode("utf-8-sig", errors="replace")
+    reader = csv.reader(io.StringIO(text))
+    return [row for row, _ in zip(reader, range(PREVIEW_ROWS), strict=False)]
+
+
+def problem_preview(data: bytes, name: str, exc: InputError) -> None:
+    """The uploaded file as a table with the rows and cells its problems name marked, each row's
+    problems beside it, so the fix is found without opening the file."""
+    try:
+        rows = _raw_rows(data, name)
+    except Exception:  # a file that cannot even be read as a table: the problem list says why
+        return
+    if not rows:
+        return
+    width = max(len(r) for r in rows)
+    columns = [chr(65 + i) if i < 26 else f"C{i + 1}" for i in range(width)]
+    frame = pd.DataFrame([[("" if v is None else str(v)) for v in r] + [""] * (width - len(r)) for r in rows],
+                         columns=columns, index=range(1, len(rows) + 1))
+    marks: dict[tuple[int, str | None], list[str]] = {}
+    for p in exc.problems:
+        if p.location.row is None or p.location.row > len(rows):
+            continue
+        col = None
+        if p.location.column:
+            wanted = str(p.location.column).strip().lower()
+            lettered = re.match(r"^([a-z]{1,2}) \(", wanted)  # "B (Workforce)": the letter, then the header
+            wanted = lettered.group(1) if lettered else wanted
+            for i, letter in enumerate(columns):
+                if letter.lower() == wanted or any(str(r[i] if i < len(r) else "").strip().lower() == wanted
+                                                   for r in rows[: p.location.row]):
+                    col = letter
+                    break
+        marks.setdefault((p.location.row, col), []).append(p.message)
+    if not marks:
+        return
+    by_row = ["; ".join(m for (r, _), ms in marks.items() if r == i for m in ms) for i in frame.index]
+    frame.insert(0, "Problem", by_row)
+
+    def style(_: Any) -> pd.DataFrame:
+        css = pd.DataFrame("", index=frame.index, columns=frame.columns)
+        for (row, col), _msgs in marks.items():
+            if col is None:
+                css.loc[row, :] = PROBLEM_FILL
+            else:
+                css.loc[row, [col, "Problem"]] = PROBLEM_FILL
+        return css
+
+    st.caption(f"Preview of {name}: rows and cells with a problem are marked (row numbers as in the file).")
+    st.dataframe(frame.style.apply(style, axis=None), width="stretch",
+                 column_config={"Problem": st.column_config.Column("Problem", pinned=True, width="large")})

@@ -10,6 +10,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from annogov.demo import DEMO_CONTRACT_VENDOR
 from annogov.linking import review_contract as review_file
 from annogov.store import Store, database_url
 from annogov.store.channel import ChannelRepository
@@ -63,7 +64,7 @@ def test_first_start_shows_the_demo_audit(app_env: Path, monkeypatch: pytest.Mon
     _ok(at)
     assert not any("cannot be used" in e.value or "not valid" in e.value for e in at.error)
     expected = review_file(EXAMPLES / "contract-profile.yaml", date.today())
-    assert at.selectbox(key="ct_pick").value == expected.audit.vendor
+    assert at.selectbox(key="ct_pick").value == DEMO_CONTRACT_VENDOR  # audited under the provider's name
     counts = expected.audit.to_payload()["counts"]
     metrics = _metrics(at)
     assert metrics["Present"] == str(counts["present"])

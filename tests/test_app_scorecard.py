@@ -78,6 +78,8 @@ def _weight(at: AppTest, label: str):  # type: ignore[no-untyped-def]
 def _import_example(at: AppTest) -> AppTest:
     _upload(at, WIDE)
     assert any("Read 4 provider(s) and 3 evaluator(s)" in s.value for s in at.success)
+    [preview] = [d.value for d in at.dataframe if "Comment" in d.value.columns and "Evaluator" in d.value.columns]
+    assert len(preview) == 60 and set(preview["Provider"]) >= {"Blue Heron Data", "Kestrel Annotation"}
     at.button(key="import_scores").click().run()
     _ok(at)
     return at
@@ -165,6 +167,10 @@ def test_bad_upload_lists_every_problem_with_row_and_column(app_env: Path) -> No
     assert "row 5, column 'B (Workforce)': score 6 is out of range" in error
     assert "row 6, column 'A (Vendor)': duplicate provider 'Acme'" in error
     assert error.count("\n- ") == 4
+    [preview] = [d.value for d in at.dataframe if "Problem" in d.value.columns]
+    assert "score 6 is out of range" in preview.loc[5, "Problem"]
+    assert "duplicate provider 'Acme'" in preview.loc[6, "Problem"]
+    assert preview.loc[4, "Problem"] == "" or "row 4" not in error
     assert "import_scores" not in [b.key for b in at.button]
     assert "Traceback" not in "".join(e.value for e in at.error)
     [template] = at.get("download_button")
@@ -285,3 +291,11 @@ def test_second_tab_saving_stale_weights_is_told_and_shown_the_saved_ones(app_en
     _ok(second)
     assert any("saved the weights first" in w.value for w in second.warning)
     assert (_weight(second, "Workforce").value, _weight(second, "Commercial").value) == (30, 10)
+
+
+def test_the_open_tab_is_kept_when_an_import_reruns_the_page(app_env: Path) -> None:
+    _program()
+    at = _open()
+    at.session_state["score_tabs"] = "Import"
+    at = _import_example(at)
+    assert at.session_state["score_tabs"] == "Import"

@@ -168,6 +168,8 @@ def test_reports_page_lists_parts_and_offers_both_downloads(open_app: Callable[.
     assert parts["Provider scorecard"] == "yes" and parts["SLA check"] == "yes"
     assert parts["Switching cost"] == "yes" and parts["Contract audits"] == "yes"  # all seeded by the demo
     assert [b.label for b in at.get("download_button")] == ["Report (PDF)", "Workbook (Excel)"]
+    shown = " ".join(m.value for m in at.markdown)
+    assert "**Recommendation**" in shown and "Award the work to Northwind Labeling" in shown
     at.text_input(key="reports_title").input("Q3 steering committee").run()
     assert not at.exception and not at.error
     assert [b.label for b in at.get("download_button")] == ["Report (PDF)", "Workbook (Excel)"]
@@ -236,3 +238,17 @@ def test_contract_profile_terms_and_a_mapped_vendor_export(open_app: Callable[..
 
 def _problems_all(at: AppTest) -> list[Any]:
     return [e for e in at.error if "Verdict:" not in e.value]
+
+
+def test_mapping_file_upload_maps_a_vendor_export_and_errors_speak_the_apps_words(
+    open_app: Callable[..., AppTest],
+) -> None:
+    program_id = _program()
+    at = open_app(SLA)
+    at = _upload(at, "sla_delivery", EXAMPLES / "vendor-export.csv")
+    flat = " ".join(e.value for e in _problems_all(at))
+    assert "--column" not in flat and "Column mapping on this page" in flat
+    at = _upload(at, "sla_mapping_file", EXAMPLES / "column-mapping.yaml")
+    assert _problems(at) == [], _problems(at)
+    [saved] = Store(database_url()).list_check_results(program_id, sla_store.SLA_CHECK)
+    assert saved.label == "vendor-export.csv"

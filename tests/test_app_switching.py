@@ -30,6 +30,7 @@ def _open(*, restart: bool = True) -> AppTest:
         st.cache_data.clear()
     at = AppTest.from_file(APP, default_timeout=90)
     at.switch_page(PAGE)
+    at.session_state["sw_tabs"] = "Scenario"  # the scenario form is drawn only while its tab is open
     return at.run()
 
 
@@ -327,3 +328,12 @@ def test_staffing_pricing_in_the_form(app_env: Path) -> None:
     fee = 20 * 160 * 12 + 3600 / horizon
     assert any(f"staffing: 20 FTEs x 160 h/month x 12.00/h = 38,400.00 + milestones 3,600.00 / {horizon:g} "
                f"months = {fee:,.2f}" in c.value for c in at.caption)
+
+
+def test_the_scenario_form_is_drawn_only_while_its_tab_is_open() -> None:
+    at = _open()
+    assert any(n.key and str(n.key).startswith("sw_") for n in at.number_input)
+    at.session_state["sw_tabs"] = "Results"
+    at = at.run()
+    assert "sw_download" not in [b.key for b in at.get("download_button")]
+    assert _metric(at, "Total P50")  # the results are still there

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import annogov.demo as demo
-from annogov.linking import review_contract as review_file
+from annogov.linking import review_contract_profile
 from annogov.store import Store
 from annogov.switching_docs import (
     CONTRACT_CHECK,
@@ -13,6 +13,7 @@ from annogov.switching_docs import (
     analyse_taxonomy_document,
     mapping_rows_of,
 )
+from contracts.profile import load_profile
 from migration import load_scenario, scenario_from_dict, switching_cost
 
 
@@ -45,8 +46,9 @@ def test_demo_seeds_scenario_taxonomy_mapping_and_results(store: Store) -> None:
     assert saved.payload["reannotation_items_from"] == "taxonomy result"
 
     [audit] = store.list_check_results(program.id, CONTRACT_CHECK)
-    review = review_file(demo.EXAMPLES / "contract-profile.yaml", demo.DEMO_AS_OF)
-    assert audit.label == review.audit.vendor
+    profile = load_profile(demo.EXAMPLES / "contract-profile.yaml")
+    review = review_contract_profile(profile.model_copy(update={"vendor": demo.DEMO_CONTRACT_VENDOR}), demo.DEMO_AS_OF)
+    assert audit.label == review.audit.vendor == demo.DEMO_CONTRACT_VENDOR  # the scorecard's provider
     assert audit.payload["audit"] == review.audit.to_payload()
     assert audit.payload["profile"]["vendor"] == review.profile.vendor
 

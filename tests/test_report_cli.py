@@ -118,3 +118,13 @@ def test_switching_json_that_is_not_an_object_is_a_located_error(
     path.write_text("42", encoding="utf-8")
     assert main(["report", "--switching", str(path), "--out", str(tmp_path / "r.pdf")]) == 2
     assert "result.json" in capsys.readouterr().err
+
+
+def test_the_command_prints_the_recommendation_the_report_opens_with(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "r.xlsx"
+    assert main(["report", "--sla", str(EXAMPLES / "sla.json"), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Recommendation (the report's first page):" in printed
+    assert "Reject the delivery as it stands (it fails 2 of 5 SLA terms)" in printed

@@ -16,7 +16,7 @@ from governance.reports import ReportInput, Section
 from governance.reports.fonts import register_fonts
 from governance.reports.model import BAND_ENTERPRISE, BAND_OVERSIGHT, BAND_RISK, band_for
 from governance.reports.safe_text import FORMULA_TRIGGERS, cell_text, pdf_text
-from governance.reports.sections import robustness_findings, robustness_sections, sorted_terms
+from governance.reports.sections import ROBUSTNESS_TITLES, robustness_findings, robustness_sections, sorted_terms
 from governance.reports.xlsx import _sheet_name
 
 printable = st.text(
@@ -89,7 +89,8 @@ def test_robustness_of_any_shape_renders_as_tables() -> None:
     }
     sections = robustness_sections(rob)
     titles = [s.title for s in sections]
-    assert titles == ["Robustness", "Pairs", "Band probabilities", "Notes", "Settings"]
+    expected = [ROBUSTNESS_TITLES["pairs"], ROBUSTNESS_TITLES["band_probabilities"]]
+    assert titles == ["Robustness", *expected, "Notes", "Settings"]
     assert sections[0].rows == [["Method", "closed form"], ["Seed", 7]]
     assert sections[2].formats["enterprise-grade"] == "percent"
     assert robustness_findings(rob) == ["A stays ahead.", "nested finding"]

@@ -101,7 +101,7 @@ def test_weights_defined_name_and_properties(xlsx_bytes: bytes, report: ReportIn
     assert wb.properties.subject == report.program
     assert wb.properties.created == dt.datetime(2026, 11, 26)
     assert wb["Scorecard"]["M2"].number_format == "0.00"
-    assert wb["Switching cost"]["B4"].number_format == "#,##0.00"
+    assert wb["Switching cost"]["B4"].number_format == "\"EUR \"#,##0"
     probabilities = wb["Robustness"]
     assert any(c.number_format == "0.0%" for row in probabilities.iter_rows() for c in row)
     assert wb["SLA check"]["B2"].value == 12500.0

@@ -28,6 +28,7 @@ from governance.reports import (
     build_pdf,
     build_xlsx,
 )
+from governance.reports.decision import decision
 from governance.reports.model import DEFAULT_TITLE
 from governance.reports.sections import audit_sections, sla_report_payload
 from governance.sla_check import check_delivery
@@ -168,6 +169,10 @@ def run(args: argparse.Namespace) -> int:
         if present is not None
     ] + [s.title for s in report.sections]
     print(f"wrote {out} ({len(data):,} bytes): {', '.join(parts)}")
+    for block in decision(report):
+        if block.heading == "Recommendation":
+            print("Recommendation (the report's first page):")
+            print("\n".join(f"  {sentence}" for sentence in block.sentences))
     return 0
 
 

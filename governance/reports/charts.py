@@ -5,18 +5,21 @@ Chart labels are drawn as plain strings (never parsed as markup) in the register
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String
 from reportlab.lib import colors
 
+from governance.reports.chart_data import STATUS_COLOURS, TermChart
 from governance.reports.model import (
+    ConfusionMatrix,
     ScorecardPayload,
     SwitchingPayload,
 )
-from governance.reports.sections import area_label
+from governance.reports.sections import area_label, input_label
 
 PALETTE = [
     colors.HexColor("#1f4e79"),
@@ -166,37 +169,129 @@ def switching_distribution_chart(sw: SwitchingPayload, width: float, font: str) 
     return drawing
 
 
+def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
+    """Round tick values covering lo..hi (steps of 1, 2, 2.5 or 5 times a power of ten)."""
+    span = (hi - lo) or abs(hi) or 1.0
+    raw = span / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    first = math.floor(lo / step) * step
+    ticks = []
+    value = first
+    while value <= hi + step * 1e-9:
+        ticks.append(round(value, 10))
+        value += step
+    if ticks[-1] < hi:
+        ticks.append(ticks[-1] + step)
+    return ticks
+
+
 def tornado_chart(sw: SwitchingPayload, width: float, font: str, limit: int = 10) -> Drawing:
-    """Each input's total at its low and high value, widest swing on top, around the base total."""
-    bars = [b for b in sw.tornado if b.low is not None and b.high is not None]
-    bars.sort(key=lambda b: -abs(float(b.high or 0.0) - float(b.low or 0.0)))
-    bars = bars[:limit]
+    """The switching total with each input at its low and its high value, widest swing on top.
+
+    Bars run from the base total (every input most likely) to the total at each end, so they
+    are read against the same money axis as the table below, in the same order.
+    """
+    bars = sw.tornado_bars(limit)
     row_h = 16
-    drawing = Drawing(width, row_h * max(len(bars), 1) + 40)
+    drawing = Drawing(width, row_h * max(len(bars), 1) + 58)
     if not bars:
         return drawing
-    base = sw.deterministic.get("total")
-    values = [float(v) for b in bars for v in (b.low, b.high) if v is not None]
-    if isinstance(base, int | float):
-        values.append(float(base))
-    lo, hi = min(values), max(values)
-    span = (hi - lo) or 1.0
-    left, plot_w = 160.0, width - 180.0
+    base_value = sw.deterministic.get("total")
+    ends = [v for b in bars for v in (b.totals() or ())]
+    base = float(base_value) if isinstance(base_value, int | float) else sum(ends) / len(ends)
+    ticks = nice_ticks(min(*ends, base), max(*ends, base))
+    lo, hi = ticks[0], ticks[-1]
+    left, plot_w = 235.0, width - 245.0
 
     def x_of(v: float) -> float:
-        return left + plot_w * (v - lo) / span
+        return left + plot_w * (v - lo) / ((hi - lo) or 1.0)
 
-    top = drawing.height - 20
+    top = drawing.height - 24
+    xb = x_of(base)
     for i, b in enumerate(bars):
         y = top - (i + 1) * row_h
-        a, z = float(b.low or 0.0), float(b.high or 0.0)
-        x0, x1 = sorted((x_of(a), x_of(z)))
-        drawing.add(_box(x0, y + 2, max(x1 - x0, 0.5), row_h - 4, PALETTE[1]))
-        drawing.add(String(left - 4, y + 5, short(b.parameter, 32), fontName=font, fontSize=7, textAnchor="end"))
-    if isinstance(base, int | float):
-        xb = x_of(float(base))
-        drawing.add(Line(xb, 14, xb, top, strokeColor=colors.black, strokeWidth=0.7))
-        drawing.add(String(xb, 4, f"base {base:,.0f}", fontName=font, fontSize=6, textAnchor="middle"))
-    drawing.add(String(left, top + 6, f"{lo:,.0f}", fontName=font, fontSize=6))
-    drawing.add(String(left + plot_w, top + 6, f"{hi:,.0f}", fontName=font, fontSize=6, textAnchor="end"))
+        at_low, at_high = b.totals() or (base, base)
+        for value, colour in ((at_low, PALETTE[2]), (at_high, PALETTE[3])):
+            x0, x1 = sorted((xb, x_of(value)))
+            drawing.add(_box(x0, y + 2, max(x1 - x0, 0.5), row_h - 4, colour))
+        drawing.add(String(left - 4, y + 5, short(input_label(b), 52), fontName=font, fontSize=7, textAnchor="end"))
+    axis_y = top - len(bars) * row_h - 2
+    drawing.add(Line(left, axis_y, left + plot_w, axis_y, strokeColor=colors.black, strokeWidth=0.5))
+    for v in ticks:
+        drawing.add(Line(x_of(v), axis_y, x_of(v), axis_y - 2, strokeColor=colors.black, strokeWidth=0.5))
+        drawing.add(String(x_of(v), axis_y - 10, f"{v:,.0f}", fontName=font, fontSize=6, textAnchor="middle"))
+    unit = f" ({sw.currency})" if sw.currency else ""
+    title = f"Switching total{unit}"
+    drawing.add(String(left + plot_w / 2, axis_y - 20, title, fontName=font, fontSize=7, textAnchor="middle"))
+    drawing.add(Line(xb, axis_y, xb, top + 2, strokeColor=colors.black, strokeWidth=0.7))
+    drawing.add(String(xb, top + 5, f"most likely {base:,.0f}", fontName=font, fontSize=6, textAnchor="middle"))
+    keys = (("input at its low value", PALETTE[2]), ("input at its high value", PALETTE[3]))
+    for k, (text, colour) in enumerate(keys):
+        x = left + k * 130
+        drawing.add(_box(x, top + 14, 8, 6, colour))
+        drawing.add(String(x + 11, top + 14, text, fontName=font, fontSize=7))
+    return drawing
+
+
+def term_chart(chart: TermChart, width: float, font: str) -> Drawing:
+    """A bar per group, coloured by the group's own status, with the target as a dashed line."""
+    row_h = 14
+    bars = chart.bars[:MAX_BARS]
+    drawing = Drawing(width, row_h * len(bars) + 34)
+    values = [b.value for b in bars if b.value is not None]
+    hi = max([*values, chart.target or 0.0, 0.0])
+    ticks = nice_ticks(0.0, hi if hi > 0 else 1.0)
+    left, plot_w = 150.0, width - 170.0
+    top = drawing.height - 8
+
+    def x_of(v: float) -> float:
+        return left + plot_w * v / (ticks[-1] or 1.0)
+
+    for i, b in enumerate(bars):
+        y = top - (i + 1) * row_h
+        colour = colors.HexColor(STATUS_COLOURS.get(b.status, STATUS_COLOURS["inconclusive"]))
+        if b.value is not None:
+            drawing.add(_box(left, y + 2, max(x_of(b.value) - left, 0.5), row_h - 4, colour))
+            drawing.add(String(x_of(b.value) + 3, y + 4, f"{b.value:.3g} (n={b.n})", fontName=font, fontSize=6))
+        drawing.add(String(left - 4, y + 4, short(b.group, 30), fontName=font, fontSize=7, textAnchor="end"))
+    axis_y = top - len(bars) * row_h - 2
+    drawing.add(Line(left, axis_y, left + plot_w, axis_y, strokeColor=colors.black, strokeWidth=0.5))
+    for v in ticks:
+        drawing.add(String(x_of(v), axis_y - 9, f"{v:g}", fontName=font, fontSize=6, textAnchor="middle"))
+    if chart.target is not None:
+        xt = x_of(chart.target)
+        drawing.add(Line(xt, axis_y, xt, top + 2, strokeColor=colors.black, strokeDashArray=[3, 2], strokeWidth=0.8))
+        drawing.add(String(xt, axis_y - 18, f"target {chart.target:g}", fontName=font, fontSize=6, textAnchor="middle"))
+    return drawing
+
+
+def confusion_heatmap(cm: ConfusionMatrix, width: float, font: str) -> Drawing:
+    """Gold labels down, delivered across, shaded by each row's share; counts when cells are large
+    enough. Readable at 30 classes: every label is written, across ones turned upright."""
+    n = len(cm.labels)
+    label_w = min(110.0, 8 + max((len(str(x)) for x in cm.labels), default=4) * 4.2)
+    cell = max(6.0, min(22.0, (width - label_w - 10) / max(n, 1)))
+    size = max(4.5, min(7.0, cell * 0.55))
+    drawing = Drawing(width, cell * n + label_w + 16)
+    top = cell * n + 4
+    for i, row in enumerate(cm.matrix):
+        total = sum(row) or 1.0
+        y = top - (i + 1) * cell
+        drawing.add(String(label_w - 3, y + cell / 2 - size / 3, short(cm.labels[i], 24), fontName=font,
+                           fontSize=size, textAnchor="end"))
+        for j, count in enumerate(row):
+            share = count / total
+            shade = colors.Color(1 - 0.85 * share, 1 - 0.6 * share, 1 - 0.25 * share)
+            rect = _box(label_w + j * cell, y, cell, cell, shade)
+            rect.strokeColor, rect.strokeWidth = colors.white, 0.3
+            drawing.add(rect)
+            if cell >= 11 and count:
+                ink = colors.white if share > 0.6 else colors.black
+                drawing.add(String(label_w + (j + 0.5) * cell, y + cell / 2 - size / 3, f"{count:g}", fontName=font,
+                                   fontSize=size, textAnchor="middle", fillColor=ink))
+    for j, label in enumerate(cm.labels):
+        group = Group(String(0, 0, short(label, 24), fontName=font, fontSize=size))
+        group.transform = (0, 1, -1, 0, label_w + (j + 0.5) * cell + size / 3, top + 3)
+        drawing.add(group)
     return drawing

@@ -162,17 +162,37 @@ class Percentiles(_Open):
 
 
 class TornadoBar(_Open):
-    """One input swung from low to high, others at their most likely value."""
+    """One input swung from low to high, others at their most likely value.
+
+    `low`/`high` are the input's own values; `total_at_low`/`total_at_high` the switching totals
+    they give, which is what the tornado plots.
+    """
 
     parameter: str
+    label: str = ""
+    unit: str = ""
     low: float | None = None
     high: float | None = None
+    total_at_low: float | None = None
+    total_at_high: float | None = None
     swing: float | None = None
+
+    def totals(self) -> tuple[float, float] | None:
+        """(total at the input's low, total at its high), or None when the payload lacks them."""
+        if self.total_at_low is None or self.total_at_high is None:
+            return None
+        return float(self.total_at_low), float(self.total_at_high)
+
+    def width(self) -> float:
+        """How far the total moves over the input's range (0 without totals)."""
+        ends = self.totals()
+        return 0.0 if ends is None else abs(ends[1] - ends[0])
 
 
 class SwitchingPayload(_Open):
     """The output of `annogov switching-cost --format json`."""
 
+    currency: str = ""
     deterministic: dict[str, float | None] = Field(default_factory=dict)
     percentiles: dict[str, Percentiles] = Field(default_factory=dict)
     tornado: list[TornadoBar] = Field(default_factory=list)
@@ -184,6 +204,11 @@ class SwitchingPayload(_Open):
         seen = [a for a in AREAS if a in self.deterministic or a in self.percentiles]
         extra = [a for a in list(self.deterministic) + list(self.percentiles) if a not in AREAS and a != "total"]
         return seen + list(dict.fromkeys(extra))
+
+    def tornado_bars(self, limit: int | None = None) -> list[TornadoBar]:
+        """Bars with both totals, widest swing of the total first (ties keep the given order)."""
+        bars = sorted((b for b in self.tornado if b.totals() is not None), key=lambda b: -b.width())
+        return bars if limit is None else bars[:limit]
 
 
 class TaxonomyClass(_Open):
@@ -243,6 +268,7 @@ class SlaPayload(_Open):
 
     verdict: str
     credits: Any = None
+    currency: str = ""
     terms: list[SlaTerm] = Field(default_factory=list)
     categories: list[Section] = Field(default_factory=list)
     confusion: ConfusionMatrix | None = None
@@ -296,6 +322,7 @@ class ReportInput(BaseModel):
     program: str = ""
     evaluated: str = ""
     created: dt.date | None = None
+    currency: str = ""
     scorecard: ScorecardPayload | None = None
     switching: SwitchingPayload | None = None
     taxonomy: TaxonomyPayload | None = None
@@ -308,6 +335,22 @@ class ReportInput(BaseModel):
         if all(p is None for p in parts) and not self.sections:
             raise ValueError("nothing to report: give a scorecard, switching cost, SLA or section")
         return self
+
+    def money_unit(self) -> str:
+        """The program's currency: given, else the switching scenario's, else the SLA contract's."""
+        found = (self.switching.currency if self.switching else "", self.sla.currency if self.sla else "")
+        for unit in (self.currency, *found):
+            if unit.strip():
+                return unit.strip()
+        return ""
+
+    def switching_unit(self) -> str:
+        """The currency of switching amounts: the scenario's own, else the program's."""
+        return (self.switching.currency.strip() if self.switching else "") or self.money_unit()
+
+    def sla_unit(self) -> str:
+        """The currency of SLA credits: the contract's own, else the program's."""
+        return (self.sla.currency.strip() if self.sla else "") or self.money_unit()
 
     def taxonomy_part(self) -> TaxonomyPayload | None:
         """The taxonomy mapping, given on its own or inside the switching-cost payload."""

@@ -10,7 +10,7 @@ import calendar
 import datetime as dt
 import io
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from reportlab.lib import colors
@@ -26,15 +26,16 @@ from reportlab.platypus import (
     KeepTogether,
     PageBreak,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
 from reportlab.platypus.doctemplate import LayoutError
 
-from governance.reports import charts
+from governance.reports import charts, layout, words
 from governance.reports import sections as S
+from governance.reports.chart_data import term_charts
+from governance.reports.decision import decision
 from governance.reports.fonts import register_fonts
 from governance.reports.model import (
     BAND_ENTERPRISE,
@@ -53,6 +54,7 @@ from governance.reports.model import (
 )
 from governance.reports.safe_text import pdf_text
 from governance.reports.summary import credits_text, evaluated_text, executive_summary
+from governance.reports.words import money, yes_no
 from ingest import InputError, limits, over_limit
 
 PAGE = A4
@@ -60,6 +62,7 @@ MARGIN = 18 * mm
 FRAME_WIDTH = PAGE[0] - 2 * MARGIN - 12  # the frame's own padding is 6 pt a side
 CELL_CHARS = 1200
 CELL_LINES = 40
+CONFUSION_TABLE_MAX = 12
 STATUS_COLOURS = {status: colors.HexColor("#" + fill) for status, fill in S.STATUS_FILLS.items()}
 BAND_COLOURS = {
     BAND_ENTERPRISE: STATUS_COLOURS["pass"],
@@ -67,6 +70,7 @@ BAND_COLOURS = {
     BAND_RISK: STATUS_COLOURS["fail"],
 }
 HEADER_BG = colors.HexColor("#dde4ee")
+LISTED = {"Risks", "Questions to put to the vendor", "What would change it", "The reasons, with the numbers"}
 
 
 def _styles(regular: str, bold: str) -> StyleSheet1:
@@ -77,26 +81,32 @@ def _styles(regular: str, bold: str) -> StyleSheet1:
         if isinstance(style, ParagraphStyle):
             heading = name.startswith(("Heading", "Title"))
             style.fontName = bold if heading else regular
+            if heading:
+                style.keepWithNext = 1
     sheet.add(ParagraphStyle("Cell", parent=sheet["BodyText"], fontSize=7.5, leading=9))
     sheet.add(ParagraphStyle("CellHead", parent=sheet["Cell"], fontName=bold))
     sheet.add(ParagraphStyle("GridHead", parent=sheet["CellHead"], fontSize=6.5, leading=8))
     sheet.add(ParagraphStyle("CellNum", parent=sheet["Cell"], alignment=TA_RIGHT))
-    sheet.add(ParagraphStyle("Note", parent=sheet["BodyText"], fontSize=8, textColor=colors.grey))
+    sheet.add(ParagraphStyle("Note", parent=sheet["BodyText"], fontSize=8, textColor=colors.grey, keepWithNext=1))
+    sheet.add(ParagraphStyle("Caption", parent=sheet["BodyText"], fontSize=8, leading=10, spaceAfter=8,
+                             textColor=colors.HexColor("#444444")))
     sheet.add(ParagraphStyle("Cover", parent=sheet["Title"], fontSize=24, leading=30, spaceAfter=18))
     sheet.add(ParagraphStyle("CoverFact", parent=sheet["BodyText"], fontSize=12, leading=16))
     return sheet
 
 
-def fmt_number(value: Any, kind: ColumnFormat | None) -> str:
-    """A number as the column's format asks; text and None untouched (None as empty)."""
+def fmt_number(value: Any, kind: ColumnFormat | None, currency: str = "") -> str:
+    """A number as the column's format asks (money with the currency); booleans as yes/no."""
     if value is None:
         return ""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool):
+        return yes_no(value)
+    if not isinstance(value, int | float):
         return str(value)
     if kind == "percent":
         return f"{value:.1%}"
     if kind == "currency":
-        return f"{value:,.2f}"
+        return money(value, currency).replace(" ", "\u00a0")  # the amount never wraps away from its currency
     if kind == "rate":
         return f"{value:.3f}"
     if kind == "integer":
@@ -136,36 +146,16 @@ def check_size(report: ReportInput) -> None:
         )
 
 
-def _widths(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[float]:
-    """Short columns at their natural width; long text columns share what is left of the frame."""
-    char, head_char, pad, short_chars = 4.9, 5.6, 14.0, 14
-    natural, minimum, flexible = [], [], []
-    for i, col in enumerate(columns):
-        longest = min(max((len(r[i]) for r in rows), default=0), 70)
-        word = max((len(w) for w in col.split()), default=1)
-        natural.append(max(longest * char, word * head_char, 3 * char) + pad)
-        flexible.append(longest > short_chars)
-        minimum.append(max(word * head_char, 8 * char) + pad if flexible[-1] else natural[-1])
-    if sum(natural) <= FRAME_WIDTH:
-        return [w * FRAME_WIDTH / sum(natural) for w in natural]
-    spare = FRAME_WIDTH - sum(minimum)
-    if spare < 0:
-        return [w * FRAME_WIDTH / sum(minimum) for w in minimum]
-    extra = [n - m for n, m in zip(natural, minimum, strict=True)]
-    total_extra = sum(extra) or 1.0
-    return [m + spare * e / total_extra for m, e in zip(minimum, extra, strict=True)]
-
-
-def section_table(section: Section, styles: StyleSheet1) -> list[Flowable]:
+def section_table(section: Section, styles: StyleSheet1, currency: str = "", titled: bool = True) -> list[Flowable]:
     """A Section as a heading, an optional note and a table that repeats its header row."""
-    out: list[Flowable] = [Paragraph(pdf_text(section.title), styles["Heading3"])]
-    if section.note:
+    out: list[Flowable] = [Paragraph(pdf_text(section.title), styles["Heading3"])] if titled else []
+    if section.note and titled:
         out.append(Paragraph(pdf_text(section.note), styles["Note"]))
     if not section.rows:
         out.append(Paragraph("No rows.", styles["Note"]))
         return out
     kinds = [section.formats.get(c) for c in section.columns]
-    texts = [[_clip(fmt_number(v, kinds[i])) for i, v in enumerate(row)] for row in section.rows]
+    texts = [[_clip(fmt_number(v, kinds[i], currency)) for i, v in enumerate(row)] for row in section.rows]
     head = [Paragraph(pdf_text(c), styles["CellHead"]) for c in section.columns]
     body = [
         [
@@ -177,7 +167,14 @@ def section_table(section: Section, styles: StyleSheet1) -> list[Flowable]:
         ]
         for text_row, row in zip(texts, section.rows, strict=True)
     ]
-    table = Table([head, *body], colWidths=_widths(section.columns, texts), repeatRows=1)
+    font, bold, size = styles["Cell"].fontName, styles["CellHead"].fontName, styles["Cell"].fontSize
+    widths = layout.column_widths(section.columns, texts, font, bold, size, layout.PORTRAIT_WIDTH)
+    wide = widths is None
+    if widths is None:
+        widths = layout.column_widths(section.columns, texts, font, bold, size, layout.LANDSCAPE_WIDTH)
+    if widths is None:
+        widths = layout.squeezed(section.columns, texts, font, bold, size)
+    table = Table([head, *body], colWidths=widths, repeatRows=1)
     commands: list[tuple[Any, ...]] = [
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
         ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
@@ -193,7 +190,7 @@ def section_table(section: Section, styles: StyleSheet1) -> list[Flowable]:
                 commands.append(("BACKGROUND", (col, r), (col, r), colour))
     table.setStyle(TableStyle(commands))
     out += [table, Spacer(1, 8)]
-    return out
+    return layout.on_landscape(out) if wide else out
 
 
 class _Stamp(TimeStamp):
@@ -228,33 +225,35 @@ def _canvas_class(moment: dt.datetime, footer: str, font: str) -> type[Canvas]:
                 self.setFont(font, 7.5)
                 self.setFillColor(colors.grey)
                 self.drawString(MARGIN, 10 * mm, footer)
-                self.drawRightString(PAGE[0] - MARGIN, 10 * mm, f"Page {page} of {total}")
+                width = self._pagesize[0]  # type: ignore[attr-defined]
+                self.drawRightString(width - MARGIN, 10 * mm, f"Page {page} of {total}")
                 super().showPage()
             super().save()
 
     return NumberedCanvas
 
 
-def _cover(report: ReportInput, day: dt.date, styles: StyleSheet1) -> list[Flowable]:
-    facts = [
-        ("Program", report.program or "(not named)"),
-        ("Date", day.isoformat()),
-        ("What was evaluated", evaluated_text(report)),
+def _decision_page(report: ReportInput, day: dt.date, styles: StyleSheet1) -> list[Flowable]:
+    """Page 1: title, program and date, then the decision in plain sentences (`decision.py`)."""
+    facts = f"{report.program or '(program not named)'} \u00b7 {words.day(day)}"
+    story: list[Flowable] = [
+        Paragraph(pdf_text(report.title), styles["Title"]),
+        Paragraph(pdf_text(facts), styles["CoverFact"]),
+        Paragraph(pdf_text("What was evaluated: " + evaluated_text(report)), styles["Note"]),
+        Spacer(1, 6),
     ]
-    story: list[Flowable] = [Spacer(1, 60 * mm), Paragraph(pdf_text(report.title), styles["Cover"])]
-    for label, value in facts:
-        story.append(Paragraph(f"<b>{pdf_text(label)}:</b> {pdf_text(value)}", styles["CoverFact"]))
-        story.append(Spacer(1, 4))
-    story += [
-        Spacer(1, 20 * mm),
-        Paragraph("Prepared with annogov for the steering committee.", styles["Note"]),
-        PageBreak(),
-    ]
+    for block in decision(report):
+        listed = block.heading in LISTED
+        style = styles["Bullet"] if listed else styles["BodyText"]
+        paras = [Paragraph(pdf_text(s), style, bulletText="\u2022" if listed else None) for s in block.sentences]
+        story.append(KeepTogether([Paragraph(pdf_text(block.heading), styles["Heading2"]), *paras[:2]]))
+        story += paras[2:]
+    story.append(PageBreak())
     return story
 
 
 def _executive_summary(report: ReportInput, styles: StyleSheet1) -> list[Flowable]:
-    story: list[Flowable] = [Paragraph("Executive summary", styles["Heading1"])]
+    story: list[Flowable] = [Paragraph("Summary by part", styles["Heading1"])]
     for heading, sentences in executive_summary(report):
         story.append(Paragraph(pdf_text(heading), styles["Heading3"]))
         story += [Paragraph(pdf_text(s), styles["BodyText"]) for s in sentences]
@@ -321,15 +320,17 @@ def _scorecard_part(card: ScorecardPayload, styles: StyleSheet1, font: str) -> l
     story: list[Flowable] = [
         PageBreak(),
         Paragraph("Provider scorecard", styles["Heading1"]),
-        Paragraph(pdf_text(f"Weights: {weights}. Scores 1 to 5; {card.formula.rstrip('.')}."), styles["Note"]),
+        Paragraph(pdf_text(f"Weights: {weights}. Scores run from 1 to 5; formula and bands: see the appendix."),
+                  styles["Note"]),
         Spacer(1, 4),
         _scorecard_table(card, styles),
         Spacer(1, 8),
-        KeepTogether(
-            [
-                Paragraph(_chart_heading(card), styles["Heading3"]),
-                charts.scorecard_chart(card, FRAME_WIDTH, font),
-            ]
+        _captioned(
+            _chart_heading(card),
+            charts.scorecard_chart(card, FRAME_WIDTH, font),
+            "Each bar is a provider's total out of 100, split by dimension; the dashed lines at 60 and 75 are the "
+            "band boundaries.",
+            styles,
         ),
     ]
     parts = (
@@ -342,7 +343,7 @@ def _scorecard_part(card: ScorecardPayload, styles: StyleSheet1, font: str) -> l
     for section in parts:
         if section is not None:
             story += section_table(section, styles)
-    robust = S.robustness_sections(card.robustness)
+    robust = S.robustness_sections(card.robustness, with_text=False)
     if robust:
         story.append(CondPageBreak(50 * mm))
         story.append(Paragraph("How robust is the ranking?", styles["Heading2"]))
@@ -355,65 +356,87 @@ def _scorecard_part(card: ScorecardPayload, styles: StyleSheet1, font: str) -> l
     return story
 
 
-def _switching_part(sw: SwitchingPayload, styles: StyleSheet1, font: str) -> list[Flowable]:
+def _switching_part(sw: SwitchingPayload, styles: StyleSheet1, font: str, currency: str) -> list[Flowable]:
     story: list[Flowable] = [
         PageBreak(),
         Paragraph("Cost of switching provider", styles["Heading1"]),
     ]
-    story += section_table(S.switching_breakdown_section(sw), styles)
+    story += section_table(S.switching_breakdown_section(sw), styles, currency)
+    unit = f" ({currency})" if currency else ""
     story.append(
-        KeepTogether(
-            [
-                Paragraph("Breakdown and distribution", styles["Heading3"]),
-                charts.switching_breakdown_chart(sw, FRAME_WIDTH, font),
-                Paragraph("P10 to P90 of each area, P50 marked", styles["Heading3"]),
-                charts.switching_distribution_chart(sw, FRAME_WIDTH, font),
-            ]
+        _captioned(
+            f"Cost by area with every input at its most likely value{unit}",
+            charts.switching_breakdown_chart(sw, FRAME_WIDTH, font),
+            "The longest bar is where the switching money goes.",
+            styles,
+        )
+    )
+    story.append(
+        _captioned(
+            f"Range of each area's cost: P10 to P90, P50 marked{unit}",
+            charts.switching_distribution_chart(sw, FRAME_WIDTH, font),
+            "A long line is an uncertain area: narrowing its inputs narrows the total most.",
+            styles,
         )
     )
     tornado = S.tornado_section(sw)
     if tornado is not None:
-        story.append(
-            KeepTogether(
-                [
-                    Paragraph("Which inputs move the total most", styles["Heading3"]),
-                    charts.tornado_chart(sw, FRAME_WIDTH, font),
-                ]
-            )
-        )
-        story += section_table(tornado, styles)
+        story.append(_captioned(tornado.title, charts.tornado_chart(sw, FRAME_WIDTH, font), tornado.note, styles))
+        story += section_table(tornado, styles, currency, titled=False)
     for section in S.variance_sections(sw):
-        story += section_table(section, styles)
+        story += section_table(section, styles, currency)
     stay = S.stay_vs_switch_section(sw)
     if stay is not None:
-        story += section_table(stay, styles)
+        story += section_table(stay, styles, currency)
     return story
 
 
-def _sla_part(sla: SlaPayload, styles: StyleSheet1) -> list[Flowable]:
+def _sla_part(sla: SlaPayload, styles: StyleSheet1, currency: str, font: str) -> list[Flowable]:
     story: list[Flowable] = [
         PageBreak(),
         Paragraph("SLA check of the delivery", styles["Heading1"]),
         Paragraph(
-            pdf_text(f"Verdict: {sla.verdict}. Credits owed: {credits_text(sla.credits)}."),
+            pdf_text(f"Verdict: {sla.verdict}. Credits owed: {credits_text(sla.credits, currency)}."),
             styles["BodyText"],
         ),
         Paragraph("Failing terms are listed first.", styles["Note"]),
     ]
-    for section in S.sla_sections(sla):
-        story += section_table(section, styles)
+    sections = S.sla_sections(sla, currency)
+    story += section_table(sections[0], styles, currency)
+    for chart in term_charts(sla):
+        story.append(_captioned(chart.title, charts.term_chart(chart, FRAME_WIDTH, font), chart.caption, styles))
+    big = sla.confusion is not None and len(sla.confusion.labels) > CONFUSION_TABLE_MAX
+    for section in sections[1:]:
+        if big and section.title.startswith("Confusion matrix"):
+            continue
+        story += section_table(section, styles, currency)
+    if sla.confusion is not None and sla.confusion.labels:
+        caption = (
+            "Read along a row: the gold label's annotations by the label delivered; off-diagonal dark cells are "
+            "the confusions to raise." + (" The workbook has the counts." if big else "")
+        )
+        heat = charts.confusion_heatmap(sla.confusion, FRAME_WIDTH, font)
+        story.append(_captioned("Confusion matrix as a map (gold down, delivered across)", heat, caption, styles))
     return story
 
 
+def _captioned(title: str, drawing: Flowable, caption: str, styles: StyleSheet1) -> KeepTogether:
+    """A chart with its heading and a one-line caption of what to read from it, kept on one page."""
+    return KeepTogether(
+        [Paragraph(pdf_text(title), styles["Heading3"]), drawing, Paragraph(pdf_text(caption), styles["Caption"])]
+    )
+
+
 def _appendix(report: ReportInput, styles: StyleSheet1) -> list[Flowable]:
-    formula = report.scorecard.formula if report.scorecard else FORMULA
+    formula = (report.scorecard.formula if report.scorecard else FORMULA).strip().rstrip(".")
+    scoring = f"{formula}."
+    if "weights sum" not in formula.lower() and "weights summing" not in formula.lower():
+        scoring += " Weights sum to 100 and scores run from 1 to 5, so the total runs from 20 to 100."
+    if "bands on the exact total" not in formula.lower():
+        scoring += " " + _bands_text(report.scorecard.band_floors if report.scorecard else FLOORS)
+    scoring += " A missing score makes a provider incomplete: it gets no band and is never scored as zero."
     notes = [
-        (
-            "Scoring formula",
-            f"{formula.rstrip('.')}. Weights sum to 100 and scores run from 1 to 5, so the total runs from 20 to 100."
-            + ("" if "Bands on the exact total" in formula else " " + _bands_text(FLOORS))
-            + " A missing score makes a provider incomplete: it gets no band and is never scored as zero.",
-        ),
+        ("Scoring formula", scoring),
         (
             "Evaluators",
             "Each evaluator scores independently; the consensus is their mean (or median). A "
@@ -465,30 +488,26 @@ def build_pdf(
     moment = dt.datetime(day.year, day.month, day.day)
     regular, bold = register_fonts()
     styles = _styles(regular, bold)
-    story = _cover(report, day, styles) + _executive_summary(report, styles)
+    unit = report.money_unit()
+    story = _decision_page(report, day, styles) + _executive_summary(report, styles)
     if report.scorecard is not None:
         story += _scorecard_part(report.scorecard, styles, regular)
     if report.switching is not None:
-        story += _switching_part(report.switching, styles, regular)
+        story += _switching_part(report.switching, styles, regular, report.switching_unit())
     taxonomy = report.taxonomy_part()
     if taxonomy is not None:
         story += [CondPageBreak(60 * mm)] + section_table(S.taxonomy_section(taxonomy), styles)
     if report.sla is not None:
-        story += _sla_part(report.sla, styles)
+        story += _sla_part(report.sla, styles, report.sla_unit(), regular)
     if report.sections:
         story.append(PageBreak())
         for section in report.sections:
-            story += [CondPageBreak(40 * mm)] + section_table(section, styles)
+            story += [CondPageBreak(40 * mm)] + section_table(section, styles, unit)
     story += _appendix(report, styles)
     buffer = io.BytesIO()
     footer = " \u00b7 ".join(x for x in (report.title, report.program, day.isoformat()) if x)
-    doc = SimpleDocTemplate(
+    doc = layout.document(
         buffer,
-        pagesize=PAGE,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
         title=report.title,
         subject=report.program,
         author="annogov",

@@ -19,8 +19,10 @@ from governance.reports.model import (
     SlaTerm,
     SwitchingPayload,
     TaxonomyPayload,
+    TornadoBar,
 )
 from governance.reports.safe_text import describe
+from governance.reports.words import KEY_LABELS, money, month, percent, plain_key
 from governance.sla_check import SlaReport
 
 STATUS_ORDER = {"fail": 0, "inconclusive": 1, "pass": 2}
@@ -44,6 +46,9 @@ METRIC_LABELS = {
     "on_time_rate": "On-time rate",
     "weekly_throughput": "Weekly throughput",
 }
+
+
+VENDOR_LABELS = {"current_vendor": "Current vendor", "new_vendor": "New vendor", "volume": "Volume"}
 
 
 def humanise(key: str) -> str:
@@ -92,12 +97,39 @@ def evaluations_section(card: ScorecardPayload, commented_only: bool = False) ->
     )
 
 
+def gate_text(gate: Any) -> str:
+    """A fired gate in words: its reason and what it did, never its id or effect key."""
+    if not isinstance(gate, dict):
+        return describe(gate)
+    parts = [str(gate[k]).strip().rstrip(".") for k in ("reason", "detail") if gate.get(k)][:1]
+    if not parts and gate.get("effect"):
+        parts.append(plain_key(gate["effect"]))
+    dim = gate.get("dimension")
+    text = "; ".join(parts) or describe({k: v for k, v in gate.items() if k not in ("id", "gate")})
+    return f"{dimension_label(str(dim))}: {text}" if dim and text else text
+
+
+def flag_kind(flag: Any) -> str:
+    """What kind of flag, in words."""
+    kind = flag.get("kind") if isinstance(flag, dict) else None
+    return plain_key(kind) if kind else "flag"
+
+
+def flag_text(flag: Any) -> str:
+    """A flag's message, else its description without internal keys."""
+    if isinstance(flag, dict):
+        if flag.get("message"):
+            return str(flag["message"])
+        return describe({k: v for k, v in flag.items() if k not in ("kind", "dimension")})
+    return describe(flag)
+
+
 def gates_and_flags_section(card: ScorecardPayload) -> Section | None:
     """Knock-out gates that fired and flags raised, one row each."""
     rows: list[list[Any]] = []
     for p in card.ranked():
-        rows += [[p.name, "gate", describe(g)] for g in p.gates]
-        rows += [[p.name, "flag", describe(f)] for f in p.flags]
+        rows += [[p.name, "knock-out gate", gate_text(g)] for g in p.gates]
+        rows += [[p.name, flag_kind(f), flag_text(f)] for f in p.flags]
         spread = [
             f"{dimension_label(k)} {d.spread:g}"
             for k, d in p.dimensions.items()
@@ -180,15 +212,45 @@ def guide_sections(card: ScorecardPayload) -> list[Section]:
     return out
 
 
-def robustness_sections(robustness: dict[str, Any]) -> list[Section]:
-    """Whatever the robustness analysis holds, as tables: findings, matrices, key/values."""
+ROBUSTNESS_TITLES = {
+    "pairs": "Weight changes that swap two neighbours",
+    "boundaries": "Weight changes that cross a band boundary",
+    "band_probabilities": "Chance of each band over the evaluators' spread",
+    "top_probability": "Chance of ranking first over the evaluators' spread",
+    "method": "Method",
+}
+ROBUSTNESS_COLUMNS = {
+    "upper": "Ahead now",
+    "lower": "Behind now",
+    "from_weight": "Weight now",
+    "to_weight": "Weight that changes it",
+    "change": "Change",
+    "boundary": "Band boundary",
+}
+
+
+def _robust_value(key: str, value: Any) -> Any:
+    """Dimension keys as their names; everything else as given."""
+    return dimension_label(str(value)) if key == "dimension" and value else _cell(value)
+
+
+def robustness_sections(robustness: dict[str, Any], with_text: bool = True) -> list[Section]:
+    """Whatever the robustness analysis holds, as tables: findings, matrices, key/values.
+
+    `with_text=False` leaves out the findings' sentences where the caller prints them already.
+    """
     sections: list[Section] = []
     loose: list[list[Any]] = []
     for key, value in robustness.items():
-        title = humanise(key)
+        title = ROBUSTNESS_TITLES.get(key, humanise(key))
         if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            rows = [{humanise(k): _cell(v) for k, v in item.items()} for item in value]
-            sections.append(Section.model_validate({"title": title, "rows": rows}))
+            rows = [
+                {ROBUSTNESS_COLUMNS.get(k, humanise(k)): _robust_value(k, v) for k, v in item.items()
+                 if with_text or k != "text"}
+                for item in value
+            ]
+            if any(rows):
+                sections.append(Section.model_validate({"title": title, "rows": rows}))
         elif isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
             inner: list[str] = []
             for v in value.values():
@@ -200,14 +262,17 @@ def robustness_sections(robustness: dict[str, Any]) -> list[Section]:
             sections.append(
                 Section(
                     title=title,
-                    columns=["", *inner],
+                    columns=["Provider", *inner],
                     rows=[[name, *(_cell(v.get(k)) for k in inner)] for name, v in value.items()],
                     formats={k: fmt for k in inner},
                 )
             )
         elif isinstance(value, dict):
             rows2 = [[humanise(k), _cell(v)] for k, v in value.items()]
-            sections.append(Section(title=title, columns=["Item", "Value"], rows=rows2))
+            shares = "prob" in key and all(isinstance(v, int | float) and 0 <= v <= 1 for v in value.values())
+            formats: dict[str, ColumnFormat] = {"Value": "percent"} if shares else {}
+            first = "Provider" if shares else "Item"
+            sections.append(Section(title=title, columns=[first, "Value"], rows=rows2, formats=formats))
         elif isinstance(value, list):
             sections.append(Section(title=title, columns=[title], rows=[[_cell(v)] for v in value]))
         else:
@@ -254,27 +319,61 @@ def switching_breakdown_section(sw: SwitchingPayload) -> Section:
                 pct.p90 if pct else None,
             ]
         )
-    money = ["Deterministic", "P10", "P50", "P90"]
+    money = ["Most likely inputs", "P10", "P50", "P90"]
     return Section(
         title="Switching cost by area",
-        note="Deterministic: every input at its most likely value. P10/P50/P90: Monte Carlo.",
+        note="Most likely inputs: every input at its most likely value. P10, P50, P90: one in ten simulations "
+        "costs less, half cost less, nine in ten cost less.",
         columns=["Area", *money],
         rows=rows,
         formats=dict.fromkeys(money, "currency"),
     )
 
 
+def input_label(bar: TornadoBar) -> str:
+    """A tornado input named with its area, e.g. 'Model retraining: runs'."""
+    area, _, name = bar.parameter.partition(".")
+    label = bar.label or plain_key(name or area)
+    if area in AREA_LABELS:
+        return f"{AREA_LABELS[area]}: {label}"
+    if area in VENDOR_LABELS:
+        return f"{VENDOR_LABELS[area]}: {label}"
+    return label
+
+
+def _amount(value: float | None, unit: str) -> str:
+    """An input value with its unit: '4 runs', '0.3 share'."""
+    if value is None:
+        return ""
+    shown = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{shown} {unit}".strip()
+
+
 def tornado_section(sw: SwitchingPayload) -> Section | None:
-    """The inputs ranked by how far the total moves when each swings from low to high."""
-    if not sw.tornado:
+    """The inputs ranked by how far the total moves when each swings from low to high.
+
+    The money columns are switching totals (the input's own range is shown as text), in the
+    chart's order.
+    """
+    bars = sw.tornado_bars()
+    if not bars:
         return None
-    bars = sorted(sw.tornado, key=lambda b: -(abs(b.swing) if b.swing is not None else 0.0))
-    money = ["Total at low", "Total at high", "Swing"]
+    amounts = ["Total at the low value", "Total at the high value", "Swing of the total"]
+    rows: list[list[Any]] = []
+    for b in bars:
+        ends = b.totals() or (None, None)
+        rows.append([input_label(b), f"{_amount(b.low, b.unit)} to {_amount(b.high, b.unit)}", *ends, b.width()])
+    base = sw.deterministic.get("total")
+    note = "Each input swung over its range with the others at their most likely value"
+    if isinstance(base, int | float):
+        note += f"; with every input at its most likely value the total is {money(base, sw.currency)}"
+    note += "."
     return Section(
-        title="Tornado: which inputs move the total",
-        columns=["Input", *money],
-        rows=[[b.parameter, b.low, b.high, b.swing] for b in bars],
-        formats=dict.fromkeys(money, "currency"),
+        title="Which inputs move the switching cost most",
+        note=note,
+        columns=["Input", "Range of the input", *amounts],
+        rows=rows,
+        formats=dict.fromkeys(amounts, "currency"),
     )
 
 
@@ -282,13 +381,53 @@ def stay_vs_switch_section(sw: SwitchingPayload) -> Section | None:
     """Stay-versus-switch figures as label/value rows."""
     if not sw.stay_vs_switch:
         return None
-    rows = [[humanise(k), _cell(v)] for k, v in sw.stay_vs_switch.items()]
+    rows = []
+    for key, value in sw.stay_vs_switch.items():
+        label, kind = STAY_MEASURES.get(key, (humanise(key), "text"))
+        if value is None and kind != "month" or value == "":
+            continue
+        rows.append([label, _stay_value(value, kind, sw.currency)])
     return Section(title="Stay versus switch", columns=["Measure", "Value"], rows=rows)
+
+
+STAY_MEASURES: dict[str, tuple[str, str]] = {
+    "horizon_months": ("Horizon (months)", "number"),
+    "current_monthly_fee": ("Current provider, monthly fee for usable labels", "money"),
+    "new_monthly_fee": ("New provider, monthly fee for usable labels", "money"),
+    "monthly_saving": ("Saving a month", "money"),
+    "stay_cost_over_horizon": ("Staying, cost over the horizon", "money"),
+    "switch_cost_over_horizon": ("Switching, cost over the horizon (switching cost included)", "money"),
+    "break_even_month": ("Break-even, most likely inputs", "month"),
+    "break_even_month_p50": ("Break-even, median simulation (P50)", "month"),
+    "break_even_month_p90": ("Break-even, cautious (P90)", "month"),
+    "break_even_reason": ("Why it does not break even", "text"),
+    "probability_switch_cheaper": ("Chance that switching is cheaper within the horizon", "percent"),
+    "months_of_current_fees": ("Switching cost in months of current fees", "number"),
+    "cost_in_months_of_current_fees": ("Switching cost in months of current fees", "months"),
+}
+"""Stay-versus-switch keys as labels with how their values read."""
+
+
+def _stay_value(value: Any, kind: str, currency: str) -> str:
+    if kind == "money":
+        return money(value, currency)
+    if kind == "month":
+        return month(value)
+    if kind == "percent":
+        return percent(value)
+    if kind == "months" and isinstance(value, dict):
+        names = {"deterministic": "most likely inputs", "p50": "P50", "p90": "P90"}
+        return ", ".join(f"{v:.1f} ({names.get(k, k)})" for k, v in value.items() if isinstance(v, int | float))
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    return describe(value)
 
 
 def taxonomy_section(tax: TaxonomyPayload) -> Section:
     """Each old class with its kind of mapping, its targets and the items affected."""
-    rows: list[list[Any]] = [[c.label, humanise(c.kind), ", ".join(c.targets), c.affected] for c in tax.classes]
+    rows: list[list[Any]] = [
+        [c.label, humanise(plain_key(c.kind)), ", ".join(c.targets), c.affected] for c in tax.classes
+    ]
     rows += [[describe(n), "New (no source)", "", None] for n in tax.new]
     return Section(
         title="Taxonomy mapping",
@@ -300,11 +439,14 @@ def taxonomy_section(tax: TaxonomyPayload) -> Section:
 
 
 def scope_text(scope: Any) -> str:
-    """An SLA scope as 'overall', 'each category' or 'category: X'."""
+    """An SLA scope as 'overall', 'each category' or 'task type: complex'."""
+    if isinstance(scope, str) and ":" in scope:
+        kind, _, value = scope.partition(":")
+        scope = {"kind": kind, "value": value}
     if isinstance(scope, dict):
-        kind = humanise(str(scope.get("kind", "overall"))).lower()
+        kind = plain_key(str(scope.get("kind", "overall")))
         return f"{kind}: {scope['value']}" if scope.get("value") else kind
-    return describe(scope)
+    return plain_key(describe(scope))
 
 
 def sorted_terms(sla: SlaPayload) -> list[SlaTerm]:
@@ -325,8 +467,8 @@ def evidence_text(evidence: Any, limit: int = 4) -> str:
     return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
 
 
-def remedy_text(remedy: Any) -> str:
-    """A remedy as words: '5% of the period fee, owed 4,000', '8,500 per breach, owed 8,500'."""
+def remedy_text(remedy: Any, currency: str = "") -> str:
+    """A remedy as words: '5% of the period fee, owed EUR 4,000', 'EUR 8,500 per breach, owed EUR 8,500'."""
     if not isinstance(remedy, dict):
         return describe(remedy)
     kind, amount, owed = remedy.get("kind"), remedy.get("amount"), remedy.get("owed")
@@ -334,25 +476,35 @@ def remedy_text(remedy: Any) -> str:
         return "none"
     if "breaches" in remedy and isinstance(amount, int | float):  # `sla-check` JSON: amount is what is owed
         breaches = remedy["breaches"]
-        text = f"owed {amount:,.2f} for {breaches} breach{'es' if breaches != 1 else ''}"
+        if not breaches:
+            return "nothing owed"
+        text = f"owed {money(amount, currency)} for {breaches} breach{'es' if breaches != 1 else ''}"
         if isinstance(remedy.get("cap"), int | float):
-            text += f" (capped at {remedy['cap']:,.0f})"
+            text += f" (capped at {money(remedy['cap'], currency)})"
         return text
     parts = []
     if kind == "percent_of_fee" and isinstance(amount, int | float):
         parts.append(f"{amount:g}% of the period fee")
     elif kind == "fixed_per_breach" and isinstance(amount, int | float):
-        parts.append(f"{amount:,.0f} per breach")
+        parts.append(f"{money(amount, currency)} per breach")
     if isinstance(remedy.get("cap"), int | float):
-        parts.append(f"capped at {remedy['cap']:,.0f}")
+        parts.append(f"capped at {money(remedy['cap'], currency)}")
     if isinstance(owed, int | float):
-        parts.append(f"owed {owed:,.0f}")
+        parts.append(f"owed {money(owed, currency)}")
     known = {"kind", "amount", "owed", "cap"}
-    rest = {k: v for k, v in remedy.items() if k not in known}
+    rest = {plain_key(k): plain_key(v) if isinstance(v, str) else v for k, v in remedy.items() if k not in known}
     return ", ".join(parts + ([describe(rest)] if rest else [])) or describe(remedy)
 
 
-def sla_terms_section(sla: SlaPayload) -> Section:
+COMPARATORS = {">=": "at least", "<=": "at most", ">": "above", "<": "below", "==": "exactly"}
+
+
+def target_text(comparator: str, threshold: Any) -> str:
+    """A term's target as words: 'at least 0.8'."""
+    return f"{COMPARATORS.get(comparator, comparator)} {describe(threshold)}".strip()
+
+
+def sla_terms_section(sla: SlaPayload, currency: str = "") -> Section:
     """One row per SLA term, failing first, with evidence and remedy as text."""
     rows = []
     for t in sorted_terms(sla):
@@ -363,10 +515,10 @@ def sla_terms_section(sla: SlaPayload) -> Section:
                 f"{metric_label(t.metric)} ({scope_text(t.scope)})",
                 t.value,
                 ci,
-                f"{t.comparator} {describe(t.threshold)}".strip(),
+                target_text(t.comparator, t.threshold),
                 t.n,
                 evidence_text(t.evidence),
-                remedy_text(t.remedy),
+                remedy_text(t.remedy, currency or sla.currency),
             ]
         )
     return Section(
@@ -377,12 +529,12 @@ def sla_terms_section(sla: SlaPayload) -> Section:
             "Measured",
             "95% CI",
             "Target",
-            "n",
+            "Sample",
             "Evidence",
             "Remedy",
         ],
         rows=rows,
-        formats={"Measured": "rate", "n": "integer"},
+        formats={"Measured": "rate", "Sample": "integer"},
         status_column="Status",
     )
 
@@ -397,9 +549,40 @@ def confusion_section(cm: ConfusionMatrix) -> Section:
     )
 
 
-def sla_sections(sla: SlaPayload) -> list[Section]:
+COLUMN_FORMATS: dict[str, ColumnFormat] = {
+    "defect_rate": "percent",
+    "qa_coverage": "percent",
+    "accuracy": "percent",
+    "percent_agreement": "percent",
+    "kappa": "rate",
+}
+
+
+def plain_columns(section: Section) -> Section:
+    """A table whose columns are payload keys, with labels for headers and known key values."""
+    keyed = [c for c in section.columns if plain_key(c) != c or c[:1].islower()]
+    if not keyed:
+        return section
+    columns = [plain_key(c)[:1].upper() + plain_key(c)[1:] if c in keyed else c for c in section.columns]
+    formats = {columns[section.columns.index(c)]: f for c, f in section.formats.items() if c in section.columns}
+    for c in keyed:
+        if c in COLUMN_FORMATS and (section.formats.get(c) in (None, "text")):
+            formats[columns[section.columns.index(c)]] = COLUMN_FORMATS[c]
+    rows = [[plain_key(v) if isinstance(v, str) and v in KEY_LABELS else v for v in row] for row in section.rows]
+    status = section.status_column
+    return section.model_copy(
+        update={
+            "columns": columns,
+            "rows": rows,
+            "formats": formats,
+            "status_column": columns[section.columns.index(status)] if status in section.columns else status,
+        }
+    )
+
+
+def sla_sections(sla: SlaPayload, currency: str = "") -> list[Section]:
     """All SLA tables: terms, per-category tables, confusion matrix."""
-    out = [sla_terms_section(sla), *sla.categories]
+    out = [sla_terms_section(sla, currency), *(plain_columns(s) for s in sla.categories)]
     if sla.confusion is not None:
         out.append(confusion_section(sla.confusion))
     return out
@@ -420,11 +603,18 @@ def audit_sections(payload: dict[str, Any]) -> list[Section]:
         ],
         status_column="Status",
     )
+    titles = {c.get("clause"): c.get("title") for c in audit.get("clauses", []) if c.get("clause")}
+    flagged = [f for f in audit.get("findings", []) if f.get("red_flag")]
+    red = ", ".join(dict.fromkeys(titles.get(f.get("clause"), f.get("clause", "")) for f in flagged)) or "none"
     findings = Section(
         title=f"Contract findings: {vendor}",
-        note=f"Red flags: {', '.join(audit.get('red_flags', [])) or 'none'}; evaluated as of {audit.get('as_of', '')}.",
-        columns=["Finding", "Severity", "Why it matters", "Ask the vendor"],
-        rows=[[f["code"], f["severity"], f["reason"], f["ask"]] for f in audit.get("findings", [])],
+        note=f"Red flags on: {red}; evaluated as of {audit.get('as_of', '')}.",
+        columns=["Clause", "Severity", "Why it matters", "Ask the vendor"],
+        rows=[
+            [titles.get(f.get("clause")) or plain_key(f.get("clause") or f["code"]), f["severity"], f["reason"],
+             f["ask"]]
+            for f in audit.get("findings", [])
+        ],
     )
     return [clauses, findings] if findings.rows else [clauses]
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from governance.reports import words
 from governance.reports.model import ReportInput, ScorecardPayload, SlaPayload, SwitchingPayload
 from governance.reports.safe_text import describe
 from governance.reports.sections import (
@@ -24,11 +25,9 @@ def _gate_text(gate: Any) -> str:
     return describe(gate)
 
 
-def money(value: Any) -> str:
-    """An amount with thousands separators and no decimals, or 'not given'."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return f"{value:,.0f}"
-    return "not given"
+def money(value: Any, currency: str = "") -> str:
+    """An amount with its currency, thousands separators and no decimals, or 'not given'."""
+    return words.money(value, currency)
 
 
 def _points(value: float | None) -> str:
@@ -101,27 +100,28 @@ def _decision_summary(card: ScorecardPayload) -> list[str]:
     return lines
 
 
-def switching_summary(sw: SwitchingPayload) -> list[str]:
+def switching_summary(sw: SwitchingPayload, currency: str = "") -> list[str]:
     """Switching cost P50/P90 with the largest area, and the stay-versus-switch answer."""
     lines: list[str] = []
+    unit = currency or sw.currency
     total = sw.percentiles.get("total")
     if total is not None and total.p50 is not None:
         lines.append(
-            f"Switching provider would most likely cost {money(total.p50)} (P50); "
-            f"there is a one-in-ten chance it costs more than {money(total.p90)} (P90)."
+            f"Switching provider would most likely cost {money(total.p50, unit)} (P50); "
+            f"there is a one-in-ten chance it costs more than {money(total.p90, unit)} (P90)."
         )
     elif "total" in sw.deterministic:
-        lines.append(f"Switching provider would cost {money(sw.deterministic['total'])}.")
+        lines.append(f"Switching provider would cost {money(sw.deterministic['total'], unit)}.")
     areas = {a: sw.deterministic.get(a) for a in sw.areas()}
     numeric = {a: v for a, v in areas.items() if isinstance(v, int | float)}
     if numeric:
         biggest = max(numeric, key=lambda a: numeric[a])
-        lines.append(f"The largest part is {area_label(biggest).lower()} ({money(numeric[biggest])}).")
+        lines.append(f"The largest part is {area_label(biggest).lower()} ({money(numeric[biggest], unit)}).")
     svs = sw.stay_vs_switch
     p50, p90 = svs.get("break_even_month_p50"), svs.get("break_even_month_p90")
     if p50 is not None or p90 is not None:
         lines.append(
-            f"Switching breaks even in month {describe(p50) or 'never'} at P50 and {describe(p90) or 'never'} at P90."
+            f"Switching breaks even in {words.month(p50)} at P50 and {words.month(p90)} at P90."
         )
     elif svs:
         lines.append("Switching does not break even within the horizon.")
@@ -152,7 +152,7 @@ def _variance_summary(sw: SwitchingPayload) -> list[str]:
     return lines
 
 
-def sla_summary(sla: SlaPayload) -> list[str]:
+def sla_summary(sla: SlaPayload, currency: str = "") -> list[str]:
     """Verdict, terms failed, inconclusive terms and the credits owed."""
     failed = [t for t in sla.terms if t.status.lower() == "fail"]
     unsure = [t for t in sla.terms if t.status.lower() == "inconclusive"]
@@ -165,14 +165,14 @@ def sla_summary(sla: SlaPayload) -> list[str]:
         lines.append("No term failed.")
     if unsure:
         lines.append(f"{len(unsure)} term(s) inconclusive (sample too small or statistic undefined).")
-    lines.append(f"Service credits owed: {credits_text(sla.credits)}.")
+    lines.append(f"Service credits owed: {credits_text(sla.credits, currency or sla.currency)}.")
     return lines
 
 
-def credits_text(credits: Any) -> str:
-    """Credits owed as an amount with separators, or their description, or 'none'."""
+def credits_text(credits: Any, currency: str = "") -> str:
+    """Credits owed as an amount with its currency, or their description, or 'none'."""
     if isinstance(credits, int | float) and not isinstance(credits, bool):
-        return money(credits) if credits else "none"
+        return money(credits, currency) if credits else "none"
     return describe(credits) or "none"
 
 
@@ -182,9 +182,9 @@ def executive_summary(report: ReportInput) -> list[tuple[str, list[str]]]:
     if report.scorecard is not None:
         out.append(("Provider scorecard", scorecard_summary(report.scorecard)))
     if report.switching is not None:
-        out.append(("Switching cost", switching_summary(report.switching)))
+        out.append(("Switching cost", switching_summary(report.switching, report.switching_unit())))
     if report.sla is not None:
-        out.append(("SLA check", sla_summary(report.sla)))
+        out.append(("SLA check", sla_summary(report.sla, report.sla_unit())))
     if report.sections:
         out.append(("Also in this report", ["; ".join(s.title for s in report.sections) + "."]))
     return out

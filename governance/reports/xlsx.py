@@ -25,6 +25,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from governance.reports import sections as S
+from governance.reports.decision import decision
 from governance.reports.model import (
     BAND_ENTERPRISE,
     BAND_OVERSIGHT,
@@ -39,6 +40,7 @@ from governance.reports.model import (
 )
 from governance.reports.safe_text import cell_text, describe
 from governance.reports.summary import evaluated_text, executive_summary
+from governance.reports.words import money_format, yes_no
 
 NUMBER_FORMATS: dict[ColumnFormat, str] = {
     "integer": "#,##0",
@@ -74,10 +76,12 @@ class _Sheet:
     def put(self, row: int, col: int, value: Any, fmt: str | None = None, width: bool = True) -> Any:
         """Write a value: strings neutralised and stored as text, numbers with their format."""
         cell = self.ws.cell(row=row, column=col)
+        if isinstance(value, bool):
+            value = yes_no(value)
         if isinstance(value, str):
             cell.value = cell_text(value)
             cell.data_type = "s"
-        elif isinstance(value, bool) or value is None or isinstance(value, int | float):
+        elif value is None or isinstance(value, int | float):
             cell.value = value
             if fmt and not isinstance(value, bool):
                 cell.number_format = fmt
@@ -125,6 +129,11 @@ class _Sheet:
         self.ws.page_setup.fitToWidth = 1
         self.ws.page_setup.fitToHeight = 0
         self.ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        self.ws.print_area = self.ws.dimensions
+        if self.ws.freeze_panes:
+            header = self.ws[self.ws.freeze_panes].row - 1
+            if header >= 1:
+                self.ws.print_title_rows = f"{header}:{header}"
 
 
 def _sheet_name(title: str, taken: Iterable[str]) -> str:
@@ -143,7 +152,7 @@ def _new_sheet(wb: Workbook, title: str) -> _Sheet:
     return _Sheet(wb.create_sheet(_sheet_name(title, wb.sheetnames)))
 
 
-def write_section(sheet: _Sheet, section: Section, row: int) -> tuple[int, int, int]:
+def write_section(sheet: _Sheet, section: Section, row: int, currency: str = "") -> tuple[int, int, int]:
     """Write a titled table from `row`; return (header row, first data row, last data row)."""
     sheet.put(row, 1, section.title, width=False).font = TITLE
     row += 1
@@ -152,7 +161,8 @@ def write_section(sheet: _Sheet, section: Section, row: int) -> tuple[int, int, 
         row += 1
     head = row
     sheet.header(head, section.columns)
-    formats = [NUMBER_FORMATS.get(section.formats.get(c, "text")) for c in section.columns]
+    kinds = [section.formats.get(c, "text") for c in section.columns]
+    formats = [money_format(currency) if k == "currency" else NUMBER_FORMATS.get(k) for k in kinds]
     status_col = section.columns.index(section.status_column) if section.status_column in section.columns else None
     for r, values in enumerate(section.rows, start=head + 1):
         for c, value in enumerate(values):
@@ -164,14 +174,36 @@ def write_section(sheet: _Sheet, section: Section, row: int) -> tuple[int, int, 
                 colour = S.STATUS_FILLS.get(value.lower())
                 if colour:
                     cell.fill = PatternFill("solid", fgColor=colour)
+    _name_table(sheet, section.title, head, len(section.columns), head + len(section.rows))
     return head, head + 1, head + len(section.rows)
 
 
-def write_sections(sheet: _Sheet, sections: Sequence[Section], row: int = 1) -> list[int]:
+def _name_table(sheet: _Sheet, title: str, head: int, width: int, last: int) -> None:
+    """A defined name over a table (header row included), e.g. `SLA_terms`, so formulas can refer to it."""
+    wb = sheet.ws.parent
+    if wb is None:
+        return
+    words = re.sub(r"\W+", " ", title, flags=re.ASCII).split()
+    base = ""
+    for word in words:
+        if len(base) + len(word) + 1 > 40:
+            break
+        base = f"{base}_{word}" if base else word
+    base = base or "Table"
+    if not base[0].isalpha():
+        base = "T_" + base
+    name, n = base, 2
+    while name in wb.defined_names or re.fullmatch(r"[A-Za-z]{1,3}\d+", name):
+        name, n = f"{base}_{n}", n + 1
+    ref = f"{quote_sheetname(sheet.ws.title)}!$A${head}:${get_column_letter(max(width, 1))}${max(last, head)}"
+    wb.defined_names[name] = DefinedName(name, attr_text=ref)
+
+
+def write_sections(sheet: _Sheet, sections: Sequence[Section], row: int = 1, currency: str = "") -> list[int]:
     """Stack tables down a sheet with a blank row between; freeze the first one's header."""
     heads = []
     for i, section in enumerate(sections):
-        head, _, last = write_section(sheet, section, row)
+        head, _, last = write_section(sheet, section, row, currency)
         heads.append(head)
         if i == 0:
             sheet.ws.freeze_panes = f"A{head + 1}"
@@ -197,7 +229,15 @@ def _summary_sheet(wb: Workbook, report: ReportInput, created: dt.date) -> _Shee
         sheet.put(row, 2, value, width=False)
         row += 1
     row += 1
-    for heading, sentences in executive_summary(report):
+    blocks = [(b.heading, b.sentences) for b in decision(report)]
+    sheet.put(row, 1, "The decision", width=False).font = Font(bold=True, size=14)
+    row += 1
+    for i, (heading, sentences) in enumerate([*blocks, ("Summary by part", []), *executive_summary(report)]):
+        if i == len(blocks):
+            row += 1
+            sheet.put(row, 1, heading, width=False).font = Font(bold=True, size=14)
+            row += 2
+            continue
         sheet.put(row, 1, heading, width=False).font = TITLE
         row += 1
         for sentence in sentences:
@@ -205,6 +245,7 @@ def _summary_sheet(wb: Workbook, report: ReportInput, created: dt.date) -> _Shee
             row += 1
         row += 1
     sheet.widths[2] = SUMMARY_WIDTH
+    sheet.widths[1] = max(sheet.widths.get(1, 8), 30)
     return sheet
 
 
@@ -524,12 +565,12 @@ def _scorecard_sheet(wb: Workbook, card: ScorecardPayload) -> tuple[int, str, st
     return last, tot, get_column_letter(band_col)
 
 
-def _switching_sheet(wb: Workbook, sw: SwitchingPayload) -> None:
+def _switching_sheet(wb: Workbook, sw: SwitchingPayload, currency: str) -> None:
     sheet = _new_sheet(wb, "Switching cost")
     blocks = [S.switching_breakdown_section(sw)]
     blocks += [s for s in (S.tornado_section(sw), S.stay_vs_switch_section(sw)) if s is not None]
     blocks += S.variance_sections(sw)
-    heads = write_sections(sheet, blocks)
+    heads = write_sections(sheet, blocks, currency=currency)
     sheet.widths[1] = max(sheet.widths.get(1, 8), 30)
     sheet.finish()
     breakdown = blocks[0]
@@ -557,7 +598,7 @@ def _switching_sheet(wb: Workbook, sw: SwitchingPayload) -> None:
         ws.add_chart(chart, f"{get_column_letter(col)}{1 + 16 * i}")
 
 
-def _sla_sheet(wb: Workbook, sla: SlaPayload) -> None:
+def _sla_sheet(wb: Workbook, sla: SlaPayload, currency: str) -> None:
     sheet = _new_sheet(wb, "SLA check")
     sheet.put(1, 1, "Verdict").font = BOLD
     verdict = sheet.put(1, 2, sla.verdict)
@@ -565,14 +606,14 @@ def _sla_sheet(wb: Workbook, sla: SlaPayload) -> None:
     if colour:
         verdict.fill = PatternFill("solid", fgColor=colour)
     sheet.put(2, 1, "Credits owed").font = BOLD
-    sheet.put(2, 2, sla.credits, NUMBER_FORMATS["currency"])
-    write_sections(sheet, S.sla_sections(sla), row=4)
+    sheet.put(2, 2, sla.credits, money_format(currency))
+    write_sections(sheet, S.sla_sections(sla, currency), row=4, currency=currency)
     sheet.finish()
 
 
-def _section_sheet(wb: Workbook, title: str, sections: Sequence[Section]) -> None:
+def _section_sheet(wb: Workbook, title: str, sections: Sequence[Section], currency: str = "") -> None:
     sheet = _new_sheet(wb, title)
-    write_sections(sheet, sections)
+    write_sections(sheet, sections, currency=currency)
     sheet.finish()
 
 
@@ -600,6 +641,7 @@ def build_xlsx(report: ReportInput, created: dt.date | None = None) -> bytes:
     """The workbook as bytes; `created` (default: the report's date, else today) fixes its dates."""
     day = created or report.created or dt.date.today()
     moment = dt.datetime(day.year, day.month, day.day)
+    unit = report.money_unit()
     wb = Workbook()
     summary = _summary_sheet(wb, report, day)
     card = report.scorecard
@@ -623,14 +665,14 @@ def build_xlsx(report: ReportInput, created: dt.date | None = None) -> bytes:
         if guide:
             _section_sheet(wb, "Questions and anchors", guide)
     if report.switching is not None:
-        _switching_sheet(wb, report.switching)
+        _switching_sheet(wb, report.switching, report.switching_unit())
     taxonomy = report.taxonomy_part()
     if taxonomy is not None:
         _section_sheet(wb, "Taxonomy mapping", [S.taxonomy_section(taxonomy)])
     if report.sla is not None:
-        _sla_sheet(wb, report.sla)
+        _sla_sheet(wb, report.sla, report.sla_unit())
     for section in report.sections:
-        _section_sheet(wb, section.title, [section])
+        _section_sheet(wb, section.title, [section], unit)
     summary.finish()
     props = wb.properties
     props.title = cell_text(report.title)
