@@ -332,8 +332,13 @@ def switching_breakdown_section(sw: SwitchingPayload) -> Section:
 
 def input_label(bar: TornadoBar) -> str:
     """A tornado input named with its area, e.g. 'Model retraining: runs'."""
-    area, _, name = bar.parameter.partition(".")
-    label = bar.label or plain_key(name or area)
+    return parameter_label(bar.parameter, bar.label)
+
+
+def parameter_label(parameter: str, label: str | None = None) -> str:
+    """A scenario input key ('retraining.runs') in words with its area ('Model retraining: runs')."""
+    area, _, name = parameter.partition(".")
+    label = label or plain_key(name or area)
     if area in AREA_LABELS:
         return f"{AREA_LABELS[area]}: {label}"
     if area in VENDOR_LABELS:
@@ -739,7 +744,7 @@ def variance_sections(sw: SwitchingPayload) -> list[Section]:
             title="Share of the variance of the total",
             note=sens["method"],
             columns=["Input", "Contribution to variance", "First-order index", "Rank correlation"],
-            rows=[[r["parameter"], r["contribution"], r["first_order"], r["rank_correlation"]]
+            rows=[[parameter_label(r["parameter"]), r["contribution"], r["first_order"], r["rank_correlation"]]
                   for r in sens["rows"]],
             formats={"Contribution to variance": "percent", "First-order index": "decimal",
                      "Rank correlation": "decimal"}))
@@ -747,7 +752,9 @@ def variance_sections(sw: SwitchingPayload) -> list[Section]:
     if isinstance(corr, dict):
         inputs = corr["inputs"]
         numbers = [f"({i + 1})" for i in range(len(inputs))]
-        rows = [[f"{n} {name}", *row] for n, name, row in zip(numbers, inputs, corr["used"], strict=True)]
+        rows = [
+            [f"{n} {parameter_label(name)}", *row] for n, name, row in zip(numbers, inputs, corr["used"], strict=True)
+        ]
         out.append(Section(
             title="Rank correlation between inputs", note=corr["note"],
             columns=["Input", *numbers], rows=rows, formats=dict.fromkeys(numbers, "decimal")))
