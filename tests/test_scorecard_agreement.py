@@ -169,7 +169,7 @@ def _workbook(path: Path) -> tuple[dict[str, Outcome], bool]:
             row[0].value if isinstance(row[0].value, int | float) else None,
             float(value) if isinstance(value, int | float) else None,
             row[band].value,
-            bool(row[eligible].value),
+            row[eligible].value == "yes",
         )
     return out, "Evaluator scores" in wb.sheetnames
 

@@ -515,10 +515,11 @@ def _scorecard_sheet(wb: Workbook, card: ScorecardPayload) -> tuple[int, str, st
             f'IF({t}="","incomplete",{t}))',
         )
         sheet.widths[band_col] = 30
-        ahead = f"SUMPRODUCT(({eligibles}=TRUE)*ISNUMBER({totals})*({totals}>{t}))"
-        eligible_count = f"SUMPRODUCT(({eligibles}=TRUE)*ISNUMBER({totals}))"
-        behind = f"SUMPRODUCT(({eligibles}=FALSE)*ISNUMBER({totals})*({totals}>{t}))"
-        sheet.formula(r, 1, f'=IF(ISNUMBER({t}),IF({elig}{r},{ahead},{eligible_count}+{behind})+1,"")', "0")
+        yes, no = yes_no(True), yes_no(False)  # the eligible column holds the words people read
+        ahead = f'SUMPRODUCT(({eligibles}="{yes}")*ISNUMBER({totals})*({totals}>{t}))'
+        eligible_count = f'SUMPRODUCT(({eligibles}="{yes}")*ISNUMBER({totals}))'
+        behind = f'SUMPRODUCT(({eligibles}="{no}")*ISNUMBER({totals})*({totals}>{t}))'
+        sheet.formula(r, 1, f'=IF(ISNUMBER({t}),IF({elig}{r}="{yes}",{ahead},{eligible_count}+{behind})+1,"")', "0")
         sheet.put(r, complete_col, p.complete)
         limit_band = (
             p.band if p.band and p.total is not None and p.band != band_for(p.total, card.band_floors) else None
