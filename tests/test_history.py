@@ -17,8 +17,16 @@ from annogov.store.measured import gold_set, list_deliveries, record_delivery, s
 from governance.delivery import open_delivery
 from governance.delivery_counts import count_delivery
 from governance.goldset import coverage, load_gold_set, qualify, seeded_share, with_gold
-from governance.history import DeliveryMeasures, StoredDelivery, Tally, measure_delivery, provider_history, pseudonym
+from governance.history import (
+    DeliveryMeasures,
+    StoredDelivery,
+    Tally,
+    measure_delivery,
+    provider_history,
+    pseudonymised,
+)
 from governance.pilot import load_pilot_spec, run_pilot
+from governance.privacy import pseudonyms
 from governance.roles import PermissionDenied, Role, User
 from ingest import InputError
 
@@ -71,7 +79,7 @@ def test_breakdowns_and_pseudonyms() -> None:
     assert [(p.scope, p.gold, p.accuracy) for p in by_version.points] == [("v1", 100, 0.9), ("v2", 200, 0.71)]
     assert "accuracy" in by_version.points[1].drops
     hidden = provider_history(ds, by="annotator")
-    assert {p.scope for p in hidden.points} == {pseudonym("Acme", "w-1")} and "w-1" not in str(hidden.model_dump())
+    assert {p.scope for p in hidden.points} == {"A01"} and "w-1" not in str(hidden.model_dump())
     assert {p.scope for p in provider_history(ds, by="annotator", reveal=True).points} == {"w-1"}
     assert {p.scope for p in provider_history(ds, by="category").points} == {"rare"}
 
@@ -129,7 +137,7 @@ def test_store_round_trip_access_and_versions(store: Store) -> None:
     saved = record_delivery(
         store, MANAGER, program.id, "Acme", d.measures, delivered_on=date(2026, 1, 1), guideline_version="v3"
     )
-    assert list_deliveries(store, REVIEWER, program.id) == [saved]
+    assert list_deliveries(store, MANAGER, program.id) == [saved]
     with pytest.raises(PermissionDenied):
         list_deliveries(store, ANNOTATOR, program.id)
     with pytest.raises(PermissionDenied):
@@ -143,6 +151,31 @@ def test_store_round_trip_access_and_versions(store: Store) -> None:
     assert latest is not None and latest.version == 2 and latest.items == gold.items
     first = gold_set(store, REVIEWER, program.id, "tickets", 1)
     assert first is not None and first.version == 1
+
+
+def test_store_gives_annotator_ids_only_to_those_who_may_see_them(store: Store) -> None:
+    program = store.find_program("Tickets")
+    assert program is not None
+    store.add_provider(program.id, "Beta")
+    for i, (provider, names) in enumerate([("Acme", ["w-1", "w-2"]), ("Acme", ["w-2", "w-3"]), ("Beta", ["w-1"])]):
+        t = _delivery(i, "2026-01-01", 90).measures.overall
+        m = _delivery(i, "2026-01-01", 90).measures.model_copy(update={"annotators": dict.fromkeys(names, t)})
+        on = date(2026, 1, 1 + i)
+        record_delivery(store, MANAGER, program.id, provider, m, delivered_on=on, guideline_version="v1")
+    seen = list_deliveries(store, REVIEWER, program.id)
+    assert "w-" not in str([d.model_dump() for d in seen])
+    acme_codes, beta_codes = pseudonyms(["w-1", "w-2", "w-3"]), pseudonyms(["w-1"])
+    assert [set(d.measures.annotators) for d in seen] == [
+        {acme_codes["w-1"], acme_codes["w-2"]}, {acme_codes["w-2"], acme_codes["w-3"]}, {beta_codes["w-1"]}
+    ]
+    # the codes a reviewer gets from the store are the ones a manager sees without --reveal
+    assert provider_history(seen, by="annotator") == provider_history(
+        list_deliveries(store, MANAGER, program.id), by="annotator"
+    )
+    acme = [d for d in seen if d.provider == "Acme"]
+    assert set(acme[0].measures.annotators) & set(acme[1].measures.annotators)  # w-2 keeps one code
+    assert list_deliveries(store, REVIEWER, program.id, "Acme") == acme
+    assert pseudonymised(seen) == seen
 
 
 def test_unknown_provider_is_located_and_nothing_is_saved(store: Store) -> None:
