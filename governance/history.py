@@ -370,6 +370,8 @@ def latest_suggestions(deliveries: Sequence[StoredDelivery]) -> dict[str, Measur
             d.measures.overall.value("defect_rate"),
             {c: t.value("accuracy") for c, t in d.measures.categories.items()},
             source=f"{d.label} ({d.delivered_on})",
+            reviewed=d.measures.overall.reviewed,
+            category_gold={c: t.gold for c, t in d.measures.categories.items()},
         )
         for provider, d in sorted(latest.items())
     }

@@ -80,3 +80,21 @@ def test_prelabel_bad_flag_is_located(tmp_path: Path) -> None:
         prelabel_evidence(open_delivery(path))
     (p,) = err.value.problems
     assert (p.location.row, p.location.column) == (3, "prelabelled")
+
+
+def test_a_rate_over_too_few_observations_is_not_scored() -> None:
+    # one wrong gold item in a category with 2 gold items (50%) would alone have earned 1
+    s = suggest_quality_score(
+        0.9, 0.0, {"common": 0.97, "rare": 0.5}, source="x", reviewed=200, category_gold={"common": 120, "rare": 2}
+    )
+    part = next(p for p in s.parts if p.measure == "category_accuracy")
+    assert s.score == 5 and part.value == 0.97 and "rare" in part.reason and "fewer than 10" in part.reason
+    # 1 failed of 3 reviewed (33%) is not a defect rate to score on
+    s = suggest_quality_score(0.9, 1 / 3, {"a": 0.97}, source="x", reviewed=3, category_gold={"a": 50})
+    part = next(p for p in s.parts if p.measure == "defect_rate")
+    assert s.score == 5 and part.score is None and "too few" in part.reason
+    # at the minimum the rate counts
+    s = suggest_quality_score(0.9, 0.1, {"a": 0.7}, source="x", reviewed=10, category_gold={"a": 10})
+    assert s.score == 1
+    only_few = suggest_quality_score(None, None, {"a": 0.0}, source="x", category_gold={"a": 1})
+    assert only_few.score is None
