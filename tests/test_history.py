@@ -116,6 +116,12 @@ def test_gold_set_coverage_seeded_and_qualification() -> None:
     assert result["new-1"].qualified and result["new-1"].correct == 30
     assert not result["new-2"].qualified and result["new-2"].correct == 25
     assert not result["new-3"].qualified and "fewer than the 20" in result["new-3"].reason
+    # one item answered 25 times is one item, and a repeated item is right only if every answer was
+    repeated = [("rep", quals[0].item_id, quals[0].label)] * 25
+    repeated += [("rep", g.item_id, g.label) for g in quals[1:20]] + [("rep", quals[1].item_id, "wrong")]
+    rep = qualify(gold, repeated, threshold=0.9, min_items=20)[0]
+    assert (rep.answered, rep.correct) == (20, 19)
+    assert qualify(gold, repeated[:25], min_items=20)[0].answered == 1
 
 
 def _store(url: str) -> Store:
@@ -360,3 +366,10 @@ def test_gold_seeded_and_qualify_commands(tmp_path: Path, capsys: pytest.Capture
     assert main(["gold", "qualify", str(answers), *db]) == 1  # new-2 falls short
     out = capsys.readouterr().out
     assert "new-1" in out and "30/30 reaches 90%" in out and "is below 90%" in out
+    # a row without annotator is located (was a TypeError traceback), a threshold outside (0, 1] refused
+    answers.write_text("\n".join([*lines, f"{quals[0].item_id},,{quals[0].label}"]) + "\n")
+    assert main(["gold", "qualify", str(answers), *db]) == 2
+    assert f"row {len(lines) + 1}, column 'annotator_id': annotator_id is missing" in capsys.readouterr().err
+    for bad in ("nan", "90", "0"):
+        assert main(["gold", "qualify", str(answers), *db, "--threshold", bad]) == 2
+        assert "--threshold" in capsys.readouterr().err
