@@ -370,6 +370,10 @@ def test_gold_seeded_and_qualify_commands(tmp_path: Path, capsys: pytest.Capture
     answers.write_text("\n".join([*lines, f"{quals[0].item_id},,{quals[0].label}"]) + "\n")
     assert main(["gold", "qualify", str(answers), *db]) == 2
     assert f"row {len(lines) + 1}, column 'annotator_id': annotator_id is missing" in capsys.readouterr().err
+    assert main(["gold", "show", *db, "--version", "7"]) == 2
+    assert "column '--version': gold set 'g' has versions 1, not 7" in capsys.readouterr().err
+    assert main(["gold", "show", *db, "--minimum", "-5"]) == 2
+    assert "--minimum" in capsys.readouterr().err
     for bad in ("nan", "90", "0"):
         assert main(["gold", "qualify", str(answers), *db, "--threshold", bad]) == 2
         assert "--threshold" in capsys.readouterr().err

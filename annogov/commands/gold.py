@@ -55,13 +55,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from annogov.store.measured import gold_set
+    from annogov.store.measured import gold_set, gold_set_versions
 
     store, program = open_program(args)
     try:
         gold = gold_set(store, CLI_USER, program.id, args.name, getattr(args, "version", None))
+        versions = [v for name, v, _, _ in gold_set_versions(store, CLI_USER, program.id) if name == args.name]
     finally:
         store.close()
+    version = getattr(args, "version", None)
+    if gold is None and version is not None and versions:
+        raise InputError.at(
+            f"gold set {args.name!r} has versions {', '.join(map(str, versions))}, not {version}",
+            "command line",
+            column="--version",
+        )
     if gold is None:
         raise InputError.at(
             f"no stored gold set named {args.name!r} in {program.name!r}", "command line", column="--name"
@@ -87,6 +95,8 @@ def _import(args: argparse.Namespace) -> int:
 def _show(args: argparse.Namespace) -> int:
     from governance.goldset import coverage
 
+    if args.minimum < 1:
+        raise InputError.at(f"expected 1 or more, got {args.minimum}", "command line", column="--minimum")
     gold = _load(args)
     rows = coverage(gold, args.minimum)
     if args.format == "json":
