@@ -92,4 +92,4 @@ def proportion_drop(k_before: int, n_before: int, k_after: int, n_after: int) ->
     if var <= 0:
         return DropTest(before=before, after=after, z=None, p_value=None)
     z = (before - after) / math.sqrt(var)
-    return DropTest(before=before, after=after, z=z, p_value=1 - NormalDist().cdf(z))
+    return DropTest(before=before, after=after, z=z, p_value=NormalDist().cdf(-z))  # the upper tail, exact far out
