@@ -55,11 +55,13 @@ class MeasuredSuggestion(BaseModel):
 
 
 def _at_least(value: float, steps: tuple[tuple[float, int], ...]) -> int:
-    return next((score for bound, score in steps if value >= bound), 1)
+    """The score of the first bound the value reaches (float noise below 1e-9 ignored, as at band edges)."""
+    return next((score for bound, score in steps if round(value, 9) >= bound), 1)
 
 
 def _at_most(value: float, steps: tuple[tuple[float, int], ...]) -> int:
-    return next((score for bound, score in steps if value <= bound), 1)
+    """The score of the first bound the value stays within (float noise below 1e-9 ignored)."""
+    return next((score for bound, score in steps if round(value, 9) <= bound), 1)
 
 
 def suggest_quality_score(

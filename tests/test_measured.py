@@ -98,3 +98,28 @@ def test_a_rate_over_too_few_observations_is_not_scored() -> None:
     assert s.score == 1
     only_few = suggest_quality_score(None, None, {"a": 0.0}, source="x", category_gold={"a": 1})
     assert only_few.score is None
+
+
+def _edge_delivery(path: Path) -> Path:
+    """Two annotators on 10 items, (yes, yes) 3, (yes, no) 1, (no, yes) 2, (no, no) 4: Cohen's kappa
+    is exactly (0.7 - 0.5) / (1 - 0.5) = 0.4, which floating point computes as 0.3999999999999999."""
+    rows = ["item_id,annotator_id,label"]
+    pairs = [("y", "y")] * 3 + [("y", "n")] + [("n", "y")] * 2 + [("n", "n")] * 4
+    for i, (first, second) in enumerate(pairs):
+        rows += [f"i{i},a1,{first}", f"i{i},a2,{second}"]
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def test_a_value_exactly_on_a_threshold_meets_it(tmp_path: Path) -> None:
+    from contracts.sla_terms import SlaTerm
+    from governance.delivery_counts import count_delivery
+    from governance.sla_stats import agreement
+
+    kappa = agreement(count_delivery(open_delivery(_edge_delivery(tmp_path / "d.csv")), ["n", "y"]), "cohen_kappa",
+                      ci=False).value
+    assert kappa == pytest.approx(0.4, abs=1e-12)
+    part = suggest_quality_score(kappa, None, {}, source="d.csv").parts[0]
+    assert part.score == 2 and "0.400 earns 2" in part.reason  # was 1 beside 'kappa 0.400'
+    assert SlaTerm(metric="kappa", threshold=0.4).holds(kappa)  # sla-check said FAIL 0.4 against >= 0.4
+    assert not SlaTerm(metric="kappa", threshold=0.4).holds(0.4 - 1e-6)
