@@ -220,6 +220,7 @@ def provider_history(deliveries: Sequence[StoredDelivery], *, by: By = "overall"
     flagged: list[str] = []
     last: dict[tuple[str, str], Tally] = {}
     rows: list[tuple[str, str, str, str, str, Tally, float | None]]
+    family: list[tuple[str, int | str]]  # what Holm adjusts across: one delivery (by id; labels repeat), or one version
     if by == "guideline_version":
         groups: dict[tuple[str, str], tuple[str, Tally]] = {}
         for d in ordered:
@@ -229,20 +230,22 @@ def provider_history(deliveries: Sequence[StoredDelivery], *, by: By = "overall"
         rows = [
             (p, v, v, on, v, t, None) for (p, v), (on, t) in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[1][0]))
         ]
+        family = [(p, v) for p, v, *_ in rows]
     else:
         rows = [
             (d.provider, d.label, d.guideline_version, d.delivered_on, scope, t, d.measures.gold_share)
             for d in ordered
             for scope, t in sorted(_scopes(d, by).items())
         ]
+        family = [(d.provider, d.id) for d in ordered for _ in _scopes(d, by)]
     raw: list[dict[str, float]] = []
     for provider, _, _, _, scope, t, _ in rows:
         key = (provider, "(all)" if by == "guideline_version" else scope)
         raw.append(_drops(last[key], t) if key in last else {})
         last[key] = t
-    families: dict[tuple[str, str], list[tuple[int, str]]] = {}
-    for i, (provider, label, *_rest) in enumerate(rows):
-        families.setdefault((provider, label), []).extend((i, m) for m in raw[i])
+    families: dict[tuple[str, int | str], list[tuple[int, str]]] = {}
+    for i, member_of in enumerate(family):
+        families.setdefault(member_of, []).extend((i, m) for m in raw[i])
     adjusted: list[dict[str, float]] = [{} for _ in rows]
     for members in families.values():
         for (i, m), q in zip(members, holm([raw[i][m] for i, m in members]), strict=True):

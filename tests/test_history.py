@@ -69,6 +69,17 @@ def test_drop_flagged_by_hand() -> None:
     assert h.flagged == ["Acme / (all) / d2: accuracy worse (Holm p = 0.0477)"]
 
 
+def test_holm_family_is_one_delivery_even_when_labels_repeat() -> None:
+    # weekly files often share a name (the default label): the second and third deliveries are both
+    # 'weekly.csv'; the drop 90 -> 80 is adjusted over its own delivery's two tests (2 x 0.023835),
+    # not over four tests of two deliveries (4 x 0.023835 = 0.095, which hid it)
+    ds = [_delivery(1, "2026-01-01", 90), _delivery(2, "2026-01-08", 80), _delivery(3, "2026-01-15", 80)]
+    ds = [ds[0], *(d.model_copy(update={"label": "weekly.csv"}) for d in ds[1:])]
+    h = provider_history(ds)
+    assert h.points[1].drops["accuracy"] == pytest.approx(2 * 0.023835, abs=1e-5)
+    assert h.flagged == ["Acme / (all) / weekly.csv: accuracy worse (Holm p = 0.0477)"]
+
+
 def test_breakdowns_and_pseudonyms() -> None:
     ds = [
         _delivery(1, "2026-01-01", 90, version="v1"),
