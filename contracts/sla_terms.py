@@ -153,7 +153,9 @@ class SlaTerm(BaseModel):
         return self
 
     def holds(self, measured: float) -> bool:
-        """Whether a measured value meets the term."""
+        """Whether a measured value meets the term; float noise below 1e-9 is ignored, as at the band
+        edges, so a kappa of exactly 0.4 computed as 0.3999999999999999 meets '>= 0.4'."""
+        measured = round(measured, 9)
         return {
             ">=": measured >= self.threshold,
             ">": measured > self.threshold,

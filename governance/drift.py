@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from governance.delivery_counts import PERIOD_COLUMNS, DeliveryCounts, week_start
 from governance.label_order import natural_key
+from governance.paired import proportion_drop
 from governance.qa import NO_CATEGORY, period_table, rate
 from governance.sla_stats import profiles
 
@@ -72,14 +73,10 @@ def _z_one_sided(z: float) -> float:
 
 
 def proportion_test(x1: int, n1: int, x2: int, n2: int, higher_is_better: bool) -> tuple[float, float]:
-    """Pooled two-proportion z for a change for the worse from x1/n1 to x2/n2, and its one-sided p."""
-    pooled = (x1 + x2) / (n1 + n2)
-    se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
-    worse = (x1 / n1 - x2 / n2) if higher_is_better else (x2 / n2 - x1 / n1)
-    if se == 0:
-        return (math.inf if worse > 0 else 0.0), (0.0 if worse > 0 else 1.0)
-    z = worse / se
-    return z, _z_one_sided(z)
+    """Pooled two-proportion z for a change for the worse from x1/n1 to x2/n2, and its one-sided p
+    (`governance.paired.proportion_drop` on the good outcomes; no variance means no change, p = 1)."""
+    test = proportion_drop(x1, n1, x2, n2) if higher_is_better else proportion_drop(n1 - x1, n1, n2 - x2, n2)
+    return (0.0, 1.0) if test.z is None or test.p_value is None else (test.z, test.p_value)
 
 
 def _mean_test(m1: float, v1: float, n1: int, m2: float, v2: float, n2: int) -> tuple[float, float]:

@@ -181,14 +181,16 @@ def qualify(
     min_items: int = 20,
 ) -> list[Qualification]:
     """Each annotator's (annotator, item_id, label) answers on qualification items: qualified when at
-    least `min_items` were answered and the accuracy reaches `threshold` (answers on other items ignored)."""
+    least `min_items` distinct items were answered and the accuracy reaches `threshold` (answers on
+    other items ignored; an item answered more than once counts once, right only if every answer was)."""
     quals = {g.item_id: g.label for g in gold.items if g.qualification}
-    right: dict[str, int] = defaultdict(int)
-    seen: dict[str, int] = defaultdict(int)
+    answered: dict[str, dict[str, bool]] = defaultdict(dict)
     for annotator, item, label in answers:
         if item in quals:
-            seen[annotator] += 1
-            right[annotator] += int(label == quals[item])
+            mine = answered[annotator]
+            mine[item] = mine.get(item, True) and label == quals[item]
+    seen = {a: len(items) for a, items in answered.items()}
+    right = {a: sum(items.values()) for a, items in answered.items()}
     out = []
     for annotator in sorted(seen):
         n, k = seen[annotator], right[annotator]

@@ -10,7 +10,6 @@ sides, Holm-adjusted across everything tested for the same delivery).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -20,6 +19,7 @@ from pydantic import BaseModel
 from governance.delivery_counts import PERIOD_COLUMNS, DeliveryCounts
 from governance.goldset import GoldSet, seeded_share
 from governance.paired import DROP_METHOD, holm, proportion_drop
+from governance.privacy import pseudonyms
 from governance.qa import group_names, period_table
 from governance.sla_stats import agreement, agreement_by_group, resolve_metric
 from scorecard.measured import MeasuredSuggestion, suggest_quality_score
@@ -78,6 +78,7 @@ class DeliveryMeasures(BaseModel):
     annotators: dict[str, Tally]
     gold_seeded: int | None = None
     gold_share: float | None = None
+    annotators_coded: bool = False
 
 
 def _tally(row: np.ndarray, kappa: float | None = None) -> Tally:
@@ -153,17 +154,29 @@ class History(BaseModel):
     method: str
 
 
-def pseudonym(provider: str, annotator: str) -> str:
-    """A stable pseudonymous code for an annotator of a provider (first 6 hex of SHA-256)."""
-    return "A-" + hashlib.sha256(f"{provider}\x1f{annotator}".encode()).hexdigest()[:6]
+def pseudonymised(deliveries: Sequence[StoredDelivery]) -> list[StoredDelivery]:
+    """The deliveries with annotator ids replaced by `governance.privacy.pseudonyms` codes (A01...),
+    numbered per provider over all its given deliveries, so one annotator keeps one code across them."""
+    ids: dict[str, set[str]] = {}
+    for d in deliveries:
+        if not d.measures.annotators_coded:
+            ids.setdefault(d.provider, set()).update(d.measures.annotators)
+    codes = {provider: pseudonyms(names) for provider, names in ids.items()}
+    return [
+        d if d.measures.annotators_coded else d.model_copy(update={"measures": d.measures.model_copy(update={
+            "annotators": {codes[d.provider][a]: t for a, t in d.measures.annotators.items()},
+            "annotators_coded": True,
+        })})
+        for d in deliveries
+    ]
 
 
-def _scopes(d: StoredDelivery, by: By, reveal: bool) -> dict[str, Tally]:
+def _scopes(d: StoredDelivery, by: By) -> dict[str, Tally]:
     m = d.measures
     if by == "category":
         return m.categories
     if by == "annotator":
-        return {(a if reveal else pseudonym(d.provider, a)): t for a, t in m.annotators.items()}
+        return m.annotators
     return {"(all)": m.overall}
 
 
@@ -201,11 +214,13 @@ def _point(provider: str, label: str, on: str, version: str, scope: str, t: Tall
 def provider_history(deliveries: Sequence[StoredDelivery], *, by: By = "overall", reveal: bool = False) -> History:
     """The trend of every provider's deliveries (ordered by date, then id) in the chosen breakdown;
     `guideline_version` sums the deliveries labelled under each version (kappa is not summed)."""
-    ordered = sorted(deliveries, key=lambda d: (d.provider, d.delivered_on, d.id))
+    shown = deliveries if reveal else pseudonymised(deliveries)
+    ordered = sorted(shown, key=lambda d: (d.provider, d.delivered_on, d.id))
     points: list[Point] = []
     flagged: list[str] = []
     last: dict[tuple[str, str], Tally] = {}
     rows: list[tuple[str, str, str, str, str, Tally, float | None]]
+    family: list[tuple[str, int | str]]  # what Holm adjusts across: one delivery (by id; labels repeat), or one version
     if by == "guideline_version":
         groups: dict[tuple[str, str], tuple[str, Tally]] = {}
         for d in ordered:
@@ -215,20 +230,22 @@ def provider_history(deliveries: Sequence[StoredDelivery], *, by: By = "overall"
         rows = [
             (p, v, v, on, v, t, None) for (p, v), (on, t) in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[1][0]))
         ]
+        family = [(p, v) for p, v, *_ in rows]
     else:
         rows = [
             (d.provider, d.label, d.guideline_version, d.delivered_on, scope, t, d.measures.gold_share)
             for d in ordered
-            for scope, t in sorted(_scopes(d, by, reveal).items())
+            for scope, t in sorted(_scopes(d, by).items())
         ]
+        family = [(d.provider, d.id) for d in ordered for _ in _scopes(d, by)]
     raw: list[dict[str, float]] = []
     for provider, _, _, _, scope, t, _ in rows:
         key = (provider, "(all)" if by == "guideline_version" else scope)
         raw.append(_drops(last[key], t) if key in last else {})
         last[key] = t
-    families: dict[tuple[str, str], list[tuple[int, str]]] = {}
-    for i, (provider, label, *_rest) in enumerate(rows):
-        families.setdefault((provider, label), []).extend((i, m) for m in raw[i])
+    families: dict[tuple[str, int | str], list[tuple[int, str]]] = {}
+    for i, member_of in enumerate(family):
+        families.setdefault(member_of, []).extend((i, m) for m in raw[i])
     adjusted: list[dict[str, float]] = [{} for _ in rows]
     for members in families.values():
         for (i, m), q in zip(members, holm([raw[i][m] for i, m in members]), strict=True):
@@ -356,6 +373,8 @@ def latest_suggestions(deliveries: Sequence[StoredDelivery]) -> dict[str, Measur
             d.measures.overall.value("defect_rate"),
             {c: t.value("accuracy") for c, t in d.measures.categories.items()},
             source=f"{d.label} ({d.delivered_on})",
+            reviewed=d.measures.overall.reviewed,
+            category_gold={c: t.gold for c, t in d.measures.categories.items()},
         )
         for provider, d in sorted(latest.items())
     }

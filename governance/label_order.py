@@ -69,9 +69,10 @@ _GROUP_TABLES = {  # tables indexed by a dimension's code + 1 (0 = no value), an
 }
 
 
-def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
-    """Sort key that puts 'batch-2' before 'batch-10'."""
-    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", name) if p)
+def natural_key(name: str) -> tuple[tuple[tuple[int, int | str], ...], str]:
+    """Sort key that puts 'batch-2' before 'batch-10'; names the numbers make equal ('b1', 'b01')
+    fall back to text order, so the order never depends on which came first."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", name) if p), name
 
 
 def order_groups(counts: DeliveryCounts) -> DeliveryCounts:

@@ -232,7 +232,12 @@ def _provider(
         annotations_per_item=per_item,
         cost_per_usable_label=cost,
         quality_suggestion=suggest_quality_score(
-            agree.value, defects.value, {c.category: c.accuracy.value for c in per_cat}, source=p.delivery
+            agree.value,
+            defects.value,
+            {c.category: c.accuracy.value for c in per_cat},
+            source=p.delivery,
+            reviewed=defects.denominator,
+            category_gold={c.category: c.items for c in per_cat},
         ),
     )
 

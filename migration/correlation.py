@@ -110,14 +110,17 @@ class CorrelationUse(BaseModel):
 
 
 def valid_matrix(target: np.ndarray) -> tuple[np.ndarray, bool]:
-    """(a positive-definite correlation matrix, whether the target had to be repaired)."""
-    if np.linalg.eigvalsh(target).min() > 1e-10:
+    """(a positive-definite correlation matrix, whether the target had to be repaired: True only
+    when it is not positive semi-definite; a singular but valid one, such as a correlation of 1, is
+    only moved a hair inside the cone so the Cholesky factor exists)."""
+    smallest = np.linalg.eigvalsh(target).min()
+    if smallest > 1e-10:
         return target, False
-    fixed = nearest_correlation(target)
-    # a hair inside the cone so the Cholesky factor exists; the change is far below any judgement
-    eps = 1e-8
+    repaired = smallest < -1e-10
+    fixed = nearest_correlation(target) if repaired else target
+    eps = 1e-8  # the change is far below any judgement
     fixed = (1 - eps) * fixed + eps * np.eye(len(fixed))
-    return fixed, True
+    return fixed, bool(repaired)
 
 
 def _ranks(x: np.ndarray) -> np.ndarray:

@@ -4,7 +4,9 @@ Quality SLA: each measure gets a 1-5 score from its own threshold table and the 
 sets the suggestion (as `scorecard.evidence` does for typed KPIs). The tables follow the rubric's
 anchors: kappa >= 0.80 with defects <= 1% is the 5 anchor; agreement measured with defects around a
 few percent is the 3 anchor. Per-category accuracy counts through its weakest category, so a vendor
-cannot hide a rare category behind a good average.
+cannot hide a rare category behind a good average; but a rate needs a minimum sample before it
+scores (`MIN_COUNT`): a category with fewer gold items, or a defect rate over fewer QA-reviewed
+annotations, is shown and left unscored rather than letting one item set the suggestion.
 
 AI-assisted throughput: pre-labelled items against human-only items of the same delivery. A
 pre-labelled accuracy (or correction rate) significantly worse than human-only (one-sided
@@ -20,10 +22,12 @@ KAPPA_STEPS: tuple[tuple[float, int], ...] = ((0.80, 5), (0.70, 4), (0.60, 3), (
 DEFECT_STEPS: tuple[tuple[float, int], ...] = ((0.01, 5), (0.02, 4), (0.05, 3), (0.10, 2))
 ACCURACY_STEPS: tuple[tuple[float, int], ...] = ((0.95, 5), (0.90, 4), (0.85, 3), (0.75, 2))
 SIGNIFICANCE = 0.05
+MIN_COUNT = 10
 QUALITY_RULE = (
     "each measure scored on its own: kappa >= 0.80 -> 5, >= 0.70 -> 4, >= 0.60 -> 3, >= 0.40 -> 2, else 1; "
     "defect rate <= 1% -> 5, <= 2% -> 4, <= 5% -> 3, <= 10% -> 2, else 1; weakest category accuracy "
-    ">= 95% -> 5, >= 90% -> 4, >= 85% -> 3, >= 75% -> 2, else 1; the suggestion is the lowest of the measured ones"
+    ">= 95% -> 5, >= 90% -> 4, >= 85% -> 3, >= 75% -> 2, else 1; a rate over fewer than "
+    f"{MIN_COUNT} reviewed annotations or gold items is not scored; the suggestion is the lowest of the measured ones"
 )
 AI_RULE = (
     "pre-labelled vs human-only items of one delivery: accuracy on gold or correction rate significantly worse "
@@ -51,11 +55,13 @@ class MeasuredSuggestion(BaseModel):
 
 
 def _at_least(value: float, steps: tuple[tuple[float, int], ...]) -> int:
-    return next((score for bound, score in steps if value >= bound), 1)
+    """The score of the first bound the value reaches (float noise below 1e-9 ignored, as at band edges)."""
+    return next((score for bound, score in steps if round(value, 9) >= bound), 1)
 
 
 def _at_most(value: float, steps: tuple[tuple[float, int], ...]) -> int:
-    return next((score for bound, score in steps if value <= bound), 1)
+    """The score of the first bound the value stays within (float noise below 1e-9 ignored)."""
+    return next((score for bound, score in steps if round(value, 9) <= bound), 1)
 
 
 def suggest_quality_score(
@@ -64,9 +70,12 @@ def suggest_quality_score(
     category_accuracy: dict[str, float | None],
     *,
     source: str,
+    reviewed: int | None = None,
+    category_gold: dict[str, int] | None = None,
 ) -> MeasuredSuggestion:
     """The suggested Quality SLA score (1-5) from measured kappa, defect rate and per-category accuracy;
-    unmeasured parts are skipped with a reason, and with none measured there is no suggestion."""
+    unmeasured parts are skipped with a reason, and with none measured there is no suggestion.
+    `reviewed` and `category_gold` are the counts behind the rates: below `MIN_COUNT` a rate is not scored."""
     parts = []
     if kappa is None:
         parts.append(MeasuredPart(measure="kappa", value=None, score=None, reason="not measured"))
@@ -75,6 +84,9 @@ def suggest_quality_score(
         parts.append(MeasuredPart(measure="kappa", value=kappa, score=s, reason=f"kappa {kappa:.3f} earns {s}"))
     if defect_rate is None:
         parts.append(MeasuredPart(measure="defect_rate", value=None, score=None, reason="no QA-reviewed annotations"))
+    elif reviewed is not None and reviewed < MIN_COUNT:
+        reason = f"defect rate {defect_rate:.2%} of {reviewed} QA-reviewed annotations: too few to score"
+        parts.append(MeasuredPart(measure="defect_rate", value=defect_rate, score=None, reason=reason))
     else:
         s = _at_most(defect_rate, DEFECT_STEPS)
         parts.append(
@@ -82,9 +94,12 @@ def suggest_quality_score(
                 measure="defect_rate", value=defect_rate, score=s, reason=f"defect rate {defect_rate:.2%} earns {s}"
             )
         )
-    measured = {c: v for c, v in category_accuracy.items() if v is not None}
+    gold = category_gold or {}
+    few = sorted(c for c, v in category_accuracy.items() if v is not None and gold.get(c, MIN_COUNT) < MIN_COUNT)
+    measured = {c: v for c, v in category_accuracy.items() if v is not None and c not in few}
     if not measured:
-        parts.append(MeasuredPart(measure="category_accuracy", value=None, score=None, reason="no gold items"))
+        reason = f"fewer than {MIN_COUNT} gold items in every category" if few else "no gold items"
+        parts.append(MeasuredPart(measure="category_accuracy", value=None, score=None, reason=reason))
     else:
         worst = min(measured, key=lambda c: (measured[c], c))
         s = _at_least(measured[worst], ACCURACY_STEPS)
@@ -93,7 +108,8 @@ def suggest_quality_score(
                 measure="category_accuracy",
                 value=measured[worst],
                 score=s,
-                reason=f"weakest category {worst!r} at {measured[worst]:.1%} earns {s}",
+                reason=f"weakest category {worst!r} at {measured[worst]:.1%} earns {s}"
+                + (f" (not scored, fewer than {MIN_COUNT} gold items: {', '.join(few)})" if few else ""),
             )
         )
     scores = [p.score for p in parts if p.score is not None]

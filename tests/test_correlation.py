@@ -180,6 +180,17 @@ def test_any_symmetric_matrix_repairs_to_a_valid_one_and_valid_ones_stay(k: int,
     fixed, repaired = valid_matrix(a)
     assert np.allclose(fixed, fixed.T) and np.allclose(np.diag(fixed), 1)
     assert np.linalg.eigvalsh(fixed).min() > 0
-    assert repaired == (np.linalg.eigvalsh(a).min() <= 1e-10)
-    if not repaired:
+    assert repaired == (np.linalg.eigvalsh(a).min() < -1e-10)
+    if np.linalg.eigvalsh(a).min() > 1e-10:
         assert np.array_equal(fixed, a)
+
+
+@pytest.mark.parametrize("r", [1.0, -1.0])
+def test_a_perfect_correlation_is_valid_not_repaired(r: float) -> None:
+    # [[1, r], [r, 1]] with |r| = 1 is positive semi-definite (singular): a valid matrix, so the
+    # user is not told it was invalid and replaced
+    rng = np.random.default_rng(1)
+    inputs = {"a.x": rng.uniform(0, 1, 4000), "b.y": rng.uniform(0, 1, 4000)}
+    _, use = correlate(inputs, RankCorrelation(inputs=["a.x", "b.y"], matrix=[[1, r], [r, 1]]), rng)
+    assert not use.repaired and "not a valid" not in use.note
+    assert use.achieved[0][1] == pytest.approx(r, abs=0.01)

@@ -17,8 +17,16 @@ from annogov.store.measured import gold_set, list_deliveries, record_delivery, s
 from governance.delivery import open_delivery
 from governance.delivery_counts import count_delivery
 from governance.goldset import coverage, load_gold_set, qualify, seeded_share, with_gold
-from governance.history import DeliveryMeasures, StoredDelivery, Tally, measure_delivery, provider_history, pseudonym
+from governance.history import (
+    DeliveryMeasures,
+    StoredDelivery,
+    Tally,
+    measure_delivery,
+    provider_history,
+    pseudonymised,
+)
 from governance.pilot import load_pilot_spec, run_pilot
+from governance.privacy import pseudonyms
 from governance.roles import PermissionDenied, Role, User
 from ingest import InputError
 
@@ -61,6 +69,17 @@ def test_drop_flagged_by_hand() -> None:
     assert h.flagged == ["Acme / (all) / d2: accuracy worse (Holm p = 0.0477)"]
 
 
+def test_holm_family_is_one_delivery_even_when_labels_repeat() -> None:
+    # weekly files often share a name (the default label): the second and third deliveries are both
+    # 'weekly.csv'; the drop 90 -> 80 is adjusted over its own delivery's two tests (2 x 0.023835),
+    # not over four tests of two deliveries (4 x 0.023835 = 0.095, which hid it)
+    ds = [_delivery(1, "2026-01-01", 90), _delivery(2, "2026-01-08", 80), _delivery(3, "2026-01-15", 80)]
+    ds = [ds[0], *(d.model_copy(update={"label": "weekly.csv"}) for d in ds[1:])]
+    h = provider_history(ds)
+    assert h.points[1].drops["accuracy"] == pytest.approx(2 * 0.023835, abs=1e-5)
+    assert h.flagged == ["Acme / (all) / weekly.csv: accuracy worse (Holm p = 0.0477)"]
+
+
 def test_breakdowns_and_pseudonyms() -> None:
     ds = [
         _delivery(1, "2026-01-01", 90, version="v1"),
@@ -71,7 +90,7 @@ def test_breakdowns_and_pseudonyms() -> None:
     assert [(p.scope, p.gold, p.accuracy) for p in by_version.points] == [("v1", 100, 0.9), ("v2", 200, 0.71)]
     assert "accuracy" in by_version.points[1].drops
     hidden = provider_history(ds, by="annotator")
-    assert {p.scope for p in hidden.points} == {pseudonym("Acme", "w-1")} and "w-1" not in str(hidden.model_dump())
+    assert {p.scope for p in hidden.points} == {"A01"} and "w-1" not in str(hidden.model_dump())
     assert {p.scope for p in provider_history(ds, by="annotator", reveal=True).points} == {"w-1"}
     assert {p.scope for p in provider_history(ds, by="category").points} == {"rare"}
 
@@ -108,6 +127,12 @@ def test_gold_set_coverage_seeded_and_qualification() -> None:
     assert result["new-1"].qualified and result["new-1"].correct == 30
     assert not result["new-2"].qualified and result["new-2"].correct == 25
     assert not result["new-3"].qualified and "fewer than the 20" in result["new-3"].reason
+    # one item answered 25 times is one item, and a repeated item is right only if every answer was
+    repeated = [("rep", quals[0].item_id, quals[0].label)] * 25
+    repeated += [("rep", g.item_id, g.label) for g in quals[1:20]] + [("rep", quals[1].item_id, "wrong")]
+    rep = qualify(gold, repeated, threshold=0.9, min_items=20)[0]
+    assert (rep.answered, rep.correct) == (20, 19)
+    assert qualify(gold, repeated[:25], min_items=20)[0].answered == 1
 
 
 def _store(url: str) -> Store:
@@ -129,7 +154,7 @@ def test_store_round_trip_access_and_versions(store: Store) -> None:
     saved = record_delivery(
         store, MANAGER, program.id, "Acme", d.measures, delivered_on=date(2026, 1, 1), guideline_version="v3"
     )
-    assert list_deliveries(store, REVIEWER, program.id) == [saved]
+    assert list_deliveries(store, MANAGER, program.id) == [saved]
     with pytest.raises(PermissionDenied):
         list_deliveries(store, ANNOTATOR, program.id)
     with pytest.raises(PermissionDenied):
@@ -143,6 +168,31 @@ def test_store_round_trip_access_and_versions(store: Store) -> None:
     assert latest is not None and latest.version == 2 and latest.items == gold.items
     first = gold_set(store, REVIEWER, program.id, "tickets", 1)
     assert first is not None and first.version == 1
+
+
+def test_store_gives_annotator_ids_only_to_those_who_may_see_them(store: Store) -> None:
+    program = store.find_program("Tickets")
+    assert program is not None
+    store.add_provider(program.id, "Beta")
+    for i, (provider, names) in enumerate([("Acme", ["w-1", "w-2"]), ("Acme", ["w-2", "w-3"]), ("Beta", ["w-1"])]):
+        t = _delivery(i, "2026-01-01", 90).measures.overall
+        m = _delivery(i, "2026-01-01", 90).measures.model_copy(update={"annotators": dict.fromkeys(names, t)})
+        on = date(2026, 1, 1 + i)
+        record_delivery(store, MANAGER, program.id, provider, m, delivered_on=on, guideline_version="v1")
+    seen = list_deliveries(store, REVIEWER, program.id)
+    assert "w-" not in str([d.model_dump() for d in seen])
+    acme_codes, beta_codes = pseudonyms(["w-1", "w-2", "w-3"]), pseudonyms(["w-1"])
+    assert [set(d.measures.annotators) for d in seen] == [
+        {acme_codes["w-1"], acme_codes["w-2"]}, {acme_codes["w-2"], acme_codes["w-3"]}, {beta_codes["w-1"]}
+    ]
+    # the codes a reviewer gets from the store are the ones a manager sees without --reveal
+    assert provider_history(seen, by="annotator") == provider_history(
+        list_deliveries(store, MANAGER, program.id), by="annotator"
+    )
+    acme = [d for d in seen if d.provider == "Acme"]
+    assert set(acme[0].measures.annotators) & set(acme[1].measures.annotators)  # w-2 keeps one code
+    assert list_deliveries(store, REVIEWER, program.id, "Acme") == acme
+    assert pseudonymised(seen) == seen
 
 
 def test_unknown_provider_is_located_and_nothing_is_saved(store: Store) -> None:
@@ -327,3 +377,14 @@ def test_gold_seeded_and_qualify_commands(tmp_path: Path, capsys: pytest.Capture
     assert main(["gold", "qualify", str(answers), *db]) == 1  # new-2 falls short
     out = capsys.readouterr().out
     assert "new-1" in out and "30/30 reaches 90%" in out and "is below 90%" in out
+    # a row without annotator is located (was a TypeError traceback), a threshold outside (0, 1] refused
+    answers.write_text("\n".join([*lines, f"{quals[0].item_id},,{quals[0].label}"]) + "\n")
+    assert main(["gold", "qualify", str(answers), *db]) == 2
+    assert f"row {len(lines) + 1}, column 'annotator_id': annotator_id is missing" in capsys.readouterr().err
+    assert main(["gold", "show", *db, "--version", "7"]) == 2
+    assert "column '--version': gold set 'g' has versions 1, not 7" in capsys.readouterr().err
+    assert main(["gold", "show", *db, "--minimum", "-5"]) == 2
+    assert "--minimum" in capsys.readouterr().err
+    for bad in ("nan", "90", "0"):
+        assert main(["gold", "qualify", str(answers), *db, "--threshold", bad]) == 2
+        assert "--threshold" in capsys.readouterr().err

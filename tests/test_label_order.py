@@ -17,6 +17,7 @@ from annogov.cli import main
 from contracts.sla_terms import SlaTerm, SlaTermSet
 from governance.delivery import open_delivery
 from governance.delivery_counts import count_delivery
+from governance.label_order import natural_key
 from governance.sla_check import check_delivery
 from governance.sla_stats import agreement
 from ingest import InputError
@@ -256,3 +257,11 @@ def test_long_row_api_refuses_options_and_unordered_text_too() -> None:
     assert stated.overall.value == pytest.approx(expected)
     numeric = rows_agreement(items, who, ["1", "3", "2", "2", "3", "3"], metric="cohen", weights="linear", ci="none")
     assert numeric.overall.value == pytest.approx(expected)  # 1 < 2 < 3 without a label set
+
+
+def test_names_equal_as_numbers_sort_by_text_whatever_came_first() -> None:
+    # 'b1' and 'b01' (or 'w-7' and 'w-07') have the same natural key parts; the order of batches,
+    # categories and annotator rows must still not depend on which one a file names first
+    names = ["b01", "b1", "b2", "b10", "B1"]
+    assert sorted(names, key=natural_key) == sorted(reversed(names), key=natural_key)
+    assert sorted(names, key=natural_key) == ["B1", "b01", "b1", "b2", "b10"]

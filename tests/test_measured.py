@@ -80,3 +80,46 @@ def test_prelabel_bad_flag_is_located(tmp_path: Path) -> None:
         prelabel_evidence(open_delivery(path))
     (p,) = err.value.problems
     assert (p.location.row, p.location.column) == (3, "prelabelled")
+
+
+def test_a_rate_over_too_few_observations_is_not_scored() -> None:
+    # one wrong gold item in a category with 2 gold items (50%) would alone have earned 1
+    s = suggest_quality_score(
+        0.9, 0.0, {"common": 0.97, "rare": 0.5}, source="x", reviewed=200, category_gold={"common": 120, "rare": 2}
+    )
+    part = next(p for p in s.parts if p.measure == "category_accuracy")
+    assert s.score == 5 and part.value == 0.97 and "rare" in part.reason and "fewer than 10" in part.reason
+    # 1 failed of 3 reviewed (33%) is not a defect rate to score on
+    s = suggest_quality_score(0.9, 1 / 3, {"a": 0.97}, source="x", reviewed=3, category_gold={"a": 50})
+    part = next(p for p in s.parts if p.measure == "defect_rate")
+    assert s.score == 5 and part.score is None and "too few" in part.reason
+    # at the minimum the rate counts
+    s = suggest_quality_score(0.9, 0.1, {"a": 0.7}, source="x", reviewed=10, category_gold={"a": 10})
+    assert s.score == 1
+    only_few = suggest_quality_score(None, None, {"a": 0.0}, source="x", category_gold={"a": 1})
+    assert only_few.score is None
+
+
+def _edge_delivery(path: Path) -> Path:
+    """Two annotators on 10 items, (yes, yes) 3, (yes, no) 1, (no, yes) 2, (no, no) 4: Cohen's kappa
+    is exactly (0.7 - 0.5) / (1 - 0.5) = 0.4, which floating point computes as 0.3999999999999999."""
+    rows = ["item_id,annotator_id,label"]
+    pairs = [("y", "y")] * 3 + [("y", "n")] + [("n", "y")] * 2 + [("n", "n")] * 4
+    for i, (first, second) in enumerate(pairs):
+        rows += [f"i{i},a1,{first}", f"i{i},a2,{second}"]
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def test_a_value_exactly_on_a_threshold_meets_it(tmp_path: Path) -> None:
+    from contracts.sla_terms import SlaTerm
+    from governance.delivery_counts import count_delivery
+    from governance.sla_stats import agreement
+
+    kappa = agreement(count_delivery(open_delivery(_edge_delivery(tmp_path / "d.csv")), ["n", "y"]), "cohen_kappa",
+                      ci=False).value
+    assert kappa == pytest.approx(0.4, abs=1e-12)
+    part = suggest_quality_score(kappa, None, {}, source="d.csv").parts[0]
+    assert part.score == 2 and "0.400 earns 2" in part.reason  # was 1 beside 'kappa 0.400'
+    assert SlaTerm(metric="kappa", threshold=0.4).holds(kappa)  # sla-check said FAIL 0.4 against >= 0.4
+    assert not SlaTerm(metric="kappa", threshold=0.4).holds(0.4 - 1e-6)

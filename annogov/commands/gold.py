@@ -48,20 +48,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     qualify.add_argument("answers", metavar="ANSWERS", help="a delivery file: annotator_id, item_id, label")
     add_program_options(qualify)
     qualify.add_argument("--name", required=True)
-    qualify.add_argument("--threshold", type=float, default=0.9)
-    qualify.add_argument("--min-items", type=int, default=20)
+    qualify.add_argument("--threshold", type=float, default=0.9, help="accuracy to reach, above 0 and at most 1")
+    qualify.add_argument("--min-items", type=int, default=20, help="distinct qualification items to answer (1 or more)")
     add_mapping_options(qualify)
     qualify.set_defaults(handler=_qualify)
 
 
 def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from annogov.store.measured import gold_set
+    from annogov.store.measured import gold_set, gold_set_versions
 
     store, program = open_program(args)
     try:
         gold = gold_set(store, CLI_USER, program.id, args.name, getattr(args, "version", None))
+        versions = [v for name, v, _, _ in gold_set_versions(store, CLI_USER, program.id) if name == args.name]
     finally:
         store.close()
+    version = getattr(args, "version", None)
+    if gold is None and version is not None and versions:
+        raise InputError.at(
+            f"gold set {args.name!r} has versions {', '.join(map(str, versions))}, not {version}",
+            "command line",
+            column="--version",
+        )
     if gold is None:
         raise InputError.at(
             f"no stored gold set named {args.name!r} in {program.name!r}", "command line", column="--name"
@@ -87,6 +95,8 @@ def _import(args: argparse.Namespace) -> int:
 def _show(args: argparse.Namespace) -> int:
     from governance.goldset import coverage
 
+    if args.minimum < 1:
+        raise InputError.at(f"expected 1 or more, got {args.minimum}", "command line", column="--minimum")
     gold = _load(args)
     rows = coverage(gold, args.minimum)
     if args.format == "json":
@@ -125,16 +135,28 @@ def _seeded(args: argparse.Namespace) -> int:
 
 
 def _qualify(args: argparse.Namespace) -> int:
-    from governance.delivery import open_delivery, read_delivery_table
+    from governance.delivery import ROW_COLUMN, open_delivery
     from governance.goldset import qualify
+    from governance.long_rows import long_rows
+    from ingest import Location, Problem
 
+    if not 0 < args.threshold <= 1:  # also refuses nan
+        raise InputError.at(f"expected a share above 0 and at most 1, got {args.threshold:g}", "command line",
+                            column="--threshold")
+    if args.min_items < 1:
+        raise InputError.at(f"expected 1 or more, got {args.min_items}", "command line", column="--min-items")
     gold = _load(args)
-    t = read_delivery_table(open_delivery(args.answers, mapping_from(args)))
+    source = open_delivery(args.answers, mapping_from(args))
+    rows = long_rows(source, ("item_id", "annotator_id", "label"))
+    problems = [
+        Problem(Location(source.file, row=int(r), column=column), f"{column} is missing")
+        for column in ("annotator_id", "item_id")
+        for r in rows.loc[rows[column].isna(), ROW_COLUMN].head(5)
+    ]
+    if problems:
+        raise InputError(problems)
     answers = zip(
-        t.column("annotator_id").to_pylist(),
-        t.column("item_id").to_pylist(),
-        t.column("label").to_pylist(),
-        strict=True,
+        rows["annotator_id"].astype(str), rows["item_id"].astype(str), rows["label"].astype(object), strict=True
     )
     results = qualify(gold, answers, threshold=args.threshold, min_items=args.min_items)
     if not results:

@@ -2,7 +2,8 @@
 
 Reading needs `VIEW_INSIGHTS` (reviewers, ML engineers, program managers); recording a delivery or a
 gold set version needs `EDIT_GUIDELINES` (ML engineers, program managers); real annotator ids are
-shown only to those who may manage users (`MANAGE_USERS`), everyone else sees pseudonymous codes.
+returned only to those who may manage users (`MANAGE_USERS`); everyone else gets pseudonymous codes
+from the store itself (`governance.history.pseudonymised`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from annogov.store.measured_models import GoldSetVersion, MeasuredDelivery
 from annogov.store.models import Program, Provider
 from annogov.store.store import Store
 from governance.goldset import GoldSet
-from governance.history import DeliveryMeasures, StoredDelivery
+from governance.history import DeliveryMeasures, StoredDelivery, pseudonymised
 from governance.roles import Permission, User, can, require
 from ingest import InputError
 
@@ -79,7 +80,8 @@ def _stored(rec: MeasuredDelivery, provider: str) -> StoredDelivery:
 
 
 def list_deliveries(store: Store, actor: User, program_id: int, provider: str | None = None) -> list[StoredDelivery]:
-    """The program's stored deliveries (optionally one provider's), by provider, date and id."""
+    """The program's stored deliveries (optionally one provider's), by provider, date and id; annotator
+    ids as codes unless the actor may see them (`may_reveal`)."""
     require(actor, Permission.VIEW_INSIGHTS)
     with store.transaction() as s:
         query = (
@@ -90,7 +92,8 @@ def list_deliveries(store: Store, actor: User, program_id: int, provider: str | 
         if provider is not None:
             query = query.where(Provider.name == provider)
         rows = s.execute(query.order_by(Provider.name, MeasuredDelivery.delivered_on, MeasuredDelivery.id)).all()
-        return [_stored(rec, name) for rec, name in rows]
+        stored = [_stored(rec, name) for rec, name in rows]
+    return stored if may_reveal(actor) else pseudonymised(stored)
 
 
 def save_gold_set(store: Store, actor: User, program_id: int, gold: GoldSet, note: str = "") -> GoldSet:
