@@ -25,7 +25,7 @@ with ui.guard():
         sections.setdefault(section, []).append(
             st.Page(script, title=title, icon=icon, default=i == 0)
         )
-    page = st.navigation(sections)
+    page = st.navigation(sections, expanded=True)  # every page a role may open stays listed (no "View more")
     if user is not None:
         ui.sidebar(ui.get_store())
     page.run()
