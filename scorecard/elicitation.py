@@ -3,16 +3,14 @@ program's dimension weights with their provenance; one function for the CLI and 
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from ingest import InputError, Location, Problem
+from ingest import InputError, Location, Problem, load_document
 from scorecard.ahp import (
     AhpResult,
     ahp,
@@ -204,12 +202,7 @@ def elicit(doc: ElicitationInput, source: str = "weights", today: date | None = 
 def load_elicitation(path: str | Path, *, data: bytes | None = None) -> ElicitationInput:
     """The panel's YAML or JSON file, with every schema problem located by field."""
     path = Path(path)
-    raw = data if data is not None else path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-        doc = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise InputError.at(f"not valid JSON/YAML ({exc})", path.name) from None
+    doc = load_document(path, data)
     if not isinstance(doc, dict):
         raise InputError.at("expected a mapping with method and evaluators", path.name)
     try:
