@@ -22,7 +22,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 EX = ROOT / "examples"
 DEFAULT_DIR = ROOT / "tests" / "hostile"
-VERSION = "4"
+VERSION = "5"
 FIX = DEFAULT_DIR / "fixtures"  # valid companions the commands read beside a corpus file
 
 # reader family -> commands that read it ({f}: the corpus file, {out}: a scratch output path)
@@ -417,6 +417,21 @@ def bundle_variants() -> dict[str, bytes]:
     }
 
 
+def _with_sheet(source: Path, title: str, rows: list[list[Any]], append: bool = False) -> bytes:
+    """An example workbook with sheet `title` replaced by `rows` (or `rows` added to its end)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(source)
+    if title in wb.sheetnames and not append:
+        del wb[title]
+    ws = wb[title] if title in wb.sheetnames else wb.create_sheet(title)
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
 def _coco(n: int = 6) -> dict[str, Any]:
     """A small valid COCO detection export."""
     return {
@@ -584,6 +599,29 @@ def _new_readers(directory: Path, add: Callable[..., None], tables: Callable[...
     }.items():
         add("scenario", f"{name}.yaml", data)
     tables("gold", EX / "pilot" / "gold-set.csv")
+    for name, cells in {
+        "text": "high", "nan": float("nan"), "huge": 1e308 * 10, "formula": "=1+2", "bool": True, "blank": None,
+    }.items():
+        add("scenario", f"correlation_sheet_{name}.xlsx", _with_sheet(EX / "scenario.xlsx", "Correlation", [
+            ["input", "sla_gap.gap_weeks", "knowledge_loss.calibration_weeks"],
+            ["sla_gap.gap_weeks", 1, cells], ["knowledge_loss.calibration_weeks", cells, 1],
+        ]))
+    wide = ["input", *[f"x.f{i}" for i in range(3000)]]
+    add("scenario", "correlation_sheet_wide.xlsx", _with_sheet(EX / "scenario.xlsx", "Correlation", [wide, wide]))
+    for name, (start, steps) in {
+        "steps_text": ("2026-01-05", "soon"),
+        "steps_bigint": ("2026-01-05", "1: " + "9" * 5000),
+        "steps_week_bigint": ("2026-01-05", "9" * 5000 + ": 10"),
+        "steps_negative": ("2026-01-05", "-3: -10"),
+        "steps_many": ("2026-01-05", "; ".join(f"{i}: {i}" for i in range(1, 20_000))),
+        "start_text": ("next monday", "1: 10"),
+        "start_number": (45000, "1: 10"),
+        "start_only": ("2026-01-05", None),
+        "steps_injection": ("2026-01-05", "=HYPERLINK(\"http://x\")"),
+    }.items():
+        add("terms", f"ramp_{name}.xlsx", _with_sheet(EX / "sla-terms.xlsx", "Contract", [
+            ["ramp_start", start], ["ramp_steps", steps],
+        ], append=True))
 
 
 def build(directory: Path = DEFAULT_DIR) -> list[dict[str, Any]]:
