@@ -22,8 +22,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 EX = ROOT / "examples"
 DEFAULT_DIR = ROOT / "tests" / "hostile"
-VERSION = "5"
+VERSION = "7"
 FIX = DEFAULT_DIR / "fixtures"  # valid companions the commands read beside a corpus file
+
+# the demo program in a store built with the corpus (store commands read files into it)
+_DEMO = ["--program", "Demo: multilingual support-ticket labels", "--database", f"sqlite:///{FIX}/store.db"]
+_PILOT_LABELS = ["billing", "shipping", "returns", "account", "fraud", "legal"]
 
 # reader family -> commands that read it ({f}: the corpus file, {out}: a scratch output path)
 TARGETS: dict[str, list[list[str]]] = {
@@ -50,6 +54,12 @@ TARGETS: dict[str, list[list[str]]] = {
         ["consensus", "{f}", "--out", "{out}.csv"],
         ["annotators", "{f}"],
         ["qa-sample", "{f}", "--plan", "margin"],
+        ["history", "add", "{f}", *_DEMO, "--provider", "Northwind Labeling", "--guideline-version", "v1",
+         "--delivered", "2026-01-05"],
+    ],
+    "gold_answers": [
+        ["gold", "seeded", "{f}", *_DEMO, "--name", "g"],
+        ["gold", "qualify", "{f}", *_DEMO, "--name", "g"],
     ],
     "boxes": [
         ["boxes", "--boxes", "{f}", str(FIX / "valid-coco.json")],
@@ -59,8 +69,7 @@ TARGETS: dict[str, list[list[str]]] = {
     "decisions": [["contract-audit", str(EX / "drafts" / "portable-msa.md"), "--decisions", "{f}", "--by", "h"]],
     "weights": [["weights", "{f}"]],
     "pilot": [["pilot", "{f}"]],
-    "gold": [["gold", "import", "{f}", "--program", "Demo: multilingual support-ticket labels", "--name", "g",
-              "--labels", "billing,shipping,returns,account,fraud,legal", "--database", f"sqlite:///{FIX}/gold.db"]],
+    "gold": [["gold", "import", "{f}", *_DEMO, "--name", "g", "--labels", ",".join(_PILOT_LABELS)]],
 }
 
 INJECTIONS = ['=HYPERLINK("http://x")', "-inf", "+nan", "-1_000", "+Infinity", "@SUM(A1)", "=1+2", "\t=cmd"]
@@ -250,10 +259,10 @@ def yaml_variants(valid_yaml: str) -> dict[str, str | bytes]:
     }
 
 
-def _rows_of(path: Path) -> tuple[list[str], list[list[Any]]]:
+def _rows_of(path: Path, n: int = 12) -> tuple[list[str], list[list[Any]]]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
-    return rows[0], rows[1:13]
+    return rows[0], rows[1 : n + 1]
 
 
 def parquet_variants() -> dict[str, bytes]:
@@ -541,14 +550,17 @@ def _new_readers(directory: Path, add: Callable[..., None], tables: Callable[...
     fix = directory / "fixtures"
     fix.mkdir(parents=True, exist_ok=True)
     (fix / "valid-coco.json").write_text(json.dumps(_coco()))
-    (fix / "gold.db").unlink(missing_ok=True)
+    (fix / "store.db").unlink(missing_ok=True)
     import os
     import subprocess
 
-    subprocess.run(  # the demo program the gold cases import into
-        [sys.executable, "-m", "annogov", "db", "demo"], cwd=ROOT, check=True, capture_output=True,
-        env={**os.environ, "ANNOGOV_DATABASE_URL": f"sqlite:///{fix}/gold.db"},
-    )
+    env = {**os.environ, "ANNOGOV_DATABASE_URL": f"sqlite:///{fix}/store.db"}
+    for args in (  # the demo program, with a gold set 'g', that the store commands read into
+        ["db", "demo"],
+        ["gold", "import", str(EX / "pilot" / "gold-set.csv"), *_DEMO[:2], "--name", "g",
+         "--labels", ",".join(_PILOT_LABELS)],
+    ):
+        subprocess.run([sys.executable, "-m", "annogov", *args], cwd=ROOT, check=True, capture_output=True, env=env)
     tables("long_rows", EX / "delivery.csv")
     for name, data in box_variants().items():
         add("boxes", name, data, valid=name.startswith("valid"))
@@ -599,6 +611,10 @@ def _new_readers(directory: Path, add: Callable[..., None], tables: Callable[...
     }.items():
         add("scenario", f"{name}.yaml", data)
     tables("gold", EX / "pilot" / "gold-set.csv")
+    header, rows = _rows_of(EX / "pilot" / "gold-set.csv", 1000)
+    answers = [[r[0], f"q{k % 2}", r[2]] for k, r in enumerate(rows) if r[3] == "yes"]
+    (fix / "answers.csv").write_text(_csv([["item_id", "annotator_id", "label"], *answers]))
+    tables("gold_answers", fix / "answers.csv")
     for name, cells in {
         "text": "high", "nan": float("nan"), "huge": 1e308 * 10, "formula": "=1+2", "bool": True, "blank": None,
     }.items():
