@@ -22,7 +22,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 EX = ROOT / "examples"
 DEFAULT_DIR = ROOT / "tests" / "hostile"
-VERSION = "7"
+VERSION = "8"
 FIX = DEFAULT_DIR / "fixtures"  # valid companions the commands read beside a corpus file
 
 # the demo program in a store built with the corpus (store commands read files into it)
@@ -69,7 +69,7 @@ TARGETS: dict[str, list[list[str]]] = {
     "decisions": [["contract-audit", str(EX / "drafts" / "portable-msa.md"), "--decisions", "{f}", "--by", "h"]],
     "weights": [["weights", "{f}"]],
     "pilot": [["pilot", "{f}"]],
-    "gold": [["gold", "import", "{f}", *_DEMO, "--name", "g", "--labels", ",".join(_PILOT_LABELS)]],
+    "gold": [["gold", "import", "{f}", *_DEMO, "--name", "imported", "--labels", ",".join(_PILOT_LABELS)]],
 }
 
 INJECTIONS = ['=HYPERLINK("http://x")', "-inf", "+nan", "-1_000", "+Infinity", "@SUM(A1)", "=1+2", "\t=cmd"]
