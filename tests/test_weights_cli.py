@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from annogov.cli import main
+from ingest import InputError
 from scorecard.rubric import load_rubric
 
 EX = Path(__file__).resolve().parents[1] / "examples"
@@ -138,3 +139,16 @@ def test_csv_carries_the_same_smaa_figures(capsys: pytest.CaptureFixture[str]) -
     rows = list(csv.DictReader(io.StringIO(out)))
     assert {r["provider"]: float(r["smaa_first_rank"]) for r in rows} == pytest.approx(
         {name: p["first_rank"] for name, p in smaa.items()})
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [("deep.json", "[" * 100_000 + "]" * 100_000), ("deep.yaml", "[" * 50_000 + "]" * 50_000),
+     ("big.json", "9" * 10_000), ("date.yaml", "when: 2026-13-45\n")],
+)
+def test_hostile_panel_files_are_located_refusals(name: str, text: str) -> None:
+    from scorecard.elicitation import load_elicitation
+
+    with pytest.raises(InputError) as err:
+        load_elicitation(name, data=text.encode())
+    assert all(p.location.file == name for p in err.value.problems)
