@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
+from xml.parsers.expat import ExpatError
 
 import yaml
 
@@ -27,7 +29,7 @@ _DELIMITERS = (",", ";", "\t", "|")
 PARSER_ERRORS: tuple[type[BaseException], ...] = (
     ValueError, TypeError, KeyError, IndexError, AttributeError, LookupError, ArithmeticError,
     OSError, EOFError, zipfile.BadZipFile, csv.Error, yaml.YAMLError, struct.error, zlib.error,
-    AssertionError, NotImplementedError,
+    AssertionError, NotImplementedError, ParseError, ExpatError,
 )
 
 
