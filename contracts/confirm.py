@@ -18,7 +18,7 @@ from contracts.drafts import DraftReview, Proposal, profile_from
 from contracts.profile import ContractProfile
 from contracts.questionnaire import parse_answer
 from contracts.sla_terms import RampSchedule, SlaTerm
-from ingest import InputError, Location, Problem
+from ingest import InputError, Location, Problem, load_document, load_yaml
 
 Decision = Literal["accept", "edit", "reject"]
 DECISIONS: tuple[Decision, ...] = ("accept", "edit", "reject")
@@ -68,9 +68,9 @@ def _edited(proposal: Proposal, raw: object) -> Any:
     """An edited value as the field's type; ValueError when it is not one."""
     if proposal.field in ("sla.terms", "sla.ramp"):
         try:
-            loaded = yaml.safe_load(raw) if isinstance(raw, str) else raw
-        except yaml.YAMLError as exc:
-            raise ValueError(f"not valid YAML: {' '.join(str(exc).split())}") from None
+            loaded = load_yaml(raw, "value") if isinstance(raw, str) else raw
+        except InputError as exc:
+            raise ValueError(exc.problems[0].message) from None
         model = SlaTerm if proposal.field == "sla.terms" else RampSchedule
         try:
             return model.model_validate(loaded).model_dump(mode="json", exclude_defaults=proposal.field == "sla.terms")
@@ -94,19 +94,21 @@ def confirm(
     by_id: str,
     by_name: str,
     at: datetime,
+    decided_in: str | None = None,
 ) -> ConfirmedDraft:
     """Apply `decisions` ({proposal index: (decision, edited value)}) made by the identified user
     `by_id` (shown as `by_name`) at `at`, and build the confirmed profile.
 
     Raises `InputError` naming the proposal (row = its number, column = its field) for an edit the
-    field cannot hold, or a decision that is not accept, edit or reject.
+    field cannot hold, or a decision that is not accept, edit or reject, located in `decided_in`
+    (the decisions file) when given, else in the draft.
     """
     problems: list[Problem] = []
     confirmations: list[Confirmation] = []
     kept: list[Proposal] = []
     for index, (decision, raw) in sorted(decisions.items()):
         proposal = review.proposals[index]
-        where = Location(review.source, row=index + 1, column=proposal.field)
+        where = Location(decided_in or review.source, row=index + 1, column=proposal.field)
         if decision not in DECISIONS:
             problems.append(Problem(where, f"decision must be accept, edit or reject, got {decision!r}"))
             continue
@@ -188,12 +190,7 @@ def read_decisions(
     skipped. Raises `InputError` located by entry for an unknown proposal or a field that does not
     match the draft (the file was made for another draft)."""
     path = Path(path)
-    text = (data if data is not None else path.read_bytes()).decode("utf-8-sig", errors="replace")
-    try:
-        entries = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError.at(f"not valid YAML: {exc}", path.name, row=mark.line + 1 if mark else None) from None
+    entries = load_document(path, data, kind="yaml")
     if not isinstance(entries, list):
         raise InputError.at("expected a list of decisions (write one with --decisions-template)", path.name)
     problems: list[Problem] = []

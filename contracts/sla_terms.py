@@ -218,6 +218,9 @@ def format_ramp_steps(steps: list[RampStep]) -> str:
     return "; ".join(f"{s.week}: {s.floor}" for s in steps)
 
 
+_RAMP_DIGITS = 12  # a week or weekly floor longer than this is a typo or an attack, not a plan
+
+
 def parse_ramp_steps(text: object) -> list[dict[str, int]]:
     """One cell of 'week: floor' pairs (';' or newline between pairs; 'week 6: 20,000' accepted) as
     step mappings for `RampSchedule`; ValueError in plain words."""
@@ -230,7 +233,10 @@ def parse_ramp_steps(text: object) -> list[dict[str, int]]:
         floor = re.sub(r"[\s,_]", "", floor)
         if not sep or not re.fullmatch(r"-?\d+", week) or not re.fullmatch(r"-?\d+(\.0+)?", floor):
             raise ValueError(f"ramp step {part!r} is not 'week: floor' in whole numbers ({RAMP_STEPS_HELP})")
-        steps.append({"week": int(week), "floor": int(float(floor))})
+        floor = floor.split(".")[0]
+        if max(len(week.lstrip("-")), len(floor.lstrip("-"))) > _RAMP_DIGITS:
+            raise ValueError(f"ramp step {part[:40]!r}: a week or floor above {_RAMP_DIGITS} digits")
+        steps.append({"week": int(week), "floor": int(floor)})
     return steps
 
 

@@ -8,27 +8,25 @@ reported with its location (`ingest.InputError`), never a traceback."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import defusedxml.ElementTree as SafeET
 import pandas as pd
 
-from ingest import InputError, Location, Problem
+from ingest import InputError, Location, Problem, decode_text, load_json, read_input
 
-MAX_BYTES = 512 * 1024 * 1024
 COLUMNS = ["image", "annotator", "category", "x1", "y1", "x2", "y2", "where"]
 _MAX_PROBLEMS = 50
 
 
-def _read(path: Path, max_bytes: int) -> bytes:
+def _read(path: Path, max_bytes: int | None) -> bytes:
+    """The export's bytes under the `max_bytes` limit (or an explicit cap); a missing file is located."""
     if not path.is_file():
         raise InputError.at("file not found", str(path))
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise InputError.at(f"{size:,} bytes is above the {max_bytes:,}-byte limit for box exports", path.name)
-    return path.read_bytes()
+    if max_bytes is not None and path.stat().st_size > max_bytes:
+        raise InputError.at(f"{path.stat().st_size:,} bytes is above the {max_bytes:,}-byte limit", path.name)
+    return read_input(path)
 
 
 class _Collector:
@@ -75,13 +73,11 @@ def _scalar(value: Any) -> bool:
 
 
 def _json(data: bytes, file: str) -> Any:
-    try:
-        return json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError.at(f"not valid JSON ({exc})", file) from None
+    """JSON through the bounded layer: depth limit, located syntax errors, huge integers refused."""
+    return load_json(decode_text(data, file), file)
 
 
-def read_coco(path: Path | str, annotator: str | None = None, max_bytes: int = MAX_BYTES) -> pd.DataFrame:
+def read_coco(path: Path | str, annotator: str | None = None, max_bytes: int | None = None) -> pd.DataFrame:
     """COCO detection JSON: `bbox` [x, y, width, height]; images by file name; the annotator is
     the file's stem unless given (COCO files carry one annotator's boxes)."""
     path = Path(path)
@@ -130,12 +126,13 @@ def _index(out: _Collector, entries: Any, section: str, field: str) -> dict[Any,
     return index
 
 
-def read_cvat(path: Path | str, annotator: str | None = None, max_bytes: int = MAX_BYTES) -> pd.DataFrame:
+def read_cvat(path: Path | str, annotator: str | None = None, max_bytes: int | None = None) -> pd.DataFrame:
     """CVAT 'for images 1.1' XML: <image name=...><box label= xtl= ytl= xbr= ybr=/>; parsed with
     defusedxml (no entities, no external references)."""
     path = Path(path)
+    raw = _read(path, max_bytes)
     try:
-        root = SafeET.fromstring(_read(path, max_bytes))
+        root = SafeET.fromstring(raw)
     except SafeET.ParseError as exc:
         raise InputError.at(f"not valid XML ({exc})", path.name) from None
     except Exception as exc:  # defusedxml refuses entities and external references
@@ -164,7 +161,7 @@ def _number(text: str | None) -> float | None:
         return None
 
 
-def read_label_studio(path: Path | str, max_bytes: int = MAX_BYTES) -> pd.DataFrame:
+def read_label_studio(path: Path | str, max_bytes: int | None = None) -> pd.DataFrame:
     """Label Studio JSON export: tasks with annotations whose `rectanglelabels` results give x, y,
     width, height in percent (pixels when the original size is given); the annotator is
     `completed_by` (e-mail or id)."""
@@ -215,7 +212,7 @@ def read_label_studio(path: Path | str, max_bytes: int = MAX_BYTES) -> pd.DataFr
     return out.frame()
 
 
-def read_boxes(path: Path | str, annotator: str | None = None, max_bytes: int = MAX_BYTES) -> pd.DataFrame:
+def read_boxes(path: Path | str, annotator: str | None = None, max_bytes: int | None = None) -> pd.DataFrame:
     """Any of the three formats, told apart by extension and content."""
     path = Path(path)
     if path.suffix.lower() == ".xml":

@@ -16,7 +16,8 @@ _SHOWN = 5
 
 def long_rows(source: DeliverySource, columns: tuple[str, ...], max_rows: int = MAX_ROWS) -> pd.DataFrame:
     """The wanted canonical columns (those present) and the file's row numbers, read batch by
-    batch; more than `max_rows` rows is refused with a located error rather than exhausting memory."""
+    batch; no rows, or more than `max_rows`, is refused with a located error (the latter rather
+    than exhausting memory)."""
     parts: list[pa.RecordBatch] = []
     total = 0
     for batch, offset in source.batches([*columns]):
@@ -27,8 +28,8 @@ def long_rows(source: DeliverySource, columns: tuple[str, ...], max_rows: int = 
         if ROW_COLUMN not in frame:
             frame[ROW_COLUMN] = range(offset + 1, offset + 1 + len(frame))
         parts.append(frame)
-    if not parts:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in [*columns, ROW_COLUMN]})
+    if total == 0:
+        raise InputError.at("the delivery has no annotation rows", source.file)
     return pd.concat(parts, ignore_index=True)
 
 

@@ -33,7 +33,7 @@ from governance.prelabel import PrelabelEvidence, prelabel_evidence
 from governance.qa import defect_rate
 from governance.sla_stats import agreement, resolve_metric
 from governance.timeliness import on_time_rate, weekly_volume
-from ingest import InputError, Location, Problem
+from ingest import InputError, Location, Problem, decode_text, load_yaml, read_input
 from scorecard.measured import MeasuredSuggestion, suggest_quality_score
 
 USABLE_RULE = "cost per usable label = price per label x annotations per item / accuracy on shared gold items"
@@ -157,21 +157,14 @@ class PilotReport(BaseModel):
 
 def load_pilot_spec(path: str | Path, data: bytes | None = None) -> PilotSpec:
     """Read a pilot spec (YAML or JSON); problems located by field path and YAML line."""
-    import yaml
-
     from contracts.sla_terms import validation_problems
 
     path = Path(path)
     if data is None and not path.is_file():
         raise InputError.at("no such file", str(path))
-    text = (data if data is not None else path.read_bytes()).decode("utf-8-sig", errors="replace")
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError.at(
-            f"not valid YAML ({getattr(exc, 'problem', exc)})", path.name, row=mark.line + 1 if mark else None
-        ) from None
+    raw_bytes = read_input(path, data, limit="max_document_bytes")
+    text = decode_text(raw_bytes, path.name)
+    raw = load_yaml(text, path.name)
     if not isinstance(raw, dict):
         raise InputError.at("expected a mapping with label_set, gold and providers", path.name)
     try:
@@ -350,6 +343,14 @@ def compare(
 def run_pilot(spec: PilotSpec, *, base_dir: str | Path = ".", file: str = "pilot", seed: int = 0) -> PilotReport:
     """Read the gold set and every delivery named in the spec (paths relative to `base_dir`) and compare."""
     base = Path(base_dir)
+    missing = [
+        Problem(Location(file, column=field), f"no such file: {name}")
+        for field, name in [("gold", spec.gold), *((f"providers.{i}.delivery", p.delivery)
+                                                  for i, p in enumerate(spec.providers))]
+        if not (base / name).is_file()
+    ]
+    if missing:
+        raise InputError(missing)
     gold = load_gold_set(base / spec.gold, spec.label_set, name=Path(spec.gold).stem, version=spec.gold_version)
     deliveries = {}
     prelabel = {}

@@ -17,6 +17,7 @@ from ingest import (
     load_document,
     load_json,
     normalise_header,
+    open_workbook,
     read_input,
     read_sheet,
     reading,
@@ -132,11 +133,7 @@ CORRELATION_SHEET = "Correlation"
 def _correlation_from_sheet(path: Path, data: bytes | None, problems: list[Problem]) -> dict[str, Any] | None:
     """The `Correlation` sheet (header `input`, then the inputs; one row per input) as the
     scenario's correlation block, or None when the workbook has no such sheet."""
-    import io
-
-    import openpyxl
-
-    wb = openpyxl.load_workbook(io.BytesIO(data) if data is not None else path, read_only=True)
+    wb = open_workbook(read_input(path, data), path.name)
     try:
         if CORRELATION_SHEET not in wb.sheetnames:
             return None

@@ -3,17 +3,15 @@ program's dimension weights with their provenance; one function for the CLI and 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from ingest import InputError, Location, Problem
+from ingest import InputError, Location, Problem, load_document
 from scorecard.ahp import (
     AhpResult,
     ahp,
@@ -208,12 +206,7 @@ def load_elicitation(
     """The panel's YAML or JSON file, with every schema problem located by field; a file naming
     no criteria weighs `criteria` (pass the rubric's keys, so an extra dimension is weighed too)."""
     path = Path(path)
-    raw = data if data is not None else path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-        doc = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise InputError.at(f"not valid JSON/YAML ({exc})", path.name) from None
+    doc = load_document(path, data)
     if not isinstance(doc, dict):
         raise InputError.at("expected a mapping with method and evaluators", path.name)
     doc.setdefault("criteria", [str(k) for k in criteria])

@@ -22,7 +22,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 EX = ROOT / "examples"
 DEFAULT_DIR = ROOT / "tests" / "hostile"
-VERSION = "3"
+VERSION = "8"
+FIX = DEFAULT_DIR / "fixtures"  # valid companions the commands read beside a corpus file
+
+# the demo program in a store built with the corpus (store commands read files into it)
+_DEMO = ["--program", "Demo: multilingual support-ticket labels", "--database", f"sqlite:///{FIX}/store.db"]
+_PILOT_LABELS = ["billing", "shipping", "returns", "account", "fraud", "legal"]
 
 # reader family -> commands that read it ({f}: the corpus file, {out}: a scratch output path)
 TARGETS: dict[str, list[list[str]]] = {
@@ -45,6 +50,26 @@ TARGETS: dict[str, list[list[str]]] = {
     "taxonomy_result": [
         ["switching-cost", str(EX / "scenario.yaml"), "--taxonomy-result", "{f}", "--simulations", "200"]
     ],
+    "long_rows": [
+        ["consensus", "{f}", "--out", "{out}.csv"],
+        ["annotators", "{f}"],
+        ["qa-sample", "{f}", "--plan", "margin"],
+        ["history", "add", "{f}", *_DEMO, "--provider", "Northwind Labeling", "--guideline-version", "v1",
+         "--delivered", "2026-01-05"],
+    ],
+    "gold_answers": [
+        ["gold", "seeded", "{f}", *_DEMO, "--name", "g"],
+        ["gold", "qualify", "{f}", *_DEMO, "--name", "g"],
+    ],
+    "boxes": [
+        ["boxes", "--boxes", "{f}", str(FIX / "valid-coco.json")],
+        ["sla-check", "--contract", str(EX / "sla-terms.yaml"), "--delivery", str(EX / "delivery.csv"),
+         "--boxes", str(FIX / "valid-coco.json"), "--box-gold", "{f}"],
+    ],
+    "decisions": [["contract-audit", str(EX / "drafts" / "portable-msa.md"), "--decisions", "{f}", "--by", "h"]],
+    "weights": [["weights", "{f}"]],
+    "pilot": [["pilot", "{f}"]],
+    "gold": [["gold", "import", "{f}", *_DEMO, "--name", "imported", "--labels", ",".join(_PILOT_LABELS)]],
 }
 
 INJECTIONS = ['=HYPERLINK("http://x")', "-inf", "+nan", "-1_000", "+Infinity", "@SUM(A1)", "=1+2", "\t=cmd"]
@@ -234,10 +259,10 @@ def yaml_variants(valid_yaml: str) -> dict[str, str | bytes]:
     }
 
 
-def _rows_of(path: Path) -> tuple[list[str], list[list[Any]]]:
+def _rows_of(path: Path, n: int = 12) -> tuple[list[str], list[list[Any]]]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
-    return rows[0], rows[1:13]
+    return rows[0], rows[1 : n + 1]
 
 
 def parquet_variants() -> dict[str, bytes]:
@@ -401,6 +426,220 @@ def bundle_variants() -> dict[str, bytes]:
     }
 
 
+def _with_sheet(source: Path, title: str, rows: list[list[Any]], append: bool = False) -> bytes:
+    """An example workbook with sheet `title` replaced by `rows` (or `rows` added to its end)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(source)
+    if title in wb.sheetnames and not append:
+        del wb[title]
+    ws = wb[title] if title in wb.sheetnames else wb.create_sheet(title)
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _coco(n: int = 6) -> dict[str, Any]:
+    """A small valid COCO detection export."""
+    return {
+        "images": [{"id": i, "file_name": f"img{i}.jpg"} for i in range(n)],
+        "categories": [{"id": 1, "name": "car"}, {"id": 2, "name": "person"}],
+        "annotations": [
+            {"id": i, "image_id": i, "category_id": 1 + i % 2, "bbox": [10 + i, 10, 40, 30]} for i in range(n)
+        ],
+    }
+
+
+def _cvat(n: int = 6) -> str:
+    """A small valid CVAT for images 1.1 export."""
+    images = "".join(
+        f'<image id="{i}" name="img{i}.jpg" width="640" height="480">'
+        f'<box label="car" xtl="{10 + i}" ytl="10" xbr="{50 + i}" ybr="40" occluded="0"/></image>'
+        for i in range(n)
+    )
+    return f'<?xml version="1.0" encoding="utf-8"?><annotations><version>1.1</version>{images}</annotations>'
+
+
+def box_variants() -> dict[str, str | bytes]:
+    """Box exports: XML entity bombs and external entities, deep nesting, forged shapes, huge numbers."""
+    coco, cvat = _coco(), _cvat()
+    laughs = '<!DOCTYPE a [<!ENTITY l0 "lol">' + "".join(
+        f'<!ENTITY l{i} "{("&l" + str(i - 1) + ";") * 10}">' for i in range(1, 10)
+    ) + "]>"
+    ls = [
+        {"id": 1, "data": {"image": "img0.jpg"}, "annotations": [{"completed_by": 1, "result": [
+            {"type": "rectanglelabels", "value": {"x": 1, "y": 2, "width": 3, "height": 4, "rectanglelabels": ["car"]}}
+        ]}]}
+    ]
+    out: dict[str, str | bytes] = {
+        "valid_coco.json": json.dumps(coco),
+        "valid_cvat.xml": cvat,
+        "valid_ls.json": json.dumps(ls),
+        "xml_laughs.xml": f'<?xml version="1.0"?>{laughs}<annotations><image name="&l9;"/></annotations>',
+        "xml_external.xml": '<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        '<annotations><image name="&x;"/></annotations>',
+        "xml_dtd_url.xml": '<?xml version="1.0"?><!DOCTYPE a SYSTEM "http://example.invalid/a.dtd"><annotations/>',
+        "xml_deep.xml": "<annotations>" + "<g>" * 100_000 + "</g>" * 100_000 + "</annotations>",
+        "xml_wide.xml": "<annotations>" + '<image name="i"><box label="car" xtl="1" ytl="1" xbr="2" ybr="2"/></image>'
+        * 300_000 + "</annotations>",
+        "xml_truncated.xml": cvat[: len(cvat) // 2],
+        "xml_not_xml.xml": "hello, not xml",
+        "xml_empty.xml": "",
+        "xml_utf16.xml": cvat.replace('encoding="utf-8"', 'encoding="utf-16"').encode("utf-16"),
+        "xml_latin1.xml": cvat.replace("car", "caf\u00e9").replace('encoding="utf-8"', "").encode("latin-1"),
+        "xml_huge_numbers.xml": cvat.replace('xtl="10"', 'xtl="' + "9" * 5000 + '"'),
+        "xml_nan.xml": cvat.replace('xtl="10"', 'xtl="nan"').replace('ybr="40"', 'ybr="inf"', 1),
+        "xml_rotation_text.xml": cvat.replace('occluded="0"', 'rotation="abc"'),
+        "xml_rotation_inf.xml": cvat.replace('occluded="0"', 'rotation="inf"'),
+        "xml_track.xml": "<annotations><track id='0'><box frame='0' xtl='1' ytl='1' xbr='2' ybr='2'/></track>"
+        "</annotations>",
+        "xml_injection.xml": cvat.replace('label="car"', 'label="=HYPERLINK(&quot;http://x&quot;)"'),
+        "xml_huge_attr.xml": cvat.replace('name="img0.jpg"', 'name="' + "x" * 300_000 + '"'),
+        "coco_bigint_bbox.json": json.dumps({**coco, "annotations": [{**coco["annotations"][0], "bbox": [1, 2, 3, 4]}]})
+        .replace("[1, 2, 3, 4]", "[" + "9" * 6000 + ", 2, 3, 4]"),
+        "coco_float_overflow.json": json.dumps(coco).replace("[10, 10, 40, 30]", "[1e999, 10, 40, 30]"),
+        "coco_ids_objects.json": json.dumps({**coco, "images": [{"id": {"x": 1}, "file_name": "a"}]}),
+        "coco_annotations_dicts.json": json.dumps({**coco, "annotations": {"a": 1}}),
+        "coco_bbox_strings.json": json.dumps({**coco, "annotations": [{"image_id": 0, "category_id": 1,
+                                                                        "bbox": ["a", "b", "c", "d"]}]}),
+        "coco_bbox_nested.json": json.dumps({**coco, "annotations": [{"image_id": 0, "category_id": 1,
+                                                                       "bbox": [[1], [2], [3], [4]]}]}),
+        "coco_injection.json": json.dumps({**coco, "categories": [{"id": 1, "name": "=1+2"},
+                                                                   {"id": 2, "name": "@SUM(A1)"}]}),
+        "coco_many_images.json": json.dumps(
+            {**coco, "images": [{"id": i, "file_name": f"i{i}"} for i in range(200_000)]}
+        ),
+        "ls_value_list.json": json.dumps([{**ls[0], "annotations": [{"completed_by": 1, "result": [
+            {"type": "rectanglelabels", "value": [1, 2]}]}]}]),
+        "ls_labels_object.json": json.dumps([{**ls[0], "annotations": [{"completed_by": 1, "result": [
+            {"type": "rectanglelabels", "value": {"x": 1, "y": 2, "width": 3, "height": 4,
+                                                  "rectanglelabels": [{"a": 1}]}}]}]}]),
+        "ls_original_width_text.json": json.dumps([{**ls[0], "annotations": [{"completed_by": 1, "result": [
+            {**ls[0]["annotations"][0]["result"][0], "original_width": "wide"}]}]}]),
+        "ls_completed_by_object.json": json.dumps([{**ls[0], "annotations": [{"completed_by": {"email": [1]},
+                                                                              "result": []}]}]),
+        "ls_data_list.json": json.dumps([{**ls[0], "data": [1, 2]}]),
+        "wrong_suffix.txt": json.dumps(coco),
+    }
+    for name, data in json_variants(coco).items():
+        out[f"coco_{name}.json"] = data
+    for name, data in json_variants(ls).items():
+        out[f"ls_{name}.json"] = data
+    return out
+
+
+def _decisions() -> str:
+    """A filled-in decisions file for examples/drafts/portable-msa.md (the first proposals accepted)."""
+    import yaml
+
+    from contracts.confirm import decisions_template
+    from contracts.review import load_source
+
+    template = decisions_template(load_source(EX / "drafts" / "portable-msa.md")[1])
+    for entry in template[:5]:
+        entry["decision"] = "accept"
+    return str(yaml.safe_dump(template, sort_keys=False))
+
+
+def _new_readers(directory: Path, add: Callable[..., None], tables: Callable[..., None],
+                 documents: Callable[..., None]) -> None:
+    """Cases for the readers added after issue 15: long rows, boxes, decisions, weights, pilot,
+    correlation blocks, gold sets."""
+    fix = directory / "fixtures"
+    fix.mkdir(parents=True, exist_ok=True)
+    (fix / "valid-coco.json").write_text(json.dumps(_coco()))
+    (fix / "store.db").unlink(missing_ok=True)
+    import os
+    import subprocess
+
+    env = {**os.environ, "ANNOGOV_DATABASE_URL": f"sqlite:///{fix}/store.db"}
+    for args in (  # the demo program, with a gold set 'g', that the store commands read into
+        ["db", "demo"],
+        ["gold", "import", str(EX / "pilot" / "gold-set.csv"), *_DEMO[:2], "--name", "g",
+         "--labels", ",".join(_PILOT_LABELS)],
+    ):
+        subprocess.run([sys.executable, "-m", "annogov", *args], cwd=ROOT, check=True, capture_output=True, env=env)
+    tables("long_rows", EX / "delivery.csv")
+    for name, data in box_variants().items():
+        add("boxes", name, data, valid=name.startswith("valid"))
+    decisions = _decisions()
+    add("decisions", "valid.yaml", decisions, valid=True)
+    for name, data in yaml_variants(decisions).items():
+        add("decisions", f"{name}.yaml", data)
+    for name, data in {
+        "n_bigint": "- n: " + "9" * 5000 + "\n  decision: accept\n",
+        "n_list": "- n: [1]\n  decision: accept\n",
+        "decision_object": "- n: 1\n  decision: {a: 1}\n",
+        "value_deep": "- n: 1\n  decision: edit\n  value: " + "[" * 60 + "]" * 60 + "\n",
+        "value_injection": "- n: 1\n  decision: edit\n  value: '=HYPERLINK(\"http://x\")'\n",
+        "field_list": "- n: 1\n  field: [a]\n  decision: accept\n",
+        "repeated": "- n: 1\n  decision: accept\n" * 20_000,
+    }.items():
+        add("decisions", f"{name}.yaml", data)
+    documents("weights", EX / "weights-ahp.yaml")
+    for name, data in {
+        "judgement_zero": "method: ahp\nevaluators:\n  - name: a\n    judgements:\n"
+        "      workforce vs security: 0\n",
+        "judgement_fraction_zero": "method: ahp\nevaluators:\n  - name: a\n    judgements:\n"
+        "      workforce vs security: 1/0\n",
+        "judgement_huge": "method: ahp\nevaluators:\n  - name: a\n    judgements:\n"
+        "      workforce vs security: 1e999\n",
+        "judgement_nan": "method: ahp\nevaluators:\n  - name: a\n    judgements:\n"
+        "      workforce vs security: .nan\n",
+        "many_evaluators": "method: ahp\nevaluators:\n" + "  - name: '=1+2'\n    judgements: {}\n" * 5000,
+        "swing_injection": "method: swing\nevaluators:\n  - name: '@SUM(A1)'\n    swings: {workforce: 100}\n",
+    }.items():
+        add("weights", f"{name}.yaml", data)
+    documents("pilot", EX / "pilot" / "pilot.yaml", ("yaml",))
+    for name, data in {
+        "delivery_escapes": (EX / "pilot" / "pilot.yaml").read_text().replace("northwind-delivery.csv", "/etc/passwd"),
+        "delivery_missing": (EX / "pilot" / "pilot.yaml").read_text().replace("gold-set.csv", "nowhere.csv"),
+        "delivery_is_dir": (EX / "pilot" / "pilot.yaml").read_text().replace("gold-set.csv", "."),
+        "alpha_text": (EX / "pilot" / "pilot.yaml").read_text().replace("alpha: 0.05", "alpha: lots"),
+        "price_inf": (EX / "pilot" / "pilot.yaml").read_text().replace("0.06", ".inf"),
+    }.items():
+        add("pilot", f"{name}.yaml", data)
+    for name, data in yaml_variants((EX / "scenario-correlated.yaml").read_text()).items():
+        add("scenario", f"correlated_{name}.yaml", data)
+    corr = (EX / "scenario-correlated.yaml").read_text()
+    for name, data in {
+        "corr_not_matrix": corr.split("correlation:")[0] + "correlation: [1, 2, 3]\n",
+        "corr_huge": corr.split("correlation:")[0] + "correlation:\n  inputs: ["
+        + ", ".join(f"x.f{i}" for i in range(3000)) + "]\n",
+    }.items():
+        add("scenario", f"{name}.yaml", data)
+    tables("gold", EX / "pilot" / "gold-set.csv")
+    header, rows = _rows_of(EX / "pilot" / "gold-set.csv", 1000)
+    answers = [[r[0], f"q{k % 2}", r[2]] for k, r in enumerate(rows) if r[3] == "yes"]
+    (fix / "answers.csv").write_text(_csv([["item_id", "annotator_id", "label"], *answers]))
+    tables("gold_answers", fix / "answers.csv")
+    for name, cells in {
+        "text": "high", "nan": float("nan"), "huge": 1e308 * 10, "formula": "=1+2", "bool": True, "blank": None,
+    }.items():
+        add("scenario", f"correlation_sheet_{name}.xlsx", _with_sheet(EX / "scenario.xlsx", "Correlation", [
+            ["input", "sla_gap.gap_weeks", "knowledge_loss.calibration_weeks"],
+            ["sla_gap.gap_weeks", 1, cells], ["knowledge_loss.calibration_weeks", cells, 1],
+        ]))
+    wide = ["input", *[f"x.f{i}" for i in range(3000)]]
+    add("scenario", "correlation_sheet_wide.xlsx", _with_sheet(EX / "scenario.xlsx", "Correlation", [wide, wide]))
+    for name, (start, steps) in {
+        "steps_text": ("2026-01-05", "soon"),
+        "steps_bigint": ("2026-01-05", "1: " + "9" * 5000),
+        "steps_week_bigint": ("2026-01-05", "9" * 5000 + ": 10"),
+        "steps_negative": ("2026-01-05", "-3: -10"),
+        "steps_many": ("2026-01-05", "; ".join(f"{i}: {i}" for i in range(1, 20_000))),
+        "start_text": ("next monday", "1: 10"),
+        "start_number": (45000, "1: 10"),
+        "start_only": ("2026-01-05", None),
+        "steps_injection": ("2026-01-05", "=HYPERLINK(\"http://x\")"),
+    }.items():
+        add("terms", f"ramp_{name}.xlsx", _with_sheet(EX / "sla-terms.xlsx", "Contract", [
+            ["ramp_start", start], ["ramp_steps", steps],
+        ], append=True))
+
+
 def build(directory: Path = DEFAULT_DIR) -> list[dict[str, Any]]:
     """Write every case into `directory` and its manifest `cases.json`; returns the cases."""
     stamp = directory / "VERSION"
@@ -525,6 +764,7 @@ def build(directory: Path = DEFAULT_DIR) -> list[dict[str, Any]]:
         add("guidelines", f"{name}.json", data)
     for name, data in bundle_variants().items():
         add("guidelines", f"{name}.zip", data)
+    _new_readers(directory, add, tables, documents)
     manifest.write_text(json.dumps(cases, indent=1))
     stamp.write_text(VERSION)
     return cases

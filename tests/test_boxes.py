@@ -219,3 +219,16 @@ def test_cvat_video_exports_and_rotated_boxes_are_refused_in_words(tmp_path: Pat
     with pytest.raises(InputError, match=r"box\[0\].*rotated") as err:
         read_cvat(rotated)
     assert "box[1]" not in str(err.value)
+
+
+def test_hostile_box_json_is_a_located_refusal(tmp_path: Path) -> None:
+    for name, text in {
+        "deep.json": "[" * 100_000 + "]" * 100_000,
+        "bigint.json": '{"annotations": [' + "9" * 6000 + "]}",
+        "bom.json": "\ufeff" + "{not json",
+    }.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(InputError) as err:
+            read_boxes(path)
+        assert all(p.location.file == name for p in err.value.problems)

@@ -136,3 +136,16 @@ def test_a_value_edited_to_unknown_beside_another_proposal_of_its_field() -> Non
     for blank, kept in ((first, second), (second, first)):
         done = confirm(review, {blank: ("edit", ""), kept: ("accept", None)}, by_id="u1", by_name="Pat", at=AT)
         assert done.profile.data.export_timing == review.proposals[kept].value
+
+
+def test_hostile_decisions_are_refused_in_the_decisions_file(review: DraftReview, tmp_path: Path) -> None:
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(10)
+    )
+    for name, text in {"bomb.yaml": laughs, "deep.yaml": "[" * 50_000 + "]" * 50_000}.items():
+        with pytest.raises(InputError) as err:
+            read_decisions(tmp_path / name, review, data=text.encode())
+        assert all(p.location.file == name for p in err.value.problems)
+    with pytest.raises(InputError) as err:
+        confirm(review, {0: ("maybe", None)}, by_id="u1", by_name="Pat", at=AT, decided_in="decisions.yaml")
+    assert [p.location.file for p in err.value.problems] == ["decisions.yaml"]

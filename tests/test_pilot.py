@@ -217,3 +217,15 @@ def test_bad_spec_is_located(tmp_path: Path) -> None:
     )
     with pytest.raises(InputError, match="at least 2"):
         load_pilot_spec(path)
+
+
+def test_files_the_spec_names_that_are_missing_are_located_at_their_field(tmp_path: Path) -> None:
+    from ingest import InputError
+
+    spec = Path(__file__).resolve().parents[1] / "examples" / "pilot" / "pilot.yaml"
+    path = tmp_path / "spec.yaml"
+    path.write_text(spec.read_text().replace("gold-set.csv", "nowhere.csv"))
+    with pytest.raises(InputError) as err:
+        run_pilot(load_pilot_spec(path), base_dir=tmp_path, file=path.name)
+    where = {(p.location.file, p.location.column) for p in err.value.problems}
+    assert ("spec.yaml", "gold") in where and ("spec.yaml", "providers.0.delivery") in where

@@ -35,13 +35,19 @@ def _readers() -> dict[str, tuple[Reader, tuple[str, ...]]]:
     from annogov.commands.channel import read_log
     from annogov.commands.guidelines import load_document
     from annogov.commands.report import read_json
+    from contracts.confirm import read_decisions
     from contracts.profile import load_profile
     from contracts.questionnaire import read_questionnaire
+    from contracts.review import load_source
     from contracts.sla_terms import load_term_set
     from contracts.text_extract import extract_passages
+    from governance.box_readers import read_boxes
     from governance.delivery import load_mapping, open_delivery, read_delivery_table
+    from governance.goldset import load_gold_set
     from governance.guidelines import read_bundle
     from governance.insights import read_metrics
+    from governance.long_rows import long_rows
+    from governance.pilot import load_pilot_spec
     from governance.reflection import read_delivered
     from ingest import read_sheet
     from migration.apply import load_dataset
@@ -49,12 +55,15 @@ def _readers() -> dict[str, tuple[Reader, tuple[str, ...]]]:
     from migration.labelsets import load_label_set
     from migration.mapping import load_mapping as load_label_mapping
     from migration.scenario_io import load_scenario
+    from scorecard.elicitation import load_elicitation
     from scorecard.importer import import_scores
     from scorecard.rubric import default_rubric, load_rubric
 
     rubric = default_rubric()
     old = load_label_set(EX / "taxonomy" / "old.csv")
     new = load_label_set(EX / "taxonomy" / "new.csv")
+    draft = load_source(EX / "drafts" / "portable-msa.md")[1]
+    assert draft is not None
     return {
         "read_sheet": (lambda n, d, t: read_sheet(n, lambda row: True, data=d), (".csv", ".xlsx")),
         "delivery": (
@@ -79,6 +88,15 @@ def _readers() -> dict[str, tuple[Reader, tuple[str, ...]]]:
         "calibration log": (_via_file(lambda p: read_log(str(p))), (".json",)),
         "weekly metrics": (lambda n, d, t: read_metrics(n, data=d), (".csv",)),
         "delivered week": (lambda n, d, t: read_delivered(n, data=d), (".csv",)),
+        "long rows": (
+            lambda n, d, t: long_rows(open_delivery(n, data=d), ("item_id", "annotator_id", "label")),
+            (".csv", ".jsonl"),
+        ),
+        "box export": (_via_file(read_boxes), (".json", ".xml")),
+        "decisions": (lambda n, d, t: read_decisions(n, draft, data=d), (".yaml",)),
+        "weights panel": (lambda n, d, t: load_elicitation(n, data=d), (".yaml", ".json")),
+        "pilot spec": (lambda n, d, t: load_pilot_spec(n, data=d), (".yaml",)),
+        "gold set": (lambda n, d, t: load_gold_set(n, ["cat", "dog"], data=d), (".csv", ".xlsx")),
     }
 
 
@@ -102,10 +120,17 @@ def _seed(suffix: str) -> bytes:
         ".pdf": None,
         ".parquet": EX / "delivery.parquet",
         ".zip": None,
+        ".xml": None,
     }
     path = seeds.get(suffix)
     if path is not None:
         return path.read_bytes()
+    if suffix == ".xml":
+        boxes = "".join(
+            f'<image id="{i}" name="img{i}.jpg"><box label="car" xtl="{i}" ytl="1" xbr="{i + 9}" ybr="9"/></image>'
+            for i in range(4)
+        )
+        return f'<?xml version="1.0"?><annotations><version>1.1</version>{boxes}</annotations>'.encode()
     if suffix == ".docx":
         import docx
 

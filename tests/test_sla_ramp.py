@@ -390,3 +390,12 @@ def test_terms_workbook_with_formula_like_text_reads_back_unchanged() -> None:
     back = load_term_set("terms.xlsx", data=write_term_set_xlsx(saved))
     assert back.name == "=HYPERLINK(1)" and back.label_set == ["=a", "-b", "c"]
     assert back.model_dump() == saved.model_dump()
+
+
+def test_ramp_step_with_a_huge_number_is_refused_in_plain_words() -> None:
+    from contracts.sla_terms import parse_ramp_steps
+
+    for cell in ("1: " + "9" * 5000, "9" * 5000 + ": 10", "1: " + "9" * 400 + ".0"):
+        with pytest.raises(ValueError, match="digits"):
+            parse_ramp_steps(cell)
+    assert parse_ramp_steps("week 6: 20,000.0") == [{"week": 6, "floor": 20000}]

@@ -11,6 +11,7 @@ import yaml
 from scorecard_helpers import with_worker_welfare
 
 from annogov.cli import main
+from ingest import InputError
 from scorecard.rubric import load_rubric
 
 EX = Path(__file__).resolve().parents[1] / "examples"
@@ -169,3 +170,16 @@ def test_a_panel_without_criteria_weighs_the_rubrics_dimensions_extra_included(
     code, _, err = _run(capsys, "weights", str(EX / "weights-ahp.yaml"), "--rubric", str(rubric),
                         "--write-rubric", str(tmp_path / "x.yaml"))
     assert code == 2 and "weights-ahp.yaml" in err and "worker_welfare" in err
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [("deep.json", "[" * 100_000 + "]" * 100_000), ("deep.yaml", "[" * 50_000 + "]" * 50_000),
+     ("big.json", "9" * 10_000), ("date.yaml", "when: 2026-13-45\n")],
+)
+def test_hostile_panel_files_are_located_refusals(name: str, text: str) -> None:
+    from scorecard.elicitation import load_elicitation
+
+    with pytest.raises(InputError) as err:
+        load_elicitation(name, data=text.encode())
+    assert all(p.location.file == name for p in err.value.problems)

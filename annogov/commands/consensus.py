@@ -13,6 +13,7 @@ from governance.consensus import consensus, consensus_csv
 from governance.counts import DuplicateAnnotationError, MissingValueError, UnknownLabelError
 from governance.delivery import open_delivery
 from governance.long_rows import located, long_rows
+from ingest import InputError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -38,6 +39,8 @@ def run(args: argparse.Namespace) -> int:
     source = open_delivery(args.delivery, mapping_from(args))
     frame = long_rows(source, ("item_id", "annotator_id", "label"))
     frame = frame[frame["label"].notna()]
+    if frame.empty:
+        raise InputError.at("no labelled rows: there is nothing to reach a consensus on", source.file, column="label")
     try:
         result = consensus(
             frame["item_id"].to_numpy(object), frame["annotator_id"].to_numpy(object), frame["label"].to_numpy(object),

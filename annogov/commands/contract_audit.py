@@ -102,7 +102,10 @@ def _confirmed(args: argparse.Namespace, source: Path, as_of: date) -> int:
     if not (args.by or "").strip():
         raise InputError.at("say who made the decisions with --by", "contract-audit")
     decisions = read_decisions(args.decisions, draft)
-    done = confirm(draft, decisions, by_id=args.by.strip(), by_name=args.by.strip(), at=datetime.now(UTC))
+    done = confirm(
+        draft, decisions, by_id=args.by.strip(), by_name=args.by.strip(), at=datetime.now(UTC),
+        decided_in=Path(args.decisions).name,
+    )
     rubric = load_rubric(args.rubric) if args.rubric else None
     review = review_contract_profile(
         done.profile, as_of, rubric=rubric, source=source.name, draft=draft, agreement=args.agreement

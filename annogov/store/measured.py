@@ -11,7 +11,9 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
+from annogov.store.errors import ConcurrentEditError
 from annogov.store.measured_models import GoldSetVersion, MeasuredDelivery
 from annogov.store.models import Program, Provider
 from annogov.store.store import Store
@@ -96,30 +98,39 @@ def list_deliveries(store: Store, actor: User, program_id: int, provider: str | 
     return stored if may_reveal(actor) else pseudonymised(stored)
 
 
+_VERSION_ATTEMPTS = 5
+
+
 def save_gold_set(store: Store, actor: User, program_id: int, gold: GoldSet, note: str = "") -> GoldSet:
-    """Store the gold set as the next version of its name in the program; returns it with that version."""
+    """Store the gold set as the next version of its name in the program; returns it with that version
+    (an import that loses the race for a version number to a concurrent one takes the next)."""
     require(actor, Permission.EDIT_GUIDELINES)
-    with store.transaction() as s:
-        if s.get(Program, program_id) is None:
-            raise InputError.at(f"no program with id {program_id}", "program")
-        current = s.scalar(
-            select(func.max(GoldSetVersion.version)).where(
-                GoldSetVersion.program_id == program_id, GoldSetVersion.name == gold.name
-            )
-        )
-        saved = gold.model_copy(update={"version": (current or 0) + 1})
-        s.add(
-            GoldSetVersion(
-                program_id=program_id,
-                name=gold.name,
-                version=saved.version,
-                data=saved.model_dump(mode="json"),
-                note=note[:500],
-                created_by=actor.user_id,
-            )
-        )
-        s.flush()
-        return saved
+    for _ in range(_VERSION_ATTEMPTS):
+        try:
+            with store.transaction() as s:
+                if s.get(Program, program_id) is None:
+                    raise InputError.at(f"no program with id {program_id}", "program")
+                current = s.scalar(
+                    select(func.max(GoldSetVersion.version)).where(
+                        GoldSetVersion.program_id == program_id, GoldSetVersion.name == gold.name
+                    )
+                )
+                saved = gold.model_copy(update={"version": (current or 0) + 1})
+                s.add(
+                    GoldSetVersion(
+                        program_id=program_id,
+                        name=gold.name,
+                        version=saved.version,
+                        data=saved.model_dump(mode="json"),
+                        note=note[:500],
+                        created_by=actor.user_id,
+                    )
+                )
+                s.flush()
+                return saved
+        except IntegrityError:
+            continue
+    raise ConcurrentEditError([f"gold set {gold.name!r}: other imports kept taking the next version"])
 
 
 def gold_set(store: Store, actor: User, program_id: int, name: str, version: int | None = None) -> GoldSet | None:
