@@ -284,3 +284,16 @@ def test_each_part_keeps_its_own_currency() -> None:
     assert "USD 257,300 (P50)" in said and "EUR 12,500" in said
     wb = load_workbook(io.BytesIO(build_xlsx(report, created=dt.date(2026, 11, 26))))
     assert wb["SLA check"]["B2"].number_format.startswith('"EUR "')
+
+
+def test_decision_names_a_cap_as_a_cap_and_rates_as_percentages() -> None:
+    """A gate that caps a score is not called a knock-out, and rate targets read as percentages."""
+    card = example("scorecard")
+    capped = next(p for p in card["providers"] if p.get("total") is not None)
+    capped["gates"] = [{"gate": "security.stale", "effect": "cap_dimension", "reason": "audit period too old"}]
+    report = full_report(scorecard=card, switching=None, sla=None, sections=[])
+    risks = [s for b in decision(report) for s in b.sentences if capped["name"] in s and "audit period" in s]
+    assert risks and all(s.startswith("Score cap for") for s in risks)
+    assert S.target_text(">=", 0.1, "qa_coverage") == "at least 10.0%"
+    assert S.target_text(">=", 0.8, "cohen_kappa") == "at least 0.8"
+    assert S.metric_value_text("accuracy", 0.667) == "66.7%"

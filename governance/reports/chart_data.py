@@ -64,7 +64,7 @@ def term_charts(sla: SlaPayload) -> list[TermChart]:
         if scope == "overall" or len(bars) < 2 or all(b.value is None for b in bars):
             continue
         failing = [b.group for b in bars if b.status == "fail"]
-        target = target_text(term.comparator, term.threshold)
+        target = target_text(term.comparator, term.threshold, term.metric)
         if failing:
             verb = "fails" if len(failing) == 1 else "fail"
             caption = f"Target {target}: {', '.join(failing)} {verb}; amber bars have too few items to judge."

@@ -26,11 +26,14 @@ from governance.reports.sections import (
     dimension_label,
     input_label,
     metric_label,
+    metric_value_text,
     scope_text,
     sorted_terms,
     target_text,
 )
 from governance.reports.words import money, month, percent
+
+GATE_LEADS = {"knock_out": "Knock-out for", "cap_dimension": "Score cap for", "force_band": "Band held for"}
 
 MAX_QUESTIONS = 8
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -144,7 +147,8 @@ def _scorecard(card: ScorecardPayload, out: dict[str, list[str]]) -> None:
         out["risks"].append("No robustness analysis was supplied, so how stable the ranking is remains unknown.")
     for p in card.ranked():
         for gate in p.gates:
-            out["risks"].append(f"Knock-out for {p.name}: {_gate_text(gate)}.")
+            effect = gate.get("effect") if isinstance(gate, dict) else None
+            out["risks"].append(f"{GATE_LEADS.get(str(effect), 'Gate for')} {p.name}: {_gate_text(gate)}.")
     for flag in leader.flags:
         out["risks"].append(f"{leader.name}: {_flag_text(flag)}.")
     spread = [dimension_label(k) for k, d in leader.dimensions.items() if d.spread is not None and d.spread >= 2]
@@ -213,14 +217,14 @@ def _sla(sla: SlaPayload, unit: str, out: dict[str, list[str]]) -> None:
     else:
         out["recommend"].append(f"Accept the delivery: it meets all {len(sla.terms)} SLA terms.")
     for t in sorted_terms(sla)[: len(failed)]:
-        value = "undefined" if t.value is None else f"{t.value:.3g}"
+        value = "undefined" if t.value is None else metric_value_text(t.metric, t.value)
         out["why"].append(
             f"{metric_label(t.metric)} ({scope_text(t.scope)}) measured {value} against a target of "
-            f"{target_text(t.comparator, t.threshold)}."
+            f"{target_text(t.comparator, t.threshold, t.metric)}."
         )
         out["ask"].append(
             f"How and by when will {metric_label(t.metric)} ({scope_text(t.scope)}) reach "
-            f"{target_text(t.comparator, t.threshold)}?"
+            f"{target_text(t.comparator, t.threshold, t.metric)}?"
         )
     if credits is not None:
         out["why"].append(f"Service credits owed under the contract: {money(credits, unit) if credits else 'none'}.")

@@ -504,9 +504,19 @@ def remedy_text(remedy: Any, currency: str = "") -> str:
 COMPARATORS = {">=": "at least", "<=": "at most", ">": "above", "<": "below", "==": "exactly"}
 
 
-def target_text(comparator: str, threshold: Any) -> str:
-    """A term's target as words: 'at least 0.8'."""
-    return f"{COMPARATORS.get(comparator, comparator)} {describe(threshold)}".strip()
+RATE_METRICS = frozenset({"accuracy", "defect_rate", "qa_coverage", "on_time_rate", "percent_agreement"})
+
+
+def metric_value_text(metric: str, value: Any) -> str:
+    """A measured value or threshold as people read it: rates as percentages, coefficients as numbers."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:.1%}" if metric in RATE_METRICS else f"{value:.3g}"
+    return describe(value)
+
+
+def target_text(comparator: str, threshold: Any, metric: str = "") -> str:
+    """A term's target as words: 'at least 0.8', 'at least 95.0%' for a rate."""
+    return f"{COMPARATORS.get(comparator, comparator)} {metric_value_text(metric, threshold)}".strip()
 
 
 def sla_terms_section(sla: SlaPayload, currency: str = "") -> Section:
@@ -520,7 +530,7 @@ def sla_terms_section(sla: SlaPayload, currency: str = "") -> Section:
                 f"{metric_label(t.metric)} ({scope_text(t.scope)})",
                 t.value,
                 ci,
-                target_text(t.comparator, t.threshold),
+                target_text(t.comparator, t.threshold, t.metric),
                 t.n,
                 evidence_text(t.evidence),
                 remedy_text(t.remedy, currency or sla.currency),
