@@ -138,7 +138,10 @@ INTERNAL_KEYS = sorted(
     {k for k in (*DIMENSIONS, *AREAS, *METRIC_LABELS, *KEY_LABELS, *STAY_MEASURES) if "_" in k}
     | {"cap_dimension", "force_material_risk", "one_to_one", "True", "False", "effect:", "id:"}
 )
-KEY_PATTERN = re.compile(r"(?<![\w.])(" + "|".join(re.escape(k) for k in INTERNAL_KEYS) + r")(?![\w])|\bp[159]0\b")
+SCENARIO_KEY = r"\b(?:" + "|".join(re.escape(a) for a in AREAS) + r")\.[a-z_]+\b"  # e.g. retraining.runs
+KEY_PATTERN = re.compile(
+    r"(?<![\w.])(" + "|".join(re.escape(k) for k in INTERNAL_KEYS) + r")(?![\w])|\bp[159]0\b|" + SCENARIO_KEY
+)
 
 
 def _keys_in(text: str) -> list[str]:

@@ -13,6 +13,7 @@ from governance.reports.safe_text import describe
 from governance.reports.sections import (
     area_label,
     metric_label,
+    parameter_label,
     robustness_findings,
     scope_text,
 )
@@ -144,7 +145,7 @@ def _variance_summary(sw: SwitchingPayload) -> list[str]:
     rows = (extra.get("sensitivity") or {}).get("rows") or []
     if rows:
         top = rows[0]
-        lines.append(f"{describe(top['parameter'])} drives most of the uncertainty "
+        lines.append(f"{parameter_label(str(top['parameter']))} drives most of the uncertainty "
                      f"({top['contribution']:.0%} of the variance of the total).")
     corr = extra.get("correlation")
     if isinstance(corr, dict):
