@@ -7,7 +7,6 @@ judged as of the day the evaluation is made, not the day the code runs.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -15,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from contracts import audit_checks
+from contracts.audit_checks import Emit
 from contracts.profile import OPEN_FORMATS, PRICING_INCENTIVES, ContractProfile, is_open_format
 from contracts.realism import check_target
 from contracts.sla_terms import SlaTerm
@@ -156,7 +156,6 @@ def is_stale(certified: date, as_of: date, months: int = CERTIFICATION_MAX_AGE_M
     return as_of > add_months(certified, months)
 
 
-_Emit = Callable[..., None]
 
 
 def _terms(p: ContractProfile) -> list[SlaTerm]:
@@ -164,7 +163,7 @@ def _terms(p: ContractProfile) -> list[SlaTerm]:
     return p.sla.terms if p.sla is not None else []
 
 
-def _ownership(p: ContractProfile, emit: _Emit) -> None:
+def _ownership(p: ContractProfile, emit: Emit) -> None:
     owns = p.data.buyer_owns_data
     if owns is None:
         emit(
@@ -183,7 +182,7 @@ def _ownership(p: ContractProfile, emit: _Emit) -> None:
         )
 
 
-def _export_right(p: ContractProfile, emit: _Emit) -> None:
+def _export_right(p: ContractProfile, emit: Emit) -> None:
     timing = p.data.export_timing
     if timing in (None, "none"):
         emit(
@@ -209,7 +208,7 @@ def _export_right(p: ContractProfile, emit: _Emit) -> None:
         )
 
 
-def _export_formats(p: ContractProfile, emit: _Emit) -> None:
+def _export_formats(p: ContractProfile, emit: Emit) -> None:
     formats = p.data.export_formats
     if not formats:
         emit(
@@ -230,7 +229,7 @@ def _export_formats(p: ContractProfile, emit: _Emit) -> None:
         )
 
 
-def _guidelines(p: ContractProfile, emit: _Emit) -> None:
+def _guidelines(p: ContractProfile, emit: Emit) -> None:
     g = p.guidelines
     if not g.delivered_as_asset:
         emit(
@@ -252,7 +251,7 @@ def _guidelines(p: ContractProfile, emit: _Emit) -> None:
         )
 
 
-def _quality_metrics(p: ContractProfile, emit: _Emit) -> None:
+def _quality_metrics(p: ContractProfile, emit: Emit) -> None:
     q = p.quality
     parts = {
         "agreement metric": q.agreement_metric,
@@ -280,7 +279,7 @@ def _quality_metrics(p: ContractProfile, emit: _Emit) -> None:
         )
 
 
-def _transition(p: ContractProfile, emit: _Emit) -> None:
+def _transition(p: ContractProfile, emit: Emit) -> None:
     t = p.transition
     if not t.clause_present:
         emit(
@@ -308,7 +307,7 @@ def _transition(p: ContractProfile, emit: _Emit) -> None:
         )
 
 
-def _sla_terms(p: ContractProfile, emit: _Emit) -> None:
+def _sla_terms(p: ContractProfile, emit: Emit) -> None:
     terms = _terms(p)
     if not terms:
         emit(
@@ -343,7 +342,7 @@ def _sla_terms(p: ContractProfile, emit: _Emit) -> None:
         )
 
 
-def _pilot(p: ContractProfile, emit: _Emit) -> None:
+def _pilot(p: ContractProfile, emit: Emit) -> None:
     if not p.commercial.pilot_available:
         emit(
             "missing",
@@ -352,7 +351,7 @@ def _pilot(p: ContractProfile, emit: _Emit) -> None:
         )
 
 
-def _scale_up(p: ContractProfile, emit: _Emit) -> None:
+def _scale_up(p: ContractProfile, emit: Emit) -> None:
     c = p.commercial
     if c.scale_up_multiple is None and c.scale_up_weeks is None:
         emit(
@@ -376,7 +375,7 @@ def _scale_up(p: ContractProfile, emit: _Emit) -> None:
         )
 
 
-def _scope_change(p: ContractProfile, emit: _Emit) -> None:
+def _scope_change(p: ContractProfile, emit: Emit) -> None:
     if not p.commercial.scope_change_process:
         emit(
             "missing",
@@ -385,7 +384,7 @@ def _scope_change(p: ContractProfile, emit: _Emit) -> None:
         )
 
 
-def _minimum_commitment(p: ContractProfile, emit: _Emit) -> None:
+def _minimum_commitment(p: ContractProfile, emit: Emit) -> None:
     c = p.commercial
     if not c.minimum_commitment_stated and c.minimum_term_months is None:
         emit(
@@ -405,7 +404,7 @@ def _minimum_commitment(p: ContractProfile, emit: _Emit) -> None:
         )
 
 
-def _pricing(p: ContractProfile, emit: _Emit) -> None:
+def _pricing(p: ContractProfile, emit: Emit) -> None:
     model = p.commercial.pricing_model
     if model is None:
         emit(
@@ -435,7 +434,7 @@ def _has_quality_penalties(p: ContractProfile) -> bool:
     return any(t.metric in QUALITY_METRICS and t.remedy.kind != "none" and t.remedy.amount > 0 for t in terms)
 
 
-def _soc2(p: ContractProfile, emit: _Emit, as_of: date) -> None:
+def _soc2(p: ContractProfile, emit: Emit, as_of: date) -> None:
     s = p.security
     if s.soc2_type in (None, "none"):
         emit(
@@ -473,7 +472,7 @@ def _soc2(p: ContractProfile, emit: _Emit, as_of: date) -> None:
         )
 
 
-def _iso27001(p: ContractProfile, emit: _Emit, as_of: date) -> None:
+def _iso27001(p: ContractProfile, emit: Emit, as_of: date) -> None:
     s = p.security
     if not s.iso27001_certified:
         emit(
@@ -520,7 +519,7 @@ def _iso27001(p: ContractProfile, emit: _Emit, as_of: date) -> None:
         )
 
 
-def _dpa(p: ContractProfile, emit: _Emit) -> None:
+def _dpa(p: ContractProfile, emit: Emit) -> None:
     if not p.security.dpa:
         emit(
             "missing",
@@ -529,7 +528,7 @@ def _dpa(p: ContractProfile, emit: _Emit) -> None:
         )
 
 
-def _subprocessors(p: ContractProfile, emit: _Emit) -> None:
+def _subprocessors(p: ContractProfile, emit: Emit) -> None:
     if not p.security.subprocessors_disclosed:
         emit(
             "missing",
@@ -540,7 +539,7 @@ def _subprocessors(p: ContractProfile, emit: _Emit) -> None:
     audit_checks.subprocessor_terms(p, emit)
 
 
-def _endpoint(p: ContractProfile, emit: _Emit) -> None:
+def _endpoint(p: ContractProfile, emit: Emit) -> None:
     if not p.security.endpoint_controls:
         emit(
             "missing",
@@ -555,7 +554,7 @@ def _accuracy_quoted(p: ContractProfile) -> bool:
     return p.quality.accuracy_target is not None or any(t.metric == "accuracy" for t in _terms(p))
 
 
-def _accuracy_red_flag(p: ContractProfile, emit: _Emit) -> None:
+def _accuracy_red_flag(p: ContractProfile, emit: Emit) -> None:
     if _accuracy_quoted(p) and not audit_checks.has_method(p.quality.accuracy_method):
         emit(
             "weak",
@@ -569,7 +568,7 @@ def _accuracy_red_flag(p: ContractProfile, emit: _Emit) -> None:
         )
 
 
-def _accuracy_realism(p: ContractProfile, emit: _Emit, agreement: float | None) -> None:
+def _accuracy_realism(p: ContractProfile, emit: Emit, agreement: float | None) -> None:
     """Accuracy targets above (1 + a) / 2 for the measured pairwise agreement a (upper bound)."""
     if agreement is None:
         return
@@ -595,7 +594,7 @@ def _accuracy_realism(p: ContractProfile, emit: _Emit, agreement: float | None) 
             )
 
 
-def _task_type_red_flag(p: ContractProfile, emit: _Emit) -> None:
+def _task_type_red_flag(p: ContractProfile, emit: Emit) -> None:
     q = p.quality
     terms = _terms(p)
     tracked = bool(q.agreement_metric) or q.agreement_target is not None
@@ -617,7 +616,7 @@ def audit_profile(profile: ContractProfile, as_of: date, *, agreement: float | N
     measured pairwise agreement, upper interval bound) also question unreachable accuracy targets."""
     findings: list[Finding] = []
 
-    def emitter(clause: str) -> _Emit:
+    def emitter(clause: str) -> Emit:
         spec = CLAUSE_BY_KEY[clause]
 
         def emit(
