@@ -10,7 +10,7 @@ import streamlit as st
 
 from annogov.store.models import utcnow
 from app_pages import identity, ui
-from governance import calibration as cal
+from governance.channel import calibration as cal
 from governance.roles import Permission, can
 
 store = ui.get_store()

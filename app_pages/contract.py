@@ -12,11 +12,11 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
-from annogov.linking import review_contract_profile
-from annogov.scoring import load_program_rubric
+from annogov.services.linking import review_contract_profile
+from annogov.services.scoring import load_program_rubric
+from annogov.services.switching_docs import CONTRACT_CHECK
+from annogov.services.uploads import read_upload
 from annogov.store import ProgramRecord, Store
-from annogov.switching_docs import CONTRACT_CHECK
-from annogov.uploads import read_upload
 from app_pages import ui
 from contracts.confirm import DECISIONS, confirm, edit_text
 from contracts.drafts import DraftReview

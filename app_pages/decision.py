@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from annogov import scoring
+from annogov.services import scoring
 from annogov.store import ConcurrentEditError, Store
 from annogov.store.records import ProgramRecord
 from app_pages import ui

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from annogov.scoring import load_program_rubric
+from annogov.services.scoring import load_program_rubric
 from annogov.store.channel import ChannelRepository
 from annogov.store.evaluation_round import EvaluationRoundRepository
 from annogov.store.models import utcnow

@@ -11,7 +11,7 @@ import streamlit as st
 from annogov.store.measured import handover_assets
 from annogov.store.models import utcnow
 from app_pages import identity, ui
-from governance import guidelines as gl
+from governance.channel import guidelines as gl
 from governance.roles import Permission, can
 
 store = ui.get_store()

@@ -11,13 +11,13 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from annogov.services.uploads import read_upload
 from annogov.store import measured as repo
-from annogov.uploads import read_upload
 from app_pages import identity, ui
-from governance.delivery import open_delivery
-from governance.delivery_counts import count_delivery
-from governance.goldset import coverage, load_gold_set, with_gold
-from governance.history import history_rows, latest_suggestions, measure_delivery, provider_history
+from governance.quality.reading.delivery import open_delivery
+from governance.quality.reading.delivery_counts import count_delivery
+from governance.quality.vendors.goldset import coverage, load_gold_set, with_gold
+from governance.quality.vendors.history import history_rows, latest_suggestions, measure_delivery, provider_history
 from governance.roles import Permission, can
 
 store = ui.get_store()

@@ -9,7 +9,7 @@ import streamlit as st
 from annogov.store.channel import ChannelRepository
 from annogov.store.models import utcnow
 from app_pages import identity, ui
-from governance import insights as ins
+from governance.channel import insights as ins
 from governance.roles import Permission, can
 
 store = ui.get_store()

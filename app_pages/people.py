@@ -12,7 +12,7 @@ import streamlit as st
 from annogov.store.channel import ChannelRepository
 from annogov.store.models import utcnow
 from app_pages import identity, ui
-from governance.calibration import TagVocabulary
+from governance.channel.calibration import TagVocabulary
 from governance.roles import Permission, Role, User, can
 
 store = ui.get_store()

@@ -1,5 +1,6 @@
 """Pilot page: shortlisted providers' pilot deliveries side by side on the same items and gold items
-(`governance.pilot`), the same tables `annogov pilot` prints, and accuracy per category with intervals."""
+(`governance.quality.vendors.pilot`), the same tables `annogov pilot` prints, and accuracy per
+category with intervals."""
 
 from __future__ import annotations
 
@@ -10,13 +11,13 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from annogov.uploads import read_upload
+from annogov.services.uploads import read_upload
 from app_pages import ui
-from governance.delivery import open_delivery
-from governance.delivery_counts import count_delivery
-from governance.goldset import load_gold_set
-from governance.pilot import PilotProvider, PilotReport, PilotSpec, compare, load_pilot_spec, run_pilot
-from governance.pilot_view import pilot_tables
+from governance.quality.reading.delivery import open_delivery
+from governance.quality.reading.delivery_counts import count_delivery
+from governance.quality.vendors.goldset import load_gold_set
+from governance.quality.vendors.pilot import PilotProvider, PilotReport, PilotSpec, compare, load_pilot_spec, run_pilot
+from governance.quality.vendors.pilot_view import pilot_tables
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "pilot"
 

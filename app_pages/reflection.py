@@ -11,9 +11,9 @@ import streamlit as st
 from annogov.store.channel import ChannelRepository
 from annogov.store.models import utcnow
 from app_pages import identity, ui
-from governance import reflection as rf
+from governance.channel import reflection as rf
+from governance.channel.weeks import iso_week
 from governance.roles import Permission, can
-from governance.weeks import iso_week
 
 store = ui.get_store()
 program = ui.require_program(store)

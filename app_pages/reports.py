@@ -7,7 +7,7 @@ import datetime as dt
 
 import streamlit as st
 
-from annogov.reporting import DEFAULT_TITLE, program_report
+from annogov.services.reporting import DEFAULT_TITLE, program_report
 from app_pages import identity, ui
 from governance.reports.decision import decision
 from governance.roles import Permission, can

@@ -1,6 +1,6 @@
 """Providers & scorecard page: weights, ranking and robustness, the score editor, the history of
 score changes, and spreadsheet import. The arithmetic lives in `scorecard`, the mapping to the
-store in `annogov.scoring`; this script only lays out widgets."""
+store in `annogov.services.scoring`; this script only lays out widgets."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from annogov import scoring
+from annogov.services import scoring
 from annogov.store import ConcurrentEditError
 from app_pages import decision, identity, ui
 from governance.roles import Permission, can

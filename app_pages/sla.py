@@ -13,9 +13,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from annogov import sla_store
+from annogov.services import sla_store
+from annogov.services.uploads import read_upload
 from annogov.store import ConcurrentEditError, ProgramRecord, Store
-from annogov.uploads import read_upload
 from app_pages import ui
 from contracts.sla_terms import (
     METRIC_NOTES,
@@ -27,16 +27,16 @@ from contracts.sla_terms import (
     term_set_to_rows,
     write_term_set_xlsx,
 )
-from governance.delivery import ColumnMapping, load_mapping, open_delivery, parse_column_flags
-from governance.delivery_counts import count_delivery
-from governance.qa_plan import acceptance_plan
+from governance.quality.reading.delivery import ColumnMapping, load_mapping, open_delivery, parse_column_flags
+from governance.quality.reading.delivery_counts import count_delivery
+from governance.quality.sla.qa_plan import acceptance_plan
+from governance.quality.sla.sla_check import SlaReport, check_counts
+from governance.quality.sla.timeliness import PRORATION_RULE
 from governance.reports.chart_data import STATUS_COLOURS, STATUS_ORDER, TermChart, term_charts
 from governance.reports.model import SlaPayload
 from governance.reports.qa_plan_pdf import qa_plan_pdf
 from governance.reports.sections import evidence_text, sla_report_payload
 from governance.roles import Permission
-from governance.sla_check import SlaReport, check_counts
-from governance.timeliness import PRORATION_RULE
 from ingest import InputError
 
 STATUS_LABEL = {"pass": "PASS", "fail": "FAIL", "inconclusive": "INCONCLUSIVE"}

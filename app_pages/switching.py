@@ -12,14 +12,14 @@ import pandas as pd
 import streamlit as st
 import yaml
 
-from annogov.store import ConcurrentEditError, DocumentRecord, ProgramRecord, Store
-from annogov.switching_docs import (
+from annogov.services.switching_docs import (
     SWITCHING_CHECK,
     analyse_taxonomy_document,
     mapping_rows_of,
     taxonomy_document,
 )
-from annogov.uploads import read_upload
+from annogov.services.uploads import read_upload
+from annogov.store import ConcurrentEditError, DocumentRecord, ProgramRecord, Store
 from app_pages import decision, ui
 from governance.roles import Permission
 from ingest import InputError, Location, Problem

@@ -15,8 +15,8 @@ import streamlit as st
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
 
-from annogov.demo import demo_enabled, ensure_demo
-from annogov.reporting import (
+from annogov.services.demo import demo_enabled, ensure_demo
+from annogov.services.reporting import (
     DEFAULT_TITLE,
     MIME,
     Format,
@@ -25,6 +25,7 @@ from annogov.reporting import (
     report_bytes,
     report_filename,
 )
+from annogov.services.uploads import Upload, max_upload_bytes, read_upload
 from annogov.store import (
     ConcurrentEditError,
     ProgramRecord,
@@ -33,7 +34,6 @@ from annogov.store import (
     database_url,
     describe_url,
 )
-from annogov.uploads import Upload, max_upload_bytes, read_upload
 from governance.reports import ReportInput
 from governance.roles import ROLE_TITLES, Permission, User, can
 from ingest import InputError

@@ -24,7 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from governance.agreement import (  # noqa: E402
+from governance.quality.stats.agreement import (  # noqa: E402
     agreement,
     agreement_data,
     alpha_from_coincidences,
@@ -32,8 +32,8 @@ from governance.agreement import (  # noqa: E402
     fleiss_kappa,
     krippendorff_alpha,
 )
-from governance.chance_corrected import chance_corrected, conger_kappa  # noqa: E402
-from governance.counts import (  # noqa: E402
+from governance.quality.stats.chance_corrected import chance_corrected, conger_kappa  # noqa: E402
+from governance.quality.stats.counts import (  # noqa: E402
     coincidence_matrices,
     factorize,
     item_groups,
@@ -42,7 +42,7 @@ from governance.counts import (  # noqa: E402
     pair_contingency,
     paired_codes,
 )
-from governance.streaming import AgreementStream  # noqa: E402
+from governance.quality.stats.streaming import AgreementStream  # noqa: E402
 
 N_ITEMS = 2_500_000
 N_ANNOTATORS = 4

@@ -35,7 +35,7 @@ def main() -> None:
         os.environ["ANNOGOV_DEMO"] = "0"
         from streamlit.testing.v1 import AppTest
 
-        from annogov.history_demo import seed_series
+        from annogov.services.demo_history import seed_series
         from annogov.store import Store
         from annogov.store.channel import ChannelRepository
         from governance.roles import Role, User

@@ -1,7 +1,7 @@
 """Audit findings as scorecard evidence: suggested 1-5 scores and gate triggers, as plain data.
 
 The audit decides facts, never consequences: each finding the caller's policy maps (finding code
--> `Consequence`, built from the program's rubric by `annogov.linking.contract_policy`) becomes a
+-> `Consequence`, built from the program's rubric by `annogov.services.linking.contract_policy`) becomes a
 trigger carrying the rubric's one consequence, so the audit and the scorecard read the same.
 """
 

@@ -1,6 +1,6 @@
 """One call from a file (path or uploaded bytes) to everything the audit produces.
 
-The CLI, the app page and the reports all go through `review_file` (via `annogov.linking`, which
+The CLI, the app page and the reports all go through `review_file` (via `annogov.services.linking`, which
 supplies the rubric's policy), so they show the same thing.
 """
 
@@ -80,7 +80,7 @@ def review_profile(
     agreement: float | None = None,
 ) -> ContractReview:
     """Audit a profile already in memory (e.g. edited in the app); `agreement` as in `audit_profile`;
-    `policy` is the rubric's consequence per finding code (`annogov.linking.contract_policy`)."""
+    `policy` is the rubric's consequence per finding code (`annogov.services.linking.contract_policy`)."""
     audit = audit_profile(profile, as_of, agreement=agreement)
     evidence = scorecard_evidence(audit, policy)
     return ContractReview(source=source, profile=profile, audit=audit, evidence=evidence, draft=draft)

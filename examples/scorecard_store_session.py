@@ -7,7 +7,7 @@ Run: .venv/bin/python examples/scorecard_store_session.py   (an in-memory SQLite
 from datetime import date
 from pathlib import Path
 
-from annogov import scoring
+from annogov.services import scoring
 from annogov.store import Store
 from scorecard.card import score_sheet
 from scorecard.importer import import_scores

@@ -5,7 +5,7 @@ Run: ANNOGOV_DATA_DIR=/tmp/annogov-readme .venv/bin/python examples/store_sessio
 (the README shows a first run; a second finds the demo program with the score already changed)
 """
 
-from annogov.demo import DEMO_PROGRAM_NAME, seed_demo
+from annogov.services.demo import DEMO_PROGRAM_NAME, seed_demo
 from annogov.store import ScoreEdit, Store
 from governance.roles import PermissionDenied, Role, User
 

@@ -7,26 +7,19 @@ annotator ids; an annotator sees their own row next to the team aggregate.
 from __future__ import annotations
 
 import copy
-import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from governance.quality.annotator_codes import pseudonyms
+from governance.quality.sla.sla_check import AnnotatorRow
 from governance.reports.model import ReportInput, Section
-from governance.sla_check import AnnotatorRow
 
 ANNOTATORS_TITLE = "Annotators"
 ANNOTATOR_COLUMNS = frozenset({"annotator", "annotator_id"})
 GROUP_PREFIX = "annotator "  # how a per-annotator drift row names its group in the report
 CODES_NOTE = "Annotators appear as pseudonymous codes; a report with their ids needs an explicit option."
-
-
-def pseudonyms(ids: Iterable[str]) -> dict[str, str]:
-    """Annotator id -> code `A01`, `A02`... in the order of the ids' SHA-256 (not of the ids)."""
-    unique = sorted(set(ids), key=lambda i: (hashlib.sha256(i.encode("utf-8")).hexdigest(), i))
-    width = max(2, len(str(len(unique))))
-    return {name: f"A{n:0{width}d}" for n, name in enumerate(unique, start=1)}
 
 
 def pseudonymise_sla_payload(payload: Mapping[str, Any]) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 dimension, with a seeded bootstrap interval over providers.
 
 A small implementation: `scorecard` sits below `governance` in the import graph, so it cannot use
-`governance.agreement`; the tests hold it to the `krippendorff` package as an oracle.
+`governance.quality.stats.agreement`; the tests hold it to the `krippendorff` package as an oracle.
 Units are providers, coders are evaluators, values the evaluators' dimension scores (1-5, the
 values that occur; a provider scored by fewer than two evaluators carries no pair).
 """

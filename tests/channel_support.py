@@ -6,7 +6,7 @@ import struct
 import zlib
 from datetime import UTC, datetime, timedelta
 
-from governance.calibration import TagVocabulary
+from governance.channel.calibration import TagVocabulary
 from governance.roles import Role, User
 
 T0 = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)  # Monday of ISO week 2026-W47

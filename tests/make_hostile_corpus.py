@@ -400,7 +400,7 @@ def pdf_variants() -> dict[str, bytes]:
 
 def bundle_variants() -> dict[str, bytes]:
     """Guideline hand-over bundles: repeated members, duplicates, understated sizes, bombs."""
-    from governance import guidelines as gl
+    from governance.channel import guidelines as gl
 
     document = gl.GuidelineDocument.model_validate_json((EX / "channel" / "street-scenes-guidelines.json").read_bytes())
     good = gl.history_bundle(document)

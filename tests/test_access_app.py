@@ -10,9 +10,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from annogov.services.demo_channel import DEMO_BUYER_USERS, DEMO_USERS
 from annogov.store import Store, database_url
 from annogov.store.channel import ChannelRepository
-from annogov.store.channel_demo import DEMO_BUYER_USERS, DEMO_USERS
 from governance.roles import OPERATOR
 
 ROOT = Path(__file__).resolve().parents[1]

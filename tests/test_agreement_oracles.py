@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from governance.agreement import agreement, cohen_kappa, fleiss_kappa, krippendorff_alpha
-from governance.counts import LabelSet, item_profiles, pair_contingency
+from governance.quality.stats.agreement import agreement, cohen_kappa, fleiss_kappa, krippendorff_alpha
+from governance.quality.stats.counts import LabelSet, item_profiles, pair_contingency
 
 krippendorff = pytest.importorskip("krippendorff")
 sk_metrics = pytest.importorskip("sklearn.metrics")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from governance.agreement import agreement_data
-from governance.counts import DuplicateAnnotationError, InconsistentGroupError, UnknownLabelError
-from governance.streaming import AgreementStream
+from governance.quality.stats.agreement import agreement_data
+from governance.quality.stats.counts import DuplicateAnnotationError, InconsistentGroupError, UnknownLabelError
+from governance.quality.stats.streaming import AgreementStream
 
 LABELS = ["car", "van", "bus", "bike", "truck"]
 

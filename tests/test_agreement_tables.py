@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pytest
 
-import governance.agreement as agreement_module
-from governance.agreement import (
+import governance.quality.stats.agreement as agreement_module
+from governance.quality.stats.agreement import (
     NO_PAIRS,
     NO_SHARED,
     ONE_CATEGORY,
@@ -18,7 +18,7 @@ from governance.agreement import (
     krippendorff_alpha,
     percent_agreement,
 )
-from governance.counts import (
+from governance.quality.stats.counts import (
     DuplicateAnnotationError,
     InconsistentGroupError,
     LabelSet,
@@ -31,7 +31,7 @@ from governance.counts import (
     paired_codes,
     profiles_from_table,
 )
-from governance.estimate import Estimate
+from governance.quality.stats.estimate import Estimate
 
 
 def _delivery(seed: int, n_items: int, n_raters: int = 4, v: int = 6, n_groups: int = 3):
@@ -150,7 +150,7 @@ def test_wide_label_sets_use_the_blockwise_path_with_the_same_result(monkeypatch
     per_item_group = np.zeros(500, np.int64)
     per_item_group[items] = group
     fast = item_profiles(items, labels, 6, per_item_group, 3)
-    monkeypatch.setattr("governance.counts._EXACT_FLOAT", 1)  # force the dense-block fallback
+    monkeypatch.setattr("governance.quality.stats.counts._EXACT_FLOAT", 1)  # force the dense-block fallback
     slow = item_profiles(items, labels, 6, per_item_group, 3)
     assert np.array_equal(fast.rows, slow.rows) and np.array_equal(fast.weight, slow.weight)
 
@@ -347,7 +347,7 @@ def test_categorical_inputs_give_the_same_answer_as_plain_ones() -> None:
 
 
 def test_factorize_small_integers_without_hashing() -> None:
-    from governance.counts import factorize
+    from governance.quality.stats.counts import factorize
 
     codes, uniques = factorize(np.array([10, 3, 3, 7]))
     assert uniques.tolist() == [3, 7, 10] and codes.tolist() == [2, 0, 0, 1]
@@ -356,7 +356,7 @@ def test_factorize_small_integers_without_hashing() -> None:
 
 
 def test_prepared_data_serves_several_metrics_like_single_calls() -> None:
-    from governance.agreement import agreement_data
+    from governance.quality.stats.agreement import agreement_data
 
     items, raters, labels, group = _delivery(12, 400)
     data = agreement_data(items, raters, labels, label_set=list(range(6)), groups=group)

@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annogov.cli import main
-from governance.annotators import annotator_report
-from governance.gold import gold_report
+from governance.quality.sla.gold import gold_report
+from governance.quality.stats.annotators import annotator_report
 
 sk_metrics = pytest.importorskip("sklearn.metrics")
 ROOT = Path(__file__).resolve().parents[1]

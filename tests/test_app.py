@@ -10,7 +10,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from annogov.demo import DEMO_PROGRAM_NAME
+from annogov.services.demo import DEMO_PROGRAM_NAME
 from annogov.store import Store, database_url
 
 ROOT = Path(__file__).resolve().parents[1]

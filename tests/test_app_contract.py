@@ -10,11 +10,11 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from annogov.demo import DEMO_CONTRACT_VENDOR
-from annogov.linking import review_contract as review_file
+from annogov.services.demo import DEMO_CONTRACT_VENDOR
+from annogov.services.linking import review_contract as review_file
+from annogov.services.switching_docs import CONTRACT_CHECK
 from annogov.store import Store, database_url
 from annogov.store.channel import ChannelRepository
-from annogov.switching_docs import CONTRACT_CHECK
 from contracts.confirm import DECISIONS
 from governance.roles import Role, User
 
@@ -267,7 +267,7 @@ def test_names_from_logins_and_drafts_are_shown_as_text(app_env: Path) -> None:
 def test_the_page_shows_the_consequence_under_the_programs_rubric(app_env: Path) -> None:
     """A program whose rubric caps worker penalties at 2 sees that cap on the page, the same
     policy text the scorecard prints; the built-in rubric would say 3."""
-    from annogov import scoring
+    from annogov.services import scoring
     from scorecard.rubric import default_rubric
 
     store = Store(database_url())

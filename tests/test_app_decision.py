@@ -10,8 +10,8 @@ from pathlib import Path
 from scorecard_helpers import with_worker_welfare
 from streamlit.testing.v1 import AppTest
 
-from annogov import scoring
-from annogov.reporting import program_report, scorecard_part
+from annogov.services import scoring
+from annogov.services.reporting import program_report, scorecard_part
 from annogov.store import Store, database_url
 from migration.scenario_io import load_scenario
 from migration.switching import switching_cost

@@ -11,7 +11,7 @@ import pandas as pd
 from scorecard_helpers import with_worker_welfare
 from streamlit.testing.v1 import AppTest
 
-from annogov.reporting import program_report, report_bytes
+from annogov.services.reporting import program_report, report_bytes
 from annogov.store import Store, database_url
 
 PAGE = "app_pages/evaluation_round.py"
@@ -104,7 +104,7 @@ def test_a_round_from_opening_to_moderation(open_app: Callable[..., AppTest]) ->
 def test_a_round_scores_the_programs_extra_dimension(open_app: Callable[..., AppTest]) -> None:
     """With worker welfare in the program's rubric the round is opened over six dimensions and
     the evaluator's score editor has a column for it."""
-    from annogov import scoring
+    from annogov.services import scoring
 
     open_app(demo=True)
     store = Store(database_url())

@@ -9,7 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from annogov.history_demo import seed_series
+from annogov.services.demo_history import seed_series
 from annogov.store import Store
 from annogov.store.channel import ChannelRepository
 from governance.roles import Role, User

@@ -12,7 +12,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from annogov.store.channel_demo import DEMO_USERS
+from annogov.services.demo_channel import DEMO_USERS
 from tests.make_hostile_corpus import DEFAULT_DIR, build
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -198,7 +198,7 @@ def test_weights_that_do_not_add_up_stop_scoring_until_fixed_then_save(app_env: 
     _ok(at)
     assert any("Weights saved" in s.value for s in at.success)
     store = Store(database_url())
-    from annogov.scoring import load_program_rubric
+    from annogov.services.scoring import load_program_rubric
 
     rubric, version = load_program_rubric(store, store.list_programs()[0].id)
     assert rubric.weights["security"] == 10 and rubric.weights["ai_throughput"] == 25 and version == 1

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from annogov.services.uploads import Upload, UploadTooLarge, check_size, max_upload_bytes, read_upload
 from annogov.store import ConcurrentEditError
-from annogov.uploads import Upload, UploadTooLarge, check_size, max_upload_bytes, read_upload
 from ingest import InputError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from annogov import sla_store
+from annogov.services import sla_store
 from annogov.store import Store, database_url
 from contracts.sla_terms import default_term_set, load_term_set, term_set_to_rows
-from governance.sla_check import check_delivery
+from governance.quality.sla.sla_check import check_delivery
 from ingest import InputError
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -191,7 +191,7 @@ def test_qa_sample_csv_meets_the_rate_in_every_category_and_is_reproducible() ->
     import math
     from collections import Counter
 
-    from governance.delivery import ColumnMapping, load_mapping
+    from governance.quality.reading.delivery import ColumnMapping, load_mapping
 
     data = (EXAMPLES / "delivery.csv").read_bytes()
     out = sla_store.qa_sample_csv("delivery.csv", data, ColumnMapping(), "0.10", seed=3)

@@ -9,9 +9,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from annogov.demo import DEMO_SCENARIO_NAME, DEMO_TAXONOMY_NAME
+from annogov.services.demo import DEMO_SCENARIO_NAME, DEMO_TAXONOMY_NAME
+from annogov.services.switching_docs import SWITCHING_CHECK
 from annogov.store import Store, database_url
-from annogov.switching_docs import SWITCHING_CHECK
 from migration import analyse_taxonomy_files, load_scenario, switching_cost
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annogov.cli import main
-from governance.box_readers import read_boxes, read_coco, read_cvat, read_label_studio
-from governance.boxes import box_agreement, iou_matrix, match
+from governance.quality.reading.box_readers import read_boxes, read_coco, read_cvat, read_label_studio
+from governance.quality.reading.boxes import box_agreement, iou_matrix, match
 from ingest import InputError
 
 ROOT = Path(__file__).resolve().parents[1]

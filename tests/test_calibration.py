@@ -6,8 +6,8 @@ import hashlib
 
 import pytest
 
-from governance import calibration as cal
-from governance import guidelines as gl
+from governance.channel import calibration as cal
+from governance.channel import guidelines as gl
 from governance.roles import PermissionDenied
 from tests.channel_support import ANA, BEN, ENGINEER, MANAGER, REVIEWER, VOCAB, at, png
 

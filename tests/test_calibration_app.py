@@ -10,10 +10,10 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from annogov.demo import DEMO_PROGRAM_NAME
+from annogov.services.demo import DEMO_PROGRAM_NAME
+from annogov.services.demo_channel import DEMO_USERS, GUIDE_ID
 from annogov.store import Store, database_url
 from annogov.store.channel import ChannelRepository
-from annogov.store.channel_demo import DEMO_USERS, GUIDE_ID
 from annogov.store.models import utcnow
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from annogov.cli import main
-from annogov.demo import DEMO_PROGRAM_NAME, seed_demo
+from annogov.services.demo import DEMO_PROGRAM_NAME, seed_demo
 from annogov.store import Store
 
 EX = Path(__file__).resolve().parents[1] / "examples/channel"
@@ -122,8 +122,8 @@ def test_insights_join_flags_with_weekly_metrics_computed_from_a_delivery(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from datetime import UTC, datetime
 
-    from governance import calibration as cal
-    from governance.insights import metrics_from_drift
+    from governance.channel import calibration as cal
+    from governance.channel.insights import metrics_from_drift
     from tests.channel_support import ANA, VOCAB
 
     flag = cal.flag_task(ANA, program="lidar-2026", task_id="img-0301", vocabulary=VOCAB,
@@ -138,7 +138,7 @@ def test_insights_join_flags_with_weekly_metrics_computed_from_a_delivery(
     assert [(c["week"], c["category"], c["metric"]) for c in found] == [
         ("2026-W12", None, "on_time_rate")]
     assert found[0]["drop"] == pytest.approx(0.9850746 - 0.8484848, abs=1e-6)
-    from governance.drift import DriftReport, PeriodRow
+    from governance.quality.sla.drift import DriftReport, PeriodRow
 
     by_batch = DriftReport(by="batch", threshold=0.05, periods=[], drops=[])
     with pytest.raises(ValueError, match="by week"):

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from annogov.demo import seed_demo
+from annogov.services.demo import seed_demo
+from annogov.services.demo_channel import DEMO_BUYER_USERS, DEMO_USERS, GUIDE_ID
 from annogov.store import Store
 from annogov.store.channel import ChannelRepository
-from annogov.store.channel_demo import DEMO_BUYER_USERS, DEMO_USERS, GUIDE_ID
 from annogov.store.models import utcnow
-from governance.calibration import EntryStatus
+from governance.channel.calibration import EntryStatus
 from governance.roles import PermissionDenied
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from annogov.services.demo_channel import DEMO_USERS
 from annogov.store import Store
 from annogov.store.channel import ChannelRepository
-from annogov.store.channel_demo import DEMO_USERS
 from annogov.store.models import utcnow
 from tests import e2e
 from tests.channel_support import png

@@ -7,9 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from governance import calibration as cal
-from governance import insights as ins
-from governance import reflection as rf
+from governance.channel import calibration as cal
+from governance.channel import insights as ins
+from governance.channel import reflection as rf
 from ingest import InputError
 from tests.channel_support import ANA, BEN, CHO, ENGINEER, REVIEWER, VOCAB, at
 

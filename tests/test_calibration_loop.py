@@ -7,9 +7,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from governance import calibration as cal
-from governance import guidelines as gl
-from governance import insights, reflection
+from governance.channel import calibration as cal
+from governance.channel import guidelines as gl
+from governance.channel import insights, reflection
 from governance.roles import PermissionDenied
 from tests.channel_support import ANA, BEN, ENGINEER, VOCAB, at, png
 

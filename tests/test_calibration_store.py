@@ -9,9 +9,9 @@ import sqlalchemy as sa
 
 from annogov.store import ConcurrentEditError, DuplicateError, NotFoundError, Store
 from annogov.store.channel import ChannelRepository
-from governance import calibration as cal
-from governance import guidelines as gl
-from governance import reflection as rf
+from governance.channel import calibration as cal
+from governance.channel import guidelines as gl
+from governance.channel import reflection as rf
 from governance.roles import PermissionDenied
 from tests.channel_support import ANA, BEN, CHO, ENGINEER, MANAGER, REVIEWER, VOCAB, at, png
 

@@ -14,9 +14,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annogov.cli import main
-from governance.agreement import fleiss_kappa, krippendorff_alpha
-from governance.chance_corrected import agreement_weight_matrix, alpha_gwet_se, chance_corrected, conger_kappa
-from governance.counts import ItemProfiles, profiles_from_table
+from governance.quality.stats.agreement import fleiss_kappa, krippendorff_alpha
+from governance.quality.stats.chance_corrected import (
+    agreement_weight_matrix,
+    alpha_gwet_se,
+    chance_corrected,
+    conger_kappa,
+)
+from governance.quality.stats.counts import ItemProfiles, profiles_from_table
 
 irr_raw = pytest.importorskip("irrCAC.raw")
 irr_data = pytest.importorskip("irrCAC.datasets")
@@ -241,9 +246,9 @@ def test_agreement_command_names_method_and_prints_se(capsys: pytest.CaptureFixt
 
 def test_sla_term_on_gwet_ac1() -> None:
     from contracts.sla_terms import SlaTerm, SlaTermSet
-    from governance.delivery import open_delivery
-    from governance.delivery_counts import count_delivery
-    from governance.sla_check import check_counts
+    from governance.quality.reading.delivery import open_delivery
+    from governance.quality.reading.delivery_counts import count_delivery
+    from governance.quality.sla.sla_check import check_counts
 
     counts = count_delivery(open_delivery(ROOT / "examples" / "delivery.csv"))
     terms = SlaTermSet(
@@ -319,7 +324,7 @@ def test_gwet_handbook_datasets_as_published(dataset: str, coefficient: str, wei
     value, se, low, high = PUBLISHED[(dataset, coefficient, weights)]
     if coefficient == "alpha":
         alpha, got_se, n = alpha_gwet_se(prof, w)[0]  # type: ignore[misc]
-        from governance.variance import t_interval
+        from governance.quality.stats.variance import t_interval
 
         ci = t_interval(alpha, got_se, n, 0.95)
         got = (alpha, got_se, *ci)

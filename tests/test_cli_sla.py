@@ -12,9 +12,9 @@ import pytest
 
 from annogov.cli import main
 from contracts.sla_terms import load_term_set
-from governance.delivery import open_delivery
-from governance.delivery_counts import count_delivery
-from governance.sla_stats import agreement
+from governance.quality.reading.delivery import open_delivery
+from governance.quality.reading.delivery_counts import count_delivery
+from governance.quality.sla.sla_stats import agreement
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annogov.cli import main
-from governance.consensus import consensus
+from governance.quality.stats.consensus import consensus
 
 crowdkit = pytest.importorskip("crowdkit.aggregation")
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,7 +72,7 @@ def test_consensus_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
 
 
 def test_formula_like_item_ids_stay_text(tmp_path: Path) -> None:
-    from governance.consensus import consensus_csv
+    from governance.quality.stats.consensus import consensus_csv
 
     result = consensus(["=cmd()", "=cmd()"], ["a", "b"], ["x", "x"])
     assert "'=cmd()" in consensus_csv(result)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from annogov.linking import contract_policy
+from annogov.services.linking import contract_policy
 from contracts.audit import CLAUSES, add_months, audit_profile, is_stale
 from contracts.evidence import gate_triggers, scorecard_evidence, suggest_scores
 from contracts.profile import ContractProfile, is_open_format

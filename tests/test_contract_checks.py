@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from annogov.linking import contract_policy
+from annogov.services.linking import contract_policy
 from contracts.audit import audit_profile
 from contracts.audit_checks import has_method, transition_days_needed
 from contracts.drafts import propose

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from annogov.linking import review_contract as review_file
-from annogov.linking import review_contract_profile as review_profile
+from annogov.services.linking import review_contract as review_file
+from annogov.services.linking import review_contract_profile as review_profile
 from ingest import InputError
 
 ROOT = Path(__file__).resolve().parents[1]

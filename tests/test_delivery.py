@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from governance.delivery import ColumnMapping, load_mapping, open_delivery, parse_column_flags
-from governance.delivery_counts import count_delivery, week_start
+from governance.quality.reading.delivery import ColumnMapping, load_mapping, open_delivery, parse_column_flags
+from governance.quality.reading.delivery_counts import count_delivery, week_start
 from ingest import InputError
 
 ROWS = [
@@ -252,7 +252,7 @@ def test_xlsx_problems_carry_sheet_rows(tmp_path: Path) -> None:
 
 
 def test_large_csv_path_reads_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import governance.delivery as delivery
+    import governance.quality.reading.delivery as delivery
 
     path = write_csv(tmp_path / "d.csv", ROWS)
     expected = _summary(path)
@@ -333,7 +333,7 @@ def test_row_order_never_changes_a_count(tmp_path_factory: pytest.TempPathFactor
 
 def test_many_annotators_numeric_ids_and_the_per_dimension_tables(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    import governance.delivery_counts as dc
+    import governance.quality.reading.delivery_counts as dc
 
     rng = np.random.default_rng(3)
     n_items, n_ann = 40, 10

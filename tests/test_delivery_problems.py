@@ -10,9 +10,9 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from governance.delivery import open_delivery
-from governance.delivery_counts import count_delivery
-from governance.item_ids import numbers_of
+from governance.quality.reading.delivery import open_delivery
+from governance.quality.reading.delivery_counts import count_delivery
+from governance.quality.reading.item_ids import numbers_of
 from ingest import InputError
 
 LABELS = ["cat", "dog", "bird", "fish"]

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-import annogov.demo as demo
-from annogov.linking import review_contract_profile
-from annogov.store import Store
-from annogov.switching_docs import (
+import annogov.services.demo as demo
+from annogov.services.linking import review_contract_profile
+from annogov.services.switching_docs import (
     CONTRACT_CHECK,
     SWITCHING_CHECK,
     analyse_taxonomy_document,
     mapping_rows_of,
 )
+from annogov.store import Store
 from contracts.profile import load_profile
 from migration import load_scenario, scenario_from_dict, switching_cost
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from annogov.store.channel_demo import DEMO_USERS
+from annogov.services.demo_channel import DEMO_USERS
 from tests import e2e
 
 pytestmark = pytest.mark.skipif(e2e.skip_reason() is not None, reason=str(e2e.skip_reason()))

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from governance.counts import UnknownLabelError
-from governance.estimate import rate, wilson_interval
-from governance.gold import gold_conflicts, gold_report
+from governance.quality.sla.gold import gold_conflicts, gold_report
+from governance.quality.stats.counts import UnknownLabelError
+from governance.quality.stats.estimate import rate, wilson_interval
 
 sk_metrics = pytest.importorskip("sklearn.metrics")
 proportion = pytest.importorskip("statsmodels.stats.proportion")

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from governance import guidelines as gl
+from governance.channel import guidelines as gl
 from governance.roles import PermissionDenied
 from ingest import InputError
 from tests.channel_support import ANA, ENGINEER, MANAGER, at

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from annogov.cli import main
-from governance import guidelines as gl
+from governance.channel import guidelines as gl
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples/channel/street-scenes-guidelines.json"
 

@@ -14,10 +14,11 @@ from hypothesis import strategies as st
 from annogov.cli import main
 from annogov.store import Store
 from annogov.store.measured import gold_set, list_deliveries, record_delivery, save_gold_set
-from governance.delivery import open_delivery
-from governance.delivery_counts import count_delivery
-from governance.goldset import coverage, load_gold_set, qualify, seeded_share, with_gold
-from governance.history import (
+from governance.privacy import pseudonyms
+from governance.quality.reading.delivery import open_delivery
+from governance.quality.reading.delivery_counts import count_delivery
+from governance.quality.vendors.goldset import coverage, load_gold_set, qualify, seeded_share, with_gold
+from governance.quality.vendors.history import (
     DeliveryMeasures,
     StoredDelivery,
     Tally,
@@ -25,8 +26,7 @@ from governance.history import (
     provider_history,
     pseudonymised,
 )
-from governance.pilot import load_pilot_spec, run_pilot
-from governance.privacy import pseudonyms
+from governance.quality.vendors.pilot import load_pilot_spec, run_pilot
 from governance.roles import PermissionDenied, Role, User
 from ingest import InputError
 
@@ -248,8 +248,8 @@ def test_commands_exit_2_on_bad_input_and_save_nothing(tmp_path: Path, capsys: p
 
 
 def test_history_is_a_report_part(store: Store) -> None:
-    from annogov.history_demo import seed_series
-    from annogov.reporting import program_report, report_bytes
+    from annogov.services.demo_history import seed_series
+    from annogov.services.reporting import program_report, report_bytes
 
     program = store.find_program("Tickets")
     assert program is not None
@@ -271,10 +271,10 @@ def test_handover_bundle_carries_gold_sets_and_the_calibration_log(
     import json
     import zipfile
 
+    from annogov.services.demo_channel import GUIDE_ID, seed_channel
     from annogov.store.channel import ChannelRepository
-    from annogov.store.channel_demo import GUIDE_ID, seed_channel
     from annogov.store.measured import handover_assets
-    from governance import guidelines as gl
+    from governance.channel import guidelines as gl
 
     url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     store = _store(url)

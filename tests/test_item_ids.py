@@ -8,7 +8,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from governance.item_ids import encode_ids, numbers_of
+from governance.quality.reading.item_ids import encode_ids, numbers_of
 
 SHAPES = [
     lambda n: f"item-{n}",

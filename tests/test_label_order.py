@@ -15,11 +15,11 @@ from statsmodels.stats.tests.test_inter_rater import anxiety
 
 from annogov.cli import main
 from contracts.sla_terms import SlaTerm, SlaTermSet
-from governance.delivery import open_delivery
-from governance.delivery_counts import count_delivery
-from governance.label_order import natural_key
-from governance.sla_check import check_delivery
-from governance.sla_stats import agreement
+from governance.quality.reading.delivery import open_delivery
+from governance.quality.reading.delivery_counts import count_delivery
+from governance.quality.reading.label_order import natural_key
+from governance.quality.sla.sla_check import check_delivery
+from governance.quality.sla.sla_stats import agreement
 from ingest import InputError
 
 NAN = np.nan
@@ -240,7 +240,7 @@ def test_reordered_labels_keep_gold_and_pairs_right(tmp_path: Path) -> None:
 
 
 def test_long_row_api_refuses_options_and_unordered_text_too() -> None:
-    from governance.agreement import agreement as rows_agreement
+    from governance.quality.stats.agreement import agreement as rows_agreement
 
     items, who = ["i1", "i1", "i2", "i2", "i3", "i3"], ["a", "b"] * 3
     labels = ["low", "high", "mid", "mid", "high", "high"]

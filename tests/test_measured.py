@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from governance.delivery import open_delivery
-from governance.prelabel import prelabel_evidence
+from governance.quality.reading.delivery import open_delivery
+from governance.quality.vendors.prelabel import prelabel_evidence
 from ingest import InputError
 from scorecard.measured import suggest_ai_score, suggest_quality_score
 
@@ -113,8 +113,8 @@ def _edge_delivery(path: Path) -> Path:
 
 def test_a_value_exactly_on_a_threshold_meets_it(tmp_path: Path) -> None:
     from contracts.sla_terms import SlaTerm
-    from governance.delivery_counts import count_delivery
-    from governance.sla_stats import agreement
+    from governance.quality.reading.delivery_counts import count_delivery
+    from governance.quality.sla.sla_stats import agreement
 
     kappa = agreement(count_delivery(open_delivery(_edge_delivery(tmp_path / "d.csv")), ["n", "y"]), "cohen_kappa",
                       ci=False).value

@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annogov.cli import main
-from governance.paired import holm, mcnemar_exact, mcnemar_p, proportion_drop
-from governance.pilot import load_pilot_spec, run_pilot
+from governance.quality.stats.paired import holm, mcnemar_exact, mcnemar_p, proportion_drop
+from governance.quality.vendors.pilot import load_pilot_spec, run_pilot
 from ingest import InputError
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "pilot"

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from annogov.sla_store import check_payload
+from annogov.services.sla_store import check_payload
 from contracts.sla_terms import load_term_set
 from governance.privacy import pseudonymise_sla_payload
-from governance.sla_check import check_delivery
+from governance.quality.sla.sla_check import check_delivery
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 

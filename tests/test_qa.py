@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from statsmodels.stats.proportion import proportion_confint
 
-from governance.delivery import open_delivery
-from governance.delivery_counts import count_delivery
-from governance.qa import (
+from governance.quality.reading.delivery import open_delivery
+from governance.quality.reading.delivery_counts import count_delivery
+from governance.quality.sla.qa import (
     as_fraction,
     defect_rate,
     qa_coverage,

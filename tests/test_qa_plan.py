@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from annogov.cli import main
-from governance.qa_plan import AcceptancePlan, acceptance_plan, margin_plan, margin_sample_size
+from governance.quality.sla.qa_plan import AcceptancePlan, acceptance_plan, margin_plan, margin_sample_size
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from governance.read_ahead import read_ahead
+from governance.quality.reading.read_ahead import read_ahead
 
 
 def test_items_arrive_in_order() -> None:

@@ -41,14 +41,14 @@ def _readers() -> dict[str, tuple[Reader, tuple[str, ...]]]:
     from contracts.review import load_source
     from contracts.sla_terms import load_term_set
     from contracts.text_extract import extract_passages
-    from governance.box_readers import read_boxes
-    from governance.delivery import load_mapping, open_delivery, read_delivery_table
-    from governance.goldset import load_gold_set
-    from governance.guidelines import read_bundle
-    from governance.insights import read_metrics
-    from governance.long_rows import long_rows
-    from governance.pilot import load_pilot_spec
-    from governance.reflection import read_delivered
+    from governance.channel.guidelines import read_bundle
+    from governance.channel.insights import read_metrics
+    from governance.channel.reflection import read_delivered
+    from governance.quality.reading.box_readers import read_boxes
+    from governance.quality.reading.delivery import load_mapping, open_delivery, read_delivery_table
+    from governance.quality.reading.long_rows import long_rows
+    from governance.quality.vendors.goldset import load_gold_set
+    from governance.quality.vendors.pilot import load_pilot_spec
     from ingest import read_sheet
     from migration.apply import load_dataset
     from migration.infer import load_dual_sample
@@ -147,7 +147,7 @@ def _seed(suffix: str) -> bytes:
         c.drawString(72, 720, "Termination for convenience on 30 days notice.")
         c.save()
         return buf.getvalue()
-    from governance import guidelines as gl
+    from governance.channel import guidelines as gl
 
     doc = gl.GuidelineDocument.model_validate_json((EX / "channel" / "street-scenes-guidelines.json").read_bytes())
     return gl.history_bundle(doc, include_pdf=False)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from governance import calibration as cal
-from governance import reflection as rf
+from governance.channel import calibration as cal
+from governance.channel import reflection as rf
 from governance.roles import PermissionDenied
 from ingest import InputError
 from tests.channel_support import ANA, BEN, CHO, ENGINEER, MANAGER, REVIEWER, VOCAB, at

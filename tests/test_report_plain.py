@@ -13,10 +13,11 @@ import pytest
 from openpyxl import load_workbook
 from reportlab.graphics.shapes import Line, Rect
 
-from annogov.demo import seed_demo
-from annogov.reporting import program_report, report_bytes
+from annogov.services.demo import seed_demo
+from annogov.services.reporting import program_report, report_bytes
 from annogov.store import Store
 from contracts.sla_terms import load_term_set
+from governance.quality.sla.sla_check import check_delivery
 from governance.reports import ReportInput, Section, SwitchingPayload, build_pdf, build_xlsx
 from governance.reports import sections as S
 from governance.reports.chart_data import STATUS_COLOURS, term_charts
@@ -27,7 +28,6 @@ from governance.reports.pdf import fmt_number
 from governance.reports.safe_text import cell_text
 from governance.reports.sections import METRIC_LABELS, STAY_MEASURES, input_label, sla_report_payload, tornado_section
 from governance.reports.words import KEY_LABELS, money
-from governance.sla_check import check_delivery
 from migration import load_scenario, switching_cost
 from tests.report_helpers import ROOT, example, full_report, need
 

@@ -14,8 +14,8 @@ from hypothesis import strategies as hst
 from pypdf import PdfReader
 
 from annogov.cli import main
-from annogov.reporting import program_report_bytes
-from annogov.sla_store import seed_sla
+from annogov.services.reporting import program_report_bytes
+from annogov.services.sla_store import seed_sla
 from annogov.store import ProgramRecord, Store
 from governance.privacy import pseudonyms
 from governance.roles import PermissionDenied, Role, User

@@ -11,15 +11,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from annogov import reporting, sla_store
-from annogov.demo import seed_demo
-from annogov.linking import review_contract as review_file
+from annogov.services import reporting, sla_store
+from annogov.services.demo import seed_demo
+from annogov.services.demo_channel import DEMO_USERS
+from annogov.services.linking import review_contract as review_file
 from annogov.store import Store
 from annogov.store.channel import ChannelRepository
-from annogov.store.channel_demo import DEMO_USERS
 from contracts.sla_terms import load_term_set
+from governance.quality.sla.sla_check import check_delivery
 from governance.reports.sections import sla_report_payload
-from governance.sla_check import check_delivery
 from migration import load_scenario, scenario_to_dict, switching_cost
 from migration.labelsets import load_label_set
 from migration.mapping import load_mapping

@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from report_helpers import need, pdf_text
 
-from annogov import scoring
 from annogov.cli import main
-from annogov.reporting import scorecard_part
+from annogov.services import scoring
+from annogov.services.reporting import scorecard_part
 from annogov.store import Store
 from governance.reports import ReportInput, build_pdf, build_xlsx
 from scorecard.card import score_sheet

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from annogov.cli import main
-from annogov.linking import review_contract
+from annogov.services.linking import review_contract
 from scorecard.rubric import default_rubric
 
 ROOT = Path(__file__).resolve().parents[1]

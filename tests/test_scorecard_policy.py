@@ -16,9 +16,9 @@ import yaml
 from openpyxl import load_workbook
 from report_helpers import libreoffice_convert
 
-from annogov import scoring
 from annogov.cli import main
 from annogov.commands.score import _csv
+from annogov.services import scoring
 from annogov.store import Store
 from contracts.questionnaire import (
     PROVIDER_QUESTIONS_SHEET,

@@ -1,4 +1,4 @@
-"""annogov.scoring: the scorecard over the store (on SQLite and PostgreSQL), the score editor's
+"""annogov.services.scoring: the scorecard over the store (on SQLite and PostgreSQL), the score editor's
 rows and validation, weights, and the blank template."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from openpyxl import load_workbook
 
-from annogov import scoring
+from annogov.services import scoring
 from annogov.store import ConcurrentEditError, ScoreEdit, Store
 from ingest import InputError
 from scorecard.card import score_sheet

@@ -12,10 +12,10 @@ from statsmodels.stats.inter_rater import aggregate_raters
 from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss
 
 from contracts.sla_terms import SlaTerm, SlaTermSet, default_term_set, load_term_set
-from governance.delivery import open_delivery, read_delivery_table
-from governance.delivery_counts import count_delivery
-from governance.sla_check import check_counts, check_delivery
-from governance.sla_stats import agreement, resolve_metric
+from governance.quality.reading.delivery import open_delivery, read_delivery_table
+from governance.quality.reading.delivery_counts import count_delivery
+from governance.quality.sla.sla_check import check_counts, check_delivery
+from governance.quality.sla.sla_stats import agreement, resolve_metric
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 LABELS = ["a", "b", "c", "d"]
@@ -154,7 +154,7 @@ def test_drift_flags_a_drop_between_batches(tmp_path: Path) -> None:
 
 
 def test_streamed_tables_give_the_same_estimates_as_long_rows(tmp_path: Path) -> None:
-    from governance.agreement import agreement as long_agreement
+    from governance.quality.stats.agreement import agreement as long_agreement
 
     path = _random_delivery(tmp_path, annotators=3, seed=11)
     counts = count_delivery(open_delivery(path, batch_rows=100), LABELS)

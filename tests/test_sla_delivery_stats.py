@@ -12,7 +12,7 @@ from contracts.audit import audit_profile
 from contracts.profile import ContractProfile
 from contracts.realism import best_mean_accuracy, check_target
 from contracts.sla_terms import SlaTerm, SlaTermSet
-from governance.sla_check import check_delivery
+from governance.quality.sla.sla_check import check_delivery
 from tests.test_contract_audit import complete
 
 
@@ -145,7 +145,7 @@ def _drift_delivery(tmp_path: Path, n: int) -> Path:
 
 
 def test_drift_per_category_and_annotator_only_when_the_test_says_so(tmp_path: Path) -> None:
-    from governance.drift import proportion_test
+    from governance.quality.sla.drift import proportion_test
 
     terms = SlaTermSet(label_set=["a", "b"], drift_threshold=0.05,
                        terms=[SlaTerm(metric="accuracy", threshold=0.5, min_sample=1)])
@@ -192,10 +192,10 @@ def test_drift_threshold_on_the_command_line(tmp_path: Path, capsys: pytest.Capt
 def test_week_and_batch_tables_per_group_add_up(monkeypatch: pytest.MonkeyPatch) -> None:
     import numpy as np
 
-    import governance.delivery_counts as dc
-    from governance.delivery import open_delivery
-    from governance.drift import drift
-    from governance.qa import period_table
+    import governance.quality.reading.delivery_counts as dc
+    from governance.quality.reading.delivery import open_delivery
+    from governance.quality.sla.drift import drift
+    from governance.quality.sla.qa import period_table
 
     example = Path(__file__).resolve().parents[1] / "examples" / "delivery.csv"
     joint = dc.count_delivery(open_delivery(example, batch_rows=50))

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contracts.sla_terms import SlaTerm, SlaTermSet
-from governance.delivery import open_delivery
-from governance.sla_check import check_delivery
+from governance.quality.reading.delivery import open_delivery
+from governance.quality.sla.sla_check import check_delivery
 
 HEADER = ["item_id", "annotator_id", "label", "gold_label", "category", "batch", "qa_result",
           "submitted_at", "due_at"]
@@ -99,9 +99,9 @@ def test_row_order_renaming_and_batches_change_nothing(
 @settings(max_examples=15, deadline=None)
 @given(seed=st.integers(0, 10_000), order_seed=st.integers(0, 10_000), batch_rows=st.sampled_from([5, 100_000]))
 def test_agreement_per_group_with_intervals_ignores_row_order(seed: int, order_seed: int, batch_rows: int) -> None:
-    from governance.delivery_counts import count_delivery
-    from governance.qa import dim_codes, dim_values
-    from governance.sla_stats import agreement_by_group
+    from governance.quality.reading.delivery_counts import count_delivery
+    from governance.quality.sla.qa import dim_codes, dim_values
+    from governance.quality.sla.sla_stats import agreement_by_group
 
     rows = _delivery(seed, 40)
     changed = [rows[i] for i in np.random.default_rng(order_seed).permutation(len(rows))]

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from streamlit.testing.v1 import AppTest
 
-from annogov import sla_store
 from annogov.cli import main
+from annogov.services import sla_store
 from annogov.store import Store, database_url
 from contracts.profile import load_profile
 from contracts.questionnaire import read_questionnaire, write_questionnaire
@@ -29,9 +29,9 @@ from contracts.sla_terms import (
     parse_ramp_steps,
     write_term_set_xlsx,
 )
-from governance.delivery import open_delivery
-from governance.delivery_counts import DeliveryCounts, count_delivery
-from governance.sla_check import check_counts
+from governance.quality.reading.delivery import open_delivery
+from governance.quality.reading.delivery_counts import DeliveryCounts, count_delivery
+from governance.quality.sla.sla_check import check_counts
 from ingest import InputError
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

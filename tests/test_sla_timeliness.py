@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from contracts.sla_terms import SlaTerm, SlaTermSet
-from governance.delivery import open_delivery
-from governance.delivery_counts import count_delivery, week_start
-from governance.drift import drift
-from governance.sla_check import check_counts
-from governance.timeliness import on_time_rate, weekly_volume
+from governance.quality.reading.delivery import open_delivery
+from governance.quality.reading.delivery_counts import count_delivery, week_start
+from governance.quality.sla.drift import drift
+from governance.quality.sla.sla_check import check_counts
+from governance.quality.sla.timeliness import on_time_rate, weekly_volume
 
 
 def _csv(path: Path, rows: list[str]) -> Path:

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from annogov.cli import main
-from annogov.demo import DEMO_PROGRAM_NAME
+from annogov.services.demo import DEMO_PROGRAM_NAME
 from annogov.store import Store, make_engine, migrations
 
 

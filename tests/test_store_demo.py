@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-import annogov.demo as demo
+import annogov.services.demo as demo
 from annogov.store import DIMENSION_KEYS, ProgramRecord, Store
 from scorecard.rubric import Rubric
 

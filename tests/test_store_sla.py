@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from annogov import sla_store
-from governance.delivery import ColumnMapping
+from annogov.services import sla_store
+from governance.quality.reading.delivery import ColumnMapping
 
 
 def test_qa_sample_csv_neutralises_formulas_but_keeps_signed_numbers() -> None:

@@ -6,7 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from governance.delivery import ColumnMapping, DeliverySource, load_mapping, open_delivery, parse_column_flags
+from governance.quality.reading.delivery import (
+    ColumnMapping,
+    DeliverySource,
+    load_mapping,
+    open_delivery,
+    parse_column_flags,
+)
 
 
 def add_mapping_options(parser: argparse.ArgumentParser) -> None:

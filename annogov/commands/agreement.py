@@ -9,9 +9,9 @@ from annogov.commands._delivery_args import add_mapping_options, open_with_progr
 from annogov.commands._label_args import label_set_from
 from annogov.render import table, to_json
 from contracts.metric_options import LEVELLED_METRICS, MISSING_METRICS, WEIGHTED_METRICS
-from governance.delivery_counts import count_delivery
-from governance.qa import dim_codes, dim_values
-from governance.sla_stats import agreement, agreement_by_group, option_problem, resolve_metric
+from governance.quality.reading.delivery_counts import count_delivery
+from governance.quality.sla.qa import dim_codes, dim_values
+from governance.quality.sla.sla_stats import agreement, agreement_by_group, option_problem, resolve_metric
 
 METRICS = {
     "percent": "percent_agreement",

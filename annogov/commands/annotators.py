@@ -11,11 +11,11 @@ import numpy as np
 from annogov.commands._delivery_args import add_mapping_options, mapping_from
 from annogov.commands._label_args import add_label_set_options, label_set_from
 from annogov.render import table, to_json
-from governance.annotators import annotator_report
-from governance.counts import DuplicateAnnotationError, LabelSet, MissingValueError, UnknownLabelError
-from governance.delivery import open_delivery
-from governance.gold import gold_report
-from governance.long_rows import located, long_rows
+from governance.quality.reading.delivery import open_delivery
+from governance.quality.reading.long_rows import located, long_rows
+from governance.quality.sla.gold import gold_report
+from governance.quality.stats.annotators import annotator_report
+from governance.quality.stats.counts import DuplicateAnnotationError, LabelSet, MissingValueError, UnknownLabelError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -8,8 +8,8 @@ import argparse
 import pandas as pd
 
 from annogov.render import table, to_json
-from governance.box_readers import read_boxes
-from governance.boxes import BoxReport, box_agreement
+from governance.quality.reading.box_readers import read_boxes
+from governance.quality.reading.boxes import BoxReport, box_agreement
 
 
 def add_box_options(parser: argparse.ArgumentParser) -> None:

@@ -14,8 +14,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from annogov.commands.guidelines import CLI_USER
 from annogov.render import table, to_json
-from governance import calibration as cal
-from governance import insights as ins
+from governance.channel import calibration as cal
+from governance.channel import insights as ins
 from ingest import InputError, Location, Problem, decode_text, load_json, read_input
 
 if TYPE_CHECKING:
@@ -131,9 +131,9 @@ def _summary(args: argparse.Namespace) -> int:
 def _insights(args: argparse.Namespace) -> int:
     metrics = ins.read_metrics(args.metrics) if args.metrics else None
     if args.delivery:
-        from governance.delivery import open_delivery
-        from governance.delivery_counts import count_delivery
-        from governance.drift import drift
+        from governance.quality.reading.delivery import open_delivery
+        from governance.quality.reading.delivery_counts import count_delivery
+        from governance.quality.sla.drift import drift
 
         weekly = ins.metrics_from_drift(drift(count_delivery(open_delivery(args.delivery), None),
                                               "week"))
@@ -177,7 +177,7 @@ def _insights(args: argparse.Namespace) -> int:
 
 def _sections(args: argparse.Namespace) -> int:
     from annogov.commands.guidelines import load_document
-    from governance.channel_report import calibration_sections, guideline_history_section
+    from governance.channel.channel_report import calibration_sections, guideline_history_section
 
     sections = calibration_sections(_entries(args), _now(args))
     for path in args.guideline:

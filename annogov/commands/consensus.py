@@ -9,10 +9,10 @@ from pathlib import Path
 from annogov.commands._delivery_args import add_mapping_options, mapping_from
 from annogov.commands._label_args import add_label_set_options, label_set_from
 from annogov.render import table, to_json
-from governance.consensus import consensus, consensus_csv
-from governance.counts import DuplicateAnnotationError, MissingValueError, UnknownLabelError
-from governance.delivery import open_delivery
-from governance.long_rows import located, long_rows
+from governance.quality.reading.delivery import open_delivery
+from governance.quality.reading.long_rows import located, long_rows
+from governance.quality.stats.consensus import consensus, consensus_csv
+from governance.quality.stats.counts import DuplicateAnnotationError, MissingValueError, UnknownLabelError
 from ingest import InputError
 
 

@@ -10,8 +10,8 @@ from typing import Any
 import yaml
 
 from annogov.commands._args import iso_date
-from annogov.linking import review_contract, review_contract_profile
 from annogov.render import table, to_json
+from annogov.services.linking import review_contract, review_contract_profile
 from contracts.confirm import ConfirmedDraft, confirm, decisions_template, read_decisions
 from contracts.questionnaire import with_provider_questions, write_questionnaire
 from contracts.review import ContractReview, load_source

@@ -61,7 +61,7 @@ def _upgrade(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from annogov.demo import DEMO_PROGRAM_NAME, seed_demo
+    from annogov.services.demo import DEMO_PROGRAM_NAME, seed_demo
 
     try:
         store = Store(_url(args))

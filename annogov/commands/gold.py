@@ -79,7 +79,7 @@ def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 def _import(args: argparse.Namespace) -> int:
     from annogov.store.measured import save_gold_set
-    from governance.goldset import load_gold_set
+    from governance.quality.vendors.goldset import load_gold_set
 
     labels = label_list(args.labels) or []
     gold = load_gold_set(args.file, labels, name=args.name)
@@ -93,7 +93,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from governance.goldset import coverage
+    from governance.quality.vendors.goldset import coverage
 
     if args.minimum < 1:
         raise InputError.at(f"expected 1 or more, got {args.minimum}", "command line", column="--minimum")
@@ -116,9 +116,9 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _seeded(args: argparse.Namespace) -> int:
-    from governance.delivery import open_delivery
-    from governance.delivery_counts import count_delivery
-    from governance.goldset import seeded_share
+    from governance.quality.reading.delivery import open_delivery
+    from governance.quality.reading.delivery_counts import count_delivery
+    from governance.quality.vendors.goldset import seeded_share
 
     gold = _load(args)
     counts = count_delivery(open_delivery(args.delivery, mapping_from(args)), gold.label_set)
@@ -135,9 +135,9 @@ def _seeded(args: argparse.Namespace) -> int:
 
 
 def _qualify(args: argparse.Namespace) -> int:
-    from governance.delivery import ROW_COLUMN, open_delivery
-    from governance.goldset import qualify
-    from governance.long_rows import long_rows
+    from governance.quality.reading.delivery import ROW_COLUMN, open_delivery
+    from governance.quality.reading.long_rows import long_rows
+    from governance.quality.vendors.goldset import qualify
     from ingest import Location, Problem
 
     if not 0 < args.threshold <= 1:  # also refuses nan

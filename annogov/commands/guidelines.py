@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from annogov.render import table, to_json
-from governance import guidelines as gl
+from governance.channel import guidelines as gl
 from governance.roles import OPERATOR
 from ingest import InputError, decode_text, load_json, read_input
 

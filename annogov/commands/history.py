@@ -43,10 +43,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _add(args: argparse.Namespace) -> int:
     from annogov.store.measured import gold_set, record_delivery
-    from governance.delivery import open_delivery
-    from governance.delivery_counts import count_delivery
-    from governance.goldset import with_gold
-    from governance.history import measure_delivery
+    from governance.quality.reading.delivery import open_delivery
+    from governance.quality.reading.delivery_counts import count_delivery
+    from governance.quality.vendors.goldset import with_gold
+    from governance.quality.vendors.history import measure_delivery
 
     try:
         when = date.fromisoformat(args.delivered)
@@ -81,7 +81,7 @@ def _add(args: argparse.Namespace) -> int:
 
 def _show(args: argparse.Namespace) -> int:
     from annogov.store.measured import list_deliveries, may_reveal
-    from governance.history import history_rows, latest_suggestions, provider_history
+    from governance.quality.vendors.history import history_rows, latest_suggestions, provider_history
 
     store, program = open_program(args)
     try:

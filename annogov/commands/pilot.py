@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 
 from annogov.render import table, to_json
-from governance.pilot import load_pilot_spec, run_pilot
-from governance.pilot_view import pilot_tables
+from governance.quality.vendors.pilot import load_pilot_spec, run_pilot
+from governance.quality.vendors.pilot_view import pilot_tables
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

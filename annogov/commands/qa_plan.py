@@ -9,10 +9,10 @@ from typing import Any
 
 from annogov.commands._delivery_args import mapping_from
 from annogov.render import table, to_json
-from governance.delivery import open_delivery
-from governance.delivery_counts import PERIOD_COLUMNS, count_delivery
-from governance.qa import group_names, period_table
-from governance.qa_plan import acceptance_plan, margin_plan
+from governance.quality.reading.delivery import open_delivery
+from governance.quality.reading.delivery_counts import PERIOD_COLUMNS, count_delivery
+from governance.quality.sla.qa import group_names, period_table
+from governance.quality.sla.qa_plan import acceptance_plan, margin_plan
 from governance.reports.qa_plan_pdf import qa_plan_pdf
 
 _COL = {name: i for i, name in enumerate(PERIOD_COLUMNS)}

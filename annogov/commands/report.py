@@ -15,9 +15,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from annogov.commands._args import iso_date
-from annogov.linking import review_contract
+from annogov.services.linking import review_contract
 from contracts.sla_terms import load_term_set
 from governance.privacy import pseudonymise_report
+from governance.quality.sla.sla_check import check_delivery
 from governance.reports import (
     ReportInput,
     ScorecardPayload,
@@ -31,7 +32,6 @@ from governance.reports import (
 from governance.reports.decision import decision
 from governance.reports.model import DEFAULT_TITLE
 from governance.reports.sections import audit_sections, sla_report_payload
-from governance.sla_check import check_delivery
 from ingest import InputError, Location, Problem, decode_text, load_json, read_input
 from migration import load_scenario, switching_cost
 from scorecard.api import score_file

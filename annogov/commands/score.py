@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     as_of = args.as_of or date.today()
     external = None
     if args.contract:  # imported here: contract reading pulls in docx/pdf parsers
-        from annogov.linking import contract_evidence, review_contract
+        from annogov.services.linking import contract_evidence, review_contract
 
         external = contract_evidence([review_contract(path, as_of, rubric=rubric) for path in args.contract])
     result, imported, source = score_file(

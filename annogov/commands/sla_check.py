@@ -9,7 +9,7 @@ from annogov.commands._delivery_args import add_mapping_options, open_with_progr
 from annogov.commands.boxes import add_box_options, boxes_from
 from annogov.render import fmt, table, to_json
 from contracts.sla_terms import default_term_set, load_term_set
-from governance.sla_check import SlaReport, check_delivery
+from governance.quality.sla.sla_check import SlaReport, check_delivery
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

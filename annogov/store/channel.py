@@ -26,10 +26,10 @@ from annogov.store.channel_models import (
     TagVocabularyRow,
 )
 from annogov.store.errors import ConcurrentEditError, DuplicateError, NotFoundError
-from governance import calibration as cal
-from governance import guidelines as gl
-from governance import insights as ins
-from governance import reflection as rf
+from governance.channel import calibration as cal
+from governance.channel import guidelines as gl
+from governance.channel import insights as ins
+from governance.channel import reflection as rf
 from governance.roles import Permission, PermissionDenied, Role, User, can, require
 
 

@@ -3,7 +3,7 @@
 Reading needs `VIEW_INSIGHTS` (reviewers, ML engineers, program managers); recording a delivery or a
 gold set version needs `EDIT_GUIDELINES` (ML engineers, program managers); real annotator ids are
 returned only to those who may manage users (`MANAGE_USERS`); everyone else gets pseudonymous codes
-from the store itself (`governance.history.pseudonymised`).
+from the store itself (`governance.quality.vendors.history.pseudonymised`).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from annogov.store.errors import ConcurrentEditError
 from annogov.store.measured_models import GoldSetVersion, MeasuredDelivery
 from annogov.store.models import Program, Provider
 from annogov.store.store import Store
-from governance.goldset import GoldSet
-from governance.history import DeliveryMeasures, StoredDelivery, pseudonymised
+from governance.quality.vendors.goldset import GoldSet
+from governance.quality.vendors.history import DeliveryMeasures, StoredDelivery, pseudonymised
 from governance.roles import Permission, User, can, require
 from ingest import InputError
 
@@ -158,12 +158,12 @@ def gold_set_versions(store: Store, actor: User, program_id: int) -> list[tuple[
 
 def handover_assets(store: Store, actor: User, program_id: int) -> dict[str, bytes]:
     """What goes with the guidelines at hand-over: every gold set version of the program and the
-    calibration log the actor may see, as files for `governance.guidelines.history_bundle(assets=)`."""
+    calibration log the actor may see, as files for `governance.channel.guidelines.history_bundle(assets=)`."""
     import json
 
     from annogov.store.channel import ChannelRepository
     from annogov.store.models import utcnow
-    from governance.goldset import bundle_assets
+    from governance.quality.vendors.goldset import bundle_assets
 
     require(actor, Permission.VIEW_INSIGHTS)
     files: dict[str, bytes] = {}

@@ -15,7 +15,7 @@ from annogov.store.models import Base, utcnow
 
 
 class MeasuredDelivery(Base):
-    """One delivery's measures (`governance.history.DeliveryMeasures`), for a provider, a program and
+    """One delivery's measures (`governance.quality.vendors.history.DeliveryMeasures`), for a provider, a program and
     the guideline version it was labelled under."""
 
     __tablename__ = "measured_deliveries"
@@ -34,7 +34,7 @@ class MeasuredDelivery(Base):
 
 
 class GoldSetVersion(Base):
-    """One version of a named gold set of a program (`governance.goldset.GoldSet` as JSON)."""
+    """One version of a named gold set of a program (`governance.quality.vendors.goldset.GoldSet` as JSON)."""
 
     __tablename__ = "gold_set_versions"
     __table_args__ = (UniqueConstraint("program_id", "name", "version", name="uq_gold_set_versions"),)

@@ -41,7 +41,7 @@ from governance.privacy import OwnFigures, annotator_rows, own_figures, pseudony
 from governance.roles import OPERATOR, Permission, PermissionDenied, User, can
 from scorecard.dimensions import DIMENSION_KEYS
 
-RUBRIC_DOCUMENT = "Default"  # the program's rubric (annogov.scoring.RUBRIC_NAME)
+RUBRIC_DOCUMENT = "Default"  # the program's rubric (annogov.services.scoring.RUBRIC_NAME)
 _P = Permission
 SLA_CHECK_KIND = "sla_check"
 

@@ -15,7 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from governance.qa_plan import AcceptancePlan
+from governance.quality.sla.qa_plan import AcceptancePlan
 from governance.reports.fonts import register_fonts
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from governance.quality.sla.sla_check import SlaReport
 from governance.reports.model import (
     AREA_LABELS,
     DIMENSION_LABELS,
@@ -23,7 +24,6 @@ from governance.reports.model import (
 )
 from governance.reports.safe_text import describe
 from governance.reports.words import KEY_LABELS, money, month, percent, plain_key
-from governance.sla_check import SlaReport
 
 STATUS_ORDER = {"fail": 0, "inconclusive": 1, "pass": 2}
 STATUS_FILLS: dict[str, str] = {

@@ -1,0 +1,156 @@
+"""How the app keeps SLA work in the store: the program's term set and its delivery checks.
+
+Term set: the `sla_terms` document TERMS_NAME (`SlaTermSet` as JSON). Check result kind
+SLA_CHECK: payload = `sla_report_payload(report)` (what the reports render) plus "detail", the
+whole `SlaReport` as JSON so the SLA page can show a saved check again; label = delivery file.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from annogov.store import CheckResultRecord, ProgramRecord, Store
+from contracts.sla_terms import SlaTerm, SlaTermSet, default_term_set, load_term_set, ramp_from_cells
+from governance.quality.reading.delivery import ColumnMapping, open_delivery, read_delivery_table
+from governance.quality.sla.qa import SampleFiles, as_fraction, qa_sample, sample_files
+from governance.quality.sla.sla_check import SlaReport, check_delivery
+from governance.reports.sections import sla_report_payload
+from ingest import InputError, Location, Problem
+
+SLA_CHECK = "sla_check"
+TERMS_NAME = "Contract SLA"
+DETAIL_KEY = "detail"
+TERM_COLUMNS = [
+    "id",
+    "metric",
+    "scope",
+    "comparator",
+    "threshold",
+    "min_sample",
+    "level",
+    "weights",
+    "missing",
+    "tier",
+    "remedy",
+    "remedy_amount",
+    "remedy_cap",
+    "note",
+]
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def load_terms(store: Store, program_id: int) -> tuple[SlaTermSet, int]:
+    """The program's saved term set and its version; the defaults and version 0 when none."""
+    doc = store.get_document("sla_terms", program_id, TERMS_NAME)
+    if doc is None:
+        return default_term_set(), 0
+    return SlaTermSet.model_validate(doc.data), doc.version
+
+
+def save_terms(store: Store, program_id: int, terms: SlaTermSet, *, expected_version: int | None) -> int:
+    """Save the term set (version-checked: a stale version raises ConcurrentEditError); new version."""
+    doc = store.save_document(
+        "sla_terms", program_id, TERMS_NAME, terms.model_dump(mode="json"), expected_version=expected_version
+    )
+    return doc.version
+
+
+def _blank(value: Any) -> bool:
+    return (
+        value is None
+        or (isinstance(value, float) and math.isnan(value))
+        or (isinstance(value, str) and not value.strip())
+    )
+
+
+def terms_from_rows(rows: list[dict[str, Any]], settings: dict[str, Any]) -> SlaTermSet:
+    """Edited table rows and settings back to a validated term set; problems name row and column."""
+    problems: list[Problem] = []
+    terms: list[SlaTerm] = []
+    for i, raw in enumerate(rows, start=1):
+        row = {k: (None if _blank(v) else v) for k, v in raw.items()}
+        if all(v is None for v in row.values()):
+            continue
+        fields = {k: row[k] for k in TERM_COLUMNS if k in row and row[k] is not None and not k.startswith("remedy")}
+        sample = fields.get("min_sample")
+        if isinstance(sample, float) and sample.is_integer():  # the table gives whole numbers as floats
+            fields["min_sample"] = int(sample)
+        remedy = {
+            "kind": row.get("remedy") or "none",
+            "amount": row.get("remedy_amount") or 0.0,
+            "cap": row.get("remedy_cap"),
+        }
+        try:
+            terms.append(SlaTerm.model_validate({**fields, "remedy": remedy}))
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = [str(p) for p in err["loc"]]
+                column = (
+                    ("remedy" if loc[1:2] == ["kind"] else "remedy_" + loc[1])
+                    if loc[:1] == ["remedy"] and len(loc) > 1
+                    else (loc[0] if loc else "")
+                )
+                problems.append(Problem(Location("terms table", row=i, column=column), err["msg"]))
+    if not terms and not problems:
+        problems.append(Problem(Location("terms table"), "no terms: add at least one row"))
+    if problems:
+        raise InputError(problems)
+    settings = dict(settings)
+    try:
+        ramp = ramp_from_cells(settings.pop("ramp_start", None), settings.pop("ramp_steps", None))
+    except ValueError as exc:
+        raise InputError.at(str(exc), "contract settings", column="ramp") from None
+    try:
+        return SlaTermSet.model_validate({**settings, "ramp": ramp, "terms": terms})
+    except ValidationError as exc:
+        raise InputError(
+            Problem(Location("contract settings", column=".".join(str(p) for p in e["loc"])), e["msg"])
+            for e in exc.errors()
+        ) from None
+
+
+def qa_sample_files(name: str, data: bytes, mapping: ColumnMapping, rate: str, seed: int = 0) -> SampleFiles:
+    """The next blind QA round from an uploaded delivery (as `annogov qa-sample` writes it)."""
+    source = open_delivery(name, mapping, data=data)
+    return sample_files(qa_sample(read_delivery_table(source), as_fraction(rate), seed), seed)
+
+
+def qa_sample_csv(
+    name: str, data: bytes, mapping: ColumnMapping, rate: str, seed: int = 0, *, part: str = "review"
+) -> bytes:
+    """One file of the blind QA round as bytes: the reviewers' file ('review') or the buyer's 'key'."""
+    files = qa_sample_files(name, data, mapping, rate, seed)
+    return (files.key if part == "key" else files.review).encode("utf-8")
+
+
+def check_payload(report: SlaReport) -> dict[str, Any]:
+    """What is stored for one check: the report part plus the full report for the page."""
+    return sla_report_payload(report) | {DETAIL_KEY: report.model_dump(mode="json")}
+
+
+def save_check(store: Store, program_id: int, report: SlaReport) -> CheckResultRecord:
+    """Keep a check result (labelled with the delivery's file name)."""
+    return store.add_check_result(program_id, SLA_CHECK, check_payload(report), label=report.delivery)
+
+
+def report_of(record: CheckResultRecord) -> SlaReport | None:
+    """The full SlaReport of a stored check, or None when only the report part was kept."""
+    detail = record.payload.get(DETAIL_KEY)
+    return SlaReport.model_validate(detail) if isinstance(detail, dict) else None
+
+
+def latest_check(store: Store, program_id: int) -> CheckResultRecord | None:
+    """The newest stored SLA check of the program."""
+    found = store.list_check_results(program_id, SLA_CHECK, limit=1)
+    return found[0] if found else None
+
+
+def seed_sla(store: Store, program: ProgramRecord) -> None:
+    """Demo step: the example term set as the program's terms, and a check of the example delivery."""
+    terms = load_term_set(EXAMPLES / "sla-terms.yaml")
+    save_terms(store, program.id, terms, expected_version=0)
+    save_check(store, program.id, check_delivery(terms, EXAMPLES / "delivery.csv"))

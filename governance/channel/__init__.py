@@ -1,0 +1,3 @@
+"""The annotators' channel: versioned guidelines, the calibration log, weekly reflection and the
+insights drawn from them.
+"""

@@ -1,0 +1,3 @@
+"""Statistics over count tables: agreement coefficients, chance-corrected kappas and alphas with
+their variances, paired tests, consensus labels.
+"""
