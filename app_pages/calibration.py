@@ -8,7 +8,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from annogov.store.models import utcnow
+from annogov.store import utcnow
 from app_pages import identity, ui
 from governance.channel import calibration as cal
 from governance.roles import Permission, can

@@ -11,8 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from annogov.services import scoring
-from annogov.store import ConcurrentEditError, Store
-from annogov.store.records import ProgramRecord
+from annogov.store import ConcurrentEditError, ProgramRecord, Store
 from app_pages import ui
 from migration.scenario import Scenario
 from scorecard.dimensions import DIMENSION_NAMES

@@ -11,9 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from annogov.services.scoring import load_program_rubric
-from annogov.store.channel import ChannelRepository
-from annogov.store.evaluation_round import EvaluationRoundRepository
-from annogov.store.models import utcnow
+from annogov.store import ChannelRepository, EvaluationRoundRepository, utcnow
 from app_pages import decision, identity, ui
 from governance.roles import Permission, can
 from scorecard.dimensions import DIMENSION_NAMES

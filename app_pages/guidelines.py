@@ -8,8 +8,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from annogov.store.measured import handover_assets
-from annogov.store.models import utcnow
+from annogov.store import measured, utcnow
 from app_pages import identity, ui
 from governance.channel import guidelines as gl
 from governance.roles import Permission, can
@@ -124,7 +123,7 @@ d2.download_button(
 d3.download_button(
     "Hand-over bundle (all versions, gold sets, calibration log)",
     lambda: gl.history_bundle(
-        doc, assets=handover_assets(store, user, program.id) if can(user, Permission.VIEW_INSIGHTS) else None
+        doc, assets=measured.handover_assets(store, user, program.id) if can(user, Permission.VIEW_INSIGHTS) else None
     ),
     f"{doc.doc_id}-history.zip",
     mime="application/zip",

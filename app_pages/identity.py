@@ -17,8 +17,7 @@ from typing import TypeVar
 
 import streamlit as st
 
-from annogov.store import Store
-from annogov.store.channel import ChannelRepository
+from annogov.store import ChannelRepository, Store
 from app_pages import ui
 from governance.roles import ROLE_TITLES, Permission, Role, User, can_any
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from annogov.store.channel import ChannelRepository
-from annogov.store.models import utcnow
+from annogov.store import ChannelRepository, utcnow
 from app_pages import identity, ui
 from governance.channel.calibration import TagVocabulary
 from governance.roles import Permission, Role, User, can

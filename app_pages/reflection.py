@@ -8,8 +8,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from annogov.store.channel import ChannelRepository
-from annogov.store.models import utcnow
+from annogov.store import ChannelRepository, utcnow
 from app_pages import identity, ui
 from governance.channel import reflection as rf
 from governance.channel.weeks import iso_week
