@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from annogov.services.linking import contract_policy
-from contracts.audit import CLAUSES, add_months, audit_profile, is_stale
+from contracts.audit import CLAUSES, audit_profile
+from contracts.audit_security import add_months, is_stale
 from contracts.evidence import gate_triggers, scorecard_evidence, suggest_scores
 from contracts.profile import ContractProfile, is_open_format
 from contracts.sla_terms import SlaTermSet
