@@ -17,16 +17,8 @@ from annogov.services import sla_store
 from annogov.services.uploads import read_upload
 from annogov.store import ConcurrentEditError, ProgramRecord, Store
 from app_pages import ui
-from contracts.sla_terms import (
-    METRIC_NOTES,
-    RAMP_STEPS_HELP,
-    SlaTermSet,
-    default_term_set,
-    format_ramp_steps,
-    load_term_set,
-    term_set_to_rows,
-    write_term_set_xlsx,
-)
+from contracts.sla_term_files import load_term_set, term_set_to_rows, write_term_set_xlsx
+from contracts.sla_terms import METRIC_NOTES, RAMP_STEPS_HELP, SlaTermSet, default_term_set, format_ramp_steps
 from governance.quality.reading.delivery import ColumnMapping, load_mapping, open_delivery, parse_column_flags
 from governance.quality.reading.delivery_counts import count_delivery
 from governance.quality.sla.qa_plan import acceptance_plan

@@ -13,7 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from contracts.sla_terms import SlaTermSet, validation_problems
+from contracts.sla_term_files import validation_problems
+from contracts.sla_terms import SlaTermSet
 
 ExportTiming = Literal["any_time", "on_request", "contract_end", "none"]
 PricingModel = Literal["per_unit", "per_hour_managed_team", "milestone", "hybrid"]

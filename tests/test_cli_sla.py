@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from annogov.cli import main
-from contracts.sla_terms import load_term_set
+from contracts.sla_term_files import load_term_set
 from governance.quality.reading.delivery import open_delivery
 from governance.quality.reading.delivery_counts import count_delivery
 from governance.quality.sla.sla_stats import agreement

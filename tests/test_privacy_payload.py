@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from annogov.services.sla_store import check_payload
-from contracts.sla_terms import load_term_set
+from contracts.sla_term_files import load_term_set
 from governance.privacy import pseudonymise_sla_payload
 from governance.quality.sla.sla_check import check_delivery
 

@@ -39,7 +39,7 @@ def _readers() -> dict[str, tuple[Reader, tuple[str, ...]]]:
     from contracts.profile import load_profile
     from contracts.questionnaire import read_questionnaire
     from contracts.review import load_source
-    from contracts.sla_terms import load_term_set
+    from contracts.sla_term_files import load_term_set
     from contracts.text_extract import extract_passages
     from governance.channel.guidelines import read_bundle
     from governance.channel.insights import read_metrics

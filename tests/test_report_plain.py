@@ -16,7 +16,7 @@ from reportlab.graphics.shapes import Line, Rect
 from annogov.services.demo import seed_demo
 from annogov.services.reporting import program_report, report_bytes
 from annogov.store import Store
-from contracts.sla_terms import load_term_set
+from contracts.sla_term_files import load_term_set
 from governance.quality.sla.sla_check import check_delivery
 from governance.reports import ReportInput, Section, SwitchingPayload, build_pdf, build_xlsx
 from governance.reports import sections as S

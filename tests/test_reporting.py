@@ -17,7 +17,7 @@ from annogov.services.demo_channel import DEMO_USERS
 from annogov.services.linking import review_contract as review_file
 from annogov.store import Store
 from annogov.store.channel import ChannelRepository
-from contracts.sla_terms import load_term_set
+from contracts.sla_term_files import load_term_set
 from governance.quality.sla.sla_check import check_delivery
 from governance.reports.sections import sla_report_payload
 from migration import load_scenario, scenario_to_dict, switching_cost

@@ -11,7 +11,8 @@ from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import aggregate_raters
 from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss
 
-from contracts.sla_terms import SlaTerm, SlaTermSet, default_term_set, load_term_set
+from contracts.sla_term_files import load_term_set
+from contracts.sla_terms import SlaTerm, SlaTermSet, default_term_set
 from governance.quality.reading.delivery import open_delivery, read_delivery_table
 from governance.quality.reading.delivery_counts import count_delivery
 from governance.quality.sla.sla_check import check_counts, check_delivery

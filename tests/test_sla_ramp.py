@@ -18,17 +18,8 @@ from annogov.services import sla_store
 from annogov.store import Store, database_url
 from contracts.profile import load_profile
 from contracts.questionnaire import read_questionnaire, write_questionnaire
-from contracts.sla_terms import (
-    RampSchedule,
-    RampStep,
-    Remedy,
-    SlaTerm,
-    SlaTermSet,
-    format_ramp_steps,
-    load_term_set,
-    parse_ramp_steps,
-    write_term_set_xlsx,
-)
+from contracts.sla_term_files import load_term_set, write_term_set_xlsx
+from contracts.sla_terms import RampSchedule, RampStep, Remedy, SlaTerm, SlaTermSet, format_ramp_steps, parse_ramp_steps
 from governance.quality.reading.delivery import open_delivery
 from governance.quality.reading.delivery_counts import DeliveryCounts, count_delivery
 from governance.quality.sla.sla_check import check_counts
@@ -384,7 +375,8 @@ def test_terms_workbook_round_trip_with_a_ramp(tmp_path: Path) -> None:
 def test_terms_workbook_with_formula_like_text_reads_back_unchanged() -> None:
     """The SLA page's terms download makes '=...' text inert with a quote; reading it back drops the
     quote again, so the name and label set (and every decision on them) are what was saved."""
-    from contracts.sla_terms import default_term_set, load_term_set, write_term_set_xlsx
+    from contracts.sla_term_files import load_term_set, write_term_set_xlsx
+    from contracts.sla_terms import default_term_set
 
     saved = default_term_set().model_copy(update={"name": "=HYPERLINK(1)", "label_set": ["=a", "-b", "c"]})
     back = load_term_set("terms.xlsx", data=write_term_set_xlsx(saved))

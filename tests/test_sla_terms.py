@@ -9,14 +9,8 @@ import openpyxl
 import pytest
 import yaml
 
-from contracts.sla_terms import (
-    Remedy,
-    SlaTerm,
-    SlaTermSet,
-    default_term_set,
-    load_term_set,
-    term_set_to_rows,
-)
+from contracts.sla_term_files import load_term_set, term_set_to_rows
+from contracts.sla_terms import Remedy, SlaTerm, SlaTermSet, default_term_set
 from ingest import InputError
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from contracts.sla_terms import load_term_set
+from contracts.sla_term_files import load_term_set
 
 
 def add_label_set_options(parser: argparse.ArgumentParser) -> None:

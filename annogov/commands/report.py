@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from annogov.commands._args import iso_date
 from annogov.services.linking import review_contract
-from contracts.sla_terms import load_term_set
+from contracts.sla_term_files import load_term_set
 from governance.privacy import pseudonymise_report
 from governance.quality.sla.sla_check import check_delivery
 from governance.reports import (

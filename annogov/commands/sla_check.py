@@ -8,7 +8,8 @@ import sys
 from annogov.commands._delivery_args import add_mapping_options, open_with_progress
 from annogov.commands.boxes import add_box_options, boxes_from
 from annogov.render import fmt, table, to_json
-from contracts.sla_terms import default_term_set, load_term_set
+from contracts.sla_term_files import load_term_set
+from contracts.sla_terms import default_term_set
 from governance.quality.sla.sla_check import SlaReport, check_delivery
 
 

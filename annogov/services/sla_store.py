@@ -14,7 +14,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from annogov.store import CheckResultRecord, ProgramRecord, Store
-from contracts.sla_terms import SlaTerm, SlaTermSet, default_term_set, load_term_set, ramp_from_cells
+from contracts.sla_term_files import load_term_set
+from contracts.sla_terms import SlaTerm, SlaTermSet, default_term_set, ramp_from_cells
 from governance.quality.reading.delivery import ColumnMapping, open_delivery, read_delivery_table
 from governance.quality.sla.qa import SampleFiles, as_fraction, qa_sample, sample_files
 from governance.quality.sla.sla_check import SlaReport, check_delivery

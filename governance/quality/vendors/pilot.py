@@ -158,7 +158,7 @@ class PilotReport(BaseModel):
 
 def load_pilot_spec(path: str | Path, data: bytes | None = None) -> PilotSpec:
     """Read a pilot spec (YAML or JSON); problems located by field path and YAML line."""
-    from contracts.sla_terms import validation_problems
+    from contracts.sla_term_files import validation_problems
 
     path = Path(path)
     if data is None and not path.is_file():
