@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from contracts.drafts import DraftReview, Proposal, profile_from
 from contracts.profile import ContractProfile
-from contracts.questionnaire import parse_answer
+from contracts.profile_files import parse_answer
 from contracts.sla_terms import RampSchedule, SlaTerm
 from ingest import InputError, Location, Problem, load_document, load_yaml
 

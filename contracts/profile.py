@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from contracts.sla_term_files import validation_problems
 from contracts.sla_terms import SlaTermSet
 
 ExportTiming = Literal["any_time", "on_request", "contract_end", "none"]
@@ -327,27 +325,3 @@ class ContractProfile(BaseModel):
     security: Security = Security()
 
 
-def load_profile(path: str | Path, *, data: bytes | None = None) -> ContractProfile:
-    """Read a profile from YAML, JSON or a filled-in xlsx questionnaire.
-
-    Raises `ingest.InputError` for unreadable files and for bad values (each located by field path,
-    and by line in YAML).
-    """
-    from ingest import InputError, decode_text, load_json, load_yaml, read_input
-
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix in {".xlsx", ".xlsm"}:
-        from contracts.questionnaire import read_questionnaire
-
-        return read_questionnaire(path, data=data)
-    if suffix not in {".json", ".yaml", ".yml"}:
-        raise InputError.at(f"unsupported profile type {suffix or '(none)'}; expected .yaml, .json or .xlsx", path.name)
-    text = decode_text(read_input(path, data, limit="max_document_bytes"), path.name)
-    parsed: Any = load_json(text, path.name) if suffix == ".json" else load_yaml(text, path.name)
-    if not isinstance(parsed, dict):
-        raise InputError.at("a contract profile must be a mapping with a 'vendor' key", path.name)
-    try:
-        return ContractProfile.model_validate(parsed)
-    except ValidationError as exc:
-        raise InputError(validation_problems(exc, path.name, None if suffix == ".json" else text)) from None

@@ -1,21 +1,20 @@
-"""The contract questionnaire as an xlsx workbook: write it (blank or filled), read it back.
+"""The contract questionnaire as an xlsx workbook: its questions and sheets, written blank or filled.
 
 A procurement lead answers one question per row on the "Profile" sheet and lists SLA terms on the
-"SLA terms" sheet; reading collects every bad answer with its sheet, row and column.
+"SLA terms" sheet; `contracts.profile_files.read_questionnaire` reads it back with every bad answer
+located by sheet, row and column.
 """
 
 from __future__ import annotations
 
 import io
-import math
 import types
 import typing
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
-from pathlib import Path
+from datetime import date
 from typing import Any, Literal, get_args, get_origin
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from contracts.profile import (
     Commercial,
@@ -26,9 +25,8 @@ from contracts.profile import (
     Security,
     Transition,
 )
-from contracts.sla_terms import RAMP_STEPS_HELP, SlaTerm, SlaTermSet, format_ramp_steps, ramp_from_cells
-from ingest import InputError, Location, Problem, inert, normalise_header, read_sheet
-from ingest.formulas import restored
+from contracts.sla_terms import RAMP_STEPS_HELP, SlaTermSet, format_ramp_steps
+from ingest import inert
 
 PROFILE_SHEET = "Profile"
 SLA_SHEET = "SLA terms"
@@ -75,11 +73,9 @@ _RAMP_TOP = (
         RAMP_STEPS_HELP,
     ),
 )
-_TRUE = {"yes", "y", "true", "1", "x"}
-_FALSE = {"no", "n", "false", "0"}
 
 
-def _base(annotation: Any) -> tuple[Any, bool]:
+def base_type(annotation: Any) -> tuple[Any, bool]:
     """Strip Optional; say whether the field is a list."""
     if get_origin(annotation) in (typing.Union, types.UnionType):
         args = [a for a in get_args(annotation) if a is not type(None)]
@@ -90,7 +86,7 @@ def _base(annotation: Any) -> tuple[Any, bool]:
 
 
 def _allowed(annotation: Any) -> str:
-    base, is_list = _base(annotation)
+    base, is_list = base_type(annotation)
     if is_list:
         return "comma-separated list"
     if base is bool:
@@ -106,7 +102,7 @@ def _allowed(annotation: Any) -> str:
     return "text"
 
 
-def _rows() -> list[tuple[str, str, str, str]]:
+def question_rows() -> list[tuple[str, str, str, str]]:
     """(section title, key, question, allowed answers) for every profile question."""
     rows = [("General", key, question, "text") for key, question in _TOP]
     for prefix, title, model in SECTIONS:
@@ -163,7 +159,7 @@ def write_questionnaire(profile: ContractProfile | None = None) -> bytes:
     for cell in ws[2]:
         cell.font = Font(bold=True)
     choices: dict[str, DataValidation] = {}
-    for section, key, question, allowed in _rows():
+    for section, key, question, allowed in question_rows():
         value = _answer(profile, key)
         ws.append([section, key, question, None, allowed])
         cell = ws.cell(row=ws.max_row, column=4)
@@ -214,182 +210,6 @@ def write_questionnaire(profile: ContractProfile | None = None) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
-
-
-def _unsafe(value: object) -> object:
-    """A text cell stripped, without the apostrophe `_safe` put before formula-like text."""
-    return restored(value)
-
-
-def _parse(raw: object, annotation: Any) -> object:
-    """A cell value as the field's type; raises ValueError with a plain message."""
-    base, is_list = _base(annotation)
-    raw = _unsafe(raw)
-    if raw is None or raw == "":
-        return [] if is_list else None
-    if isinstance(raw, (list, tuple)) and is_list and all(isinstance(p, (str, int, float)) for p in raw):
-        return [str(p).strip() for p in raw if str(p).strip()]
-    if isinstance(raw, (list, tuple, dict, set)):
-        raise ValueError(f"expected {'a list of names' if is_list else 'one value'}, got {raw!r}")
-    if is_list:
-        return [p.strip() for p in str(raw).replace(";", ",").split(",") if p.strip()]
-    if base is bool:
-        token = str(raw).strip().lower()
-        if token in _TRUE:
-            return True
-        if token in _FALSE:
-            return False
-        raise ValueError(f"expected yes or no, got {raw!r}")
-    if base is date:
-        if isinstance(raw, datetime):
-            return raw.date()
-        if isinstance(raw, date):
-            return raw
-        try:
-            return date.fromisoformat(str(raw).strip())
-        except ValueError:
-            raise ValueError(f"expected a date as YYYY-MM-DD, got {raw!r}") from None
-    if base in (int, float):
-        text = str(raw).strip().replace(",", "")
-        percent = text.endswith("%")
-        try:
-            number = float(text.rstrip("%").strip())
-        except ValueError:
-            raise ValueError(f"expected a number, got {raw!r}") from None
-        if not math.isfinite(number):
-            raise ValueError(f"expected a finite number, got {raw!r}")
-        if percent:
-            number /= 100
-        if base is int:
-            if number != int(number):
-                raise ValueError(f"expected a whole number, got {raw!r}")
-            return int(number)
-        return number
-    return str(raw)
-
-
-def parse_answer(key: str, raw: object) -> object:
-    """A typed answer ('yes', '10%', 'EU, India') as the value of profile field `key` ('data.export_timing');
-    raises ValueError with a plain message. The app's confirmation edits use it too."""
-    return _parse(raw, _field_annotation(key))
-
-
-def _field_annotation(key: str) -> Any:
-    if key in ("vendor", "contract"):
-        return str | None
-    section, name = key.split(".", 1)
-    if name.startswith("ramp."):
-        return date | None if name == "ramp.start" else str | None
-    if section == "sla":
-        return SlaTermSet.model_fields[name].annotation
-    model = dict((p, m) for p, _, m in SECTIONS)[section]
-    return model.model_fields[name].annotation
-
-
-def read_questionnaire(path: str | Path, *, data: bytes | None = None) -> ContractProfile:
-    """Read a filled-in questionnaire; every bad answer is reported with its row and column."""
-    path = Path(path)
-    known = {key for _, key, _, _ in _rows()}
-    sheet = read_sheet(
-        path, lambda row: [normalise_header(c) for c in row[:2]] == ["section", "key"], sheet=PROFILE_SHEET, data=data
-    )
-    header = [normalise_header(h) for h in sheet.header]
-    key_col, answer_col = header.index("key"), header.index("answer")
-    problems: list[Problem] = []
-    values: dict[str, Any] = {}
-    rows: dict[str, int] = {}
-    for row, number in zip(sheet.rows, sheet.row_numbers, strict=True):
-        key = str(row[key_col] or "").strip() if len(row) > key_col else ""
-        raw = row[answer_col] if len(row) > answer_col else None
-        if not key:
-            continue
-        if key not in known:
-            problems.append(Problem(Location(path.name, PROFILE_SHEET, number, "Key"), f"unknown question key {key!r}"))
-            continue
-        rows[key] = number
-        try:
-            values[key] = _parse(raw, _field_annotation(key))
-        except ValueError as exc:
-            problems.append(Problem(Location(path.name, PROFILE_SHEET, number, "Answer"), f"{key}: {exc}"))
-    ramp = _read_ramp(values, rows, path.name, problems)
-    terms = _read_terms(path, data, problems)
-    if problems:
-        raise InputError(problems)
-    nested: dict[str, Any] = {}
-    for key, value in values.items():
-        if "." not in key:
-            nested[key] = value
-            continue
-        section, name = key.split(".", 1)
-        if value is not None and value != []:
-            nested.setdefault(section, {})[name] = value
-    sla_meta = nested.pop("sla", {})
-    if ramp is not None:
-        sla_meta["ramp"] = ramp
-    if terms or sla_meta:
-        nested["sla"] = {**sla_meta, "terms": terms}
-    if not nested.get("vendor"):
-        raise InputError.at(
-            "the vendor name (key 'vendor') is not answered", path.name, sheet=PROFILE_SHEET, column="Answer"
-        )
-    try:
-        return ContractProfile.model_validate(nested)
-    except ValidationError as exc:
-        raise InputError(
-            Problem(
-                Location(path.name, PROFILE_SHEET, rows.get(_ramp_key(err["loc"]) or ""), "Answer"),
-                f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}",
-            )
-            for err in exc.errors()
-        ) from None
-
-
-def _ramp_key(loc: tuple[int | str, ...]) -> str | None:
-    """The questionnaire key of a ramp validation error (sla.ramp.start or sla.ramp.steps)."""
-    if loc[:2] != ("sla", "ramp"):
-        return None
-    return "sla.ramp.start" if loc[2:3] == ("start",) else "sla.ramp.steps"
-
-
-def _read_ramp(
-    values: dict[str, Any], rows: dict[str, int], file: str, problems: list[Problem]
-) -> dict[str, object] | None:
-    """The ramp rows (start, steps) as a ramp mapping; a half-answered or unreadable ramp is a problem."""
-    start, steps = values.pop("sla.ramp.start", None), values.pop("sla.ramp.steps", None)
-    try:
-        return ramp_from_cells(start, steps)
-    except ValueError as exc:
-        row = rows.get("sla.ramp.steps" if steps is not None or "sla.ramp.start" not in rows else "sla.ramp.start")
-        problems.append(Problem(Location(file, PROFILE_SHEET, row, "Answer"), f"sla.ramp: {exc}"))
-        return None
-
-
-def _read_terms(path: Path, data: bytes | None, problems: list[Problem]) -> list[SlaTerm]:
-    try:
-        sheet = read_sheet(
-            path, lambda row: [normalise_header(c) for c in row[:2]] == ["id", "metric"], sheet=SLA_SHEET, data=data
-        )
-    except InputError as exc:
-        problems.extend(exc.problems)
-        return []
-    header = [normalise_header(h) for h in sheet.header]
-    terms: list[SlaTerm] = []
-    for row, number in zip(sheet.rows, sheet.row_numbers, strict=True):
-        cells = {h: _unsafe(row[i] if i < len(row) else None) for i, h in enumerate(header) if h}
-        cells = {k: v for k, v in cells.items() if v not in (None, "")}
-        if not cells:
-            continue
-        remedy = {k.removeprefix("remedy_"): cells.pop(k) for k in list(cells) if k.startswith("remedy_")}
-        try:
-            term = SlaTerm.model_validate({**cells, "remedy": remedy})
-        except ValidationError as exc:
-            for err in exc.errors():
-                loc = [str(p) for p in err["loc"]]
-                column = "_".join(loc[:2]) if loc[:1] == ["remedy"] else (loc[0] if loc else None)
-                problems.append(Problem(Location(path.name, SLA_SHEET, number, column), err["msg"]))
-            continue
-        terms.append(term)
-    return terms
 
 
 PROVIDER_QUESTIONS_SHEET = "Questions to ask"

@@ -15,7 +15,8 @@ from pydantic import BaseModel
 from contracts.audit import ContractAudit, audit_profile
 from contracts.drafts import DraftReview, review_draft
 from contracts.evidence import FindingPolicy, ScorecardEvidence, scorecard_evidence
-from contracts.profile import ContractProfile, load_profile
+from contracts.profile import ContractProfile
+from contracts.profile_files import load_profile
 from contracts.text_extract import DRAFT_SUFFIXES
 from ingest import InputError
 

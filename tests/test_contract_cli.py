@@ -11,13 +11,9 @@ import yaml
 
 from annogov.cli import main
 from contracts.audit import audit_profile
-from contracts.profile import ContractProfile, load_profile
-from contracts.questionnaire import (
-    PROFILE_SHEET,
-    SLA_SHEET,
-    read_questionnaire,
-    write_questionnaire,
-)
+from contracts.profile import ContractProfile
+from contracts.profile_files import load_profile, read_questionnaire
+from contracts.questionnaire import PROFILE_SHEET, SLA_SHEET, write_questionnaire
 from contracts.sla_terms import SlaTerm
 from ingest import InputError
 

@@ -13,7 +13,7 @@ from annogov.services.switching_docs import (
     mapping_rows_of,
 )
 from annogov.store import Store
-from contracts.profile import load_profile
+from contracts.profile_files import load_profile
 from migration import load_scenario, scenario_from_dict, switching_cost
 
 

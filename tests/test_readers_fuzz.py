@@ -36,8 +36,7 @@ def _readers() -> dict[str, tuple[Reader, tuple[str, ...]]]:
     from annogov.commands.guidelines import load_document
     from annogov.commands.report import read_json
     from contracts.confirm import read_decisions
-    from contracts.profile import load_profile
-    from contracts.questionnaire import read_questionnaire
+    from contracts.profile_files import load_profile, read_questionnaire
     from contracts.review import load_source
     from contracts.sla_term_files import load_term_set
     from contracts.text_extract import extract_passages

@@ -20,12 +20,8 @@ from annogov.cli import main
 from annogov.commands.score import _csv
 from annogov.services import scoring
 from annogov.store import Store
-from contracts.questionnaire import (
-    PROVIDER_QUESTIONS_SHEET,
-    read_questionnaire,
-    with_provider_questions,
-    write_questionnaire,
-)
+from contracts.profile_files import read_questionnaire
+from contracts.questionnaire import PROVIDER_QUESTIONS_SHEET, with_provider_questions, write_questionnaire
 from governance.reports import ReportInput, build_xlsx
 from governance.reports.summary import scorecard_summary
 from ingest import InputError

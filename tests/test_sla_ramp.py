@@ -16,8 +16,8 @@ from streamlit.testing.v1 import AppTest
 from annogov.cli import main
 from annogov.services import sla_store
 from annogov.store import Store, database_url
-from contracts.profile import load_profile
-from contracts.questionnaire import read_questionnaire, write_questionnaire
+from contracts.profile_files import load_profile, read_questionnaire
+from contracts.questionnaire import write_questionnaire
 from contracts.sla_term_files import load_term_set, write_term_set_xlsx
 from contracts.sla_terms import RampSchedule, RampStep, Remedy, SlaTerm, SlaTermSet, format_ramp_steps, parse_ramp_steps
 from governance.quality.reading.delivery import open_delivery

@@ -222,7 +222,7 @@ def seed_contract_audit(store: Store, program: ProgramRecord) -> None:
     """The example contract profile's audit, under the demo provider's name, as its latest audit."""
     from annogov.services.linking import review_contract_profile
     from annogov.services.switching_docs import CONTRACT_CHECK
-    from contracts.profile import load_profile
+    from contracts.profile_files import load_profile
 
     path = EXAMPLES / "contract-profile.yaml"
     if not path.exists():
