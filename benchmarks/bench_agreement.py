@@ -24,15 +24,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from governance.quality.stats.agreement import (  # noqa: E402
-    agreement,
-    agreement_data,
-    alpha_from_coincidences,
-    cohen_kappa,
-    fleiss_kappa,
-    krippendorff_alpha,
-)
+from governance.quality.stats.agreement import agreement, agreement_data  # noqa: E402
 from governance.quality.stats.chance_corrected import chance_corrected, conger_kappa  # noqa: E402
+from governance.quality.stats.cohen_scott import cohen_kappa  # noqa: E402
 from governance.quality.stats.counts import (  # noqa: E402
     coincidence_matrices,
     factorize,
@@ -42,6 +36,7 @@ from governance.quality.stats.counts import (  # noqa: E402
     pair_contingency,
     paired_codes,
 )
+from governance.quality.stats.fleiss_alpha import alpha_from_coincidences, fleiss_kappa, krippendorff_alpha  # noqa: E402
 from governance.quality.stats.streaming import AgreementStream  # noqa: E402
 
 N_ITEMS = 2_500_000

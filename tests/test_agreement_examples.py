@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from governance.quality.stats.agreement import agreement, cohen_kappa, fleiss_kappa, scott_pi
+from governance.quality.stats.agreement import agreement
+from governance.quality.stats.cohen_scott import cohen_kappa, scott_pi
 from governance.quality.stats.counts import profiles_from_table
+from governance.quality.stats.fleiss_alpha import fleiss_kappa
 
 # Wikipedia "Fleiss' kappa" worked example: 10 subjects, 14 raters, 5 categories.
 WIKI_FLEISS = np.array(

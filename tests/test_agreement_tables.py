@@ -7,17 +7,9 @@ import json
 import numpy as np
 import pytest
 
-import governance.quality.stats.agreement as agreement_module
-from governance.quality.stats.agreement import (
-    NO_PAIRS,
-    NO_SHARED,
-    ONE_CATEGORY,
-    agreement,
-    cohen_kappa,
-    fleiss_kappa,
-    krippendorff_alpha,
-    percent_agreement,
-)
+import governance.quality.stats.bootstrap as bootstrap_module
+from governance.quality.stats.agreement import agreement
+from governance.quality.stats.cohen_scott import cohen_kappa
 from governance.quality.stats.counts import (
     DuplicateAnnotationError,
     InconsistentGroupError,
@@ -31,7 +23,8 @@ from governance.quality.stats.counts import (
     paired_codes,
     profiles_from_table,
 )
-from governance.quality.stats.estimate import Estimate
+from governance.quality.stats.estimate import NO_PAIRS, NO_SHARED, ONE_CATEGORY, Estimate
+from governance.quality.stats.fleiss_alpha import fleiss_kappa, krippendorff_alpha, percent_agreement
 
 
 def _delivery(seed: int, n_items: int, n_raters: int = 4, v: int = 6, n_groups: int = 3):
@@ -287,8 +280,8 @@ def test_large_sample_bootstrap_agrees_with_exact_resampling(monkeypatch) -> Non
     items, raters, labels, _ = _delivery(8, 3000, v=5)
     exact = agreement(items, raters, labels, metric="krippendorff", level="ordinal",
                       n_boot=800).overall  # fmt: skip
-    monkeypatch.setattr(agreement_module, "_EXACT_BUDGET", 0)
-    monkeypatch.setattr(agreement_module, "_EXACT_BELOW_ITEMS", 0)
+    monkeypatch.setattr(bootstrap_module, "_EXACT_BUDGET", 0)
+    monkeypatch.setattr(bootstrap_module, "_EXACT_BELOW_ITEMS", 0)
     approx = agreement(items, raters, labels, metric="krippendorff", level="ordinal",
                        n_boot=800).overall  # fmt: skip
     assert "normal law" in (approx.ci_method or "") and "multinomial" in (exact.ci_method or "")

@@ -14,7 +14,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annogov.cli import main
-from governance.quality.stats.agreement import fleiss_kappa, krippendorff_alpha
 from governance.quality.stats.chance_corrected import (
     agreement_weight_matrix,
     alpha_gwet_se,
@@ -22,6 +21,7 @@ from governance.quality.stats.chance_corrected import (
     conger_kappa,
 )
 from governance.quality.stats.counts import ItemProfiles, profiles_from_table
+from governance.quality.stats.fleiss_alpha import fleiss_kappa, krippendorff_alpha
 
 irr_raw = pytest.importorskip("irrCAC.raw")
 irr_data = pytest.importorskip("irrCAC.datasets")

@@ -19,9 +19,10 @@ from typing import Literal
 
 import numpy as np
 
-from governance.quality.stats.agreement import NO_PAIRS, _bootstrap, disagreement_weights
+from governance.quality.stats.bootstrap import bootstrap
+from governance.quality.stats.cohen_scott import disagreement_weights
 from governance.quality.stats.counts import ItemProfiles
-from governance.quality.stats.estimate import Estimate, undefined
+from governance.quality.stats.estimate import NO_PAIRS, Estimate, undefined
 from governance.quality.stats.variance import linearised_variance, t_interval, t_interval_label
 
 Coefficient = Literal["fleiss", "gwet", "brennan_prediger"]
@@ -183,7 +184,7 @@ def chance_corrected(
             def stat(sums: np.ndarray) -> np.ndarray:
                 return _from_sums(sums, coefficient, missing, w)
 
-            interval, ci_method = _bootstrap(summ, weight.astype(np.int64), stat, n_boot, seed, g, confidence)
+            interval, ci_method = bootstrap(summ, weight.astype(np.int64), stat, n_boot, seed, g, confidence)
         out.append(
             Estimate(
                 value=value, ci=interval, se=se, n_items=n2, n_annotations=n_ann, method=method, ci_method=ci_method

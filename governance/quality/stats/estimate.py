@@ -8,6 +8,10 @@ from statistics import NormalDist
 import numpy as np
 from pydantic import BaseModel, ConfigDict, model_validator
 
+ONE_CATEGORY = "only one category was used, so chance agreement is 1 and the coefficient is undefined"
+NO_PAIRS = "no item has two or more annotations, so there is nothing to compare"
+NO_SHARED = "the two annotators share no items"
+
 
 class Estimate(BaseModel):
     """A coefficient or rate; `value` is None exactly when `undefined_reason` says why."""
@@ -85,3 +89,4 @@ def rate(successes: int, n: int, method: str, confidence: float = 0.95) -> Estim
         method=method,
         ci_method=f"Wilson score interval, {confidence:.0%}",
     )
+
