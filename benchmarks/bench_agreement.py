@@ -26,16 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from governance.quality.stats.agreement import agreement, agreement_data  # noqa: E402
 from governance.quality.stats.chance_corrected import chance_corrected, conger_kappa  # noqa: E402
+from governance.quality.stats.codes import factorize, item_groups, keep_mask_codes  # noqa: E402
 from governance.quality.stats.cohen_scott import cohen_kappa  # noqa: E402
-from governance.quality.stats.counts import (  # noqa: E402
-    coincidence_matrices,
-    factorize,
-    item_groups,
-    item_profiles,
-    keep_mask_codes,
-    pair_contingency,
-    paired_codes,
-)
+from governance.quality.stats.counts import coincidence_matrices, item_profiles, pair_contingency, paired_codes  # noqa: E402
 from governance.quality.stats.fleiss_alpha import alpha_from_coincidences, fleiss_kappa, krippendorff_alpha  # noqa: E402
 from governance.quality.stats.streaming import AgreementStream  # noqa: E402
 

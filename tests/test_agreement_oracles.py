@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from governance.quality.stats.agreement import agreement
+from governance.quality.stats.codes import LabelSet
 from governance.quality.stats.cohen_scott import cohen_kappa
-from governance.quality.stats.counts import LabelSet, item_profiles, pair_contingency
+from governance.quality.stats.counts import item_profiles, pair_contingency
 from governance.quality.stats.fleiss_alpha import fleiss_kappa, krippendorff_alpha
 
 krippendorff = pytest.importorskip("krippendorff")

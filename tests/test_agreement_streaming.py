@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from governance.quality.stats.agreement import agreement_data
-from governance.quality.stats.counts import DuplicateAnnotationError, InconsistentGroupError, UnknownLabelError
+from governance.quality.stats.codes import DuplicateAnnotationError, InconsistentGroupError, UnknownLabelError
 from governance.quality.stats.streaming import AgreementStream
 
 LABELS = ["car", "van", "bus", "bike", "truck"]

@@ -9,14 +9,16 @@ import pytest
 
 import governance.quality.stats.bootstrap as bootstrap_module
 from governance.quality.stats.agreement import agreement
-from governance.quality.stats.cohen_scott import cohen_kappa
-from governance.quality.stats.counts import (
+from governance.quality.stats.codes import (
     DuplicateAnnotationError,
     InconsistentGroupError,
     LabelSet,
     UnknownLabelError,
-    coincidence_matrices,
     find_duplicates,
+)
+from governance.quality.stats.cohen_scott import cohen_kappa
+from governance.quality.stats.counts import (
+    coincidence_matrices,
     item_category_table,
     item_profiles,
     pair_contingency,
@@ -340,7 +342,7 @@ def test_categorical_inputs_give_the_same_answer_as_plain_ones() -> None:
 
 
 def test_factorize_small_integers_without_hashing() -> None:
-    from governance.quality.stats.counts import factorize
+    from governance.quality.stats.codes import factorize
 
     codes, uniques = factorize(np.array([10, 3, 3, 7]))
     assert uniques.tolist() == [3, 7, 10] and codes.tolist() == [2, 0, 0, 1]

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from governance.quality.sla.gold import gold_conflicts, gold_report
-from governance.quality.stats.counts import UnknownLabelError
+from governance.quality.stats.codes import UnknownLabelError
 from governance.quality.stats.estimate import rate, wilson_interval
 
 sk_metrics = pytest.importorskip("sklearn.metrics")

@@ -15,7 +15,7 @@ from governance.quality.reading.delivery import open_delivery
 from governance.quality.reading.long_rows import located, long_rows
 from governance.quality.sla.gold import gold_report
 from governance.quality.stats.annotators import annotator_report
-from governance.quality.stats.counts import DuplicateAnnotationError, LabelSet, MissingValueError, UnknownLabelError
+from governance.quality.stats.codes import DuplicateAnnotationError, LabelSet, MissingValueError, UnknownLabelError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -11,8 +11,8 @@ from annogov.commands._label_args import add_label_set_options, label_set_from
 from annogov.render import table, to_json
 from governance.quality.reading.delivery import open_delivery
 from governance.quality.reading.long_rows import located, long_rows
+from governance.quality.stats.codes import DuplicateAnnotationError, MissingValueError, UnknownLabelError
 from governance.quality.stats.consensus import consensus, consensus_csv
-from governance.quality.stats.counts import DuplicateAnnotationError, MissingValueError, UnknownLabelError
 from ingest import InputError
 
 

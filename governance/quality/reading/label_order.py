@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from governance.quality.stats.counts import LabelSet
+from governance.quality.stats.codes import LabelSet
 from ingest import InputError
 
 if TYPE_CHECKING:

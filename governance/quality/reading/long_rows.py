@@ -7,7 +7,7 @@ import pandas as pd
 import pyarrow as pa
 
 from governance.quality.reading.delivery import ROW_COLUMN, DeliverySource
-from governance.quality.stats.counts import DuplicateAnnotationError, MissingValueError, UnknownLabelError
+from governance.quality.stats.codes import DuplicateAnnotationError, MissingValueError, UnknownLabelError
 from ingest import InputError, Location, Problem
 
 MAX_ROWS = 50_000_000

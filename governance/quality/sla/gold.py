@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from governance.quality.stats.counts import ArrayLike, LabelSet, factorize
+from governance.quality.stats.codes import ArrayLike, LabelSet, factorize
 from governance.quality.stats.estimate import Estimate, rate, undefined
 
 

@@ -17,7 +17,8 @@ from governance.quality.stats.chance_corrected import (
     chance_corrected,
     conger_kappa,
 )
-from governance.quality.stats.counts import ItemProfiles, LabelSet
+from governance.quality.stats.codes import LabelSet
+from governance.quality.stats.counts import ItemProfiles
 from governance.quality.stats.estimate import Estimate, undefined
 from governance.quality.stats.variance import t_interval, t_interval_label
 

@@ -18,8 +18,9 @@ from governance.quality.sla.sla_chance import (
     conger_by_group,
     uses_chance_path,
 )
+from governance.quality.stats.codes import LabelSet
 from governance.quality.stats.cohen_scott import cohen_kappa
-from governance.quality.stats.counts import ItemProfiles, LabelSet, pair_contingency
+from governance.quality.stats.counts import ItemProfiles, pair_contingency
 from governance.quality.stats.estimate import Estimate, undefined
 from governance.quality.stats.fleiss_alpha import fleiss_kappa, krippendorff_alpha, percent_agreement
 

@@ -23,10 +23,10 @@ Public API (all vectorised; no per-item Python loops):
     alpha_from_coincidences(o, level="nominal", values=None) -> ndarray (NaN = undefined)
     disagreement_weights(n_categories, weights, values=None) -> (V, V) array
 
-    Tables (governance.quality.stats.counts): LabelSet.of(labels) / .encode(labels) -> codes,
+    Codes (governance.quality.stats.codes): LabelSet.of(labels) / .encode(labels) -> codes,
     .numeric_values(); factorize(ids) -> (codes, uniques); find_duplicates(items, annotators);
-    keep_mask / keep_mask_codes(..., policy); item_groups(item_codes, group_codes, n_items);
-    item_profiles(item_codes, label_codes, V, item_group=None, n_groups=1) -> ItemProfiles
+    keep_mask / keep_mask_codes(..., policy); item_groups(item_codes, group_codes, n_items).
+    Tables (governance.quality.stats.counts): item_profiles(item_codes, label_codes, V, item_group=None, n_groups=1) -> ItemProfiles
     (.merge for chunks holding disjoint items, .pooled(), .for_group(g)); profiles_from_table;
     coincidence_matrices(profiles) -> (G, V, V); paired_codes(...) -> (a, b) per item;
     pair_contingency(a, b, V, pair_group=None, n_groups=1) -> (G, V, V), additive over chunks.
@@ -52,21 +52,18 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from governance.quality.stats.cohen_scott import Weights, cohen_kappa, scott_pi
-from governance.quality.stats.counts import (
+from governance.quality.stats.codes import (
     ArrayLike,
     InconsistentGroupError,
-    ItemProfiles,
     LabelSet,
     UnknownLabelError,
     factorize,
     item_groups,
-    item_profiles,
     keep_mask_codes,
     missing_value_error,
-    pair_contingency,
-    paired_codes,
 )
+from governance.quality.stats.cohen_scott import Weights, cohen_kappa, scott_pi
+from governance.quality.stats.counts import ItemProfiles, item_profiles, pair_contingency, paired_codes
 from governance.quality.stats.estimate import Estimate
 from governance.quality.stats.fleiss_alpha import Level, fleiss_kappa, krippendorff_alpha, percent_agreement
 

@@ -15,8 +15,9 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from governance.quality.stats.chance_corrected import chance_corrected
+from governance.quality.stats.codes import ArrayLike, LabelSet, factorize, keep_mask_codes, long_codes
 from governance.quality.stats.cohen_scott import cohen_kappa
-from governance.quality.stats.counts import ArrayLike, LabelSet, factorize, item_profiles, keep_mask_codes, long_codes
+from governance.quality.stats.counts import item_profiles
 from governance.quality.stats.estimate import Estimate, rate, undefined
 
 RepeatPolicy = Literal["first", "last"]

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from governance.quality.stats.counts import ArrayLike, LabelSet, factorize, keep_mask_codes, long_codes
+from governance.quality.stats.codes import ArrayLike, LabelSet, factorize, keep_mask_codes, long_codes
 from ingest import inert
 
 EPS = 1e-10

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from governance.quality.stats.agreement import AgreementData
-from governance.quality.stats.counts import (
+from governance.quality.stats.codes import (
     ArrayLike,
     DuplicateAnnotationError,
     Duplicates,
