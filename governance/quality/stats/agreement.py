@@ -26,7 +26,8 @@ Public API (all vectorised; no per-item Python loops):
     Codes (governance.quality.stats.codes): LabelSet.of(labels) / .encode(labels) -> codes,
     .numeric_values(); factorize(ids) -> (codes, uniques); find_duplicates(items, annotators);
     keep_mask / keep_mask_codes(..., policy); item_groups(item_codes, group_codes, n_items).
-    Tables (governance.quality.stats.counts): item_profiles(item_codes, label_codes, V, item_group=None, n_groups=1) -> ItemProfiles
+    Tables (governance.quality.stats.counts):
+    item_profiles(item_codes, label_codes, V, item_group=None, n_groups=1) -> ItemProfiles
     (.merge for chunks holding disjoint items, .pooled(), .for_group(g)); profiles_from_table;
     coincidence_matrices(profiles) -> (G, V, V); paired_codes(...) -> (a, b) per item;
     pair_contingency(a, b, V, pair_group=None, n_groups=1) -> (G, V, V), additive over chunks.
