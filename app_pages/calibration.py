@@ -11,6 +11,8 @@ import streamlit as st
 from annogov.store import utcnow
 from app_pages import identity, ui
 from governance.channel import calibration as cal
+from governance.channel.attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
+from governance.channel.calibration_queries import filter_entries
 from governance.roles import Permission, can
 
 store = ui.get_store()
@@ -46,7 +48,7 @@ if can(user, Permission.FLAG_TASK):
             "Images (optional)",
             type=["png", "jpg", "jpeg", "gif", "webp"],
             accept_multiple_files=True,
-            help=f"Up to {cal.MAX_ATTACHMENTS} images of at most {cal.MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB each.",
+            help=f"Up to {MAX_ATTACHMENTS} images of at most {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB each.",
         )
         aside = st.checkbox("Set the task aside until this is clarified")
         if st.form_submit_button("Submit flag", type="primary"):
@@ -80,7 +82,7 @@ cols = st.columns(3)
 tag_filter = cols[0].multiselect("Filter by tag", sorted({t for e in everything for t in e.all_tags}))
 status_filter = cols[1].multiselect("Status", [s.value for s in cal.EntryStatus])
 older = cols[2].number_input("Older than (days)", min_value=0.0, value=0.0, step=1.0)
-entries = cal.filter_entries(everything, user, now, tags=tag_filter, statuses=status_filter, min_age_days=older or None)
+entries = filter_entries(everything, user, now, tags=tag_filter, statuses=status_filter, min_age_days=older or None)
 
 if not everything:
     st.info("No flags yet." if can(user, Permission.VIEW_ALL_FLAGS) else "You have not flagged any task yet.")

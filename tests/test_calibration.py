@@ -8,6 +8,8 @@ import pytest
 
 from governance.channel import calibration as cal
 from governance.channel import guidelines as gl
+from governance.channel.attachments import MAX_ATTACHMENT_BYTES, AttachmentError, make_attachment
+from governance.channel.calibration_queries import CalibrationSummary, calibration_summary, filter_entries
 from governance.roles import PermissionDenied
 from tests.channel_support import ANA, BEN, ENGINEER, MANAGER, REVIEWER, VOCAB, at, png
 
@@ -28,17 +30,17 @@ def test_tags_come_from_the_vocabulary_plus_free_tags() -> None:
 
 def test_attachment_is_addressed_by_hash_and_size_limited() -> None:
     data = png()
-    att = cal.make_attachment(data, "../../etc/C:\\shots\\frame.png")
+    att = make_attachment(data, "../../etc/C:\\shots\\frame.png")
     assert att.sha256 == hashlib.sha256(data).hexdigest()
     assert (att.filename, att.media_type, att.size) == ("frame.png", "image/png", len(data))
-    with pytest.raises(cal.AttachmentError, match="over the limit of 100 bytes"):
-        cal.make_attachment(png(payload=b"x" * 200), "big.png", max_bytes=100)
-    with pytest.raises(cal.AttachmentError, match="over the limit"):
-        cal.make_attachment(b"\xff\xd8\xff" + b"0" * cal.MAX_ATTACHMENT_BYTES, "huge.jpg")
-    with pytest.raises(cal.AttachmentError, match="not a PNG, JPEG, GIF or WebP"):
-        cal.make_attachment(b"<html><script>alert(1)</script>", "looks.png")
-    with pytest.raises(cal.AttachmentError, match="empty"):
-        cal.make_attachment(b"", "x.png")
+    with pytest.raises(AttachmentError, match="over the limit of 100 bytes"):
+        make_attachment(png(payload=b"x" * 200), "big.png", max_bytes=100)
+    with pytest.raises(AttachmentError, match="over the limit"):
+        make_attachment(b"\xff\xd8\xff" + b"0" * MAX_ATTACHMENT_BYTES, "huge.jpg")
+    with pytest.raises(AttachmentError, match="not a PNG, JPEG, GIF or WebP"):
+        make_attachment(b"<html><script>alert(1)</script>", "looks.png")
+    with pytest.raises(AttachmentError, match="empty"):
+        make_attachment(b"", "x.png")
     same = _flag(attachments=[att, att])
     assert len(same.attachments) == 1
 
@@ -123,14 +125,14 @@ def test_filters_respect_visibility_tags_status_and_age() -> None:
     entries[1] = cal.resolve(entries[1], ENGINEER, "r", at(6))
     now = at(10)
     ids = lambda es: [e.task_id for e in es]  # noqa: E731
-    assert ids(cal.filter_entries(entries, ANA, now)) == ["B", "A"]
-    assert ids(cal.filter_entries(entries, BEN, now)) == ["C"]
-    assert ids(cal.filter_entries(entries, ENGINEER, now, oldest_first=True)) == ["A", "C", "B"]
-    assert ids(cal.filter_entries(entries, ENGINEER, now, tags=["NIGHT"])) == ["B", "C"]
-    assert ids(cal.filter_entries(entries, ENGINEER, now, tags=["night", "occlusion"])) == ["B"]
-    assert ids(cal.filter_entries(entries, ENGINEER, now, statuses=["open"])) == ["C", "A"]
-    assert ids(cal.filter_entries(entries, ENGINEER, now, min_age_days=7)) == ["C", "A"]
-    assert ids(cal.filter_entries(entries, ENGINEER, now, max_age_days=7)) == ["B"]
+    assert ids(filter_entries(entries, ANA, now)) == ["B", "A"]
+    assert ids(filter_entries(entries, BEN, now)) == ["C"]
+    assert ids(filter_entries(entries, ENGINEER, now, oldest_first=True)) == ["A", "C", "B"]
+    assert ids(filter_entries(entries, ENGINEER, now, tags=["NIGHT"])) == ["B", "C"]
+    assert ids(filter_entries(entries, ENGINEER, now, tags=["night", "occlusion"])) == ["B"]
+    assert ids(filter_entries(entries, ENGINEER, now, statuses=["open"])) == ["C", "A"]
+    assert ids(filter_entries(entries, ENGINEER, now, min_age_days=7)) == ["C", "A"]
+    assert ids(filter_entries(entries, ENGINEER, now, max_age_days=7)) == ["B"]
     with pytest.raises(PermissionDenied):
         cal.require_visible(entries[2], ANA)
     with pytest.raises(PermissionDenied):
@@ -143,14 +145,14 @@ def test_summary_counts_without_any_per_person_figure() -> None:
     b = cal.resolve(_flag(task="B", when=1, tags=["occlusion", "night"]), ENGINEER, "r", at(3))
     c = cal.promote(cal.resolve(_flag(task="C", when=2), ENGINEER, "r", at(3)), doc, ENGINEER,
                     at(4), title="t").entries[0]
-    s = cal.calibration_summary([a, b, c], at(10))
+    s = calibration_summary([a, b, c], at(10))
     assert (s.total, s.open, s.resolved, s.promoted, s.tasks_set_aside) == (3, 1, 1, 1, 1)
     assert s.oldest_open_age_days == 10.0
     assert s.median_days_to_ruling == 1.5
     assert s.top_tags == [("occlusion", 2), ("night", 1)]
     assert s.guideline_versions_from_log == [2]
-    assert not any("author" in f or "annotator" in f for f in cal.CalibrationSummary.model_fields)
-    empty = cal.calibration_summary([], at(0))
+    assert not any("author" in f or "annotator" in f for f in CalibrationSummary.model_fields)
+    empty = calibration_summary([], at(0))
     assert empty.median_days_to_ruling is None and empty.median_days_to_ruling_reason
 
 

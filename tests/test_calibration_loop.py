@@ -10,6 +10,8 @@ import pytest
 from governance.channel import calibration as cal
 from governance.channel import guidelines as gl
 from governance.channel import insights, reflection
+from governance.channel.attachments import make_attachment
+from governance.channel.calibration_queries import held_tasks
 from governance.roles import PermissionDenied
 from tests.channel_support import ANA, BEN, ENGINEER, VOCAB, at, png
 
@@ -19,7 +21,7 @@ def test_full_loop_from_flag_to_insight() -> None:
         "lidar-guide", "Lidar labelling guide", "lidar-2026", ENGINEER, at(-30),
         rulings=[gl.AddRuling(title="Cyclists", text="A person riding a bicycle is a cyclist.")],
     )
-    image = cal.make_attachment(png(), "frame 0042.png")
+    image = make_attachment(png(), "frame 0042.png")
     entry = cal.flag_task(
         ANA, program="lidar-2026", task_id="T-42", category="pedestrian",
         description="Person pushing a bicycle: pedestrian or cyclist?", vocabulary=VOCAB,
@@ -27,7 +29,7 @@ def test_full_loop_from_flag_to_insight() -> None:
     )
     assert entry.status is cal.EntryStatus.OPEN and not entry.set_aside
     entry = cal.set_task_aside(entry, ANA, at(1, 1))
-    assert [h.task_id for h in cal.held_tasks([entry])] == ["T-42"]
+    assert [h.task_id for h in held_tasks([entry])] == ["T-42"]
 
     entry = cal.add_reply(entry, ENGINEER, "Are both feet on the ground?", at(1, 3))
     entry = cal.add_reply(entry, ANA, "Yes, walking beside it.", at(1, 4),
@@ -38,7 +40,7 @@ def test_full_loop_from_flag_to_insight() -> None:
         cal.resolve(entry, ANA, "my own answer", at(2))
     entry = cal.resolve(entry, ENGINEER, "Walking beside a bicycle: pedestrian.", at(2))
     assert entry.status is cal.EntryStatus.RESOLVED
-    assert cal.held_tasks([entry]), "a ruling alone does not release the task"
+    assert held_tasks([entry]), "a ruling alone does not release the task"
 
     promo = cal.promote(entry, doc, ENGINEER, at(2, 2), title="Pushing a bicycle")
     doc, entry = promo.document, promo.entries[0]
@@ -49,7 +51,7 @@ def test_full_loop_from_flag_to_insight() -> None:
     assert entry.guideline == cal.GuidelineLink(doc_id="lidar-guide", version=2, ruling_number=2)
     assert entry.status is cal.EntryStatus.PROMOTED
     assert promo.returned_task_ids == ["T-42"]
-    assert cal.held_tasks([entry]) == [] and entry.returned_at == at(2, 2)
+    assert held_tasks([entry]) == [] and entry.returned_at == at(2, 2)
     diff = gl.diff_versions(doc, 1, 2)
     assert [r.number for r in diff.added] == [2] and diff.unchanged == [1]
 

@@ -12,6 +12,7 @@ from annogov.store.channel import ChannelRepository
 from governance.channel import calibration as cal
 from governance.channel import guidelines as gl
 from governance.channel import reflection as rf
+from governance.channel.attachments import MAX_ATTACHMENT_BYTES, AttachmentError
 from governance.roles import PermissionDenied
 from tests.channel_support import ANA, BEN, CHO, ENGINEER, MANAGER, REVIEWER, VOCAB, at, png
 
@@ -140,10 +141,10 @@ def test_attachments_are_stored_once_per_hash_and_limits_hold(store: Store) -> N
         assert a.attachments[0].sha256 == b.attachments[0].sha256
         assert s.scalar(sa.text("SELECT COUNT(*) FROM channel_attachment_blobs")) == 1
         assert repo.attachment_bytes(BEN, b.attachments[0].sha256)[0].filename == "two.png"
-    with pytest.raises(cal.AttachmentError), store.transaction() as s:
+    with pytest.raises(AttachmentError), store.transaction() as s:
         ChannelRepository(s).flag_task(
             ANA, program=PROGRAM, task_id="T3", description="z", now=at(1),
-            images=[("big.png", png(payload=b"x" * cal.MAX_ATTACHMENT_BYTES))])
+            images=[("big.png", png(payload=b"x" * MAX_ATTACHMENT_BYTES))])
     with pytest.raises(ValueError, match="vocabulary"), store.transaction() as s:
         ChannelRepository(s).flag_task(ANA, program=PROGRAM, task_id="T3", description="z",
                                        now=at(1), tags=["not-a-tag"])

@@ -16,6 +16,7 @@ from annogov.commands.guidelines import CLI_USER
 from annogov.render import table, to_json
 from governance.channel import calibration as cal
 from governance.channel import insights as ins
+from governance.channel.calibration_queries import calibration_summary, filter_entries
 from ingest import InputError, Location, Problem, decode_text, load_json, read_input
 
 if TYPE_CHECKING:
@@ -96,9 +97,9 @@ def _entries(args: argparse.Namespace) -> list[cal.CalibrationEntry]:
 
 def _log(args: argparse.Namespace) -> int:
     now = _now(args)
-    entries = cal.filter_entries(_entries(args), CLI_USER, now, tags=args.tag,
-                                 statuses=args.status, min_age_days=args.older_than,
-                                 oldest_first=True)
+    entries = filter_entries(_entries(args), CLI_USER, now, tags=args.tag,
+                             statuses=args.status, min_age_days=args.older_than,
+                             oldest_first=True)
     if args.json:
         print(to_json([e.model_dump(mode="json") for e in entries]))
         return 0
@@ -112,7 +113,7 @@ def _log(args: argparse.Namespace) -> int:
 
 
 def _summary(args: argparse.Namespace) -> int:
-    summary = cal.calibration_summary(_entries(args), _now(args))
+    summary = calibration_summary(_entries(args), _now(args))
     if args.json:
         print(to_json(summary.model_dump(mode="json")))
         return 0

@@ -30,6 +30,14 @@ from governance.channel import calibration as cal
 from governance.channel import guidelines as gl
 from governance.channel import insights as ins
 from governance.channel import reflection as rf
+from governance.channel.attachments import MAX_ATTACHMENTS, Attachment, AttachmentError, make_attachment
+from governance.channel.calibration_queries import (
+    CalibrationSummary,
+    HeldTask,
+    calibration_summary,
+    filter_entries,
+    held_tasks,
+)
 from governance.roles import Permission, PermissionDenied, Role, User, can, require
 
 
@@ -49,8 +57,8 @@ def _entry(row: CalibrationEntryRow, replies: Sequence[CalibrationReplyRow],
         category=row.category, tags=tuple(row.tags), free_tags=tuple(row.free_tags),
         description=row.description,
         attachments=tuple(
-            cal.Attachment(sha256=a.sha256, filename=a.filename, media_type=a.media_type,
-                           size=a.size)
+            Attachment(sha256=a.sha256, filename=a.filename, media_type=a.media_type,
+                       size=a.size)
             for a in sorted(attachments, key=lambda a: a.position)),
         set_aside=row.set_aside, set_aside_at=row.set_aside_at, returned_at=row.returned_at,
         status=cal.EntryStatus(row.status),
@@ -173,14 +181,14 @@ class ChannelRepository:
 
     # attachments ---------------------------------------------------------------------------
 
-    def _store_blob(self, data: bytes, filename: str) -> cal.Attachment:
-        att = cal.make_attachment(data, filename)
+    def _store_blob(self, data: bytes, filename: str) -> Attachment:
+        att = make_attachment(data, filename)
         if self.s.get(AttachmentBlob, att.sha256) is None:
             self.s.add(AttachmentBlob(sha256=att.sha256, media_type=att.media_type,
                                       size=att.size, data=data))
         return att
 
-    def attachment_bytes(self, viewer: User, sha256: str) -> tuple[cal.Attachment, bytes]:
+    def attachment_bytes(self, viewer: User, sha256: str) -> tuple[Attachment, bytes]:
         """An attachment's bytes, for a viewer who may see at least one entry that carries it."""
         query = (select(CalibrationAttachmentRow, CalibrationEntryRow.author_id)
                  .join(CalibrationEntryRow,
@@ -193,8 +201,8 @@ class ChannelRepository:
         if found is None or blob is None:
             raise NotFoundError(f"no attachment {sha256[:12]} visible to {viewer.user_id}")
         link = found[0]
-        att = cal.Attachment(sha256=sha256, filename=link.filename, media_type=blob.media_type,
-                             size=blob.size)
+        att = Attachment(sha256=sha256, filename=link.filename, media_type=blob.media_type,
+                         size=blob.size)
         return att, blob.data
 
     # calibration log -----------------------------------------------------------------------
@@ -247,8 +255,8 @@ class ChannelRepository:
     ) -> cal.CalibrationEntry:
         """Record a flag; images are (filename, bytes), checked, hashed and stored once each."""
         require(author, Permission.FLAG_TASK)
-        if len(images) > cal.MAX_ATTACHMENTS:
-            raise cal.AttachmentError(f"at most {cal.MAX_ATTACHMENTS} attachments per flag")
+        if len(images) > MAX_ATTACHMENTS:
+            raise AttachmentError(f"at most {MAX_ATTACHMENTS} attachments per flag")
         attachments = [self._store_blob(data, name) for name, data in images]
         entry = cal.flag_task(
             author, program=program, task_id=task_id, description=description,
@@ -294,7 +302,7 @@ class ChannelRepository:
         if task_id is not None:
             query = query.where(CalibrationEntryRow.task_id == task_id)
         rows = self.s.scalars(query).all()
-        return cal.filter_entries(
+        return filter_entries(
             self._load(rows), viewer, now, tags=tags, statuses=statuses,
             min_age_days=min_age_days, max_age_days=max_age_days, task_id=task_id,
             set_aside_only=set_aside_only, oldest_first=oldest_first)
@@ -370,18 +378,18 @@ class ChannelRepository:
             self._save(old, new)
         return promo
 
-    def held_tasks(self, viewer: User, program: str) -> list[cal.HeldTask]:
+    def held_tasks(self, viewer: User, program: str) -> list[HeldTask]:
         """Tasks currently out of the queue (annotators: only those they set aside)."""
         query = select(CalibrationEntryRow).where(CalibrationEntryRow.program == program,
                                                   CalibrationEntryRow.set_aside.is_(True))
         if not can(viewer, Permission.VIEW_ALL_FLAGS):
             query = query.where(CalibrationEntryRow.author_id == viewer.user_id)
-        return cal.held_tasks(self._load(self.s.scalars(query).all()))
+        return held_tasks(self._load(self.s.scalars(query).all()))
 
-    def summary(self, viewer: User, program: str, now: datetime) -> cal.CalibrationSummary:
+    def summary(self, viewer: User, program: str, now: datetime) -> CalibrationSummary:
         """Counts for the steering-committee reports (reviewers, engineers, managers)."""
         require(viewer, Permission.VIEW_ALL_FLAGS)
-        return cal.calibration_summary(self.list_entries(viewer, program, now), now)
+        return calibration_summary(self.list_entries(viewer, program, now), now)
 
     # guidelines ----------------------------------------------------------------------------
 

@@ -1,21 +1,20 @@
 """The calibration log: annotators flag tasks, engineers answer in a thread and rule; a ruling can
-become a numbered guideline ruling, which returns the set-aside tasks to the queue.
+become a numbered guideline ruling, which returns the set-aside tasks to the queue. Images a flag
+carries are checked in `governance.channel.attachments`; the log is read back (filters, held tasks,
+summary) in `governance.channel.calibration_queries`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import statistics
 import unicodedata
 import uuid
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from enum import StrEnum
-from pathlib import PurePosixPath, PureWindowsPath
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
+from governance.channel.attachments import MAX_ATTACHMENTS, Attachment, AttachmentError
 from governance.channel.guidelines import AddRuling, AmendRuling, GuidelineDocument, revise
 from governance.channel.weeks import iso_week
 from governance.roles import (
@@ -27,16 +26,7 @@ from governance.roles import (
     require_own_or,
 )
 
-MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
-MAX_ATTACHMENTS = 6
 MAX_TAG_LENGTH = 40
-
-_IMAGE_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-)
 
 
 class EntryStatus(StrEnum):
@@ -45,21 +35,6 @@ class EntryStatus(StrEnum):
     OPEN = "open"
     RESOLVED = "resolved"
     PROMOTED = "promoted"
-
-
-class AttachmentError(ValueError):
-    """An attachment was refused: too large, not an image, or too many."""
-
-
-class Attachment(BaseModel):
-    """An image attached to a flag, referenced by the SHA-256 of its bytes."""
-
-    model_config = ConfigDict(frozen=True)
-
-    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
-    filename: str = Field(min_length=1, max_length=200)
-    media_type: str
-    size: int = Field(ge=1, le=MAX_ATTACHMENT_BYTES)
 
 
 class Reply(BaseModel):
@@ -172,38 +147,6 @@ def split_tags(
     chosen += [t for t in free if t in known]
     free = [t for t in free if t and t not in known]
     return tuple(dict.fromkeys(chosen)), tuple(dict.fromkeys(free))
-
-
-def _safe_filename(name: str) -> str:
-    base = PureWindowsPath(PurePosixPath(name or "").name).name
-    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip()
-    return base[:200] or "attachment"
-
-
-def sniff_image(data: bytes) -> str | None:
-    """The image media type the bytes start with (PNG, JPEG, GIF, WebP), or None."""
-    for magic, media_type in _IMAGE_MAGIC:
-        if data.startswith(magic):
-            return media_type
-    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
-
-
-def make_attachment(
-    data: bytes, filename: str, max_bytes: int = MAX_ATTACHMENT_BYTES
-) -> Attachment:
-    """Check an uploaded image (by its bytes, not its name) and address it by SHA-256."""
-    name, limit = _safe_filename(filename), min(max_bytes, MAX_ATTACHMENT_BYTES)
-    if not data:
-        raise AttachmentError(f"{name}: the file is empty")
-    if len(data) > limit:
-        raise AttachmentError(f"{name}: {len(data):,} bytes is over the limit of {limit:,} bytes")
-    media_type = sniff_image(data)
-    if media_type is None:
-        raise AttachmentError(f"{name}: not a PNG, JPEG, GIF or WebP image")
-    return Attachment(sha256=hashlib.sha256(data).hexdigest(), filename=name,
-                      media_type=media_type, size=len(data))
 
 
 def _new_id() -> str:
@@ -408,100 +351,4 @@ def promote(
     return Promotion(document=new_doc, entries=updated,
                      returned_task_ids=list(dict.fromkeys(returned)), ruling_number=number)
 
-
-def filter_entries(
-    entries: Iterable[CalibrationEntry],
-    viewer: User,
-    now: datetime,
-    *,
-    tags: Iterable[str] = (),
-    statuses: Iterable[EntryStatus | str] = (),
-    min_age_days: float | None = None,
-    max_age_days: float | None = None,
-    task_id: str | None = None,
-    set_aside_only: bool = False,
-    oldest_first: bool = False,
-) -> list[CalibrationEntry]:
-    """The log as the viewer may see it, narrowed by tags (all must match), status and age."""
-    wanted_tags = {normalise_tag(t) for t in tags}
-    wanted_status = {EntryStatus(s) for s in statuses}
-    out = []
-    for e in visible_entries(entries, viewer):
-        if wanted_tags and not wanted_tags <= set(e.all_tags):
-            continue
-        if wanted_status and e.status not in wanted_status:
-            continue
-        age = e.age_days(now)
-        if min_age_days is not None and age < min_age_days:
-            continue
-        if max_age_days is not None and age > max_age_days:
-            continue
-        if task_id is not None and e.task_id != task_id:
-            continue
-        if set_aside_only and not e.set_aside:
-            continue
-        out.append(e)
-    out.sort(key=lambda e: (e.created_at, e.entry_id), reverse=not oldest_first)
-    return out
-
-
-class HeldTask(BaseModel):
-    """A task out of the queue because at least one flag set it aside."""
-
-    task_id: str
-    entry_ids: list[str]
-    since: AwareDatetime
-
-
-def held_tasks(entries: Iterable[CalibrationEntry]) -> list[HeldTask]:
-    """Tasks currently set aside, longest held first; a task is back in the queue when absent."""
-    by_task: dict[str, list[CalibrationEntry]] = {}
-    for e in entries:
-        if e.set_aside:
-            by_task.setdefault(e.task_id, []).append(e)
-    held = [
-        HeldTask(task_id=t, entry_ids=[e.entry_id for e in es],
-                 since=min(e.set_aside_at or e.created_at for e in es))
-        for t, es in by_task.items()
-    ]
-    return sorted(held, key=lambda h: (h.since, h.task_id))
-
-
-class CalibrationSummary(BaseModel):
-    """Counts for reports; nothing per person, so it cannot be used to rank annotators."""
-
-    total: int
-    open: int
-    resolved: int
-    promoted: int
-    tasks_set_aside: int
-    oldest_open_age_days: float | None
-    median_days_to_ruling: float | None
-    median_days_to_ruling_reason: str | None
-    top_tags: list[tuple[str, int]]
-    guideline_versions_from_log: list[int]
-
-
-def calibration_summary(
-    entries: Sequence[CalibrationEntry], now: datetime, top: int = 10
-) -> CalibrationSummary:
-    """Status counts, ages and recurring tags of a log, for the PDF and Excel reports."""
-    status = Counter(e.status for e in entries)
-    open_ages = [e.age_days(now) for e in entries if e.status is EntryStatus.OPEN]
-    to_ruling = [(e.ruling.decided_at - e.created_at).total_seconds() / 86_400
-                 for e in entries if e.ruling is not None]
-    tags = Counter(t for e in entries for t in e.all_tags)
-    return CalibrationSummary(
-        total=len(entries),
-        open=status[EntryStatus.OPEN],
-        resolved=status[EntryStatus.RESOLVED],
-        promoted=status[EntryStatus.PROMOTED],
-        tasks_set_aside=len(held_tasks(entries)),
-        oldest_open_age_days=round(max(open_ages), 2) if open_ages else None,
-        median_days_to_ruling=round(statistics.median(to_ruling), 2) if to_ruling else None,
-        median_days_to_ruling_reason=None if to_ruling else "no entry has a ruling yet",
-        top_tags=sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))[:top],
-        guideline_versions_from_log=sorted({e.guideline.version for e in entries
-                                            if e.guideline is not None}),
-    )
 

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from governance.channel.calibration import CalibrationEntry, EntryStatus, calibration_summary
+from governance.channel.calibration import CalibrationEntry, EntryStatus
+from governance.channel.calibration_queries import calibration_summary
 from governance.channel.guidelines import GuidelineDocument, history_rows
 from governance.channel.insights import blocking_questions
 
