@@ -11,6 +11,8 @@ import streamlit as st
 from annogov.store import measured, utcnow
 from app_pages import identity, ui
 from governance.channel import guidelines as gl
+from governance.channel.guideline_bundle import history_bundle, read_bundle
+from governance.channel.guideline_exports import diff_markdown, history_rows, to_markdown, to_pdf
 from governance.roles import Permission, can
 
 store = ui.get_store()
@@ -43,7 +45,7 @@ if editor:
                 identity.clear_form("new_guideline")
                 st.rerun()
         bundle = st.file_uploader("Hand-over bundle (.zip)", type=["zip"], help=ui.upload_limit_help())
-        imported = ui.parse_upload(bundle, lambda data, name: gl.read_bundle(data, name))
+        imported = ui.parse_upload(bundle, lambda data, name: read_bundle(data, name))
         if imported is not None:
             st.markdown(
                 f"{ui._md(imported.title)}: {len(imported.versions)} versions, program {ui._md(imported.program)}"
@@ -93,7 +95,7 @@ with tab_history:
                     "Retired": ", ".join(map(str, h.retired)),
                     "Settles entries": ", ".join(h.settles_entry_ids),
                 }
-                for h in gl.history_rows(doc)
+                for h in history_rows(doc)
             ]
         ),
         hide_index=True,
@@ -103,26 +105,26 @@ with tab_diff:
     c1, c2 = st.columns(2)
     a = c1.selectbox("From version", numbers, index=max(len(numbers) - 2, 0))
     b = c2.selectbox("To version", numbers, index=len(numbers) - 1)
-    st.code(gl.diff_markdown(gl.diff_versions(doc, a, b)), language="markdown")
+    st.code(diff_markdown(gl.diff_versions(doc, a, b)), language="markdown")
 
 d1, d2, d3 = st.columns(3)
 d1.download_button(
     "Markdown",
-    gl.to_markdown(doc, version),
+    to_markdown(doc, version),
     f"{doc.doc_id}-v{version}.md",
     mime="text/markdown",
     icon=":material/download:",
 )
 d2.download_button(
     "PDF",
-    lambda: gl.to_pdf(doc, version),
+    lambda: to_pdf(doc, version),
     f"{doc.doc_id}-v{version}.pdf",
     mime="application/pdf",
     icon=":material/picture_as_pdf:",
 )
 d3.download_button(
     "Hand-over bundle (all versions, gold sets, calibration log)",
-    lambda: gl.history_bundle(
+    lambda: history_bundle(
         doc, assets=measured.handover_assets(store, user, program.id) if can(user, Permission.VIEW_INSIGHTS) else None
     ),
     f"{doc.doc_id}-history.zip",

@@ -401,9 +401,10 @@ def pdf_variants() -> dict[str, bytes]:
 def bundle_variants() -> dict[str, bytes]:
     """Guideline hand-over bundles: repeated members, duplicates, understated sizes, bombs."""
     from governance.channel import guidelines as gl
+    from governance.channel.guideline_bundle import history_bundle
 
     document = gl.GuidelineDocument.model_validate_json((EX / "channel" / "street-scenes-guidelines.json").read_bytes())
-    good = gl.history_bundle(document)
+    good = history_bundle(document)
     with zipfile.ZipFile(io.BytesIO(good)) as zf:
         manifest = json.loads(zf.read("manifest.json"))
         members = [(i.filename, zf.read(i.filename)) for i in zf.infolist()]

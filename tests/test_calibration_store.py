@@ -13,6 +13,7 @@ from governance.channel import calibration as cal
 from governance.channel import guidelines as gl
 from governance.channel import reflection as rf
 from governance.channel.attachments import MAX_ATTACHMENT_BYTES, AttachmentError
+from governance.channel.guideline_bundle import history_bundle, read_bundle
 from governance.roles import PermissionDenied
 from tests.channel_support import ANA, BEN, CHO, ENGINEER, MANAGER, REVIEWER, VOCAB, at, png
 
@@ -174,14 +175,14 @@ def test_a_successor_imports_the_bundle(store: Store, tmp_path) -> None:
         repo.revise_guideline(ENGINEER, "lidar-guide", "clarify",
                               [gl.AmendRuling(number=1, text="Riding or pedalling: cyclist.")],
                               at(3))
-        bundle = gl.history_bundle(repo.get_guideline(ENGINEER, "lidar-guide"))
+        bundle = history_bundle(repo.get_guideline(ENGINEER, "lidar-guide"))
     successor = Store(f"sqlite:///{tmp_path / 'successor.sqlite3'}")
     with successor.transaction() as s:
         repo = ChannelRepository(s)
         repo.save_user(None, MANAGER)
-        repo.create_guideline(MANAGER, gl.read_bundle(bundle))
+        repo.create_guideline(MANAGER, read_bundle(bundle))
         with pytest.raises(DuplicateError):
-            repo.create_guideline(MANAGER, gl.read_bundle(bundle))
+            repo.create_guideline(MANAGER, read_bundle(bundle))
     with successor.transaction() as s:
         doc = ChannelRepository(s).get_guideline(MANAGER, "lidar-guide")
         assert [v.reason for v in doc.versions] == ["First version", "clarify"]

@@ -13,6 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from governance.channel import guidelines as gl
+from governance.channel.guideline_bundle import history_bundle, read_bundle
+from governance.channel.guideline_exports import diff_markdown, history_rows, to_markdown, to_pdf
 from governance.roles import PermissionDenied
 from ingest import InputError
 from tests.channel_support import ANA, ENGINEER, MANAGER, at
@@ -66,7 +68,7 @@ def test_diff_of_any_two_versions_in_either_direction() -> None:
     d31 = gl.diff_versions(doc, 3, 1)
     assert [r.number for r in d31.removed] == [3] and [r.number for r in d31.reinstated] == [2]
     assert gl.diff_versions(doc, 2, 2).is_empty
-    md = gl.diff_markdown(d13)
+    md = diff_markdown(d13)
     assert "Added: ruling 3, Scooters" in md and "Retired: ruling 2, Strollers" in md
     with pytest.raises(KeyError):
         gl.diff_versions(doc, 1, 4)
@@ -74,11 +76,11 @@ def test_diff_of_any_two_versions_in_either_direction() -> None:
 
 def test_markdown_export_of_current_and_older_versions() -> None:
     doc = _doc()
-    md = gl.to_markdown(doc)
+    md = to_markdown(doc)
     assert "## Ruling 1: Cyclists" in md and "Riding or pedalling" in md
     assert "## Ruling 2" not in md and "- 2: Strollers" in md
     assert "- v3, 2026-11-25T09:00:00+00:00, Max: Vendor asked for clarity" in md
-    assert "Label the person" in gl.to_markdown(doc, version=1)
+    assert "Label the person" in to_markdown(doc, version=1)
 
 
 def _pdf_text(data: bytes) -> str:
@@ -92,8 +94,8 @@ def test_pdf_escapes_markup_and_keeps_non_latin_text() -> None:
     doc = gl.new_document("g", "AT&T <Holdings> guide", "p", MANAGER, at(0), rulings=[
         gl.AddRuling(title="Signs <b>bold", text="Ω-shaped & <unclosed sign\nΣτοπ / Стоп"),
     ])
-    data = gl.to_pdf(doc, invariant=True)
-    assert data.startswith(b"%PDF") and data == gl.to_pdf(doc, invariant=True)
+    data = to_pdf(doc, invariant=True)
+    assert data.startswith(b"%PDF") and data == to_pdf(doc, invariant=True)
     text = _pdf_text(data)
     for fragment in ("AT&T <Holdings> guide", "Signs <b>bold", "Ω-shaped & <unclosed sign",
                      "Στοπ / Стоп"):
@@ -102,8 +104,8 @@ def test_pdf_escapes_markup_and_keeps_non_latin_text() -> None:
 
 def test_bundle_round_trips_every_version_for_a_successor() -> None:
     doc = _doc()
-    data = gl.history_bundle(doc)
-    assert data == gl.history_bundle(doc), "bundle is byte-stable"
+    data = history_bundle(doc)
+    assert data == history_bundle(doc), "bundle is byte-stable"
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         names = set(zf.namelist())
         manifest = json.loads(zf.read("manifest.json"))
@@ -112,7 +114,7 @@ def test_bundle_round_trips_every_version_for_a_successor() -> None:
             "current.pdf"} <= names
     assert manifest["current_version"] == 3 and len(manifest["versions"]) == 3
     assert "Who: Eve (eve@buyer.example)" in changelog
-    assert gl.read_bundle(data) == doc
+    assert read_bundle(data) == doc
 
 
 def _tampered(data: bytes, name: str, new: bytes) -> bytes:
@@ -124,20 +126,20 @@ def _tampered(data: bytes, name: str, new: bytes) -> bytes:
 
 
 def test_bundle_reader_rejects_damaged_input_with_located_messages() -> None:
-    data = gl.history_bundle(_doc(), include_pdf=False)
+    data = history_bundle(_doc(), include_pdf=False)
     with pytest.raises(InputError, match="not a zip file"):
-        gl.read_bundle(b"hello", "old.zip")
+        read_bundle(b"hello", "old.zip")
     bad = _tampered(data, "versions/v0002.json", b'{"version": 2}')
     with pytest.raises(InputError, match=r"old\.zip, sheet 'versions/v0002\.json': checksum"):
-        gl.read_bundle(bad, "old.zip")
+        read_bundle(bad, "old.zip")
     with pytest.raises(InputError, match="manifest.json"):
-        gl.read_bundle(_tampered(data, "manifest.json", b"[]"), "old.zip")
+        read_bundle(_tampered(data, "manifest.json", b"[]"), "old.zip")
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         manifest = json.loads(zf.read("manifest.json"))
     for broken in ({"versions": "v0001"}, {"versions": [1]}, {"sha256": ["x"]}):
         bad = _tampered(data, "manifest.json", json.dumps(manifest | broken).encode())
         with pytest.raises(InputError, match="'manifest.json': 'versions' must be a list of objects"):
-            gl.read_bundle(bad, "old.zip")
+            read_bundle(bad, "old.zip")
 
 
 _changes = st.lists(
@@ -167,11 +169,11 @@ def test_numbers_stay_unique_and_diffs_are_consistent(changes) -> None:
     assert gl.diff_versions(doc, last, last).is_empty
     forward, back = gl.diff_versions(doc, 1, last), gl.diff_versions(doc, last, 1)
     assert {r.number for r in forward.added} == {r.number for r in back.removed}
-    assert gl.read_bundle(gl.history_bundle(doc, include_pdf=False)) == doc
+    assert read_bundle(history_bundle(doc, include_pdf=False)) == doc
 
 
 def test_history_rows_for_reports() -> None:
-    rows = gl.history_rows(_doc())
+    rows = history_rows(_doc())
     assert [(r.version, r.added, r.changed, r.retired, r.rulings_in_force) for r in rows] == [
         (1, [1, 2], [], [], 2), (2, [3], [], [], 3), (3, [], [1], [2], 2)]
     assert rows[2].author_name == "Max" and rows[1].reason == "Question from the calibration log"

@@ -8,6 +8,7 @@ import pytest
 
 from annogov.cli import main
 from governance.channel import guidelines as gl
+from governance.channel.guideline_bundle import read_bundle
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples/channel/street-scenes-guidelines.json"
 
@@ -24,7 +25,7 @@ def test_history_and_diff(capsys: pytest.CaptureFixture[str]) -> None:
 def test_bundle_export_round_trips(tmp_path: Path) -> None:
     out = tmp_path / "handover.zip"
     assert main(["guidelines", "export", str(EXAMPLE), "-o", str(out)]) == 0
-    doc = gl.read_bundle(out.read_bytes())
+    doc = read_bundle(out.read_bytes())
     assert doc == gl.GuidelineDocument.model_validate_json(EXAMPLE.read_bytes())
     md = tmp_path / "v1.md"
     assert main(["guidelines", "export", str(out), "--format", "markdown", "--version", "1",
@@ -61,7 +62,7 @@ def test_import_into_the_database_and_export_from_it(
     again = tmp_path / "again.zip"
     assert main(["guidelines", "export", "--doc", "street-scenes", "--database", url,
                  "-o", str(again)]) == 0
-    assert gl.read_bundle(again.read_bytes()) == gl.read_bundle(bundle.read_bytes())
+    assert read_bundle(again.read_bytes()) == read_bundle(bundle.read_bytes())
     assert main(["guidelines", "show", "--doc", "missing", "--database", url]) == 2
     assert "no guideline 'missing'" in capsys.readouterr().err
     assert main(["guidelines", "diff", "--doc", "street-scenes", "--database", url, "1", "9"]) == 2

@@ -274,7 +274,7 @@ def test_handover_bundle_carries_gold_sets_and_the_calibration_log(
     from annogov.services.demo_channel import GUIDE_ID, seed_channel
     from annogov.store.channel import ChannelRepository
     from annogov.store.measured import handover_assets
-    from governance.channel import guidelines as gl
+    from governance.channel.guideline_bundle import history_bundle, read_bundle
 
     url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     store = _store(url)
@@ -290,7 +290,7 @@ def test_handover_bundle_carries_gold_sets_and_the_calibration_log(
     with pytest.raises(PermissionDenied):
         handover_assets(store, ANNOTATOR, program.id)
     store.close()
-    data = gl.history_bundle(doc, include_pdf=False, assets=assets)
+    data = history_bundle(doc, include_pdf=False, assets=assets)
     zf = zipfile.ZipFile(io.BytesIO(data))
     manifest = json.loads(zf.read("manifest.json"))
     assert manifest["assets"] == [
@@ -305,7 +305,7 @@ def test_handover_bundle_carries_gold_sets_and_the_calibration_log(
     rows = zf.read("assets/gold/tickets-v2.csv").decode().splitlines()
     assert len(rows) == 1 + len(gold.items) and rows[0] == "item_id,category,gold_label,qualification"
     assert json.loads(zf.read("assets/calibration-log.json"))
-    assert gl.read_bundle(data) == doc
+    assert read_bundle(data) == doc
     out = tmp_path / "bundle.zip"
     assert (
         main(

@@ -40,7 +40,7 @@ def _readers() -> dict[str, tuple[Reader, tuple[str, ...]]]:
     from contracts.review import load_source
     from contracts.sla_term_files import load_term_set
     from contracts.text_extract import extract_passages
-    from governance.channel.guidelines import read_bundle
+    from governance.channel.guideline_bundle import read_bundle
     from governance.channel.insights import read_metrics
     from governance.channel.reflection import read_delivered
     from governance.quality.reading.box_readers import read_boxes
@@ -147,9 +147,10 @@ def _seed(suffix: str) -> bytes:
         c.save()
         return buf.getvalue()
     from governance.channel import guidelines as gl
+    from governance.channel.guideline_bundle import history_bundle
 
     doc = gl.GuidelineDocument.model_validate_json((EX / "channel" / "street-scenes-guidelines.json").read_bytes())
-    return gl.history_bundle(doc, include_pdf=False)
+    return history_bundle(doc, include_pdf=False)
 
 
 _SEEDS: dict[str, bytes] = {}

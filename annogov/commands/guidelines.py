@@ -12,6 +12,8 @@ from pydantic import ValidationError
 
 from annogov.render import table, to_json
 from governance.channel import guidelines as gl
+from governance.channel.guideline_bundle import history_bundle, read_bundle
+from governance.channel.guideline_exports import diff_markdown, to_markdown, to_pdf
 from governance.roles import OPERATOR
 from ingest import InputError, decode_text, load_json, read_input
 
@@ -33,7 +35,7 @@ def load_document(path: str) -> gl.GuidelineDocument:
     raw = read_input(path)
     name = Path(path).name
     if raw[:2] == b"PK":
-        return gl.read_bundle(raw, name)
+        return read_bundle(raw, name)
     data = load_json(decode_text(raw, name), name)
     try:
         return gl.GuidelineDocument.model_validate(data)
@@ -91,7 +93,7 @@ def _show(args: argparse.Namespace) -> int:
                  len(v.active_rulings), v.reason) for v in doc.versions]
         print(table(["version", "when", "who", "rulings", "why"], rows))
     else:
-        _write(gl.to_markdown(doc, args.version), None)
+        _write(to_markdown(doc, args.version), None)
     return 0
 
 
@@ -104,7 +106,7 @@ def _diff(args: argparse.Namespace) -> int:
     if args.json:
         print(to_json(diff.model_dump(mode="json")))
     else:
-        sys.stdout.write(gl.diff_markdown(diff))
+        sys.stdout.write(diff_markdown(diff))
     return 0
 
 
@@ -125,14 +127,14 @@ def _assets(args: argparse.Namespace) -> dict[str, bytes] | None:
 def _export(args: argparse.Namespace) -> int:
     doc = _checked(args)
     if args.format == "bundle":
-        _write(gl.history_bundle(doc, assets=_assets(args)), args.out)
+        _write(history_bundle(doc, assets=_assets(args)), args.out)
     elif args.format == "pdf":
-        _write(gl.to_pdf(doc, args.version), args.out)
+        _write(to_pdf(doc, args.version), args.out)
     elif args.format == "json":
         _write(json.dumps(doc.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n",
                args.out)
     else:
-        _write(gl.to_markdown(doc, args.version), args.out)
+        _write(to_markdown(doc, args.version), args.out)
     return 0
 
 

@@ -158,7 +158,7 @@ def gold_set_versions(store: Store, actor: User, program_id: int) -> list[tuple[
 
 def handover_assets(store: Store, actor: User, program_id: int) -> dict[str, bytes]:
     """What goes with the guidelines at hand-over: every gold set version of the program and the
-    calibration log the actor may see, as files for `governance.channel.guidelines.history_bundle(assets=)`."""
+    calibration log the actor may see, as files for `governance.channel.guideline_bundle.history_bundle(assets=)`."""
     import json
 
     from annogov.store.channel import ChannelRepository

@@ -9,7 +9,8 @@ from typing import Any
 
 from governance.channel.calibration import CalibrationEntry, EntryStatus
 from governance.channel.calibration_queries import calibration_summary
-from governance.channel.guidelines import GuidelineDocument, history_rows
+from governance.channel.guideline_exports import history_rows
+from governance.channel.guidelines import GuidelineDocument
 from governance.channel.insights import blocking_questions
 
 

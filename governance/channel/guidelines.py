@@ -1,19 +1,14 @@
-"""Versioned annotation guidelines: numbered rulings, who/when/why per version, diffs and exports.
+"""Versioned annotation guidelines: numbered rulings, who/when/why per version, revisions and diffs.
 
-The guideline is a project asset the buyer owns: the bundle carries every version so a successor
-vendor can take the program over without losing what earlier annotators settled.
+The guideline is a project asset the buyer owns: the hand-over bundle (`guideline_bundle`) carries
+every version so a successor vendor can take the program over without losing what earlier
+annotators settled; `guideline_exports` renders versions, history and diffs for people to read.
 """
 
 from __future__ import annotations
 
 import difflib
-import hashlib
-import io
-import json
-import zipfile
-import zlib
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -22,16 +17,10 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     model_validator,
 )
 
 from governance.roles import Permission, User, require
-from ingest import InputError, check_zip, decode_text, load_json, reading
-
-BUNDLE_FORMAT = "annogov-guidelines-bundle"
-BUNDLE_FORMAT_VERSION = 1
-_MAX_BUNDLE_MEMBER = 20 * 1024 * 1024
 
 
 class GuidelineRuling(BaseModel):
@@ -276,231 +265,3 @@ def diff_versions(doc: GuidelineDocument, a: int, b: int) -> GuidelineDiff:
     )
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def diff_markdown(diff: GuidelineDiff) -> str:
-    """A readable Markdown account of a diff."""
-    out = [f"## Changes from version {diff.from_version} to version {diff.to_version}", ""]
-    if diff.is_empty:
-        return "\n".join([*out, "No differences.", ""])
-    for label, items in (("Added", diff.added), ("Removed", diff.removed),
-                         ("Retired", diff.retired), ("Reinstated", diff.reinstated)):
-        out += [f"- {label}: ruling {r.number}, {_one_line(r.title)}" for r in items]
-    for c in diff.changed:
-        out += [f"- Changed: ruling {c.number}, {_one_line(c.after.title)}", "", "```diff",
-                *c.text_diff, "```", ""]
-    return "\n".join(out).rstrip() + "\n"
-
-
-def to_markdown(doc: GuidelineDocument, version: int | None = None) -> str:
-    """One version (default: current) as Markdown: rulings in force, then the change log."""
-    v = doc.current if version is None else doc.version(version)
-    out = [
-        f"# {_one_line(doc.title)}", "",
-        f"Program: {_one_line(doc.program)}  ",
-        f"Version {v.version} of {len(doc.versions)}, {v.created_at.isoformat()} by "
-        f"{_one_line(v.author_name)} ({v.author_id})  ",
-        f"Why: {_one_line(v.reason)}", "",
-    ]
-    if not v.active_rulings:
-        out += ["No rulings yet.", ""]
-    for r in v.active_rulings:
-        heading = f"## Ruling {r.number}: {_one_line(r.title)}"
-        out += [heading, ""]
-        if r.category:
-            out += [f"Category: {_one_line(r.category)}", ""]
-        out += [r.text.strip(), ""]
-        if r.source_entry_id:
-            out += [f"Settled calibration entry: {r.source_entry_id}", ""]
-    retired = [r for r in v.rulings if r.retired]
-    if retired:
-        out += ["## Retired rulings", ""]
-        out += [f"- {r.number}: {_one_line(r.title)}" for r in retired]
-        out.append("")
-    out += ["## History", ""]
-    for h in doc.versions[: v.version]:
-        out.append(f"- v{h.version}, {h.created_at.isoformat()}, {_one_line(h.author_name)}: "
-                   f"{_one_line(h.reason)}")
-    return "\n".join(out) + "\n"
-
-
-def history_markdown(doc: GuidelineDocument) -> str:
-    """The change log of every version with the diff from its predecessor."""
-    out = [f"# Change log: {_one_line(doc.title)}", ""]
-    for v in doc.versions:
-        out += [f"## Version {v.version}", "",
-                f"- When: {v.created_at.isoformat()}",
-                f"- Who: {_one_line(v.author_name)} ({v.author_id})",
-                f"- Why: {_one_line(v.reason)}"]
-        if v.settles_entry_ids:
-            out.append(f"- Settles calibration entries: {', '.join(v.settles_entry_ids)}")
-        out.append("")
-        if v.version > 1:
-            out += [diff_markdown(diff_versions(doc, v.version - 1, v.version)), ""]
-    return "\n".join(out).rstrip() + "\n"
-
-
-def to_pdf(doc: GuidelineDocument, version: int | None = None, invariant: bool = False) -> bytes:
-    """One version (default: current) as a PDF; every user string is escaped before layout."""
-    from governance.channel.pdf_text import build_pdf
-
-    v = doc.current if version is None else doc.version(version)
-    blocks: list[tuple[str, str]] = [
-        ("title", doc.title),
-        ("meta", f"Program: {doc.program}\nVersion {v.version} of {len(doc.versions)}, "
-                 f"{v.created_at.isoformat()} by {v.author_name} ({v.author_id})\n"
-                 f"Why: {v.reason}"),
-    ]
-    for r in v.active_rulings:
-        blocks.append(("heading", f"Ruling {r.number}: {r.title}"))
-        if r.category:
-            blocks.append(("meta", f"Category: {r.category}"))
-        blocks.append(("body", r.text))
-    retired = [r for r in v.rulings if r.retired]
-    if retired:
-        blocks.append(("heading", "Retired rulings"))
-        blocks.append(("body", "\n".join(f"{r.number}: {r.title}" for r in retired)))
-    blocks.append(("heading", "History"))
-    for h in doc.versions[: v.version]:
-        blocks.append(("body", f"v{h.version}, {h.created_at.isoformat()}, {h.author_name}: "
-                               f"{h.reason}"))
-    return build_pdf(blocks, title=f"{doc.title} v{v.version}", invariant=invariant)
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def history_bundle(
-    doc: GuidelineDocument, include_pdf: bool = True, assets: Mapping[str, bytes] | None = None
-) -> bytes:
-    """A zip with every version as JSON and Markdown, a change log and a checksummed manifest;
-    `assets` (e.g. the gold set and the calibration log) go under `assets/`, listed and checksummed."""
-    files: dict[str, bytes] = {f"assets/{name}": data for name, data in (assets or {}).items()}
-    for v in doc.versions:
-        stem = f"versions/v{v.version:04d}"
-        files[f"{stem}.json"] = v.model_dump_json(indent=2).encode()
-        files[f"{stem}.md"] = to_markdown(doc, v.version).encode()
-    files["CHANGELOG.md"] = history_markdown(doc).encode()
-    files["current.md"] = to_markdown(doc).encode()
-    if include_pdf:
-        files["current.pdf"] = to_pdf(doc, invariant=True)
-    manifest = {
-        "format": BUNDLE_FORMAT,
-        "format_version": BUNDLE_FORMAT_VERSION,
-        "doc_id": doc.doc_id,
-        "title": doc.title,
-        "program": doc.program,
-        "current_version": doc.current.version,
-        "versions": [
-            {"version": v.version, "file": f"versions/v{v.version:04d}.json",
-             "author_id": v.author_id, "created_at": v.created_at.isoformat(),
-             "reason": v.reason}
-            for v in doc.versions
-        ],
-        "sha256": {name: _sha256(data) for name, data in sorted(files.items())},
-    }
-    if assets:
-        manifest["assets"] = sorted(f"assets/{name}" for name in assets)
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in [("manifest.json", json.dumps(manifest, indent=2).encode()),
-                           *sorted(files.items())]:
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(info, data)
-    return buf.getvalue()
-
-
-def read_bundle(data: bytes, source: str = "bundle") -> GuidelineDocument:
-    """Rebuild a document from `history_bundle` output, checking the manifest and checksums."""
-    def fail(message: str, member: str | None = None) -> InputError:
-        return InputError.at(message, source, sheet=member)
-
-    zf = check_zip(data, source, "guideline bundle")
-    with zf, reading(source, "the guideline bundle"):
-        def member(name: str) -> bytes:
-            try:
-                info = zf.getinfo(name)
-            except KeyError as exc:
-                raise fail("missing from the bundle", name) from exc
-            if info.file_size > _MAX_BUNDLE_MEMBER:
-                raise fail("member too large", name)
-            try:
-                return zf.read(name)
-            except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error) as exc:  # e.g. understated size
-                raise fail(f"damaged member ({exc})", name) from None
-
-        try:
-            manifest = load_json(decode_text(member("manifest.json"), source), "manifest.json")
-        except InputError as exc:
-            raise fail(exc.problems[0].message, "manifest.json") from None
-        if not isinstance(manifest, dict) or manifest.get("format") != BUNDLE_FORMAT:
-            raise fail(f"not an {BUNDLE_FORMAT}", "manifest.json")
-        if manifest.get("format_version") != BUNDLE_FORMAT_VERSION:
-            raise fail(f"unsupported format_version {manifest.get('format_version')!r}",
-                       "manifest.json")
-        listed, sums = manifest.get("versions", []), manifest.get("sha256", {})
-        if not (isinstance(listed, list) and all(isinstance(e, dict) for e in listed)
-                and isinstance(sums, dict)):
-            raise fail("'versions' must be a list of objects and 'sha256' an object",
-                       "manifest.json")
-        names = [str(entry.get("file", "")) for entry in listed]
-        repeated = next((n for n, count in Counter(names).items() if count > 1), None)
-        if repeated is not None:
-            raise fail("the manifest lists a version file more than once", repeated or "manifest.json")
-        problems = []
-        versions = []
-        for entry in listed:
-            name = str(entry.get("file", ""))
-            raw = member(name)
-            if sums.get(name) != _sha256(raw):
-                problems.append(fail("checksum does not match the manifest", name).problems[0])
-                continue
-            try:
-                versions.append(GuidelineVersion.model_validate_json(raw))
-            except ValidationError as exc:
-                problems.append(fail(f"invalid version: {exc.errors()[0]['msg']}",
-                                     name).problems[0])
-        if problems:
-            raise InputError(problems)
-        try:
-            return GuidelineDocument(
-                doc_id=manifest.get("doc_id"), title=manifest.get("title"),
-                program=manifest.get("program"), versions=tuple(versions),
-            )
-        except ValidationError as exc:
-            raise fail(f"inconsistent history: {exc.errors()[0]['msg']}", "manifest.json") from exc
-
-
-class HistoryRow(BaseModel):
-    """One line of the guideline history, for report tables (PDF and Excel)."""
-
-    version: int
-    created_at: AwareDatetime
-    author_id: str
-    author_name: str
-    reason: str
-    rulings_in_force: int
-    added: list[int]
-    changed: list[int]
-    retired: list[int]
-    settles_entry_ids: list[str]
-
-
-def history_rows(doc: GuidelineDocument) -> list[HistoryRow]:
-    """Every version with what it added, changed and retired, oldest first."""
-    rows = []
-    for v in doc.versions:
-        d = diff_versions(doc, v.version - 1, v.version) if v.version > 1 else None
-        rows.append(HistoryRow(
-            version=v.version, created_at=v.created_at, author_id=v.author_id,
-            author_name=v.author_name, reason=v.reason, rulings_in_force=len(v.active_rulings),
-            added=[r.number for r in d.added] if d else [r.number for r in v.rulings],
-            changed=[c.number for c in d.changed] if d else [],
-            retired=[r.number for r in d.retired] if d else [],
-            settles_entry_ids=list(v.settles_entry_ids),
-        ))
-    return rows
