@@ -11,25 +11,21 @@ from datetime import datetime
 
 import pandas as pd
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from annogov.store.channel_guidelines import ChannelGuidelines
 from annogov.store.channel_models import (
     AttachmentBlob,
     CalibrationAttachmentRow,
     CalibrationEntryRow,
     CalibrationReplyRow,
-    ChannelUser,
-    GuidelineDocumentRow,
-    GuidelineVersionRow,
-    ReflectionRow,
     TagVocabularyRow,
 )
-from annogov.store.errors import ConcurrentEditError, DuplicateError, NotFoundError
+from annogov.store.channel_reflections import ChannelReflections
+from annogov.store.channel_users import ChannelUsers
+from annogov.store.errors import NotFoundError
 from governance.channel import calibration as cal
-from governance.channel import guidelines as gl
 from governance.channel import insights as ins
-from governance.channel import reflection as rf
 from governance.channel.attachments import MAX_ATTACHMENTS, Attachment, AttachmentError, make_attachment
 from governance.channel.calibration_queries import (
     CalibrationSummary,
@@ -38,7 +34,7 @@ from governance.channel.calibration_queries import (
     filter_entries,
     held_tasks,
 )
-from governance.roles import Permission, PermissionDenied, Role, User, can, require
+from governance.roles import Permission, User, can, require
 
 
 def _entry(row: CalibrationEntryRow, replies: Sequence[CalibrationReplyRow],
@@ -82,85 +78,13 @@ def _copy_entry(row: CalibrationEntryRow, e: cal.CalibrationEntry) -> None:
     row.guideline_ruling_number = e.guideline.ruling_number if e.guideline else None
 
 
-def _user(row: ChannelUser) -> User:
-    return User(user_id=row.user_id, name=row.name, role=Role(row.role), annotator_id=row.annotator_id)
-
-
-def _reflection(row: ReflectionRow) -> rf.Reflection:
-    return rf.Reflection(
-        reflection_id=row.reflection_id, author_id=row.author_id, author_name=row.author_name,
-        week=row.week, shown_task_ids=tuple(row.shown_task_ids),
-        most_challenging=tuple(row.most_challenging), tags=tuple(row.tags), comment=row.comment,
-        insight=row.insight, share_insight=row.share_insight, entry_ids=tuple(row.entry_ids),
-        created_at=row.created_at, updated_at=row.updated_at,
-    )
-
-
-class ChannelRepository:
-    """The channel's data in one session; every call checks what the acting user may do."""
+class ChannelRepository(ChannelUsers, ChannelGuidelines, ChannelReflections):
+    """The channel's data in one session; every call checks what the acting user may do. This class
+    holds the vocabulary, attachments, calibration log and insights; people, guidelines and
+    reflections come from `ChannelUsers`, `ChannelGuidelines` and `ChannelReflections`."""
 
     def __init__(self, session: Session) -> None:
         self.s = session
-
-    # users ---------------------------------------------------------------------------------
-
-    def save_user(self, actor: User | None, user: User, *, demo: bool = False) -> User:
-        """Add or update a person's role; needs a program manager unless no user exists yet."""
-        first = self.s.scalar(select(ChannelUser.user_id).limit(1)) is None
-        if not (first and actor is None):
-            if actor is None:
-                raise PermissionDenied("only a program manager may change roles")
-            require(actor, Permission.MANAGE_USERS)
-        row = self.s.get(ChannelUser, user.user_id)
-        if row is None:
-            row = ChannelUser(user_id=user.user_id, is_demo=demo)
-            self.s.add(row)
-        elif row.role == Role.PROGRAM_MANAGER.value and user.role != Role.PROGRAM_MANAGER:
-            self._keep_a_manager(user.user_id)
-        if row.role != user.role.value:
-            row.granted_by = actor.user_id if actor is not None else "(first user)"
-        row.name, row.role, row.annotator_id = user.name, user.role.value, user.annotator_id
-        self.s.flush()
-        return user
-
-    def granted_by(self) -> dict[str, str]:
-        """Login -> who gave them their current role (empty for roles granted before it was kept)."""
-        return {r.user_id: r.granted_by for r in self.s.scalars(select(ChannelUser))}
-
-    def remove_user(self, actor: User, user_id: str) -> None:
-        """Take a person's access away (program managers); the last program manager stays."""
-        require(actor, Permission.MANAGE_USERS)
-        row = self.s.get(ChannelUser, user_id)
-        if row is None:
-            raise NotFoundError(f"nobody with the login {user_id!r} is registered")
-        if row.role == Role.PROGRAM_MANAGER.value:
-            self._keep_a_manager(user_id)
-        self.s.delete(row)
-        self.s.flush()
-
-    def _keep_a_manager(self, leaving: str) -> None:
-        others = select(ChannelUser.user_id).where(
-            ChannelUser.role == Role.PROGRAM_MANAGER.value, ChannelUser.user_id != leaving
-        )
-        if self.s.scalar(others.limit(1)) is None:
-            raise PermissionDenied(f"{leaving} is the last program manager; name another one first")
-
-    def get_user(self, user_id: str, *, demo: bool = True) -> User | None:
-        """The person with this login id, if known; `demo=False` ignores the seeded demo people
-        (a real login never becomes one of them)."""
-        row = self.s.get(ChannelUser, user_id)
-        return None if row is None or (row.is_demo and not demo) else _user(row)
-
-    def list_users(self) -> list[User]:
-        """Everyone the channel knows, by role then name."""
-        rows = self.s.scalars(select(ChannelUser).order_by(ChannelUser.role, ChannelUser.name))
-        return [_user(r) for r in rows]
-
-    def demo_users(self) -> list[User]:
-        """The users seeded for demo mode."""
-        rows = self.s.scalars(select(ChannelUser).where(ChannelUser.is_demo.is_(True))
-                              .order_by(ChannelUser.role, ChannelUser.name))
-        return [_user(r) for r in rows]
 
     # vocabulary ----------------------------------------------------------------------------
 
@@ -390,135 +314,6 @@ class ChannelRepository:
         """Counts for the steering-committee reports (reviewers, engineers, managers)."""
         require(viewer, Permission.VIEW_ALL_FLAGS)
         return calibration_summary(self.list_entries(viewer, program, now), now)
-
-    # guidelines ----------------------------------------------------------------------------
-
-    def create_guideline(self, actor: User, doc: gl.GuidelineDocument) -> gl.GuidelineDocument:
-        """Store a new document with all its versions (e.g. `new_document` or an imported
-        bundle); DuplicateError if the id is taken."""
-        require(actor, Permission.EDIT_GUIDELINES)
-        if self.s.get(GuidelineDocumentRow, doc.doc_id) is not None:
-            raise DuplicateError(f"a guideline with id {doc.doc_id!r} already exists")
-        self.s.add(GuidelineDocumentRow(doc_id=doc.doc_id, program=doc.program, title=doc.title,
-                                        created_at=doc.versions[0].created_at))
-        self.s.flush()
-        self._add_versions(doc, doc.versions)
-        return doc
-
-    def _add_versions(self, doc: gl.GuidelineDocument,
-                      versions: Iterable[gl.GuidelineVersion]) -> None:
-        for v in versions:
-            self.s.add(GuidelineVersionRow(
-                doc_id=doc.doc_id, version=v.version, author_id=v.author_id,
-                author_name=v.author_name, created_at=v.created_at, reason=v.reason,
-                rulings=[r.model_dump(mode="json") for r in v.rulings],
-                settles_entry_ids=list(v.settles_entry_ids)))
-        try:
-            self.s.flush()
-        except IntegrityError as exc:
-            raise ConcurrentEditError(
-                [f"guideline {doc.doc_id} gained a version while this change was made"]) from exc
-
-    def _append_versions(self, old: gl.GuidelineDocument, new: gl.GuidelineDocument) -> None:
-        self._add_versions(new, new.versions[len(old.versions):])
-
-    def get_guideline(self, viewer: User, doc_id: str) -> gl.GuidelineDocument:
-        """A document with its whole history."""
-        require(viewer, Permission.READ_GUIDELINES)
-        row = self.s.get(GuidelineDocumentRow, doc_id)
-        if row is None:
-            raise NotFoundError(f"no guideline {doc_id!r}")
-        versions = self.s.scalars(select(GuidelineVersionRow)
-                                  .where(GuidelineVersionRow.doc_id == doc_id)
-                                  .order_by(GuidelineVersionRow.version)).all()
-        return gl.GuidelineDocument(
-            doc_id=row.doc_id, title=row.title, program=row.program,
-            versions=tuple(gl.GuidelineVersion(
-                version=v.version, rulings=tuple(gl.GuidelineRuling.model_validate(r)
-                                                 for r in v.rulings),
-                author_id=v.author_id, author_name=v.author_name, created_at=v.created_at,
-                reason=v.reason, settles_entry_ids=tuple(v.settles_entry_ids))
-                for v in versions))
-
-    def list_guidelines(self, viewer: User, program: str) -> list[tuple[str, str]]:
-        """(doc_id, title) of the program's guidelines."""
-        require(viewer, Permission.READ_GUIDELINES)
-        rows = self.s.execute(select(GuidelineDocumentRow.doc_id, GuidelineDocumentRow.title)
-                              .where(GuidelineDocumentRow.program == program)
-                              .order_by(GuidelineDocumentRow.title))
-        return [(r[0], r[1]) for r in rows]
-
-    def revise_guideline(
-        self, actor: User, doc_id: str, reason: str,
-        changes: Sequence[gl.AddRuling | gl.AmendRuling | gl.RetireRuling], now: datetime,
-    ) -> gl.GuidelineDocument:
-        """Apply changes as a new version (append-only)."""
-        doc = self.get_guideline(actor, doc_id)
-        new = gl.revise(doc, actor, now, reason, changes)
-        self._append_versions(doc, new)
-        return new
-
-    # reflections ---------------------------------------------------------------------------
-
-    def save_reflection(self, actor: User, program: str,
-                        reflection: rf.Reflection) -> rf.Reflection:
-        """Insert or update the actor's own reflection; nobody may write another's."""
-        require(actor, Permission.WRITE_REFLECTION)
-        if reflection.author_id != actor.user_id:
-            raise PermissionDenied(f"{actor.user_id} may not write another person's reflection")
-        row = self.s.get(ReflectionRow, reflection.reflection_id)
-        if row is None:
-            clash = self.s.scalar(select(ReflectionRow.reflection_id).where(
-                ReflectionRow.program == program, ReflectionRow.author_id == actor.user_id,
-                ReflectionRow.week == reflection.week))
-            if clash is not None:
-                raise DuplicateError(f"{actor.user_id} already has a reflection for "
-                                     f"{reflection.week}; edit that one")
-            row = ReflectionRow(reflection_id=reflection.reflection_id, program=program,
-                                author_id=actor.user_id, created_at=reflection.created_at)
-            self.s.add(row)
-        elif row.author_id != actor.user_id:
-            raise PermissionDenied(f"{actor.user_id} may not write another person's reflection")
-        row.author_name, row.week = reflection.author_name, reflection.week
-        row.shown_task_ids = list(reflection.shown_task_ids)
-        row.most_challenging = list(reflection.most_challenging)
-        row.tags, row.comment = list(reflection.tags), reflection.comment
-        row.insight, row.share_insight = reflection.insight, reflection.share_insight
-        row.entry_ids, row.updated_at = list(reflection.entry_ids), reflection.updated_at
-        self.s.flush()
-        return reflection
-
-    def get_reflection(self, viewer: User,
-                       reflection_id: str) -> rf.Reflection | rf.SharedInsight:
-        """The whole reflection for its author, the shared insight for engineers, else refused."""
-        row = self.s.get(ReflectionRow, reflection_id)
-        if row is None:
-            raise NotFoundError(f"no reflection {reflection_id}")
-        return rf.read_reflection(_reflection(row), viewer)
-
-    def my_reflections(self, viewer: User, program: str) -> list[rf.Reflection]:
-        """The viewer's own reflections, newest week first."""
-        rows = self.s.scalars(select(ReflectionRow).where(
-            ReflectionRow.program == program, ReflectionRow.author_id == viewer.user_id)
-            .order_by(ReflectionRow.week.desc())).all()
-        return [_reflection(r) for r in rows]
-
-    def my_reflection_for(self, viewer: User, program: str, week: str) -> rf.Reflection | None:
-        """The viewer's reflection of one week, if written."""
-        row = self.s.scalar(select(ReflectionRow).where(
-            ReflectionRow.program == program, ReflectionRow.author_id == viewer.user_id,
-            ReflectionRow.week == week))
-        return None if row is None else _reflection(row)
-
-    def shared_insights(self, viewer: User, program: str) -> list[rf.SharedInsight]:
-        """Insights their authors chose to share (reviewers, engineers, managers)."""
-        require(viewer, Permission.READ_SHARED_INSIGHTS)
-        return rf.shared_insights(self._sharing_reflections(program), viewer)
-
-    def _sharing_reflections(self, program: str) -> list[rf.Reflection]:
-        rows = self.s.scalars(select(ReflectionRow).where(
-            ReflectionRow.program == program, ReflectionRow.share_insight.is_(True)))
-        return [_reflection(r) for r in rows]
 
     # insights ------------------------------------------------------------------------------
 
