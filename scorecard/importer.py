@@ -20,7 +20,8 @@ from ingest import InputError, Location, Problem, read_sheet, reading
 from ingest.headers import normalise_header
 from ingest.sheets import Sheet, column_letter
 from scorecard.dimensions import SCORE_MAX, SCORE_MIN
-from scorecard.rubric import KpiRule, Rubric
+from scorecard.kpi_rules import KpiRule
+from scorecard.rubric import Rubric
 from scorecard.sheet import GENERAL, ScoreSheet, Slot, slots_of
 
 _ROLE_ALIASES: dict[str, tuple[str, ...]] = {

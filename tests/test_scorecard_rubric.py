@@ -112,7 +112,7 @@ def test_kpis_suggest_a_quality_score_and_an_unexplained_override_is_flagged() -
 
 
 def test_age_in_months_counts_calendar_months() -> None:
-    from scorecard.rubric import age_in_months
+    from scorecard.kpi_rules import age_in_months
 
     assert age_in_months(date(2025, 11, 26), date(2026, 11, 26)) == 12
     assert 12 < age_in_months(date(2025, 11, 25), date(2026, 11, 26)) < 12.1
