@@ -17,7 +17,7 @@ from annogov.services import sla_store
 from annogov.services.uploads import read_upload
 from annogov.store import ConcurrentEditError, ProgramRecord, Store
 from app_pages import ui
-from contracts.sla_term_files import load_term_set, term_set_to_rows, write_term_set_xlsx
+from contracts.sla_term_files import TERM_COLUMNS, load_term_set, term_set_to_rows, write_term_set_xlsx
 from contracts.sla_terms import METRIC_NOTES, RAMP_STEPS_HELP, SlaTermSet, default_term_set, format_ramp_steps
 from governance.quality.reading.delivery import ColumnMapping, load_mapping, open_delivery, parse_column_flags
 from governance.quality.reading.delivery_counts import count_delivery
@@ -33,7 +33,6 @@ from ingest import InputError
 
 STATUS_LABEL = {"pass": "PASS", "fail": "FAIL", "inconclusive": "INCONCLUSIVE"}
 STATUS_COLOUR = {"pass": "#d4edda", "fail": "#f8d7da", "inconclusive": "#fff3cd"}
-TERM_COLUMNS = sla_store.TERM_COLUMNS
 METRICS = list(METRIC_NOTES)
 DRAFT = "sla_draft"  # (token, source text, term set JSON, version it was based on)
 CHECKED = "sla_checked"  # (delivery sha256, mapping, terms version) -> stored check id

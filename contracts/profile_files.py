@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from contracts.profile import ContractProfile
 from contracts.questionnaire import PROFILE_SHEET, SECTIONS, SLA_SHEET, base_type, question_rows
-from contracts.sla_term_files import validation_problems
+from contracts.sla_term_files import cell_value, read_term_rows, validation_problems
 from contracts.sla_terms import SlaTerm, SlaTermSet, ramp_from_cells
 from ingest import (
     InputError,
@@ -214,21 +214,10 @@ def _read_terms(path: Path, data: bytes | None, problems: list[Problem]) -> list
     except InputError as exc:
         problems.extend(exc.problems)
         return []
-    header = [normalise_header(h) for h in sheet.header]
-    terms: list[SlaTerm] = []
-    for row, number in zip(sheet.rows, sheet.row_numbers, strict=True):
-        cells = {h: _unsafe(row[i] if i < len(row) else None) for i, h in enumerate(header) if h}
-        cells = {k: v for k, v in cells.items() if v not in (None, "")}
-        if not cells:
-            continue
-        remedy = {k.removeprefix("remedy_"): cells.pop(k) for k in list(cells) if k.startswith("remedy_")}
-        try:
-            term = SlaTerm.model_validate({**cells, "remedy": remedy})
-        except ValidationError as exc:
-            for err in exc.errors():
-                loc = [str(p) for p in err["loc"]]
-                column = "_".join(loc[:2]) if loc[:1] == ["remedy"] else (loc[0] if loc else None)
-                problems.append(Problem(Location(path.name, SLA_SHEET, number, column), err["msg"]))
-            continue
-        terms.append(term)
+    cells = (
+        (n, {h: cell_value(v) for h, v in zip(sheet.header, row, strict=False) if h})
+        for row, n in zip(sheet.rows, sheet.row_numbers, strict=True)
+    )
+    terms, found = read_term_rows(cells)
+    problems.extend(Problem(Location(path.name, SLA_SHEET, row, column), message) for row, column, message in found)
     return terms

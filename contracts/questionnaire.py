@@ -25,27 +25,13 @@ from contracts.profile import (
     Security,
     Transition,
 )
+from contracts.sla_term_files import TERM_COLUMNS, term_row
 from contracts.sla_terms import RAMP_STEPS_HELP, SlaTermSet, format_ramp_steps
 from ingest import inert
 
 PROFILE_SHEET = "Profile"
 SLA_SHEET = "SLA terms"
 PROFILE_HEADER = ("Section", "Key", "Question", "Answer", "Allowed answers")
-SLA_HEADER = (
-    "id",
-    "metric",
-    "scope",
-    "comparator",
-    "threshold",
-    "min_sample",
-    "level",
-    "weights",
-    "tier",
-    "remedy_kind",
-    "remedy_amount",
-    "remedy_cap",
-    "note",
-)
 
 SECTIONS: tuple[tuple[str, str, type[BaseModel]], ...] = (
     ("data", "Data ownership and export", DataRights),
@@ -182,31 +168,12 @@ def write_questionnaire(profile: ContractProfile | None = None) -> bytes:
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
     sla = wb.create_sheet(SLA_SHEET)
     sla.append(["One row per measurable term; metric, comparator and tier as in `annogov sla-check`."])
-    sla.append(list(SLA_HEADER))
+    sla.append(list(TERM_COLUMNS))
     for cell in sla[2]:
         cell.font = Font(bold=True)
     if profile is not None and profile.sla is not None:
         for t in profile.sla.terms:
-            sla.append(
-                [
-                    inert(v)
-                    for v in (
-                        t.id,
-                        t.metric,
-                        str(t.scope),
-                        t.comparator,
-                        t.threshold,
-                        t.min_sample,
-                        t.level,
-                        t.weights,
-                        t.tier,
-                        t.remedy.kind,
-                        t.remedy.amount,
-                        t.remedy.cap,
-                        t.note,
-                    )
-                ]
-            )
+            sla.append([inert(v) for v in term_row(t).values()])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

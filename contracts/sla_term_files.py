@@ -6,12 +6,13 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from contracts.sla_terms import SlaTerm, SlaTermSet, default_term_set, format_ramp_steps, ramp_from_cells
+from contracts.sla_terms import SlaTerm, SlaTermSet, format_ramp_steps, ramp_from_cells
 from ingest import (
     InputError,
     Location,
@@ -29,7 +30,7 @@ from ingest import (
 )
 from ingest.formulas import restored
 
-_TERM_COLUMNS = {
+_COLUMN_ALIASES = {
     "id": "id",
     "term": "id",
     "term_id": "id",
@@ -125,14 +126,16 @@ def validation_problems(exc: ValidationError, file: str, yaml_text: str | None) 
     return problems
 
 
-def _cell(value: Any) -> Any:
-    """A cell's value; text stripped and without the quote `inert` put before formula-like text."""
+def cell_value(value: Any) -> Any:
+    """A cell's value; text stripped (blank text is None) and without the quote `inert` put before
+    formula-like text."""
     value = restored(value)
     return (value or None) if isinstance(value, str) else value
 
 
-def _is_terms_header(row: Any) -> bool:
-    keys = {_TERM_COLUMNS.get(normalise_header(c)) for c in row}
+def is_terms_header(row: Any) -> bool:
+    """Whether a sheet row is the header of a terms table (it names a metric and a threshold column)."""
+    keys = {_COLUMN_ALIASES.get(normalise_header(c)) for c in row}
     return {"metric", "threshold"} <= keys
 
 
@@ -150,10 +153,10 @@ def _settings(path: Path, data: bytes | None) -> tuple[dict[str, Any], dict[str,
     out: dict[str, Any] = {}
     where: dict[str, int] = {}
     for number, row in enumerate(rows, start=1):
-        if len(row) < 2 or _cell(row[1]) is None:
+        if len(row) < 2 or cell_value(row[1]) is None:
             continue
         if isinstance(row[0], str) and normalise_header(row[0]) in _SETTING_KEYS:
-            key, value = normalise_header(row[0]), _cell(row[1])
+            key, value = normalise_header(row[0]), cell_value(row[1])
             if key == "label_set":
                 value = [v.strip() for v in str(value).split(",") if v.strip()]
             out[key], where[key] = value, number
@@ -167,28 +170,13 @@ def _from_xlsx(path: Path, data: bytes | None, sheet: str | None) -> SlaTermSet:
             sheet = next((n for n in wb.sheetnames if n.lower() == "terms"), None)
         finally:
             wb.close()
-    table = read_sheet(path, _is_terms_header, sheet=sheet, data=data)
-    keys = [_TERM_COLUMNS.get(normalise_header(h)) for h in table.header]
-    problems: list[Problem] = []
-    terms: list[SlaTerm] = []
-    for cells, row_no in zip(table.rows, table.row_numbers, strict=True):
-        raw = {k: _cell(v) for k, v in zip(keys, cells, strict=False) if k is not None}
-        remedy = {
-            "kind": raw.pop("remedy_kind", None) or "none",
-            "amount": raw.pop("remedy_amount", None) or 0.0,
-            "cap": raw.pop("remedy_cap", None),
-        }
-        fields = {k: v for k, v in raw.items() if v is not None}
-        if isinstance(fields.get("id"), float | int):
-            fields["id"] = str(fields["id"])
-        try:
-            terms.append(SlaTerm.model_validate({**fields, "remedy": remedy}))
-        except ValidationError as exc:
-            for err in exc.errors():
-                loc = [str(p) for p in err["loc"]]
-                key = "_".join(loc[:2]) if loc[:1] == ["remedy"] else (loc[0] if loc else "")
-                column = next((h for h, k in zip(table.header, keys, strict=False) if k == key), key or None)
-                problems.append(Problem(Location(table.file, table.name, row_no, column), err["msg"]))
+    table = read_sheet(path, is_terms_header, sheet=sheet, data=data)
+    rows = (
+        (n, dict(zip(table.header, map(cell_value, cells), strict=False)))
+        for cells, n in zip(table.rows, table.row_numbers, strict=True)
+    )
+    terms, found = read_term_rows(rows)
+    problems = [Problem(Location(table.file, table.name, row, column), message) for row, column, message in found]
     if problems:
         raise InputError(problems)
     settings, where = _settings(path, data)
@@ -234,27 +222,58 @@ def load_term_set(path: str | Path, *, data: bytes | None = None, sheet: str | N
     return _from_mapping(load_yaml(text, path.name), path.name, text)
 
 
+TERM_COLUMNS: tuple[str, ...] = (
+    "id", "metric", "scope", "comparator", "threshold", "min_sample", "level", "weights", "missing", "tier",
+    "remedy", "remedy_amount", "remedy_cap", "note",
+)  # fmt: skip
+"""A term as a table row: the columns of the terms sheet, the questionnaire's SLA sheet and the app's editor."""
+
+
+def term_row(t: SlaTerm) -> dict[str, Any]:
+    """One term as a row keyed by `TERM_COLUMNS`."""
+    values = (
+        t.id, t.metric, str(t.scope), t.comparator, t.threshold, t.min_sample, t.level, t.weights, t.missing, t.tier,
+        t.remedy.kind, t.remedy.amount, t.remedy.cap, t.note,
+    )  # fmt: skip
+    return dict(zip(TERM_COLUMNS, values, strict=True))
+
+
 def term_set_to_rows(terms: SlaTermSet) -> list[dict[str, Any]]:
     """Flat rows (one per term) in the xlsx column layout, for writing a terms sheet."""
-    return [
-        {
-            "id": t.id,
-            "metric": t.metric,
-            "scope": str(t.scope),
-            "comparator": t.comparator,
-            "threshold": t.threshold,
-            "min_sample": t.min_sample,
-            "level": t.level,
-            "weights": t.weights,
-            "missing": t.missing,
-            "tier": t.tier,
-            "remedy": t.remedy.kind,
-            "remedy_amount": t.remedy.amount,
-            "remedy_cap": t.remedy.cap,
-            "note": t.note,
+    return [term_row(t) for t in terms.terms]
+
+
+def read_term_rows(
+    rows: Iterable[tuple[int, Mapping[str, Any]]],
+) -> tuple[list[SlaTerm], list[tuple[int, str | None, str]]]:
+    """Rows of cleaned cells keyed by column name (any spelling the terms sheet accepts) as terms,
+    blank rows skipped; each problem as (row, the row's own column name, message)."""
+    terms: list[SlaTerm] = []
+    problems: list[tuple[int, str | None, str]] = []
+    for number, cells in rows:
+        if all(v is None for v in cells.values()):
+            continue
+        named = {key: (name, v) for name, v in cells.items() if (key := _COLUMN_ALIASES.get(normalise_header(name)))}
+        raw = {key: v for key, (_, v) in named.items()}
+        remedy = {
+            "kind": raw.pop("remedy_kind", None) or "none",
+            "amount": raw.pop("remedy_amount", None) or 0.0,
+            "cap": raw.pop("remedy_cap", None),
         }
-        for t in terms.terms
-    ]
+        fields = {k: v for k, v in raw.items() if v is not None}
+        if isinstance(fields.get("id"), float | int):
+            fields["id"] = str(fields["id"])
+        sample = fields.get("min_sample")
+        if isinstance(sample, float) and sample.is_integer():  # tables give whole numbers as floats
+            fields["min_sample"] = int(sample)
+        try:
+            terms.append(SlaTerm.model_validate({**fields, "remedy": remedy}))
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = [str(p) for p in err["loc"]]
+                key = "_".join(loc[:2]) if loc[:1] == ["remedy"] else (loc[0] if loc else "")
+                problems.append((number, named[key][0] if key in named else key or None, err["msg"]))
+    return terms, problems
 
 
 def write_term_set_xlsx(terms: SlaTermSet) -> bytes:
@@ -266,12 +285,10 @@ def write_term_set_xlsx(terms: SlaTermSet) -> bytes:
     sheet = wb.active
     assert sheet is not None
     sheet.title = "Terms"
-    rows = term_set_to_rows(terms)
-    columns = list(rows[0]) if rows else list(term_set_to_rows(default_term_set())[0])
     sheet.append([f"{terms.name}: measurable terms (one row per term)"])
-    sheet.append(columns)
-    for row in rows:
-        sheet.append([row[c] for c in columns])
+    sheet.append(list(TERM_COLUMNS))
+    for row in term_set_to_rows(terms):
+        sheet.append(list(row.values()))
     settings: list[tuple[str, Any]] = [
         ("name", terms.name),
         ("currency", terms.currency),

@@ -103,3 +103,36 @@ def test_numeric_label_sets_are_text() -> None:
     assert terms.label_set == ["1", "2", "3"]
     with pytest.raises(ValueError, match="twice"):
         SlaTermSet(label_set=[1, 1.0], terms=[])  # type: ignore[list-item]
+
+
+def test_every_terms_table_reads_back_the_same_terms() -> None:
+    """The terms workbook, the questionnaire's SLA sheet and the app's editor rows share one row
+    layout and one reader, so every field (the missing-ratings convention included) comes back."""
+    from annogov.services.sla_store import terms_from_rows
+    from contracts.profile import ContractProfile
+    from contracts.profile_files import read_questionnaire
+    from contracts.questionnaire import write_questionnaire
+    from contracts.sla_term_files import write_term_set_xlsx
+
+    example = load_term_set(EXAMPLES / "sla-terms.yaml")
+    gwet = example.terms[0].model_copy(update={"id": "=kappa", "missing": "gwet", "note": "-5% per breach"})
+    terms = example.model_copy(update={"terms": [gwet, *example.terms[1:]]})
+    workbook = load_term_set("terms.xlsx", data=write_term_set_xlsx(terms)).terms
+    profile = ContractProfile(vendor="X", sla=terms)
+    questionnaire = read_questionnaire("q.xlsx", data=write_questionnaire(profile)).sla
+    editor = terms_from_rows(term_set_to_rows(terms), {"name": terms.name}).terms
+    assert questionnaire is not None
+    assert workbook == questionnaire.terms == editor == terms.terms
+    assert questionnaire.terms[0].missing == "gwet"
+
+
+def test_a_bad_cell_is_located_by_the_column_the_table_names() -> None:
+    """Problems name the row and the column as each table spells it ('remedy' in the editor)."""
+    from annogov.services.sla_store import terms_from_rows
+
+    rows = term_set_to_rows(default_term_set())
+    rows[1] = {**rows[1], "remedy": "fine", "threshold": "high"}
+    with pytest.raises(InputError) as err:
+        terms_from_rows(rows, {"name": "x"})
+    located = {(p.location.row, p.location.column) for p in err.value.problems}
+    assert located == {(2, "remedy"), (2, "threshold")}

@@ -14,8 +14,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from annogov.store import CheckResultRecord, ProgramRecord, Store
-from contracts.sla_term_files import load_term_set
-from contracts.sla_terms import SlaTerm, SlaTermSet, default_term_set, ramp_from_cells
+from contracts.sla_term_files import load_term_set, read_term_rows
+from contracts.sla_terms import SlaTermSet, default_term_set, ramp_from_cells
 from governance.quality.reading.delivery import ColumnMapping, open_delivery, read_delivery_table
 from governance.quality.sla.qa import SampleFiles, as_fraction, qa_sample, sample_files
 from governance.quality.sla.sla_check import SlaReport, check_delivery
@@ -25,22 +25,6 @@ from ingest import InputError, Location, Problem
 SLA_CHECK = "sla_check"
 TERMS_NAME = "Contract SLA"
 DETAIL_KEY = "detail"
-TERM_COLUMNS = [
-    "id",
-    "metric",
-    "scope",
-    "comparator",
-    "threshold",
-    "min_sample",
-    "level",
-    "weights",
-    "missing",
-    "tier",
-    "remedy",
-    "remedy_amount",
-    "remedy_cap",
-    "note",
-]
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
@@ -70,32 +54,9 @@ def _blank(value: Any) -> bool:
 
 def terms_from_rows(rows: list[dict[str, Any]], settings: dict[str, Any]) -> SlaTermSet:
     """Edited table rows and settings back to a validated term set; problems name row and column."""
-    problems: list[Problem] = []
-    terms: list[SlaTerm] = []
-    for i, raw in enumerate(rows, start=1):
-        row = {k: (None if _blank(v) else v) for k, v in raw.items()}
-        if all(v is None for v in row.values()):
-            continue
-        fields = {k: row[k] for k in TERM_COLUMNS if k in row and row[k] is not None and not k.startswith("remedy")}
-        sample = fields.get("min_sample")
-        if isinstance(sample, float) and sample.is_integer():  # the table gives whole numbers as floats
-            fields["min_sample"] = int(sample)
-        remedy = {
-            "kind": row.get("remedy") or "none",
-            "amount": row.get("remedy_amount") or 0.0,
-            "cap": row.get("remedy_cap"),
-        }
-        try:
-            terms.append(SlaTerm.model_validate({**fields, "remedy": remedy}))
-        except ValidationError as exc:
-            for err in exc.errors():
-                loc = [str(p) for p in err["loc"]]
-                column = (
-                    ("remedy" if loc[1:2] == ["kind"] else "remedy_" + loc[1])
-                    if loc[:1] == ["remedy"] and len(loc) > 1
-                    else (loc[0] if loc else "")
-                )
-                problems.append(Problem(Location("terms table", row=i, column=column), err["msg"]))
+    cleaned = ((i, {k: (None if _blank(v) else v) for k, v in raw.items()}) for i, raw in enumerate(rows, start=1))
+    terms, found = read_term_rows(cleaned)
+    problems = [Problem(Location("terms table", row=row, column=column), message) for row, column, message in found]
     if not terms and not problems:
         problems.append(Problem(Location("terms table"), "no terms: add at least one row"))
     if problems:
