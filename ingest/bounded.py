@@ -20,7 +20,7 @@ from xml.parsers.expat import ExpatError
 
 import yaml
 
-from ingest.errors import InputError
+from ingest.errors import InputError, column_letter
 from ingest.limits import limits, over_limit
 
 _SMALL_MEMBER = 1024 * 1024
@@ -190,8 +190,6 @@ def open_workbook(raw: bytes, file: str, *, data_only: bool = True) -> Any:
 def sheet_rows(ws: Any, file: str) -> list[tuple[Any, ...]]:
     """A read-only worksheet's values row by row, under the row, column and cell-length limits
     (the sheet's stated dimensions are ignored: a forged one must not pad every row)."""
-    from ingest.sheets import column_letter
-
     lim = limits()
     ws.reset_dimensions()
     rows: list[tuple[Any, ...]] = []

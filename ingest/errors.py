@@ -1,4 +1,4 @@
-"""Located input problems: where a bad value is and what was expected instead."""
+"""Located input problems: where a bad value is (file, sheet, row, column letters) and what was expected instead."""
 
 from __future__ import annotations
 
@@ -63,3 +63,13 @@ class InputError(ValueError):
         if len(self.problems) > 50:
             lines.append(f"  ... and {len(self.problems) - 50} more")
         return "\n".join(lines)
+
+
+def column_letter(index: int) -> str:
+    """0-based column index -> spreadsheet letters (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters

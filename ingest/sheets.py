@@ -23,16 +23,6 @@ class Sheet:
     row_numbers: list[int] = field(default_factory=list)
 
 
-def column_letter(index: int) -> str:
-    """0-based column index -> spreadsheet letters (0 -> A, 26 -> AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def _raw_rows(path: Path, data: bytes | None, sheet: str | None) -> tuple[str | None, list[tuple]]:
     suffix = path.suffix.lower()
     if data is None and not path.is_file():

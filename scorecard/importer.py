@@ -17,8 +17,9 @@ from typing import Any
 import numpy as np
 
 from ingest import InputError, Location, Problem, read_sheet, reading
+from ingest.errors import column_letter
 from ingest.headers import normalise_header
-from ingest.sheets import Sheet, column_letter
+from ingest.sheets import Sheet
 from scorecard.dimensions import SCORE_MAX, SCORE_MIN
 from scorecard.kpi_rules import KpiRule
 from scorecard.rubric import Rubric
