@@ -135,3 +135,55 @@ def test_pages_use_the_store_package_not_its_modules() -> None:
 def test_layers_name_real_packages() -> None:
     missing = [name for name in LAYERS if name != "app" and not _project_module(name)]
     assert missing == []
+
+
+def _runtime_imports(path: Path) -> Iterator[str]:
+    """The project modules a file imports when it runs (anywhere but under `if TYPE_CHECKING:`)."""
+
+    def walk(node: ast.AST) -> Iterator[str]:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            yield from (name for child in node.orelse for name in walk(child))
+            return
+        if isinstance(node, ast.Import):
+            yield from (a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            yield node.module
+            yield from (f"{node.module}.{a.name}" for a in node.names)
+        for child in ast.iter_child_nodes(node):
+            yield from walk(child)
+
+    yield from walk(ast.parse(path.read_text(encoding="utf-8")))
+
+
+def test_no_import_cycle_between_modules() -> None:
+    """Within a unit too: no module reaches itself through imports, deferred ones included."""
+    modules = {_module_name(p): p for package in CODE for p in _files(package)}
+
+    def owner(name: str) -> str | None:
+        while name and name not in modules:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    graph = {
+        m: {t for n in _runtime_imports(p) if (t := owner(n)) and t != m and not m.startswith(f"{t}.")}
+        for m, p in modules.items()
+    }
+    cycles: list[list[str]] = []
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    path: list[str] = []
+
+    def visit(m: str) -> None:
+        state[m] = 1
+        path.append(m)
+        for t in sorted(graph[m]):
+            if state.get(t) == 1:
+                cycles.append([*path[path.index(t) :], t])
+            elif t not in state:
+                visit(t)
+        path.pop()
+        state[m] = 2
+
+    for m in sorted(graph):
+        if m not in state:
+            visit(m)
+    assert cycles == [], " | ".join(" -> ".join(c) for c in cycles)
