@@ -58,15 +58,10 @@ _TRUE = {"yes", "y", "true", "1", "x"}
 _FALSE = {"no", "n", "false", "0"}
 
 
-def _unsafe(value: object) -> object:
-    """A text cell stripped, without the apostrophe `_safe` put before formula-like text."""
-    return restored(value)
-
-
 def _parse(raw: object, annotation: Any) -> object:
     """A cell value as the field's type; raises ValueError with a plain message."""
     base, is_list = base_type(annotation)
-    raw = _unsafe(raw)
+    raw = restored(raw)
     if raw is None or raw == "":
         return [] if is_list else None
     if isinstance(raw, (list, tuple)) and is_list and all(isinstance(p, (str, int, float)) for p in raw):
