@@ -29,13 +29,13 @@ if not can(user, Permission.VIEW_INSIGHTS):
 
 st.title("Vendor history")
 providers = [p.name for p in store.list_providers(program.id)]
-deliveries = repo.list_deliveries(store, user, program.id)
 c1, c2, c3 = st.columns([2, 2, 1])
 chosen = c1.selectbox("Provider", ["(all)", *providers], key="history_provider")
 by = c2.radio("Breakdown", ["overall", "category", "annotator", "guideline_version"], horizontal=True, key="history_by")
 reveal = c3.checkbox("Real annotator ids", key="history_reveal", disabled=not repo.may_reveal(user))
+deliveries = repo.list_deliveries(store, user, program.id, reveal=reveal and repo.may_reveal(user))
 shown = [d for d in deliveries if chosen == "(all)" or d.provider == chosen]
-history = provider_history(shown, by=by, reveal=reveal and repo.may_reveal(user))  # type: ignore[arg-type]
+history = provider_history(shown, by=by)  # type: ignore[arg-type]
 if not shown:
     st.caption("No stored deliveries yet: record one below (or with `annogov history add`).")
 else:

@@ -22,7 +22,7 @@ GROUP_PREFIX = "annotator "  # how a per-annotator drift row names its group in 
 CODES_NOTE = "Annotators appear as pseudonymous codes; a report with their ids needs an explicit option."
 
 
-def pseudonymise_sla_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
+def pseudonymise_sla_payload(payload: Mapping[str, Any], *, key: bytes) -> dict[str, Any]:
     """A stored SLA-check payload with every annotator id replaced by its code (input untouched):
     the Annotators table, the annotator rows and the per-annotator drift rows, in the report part
     and in its full `detail`, one code per id."""
@@ -37,7 +37,7 @@ def pseudonymise_sla_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
     tables = list({id(rows): rows for rows in tables}.values())  # a list may be shared after deepcopy
     rows_once = list({id(r): r for rows in tables for r in rows if "annotator" in r}.values())
     ids = [str(r["annotator"]) for r in rows_once]
-    codes = pseudonyms([*ids, *(str(d["group"]) for d in drops)])
+    codes = pseudonyms([*ids, *(str(d["group"]) for d in drops)], key=key)
     for row in rows_once:
         row["annotator"] = codes[str(row["annotator"])]
     for rows in tables:
@@ -61,7 +61,7 @@ def _group_column(section: Section) -> int | None:
     return next((i for i, c in enumerate(section.columns) if c.strip().lower() == "group"), None)
 
 
-def pseudonymise_report(report: ReportInput) -> ReportInput:
+def pseudonymise_report(report: ReportInput, *, key: bytes) -> ReportInput:
     """The report with every annotator column (SLA tables and extra sections) and every
     per-annotator group cell (drift rows) in codes, one code per id across the whole report, and
     a note saying so on each table it touched."""
@@ -69,7 +69,7 @@ def pseudonymise_report(report: ReportInput) -> ReportInput:
     ids = [str(row[i]) for s in sections for i in _annotator_columns(s) for row in s.rows if row[i] is not None]
     grouped = [(s, g) for s in sections if (g := _group_column(s)) is not None]
     ids += [a for s, g in grouped for row in s.rows if (a := _group_annotator(row[g])) is not None]
-    codes = pseudonyms(ids)
+    codes = pseudonyms(ids, key=key)
 
     def coded(section: Section) -> Section:
         columns = _annotator_columns(section)

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 from annogov.cli import main
 from annogov.store import Store
+from annogov.store.codes import codes_key
 from annogov.store.measured import gold_set, list_deliveries, record_delivery, save_gold_set
-from governance.privacy import pseudonyms
+from governance.quality.annotator_codes import pseudonyms
 from governance.quality.reading.delivery import open_delivery
 from governance.quality.reading.delivery_counts import count_delivery
 from governance.quality.vendors.goldset import coverage, load_gold_set, qualify, seeded_share, with_gold
@@ -29,6 +30,8 @@ from governance.quality.vendors.history import (
 from governance.quality.vendors.pilot import load_pilot_spec, run_pilot
 from governance.roles import PermissionDenied, Role, User
 from ingest import InputError
+
+KEY = bytes(range(32))
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "pilot"
 LABELS = ["billing", "shipping", "returns", "account", "fraud", "legal"]
@@ -89,9 +92,9 @@ def test_breakdowns_and_pseudonyms() -> None:
     by_version = provider_history(ds, by="guideline_version")
     assert [(p.scope, p.gold, p.accuracy) for p in by_version.points] == [("v1", 100, 0.9), ("v2", 200, 0.71)]
     assert "accuracy" in by_version.points[1].drops
-    hidden = provider_history(ds, by="annotator")
+    hidden = provider_history(pseudonymised(ds, key=KEY), by="annotator")
     assert {p.scope for p in hidden.points} == {"A01"} and "w-1" not in str(hidden.model_dump())
-    assert {p.scope for p in provider_history(ds, by="annotator", reveal=True).points} == {"w-1"}
+    assert {p.scope for p in provider_history(ds, by="annotator").points} == {"w-1"}
     assert {p.scope for p in provider_history(ds, by="category").points} == {"rare"}
 
 
@@ -154,7 +157,7 @@ def test_store_round_trip_access_and_versions(store: Store) -> None:
     saved = record_delivery(
         store, MANAGER, program.id, "Acme", d.measures, delivered_on=date(2026, 1, 1), guideline_version="v3"
     )
-    assert list_deliveries(store, MANAGER, program.id) == [saved]
+    assert list_deliveries(store, MANAGER, program.id, reveal=True) == [saved]  # codes unless revealed
     with pytest.raises(PermissionDenied):
         list_deliveries(store, ANNOTATOR, program.id)
     with pytest.raises(PermissionDenied):
@@ -181,7 +184,9 @@ def test_store_gives_annotator_ids_only_to_those_who_may_see_them(store: Store) 
         record_delivery(store, MANAGER, program.id, provider, m, delivered_on=on, guideline_version="v1")
     seen = list_deliveries(store, REVIEWER, program.id)
     assert "w-" not in str([d.model_dump() for d in seen])
-    acme_codes, beta_codes = pseudonyms(["w-1", "w-2", "w-3"]), pseudonyms(["w-1"])
+    with store.transaction() as s:
+        key = codes_key(s, program.id)
+    acme_codes, beta_codes = pseudonyms(["w-1", "w-2", "w-3"], key=key), pseudonyms(["w-1"], key=key)
     assert [set(d.measures.annotators) for d in seen] == [
         {acme_codes["w-1"], acme_codes["w-2"]}, {acme_codes["w-2"], acme_codes["w-3"]}, {beta_codes["w-1"]}
     ]
@@ -192,7 +197,10 @@ def test_store_gives_annotator_ids_only_to_those_who_may_see_them(store: Store) 
     acme = [d for d in seen if d.provider == "Acme"]
     assert set(acme[0].measures.annotators) & set(acme[1].measures.annotators)  # w-2 keeps one code
     assert list_deliveries(store, REVIEWER, program.id, "Acme") == acme
-    assert pseudonymised(seen) == seen
+    assert pseudonymised(seen, key=key) == seen
+    assert list_deliveries(store, MANAGER, program.id, reveal=True) != seen
+    with pytest.raises(PermissionDenied):
+        list_deliveries(store, REVIEWER, program.id, reveal=True)
 
 
 def test_unknown_provider_is_located_and_nothing_is_saved(store: Store) -> None:

@@ -17,8 +17,10 @@ from annogov.cli import main
 from annogov.services.reporting import program_report_bytes
 from annogov.services.sla_store import seed_sla
 from annogov.store import ProgramRecord, Store
-from governance.privacy import pseudonyms
+from governance.quality.annotator_codes import KEY_ENV, key_from_environment, pseudonyms
 from governance.roles import PermissionDenied, Role, User
+
+KEY = bytes(range(32))
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 DAY = dt.date(2026, 12, 4)
@@ -78,6 +80,25 @@ def test_the_command_prints_codes_unless_asked_for_names(tmp_path: Path) -> None
 def test_codes_do_not_depend_on_row_order_and_never_collide(ids: list[str], rnd: object) -> None:
     shuffled = list(ids)
     rnd.shuffle(shuffled)  # type: ignore[attr-defined]
-    codes = pseudonyms(ids)
-    assert codes == pseudonyms(shuffled)
+    codes = pseudonyms(ids, key=KEY)
+    assert codes == pseudonyms(shuffled, key=KEY)
     assert len(set(codes.values())) == len(set(ids)) and set(codes) == set(ids)
+
+
+def test_codes_cannot_be_recomputed_from_the_ids_without_the_key() -> None:
+    """A vendor knows every annotator id; the order of plain SHA-256 would tell who is A01. Under
+    different keys the same ten ids get different codes, so the ids alone give nothing away."""
+    ids = [f"ann-{i}" for i in range(10)]
+    orders = {tuple(sorted(ids, key=pseudonyms(ids, key=bytes([k]) * 32).__getitem__)) for k in range(20)}
+    assert len(orders) > 15
+    with pytest.raises(ValueError, match="16 bytes"):
+        pseudonyms(ids, key=b"short")
+
+
+def test_cli_report_codes_follow_the_environment_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without ANNOGOV_CODES_KEY each report has its own codes (said on stderr); with it, codes repeat."""
+    monkeypatch.setenv(KEY_ENV, "a steering-committee key")
+    assert key_from_environment() == b"a steering-committee key"
+    monkeypatch.setenv(KEY_ENV, "short")
+    with pytest.raises(ValueError, match="at least 16"):
+        key_from_environment()

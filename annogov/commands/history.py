@@ -83,14 +83,14 @@ def _show(args: argparse.Namespace) -> int:
     from annogov.store.measured import list_deliveries, may_reveal
     from governance.quality.vendors.history import history_rows, latest_suggestions, provider_history
 
-    store, program = open_program(args)
-    try:
-        deliveries = list_deliveries(store, CLI_USER, program.id, args.provider)
-    finally:
-        store.close()
     if args.reveal and not may_reveal(CLI_USER):
         raise InputError.at("only a program manager may see real annotator ids", "command line", column="--reveal")
-    history = provider_history(deliveries, by=args.by, reveal=args.reveal)
+    store, program = open_program(args)
+    try:
+        deliveries = list_deliveries(store, CLI_USER, program.id, args.provider, reveal=args.reveal)
+    finally:
+        store.close()
+    history = provider_history(deliveries, by=args.by)
     if args.format == "json":
         print(to_json(history.model_dump(mode="json")))
         return 0

@@ -18,6 +18,7 @@ from annogov.commands._args import iso_date
 from annogov.services.linking import review_contract
 from contracts.sla_term_files import load_term_set
 from governance.privacy import pseudonymise_report
+from governance.quality.annotator_codes import KEY_ENV, key_from_environment, new_key
 from governance.quality.sla.sla_check import check_delivery
 from governance.reports import (
     ReportInput,
@@ -141,6 +142,21 @@ def report_input(args: argparse.Namespace) -> ReportInput:
     )
 
 
+def _codes_key() -> bytes:
+    """The key for annotator codes: `ANNOGOV_CODES_KEY`, else a key for this report only (said on stderr)."""
+    try:
+        key = key_from_environment()
+    except ValueError as exc:
+        raise InputError.at(str(exc), "environment", column=KEY_ENV) from None
+    if key is None:
+        print(
+            f"annotator codes are valid within this report only; set {KEY_ENV} to keep them across reports",
+            file=sys.stderr,
+        )
+        return new_key()
+    return key
+
+
 def run(args: argparse.Namespace) -> int:
     """Build the report the output suffix asks for and write it."""
     out: Path = args.out
@@ -149,7 +165,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError.at("the output must end in .pdf or .xlsx", str(out))
     report = report_input(args)
     if not args.annotator_names:
-        report = pseudonymise_report(report)
+        report = pseudonymise_report(report, key=_codes_key())
     if builder is build_pdf:
         data = build_pdf(report, created=report.created, progress=lambda note: print(note, file=sys.stderr))
     else:

@@ -25,7 +25,6 @@ from annogov.store.channel import ChannelRepository
 from annogov.store.channel_models import CalibrationEntryRow, GuidelineDocumentRow
 from annogov.store.evaluation_round import EvaluationRoundRepository, round_payload
 from governance.channel.channel_report import calibration_sections, guideline_history_section
-from governance.privacy import pseudonymise_report
 from governance.reports import (
     ReportInput,
     ScorecardPayload,
@@ -267,7 +266,8 @@ def program_report(
         sla=found["sla"],
         sections=[s for part in ("round", "audits", "channel", "history") for s in (found[part] or [])],
     )
-    return ProgramReport(report=report if annotator_names else pseudonymise_report(report), parts=parts)
+    coded = report if annotator_names else store.pseudonymise_report(program.id, report)
+    return ProgramReport(report=coded, parts=parts)
 
 
 def report_bytes(report: ReportInput, fmt: Format) -> bytes:

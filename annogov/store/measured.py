@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from annogov.store.codes import codes_key
 from annogov.store.errors import ConcurrentEditError
 from annogov.store.measured_models import GoldSetVersion, MeasuredDelivery
 from annogov.store.models import Program, Provider
@@ -81,10 +82,14 @@ def _stored(rec: MeasuredDelivery, provider: str) -> StoredDelivery:
     )
 
 
-def list_deliveries(store: Store, actor: User, program_id: int, provider: str | None = None) -> list[StoredDelivery]:
+def list_deliveries(
+    store: Store, actor: User, program_id: int, provider: str | None = None, *, reveal: bool = False
+) -> list[StoredDelivery]:
     """The program's stored deliveries (optionally one provider's), by provider, date and id; annotator
-    ids as codes unless the actor may see them (`may_reveal`)."""
+    ids as the program's codes unless `reveal` is asked by an actor who may see them (`may_reveal`)."""
     require(actor, Permission.VIEW_INSIGHTS)
+    if reveal:
+        require(actor, Permission.MANAGE_USERS)
     with store.transaction() as s:
         query = (
             select(MeasuredDelivery, Provider.name)
@@ -95,7 +100,7 @@ def list_deliveries(store: Store, actor: User, program_id: int, provider: str | 
             query = query.where(Provider.name == provider)
         rows = s.execute(query.order_by(Provider.name, MeasuredDelivery.delivered_on, MeasuredDelivery.id)).all()
         stored = [_stored(rec, name) for rec, name in rows]
-    return stored if may_reveal(actor) else pseudonymised(stored)
+        return stored if reveal else pseudonymised(stored, key=codes_key(s, program_id))
 
 
 _VERSION_ATTEMPTS = 5

@@ -74,6 +74,15 @@ class Program(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class ProgramSecret(Base):
+    """A program's secret key for pseudonymous annotator codes; never part of a record or page."""
+
+    __tablename__ = "program_secrets"
+
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"), primary_key=True)
+    codes_key: Mapped[str] = mapped_column(String(64))
+
+
 class Provider(Base):
     """An annotation provider evaluated within a program."""
 

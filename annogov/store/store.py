@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from annogov.store import migrations
 from annogov.store.access import CHECK_PERMISSIONS, DOCUMENT_PERMISSIONS, by_kind, requires
+from annogov.store.codes import codes_key
 from annogov.store.engine import database_url, describe_url, make_engine, normalise_url
 from annogov.store.errors import ConcurrentEditError, DuplicateError, NotFoundError
 from annogov.store.models import (
@@ -37,7 +38,14 @@ from annogov.store.records import (
     ProviderRecord,
     ScoreEdit,
 )
-from governance.privacy import OwnFigures, annotator_rows, own_figures, pseudonymise_sla_payload
+from governance.privacy import (
+    OwnFigures,
+    annotator_rows,
+    own_figures,
+    pseudonymise_report,
+    pseudonymise_sla_payload,
+)
+from governance.reports.model import ReportInput
 from governance.roles import OPERATOR, Permission, PermissionDenied, User, can
 from scorecard.dimensions import DIMENSION_KEYS
 
@@ -397,12 +405,22 @@ class Store:
                 query = query.where(CheckResult.kind == kind)
             query = query.order_by(CheckResult.created_at.desc(), CheckResult.id.desc())
             records = [CheckResultRecord.model_validate(r) for r in s.scalars(query.limit(limit))]
-        if can(self.actor, _P.VIEW_ANNOTATOR_FIGURES):
-            return records
+            if can(self.actor, _P.VIEW_ANNOTATOR_FIGURES):
+                return records
+            key = codes_key(s, program_id)
         return [
-            r.model_copy(update={"payload": pseudonymise_sla_payload(r.payload)}) if r.kind == SLA_CHECK_KIND else r
+            r.model_copy(update={"payload": pseudonymise_sla_payload(r.payload, key=key)})
+            if r.kind == SLA_CHECK_KIND
+            else r
             for r in records
         ]
+
+    @requires(_P.EXPORT_REPORTS)
+    def pseudonymise_report(self, program_id: int, report: ReportInput) -> ReportInput:
+        """The report with annotator ids in the program's codes (the same codes as its stored checks
+        and history show); the key stays in the store."""
+        with self.transaction() as s:
+            return pseudonymise_report(report, key=codes_key(s, program_id))
 
     @requires(_P.VIEW_OWN_FIGURES)
     def own_figures(self, program_id: int) -> OwnFigures | None:

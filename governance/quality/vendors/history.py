@@ -5,7 +5,7 @@ z-test from `governance.quality.stats.paired` against the delivery before it, at
 sides, Holm-adjusted across everything tested for the same delivery).
 
     measure_delivery(counts, *, gold=None, seed=0) -> DeliveryMeasures
-    provider_history(deliveries, *, by=..., reveal=False) -> History
+    provider_history(deliveries, *, by=...) -> History
 """
 
 from __future__ import annotations
@@ -155,14 +155,14 @@ class History(BaseModel):
     method: str
 
 
-def pseudonymised(deliveries: Sequence[StoredDelivery]) -> list[StoredDelivery]:
+def pseudonymised(deliveries: Sequence[StoredDelivery], *, key: bytes) -> list[StoredDelivery]:
     """The deliveries with annotator ids replaced by `governance.quality.annotator_codes.pseudonyms` codes (A01...),
     numbered per provider over all its given deliveries, so one annotator keeps one code across them."""
     ids: dict[str, set[str]] = {}
     for d in deliveries:
         if not d.measures.annotators_coded:
             ids.setdefault(d.provider, set()).update(d.measures.annotators)
-    codes = {provider: pseudonyms(names) for provider, names in ids.items()}
+    codes = {provider: pseudonyms(names, key=key) for provider, names in ids.items()}
     return [
         d if d.measures.annotators_coded else d.model_copy(update={"measures": d.measures.model_copy(update={
             "annotators": {codes[d.provider][a]: t for a, t in d.measures.annotators.items()},
@@ -212,11 +212,11 @@ def _point(provider: str, label: str, on: str, version: str, scope: str, t: Tall
     )
 
 
-def provider_history(deliveries: Sequence[StoredDelivery], *, by: By = "overall", reveal: bool = False) -> History:
+def provider_history(deliveries: Sequence[StoredDelivery], *, by: By = "overall") -> History:
     """The trend of every provider's deliveries (ordered by date, then id) in the chosen breakdown;
-    `guideline_version` sums the deliveries labelled under each version (kappa is not summed)."""
-    shown = deliveries if reveal else pseudonymised(deliveries)
-    ordered = sorted(shown, key=lambda d: (d.provider, d.delivered_on, d.id))
+    `guideline_version` sums the deliveries labelled under each version (kappa is not summed).
+    Annotator scopes carry the ids the deliveries carry: the store codes them (`pseudonymised`)."""
+    ordered = sorted(deliveries, key=lambda d: (d.provider, d.delivered_on, d.id))
     points: list[Point] = []
     flagged: list[str] = []
     last: dict[tuple[str, str], Tally] = {}
