@@ -40,7 +40,7 @@ def call(method: str, *args: Any) -> Any:
 if manager:
     with st.expander("Open a new round"), st.form("open_round"):
         with store.transaction() as s:
-            people = [p for p in ChannelRepository(s).list_users() if can(p, Permission.SCORE_OWN)]
+            people = [p for p in ChannelRepository(s).list_users(user) if can(p, Permission.SCORE_OWN)]
         name = st.text_input("Round name", "Provider evaluation", max_chars=200)
         rule = st.selectbox("Consensus rule", list(RULES), format_func=lambda r: RULES[r])
         panel = st.multiselect("Panel", [p.user_id for p in people],

@@ -97,7 +97,7 @@ def _login_user(store: Store) -> User | None:
 def _demo_user(store: Store) -> User:
     with store.transaction() as s:
         repo = ChannelRepository(s)
-        users = repo.demo_users() or repo.list_users() or [DEMO_MANAGER]
+        users = repo.demo_users() or [DEMO_MANAGER]  # registered people need a login ([auth])
     with st.sidebar:
         by_id = {u.user_id: u for u in users}
         if st.session_state.get(USER_KEY) not in by_id:  # a demo starts as the program manager

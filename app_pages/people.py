@@ -31,8 +31,8 @@ st.caption(
 ui.show_flash()
 with store.transaction() as s:
     repo = ChannelRepository(s)
-    people = repo.list_users()
-    granted = repo.granted_by()
+    people = repo.list_users(user)
+    granted = repo.granted_by(user)
     vocabulary = repo.vocabulary(program.name)
 st.dataframe(pd.DataFrame([{
     "Login (e-mail)": p.user_id, "Name": p.name, "Role": identity.role_title(p.role),

@@ -9,7 +9,7 @@ import pytest
 from annogov.cli import main
 from annogov.store import Store
 from annogov.store.channel import ChannelRepository
-from governance.roles import Role
+from governance.roles import OPERATOR, PermissionDenied, Role
 
 
 def test_bootstrap_list_change_and_remove(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -33,7 +33,7 @@ def test_bootstrap_list_change_and_remove(tmp_path: Path, capsys: pytest.Capture
     assert "nobody with the login" in capsys.readouterr().err
     store = Store(url)
     with store.transaction() as s:
-        assert [(u.user_id, u.role) for u in ChannelRepository(s).list_users()] == [
+        assert [(u.user_id, u.role) for u in ChannelRepository(s).list_users(OPERATOR)] == [
             ("ms@buyer.example", Role.PROGRAM_MANAGER)
         ]
     store.close()
@@ -54,5 +54,10 @@ def test_each_role_records_who_granted_it(tmp_path: Path) -> None:
         boss = repo.get_user("boss@buyer.example")
         assert boss is not None
         repo.save_user(boss, boss.model_copy(update={"user_id": "vic@buyer.example", "role": Role.VIEWER}))
-        assert repo.granted_by() == {"boss@buyer.example": "operator", "vic@buyer.example": "boss@buyer.example"}
+        assert repo.granted_by(boss) == {"boss@buyer.example": "operator", "vic@buyer.example": "boss@buyer.example"}
+        viewer = repo.get_user("vic@buyer.example")
+        assert viewer is not None
+        for call in (repo.granted_by, repo.list_users):  # who holds which role is for managers
+            with pytest.raises(PermissionDenied):
+                call(viewer)
     store.close()

@@ -37,7 +37,7 @@ def _list(args: argparse.Namespace) -> int:
     store = Store(args.database)
     try:
         with store.transaction() as s:
-            people = ChannelRepository(s).list_users()
+            people = ChannelRepository(s).list_users(OPERATOR)
     finally:
         store.close()
     rows = [(p.user_id, p.name, ROLE_TITLES[p.role], p.annotator_id or "") for p in people]

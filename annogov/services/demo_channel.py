@@ -46,7 +46,7 @@ def seed_channel(store: Store, program: ProgramRecord, now: datetime | None = No
     amara, bao, chloe, rev, eng, pm = DEMO_USERS
     with store.transaction() as s:
         repo = ChannelRepository(s)
-        if not repo.list_users():
+        if not repo.list_users(pm):
             repo.save_user(None, pm, demo=True)
         for user in (*DEMO_USERS, *DEMO_BUYER_USERS):
             if repo.get_user(user.user_id) is None:

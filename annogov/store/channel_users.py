@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from annogov.store.channel_models import ChannelUser
 from annogov.store.errors import NotFoundError
-from governance.roles import Permission, PermissionDenied, Role, User, require
+from governance.roles import Permission, PermissionDenied, Role, User, can, require
 
 
 def _user(row: ChannelUser) -> User:
@@ -39,8 +39,10 @@ class ChannelUsers:
         self.s.flush()
         return user
 
-    def granted_by(self) -> dict[str, str]:
-        """Login -> who gave them their current role (empty for roles granted before it was kept)."""
+    def granted_by(self, actor: User) -> dict[str, str]:
+        """Login -> who gave them their current role (empty for roles granted before it was kept);
+        program managers only."""
+        require(actor, Permission.MANAGE_USERS)
         return {r.user_id: r.granted_by for r in self.s.scalars(select(ChannelUser))}
 
     def remove_user(self, actor: User, user_id: str) -> None:
@@ -63,12 +65,16 @@ class ChannelUsers:
 
     def get_user(self, user_id: str, *, demo: bool = True) -> User | None:
         """The person with this login id, if known; `demo=False` ignores the seeded demo people
-        (a real login never becomes one of them)."""
+        (a real login never becomes one of them). The one lookup without an actor: it is how a
+        login becomes an actor, and it answers only for the id asked about."""
         row = self.s.get(ChannelUser, user_id)
         return None if row is None or (row.is_demo and not demo) else _user(row)
 
-    def list_users(self) -> list[User]:
-        """Everyone the channel knows, by role then name."""
+    def list_users(self, actor: User) -> list[User]:
+        """Everyone the channel knows, by role then name: for program managers and whoever picks an
+        evaluation panel."""
+        if not can(actor, Permission.RUN_EVALUATION_ROUNDS):
+            require(actor, Permission.MANAGE_USERS)
         rows = self.s.scalars(select(ChannelUser).order_by(ChannelUser.role, ChannelUser.name))
         return [_user(r) for r in rows]
 
