@@ -18,7 +18,7 @@ from report_helpers import libreoffice_convert
 
 from annogov import scoring
 from annogov.cli import main
-from annogov.commands.score import _csv
+from annogov.cli.score import _csv
 from annogov.store import Store
 from contracts.questionnaire import (
     PROVIDER_QUESTIONS_SHEET,

@@ -225,7 +225,7 @@ def test_report_from_the_json_equals_the_report_from_the_check(tmp_path: Path,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     """`sla-check --format json` carries every table, so `report --sla` shows what the check shows."""
     from annogov.cli import main
-    from annogov.commands.report import check_sla, load_sla_result
+    from annogov.cli.report import check_sla, load_sla_result
 
     examples = Path(__file__).resolve().parents[1] / "examples"
     main(["sla-check", "--contract", str(examples / "sla-terms.yaml"), "--delivery", str(examples / "delivery.csv"),

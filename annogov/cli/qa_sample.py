@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from annogov.commands._delivery_args import add_mapping_options, open_with_progress
-from annogov.commands.qa_plan import add_plan_options, run_plan
+from annogov.cli.args import add_mapping_options, open_with_progress
+from annogov.cli.qa_plan import add_plan_options, run_plan
 from annogov.render import table
 from governance.delivery import read_delivery_table
 from governance.qa import NO_CATEGORY, as_fraction, qa_sample, sample_files

@@ -8,8 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from annogov.commands._delivery_args import add_mapping_options, mapping_from
-from annogov.commands._label_args import add_label_set_options, label_set_from
+from annogov.cli.args import add_label_set_options, add_mapping_options, label_set_from, mapping_from
 from annogov.render import table, to_json
 from governance.annotators import annotator_report
 from governance.counts import DuplicateAnnotationError, LabelSet, MissingValueError, UnknownLabelError

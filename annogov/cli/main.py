@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 
 from annogov import __version__
-from annogov.commands import COMMAND_MODULES
+from annogov.cli.registry import COMMAND_MODULES
 from ingest import InputError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2

@@ -112,7 +112,7 @@ def _assets(args: argparse.Namespace) -> dict[str, bytes] | None:
     """With --program: the program's gold set versions and calibration log for the bundle."""
     if not args.program:
         return None
-    from annogov.commands._program import open_program
+    from annogov.cli.args import open_program
     from annogov.store.measured import handover_assets
 
     store, program = open_program(args)

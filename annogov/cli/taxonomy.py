@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from annogov.commands._args import iso_date
+from annogov.cli.args import iso_date
 from annogov.render import table, to_json
 from ingest import inert
 from migration.taxonomy import (

@@ -8,7 +8,7 @@ import io
 import sys
 from datetime import date
 
-from annogov.commands._args import iso_date
+from annogov.cli.args import iso_date
 from annogov.render import fmt, table, to_json
 from ingest import inert
 from scorecard.api import score_file

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from annogov.commands._args import iso_date
+from annogov.cli.args import iso_date
 from annogov.linking import review_contract
 from contracts.sla_terms import load_term_set
 from governance.privacy import pseudonymise_report

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import argparse
 
-from annogov.commands._delivery_args import add_mapping_options, mapping_from
-from annogov.commands._program import add_program_options, label_list, open_program
-from annogov.commands.guidelines import CLI_USER
+from annogov.cli.args import add_mapping_options, add_program_options, label_list, mapping_from, open_program
+from annogov.cli.guidelines import CLI_USER
 from annogov.render import table, to_json
 from ingest import InputError
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from annogov.commands._delivery_args import add_mapping_options, open_with_progress
-from annogov.commands.boxes import add_box_options, boxes_from
+from annogov.cli.args import add_mapping_options, open_with_progress
+from annogov.cli.boxes import add_box_options, boxes_from
 from annogov.render import fmt, table, to_json
 from contracts.sla_terms import default_term_set, load_term_set
 from governance.sla_check import SlaReport, check_delivery

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from annogov.commands._args import iso_date
+from annogov.cli.args import iso_date
 from annogov.linking import review_contract, review_contract_profile
 from annogov.render import table, to_json
 from contracts.confirm import ConfirmedDraft, confirm, decisions_template, read_decisions

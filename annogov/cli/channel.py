@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from pydantic import TypeAdapter, ValidationError
 
-from annogov.commands.guidelines import CLI_USER
+from annogov.cli.guidelines import CLI_USER
 from annogov.render import table, to_json
 from governance import calibration as cal
 from governance import insights as ins
@@ -176,7 +176,7 @@ def _insights(args: argparse.Namespace) -> int:
 
 
 def _sections(args: argparse.Namespace) -> int:
-    from annogov.commands.guidelines import load_document
+    from annogov.cli.guidelines import load_document
     from governance.channel_report import calibration_sections, guideline_history_section
 
     sections = calibration_sections(_entries(args), _now(args))

@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from annogov.commands._delivery_args import mapping_from
+from annogov.cli.args import mapping_from
 from annogov.render import table, to_json
 from governance.delivery import open_delivery
 from governance.delivery_counts import PERIOD_COLUMNS, count_delivery

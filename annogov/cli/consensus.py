@@ -6,8 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from annogov.commands._delivery_args import add_mapping_options, mapping_from
-from annogov.commands._label_args import add_label_set_options, label_set_from
+from annogov.cli.args import add_label_set_options, add_mapping_options, label_set_from, mapping_from
 from annogov.render import table, to_json
 from governance.consensus import consensus, consensus_csv
 from governance.counts import DuplicateAnnotationError, MissingValueError, UnknownLabelError

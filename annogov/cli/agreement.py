@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from annogov.commands._delivery_args import add_mapping_options, open_with_progress
-from annogov.commands._label_args import label_set_from
+from annogov.cli.args import add_mapping_options, label_set_from, open_with_progress
 from annogov.render import table, to_json
 from contracts.metric_options import LEVELLED_METRICS, MISSING_METRICS, WEIGHTED_METRICS
 from governance.delivery_counts import count_delivery
