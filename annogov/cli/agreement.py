@@ -6,11 +6,8 @@ import argparse
 from typing import Any
 
 from annogov.cli.args import add_mapping_options, label_set_from, open_with_progress
+from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
-from contracts.metric_options import LEVELLED_METRICS, MISSING_METRICS, WEIGHTED_METRICS
-from governance.delivery_counts import count_delivery
-from governance.qa import dim_codes, dim_values
-from governance.sla_stats import agreement, agreement_by_group, option_problem, resolve_metric
 
 METRICS = {
     "percent": "percent_agreement",
@@ -27,7 +24,7 @@ METRICS = {
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "agreement",
-        help="inter-annotator agreement, overall and per category/task type/batch",
+        help=command_summary("agreement"),
         description="Agreement between annotators of a delivery with a 95% interval. 'kappa' "
         "picks Cohen's kappa for two annotators and Fleiss' kappa for more.",
     )
@@ -71,6 +68,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _entry(metric: str, args: argparse.Namespace, est: Any) -> dict[str, Any]:
+    from contracts.metric_options import LEVELLED_METRICS, MISSING_METRICS, WEIGHTED_METRICS
+
     return {
         "metric": metric,
         "weights": args.weights if metric in WEIGHTED_METRICS else None,
@@ -88,6 +87,10 @@ def _entry(metric: str, args: argparse.Namespace, est: Any) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from governance.delivery_counts import count_delivery
+    from governance.qa import dim_codes, dim_values
+    from governance.sla_stats import agreement, agreement_by_group, option_problem, resolve_metric
+
     labels = label_set_from(args)
     problem = option_problem(METRICS[args.metric], args.weights, args.level, args.missing)
     if problem:

@@ -6,21 +6,15 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-import numpy as np
-
 from annogov.cli.args import add_label_set_options, add_mapping_options, label_set_from, mapping_from
+from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
-from governance.annotators import annotator_report
-from governance.counts import DuplicateAnnotationError, LabelSet, MissingValueError, UnknownLabelError
-from governance.delivery import open_delivery
-from governance.gold import gold_report
-from governance.long_rows import located, long_rows
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "annotators",
-        help="per-annotator agreement with the others, consistency on repeated items, macro-F1 against gold",
+        help=command_summary("annotators"),
         description="Per annotator: share of agreeing pairs and Cohen's kappa against the other annotators of "
         "the same items, consistency on items labelled more than once (repeats are kept as repeated "
         "judgements), accuracy and macro-F1 against gold.",
@@ -40,6 +34,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def payload_for(frame: Any, labels: list[str] | None, repeats: str) -> dict[str, Any]:
     """The command's JSON: the annotator report plus accuracy and macro-F1 per annotator."""
+    from governance.annotators import annotator_report
+    from governance.counts import LabelSet
+    from governance.gold import gold_report
+
     ls = LabelSet.of(labels) if labels else LabelSet.observed(frame["label"])
     report = annotator_report(
         frame["item_id"].to_numpy(object), frame["annotator_id"].to_numpy(object), frame["label"].to_numpy(object),
@@ -58,6 +56,10 @@ def payload_for(frame: Any, labels: list[str] | None, repeats: str) -> dict[str,
 
 
 def run(args: argparse.Namespace) -> int:
+    from governance.counts import DuplicateAnnotationError, MissingValueError, UnknownLabelError
+    from governance.delivery import open_delivery
+    from governance.long_rows import located, long_rows
+
     labels = label_set_from(args)
     source = open_delivery(args.delivery, mapping_from(args))
     frame = long_rows(source, ("item_id", "annotator_id", "label", "gold_label"))
@@ -95,4 +97,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _v(value: float | None) -> str:
+    import numpy as np
+
     return "-" if value is None or not np.isfinite(value) else f"{value:.3f}"

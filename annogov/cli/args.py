@@ -8,12 +8,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from contracts.sla_terms import load_term_set
-from governance.delivery import ColumnMapping, DeliverySource, load_mapping, open_delivery, parse_column_flags
 from ingest import InputError
 
 if TYPE_CHECKING:
     from annogov.store import ProgramRecord, Store
+    from governance.delivery import ColumnMapping, DeliverySource
 
 
 def iso_date(text: str) -> date:
@@ -42,6 +41,8 @@ def add_mapping_options(parser: argparse.ArgumentParser) -> None:
 
 def mapping_from(args: argparse.Namespace) -> ColumnMapping:
     """The mapping file's entries, overridden by --column flags."""
+    from governance.delivery import ColumnMapping, load_mapping, parse_column_flags
+
     columns: dict[str, str] = {}
     if args.mapping:
         columns.update(load_mapping(args.mapping).columns)
@@ -51,6 +52,8 @@ def mapping_from(args: argparse.Namespace) -> ColumnMapping:
 
 def open_with_progress(args: argparse.Namespace) -> DeliverySource:
     """The delivery of `args`, reporting rows read on stderr once it runs past one batch."""
+    from governance.delivery import open_delivery
+
     source = open_delivery(args.delivery, mapping_from(args))
     name = Path(args.delivery).name
     source.progress = lambda rows: print(f"annogov: {name}: {rows:,} rows read", file=sys.stderr, flush=True)
@@ -68,6 +71,8 @@ def label_set_from(args: argparse.Namespace) -> list[str] | None:
     if args.labels:
         return [v.strip() for v in args.labels.split(",") if v.strip()]
     if args.contract:
+        from contracts.sla_terms import load_term_set
+
         return load_term_set(args.contract).label_set
     return None
 

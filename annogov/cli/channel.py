@@ -9,27 +9,24 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pandas as pd
-from pydantic import TypeAdapter, ValidationError
-
-from annogov.cli.guidelines import CLI_USER
+from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
-from governance import calibration as cal
-from governance import insights as ins
 from ingest import InputError, Location, Problem, decode_text, load_json, read_input
 
 if TYPE_CHECKING:
     from annogov.store import Store
-
-_ENTRIES = TypeAdapter(list[cal.CalibrationEntry])
-
+    from governance import calibration as cal
 
 def read_log(path: str) -> list[cal.CalibrationEntry]:
     """Calibration entries from a JSON file (a list, as `channel log --json` writes it)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from governance import calibration as cal
+
     name = Path(path).name
     data = load_json(decode_text(read_input(path), name), name)
     try:
-        return _ENTRIES.validate_python(data)
+        return TypeAdapter(list[cal.CalibrationEntry]).validate_python(data)
     except ValidationError as exc:
         raise InputError(
             Problem(Location(Path(path).name,
@@ -79,6 +76,8 @@ def _now(args: argparse.Namespace) -> datetime:
 
 def _entries(args: argparse.Namespace) -> list[cal.CalibrationEntry]:
     """The visible log, from --log FILE or from the database (--program)."""
+    from governance.roles import OPERATOR as CLI_USER
+
     if (args.log is None) == (args.program is None):
         raise InputError.at("give either --program NAME (database) or --log FILE",
                             "command line")
@@ -95,6 +94,9 @@ def _entries(args: argparse.Namespace) -> list[cal.CalibrationEntry]:
 
 
 def _log(args: argparse.Namespace) -> int:
+    from governance import calibration as cal
+    from governance.roles import OPERATOR as CLI_USER
+
     now = _now(args)
     entries = cal.filter_entries(_entries(args), CLI_USER, now, tags=args.tag,
                                  statuses=args.status, min_age_days=args.older_than,
@@ -112,6 +114,8 @@ def _log(args: argparse.Namespace) -> int:
 
 
 def _summary(args: argparse.Namespace) -> int:
+    from governance import calibration as cal
+
     summary = cal.calibration_summary(_entries(args), _now(args))
     if args.json:
         print(to_json(summary.model_dump(mode="json")))
@@ -129,6 +133,11 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def _insights(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from governance import insights as ins
+    from governance.roles import OPERATOR as CLI_USER
+
     metrics = ins.read_metrics(args.metrics) if args.metrics else None
     if args.delivery:
         from governance.delivery import open_delivery
@@ -178,6 +187,7 @@ def _insights(args: argparse.Namespace) -> int:
 def _sections(args: argparse.Namespace) -> int:
     from annogov.cli.guidelines import load_document
     from governance.channel_report import calibration_sections, guideline_history_section
+    from governance.roles import OPERATOR as CLI_USER
 
     sections = calibration_sections(_entries(args), _now(args))
     for path in args.guideline:
@@ -206,8 +216,10 @@ def _sections(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `annogov channel log|summary|insights|report-sections`."""
+    from governance import insights as ins
+
     parser = subparsers.add_parser(
-        "channel", help="calibration log, its summary and insights for engineers",
+        "channel", help=command_summary("channel"),
         description="Read the annotators' channel of a program from the database.")
     sub = parser.add_subparsers(dest="action", required=True)
 

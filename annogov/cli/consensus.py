@@ -7,18 +7,15 @@ import argparse
 from pathlib import Path
 
 from annogov.cli.args import add_label_set_options, add_mapping_options, label_set_from, mapping_from
+from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
-from governance.consensus import consensus, consensus_csv
-from governance.counts import DuplicateAnnotationError, MissingValueError, UnknownLabelError
-from governance.delivery import open_delivery
-from governance.long_rows import located, long_rows
 from ingest import InputError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "consensus",
-        help="majority-vote and Dawid-Skene labels, per-annotator confusion, items to adjudicate",
+        help=command_summary("consensus"),
         description="Consensus labels of a delivery by majority vote and by Dawid-Skene (EM over each "
         "annotator's confusion matrix), and the items to adjudicate first: lowest Dawid-Skene confidence, "
         "majority-vote ties, the two methods disagreeing.",
@@ -34,6 +31,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from governance.consensus import consensus, consensus_csv
+    from governance.counts import DuplicateAnnotationError, MissingValueError, UnknownLabelError
+    from governance.delivery import open_delivery
+    from governance.long_rows import located, long_rows
+
     labels = label_set_from(args)
     source = open_delivery(args.delivery, mapping_from(args))
     frame = long_rows(source, ("item_id", "annotator_id", "label"))

@@ -5,25 +5,23 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from annogov.cli.args import iso_date
-from annogov.linking import review_contract, review_contract_profile
+from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
-from contracts.confirm import ConfirmedDraft, confirm, decisions_template, read_decisions
-from contracts.questionnaire import with_provider_questions, write_questionnaire
-from contracts.review import ContractReview, load_source
 from ingest import InputError
-from scorecard.rubric import default_rubric, load_rubric
+
+if TYPE_CHECKING:
+    from contracts.confirm import ConfirmedDraft
+    from contracts.review import ContractReview
 
 
 def register(subparsers: Any) -> None:
     """Add the `contract-audit` sub-command."""
     parser = subparsers.add_parser(
         "contract-audit",
-        help="check a contract profile or draft for portability clauses and vendor red flags",
+        help=command_summary("contract-audit"),
         description="Audit a contract profile (.yaml, .json, .xlsx questionnaire) or a draft "
         "(.txt, .md, .docx, .pdf). Exit 1 when a critical clause is missing.",
     )
@@ -69,6 +67,11 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Audit and print; 1 when a critical clause is missing."""
+    from annogov.linking import review_contract
+    from contracts.questionnaire import with_provider_questions, write_questionnaire
+    from contracts.review import load_source
+    from scorecard.rubric import default_rubric, load_rubric
+
     source = Path(args.source) if args.source else None
     if args.questionnaire:
         profile = load_source(source, vendor=args.vendor)[0] if source else None
@@ -91,6 +94,13 @@ def run(args: argparse.Namespace) -> int:
 
 def _confirmed(args: argparse.Namespace, source: Path, as_of: date) -> int:
     """Write the decisions template, or audit the profile the filled-in decisions confirm."""
+    import yaml
+
+    from annogov.linking import review_contract_profile
+    from contracts.confirm import confirm, decisions_template, read_decisions
+    from contracts.review import load_source
+    from scorecard.rubric import load_rubric
+
     _, draft = load_source(source, vendor=args.vendor)
     if draft is None:
         raise InputError.at("decisions apply to a draft (.txt, .md, .docx, .pdf), not a profile", source.name)

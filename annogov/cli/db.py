@@ -7,12 +7,12 @@ import sys
 from typing import Any
 
 from annogov import render
-from annogov.store import SchemaError, Store, database_url, describe_url, make_engine, migrations
+from annogov.cli.registry import summary as command_summary
 
 
 def register(subparsers: Any) -> None:
     """Add `annogov db status|upgrade|demo`."""
-    parser = subparsers.add_parser("db", help="database schema version, upgrade, demo data")
+    parser = subparsers.add_parser("db", help=command_summary("db"))
     parser.add_argument("--url", help="database URL (default: ANNOGOV_DATABASE_URL or the SQLite file)")
     actions = parser.add_subparsers(dest="action", required=True)
     status = actions.add_parser("status", help="applied and pending migrations (1: pending)")
@@ -24,10 +24,14 @@ def register(subparsers: Any) -> None:
 
 
 def _url(args: argparse.Namespace) -> str:
+    from annogov.store import database_url
+
     return str(args.url) if args.url else database_url()
 
 
 def _status(args: argparse.Namespace) -> int:
+    from annogov.store import describe_url, make_engine, migrations
+
     url = _url(args)
     engine = make_engine(url)
     try:
@@ -47,6 +51,8 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _upgrade(args: argparse.Namespace) -> int:
+    from annogov.store import SchemaError, describe_url, make_engine, migrations
+
     url = _url(args)
     engine = make_engine(url)
     try:
@@ -62,6 +68,7 @@ def _upgrade(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     from annogov.demo import DEMO_PROGRAM_NAME, seed_demo
+    from annogov.store import SchemaError, Store
 
     try:
         store = Store(_url(args))

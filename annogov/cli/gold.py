@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from annogov.cli.args import add_mapping_options, add_program_options, label_list, mapping_from, open_program
-from annogov.cli.guidelines import CLI_USER
+from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
 from ingest import InputError
 
@@ -15,7 +15,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `annogov gold import|show|seeded|qualify`."""
     parser = subparsers.add_parser(
         "gold",
-        help="the gold set: stored and versioned, coverage, seeded share, qualification",
+        help=command_summary("gold"),
         description="Keep the buyer's gold set in the program database as numbered versions.",
     )
     sub = parser.add_subparsers(dest="action", required=True)
@@ -55,6 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from annogov.store.measured import gold_set, gold_set_versions
+    from governance.roles import OPERATOR as CLI_USER
 
     store, program = open_program(args)
     try:
@@ -79,6 +80,7 @@ def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def _import(args: argparse.Namespace) -> int:
     from annogov.store.measured import save_gold_set
     from governance.goldset import load_gold_set
+    from governance.roles import OPERATOR as CLI_USER
 
     labels = label_list(args.labels) or []
     gold = load_gold_set(args.file, labels, name=args.name)

@@ -8,18 +8,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
+from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
-from governance import guidelines as gl
-from governance.roles import OPERATOR
 from ingest import InputError, decode_text, load_json, read_input
 
 if TYPE_CHECKING:
     from annogov.store import Store
+    from governance import guidelines as gl
 
-CLI_USER = OPERATOR  # the command line acts as the documented operator identity
-"""Who the command line acts as: whoever can run it can open the database anyway."""
 
 
 def _store(url: str | None) -> Store:
@@ -30,6 +26,10 @@ def _store(url: str | None) -> Store:
 
 def load_document(path: str) -> gl.GuidelineDocument:
     """A guideline from a hand-over bundle (.zip) or a document JSON file."""
+    from pydantic import ValidationError
+
+    from governance import guidelines as gl
+
     raw = read_input(path)
     name = Path(path).name
     if raw[:2] == b"PK":
@@ -56,6 +56,8 @@ def _write(data: bytes | str, out: str | None) -> None:
 
 
 def _from_args(args: argparse.Namespace) -> gl.GuidelineDocument:
+    from governance.roles import OPERATOR as CLI_USER
+
     if (args.source is None) == (args.doc is None):
         raise InputError.at("give either a guideline file or --doc ID (from the database)",
                             "command line")
@@ -83,6 +85,8 @@ def _checked(args: argparse.Namespace) -> gl.GuidelineDocument:
 
 
 def _show(args: argparse.Namespace) -> int:
+    from governance import guidelines as gl
+
     doc = _checked(args)
     if args.format == "json":
         _write(to_json(doc.model_dump(mode="json")) + "\n", None)
@@ -96,6 +100,8 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
+    from governance import guidelines as gl
+
     doc = _from_args(args)
     try:
         diff = gl.diff_versions(doc, args.a, args.b)
@@ -110,6 +116,8 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _assets(args: argparse.Namespace) -> dict[str, bytes] | None:
     """With --program: the program's gold set versions and calibration log for the bundle."""
+    from governance.roles import OPERATOR as CLI_USER
+
     if not args.program:
         return None
     from annogov.cli.args import open_program
@@ -123,6 +131,8 @@ def _assets(args: argparse.Namespace) -> dict[str, bytes] | None:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from governance import guidelines as gl
+
     doc = _checked(args)
     if args.format == "bundle":
         _write(gl.history_bundle(doc, assets=_assets(args)), args.out)
@@ -139,6 +149,7 @@ def _export(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from annogov.store import DuplicateError
     from annogov.store.channel import ChannelRepository
+    from governance.roles import OPERATOR as CLI_USER
 
     doc = load_document(args.source)
     store = _store(args.database)
@@ -164,7 +175,7 @@ def _source_args(parser: argparse.ArgumentParser) -> None:
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `annogov guidelines show|diff|export|import`."""
     parser = subparsers.add_parser(
-        "guidelines", help="show, compare and export versioned annotation guidelines",
+        "guidelines", help=command_summary("guidelines"),
         description="Work with a guideline document (JSON), a hand-over bundle (.zip) or a "
                     "guideline stored in the database (--doc).")
     sub = parser.add_subparsers(dest="action", required=True)

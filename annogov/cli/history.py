@@ -6,7 +6,7 @@ import argparse
 from datetime import date
 
 from annogov.cli.args import add_mapping_options, add_program_options, label_list, mapping_from, open_program
-from annogov.cli.guidelines import CLI_USER
+from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
 from ingest import InputError
 
@@ -15,7 +15,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `annogov history add|show`."""
     parser = subparsers.add_parser(
         "history",
-        help="a provider's accuracy, kappa, defects and on-time share over its deliveries",
+        help=command_summary("history"),
         description="Record measured deliveries per provider and guideline version, and show the trend "
         "by category, annotator (pseudonymous codes) or guideline version with significant drops flagged.",
     )
@@ -46,6 +46,7 @@ def _add(args: argparse.Namespace) -> int:
     from governance.delivery_counts import count_delivery
     from governance.goldset import with_gold
     from governance.history import measure_delivery
+    from governance.roles import OPERATOR as CLI_USER
 
     try:
         when = date.fromisoformat(args.delivered)
@@ -81,6 +82,7 @@ def _add(args: argparse.Namespace) -> int:
 def _show(args: argparse.Namespace) -> int:
     from annogov.store.measured import list_deliveries, may_reveal
     from governance.history import history_rows, latest_suggestions, provider_history
+    from governance.roles import OPERATOR as CLI_USER
 
     store, program = open_program(args)
     try:

@@ -7,12 +7,14 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
 from annogov import __version__
-from annogov.cli.registry import COMMAND_MODULES
+from annogov.cli.registry import COMMANDS
 from ingest import InputError
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -25,16 +27,27 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
-    """The parser; given argv naming a known command, only that command's module is imported."""
+    """The parser; only the command argv names is imported, the others are listed from the static table."""
     parser = _Parser(prog="annogov", description=__doc__)
     parser.add_argument("--version", action="version", version=f"annogov {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
     words = [a for a in (sys.argv[1:] if argv is None else argv) if not a.startswith("-")]
-    chosen = words[0] if words and words[0] in COMMAND_MODULES else None
-    for name, module in COMMAND_MODULES.items():
-        if chosen in (None, name):
-            importlib.import_module(module).register(sub)
+    chosen = words[0] if words and words[0] in COMMANDS else None
+    for name, command in COMMANDS.items():
+        if name == chosen:
+            importlib.import_module(command.module).register(sub)
+        else:
+            sub.add_parser(name, help=command.summary)
     return parser
+
+
+def command_parsers() -> dict[str, argparse.ArgumentParser]:
+    """Every command's full parser (imports every command module: for docs and tests, not for a run)."""
+    parser = _Parser(prog="annogov")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    for command in COMMANDS.values():
+        importlib.import_module(command.module).register(sub)
+    return dict(sub.choices)
 
 
 def _validation_message(exc: ValidationError) -> str:
@@ -43,6 +56,28 @@ def _validation_message(exc: ValidationError) -> str:
         where = ".".join(str(p) for p in err["loc"]) or "(input)"
         lines.append(f"{where}: {err['msg']}")
     return "; ".join(lines)
+
+
+def _message(exc: Exception) -> str | None:
+    """What the user reads for bad input (exit 2), or None for a bug, which is re-raised.
+
+    pydantic and the store are looked up only if a command imported them (both are slow to import).
+    """
+    if isinstance(exc, InputError):
+        return str(exc)
+    pydantic = sys.modules.get("pydantic")
+    if pydantic is not None and isinstance(exc, pydantic.ValidationError):
+        return f"invalid input: {_validation_message(exc)}"
+    if isinstance(exc, FileNotFoundError | IsADirectoryError | PermissionError):  # reading or writing
+        if exc.filename is None:  # a role refusal (governance.roles.PermissionDenied), not a file
+            return str(exc)
+        return f"cannot open {exc.filename}: {exc.strerror}"
+    if isinstance(exc, ValueError):
+        return str(exc)
+    errors = sys.modules.get("annogov.store.errors")
+    if errors is not None and isinstance(exc, errors.StoreError):
+        return str(exc)
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -56,21 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `annogov ... | head` closed the pipe: not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
-    except InputError as exc:
-        print(f"annogov: {exc}", file=sys.stderr)
-    except ValidationError as exc:
-        print(f"annogov: invalid input: {_validation_message(exc)}", file=sys.stderr)
-    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:  # reading or writing
-        if exc.filename is None:  # a role refusal (governance.roles.PermissionDenied), not a file
-            print(f"annogov: {exc}", file=sys.stderr)
-        else:
-            print(f"annogov: cannot open {exc.filename}: {exc.strerror}", file=sys.stderr)
-    except ValueError as exc:
-        print(f"annogov: {exc}", file=sys.stderr)
     except Exception as exc:
-        # a store error can only come from a command that imported the store (sqlalchemy is slow to import)
-        errors = sys.modules.get("annogov.store.errors")
-        if errors is None or not isinstance(exc, errors.StoreError):
+        message = _message(exc)
+        if message is None:
             raise
-        print(f"annogov: {exc}", file=sys.stderr)
+        print(f"annogov: {message}", file=sys.stderr)
     return EXIT_USAGE

@@ -5,16 +5,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
-from governance.pilot import load_pilot_spec, run_pilot
-from governance.pilot_view import pilot_tables
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `pilot` sub-command."""
     parser = subparsers.add_parser(
         "pilot",
-        help="compare providers' pilot deliveries on shared items and shared gold",
+        help=command_summary("pilot"),
         description="Accuracy on shared gold per category with Wilson intervals, agreement within and "
         "between providers, on-time share, weekly throughput, cost per usable label, and an exact "
         "McNemar test per category (Holm-adjusted) saying which differences are real.",
@@ -31,6 +30,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the pilot and print it."""
+    from governance.pilot import load_pilot_spec, run_pilot
+    from governance.pilot_view import pilot_tables
+
     path = Path(args.spec)
     spec = load_pilot_spec(path)
     report = run_pilot(spec, base_dir=path.parent, file=path.name, seed=args.seed)

@@ -9,13 +9,6 @@ from typing import Any
 
 from annogov.cli.args import mapping_from
 from annogov.render import table, to_json
-from governance.delivery import open_delivery
-from governance.delivery_counts import PERIOD_COLUMNS, count_delivery
-from governance.qa import group_names, period_table
-from governance.qa_plan import acceptance_plan, margin_plan
-from governance.reports.qa_plan_pdf import qa_plan_pdf
-
-_COL = {name: i for i, name in enumerate(PERIOD_COLUMNS)}
 
 
 def add_plan_options(parser: argparse.ArgumentParser) -> None:
@@ -34,17 +27,25 @@ def add_plan_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _lots(delivery: str, args: argparse.Namespace) -> tuple[str, dict[str, tuple[int, int, int]]]:
+    from governance.delivery import open_delivery
+    from governance.delivery_counts import PERIOD_COLUMNS, count_delivery
+    from governance.qa import group_names, period_table
+
+    column = {name: i for i, name in enumerate(PERIOD_COLUMNS)}
     counts = count_delivery(open_delivery(delivery, mapping_from(args)))
     lots = {
-        name: (int(row[_COL["rows"]]), int(row[_COL["reviewed"]]), int(row[_COL["failed"]]))
+        name: (int(row[column["rows"]]), int(row[column["reviewed"]]), int(row[column["failed"]]))
         for name, row in zip(group_names(counts, "category"), period_table(counts, "category"), strict=False)
-        if row[_COL["rows"]] > 0
+        if row[column["rows"]] > 0
     }
     return counts.file, lots
 
 
 def run_plan(args: argparse.Namespace) -> int:
     """Print (or write) the requested plan for the delivery's categories."""
+    from governance.qa_plan import acceptance_plan, margin_plan
+    from governance.reports.qa_plan_pdf import qa_plan_pdf
+
     file, lots = _lots(args.delivery, args)
     payload: dict[str, Any]
     if args.plan == "margin":

@@ -7,15 +7,14 @@ from pathlib import Path
 
 from annogov.cli.args import add_mapping_options, open_with_progress
 from annogov.cli.qa_plan import add_plan_options, run_plan
+from annogov.cli.registry import summary as command_summary
 from annogov.render import table
-from governance.delivery import read_delivery_table
-from governance.qa import NO_CATEGORY, as_fraction, qa_sample, sample_files
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "qa-sample",
-        help="draw a blind, stratified QA sample meeting a minimum rate per category",
+        help=command_summary("qa-sample"),
         description="Sample annotations for QA review: at least ceil(rate x size) of every "
         "category, and at least --min-per-category (capped at the category's size) so "
         "rare categories are over-represented. The same delivery and seed give the "
@@ -39,6 +38,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from governance.delivery import read_delivery_table
+    from governance.qa import NO_CATEGORY, as_fraction, qa_sample, sample_files
+
     if args.plan:
         return run_plan(args)
     if not args.min_rate or not args.out:

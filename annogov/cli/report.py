@@ -10,34 +10,18 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Any, TypeVar
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from annogov.cli.args import iso_date
-from annogov.linking import review_contract
-from contracts.sla_terms import load_term_set
-from governance.privacy import pseudonymise_report
-from governance.reports import (
-    ReportInput,
-    ScorecardPayload,
-    Section,
-    SlaPayload,
-    SwitchingPayload,
-    TaxonomyPayload,
-    build_pdf,
-    build_xlsx,
-)
-from governance.reports.decision import decision
-from governance.reports.model import DEFAULT_TITLE
-from governance.reports.sections import audit_sections, sla_report_payload
-from governance.sla_check import check_delivery
+from annogov.cli.registry import summary as command_summary
 from ingest import InputError, Location, Problem, decode_text, load_json, read_input
-from migration import load_scenario, switching_cost
-from scorecard.api import score_file
 
-Model = TypeVar("Model", bound=BaseModel)
-BUILDERS = {".pdf": build_pdf, ".xlsx": build_xlsx}
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from governance.reports import ReportInput, ScorecardPayload, Section, SlaPayload, SwitchingPayload, TaxonomyPayload
+
+Model = TypeVar("Model", bound="BaseModel")
 
 
 def read_json(path: Path) -> Any:
@@ -47,6 +31,8 @@ def read_json(path: Path) -> Any:
 
 def validated(model: type[Model], data: Any, path: Path, what: str) -> Model:
     """Validate a payload; every problem is reported with the file and the JSON path."""
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -63,6 +49,9 @@ def validated(model: type[Model], data: Any, path: Path, what: str) -> Model:
 def load_scorecard(path: Path, as_of: dt.date | None) -> ScorecardPayload:
     """A scoring spreadsheet (.xlsx/.csv, scored here, evaluators' rows kept as evidence) or the
     JSON of `annogov score --format json`."""
+    from governance.reports import ScorecardPayload
+    from scorecard.api import score_file
+
     if path.suffix.lower() != ".json":
         result, imported, _ = score_file(path, as_of=as_of)
         payload = result.to_payload() | {"evaluations": imported.sheet.evaluation_rows()}
@@ -73,6 +62,9 @@ def load_scorecard(path: Path, as_of: dt.date | None) -> ScorecardPayload:
 def load_switching(path: Path) -> SwitchingPayload:
     """A scenario (YAML/JSON scenario/xlsx, simulated here with the default seed) or the JSON of
     `annogov switching-cost --format json` (recognised by its `percentiles` key)."""
+    from governance.reports import SwitchingPayload
+    from migration import load_scenario, switching_cost
+
     data = read_json(path) if path.suffix.lower() == ".json" else None
     if not isinstance(data, dict) or "percentiles" not in data:
         payload = switching_cost(load_scenario(path)).to_payload()
@@ -82,29 +74,44 @@ def load_switching(path: Path) -> SwitchingPayload:
 
 def load_audits(paths: list[Path], as_of: dt.date | None) -> list[Section]:
     """Contract profiles or drafts, audited here, as report sections."""
+    from annogov.linking import review_contract
+    from governance.reports.sections import audit_sections
+
     day = as_of or dt.date.today()
     return [s for path in paths for s in audit_sections(review_contract(path, day).to_payload())]
 
 
 def load_taxonomy(path: Path) -> TaxonomyPayload:
     """The taxonomy mapping: the JSON of `annogov taxonomy --format json`."""
+    from governance.reports import TaxonomyPayload
+
     return validated(TaxonomyPayload, read_json(path), path, "taxonomy result")
 
 
 def load_sla_result(path: Path) -> SlaPayload:
     """An SLA check already run: the JSON of `annogov sla-check --format json`."""
+    from governance.reports import SlaPayload
+    from governance.reports.sections import sla_report_payload
+
     raw = read_json(path)
     return validated(SlaPayload, sla_report_payload(raw) if isinstance(raw, dict) else raw, path, "SLA check result")
 
 
 def check_sla(contract: Path, delivery: Path) -> SlaPayload:
     """Check a delivery against a term set or a contract profile's SLA terms, here and now."""
+    from contracts.sla_terms import load_term_set
+    from governance.reports import SlaPayload
+    from governance.reports.sections import sla_report_payload
+    from governance.sla_check import check_delivery
+
     report = check_delivery(load_term_set(contract), delivery)
     return validated(SlaPayload, sla_report_payload(report), delivery, "SLA check")
 
 
 def load_sections(path: Path) -> list[Section]:
     """Extra tables: one {"title", "columns", "rows", ...} object or a list of them."""
+    from governance.reports import Section
+
     data = read_json(path)
     items = data if isinstance(data, list) else [data]
     return [validated(Section, item, path, f"section {i + 1}") for i, item in enumerate(items)]
@@ -112,6 +119,9 @@ def load_sections(path: Path) -> list[Section]:
 
 def report_input(args: argparse.Namespace) -> ReportInput:
     """Gather the parts named on the command line into one ReportInput."""
+    from governance.reports import ReportInput
+    from governance.reports.model import DEFAULT_TITLE
+
     if (args.contract is None) != (args.delivery is None):
         raise InputError.at("--contract and --delivery go together", "(command line)")
     if args.sla and args.contract:
@@ -129,7 +139,7 @@ def report_input(args: argparse.Namespace) -> ReportInput:
             "(command line)",
         )
     return ReportInput(
-        title=args.title,
+        title=args.title or DEFAULT_TITLE,
         program=args.program or "",
         evaluated=args.evaluated or "",
         created=args.date,
@@ -143,8 +153,12 @@ def report_input(args: argparse.Namespace) -> ReportInput:
 
 def run(args: argparse.Namespace) -> int:
     """Build the report the output suffix asks for and write it."""
+    from governance.privacy import pseudonymise_report
+    from governance.reports import build_pdf, build_xlsx
+    from governance.reports.decision import decision
+
     out: Path = args.out
-    builder = BUILDERS.get(out.suffix.lower())
+    builder = {".pdf": build_pdf, ".xlsx": build_xlsx}.get(out.suffix.lower())
     if builder is None:
         raise InputError.at("the output must end in .pdf or .xlsx", str(out))
     report = report_input(args)
@@ -180,7 +194,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     """Add `annogov report`."""
     p = subparsers.add_parser(
         "report",
-        help="PDF or Excel report for a steering committee",
+        help=command_summary("report"),
         description="Build a PDF (cover, summary, charts, appendix) or a live Excel workbook "
         "(edit a weight, totals and bands follow) from whatever parts are given.",
     )
@@ -200,7 +214,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         metavar="J",
         help="extra table(s) as JSON {title, columns, rows}; repeatable",
     )
-    p.add_argument("--title", default=DEFAULT_TITLE)
+    p.add_argument(
+        "--title", metavar="TEXT", help="cover title, e.g. 'Provider review Q3' (default: the standard report title)"
+    )
     p.add_argument("--program", default="", help="program name for the cover and properties")
     p.add_argument("--evaluated", default="", help="what was evaluated (default: from the parts)")
     p.add_argument(

@@ -9,16 +9,15 @@ import sys
 from datetime import date
 
 from annogov.cli.args import iso_date
+from annogov.cli.registry import summary as command_summary
 from annogov.render import fmt, table, to_json
 from ingest import inert
-from scorecard.api import score_file
-from scorecard.rubric import load_rubric, parse_weights
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "score",
-        help="score providers from an xlsx or CSV scoring sheet",
+        help=command_summary("score"),
         description="Score providers from an xlsx or CSV sheet (wide or long shape).",
     )
     p.add_argument("file", help="the scoring spreadsheet (.xlsx or .csv)")
@@ -49,6 +48,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from scorecard.api import score_file
+    from scorecard.rubric import load_rubric, parse_weights
+
     rubric = load_rubric(args.rubric) if args.rubric else None
     weights = parse_weights(args.weights) if args.weights else None
     as_of = args.as_of or date.today()

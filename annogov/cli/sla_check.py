@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from annogov.cli.args import add_mapping_options, open_with_progress
 from annogov.cli.boxes import add_box_options, boxes_from
+from annogov.cli.registry import summary as command_summary
 from annogov.render import fmt, table, to_json
-from contracts.sla_terms import default_term_set, load_term_set
-from governance.sla_check import SlaReport, check_delivery
+
+if TYPE_CHECKING:
+    from governance.sla_check import SlaReport
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "sla-check",
-        help="check a delivery against SLA terms (exit 1 if a term fails)",
+        help=command_summary("sla-check"),
         description="Evaluate every SLA term on a delivery: pass, fail or inconclusive, with the "
         "measured value, interval, sample size, worst categories and credits owed. "
         "Exit 0 when every term passes, 1 when any term fails or cannot be decided, "
@@ -117,6 +120,9 @@ def render_table(report: SlaReport) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from contracts.sla_terms import default_term_set, load_term_set
+    from governance.sla_check import check_delivery
+
     terms = load_term_set(args.contract) if args.contract else default_term_set()
     source = open_with_progress(args)
     labels = [v.strip() for v in args.labels.split(",") if v.strip()] if args.labels else None

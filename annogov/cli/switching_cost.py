@@ -5,10 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
-from migration.scenario import AREAS
-from migration.scenario_io import load_scenario, load_taxonomy_items
-from migration.switching import DEFAULT_SEED, DEFAULT_SIMULATIONS, switching_cost
 
 
 def _positive_int(text: str) -> int:
@@ -23,9 +21,11 @@ def _positive_int(text: str) -> int:
 
 def register(subparsers: Any) -> None:
     """Add the `switching-cost` sub-command."""
+    from migration.switching import DEFAULT_SEED, DEFAULT_SIMULATIONS
+
     p = subparsers.add_parser(
         "switching-cost",
-        help="price a change of provider: five areas, P10/P50/P90, tornado",
+        help=command_summary("switching-cost"),
         description="Price a change of annotation provider across taxonomy migration, "
         "re-annotation, retraining, the SLA gap and knowledge loss; simulate the ranges; rank "
         "the inputs; compare staying with switching over the horizon.",
@@ -51,6 +51,8 @@ def _or(x: float | None, missing: str) -> str:
 
 def render_table(payload: dict[str, Any]) -> str:
     """Areas with most-likely and P10/P50/P90, the top of the tornado, stay versus switch."""
+    from migration.scenario import AREAS
+
     cur = payload["currency"]
     det, pct = payload["deterministic"], payload["percentiles"]
     out = [f"{payload['name']}: {payload['simulations']} simulations, seed {payload['seed']}", ""]
@@ -119,6 +121,9 @@ def _variance_lines(payload: dict[str, Any]) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     """Load, compute, print."""
+    from migration.scenario_io import load_scenario, load_taxonomy_items
+    from migration.switching import switching_cost
+
     scenario = load_scenario(args.scenario)
     items = load_taxonomy_items(args.taxonomy_result) if args.taxonomy_result else None
     result = switching_cost(scenario, simulations=args.simulations, seed=args.seed, reannotation_items=items)

@@ -6,24 +6,22 @@ import argparse
 import csv
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annogov.cli.args import iso_date
+from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
 from ingest import inert
-from migration.taxonomy import (
-    TaxonomyResult,
-    analyse_taxonomy_files,
-    mapping_artifact,
-    write_artifact,
-)
+
+if TYPE_CHECKING:
+    from migration.taxonomy import TaxonomyResult
 
 
 def register(subparsers: Any) -> None:
     """Add the `taxonomy` sub-command."""
     p = subparsers.add_parser(
         "taxonomy",
-        help="classify an old -> new label-set change and count what it affects",
+        help=command_summary("taxonomy"),
         description="Classify every old class as one_to_one, merge, split or dropped, list the "
         "new classes, propose a mapping from a dual-labelled sample and count the items of a "
         "dataset that a rule can relabel or that need re-annotation.",
@@ -122,6 +120,8 @@ def render_table(payload: dict[str, Any]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Analyse, optionally export the artefact and per-item actions, print."""
+    from migration.taxonomy import analyse_taxonomy_files, mapping_artifact, write_artifact
+
     if args.relabelled and not args.dataset:
         raise ValueError("--relabelled needs --dataset")
     result = analyse_taxonomy_files(

@@ -10,14 +10,14 @@ import argparse
 from typing import Any
 
 from annogov import render
-from annogov.store import Store
-from annogov.store.channel import ChannelRepository
-from governance.roles import OPERATOR, ROLE_TITLES, Role, User
+from annogov.cli.registry import summary as command_summary
 
 
 def register(subparsers: Any) -> None:
     """Add `annogov users list|add|remove`."""
-    parser = subparsers.add_parser("users", help="people who may log in to the app, and their roles")
+    from governance.roles import ROLE_TITLES, Role
+
+    parser = subparsers.add_parser("users", help=command_summary("users"))
     parser.add_argument("--database", help="database URL (default: ANNOGOV_DATABASE_URL or the SQLite file)")
     actions = parser.add_subparsers(dest="action", required=True)
     actions.add_parser("list", help="everyone registered, with their role").set_defaults(handler=_list)
@@ -34,6 +34,10 @@ def register(subparsers: Any) -> None:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from annogov.store import Store
+    from annogov.store.channel import ChannelRepository
+    from governance.roles import ROLE_TITLES
+
     store = Store(args.database)
     try:
         with store.transaction() as s:
@@ -46,6 +50,10 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _add(args: argparse.Namespace) -> int:
+    from annogov.store import Store
+    from annogov.store.channel import ChannelRepository
+    from governance.roles import OPERATOR, ROLE_TITLES, Role, User
+
     email = str(args.email).strip()
     person = User(user_id=email, name=(args.name or email).strip(), role=Role(args.role),
                   annotator_id=(args.data_id or "").strip() or None)
@@ -60,6 +68,10 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _remove(args: argparse.Namespace) -> int:
+    from annogov.store import Store
+    from annogov.store.channel import ChannelRepository
+    from governance.roles import OPERATOR
+
     store = Store(args.database)
     try:
         with store.transaction() as s:

@@ -6,17 +6,16 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
 from ingest import InputError
-from scorecard.elicitation import elicit, load_elicitation
-from scorecard.rubric import default_rubric, load_rubric, save_rubric
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the `weights` sub-command."""
     p = sub.add_parser(
         "weights",
-        help="elicit dimension weights from a panel (AHP pairwise judgements or swing weights)",
+        help=command_summary("weights"),
         description="Turn each evaluator's pairwise judgements (AHP: principal eigenvector, Saaty's "
         "consistency ratio, CR > 0.10 flagged with the pair to revisit) or swing points into "
         "weights, aggregate the panel (geometric mean of judgements) and optionally write them "
@@ -50,6 +49,9 @@ def render_table(payload: dict[str, Any]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Elicit, print, and write the rubric when asked (refused while the panel is inconsistent)."""
+    from scorecard.elicitation import elicit, load_elicitation
+    from scorecard.rubric import default_rubric, load_rubric, save_rubric
+
     base = load_rubric(args.rubric) if args.rubric else default_rubric()
     doc = load_elicitation(args.file, criteria=base.keys)
     result = elicit(doc, source=args.file)
