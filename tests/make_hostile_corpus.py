@@ -33,16 +33,16 @@ _PILOT_LABELS = ["billing", "shipping", "returns", "account", "fraud", "legal"]
 TARGETS: dict[str, list[list[str]]] = {
     "delivery": [
         ["agreement", "{f}"],
-        ["sla-check", "--contract", str(EX / "sla-terms.yaml"), "--delivery", "{f}"],
+        ["sla-check", "--terms", str(EX / "sla-terms.yaml"), "{f}"],
         ["qa-sample", "{f}", "--min-rate", "0.1", "--out", "{out}.csv"],
     ],
     "scoresheet": [["score", "{f}", "--format", "csv"]],
     "rubric": [["score", str(EX / "scorecard-long.csv"), "--rubric", "{f}"]],
-    "terms": [["sla-check", "--contract", "{f}", "--delivery", str(EX / "delivery.csv")]],
+    "terms": [["sla-check", "--terms", "{f}", str(EX / "delivery.csv")]],
     "contract": [["contract-audit", "{f}"]],
     "scenario": [["switching-cost", "{f}", "--simulations", "200"]],
     "labelset": [["taxonomy", "{f}", str(EX / "taxonomy" / "new.csv")]],
-    "mapping": [["sla-check", "--delivery", str(EX / "vendor-export.csv"), "--mapping", "{f}"]],
+    "mapping": [["sla-check", str(EX / "vendor-export.csv"), "--column-map", "{f}"]],
     "report_json": [["report", "--scorecard", "{f}", "--out", "{out}.pdf"]],
     "sections": [["report", "--section", "{f}", "--out", "{out}.xlsx"]],
     "guidelines": [["guidelines", "show", "{f}"]],
@@ -63,7 +63,7 @@ TARGETS: dict[str, list[list[str]]] = {
     ],
     "boxes": [
         ["boxes", "--boxes", "{f}", str(FIX / "valid-coco.json")],
-        ["sla-check", "--contract", str(EX / "sla-terms.yaml"), "--delivery", str(EX / "delivery.csv"),
+        ["sla-check", "--terms", str(EX / "sla-terms.yaml"), str(EX / "delivery.csv"),
          "--boxes", str(FIX / "valid-coco.json"), "--box-gold", "{f}"],
     ],
     "decisions": [["contract-audit", str(EX / "drafts" / "portable-msa.md"), "--decisions", "{f}", "--by", "h"]],

@@ -127,8 +127,8 @@ def test_missing_file_and_bad_date_exit_two(tmp_path: Path, capsys: pytest.Captu
 
 def test_blank_questionnaire_lists_every_question(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "blank.xlsx"
-    code, out, _ = run(capsys, "--questionnaire", str(target))
-    assert code == 0 and "wrote" in out
+    code, out, err = run(capsys, "--write", "questionnaire", "--out", str(target))
+    assert code == 0 and f"wrote {target}" in err and out == ""
     wb = openpyxl.load_workbook(target)
     keys = [row[1] for row in wb[PROFILE_SHEET].iter_rows(min_row=3, values_only=True)]
     answers = [row[3] for row in wb[PROFILE_SHEET].iter_rows(min_row=3, values_only=True)]
@@ -252,7 +252,7 @@ OWN_LOCKED = ROOT / "examples" / "drafts" / "quarry-locked-in.md"
 
 def _template(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> tuple[Path, list[dict]]:
     out = tmp_path / "decisions.yaml"
-    code, text, _ = run(capsys, str(OWN_LOCKED), "--decisions-template", str(out))
+    code, _, text = run(capsys, str(OWN_LOCKED), "--write", "decisions-template", "-o", str(out))
     assert code == 0 and "proposals to decide" in text
     return out, yaml.safe_load(out.read_text(encoding="utf-8"))
 

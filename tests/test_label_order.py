@@ -178,9 +178,9 @@ def test_text_labels_without_an_order_refuse_ordered_metrics(tmp_path: Path,
     assert f'"value": {expected}'[:20] in out
     terms = tmp_path / "terms.yaml"
     terms.write_text("terms:\n  - {metric: cohen_kappa, weights: linear, threshold: 0.5}\n")
-    assert main(["sla-check", "--contract", str(terms), "--delivery", str(path)]) == 2
+    assert main(["sla-check", "--terms", str(terms), str(path)]) == 2
     assert "--labels" in capsys.readouterr().err
-    code = main(["sla-check", "--contract", str(terms), "--delivery", str(path), "--labels", "low,mid,high"])
+    code = main(["sla-check", "--terms", str(terms), str(path), "--labels", "low,mid,high"])
     assert code in (0, 1)
 
 
@@ -214,7 +214,7 @@ def test_options_a_metric_does_not_apply_are_refused(tmp_path: Path,
         SlaTerm(metric="kappa", level="ordinal", threshold=0.8)
     terms = tmp_path / "terms.yaml"
     terms.write_text("terms:\n  - metric: percent_agreement\n    weights: quadratic\n    threshold: 0.8\n")
-    assert main(["sla-check", "--contract", str(terms), "--delivery", str(path)]) == 2
+    assert main(["sla-check", "--terms", str(terms), str(path)]) == 2
     assert "terms.yaml, row 2" in capsys.readouterr().err
 
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from annogov.cli.args import add_mapping_options, label_set_from, open_with_progress
+from annogov.cli.args import (
+    add_format,
+    add_input,
+    add_label_set_options,
+    add_mapping_options,
+    label_set_from,
+    open_with_progress,
+)
 from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
 
@@ -28,8 +35,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Agreement between annotators of a delivery with a 95% interval. 'kappa' "
         "picks Cohen's kappa for two annotators and Fleiss' kappa for more.",
     )
-    parser.add_argument("delivery", metavar="DELIVERY")
-    parser.add_argument("--metric", choices=list(METRICS), default="percent")
+    add_input(parser, "delivery", "DELIVERY", "annotations: .csv, .xlsx, .jsonl, .parquet or Label Studio .json, "
+              "e.g. examples/delivery.csv")
+    parser.add_argument(
+        "--metric",
+        choices=list(METRICS),
+        default="percent",
+        help="the coefficient, e.g. --metric kappa (default: percent)",
+    )
     parser.add_argument(
         "--weights",
         choices=["none", "linear", "quadratic"],
@@ -54,15 +67,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--level",
         choices=["nominal", "ordinal", "interval", "ratio"],
         default="nominal",
-        help="Krippendorff's alpha level of measurement",
+        help="Krippendorff's alpha level of measurement, e.g. --level ordinal (default: nominal)",
     )
-    parser.add_argument("--by", choices=["category", "task_type", "batch"])
     parser.add_argument(
-        "--labels", metavar="A,B,C", help="the full label set in order (unused labels change chance agreement)"
+        "--by", choices=["category", "task_type", "batch"], help="one row per group as well, e.g. --by category"
     )
-    parser.add_argument("--contract", metavar="TERMS", help="take the label set from a term set")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the bootstrap interval")
-    parser.add_argument("--format", choices=["table", "json"], default="table")
+    add_label_set_options(parser)
+    parser.add_argument("--seed", type=int, default=0, help="seed of the bootstrap interval, e.g. 7 (default: 0)")
+    add_format(parser)
     add_mapping_options(parser)
     parser.set_defaults(handler=run)
 

@@ -6,7 +6,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from annogov.cli.args import add_label_set_options, add_mapping_options, label_set_from, mapping_from
+from annogov.cli.args import (
+    add_format,
+    add_input,
+    add_label_set_options,
+    add_mapping_options,
+    label_set_from,
+    mapping_from,
+)
 from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
 
@@ -19,15 +26,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "the same items, consistency on items labelled more than once (repeats are kept as repeated "
         "judgements), accuracy and macro-F1 against gold.",
     )
-    parser.add_argument("delivery", metavar="DELIVERY")
+    add_input(parser, "delivery", "DELIVERY", "annotations: .csv, .xlsx, .jsonl, .parquet or Label Studio .json, "
+              "e.g. examples/delivery.csv")
     parser.add_argument(
         "--repeats",
         choices=["first", "last"],
         default="first",
-        help="which row of a repeated (item, annotator) pair counts for agreement with others",
+        help="which row of a repeated (item, annotator) pair counts for agreement with others, "
+        "e.g. --repeats last (default: first)",
     )
     add_label_set_options(parser)
-    parser.add_argument("--format", choices=["table", "json"], default="table")
+    add_format(parser)
     add_mapping_options(parser)
     parser.set_defaults(handler=run)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from annogov.cli.args import add_format
 from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
 
@@ -16,9 +17,15 @@ if TYPE_CHECKING:
 def add_box_options(parser: argparse.ArgumentParser) -> None:
     """--boxes FILE... and --box-gold FILE, shared with sla-check (box_* terms)."""
     parser.add_argument(
-        "--boxes", nargs="+", metavar="EXPORT", default=[], help="exports: COCO .json, CVAT .xml, Label Studio .json"
+        "--boxes",
+        nargs="+",
+        metavar="EXPORT",
+        default=[],
+        help="exports: COCO .json, CVAT .xml, Label Studio .json, e.g. --boxes alice.json bob.xml",
     )
-    parser.add_argument("--box-gold", metavar="EXPORT", help="reference boxes; without it annotators are compared")
+    parser.add_argument(
+        "--box-gold", metavar="EXPORT", help="reference boxes, e.g. gold-coco.json; without it annotators are compared"
+    )
 
 
 def boxes_from(args: argparse.Namespace) -> BoxReport | None:
@@ -44,7 +51,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "annotator each (named by the file); Label Studio exports name theirs.",
     )
     add_box_options(parser)
-    parser.add_argument("--format", choices=["table", "json"], default="table")
+    add_format(parser)
     parser.set_defaults(handler=run)
 
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from annogov.cli.args import add_database, add_format, add_out, wrote
 from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
 from ingest import InputError, Location, Problem, decode_text, load_json, read_input
@@ -101,7 +102,7 @@ def _log(args: argparse.Namespace) -> int:
     entries = cal.filter_entries(_entries(args), CLI_USER, now, tags=args.tag,
                                  statuses=args.status, min_age_days=args.older_than,
                                  oldest_first=True)
-    if args.json:
+    if args.format == "json":
         print(to_json([e.model_dump(mode="json") for e in entries]))
         return 0
     rows = [(e.created_at.date().isoformat(), round(e.age_days(now), 1), e.task_id,
@@ -117,7 +118,7 @@ def _summary(args: argparse.Namespace) -> int:
     from governance import calibration as cal
 
     summary = cal.calibration_summary(_entries(args), _now(args))
-    if args.json:
+    if args.format == "json":
         print(to_json(summary.model_dump(mode="json")))
         return 0
     rows = [("entries", summary.total), ("open", summary.open), ("resolved", summary.resolved),
@@ -163,7 +164,7 @@ def _insights(args: argparse.Namespace) -> int:
     else:
         found = ins.engineer_insights(CLI_USER, _entries(args), [], now, metrics,
                                       thresholds=thresholds, min_drop=args.min_drop)
-    if args.json:
+    if args.format == "json":
         print(to_json(found.model_dump(mode="json")))
         return 0
     print("Flags that coincide with low or falling metrics")
@@ -208,7 +209,7 @@ def _sections(args: argparse.Namespace) -> int:
     text = json.dumps(sections, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
-        print(f"wrote {len(sections)} sections to {args.out}")
+        wrote(args.out, f"{len(sections)} sections")
     else:
         print(text, end="")
     return 0
@@ -224,18 +225,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sub = parser.add_subparsers(dest="action", required=True)
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--program", help="program name as shown in the app (database)")
-        p.add_argument("--log", help="or: calibration entries JSON (as `log --json` writes)")
-        p.add_argument("--database", help="database URL (default as for the app)")
-        p.add_argument("--as-of", help="date/time to measure ages from (default: now)")
-        p.add_argument("--json", action="store_true", help="machine-readable output")
+        p.add_argument("--program", help="program name as shown in the app (database), e.g. 'Demo program'")
+        p.add_argument(
+            "--log", metavar="FILE", help="or: calibration entries JSON (as `log --format json` writes), e.g. log.json"
+        )
+        add_database(p)
+        p.add_argument("--as-of", help="date/time to measure ages from, e.g. 2026-12-01T09:00+00:00 (default: now)")
+        add_format(p, old_json=True)
 
     log = sub.add_parser("log", help="the calibration log, oldest first")
     common(log)
-    log.add_argument("--status", action="append", default=[],
-                     choices=["open", "resolved", "promoted"])
-    log.add_argument("--tag", action="append", default=[], help="only entries with this tag")
-    log.add_argument("--older-than", type=float, metavar="DAYS")
+    log.add_argument("--status", action="append", default=[], choices=["open", "resolved", "promoted"],
+                     help="only entries in this state, e.g. --status open (repeatable)")
+    log.add_argument("--tag", action="append", default=[], help="only entries with this tag, e.g. --tag occlusion")
+    log.add_argument("--older-than", type=float, metavar="DAYS", help="only entries older than this, e.g. 7")
     log.set_defaults(handler=_log)
 
     summary = sub.add_parser("summary", help="counts for reports")
@@ -245,13 +248,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     insights = sub.add_parser("insights", help="recurring tags, multiply-flagged tasks, flags "
                                                "joined with metrics, blocking questions")
     common(insights)
-    insights.add_argument("--metrics", help="CSV/XLSX with columns category, week, metric, value")
-    insights.add_argument("--delivery", help="delivered annotations: weekly agreement and "
-                                             "accuracy are computed from it and joined too")
+    insights.add_argument("--metrics", metavar="FILE",
+                          help="CSV/XLSX with columns category, week, metric, value, e.g. metrics.csv")
+    insights.add_argument("--delivery", metavar="FILE", help="delivered annotations: weekly agreement and "
+                          "accuracy are computed from it and joined too, e.g. examples/delivery.csv")
     insights.add_argument("--threshold", action="append", default=[], metavar="METRIC=VALUE",
-                          help="a metric under VALUE counts as low (repeatable)")
+                          help="a metric under VALUE counts as low, e.g. --threshold accuracy=0.9 (repeatable)")
     insights.add_argument("--min-drop", type=float, default=ins.DEFAULT_MIN_DROP,
-                          help="a fall of at least this much from the week before counts")
+                          help="a fall of at least this much from the week before counts, e.g. 0.05 "
+                          "(default: %(default)s)")
     insights.set_defaults(handler=_insights)
 
     sections = sub.add_parser(
@@ -259,8 +264,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                 "(for `annogov report --section`)")
     common(sections)
     sections.add_argument("--guideline", action="append", default=[], metavar="FILE",
-                          help="guideline JSON or bundle whose history to include")
+                          help="guideline JSON or bundle whose history to include, e.g. guidelines.json")
     sections.add_argument("--doc", action="append", default=[],
-                          help="guideline id in the database whose history to include")
-    sections.add_argument("--out", "-o", help="write the JSON here (default: standard output)")
+                          help="guideline id in the database whose history to include, e.g. --doc main")
+    add_out(sections, "SECTIONS.json", "write the JSON here, e.g. -o sections.json (default: standard output)")
     sections.set_defaults(handler=_sections)

@@ -4,8 +4,17 @@ qualification of new annotators)."""
 from __future__ import annotations
 
 import argparse
+import sys
 
-from annogov.cli.args import add_mapping_options, add_program_options, label_list, mapping_from, open_program
+from annogov.cli.args import (
+    add_format,
+    add_input,
+    add_mapping_options,
+    add_program_options,
+    label_list,
+    mapping_from,
+    open_program,
+)
 from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
 from ingest import InputError
@@ -21,34 +30,45 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sub = parser.add_subparsers(dest="action", required=True)
 
     imp = sub.add_parser("import", help="store a gold set file (item_id, category, gold_label[, qualification])")
-    imp.add_argument("file", metavar="GOLD_FILE")
+    imp.add_argument("file", metavar="GOLD_FILE", help="the gold set (.csv, .xlsx), e.g. examples/pilot/gold-set.csv")
     add_program_options(imp)
-    imp.add_argument("--name", required=True)
-    imp.add_argument("--labels", required=True, metavar="A,B,C", help="the label set every gold label must be in")
-    imp.add_argument("--note", default="", help="why this version")
+    imp.add_argument("--name", required=True, help="the gold set's name, e.g. main")
+    imp.add_argument(
+        "--labels", required=True, metavar="A,B,C", help="the label set every gold label must be in, e.g. cat,dog,bird"
+    )
+    imp.add_argument("--note", default="", help="why this version, e.g. 'added night scenes'")
     imp.set_defaults(handler=_import)
 
     show = sub.add_parser("show", help="versions and coverage per category against a minimum")
     add_program_options(show)
-    show.add_argument("--name", required=True)
-    show.add_argument("--version", type=int)
-    show.add_argument("--minimum", type=int, default=30, help="gold items each category needs (default 30)")
-    show.add_argument("--format", choices=["table", "json"], default="table")
+    show.add_argument("--name", required=True, help="the gold set's name, e.g. main")
+    show.add_argument("--version", type=int, help="a stored version, e.g. 2 (default: the latest)")
+    show.add_argument("--minimum", type=int, default=30, help="gold items each category needs, e.g. 50 (default: 30)")
+    add_format(show)
     show.set_defaults(handler=_show)
 
     seeded = sub.add_parser("seeded", help="the share of a delivery's items that are gold items")
-    seeded.add_argument("delivery", metavar="DELIVERY")
+    add_input(seeded, "delivery", "DELIVERY", "annotations: .csv, .xlsx, .jsonl, .parquet or Label Studio .json, "
+              "e.g. examples/delivery.csv")
     add_program_options(seeded)
-    seeded.add_argument("--name", required=True)
+    seeded.add_argument("--name", required=True, help="the gold set's name, e.g. main")
+    add_format(seeded)
     add_mapping_options(seeded)
     seeded.set_defaults(handler=_seeded)
 
     qualify = sub.add_parser("qualify", help="new annotators' accuracy on the qualification items")
-    qualify.add_argument("answers", metavar="ANSWERS", help="a delivery file: annotator_id, item_id, label")
+    qualify.add_argument(
+        "answers", metavar="ANSWERS", help="a delivery file: annotator_id, item_id, label, e.g. answers.csv"
+    )
     add_program_options(qualify)
-    qualify.add_argument("--name", required=True)
-    qualify.add_argument("--threshold", type=float, default=0.9, help="accuracy to reach, above 0 and at most 1")
-    qualify.add_argument("--min-items", type=int, default=20, help="distinct qualification items to answer (1 or more)")
+    qualify.add_argument("--name", required=True, help="the gold set's name, e.g. main")
+    qualify.add_argument(
+        "--threshold", type=float, default=0.9, help="accuracy to reach (0-1], e.g. 0.95 (default: 0.9)"
+    )
+    qualify.add_argument(
+        "--min-items", type=int, default=20, help="distinct qualification items to answer, e.g. 10 (default: 20)"
+    )
+    add_format(qualify)
     add_mapping_options(qualify)
     qualify.set_defaults(handler=_qualify)
 
@@ -89,7 +109,7 @@ def _import(args: argparse.Namespace) -> int:
         saved = save_gold_set(store, CLI_USER, program.id, gold, args.note)
     finally:
         store.close()
-    print(f"stored gold set {saved.name!r} version {saved.version}: {len(saved.items)} items")
+    print(f"stored gold set {saved.name!r} version {saved.version}: {len(saved.items)} items", file=sys.stderr)
     return 0
 
 
@@ -124,6 +144,9 @@ def _seeded(args: argparse.Namespace) -> int:
     gold = _load(args)
     counts = count_delivery(open_delivery(args.delivery, mapping_from(args)), gold.label_set)
     share = seeded_share(gold, counts.items.to_pylist())
+    if args.format == "json":
+        print(to_json(share.model_dump(mode="json")))
+        return 0
     lo, hi = share.share.ci or (None, None)
     print(
         f"{share.gold_items} of {share.delivered_items} delivered items are gold "
@@ -162,6 +185,9 @@ def _qualify(args: argparse.Namespace) -> int:
     results = qualify(gold, answers, threshold=args.threshold, min_items=args.min_items)
     if not results:
         raise InputError.at("no answers on qualification items of this gold set", args.answers)
+    if args.format == "json":
+        print(to_json([q.model_dump(mode="json") for q in results]))
+        return 0 if all(q.qualified for q in results) else 1
     print(
         table(
             ["annotator", "answered", "right", "accuracy", "qualified", "why"],

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from annogov.cli.args import add_database, add_format, add_out, wrote
 from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
 from ingest import InputError, decode_text, load_json, read_input
@@ -52,7 +53,7 @@ def _write(data: bytes | str, out: str | None) -> None:
         return
     target = Path(out)
     target.write_bytes(data if isinstance(data, bytes) else data.encode())
-    print(f"wrote {target} ({target.stat().st_size:,} bytes)", file=sys.stderr)
+    wrote(target, f"{target.stat().st_size:,} bytes")
 
 
 def _from_args(args: argparse.Namespace) -> gl.GuidelineDocument:
@@ -107,7 +108,7 @@ def _diff(args: argparse.Namespace) -> int:
         diff = gl.diff_versions(doc, args.a, args.b)
     except KeyError as exc:
         raise InputError.at(str(exc.args[0]), args.source or args.doc) from exc
-    if args.json:
+    if args.format == "json":
         print(to_json(diff.model_dump(mode="json")))
     else:
         sys.stdout.write(gl.diff_markdown(diff))
@@ -161,15 +162,16 @@ def _import(args: argparse.Namespace) -> int:
     finally:
         store.close()
     print(f"imported {doc.doc_id!r} ({doc.title}) with {len(doc.versions)} versions "
-          f"for program {doc.program!r}")
+          f"for program {doc.program!r}", file=sys.stderr)
     return 0
 
 
 def _source_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("source", nargs="?", help="guideline JSON or bundle .zip")
-    parser.add_argument("--doc", help="read guideline DOC from the database instead of a file")
-    parser.add_argument("--database", help="database URL (default: ANNOGOV_DATABASE_URL or "
-                                           "the SQLite file in ANNOGOV_DATA_DIR)")
+    parser.add_argument(
+        "source", nargs="?", metavar="GUIDELINE", help="guideline JSON or bundle .zip, e.g. guidelines.json"
+    )
+    parser.add_argument("--doc", help="read guideline DOC from the database instead of a file, e.g. --doc main")
+    add_database(parser)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -182,27 +184,34 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     show = sub.add_parser("show", help="print one version as Markdown, JSON or the history")
     _source_args(show)
-    show.add_argument("--version", type=int, help="version number (default: current)")
-    show.add_argument("--format", choices=["markdown", "json", "history"], default="markdown")
+    show.add_argument("--version", type=int, help="version number, e.g. 3 (default: current)")
+    show.add_argument(
+        "--format",
+        choices=["markdown", "json", "history"],
+        default="markdown",
+        help="how the version prints on standard output, e.g. --format history (default: markdown)",
+    )
     show.set_defaults(handler=_show)
 
     diff = sub.add_parser("diff", help="compare two versions ruling by ruling")
     _source_args(diff)
-    diff.add_argument("a", type=int, help="from version")
-    diff.add_argument("b", type=int, help="to version")
-    diff.add_argument("--json", action="store_true", help="machine-readable output")
+    diff.add_argument("a", type=int, metavar="FROM", help="from version, e.g. 2")
+    diff.add_argument("b", type=int, metavar="TO", help="to version, e.g. 3")
+    add_format(diff, old_json=True)
     diff.set_defaults(handler=_diff)
 
     export = sub.add_parser("export", help="write Markdown, PDF, JSON or the hand-over bundle")
     _source_args(export)
-    export.add_argument("--format", choices=["markdown", "pdf", "json", "bundle"],
-                        default="bundle")
-    export.add_argument("--version", type=int, help="version for markdown/pdf (default: current)")
-    export.add_argument("--out", "-o", help="output file (default: standard output)")
-    export.add_argument("--program", help="bundle: add this program's gold sets and calibration log")
+    export.add_argument("--format", choices=["markdown", "pdf", "json", "bundle"], default="bundle",
+                        help="what to write, e.g. --format pdf (default: bundle, the hand-over .zip)")
+    export.add_argument("--version", type=int, help="version for markdown/pdf, e.g. 3 (default: current)")
+    add_out(export, "PATH", "output file, e.g. -o handover.zip (default: standard output)")
+    export.add_argument(
+        "--program", help="bundle: add this program's gold sets and calibration log, e.g. 'Demo program'"
+    )
     export.set_defaults(handler=_export)
 
     imp = sub.add_parser("import", help="store a hand-over bundle (or JSON) in the database")
-    imp.add_argument("source", help="bundle .zip or guideline JSON")
-    imp.add_argument("--database", help="database URL (default as for the app)")
+    imp.add_argument("source", metavar="GUIDELINE", help="bundle .zip or guideline JSON, e.g. handover.zip")
+    add_database(imp)
     imp.set_defaults(handler=_import)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from annogov.cli.args import add_format
 from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
 
@@ -21,10 +22,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "spec",
         metavar="PILOT_YAML",
-        help="label_set, gold (gold-set file) and providers (name, delivery, price_per_label)",
+        help="label_set, gold (gold-set file) and providers (name, delivery, price_per_label), "
+        "e.g. examples/pilot/pilot.yaml",
     )
-    parser.add_argument("--seed", type=int, default=0, help="seed of the bootstrap intervals")
-    parser.add_argument("--format", choices=["table", "json"], default="table")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the bootstrap intervals, e.g. 7 (default: 0)")
+    add_format(parser)
     parser.set_defaults(handler=run)
 
 

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from annogov.cli.args import iso_date
+from annogov.cli.args import add_out, iso_date, old_spelling, wrote
 from annogov.cli.registry import summary as command_summary
 from ingest import InputError, Location, Problem, decode_text, load_json, read_input
 
@@ -122,15 +122,15 @@ def report_input(args: argparse.Namespace) -> ReportInput:
     from governance.reports import ReportInput
     from governance.reports.model import DEFAULT_TITLE
 
-    if (args.contract is None) != (args.delivery is None):
-        raise InputError.at("--contract and --delivery go together", "(command line)")
-    if args.sla and args.contract:
-        raise InputError.at("give either --sla or --contract with --delivery", "(command line)")
+    if (args.terms is None) != (args.delivery is None):
+        raise InputError.at("--terms and --delivery go together", "(command line)")
+    if args.sla and args.terms:
+        raise InputError.at("give either --sla or --terms with --delivery", "(command line)")
     sla = None
     if args.sla:
         sla = load_sla_result(args.sla)
-    elif args.contract:
-        sla = check_sla(args.contract, args.delivery)
+    elif args.terms:
+        sla = check_sla(args.terms, args.delivery)
     sections = load_audits(args.audit or [], args.date)
     sections += [s for path in args.section or [] for s in load_sections(path)]
     if not any((args.scorecard, args.switching, args.taxonomy, sla, sections)):
@@ -182,7 +182,7 @@ def run(args: argparse.Namespace) -> int:
         )
         if present is not None
     ] + [s.title for s in report.sections]
-    print(f"wrote {out} ({len(data):,} bytes): {', '.join(parts)}")
+    wrote(out, f"{len(data):,} bytes, {', '.join(parts)}")
     for block in decision(report):
         if block.heading == "Recommendation":
             print("Recommendation (the report's first page):")
@@ -198,37 +198,62 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         description="Build a PDF (cover, summary, charts, appendix) or a live Excel workbook "
         "(edit a weight, totals and bands follow) from whatever parts are given.",
     )
-    p.add_argument("--scorecard", type=Path, metavar="F", help="scoring sheet (.xlsx/.csv) or JSON of `annogov score`")
-    p.add_argument("--switching", type=Path, metavar="S", help="scenario or JSON of `annogov switching-cost`")
     p.add_argument(
-        "--audit", type=Path, action="append", metavar="P", help="contract profile or draft to audit; repeatable"
+        "--scorecard",
+        type=Path,
+        metavar="F",
+        help="scoring sheet (.xlsx/.csv) or JSON of `annogov score`, e.g. examples/scorecard-wide.xlsx",
     )
-    p.add_argument("--taxonomy", type=Path, metavar="T", help="JSON of `annogov taxonomy`")
-    p.add_argument("--sla", type=Path, metavar="R", help="JSON of `annogov sla-check`")
-    p.add_argument("--contract", type=Path, metavar="C", help="SLA terms or a contract profile (with --delivery)")
-    p.add_argument("--delivery", type=Path, metavar="D", help="delivered annotations")
+    p.add_argument(
+        "--switching",
+        type=Path,
+        metavar="S",
+        help="scenario or JSON of `annogov switching-cost`, e.g. examples/scenario.yaml",
+    )
+    p.add_argument(
+        "--audit",
+        type=Path,
+        action="append",
+        metavar="P",
+        help="contract profile or draft to audit, e.g. examples/contract-profile.yaml; repeatable",
+    )
+    p.add_argument("--taxonomy", type=Path, metavar="T", help="JSON of `annogov taxonomy`, e.g. taxonomy.json")
+    p.add_argument("--sla", type=Path, metavar="R", help="JSON of `annogov sla-check`, e.g. sla.json")
+    p.add_argument(
+        "--terms",
+        type=Path,
+        metavar="TERMS",
+        help="SLA terms or a contract profile to check --delivery against, e.g. examples/sla-terms.yaml",
+    )
+    old_spelling(p, "--contract", "--terms", "terms", type=Path)
+    p.add_argument(
+        "--delivery", type=Path, metavar="D", help="delivered annotations (with --terms), e.g. examples/delivery.csv"
+    )
     p.add_argument(
         "--section",
         type=Path,
         action="append",
         metavar="J",
-        help="extra table(s) as JSON {title, columns, rows}; repeatable",
+        help="extra table(s) as JSON {title, columns, rows}, e.g. sections.json; repeatable",
     )
     p.add_argument(
         "--title", metavar="TEXT", help="cover title, e.g. 'Provider review Q3' (default: the standard report title)"
     )
-    p.add_argument("--program", default="", help="program name for the cover and properties")
-    p.add_argument("--evaluated", default="", help="what was evaluated (default: from the parts)")
+    p.add_argument("--program", default="", help="program name for the cover and properties, e.g. 'Demo program'")
+    p.add_argument(
+        "--evaluated", default="", help="what was evaluated, e.g. 'three providers' (default: from the parts)"
+    )
     p.add_argument(
         "--date",
         type=iso_date,
         default=None,
-        help="report date YYYY-MM-DD (default today); fixes the bytes for comparison",
+        help="report date, e.g. 2026-12-01 (default: today); fixes the bytes for comparison",
     )
     p.add_argument(
         "--annotator-names",
         action="store_true",
         help="print annotator ids; by default annotators appear as pseudonymous codes (A01, A02, ...)",
     )
-    p.add_argument("--out", type=Path, required=True, metavar="FILE.pdf|FILE.xlsx")
+    add_out(p, "FILE.pdf|FILE.xlsx", "the report; its suffix picks the format, e.g. -o report.pdf", type=Path,
+            required=True)
     p.set_defaults(handler=run)

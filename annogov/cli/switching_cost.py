@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from annogov.cli.args import add_format
 from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
 
@@ -30,13 +31,22 @@ def register(subparsers: Any) -> None:
         "re-annotation, retraining, the SLA gap and knowledge loss; simulate the ranges; rank "
         "the inputs; compare staying with switching over the horizon.",
     )
-    p.add_argument("scenario", help="scenario file (.yaml, .json or .xlsx)")
     p.add_argument(
-        "--taxonomy-result", metavar="T", help="JSON from `annogov taxonomy --format json` (supplies the split items)"
+        "scenario", metavar="SCENARIO", help="scenario file (.yaml, .json or .xlsx), e.g. examples/scenario.yaml"
     )
-    p.add_argument("--simulations", type=_positive_int, default=DEFAULT_SIMULATIONS)
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument(
+        "--taxonomy-result",
+        metavar="T",
+        help="JSON from `annogov taxonomy --format json` (supplies the split items), e.g. taxonomy.json",
+    )
+    p.add_argument(
+        "--simulations",
+        type=_positive_int,
+        default=DEFAULT_SIMULATIONS,
+        help="Monte Carlo draws, e.g. 20000 (default: %(default)s)",
+    )
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the draws, e.g. 7 (default: %(default)s)")
+    add_format(p)
     p.set_defaults(handler=run)
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
+from annogov.cli.args import add_format, add_out, old_spelling, wrote
 from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
 from ingest import InputError
@@ -21,10 +23,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "weights, aggregate the panel (geometric mean of judgements) and optionally write them "
         "into a rubric with their provenance.",
     )
-    p.add_argument("file", help="the panel's judgements (.yaml or .json); see examples/weights-ahp.yaml")
-    p.add_argument("--rubric", help="rubric to take the weights (default: the built-in one)")
-    p.add_argument("--write-rubric", metavar="OUT", help="write the rubric with the elicited weights (.yaml/.json)")
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument(
+        "file", metavar="PANEL", help="the panel's judgements (.yaml or .json), e.g. examples/weights-ahp.yaml"
+    )
+    p.add_argument("--rubric", help="rubric to take the weights, e.g. rubric.yaml (default: the built-in one)")
+    add_out(p, "RUBRIC.yaml", "write the rubric with the elicited weights (.yaml/.json), e.g. -o rubric.yaml")
+    old_spelling(p, "--write-rubric", "--out", "out")
+    add_format(p)
     p.set_defaults(handler=run)
 
 
@@ -57,12 +62,13 @@ def run(args: argparse.Namespace) -> int:
     result = elicit(doc, source=args.file)
     payload = result.to_payload()
     print(to_json(payload) if args.format == "json" else render_table(payload))
-    if args.write_rubric:
+    if args.out:
         if not result.usable:
-            print(f"not written: {result.problem}")
+            print(f"annogov: {args.out} not written: {result.problem}", file=sys.stderr)
             return 1
         if set(result.criteria) != set(base.keys):
             raise InputError.at(f"the panel weighs {', '.join(result.criteria)}; the rubric's dimensions are "
                                 f"{', '.join(base.keys)}", Path(args.file).name, column="criteria")
-        save_rubric(base.with_weights(result.percent, provenance=result.provenance), args.write_rubric)
+        save_rubric(base.with_weights(result.percent, provenance=result.provenance), args.out)
+        wrote(args.out, "the rubric with the elicited weights")
     return 0
