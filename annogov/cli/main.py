@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from annogov import __version__
 from annogov.cli.args import InputFile
-from annogov.cli.registry import COMMANDS
+from annogov.cli.registry import COMMANDS, EXAMPLES
 from ingest import InputError
 
 if TYPE_CHECKING:
@@ -20,8 +20,17 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
+EXAMPLES_HEADING = "examples:\n"
+
+
 class _Formatter(argparse.HelpFormatter):
-    """Help as argparse writes it, except a main input file shows as required (it is; see `_Parser`)."""
+    """Help as argparse writes it, except a main input file shows as required (it is; see `_Parser`) and
+    the examples keep one command line per line."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.startswith(EXAMPLES_HEADING):
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
 
     def _format_args(self, action: argparse.Action, default_metavar: str) -> str:
         if isinstance(action, InputFile):
@@ -61,7 +70,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     chosen = words[0] if words and words[0] in COMMANDS else None
     for name, command in COMMANDS.items():
         if name == chosen:
-            importlib.import_module(command.module).register(sub)
+            _register(sub, name)
         else:
             sub.add_parser(name, help=command.summary)
     return parser
@@ -71,9 +80,16 @@ def command_parsers() -> dict[str, argparse.ArgumentParser]:
     """Every command's full parser (imports every command module: for docs and tests, not for a run)."""
     parser = _Parser(prog="annogov")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
-    for command in COMMANDS.values():
-        importlib.import_module(command.module).register(sub)
+    for name in COMMANDS:
+        _register(sub, name)
     return dict(sub.choices)
+
+
+def _register(sub: argparse._SubParsersAction, name: str) -> None:  # type: ignore[type-arg]
+    """Import command `name`'s module, add its parser, and show its examples under its help."""
+    importlib.import_module(COMMANDS[name].module).register(sub)
+    parser = sub.choices[name]
+    parser.epilog = EXAMPLES_HEADING + "\n".join(f"  {line}" for line in EXAMPLES.get(name, ()))
 
 
 def _validation_message(exc: ValidationError) -> str:
