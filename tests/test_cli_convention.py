@@ -76,6 +76,17 @@ def test_every_command_that_prints_results_has_format() -> None:
     assert printers <= found
 
 
+def test_defaults_quoted_in_help_are_the_domains() -> None:
+    """Help that names a domain default without importing the domain package quotes it right."""
+    from governance.insights import DEFAULT_MIN_DROP
+    from migration.switching import DEFAULT_SEED, DEFAULT_SIMULATIONS
+
+    helps = {prog + " " + "/".join(a.option_strings): a.help or "" for prog, p in _parsers() for a in p._actions}
+    assert f"(default: {DEFAULT_SIMULATIONS:,})" in helps["annogov switching-cost --simulations"]
+    assert f"(default: {DEFAULT_SEED})" in helps["annogov switching-cost --seed"]
+    assert f"(default: {DEFAULT_MIN_DROP:g})" in helps["annogov channel insights --min-drop"]
+
+
 OLD_AND_NEW = [
     (["sla-check", "--contract", str(EX / "sla-terms.yaml"), "--delivery", str(EX / "delivery.csv")],
      ["sla-check", str(EX / "delivery.csv"), "--terms", str(EX / "sla-terms.yaml")], ["--contract", "--delivery"]),

@@ -149,6 +149,7 @@ def _insights(args: argparse.Namespace) -> int:
                                               "week"))
         metrics = weekly if metrics is None else pd.concat([metrics, weekly], ignore_index=True)
     thresholds = _thresholds(args.threshold)
+    min_drop = ins.DEFAULT_MIN_DROP if args.min_drop is None else args.min_drop
     now = _now(args)
     if args.program is not None and args.log is None:
         from annogov.store.channel import ChannelRepository
@@ -158,12 +159,12 @@ def _insights(args: argparse.Namespace) -> int:
             with store.transaction() as s:
                 found = ChannelRepository(s).engineer_insights(
                     CLI_USER, args.program, now, metrics, thresholds=thresholds,
-                    min_drop=args.min_drop)
+                    min_drop=min_drop)
         finally:
             store.close()
     else:
         found = ins.engineer_insights(CLI_USER, _entries(args), [], now, metrics,
-                                      thresholds=thresholds, min_drop=args.min_drop)
+                                      thresholds=thresholds, min_drop=min_drop)
     if args.format == "json":
         print(to_json(found.model_dump(mode="json")))
         return 0
@@ -217,8 +218,6 @@ def _sections(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `annogov channel log|summary|insights|report-sections`."""
-    from governance import insights as ins
-
     parser = subparsers.add_parser(
         "channel", help=command_summary("channel"),
         description="Read the annotators' channel of a program from the database.")
@@ -254,9 +253,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                           "accuracy are computed from it and joined too, e.g. examples/delivery.csv")
     insights.add_argument("--threshold", action="append", default=[], metavar="METRIC=VALUE",
                           help="a metric under VALUE counts as low, e.g. --threshold accuracy=0.9 (repeatable)")
-    insights.add_argument("--min-drop", type=float, default=ins.DEFAULT_MIN_DROP,
+    insights.add_argument("--min-drop", type=float,
                           help="a fall of at least this much from the week before counts, e.g. 0.05 "
-                          "(default: %(default)s)")
+                          "(default: 0.1)")
     insights.set_defaults(handler=_insights)
 
     sections = sub.add_parser(

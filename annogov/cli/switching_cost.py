@@ -22,7 +22,6 @@ def _positive_int(text: str) -> int:
 
 def register(subparsers: Any) -> None:
     """Add the `switching-cost` sub-command."""
-    from migration.switching import DEFAULT_SEED, DEFAULT_SIMULATIONS
 
     p = subparsers.add_parser(
         "switching-cost",
@@ -42,10 +41,9 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--simulations",
         type=_positive_int,
-        default=DEFAULT_SIMULATIONS,
-        help="Monte Carlo draws, e.g. 20000 (default: %(default)s)",
+        help="Monte Carlo draws, e.g. 20000 (default: 10,000)",
     )
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the draws, e.g. 7 (default: %(default)s)")
+    p.add_argument("--seed", type=int, help="seed of the draws, e.g. 7 (default: 20261126)")
     add_format(p)
     p.set_defaults(handler=run)
 
@@ -132,11 +130,13 @@ def _variance_lines(payload: dict[str, Any]) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     """Load, compute, print."""
     from migration.scenario_io import load_scenario, load_taxonomy_items
-    from migration.switching import switching_cost
+    from migration.switching import DEFAULT_SEED, DEFAULT_SIMULATIONS, switching_cost
 
     scenario = load_scenario(args.scenario)
     items = load_taxonomy_items(args.taxonomy_result) if args.taxonomy_result else None
-    result = switching_cost(scenario, simulations=args.simulations, seed=args.seed, reannotation_items=items)
+    simulations = DEFAULT_SIMULATIONS if args.simulations is None else args.simulations
+    seed = DEFAULT_SEED if args.seed is None else args.seed
+    result = switching_cost(scenario, simulations=simulations, seed=seed, reannotation_items=items)
     payload = result.to_payload()
     print(to_json(payload) if args.format == "json" else render_table(payload))
     return 0
