@@ -223,14 +223,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Read the annotators' channel of a program from the database.")
     sub = parser.add_subparsers(dest="action", required=True)
 
-    def common(p: argparse.ArgumentParser) -> None:
+    def common(p: argparse.ArgumentParser, printed: bool = True) -> None:
         p.add_argument("--program", help="program name as shown in the app (database), e.g. 'Demo program'")
         p.add_argument(
             "--log", metavar="FILE", help="or: calibration entries JSON (as `log --format json` writes), e.g. log.json"
         )
         add_database(p)
         p.add_argument("--as-of", help="date/time to measure ages from, e.g. 2026-12-01T09:00+00:00 (default: now)")
-        add_format(p, old_json=True)
+        if printed:  # report-sections always writes JSON
+            add_format(p, old_json=True)
 
     log = sub.add_parser("log", help="the calibration log, oldest first")
     common(log)
@@ -261,7 +262,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sections = sub.add_parser(
         "report-sections", help="the log summary and guideline history as report sections "
                                 "(for `annogov report --section`)")
-    common(sections)
+    common(sections, printed=False)
     sections.add_argument("--guideline", action="append", default=[], metavar="FILE",
                           help="guideline JSON or bundle whose history to include, e.g. guidelines.json")
     sections.add_argument("--doc", action="append", default=[],

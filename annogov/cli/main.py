@@ -63,7 +63,12 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The parser; only the command argv names is imported, the others are listed from the static table."""
-    parser = _Parser(prog="annogov", description=__doc__)
+    parser = _Parser(
+        prog="annogov",
+        description="Govern AI data-annotation work: score providers, audit contracts, price a switch of provider, "
+        "check deliveries against the SLA, report to a steering committee.",
+        epilog="`annogov COMMAND --help` lists a command's options with examples; docs/cli.md has them all.",
+    )
     parser.add_argument("--version", action="version", version=f"annogov {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
     words = [a for a in (sys.argv[1:] if argv is None else argv) if not a.startswith("-")]
