@@ -21,7 +21,8 @@ def add_box_options(parser: argparse.ArgumentParser) -> None:
         nargs="+",
         metavar="EXPORT",
         default=[],
-        help="exports: COCO .json, CVAT .xml, Label Studio .json, e.g. --boxes alice.json bob.xml",
+        help="exports: COCO .json, CVAT .xml, Label Studio .json, e.g. --boxes alice.json bob.xml "
+        "(the files run up to the next option, so give a positional input before --boxes)",
     )
     parser.add_argument(
         "--box-gold", metavar="EXPORT", help="reference boxes, e.g. gold-coco.json; without it annotators are compared"
