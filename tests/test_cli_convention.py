@@ -59,6 +59,10 @@ def test_an_option_name_means_one_thing() -> None:
     assert metavars["--database"] == {"URL"}
     assert metavars["--column-map"] == {"FILE"}
     assert metavars["--contract"] == {"PROFILE_OR_DRAFT"}  # score's contract evidence, never SLA terms
+    assert metavars["--gold"] == {"NAME"}  # a stored gold set, in gold and history alike
+    groupings = [a for _, p in _parsers() for a in _visible(p) if "--by" in a.option_strings]
+    assert groupings and all(a.choices and "category" in a.choices for a in groupings)  # --by is a grouping
+    assert metavars["--weights"] == {"weights"} and metavars["--name"] == {"name"}  # score's weights; users' name
     for written in ("--questionnaire", "--write-rubric", "--export-mapping", "--key", "--pdf", "--relabelled", "--url"):
         assert written not in metavars, f"{written} is visible; written files are --out/-o (or --<thing>-out)"
     outs = [o for o in metavars if o.endswith("-out") or o == "--out"]
@@ -108,6 +112,10 @@ OLD_AND_NEW = [
     (["report", "--contract", "t.yaml", "--delivery", "d.csv", "-o", "r.pdf"],
      ["report", "--terms", "t.yaml", "--delivery", "d.csv", "-o", "r.pdf"], ["--contract"]),
     (["db", "--url", "sqlite://", "status"], ["db", "--database", "sqlite://", "status"], ["--url"]),
+    (["agreement", "d.csv", "--weights", "linear"], ["agreement", "d.csv", "--weighting", "linear"], ["--weights"]),
+    (["gold", "show", "--program", "P", "--name", "g"], ["gold", "show", "--program", "P", "--gold", "g"], ["--name"]),
+    (["contract-audit", "d.md", "--decisions", "x.yaml", "--by", "pat"],
+     ["contract-audit", "d.md", "--decisions", "x.yaml", "--decided-by", "pat"], ["--by"]),
     (["channel", "log", "--log", "l.json", "--json"], ["channel", "log", "--log", "l.json", "--format", "json"],
      ["--json"]),
     (["guidelines", "diff", "g.json", "1", "2", "--json"],
@@ -156,11 +164,15 @@ def test_old_and_new_sla_check_give_the_same_result_and_exit_code(capsys: pytest
     assert "deprecated" not in first.err and second.err.count("is deprecated") == 2
 
 
-def test_a_missing_main_input_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_missing_main_input_or_required_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["sla-check", "--terms", str(EX / "sla-terms.yaml")])
     assert exit_.value.code == 2
     assert "the following arguments are required: DELIVERY" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:  # a required option with an old spelling is still required
+        main(["gold", "show", "--program", "P"])
+    assert exit_.value.code == 2
+    assert "the following arguments are required: --gold" in capsys.readouterr().err
 
 
 def test_written_files_are_announced_on_stderr_and_results_stay_on_stdout(

@@ -99,7 +99,7 @@ def test_agreement_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
         alone = agreement(counts, "krippendorff_alpha", counts.item_category == counts.categories.index(name))
         assert group["value"] == pytest.approx(alone.value, abs=1e-12)  # the group's items only
         assert group["n_items"] == alone.n_items and group["ci"][0] <= group["value"] <= group["ci"][1]
-    weighted = ["agreement", str(EXAMPLES / "delivery.csv"), "--metric", "cohen", "--weights", "quadratic"]
+    weighted = ["agreement", str(EXAMPLES / "delivery.csv"), "--metric", "cohen", "--weighting", "quadratic"]
     assert main(weighted) == 2  # text labels with no label set: the order is unknown
     err = capsys.readouterr().err
     assert "delivery.csv, column 'label'" in err and "--labels" in err

@@ -11,6 +11,7 @@ from annogov.cli.args import (
     add_label_set_options,
     add_mapping_options,
     label_set_from,
+    old_spelling,
     open_with_progress,
 )
 from annogov.cli.registry import summary as command_summary
@@ -44,12 +45,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="the coefficient, e.g. --metric kappa (default: percent)",
     )
     parser.add_argument(
-        "--weights",
+        "--weighting",
+        dest="weights",
         choices=["none", "linear", "quadratic"],
         default="none",
-        help="weights of Cohen, Fleiss, Gwet (AC2), Brennan-Prediger and Conger (labels in --labels order, "
-        "else numeric order; text labels need --labels)",
+        help="disagreement weights of Cohen, Fleiss, Gwet (AC2), Brennan-Prediger and Conger (labels in --labels "
+        "order, else numeric order; text labels need --labels), e.g. --weighting quadratic",
     )
+    old_spelling(parser, "--weights", "--weighting", "weights")
     parser.add_argument(
         "--missing",
         choices=["pooled", "gwet"],
@@ -111,8 +114,9 @@ def run(args: argparse.Namespace) -> int:
     metric = resolve_metric(counts, METRICS[args.metric])
     if METRICS[args.metric] == "kappa" and metric == "fleiss_kappa" and args.weights != "none":
         raise ValueError(
-            f"--weights {args.weights}: more than two annotators labelled this delivery, so 'kappa' is Fleiss' "
-            "kappa; name the multi-rater coefficient (--metric fleiss or gwet with --weights) or compare two annotators"
+            f"--weighting {args.weights}: more than two annotators labelled this delivery, so 'kappa' is "
+            "Fleiss' kappa; name the multi-rater coefficient (--metric fleiss or gwet with --weighting) or "
+            "compare two annotators"
         )
     opts = {"level": args.level, "weights": args.weights, "missing": args.missing, "interval": args.interval}
     overall = agreement(counts, METRICS[args.metric], seed=args.seed, **opts)

@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from governance.delivery import ColumnMapping, DeliverySource
 
 
+NEEDED = "annogov_needed"
+
+
 class InputFile(argparse.Action):
     """A command's main input file: positional, and required even though an old option spelling may give it."""
 
@@ -56,8 +59,21 @@ class OldSpelling(argparse.Action):
 
 
 def old_spelling(parser: argparse.ArgumentParser, old: str, replacement: str, dest: str, **kwargs: Any) -> None:
-    """Keep `old` working as a hidden alias of the option stored in `dest` (kwargs: nargs=0 + const, append, also)."""
+    """Keep `old` working as a hidden alias of the option stored in `dest` (kwargs: nargs=0 + const, append, also).
+
+    A required option it stands for becomes `needed`: checked after parsing, so either spelling satisfies it.
+    """
+    for action in parser._actions:
+        if action.dest == dest and action.required and action.option_strings:
+            action.required = False
+            setattr(action, NEEDED, True)
     parser.add_argument(old, dest=dest, action=OldSpelling, replacement=replacement, **kwargs)
+
+
+def needed(action: argparse.Action) -> bool:
+    """Whether the parser must insist on `action` after parsing (a main input file, or a required option
+    that an old spelling may give instead)."""
+    return isinstance(action, InputFile) or bool(getattr(action, NEEDED, False))
 
 
 def add_input(

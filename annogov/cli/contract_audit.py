@@ -70,11 +70,15 @@ def register(subparsers: Any) -> None:
         metavar="DECISIONS.yaml",
         default=None,
         help="audit only the proposals accepted or edited in this filled-in template, e.g. decisions.yaml "
-        "(needs --by)",
+        "(needs --decided-by)",
     )
     parser.add_argument(
-        "--by", default=None, help="who made the decisions (login or name), recorded with them, e.g. pm@example.com"
+        "--decided-by",
+        dest="by",
+        default=None,
+        help="who made the decisions (login or name), recorded with them, e.g. pm@example.com",
     )
+    old_spelling(parser, "--by", "--decided-by", "by")
     parser.set_defaults(handler=run)
 
 
@@ -127,7 +131,7 @@ def _confirmed(args: argparse.Namespace, source: Path, as_of: date) -> int:
         wrote(args.out, f"{len(draft.proposals)} proposals to decide")
         return 0
     if not (args.by or "").strip():
-        raise InputError.at("say who made the decisions with --by", "contract-audit")
+        raise InputError.at("say who made the decisions with --decided-by", "contract-audit")
     decisions = read_decisions(args.decisions, draft)
     done = confirm(
         draft, decisions, by_id=args.by.strip(), by_name=args.by.strip(), at=datetime.now(UTC),

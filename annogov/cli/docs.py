@@ -24,14 +24,15 @@ Every command follows one convention:
 - results print on standard output as `--format table` (default) or `--format json`; messages
   (`wrote ...`, progress, warnings, deprecation notes) go to standard error;
 - an option means one thing everywhere: `--terms` is SLA terms, `--contract` a contract profile or
-  draft, `--column`/`--column-map` the delivery's column mapping, `--database` the database URL;
+  draft, `--column`/`--column-map` the delivery's column mapping, `--database` the database URL,
+  `--gold` a stored gold set, `--by` a grouping;
 - exit codes: 0 ok, 1 checked and failed (a failed SLA term, a missing critical clause, ...),
   2 bad input or usage, with the file, sheet, row and column at fault.
 
 Former spellings (`--contract` for SLA terms, `--delivery` for sla-check's input, `--mapping` for the
 column mapping, `--questionnaire`, `--decisions-template`, `--write-rubric`, `--export-mapping`,
-`--relabelled`, `--key`, `--pdf`, `--json`, `db --url`) still work, print a one-line deprecation note,
-and are not listed below.
+`--relabelled`, `--key`, `--pdf`, `--json`, `db --url`, `agreement --weights`, `gold --name`,
+`contract-audit --by`) still work, print a one-line deprecation note, and are not listed below.
 """
 
 

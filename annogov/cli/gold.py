@@ -13,11 +13,18 @@ from annogov.cli.args import (
     add_program_options,
     label_list,
     mapping_from,
+    old_spelling,
     open_program,
 )
 from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
 from ingest import InputError
+
+
+def _gold_name(parser: argparse.ArgumentParser) -> None:
+    """--gold NAME: the stored gold set (as `history add --gold`); --name is its former spelling."""
+    parser.add_argument("--gold", dest="name", required=True, metavar="NAME", help="the gold set's name, e.g. main")
+    old_spelling(parser, "--name", "--gold", "name")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -32,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imp = sub.add_parser("import", help="store a gold set file (item_id, category, gold_label[, qualification])")
     imp.add_argument("file", metavar="GOLD_FILE", help="the gold set (.csv, .xlsx), e.g. examples/pilot/gold-set.csv")
     add_program_options(imp)
-    imp.add_argument("--name", required=True, help="the gold set's name, e.g. main")
+    _gold_name(imp)
     imp.add_argument(
         "--labels", required=True, metavar="A,B,C", help="the label set every gold label must be in, e.g. cat,dog,bird"
     )
@@ -41,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     show = sub.add_parser("show", help="versions and coverage per category against a minimum")
     add_program_options(show)
-    show.add_argument("--name", required=True, help="the gold set's name, e.g. main")
+    _gold_name(show)
     show.add_argument("--version", type=int, help="a stored version, e.g. 2 (default: the latest)")
     show.add_argument("--minimum", type=int, default=30, help="gold items each category needs, e.g. 50 (default: 30)")
     add_format(show)
@@ -51,7 +58,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_input(seeded, "delivery", "DELIVERY", "annotations: .csv, .xlsx, .jsonl, .parquet or Label Studio .json, "
               "e.g. examples/delivery.csv")
     add_program_options(seeded)
-    seeded.add_argument("--name", required=True, help="the gold set's name, e.g. main")
+    _gold_name(seeded)
     add_format(seeded)
     add_mapping_options(seeded)
     seeded.set_defaults(handler=_seeded)
@@ -61,7 +68,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "answers", metavar="ANSWERS", help="a delivery file: annotator_id, item_id, label, e.g. answers.csv"
     )
     add_program_options(qualify)
-    qualify.add_argument("--name", required=True, help="the gold set's name, e.g. main")
+    _gold_name(qualify)
     qualify.add_argument(
         "--threshold", type=float, default=0.9, help="accuracy to reach (0-1], e.g. 0.95 (default: 0.9)"
     )
@@ -92,7 +99,7 @@ def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         )
     if gold is None:
         raise InputError.at(
-            f"no stored gold set named {args.name!r} in {program.name!r}", "command line", column="--name"
+            f"no stored gold set named {args.name!r} in {program.name!r}", "command line", column="--gold"
         )
     return gold
 

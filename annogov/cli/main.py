@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from annogov import __version__
-from annogov.cli.args import InputFile
+from annogov.cli.args import InputFile, needed
 from annogov.cli.registry import COMMANDS, EXAMPLES
 from ingest import InputError
 
@@ -32,6 +32,17 @@ class _Formatter(argparse.HelpFormatter):
             return "".join(indent + line for line in text.splitlines(keepends=True))
         return super()._fill_text(text, width, indent)
 
+    def _format_usage(self, usage: Any, actions: Any, groups: Any, prefix: Any) -> str:
+        """The usage line, showing a `needed` option without brackets: it is required."""
+        flipped = [a for a in actions if a.option_strings and needed(a)]
+        for action in flipped:
+            action.required = True
+        try:
+            return str(super()._format_usage(usage, actions, groups, prefix))
+        finally:
+            for action in flipped:
+                action.required = False
+
     def _format_args(self, action: argparse.Action, default_metavar: str) -> str:
         if isinstance(action, InputFile):
             return str(self._metavar_formatter(action, default_metavar)(1)[0])
@@ -49,8 +60,11 @@ class _Parser(argparse.ArgumentParser):
         self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
     ) -> tuple[argparse.Namespace, list[str]]:
         parsed, rest = super().parse_known_args(args, namespace)
-        inputs = [a for a in self._actions if isinstance(a, InputFile)]
-        missing = [str(a.metavar) for a in inputs if getattr(parsed, a.dest) is None]
+        missing = [
+            "/".join(a.option_strings) or str(a.metavar)
+            for a in self._actions
+            if needed(a) and getattr(parsed, a.dest, None) is None
+        ]
         if missing:
             self.error(f"the following arguments are required: {', '.join(missing)}")
         return parsed, rest

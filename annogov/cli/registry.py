@@ -129,9 +129,9 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "annogov history show --program 'Demo program' --by category",
     ),
     "gold": (
-        "annogov gold import examples/pilot/gold-set.csv --program 'Demo program' --name main "
+        "annogov gold import examples/pilot/gold-set.csv --program 'Demo program' --gold main "
         "--labels billing,shipping,returns,account,fraud,legal",
-        "annogov gold show --program 'Demo program' --name main --minimum 50",
+        "annogov gold show --program 'Demo program' --gold main --minimum 50",
     ),
 }
 """Command lines shown under each command's help and in docs/cli.md; a test parses every one."""
