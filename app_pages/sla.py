@@ -231,7 +231,7 @@ def _mapping(text: str) -> ColumnMapping:
 
 
 def _mapping_file(data: bytes, name: str) -> ColumnMapping:
-    """An uploaded mapping file read by the same loader as `--mapping`."""
+    """An uploaded mapping file read by the same loader as `annogov sla-check --column-map`."""
     suffix = Path(name).suffix.lower() or ".yaml"
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"mapping{suffix}"

@@ -192,7 +192,11 @@ def read_decisions(
     path = Path(path)
     entries = load_document(path, data, kind="yaml")
     if not isinstance(entries, list):
-        raise InputError.at("expected a list of decisions (write one with --decisions-template)", path.name)
+        raise InputError.at(
+            "expected a list of decisions (write one with `annogov contract-audit DRAFT --write decisions-template "
+            "-o FILE`)",
+            path.name,
+        )
     problems: list[Problem] = []
     out: dict[int, tuple[Any, object]] = {}
     seen: dict[int, int] = {}

@@ -33,16 +33,16 @@ _PILOT_LABELS = ["billing", "shipping", "returns", "account", "fraud", "legal"]
 TARGETS: dict[str, list[list[str]]] = {
     "delivery": [
         ["agreement", "{f}"],
-        ["sla-check", "--contract", str(EX / "sla-terms.yaml"), "--delivery", "{f}"],
+        ["sla-check", "--terms", str(EX / "sla-terms.yaml"), "{f}"],
         ["qa-sample", "{f}", "--min-rate", "0.1", "--out", "{out}.csv"],
     ],
     "scoresheet": [["score", "{f}", "--format", "csv"]],
     "rubric": [["score", str(EX / "scorecard-long.csv"), "--rubric", "{f}"]],
-    "terms": [["sla-check", "--contract", "{f}", "--delivery", str(EX / "delivery.csv")]],
+    "terms": [["sla-check", "--terms", "{f}", str(EX / "delivery.csv")]],
     "contract": [["contract-audit", "{f}"]],
     "scenario": [["switching-cost", "{f}", "--simulations", "200"]],
     "labelset": [["taxonomy", "{f}", str(EX / "taxonomy" / "new.csv")]],
-    "mapping": [["sla-check", "--delivery", str(EX / "vendor-export.csv"), "--mapping", "{f}"]],
+    "mapping": [["sla-check", str(EX / "vendor-export.csv"), "--column-map", "{f}"]],
     "report_json": [["report", "--scorecard", "{f}", "--out", "{out}.pdf"]],
     "sections": [["report", "--section", "{f}", "--out", "{out}.xlsx"]],
     "guidelines": [["guidelines", "show", "{f}"]],
@@ -58,18 +58,20 @@ TARGETS: dict[str, list[list[str]]] = {
          "--delivered", "2026-01-05"],
     ],
     "gold_answers": [
-        ["gold", "seeded", "{f}", *_DEMO, "--name", "g"],
-        ["gold", "qualify", "{f}", *_DEMO, "--name", "g"],
+        ["gold", "seeded", "{f}", *_DEMO, "--gold", "g"],
+        ["gold", "qualify", "{f}", *_DEMO, "--gold", "g"],
     ],
     "boxes": [
         ["boxes", "--boxes", "{f}", str(FIX / "valid-coco.json")],
-        ["sla-check", "--contract", str(EX / "sla-terms.yaml"), "--delivery", str(EX / "delivery.csv"),
+        ["sla-check", "--terms", str(EX / "sla-terms.yaml"), str(EX / "delivery.csv"),
          "--boxes", str(FIX / "valid-coco.json"), "--box-gold", "{f}"],
     ],
-    "decisions": [["contract-audit", str(EX / "drafts" / "portable-msa.md"), "--decisions", "{f}", "--by", "h"]],
+    "decisions": [
+        ["contract-audit", str(EX / "drafts" / "portable-msa.md"), "--decisions", "{f}", "--decided-by", "h"]
+    ],
     "weights": [["weights", "{f}"]],
     "pilot": [["pilot", "{f}"]],
-    "gold": [["gold", "import", "{f}", *_DEMO, "--name", "imported", "--labels", ",".join(_PILOT_LABELS)]],
+    "gold": [["gold", "import", "{f}", *_DEMO, "--gold", "imported", "--labels", ",".join(_PILOT_LABELS)]],
 }
 
 INJECTIONS = ['=HYPERLINK("http://x")', "-inf", "+nan", "-1_000", "+Infinity", "@SUM(A1)", "=1+2", "\t=cmd"]
@@ -558,7 +560,7 @@ def _new_readers(directory: Path, add: Callable[..., None], tables: Callable[...
     env = {**os.environ, "ANNOGOV_DATABASE_URL": f"sqlite:///{fix}/store.db"}
     for args in (  # the demo program, with a gold set 'g', that the store commands read into
         ["db", "demo"],
-        ["gold", "import", str(EX / "pilot" / "gold-set.csv"), *_DEMO[:2], "--name", "g",
+        ["gold", "import", str(EX / "pilot" / "gold-set.csv"), *_DEMO[:2], "--gold", "g",
          "--labels", ",".join(_PILOT_LABELS)],
     ):
         subprocess.run([sys.executable, "-m", "annogov", *args], cwd=ROOT, check=True, capture_output=True, env=env)

@@ -163,7 +163,7 @@ def test_box_terms_in_sla_check(tmp_path: Path, capsys: pytest.CaptureFixture[st
         "  - {id: f1, metric: box_f1_75, threshold: 0.99, min_sample: 1, scope: each_category}\n"
     )
     delivery = str(ROOT / "examples" / "delivery.csv")
-    argv = ["sla-check", "--contract", str(terms), "--delivery", delivery, "--format", "json"]
+    argv = ["sla-check", "--terms", str(terms), delivery, "--format", "json"]
     assert main([*argv, "--boxes", str(coco), str(tmp_path / "ann2.json")]) == 0
     payload = json.loads(capsys.readouterr().out)
     iou, f1 = payload["terms"]

@@ -28,7 +28,7 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 def test_insights_from_files_join_flags_with_the_agreement_drop(
         capsys: pytest.CaptureFixture[str]) -> None:
     argv = ["channel", "insights", "--log", LOG, "--metrics", METRICS, "--threshold",
-            "gold_accuracy=0.95", "--as-of", "2026-11-26T09:00", "--json"]
+            "gold_accuracy=0.95", "--as-of", "2026-11-26T09:00", "--format", "json"]
     assert main(argv) == 0
     found = json.loads(capsys.readouterr().out)
     hits = {(c["week"], c["category"], c["metric"]): c for c in found["metric_coincidences"]}
@@ -38,14 +38,14 @@ def test_insights_from_files_join_flags_with_the_agreement_drop(
     assert ped["entry_ids"] == ["cal-0007", "cal-0008", "cal-0009"]
     assert ped["drop"] == pytest.approx(0.19)
     assert [q["task_id"] for q in found["blocking_questions"]] == ["T-1107", "T-1219", "T-1330"]
-    assert main(argv[:-1]) == 0
+    assert main(argv[:-2]) == 0
     assert "Questions blocking work, oldest first" in capsys.readouterr().out
 
 
 def test_log_filters_and_summary_from_file(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["channel", "log", "--log", LOG, "--tag", "sensor glitch", "--json"]) == 0
+    assert main(["channel", "log", "--log", LOG, "--tag", "sensor glitch", "--format", "json"]) == 0
     assert [e["task_id"] for e in json.loads(capsys.readouterr().out)] == ["T-1213", "T-1219"]
-    assert main(["channel", "summary", "--log", LOG, "--as-of", "2026-11-26", "--json"]) == 0
+    assert main(["channel", "summary", "--log", LOG, "--as-of", "2026-11-26", "--format", "json"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert (summary["total"], summary["promoted"], summary["tasks_set_aside"]) == (7, 1, 3)
 
@@ -58,7 +58,7 @@ def test_database_mode_reads_the_seeded_demo(demo_url: str,
     out = capsys.readouterr().out
     assert "TCK-10482" in out and "v2 r4" in out and "TCK-11007" not in out
     assert main(["channel", "insights", "--program", DEMO_PROGRAM_NAME, "--database", url,
-                 "--json"]) == 0
+                 "--format", "json"]) == 0
     found = json.loads(capsys.readouterr().out)
     assert found["tasks_flagged_by_several"][0]["task_id"] == "TCK-11007"
     assert len(found["shared_insights"]) == 1
@@ -133,7 +133,7 @@ def test_insights_join_flags_with_weekly_metrics_computed_from_a_delivery(
     log.write_text(json.dumps([flag.model_dump(mode="json")]))
     delivery = str(Path(__file__).resolve().parents[1] / "examples/delivery.csv")
     assert main(["channel", "insights", "--log", str(log), "--delivery", delivery,
-                 "--as-of", "2026-03-20", "--json"]) == 0
+                 "--as-of", "2026-03-20", "--format", "json"]) == 0
     found = json.loads(capsys.readouterr().out)["metric_coincidences"]
     assert [(c["week"], c["category"], c["metric"]) for c in found] == [
         ("2026-W12", None, "on_time_rate")]

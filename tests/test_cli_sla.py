@@ -29,8 +29,8 @@ def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, dic
 
 def test_sla_check_json_and_exit_codes(capsys: pytest.CaptureFixture[str],
                                        tmp_path: Path) -> None:
-    code, payload = _json(capsys, ["sla-check", "--contract", str(EXAMPLES / "sla-terms.yaml"),
-                                   "--delivery", str(EXAMPLES / "delivery.csv"),
+    code, payload = _json(capsys, ["sla-check", "--terms", str(EXAMPLES / "sla-terms.yaml"),
+                                   str(EXAMPLES / "delivery.csv"),
                                    "--format", "json"])
     assert code == 1 and payload["verdict"] == "fail" and payload["credits"] == 2900.0
     assert {t["status"] for t in payload["terms"]} == {"pass", "fail", "inconclusive"}
@@ -41,13 +41,13 @@ def test_sla_check_json_and_exit_codes(capsys: pytest.CaptureFixture[str],
     passing = tmp_path / "pass.yaml"
     passing.write_text("terms:\n  - {metric: on_time_rate, threshold: 0.5, min_sample: 10}\n"
                        "  - {metric: kappa, scope: 'task_type:simple', threshold: 0.5}\n")
-    assert main(["sla-check", "--contract", str(passing), "--delivery",
+    assert main(["sla-check", "--terms", str(passing),
                  str(EXAMPLES / "delivery.csv")]) == 0
     assert "Verdict: PASS" in capsys.readouterr().out
 
 
 def test_sla_check_xlsx_terms_and_table(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["sla-check", "--contract", str(EXAMPLES / "sla-terms.xlsx"), "--delivery",
+    code = main(["sla-check", "--terms", str(EXAMPLES / "sla-terms.xlsx"),
                  str(EXAMPLES / "delivery.csv")])
     out = capsys.readouterr().out
     assert code == 1
@@ -59,15 +59,15 @@ def test_bad_input_exits_2_with_a_located_message(capsys: pytest.CaptureFixture[
                                                   tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("item_id,annotator_id,label\nx1,a,pedestrian\nx1,a,vehicle\n,b,vehicle\n")
-    code = main(["sla-check", "--contract", str(EXAMPLES / "sla-terms.yaml"),
-                 "--delivery", str(bad)])
+    code = main(["sla-check", "--terms", str(EXAMPLES / "sla-terms.yaml"),
+                 str(bad)])
     err = capsys.readouterr().err
     assert code == 2 and "bad.csv, row 3, column 'annotator_id'" in err
     assert "bad.csv, row 4, column 'item_id'" in err and "Traceback" not in err
-    assert main(["sla-check", "--delivery", str(tmp_path / "nope.csv")]) == 2
+    assert main(["sla-check", str(tmp_path / "nope.csv")]) == 2
     terms = tmp_path / "t.yaml"
     terms.write_text("terms:\n  - {metric: kappa, threshold: high}\n")
-    assert main(["sla-check", "--contract", str(terms), "--delivery",
+    assert main(["sla-check", "--terms", str(terms),
                  str(EXAMPLES / "delivery.csv")]) == 2
     assert "terms[0].threshold" in capsys.readouterr().err
 
@@ -85,7 +85,7 @@ def test_column_flags(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Non
 
 def test_agreement_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     code, payload = _json(capsys, ["agreement", str(EXAMPLES / "delivery.csv"), "--metric",
-                                   "krippendorff", "--by", "category", "--contract",
+                                   "krippendorff", "--by", "category", "--terms",
                                    str(EXAMPLES / "sla-terms.yaml"), "--format", "json"])
     assert code == 0
     assert list(payload) == [*KEYS, "label_order", "labels", "groups"]
@@ -99,11 +99,11 @@ def test_agreement_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
         alone = agreement(counts, "krippendorff_alpha", counts.item_category == counts.categories.index(name))
         assert group["value"] == pytest.approx(alone.value, abs=1e-12)  # the group's items only
         assert group["n_items"] == alone.n_items and group["ci"][0] <= group["value"] <= group["ci"][1]
-    weighted = ["agreement", str(EXAMPLES / "delivery.csv"), "--metric", "cohen", "--weights", "quadratic"]
+    weighted = ["agreement", str(EXAMPLES / "delivery.csv"), "--metric", "cohen", "--weighting", "quadratic"]
     assert main(weighted) == 2  # text labels with no label set: the order is unknown
     err = capsys.readouterr().err
     assert "delivery.csv, column 'label'" in err and "--labels" in err
-    code, payload = _json(capsys, [*weighted, "--contract", str(EXAMPLES / "sla-terms.yaml"), "--format", "json"])
+    code, payload = _json(capsys, [*weighted, "--terms", str(EXAMPLES / "sla-terms.yaml"), "--format", "json"])
     assert payload["weights"] == "quadratic" and payload["ci"][0] < payload["value"]
     code, payload = _json(capsys, ["agreement", str(EXAMPLES / "delivery.csv"), "--metric",
                                    "krippendorff", "--level", "interval", "--format", "json"])

@@ -123,8 +123,8 @@ def test_missing_file_and_bad_date_exit_two(tmp_path: Path, capsys: pytest.Captu
 
 def test_blank_questionnaire_lists_every_question(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "blank.xlsx"
-    code, out, _ = run(capsys, "--questionnaire", str(target))
-    assert code == 0 and "wrote" in out
+    code, out, err = run(capsys, "--write", "questionnaire", "--out", str(target))
+    assert code == 0 and f"wrote {target}" in err and out == ""
     wb = openpyxl.load_workbook(target)
     keys = [row[1] for row in wb[PROFILE_SHEET].iter_rows(min_row=3, values_only=True)]
     answers = [row[3] for row in wb[PROFILE_SHEET].iter_rows(min_row=3, values_only=True)]
@@ -248,7 +248,7 @@ OWN_LOCKED = ROOT / "examples" / "drafts" / "quarry-locked-in.md"
 
 def _template(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> tuple[Path, list[dict]]:
     out = tmp_path / "decisions.yaml"
-    code, text, _ = run(capsys, str(OWN_LOCKED), "--decisions-template", str(out))
+    code, _, text = run(capsys, str(OWN_LOCKED), "--write", "decisions-template", "-o", str(out))
     assert code == 0 and "proposals to decide" in text
     return out, yaml.safe_load(out.read_text(encoding="utf-8"))
 
@@ -260,7 +260,8 @@ def test_accepting_every_proposal_gives_the_draft_audit_with_who(
     assert all(e["decision"] is None and e["passage"] for e in entries)
     path.write_text(yaml.safe_dump([{**e, "decision": "accept"} for e in entries]), encoding="utf-8")
     code, out, _ = run(
-        capsys, str(OWN_LOCKED), "--decisions", str(path), "--by", "pat", "--as-of", "2026-11-26", "--format", "json"
+        capsys, str(OWN_LOCKED), "--decisions", str(path), "--decided-by", "pat", "--as-of", "2026-11-26",
+        "--format", "json",
     )
     _, plain, _ = run(capsys, str(OWN_LOCKED), "--as-of", "2026-11-26", "--format", "json")
     confirmed, proposed = json.loads(out), json.loads(plain)
@@ -275,7 +276,9 @@ def test_rejected_and_undecided_proposals_leave_their_clause_missing(
     path, entries = _template(capsys, tmp_path)
     decided = [{**e, "decision": "reject" if e["field"].startswith("commercial.worker") else "accept"} for e in entries]
     path.write_text(yaml.safe_dump(decided[:-1]), encoding="utf-8")
-    code, out, _ = run(capsys, str(OWN_LOCKED), "--decisions", str(path), "--by", "pat", "--as-of", "2026-11-26")
+    code, out, _ = run(
+        capsys, str(OWN_LOCKED), "--decisions", str(path), "--decided-by", "pat", "--as-of", "2026-11-26"
+    )
     assert "1 undecided (left out)" in out
     assert "worker_protection.penalties_on_workers" not in out
     assert "worker_protection.missing" in out
@@ -284,13 +287,13 @@ def test_rejected_and_undecided_proposals_leave_their_clause_missing(
 def test_decisions_need_who_and_must_match_the_draft(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path, entries = _template(capsys, tmp_path)
     code, _, err = run(capsys, str(OWN_LOCKED), "--decisions", str(path))
-    assert code == 2 and "--by" in err
+    assert code == 2 and "--decided-by" in err
     entries[0]["field"] = "security.dpa"
     entries[1]["decision"] = "maybe"
     path.write_text(yaml.safe_dump(entries), encoding="utf-8")
-    code, _, err = run(capsys, str(OWN_LOCKED), "--decisions", str(path), "--by", "pat")
+    code, _, err = run(capsys, str(OWN_LOCKED), "--decisions", str(path), "--decided-by", "pat")
     assert code == 2 and "row 1, column 'field'" in err and "not security.dpa" in err
     entries[0]["field"] = "data.buyer_owns_data"
     path.write_text(yaml.safe_dump(entries), encoding="utf-8")
-    code, _, err = run(capsys, str(OWN_LOCKED), "--decisions", str(path), "--by", "pat")
+    code, _, err = run(capsys, str(OWN_LOCKED), "--decisions", str(path), "--decided-by", "pat")
     assert code == 2 and "row 2, column 'data.export_timing'" in err and "accept, edit or reject" in err

@@ -23,7 +23,7 @@ EX = Path(__file__).resolve().parents[1] / "examples"
 def parts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     tmp = tmp_path_factory.mktemp("decision")
     rubric = tmp / "rubric.yaml"
-    assert main(["weights", str(EX / "weights-ahp.yaml"), "--write-rubric", str(rubric)]) == 0
+    assert main(["weights", str(EX / "weights-ahp.yaml"), "--out", str(rubric)]) == 0
     score, sw = tmp / "score.json", tmp / "sw.json"
     for args, out in (
         (["score", str(EX / "scorecard-wide.xlsx"), "--rubric", str(rubric), "--smaa", "--panel-agreement",

@@ -56,7 +56,7 @@ def test_import_into_the_database_and_export_from_it(
     bundle = tmp_path / "handover.zip"
     assert main(["guidelines", "export", str(EXAMPLE), "-o", str(bundle)]) == 0
     assert main(["guidelines", "import", str(bundle), "--database", url]) == 0
-    assert "imported 'street-scenes'" in capsys.readouterr().out
+    assert "imported 'street-scenes'" in capsys.readouterr().err
     assert main(["guidelines", "import", str(bundle), "--database", url]) == 2
     assert "already exists" in capsys.readouterr().err
     again = tmp_path / "again.zip"

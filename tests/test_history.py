@@ -225,12 +225,12 @@ def test_commands_exit_2_on_bad_input_and_save_nothing(tmp_path: Path, capsys: p
     _store(url).close()
     db = ["--program", "Tickets", "--database", url]
     labels = ",".join(LABELS)
-    assert main(["gold", "import", str(EXAMPLE / "gold-set.csv"), *db, "--name", "g", "--labels", labels]) == 0
+    assert main(["gold", "import", str(EXAMPLE / "gold-set.csv"), *db, "--gold", "g", "--labels", labels]) == 0
     bad = tmp_path / "bad-gold.csv"
     bad.write_text("item_id,category,gold_label\nx1,billing,billing\nx2,billing,refund\n")
-    assert main(["gold", "import", str(bad), *db, "--name", "g", "--labels", labels]) == 2
+    assert main(["gold", "import", str(bad), *db, "--gold", "g", "--labels", labels]) == 2
     assert "bad-gold.csv, row 3, column 'gold_label'" in capsys.readouterr().err
-    assert main(["gold", "show", *db, "--name", "g", "--version", "2"]) == 2  # the bad file saved nothing
+    assert main(["gold", "show", *db, "--gold", "g", "--version", "2"]) == 2  # the bad file saved nothing
     capsys.readouterr()
     args = [
         "history",
@@ -251,7 +251,7 @@ def test_commands_exit_2_on_bad_input_and_save_nothing(tmp_path: Path, capsys: p
     assert main(["history", "show", *db, "--format", "json"]) == 0
     out = capsys.readouterr().out
     assert out.count('"delivery": "aurora-delivery.csv"') == 1
-    assert main(["gold", "show", *db, "--name", "g"]) == 1  # account has 25 < 30 gold items
+    assert main(["gold", "show", *db, "--gold", "g"]) == 1  # account has 25 < 30 gold items
     assert "v1" in capsys.readouterr().out
 
 
@@ -371,7 +371,7 @@ def test_measures_ignore_row_order_annotator_names_and_batches(
 def test_gold_seeded_and_qualify_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     _store(url).close()
-    db = ["--program", "Tickets", "--database", url, "--name", "g"]
+    db = ["--program", "Tickets", "--database", url, "--gold", "g"]
     assert main(["gold", "import", str(EXAMPLE / "gold-set.csv"), *db, "--labels", ",".join(LABELS)]) == 0
     assert main(["gold", "seeded", str(EXAMPLE / "aurora-delivery.csv"), *db]) == 0
     assert "190 of 524 delivered items are gold (36.3%" in capsys.readouterr().out

@@ -165,10 +165,10 @@ def test_text_labels_without_an_order_refuse_ordered_metrics(tmp_path: Path,
     with pytest.raises(InputError):
         agreement(counts, "krippendorff_alpha", level="ordinal")
     assert agreement(counts, "cohen_kappa").value is not None  # nominal needs no order
-    assert main(["agreement", str(path), "--metric", "cohen", "--weights", "linear"]) == 2
+    assert main(["agreement", str(path), "--metric", "cohen", "--weighting", "linear"]) == 2
     assert "t.csv, column 'label'" in capsys.readouterr().err
     # stated order: the weights use it (low < mid < high), as scikit-learn does with `labels`
-    code = main(["agreement", str(path), "--metric", "cohen", "--weights", "linear", "--labels",
+    code = main(["agreement", str(path), "--metric", "cohen", "--weighting", "linear", "--labels",
                  "low,mid,high", "--format", "json"])
     assert code == 0
     out = capsys.readouterr().out
@@ -178,9 +178,9 @@ def test_text_labels_without_an_order_refuse_ordered_metrics(tmp_path: Path,
     assert f'"value": {expected}'[:20] in out
     terms = tmp_path / "terms.yaml"
     terms.write_text("terms:\n  - {metric: cohen_kappa, weights: linear, threshold: 0.5}\n")
-    assert main(["sla-check", "--contract", str(terms), "--delivery", str(path)]) == 2
+    assert main(["sla-check", "--terms", str(terms), str(path)]) == 2
     assert "--labels" in capsys.readouterr().err
-    code = main(["sla-check", "--contract", str(terms), "--delivery", str(path), "--labels", "low,mid,high"])
+    code = main(["sla-check", "--terms", str(terms), str(path), "--labels", "low,mid,high"])
     assert code in (0, 1)
 
 
@@ -190,16 +190,16 @@ def test_options_a_metric_does_not_apply_are_refused(tmp_path: Path,
     Krippendorff's alpha; anything else exits 2, and the JSON never echoes an unused option."""
     rows = [(f"i{i}", f"r{a}", str(1 + (i * (a + 1)) % 4)) for i in range(20) for a in range(3)]
     path = _csv(tmp_path / "n.csv", rows)
-    assert main(["agreement", str(path), "--metric", "percent", "--weights", "quadratic"]) == 2
+    assert main(["agreement", str(path), "--metric", "percent", "--weighting", "quadratic"]) == 2
     assert "percent_agreement takes no weights" in capsys.readouterr().err
     assert main(["agreement", str(path), "--metric", "cohen", "--level", "ordinal"]) == 2
     assert "Krippendorff" in capsys.readouterr().err
     assert main(["agreement", str(path), "--metric", "conger", "--missing", "gwet"]) == 2
     assert "conger_kappa has no missing-ratings convention" in capsys.readouterr().err
-    assert main(["agreement", str(path), "--metric", "kappa", "--weights", "linear"]) == 2  # 3 annotators
+    assert main(["agreement", str(path), "--metric", "kappa", "--weighting", "linear"]) == 2  # 3 annotators
     assert "name the multi-rater coefficient" in capsys.readouterr().err
     # weighted Fleiss is Gwet's (chance-corrected framework): the weights are applied and named
-    assert main(["agreement", str(path), "--metric", "fleiss", "--weights", "quadratic", "--format", "json"]) == 0
+    assert main(["agreement", str(path), "--metric", "fleiss", "--weighting", "quadratic", "--format", "json"]) == 0
     weighted = json.loads(capsys.readouterr().out)
     assert main(["agreement", str(path), "--metric", "fleiss", "--format", "json"]) == 0
     plain = json.loads(capsys.readouterr().out)
@@ -214,7 +214,7 @@ def test_options_a_metric_does_not_apply_are_refused(tmp_path: Path,
         SlaTerm(metric="kappa", level="ordinal", threshold=0.8)
     terms = tmp_path / "terms.yaml"
     terms.write_text("terms:\n  - metric: percent_agreement\n    weights: quadratic\n    threshold: 0.8\n")
-    assert main(["sla-check", "--contract", str(terms), "--delivery", str(path)]) == 2
+    assert main(["sla-check", "--terms", str(terms), str(path)]) == 2
     assert "terms.yaml, row 2" in capsys.readouterr().err
 
 

@@ -35,7 +35,6 @@ LAYERS: dict[str, int] = {
     "annogov.services": 9,
     "annogov.render": 8,
     "annogov.cli": 11,
-    "annogov.commands": 10,
     "annogov.__main__": 12,
     "app_pages": 10,
     "app": 12,

@@ -71,7 +71,7 @@ def test_taxonomy_actions_csv(tmp_path: Path) -> None:
     out = tmp_path / "actions.csv"
     code = main([
         "taxonomy", str(EX / "taxonomy" / "old.csv"), str(EX / "taxonomy" / "new.csv"),
-        "--mapping", str(EX / "taxonomy" / "mapping.csv"), "--dataset", str(dataset), "--relabelled", str(out),
+        "--mapping", str(EX / "taxonomy" / "mapping.csv"), "--dataset", str(dataset), "--relabelled-out", str(out),
     ])
     assert code == 0
     cells = _cells(out.read_text())

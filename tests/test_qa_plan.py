@@ -102,7 +102,7 @@ def test_cli_plans_and_pdf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert {r["category"] for r in payload["categories"]} >= {"urban_day", "highway"}
     pdf = tmp_path / "plan.pdf"
     argv = ["qa-sample", delivery, "--plan", "acceptance", "--aql", "0.01", "--ltpd", "0.08", "--format", "json"]
-    assert main([*argv, "--pdf", str(pdf)]) in (0, 1)
+    assert main([*argv, "--out", str(pdf)]) in (0, 1)
     payload = json.loads(capsys.readouterr().out)
     assert (payload["n"], payload["c"]) == (acceptance_plan(0.01, 0.08).n, acceptance_plan(0.01, 0.08).c)
     assert payload["oc_curve"][0]["p_accept"] == 1.0 and pdf.read_bytes().startswith(b"%PDF")

@@ -32,9 +32,9 @@ def _via_file(load: Callable[[Path], Any]) -> Reader:
 
 def _readers() -> dict[str, tuple[Reader, tuple[str, ...]]]:
     """Reader name -> (call with (file name, bytes, scratch dir), suffixes it reads)."""
-    from annogov.commands.channel import read_log
-    from annogov.commands.guidelines import load_document
-    from annogov.commands.report import read_json
+    from annogov.cli.channel import read_log
+    from annogov.cli.guidelines import load_document
+    from annogov.cli.report import read_json
     from contracts.confirm import read_decisions
     from contracts.profile_files import load_profile, read_questionnaire
     from contracts.review import load_source

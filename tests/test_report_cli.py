@@ -36,8 +36,9 @@ def test_writes_pdf_and_xlsx_deterministically(
     pdf, xlsx = tmp_path / "r.pdf", tmp_path / "r.xlsx"
     assert main(["report", *ALL, "--out", str(pdf)]) == 0
     assert main(["report", *ALL, "--out", str(xlsx)]) == 0
-    out = capsys.readouterr().out
-    assert f"wrote {pdf}" in out and "scorecard, switching cost, taxonomy, SLA check" in out
+    out, err = capsys.readouterr()
+    assert f"wrote {pdf}" not in out and f"wrote {pdf}" in err
+    assert "scorecard, switching cost, taxonomy, SLA check" in err
     first = pdf.read_bytes()
     assert main(["report", *ALL, "--out", str(pdf)]) == 0
     assert pdf.read_bytes() == first
@@ -61,8 +62,8 @@ def test_one_part_is_enough(tmp_path: Path) -> None:
             ["--scorecard", str(EXAMPLES / "scorecard.json"), "--out", "x.docx"],
             "must end in .pdf or .xlsx",
         ),
-        (["--contract", "terms.yaml", "--out", "x.pdf"], "--contract and --delivery go together"),
-        (["--contract", "t.yaml", "--delivery", "d.csv", "--out", "x.pdf"], "cannot open t.yaml"),
+        (["--terms", "terms.yaml", "--out", "x.pdf"], "--terms and --delivery go together"),
+        (["--terms", "t.yaml", "--delivery", "d.csv", "--out", "x.pdf"], "cannot open t.yaml"),
         (["--scorecard", "missing.json", "--out", "x.pdf"], "cannot open missing.json"),
         (["--date", "26/11/2026", "--out", "x.pdf"], "not a date"),
         (["--switching", str(EXAMPLES / "switching.json"), "--out", "no/such/x.pdf"], "cannot write the report"),

@@ -67,7 +67,7 @@ def test_the_option_needs_a_role_that_may_see_annotator_figures(seeded: tuple[St
 
 
 def test_the_command_prints_codes_unless_asked_for_names(tmp_path: Path) -> None:
-    args = ["report", "--contract", str(EXAMPLES / "sla-terms.yaml"), "--delivery", str(EXAMPLES / "delivery.csv"),
+    args = ["report", "--terms", str(EXAMPLES / "sla-terms.yaml"), "--delivery", str(EXAMPLES / "delivery.csv"),
             "--date", DAY.isoformat()]
     assert main([*args, "--out", str(tmp_path / "coded.pdf")]) == 0
     assert main([*args, "--annotator-names", "--out", str(tmp_path / "named.pdf")]) == 0

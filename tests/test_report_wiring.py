@@ -82,10 +82,9 @@ def test_sla_part_is_checked_from_a_contract_profile_and_a_delivery(
         main(
             [
                 "sla-check",
-                "--contract",
-                str(EX / "contract-profile.yaml"),
-                "--delivery",
                 str(EX / "delivery.csv"),
+                "--terms",
+                str(EX / "contract-profile.yaml"),
                 "--format",
                 "json",
             ]
@@ -98,7 +97,7 @@ def test_sla_part_is_checked_from_a_contract_profile_and_a_delivery(
         main(
             [
                 "report",
-                "--contract",
+                "--terms",
                 str(EX / "contract-profile.yaml"),
                 "--delivery",
                 str(EX / "delivery.csv"),
@@ -128,5 +127,5 @@ def test_contract_profile_without_sla_terms_is_refused_for_the_check(
     data["sla"] = None
     profile = tmp_path / "p.yaml"
     profile.write_text(yaml.safe_dump(data), encoding="utf-8")
-    code = main(["sla-check", "--contract", str(profile), "--delivery", str(EX / "delivery.csv")])
+    code = main(["sla-check", "--terms", str(profile), str(EX / "delivery.csv")])
     assert code == 2 and "states no SLA terms" in capsys.readouterr().err

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from report_helpers import libreoffice_convert
 
 from annogov.cli import main
-from annogov.commands.score import _csv
+from annogov.cli.score import _csv
 from annogov.services import scoring
 from annogov.store import Store
 from contracts.profile_files import read_questionnaire

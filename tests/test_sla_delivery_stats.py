@@ -180,13 +180,13 @@ def test_drift_threshold_on_the_command_line(tmp_path: Path, capsys: pytest.Capt
     path = _drift_delivery(tmp_path, 100)
     terms = tmp_path / "t.yaml"
     terms.write_text("label_set: [a, b]\ndrift_threshold: 0.25\nterms:\n  - {metric: accuracy, threshold: 0.5}\n")
-    main(["sla-check", "--contract", str(terms), "--delivery", str(path)])
+    main(["sla-check", "--terms", str(terms), str(path)])
     assert "Drift by batch" not in capsys.readouterr().out
-    main(["sla-check", "--contract", str(terms), "--delivery", str(path), "--drift-threshold", "0.05"])
+    main(["sla-check", "--terms", str(terms), str(path), "--drift-threshold", "0.05"])
     out = capsys.readouterr().out
     assert "accuracy (category hard): 1.000 in B1 (n=200) -> 0.900 in B2 (n=200)" in out
     assert "accuracy (annotator r1)" in out
-    assert main(["sla-check", "--contract", str(terms), "--delivery", str(path), "--drift-threshold", "0"]) == 2
+    assert main(["sla-check", "--terms", str(terms), str(path), "--drift-threshold", "0"]) == 2
 
 
 def test_week_and_batch_tables_per_group_add_up(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -225,10 +225,10 @@ def test_report_from_the_json_equals_the_report_from_the_check(tmp_path: Path,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     """`sla-check --format json` carries every table, so `report --sla` shows what the check shows."""
     from annogov.cli import main
-    from annogov.commands.report import check_sla, load_sla_result
+    from annogov.cli.report import check_sla, load_sla_result
 
     examples = Path(__file__).resolve().parents[1] / "examples"
-    main(["sla-check", "--contract", str(examples / "sla-terms.yaml"), "--delivery", str(examples / "delivery.csv"),
+    main(["sla-check", "--terms", str(examples / "sla-terms.yaml"), str(examples / "delivery.csv"),
           "--format", "json"])
     saved = tmp_path / "check.json"
     saved.write_text(capsys.readouterr().out)

@@ -206,7 +206,7 @@ def test_cli_bad_ramp_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     bad.write_text("ramp:\n  start: 2026-03-02\n  steps:\n    - {week: 0, floor: 5000}\nterms: []\n")
     delivery = tmp_path / "d.csv"
     delivery.write_text("item_id,annotator_id,label\ni1,a,x\n")
-    assert main(["sla-check", "--contract", str(bad), "--delivery", str(delivery)]) == 2
+    assert main(["sla-check", "--terms", str(bad), str(delivery)]) == 2
     err = capsys.readouterr().err
     assert "bad.yaml" in err and "ramp.steps[0].week" in err
 

@@ -142,7 +142,7 @@ def test_too_many_simulations_is_refused(capsys: pytest.CaptureFixture[str]) -> 
 
 
 def test_table_shows_a_zero_month_and_a_missing_ratio_plainly() -> None:
-    from annogov.commands.switching_cost import render_table
+    from annogov.cli.switching_cost import render_table
     from migration import load_scenario, switching_cost
 
     payload = switching_cost(load_scenario(EX / "scenario.yaml"), simulations=100, seed=1).to_payload()

@@ -32,9 +32,9 @@ def test_json_lists_kinds_targets_counts_and_new(capsys: pytest.CaptureFixture[s
         str(EX / "dataset.csv"),
         "--format",
         "json",
-        "--export-mapping",
+        "--out",
         str(tmp_path / "m.yaml"),
-        "--relabelled",
+        "--relabelled-out",
         str(tmp_path / "actions.csv"),
     )
     assert code == 0
@@ -95,10 +95,10 @@ def test_relabelled_without_dataset_exits_2_before_writing_anything(
         "taxonomy",
         str(EX / "old.csv"),
         str(EX / "new.csv"),
-        "--export-mapping",
+        "--out",
         str(artefact),
-        "--relabelled",
+        "--relabelled-out",
         str(tmp_path / "actions.csv"),
     )
-    assert code == 2 and out == "" and "--relabelled needs --dataset" in err
+    assert code == 2 and out == "" and "--relabelled-out needs --dataset" in err
     assert not artefact.exists() and not (tmp_path / "actions.csv").exists()

@@ -28,7 +28,7 @@ def test_ahp_panel_becomes_the_rubric_weights_with_provenance(
 ) -> None:
     out_rubric = tmp_path / "rubric.yaml"
     code, out, _ = _run(capsys, "weights", str(EX / "weights-ahp.yaml"), "--format", "json",
-                        "--write-rubric", str(out_rubric))
+                        "--out", str(out_rubric))
     assert code == 0
     payload = json.loads(out)
     assert sum(payload["weights"].values()) == pytest.approx(100, abs=1e-9)
@@ -53,8 +53,8 @@ def test_inconsistent_evaluator_is_flagged_with_the_pair(tmp_path: Path, capsys:
                                      "c vs d": 1}}]}
     path = tmp_path / "panel.yaml"
     path.write_text(yaml.safe_dump(doc))
-    code, out, _ = _run(capsys, "weights", str(path), "--write-rubric", str(tmp_path / "r.yaml"))
-    assert code == 1 and "not written" in out and "revisit" in out
+    code, out, err = _run(capsys, "weights", str(path), "--out", str(tmp_path / "r.yaml"))
+    assert code == 1 and "not written" in err and "revisit" in out
     assert not (tmp_path / "r.yaml").exists()
 
 
@@ -161,14 +161,14 @@ def test_a_panel_without_criteria_weighs_the_rubrics_dimensions_extra_included(
     panel.write_text(yaml.safe_dump({"method": "swing", "evaluators": [{"name": "Lead", "swing": swing}]}))
     out_rubric = tmp_path / "out.yaml"
     code, out, err = _run(capsys, "weights", str(panel), "--rubric", str(rubric), "--format", "json",
-                          "--write-rubric", str(out_rubric))
+                          "--out", str(out_rubric))
     assert code == 0, err
     written = load_rubric(out_rubric)
     assert written.weights["worker_welfare"] == pytest.approx(100 * 80 / 400)
     assert sum(written.weights.values()) == pytest.approx(100)
     # a panel that weighs only the five is refused with its file, not half-applied
     code, _, err = _run(capsys, "weights", str(EX / "weights-ahp.yaml"), "--rubric", str(rubric),
-                        "--write-rubric", str(tmp_path / "x.yaml"))
+                        "--out", str(tmp_path / "x.yaml"))
     assert code == 2 and "weights-ahp.yaml" in err and "worker_welfare" in err
 
 

@@ -8,35 +8,47 @@ import io
 import sys
 from datetime import date
 
-from annogov.commands._args import iso_date
+from annogov.cli.args import add_format, iso_date
+from annogov.cli.registry import summary as command_summary
 from annogov.render import fmt, table, to_json
 from ingest import inert
-from scorecard.api import score_file
-from scorecard.rubric import load_rubric, parse_weights
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "score",
-        help="score providers from an xlsx or CSV scoring sheet",
+        help=command_summary("score"),
         description="Score providers from an xlsx or CSV sheet (wide or long shape).",
     )
-    p.add_argument("file", help="the scoring spreadsheet (.xlsx or .csv)")
-    p.add_argument("--weights", help="e.g. workforce=30,security=20,quality_sla=25,ai_throughput=10,commercial=15")
-    p.add_argument("--rubric", help="a rubric as JSON or YAML (default: the built-in one)")
-    p.add_argument("--sheet", help="worksheet name (default: the first)")
-    p.add_argument("--consensus", choices=["mean", "median"], default="mean", help="how evaluators' scores combine")
-    p.add_argument("--as-of", type=iso_date, help="evaluation date for certificate ages (YYYY-MM-DD)")
-    p.add_argument("--simulations", type=int, default=1000, help="draws for the band probabilities")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "file", metavar="SCORECARD", help="the scoring spreadsheet (.xlsx or .csv), e.g. examples/scorecard-wide.xlsx"
+    )
+    p.add_argument(
+        "--weights",
+        help="percent per dimension, e.g. workforce=30,security=20,quality_sla=25,ai_throughput=10,commercial=15",
+    )
+    p.add_argument("--rubric", help="a rubric as JSON or YAML, e.g. rubric.yaml (default: the built-in one)")
+    p.add_argument("--sheet", help="worksheet name, e.g. Scores (default: the first)")
+    p.add_argument(
+        "--consensus",
+        choices=["mean", "median"],
+        default="mean",
+        help="how evaluators' scores combine, e.g. --consensus median (default: mean)",
+    )
+    p.add_argument("--as-of", type=iso_date, help="evaluation date for certificate ages, e.g. 2026-12-01")
+    p.add_argument(
+        "--simulations", type=int, default=1000, help="draws for the band probabilities, e.g. 5000 (default: 1000)"
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed of the draws, e.g. 7 (default: 0)")
     p.add_argument(
         "--contract",
         action="append",
         default=[],
         metavar="PROFILE_OR_DRAFT",
-        help="a contract profile or draft whose audit becomes evidence for the provider it names (repeatable)",
+        help="a contract profile or draft whose audit becomes evidence for the provider it names, "
+        "e.g. examples/contract-profile.yaml (repeatable)",
     )
-    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    add_format(p, "csv")
     p.add_argument("--panel-agreement", action="store_true",
                    help="Krippendorff's alpha (ordinal) between evaluators per dimension, with a bootstrap interval")
     smaa = p.add_argument_group("SMAA: how often each provider wins when the weights are uncertain")
@@ -44,11 +56,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     smaa.add_argument("--weight-ranges", metavar="R",
                       help="e.g. workforce=20-35,security=10-30 (percent; default: the rubric's weight_space)")
     smaa.add_argument("--weight-order", metavar="O", help="order of importance, e.g. quality_sla>workforce>security")
-    smaa.add_argument("--smaa-draws", type=int, default=10_000, help="weight draws (default 10,000)")
+    smaa.add_argument("--smaa-draws", type=int, default=10_000, help="weight draws, e.g. 50000 (default: 10,000)")
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from scorecard.api import score_file
+    from scorecard.rubric import load_rubric, parse_weights
+
     rubric = load_rubric(args.rubric) if args.rubric else None
     weights = parse_weights(args.weights) if args.weights else None
     as_of = args.as_of or date.today()

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from annogov.cli.args import add_format
+from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
-from migration.scenario import AREAS
-from migration.scenario_io import load_scenario, load_taxonomy_items
-from migration.switching import DEFAULT_SEED, DEFAULT_SIMULATIONS, switching_cost
 
 
 def _positive_int(text: str) -> int:
@@ -23,20 +22,29 @@ def _positive_int(text: str) -> int:
 
 def register(subparsers: Any) -> None:
     """Add the `switching-cost` sub-command."""
+
     p = subparsers.add_parser(
         "switching-cost",
-        help="price a change of provider: five areas, P10/P50/P90, tornado",
+        help=command_summary("switching-cost"),
         description="Price a change of annotation provider across taxonomy migration, "
         "re-annotation, retraining, the SLA gap and knowledge loss; simulate the ranges; rank "
         "the inputs; compare staying with switching over the horizon.",
     )
-    p.add_argument("scenario", help="scenario file (.yaml, .json or .xlsx)")
     p.add_argument(
-        "--taxonomy-result", metavar="T", help="JSON from `annogov taxonomy --format json` (supplies the split items)"
+        "scenario", metavar="SCENARIO", help="scenario file (.yaml, .json or .xlsx), e.g. examples/scenario.yaml"
     )
-    p.add_argument("--simulations", type=_positive_int, default=DEFAULT_SIMULATIONS)
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument(
+        "--taxonomy-result",
+        metavar="T",
+        help="JSON from `annogov taxonomy --format json` (supplies the split items), e.g. taxonomy.json",
+    )
+    p.add_argument(
+        "--simulations",
+        type=_positive_int,
+        help="Monte Carlo draws, e.g. 20000 (default: 10,000)",
+    )
+    p.add_argument("--seed", type=int, help="seed of the draws, e.g. 7 (default: 20261126)")
+    add_format(p)
     p.set_defaults(handler=run)
 
 
@@ -51,6 +59,8 @@ def _or(x: float | None, missing: str) -> str:
 
 def render_table(payload: dict[str, Any]) -> str:
     """Areas with most-likely and P10/P50/P90, the top of the tornado, stay versus switch."""
+    from migration.scenario import AREAS
+
     cur = payload["currency"]
     det, pct = payload["deterministic"], payload["percentiles"]
     out = [f"{payload['name']}: {payload['simulations']} simulations, seed {payload['seed']}", ""]
@@ -119,9 +129,14 @@ def _variance_lines(payload: dict[str, Any]) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     """Load, compute, print."""
+    from migration.scenario_io import load_scenario, load_taxonomy_items
+    from migration.switching import DEFAULT_SEED, DEFAULT_SIMULATIONS, switching_cost
+
     scenario = load_scenario(args.scenario)
     items = load_taxonomy_items(args.taxonomy_result) if args.taxonomy_result else None
-    result = switching_cost(scenario, simulations=args.simulations, seed=args.seed, reannotation_items=items)
+    simulations = DEFAULT_SIMULATIONS if args.simulations is None else args.simulations
+    seed = DEFAULT_SEED if args.seed is None else args.seed
+    result = switching_cost(scenario, simulations=simulations, seed=seed, reannotation_items=items)
     payload = result.to_payload()
     print(to_json(payload) if args.format == "json" else render_table(payload))
     return 0

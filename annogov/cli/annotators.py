@@ -6,41 +6,47 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-import numpy as np
-
-from annogov.commands._delivery_args import add_mapping_options, mapping_from
-from annogov.commands._label_args import add_label_set_options, label_set_from
+from annogov.cli.args import (
+    add_format,
+    add_input,
+    add_label_set_options,
+    add_mapping_options,
+    label_set_from,
+    mapping_from,
+)
+from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
-from governance.quality.reading.delivery import open_delivery
-from governance.quality.reading.long_rows import located, long_rows
-from governance.quality.sla.gold import gold_report
-from governance.quality.stats.annotators import annotator_report
-from governance.quality.stats.codes import DuplicateAnnotationError, LabelSet, MissingValueError, UnknownLabelError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "annotators",
-        help="per-annotator agreement with the others, consistency on repeated items, macro-F1 against gold",
+        help=command_summary("annotators"),
         description="Per annotator: share of agreeing pairs and Cohen's kappa against the other annotators of "
         "the same items, consistency on items labelled more than once (repeats are kept as repeated "
         "judgements), accuracy and macro-F1 against gold.",
     )
-    parser.add_argument("delivery", metavar="DELIVERY")
+    add_input(parser, "delivery", "DELIVERY", "annotations: .csv, .xlsx, .jsonl, .parquet or Label Studio .json, "
+              "e.g. examples/delivery.csv")
     parser.add_argument(
         "--repeats",
         choices=["first", "last"],
         default="first",
-        help="which row of a repeated (item, annotator) pair counts for agreement with others",
+        help="which row of a repeated (item, annotator) pair counts for agreement with others, "
+        "e.g. --repeats last (default: first)",
     )
     add_label_set_options(parser)
-    parser.add_argument("--format", choices=["table", "json"], default="table")
+    add_format(parser)
     add_mapping_options(parser)
     parser.set_defaults(handler=run)
 
 
 def payload_for(frame: Any, labels: list[str] | None, repeats: str) -> dict[str, Any]:
     """The command's JSON: the annotator report plus accuracy and macro-F1 per annotator."""
+    from governance.quality.sla.gold import gold_report
+    from governance.quality.stats.annotators import annotator_report
+    from governance.quality.stats.codes import LabelSet
+
     ls = LabelSet.of(labels) if labels else LabelSet.observed(frame["label"])
     report = annotator_report(
         frame["item_id"].to_numpy(object), frame["annotator_id"].to_numpy(object), frame["label"].to_numpy(object),
@@ -59,6 +65,10 @@ def payload_for(frame: Any, labels: list[str] | None, repeats: str) -> dict[str,
 
 
 def run(args: argparse.Namespace) -> int:
+    from governance.quality.reading.delivery import open_delivery
+    from governance.quality.reading.long_rows import located, long_rows
+    from governance.quality.stats.codes import DuplicateAnnotationError, MissingValueError, UnknownLabelError
+
     labels = label_set_from(args)
     source = open_delivery(args.delivery, mapping_from(args))
     frame = long_rows(source, ("item_id", "annotator_id", "label", "gold_label"))
@@ -96,4 +106,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _v(value: float | None) -> str:
+    import numpy as np
+
     return "-" if value is None or not np.isfinite(value) else f"{value:.3f}"

@@ -7,44 +7,59 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from annogov.commands._delivery_args import mapping_from
+from annogov.cli.args import add_format, mapping_from, old_spelling, wrote
 from annogov.render import table, to_json
-from governance.quality.reading.delivery import open_delivery
-from governance.quality.reading.delivery_counts import PERIOD_COLUMNS, count_delivery
-from governance.quality.sla.qa import group_names, period_table
-from governance.quality.sla.qa_plan import acceptance_plan, margin_plan
-from governance.reports.qa_plan_pdf import qa_plan_pdf
-
-_COL = {name: i for i, name in enumerate(PERIOD_COLUMNS)}
 
 
 def add_plan_options(parser: argparse.ArgumentParser) -> None:
     """Options of the two kinds of plan."""
     group = parser.add_argument_group("sized plans (--plan)")
-    group.add_argument("--plan", choices=["margin", "acceptance"], help="size the sample instead of drawing one")
-    group.add_argument("--margin", type=float, default=0.05, help="margin: half-width of the defect-rate interval")
-    group.add_argument("--confidence", type=float, default=0.95)
-    group.add_argument("--expected-rate", type=float, default=0.5, help="margin: expected defect rate (0.5 = safest)")
-    group.add_argument("--aql", type=float, help="acceptance: acceptable defect rate (producer's side)")
-    group.add_argument("--ltpd", type=float, help="acceptance: rejectable defect rate (consumer's side)")
-    group.add_argument("--producer-risk", type=float, default=0.05, help="acceptance: alpha at the AQL")
-    group.add_argument("--consumer-risk", type=float, default=0.10, help="acceptance: beta at the LTPD")
-    group.add_argument("--pdf", metavar="PLAN.pdf", help="acceptance: write the plan and OC curve as a PDF")
-    group.add_argument("--format", choices=["table", "json"], default="table")
+    group.add_argument(
+        "--plan",
+        choices=["margin", "acceptance"],
+        help="size the sample instead of drawing one, e.g. --plan acceptance (with -o PLAN.pdf: the plan as a PDF)",
+    )
+    group.add_argument(
+        "--margin", type=float, default=0.05, help="margin: half-width of the defect-rate interval, e.g. 0.03"
+    )
+    group.add_argument(
+        "--confidence", type=float, default=0.95, help="margin: confidence of that interval, e.g. 0.9 (default: 0.95)"
+    )
+    group.add_argument(
+        "--expected-rate", type=float, default=0.5, help="margin: expected defect rate, e.g. 0.05 (0.5 = safest)"
+    )
+    group.add_argument("--aql", type=float, help="acceptance: acceptable defect rate (producer's side), e.g. 0.01")
+    group.add_argument("--ltpd", type=float, help="acceptance: rejectable defect rate (consumer's side), e.g. 0.05")
+    group.add_argument(
+        "--producer-risk", type=float, default=0.05, help="acceptance: alpha at the AQL, e.g. 0.05 (default)"
+    )
+    group.add_argument(
+        "--consumer-risk", type=float, default=0.10, help="acceptance: beta at the LTPD, e.g. 0.10 (default)"
+    )
+    old_spelling(parser, "--pdf", "--plan acceptance --out PLAN.pdf", "out")
+    add_format(parser)
 
 
 def _lots(delivery: str, args: argparse.Namespace) -> tuple[str, dict[str, tuple[int, int, int]]]:
+    from governance.quality.reading.delivery import open_delivery
+    from governance.quality.reading.delivery_counts import PERIOD_COLUMNS, count_delivery
+    from governance.quality.sla.qa import group_names, period_table
+
+    column = {name: i for i, name in enumerate(PERIOD_COLUMNS)}
     counts = count_delivery(open_delivery(delivery, mapping_from(args)))
     lots = {
-        name: (int(row[_COL["rows"]]), int(row[_COL["reviewed"]]), int(row[_COL["failed"]]))
+        name: (int(row[column["rows"]]), int(row[column["reviewed"]]), int(row[column["failed"]]))
         for name, row in zip(group_names(counts, "category"), period_table(counts, "category"), strict=False)
-        if row[_COL["rows"]] > 0
+        if row[column["rows"]] > 0
     }
     return counts.file, lots
 
 
 def run_plan(args: argparse.Namespace) -> int:
     """Print (or write) the requested plan for the delivery's categories."""
+    from governance.quality.sla.qa_plan import acceptance_plan, margin_plan
+    from governance.reports.qa_plan_pdf import qa_plan_pdf
+
     file, lots = _lots(args.delivery, args)
     payload: dict[str, Any]
     if args.plan == "margin":
@@ -86,8 +101,9 @@ def run_plan(args: argparse.Namespace) -> int:
         for name, (d, r, f) in lots.items()
     ]
     payload = {"plan": "acceptance", **plan.to_payload(), "verdicts": verdicts}
-    if args.pdf:
-        Path(args.pdf).write_bytes(qa_plan_pdf(plan, verdicts, f"QA acceptance plan for {file}"))
+    if args.out:
+        Path(args.out).write_bytes(qa_plan_pdf(plan, verdicts, f"QA acceptance plan for {file}"))
+        wrote(args.out, "the plan and its OC curve")
     if args.format == "json":
         print(to_json(payload))
     else:

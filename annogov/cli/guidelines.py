@@ -8,20 +8,15 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
+from annogov.cli.args import add_database, add_format, add_out, wrote
+from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
-from governance.channel import guidelines as gl
-from governance.channel.guideline_bundle import history_bundle, read_bundle
-from governance.channel.guideline_exports import diff_markdown, to_markdown, to_pdf
-from governance.roles import OPERATOR
 from ingest import InputError, decode_text, load_json, read_input
 
 if TYPE_CHECKING:
     from annogov.store import Store
+    from governance.channel import guidelines as gl
 
-CLI_USER = OPERATOR  # the command line acts as the documented operator identity
-"""Who the command line acts as: whoever can run it can open the database anyway."""
 
 
 def _store(url: str | None) -> Store:
@@ -32,6 +27,11 @@ def _store(url: str | None) -> Store:
 
 def load_document(path: str) -> gl.GuidelineDocument:
     """A guideline from a hand-over bundle (.zip) or a document JSON file."""
+    from pydantic import ValidationError
+
+    from governance.channel import guidelines as gl
+    from governance.channel.guideline_bundle import read_bundle
+
     raw = read_input(path)
     name = Path(path).name
     if raw[:2] == b"PK":
@@ -54,10 +54,12 @@ def _write(data: bytes | str, out: str | None) -> None:
         return
     target = Path(out)
     target.write_bytes(data if isinstance(data, bytes) else data.encode())
-    print(f"wrote {target} ({target.stat().st_size:,} bytes)", file=sys.stderr)
+    wrote(target, f"{target.stat().st_size:,} bytes")
 
 
 def _from_args(args: argparse.Namespace) -> gl.GuidelineDocument:
+    from governance.roles import OPERATOR as CLI_USER
+
     if (args.source is None) == (args.doc is None):
         raise InputError.at("give either a guideline file or --doc ID (from the database)",
                             "command line")
@@ -85,6 +87,9 @@ def _checked(args: argparse.Namespace) -> gl.GuidelineDocument:
 
 
 def _show(args: argparse.Namespace) -> int:
+
+    from governance.channel.guideline_exports import to_markdown
+
     doc = _checked(args)
     if args.format == "json":
         _write(to_json(doc.model_dump(mode="json")) + "\n", None)
@@ -98,12 +103,15 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
+    from governance.channel import guidelines as gl
+    from governance.channel.guideline_exports import diff_markdown
+
     doc = _from_args(args)
     try:
         diff = gl.diff_versions(doc, args.a, args.b)
     except KeyError as exc:
         raise InputError.at(str(exc.args[0]), args.source or args.doc) from exc
-    if args.json:
+    if args.format == "json":
         print(to_json(diff.model_dump(mode="json")))
     else:
         sys.stdout.write(diff_markdown(diff))
@@ -112,9 +120,11 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _assets(args: argparse.Namespace) -> dict[str, bytes] | None:
     """With --program: the program's gold set versions and calibration log for the bundle."""
+    from governance.roles import OPERATOR as CLI_USER
+
     if not args.program:
         return None
-    from annogov.commands._program import open_program
+    from annogov.cli.args import open_program
     from annogov.store.measured import handover_assets
 
     store, program = open_program(args)
@@ -125,6 +135,9 @@ def _assets(args: argparse.Namespace) -> dict[str, bytes] | None:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from governance.channel.guideline_bundle import history_bundle
+    from governance.channel.guideline_exports import to_markdown, to_pdf
+
     doc = _checked(args)
     if args.format == "bundle":
         _write(history_bundle(doc, assets=_assets(args)), args.out)
@@ -141,6 +154,7 @@ def _export(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from annogov.store import DuplicateError
     from annogov.store.channel import ChannelRepository
+    from governance.roles import OPERATOR as CLI_USER
 
     doc = load_document(args.source)
     store = _store(args.database)
@@ -152,48 +166,56 @@ def _import(args: argparse.Namespace) -> int:
     finally:
         store.close()
     print(f"imported {doc.doc_id!r} ({doc.title}) with {len(doc.versions)} versions "
-          f"for program {doc.program!r}")
+          f"for program {doc.program!r}", file=sys.stderr)
     return 0
 
 
 def _source_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("source", nargs="?", help="guideline JSON or bundle .zip")
-    parser.add_argument("--doc", help="read guideline DOC from the database instead of a file")
-    parser.add_argument("--database", help="database URL (default: ANNOGOV_DATABASE_URL or "
-                                           "the SQLite file in ANNOGOV_DATA_DIR)")
+    parser.add_argument(
+        "source", nargs="?", metavar="GUIDELINE", help="guideline JSON or bundle .zip, e.g. guidelines.json"
+    )
+    parser.add_argument("--doc", help="read guideline DOC from the database instead of a file, e.g. --doc main")
+    add_database(parser)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `annogov guidelines show|diff|export|import`."""
     parser = subparsers.add_parser(
-        "guidelines", help="show, compare and export versioned annotation guidelines",
+        "guidelines", help=command_summary("guidelines"),
         description="Work with a guideline document (JSON), a hand-over bundle (.zip) or a "
                     "guideline stored in the database (--doc).")
     sub = parser.add_subparsers(dest="action", required=True)
 
     show = sub.add_parser("show", help="print one version as Markdown, JSON or the history")
     _source_args(show)
-    show.add_argument("--version", type=int, help="version number (default: current)")
-    show.add_argument("--format", choices=["markdown", "json", "history"], default="markdown")
+    show.add_argument("--version", type=int, help="version number, e.g. 3 (default: current)")
+    show.add_argument(
+        "--format",
+        choices=["markdown", "json", "history"],
+        default="markdown",
+        help="how the version prints on standard output, e.g. --format history (default: markdown)",
+    )
     show.set_defaults(handler=_show)
 
     diff = sub.add_parser("diff", help="compare two versions ruling by ruling")
     _source_args(diff)
-    diff.add_argument("a", type=int, help="from version")
-    diff.add_argument("b", type=int, help="to version")
-    diff.add_argument("--json", action="store_true", help="machine-readable output")
+    diff.add_argument("a", type=int, metavar="FROM", help="from version, e.g. 2")
+    diff.add_argument("b", type=int, metavar="TO", help="to version, e.g. 3")
+    add_format(diff, old_json=True)
     diff.set_defaults(handler=_diff)
 
     export = sub.add_parser("export", help="write Markdown, PDF, JSON or the hand-over bundle")
     _source_args(export)
-    export.add_argument("--format", choices=["markdown", "pdf", "json", "bundle"],
-                        default="bundle")
-    export.add_argument("--version", type=int, help="version for markdown/pdf (default: current)")
-    export.add_argument("--out", "-o", help="output file (default: standard output)")
-    export.add_argument("--program", help="bundle: add this program's gold sets and calibration log")
+    export.add_argument("--format", choices=["markdown", "pdf", "json", "bundle"], default="bundle",
+                        help="what to write, e.g. --format pdf (default: bundle, the hand-over .zip)")
+    export.add_argument("--version", type=int, help="version for markdown/pdf, e.g. 3 (default: current)")
+    add_out(export, "PATH", "output file, e.g. -o handover.zip (default: standard output)")
+    export.add_argument(
+        "--program", help="bundle: add this program's gold sets and calibration log, e.g. 'Demo program'"
+    )
     export.set_defaults(handler=_export)
 
     imp = sub.add_parser("import", help="store a hand-over bundle (or JSON) in the database")
-    imp.add_argument("source", help="bundle .zip or guideline JSON")
-    imp.add_argument("--database", help="database URL (default as for the app)")
+    imp.add_argument("source", metavar="GUIDELINE", help="bundle .zip or guideline JSON, e.g. handover.zip")
+    add_database(imp)
     imp.set_defaults(handler=_import)

@@ -5,13 +5,17 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from annogov.commands._delivery_args import add_mapping_options, open_with_progress
-from annogov.commands._label_args import label_set_from
+from annogov.cli.args import (
+    add_format,
+    add_input,
+    add_label_set_options,
+    add_mapping_options,
+    label_set_from,
+    old_spelling,
+    open_with_progress,
+)
+from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
-from contracts.metric_options import LEVELLED_METRICS, MISSING_METRICS, WEIGHTED_METRICS
-from governance.quality.reading.delivery_counts import count_delivery
-from governance.quality.sla.qa import dim_codes, dim_values
-from governance.quality.sla.sla_stats import agreement, agreement_by_group, option_problem, resolve_metric
 
 METRICS = {
     "percent": "percent_agreement",
@@ -28,19 +32,27 @@ METRICS = {
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "agreement",
-        help="inter-annotator agreement, overall and per category/task type/batch",
+        help=command_summary("agreement"),
         description="Agreement between annotators of a delivery with a 95% interval. 'kappa' "
         "picks Cohen's kappa for two annotators and Fleiss' kappa for more.",
     )
-    parser.add_argument("delivery", metavar="DELIVERY")
-    parser.add_argument("--metric", choices=list(METRICS), default="percent")
+    add_input(parser, "delivery", "DELIVERY", "annotations: .csv, .xlsx, .jsonl, .parquet or Label Studio .json, "
+              "e.g. examples/delivery.csv")
     parser.add_argument(
-        "--weights",
+        "--metric",
+        choices=list(METRICS),
+        default="percent",
+        help="the coefficient, e.g. --metric kappa (default: percent)",
+    )
+    parser.add_argument(
+        "--weighting",
+        dest="weights",
         choices=["none", "linear", "quadratic"],
         default="none",
-        help="weights of Cohen, Fleiss, Gwet (AC2), Brennan-Prediger and Conger (labels in --labels order, "
-        "else numeric order; text labels need --labels)",
+        help="disagreement weights of Cohen, Fleiss, Gwet (AC2), Brennan-Prediger and Conger (labels in --labels "
+        "order, else numeric order; text labels need --labels), e.g. --weighting quadratic",
     )
+    old_spelling(parser, "--weights", "--weighting", "weights")
     parser.add_argument(
         "--missing",
         choices=["pooled", "gwet"],
@@ -58,20 +70,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--level",
         choices=["nominal", "ordinal", "interval", "ratio"],
         default="nominal",
-        help="Krippendorff's alpha level of measurement",
+        help="Krippendorff's alpha level of measurement, e.g. --level ordinal (default: nominal)",
     )
-    parser.add_argument("--by", choices=["category", "task_type", "batch"])
     parser.add_argument(
-        "--labels", metavar="A,B,C", help="the full label set in order (unused labels change chance agreement)"
+        "--by", choices=["category", "task_type", "batch"], help="one row per group as well, e.g. --by category"
     )
-    parser.add_argument("--contract", metavar="TERMS", help="take the label set from a term set")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the bootstrap interval")
-    parser.add_argument("--format", choices=["table", "json"], default="table")
+    add_label_set_options(parser)
+    parser.add_argument("--seed", type=int, default=0, help="seed of the bootstrap interval, e.g. 7 (default: 0)")
+    add_format(parser)
     add_mapping_options(parser)
     parser.set_defaults(handler=run)
 
 
 def _entry(metric: str, args: argparse.Namespace, est: Any) -> dict[str, Any]:
+    from contracts.metric_options import LEVELLED_METRICS, MISSING_METRICS, WEIGHTED_METRICS
+
     return {
         "metric": metric,
         "weights": args.weights if metric in WEIGHTED_METRICS else None,
@@ -89,6 +102,10 @@ def _entry(metric: str, args: argparse.Namespace, est: Any) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from governance.quality.reading.delivery_counts import count_delivery
+    from governance.quality.sla.qa import dim_codes, dim_values
+    from governance.quality.sla.sla_stats import agreement, agreement_by_group, option_problem, resolve_metric
+
     labels = label_set_from(args)
     problem = option_problem(METRICS[args.metric], args.weights, args.level, args.missing)
     if problem:
@@ -97,8 +114,9 @@ def run(args: argparse.Namespace) -> int:
     metric = resolve_metric(counts, METRICS[args.metric])
     if METRICS[args.metric] == "kappa" and metric == "fleiss_kappa" and args.weights != "none":
         raise ValueError(
-            f"--weights {args.weights}: more than two annotators labelled this delivery, so 'kappa' is Fleiss' "
-            "kappa; name the multi-rater coefficient (--metric fleiss or gwet with --weights) or compare two annotators"
+            f"--weighting {args.weights}: more than two annotators labelled this delivery, so 'kappa' is "
+            "Fleiss' kappa; name the multi-rater coefficient (--metric fleiss or gwet with --weighting) or "
+            "compare two annotators"
         )
     opts = {"level": args.level, "weights": args.weights, "missing": args.missing, "interval": args.interval}
     overall = agreement(counts, METRICS[args.metric], seed=args.seed, **opts)

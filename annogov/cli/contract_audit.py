@@ -5,37 +5,44 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-
-from annogov.commands._args import iso_date
+from annogov.cli.args import add_format, add_out, iso_date, old_spelling, wrote
+from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
-from annogov.services.linking import review_contract, review_contract_profile
-from contracts.confirm import ConfirmedDraft, confirm, decisions_template, read_decisions
-from contracts.questionnaire import with_provider_questions, write_questionnaire
-from contracts.review import ContractReview, load_source
 from ingest import InputError
-from scorecard.rubric import default_rubric, load_rubric
+
+if TYPE_CHECKING:
+    from contracts.confirm import ConfirmedDraft
+    from contracts.review import ContractReview
 
 
 def register(subparsers: Any) -> None:
     """Add the `contract-audit` sub-command."""
     parser = subparsers.add_parser(
         "contract-audit",
-        help="check a contract profile or draft for portability clauses and vendor red flags",
+        help=command_summary("contract-audit"),
         description="Audit a contract profile (.yaml, .json, .xlsx questionnaire) or a draft "
         "(.txt, .md, .docx, .pdf). Exit 1 when a critical clause is missing.",
     )
-    parser.add_argument("source", nargs="?", metavar="PROFILE_OR_DRAFT")
     parser.add_argument(
-        "--as-of", type=iso_date, default=None, help="evaluation date for certification age (default: today)"
+        "source",
+        nargs="?",
+        metavar="PROFILE_OR_DRAFT",
+        help="contract profile (.yaml, .json, .xlsx questionnaire) or draft (.txt, .md, .docx, .pdf), "
+        "e.g. examples/contract-profile.yaml; optional only with --write questionnaire (blank)",
     )
-    parser.add_argument("--format", choices=("table", "json"), default="table")
-    parser.add_argument("--vendor", default=None, help="vendor name for a draft")
+    parser.add_argument(
+        "--as-of",
+        type=iso_date,
+        default=None,
+        help="evaluation date for certification age, e.g. 2026-12-01 (default: today)",
+    )
+    add_format(parser)
+    parser.add_argument("--vendor", default=None, help="vendor name for a draft, e.g. 'Acme Labelling'")
     parser.add_argument(
         "--rubric", default=None, help="the program's rubric (JSON/YAML) whose policy gives each finding's "
-        "consequence (default: the built-in one), as `annogov score --rubric` applies it"
+        "consequence, e.g. rubric.yaml (default: the built-in one), as `annogov score --rubric` applies it"
     )
     parser.add_argument(
         "--agreement",
@@ -43,45 +50,62 @@ def register(subparsers: Any) -> None:
         default=None,
         metavar="A",
         help="measured pairwise agreement of the annotators (0-1, the upper end of its interval, as "
-        "sla-check reports it): accuracy targets above (1 + A) / 2 are questioned",
+        "sla-check reports it), e.g. 0.82: accuracy targets above (1 + A) / 2 are questioned",
     )
     parser.add_argument(
-        "--questionnaire",
-        metavar="OUT.xlsx",
+        "--write",
+        choices=["questionnaire", "decisions-template"],
         default=None,
-        help="write the xlsx questionnaire (pre-filled from PROFILE_OR_DRAFT if given, blank otherwise) and exit",
+        help="instead of auditing, write to --out and exit: the xlsx questionnaire (pre-filled from "
+        "PROFILE_OR_DRAFT if given, blank otherwise) or a draft's decisions template (one entry per proposal: "
+        "its passage, decision: accept | edit | reject), e.g. --write questionnaire -o questions.xlsx",
     )
-    parser.add_argument(
-        "--decisions-template",
-        metavar="OUT.yaml",
-        default=None,
-        help="write one entry per proposal of a draft (its passage, decision: accept | edit | reject) and exit",
-    )
+    add_out(parser, "OUT.xlsx|OUT.yaml", "the file --write writes, e.g. -o questions.xlsx")
+    old_spelling(parser, "--questionnaire", "--write questionnaire --out OUT.xlsx", "out",
+                 also={"write": "questionnaire"})
+    old_spelling(parser, "--decisions-template", "--write decisions-template --out OUT.yaml", "out",
+                 also={"write": "decisions-template"})
     parser.add_argument(
         "--decisions",
         metavar="DECISIONS.yaml",
         default=None,
-        help="audit only the proposals accepted or edited in this filled-in template (needs --by)",
+        help="audit only the proposals accepted or edited in this filled-in template, e.g. decisions.yaml "
+        "(needs --decided-by)",
     )
-    parser.add_argument("--by", default=None, help="who made the decisions (login or name), recorded with them")
+    parser.add_argument(
+        "--decided-by",
+        dest="by",
+        default=None,
+        help="who made the decisions (login or name), recorded with them, e.g. pm@example.com",
+    )
+    old_spelling(parser, "--by", "--decided-by", "by")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Audit and print; 1 when a critical clause is missing."""
+    from annogov.services.linking import review_contract
+    from contracts.questionnaire import with_provider_questions, write_questionnaire
+    from contracts.review import load_source
+    from scorecard.rubric import default_rubric, load_rubric
+
     source = Path(args.source) if args.source else None
-    if args.questionnaire:
+    if bool(args.write) != bool(args.out):
+        raise InputError.at("--write and --out go together, e.g. --write questionnaire -o OUT.xlsx", "contract-audit")
+    if args.write == "questionnaire":
         profile = load_source(source, vendor=args.vendor)[0] if source else None
         guide = default_rubric().guide()  # the scorecard's questions to ask each provider
-        Path(args.questionnaire).write_bytes(with_provider_questions(write_questionnaire(profile), guide))
-        print(f"wrote {args.questionnaire}")
+        Path(args.out).write_bytes(with_provider_questions(write_questionnaire(profile), guide))
+        wrote(args.out)
         return 0
     if source is None:
-        raise InputError.at("give a profile or draft to audit (or --questionnaire OUT.xlsx)", "contract-audit")
+        raise InputError.at(
+            "give a profile or draft to audit (or --write questionnaire -o OUT.xlsx)", "contract-audit"
+        )
     if args.agreement is not None and not 0 <= args.agreement <= 1:
         raise InputError.at(f"--agreement must lie between 0 and 1, got {args.agreement}", "contract-audit")
     as_of = args.as_of or date.today()
-    if args.decisions_template or args.decisions:
+    if args.write == "decisions-template" or args.decisions:
         return _confirmed(args, source, as_of)
     rubric = load_rubric(args.rubric) if args.rubric else None
     review = review_contract(source, as_of, rubric=rubric, vendor=args.vendor, agreement=args.agreement)
@@ -91,16 +115,23 @@ def run(args: argparse.Namespace) -> int:
 
 def _confirmed(args: argparse.Namespace, source: Path, as_of: date) -> int:
     """Write the decisions template, or audit the profile the filled-in decisions confirm."""
+    import yaml
+
+    from annogov.services.linking import review_contract_profile
+    from contracts.confirm import confirm, decisions_template, read_decisions
+    from contracts.review import load_source
+    from scorecard.rubric import load_rubric
+
     _, draft = load_source(source, vendor=args.vendor)
     if draft is None:
         raise InputError.at("decisions apply to a draft (.txt, .md, .docx, .pdf), not a profile", source.name)
-    if args.decisions_template:
+    if args.write == "decisions-template":
         text = yaml.safe_dump(decisions_template(draft), sort_keys=False, allow_unicode=True, width=110)
-        Path(args.decisions_template).write_text(text, encoding="utf-8")
-        print(f"wrote {args.decisions_template}: {len(draft.proposals)} proposals to decide")
+        Path(args.out).write_text(text, encoding="utf-8")
+        wrote(args.out, f"{len(draft.proposals)} proposals to decide")
         return 0
     if not (args.by or "").strip():
-        raise InputError.at("say who made the decisions with --by", "contract-audit")
+        raise InputError.at("say who made the decisions with --decided-by", "contract-audit")
     decisions = read_decisions(args.decisions, draft)
     done = confirm(
         draft, decisions, by_id=args.by.strip(), by_name=args.by.strip(), at=datetime.now(UTC),

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date
 
-from annogov.commands._delivery_args import add_mapping_options, mapping_from
-from annogov.commands._program import add_program_options, label_list, open_program
-from annogov.commands.guidelines import CLI_USER
+from annogov.cli.args import (
+    add_format,
+    add_input,
+    add_mapping_options,
+    add_program_options,
+    label_list,
+    mapping_from,
+    open_program,
+)
+from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
 from ingest import InputError
 
@@ -16,28 +24,38 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `annogov history add|show`."""
     parser = subparsers.add_parser(
         "history",
-        help="a provider's accuracy, kappa, defects and on-time share over its deliveries",
+        help=command_summary("history"),
         description="Record measured deliveries per provider and guideline version, and show the trend "
         "by category, annotator (pseudonymous codes) or guideline version with significant drops flagged.",
     )
     sub = parser.add_subparsers(dest="action", required=True)
     add = sub.add_parser("add", help="measure a delivery and store it for a provider")
-    add.add_argument("delivery", metavar="DELIVERY")
+    add_input(add, "delivery", "DELIVERY", "annotations: .csv, .xlsx, .jsonl, .parquet or Label Studio .json, "
+              "e.g. examples/delivery.csv")
     add_program_options(add)
-    add.add_argument("--provider", required=True, help="a provider of the program")
-    add.add_argument("--guideline-version", required=True, help="the guideline version it was labelled under")
-    add.add_argument("--delivered", required=True, metavar="YYYY-MM-DD")
-    add.add_argument("--label", help="name of the delivery in the trend (default: the file name)")
-    add.add_argument("--labels", metavar="A,B,C", help="the full label set in order")
-    add.add_argument("--gold", metavar="NAME", help="a stored gold set: its share of the delivery is recorded")
+    add.add_argument("--provider", required=True, help="a provider of the program, e.g. Aurora")
+    add.add_argument(
+        "--guideline-version", required=True, help="the guideline version it was labelled under, e.g. 3"
+    )
+    add.add_argument("--delivered", required=True, metavar="YYYY-MM-DD", help="delivery date, e.g. 2026-11-30")
+    add.add_argument("--label", help="name of the delivery in the trend, e.g. 'November' (default: the file name)")
+    add.add_argument("--labels", metavar="A,B,C", help="the full label set in order, e.g. cat,dog,bird")
+    add.add_argument(
+        "--gold", metavar="NAME", help="a stored gold set whose share of the delivery is recorded, e.g. main"
+    )
     add_mapping_options(add)
     add.set_defaults(handler=_add)
     show = sub.add_parser("show", help="the trend over stored deliveries")
     add_program_options(show)
-    show.add_argument("--provider", help="one provider only")
-    show.add_argument("--by", choices=["overall", "category", "annotator", "guideline_version"], default="overall")
+    show.add_argument("--provider", help="one provider only, e.g. Aurora")
+    show.add_argument(
+        "--by",
+        choices=["overall", "category", "annotator", "guideline_version"],
+        default="overall",
+        help="one trend per group, e.g. --by category (default: overall)",
+    )
     show.add_argument("--reveal", action="store_true", help="real annotator ids instead of pseudonymous codes")
-    show.add_argument("--format", choices=["table", "json"], default="table")
+    add_format(show)
     show.set_defaults(handler=_show)
 
 
@@ -47,6 +65,7 @@ def _add(args: argparse.Namespace) -> int:
     from governance.quality.reading.delivery_counts import count_delivery
     from governance.quality.vendors.goldset import with_gold
     from governance.quality.vendors.history import measure_delivery
+    from governance.roles import OPERATOR as CLI_USER
 
     try:
         when = date.fromisoformat(args.delivered)
@@ -75,13 +94,15 @@ def _add(args: argparse.Namespace) -> int:
         )
     finally:
         store.close()
-    print(f"stored {saved.label!r} of {saved.provider} ({saved.delivered_on}, guidelines {saved.guideline_version})")
+    print(f"stored {saved.label!r} of {saved.provider} ({saved.delivered_on}, guidelines {saved.guideline_version})",
+          file=sys.stderr)
     return 0
 
 
 def _show(args: argparse.Namespace) -> int:
     from annogov.store.measured import list_deliveries, may_reveal
     from governance.quality.vendors.history import history_rows, latest_suggestions, provider_history
+    from governance.roles import OPERATOR as CLI_USER
 
     if args.reveal and not may_reveal(CLI_USER):
         raise InputError.at("only a program manager may see real annotator ids", "command line", column="--reveal")

@@ -4,24 +4,38 @@ annotators or against gold, per category: mean IoU, box F1 at IoU 0.5 and 0.75, 
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
+from annogov.cli.args import add_format
+from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
-from governance.quality.reading.box_readers import read_boxes
-from governance.quality.reading.boxes import BoxReport, box_agreement
+
+if TYPE_CHECKING:
+    from governance.quality.reading.boxes import BoxReport
 
 
 def add_box_options(parser: argparse.ArgumentParser) -> None:
     """--boxes FILE... and --box-gold FILE, shared with sla-check (box_* terms)."""
     parser.add_argument(
-        "--boxes", nargs="+", metavar="EXPORT", default=[], help="exports: COCO .json, CVAT .xml, Label Studio .json"
+        "--boxes",
+        nargs="+",
+        metavar="EXPORT",
+        default=[],
+        help="exports: COCO .json, CVAT .xml, Label Studio .json, e.g. --boxes alice.json bob.xml "
+        "(the files run up to the next option, so give a positional input before --boxes)",
     )
-    parser.add_argument("--box-gold", metavar="EXPORT", help="reference boxes; without it annotators are compared")
+    parser.add_argument(
+        "--box-gold", metavar="EXPORT", help="reference boxes, e.g. gold-coco.json; without it annotators are compared"
+    )
 
 
 def boxes_from(args: argparse.Namespace) -> BoxReport | None:
     """The box report of the given exports, or None when none were given."""
+    import pandas as pd
+
+    from governance.quality.reading.box_readers import read_boxes
+    from governance.quality.reading.boxes import box_agreement
+
     if not args.boxes:
         return None
     frame = pd.concat([read_boxes(path) for path in args.boxes], ignore_index=True)
@@ -32,13 +46,13 @@ def boxes_from(args: argparse.Namespace) -> BoxReport | None:
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "boxes",
-        help="bounding-box agreement: mean IoU, box F1 at IoU 0.5/0.75, tightness against gold, per category",
+        help=command_summary("boxes"),
         description="Match boxes of the same image and category one to one (Hungarian assignment on IoU) "
         "between every pair of annotators, or each annotator against --box-gold. COCO and CVAT files hold one "
         "annotator each (named by the file); Label Studio exports name theirs.",
     )
     add_box_options(parser)
-    parser.add_argument("--format", choices=["table", "json"], default="table")
+    add_format(parser)
     parser.set_defaults(handler=run)
 
 

@@ -4,41 +4,53 @@ from __future__ import annotations
 
 import argparse
 import csv
-import sys
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from annogov.commands._args import iso_date
+from annogov.cli.args import add_format, add_out, iso_date, old_spelling, wrote
+from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
 from ingest import inert
-from migration.taxonomy import (
-    TaxonomyResult,
-    analyse_taxonomy_files,
-    mapping_artifact,
-    write_artifact,
-)
+
+if TYPE_CHECKING:
+    from migration.taxonomy import TaxonomyResult
 
 
 def register(subparsers: Any) -> None:
     """Add the `taxonomy` sub-command."""
     p = subparsers.add_parser(
         "taxonomy",
-        help="classify an old -> new label-set change and count what it affects",
+        help=command_summary("taxonomy"),
         description="Classify every old class as one_to_one, merge, split or dropped, list the "
         "new classes, propose a mapping from a dual-labelled sample and count the items of a "
         "dataset that a rule can relabel or that need re-annotation.",
     )
-    p.add_argument("old", help="old label set (.csv, .xlsx or .json; `label` [+ `parent`])")
-    p.add_argument("new", help="new label set (same formats)")
-    p.add_argument("--mapping", help="mapping table with old_label,new_label (.csv or .xlsx)")
-    p.add_argument("--sample", help="items labelled under both: item_id,old_label,new_label")
-    p.add_argument("--dataset", help="labelled items: item_id,label[,taxonomy_version|date]")
-    p.add_argument("--new-version", help="which taxonomy_version value is the new one (default: the highest)")
-    p.add_argument("--cutover", type=iso_date, help="with a date column: first day of new rules")
-    p.add_argument("--export-mapping", metavar="PATH", help="write the versioned mapping artefact (.json or .yaml)")
-    p.add_argument("--artifact-version", default="1", help="version written into the artefact")
-    p.add_argument("--relabelled", metavar="PATH", help="write the dataset's per-item actions as CSV")
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument(
+        "old", metavar="OLD", help="old label set (.csv, .xlsx or .json; `label` [+ `parent`]), e.g. old-labels.csv"
+    )
+    p.add_argument("new", metavar="NEW", help="new label set (same formats), e.g. new-labels.csv")
+    p.add_argument(
+        "--mapping", metavar="FILE", help="taxonomy mapping table old_label,new_label (.csv or .xlsx), e.g. mapping.csv"
+    )
+    p.add_argument(
+        "--sample", metavar="FILE", help="items labelled under both: item_id,old_label,new_label, e.g. dual.csv"
+    )
+    p.add_argument(
+        "--dataset", metavar="FILE", help="labelled items: item_id,label[,taxonomy_version|date], e.g. items.csv"
+    )
+    p.add_argument(
+        "--new-version", help="which taxonomy_version value is the new one, e.g. v2 (default: the highest)"
+    )
+    p.add_argument("--cutover", type=iso_date, help="with a date column: first day of new rules, e.g. 2026-09-01")
+    add_out(p, "MAPPING.json", "write the versioned mapping artefact (.json or .yaml), e.g. -o mapping-v2.json")
+    old_spelling(p, "--export-mapping", "--out", "out")
+    p.add_argument("--artifact-version", default="1", help="version written into the artefact, e.g. 2 (default: 1)")
+    p.add_argument(
+        "--relabelled-out",
+        metavar="ACTIONS.csv",
+        help="also write the dataset's per-item actions as CSV, e.g. actions.csv (needs --dataset)",
+    )
+    old_spelling(p, "--relabelled", "--relabelled-out", "relabelled_out")
+    add_format(p)
     p.set_defaults(handler=run)
 
 
@@ -122,8 +134,10 @@ def render_table(payload: dict[str, Any]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Analyse, optionally export the artefact and per-item actions, print."""
-    if args.relabelled and not args.dataset:
-        raise ValueError("--relabelled needs --dataset")
+    from migration.taxonomy import analyse_taxonomy_files, mapping_artifact, write_artifact
+
+    if args.relabelled_out and not args.dataset:
+        raise ValueError("--relabelled-out needs --dataset")
     result = analyse_taxonomy_files(
         args.old,
         args.new,
@@ -133,11 +147,12 @@ def run(args: argparse.Namespace) -> int:
         new_version=args.new_version,
         cutover=args.cutover,
     )
-    if args.export_mapping:
-        write_artifact(mapping_artifact(result, args.artifact_version), args.export_mapping)
-        print(f"mapping artefact written to {Path(args.export_mapping)}", file=sys.stderr)
-    if args.relabelled:
-        _write_actions(result, args.relabelled)
+    if args.out:
+        write_artifact(mapping_artifact(result, args.artifact_version), args.out)
+        wrote(args.out, "the mapping artefact")
+    if args.relabelled_out:
+        _write_actions(result, args.relabelled_out)
+        wrote(args.relabelled_out, "the per-item actions")
     payload = result.to_payload()
     print(to_json(payload) if args.format == "json" else render_table(payload))
     return 0

@@ -10,35 +10,18 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
-
-from annogov.commands._args import iso_date
-from annogov.services.linking import review_contract
-from contracts.sla_term_files import load_term_set
-from governance.privacy import pseudonymise_report
-from governance.quality.annotator_codes import KEY_ENV, key_from_environment, new_key
-from governance.quality.sla.sla_check import check_delivery
-from governance.reports import (
-    ReportInput,
-    ScorecardPayload,
-    Section,
-    SlaPayload,
-    SwitchingPayload,
-    TaxonomyPayload,
-    build_pdf,
-    build_xlsx,
-)
-from governance.reports.decision import decision
-from governance.reports.model import DEFAULT_TITLE
-from governance.reports.sections import audit_sections, sla_report_payload
+from annogov.cli.args import add_out, iso_date, old_spelling, wrote
+from annogov.cli.registry import summary as command_summary
 from ingest import InputError, Location, Problem, decode_text, load_json, read_input
-from migration import load_scenario, switching_cost
-from scorecard.api import score_file
 
-Model = TypeVar("Model", bound=BaseModel)
-BUILDERS = {".pdf": build_pdf, ".xlsx": build_xlsx}
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from governance.reports import ReportInput, ScorecardPayload, Section, SlaPayload, SwitchingPayload, TaxonomyPayload
+
+Model = TypeVar("Model", bound="BaseModel")
 
 
 def read_json(path: Path) -> Any:
@@ -48,6 +31,8 @@ def read_json(path: Path) -> Any:
 
 def validated(model: type[Model], data: Any, path: Path, what: str) -> Model:
     """Validate a payload; every problem is reported with the file and the JSON path."""
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -64,6 +49,9 @@ def validated(model: type[Model], data: Any, path: Path, what: str) -> Model:
 def load_scorecard(path: Path, as_of: dt.date | None) -> ScorecardPayload:
     """A scoring spreadsheet (.xlsx/.csv, scored here, evaluators' rows kept as evidence) or the
     JSON of `annogov score --format json`."""
+    from governance.reports import ScorecardPayload
+    from scorecard.api import score_file
+
     if path.suffix.lower() != ".json":
         result, imported, _ = score_file(path, as_of=as_of)
         payload = result.to_payload() | {"evaluations": imported.sheet.evaluation_rows()}
@@ -74,6 +62,9 @@ def load_scorecard(path: Path, as_of: dt.date | None) -> ScorecardPayload:
 def load_switching(path: Path) -> SwitchingPayload:
     """A scenario (YAML/JSON scenario/xlsx, simulated here with the default seed) or the JSON of
     `annogov switching-cost --format json` (recognised by its `percentiles` key)."""
+    from governance.reports import SwitchingPayload
+    from migration import load_scenario, switching_cost
+
     data = read_json(path) if path.suffix.lower() == ".json" else None
     if not isinstance(data, dict) or "percentiles" not in data:
         payload = switching_cost(load_scenario(path)).to_payload()
@@ -83,29 +74,44 @@ def load_switching(path: Path) -> SwitchingPayload:
 
 def load_audits(paths: list[Path], as_of: dt.date | None) -> list[Section]:
     """Contract profiles or drafts, audited here, as report sections."""
+    from annogov.services.linking import review_contract
+    from governance.reports.sections import audit_sections
+
     day = as_of or dt.date.today()
     return [s for path in paths for s in audit_sections(review_contract(path, day).to_payload())]
 
 
 def load_taxonomy(path: Path) -> TaxonomyPayload:
     """The taxonomy mapping: the JSON of `annogov taxonomy --format json`."""
+    from governance.reports import TaxonomyPayload
+
     return validated(TaxonomyPayload, read_json(path), path, "taxonomy result")
 
 
 def load_sla_result(path: Path) -> SlaPayload:
     """An SLA check already run: the JSON of `annogov sla-check --format json`."""
+    from governance.reports import SlaPayload
+    from governance.reports.sections import sla_report_payload
+
     raw = read_json(path)
     return validated(SlaPayload, sla_report_payload(raw) if isinstance(raw, dict) else raw, path, "SLA check result")
 
 
 def check_sla(contract: Path, delivery: Path) -> SlaPayload:
     """Check a delivery against a term set or a contract profile's SLA terms, here and now."""
+    from contracts.sla_term_files import load_term_set
+    from governance.quality.sla.sla_check import check_delivery
+    from governance.reports import SlaPayload
+    from governance.reports.sections import sla_report_payload
+
     report = check_delivery(load_term_set(contract), delivery)
     return validated(SlaPayload, sla_report_payload(report), delivery, "SLA check")
 
 
 def load_sections(path: Path) -> list[Section]:
     """Extra tables: one {"title", "columns", "rows", ...} object or a list of them."""
+    from governance.reports import Section
+
     data = read_json(path)
     items = data if isinstance(data, list) else [data]
     return [validated(Section, item, path, f"section {i + 1}") for i, item in enumerate(items)]
@@ -113,15 +119,18 @@ def load_sections(path: Path) -> list[Section]:
 
 def report_input(args: argparse.Namespace) -> ReportInput:
     """Gather the parts named on the command line into one ReportInput."""
-    if (args.contract is None) != (args.delivery is None):
-        raise InputError.at("--contract and --delivery go together", "(command line)")
-    if args.sla and args.contract:
-        raise InputError.at("give either --sla or --contract with --delivery", "(command line)")
+    from governance.reports import ReportInput
+    from governance.reports.model import DEFAULT_TITLE
+
+    if (args.terms is None) != (args.delivery is None):
+        raise InputError.at("--terms and --delivery go together", "(command line)")
+    if args.sla and args.terms:
+        raise InputError.at("give either --sla or --terms with --delivery", "(command line)")
     sla = None
     if args.sla:
         sla = load_sla_result(args.sla)
-    elif args.contract:
-        sla = check_sla(args.contract, args.delivery)
+    elif args.terms:
+        sla = check_sla(args.terms, args.delivery)
     sections = load_audits(args.audit or [], args.date)
     sections += [s for path in args.section or [] for s in load_sections(path)]
     if not any((args.scorecard, args.switching, args.taxonomy, sla, sections)):
@@ -130,7 +139,7 @@ def report_input(args: argparse.Namespace) -> ReportInput:
             "(command line)",
         )
     return ReportInput(
-        title=args.title,
+        title=args.title or DEFAULT_TITLE,
         program=args.program or "",
         evaluated=args.evaluated or "",
         created=args.date,
@@ -144,6 +153,8 @@ def report_input(args: argparse.Namespace) -> ReportInput:
 
 def _codes_key() -> bytes:
     """The key for annotator codes: `ANNOGOV_CODES_KEY`, else a key for this report only (said on stderr)."""
+    from governance.quality.annotator_codes import KEY_ENV, key_from_environment, new_key
+
     try:
         key = key_from_environment()
     except ValueError as exc:
@@ -159,8 +170,12 @@ def _codes_key() -> bytes:
 
 def run(args: argparse.Namespace) -> int:
     """Build the report the output suffix asks for and write it."""
+    from governance.privacy import pseudonymise_report
+    from governance.reports import build_pdf, build_xlsx
+    from governance.reports.decision import decision
+
     out: Path = args.out
-    builder = BUILDERS.get(out.suffix.lower())
+    builder = {".pdf": build_pdf, ".xlsx": build_xlsx}.get(out.suffix.lower())
     if builder is None:
         raise InputError.at("the output must end in .pdf or .xlsx", str(out))
     report = report_input(args)
@@ -184,7 +199,7 @@ def run(args: argparse.Namespace) -> int:
         )
         if present is not None
     ] + [s.title for s in report.sections]
-    print(f"wrote {out} ({len(data):,} bytes): {', '.join(parts)}")
+    wrote(out, f"{len(data):,} bytes, {', '.join(parts)}")
     for block in decision(report):
         if block.heading == "Recommendation":
             print("Recommendation (the report's first page):")
@@ -196,39 +211,66 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     """Add `annogov report`."""
     p = subparsers.add_parser(
         "report",
-        help="PDF or Excel report for a steering committee",
+        help=command_summary("report"),
         description="Build a PDF (cover, summary, charts, appendix) or a live Excel workbook "
         "(edit a weight, totals and bands follow) from whatever parts are given.",
     )
-    p.add_argument("--scorecard", type=Path, metavar="F", help="scoring sheet (.xlsx/.csv) or JSON of `annogov score`")
-    p.add_argument("--switching", type=Path, metavar="S", help="scenario or JSON of `annogov switching-cost`")
     p.add_argument(
-        "--audit", type=Path, action="append", metavar="P", help="contract profile or draft to audit; repeatable"
+        "--scorecard",
+        type=Path,
+        metavar="F",
+        help="scoring sheet (.xlsx/.csv) or JSON of `annogov score`, e.g. examples/scorecard-wide.xlsx",
     )
-    p.add_argument("--taxonomy", type=Path, metavar="T", help="JSON of `annogov taxonomy`")
-    p.add_argument("--sla", type=Path, metavar="R", help="JSON of `annogov sla-check`")
-    p.add_argument("--contract", type=Path, metavar="C", help="SLA terms or a contract profile (with --delivery)")
-    p.add_argument("--delivery", type=Path, metavar="D", help="delivered annotations")
+    p.add_argument(
+        "--switching",
+        type=Path,
+        metavar="S",
+        help="scenario or JSON of `annogov switching-cost`, e.g. examples/scenario.yaml",
+    )
+    p.add_argument(
+        "--audit",
+        type=Path,
+        action="append",
+        metavar="P",
+        help="contract profile or draft to audit, e.g. examples/contract-profile.yaml; repeatable",
+    )
+    p.add_argument("--taxonomy", type=Path, metavar="T", help="JSON of `annogov taxonomy`, e.g. taxonomy.json")
+    p.add_argument("--sla", type=Path, metavar="R", help="JSON of `annogov sla-check`, e.g. sla.json")
+    p.add_argument(
+        "--terms",
+        type=Path,
+        metavar="TERMS",
+        help="SLA terms or a contract profile to check --delivery against, e.g. examples/sla-terms.yaml",
+    )
+    old_spelling(p, "--contract", "--terms", "terms", type=Path)
+    p.add_argument(
+        "--delivery", type=Path, metavar="D", help="delivered annotations (with --terms), e.g. examples/delivery.csv"
+    )
     p.add_argument(
         "--section",
         type=Path,
         action="append",
         metavar="J",
-        help="extra table(s) as JSON {title, columns, rows}; repeatable",
+        help="extra table(s) as JSON {title, columns, rows}, e.g. sections.json; repeatable",
     )
-    p.add_argument("--title", default=DEFAULT_TITLE)
-    p.add_argument("--program", default="", help="program name for the cover and properties")
-    p.add_argument("--evaluated", default="", help="what was evaluated (default: from the parts)")
+    p.add_argument(
+        "--title", metavar="TEXT", help="cover title, e.g. 'Provider review Q3' (default: the standard report title)"
+    )
+    p.add_argument("--program", default="", help="program name for the cover and properties, e.g. 'Demo program'")
+    p.add_argument(
+        "--evaluated", default="", help="what was evaluated, e.g. 'three providers' (default: from the parts)"
+    )
     p.add_argument(
         "--date",
         type=iso_date,
         default=None,
-        help="report date YYYY-MM-DD (default today); fixes the bytes for comparison",
+        help="report date, e.g. 2026-12-01 (default: today); fixes the bytes for comparison",
     )
     p.add_argument(
         "--annotator-names",
         action="store_true",
         help="print annotator ids; by default annotators appear as pseudonymous codes (A01, A02, ...)",
     )
-    p.add_argument("--out", type=Path, required=True, metavar="FILE.pdf|FILE.xlsx")
+    add_out(p, "FILE.pdf|FILE.xlsx", "the report; its suffix picks the format, e.g. -o report.pdf", type=Path,
+            required=True)
     p.set_defaults(handler=run)

@@ -4,37 +4,44 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from annogov.commands._delivery_args import add_mapping_options, open_with_progress
-from annogov.commands.boxes import add_box_options, boxes_from
+from annogov.cli.args import add_format, add_input, add_mapping_options, old_spelling, open_with_progress
+from annogov.cli.boxes import add_box_options, boxes_from
+from annogov.cli.registry import summary as command_summary
 from annogov.render import fmt, table, to_json
-from contracts.sla_term_files import load_term_set
-from contracts.sla_terms import default_term_set
-from governance.quality.sla.sla_check import SlaReport, check_delivery
+
+if TYPE_CHECKING:
+    from governance.quality.sla.sla_check import SlaReport
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "sla-check",
-        help="check a delivery against SLA terms (exit 1 if a term fails)",
+        help=command_summary("sla-check"),
         description="Evaluate every SLA term on a delivery: pass, fail or inconclusive, with the "
         "measured value, interval, sample size, worst categories and credits owed. "
         "Exit 0 when every term passes, 1 when any term fails or cannot be decided, "
         "2 on bad input.",
     )
-    parser.add_argument(
-        "--contract", metavar="TERMS", help="term set (.yaml, .json or .xlsx); default: the built-in quality SLA"
+    add_input(
+        parser,
+        "delivery",
+        "DELIVERY",
+        "annotations: .csv, .xlsx, .jsonl, .parquet or Label Studio .json, e.g. examples/delivery.csv",
+        old="--delivery",
     )
     parser.add_argument(
-        "--delivery",
-        required=True,
-        metavar="DELIVERY",
-        help="annotations: .csv, .xlsx, .jsonl, .parquet or Label Studio .json",
+        "--terms",
+        metavar="TERMS",
+        help="SLA terms (.yaml, .json or .xlsx), e.g. examples/sla-terms.yaml (default: the built-in quality SLA)",
     )
+    old_spelling(parser, "--contract", "--terms", "terms")
     parser.add_argument(
         "--labels",
         metavar="A,B,C",
-        help="the label set in order (default: the term set's label_set, else numeric order of numeric labels)",
+        help="the label set in order, e.g. --labels cat,dog,bird "
+        "(default: the terms' label_set, else numeric order of numeric labels)",
     )
     parser.add_argument(
         "--drift-threshold",
@@ -47,8 +54,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         choices=["week", "batch"],
         help="periods compared for drift (default: batch if the delivery has batches)",
     )
-    parser.add_argument("--format", choices=["table", "json"], default="table")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the bootstrap intervals")
+    add_format(parser)
+    parser.add_argument("--seed", type=int, default=0, help="seed of the bootstrap intervals, e.g. 7 (default: 0)")
     add_box_options(parser)
     add_mapping_options(parser)
     parser.set_defaults(handler=run)
@@ -118,7 +125,11 @@ def render_table(report: SlaReport) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    terms = load_term_set(args.contract) if args.contract else default_term_set()
+    from contracts.sla_term_files import load_term_set
+    from contracts.sla_terms import default_term_set
+    from governance.quality.sla.sla_check import check_delivery
+
+    terms = load_term_set(args.terms) if args.terms else default_term_set()
     source = open_with_progress(args)
     labels = [v.strip() for v in args.labels.split(",") if v.strip()] if args.labels else None
     if args.drift_threshold is not None and not 0 < args.drift_threshold <= 1:

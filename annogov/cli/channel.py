@@ -9,28 +9,25 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pandas as pd
-from pydantic import TypeAdapter, ValidationError
-
-from annogov.commands.guidelines import CLI_USER
+from annogov.cli.args import add_database, add_format, add_out, wrote
+from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
-from governance.channel import calibration as cal
-from governance.channel import insights as ins
-from governance.channel.calibration_queries import calibration_summary, filter_entries
 from ingest import InputError, Location, Problem, decode_text, load_json, read_input
 
 if TYPE_CHECKING:
     from annogov.store import Store
-
-_ENTRIES = TypeAdapter(list[cal.CalibrationEntry])
-
+    from governance.channel import calibration as cal
 
 def read_log(path: str) -> list[cal.CalibrationEntry]:
     """Calibration entries from a JSON file (a list, as `channel log --json` writes it)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from governance.channel import calibration as cal
+
     name = Path(path).name
     data = load_json(decode_text(read_input(path), name), name)
     try:
-        return _ENTRIES.validate_python(data)
+        return TypeAdapter(list[cal.CalibrationEntry]).validate_python(data)
     except ValidationError as exc:
         raise InputError(
             Problem(Location(Path(path).name,
@@ -80,6 +77,8 @@ def _now(args: argparse.Namespace) -> datetime:
 
 def _entries(args: argparse.Namespace) -> list[cal.CalibrationEntry]:
     """The visible log, from --log FILE or from the database (--program)."""
+    from governance.roles import OPERATOR as CLI_USER
+
     if (args.log is None) == (args.program is None):
         raise InputError.at("give either --program NAME (database) or --log FILE",
                             "command line")
@@ -96,11 +95,14 @@ def _entries(args: argparse.Namespace) -> list[cal.CalibrationEntry]:
 
 
 def _log(args: argparse.Namespace) -> int:
+    from governance.channel import calibration_queries as calq
+    from governance.roles import OPERATOR as CLI_USER
+
     now = _now(args)
-    entries = filter_entries(_entries(args), CLI_USER, now, tags=args.tag,
-                             statuses=args.status, min_age_days=args.older_than,
-                             oldest_first=True)
-    if args.json:
+    entries = calq.filter_entries(_entries(args), CLI_USER, now, tags=args.tag,
+                                 statuses=args.status, min_age_days=args.older_than,
+                                 oldest_first=True)
+    if args.format == "json":
         print(to_json([e.model_dump(mode="json") for e in entries]))
         return 0
     rows = [(e.created_at.date().isoformat(), round(e.age_days(now), 1), e.task_id,
@@ -113,8 +115,10 @@ def _log(args: argparse.Namespace) -> int:
 
 
 def _summary(args: argparse.Namespace) -> int:
-    summary = calibration_summary(_entries(args), _now(args))
-    if args.json:
+    from governance.channel import calibration_queries as calq
+
+    summary = calq.calibration_summary(_entries(args), _now(args))
+    if args.format == "json":
         print(to_json(summary.model_dump(mode="json")))
         return 0
     rows = [("entries", summary.total), ("open", summary.open), ("resolved", summary.resolved),
@@ -130,6 +134,11 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def _insights(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from governance.channel import insights as ins
+    from governance.roles import OPERATOR as CLI_USER
+
     metrics = ins.read_metrics(args.metrics) if args.metrics else None
     if args.delivery:
         from governance.quality.reading.delivery import open_delivery
@@ -140,6 +149,7 @@ def _insights(args: argparse.Namespace) -> int:
                                               "week"))
         metrics = weekly if metrics is None else pd.concat([metrics, weekly], ignore_index=True)
     thresholds = _thresholds(args.threshold)
+    min_drop = ins.DEFAULT_MIN_DROP if args.min_drop is None else args.min_drop
     now = _now(args)
     if args.program is not None and args.log is None:
         from annogov.store.channel import ChannelRepository
@@ -149,13 +159,13 @@ def _insights(args: argparse.Namespace) -> int:
             with store.transaction() as s:
                 found = ChannelRepository(s).engineer_insights(
                     CLI_USER, args.program, now, metrics, thresholds=thresholds,
-                    min_drop=args.min_drop)
+                    min_drop=min_drop)
         finally:
             store.close()
     else:
         found = ins.engineer_insights(CLI_USER, _entries(args), [], now, metrics,
-                                      thresholds=thresholds, min_drop=args.min_drop)
-    if args.json:
+                                      thresholds=thresholds, min_drop=min_drop)
+    if args.format == "json":
         print(to_json(found.model_dump(mode="json")))
         return 0
     print("Flags that coincide with low or falling metrics")
@@ -177,8 +187,9 @@ def _insights(args: argparse.Namespace) -> int:
 
 
 def _sections(args: argparse.Namespace) -> int:
-    from annogov.commands.guidelines import load_document
+    from annogov.cli.guidelines import load_document
     from governance.channel.channel_report import calibration_sections, guideline_history_section
+    from governance.roles import OPERATOR as CLI_USER
 
     sections = calibration_sections(_entries(args), _now(args))
     for path in args.guideline:
@@ -199,7 +210,7 @@ def _sections(args: argparse.Namespace) -> int:
     text = json.dumps(sections, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
-        print(f"wrote {len(sections)} sections to {args.out}")
+        wrote(args.out, f"{len(sections)} sections")
     else:
         print(text, end="")
     return 0
@@ -208,23 +219,26 @@ def _sections(args: argparse.Namespace) -> int:
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `annogov channel log|summary|insights|report-sections`."""
     parser = subparsers.add_parser(
-        "channel", help="calibration log, its summary and insights for engineers",
+        "channel", help=command_summary("channel"),
         description="Read the annotators' channel of a program from the database.")
     sub = parser.add_subparsers(dest="action", required=True)
 
-    def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--program", help="program name as shown in the app (database)")
-        p.add_argument("--log", help="or: calibration entries JSON (as `log --json` writes)")
-        p.add_argument("--database", help="database URL (default as for the app)")
-        p.add_argument("--as-of", help="date/time to measure ages from (default: now)")
-        p.add_argument("--json", action="store_true", help="machine-readable output")
+    def common(p: argparse.ArgumentParser, printed: bool = True) -> None:
+        p.add_argument("--program", help="program name as shown in the app (database), e.g. 'Demo program'")
+        p.add_argument(
+            "--log", metavar="FILE", help="or: calibration entries JSON (as `log --format json` writes), e.g. log.json"
+        )
+        add_database(p)
+        p.add_argument("--as-of", help="date/time to measure ages from, e.g. 2026-12-01T09:00+00:00 (default: now)")
+        if printed:  # report-sections always writes JSON
+            add_format(p, old_json=True)
 
     log = sub.add_parser("log", help="the calibration log, oldest first")
     common(log)
-    log.add_argument("--status", action="append", default=[],
-                     choices=["open", "resolved", "promoted"])
-    log.add_argument("--tag", action="append", default=[], help="only entries with this tag")
-    log.add_argument("--older-than", type=float, metavar="DAYS")
+    log.add_argument("--status", action="append", default=[], choices=["open", "resolved", "promoted"],
+                     help="only entries in this state, e.g. --status open (repeatable)")
+    log.add_argument("--tag", action="append", default=[], help="only entries with this tag, e.g. --tag occlusion")
+    log.add_argument("--older-than", type=float, metavar="DAYS", help="only entries older than this, e.g. 7")
     log.set_defaults(handler=_log)
 
     summary = sub.add_parser("summary", help="counts for reports")
@@ -234,22 +248,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     insights = sub.add_parser("insights", help="recurring tags, multiply-flagged tasks, flags "
                                                "joined with metrics, blocking questions")
     common(insights)
-    insights.add_argument("--metrics", help="CSV/XLSX with columns category, week, metric, value")
-    insights.add_argument("--delivery", help="delivered annotations: weekly agreement and "
-                                             "accuracy are computed from it and joined too")
+    insights.add_argument("--metrics", metavar="FILE",
+                          help="CSV/XLSX with columns category, week, metric, value, e.g. metrics.csv")
+    insights.add_argument("--delivery", metavar="FILE", help="delivered annotations: weekly agreement and "
+                          "accuracy are computed from it and joined too, e.g. examples/delivery.csv")
     insights.add_argument("--threshold", action="append", default=[], metavar="METRIC=VALUE",
-                          help="a metric under VALUE counts as low (repeatable)")
-    insights.add_argument("--min-drop", type=float, default=ins.DEFAULT_MIN_DROP,
-                          help="a fall of at least this much from the week before counts")
+                          help="a metric under VALUE counts as low, e.g. --threshold accuracy=0.9 (repeatable)")
+    insights.add_argument("--min-drop", type=float,
+                          help="a fall of at least this much from the week before counts, e.g. 0.05 "
+                          "(default: 0.1)")
     insights.set_defaults(handler=_insights)
 
     sections = sub.add_parser(
         "report-sections", help="the log summary and guideline history as report sections "
                                 "(for `annogov report --section`)")
-    common(sections)
+    common(sections, printed=False)
     sections.add_argument("--guideline", action="append", default=[], metavar="FILE",
-                          help="guideline JSON or bundle whose history to include")
+                          help="guideline JSON or bundle whose history to include, e.g. guidelines.json")
     sections.add_argument("--doc", action="append", default=[],
-                          help="guideline id in the database whose history to include")
-    sections.add_argument("--out", "-o", help="write the JSON here (default: standard output)")
+                          help="guideline id in the database whose history to include, e.g. --doc main")
+    add_out(sections, "SECTIONS.json", "write the JSON here, e.g. -o sections.json (default: standard output)")
     sections.set_defaults(handler=_sections)

@@ -4,58 +4,85 @@ qualification of new annotators)."""
 from __future__ import annotations
 
 import argparse
+import sys
 
-from annogov.commands._delivery_args import add_mapping_options, mapping_from
-from annogov.commands._program import add_program_options, label_list, open_program
-from annogov.commands.guidelines import CLI_USER
+from annogov.cli.args import (
+    add_format,
+    add_input,
+    add_mapping_options,
+    add_program_options,
+    label_list,
+    mapping_from,
+    old_spelling,
+    open_program,
+)
+from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
 from ingest import InputError
+
+
+def _gold_name(parser: argparse.ArgumentParser) -> None:
+    """--gold NAME: the stored gold set (as `history add --gold`); --name is its former spelling."""
+    parser.add_argument("--gold", dest="name", required=True, metavar="NAME", help="the gold set's name, e.g. main")
+    old_spelling(parser, "--name", "--gold", "name")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `annogov gold import|show|seeded|qualify`."""
     parser = subparsers.add_parser(
         "gold",
-        help="the gold set: stored and versioned, coverage, seeded share, qualification",
+        help=command_summary("gold"),
         description="Keep the buyer's gold set in the program database as numbered versions.",
     )
     sub = parser.add_subparsers(dest="action", required=True)
 
     imp = sub.add_parser("import", help="store a gold set file (item_id, category, gold_label[, qualification])")
-    imp.add_argument("file", metavar="GOLD_FILE")
+    imp.add_argument("file", metavar="GOLD_FILE", help="the gold set (.csv, .xlsx), e.g. examples/pilot/gold-set.csv")
     add_program_options(imp)
-    imp.add_argument("--name", required=True)
-    imp.add_argument("--labels", required=True, metavar="A,B,C", help="the label set every gold label must be in")
-    imp.add_argument("--note", default="", help="why this version")
+    _gold_name(imp)
+    imp.add_argument(
+        "--labels", required=True, metavar="A,B,C", help="the label set every gold label must be in, e.g. cat,dog,bird"
+    )
+    imp.add_argument("--note", default="", help="why this version, e.g. 'added night scenes'")
     imp.set_defaults(handler=_import)
 
     show = sub.add_parser("show", help="versions and coverage per category against a minimum")
     add_program_options(show)
-    show.add_argument("--name", required=True)
-    show.add_argument("--version", type=int)
-    show.add_argument("--minimum", type=int, default=30, help="gold items each category needs (default 30)")
-    show.add_argument("--format", choices=["table", "json"], default="table")
+    _gold_name(show)
+    show.add_argument("--version", type=int, help="a stored version, e.g. 2 (default: the latest)")
+    show.add_argument("--minimum", type=int, default=30, help="gold items each category needs, e.g. 50 (default: 30)")
+    add_format(show)
     show.set_defaults(handler=_show)
 
     seeded = sub.add_parser("seeded", help="the share of a delivery's items that are gold items")
-    seeded.add_argument("delivery", metavar="DELIVERY")
+    add_input(seeded, "delivery", "DELIVERY", "annotations: .csv, .xlsx, .jsonl, .parquet or Label Studio .json, "
+              "e.g. examples/delivery.csv")
     add_program_options(seeded)
-    seeded.add_argument("--name", required=True)
+    _gold_name(seeded)
+    add_format(seeded)
     add_mapping_options(seeded)
     seeded.set_defaults(handler=_seeded)
 
     qualify = sub.add_parser("qualify", help="new annotators' accuracy on the qualification items")
-    qualify.add_argument("answers", metavar="ANSWERS", help="a delivery file: annotator_id, item_id, label")
+    qualify.add_argument(
+        "answers", metavar="ANSWERS", help="a delivery file: annotator_id, item_id, label, e.g. answers.csv"
+    )
     add_program_options(qualify)
-    qualify.add_argument("--name", required=True)
-    qualify.add_argument("--threshold", type=float, default=0.9, help="accuracy to reach, above 0 and at most 1")
-    qualify.add_argument("--min-items", type=int, default=20, help="distinct qualification items to answer (1 or more)")
+    _gold_name(qualify)
+    qualify.add_argument(
+        "--threshold", type=float, default=0.9, help="accuracy to reach (0-1], e.g. 0.95 (default: 0.9)"
+    )
+    qualify.add_argument(
+        "--min-items", type=int, default=20, help="distinct qualification items to answer, e.g. 10 (default: 20)"
+    )
+    add_format(qualify)
     add_mapping_options(qualify)
     qualify.set_defaults(handler=_qualify)
 
 
 def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from annogov.store.measured import gold_set, gold_set_versions
+    from governance.roles import OPERATOR as CLI_USER
 
     store, program = open_program(args)
     try:
@@ -72,7 +99,7 @@ def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         )
     if gold is None:
         raise InputError.at(
-            f"no stored gold set named {args.name!r} in {program.name!r}", "command line", column="--name"
+            f"no stored gold set named {args.name!r} in {program.name!r}", "command line", column="--gold"
         )
     return gold
 
@@ -80,6 +107,7 @@ def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def _import(args: argparse.Namespace) -> int:
     from annogov.store.measured import save_gold_set
     from governance.quality.vendors.goldset import load_gold_set
+    from governance.roles import OPERATOR as CLI_USER
 
     labels = label_list(args.labels) or []
     gold = load_gold_set(args.file, labels, name=args.name)
@@ -88,7 +116,7 @@ def _import(args: argparse.Namespace) -> int:
         saved = save_gold_set(store, CLI_USER, program.id, gold, args.note)
     finally:
         store.close()
-    print(f"stored gold set {saved.name!r} version {saved.version}: {len(saved.items)} items")
+    print(f"stored gold set {saved.name!r} version {saved.version}: {len(saved.items)} items", file=sys.stderr)
     return 0
 
 
@@ -123,6 +151,9 @@ def _seeded(args: argparse.Namespace) -> int:
     gold = _load(args)
     counts = count_delivery(open_delivery(args.delivery, mapping_from(args)), gold.label_set)
     share = seeded_share(gold, counts.items.to_pylist())
+    if args.format == "json":
+        print(to_json(share.model_dump(mode="json")))
+        return 0
     lo, hi = share.share.ci or (None, None)
     print(
         f"{share.gold_items} of {share.delivered_items} delivered items are gold "
@@ -161,6 +192,9 @@ def _qualify(args: argparse.Namespace) -> int:
     results = qualify(gold, answers, threshold=args.threshold, min_items=args.min_items)
     if not results:
         raise InputError.at("no answers on qualification items of this gold set", args.answers)
+    if args.format == "json":
+        print(to_json([q.model_dump(mode="json") for q in results]))
+        return 0 if all(q.qualified for q in results) else 1
     print(
         table(
             ["annotator", "answered", "right", "accuracy", "qualified", "why"],

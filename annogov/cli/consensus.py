@@ -6,35 +6,54 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from annogov.commands._delivery_args import add_mapping_options, mapping_from
-from annogov.commands._label_args import add_label_set_options, label_set_from
+from annogov.cli.args import (
+    add_format,
+    add_input,
+    add_label_set_options,
+    add_mapping_options,
+    add_out,
+    label_set_from,
+    mapping_from,
+    wrote,
+)
+from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
-from governance.quality.reading.delivery import open_delivery
-from governance.quality.reading.long_rows import located, long_rows
-from governance.quality.stats.codes import DuplicateAnnotationError, MissingValueError, UnknownLabelError
-from governance.quality.stats.consensus import consensus, consensus_csv
 from ingest import InputError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "consensus",
-        help="majority-vote and Dawid-Skene labels, per-annotator confusion, items to adjudicate",
+        help=command_summary("consensus"),
         description="Consensus labels of a delivery by majority vote and by Dawid-Skene (EM over each "
         "annotator's confusion matrix), and the items to adjudicate first: lowest Dawid-Skene confidence, "
         "majority-vote ties, the two methods disagreeing.",
     )
-    parser.add_argument("delivery", metavar="DELIVERY")
-    parser.add_argument("--top", type=int, default=20, help="how many items to list for adjudication")
-    parser.add_argument("--repeats", choices=["first", "last", "error"], default="first")
+    add_input(parser, "delivery", "DELIVERY", "annotations: .csv, .xlsx, .jsonl, .parquet or Label Studio .json, "
+              "e.g. examples/delivery.csv")
+    parser.add_argument(
+        "--top", type=int, default=20, help="how many items to list for adjudication, e.g. 50 (default: 20)"
+    )
+    parser.add_argument(
+        "--repeats",
+        choices=["first", "last", "error"],
+        default="first",
+        help="which row of a repeated (item, annotator) pair counts, or refuse them, e.g. --repeats error "
+        "(default: first)",
+    )
     add_label_set_options(parser)
-    parser.add_argument("--out", metavar="CSV", help="write every item's consensus labels to this CSV")
-    parser.add_argument("--format", choices=["table", "json"], default="table")
+    add_out(parser, "CSV", "write every item's consensus labels to this CSV, e.g. -o consensus.csv")
+    add_format(parser)
     add_mapping_options(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from governance.quality.reading.delivery import open_delivery
+    from governance.quality.reading.long_rows import located, long_rows
+    from governance.quality.stats.codes import DuplicateAnnotationError, MissingValueError, UnknownLabelError
+    from governance.quality.stats.consensus import consensus, consensus_csv
+
     labels = label_set_from(args)
     source = open_delivery(args.delivery, mapping_from(args))
     frame = long_rows(source, ("item_id", "annotator_id", "label"))
@@ -50,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
         raise located(err, frame, source.file) from None
     if args.out:
         Path(args.out).write_text(consensus_csv(result), encoding="utf-8")
+        wrote(args.out)
     payload = result.to_payload(max(args.top, 0))
     if args.format == "json":
         print(to_json(payload))
