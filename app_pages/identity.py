@@ -19,7 +19,7 @@ import streamlit as st
 
 from annogov.store import ChannelRepository, Store
 from app_pages import ui
-from governance.roles import ROLE_TITLES, Permission, Role, User, can_any
+from governance.roles import OPERATOR, ROLE_TITLES, Permission, Role, User, can_any
 
 T = TypeVar("T")
 _P = Permission
@@ -97,7 +97,7 @@ def _login_user(store: Store) -> User | None:
 def _demo_user(store: Store) -> User:
     with store.transaction() as s:
         repo = ChannelRepository(s)
-        users = repo.demo_users() or [DEMO_MANAGER]  # registered people need a login ([auth])
+        users = repo.demo_users() or repo.list_users(OPERATOR) or [DEMO_MANAGER]  # no login: act as anyone
     with st.sidebar:
         by_id = {u.user_id: u for u in users}
         if st.session_state.get(USER_KEY) not in by_id:  # a demo starts as the program manager
