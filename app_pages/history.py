@@ -1,5 +1,5 @@
 """Vendor history page: a provider's accuracy, kappa, defect rate and on-time share over its stored
-deliveries, by category, annotator (pseudonymous unless the user may manage people) or guideline
+deliveries, by category, annotator (codes; real ids on request where `roles.ANNOTATOR_IDS` allows) or guideline
 version, with significant drops flagged; recording a delivery and versioning the gold set."""
 
 from __future__ import annotations

@@ -89,7 +89,11 @@ def _show(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.reveal and not may_reveal(CLI_USER):
-        raise InputError.at("only a program manager may see real annotator ids", "command line", column="--reveal")
+        raise InputError.at(
+            f"a {CLI_USER.role.value} may not see real annotator ids (roles.ANNOTATOR_IDS)",
+            "command line",
+            column="--reveal",
+        )
     history = provider_history(deliveries, by=args.by, reveal=args.reveal)
     if args.format == "json":
         print(to_json(history.model_dump(mode="json")))

@@ -19,6 +19,7 @@ from annogov.store.models import DIMENSION_KEYS, Base, utcnow
 from annogov.store.records import (
     AuditRecord,
     CheckResultRecord,
+    DeliveryOf,
     DimensionKey,
     DocumentKind,
     DocumentRecord,
@@ -34,6 +35,7 @@ __all__ = [
     "AuditRecord",
     "Base",
     "CheckResultRecord",
+    "DeliveryOf",
     "ConcurrentEditError",
     "DimensionKey",
     "DocumentKind",
