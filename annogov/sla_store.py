@@ -2,20 +2,25 @@
 
 Term set: the `sla_terms` document TERMS_NAME (`SlaTermSet` as JSON). Check result kind
 SLA_CHECK: payload = `sla_report_payload(report)` (what the reports render) plus "detail", the
-whole `SlaReport` as JSON so the SLA page can show a saved check again; label = delivery file.
+whole `SlaReport` as JSON so the SLA page can show a saved check again; label = delivery file. A check
+saved for a provider also records its measured delivery (`DeliveryOf`), which the vendor history reads;
+checks saved before migration 0300 name no provider and stay out of the history.
 """
 
 from __future__ import annotations
 
 import math
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from annogov.store import CheckResultRecord, ProgramRecord, Store
+from annogov.store import CheckResultRecord, DeliveryOf, ProgramRecord, Store
 from contracts.sla_terms import SlaTerm, SlaTermSet, default_term_set, load_term_set, ramp_from_cells
 from governance.delivery import ColumnMapping, open_delivery, read_delivery_table
+from governance.delivery_counts import DeliveryCounts
+from governance.history import measure_delivery
 from governance.qa import SampleFiles, as_fraction, qa_sample, sample_files
 from governance.reports.sections import sla_report_payload
 from governance.sla_check import SlaReport, check_delivery
@@ -132,9 +137,28 @@ def check_payload(report: SlaReport) -> dict[str, Any]:
     return sla_report_payload(report) | {DETAIL_KEY: report.model_dump(mode="json")}
 
 
-def save_check(store: Store, program_id: int, report: SlaReport) -> CheckResultRecord:
-    """Keep a check result (labelled with the delivery's file name)."""
-    return store.add_check_result(program_id, SLA_CHECK, check_payload(report), label=report.delivery)
+def save_check(
+    store: Store, program_id: int, report: SlaReport, delivery: DeliveryOf | None = None
+) -> CheckResultRecord:
+    """Keep a check result (labelled with the delivery's file name); with `delivery` (provider, guideline
+    version, date and the measures counted from the same tables as the report) it is also that
+    provider's delivery in the vendor history, one record for both."""
+    return store.add_check_result(
+        program_id, SLA_CHECK, check_payload(report), label=report.delivery, delivery=delivery
+    )
+
+
+def delivery_of(
+    counts: DeliveryCounts, provider: str, guideline_version: str, delivered_on: date, *, seed: int = 0
+) -> DeliveryOf:
+    """Whose delivery a check is, with the history measures counted from the same tables the check
+    read, so a saved check and the provider's history never disagree on its figures."""
+    return DeliveryOf(
+        provider=provider,
+        guideline_version=guideline_version,
+        delivered_on=delivered_on,
+        measures=measure_delivery(counts, seed=seed),
+    )
 
 
 def report_of(record: CheckResultRecord) -> SlaReport | None:
