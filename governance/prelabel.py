@@ -1,7 +1,8 @@
 """AI-assisted throughput evidence from one delivery's `prelabelled` column: the correction rate
 (QA-failed / reviewed annotations) and the accuracy on gold of pre-labelled items against
-human-only items, each difference tested (one-sided two-proportion z-test, `governance.paired`),
-and the suggested score by `scorecard.measured.suggest_ai_score`.
+human-only items, each difference tested under `governance.paired.RATE_TEST_RULE` (at least 10 items
+per group, else "too few items" and no verdict; the z-test with 10 successes and 10 failures per group,
+else Fisher's exact test), and the suggested score by `scorecard.measured.suggest_ai_score`.
 
     prelabel_evidence(source, gold=None) -> PrelabelEvidence
 """
@@ -14,7 +15,7 @@ from governance.delivery import DeliverySource
 from governance.delivery_counts import QA_FAIL, QA_PASS
 from governance.estimate import Estimate, rate
 from governance.goldset import GoldSet
-from governance.paired import DropTest, proportion_drop
+from governance.paired import DropTest, rate_drop
 from ingest import InputError
 from scorecard.measured import MeasuredPart, MeasuredSuggestion, suggest_ai_score
 
@@ -57,6 +58,15 @@ def _group(n: int, reviewed: int, failed: int, gold: int, right: int) -> Prelabe
     )
 
 
+def _verdict(test: DropTest, claim: str) -> str:
+    """The test's outcome in words: its p-value and method, or why there is none."""
+    if test.reason:
+        return f": {test.reason}, no verdict"
+    if test.p_value is None:
+        return ": no variation, no test"
+    return f", p = {test.p_value:.4f} {claim} ({'Fisher exact' if test.z is None else 'z-test'})"
+
+
 def prelabel_evidence(source: DeliverySource, gold: GoldSet | None = None) -> PrelabelEvidence:
     """Read item, label, gold, QA result and `prelabelled` of every row and compare the two groups;
     gold comes from the gold set when given, else from the delivery's gold_label column."""
@@ -94,16 +104,16 @@ def prelabel_evidence(source: DeliverySource, gold: GoldSet | None = None) -> Pr
             column="prelabelled",
         )
     pre, human = _group(*tally[True]), _group(*tally[False])
-    acc_drop = proportion_drop(human.right, human.gold, pre.right, pre.gold)
+    acc_drop = rate_drop(human.right, human.gold, pre.right, pre.gold)
     # a rise in corrections is a drop in the share passing review
-    corr = proportion_drop(human.reviewed - human.corrected, human.reviewed, pre.reviewed - pre.corrected, pre.reviewed)
+    corr = rate_drop(human.reviewed - human.corrected, human.reviewed, pre.reviewed - pre.corrected, pre.reviewed)
     parts = [
         MeasuredPart(
             measure="accuracy_prelabelled_vs_human",
             value=None if acc_drop.after is None or acc_drop.before is None else acc_drop.after - acc_drop.before,
             score=None,
             reason=f"pre-labelled {pre.right}/{pre.gold} vs human-only {human.right}/{human.gold} right on gold"
-            + ("" if acc_drop.p_value is None else f", p = {acc_drop.p_value:.4f} that pre-labelled is worse"),
+            + _verdict(acc_drop, "that pre-labelled is worse"),
         ),
         MeasuredPart(
             measure="correction_rate_prelabelled_vs_human",
@@ -111,7 +121,7 @@ def prelabel_evidence(source: DeliverySource, gold: GoldSet | None = None) -> Pr
             score=None,
             reason=f"corrected in QA: pre-labelled {pre.corrected}/{pre.reviewed} vs human-only "
             f"{human.corrected}/{human.reviewed}"
-            + ("" if corr.p_value is None else f", p = {corr.p_value:.4f} that pre-labelled needs more"),
+            + _verdict(corr, "that pre-labelled needs more"),
         ),
     ]
     return PrelabelEvidence(

@@ -9,8 +9,8 @@ scores (`MIN_COUNT`): a category with fewer gold items, or a defect rate over fe
 annotations, is shown and left unscored rather than letting one item set the suggestion.
 
 AI-assisted throughput: pre-labelled items against human-only items of the same delivery. A
-pre-labelled accuracy (or correction rate) significantly worse than human-only (one-sided
-two-proportion test, p < 0.05) suggests 2; no significant difference suggests 4; 5 is left to the
+pre-labelled accuracy (or correction rate) significantly worse than human-only (one-sided test under
+`governance.paired.RATE_TEST_RULE`, p < 0.05) suggests 2; no significant difference suggests 4; 5 is left to the
 evaluator (the anchor asks for evidence across complexity tiers and programs, not one delivery).
 """
 
@@ -31,7 +31,9 @@ QUALITY_RULE = (
 )
 AI_RULE = (
     "pre-labelled vs human-only items of one delivery: accuracy on gold or correction rate significantly worse "
-    f"(one-sided two-proportion z-test, p < {SIGNIFICANCE}) -> 2; otherwise 4; 5 needs evidence across tiers"
+    f"(one-sided, p < {SIGNIFICANCE}) -> 2; otherwise 4; 5 needs evidence across tiers. A comparison needs at least "
+    f"{MIN_COUNT} items in each group (else 'too few items', no suggestion from it); the two-proportion z-test "
+    f"needs {MIN_COUNT} successes and {MIN_COUNT} failures in each group, Fisher's exact test is used below that"
 )
 
 
