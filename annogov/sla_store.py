@@ -18,9 +18,10 @@ from pydantic import ValidationError
 
 from annogov.store import CheckResultRecord, DeliveryOf, ProgramRecord, Store
 from contracts.sla_terms import SlaTerm, SlaTermSet, default_term_set, load_term_set, ramp_from_cells
-from governance.delivery import ColumnMapping, open_delivery, read_delivery_table
+from governance.delivery import ColumnMapping, DeliverySource, open_delivery, read_delivery_table
 from governance.delivery_counts import DeliveryCounts
 from governance.history import measure_delivery
+from governance.prelabel import marked_prelabel
 from governance.qa import SampleFiles, as_fraction, qa_sample, sample_files
 from governance.reports.sections import sla_report_payload
 from governance.sla_check import SlaReport, check_delivery
@@ -149,15 +150,22 @@ def save_check(
 
 
 def delivery_of(
-    counts: DeliveryCounts, provider: str, guideline_version: str, delivered_on: date, *, seed: int = 0
+    counts: DeliveryCounts,
+    provider: str,
+    guideline_version: str,
+    delivered_on: date,
+    *,
+    seed: int = 0,
+    source: DeliverySource | None = None,
 ) -> DeliveryOf:
     """Whose delivery a check is, with the history measures counted from the same tables the check
-    read, so a saved check and the provider's history never disagree on its figures."""
+    read, so a saved check and the provider's history never disagree on its figures; with the opened
+    `source`, its pre-labelled / human-only counts too when it has a `prelabelled` column."""
     return DeliveryOf(
         provider=provider,
         guideline_version=guideline_version,
         delivered_on=delivered_on,
-        measures=measure_delivery(counts, seed=seed),
+        measures=measure_delivery(counts, seed=seed, prelabel=None if source is None else marked_prelabel(source)),
     )
 
 

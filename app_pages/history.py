@@ -18,6 +18,7 @@ from governance.delivery import open_delivery
 from governance.delivery_counts import count_delivery
 from governance.goldset import coverage, load_gold_set, with_gold
 from governance.history import history_rows, latest_suggestions, measure_delivery, provider_history
+from governance.prelabel import marked_prelabel
 from governance.roles import Permission, can
 
 store = ui.get_store()
@@ -100,7 +101,7 @@ if can(user, Permission.EDIT_GUIDELINES):
                 user,
                 program.id,
                 provider,
-                measure_delivery(counts, gold=gold),
+                measure_delivery(counts, gold=gold, prelabel=marked_prelabel(source, gold)),
                 delivered_on=delivered,
                 guideline_version=version,
             )

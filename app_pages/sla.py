@@ -332,7 +332,7 @@ def _run_check(store: Store, program: ProgramRecord, terms: SlaTermSet, version:
         progress.progress(60, text="Checking each term...")
         report = check_counts(terms, counts)
         progress.progress(95, text="Saving the result...")
-        record = sla_store.save_check(store, program.id, report, sla_store.delivery_of(counts, *whose))
+        record = sla_store.save_check(store, program.id, report, sla_store.delivery_of(counts, *whose, source=source))
     except InputError as exc:
         st.session_state["sla_failed"] = (key, list(exc.problems))
         raise

@@ -5,6 +5,7 @@ per group, else "too few items" and no verdict; the z-test with 10 successes and
 else Fisher's exact test), and the suggested score by `scorecard.measured.suggest_ai_score`.
 
     prelabel_evidence(source, gold=None) -> PrelabelEvidence
+    prelabel_counts(source, gold=None) -> PrelabelCounts; compare_prelabel(counts) -> PrelabelEvidence
 """
 
 from __future__ import annotations
@@ -33,6 +34,14 @@ class PrelabelGroup(BaseModel):
     gold: int
     right: int
     accuracy: Estimate
+
+
+class PrelabelCounts(BaseModel):
+    """Rows, reviewed, QA-failed, gold and right-on-gold counts of each group: what a delivery keeps."""
+
+    source: str
+    prelabelled: list[int]
+    human_only: list[int]
 
 
 class PrelabelEvidence(BaseModel):
@@ -67,9 +76,9 @@ def _verdict(test: DropTest, claim: str) -> str:
     return f", p = {test.p_value:.4f} {claim} ({'Fisher exact' if test.z is None else 'z-test'})"
 
 
-def prelabel_evidence(source: DeliverySource, gold: GoldSet | None = None) -> PrelabelEvidence:
-    """Read item, label, gold, QA result and `prelabelled` of every row and compare the two groups;
-    gold comes from the gold set when given, else from the delivery's gold_label column."""
+def prelabel_counts(source: DeliverySource, gold: GoldSet | None = None) -> PrelabelCounts:
+    """Read item, label, gold, QA result and `prelabelled` of every row and count both groups; gold
+    comes from the gold set when given, else from the delivery's gold_label column."""
     if "prelabelled" not in source.columns:
         raise InputError.at(
             "the delivery has no prelabelled column (yes/no per row)", source.file, column="prelabelled"
@@ -103,7 +112,24 @@ def prelabel_evidence(source: DeliverySource, gold: GoldSet | None = None) -> Pr
             row=bad[0],
             column="prelabelled",
         )
-    pre, human = _group(*tally[True]), _group(*tally[False])
+    return PrelabelCounts(source=source.file, prelabelled=tally[True], human_only=tally[False])
+
+
+def marked_prelabel(source: DeliverySource, gold: GoldSet | None = None) -> PrelabelCounts | None:
+    """`prelabel_counts` when the delivery has a `prelabelled` column, else None (nothing to compare)."""
+    return prelabel_counts(source, gold) if "prelabelled" in source.columns else None
+
+
+def prelabel_evidence(source: DeliverySource, gold: GoldSet | None = None) -> PrelabelEvidence:
+    """The delivery's pre-labelled against human-only rows, compared (`compare_prelabel`)."""
+    return compare_prelabel(prelabel_counts(source, gold))
+
+
+def compare_prelabel(counts: PrelabelCounts) -> PrelabelEvidence:
+    """Both groups' rates, the two tests and the suggested AI-assisted throughput score, from counts (so a
+    stored delivery's counts give the same evidence as reading the file again)."""
+    source = counts.source
+    pre, human = _group(*counts.prelabelled), _group(*counts.human_only)
     acc_drop = rate_drop(human.right, human.gold, pre.right, pre.gold)
     # a rise in corrections is a drop in the share passing review
     corr = rate_drop(human.reviewed - human.corrected, human.reviewed, pre.reviewed - pre.corrected, pre.reviewed)
@@ -125,10 +151,10 @@ def prelabel_evidence(source: DeliverySource, gold: GoldSet | None = None) -> Pr
         ),
     ]
     return PrelabelEvidence(
-        source=source.file,
+        source=source,
         prelabelled=pre,
         human_only=human,
         accuracy_drop=acc_drop,
         correction_rise=corr,
-        suggestion=suggest_ai_score(acc_drop.p_value, corr.p_value, source=source.file, parts=parts),
+        suggestion=suggest_ai_score(acc_drop.p_value, corr.p_value, source=source, parts=parts),
     )

@@ -128,3 +128,62 @@ def suggest_ai_score(
     tested = [p for p in (accuracy_p, correction_p) if p is not None]
     score = None if not tested else (2 if min(tested) < SIGNIFICANCE else 4)
     return MeasuredSuggestion(dimension="ai_throughput", score=score, parts=parts, rule=AI_RULE, source=source)
+
+
+MEASURED_DIMENSIONS: tuple[str, ...] = ("quality_sla", "ai_throughput")
+"""The dimensions measured deliveries suggest a score for."""
+
+
+class SuggestionRow(BaseModel):
+    """A typed score beside the measured suggestion for the same provider and dimension."""
+
+    provider: str
+    dimension: str
+    typed: float | None
+    suggested: int | None
+    source: str
+    because: str
+    rule: str
+
+
+def suggestion_rows(
+    providers: list[str],
+    suggestions: dict[str, dict[str, MeasuredSuggestion]],
+    typed: dict[tuple[str, str], float | None],
+) -> list[SuggestionRow]:
+    """One row per provider and measured dimension: the typed score (None: not scored), the suggestion
+    with its reasons, rule and source delivery, or why there is none. The typed score is never changed."""
+    rows = []
+    for provider in providers:
+        for dimension in MEASURED_DIMENSIONS:
+            s = suggestions.get(provider, {}).get(dimension)
+            if s is None:
+                why = (
+                    "no stored delivery of this provider"
+                    if provider not in suggestions
+                    else "no stored delivery marks pre-labelled items"
+                )
+                rows.append(
+                    SuggestionRow(
+                        provider=provider,
+                        dimension=dimension,
+                        typed=typed.get((provider, dimension)),
+                        suggested=None,
+                        source="-",
+                        because=why,
+                        rule="",
+                    )
+                )
+                continue
+            rows.append(
+                SuggestionRow(
+                    provider=provider,
+                    dimension=dimension,
+                    typed=typed.get((provider, dimension)),
+                    suggested=s.score,
+                    source=s.source,
+                    because="; ".join(p.reason for p in s.parts) or "-",
+                    rule=s.rule,
+                )
+            )
+    return rows

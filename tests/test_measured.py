@@ -159,3 +159,23 @@ def test_a_value_exactly_on_a_threshold_meets_it(tmp_path: Path) -> None:
     assert part.score == 2 and "0.400 earns 2" in part.reason  # was 1 beside 'kappa 0.400'
     assert SlaTerm(metric="kappa", threshold=0.4).holds(kappa)  # sla-check said FAIL 0.4 against >= 0.4
     assert not SlaTerm(metric="kappa", threshold=0.4).holds(0.4 - 1e-6)
+
+
+def test_a_stored_delivery_gives_the_same_ai_evidence_as_its_file(tmp_path: Path) -> None:
+    from governance.delivery_counts import count_delivery
+    from governance.history import StoredDelivery, measure_delivery, measured_suggestions
+    from governance.prelabel import marked_prelabel
+
+    rows = [("a" if i < 12 else "b", "a", "", "yes", "x") for i in range(20)]
+    rows += [("a" if i < 19 else "b", "a", "", "no", "y") for i in range(20)]
+    source = open_delivery(_delivery(tmp_path / "d.csv", rows))
+    m = measure_delivery(count_delivery(source, ["a", "b"]), prelabel=marked_prelabel(source))
+    stored = StoredDelivery(id=7, provider="Acme", label="wk 48", delivered_on="2026-11-27", guideline_version="v1",
+                            measures=m)
+    ai = measured_suggestions([stored])["Acme"]["ai_throughput"]
+    direct = prelabel_evidence(source).suggestion
+    assert (ai.score, ai.parts) == (direct.score, direct.parts) == (2, direct.parts)
+    assert ai.source == "wk 48 (delivery 7, 2026-11-27)"
+    plain = tmp_path / "plain.csv"
+    plain.write_text("item_id,annotator_id,label\ni1,x,a\n")
+    assert marked_prelabel(open_delivery(plain)) is None  # nothing marked: no AI evidence stored

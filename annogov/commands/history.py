@@ -47,6 +47,7 @@ def _add(args: argparse.Namespace) -> int:
     from governance.delivery_counts import count_delivery
     from governance.goldset import with_gold
     from governance.history import measure_delivery
+    from governance.prelabel import marked_prelabel
 
     try:
         when = date.fromisoformat(args.delivered)
@@ -62,7 +63,7 @@ def _add(args: argparse.Namespace) -> int:
         labels = label_list(args.labels) or (gold.label_set if gold else None)
         source = open_delivery(args.delivery, mapping_from(args))
         counts = count_delivery(with_gold(source, gold) if gold is not None else source, labels)
-        measures = measure_delivery(counts, gold=gold)
+        measures = measure_delivery(counts, gold=gold, prelabel=marked_prelabel(source, gold))
         saved = record_delivery(
             store,
             CLI_USER,
@@ -81,7 +82,7 @@ def _add(args: argparse.Namespace) -> int:
 
 def _show(args: argparse.Namespace) -> int:
     from annogov.store.measured import list_deliveries, may_reveal
-    from governance.history import history_rows, latest_suggestions, provider_history
+    from governance.history import history_rows, measured_suggestions, provider_history
 
     store, program = open_program(args)
     try:
@@ -105,10 +106,11 @@ def _show(args: argparse.Namespace) -> int:
     print(table(headers, rows))
     print(f"\nsignificant drops ({history.method}):")
     print("\n".join(f"  - {f}" for f in history.flagged) or "  none")
-    print("\nsuggested Quality SLA score from each provider's latest delivery:")
-    for provider, s in latest_suggestions(deliveries).items():
-        print(
-            f"  - {provider}: {s.score if s.score is not None else '-'} from {s.source}; "
-            + "; ".join(part.reason for part in s.parts)
-        )
+    print("\nsuggested scores from each provider's latest delivery (`annogov score --program` sets them beside yours):")
+    for provider, by_dimension in measured_suggestions(deliveries).items():
+        for dimension, s in by_dimension.items():
+            print(
+                f"  - {provider} / {dimension}: {s.score if s.score is not None else '-'} from {s.source}; "
+                + "; ".join(part.reason for part in s.parts)
+            )
     return 0

@@ -10,8 +10,9 @@ from datetime import date
 
 from annogov.commands._args import iso_date
 from annogov.render import fmt, table, to_json
-from ingest import inert
+from ingest import InputError, inert
 from scorecard.api import score_file
+from scorecard.measured import MEASURED_DIMENSIONS, suggestion_rows
 from scorecard.rubric import load_rubric, parse_weights
 
 
@@ -39,6 +40,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
     p.add_argument("--panel-agreement", action="store_true",
                    help="Krippendorff's alpha (ordinal) between evaluators per dimension, with a bootstrap interval")
+    measured = p.add_argument_group("measured suggestions from a program's stored deliveries")
+    measured.add_argument("--program", help="show each provider's suggested Quality SLA / AI-assisted throughput "
+                          "score from this program's stored deliveries beside the typed score")
+    measured.add_argument("--database", help="database URL (default as for the app)")
     smaa = p.add_argument_group("SMAA: how often each provider wins when the weights are uncertain")
     smaa.add_argument("--smaa", action="store_true", help="add rank acceptabilities and the winner verdict")
     smaa.add_argument("--weight-ranges", metavar="R",
@@ -86,6 +91,10 @@ def run(args: argparse.Namespace) -> int:
             space, where = rubric.weight_space, f"{args.rubric} weight_space"  # the program's stated space
         payload["smaa"] = smaa_of_scorecard(payload, space, draws=args.smaa_draws, seed=args.seed,
                                             source=where).to_payload()
+    if args.program:
+        payload["measured_suggestions"] = _measured(args, payload)
+    elif args.database:
+        raise InputError.at("--database only applies with --program", "command line", column="--database")
     if args.format == "json":
         print(to_json(payload))
     elif args.format == "csv":
@@ -93,6 +102,47 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(_text(payload))
     return 0
+
+
+def _measured(args: argparse.Namespace, payload: dict) -> list[dict]:
+    """The program's measured suggestions beside the sheet's consensus scores (`scorecard.measured`)."""
+    from annogov.commands._program import open_program
+    from annogov.commands.guidelines import CLI_USER
+    from annogov.store.measured import list_deliveries
+    from governance.history import measured_suggestions
+
+    store, program = open_program(args)
+    try:
+        deliveries = list_deliveries(store, CLI_USER, program.id)
+    finally:
+        store.close()
+    names = [p["name"] for p in payload["providers"]]
+    names += sorted({d.provider for d in deliveries} - set(names))
+    typed = {
+        (p["name"], k): p["dimensions"][k]["score"] for p in payload["providers"] for k in MEASURED_DIMENSIONS
+        if k in p["dimensions"]
+    }
+    return [r.model_dump() for r in suggestion_rows(names, measured_suggestions(deliveries), typed)]
+
+
+def _measured_lines(rows: list[dict] | None) -> list[str]:
+    """Typed score beside the measured suggestion, with the source delivery, the reasons and the rules."""
+    if rows is None:
+        return []
+    lines = ["", "Measured suggestions (the typed score is kept; adopt one by scoring it):"]
+    lines.append(
+        table(
+            ["provider", "dimension", "typed", "suggested", "source delivery", "because"],
+            [
+                [r["provider"], r["dimension"], "-" if r["typed"] is None else f"{r['typed']:.2f}",
+                 "-" if r["suggested"] is None else r["suggested"], r["source"], r["because"]]
+                for r in rows
+            ],
+        )
+    )
+    rules = {r["dimension"]: r["rule"] for r in rows if r["rule"]}
+    lines += [f"  rule for {dimension}: {rule}" for dimension, rule in rules.items()]
+    return lines
 
 
 def _csv(payload: dict) -> str:
@@ -212,6 +262,7 @@ def _text(payload: dict) -> str:
         for name, probs in rob["band_probabilities"].items():
             parts = ", ".join(f"{band} {p:.0%}" if p >= 0.005 else f"{band} <1%" for band, p in probs.items() if p > 0)
             lines.append(f"  {name}: {parts}")
+    lines += _measured_lines(payload.get("measured_suggestions"))
     lines += _agreement_lines(payload.get("panel_agreement"))
     lines += _smaa_lines(payload.get("smaa"))
     for w in payload["warnings"]:

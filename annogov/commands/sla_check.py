@@ -185,7 +185,9 @@ def run(args: argparse.Namespace) -> int:
 
         store, program = open_program(args)
         try:
-            delivery = sla_store.delivery_of(counts, args.provider, args.guideline_version, delivered, seed=args.seed)
+            delivery = sla_store.delivery_of(
+                counts, args.provider, args.guideline_version, delivered, seed=args.seed, source=source
+            )
             saved = sla_store.save_check(store, program.id, report, delivery)
         finally:
             store.close()
