@@ -31,6 +31,7 @@ from governance.reports import (
 from governance.reports.decision import decision
 from governance.reports.model import DEFAULT_TITLE
 from governance.reports.sections import audit_sections, sla_report_payload
+from governance.roles import ANNOTATOR_IDS, OPERATOR, require
 from governance.sla_check import check_delivery
 from ingest import InputError, Location, Problem, decode_text, load_json, read_input
 from migration import load_scenario, switching_cost
@@ -148,7 +149,9 @@ def run(args: argparse.Namespace) -> int:
     if builder is None:
         raise InputError.at("the output must end in .pdf or .xlsx", str(out))
     report = report_input(args)
-    if not args.annotator_names:
+    if args.annotator_names:
+        require(OPERATOR, ANNOTATOR_IDS)  # the one rule for real ids, as for reports built from the store
+    else:
         report = pseudonymise_report(report)
     if builder is build_pdf:
         data = build_pdf(report, created=report.created, progress=lambda note: print(note, file=sys.stderr))
