@@ -19,12 +19,12 @@ from pydantic import ValidationError
 from annogov.store import CheckResultRecord, DeliveryOf, ProgramRecord, Store
 from contracts.sla_terms import SlaTerm, SlaTermSet, default_term_set, load_term_set, ramp_from_cells
 from governance.delivery import ColumnMapping, DeliverySource, open_delivery, read_delivery_table
-from governance.delivery_counts import DeliveryCounts
+from governance.delivery_counts import DeliveryCounts, count_delivery
 from governance.history import measure_delivery
 from governance.prelabel import marked_prelabel
 from governance.qa import SampleFiles, as_fraction, qa_sample, sample_files
 from governance.reports.sections import sla_report_payload
-from governance.sla_check import SlaReport, check_delivery
+from governance.sla_check import SlaReport, check_counts
 from ingest import InputError, Location, Problem
 
 SLA_CHECK = "sla_check"
@@ -181,8 +181,16 @@ def latest_check(store: Store, program_id: int) -> CheckResultRecord | None:
     return found[0] if found else None
 
 
+DEMO_DELIVERED = date(2026, 10, 30)
+
+
 def seed_sla(store: Store, program: ProgramRecord) -> None:
-    """Demo step: the example term set as the program's terms, and a check of the example delivery."""
+    """Demo step: the example term set as the program's terms, and a check of the example delivery saved
+    as the third provider's delivery (the history demo step generates the first two providers' series)."""
     terms = load_term_set(EXAMPLES / "sla-terms.yaml")
     save_terms(store, program.id, terms, expected_version=0)
-    save_check(store, program.id, check_delivery(terms, EXAMPLES / "delivery.csv"))
+    source = open_delivery(EXAMPLES / "delivery.csv")
+    counts = count_delivery(source, terms.label_set)
+    providers = [p.name for p in store.list_providers(program.id)]
+    delivery = delivery_of(counts, providers[2], "v2", DEMO_DELIVERED, source=source) if len(providers) > 2 else None
+    save_check(store, program.id, check_counts(terms, counts), delivery)
