@@ -17,7 +17,7 @@ from app_pages import identity, ui
 from governance.delivery import open_delivery
 from governance.delivery_counts import count_delivery
 from governance.goldset import coverage, load_gold_set, with_gold
-from governance.history import history_rows, latest_suggestions, measure_delivery, provider_history
+from governance.history import history_rows, measure_delivery, measured_suggestions, provider_history
 from governance.prelabel import marked_prelabel
 from governance.roles import Permission, can
 
@@ -66,17 +66,19 @@ else:
     else:
         st.caption("No significant drop between consecutive deliveries.")
     st.caption(history.method)
-    st.markdown("**Suggested Quality SLA score from each provider's latest delivery**")
+    st.markdown("**Suggested scores from each provider's latest delivery** (set beside yours on the scorecard page)")
     st.dataframe(
         pd.DataFrame(
             [
                 {
                     "Provider": name,
+                    "Dimension": dimension,
                     "Suggested": sug.score,
                     "Source delivery": sug.source,
                     "Because": "; ".join(part.reason for part in sug.parts),
                 }
-                for name, sug in latest_suggestions(shown).items()
+                for name, by_dimension in measured_suggestions(shown).items()
+                for dimension, sug in by_dimension.items()
             ]
         ),
         hide_index=True,
