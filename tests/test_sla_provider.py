@@ -161,3 +161,19 @@ def test_sla_check_save_command(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert main(["history", "show", *db]) == 0
     out = capsys.readouterr().out
     assert "Acme" in out and "delivery.csv" in out and "2026-11-30" in out and "1.7%" in out
+
+
+def test_the_same_delivery_checked_again_stays_one_point_in_history(store: Store) -> None:
+    program = store.find_program("Street scenes")
+    assert program is not None
+    counts, report = _checked()
+    delivery = sla_store.delivery_of(counts, "Acme", "v2", date(2026, 11, 30))
+    first = sla_store.save_check(store, program.id, report, delivery)
+    again = sla_store.save_check(store, program.id, report, delivery)  # e.g. after the terms were revised
+    assert first.id != again.id and first.delivery_id == again.delivery_id
+    assert len(store.list_check_results(program.id)) == 2
+    assert [d.id for d in list_deliveries(store, OPERATOR, program.id)] == [first.delivery_id]
+    # another date, version or provider is another delivery
+    other = sla_store.save_check(store, program.id, report, delivery.model_copy(update={"guideline_version": "v3"}))
+    assert other.delivery_id != first.delivery_id
+    assert len(list_deliveries(store, OPERATOR, program.id)) == 2

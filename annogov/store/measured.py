@@ -67,7 +67,9 @@ def insert_delivery(
     label: str | None = None,
 ) -> tuple[MeasuredDelivery, str]:
     """Add the delivery row inside the caller's transaction (the caller has checked the actor): shared by
-    `record_delivery` and a saved SLA check, so both validate the provider and version the same way."""
+    `record_delivery` and a saved SLA check, so both validate the provider and version the same way. The
+    same delivery again (provider, date, guideline version, file and identical measures, e.g. re-checked
+    against revised terms) returns the stored row: one delivery is one point in the history."""
     if s.get(Program, program_id) is None:
         raise InputError.at(f"no program with id {program_id}", "program")
     row = s.scalar(select(Provider).where(Provider.program_id == program_id, Provider.name == provider))
@@ -80,6 +82,19 @@ def insert_delivery(
         )
     if not guideline_version.strip():
         raise InputError.at("the guideline version is blank", measures.file, column="guideline_version")
+    figures = measures.model_dump(mode="json")
+    same = s.scalars(
+        select(MeasuredDelivery).where(
+            MeasuredDelivery.program_id == program_id,
+            MeasuredDelivery.provider_id == row.id,
+            MeasuredDelivery.delivered_on == delivered_on.isoformat(),
+            MeasuredDelivery.guideline_version == guideline_version.strip()[:100],
+            MeasuredDelivery.file == measures.file[:500],
+        )
+    )
+    for earlier in same:
+        if earlier.measures == figures:
+            return earlier, row.name
     rec = MeasuredDelivery(
         program_id=program_id,
         provider_id=row.id,
@@ -87,7 +102,7 @@ def insert_delivery(
         delivered_on=delivered_on.isoformat(),
         guideline_version=guideline_version.strip()[:100],
         file=measures.file[:500],
-        measures=measures.model_dump(mode="json"),
+        measures=figures,
         created_by=created_by,
     )
     s.add(rec)
