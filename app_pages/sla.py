@@ -270,6 +270,8 @@ def _whose(store: Store, program: ProgramRecord) -> tuple[str, str, date] | None
             "Add the program's providers on the Providers & scorecard page first: each check is a provider's delivery."
         )
         return None
+    if st.session_state.get("sla_provider") not in (None, *providers):  # chosen in another program
+        del st.session_state["sla_provider"]
     c1, c2, c3 = st.columns([2, 1, 1])
     provider = c1.selectbox(
         "Delivered by",
