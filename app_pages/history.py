@@ -1,5 +1,5 @@
 """Vendor history page: a provider's accuracy, kappa, defect rate and on-time share over its stored
-deliveries, by category, annotator (pseudonymous unless the user may manage people) or guideline
+deliveries, by category, annotator (codes; real ids on request where `roles.ANNOTATOR_IDS` allows) or guideline
 version, with significant drops flagged; recording a delivery and versioning the gold set."""
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from app_pages import identity, ui
 from governance.quality.reading.delivery import open_delivery
 from governance.quality.reading.delivery_counts import count_delivery
 from governance.quality.vendors.goldset import coverage, load_gold_set, with_gold
-from governance.quality.vendors.history import history_rows, latest_suggestions, measure_delivery, provider_history
+from governance.quality.vendors.history import history_rows, measure_delivery, measured_suggestions, provider_history
+from governance.quality.vendors.prelabel import marked_prelabel
 from governance.roles import Permission, can
 
 store = ui.get_store()
@@ -65,17 +66,19 @@ else:
     else:
         st.caption("No significant drop between consecutive deliveries.")
     st.caption(history.method)
-    st.markdown("**Suggested Quality SLA score from each provider's latest delivery**")
+    st.markdown("**Suggested scores from each provider's latest delivery** (set beside yours on the scorecard page)")
     st.dataframe(
         pd.DataFrame(
             [
                 {
                     "Provider": name,
+                    "Dimension": dimension,
                     "Suggested": sug.score,
                     "Source delivery": sug.source,
                     "Because": "; ".join(part.reason for part in sug.parts),
                 }
-                for name, sug in latest_suggestions(shown).items()
+                for name, by_dimension in measured_suggestions(shown).items()
+                for dimension, sug in by_dimension.items()
             ]
         ),
         hide_index=True,
@@ -100,7 +103,7 @@ if can(user, Permission.EDIT_GUIDELINES):
                 user,
                 program.id,
                 provider,
-                measure_delivery(counts, gold=gold),
+                measure_delivery(counts, gold=gold, prelabel=marked_prelabel(source, gold)),
                 delivered_on=delivered,
                 guideline_version=version,
             )

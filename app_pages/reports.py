@@ -10,7 +10,7 @@ import streamlit as st
 from annogov.services.reporting import DEFAULT_TITLE, program_report
 from app_pages import identity, ui
 from governance.reports.decision import decision
-from governance.roles import Permission, can
+from governance.roles import may_see_annotator_ids
 
 store = ui.get_store()
 program = ui.require_program(store)
@@ -30,7 +30,7 @@ if not isinstance(created, dt.date):
 assert isinstance(created, dt.date)
 
 names = False
-if can(identity.acting_user(), Permission.VIEW_ANNOTATOR_FIGURES):
+if may_see_annotator_ids(identity.acting_user()):
     names = st.checkbox(
         "Print annotator ids (default: pseudonymous codes A01, A02...)",
         value=False,

@@ -13,8 +13,10 @@ import pandas as pd
 import streamlit as st
 
 from annogov.services import scoring
-from annogov.store import ConcurrentEditError
+from annogov.store import ConcurrentEditError, ProviderRecord, ScoreEdit
+from annogov.store import measured as measured_repo
 from app_pages import decision, identity, ui
+from governance.quality.vendors.history import measured_suggestions
 from governance.roles import Permission, can
 from ingest import InputError
 from scorecard.card import score_sheet
@@ -23,8 +25,10 @@ from scorecard.dimensions import (
     BAND_MATERIAL_RISK,
     BAND_OVERSIGHT,
     BANDS,
+    DIMENSION_NAMES,
     formula_text,
 )
+from scorecard.measured import suggestion_rows
 from scorecard.template import template_xlsx
 
 WARN_KEY = "scorecard_warning"
@@ -67,6 +71,80 @@ def _reset_editors() -> None:
     for key in [k for k in st.session_state if str(k).startswith("score_base_")]:
         del st.session_state[key]
     st.session_state["score_generation"] = st.session_state.get("score_generation", 0) + 1
+
+
+def _dimension_name(slots: dict[tuple[str, str], scoring.EditorRow], provider: str, dimension: str) -> str:
+    """The rubric's name of a dimension (as the score table shows it)."""
+    slot = slots.get((provider, dimension))
+    return slot.label if slot is not None else DIMENSION_NAMES.get(dimension, dimension)
+
+
+def _measured_panel(
+    shown: list[ProviderRecord], base: list[scoring.EditorRow], edited: list[dict[str, Any]], evaluator: str
+) -> None:
+    """Beside this evaluator's Quality SLA and AI-assisted throughput scores, the suggestion from each
+    provider's measured deliveries (`governance.quality.vendors.history.measured_suggestions`), with its
+    rule and source;
+    adopting one is an explicit button that saves that one score, audited like any other change."""
+    st.markdown("**Measured suggestions** for Quality SLA and AI-assisted throughput")
+    if not can(user, Permission.VIEW_INSIGHTS):
+        st.caption("Suggestions from measured deliveries are shown to reviewers, engineers and program managers.")
+        return
+    suggestions = measured_suggestions(measured_repo.list_deliveries(store, user, program.id))
+    slots = {(r.provider, r.dimension): r for r in base if r.criterion is None}
+    rows = suggestion_rows([p.name for p in shown], suggestions, {k: r.score for k, r in slots.items()})
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Provider": r.provider,
+                    "Dimension": _dimension_name(slots, r.provider, r.dimension),
+                    "Your score": r.typed,
+                    "Suggested": r.suggested,
+                    "Source delivery": r.source,
+                    "Because": r.because,
+                }
+                for r in rows
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    for rule in dict.fromkeys(r.rule for r in rows if r.rule):
+        st.caption(f"Rule: {ui.md(rule)}")
+    unsaved = bool(scoring.edits_from_editor(base, edited, evaluator).edits)
+    for r in rows:
+        slot = slots.get((r.provider, r.dimension))
+        if r.suggested is None or slot is None or slot.score == r.suggested:
+            continue
+        name = _dimension_name(slots, r.provider, r.dimension)
+        keep = "not scored yet" if slot.score is None else f"keeps {slot.score:g} unless you adopt"
+        if st.button(
+            f"Adopt {r.suggested} for {r.provider}: {name} ({keep})",
+            key=f"adopt_{slot.provider_id}_{r.dimension}",
+            disabled=unsaved or not ui.may(Permission.SCORE_OWN),
+            help="Save or reload your edits in the table first." if unsaved else
+            f"Saves {r.suggested} as {evaluator}'s score, noting {r.source} in the history.",
+        ):
+            edit = ScoreEdit(
+                provider_id=slot.provider_id,
+                evaluator=evaluator,
+                dimension=r.dimension,
+                score=float(r.suggested),
+                comment=slot.comment,
+                evidence=slot.evidence,
+                expected_version=slot.version,
+            )
+            try:
+                store.save_scores(program.id, [edit], note=f"adopted the measured suggestion from {r.source}")
+            except ConcurrentEditError as exc:
+                st.session_state[WARN_KEY] = "Another tab saved this score first; nothing was adopted. " + "; ".join(
+                    exc.conflicts[:5]
+                )
+            else:
+                ui.flash(f"Adopted {r.suggested} for {r.provider}: {name} (from {r.source}).")
+            _reset_editors()
+            st.rerun()
 
 
 tab_rank, tab_edit, tab_history, tab_import = st.tabs(
@@ -441,6 +519,7 @@ with tab_edit:
             if b2.button("Reload", key="reload_scores", help="Discard unsaved edits and reload"):
                 _reset_editors()
                 st.rerun()
+            _measured_panel(shown, base, edited.to_dict("records"), evaluator)
 
 # Score history ---------------------------------------------------------------------------------
 with tab_history:

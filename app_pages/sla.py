@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import streamlit as st
 
 from annogov.services import sla_store
 from annogov.services.uploads import read_upload
-from annogov.store import ConcurrentEditError, ProgramRecord, Store
+from annogov.store import CheckResultRecord, ConcurrentEditError, ProgramRecord, Store
 from app_pages import ui
 from contracts.sla_term_files import TERM_COLUMNS, load_term_set, term_set_to_rows, write_term_set_xlsx
 from contracts.sla_terms import METRIC_NOTES, RAMP_STEPS_HELP, SlaTermSet, default_term_set, format_ramp_steps
@@ -252,8 +253,38 @@ def _combined_mapping(uploaded: Any, text: str) -> ColumnMapping:
     return ColumnMapping(columns={**base.columns, **typed.columns})
 
 
+def _whose(store: Store, program: ProgramRecord) -> tuple[str, str, date] | None:
+    """Which provider the delivery is from, the guideline version and the date (None: not all given)."""
+    providers = [p.name for p in store.list_providers(program.id)]
+    if not providers:
+        st.info(
+            "Add the program's providers on the Providers & scorecard page first: each check is a provider's delivery."
+        )
+        return None
+    if st.session_state.get("sla_provider") not in (None, *providers):  # chosen in another program
+        del st.session_state["sla_provider"]
+    c1, c2, c3 = st.columns([2, 1, 1])
+    provider = c1.selectbox(
+        "Delivered by",
+        providers,
+        index=None,
+        key="sla_provider",
+        placeholder="Which provider is this delivery from?",
+        help="The check is saved as this provider's delivery and joins its vendor history.",
+    )
+    version = c2.text_input("Guideline version", key="sla_guideline_version", max_chars=100)
+    delivered = c3.date_input("Delivered on", value=date.today(), key="sla_delivered", format="YYYY-MM-DD")
+    if provider is None or not version.strip() or not isinstance(delivered, date):
+        st.caption("Choose the provider, the guideline version and the delivery date, then upload the delivery.")
+        return None
+    return provider, version.strip(), delivered
+
+
 def _run_check(store: Store, program: ProgramRecord, terms: SlaTermSet, version: int) -> None:
     st.subheader("Check a delivery")
+    whose = _whose(store, program)
+    if whose is None:
+        return
     file = st.file_uploader(
         "Delivery",
         type=["csv", "tsv", "parquet", "jsonl", "ndjson", "xlsx", "json"],
@@ -278,7 +309,7 @@ def _run_check(store: Store, program: ProgramRecord, terms: SlaTermSet, version:
         return
     upload = read_upload(file)
     mapping = _combined_mapping(mapping_file, mapping_text)
-    key = (upload.sha256, mapping.model_dump_json(), version, program.id)
+    key = (upload.sha256, mapping.model_dump_json(), version, program.id, whose)
     done = st.session_state.get(CHECKED)
     if done is not None and done[0] == key:
         st.session_state["sla_delivery_data"] = (upload.name, upload.data, mapping.model_dump_json())
@@ -294,7 +325,7 @@ def _run_check(store: Store, program: ProgramRecord, terms: SlaTermSet, version:
         progress.progress(60, text="Checking each term...")
         report = check_counts(terms, counts)
         progress.progress(95, text="Saving the result...")
-        record = sla_store.save_check(store, program.id, report)
+        record = sla_store.save_check(store, program.id, report, sla_store.delivery_of(counts, *whose, source=source))
     except InputError as exc:
         st.session_state["sla_failed"] = (key, list(exc.problems))
         raise
@@ -303,7 +334,10 @@ def _run_check(store: Store, program: ProgramRecord, terms: SlaTermSet, version:
     st.session_state[CHECKED] = (key, record.id)
     st.session_state["sla_delivery_data"] = (upload.name, upload.data, mapping.model_dump_json())
     st.session_state["sla_pick"] = record.id
-    ui.flash(f"{upload.name} checked against {terms.name}: {report.verdict.upper()}; the result is saved.")
+    ui.flash(
+        f"{upload.name} checked against {terms.name}: {report.verdict.upper()}; saved as {whose[0]}'s delivery "
+        "(it joins the Vendor history page)."
+    )
     st.rerun()
 
 
@@ -612,6 +646,17 @@ def show_report(report: SlaReport) -> None:
             st.info(n)
 
 
+def _check_title(record: CheckResultRecord) -> str:
+    """A saved check in the picker: provider, delivery, guideline version, when and the verdict."""
+    whose = (
+        f"{record.provider}: {record.label or 'delivery'} of {record.delivered_on}, "
+        f"guidelines {record.guideline_version}"
+        if record.provider
+        else f"(no provider) {record.label or 'delivery'}"
+    )
+    return f"{whose}; checked {record.created_at:%Y-%m-%d %H:%M} UTC ({str(record.payload.get('verdict', '')).upper()})"
+
+
 def _saved_checks(store: Store, program: ProgramRecord) -> None:
     records = store.list_check_results(program.id, sla_store.SLA_CHECK, limit=50)
     if not records:
@@ -624,11 +669,10 @@ def _saved_checks(store: Store, program: ProgramRecord) -> None:
         "Saved check",
         list(by_id),
         key="sla_pick",
-        format_func=lambda rid: (
-            f"{by_id[rid].label or 'delivery'}, {by_id[rid].created_at:%Y-%m-%d %H:%M} UTC"
-            f" ({str(by_id[rid].payload.get('verdict', '')).upper()})"
-        ),
+        format_func=lambda rid: _check_title(by_id[rid]),
     )
+    if by_id[pick].provider is None:
+        st.caption("Saved before checks named their provider: it stays out of the vendor history.")
     report = sla_store.report_of(by_id[pick])
     if report is None:
         st.warning("This check was saved without its details; only the report holds it.")

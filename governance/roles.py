@@ -143,6 +143,17 @@ def require(user: User | None, permission: Permission) -> None:
         )
 
 
+ANNOTATOR_IDS = Permission.VIEW_ANNOTATOR_FIGURES
+"""The one rule for real annotator ids, wherever figures per annotator appear (SLA checks, vendor
+history, reports, CLI and app): reviewers, ML engineers and program managers may see them; everyone
+else gets pseudonymous codes (`governance.privacy`). History still shows codes unless asked."""
+
+
+def may_see_annotator_ids(user: User | None) -> bool:
+    """Whether the user may see real annotator ids instead of pseudonymous codes (`ANNOTATOR_IDS`)."""
+    return can(user, ANNOTATOR_IDS)
+
+
 def can_see_flag(user: User, author_id: str) -> bool:
     """Annotators see their own flags only; reviewers, engineers and managers see all."""
     return author_id == user.user_id or can(user, Permission.VIEW_ALL_FLAGS)

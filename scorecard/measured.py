@@ -9,9 +9,10 @@ scores (`MIN_COUNT`): a category with fewer gold items, or a defect rate over fe
 annotations, is shown and left unscored rather than letting one item set the suggestion.
 
 AI-assisted throughput: pre-labelled items against human-only items of the same delivery. A
-pre-labelled accuracy (or correction rate) significantly worse than human-only (one-sided
-two-proportion test, p < 0.05) suggests 2; no significant difference suggests 4; 5 is left to the
-evaluator (the anchor asks for evidence across complexity tiers and programs, not one delivery).
+pre-labelled accuracy (or correction rate) significantly worse than human-only (one-sided test
+under `governance.quality.stats.paired.RATE_TEST_RULE`, p < 0.05) suggests 2; no significant
+difference suggests 4; 5 is left to the evaluator (the anchor asks for evidence across complexity
+tiers and programs, not one delivery).
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ QUALITY_RULE = (
 )
 AI_RULE = (
     "pre-labelled vs human-only items of one delivery: accuracy on gold or correction rate significantly worse "
-    f"(one-sided two-proportion z-test, p < {SIGNIFICANCE}) -> 2; otherwise 4; 5 needs evidence across tiers"
+    f"(one-sided, p < {SIGNIFICANCE}) -> 2; otherwise 4; 5 needs evidence across tiers. A comparison needs at least "
+    f"{MIN_COUNT} items in each group (else 'too few items', no suggestion from it); the two-proportion z-test "
+    f"needs {MIN_COUNT} successes and {MIN_COUNT} failures in each group, Fisher's exact test is used below that"
 )
 
 
@@ -126,3 +129,62 @@ def suggest_ai_score(
     tested = [p for p in (accuracy_p, correction_p) if p is not None]
     score = None if not tested else (2 if min(tested) < SIGNIFICANCE else 4)
     return MeasuredSuggestion(dimension="ai_throughput", score=score, parts=parts, rule=AI_RULE, source=source)
+
+
+MEASURED_DIMENSIONS: tuple[str, ...] = ("quality_sla", "ai_throughput")
+"""The dimensions measured deliveries suggest a score for."""
+
+
+class SuggestionRow(BaseModel):
+    """A typed score beside the measured suggestion for the same provider and dimension."""
+
+    provider: str
+    dimension: str
+    typed: float | None
+    suggested: int | None
+    source: str
+    because: str
+    rule: str
+
+
+def suggestion_rows(
+    providers: list[str],
+    suggestions: dict[str, dict[str, MeasuredSuggestion]],
+    typed: dict[tuple[str, str], float | None],
+) -> list[SuggestionRow]:
+    """One row per provider and measured dimension: the typed score (None: not scored), the suggestion
+    with its reasons, rule and source delivery, or why there is none. The typed score is never changed."""
+    rows = []
+    for provider in providers:
+        for dimension in MEASURED_DIMENSIONS:
+            s = suggestions.get(provider, {}).get(dimension)
+            if s is None:
+                why = (
+                    "no stored delivery of this provider"
+                    if provider not in suggestions
+                    else "no stored delivery marks pre-labelled items"
+                )
+                rows.append(
+                    SuggestionRow(
+                        provider=provider,
+                        dimension=dimension,
+                        typed=typed.get((provider, dimension)),
+                        suggested=None,
+                        source="-",
+                        because=why,
+                        rule="",
+                    )
+                )
+                continue
+            rows.append(
+                SuggestionRow(
+                    provider=provider,
+                    dimension=dimension,
+                    typed=typed.get((provider, dimension)),
+                    suggested=s.score,
+                    source=s.source,
+                    because="; ".join(p.reason for p in s.parts) or "-",
+                    rule=s.rule,
+                )
+            )
+    return rows

@@ -179,6 +179,10 @@ def test_uploads_keep_their_size_limit_and_located_errors_for_every_role(
 ) -> None:
     at = _open(WHO[who])
     at.switch_page(f"app_pages/{page}.py").run()
+    if key == "sla_delivery":  # the SLA page first asks whose delivery it is
+        at.selectbox(key="sla_provider").set_value(at.selectbox(key="sla_provider").options[0])
+        at.text_input(key="sla_guideline_version").set_value("v1")
+        at.run()
     at = _upload(at, key, name, bad)
     located = _errors(at)
     assert where in located and "may not" not in located, located

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from annogov.store import ScoreEdit, Store
+from annogov.store import DeliveryOf, ScoreEdit, Store
 from annogov.store.access import required_permission
+from governance.quality.vendors.history import DeliveryMeasures, Tally
 from governance.roles import OPERATOR, PermissionDenied, Role, User
 
 PM = User(user_id="pm@buyer.example", name="Pat", role=Role.PROGRAM_MANAGER)
@@ -38,6 +40,10 @@ ANNOTATOR_ROWS = [
         "defect_rate": 0.15,
     },
 ]
+MEASURES = DeliveryMeasures(
+    file="d.csv", items=1, annotations=2, kappa_method="cohen_kappa", overall=Tally(rows=2), categories={},
+    annotators={},
+)
 SLA_PAYLOAD = {
     "verdict": "fail",
     "categories": [{"title": "Annotators", "rows": ANNOTATOR_ROWS}],
@@ -81,6 +87,11 @@ OPERATIONS: dict[str, Callable[[Store, int, int], Any]] = {
     "save scenario": lambda s, p, v: s.save_document("scenario", p, "Base", {"x": 1}),
     "save SLA terms": lambda s, p, v: s.save_document("sla_terms", p, "Contract SLA", {"t": 1}),
     "save SLA check": lambda s, p, v: s.add_check_result(p, "sla_check", SLA_PAYLOAD),
+    "save SLA check for a provider": lambda s, p, v: s.add_check_result(
+        p, "sla_check", SLA_PAYLOAD, delivery=DeliveryOf(
+            provider="Acme", guideline_version="v1", delivered_on=date(2026, 11, 30), measures=MEASURES
+        )
+    ),
     "save contract audit": lambda s, p, v: s.add_check_result(p, "contract", {"a": 1}, label="Acme"),
     "read check results": lambda s, p, v: s.list_check_results(p),
     "own figures": lambda s, p, v: s.own_figures(p),
@@ -95,6 +106,7 @@ ALLOWED: dict[str, set[str]] = {
         "save own scores",
         "save scenario",
         "save SLA check",
+        "save SLA check for a provider",
         "read check results",
     },
     "viewer": {"list programs", "read scores", "read check results"},

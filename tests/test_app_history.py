@@ -53,8 +53,11 @@ def test_pilot_page_shows_the_example(program_id: int) -> None:
     at = _app(MANAGER.user_id, program_id, "pilot")
     at.button(key="pilot_example_button").click().run()
     assert not at.exception and not at.error
-    assert len(at.dataframe) == 5
-    assert "Aurora Labelworks" in at.dataframe[3].value["better"].tolist()
+    assert len(at.dataframe) == 6
+    assert "Aurora Labelworks" in at.dataframe[4].value["better"].tolist()
+    within = at.dataframe[2].value  # agreement within each provider per category, then overall
+    assert within["category"].tolist()[-1] == "(all)" and "Aurora Labelworks" in within.columns
+    assert within.set_index("category").loc["fraud", "Northwind Data"].startswith("too few double-labelled items")
 
 
 def test_history_page_shows_the_stored_trend(program_id: int) -> None:
@@ -67,14 +70,18 @@ def test_history_page_shows_the_stored_trend(program_id: int) -> None:
     assert set(at.dataframe[0].value["annotator"]) == {f"w{i:02d}" for i in range(8)}
 
 
-def test_reviewer_sees_the_managers_codes_and_cannot_reveal(program_id: int) -> None:
+def test_reviewer_sees_the_managers_codes_and_may_reveal_as_in_sla_checks(program_id: int) -> None:
+    """One rule for annotator ids (roles.ANNOTATOR_IDS): reviewers see them in SLA checks and reports, so
+    in history too; codes stay the default for everyone."""
     codes = []
     for user in (MANAGER, REVIEWER):
         at = _app(user.user_id, program_id, "history")
         at.radio(key="history_by").set_value("annotator").run()
         codes.append(at.dataframe[0].value["annotator"].tolist())
     assert codes[0] == codes[1] and not any(c.startswith("w") for c in codes[1])
-    assert at.checkbox(key="history_reveal").disabled
+    assert not at.checkbox(key="history_reveal").disabled
+    at.checkbox(key="history_reveal").check().run()
+    assert set(at.dataframe[0].value["annotator"]) == {f"w{i:02d}" for i in range(8)}
 
 
 def test_history_page_is_closed_to_annotators(program_id: int) -> None:
@@ -96,7 +103,7 @@ def test_pilot_page_compares_uploaded_files_and_locates_bad_ones(program_id: int
     files = [(f"{k}.csv", (example / f"{k}-delivery.csv").read_bytes()) for k in ("northwind", "aurora")]
     at = _upload_pilot(_app(MANAGER.user_id, program_id, "pilot"), files)
     assert not at.exception and not at.error, [e.value for e in at.error]
-    better = at.dataframe[3].value
+    better = at.dataframe[4].value
     assert set(better[better["category"] == "fraud"]["better"]) == {"aurora"}
     lines = files[1][1].decode().splitlines()
     moved = "\n".join([lines[0], *[line.replace("tkt-", "other-", 1) for line in lines[1:]]]).encode()

@@ -299,3 +299,61 @@ def test_the_open_tab_is_kept_when_an_import_reruns_the_page(app_env: Path) -> N
     at.session_state["score_tabs"] = "Import"
     at = _import_example(at)
     assert at.session_state["score_tabs"] == "Import"
+
+
+def _measured_delivery(store: Store, program_id: int, provider: str) -> None:
+    """One stored delivery: kappa 0.75 (earns 4), 3 of 100 reviewed failed (3%, earns 3), the only category
+    92 of 100 right (earns 4): Quality SLA 3. Pre-labelled 30/40 right on gold against human-only 38/40:
+    Fisher p = 0.0126 < 0.05, so AI-assisted throughput 2."""
+    from datetime import date
+
+    from annogov.store.measured import record_delivery
+    from governance.quality.vendors.history import DeliveryMeasures, Tally
+    from governance.quality.vendors.prelabel import PrelabelCounts
+    from governance.roles import OPERATOR
+
+    t = Tally(rows=200, reviewed=100, failed=3, gold=100, correct=92, timed=0, on_time=0, kappa=0.75)
+    m = DeliveryMeasures(
+        file="week-48.csv", items=100, annotations=200, kappa_method="cohen_kappa", overall=t,
+        categories={"street": t}, annotators={},
+        prelabel=PrelabelCounts(
+            source="week-48.csv", prelabelled=[100, 20, 2, 40, 30], human_only=[100, 20, 1, 40, 38]
+        ),
+    )
+    record_delivery(store, OPERATOR, program_id, provider, m, delivered_on=date(2026, 11, 27), guideline_version="v2")
+
+
+def test_measured_suggestions_sit_beside_the_typed_score_and_are_adopted_only_on_request(app_env: Path) -> None:
+    program_id = _program()
+    store = Store(database_url())
+    acme = store.add_provider(program_id, "Acme")
+    store.save_scores(program_id, [ScoreEdit(provider_id=acme.id, evaluator="Bo", dimension="quality_sla", score=4.5)])
+    _measured_delivery(store, program_id, "Acme")
+    at = _open()
+    at.selectbox(key="editor_evaluator").select("Bo").run()
+    table = _table(at, "Suggested")
+    quality = table[table["Dimension"].str.startswith("Quality")].iloc[0]
+    ai = table[table["Dimension"].str.startswith("AI")].iloc[0]
+    assert (quality["Your score"], quality["Suggested"]) == (4.5, 3)
+    assert quality["Source delivery"] == "week-48.csv (delivery 1, 2026-11-27)"
+    assert "defect rate 3.00% earns 3" in quality["Because"] and "kappa 0.750 earns 4" in quality["Because"]
+    assert pd.isna(ai["Your score"]) and ai["Suggested"] == 2 and "Fisher exact" in ai["Because"]
+    assert any("Rule: each measure scored on its own" in c.value for c in at.caption)
+    # shown, not applied: the typed 4.5 stays until the evaluator adopts
+    [bo] = [e for e in store.list_evaluations(program_id) if e.dimension == "quality_sla"]
+    assert bo.score == 4.5
+    # with unsaved edits in the table, adopting is held back
+    editor = at.data_editor[0]
+    at.session_state[editor.key] = {"edited_rows": {0: {"score": 1.5}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    adopt = at.button(key=f"adopt_{acme.id}_quality_sla")
+    assert adopt.disabled
+    at.button(key="reload_scores").click().run()
+    at.button(key=f"adopt_{acme.id}_quality_sla").click().run()
+    _ok(at)
+    assert any("Adopted 3 for Acme" in s.value for s in at.success)
+    [bo] = [e for e in store.list_evaluations(program_id) if e.dimension == "quality_sla"]
+    assert bo.score == 3
+    [latest, *_] = store.score_history(program_id)
+    assert (latest.old_score, latest.new_score) == (4.5, 3) and "week-48.csv (delivery 1, 2026-11-27)" in latest.note
+    store.close()

@@ -4,6 +4,7 @@ credits, located errors for a bad delivery, two tabs, restart, report downloads.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,10 @@ from streamlit.testing.v1 import AppTest
 
 from annogov.services import sla_store
 from annogov.store import Store, database_url
-from contracts.sla_term_files import load_term_set, term_set_to_rows
-from contracts.sla_terms import default_term_set
+from annogov.store.measured import list_deliveries
+from contracts.sla_terms import default_term_set, load_term_set, term_set_to_rows
 from governance.quality.sla.sla_check import check_delivery
+from governance.roles import OPERATOR
 from ingest import InputError
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -23,10 +25,23 @@ REPORTS = "app_pages/reports.py"
 
 
 def _program() -> int:
-    return Store(database_url()).create_program("Street scenes").id
+    store = Store(database_url())
+    program = store.create_program("Street scenes")
+    store.add_provider(program.id, "Acme")
+    return program.id
+
+
+def whose(at: AppTest, provider: str | None = None, version: str = "v2") -> AppTest:
+    """Say which provider the delivery is from (the first one by default) and its guideline version."""
+    box = at.selectbox(key="sla_provider")
+    box.set_value(provider or box.options[0])
+    at.text_input(key="sla_guideline_version").set_value(version)
+    return at.run()
 
 
 def _upload(at: AppTest, key: str, path: Path, data: bytes | None = None) -> AppTest:
+    if key == "sla_delivery" and not at.text_input(key="sla_guideline_version").value:
+        at = whose(at)
     at.file_uploader(key=key).set_value((path.name, path.read_bytes() if data is None else data, "text/plain"))
     return at.run()
 
@@ -87,6 +102,9 @@ def test_upload_terms_save_check_delivery_then_restart(open_app: Callable[..., A
     assert expected.credits > 0 and any(credits in e.value and "Verdict: FAIL" in e.value for e in at.error)
     [saved] = store.list_check_results(program_id, sla_store.SLA_CHECK)
     assert saved.label == "delivery.csv" and saved.payload["credits"] == expected.credits
+    assert (saved.provider, saved.guideline_version, saved.delivered_on) == ("Acme", "v2", date.today().isoformat())
+    [delivery] = list_deliveries(store, OPERATOR, program_id)  # the same record feeds Acme's history
+    assert (delivery.id, delivery.provider, delivery.label) == (saved.delivery_id, "Acme", "delivery.csv")
     labels = [b.label for b in at.get("download_button")]
     assert "QA sample for reviewers (CSV)" in labels and "QA key for the buyer (CSV)" in labels
     assert "Report (PDF)" in labels
@@ -153,6 +171,20 @@ def test_terms_table_rows_are_validated_with_row_and_column() -> None:
     assert any("row 3, column 'remedy_amount'" in t for t in text)
     ok = sla_store.terms_from_rows(term_set_to_rows(default_term_set()), {"name": "Default quality SLA"})
     assert ok == default_term_set()
+
+
+def test_a_delivery_is_checked_only_once_its_provider_is_named(open_app: Callable[..., AppTest]) -> None:
+    program_id = Store(database_url()).create_program("No vendors yet").id
+    at = open_app(SLA)
+    assert any("Add the program's providers" in i.value for i in at.info)
+    assert not [u for u in at.get("file_uploader") if u.key == "sla_delivery"]
+    Store(database_url()).add_provider(program_id, "Acme")
+    at = at.run()
+    assert not [u for u in at.get("file_uploader") if u.key == "sla_delivery"]  # no provider chosen yet
+    at = whose(at, "Acme", "  ")  # a blank guideline version is not one
+    assert not [u for u in at.get("file_uploader") if u.key == "sla_delivery"]
+    at = whose(at, "Acme", "v3")
+    assert [u for u in at.get("file_uploader") if u.key == "sla_delivery"]
 
 
 def test_demo_shows_a_checked_delivery_on_first_start(open_app: Callable[..., AppTest]) -> None:

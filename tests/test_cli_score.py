@@ -108,3 +108,48 @@ def test_a_bad_date_is_a_usage_error_that_says_what_was_expected(
         main([*command, "--as-of", "26/11/2026"])
     assert exit_.value.code == 2
     assert "'26/11/2026' is not a date (YYYY-MM-DD)" in capsys.readouterr().err
+
+
+def test_score_shows_the_measured_suggestion_beside_the_typed_score(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same rows the scorecard page shows (`scorecard.measured.suggestion_rows`): the sheet's consensus
+    score kept, the stored delivery's suggestion beside it with its source and reasons."""
+    from datetime import date
+
+    from annogov.store import Store
+    from annogov.store.measured import record_delivery
+    from governance.quality.vendors.history import DeliveryMeasures, Tally
+    from governance.roles import OPERATOR
+
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    store = Store(url)
+    program = store.create_program("Q3")
+    store.add_provider(program.id, "Blue Heron Data")
+    # kappa 0.65 earns 3, defects 1 of 100 (1%) earn 5, accuracy 96/100 earns 5: suggestion 3
+    t = Tally(rows=100, reviewed=100, failed=1, gold=100, correct=96, kappa=0.65)
+    m = DeliveryMeasures(
+        file="bh.csv", items=100, annotations=100, kappa_method="cohen_kappa", overall=t, categories={"a": t},
+        annotators={},
+    )
+    record_delivery(store, OPERATOR, program.id, "Blue Heron Data", m, delivered_on=date(2026, 11, 2),
+                    guideline_version="v1")
+    store.close()
+    code, out, _ = run(capsys, "score", WIDE, "--as-of", "2026-11-26", "--program", "Q3", "--database", url,
+                       "--format", "json")
+    assert code == 0
+    payload = json.loads(out)
+    rows = {(r["provider"], r["dimension"]): r for r in payload["measured_suggestions"]}
+    heron = rows[("Blue Heron Data", "quality_sla")]
+    typed = next(p for p in payload["providers"] if p["name"] == "Blue Heron Data")["dimensions"]["quality_sla"]
+    assert heron["typed"] == typed["score"] and heron["suggested"] == 3
+    assert heron["source"] == "bh.csv (delivery 1, 2026-11-02)" and "kappa 0.650 earns 3" in heron["because"]
+    assert rows[("Blue Heron Data", "ai_throughput")]["because"] == "no stored delivery marks pre-labelled items"
+    assert rows[("Kestrel Annotation", "quality_sla")]["suggested"] is None
+    code, out, _ = run(capsys, "score", WIDE, "--as-of", "2026-11-26", "--program", "Q3", "--database", url)
+    assert code == 0 and "Measured suggestions" in out and "bh.csv (delivery 1, 2026-11-02)" in out
+    assert "rule for quality_sla: each measure scored on its own" in out
+    code, _, err = run(capsys, "score", WIDE, "--program", "Nope", "--database", url)
+    assert code == 2 and "no program named 'Nope'" in err
+    code, _, err = run(capsys, "score", WIDE, "--database", url)
+    assert code == 2 and "--database only applies with --program" in err

@@ -28,7 +28,7 @@ from governance.quality.vendors.history import (
     pseudonymised,
 )
 from governance.quality.vendors.pilot import load_pilot_spec, run_pilot
-from governance.roles import PermissionDenied, Role, User
+from governance.roles import ANNOTATOR_IDS, ROLE_PERMISSIONS, PermissionDenied, Role, User
 from ingest import InputError
 
 KEY = bytes(range(32))
@@ -173,7 +173,9 @@ def test_store_round_trip_access_and_versions(store: Store) -> None:
     assert first is not None and first.version == 1
 
 
-def test_store_gives_annotator_ids_only_to_those_who_may_see_them(store: Store) -> None:
+def test_store_gives_annotator_ids_only_to_those_who_may_see_them(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     program = store.find_program("Tickets")
     assert program is not None
     store.add_provider(program.id, "Beta")
@@ -182,6 +184,11 @@ def test_store_gives_annotator_ids_only_to_those_who_may_see_them(store: Store) 
         m = _delivery(i, "2026-01-01", 90).measures.model_copy(update={"annotators": dict.fromkeys(names, t)})
         on = date(2026, 1, 1 + i)
         record_delivery(store, MANAGER, program.id, provider, m, delivered_on=on, guideline_version="v1")
+    # one rule (roles.ANNOTATOR_IDS): a reviewer sees ids in history as in SLA checks and reports
+    assert "w-1" in str([d.model_dump() for d in list_deliveries(store, REVIEWER, program.id)])
+    # take the permission from reviewers in the one table, and history gives them codes
+    without = ROLE_PERMISSIONS[Role.REVIEWER] - {ANNOTATOR_IDS}
+    monkeypatch.setitem(ROLE_PERMISSIONS, Role.REVIEWER, without)
     seen = list_deliveries(store, REVIEWER, program.id)
     assert "w-" not in str([d.model_dump() for d in seen])
     with store.transaction() as s:

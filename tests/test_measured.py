@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import csv
+import math
 from pathlib import Path
 
 import pytest
+from scipy.stats import fisher_exact
 
 from governance.quality.reading.delivery import open_delivery
+from governance.quality.stats.paired import DROP_METHOD, rate_drop
 from governance.quality.vendors.prelabel import prelabel_evidence
 from ingest import InputError
 from scorecard.measured import suggest_ai_score, suggest_quality_score
@@ -68,10 +71,43 @@ def test_prelabel_evidence_by_hand(tmp_path: Path) -> None:
     e = prelabel_evidence(open_delivery(_delivery(tmp_path / "d.csv", rows)))
     assert (e.prelabelled.gold, e.prelabelled.right, e.human_only.gold, e.human_only.right) == (20, 12, 20, 19)
     assert (e.prelabelled.reviewed, e.prelabelled.corrected, e.human_only.corrected) == (10, 3, 1)
-    # pooled 31/40 = 0.775; se = sqrt(0.775 * 0.225 * 0.1) = 0.132051; z = (0.95 - 0.60) / se = 2.65049
-    assert e.accuracy_drop.z == pytest.approx(2.65049, abs=1e-4)
-    assert e.accuracy_drop.p_value == pytest.approx(0.004019, abs=1e-5)
+    # 8 and 1 wrong: under 10 failures per group the normal approximation is not used; Fisher's exact test:
+    # X = right among the 20 pre-labelled, hypergeometric (40 items, 31 right, 20 drawn), X >= 11, so
+    # P(X <= 12) = (C(31,11) C(9,9) + C(31,12) C(9,8)) / C(40,20) = 0.0098280
+    assert e.accuracy_drop.z is None and e.accuracy_drop.method.startswith("one-sided Fisher exact")
+    assert e.accuracy_drop.p_value == pytest.approx(
+        (math.comb(31, 11) + math.comb(31, 12) * 9) / math.comb(40, 20), rel=1e-12
+    )
+    assert e.accuracy_drop.p_value == pytest.approx(0.0098280, abs=1e-7)
+    assert e.accuracy_drop.p_value == pytest.approx(fisher_exact([[12, 8], [19, 1]], alternative="less").pvalue)
+    # 10 reviewed per group is the minimum: QA 7/10 passed vs 9/10, Fisher P(X <= 7) of (20, 16, 10)
+    assert e.correction_rise.p_value == pytest.approx(
+        sum(math.comb(16, x) * math.comb(4, 10 - x) for x in (6, 7)) / math.comb(20, 10), rel=1e-12
+    )
     assert e.suggestion.score == 2 and e.suggestion.source == "d.csv"
+
+
+def test_prelabel_below_the_minimum_sample_says_too_few_items(tmp_path: Path) -> None:
+    # 9 pre-labelled gold items (all wrong) against 30 human-only (all right): no verdict from 9 items
+    rows = [("b", "a", "", "yes", "x") for _ in range(9)] + [("a", "a", "", "no", "y") for _ in range(30)]
+    e = prelabel_evidence(open_delivery(_delivery(tmp_path / "d.csv", rows)))
+    assert e.accuracy_drop.p_value is None and e.accuracy_drop.reason is not None
+    assert "too few items: 9 and 30, each group needs at least 10" in e.accuracy_drop.reason
+    part = next(p for p in e.suggestion.parts if p.measure == "accuracy_prelabelled_vs_human")
+    assert "too few items" in part.reason and "no verdict" in part.reason
+    assert e.suggestion.score is None  # neither comparison had enough items
+
+
+def test_the_z_test_needs_ten_successes_and_ten_failures_per_group() -> None:
+    # 80/100 vs 60/100: every cell >= 10, z-test: pooled 0.7, se = sqrt(0.7 * 0.3 * 0.02) = 0.0648074,
+    # z = 0.2 / se = 3.08607, p = 0.0010137
+    t = rate_drop(80, 100, 60, 100)
+    assert t.method == DROP_METHOD and t.z == pytest.approx(3.08607, abs=1e-5)
+    assert t.p_value == pytest.approx(0.0010137, abs=1e-6)
+    # 95/100 vs 85/100: 5 failures before, under the rule: Fisher's exact test
+    f = rate_drop(95, 100, 85, 100)
+    assert f.z is None and f.p_value == pytest.approx(fisher_exact([[85, 15], [95, 5]], alternative="less").pvalue)
+    assert rate_drop(9, 9, 9, 9).reason is not None and rate_drop(10, 10, 10, 10).reason is None
 
 
 def test_prelabel_bad_flag_is_located(tmp_path: Path) -> None:
@@ -123,3 +159,23 @@ def test_a_value_exactly_on_a_threshold_meets_it(tmp_path: Path) -> None:
     assert part.score == 2 and "0.400 earns 2" in part.reason  # was 1 beside 'kappa 0.400'
     assert SlaTerm(metric="kappa", threshold=0.4).holds(kappa)  # sla-check said FAIL 0.4 against >= 0.4
     assert not SlaTerm(metric="kappa", threshold=0.4).holds(0.4 - 1e-6)
+
+
+def test_a_stored_delivery_gives_the_same_ai_evidence_as_its_file(tmp_path: Path) -> None:
+    from governance.quality.reading.delivery_counts import count_delivery
+    from governance.quality.vendors.history import StoredDelivery, measure_delivery, measured_suggestions
+    from governance.quality.vendors.prelabel import marked_prelabel
+
+    rows = [("a" if i < 12 else "b", "a", "", "yes", "x") for i in range(20)]
+    rows += [("a" if i < 19 else "b", "a", "", "no", "y") for i in range(20)]
+    source = open_delivery(_delivery(tmp_path / "d.csv", rows))
+    m = measure_delivery(count_delivery(source, ["a", "b"]), prelabel=marked_prelabel(source))
+    stored = StoredDelivery(id=7, provider="Acme", label="wk 48", delivered_on="2026-11-27", guideline_version="v1",
+                            measures=m)
+    ai = measured_suggestions([stored])["Acme"]["ai_throughput"]
+    direct = prelabel_evidence(source).suggestion
+    assert (ai.score, ai.parts) == (direct.score, direct.parts) == (2, direct.parts)
+    assert ai.source == "wk 48 (delivery 7, 2026-11-27)"
+    plain = tmp_path / "plain.csv"
+    plain.write_text("item_id,annotator_id,label\ni1,x,a\n")
+    assert marked_prelabel(open_delivery(plain)) is None  # nothing marked: no AI evidence stored

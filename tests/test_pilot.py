@@ -229,3 +229,66 @@ def test_files_the_spec_names_that_are_missing_are_located_at_their_field(tmp_pa
         run_pilot(load_pilot_spec(path), base_dir=tmp_path, file=path.name)
     where = {(p.location.file, p.location.column) for p in err.value.problems}
     assert ("spec.yaml", "gold") in where and ("spec.yaml", "providers.0.delivery") in where
+
+
+def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    with path.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+def test_agreement_within_each_provider_per_category_by_hand(tmp_path: Path) -> None:
+    """Category 'a': 12 items labelled twice: 6 x (p, p), 4 x (q, q), 1 x (p, q), 1 x (q, p). Each annotator
+    says p 7 times and q 5 times: po = 10/12, pe = (7/12)^2 + (5/12)^2 = 74/144, Cohen's kappa =
+    (120 - 74) / (144 - 74) = 46/70 = 0.657143. Category 'b': 3 items labelled twice: too few."""
+    from sklearn.metrics import cohen_kappa_score
+
+    from governance.quality.reading.delivery import open_delivery
+    from governance.quality.reading.delivery_counts import count_delivery
+    from governance.quality.sla.sla_stats import agreement
+    from governance.quality.vendors.goldset import load_gold_set
+    from governance.quality.vendors.pilot import MIN_DOUBLE, PilotProvider, PilotSpec, compare
+    from governance.quality.vendors.pilot_view import pilot_tables
+
+    pairs = [("p", "p")] * 6 + [("q", "q")] * 4 + [("p", "q"), ("q", "p")]
+    rows = [[f"a{i}", "x1", x, "a"] for i, (x, _) in enumerate(pairs)]
+    rows += [[f"a{i}", "x2", y, "a"] for i, (_, y) in enumerate(pairs)]
+    rows += [[f"b{i}", ann, "q", "b"] for i in range(3) for ann in ("x1", "x2")]
+    header = ["item_id", "annotator_id", "label", "category"]
+    first = _write_csv(tmp_path / "first.csv", header, rows)
+    always = [[r[0], r[1], "p" if r[3] == "a" else "q", r[3]] for r in rows]
+    second = _write_csv(tmp_path / "second.csv", header, always)
+    gold = load_gold_set(
+        _write_csv(tmp_path / "gold.csv", ["item_id", "category", "gold_label"], [["a0", "a", "p"], ["b0", "b", "q"]]),
+        ["p", "q"],
+    )
+    spec = PilotSpec(
+        label_set=["p", "q"], gold="gold.csv",
+        providers=[PilotProvider(name="First", delivery="first.csv", price_per_label=1),
+                   PilotProvider(name="Second", delivery="second.csv", price_per_label=1)],
+    )
+    counts = {n: count_delivery(open_delivery(f), ["p", "q"]) for n, f in (("First", first), ("Second", second))}
+    report = compare(spec, gold, counts)
+    one = report.providers[0]
+    a, b = one.agreement_per_category
+    assert (a.category, a.double_labelled, b.category, b.double_labelled) == ("a", 12, "b", 3)
+    assert a.agreement.value == pytest.approx(46 / 70, abs=1e-12)
+    assert a.agreement.value == pytest.approx(cohen_kappa_score([x for x, _ in pairs], [y for _, y in pairs]))
+    assert a.percent == pytest.approx(10 / 12)
+    # the same estimator and interval convention as the overall figure
+    overall = agreement(counts["First"], one.agreement_metric, seed=0)
+    assert one.agreement == overall and a.agreement.method == overall.method
+    assert a.agreement.ci_method == overall.ci_method and a.agreement.ci is not None
+    assert b.agreement.value is None and b.percent is None
+    assert b.agreement.undefined_reason == f"too few double-labelled items: 3, needs at least {MIN_DOUBLE}"
+    # the second provider always agrees in 'a' (all p): kappa undefined (chance agreement 1), said so
+    second_a = report.providers[1].agreement_per_category[0]
+    assert second_a.agreement.value is None and second_a.agreement.undefined_reason
+    [within] = [t for t in pilot_tables(report) if t[0].startswith("Agreement within each provider per category")]
+    _, headers, table_rows = within
+    assert headers == ["category", "First", "Second"]
+    assert table_rows[0][1].startswith("0.657 (") and "83.3% agree, n=12" in table_rows[0][1]
+    assert table_rows[1][1] == "too few double-labelled items: 3, needs at least 10"
+    assert table_rows[2][0] == "(all)"

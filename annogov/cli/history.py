@@ -65,6 +65,7 @@ def _add(args: argparse.Namespace) -> int:
     from governance.quality.reading.delivery_counts import count_delivery
     from governance.quality.vendors.goldset import with_gold
     from governance.quality.vendors.history import measure_delivery
+    from governance.quality.vendors.prelabel import marked_prelabel
     from governance.roles import OPERATOR as CLI_USER
 
     try:
@@ -81,7 +82,7 @@ def _add(args: argparse.Namespace) -> int:
         labels = label_list(args.labels) or (gold.label_set if gold else None)
         source = open_delivery(args.delivery, mapping_from(args))
         counts = count_delivery(with_gold(source, gold) if gold is not None else source, labels)
-        measures = measure_delivery(counts, gold=gold)
+        measures = measure_delivery(counts, gold=gold, prelabel=marked_prelabel(source, gold))
         saved = record_delivery(
             store,
             CLI_USER,
@@ -101,11 +102,15 @@ def _add(args: argparse.Namespace) -> int:
 
 def _show(args: argparse.Namespace) -> int:
     from annogov.store.measured import list_deliveries, may_reveal
-    from governance.quality.vendors.history import history_rows, latest_suggestions, provider_history
+    from governance.quality.vendors.history import history_rows, measured_suggestions, provider_history
     from governance.roles import OPERATOR as CLI_USER
 
     if args.reveal and not may_reveal(CLI_USER):
-        raise InputError.at("only a program manager may see real annotator ids", "command line", column="--reveal")
+        raise InputError.at(
+            f"a {CLI_USER.role.value} may not see real annotator ids (roles.ANNOTATOR_IDS)",
+            "command line",
+            column="--reveal",
+        )
     store, program = open_program(args)
     try:
         deliveries = list_deliveries(store, CLI_USER, program.id, args.provider, reveal=args.reveal)
@@ -122,10 +127,11 @@ def _show(args: argparse.Namespace) -> int:
     print(table(headers, rows))
     print(f"\nsignificant drops ({history.method}):")
     print("\n".join(f"  - {f}" for f in history.flagged) or "  none")
-    print("\nsuggested Quality SLA score from each provider's latest delivery:")
-    for provider, s in latest_suggestions(deliveries).items():
-        print(
-            f"  - {provider}: {s.score if s.score is not None else '-'} from {s.source}; "
-            + "; ".join(part.reason for part in s.parts)
-        )
+    print("\nsuggested scores from each provider's latest delivery (`annogov score --program` sets them beside yours):")
+    for provider, by_dimension in measured_suggestions(deliveries).items():
+        for dimension, s in by_dimension.items():
+            print(
+                f"  - {provider} / {dimension}: {s.score if s.score is not None else '-'} from {s.source}; "
+                + "; ".join(part.reason for part in s.parts)
+            )
     return 0

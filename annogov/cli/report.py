@@ -173,13 +173,16 @@ def run(args: argparse.Namespace) -> int:
     from governance.privacy import pseudonymise_report
     from governance.reports import build_pdf, build_xlsx
     from governance.reports.decision import decision
+    from governance.roles import ANNOTATOR_IDS, OPERATOR, require
 
     out: Path = args.out
     builder = {".pdf": build_pdf, ".xlsx": build_xlsx}.get(out.suffix.lower())
     if builder is None:
         raise InputError.at("the output must end in .pdf or .xlsx", str(out))
     report = report_input(args)
-    if not args.annotator_names:
+    if args.annotator_names:
+        require(OPERATOR, ANNOTATOR_IDS)  # the one rule for real ids, as for reports built from the store
+    else:
         report = pseudonymise_report(report, key=_codes_key())
     if builder is build_pdf:
         data = build_pdf(report, created=report.created, progress=lambda note: print(note, file=sys.stderr))

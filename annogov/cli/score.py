@@ -8,10 +8,10 @@ import io
 import sys
 from datetime import date
 
-from annogov.cli.args import add_format, iso_date
+from annogov.cli.args import add_database, add_format, iso_date
 from annogov.cli.registry import summary as command_summary
 from annogov.render import fmt, table, to_json
-from ingest import inert
+from ingest import InputError, inert
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -51,6 +51,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_format(p, "csv")
     p.add_argument("--panel-agreement", action="store_true",
                    help="Krippendorff's alpha (ordinal) between evaluators per dimension, with a bootstrap interval")
+    measured = p.add_argument_group("measured suggestions from a program's stored deliveries")
+    measured.add_argument("--program", help="show each provider's suggested Quality SLA / AI-assisted throughput "
+                          "score from this program's stored deliveries beside the typed score, e.g. 'Street scenes'")
+    add_database(p)
     smaa = p.add_argument_group("SMAA: how often each provider wins when the weights are uncertain")
     smaa.add_argument("--smaa", action="store_true", help="add rank acceptabilities and the winner verdict")
     smaa.add_argument("--weight-ranges", metavar="R",
@@ -101,6 +105,10 @@ def run(args: argparse.Namespace) -> int:
             space, where = rubric.weight_space, f"{args.rubric} weight_space"  # the program's stated space
         payload["smaa"] = smaa_of_scorecard(payload, space, draws=args.smaa_draws, seed=args.seed,
                                             source=where).to_payload()
+    if args.program:
+        payload["measured_suggestions"] = _measured(args, payload)
+    elif args.database:
+        raise InputError.at("--database only applies with --program", "command line", column="--database")
     if args.format == "json":
         print(to_json(payload))
     elif args.format == "csv":
@@ -108,6 +116,48 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(_text(payload))
     return 0
+
+
+def _measured(args: argparse.Namespace, payload: dict) -> list[dict]:
+    """The program's measured suggestions beside the sheet's consensus scores (`scorecard.measured`)."""
+    from annogov.cli.args import open_program
+    from annogov.store.measured import list_deliveries
+    from governance.quality.vendors.history import measured_suggestions
+    from governance.roles import OPERATOR as CLI_USER
+    from scorecard.measured import MEASURED_DIMENSIONS, suggestion_rows
+
+    store, program = open_program(args)
+    try:
+        deliveries = list_deliveries(store, CLI_USER, program.id)
+    finally:
+        store.close()
+    names = [p["name"] for p in payload["providers"]]
+    names += sorted({d.provider for d in deliveries} - set(names))
+    typed = {
+        (p["name"], k): p["dimensions"][k]["score"] for p in payload["providers"] for k in MEASURED_DIMENSIONS
+        if k in p["dimensions"]
+    }
+    return [r.model_dump() for r in suggestion_rows(names, measured_suggestions(deliveries), typed)]
+
+
+def _measured_lines(rows: list[dict] | None) -> list[str]:
+    """Typed score beside the measured suggestion, with the source delivery, the reasons and the rules."""
+    if rows is None:
+        return []
+    lines = ["", "Measured suggestions (the typed score is kept; adopt one by scoring it):"]
+    lines.append(
+        table(
+            ["provider", "dimension", "typed", "suggested", "source delivery", "because"],
+            [
+                [r["provider"], r["dimension"], "-" if r["typed"] is None else f"{r['typed']:.2f}",
+                 "-" if r["suggested"] is None else r["suggested"], r["source"], r["because"]]
+                for r in rows
+            ],
+        )
+    )
+    rules = {r["dimension"]: r["rule"] for r in rows if r["rule"]}
+    lines += [f"  rule for {dimension}: {rule}" for dimension, rule in rules.items()]
+    return lines
 
 
 def _csv(payload: dict) -> str:
@@ -227,6 +277,7 @@ def _text(payload: dict) -> str:
         for name, probs in rob["band_probabilities"].items():
             parts = ", ".join(f"{band} {p:.0%}" if p >= 0.005 else f"{band} <1%" for band, p in probs.items() if p > 0)
             lines.append(f"  {name}: {parts}")
+    lines += _measured_lines(payload.get("measured_suggestions"))
     lines += _agreement_lines(payload.get("panel_agreement"))
     lines += _smaa_lines(payload.get("smaa"))
     for w in payload["warnings"]:

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from typing import TYPE_CHECKING
 
-from annogov.cli.args import add_format, add_input, add_mapping_options, old_spelling, open_with_progress
+from annogov.cli.args import (
+    add_database,
+    add_format,
+    add_input,
+    add_mapping_options,
+    old_spelling,
+    open_program,
+    open_with_progress,
+)
 from annogov.cli.boxes import add_box_options, boxes_from
 from annogov.cli.registry import summary as command_summary
 from annogov.render import fmt, table, to_json
 
 if TYPE_CHECKING:
     from governance.quality.sla.sla_check import SlaReport
+from ingest import InputError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -56,6 +66,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_format(parser)
     parser.add_argument("--seed", type=int, default=0, help="seed of the bootstrap intervals, e.g. 7 (default: 0)")
+    save = parser.add_argument_group(
+        "saving the check for a provider",
+        "With --save the check is stored in the program as the provider's delivery: the SLA page shows it "
+        "and it joins the provider's vendor history (`annogov history show`).",
+    )
+    save.add_argument(
+        "--save", action="store_true", help="store the check (needs --program, --provider, --guideline-version)"
+    )
+    save.add_argument("--program", help="program name as shown in the app, e.g. 'Street scenes'")
+    add_database(parser)
+    save.add_argument("--provider", help="the program's provider that delivered it, e.g. 'Northwind Labeling'")
+    save.add_argument("--guideline-version", help="the guideline version it was labelled under, e.g. v2")
+    save.add_argument("--delivered", metavar="YYYY-MM-DD", help="delivery date, e.g. 2026-11-27 (default: today)")
     add_box_options(parser)
     add_mapping_options(parser)
     parser.set_defaults(handler=run)
@@ -124,26 +147,74 @@ def render_table(report: SlaReport) -> str:
     return "\n".join(lines)
 
 
+def _saving_date(args: argparse.Namespace) -> date | None:
+    """With --save: the delivery date, once every saving option is given (a located error on the
+    command line otherwise, before the delivery is read); None without --save."""
+    given = [
+        f"--{n.replace('_', '-')}"
+        for n in ("program", "provider", "guideline_version", "delivered")
+        if getattr(args, n)
+    ]
+    if not args.save:
+        if given:
+            raise InputError.at(f"{', '.join(given)} only apply with --save", "command line", column=given[0])
+        return None
+    missing = [
+        f"--{n.replace('_', '-')}"
+        for n in ("program", "provider", "guideline_version")
+        if not (getattr(args, n) or "").strip()
+    ]
+    if missing:
+        raise InputError.at(f"--save needs {', '.join(missing)}", "command line", column=missing[0])
+    try:
+        when = date.fromisoformat(args.delivered) if args.delivered else date.today()
+    except ValueError:
+        raise InputError.at(
+            f"--delivered {args.delivered!r}: expected YYYY-MM-DD", "command line", column="--delivered"
+        ) from None
+    return when
+
+
 def run(args: argparse.Namespace) -> int:
     from contracts.sla_term_files import load_term_set
     from contracts.sla_terms import default_term_set
-    from governance.quality.sla.sla_check import check_delivery
+    from governance.quality.reading.delivery_counts import count_delivery
+    from governance.quality.sla.sla_check import check_counts
 
+    delivered = _saving_date(args)
     terms = load_term_set(args.terms) if args.terms else default_term_set()
     source = open_with_progress(args)
     labels = [v.strip() for v in args.labels.split(",") if v.strip()] if args.labels else None
     if args.drift_threshold is not None and not 0 < args.drift_threshold <= 1:
         raise ValueError(f"--drift-threshold must lie in (0, 1], got {args.drift_threshold}")
-    report = check_delivery(
+    counts = count_delivery(source, labels if labels is not None else terms.label_set)
+    report = check_counts(
         terms,
-        source,
+        counts,
         seed=args.seed,
-        label_set=labels,
         drift_by=args.drift_by,
         drift_threshold=args.drift_threshold,
         boxes=boxes_from(args),
     )
     for warning in report.warnings:
         print(f"annogov: warning: {warning}", file=sys.stderr)
+    saved = None
+    if delivered is not None:
+        from annogov.services import sla_store
+
+        store, program = open_program(args)
+        try:
+            delivery = sla_store.delivery_of(
+                counts, args.provider, args.guideline_version, delivered, seed=args.seed, source=source
+            )
+            saved = sla_store.save_check(store, program.id, report, delivery)
+        finally:
+            store.close()
     print(to_json(report.to_payload()) if args.format == "json" else render_table(report))
+    if saved is not None:
+        print(
+            f"saved check {saved.id} of {saved.label!r} for {saved.provider} in {program.name!r} "
+            f"(delivered {saved.delivered_on}, guidelines {saved.guideline_version}); it joins the vendor history",
+            file=sys.stderr,
+        )
     return 0 if report.verdict == "pass" else 1

@@ -4,7 +4,8 @@
 switching-cost result or the newest scenario, the newest taxonomy with its mapping, the latest SLA
 check, the latest contract audit per vendor) into a `ReportInput`, and says which parts are
 missing and where to produce them. `report_bytes` renders the PDF or the workbook. Annotators
-appear as pseudonymous codes unless `annotator_names=True`, which needs VIEW_ANNOTATOR_FIGURES.
+appear as pseudonymous codes unless `annotator_names=True`, which needs `roles.ANNOTATOR_IDS` (the one
+rule for real annotator ids, as in the vendor history and saved SLA checks).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from governance.reports import (
 )
 from governance.reports.model import DEFAULT_TITLE
 from governance.reports.sections import audit_sections, round_sections
-from governance.roles import Permission, Role, User, require
+from governance.roles import ANNOTATOR_IDS, Permission, Role, User, require
 from ingest import InputError
 from migration import scenario_from_dict, switching_cost
 from scorecard.card import score_sheet
@@ -233,7 +234,7 @@ def program_report(
     """
     require(store.actor, Permission.EXPORT_REPORTS)
     if annotator_names:
-        require(store.actor, Permission.VIEW_ANNOTATOR_FIGURES)
+        require(store.actor, ANNOTATOR_IDS)
     loaders: dict[str, Callable[[], tuple[Any, str]]] = {
         "scorecard": lambda: scorecard_part(store, program.id, created),
         "round": lambda: round_part(store, program.id),

@@ -2,23 +2,29 @@
 
 Term set: the `sla_terms` document TERMS_NAME (`SlaTermSet` as JSON). Check result kind
 SLA_CHECK: payload = `sla_report_payload(report)` (what the reports render) plus "detail", the
-whole `SlaReport` as JSON so the SLA page can show a saved check again; label = delivery file.
+whole `SlaReport` as JSON so the SLA page can show a saved check again; label = delivery file. A check
+saved for a provider also records its measured delivery (`DeliveryOf`), which the vendor history reads;
+checks saved before migration 0300 name no provider and stay out of the history.
 """
 
 from __future__ import annotations
 
 import math
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from annogov.store import CheckResultRecord, ProgramRecord, Store
+from annogov.store import CheckResultRecord, DeliveryOf, ProgramRecord, Store
 from contracts.sla_term_files import load_term_set, read_term_rows
 from contracts.sla_terms import SlaTermSet, default_term_set, ramp_from_cells
-from governance.quality.reading.delivery import ColumnMapping, open_delivery, read_delivery_table
+from governance.quality.reading.delivery import ColumnMapping, DeliverySource, open_delivery, read_delivery_table
+from governance.quality.reading.delivery_counts import DeliveryCounts, count_delivery
 from governance.quality.sla.qa import SampleFiles, as_fraction, qa_sample, sample_files
-from governance.quality.sla.sla_check import SlaReport, check_delivery
+from governance.quality.sla.sla_check import SlaReport, check_counts
+from governance.quality.vendors.history import measure_delivery
+from governance.quality.vendors.prelabel import marked_prelabel
 from governance.reports.sections import sla_report_payload
 from ingest import InputError, Location, Problem
 
@@ -94,9 +100,35 @@ def check_payload(report: SlaReport) -> dict[str, Any]:
     return sla_report_payload(report) | {DETAIL_KEY: report.model_dump(mode="json")}
 
 
-def save_check(store: Store, program_id: int, report: SlaReport) -> CheckResultRecord:
-    """Keep a check result (labelled with the delivery's file name)."""
-    return store.add_check_result(program_id, SLA_CHECK, check_payload(report), label=report.delivery)
+def save_check(
+    store: Store, program_id: int, report: SlaReport, delivery: DeliveryOf | None = None
+) -> CheckResultRecord:
+    """Keep a check result (labelled with the delivery's file name); with `delivery` (provider, guideline
+    version, date and the measures counted from the same tables as the report) it is also that
+    provider's delivery in the vendor history, one record for both."""
+    return store.add_check_result(
+        program_id, SLA_CHECK, check_payload(report), label=report.delivery, delivery=delivery
+    )
+
+
+def delivery_of(
+    counts: DeliveryCounts,
+    provider: str,
+    guideline_version: str,
+    delivered_on: date,
+    *,
+    seed: int = 0,
+    source: DeliverySource | None = None,
+) -> DeliveryOf:
+    """Whose delivery a check is, with the history measures counted from the same tables the check
+    read, so a saved check and the provider's history never disagree on its figures; with the opened
+    `source`, its pre-labelled / human-only counts too when it has a `prelabelled` column."""
+    return DeliveryOf(
+        provider=provider,
+        guideline_version=guideline_version,
+        delivered_on=delivered_on,
+        measures=measure_delivery(counts, seed=seed, prelabel=None if source is None else marked_prelabel(source)),
+    )
 
 
 def report_of(record: CheckResultRecord) -> SlaReport | None:
@@ -111,8 +143,16 @@ def latest_check(store: Store, program_id: int) -> CheckResultRecord | None:
     return found[0] if found else None
 
 
+DEMO_DELIVERED = date(2026, 10, 30)
+
+
 def seed_sla(store: Store, program: ProgramRecord) -> None:
-    """Demo step: the example term set as the program's terms, and a check of the example delivery."""
+    """Demo step: the example term set as the program's terms, and a check of the example delivery saved
+    as the third provider's delivery (the history demo step generates the first two providers' series)."""
     terms = load_term_set(EXAMPLES / "sla-terms.yaml")
     save_terms(store, program.id, terms, expected_version=0)
-    save_check(store, program.id, check_delivery(terms, EXAMPLES / "delivery.csv"))
+    source = open_delivery(EXAMPLES / "delivery.csv")
+    counts = count_delivery(source, terms.label_set)
+    providers = [p.name for p in store.list_providers(program.id)]
+    delivery = delivery_of(counts, providers[2], "v2", DEMO_DELIVERED, source=source) if len(providers) > 2 else None
+    save_check(store, program.id, check_counts(terms, counts), delivery)

@@ -23,6 +23,7 @@ from annogov.store.models import DIMENSION_KEYS, Base, utcnow
 from annogov.store.records import (
     AuditRecord,
     CheckResultRecord,
+    DeliveryOf,
     DimensionKey,
     DocumentKind,
     DocumentRecord,
@@ -39,6 +40,7 @@ __all__ = [
     "ChannelRepository",
     "Base",
     "CheckResultRecord",
+    "DeliveryOf",
     "ConcurrentEditError",
     "DimensionKey",
     "DocumentKind",

@@ -2,31 +2,36 @@
 
 Reading needs `VIEW_INSIGHTS` (reviewers, ML engineers, program managers); recording a delivery or a
 gold set version needs `EDIT_GUIDELINES` (ML engineers, program managers); real annotator ids are
-returned only to those who may manage users (`MANAGE_USERS`); everyone else gets pseudonymous codes
-from the store itself (`governance.quality.vendors.history.pseudonymised`).
+returned only to those who may see annotator figures (`roles.may_see_annotator_ids`, the rule SLA checks
+and reports follow too); everyone else gets pseudonymous codes from the store itself
+(`governance.quality.vendors.history.pseudonymised`).
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from annogov.store.codes import codes_key
 from annogov.store.errors import ConcurrentEditError
 from annogov.store.measured_models import GoldSetVersion, MeasuredDelivery
 from annogov.store.models import Program, Provider
-from annogov.store.store import Store
 from governance.quality.vendors.goldset import GoldSet
 from governance.quality.vendors.history import DeliveryMeasures, StoredDelivery, pseudonymised
-from governance.roles import Permission, User, can, require
+from governance.roles import ANNOTATOR_IDS, Permission, User, may_see_annotator_ids, require
 from ingest import InputError
+
+if TYPE_CHECKING:
+    from annogov.store.store import Store
 
 
 def may_reveal(actor: User) -> bool:
-    """Whether the actor may see real annotator ids in history."""
-    return can(actor, Permission.MANAGE_USERS)
+    """Whether the actor may see real annotator ids in history: the one rule, `roles.may_see_annotator_ids`."""
+    return may_see_annotator_ids(actor)
 
 
 def record_delivery(
@@ -44,31 +49,66 @@ def record_delivery(
     error naming the known ones, and nothing is saved."""
     require(actor, Permission.EDIT_GUIDELINES)
     with store.transaction() as s:
-        if s.get(Program, program_id) is None:
-            raise InputError.at(f"no program with id {program_id}", "program")
-        row = s.scalar(select(Provider).where(Provider.program_id == program_id, Provider.name == provider))
-        if row is None:
-            known = s.scalars(select(Provider.name).where(Provider.program_id == program_id).order_by(Provider.name))
-            raise InputError.at(
-                f"unknown provider {provider!r}; the program has {', '.join(repr(k) for k in known) or 'no providers'}",
-                measures.file,
-                column="provider",
-            )
-        if not guideline_version.strip():
-            raise InputError.at("the guideline version is blank", measures.file, column="guideline_version")
-        rec = MeasuredDelivery(
-            program_id=program_id,
-            provider_id=row.id,
-            label=(label or measures.file)[:200],
-            delivered_on=delivered_on.isoformat(),
-            guideline_version=guideline_version.strip()[:100],
-            file=measures.file[:500],
-            measures=measures.model_dump(mode="json"),
-            created_by=actor.user_id,
+        rec, name = insert_delivery(
+            s, actor.user_id, program_id, provider, measures,
+            delivered_on=delivered_on, guideline_version=guideline_version, label=label,
         )
-        s.add(rec)
-        s.flush()
-        return _stored(rec, row.name)
+        return _stored(rec, name)
+
+
+def insert_delivery(
+    s: Session,
+    created_by: str,
+    program_id: int,
+    provider: str,
+    measures: DeliveryMeasures,
+    *,
+    delivered_on: date,
+    guideline_version: str,
+    label: str | None = None,
+) -> tuple[MeasuredDelivery, str]:
+    """Add the delivery row inside the caller's transaction (the caller has checked the actor): shared by
+    `record_delivery` and a saved SLA check, so both validate the provider and version the same way. The
+    same delivery again (provider, date, guideline version, file and identical measures, e.g. re-checked
+    against revised terms) returns the stored row: one delivery is one point in the history."""
+    if s.get(Program, program_id) is None:
+        raise InputError.at(f"no program with id {program_id}", "program")
+    row = s.scalar(select(Provider).where(Provider.program_id == program_id, Provider.name == provider))
+    if row is None:
+        known = s.scalars(select(Provider.name).where(Provider.program_id == program_id).order_by(Provider.name))
+        raise InputError.at(
+            f"unknown provider {provider!r}; the program has {', '.join(repr(k) for k in known) or 'no providers'}",
+            measures.file,
+            column="provider",
+        )
+    if not guideline_version.strip():
+        raise InputError.at("the guideline version is blank", measures.file, column="guideline_version")
+    figures = measures.model_dump(mode="json")
+    same = s.scalars(
+        select(MeasuredDelivery).where(
+            MeasuredDelivery.program_id == program_id,
+            MeasuredDelivery.provider_id == row.id,
+            MeasuredDelivery.delivered_on == delivered_on.isoformat(),
+            MeasuredDelivery.guideline_version == guideline_version.strip()[:100],
+            MeasuredDelivery.file == measures.file[:500],
+        )
+    )
+    for earlier in same:
+        if earlier.measures == figures:
+            return earlier, row.name
+    rec = MeasuredDelivery(
+        program_id=program_id,
+        provider_id=row.id,
+        label=(label or measures.file)[:200],
+        delivered_on=delivered_on.isoformat(),
+        guideline_version=guideline_version.strip()[:100],
+        file=measures.file[:500],
+        measures=figures,
+        created_by=created_by,
+    )
+    s.add(rec)
+    s.flush()
+    return rec, row.name
 
 
 def _stored(rec: MeasuredDelivery, provider: str) -> StoredDelivery:
@@ -89,7 +129,7 @@ def list_deliveries(
     ids as the program's codes unless `reveal` is asked by an actor who may see them (`may_reveal`)."""
     require(actor, Permission.VIEW_INSIGHTS)
     if reveal:
-        require(actor, Permission.MANAGE_USERS)
+        require(actor, ANNOTATOR_IDS)
     with store.transaction() as s:
         query = (
             select(MeasuredDelivery, Provider.name)

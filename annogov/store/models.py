@@ -220,6 +220,9 @@ class CheckResult(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str] = mapped_column(String(200), default="")
+    delivery_id: Mapped[int | None] = mapped_column(
+        ForeignKey("measured_deliveries.id", ondelete="SET NULL"), nullable=True, default=None
+    )
 
 
 DOCUMENT_MODELS: dict[str, Any] = {

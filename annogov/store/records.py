@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from governance.quality.vendors.history import DeliveryMeasures
 
 DimensionKey = Literal["workforce", "security", "quality_sla", "ai_throughput", "commercial"]
 DocumentKind = Literal["rubric", "scenario", "taxonomy", "mapping", "sla_terms"]
@@ -94,6 +96,21 @@ class CheckResultRecord(_Record):
     payload: dict[str, Any]
     created_at: datetime
     created_by: str = ""
+    delivery_id: int | None = None
+    provider: str | None = None
+    guideline_version: str | None = None
+    delivered_on: str | None = None
+
+
+class DeliveryOf(BaseModel):
+    """Whose delivery a check is (a provider of the program, the guideline version, the date) and what
+    it measured: saved with the check, it is that provider's delivery in the vendor history."""
+
+    provider: str
+    guideline_version: str
+    delivered_on: date
+    measures: DeliveryMeasures
+    label: str | None = None
 
 
 class ScoreEdit(BaseModel):

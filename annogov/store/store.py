@@ -19,6 +19,8 @@ from annogov.store.access import CHECK_PERMISSIONS, DOCUMENT_PERMISSIONS, by_kin
 from annogov.store.codes import codes_key
 from annogov.store.engine import database_url, describe_url, make_engine, normalise_url
 from annogov.store.errors import ConcurrentEditError, DuplicateError, NotFoundError
+from annogov.store.measured import insert_delivery
+from annogov.store.measured_models import MeasuredDelivery
 from annogov.store.models import (
     DOCUMENT_MODELS,
     CheckResult,
@@ -31,6 +33,7 @@ from annogov.store.models import (
 from annogov.store.records import (
     AuditRecord,
     CheckResultRecord,
+    DeliveryOf,
     DocumentKind,
     DocumentRecord,
     EvaluationRecord,
@@ -46,7 +49,7 @@ from governance.privacy import (
     pseudonymise_sla_payload,
 )
 from governance.reports.model import ReportInput
-from governance.roles import OPERATOR, Permission, PermissionDenied, User, can
+from governance.roles import OPERATOR, Permission, PermissionDenied, User, can, may_see_annotator_ids
 from scorecard.dimensions import DIMENSION_KEYS
 
 RUBRIC_DOCUMENT = "Default"  # the program's rubric (annogov.services.scoring.RUBRIC_NAME)
@@ -381,31 +384,62 @@ class Store:
 
     @requires(by_kind(CHECK_PERMISSIONS))
     def add_check_result(
-        self, program_id: int, kind: str, payload: dict[str, Any], *, label: str = ""
+        self,
+        program_id: int,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        label: str = "",
+        delivery: DeliveryOf | None = None,
     ) -> CheckResultRecord:
-        """Keep the outcome of a check (kind e.g. "sla") with a label such as the delivery name."""
+        """Keep the outcome of a check (kind e.g. "sla") with a label such as the delivery name; with
+        `delivery`, the check is that provider's delivery and its measures join the vendor history in
+        the same transaction (an unknown provider or a blank guideline version saves nothing)."""
         with self.transaction() as s:
             _get(s, Program, program_id, "program")
+            measured = None
+            if delivery is not None:
+                measured, _ = insert_delivery(
+                    s,
+                    self.actor_id,
+                    program_id,
+                    delivery.provider,
+                    delivery.measures,
+                    delivered_on=delivery.delivered_on,
+                    guideline_version=delivery.guideline_version,
+                    label=delivery.label or label or None,
+                )
             row = CheckResult(
-                program_id=program_id, kind=kind, label=label[:200], payload=payload, created_by=self.actor_id
+                program_id=program_id,
+                kind=kind,
+                label=label[:200],
+                payload=payload,
+                created_by=self.actor_id,
+                delivery_id=None if measured is None else measured.id,
             )
             s.add(row)
             s.flush()
-            return CheckResultRecord.model_validate(row)
+            return _check_record(row, measured, delivery.provider if delivery else None)
 
     @requires(_P.VIEW_PROGRAM_DATA)
     def list_check_results(
         self, program_id: int, kind: str | None = None, *, limit: int = 100
     ) -> list[CheckResultRecord]:
-        """Stored check outcomes, newest first; SLA checks carry annotator codes, not ids, for an
-        actor without VIEW_ANNOTATOR_FIGURES."""
+        """Stored check outcomes, newest first, with the provider and guideline version of the delivery
+        they recorded (None for checks saved without one); SLA checks carry annotator codes, not ids,
+        for an actor who may not see annotator ids (`roles.may_see_annotator_ids`)."""
         with self.transaction() as s:
-            query = select(CheckResult).where(CheckResult.program_id == program_id)
+            query = (
+                select(CheckResult, MeasuredDelivery, Provider.name)
+                .outerjoin(MeasuredDelivery, MeasuredDelivery.id == CheckResult.delivery_id)
+                .outerjoin(Provider, Provider.id == MeasuredDelivery.provider_id)
+                .where(CheckResult.program_id == program_id)
+            )
             if kind is not None:
                 query = query.where(CheckResult.kind == kind)
             query = query.order_by(CheckResult.created_at.desc(), CheckResult.id.desc())
-            records = [CheckResultRecord.model_validate(r) for r in s.scalars(query.limit(limit))]
-            if can(self.actor, _P.VIEW_ANNOTATOR_FIGURES):
+            records = [_check_record(r, m, name) for r, m, name in s.execute(query.limit(limit))]
+            if may_see_annotator_ids(self.actor):
                 return records
             key = codes_key(s, program_id)
         return [
@@ -436,6 +470,20 @@ class Store:
             if row is None:
                 return None
             return own_figures(row.label, annotator_rows(row.payload), self.actor.data_id)
+
+
+def _check_record(row: CheckResult, delivery: MeasuredDelivery | None, provider: str | None) -> CheckResultRecord:
+    """A check result with the provider, guideline version and date of its delivery, if it has one."""
+    record = CheckResultRecord.model_validate(row)
+    if delivery is None:
+        return record
+    return record.model_copy(
+        update={
+            "provider": provider,
+            "guideline_version": delivery.guideline_version,
+            "delivered_on": delivery.delivered_on,
+        }
+    )
 
 
 def _normal_name(name: str) -> str:

@@ -5,6 +5,7 @@ z-test for a drop between two deliveries.
     mcnemar_exact(b, c) -> PairedTest
     holm(p_values) -> adjusted p-values in the same order
     proportion_drop(k_before, n_before, k_after, n_after) -> DropTest
+    rate_drop(...) -> DropTest: the same question with a stated minimum sample (`RATE_TEST_RULE`)
 """
 
 from __future__ import annotations
@@ -14,13 +15,23 @@ from collections.abc import Sequence
 from statistics import NormalDist
 
 from pydantic import BaseModel, ConfigDict
-from scipy.stats import binom
+from scipy.stats import binom, hypergeom
+
+from scorecard.measured import MIN_COUNT
 
 MCNEMAR_METHOD = (
     "exact McNemar: two-sided binomial test of b against b + c discordant gold items at p = 1/2, "
     "p = min(1, 2 * P(X <= min(b, c)))"
 )
 DROP_METHOD = "one-sided two-proportion z-test with the pooled rate (H1: the later rate is lower)"
+FISHER_METHOD = "one-sided Fisher exact test (H1: the later rate is lower; p = hypergeometric P(X <= k_after))"
+MIN_GROUP = MIN_COUNT
+NORMAL_CELLS = 10
+RATE_TEST_RULE = (
+    f"each group needs at least {MIN_GROUP} observations, else 'too few items' and no verdict; with at least "
+    f"{NORMAL_CELLS} successes and {NORMAL_CELLS} failures in each group the z-test (the usual normal-approximation "
+    "rule), otherwise Fisher's exact test"
+)
 
 
 class PairedTest(BaseModel):
@@ -46,6 +57,7 @@ class DropTest(BaseModel):
     z: float | None
     p_value: float | None
     method: str = DROP_METHOD
+    reason: str | None = None
 
 
 def mcnemar_p(b: int, c: int) -> float:
@@ -93,3 +105,17 @@ def proportion_drop(k_before: int, n_before: int, k_after: int, n_after: int) ->
         return DropTest(before=before, after=after, z=None, p_value=None)
     z = (before - after) / math.sqrt(var)
     return DropTest(before=before, after=after, z=z, p_value=NormalDist().cdf(-z))  # the upper tail, exact far out
+
+
+def rate_drop(k_before: int, n_before: int, k_after: int, n_after: int, *, min_n: int = MIN_GROUP) -> DropTest:
+    """`proportion_drop` under `RATE_TEST_RULE`: too few items (no p-value, a reason) below `min_n` in a
+    group, Fisher's exact one-sided test where the normal approximation's rule is not met."""
+    before = k_before / n_before if n_before > 0 else None
+    after = k_after / n_after if n_after > 0 else None
+    if min(n_before, n_after) < min_n:
+        reason = f"too few items: {n_after} and {n_before}, each group needs at least {min_n}"
+        return DropTest(before=before, after=after, z=None, p_value=None, reason=reason)
+    if min(k_before, n_before - k_before, k_after, n_after - k_after) >= NORMAL_CELLS:
+        return proportion_drop(k_before, n_before, k_after, n_after)
+    p = float(hypergeom.cdf(k_after, n_before + n_after, k_before + k_after, n_after))
+    return DropTest(before=before, after=after, z=None, p_value=min(1.0, p), method=FISHER_METHOD)

@@ -22,6 +22,7 @@ from governance.quality.sla.qa import group_names, period_table
 from governance.quality.sla.sla_stats import agreement, agreement_by_group, resolve_metric
 from governance.quality.stats.paired import DROP_METHOD, holm, proportion_drop
 from governance.quality.vendors.goldset import GoldSet, seeded_share
+from governance.quality.vendors.prelabel import PrelabelCounts, compare_prelabel
 from scorecard.measured import MeasuredSuggestion, suggest_quality_score
 
 ALPHA = 0.05
@@ -79,16 +80,19 @@ class DeliveryMeasures(BaseModel):
     gold_seeded: int | None = None
     gold_share: float | None = None
     annotators_coded: bool = False
+    prelabel: PrelabelCounts | None = None
 
 
 def _tally(row: np.ndarray, kappa: float | None = None) -> Tally:
     return Tally(**{k: int(row[i]) for k, i in _COL.items()}, kappa=kappa)
 
 
-def measure_delivery(counts: DeliveryCounts, *, gold: GoldSet | None = None, seed: int = 0) -> DeliveryMeasures:
+def measure_delivery(
+    counts: DeliveryCounts, *, gold: GoldSet | None = None, seed: int = 0, prelabel: PrelabelCounts | None = None
+) -> DeliveryMeasures:
     """Count tables of a delivery -> its measures per category and annotator, kappa by
-    `governance.quality.sla.sla_stats` (Cohen for two annotators, Fleiss for more), gold share
-    when a gold set is given."""
+    `governance.quality.sla.sla_stats` (Cohen for two annotators, Fleiss for more), gold share when a gold set is given,
+    and the pre-labelled / human-only counts when the delivery marks them (`governance.quality.vendors.prelabel`)."""
     metric = resolve_metric(counts, "kappa")
     overall_kappa = agreement(counts, metric, ci=False, seed=seed).value
     cat_table = period_table(counts, "category")
@@ -113,6 +117,7 @@ def measure_delivery(counts: DeliveryCounts, *, gold: GoldSet | None = None, see
         annotators=annotators,
         gold_seeded=None if share is None else share.gold_items,
         gold_share=None if share is None else share.share.value,
+        prelabel=prelabel,
     )
 
 
@@ -363,19 +368,33 @@ def history_sections(deliveries: Sequence[StoredDelivery]) -> list[dict[str, Any
     return [trend, drops] if flagged else [trend]
 
 
-def latest_suggestions(deliveries: Sequence[StoredDelivery]) -> dict[str, MeasuredSuggestion]:
-    """Per provider, the suggested Quality SLA score (`scorecard.measured`) from its latest delivery."""
-    latest: dict[str, StoredDelivery] = {}
-    for d in sorted(deliveries, key=lambda d: (d.delivered_on, d.id)):
-        latest[d.provider] = d
-    return {
-        provider: suggest_quality_score(
-            d.measures.overall.kappa,
-            d.measures.overall.value("defect_rate"),
-            {c: t.value("accuracy") for c, t in d.measures.categories.items()},
-            source=f"{d.label} ({d.delivered_on})",
-            reviewed=d.measures.overall.reviewed,
-            category_gold={c: t.gold for c, t in d.measures.categories.items()},
+def delivery_source(d: StoredDelivery) -> str:
+    """How a suggestion names its source delivery: label, stored id and date."""
+    return f"{d.label} (delivery {d.id}, {d.delivered_on})"
+
+
+def measured_suggestions(deliveries: Sequence[StoredDelivery]) -> dict[str, dict[str, MeasuredSuggestion]]:
+    """Per provider and dimension, the suggested score (`scorecard.measured`) from its latest delivery:
+    `quality_sla` from the latest delivery, `ai_throughput` from the latest that marks pre-labelled items."""
+    ordered = sorted(deliveries, key=lambda d: (d.delivered_on, d.id))
+    out: dict[str, dict[str, MeasuredSuggestion]] = {}
+    for d in ordered:
+        m = d.measures
+        mine = out.setdefault(d.provider, {})
+        mine["quality_sla"] = suggest_quality_score(
+            m.overall.kappa,
+            m.overall.value("defect_rate"),
+            {c: t.value("accuracy") for c, t in m.categories.items()},
+            source=delivery_source(d),
+            reviewed=m.overall.reviewed,
+            category_gold={c: t.gold for c, t in m.categories.items()},
         )
-        for provider, d in sorted(latest.items())
-    }
+        if m.prelabel is not None:
+            evidence = compare_prelabel(m.prelabel)
+            mine["ai_throughput"] = evidence.suggestion.model_copy(update={"source": delivery_source(d)})
+    return dict(sorted(out.items()))
+
+
+def latest_suggestions(deliveries: Sequence[StoredDelivery]) -> dict[str, MeasuredSuggestion]:
+    """Per provider, the suggested Quality SLA score from its latest delivery (`measured_suggestions`)."""
+    return {provider: s["quality_sla"] for provider, s in measured_suggestions(deliveries).items()}

@@ -2,12 +2,13 @@
 and are compared side by side on what was measured.
 
 Per provider: accuracy on the shared gold items per category (Wilson intervals), agreement within
-the provider (`governance.quality.sla.sla_stats`: Cohen for two annotators, Fleiss for more),
-on-time share and weekly throughput as the baseline (`governance.quality.sla.timeliness`), QA
-defect rate (`governance.quality.sla.qa`) and cost per usable label. Between providers: Cohen's
-kappa of their item labels on the shared items, and per category an exact McNemar test on the
-shared gold items (`governance.quality.stats.paired`), Holm-adjusted across the categories of
-each pair.
+the provider overall and per category (`governance.quality.sla.sla_stats`: Cohen for two annotators,
+Fleiss for more; a category needs `MIN_DOUBLE` double-labelled items), on-time share and weekly
+throughput as the baseline (`governance.quality.sla.timeliness`), QA defect rate
+(`governance.quality.sla.qa`) and cost per usable label. Between providers: Cohen's kappa of their
+item labels on the shared items, and per category an exact McNemar test on the shared gold items
+(`governance.quality.stats.paired`), Holm-adjusted
+across the categories of each pair.
 
 A provider's answer on an item is the majority of its annotations (ties: first in label-set order);
 the item counts as right when a strict majority of its annotations equal the gold label.
@@ -27,17 +28,19 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from governance.quality.reading.delivery import open_delivery
 from governance.quality.reading.delivery_counts import DeliveryCounts, count_delivery
 from governance.quality.sla.qa import defect_rate
-from governance.quality.sla.sla_stats import agreement, resolve_metric
+from governance.quality.sla.sla_stats import agreement, agreement_by_group, resolve_metric
 from governance.quality.sla.timeliness import on_time_rate, weekly_volume
-from governance.quality.stats.cohen_scott import cohen_kappa
-from governance.quality.stats.estimate import Estimate, rate
+from governance.quality.stats.agreement import cohen_kappa
+from governance.quality.stats.estimate import Estimate, rate, undefined
 from governance.quality.stats.paired import MCNEMAR_METHOD, holm, mcnemar_exact
 from governance.quality.vendors.goldset import GoldSet, load_gold_set
 from governance.quality.vendors.prelabel import PrelabelEvidence, prelabel_evidence
 from ingest import InputError, Location, Problem, decode_text, load_yaml, read_input
-from scorecard.measured import MeasuredSuggestion, suggest_quality_score
+from scorecard.measured import MIN_COUNT, MeasuredSuggestion, suggest_quality_score
 
 USABLE_RULE = "cost per usable label = price per label x annotations per item / accuracy on shared gold items"
+MIN_DOUBLE = MIN_COUNT
+"""A category's agreement within a provider needs this many items labelled twice or more."""
 ANSWER_RULE = (
     "a provider's answer on an item is the majority of its annotations (ties: first in label-set order); "
     "the item is right when a strict majority of its annotations equal the gold label"
@@ -84,6 +87,16 @@ class CategoryAccuracy(BaseModel):
     accuracy: Estimate
 
 
+class CategoryAgreement(BaseModel):
+    """Agreement within one provider on one category's items (the delivery's category column), by the
+    same coefficient and convention as the provider's overall figure; undefined below `MIN_DOUBLE`."""
+
+    category: str
+    double_labelled: int
+    agreement: Estimate
+    percent: float | None = None
+
+
 class ProviderResult(BaseModel):
     """Everything measured about one provider in the pilot."""
 
@@ -96,6 +109,7 @@ class ProviderResult(BaseModel):
     per_category: list[CategoryAccuracy]
     agreement: Estimate
     agreement_metric: str
+    agreement_per_category: list[CategoryAgreement] = []
     defect_rate: float | None
     reviewed: int
     on_time: float | None
@@ -185,6 +199,31 @@ def _answers(counts: DeliveryCounts, ids: list[str], gold_codes: np.ndarray) -> 
     return answer, right & (gold_codes >= 0)
 
 
+def _agreement_by_category(counts: DeliveryCounts, metric: str, cats: list[str], seed: int) -> list[CategoryAgreement]:
+    """Per pilot category, the within-provider coefficient over that category's items (`metric`, resolved
+    once for the whole delivery, with the same bootstrap interval as the overall figure) and the plain
+    percent agreement beside it (a category where nearly every label is the same has chance agreement
+    near 1, so its kappa can be near 0 or below while annotators almost always agree), or why not."""
+    names = list(counts.categories)
+    grouped = counts.item_category >= 0
+    multi = counts.item_counts.sum(axis=1) >= 2
+    doubles = np.bincount(counts.item_category[grouped & multi], minlength=len(names)) if names else np.zeros(0)
+    per = agreement_by_group(counts, metric, counts.item_category, len(names), ci=True, seed=seed) if names else []
+    share = agreement_by_group(counts, "percent_agreement", counts.item_category, len(names)) if names else []
+    out = []
+    for c in cats:
+        i = names.index(c) if c in names else None
+        n = 0 if i is None else int(doubles[i])
+        if i is None or n < MIN_DOUBLE:
+            reason = f"too few double-labelled items: {n}, needs at least {MIN_DOUBLE}"
+            est = undefined(reason, per[i].method if i is not None else metric, n_items=n)
+        else:
+            est = per[i]
+        percent = None if est.value is None or i is None else share[i].value
+        out.append(CategoryAgreement(category=c, double_labelled=n, agreement=est, percent=percent))
+    return out
+
+
 def _provider(
     p: PilotProvider, counts: DeliveryCounts, gold_ids: list[str], gold: GoldSet, right: np.ndarray, seed: int
 ) -> ProviderResult:
@@ -200,6 +239,7 @@ def _provider(
     acc = rate(int(right.sum()), len(gold_ids), "items right on shared gold")
     metric = resolve_metric(counts, "kappa")
     agree = agreement(counts, metric, seed=seed)
+    agree_by_cat = _agreement_by_category(counts, metric, cats, seed)
     defects = defect_rate(counts)
     timely = on_time_rate(counts)
     weeks = weekly_volume(counts)
@@ -217,6 +257,7 @@ def _provider(
         per_category=per_cat,
         agreement=agree,
         agreement_metric=metric,
+        agreement_per_category=agree_by_cat,
         defect_rate=defects.value,
         reviewed=defects.denominator,
         on_time=timely.value,
@@ -335,7 +376,9 @@ def compare(
             "paired_test": MCNEMAR_METHOD + "; Holm-adjusted across the categories of each pair",
             "cost": USABLE_RULE,
             "throughput": "annotations per 7 days from the first to the last submission (partial weeks prorated)",
-            "agreement_within": "Cohen's kappa (two annotators) or Fleiss' kappa (more), items labelled twice or more",
+            "agreement_within": "Cohen's kappa (two annotators) or Fleiss' kappa (more), items labelled twice or more; "
+            "per category the same coefficient (chosen once for the delivery) and bootstrap interval over the "
+            f"category's items (the delivery's category column), not given below {MIN_DOUBLE} double-labelled items",
             "agreement_between": "Cohen's kappa of the two providers' answers on every shared item",
         },
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from governance.quality.stats.estimate import Estimate
-from governance.quality.vendors.pilot import PilotReport
+from governance.quality.vendors.pilot import CategoryAgreement, PilotReport
 
 
 def _pct(e: Estimate) -> str:
@@ -13,6 +13,19 @@ def _pct(e: Estimate) -> str:
         return "-"
     lo, hi = e.ci or (e.value, e.value)
     return f"{e.value:.1%} ({lo:.1%}-{hi:.1%})"
+
+
+def _agreement(e: Estimate, n: int, percent: float | None = None) -> str:
+    """A coefficient with its interval, the percent agreement and the item count, or why there is none."""
+    if e.value is None:
+        return e.undefined_reason or "-"
+    ci = f" ({e.ci[0]:.3f} to {e.ci[1]:.3f})" if e.ci else ""
+    agree = "" if percent is None else f", {percent:.1%} agree"
+    return f"{e.value:.3f}{ci}{agree}, n={n}"
+
+
+def _within(c: CategoryAgreement) -> str:
+    return _agreement(c.agreement, c.double_labelled, c.percent)
 
 
 def pilot_tables(report: PilotReport) -> list[tuple[str, list[str], list[list[Any]]]]:
@@ -50,6 +63,12 @@ def pilot_tables(report: PilotReport) -> list[tuple[str, list[str], list[list[An
         ]
         for p in report.providers
     ]
+    within_rows: list[list[Any]] = [
+        [cat, *[_within(p.agreement_per_category[i]) for p in report.providers]]
+        for i, cat in enumerate(report.categories)
+        if all(len(p.agreement_per_category) == len(report.categories) for p in report.providers)
+    ]
+    within_rows.append(["(all)", *[_agreement(p.agreement, p.agreement.n_items) for p in report.providers]])
     pair_rows: list[list[Any]] = []
     for pr in report.pairs:
         for c in [pr.overall, *pr.categories]:
@@ -103,6 +122,12 @@ def pilot_tables(report: PilotReport) -> list[tuple[str, list[str], list[list[An
                 f"cost per usable label ({report.currency})",
             ],
             base_rows,
+        ),
+        (
+            "Agreement within each provider per category (coefficient, 95% bootstrap interval, items labelled "
+            "twice or more)",
+            ["category", *names],
+            within_rows,
         ),
         (
             "Agreement between providers (answers on every shared item)",
