@@ -62,7 +62,7 @@ TARGETS: dict[str, list[list[str]]] = {
         ["gold", "qualify", "{f}", *_DEMO, "--gold", "g"],
     ],
     "boxes": [
-        ["boxes", "--boxes", "{f}", str(FIX / "valid-coco.json")],
+        ["boxes", "{f}", str(FIX / "valid-coco.json")],
         ["sla-check", "--terms", str(EX / "sla-terms.yaml"), str(EX / "delivery.csv"),
          "--boxes", str(FIX / "valid-coco.json"), "--box-gold", "{f}"],
     ],

@@ -112,6 +112,8 @@ OLD_AND_NEW = [
     (["report", "--contract", "t.yaml", "--delivery", "d.csv", "-o", "r.pdf"],
      ["report", "--terms", "t.yaml", "--delivery", "d.csv", "-o", "r.pdf"], ["--contract"]),
     (["db", "--url", "sqlite://", "status"], ["db", "--database", "sqlite://", "status"], ["--url"]),
+    (["boxes", "--boxes", "a.json", "b.xml", "--box-gold", "g.json"],
+     ["boxes", "a.json", "b.xml", "--box-gold", "g.json"], ["--boxes"]),
     (["agreement", "d.csv", "--weights", "linear"], ["agreement", "d.csv", "--weighting", "linear"], ["--weights"]),
     (["gold", "show", "--program", "P", "--name", "g"], ["gold", "show", "--program", "P", "--gold", "g"], ["--name"]),
     (["contract-audit", "d.md", "--decisions", "x.yaml", "--by", "pat"],

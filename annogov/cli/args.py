@@ -25,7 +25,7 @@ class InputFile(argparse.Action):
         self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option_string: Any = None
     ) -> None:
         """Store the positional; an omitted one leaves what its old option spelling stored."""
-        if values is not None:
+        if values is not None and values != []:
             setattr(namespace, self.dest, values)
 
 
@@ -77,14 +77,21 @@ def needed(action: argparse.Action) -> bool:
 
 
 def add_input(
-    parser: argparse.ArgumentParser, dest: str, metavar: str, help: str, old: str | None = None, **kwargs: Any
+    parser: argparse.ArgumentParser,
+    dest: str,
+    metavar: str,
+    help: str,
+    old: str | None = None,
+    many: bool = False,
+    **kwargs: Any,
 ) -> None:
-    """The command's main input file as a positional argument; `old` is its former option, kept as an alias."""
+    """The command's main input file (`many`: files) as a positional argument; `old` is its former option,
+    kept as an alias."""
     if old is None:
-        parser.add_argument(dest, metavar=metavar, help=help, **kwargs)
+        parser.add_argument(dest, metavar=metavar, help=help, nargs="+" if many else None, **kwargs)
         return
-    parser.add_argument(dest, nargs="?", action=InputFile, metavar=metavar, help=help, **kwargs)
-    old_spelling(parser, old, f"the positional {metavar}", dest)
+    parser.add_argument(dest, nargs="*" if many else "?", action=InputFile, metavar=metavar, help=help, **kwargs)
+    old_spelling(parser, old, f"the positional {metavar}", dest, nargs="+" if many else None)
 
 
 def add_out(parser: argparse.ArgumentParser, metavar: str, help: str, **kwargs: Any) -> None:

@@ -45,7 +45,8 @@ class _Formatter(argparse.HelpFormatter):
 
     def _format_args(self, action: argparse.Action, default_metavar: str) -> str:
         if isinstance(action, InputFile):
-            return str(self._metavar_formatter(action, default_metavar)(1)[0])
+            name = str(self._metavar_formatter(action, default_metavar)(1)[0])
+            return f"{name} [{name} ...]" if action.nargs == "*" else name
         return super()._format_args(action, default_metavar)
 
 

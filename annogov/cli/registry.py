@@ -101,7 +101,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "annotators": ("annogov annotators examples/delivery.csv --terms examples/sla-terms.yaml",),
     "consensus": ("annogov consensus examples/delivery.csv --top 10 -o consensus.csv",),
-    "boxes": ("annogov boxes --boxes alice-coco.json bob-cvat.xml --box-gold gold-coco.json",),
+    "boxes": ("annogov boxes alice-coco.json bob-cvat.xml --box-gold gold-coco.json",),
     "sla-check": (
         "annogov sla-check examples/delivery.csv --terms examples/sla-terms.yaml",
         "annogov sla-check examples/vendor-export.csv --column-map examples/column-mapping.yaml --format json",
