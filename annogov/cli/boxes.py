@@ -24,6 +24,11 @@ def add_box_options(parser: argparse.ArgumentParser) -> None:
         help="exports: COCO .json, CVAT .xml, Label Studio .json, e.g. --boxes alice.json bob.xml "
         "(the files run up to the next option, so give a positional input before --boxes)",
     )
+    add_box_gold(parser)
+
+
+def add_box_gold(parser: argparse.ArgumentParser) -> None:
+    """--box-gold FILE: the reference boxes, for `boxes` and `sla-check` alike."""
     parser.add_argument(
         "--box-gold", metavar="EXPORT", help="reference boxes, e.g. gold-coco.json; without it annotators are compared"
     )
@@ -60,9 +65,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         old="--boxes",
         many=True,
     )
-    parser.add_argument(
-        "--box-gold", metavar="EXPORT", help="reference boxes, e.g. gold-coco.json; without it annotators are compared"
-    )
+    add_box_gold(parser)
     add_format(parser)
     parser.set_defaults(handler=run)
 
