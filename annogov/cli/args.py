@@ -38,28 +38,24 @@ class OldSpelling(argparse.Action):
         dest: str,
         *,
         replacement: str,
-        append: bool = False,
         also: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(option_strings, dest, default=argparse.SUPPRESS, help=argparse.SUPPRESS, **kwargs)
-        self.replacement, self.append, self.also = replacement, append, also or {}
+        self.replacement, self.also = replacement, also or {}
 
     def __call__(
         self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option_string: Any = None
     ) -> None:
         """Note the deprecation once per use and store the value where the new spelling would."""
         print(f"annogov: note: {option_string} is deprecated; use {self.replacement}", file=sys.stderr)
-        value = self.const if self.nargs == 0 else values
-        if self.append:
-            value = [*(getattr(namespace, self.dest, None) or []), value]
-        setattr(namespace, self.dest, value)
+        setattr(namespace, self.dest, self.const if self.nargs == 0 else values)
         for dest, const in self.also.items():
             setattr(namespace, dest, const)
 
 
 def old_spelling(parser: argparse.ArgumentParser, old: str, replacement: str, dest: str, **kwargs: Any) -> None:
-    """Keep `old` working as a hidden alias of the option stored in `dest` (kwargs: nargs=0 + const, append, also).
+    """Keep `old` working as a hidden alias of the option stored in `dest` (kwargs: nargs=0 + const, also).
 
     A required option it stands for becomes `needed`: checked after parsing, so either spelling satisfies it.
     """
