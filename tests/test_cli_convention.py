@@ -118,8 +118,8 @@ OLD_AND_NEW = [
     (["gold", "show", "--program", "P", "--name", "g"], ["gold", "show", "--program", "P", "--gold", "g"], ["--name"]),
     (["contract-audit", "d.md", "--decisions", "x.yaml", "--by", "pat"],
      ["contract-audit", "d.md", "--decisions", "x.yaml", "--decided-by", "pat"], ["--by"]),
-    (["channel", "log", "--log", "l.json", "--json"], ["channel", "log", "--log", "l.json", "--format", "json"],
-     ["--json"]),
+    (["channel", "log", "--log", "l.json", "--json"], ["channel", "log", "l.json", "--format", "json"],
+     ["--log", "--json"]),
     (["guidelines", "diff", "g.json", "1", "2", "--json"],
      ["guidelines", "diff", "g.json", "1", "2", "--format", "json"], ["--json"]),
 ]

@@ -19,7 +19,10 @@ NEEDED = "annogov_needed"
 
 
 class InputFile(argparse.Action):
-    """A command's main input file: positional, and required even though an old option spelling may give it."""
+    """A command's main input file: positional, and (unless `optional`) required even though an old option
+    spelling may give it."""
+
+    optional = False
 
     def __call__(
         self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option_string: Any = None
@@ -69,7 +72,7 @@ def old_spelling(parser: argparse.ArgumentParser, old: str, replacement: str, de
 def needed(action: argparse.Action) -> bool:
     """Whether the parser must insist on `action` after parsing (a main input file, or a required option
     that an old spelling may give instead)."""
-    return isinstance(action, InputFile) or bool(getattr(action, NEEDED, False))
+    return (isinstance(action, InputFile) and not action.optional) or bool(getattr(action, NEEDED, False))
 
 
 def add_input(
@@ -79,14 +82,19 @@ def add_input(
     help: str,
     old: str | None = None,
     many: bool = False,
+    optional: bool = False,
     **kwargs: Any,
 ) -> None:
     """The command's main input file (`many`: files) as a positional argument; `old` is its former option,
-    kept as an alias."""
+    kept as an alias; `optional` when the command can read its input elsewhere (the database)."""
     if old is None:
-        parser.add_argument(dest, metavar=metavar, help=help, nargs="+" if many else None, **kwargs)
+        nargs = ("*" if optional else "+") if many else ("?" if optional else None)
+        parser.add_argument(dest, metavar=metavar, help=help, nargs=nargs, **kwargs)
         return
-    parser.add_argument(dest, nargs="*" if many else "?", action=InputFile, metavar=metavar, help=help, **kwargs)
+    action = parser.add_argument(
+        dest, nargs="*" if many else "?", action=InputFile, metavar=metavar, help=help, **kwargs
+    )
+    action.optional = optional  # type: ignore[attr-defined]
     old_spelling(parser, old, f"the positional {metavar}", dest, nargs="+" if many else None)
 
 

@@ -116,8 +116,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "annogov guidelines export examples/channel/street-scenes-guidelines.json --format pdf -o guidelines.pdf",
     ),
     "channel": (
-        "annogov channel log --log examples/channel/calibration-log.json --status open",
-        "annogov channel insights --log examples/channel/calibration-log.json "
+        "annogov channel log examples/channel/calibration-log.json --status open",
+        "annogov channel insights examples/channel/calibration-log.json "
         "--metrics examples/channel/weekly-metrics.csv --format json",
     ),
     "users": ("annogov users add pm@example.com --role program_manager --name 'Dana Smith'", "annogov users list"),
