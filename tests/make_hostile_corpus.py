@@ -46,7 +46,7 @@ TARGETS: dict[str, list[list[str]]] = {
     "report_json": [["report", "--scorecard", "{f}", "--out", "{out}.pdf"]],
     "sections": [["report", "--section", "{f}", "--out", "{out}.xlsx"]],
     "guidelines": [["guidelines", "show", "{f}"]],
-    "channel_log": [["channel", "summary", "--log", "{f}"]],
+    "channel_log": [["channel", "summary", "{f}"]],
     "taxonomy_result": [
         ["switching-cost", str(EX / "scenario.yaml"), "--taxonomy-result", "{f}", "--simulations", "200"]
     ],
@@ -62,7 +62,7 @@ TARGETS: dict[str, list[list[str]]] = {
         ["gold", "qualify", "{f}", *_DEMO, "--gold", "g"],
     ],
     "boxes": [
-        ["boxes", "--boxes", "{f}", str(FIX / "valid-coco.json")],
+        ["boxes", "{f}", str(FIX / "valid-coco.json")],
         ["sla-check", "--terms", str(EX / "sla-terms.yaml"), str(EX / "delivery.csv"),
          "--boxes", str(FIX / "valid-coco.json"), "--box-gold", "{f}"],
     ],

@@ -110,7 +110,7 @@ def test_bad_files_give_located_errors(tmp_path: Path) -> None:
         read_cvat(bomb)
     with pytest.raises(InputError, match="limit"):
         read_coco(bad, max_bytes=10)
-    assert main(["boxes", "--boxes", str(bad)]) == 2
+    assert main(["boxes", str(bad)]) == 2
 
 
 _BOX = {"x": 1, "y": 1, "width": 3, "height": 3, "rectanglelabels": ["car"]}
@@ -172,7 +172,7 @@ def test_box_terms_in_sla_check(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert main(argv) == 1
     payload = json.loads(capsys.readouterr().out)
     assert payload["terms"][0]["status"] == "inconclusive"
-    assert main(["boxes", "--boxes", str(coco), str(tmp_path / "ann2.json"), "--box-gold", str(cvat)]) == 0
+    assert main(["boxes", str(coco), str(tmp_path / "ann2.json"), "--box-gold", str(cvat)]) == 0
     assert "gold" in capsys.readouterr().out
 
 

@@ -27,7 +27,7 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 def test_insights_from_files_join_flags_with_the_agreement_drop(
         capsys: pytest.CaptureFixture[str]) -> None:
-    argv = ["channel", "insights", "--log", LOG, "--metrics", METRICS, "--threshold",
+    argv = ["channel", "insights", LOG, "--metrics", METRICS, "--threshold",
             "gold_accuracy=0.95", "--as-of", "2026-11-26T09:00", "--format", "json"]
     assert main(argv) == 0
     found = json.loads(capsys.readouterr().out)
@@ -43,9 +43,9 @@ def test_insights_from_files_join_flags_with_the_agreement_drop(
 
 
 def test_log_filters_and_summary_from_file(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["channel", "log", "--log", LOG, "--tag", "sensor glitch", "--format", "json"]) == 0
+    assert main(["channel", "log", LOG, "--tag", "sensor glitch", "--format", "json"]) == 0
     assert [e["task_id"] for e in json.loads(capsys.readouterr().out)] == ["T-1213", "T-1219"]
-    assert main(["channel", "summary", "--log", LOG, "--as-of", "2026-11-26", "--format", "json"]) == 0
+    assert main(["channel", "summary", LOG, "--as-of", "2026-11-26", "--format", "json"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert (summary["total"], summary["promoted"], summary["tasks_set_aside"]) == (7, 1, 3)
 
@@ -70,14 +70,14 @@ def test_bad_input_is_located(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     bad = tmp_path / "m.csv"
     bad.write_text("Title row\ncategory,week,metric,value\na,2026-W47,alpha,0.5\n"
                    "a,W48,alpha,lots\n")
-    assert main(["channel", "insights", "--log", LOG, "--metrics", str(bad)]) == 2
+    assert main(["channel", "insights", LOG, "--metrics", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "m.csv, row 4, column 'week'" in err and "m.csv, row 4, column 'value'" in err
-    assert main(["channel", "insights", "--log", LOG, "--threshold", "alpha"]) == 2
+    assert main(["channel", "insights", LOG, "--threshold", "alpha"]) == 2
     assert "expected METRIC=NUMBER" in capsys.readouterr().err
     broken = tmp_path / "log.json"
     broken.write_text('[{"entry_id": "x"}]')
-    assert main(["channel", "log", "--log", str(broken)]) == 2
+    assert main(["channel", "log", str(broken)]) == 2
     assert "log.json, row 1, column 'program'" in capsys.readouterr().err
     assert main(["channel", "log"]) == 2
 
@@ -86,7 +86,7 @@ def test_report_sections_carry_the_log_summary_and_guideline_history(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "sections.json"
     guide = str(EX / "street-scenes-guidelines.json")
-    assert main(["channel", "report-sections", "--log", LOG, "--guideline", guide,
+    assert main(["channel", "report-sections", LOG, "--guideline", guide,
                  "--as-of", "2026-11-26T09:00", "-o", str(out)]) == 0
     sections = json.loads(out.read_text())
     assert [s["title"] for s in sections] == [
@@ -115,7 +115,7 @@ def test_report_sections_from_the_database(demo_url: str,
     sections = json.loads(capsys.readouterr().out)
     assert sections[-1]["title"].startswith("Guideline history")
     assert len(sections[-1]["rows"]) == 2
-    assert main(["channel", "report-sections", "--log", LOG, "--doc", "x"]) == 2
+    assert main(["channel", "report-sections", LOG, "--doc", "x"]) == 2
 
 
 def test_insights_join_flags_with_weekly_metrics_computed_from_a_delivery(
@@ -132,7 +132,7 @@ def test_insights_join_flags_with_weekly_metrics_computed_from_a_delivery(
     log = tmp_path / "log.json"
     log.write_text(json.dumps([flag.model_dump(mode="json")]))
     delivery = str(Path(__file__).resolve().parents[1] / "examples/delivery.csv")
-    assert main(["channel", "insights", "--log", str(log), "--delivery", delivery,
+    assert main(["channel", "insights", str(log), "--delivery", delivery,
                  "--as-of", "2026-03-20", "--format", "json"]) == 0
     found = json.loads(capsys.readouterr().out)["metric_coincidences"]
     assert [(c["week"], c["category"], c["metric"]) for c in found] == [
@@ -157,7 +157,7 @@ def test_channel_sections_render_in_the_pdf_and_excel_reports(tmp_path: Path) ->
     import openpyxl
 
     sections = tmp_path / "channel.json"
-    assert main(["channel", "report-sections", "--log", LOG, "--as-of", "2026-11-26T09:00",
+    assert main(["channel", "report-sections", LOG, "--as-of", "2026-11-26T09:00",
                  "--guideline", str(EX / "street-scenes-guidelines.json"),
                  "-o", str(sections)]) == 0
     xlsx, pdf = tmp_path / "report.xlsx", tmp_path / "report.pdf"

@@ -19,13 +19,16 @@ NEEDED = "annogov_needed"
 
 
 class InputFile(argparse.Action):
-    """A command's main input file: positional, and required even though an old option spelling may give it."""
+    """A command's main input file: positional, and (unless `optional`) required even though an old option
+    spelling may give it."""
+
+    optional = False
 
     def __call__(
         self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option_string: Any = None
     ) -> None:
         """Store the positional; an omitted one leaves what its old option spelling stored."""
-        if values is not None:
+        if values is not None and values != []:
             setattr(namespace, self.dest, values)
 
 
@@ -38,28 +41,24 @@ class OldSpelling(argparse.Action):
         dest: str,
         *,
         replacement: str,
-        append: bool = False,
         also: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(option_strings, dest, default=argparse.SUPPRESS, help=argparse.SUPPRESS, **kwargs)
-        self.replacement, self.append, self.also = replacement, append, also or {}
+        self.replacement, self.also = replacement, also or {}
 
     def __call__(
         self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option_string: Any = None
     ) -> None:
         """Note the deprecation once per use and store the value where the new spelling would."""
         print(f"annogov: note: {option_string} is deprecated; use {self.replacement}", file=sys.stderr)
-        value = self.const if self.nargs == 0 else values
-        if self.append:
-            value = [*(getattr(namespace, self.dest, None) or []), value]
-        setattr(namespace, self.dest, value)
+        setattr(namespace, self.dest, self.const if self.nargs == 0 else values)
         for dest, const in self.also.items():
             setattr(namespace, dest, const)
 
 
 def old_spelling(parser: argparse.ArgumentParser, old: str, replacement: str, dest: str, **kwargs: Any) -> None:
-    """Keep `old` working as a hidden alias of the option stored in `dest` (kwargs: nargs=0 + const, append, also).
+    """Keep `old` working as a hidden alias of the option stored in `dest` (kwargs: nargs=0 + const, also).
 
     A required option it stands for becomes `needed`: checked after parsing, so either spelling satisfies it.
     """
@@ -73,18 +72,30 @@ def old_spelling(parser: argparse.ArgumentParser, old: str, replacement: str, de
 def needed(action: argparse.Action) -> bool:
     """Whether the parser must insist on `action` after parsing (a main input file, or a required option
     that an old spelling may give instead)."""
-    return isinstance(action, InputFile) or bool(getattr(action, NEEDED, False))
+    return (isinstance(action, InputFile) and not action.optional) or bool(getattr(action, NEEDED, False))
 
 
 def add_input(
-    parser: argparse.ArgumentParser, dest: str, metavar: str, help: str, old: str | None = None, **kwargs: Any
+    parser: argparse.ArgumentParser,
+    dest: str,
+    metavar: str,
+    help: str,
+    old: str | None = None,
+    many: bool = False,
+    optional: bool = False,
+    **kwargs: Any,
 ) -> None:
-    """The command's main input file as a positional argument; `old` is its former option, kept as an alias."""
+    """The command's main input file (`many`: files) as a positional argument; `old` is its former option,
+    kept as an alias; `optional` when the command can read its input elsewhere (the database)."""
     if old is None:
-        parser.add_argument(dest, metavar=metavar, help=help, **kwargs)
+        nargs = ("*" if optional else "+") if many else ("?" if optional else None)
+        parser.add_argument(dest, metavar=metavar, help=help, nargs=nargs, **kwargs)
         return
-    parser.add_argument(dest, nargs="?", action=InputFile, metavar=metavar, help=help, **kwargs)
-    old_spelling(parser, old, f"the positional {metavar}", dest)
+    action = parser.add_argument(
+        dest, nargs="*" if many else "?", action=InputFile, metavar=metavar, help=help, **kwargs
+    )
+    action.optional = optional  # type: ignore[attr-defined]
+    old_spelling(parser, old, f"the positional {metavar}", dest, nargs="+" if many else None)
 
 
 def add_out(parser: argparse.ArgumentParser, metavar: str, help: str, **kwargs: Any) -> None:

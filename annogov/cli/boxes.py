@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from annogov.cli.args import add_format
+from annogov.cli.args import add_format, add_input
 from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
 
@@ -24,6 +24,11 @@ def add_box_options(parser: argparse.ArgumentParser) -> None:
         help="exports: COCO .json, CVAT .xml, Label Studio .json, e.g. --boxes alice.json bob.xml "
         "(the files run up to the next option, so give a positional input before --boxes)",
     )
+    add_box_gold(parser)
+
+
+def add_box_gold(parser: argparse.ArgumentParser) -> None:
+    """--box-gold FILE: the reference boxes, for `boxes` and `sla-check` alike."""
     parser.add_argument(
         "--box-gold", metavar="EXPORT", help="reference boxes, e.g. gold-coco.json; without it annotators are compared"
     )
@@ -51,7 +56,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "between every pair of annotators, or each annotator against --box-gold. COCO and CVAT files hold one "
         "annotator each (named by the file); Label Studio exports name theirs.",
     )
-    add_box_options(parser)
+    add_input(
+        parser,
+        "boxes",
+        "EXPORT",
+        "box exports, one annotator per COCO .json or CVAT .xml file, Label Studio .json naming theirs, "
+        "e.g. alice-coco.json bob-cvat.xml",
+        old="--boxes",
+        many=True,
+    )
+    add_box_gold(parser)
     add_format(parser)
     parser.set_defaults(handler=run)
 
@@ -59,7 +73,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     report = boxes_from(args)
     if report is None:
-        raise ValueError("give the box exports with --boxes FILE ...")
+        raise ValueError("give the box exports: annogov boxes EXPORT [EXPORT ...]")
     if args.format == "json":
         print(to_json(report.to_payload()))
         return 0

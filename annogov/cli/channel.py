@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annogov.cli.args import add_database, add_format, add_out, wrote
+from annogov.cli.args import add_database, add_format, add_input, add_out, wrote
 from annogov.cli.registry import summary as command_summary
 from annogov.render import table, to_json
 from ingest import InputError, Location, Problem, decode_text, load_json, read_input
@@ -76,11 +76,11 @@ def _now(args: argparse.Namespace) -> datetime:
 
 
 def _entries(args: argparse.Namespace) -> list[cal.CalibrationEntry]:
-    """The visible log, from --log FILE or from the database (--program)."""
+    """The visible log, from a LOG file or from the database (--program)."""
     from governance.roles import OPERATOR as CLI_USER
 
     if (args.log is None) == (args.program is None):
-        raise InputError.at("give either --program NAME (database) or --log FILE",
+        raise InputError.at("give either --program NAME (database) or a LOG file",
                             "command line")
     if args.log is not None:
         return read_log(args.log)
@@ -225,9 +225,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     def common(p: argparse.ArgumentParser, printed: bool = True) -> None:
         p.add_argument("--program", help="program name as shown in the app (database), e.g. 'Demo program'")
-        p.add_argument(
-            "--log", metavar="FILE", help="or: calibration entries JSON (as `log --format json` writes), e.g. log.json"
-        )
+        add_input(p, "log", "LOG", "calibration entries JSON (as `log --format json` writes), "
+                  "e.g. examples/channel/calibration-log.json; without it, --program reads the database",
+                  old="--log", optional=True)
         add_database(p)
         p.add_argument("--as-of", help="date/time to measure ages from, e.g. 2026-12-01T09:00+00:00 (default: now)")
         if printed:  # report-sections always writes JSON

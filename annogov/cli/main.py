@@ -44,8 +44,9 @@ class _Formatter(argparse.HelpFormatter):
                 action.required = False
 
     def _format_args(self, action: argparse.Action, default_metavar: str) -> str:
-        if isinstance(action, InputFile):
-            return str(self._metavar_formatter(action, default_metavar)(1)[0])
+        if isinstance(action, InputFile) and not action.optional:
+            name = str(self._metavar_formatter(action, default_metavar)(1)[0])
+            return f"{name} [{name} ...]" if action.nargs == "*" else name
         return super()._format_args(action, default_metavar)
 
 

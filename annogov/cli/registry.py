@@ -101,7 +101,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "annotators": ("annogov annotators examples/delivery.csv --terms examples/sla-terms.yaml",),
     "consensus": ("annogov consensus examples/delivery.csv --top 10 -o consensus.csv",),
-    "boxes": ("annogov boxes --boxes alice-coco.json bob-cvat.xml --box-gold gold-coco.json",),
+    "boxes": ("annogov boxes alice-coco.json bob-cvat.xml --box-gold gold-coco.json",),
     "sla-check": (
         "annogov sla-check examples/delivery.csv --terms examples/sla-terms.yaml",
         "annogov sla-check examples/vendor-export.csv --column-map examples/column-mapping.yaml --format json",
@@ -116,8 +116,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "annogov guidelines export examples/channel/street-scenes-guidelines.json --format pdf -o guidelines.pdf",
     ),
     "channel": (
-        "annogov channel log --log examples/channel/calibration-log.json --status open",
-        "annogov channel insights --log examples/channel/calibration-log.json "
+        "annogov channel log examples/channel/calibration-log.json --status open",
+        "annogov channel insights examples/channel/calibration-log.json "
         "--metrics examples/channel/weekly-metrics.csv --format json",
     ),
     "users": ("annogov users add pm@example.com --role program_manager --name 'Dana Smith'", "annogov users list"),
