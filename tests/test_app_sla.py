@@ -14,7 +14,8 @@ from streamlit.testing.v1 import AppTest
 from annogov.services import sla_store
 from annogov.store import Store, database_url
 from annogov.store.measured import list_deliveries
-from contracts.sla_terms import default_term_set, load_term_set, term_set_to_rows
+from contracts.sla_term_files import load_term_set, term_set_to_rows
+from contracts.sla_terms import default_term_set
 from governance.quality.sla.sla_check import check_delivery
 from governance.roles import OPERATOR
 from ingest import InputError

@@ -15,7 +15,7 @@ from annogov.cli import main
 from annogov.services import sla_store
 from annogov.store import Store, make_engine, migrations
 from annogov.store.measured import list_deliveries
-from contracts.sla_terms import load_term_set
+from contracts.sla_term_files import load_term_set
 from governance.quality.reading.delivery import open_delivery
 from governance.quality.reading.delivery_counts import DeliveryCounts, count_delivery
 from governance.quality.sla.sla_check import SlaReport, check_counts
@@ -57,7 +57,7 @@ def test_a_check_saved_for_a_provider_is_its_delivery_in_history_with_the_same_f
     )
     [listed] = store.list_check_results(program.id, sla_store.SLA_CHECK)
     assert listed == saved
-    [stored] = list_deliveries(store, OPERATOR, program.id)
+    [stored] = list_deliveries(store, OPERATOR, program.id, reveal=True)
     assert (stored.id, stored.provider, stored.label, stored.guideline_version) == (
         saved.delivery_id,
         "Acme",
@@ -140,7 +140,7 @@ def test_sla_check_save_command(tmp_path: Path, capsys: pytest.CaptureFixture[st
     s = Store(url)
     s.add_provider(s.create_program("P").id, "Acme")
     s.close()
-    check = ["sla-check", "--contract", str(EXAMPLES / "sla-terms.yaml"), "--delivery", str(EXAMPLES / "delivery.csv")]
+    check = ["sla-check", str(EXAMPLES / "delivery.csv"), "--terms", str(EXAMPLES / "sla-terms.yaml")]
     db = ["--database", url, "--program", "P"]
     assert main([*check, "--save", *db, "--provider", "Nobody", "--guideline-version", "v1"]) == 2
     assert "column 'provider': unknown provider 'Nobody'; the program has 'Acme'" in capsys.readouterr().err
