@@ -26,7 +26,7 @@ VERSION = "8"
 FIX = DEFAULT_DIR / "fixtures"  # valid companions the commands read beside a corpus file
 
 # the demo program in a store built with the corpus (store commands read files into it)
-_DEMO = ["--program", "Demo: multilingual support-ticket labels", "--database", f"sqlite:///{FIX}/store.db"]
+_DEMO = ["--program", "Demo: street-scene object labels", "--database", f"sqlite:///{FIX}/store.db"]
 _PILOT_LABELS = ["billing", "shipping", "returns", "account", "fraud", "legal"]
 
 # reader family -> commands that read it ({f}: the corpus file, {out}: a scratch output path)

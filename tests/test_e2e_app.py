@@ -27,7 +27,7 @@ def test_demo_program_then_create_one_and_restart(tmp_path: Path, browser: objec
         main = page.locator('[data-testid="stMain"]')
         expect(main.get_by_role("heading", name="Program", exact=True)).to_be_visible()
         picker = page.get_by_role("combobox", name="Current program")
-        expect(picker).to_have_value(re.compile(r"^Demo: multilingual support-ticket labels"))
+        expect(picker).to_have_value(re.compile(r"^Demo: street-scene object labels"))
         metrics = page.locator('[data-testid="stMetric"]')
         expect(metrics).to_have_count(3)
         expect(metrics.nth(0)).to_contain_text("4")
