@@ -109,7 +109,7 @@ def test_scorecard_upload_change_a_weight_and_see_the_ranking_change(live_app: e
     # move weight from security to AI-assisted throughput: the ranking changes
     page.get_by_role("tab", name="Ranking & weights").click()
     before = _top_of_ranking(page)
-    assert "Northwind Labelworks" in before  # the imported providers are ranked with the demo's
+    assert "Northwind Labeling" in before  # the imported providers are ranked with the demo's
     _set_weight(page, "Security & compliance (%)", 5)
     expect(main.get_by_text("The weights add up to 85, not 100")).to_be_visible()
     expect(main.get_by_text("Top of the ranking:")).to_have_count(0)
