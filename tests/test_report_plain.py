@@ -228,8 +228,8 @@ def test_no_word_is_split_inside_a_table_cell_of_the_examples(example_pdf: Path)
     unit = report.money_unit()
     split: list[tuple[str, str]] = []
     for section in _report_sections(report):
-        kinds = [section.formats.get(c) for c in section.columns]
-        cells = [*section.columns, *(fmt_number(v, kinds[i], unit) for row in section.rows for i, v in enumerate(row))]
+        cells = [*section.columns, *(fmt_number(v, kind, unit) for r, row in enumerate(section.rows)
+                                     for v, kind in zip(row, section.row_formats(r), strict=True))]
         split += [(section.title, w) for cell in cells for w in cell.split() if w not in tokens]
     assert split == []
 

@@ -54,7 +54,6 @@ from governance.reports.model import (
 )
 from governance.reports.safe_text import pdf_text
 from governance.reports.summary import credits_text, evaluated_text, executive_summary
-from governance.reports.words import money, yes_no
 from ingest import InputError, limits, over_limit
 
 PAGE = A4
@@ -96,22 +95,8 @@ def _styles(regular: str, bold: str) -> StyleSheet1:
 
 
 def fmt_number(value: Any, kind: ColumnFormat | None, currency: str = "") -> str:
-    """A number as the column's format asks (money with the currency); booleans as yes/no."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return yes_no(value)
-    if not isinstance(value, int | float):
-        return str(value)
-    if kind == "percent":
-        return f"{value:.1%}"
-    if kind == "currency":
-        return money(value, currency).replace(" ", "\u00a0")  # the amount never wraps away from its currency
-    if kind == "rate":
-        return f"{value:.3f}"
-    if kind == "integer":
-        return f"{value:,.0f}"
-    return f"{value:,.2f}" if isinstance(value, float) else str(value)
+    """A number as the column's format asks (`words.number`, the one formatter of report values)."""
+    return words.number(value, kind, currency)
 
 
 def _clip(text: str) -> str:
@@ -154,8 +139,10 @@ def section_table(section: Section, styles: StyleSheet1, currency: str = "", tit
     if not section.rows:
         out.append(Paragraph("No rows.", styles["Note"]))
         return out
-    kinds = [section.formats.get(c) for c in section.columns]
-    texts = [[_clip(fmt_number(v, kinds[i], currency)) for i, v in enumerate(row)] for row in section.rows]
+    texts = [
+        [_clip(fmt_number(v, kind, currency)) for v, kind in zip(row, section.row_formats(r), strict=True)]
+        for r, row in enumerate(section.rows)
+    ]
     head = [Paragraph(pdf_text(c), styles["CellHead"]) for c in section.columns]
     body = [
         [
