@@ -86,6 +86,9 @@ def _styles(regular: str, bold: str) -> StyleSheet1:
     sheet.add(ParagraphStyle("CellHead", parent=sheet["Cell"], fontName=bold))
     sheet.add(ParagraphStyle("GridHead", parent=sheet["CellHead"], fontSize=6.5, leading=8))
     sheet.add(ParagraphStyle("CellNum", parent=sheet["Cell"], alignment=TA_RIGHT))
+    sheet.add(ParagraphStyle("CellCompact", parent=sheet["Cell"], fontSize=layout.COMPACT_SIZE, leading=8))
+    sheet.add(ParagraphStyle("CellHeadCompact", parent=sheet["CellCompact"], fontName=bold))
+    sheet.add(ParagraphStyle("CellNumCompact", parent=sheet["CellCompact"], alignment=TA_RIGHT))
     sheet.add(ParagraphStyle("Note", parent=sheet["BodyText"], fontSize=8, textColor=colors.grey, keepWithNext=1))
     sheet.add(ParagraphStyle("Caption", parent=sheet["BodyText"], fontSize=8, leading=10, spaceAfter=8,
                              textColor=colors.HexColor("#444444")))
@@ -131,8 +134,11 @@ def check_size(report: ReportInput) -> None:
         )
 
 
-def section_table(section: Section, styles: StyleSheet1, currency: str = "", titled: bool = True) -> list[Flowable]:
-    """A Section as a heading, an optional note and a table that repeats its header row."""
+def section_table(
+    section: Section, styles: StyleSheet1, currency: str = "", titled: bool = True, room: float = 0.0
+) -> list[Flowable]:
+    """A Section as a heading, an optional note and a table that repeats its header row; on a new page
+    when less than `room` is left (a landscape table starts its own page, unless one is just beginning)."""
     out: list[Flowable] = [Paragraph(pdf_text(section.title), styles["Heading3"])] if titled else []
     if section.note and titled:
         out.append(Paragraph(pdf_text(section.note), styles["Note"]))
@@ -143,25 +149,22 @@ def section_table(section: Section, styles: StyleSheet1, currency: str = "", tit
         [_clip(fmt_number(v, kind, currency)) for v, kind in zip(row, section.row_formats(r), strict=True)]
         for r, row in enumerate(section.rows)
     ]
-    head = [Paragraph(pdf_text(c), styles["CellHead"]) for c in section.columns]
+    font, bold, size = styles["Cell"].fontName, styles["CellHead"].fontName, styles["Cell"].fontSize
+    widths, compact, wide = layout.plan(section.columns, texts, font, bold, size)
+    small = "Compact" if compact else ""
+    head = [Paragraph(pdf_text(c), styles[f"CellHead{small}"]) for c in section.columns]
     body = [
         [
             Paragraph(
                 pdf_text(t),
-                styles["CellNum"] if isinstance(v, int | float) and not isinstance(v, bool) else styles["Cell"],
+                styles[f"CellNum{small}"] if isinstance(v, int | float) and not isinstance(v, bool)
+                else styles[f"Cell{small}"],
             )
             for t, v in zip(text_row, row, strict=True)
         ]
         for text_row, row in zip(texts, section.rows, strict=True)
     ]
-    font, bold, size = styles["Cell"].fontName, styles["CellHead"].fontName, styles["Cell"].fontSize
-    widths = layout.column_widths(section.columns, texts, font, bold, size, layout.PORTRAIT_WIDTH)
-    wide = widths is None
-    if widths is None:
-        widths = layout.column_widths(section.columns, texts, font, bold, size, layout.LANDSCAPE_WIDTH)
-    if widths is None:
-        widths = layout.squeezed(section.columns, texts, font, bold, size)
-    table = Table([head, *body], colWidths=widths, repeatRows=1)
+    table = Table([head, *body], colWidths=widths, repeatRows=1, hAlign="LEFT")
     commands: list[tuple[Any, ...]] = [
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
         ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
@@ -169,6 +172,9 @@ def section_table(section: Section, styles: StyleSheet1, currency: str = "", tit
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]
+    if compact:
+        commands += [("LEFTPADDING", (0, 0), (-1, -1), layout.COMPACT_PAD / 2),
+                     ("RIGHTPADDING", (0, 0), (-1, -1), layout.COMPACT_PAD / 2)]
     if section.status_column in section.columns:
         col = section.columns.index(section.status_column)
         for r, row in enumerate(section.rows, start=1):
@@ -177,7 +183,9 @@ def section_table(section: Section, styles: StyleSheet1, currency: str = "", tit
                 commands.append(("BACKGROUND", (col, r), (col, r), colour))
     table.setStyle(TableStyle(commands))
     out += [table, Spacer(1, 8)]
-    return layout.on_landscape(out) if wide else out
+    if wide:
+        return layout.on_landscape(out)
+    return ([CondPageBreak(room)] if room else []) + out
 
 
 class _Stamp(TimeStamp):
@@ -483,13 +491,13 @@ def build_pdf(
         story += _switching_part(report.switching, styles, regular, report.switching_unit())
     taxonomy = report.taxonomy_part()
     if taxonomy is not None:
-        story += [CondPageBreak(60 * mm)] + section_table(S.taxonomy_section(taxonomy), styles)
+        story += section_table(S.taxonomy_section(taxonomy), styles, room=60 * mm)
     if report.sla is not None:
         story += _sla_part(report.sla, styles, report.sla_unit(), regular)
     if report.sections:
         story.append(PageBreak())
         for section in report.sections:
-            story += [CondPageBreak(40 * mm)] + section_table(section, styles, unit)
+            story += section_table(section, styles, unit, room=40 * mm)
     story += _appendix(report, styles)
     buffer = io.BytesIO()
     footer = " \u00b7 ".join(x for x in (report.title, report.program, day.isoformat()) if x)
