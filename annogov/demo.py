@@ -217,7 +217,9 @@ def seed_switching(store: Store, program: ProgramRecord) -> None:
 
 
 DEMO_CONTRACT_VENDOR = "Northwind Labeling"
-"""The scorecard's leader is the vendor whose contract the demo audits, under the same name."""
+"""The current vendor: the scorecard's leader, whose contract and SLA the demo checks, under the same name."""
+DEMO_SWITCH_TO = "Kestrel Data Works"
+"""The lowest quote, the provider the switching scenario moves to (`examples/scenario.yaml` names both)."""
 
 
 def seed_contract_audit(store: Store, program: ProgramRecord) -> None:

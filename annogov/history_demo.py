@@ -100,9 +100,13 @@ def _demo_tally(rng: np.random.Generator, rows: int, accuracy: float, kappa: flo
 
 def seed_history(store: Store, program: ProgramRecord) -> None:
     """Demo step: twelve weekly deliveries' counts (generated directly, not from files, to keep seeding
-    fast) for the first two providers; the first slips on construction zones after the guidelines move to v2."""
+    fast) for the current vendor, which slips on construction zones after the guidelines move to v2, and
+    the provider the switch is costed for (its parallel pilot batches)."""
+    from annogov.demo import DEMO_CONTRACT_VENDOR, DEMO_SWITCH_TO
+
     rng = np.random.default_rng(1919)
-    for n, provider in enumerate([p.name for p in store.list_providers(program.id)][:2]):
+    names = [p.name for p in store.list_providers(program.id)]
+    for n, provider in enumerate([name for name in (DEMO_CONTRACT_VENDOR, DEMO_SWITCH_TO) if name in names]):
         for w in range(12):
             start = FIRST_WEEK + timedelta(weeks=w)
             version = "v1" if w < 6 else "v2"
