@@ -32,7 +32,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.doctemplate import LayoutError
 
-from governance.reports import charts, layout, words
+from governance.reports import chart_data, charts, layout, words
 from governance.reports import sections as S
 from governance.reports.chart_data import term_charts
 from governance.reports.decision import decision
@@ -303,13 +303,6 @@ def _bands_text(floors: tuple[float, float]) -> str:
     )
 
 
-def _chart_heading(card: ScorecardPayload) -> str:
-    shown = sum(1 for p in card.providers if p.complete)
-    if shown > charts.MAX_BARS:
-        return f"Points by dimension: the first {charts.MAX_BARS} of {shown} ranked providers"
-    return "Points by dimension"
-
-
 def _scorecard_part(card: ScorecardPayload, styles: StyleSheet1, font: str) -> list[Flowable]:
     weights = ", ".join(f"{card.label(d)} {card.weights[d]:g}" for d in card.dimensions())
     story: list[Flowable] = [
@@ -320,14 +313,11 @@ def _scorecard_part(card: ScorecardPayload, styles: StyleSheet1, font: str) -> l
         Spacer(1, 4),
         _scorecard_table(card, styles),
         Spacer(1, 8),
-        _captioned(
-            _chart_heading(card),
-            charts.scorecard_chart(card, FRAME_WIDTH, font),
-            "Each bar is a provider's total out of 100, split by dimension; the dashed lines at 60 and 75 are the "
-            "band boundaries.",
-            styles,
-        ),
     ]
+    stacked = chart_data.scorecard_chart(card)
+    if stacked is not None:
+        story.append(_captioned(stacked.title, charts.scorecard_chart(stacked, FRAME_WIDTH, font), stacked.caption,
+                                styles))
     parts = (
         S.excluded_section(card),
         S.red_flags_section(card),
@@ -374,9 +364,9 @@ def _switching_part(sw: SwitchingPayload, styles: StyleSheet1, font: str, curren
             styles,
         )
     )
-    tornado = S.tornado_section(sw)
-    if tornado is not None:
-        story.append(_captioned(tornado.title, charts.tornado_chart(sw, FRAME_WIDTH, font), tornado.note, styles))
+    tornado, spec = S.tornado_section(sw), chart_data.tornado_chart(sw, currency=currency)
+    if tornado is not None and spec is not None:
+        story.append(_captioned(spec.title, charts.tornado_chart(spec, FRAME_WIDTH, font), spec.caption, styles))
         story += section_table(tornado, styles, currency, titled=False)
     for section in S.variance_sections(sw):
         story += section_table(section, styles, currency)
@@ -406,12 +396,8 @@ def _sla_part(sla: SlaPayload, styles: StyleSheet1, currency: str, font: str) ->
             continue
         story += section_table(section, styles, currency)
     if sla.confusion is not None and sla.confusion.labels:
-        caption = (
-            "Read along a row: the gold label's annotations by the label delivered; off-diagonal dark cells are "
-            "the confusions to raise." + (" The workbook has the counts." if big else "")
-        )
-        heat = charts.confusion_heatmap(sla.confusion, FRAME_WIDTH, font)
-        story.append(_captioned("Confusion matrix as a map (gold down, delivered across)", heat, caption, styles))
+        cm = chart_data.confusion_chart(sla.confusion, counts_elsewhere=big)
+        story.append(_captioned(cm.title, charts.confusion_heatmap(cm, FRAME_WIDTH, font), cm.caption, styles))
     return story
 
 
