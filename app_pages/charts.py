@@ -80,11 +80,12 @@ def term_chart(spec: TermChart) -> alt.LayerChart:
     """One SLA term group by group: bars coloured by their own status, the target as a rule."""
     frame = term_frame(spec)
     colours = alt.Scale(domain=list(STATUS_ORDER), range=[STATUS_COLOURS[s] for s in STATUS_ORDER])
+    shown = {"percent": ".1%", "integer": ",.0f"}.get(spec.kind, ".3f")
     bars = alt.Chart(frame).mark_bar().encode(
-        x=alt.X("value:Q", title=None),
+        x=alt.X("value:Q", title=None, axis=alt.Axis(format=".0%") if spec.kind == "percent" else alt.Axis()),
         y=alt.Y("group:N", title=None, sort=None, axis=alt.Axis(labelLimit=240)),
         color=alt.Color("status:N", scale=colours, title="Status"),
-        tooltip=["group", alt.Tooltip("value:Q", format=".3f"), "n", "status"],
+        tooltip=["group", alt.Tooltip("value:Q", format=shown), "n", "status"],
     )
     layers: list[Any] = [bars]
     if spec.target is not None:

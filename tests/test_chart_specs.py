@@ -116,3 +116,28 @@ def test_app_and_pdf_carry_the_same_titles_and_captions(
     for spec in (stacked, tornado):
         assert spec.title in text and spec.caption in text, spec.title
     store.close()
+
+
+def test_sla_term_charts_read_the_same_values_in_app_and_pdf() -> None:
+    from contracts.sla_terms import load_term_set
+    from governance.reports.model import SlaPayload
+    from governance.reports.sections import metric_value_text, sla_report_payload
+    from governance.sla_check import check_delivery
+    from tests.report_helpers import ROOT
+
+    ex = ROOT / "examples"
+    sla = SlaPayload.model_validate(sla_report_payload(check_delivery(load_term_set(ex / "sla-terms.yaml"),
+                                                                      ex / "delivery.csv")))
+    specs = chart_data.term_charts(sla)
+    assert specs and any(s.kind == "percent" for s in specs)
+    for spec in specs:
+        texts = _strings(charts.term_chart(spec, 480, "Helvetica"))
+        assert spec.target is not None and f"target {spec.value_text(spec.target)}" in texts
+        if spec.kind == "percent":  # as the terms table and the caption print it
+            assert spec.value_text(spec.target) == metric_value_text("accuracy", spec.target)
+            assert metric_value_text("accuracy", spec.target) in spec.caption
+        for b in spec.bars:
+            if b.value is not None:
+                assert any(t.startswith(spec.value_text(b.value)) for t in texts), (spec.title, b.group)
+        frame = app_charts.term_frame(spec)
+        assert list(frame["value"]) == [b.value for b in spec.bars if b.value is not None]

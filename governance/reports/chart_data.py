@@ -12,9 +12,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from governance.reports.model import ConfusionMatrix, ScorecardPayload, SlaPayload, SwitchingPayload
-from governance.reports.sections import input_label, metric_label, scope_text, target_text
-from governance.reports.words import money
+from governance.reports.model import ColumnFormat, ConfusionMatrix, ScorecardPayload, SlaPayload, SwitchingPayload
+from governance.reports.sections import input_label, metric_format, metric_label, scope_text, target_text
+from governance.reports.words import money, number
 
 STATUS_COLOURS: dict[str, str] = {"pass": "#2e7d32", "fail": "#c62828", "inconclusive": "#f9a825"}
 """Bar colours by status, the same in the PDF and the app."""
@@ -38,6 +38,12 @@ class TermChart(BaseModel):
     target: float | None
     comparator: str
     bars: list[GroupBar]
+    kind: ColumnFormat = "rate"
+    """How the values read (the terms table's format of the metric): 'percent' for rates."""
+
+    def value_text(self, value: float) -> str:
+        """A bar's value or the target as the tables print it ('95.0%', '0.812', '1,200')."""
+        return number(value, self.kind)
 
 
 def _bars(evidence: Any) -> list[GroupBar]:
@@ -82,6 +88,7 @@ def term_charts(sla: SlaPayload) -> list[TermChart]:
                 target=term.threshold,
                 comparator=term.comparator,
                 bars=bars,
+                kind=metric_format(term.metric),
             )
         )
     return charts

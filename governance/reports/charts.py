@@ -23,6 +23,7 @@ from governance.reports.chart_data import (
 )
 from governance.reports.model import SwitchingPayload
 from governance.reports.sections import area_label
+from governance.reports.words import number
 
 PALETTE = [
     colors.HexColor("#1f4e79"),
@@ -249,16 +250,19 @@ def term_chart(chart: TermChart, width: float, font: str) -> Drawing:
         colour = colors.HexColor(STATUS_COLOURS.get(b.status, STATUS_COLOURS["inconclusive"]))
         if b.value is not None:
             drawing.add(_box(left, y + 2, max(x_of(b.value) - left, 0.5), row_h - 4, colour))
-            drawing.add(String(x_of(b.value) + 3, y + 4, f"{b.value:.3g} (n={b.n})", fontName=font, fontSize=6))
+            label = f"{chart.value_text(b.value)} (n={number(b.n, 'integer') if b.n is not None else '?'})"
+            drawing.add(String(x_of(b.value) + 3, y + 4, label, fontName=font, fontSize=6))
         drawing.add(String(left - 4, y + 4, short(b.group, 30), fontName=font, fontSize=7, textAnchor="end"))
     axis_y = top - len(bars) * row_h - 2
     drawing.add(Line(left, axis_y, left + plot_w, axis_y, strokeColor=colors.black, strokeWidth=0.5))
     for v in ticks:
-        drawing.add(String(x_of(v), axis_y - 9, f"{v:g}", fontName=font, fontSize=6, textAnchor="middle"))
+        tick = f"{v:.0%}" if chart.kind == "percent" else f"{v:,g}"
+        drawing.add(String(x_of(v), axis_y - 9, tick, fontName=font, fontSize=6, textAnchor="middle"))
     if chart.target is not None:
         xt = x_of(chart.target)
         drawing.add(Line(xt, axis_y, xt, top + 2, strokeColor=colors.black, strokeDashArray=[3, 2], strokeWidth=0.8))
-        drawing.add(String(xt, axis_y - 18, f"target {chart.target:g}", fontName=font, fontSize=6, textAnchor="middle"))
+        target = f"target {chart.value_text(chart.target)}"
+        drawing.add(String(xt, axis_y - 18, target, fontName=font, fontSize=6, textAnchor="middle"))
     return drawing
 
 
