@@ -42,8 +42,8 @@ class TermChart(BaseModel):
     """How the values read (the terms table's format of the metric): 'percent' for rates."""
 
     def value_text(self, value: float) -> str:
-        """A bar's value or the target as the tables print it ('95.0%', '0.812', '1,200')."""
-        return number(value, self.kind)
+        """A bar's value or the target as the captions print it ('95.0%', '0.85', '1,200')."""
+        return f"{value:.3g}" if self.kind == "rate" else number(value, self.kind)
 
 
 def _bars(evidence: Any) -> list[GroupBar]:
