@@ -11,6 +11,7 @@ import streamlit as st
 
 from app_pages import ui
 from governance.reports.chart_data import (
+    SERIES_COLOURS,
     STATUS_COLOURS,
     STATUS_ORDER,
     ConfusionChart,
@@ -39,7 +40,9 @@ def stacked_chart(spec: StackedChart) -> alt.LayerChart:
         .encode(
             x=alt.X("sum(points):Q", title=spec.axis_title, scale=alt.Scale(domain=[0, spec.axis_max])),
             y=alt.Y("row:N", sort=spec.rows, title=None, axis=alt.Axis(labelLimit=260)),
-            color=alt.Color("series:N", sort=spec.series, legend=alt.Legend(orient="bottom", title=None)),
+            color=alt.Color("series:N", sort=spec.series, legend=alt.Legend(orient="bottom", title=None),
+                            scale=alt.Scale(domain=spec.series, range=[SERIES_COLOURS[i % len(SERIES_COLOURS)]
+                                                                       for i in range(len(spec.series))])),
             order=alt.Order("stack:Q"),
             tooltip=[alt.Tooltip("row:N", title="Provider"), alt.Tooltip("series:N", title="Dimension"),
                      alt.Tooltip("points:Q", format=".2f")],

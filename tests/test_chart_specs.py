@@ -53,6 +53,9 @@ def test_scorecard_chart_reads_the_same_points_in_app_and_pdf(demo_store: Store)
         assert list(shown["row"]) == spec.rows and list(shown["points"]) == spec.points[s]
     layered = app_charts.stacked_chart(spec).to_dict()
     assert [layer["mark"]["type"] for layer in layered["layer"]] == ["bar", "rule"]
+    app_colours = layered["layer"][0]["encoding"]["color"]["scale"]["range"]
+    pdf_colours = ["#" + bars.bars[i].fillColor.hexval()[2:] for i in range(len(spec.series))]
+    assert app_colours == pdf_colours  # each dimension in the same colour
 
 
 def test_tornado_reads_the_same_totals_in_app_and_pdf(demo_store: Store) -> None:

@@ -19,6 +19,8 @@ from governance.reports.words import money, number
 STATUS_COLOURS: dict[str, str] = {"pass": "#2e7d32", "fail": "#c62828", "inconclusive": "#f9a825"}
 """Bar colours by status, the same in the PDF and the app."""
 STATUS_ORDER = ("pass", "fail", "inconclusive")
+SERIES_COLOURS: tuple[str, ...] = ("#1f4e79", "#2e75b6", "#9dc3e6", "#c55a11", "#f4b183", "#70ad47")
+"""Colours of a chart's series in order (the scorecard's dimensions), the same in the PDF and the app."""
 
 
 class GroupBar(BaseModel):

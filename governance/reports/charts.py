@@ -15,6 +15,7 @@ from reportlab.lib import colors
 
 from governance.reports.chart_data import (
     MAX_BARS,
+    SERIES_COLOURS,
     STATUS_COLOURS,
     ConfusionChart,
     RangeChart,
@@ -25,14 +26,7 @@ from governance.reports.model import SwitchingPayload
 from governance.reports.sections import area_label
 from governance.reports.words import number
 
-PALETTE = [
-    colors.HexColor("#1f4e79"),
-    colors.HexColor("#2e75b6"),
-    colors.HexColor("#9dc3e6"),
-    colors.HexColor("#c55a11"),
-    colors.HexColor("#f4b183"),
-    colors.HexColor("#70ad47"),
-]
+PALETTE = [colors.HexColor(c) for c in SERIES_COLOURS]
 LABEL_CHARS = 30
 
 
