@@ -52,23 +52,28 @@ def stacked_chart(spec: StackedChart) -> alt.LayerChart:
     return alt.layer(bars, rules)
 
 
+RANGE_SIDES = ("input at its low value", "input at its high value")
+
+
 def range_frame(spec: RangeChart) -> pd.DataFrame:
-    """One row per bar: its label, both ends and the swing, widest first."""
+    """Two rows per bar, widest first: from the base line to the total with the input at its low,
+    and at its high value (as the PDF draws them)."""
     return pd.DataFrame(
-        [{"label": b.label, "at low": b.at_low, "at high": b.at_high, "low end": min(b.at_low, b.at_high),
-          "high end": max(b.at_low, b.at_high), "swing": b.swing, "rank": i} for i, b in enumerate(spec.bars)]
+        [{"label": b.label, "side": side, "from": spec.base, "total": end, "swing": b.swing, "rank": i}
+         for i, b in enumerate(spec.bars) for side, end in zip(RANGE_SIDES, (b.at_low, b.at_high), strict=True)]
     )
 
 
 def range_chart(spec: RangeChart) -> alt.LayerChart:
-    """Bars from one end to the other around the base line (the switching tornado)."""
+    """Bars from the base line to each end, in the PDF's colours (the switching tornado)."""
+    colours = alt.Scale(domain=list(RANGE_SIDES), range=[SERIES_COLOURS[2], SERIES_COLOURS[3]])
     chart = alt.Chart(range_frame(spec)).mark_bar().encode(
         y=alt.Y("label:N", sort=alt.EncodingSortField("rank", order="ascending"), title=None,
                 axis=alt.Axis(labelLimit=280)),
-        x=alt.X("low end:Q", title=spec.axis_title, scale=alt.Scale(zero=False)),
-        x2="high end:Q",
-        tooltip=["label", alt.Tooltip("at low:Q", format=",.0f"), alt.Tooltip("at high:Q", format=",.0f"),
-                 alt.Tooltip("swing:Q", format=",.0f")],
+        x=alt.X("from:Q", title=spec.axis_title, scale=alt.Scale(zero=False)),
+        x2="total:Q",
+        color=alt.Color("side:N", scale=colours, legend=alt.Legend(orient="top", title=None)),
+        tooltip=["label", "side", alt.Tooltip("total:Q", format=",.0f"), alt.Tooltip("swing:Q", format=",.0f")],
     )
     base = alt.Chart(pd.DataFrame({"base": [spec.base]})).mark_rule(color="black").encode(x="base:Q")
     return alt.layer(chart, base)

@@ -70,9 +70,10 @@ def test_tornado_reads_the_same_totals_in_app_and_pdf(demo_store: Store) -> None
     labels = [t for t in _strings(charts.tornado_chart(spec, 500, "Helvetica")) if t in {b.label for b in spec.bars}]
     assert labels == [b.label for b in spec.bars if len(b.label) <= 52]
     frame = app_charts.range_frame(spec)
-    assert list(frame["label"]) == [b.label for b in spec.bars]
-    assert list(frame["at low"]) == [b.at_low for b in spec.bars]
-    assert list(frame["at high"]) == [b.at_high for b in spec.bars]
+    low, high = (frame[frame["side"] == side] for side in app_charts.RANGE_SIDES)
+    assert list(low["label"]) == list(high["label"]) == [b.label for b in spec.bars]
+    assert list(low["total"]) == [b.at_low for b in spec.bars] and list(high["total"]) == [b.at_high for b in spec.bars]
+    assert set(frame["from"]) == {spec.base}
 
 
 def test_confusion_map_reads_the_same_cells_in_app_and_pdf() -> None:
