@@ -34,7 +34,8 @@ from governance.reports import chart_data
 from governance.reports.chart_data import term_charts
 from governance.reports.model import ConfusionMatrix, SlaPayload
 from governance.reports.qa_plan_pdf import qa_plan_pdf
-from governance.reports.sections import evidence_text, sla_report_payload
+from governance.reports.sections import evidence_text, metric_format, sla_report_payload, target_text
+from governance.reports.words import number
 from governance.roles import Permission
 from governance.sla_check import SlaReport, check_counts
 from governance.timeliness import PRORATION_RULE
@@ -403,10 +404,6 @@ def _qa_plan() -> None:
 # -- results --------------------------------------------------------------------------------
 
 
-def _num(value: float | None, digits: int = 3) -> str:
-    return "undefined" if value is None else f"{value:.{digits}f}"
-
-
 def _money(amount: float, currency: str) -> str:
     return f"{currency} {amount:,.2f}"
 
@@ -422,12 +419,12 @@ def term_rows(report: SlaReport) -> list[dict[str, Any]]:
                 "Term": t.id or t.metric,
                 "Metric": t.method,
                 "Scope": t.scope,
-                "Value": _num(t.value, 0 if t.metric == "weekly_throughput" else 3),
-                "95% CI": "" if t.ci is None else f"{t.ci[0]:.3f} to {t.ci[1]:.3f}",
+                "Value": "undefined" if t.value is None else number(t.value, metric_format(t.metric)),
+                "95% CI": "" if t.ci is None else " to ".join(number(x, metric_format(t.metric)) for x in t.ci),
                 "n": t.n,
-                "Threshold": f"{t.comparator} {t.threshold:g}",
+                "Threshold": target_text(t.comparator, t.threshold, t.metric),
                 "Tier": t.tier,
-                "Evidence (worst first)": evidence_text([e.model_dump() for e in t.evidence]),
+                "Evidence (worst first)": evidence_text([e.model_dump() for e in t.evidence], metric=t.metric),
                 f"Credit owed ({report.currency})": t.remedy.amount if t.remedy else 0.0,
                 "Why": "; ".join(x for x in [t.reason, *t.notes] if x),
             }
