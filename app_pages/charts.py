@@ -72,7 +72,7 @@ def range_chart(spec: RangeChart) -> alt.LayerChart:
                 axis=alt.Axis(labelLimit=280)),
         x=alt.X("from:Q", title=spec.axis_title, scale=alt.Scale(zero=False)),
         x2="total:Q",
-        color=alt.Color("side:N", scale=colours, legend=alt.Legend(orient="top", title=None)),
+        color=alt.Color("side:N", scale=colours, legend=alt.Legend(orient="bottom", direction="vertical", title=None)),
         tooltip=["label", "side", alt.Tooltip("total:Q", format=",.0f"), alt.Tooltip("swing:Q", format=",.0f")],
     )
     base = alt.Chart(pd.DataFrame({"base": [spec.base]})).mark_rule(color="black").encode(x="base:Q")
