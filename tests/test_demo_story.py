@@ -16,8 +16,9 @@ from annogov.store.channel_demo import DEMO_USERS, GUIDE_ID
 from annogov.store.measured import list_deliveries
 from annogov.switching_docs import CONTRACT_CHECK
 from contracts.profile import load_profile
+from governance.pilot import load_pilot_spec
 from governance.roles import OPERATOR
-from migration import scenario_from_dict
+from migration import load_scenario, scenario_from_dict
 
 OTHER_DOMAIN = re.compile(r"ticket|intent|sentiment|language|multilingual|support", re.IGNORECASE)
 
@@ -68,3 +69,13 @@ def test_channel_and_history_speak_of_the_delivered_scenes(db_url: str) -> None:
     assert {d.provider for d in deliveries} == {demo.DEMO_CONTRACT_VENDOR, demo.DEMO_SWITCH_TO}
     assert {c for d in deliveries for c in d.measures.categories} <= categories
     store.close()
+
+
+def test_the_example_pilot_the_pilot_page_shows_is_the_same_program() -> None:
+    spec = load_pilot_spec(demo.EXAMPLES / "pilot" / "pilot.yaml")
+    assert {p.name for p in spec.providers} <= set(demo.PROVIDERS)
+    assert spec.currency == "EUR" and not OTHER_DOMAIN.search(spec.name)
+    prices = {p.name: p.price_per_label for p in spec.providers}
+    costed = load_scenario(demo.EXAMPLES / "scenario.yaml")  # the scenario's prices are the pilot's
+    assert prices[demo.DEMO_CONTRACT_VENDOR] == costed.current_vendor.price_per_label.most_likely
+    assert prices[demo.DEMO_SWITCH_TO] == costed.new_vendor.price_per_label.most_likely
