@@ -8,15 +8,16 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from annogov.services import scoring
 from annogov.store import ConcurrentEditError, ProviderRecord, ScoreEdit
 from annogov.store import measured as measured_repo
-from app_pages import decision, identity, ui
+from app_pages import charts, decision, identity, ui
 from governance.quality.vendors.history import measured_suggestions
+from governance.reports import chart_data
+from governance.reports.model import ScorecardPayload
 from governance.roles import Permission, can
 from ingest import InputError
 from scorecard.card import score_sheet
@@ -342,33 +343,12 @@ with tab_rank:
             with st.expander(f"Other flags ({len(others)}): evidence, overrides, blanks"):
                 st.markdown("\n".join(f"- **{ui.md(n)}**: {ui.md(m)}" for n, m in others))
 
-        st.subheader("Weighted totals by dimension")
-        parts = pd.DataFrame(scoring.weighted_parts(payload))
-        complete = [p["name"] for p in payload["providers"] if p["complete"]]
-        parts = parts[parts["Provider"].isin(complete)] if len(parts) else parts
-        if len(parts):
-            chart = (
-                alt.Chart(parts)
-                .mark_bar()
-                .encode(
-                    x=alt.X("sum(Points):Q", title="Weighted points (out of 100)", scale=alt.Scale(domain=[0, 100])),
-                    y=alt.Y("Provider:N", sort=complete, title=None, axis=alt.Axis(labelLimit=260)),
-                    color=alt.Color(
-                        "Dimension:N",
-                        sort=list(rubric.names.values()),
-                        legend=alt.Legend(orient="bottom", title=None),
-                    ),
-                    order=alt.Order("stack:Q"),
-                    tooltip=["Provider", "Dimension", alt.Tooltip("Points:Q", format=".2f")],
-                )
-            )
-            rules = (
-                alt.Chart(pd.DataFrame({"x": list(payload["band_floors"])}))
-                .mark_rule(strokeDash=[4, 4])
-                .encode(x="x:Q")
-            )
-            st.altair_chart(chart + rules, width="stretch")
+        spec = chart_data.scorecard_chart(ScorecardPayload.model_validate(payload))
+        if spec is not None:
+            st.subheader(spec.title)
+            charts.show(spec, heading=False)
         else:
+            st.subheader("Points by dimension")
             st.caption("No complete provider to chart yet.")
 
         st.subheader("How robust is the ranking?")

@@ -17,7 +17,7 @@ import streamlit as st
 from annogov.services import sla_store
 from annogov.services.uploads import read_upload
 from annogov.store import CheckResultRecord, ConcurrentEditError, ProgramRecord, Store
-from app_pages import ui
+from app_pages import charts, ui
 from contracts.sla_term_files import TERM_COLUMNS, load_term_set, term_set_to_rows, write_term_set_xlsx
 from contracts.sla_terms import METRIC_NOTES, RAMP_STEPS_HELP, SlaTermSet, default_term_set, format_ramp_steps
 from governance.quality.reading.delivery import ColumnMapping, load_mapping, open_delivery, parse_column_flags
@@ -25,10 +25,12 @@ from governance.quality.reading.delivery_counts import count_delivery
 from governance.quality.sla.qa_plan import acceptance_plan
 from governance.quality.sla.sla_check import SlaReport, check_counts
 from governance.quality.sla.timeliness import PRORATION_RULE
-from governance.reports.chart_data import STATUS_COLOURS, STATUS_ORDER, TermChart, term_charts
-from governance.reports.model import SlaPayload
+from governance.reports import chart_data
+from governance.reports.chart_data import term_charts
+from governance.reports.model import ConfusionMatrix, SlaPayload
 from governance.reports.qa_plan_pdf import qa_plan_pdf
-from governance.reports.sections import evidence_text, sla_report_payload
+from governance.reports.sections import evidence_text, metric_format, sla_report_payload, target_text
+from governance.reports.words import number
 from governance.roles import Permission
 from ingest import InputError
 
@@ -427,10 +429,6 @@ def _qa_plan() -> None:
 # -- results --------------------------------------------------------------------------------
 
 
-def _num(value: float | None, digits: int = 3) -> str:
-    return "undefined" if value is None else f"{value:.{digits}f}"
-
-
 def _money(amount: float, currency: str) -> str:
     return f"{currency} {amount:,.2f}"
 
@@ -446,12 +444,12 @@ def term_rows(report: SlaReport) -> list[dict[str, Any]]:
                 "Term": t.id or t.metric,
                 "Metric": t.method,
                 "Scope": t.scope,
-                "Value": _num(t.value, 0 if t.metric == "weekly_throughput" else 3),
-                "95% CI": "" if t.ci is None else f"{t.ci[0]:.3f} to {t.ci[1]:.3f}",
+                "Value": "undefined" if t.value is None else number(t.value, metric_format(t.metric)),
+                "95% CI": "" if t.ci is None else " to ".join(number(x, metric_format(t.metric)) for x in t.ci),
                 "n": t.n,
-                "Threshold": f"{t.comparator} {t.threshold:g}",
+                "Threshold": target_text(t.comparator, t.threshold, t.metric),
                 "Tier": t.tier,
-                "Evidence (worst first)": evidence_text([e.model_dump() for e in t.evidence]),
+                "Evidence (worst first)": evidence_text([e.model_dump() for e in t.evidence], metric=t.metric),
                 f"Credit owed ({report.currency})": t.remedy.amount if t.remedy else 0.0,
                 "Why": "; ".join(x for x in [t.reason, *t.notes] if x),
             }
@@ -483,56 +481,9 @@ def _verdict(report: SlaReport) -> None:
     c[3].metric("Credits owed", credits)
 
 
-def term_chart(chart: TermChart) -> alt.LayerChart:
-    """One SLA term group by group: bars coloured by their own status, the target as a rule (the
-    PDF draws the same `TermChart`)."""
-    frame = pd.DataFrame([b.model_dump() for b in chart.bars if b.value is not None])
-    colours = alt.Scale(domain=list(STATUS_ORDER), range=[STATUS_COLOURS[s] for s in STATUS_ORDER])
-    bars = alt.Chart(frame).mark_bar().encode(
-        x=alt.X("value:Q", title=None),
-        y=alt.Y("group:N", title=None, sort=None, axis=alt.Axis(labelLimit=240)),
-        color=alt.Color("status:N", scale=colours, title="Status"),
-        tooltip=["group", alt.Tooltip("value:Q", format=".3f"), "n", "status"],
-    )
-    layers: list[Any] = [bars]
-    if chart.target is not None:
-        target = pd.DataFrame({"target": [chart.target]})
-        layers.append(alt.Chart(target).mark_rule(color="black", strokeDash=[4, 3]).encode(x="target:Q"))
-    return alt.layer(*layers).properties(title=chart.title, height=max(60, 26 * len(frame)))
-
-
 def _term_charts(report: SlaReport) -> None:
     for chart in term_charts(SlaPayload.model_validate(sla_report_payload(report))):
-        st.altair_chart(term_chart(chart), width="stretch")
-        st.caption(chart.caption)
-
-
-def _confusion_chart(report: SlaReport) -> alt.LayerChart:
-    """Gold down, delivered across, shaded by each gold row's share; every label shown, counts
-    written while the cells are large enough (readable at 30 classes)."""
-    cm = report.confusion
-    rows = []
-    for i, g in enumerate(cm.labels):
-        total = sum(cm.matrix[i]) or 1
-        rows += [{"gold": g, "delivered": d, "count": cm.matrix[i][j], "share": cm.matrix[i][j] / total}
-                 for j, d in enumerate(cm.labels)]
-    n = len(cm.labels)
-    cell = 28 if n <= 12 else 22
-    base = alt.Chart(pd.DataFrame(rows)).encode(
-        x=alt.X("delivered:N", sort=cm.labels, title="Delivered label",
-                axis=alt.Axis(labelAngle=-60, labelLimit=200, labelOverlap=False)),
-        y=alt.Y("gold:N", sort=cm.labels, title="Gold label", axis=alt.Axis(labelLimit=200, labelOverlap=False)),
-    )
-    heat = base.mark_rect().encode(
-        color=alt.Color("share:Q", scale=alt.Scale(scheme="blues", domain=[0, 1]), title="Share of the row"),
-        tooltip=["gold", "delivered", "count", alt.Tooltip("share:Q", format=".0%")],
-    )
-    layers: list[Any] = [heat]
-    if n <= 20:
-        layers.append(base.mark_text(fontSize=11 if n <= 12 else 9).encode(
-            text=alt.condition("datum.count > 0", "count:Q", alt.value("")),
-            color=alt.condition("datum.share > 0.6", alt.value("white"), alt.value("black"))))
-    return alt.layer(*layers).properties(width=cell * n, height=cell * n)
+        charts.show(chart)
 
 
 def _drift_chart(report: SlaReport) -> alt.Chart | None:
@@ -602,9 +553,8 @@ def show_report(report: SlaReport) -> None:
         st.dataframe(_frame(report.coverage), hide_index=True, width="stretch")
     with tabs[2]:
         if report.confusion.labels and any(any(r) for r in report.confusion.matrix):
-            st.altair_chart(_confusion_chart(report))
-            st.caption("Read along a row: a gold label's annotations by the label delivered; dark cells off the "
-                       "diagonal are the confusions to raise with the vendor.")
+            matrix = ConfusionMatrix(labels=report.confusion.labels, matrix=report.confusion.matrix)
+            charts.show(chart_data.confusion_chart(matrix), heading=False, stretch=False)
             st.dataframe(_frame(report.confusion.classes), hide_index=True, width="stretch")
         else:
             st.info("No gold labels in this delivery, so there is no confusion matrix.")

@@ -20,7 +20,9 @@ from annogov.services.switching_docs import (
 )
 from annogov.services.uploads import read_upload
 from annogov.store import ConcurrentEditError, DocumentRecord, ProgramRecord, Store
-from app_pages import decision, ui
+from app_pages import charts, decision, ui
+from governance.reports import chart_data
+from governance.reports.model import SwitchingPayload
 from governance.roles import Permission
 from ingest import InputError, Location, Problem
 from migration import (
@@ -481,14 +483,6 @@ def _months(x: float | None) -> str:
     return "never within the horizon" if x is None else f"month {x:.1f}"
 
 
-def _bar_label(bar: dict[str, Any]) -> str:
-    """A tornado bar's input named with its section, e.g. 'Model retraining: Runs'."""
-    section = bar["parameter"].split(".")[0]
-    if section in ("current_vendor", "new_vendor"):
-        return str(bar["label"])
-    return f"{SECTION_TITLES.get(section, section)}: {bar['label']}"
-
-
 def _results(payload: dict[str, Any], totals: np.ndarray) -> None:
     cur = payload["currency"]
     pct, det = payload["percentiles"], payload["deterministic"]
@@ -523,29 +517,13 @@ def _results(payload: dict[str, Any], totals: np.ndarray) -> None:
         st.altair_chart(hist + rules, width="stretch")
         st.caption("How often each total came up in the simulations; the dashed lines are P10, P50 and P90.")
     with right:
-        st.subheader("What moves the total (tornado)")
-        bars = payload["tornado"][:12]
-        if not bars:
+        spec = chart_data.tornado_chart(SwitchingPayload.model_validate(payload), currency=cur)
+        if spec is None:
+            st.subheader("Which inputs move the switching cost most")
             st.info("Every input is a point: nothing to rank.")
         else:
-            tf = pd.DataFrame([{"parameter": _bar_label(b), "key": b["parameter"],
-                                "low end": min(b["total_at_low"], b["total_at_high"]),
-                                "high end": max(b["total_at_low"], b["total_at_high"]),
-                                "swing": b["swing"], "rank": i}
-                               for i, b in enumerate(bars)])
-            chart = alt.Chart(tf).mark_bar().encode(
-                y=alt.Y("parameter:N", sort=alt.EncodingSortField("rank", order="ascending"),
-                        title=None, axis=alt.Axis(labelLimit=280)),
-                x=alt.X("low end:Q", title=f"Total ({cur}) with the input at its low and high",
-                        scale=alt.Scale(zero=False)),
-                x2="high end:Q",
-                tooltip=["parameter", alt.Tooltip("low end:Q", format=",.0f"),
-                         alt.Tooltip("high end:Q", format=",.0f"), alt.Tooltip("swing:Q", format=",.0f")])
-            base = alt.Chart(pd.DataFrame({"total": [det["total"]]})).mark_rule(
-                color="black").encode(x="total:Q")
-            st.altair_chart(chart + base, width="stretch")
-            st.caption("Each bar spans the total with that input at its low and its high value, the others "
-                       "most likely; the black line is the total at the most likely inputs.")
+            st.subheader(spec.title)
+            charts.show(spec, heading=False)
     decision.variance_panel(payload)
 
     st.subheader("Stay or switch")

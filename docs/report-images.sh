@@ -1,24 +1,29 @@
 #!/usr/bin/env bash
-# Regenerates the README's report images from the examples: a PDF page (pdftoppm) and the
-# workbook's Scorecard sheet as LibreOffice renders it after recalculating. Run from the repo root.
+# Regenerates the README's report images from the street-scene examples (the demo's program): the
+# decision page and the scorecard page of the PDF (pdftoppm). Run from the repo root; ANNOGOV
+# overrides the command (e.g. ANNOGOV="python -m annogov").
 set -euo pipefail
+annogov=${ANNOGOV:-.venv/bin/annogov}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-args=(--scorecard examples/report/scorecard.json --switching examples/report/switching.json
-      --taxonomy examples/report/taxonomy.json --sla examples/report/sla.json
-      --section examples/report/sections.json --program "Perception labels 2027" --date 2026-11-26)
-.venv/bin/annogov report "${args[@]}" --out "$out/report.pdf"
-.venv/bin/annogov report "${args[@]}" --out "$out/report.xlsx"
+$annogov taxonomy examples/taxonomy/old.csv examples/taxonomy/new.csv --mapping examples/taxonomy/mapping.csv \
+  --dataset examples/taxonomy/dataset.csv --format json > "$out/taxonomy.json"
+args=(--scorecard examples/scorecard-wide.xlsx --switching examples/scenario.yaml --taxonomy "$out/taxonomy.json"
+      --contract examples/sla-terms.yaml --delivery examples/delivery.csv --audit examples/contract-profile.yaml
+      --program "Street-scene object labels" --date 2026-11-26)
+$annogov report "${args[@]}" --out "$out/report.pdf" >/dev/null
+# the first page whose text holds a marker
+find_page() {
+  local pdf=$1 marker=$2 pages page=1
+  pages=$(pdfinfo "$pdf" | awk '/^Pages:/ {print $2}')
+  until [ "$page" -gt "$pages" ] || pdftotext -f "$page" -l "$page" "$pdf" - | grep -q "$marker"; do
+    page=$((page + 1))
+  done
+  echo "$page"
+}
 pdftoppm -r 72 -png -f 1 -l 1 -singlefile "$out/report.pdf" docs/report-decision-page
-pdftoppm -r 72 -png -f 3 -l 3 -singlefile "$out/report.pdf" docs/report-pdf-page
-soffice "-env:UserInstallation=file://$out/profile" --headless --convert-to pdf \
-  --outdir "$out/sheet" "$out/report.xlsx" >/dev/null
-# the Scorecard sheet's page of the print-out (Summary and Weights come first)
-pages=$(pdfinfo "$out/sheet/report.pdf" | awk '/^Pages:/ {print $2}')
-page=1
-until [ "$page" -gt "$pages" ] || pdftotext -f "$page" -l "$page" "$out/sheet/report.pdf" - | grep -q "Band set by"; do
-  page=$((page + 1))
-done
-pdftoppm -r 240 -png -f "$page" -l "$page" -x 170 -y 215 -W 1230 -H 420 -singlefile \
-  "$out/sheet/report.pdf" docs/report-workbook
-ls -l docs/report-decision-page.png docs/report-pdf-page.png docs/report-workbook.png
+page=$(find_page "$out/report.pdf" "Points by dimension")
+pdftoppm -r 72 -png -f "$page" -l "$page" -singlefile "$out/report.pdf" docs/report-pdf-page
+# docs/report-workbook.png is not regenerated here: the workbook now prints fit-to-page, so
+# LibreOffice's print-out of the Scorecard sheet is too small to crop a readable image from.
+ls -l docs/report-decision-page.png docs/report-pdf-page.png

@@ -122,6 +122,6 @@ def panel_agreement(payload: Mapping[str, Any], dimensions: Sequence[str], *,
 def agreement_payload(rows: Sequence[DimensionAgreement]) -> dict[str, Any]:
     """The `panel_agreement` part of the score payload."""
     return {"method": f"Krippendorff's alpha, ordinal metric, between evaluators per dimension; "
-                      f"{CONFIDENCE:.0%} percentile bootstrap over providers ({BOOTSTRAP} resamples)",
+                      f"{CONFIDENCE:.0%} percentile bootstrap over providers ({BOOTSTRAP:,} resamples)",
             "dimensions": [{**r.model_dump(), **{k: None if getattr(r, k) is None else round(getattr(r, k), 4)
                                                  for k in ("alpha", "low", "high")}} for r in rows]}

@@ -66,7 +66,7 @@ class Robustness:
             "method": (
                 "One dimension weight moved, the others rescaled proportionally to keep the sum at "
                 "100; totals are linear in that weight, so the crossing weights are exact. Band "
-                f"probabilities: {self.simulations} seeded draws (seed {self.seed}) of each dimension "
+                f"probabilities: {self.simulations:,} seeded draws (seed {self.seed}) of each dimension "
                 "score from a triangular distribution over its evaluators' range."
             ),
             "pairs": self.pairs,

@@ -13,16 +13,16 @@ from openpyxl import Workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 PROVIDERS = {
-    "Northwind Labelworks": {"Ana": (4, 5, 4, 3, 4), "Bo": (4, 4, 4, 3, 3), "Chen": (5, 5, 4, 4, 4)},
-    "Blue Heron Data": {"Ana": (3, 4, 4, 4, 4), "Bo": (3, 4, 3, 4, 5), "Chen": (3, 3, 4, 4, 4)},
-    "Kestrel Annotation": {"Ana": (4, 4, 2, 3, 3), "Bo": (2, 5, 3, 3, 3), "Chen": (4, 4, 3, 3, 3)},
-    "Ostrava Data Services": {"Ana": (3, 3, 3, 3, 3), "Bo": (3, 3, 3, 3, 2), "Chen": (3, 3, 3, 3, 3)},
+    "Northwind Labeling": {"Ana": (4, 5, 4, 3, 4), "Bo": (4, 4, 4, 3, 3), "Chen": (5, 5, 4, 4, 4)},
+    "Lumen Annotation Co.": {"Ana": (3, 4, 4, 4, 4), "Bo": (3, 4, 3, 4, 5), "Chen": (3, 3, 4, 4, 4)},
+    "Kestrel Data Works": {"Ana": (4, 4, 2, 3, 3), "Bo": (2, 5, 3, 3, 3), "Chen": (4, 4, 3, 3, 3)},
+    "Tessellate AI Services": {"Ana": (3, 3, 3, 3, 3), "Bo": (3, 3, 3, 3, 2), "Chen": (3, 3, 3, 3, 3)},
 }
 KPIS = {
-    "Northwind Labelworks": ("Type II", "2026-06-30", "yes", 0.86, "0.6%"),
-    "Blue Heron Data": ("Type II", "2026-03-31", "yes", 0.81, "0.9%"),
-    "Kestrel Annotation": ("Type I", "2025-08-31", "no", 0.74, "1.8%"),
-    "Ostrava Data Services": ("Type II", "2026-01-31", "yes", 0.78, "1.2%"),
+    "Northwind Labeling": ("Type II", "2026-06-30", "yes", 0.86, "0.6%"),
+    "Lumen Annotation Co.": ("Type II", "2026-03-31", "yes", 0.81, "0.9%"),
+    "Kestrel Data Works": ("Type I", "2025-08-31", "no", 0.74, "1.8%"),
+    "Tessellate AI Services": ("Type II", "2026-01-31", "yes", 0.78, "1.2%"),
 }
 HEADER = [
     "Provider",

@@ -133,9 +133,10 @@ def act_as(page: Any, name: str) -> None:
     wait_idle(page)
 
 
-def screenshot(page: Any, name: str) -> Path:
-    """Save a full-page screenshot (docs/screenshots/ under `make screenshots`)."""
+def screenshot(page: Any, name: str, clip: dict[str, float] | None = None) -> Path:
+    """Save a full-page screenshot, or the `clip` rectangle of the page (docs/screenshots/ under
+    `make screenshots`)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=True, clip=clip)
     return path

@@ -22,12 +22,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 EX = ROOT / "examples"
 DEFAULT_DIR = ROOT / "tests" / "hostile"
-VERSION = "8"
+VERSION = "9"
 FIX = DEFAULT_DIR / "fixtures"  # valid companions the commands read beside a corpus file
 
 # the demo program in a store built with the corpus (store commands read files into it)
-_DEMO = ["--program", "Demo: multilingual support-ticket labels", "--database", f"sqlite:///{FIX}/store.db"]
-_PILOT_LABELS = ["billing", "shipping", "returns", "account", "fraud", "legal"]
+_DEMO = ["--program", "Demo: street-scene object labels", "--database", f"sqlite:///{FIX}/store.db"]
+_PILOT_LABELS = ["vehicle", "pedestrian", "cyclist", "traffic_sign", "animal", "e_scooter_rider"]
 
 # reader family -> commands that read it ({f}: the corpus file, {out}: a scratch output path)
 TARGETS: dict[str, list[list[str]]] = {
@@ -601,7 +601,7 @@ def _new_readers(directory: Path, add: Callable[..., None], tables: Callable[...
         "delivery_missing": (EX / "pilot" / "pilot.yaml").read_text().replace("gold-set.csv", "nowhere.csv"),
         "delivery_is_dir": (EX / "pilot" / "pilot.yaml").read_text().replace("gold-set.csv", "."),
         "alpha_text": (EX / "pilot" / "pilot.yaml").read_text().replace("alpha: 0.05", "alpha: lots"),
-        "price_inf": (EX / "pilot" / "pilot.yaml").read_text().replace("0.06", ".inf"),
+        "price_inf": (EX / "pilot" / "pilot.yaml").read_text().replace("0.185", ".inf"),
     }.items():
         add("pilot", f"{name}.yaml", data)
     for name, data in yaml_variants((EX / "scenario-correlated.yaml").read_text()).items():

@@ -47,7 +47,8 @@ def need(tool: str) -> str:
     """Path of a system tool, or skip the test saying which package brings it."""
     path = shutil.which(tool)
     if path is None:
-        packages = {"soffice": "libreoffice-calc-nogui", "pdftotext": "poppler-utils", "pdffonts": "poppler-utils"}
+        packages = {"soffice": "libreoffice-calc-nogui", "pdftotext": "poppler-utils", "pdffonts": "poppler-utils",
+                    "pdfinfo": "poppler-utils"}
         package = packages.get(tool, tool)
         pytest.skip(
             f"{tool} not installed (Debian package {package}); `make test` installs it as root"

@@ -54,10 +54,10 @@ def test_pilot_page_shows_the_example(program_id: int) -> None:
     at.button(key="pilot_example_button").click().run()
     assert not at.exception and not at.error
     assert len(at.dataframe) == 6
-    assert "Aurora Labelworks" in at.dataframe[4].value["better"].tolist()
+    assert "Tessellate AI Services" in at.dataframe[4].value["better"].tolist()
     within = at.dataframe[2].value  # agreement within each provider per category, then overall
-    assert within["category"].tolist()[-1] == "(all)" and "Aurora Labelworks" in within.columns
-    assert within.set_index("category").loc["fraud", "Northwind Data"].startswith("too few double-labelled items")
+    assert within["category"].tolist()[-1] == "(all)" and "Tessellate AI Services" in within.columns
+    assert within.set_index("category").loc["animal", "Northwind Labeling"].startswith("too few double-labelled items")
 
 
 def test_history_page_shows_the_stored_trend(program_id: int) -> None:
@@ -91,7 +91,7 @@ def test_history_page_is_closed_to_annotators(program_id: int) -> None:
 
 def _upload_pilot(at: AppTest, deliveries: list[tuple[str, bytes]]) -> AppTest:
     example = ROOT / "examples" / "pilot"
-    at.text_input(key="pilot_labels").set_value("billing, shipping, returns, account, fraud, legal")
+    at.text_input(key="pilot_labels").set_value("vehicle, pedestrian, cyclist, traffic_sign, animal, e_scooter_rider")
     at.file_uploader(key="pilot_gold").set_value(("gold-set.csv", (example / "gold-set.csv").read_bytes(), "text/csv"))
     at.file_uploader(key="pilot_files").set_value([(name, data, "text/csv") for name, data in deliveries])
     [button] = [b for b in at.button if b.label == "Compare"]
@@ -100,13 +100,13 @@ def _upload_pilot(at: AppTest, deliveries: list[tuple[str, bytes]]) -> AppTest:
 
 def test_pilot_page_compares_uploaded_files_and_locates_bad_ones(program_id: int) -> None:
     example = ROOT / "examples" / "pilot"
-    files = [(f"{k}.csv", (example / f"{k}-delivery.csv").read_bytes()) for k in ("northwind", "aurora")]
+    files = [(f"{k}.csv", (example / f"{k}-delivery.csv").read_bytes()) for k in ("northwind", "tessellate")]
     at = _upload_pilot(_app(MANAGER.user_id, program_id, "pilot"), files)
     assert not at.exception and not at.error, [e.value for e in at.error]
     better = at.dataframe[4].value
-    assert set(better[better["category"] == "fraud"]["better"]) == {"aurora"}
+    assert set(better[better["category"] == "animal"]["better"]) == {"tessellate"}
     lines = files[1][1].decode().splitlines()
-    moved = "\n".join([lines[0], *[line.replace("tkt-", "other-", 1) for line in lines[1:]]]).encode()
-    at = _upload_pilot(_app(MANAGER.user_id, program_id, "pilot"), [files[0], ("aurora.csv", moved)])
+    moved = "\n".join([lines[0], *[line.replace("obj-", "other-", 1) for line in lines[1:]]]).encode()
+    at = _upload_pilot(_app(MANAGER.user_id, program_id, "pilot"), [files[0], ("tessellate.csv", moved)])
     assert any("share no items" in e.value for e in at.error)
     assert not at.dataframe

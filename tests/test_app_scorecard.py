@@ -79,7 +79,7 @@ def _import_example(at: AppTest) -> AppTest:
     _upload(at, WIDE)
     assert any("Read 4 provider(s) and 3 evaluator(s)" in s.value for s in at.success)
     [preview] = [d.value for d in at.dataframe if "Comment" in d.value.columns and "Evaluator" in d.value.columns]
-    assert len(preview) == 60 and set(preview["Provider"]) >= {"Blue Heron Data", "Kestrel Annotation"}
+    assert len(preview) == 60 and set(preview["Provider"]) >= {"Lumen Annotation Co.", "Kestrel Data Works"}
     at.button(key="import_scores").click().run()
     _ok(at)
     return at
@@ -93,10 +93,10 @@ def test_upload_import_rank_edit_save_and_see_the_audit_row(app_env: Path) -> No
     assert any("Imported 60 score(s) for 4 provider(s), 4 new" in s.value for s in at.success)
     ranking = _ranking(at)
     assert set(ranking["Provider"]) == {
-        "Northwind Labelworks",
-        "Blue Heron Data",
-        "Kestrel Annotation",
-        "Ostrava Data Services",
+        "Northwind Labeling",
+        "Lumen Annotation Co.",
+        "Kestrel Data Works",
+        "Tessellate AI Services",
     }
     assert list(ranking["Rank"]) == sorted(ranking["Rank"])
     assert ranking["Total"].is_monotonic_decreasing
@@ -111,15 +111,15 @@ def test_upload_import_rank_edit_save_and_see_the_audit_row(app_env: Path) -> No
     store = Store(database_url())
     program = store.find_program("Q3 shortlist")
     assert program is not None
-    northwind = next(p for p in store.list_providers(program.id) if p.name == "Northwind Labelworks")
+    northwind = next(p for p in store.list_providers(program.id) if p.name == "Northwind Labeling")
     at.selectbox(key="editor_provider").select(northwind.id).run()
     editor = at.data_editor[0]
     table = editor.value
-    assert set(table["provider"]) == {"Northwind Labelworks"} and len(table) == 5
+    assert set(table["provider"]) == {"Northwind Labeling"} and len(table) == 5
     row = next(
         i
         for i, r in table.iterrows()
-        if r["provider"] == "Northwind Labelworks" and r["dimension"].startswith("Security")
+        if r["provider"] == "Northwind Labeling" and r["dimension"].startswith("Security")
     )
     old = float(table.loc[row, "score"])
     at.session_state[editor.key] = {
@@ -154,7 +154,7 @@ def test_editor_refuses_out_of_range_scores_with_row_and_column(app_env: Path) -
     at.button(key="save_scores").click().run()
     _ok(at)
     [error] = [e.value for e in at.error if "Nothing was saved" in e.value]
-    assert "Row 1 (Blue Heron Data, Workforce model), score: must be a number from 1 to 5 or blank; got 9" in error
+    assert "Row 1 (Kestrel Data Works, Workforce model), score: must be a number from 1 to 5 or blank; got 9" in error
     store = Store(database_url())
     assert all(h.note.startswith("import") for h in store.score_history(store.list_programs()[0].id))
     store.close()

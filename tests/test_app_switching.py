@@ -44,7 +44,7 @@ def _metric(at: AppTest, label: str) -> str:
 
 
 def _money(x: float) -> str:
-    return f"USD {x:,.0f}"
+    return f"EUR {x:,.0f}"
 
 
 def _input(at: AppTest, key_suffix: str):  # type: ignore[no-untyped-def]
@@ -126,8 +126,8 @@ def test_widening_a_range_moves_the_total_and_a_bad_range_is_located(
     assert not at.error
     after_p90 = _metric(at, "Total P90")
     assert after_p90 != before_p90
-    assert float(after_p90.removeprefix("USD ").replace(",", "")) > float(
-        before_p90.removeprefix("USD ").replace(",", ""))
+    assert float(after_p90.removeprefix("EUR ").replace(",", "")) > float(
+        before_p90.removeprefix("EUR ").replace(",", ""))
     assert _metric(at, "At the most likely inputs") == before_det  # most likely unchanged
 
     # the shape of a range matters: triangular and PERT weight the tails differently

@@ -68,15 +68,15 @@ def test_pages_follow_the_role_and_demo_mode_is_shown(demo_env: Path) -> None:
     assert _pages(at) == {"calibration", "guidelines", "insights"}
     at = _as(REVIEWER.user_id, "insights")
     assert [t.value for t in at.title] == ["Channel insights"]
-    assert "TCK-11007" in at.dataframe[0].value["Task"].tolist()
+    assert "img-0587" in at.dataframe[0].value["Task"].tolist()
 
 
 def test_annotator_sees_only_own_flags_in_the_log(demo_env: Path) -> None:
     at = _as(AMARA.user_id, "calibration")
     tasks = set(at.dataframe[0].value["Task"])
-    assert tasks == {"TCK-10482", "TCK-11290"}
+    assert tasks == {"img-0412", "img-0701"}
     at = _as(BAO.user_id, "calibration")
-    assert set(at.dataframe[0].value["Task"]) == {"TCK-11007"}
+    assert set(at.dataframe[0].value["Task"]) == {"img-0587"}
     at = _as(ENGINEER.user_id, "calibration")
     assert len(at.dataframe[0].value) == 5
 
@@ -84,11 +84,11 @@ def test_annotator_sees_only_own_flags_in_the_log(demo_env: Path) -> None:
 def test_one_annotator_cannot_read_anothers_reflection_in_the_app(demo_env: Path) -> None:
     at = _as(AMARA.user_id, "reflection")
     text = " ".join(m.value for m in at.markdown)
-    assert "Sarcasm is everywhere" in text
+    assert "Pushed bicycles are everywhere" in text
     at = _as(BAO.user_id, "reflection")
     text = " ".join([m.value for m in at.markdown] + [c.value for c in at.caption]
                     + [e.label for e in at.expander])
-    assert "Sarcasm is everywhere" not in text and "Replacement-request" not in text
+    assert "Pushed bicycles are everywhere" not in text and "Night frames at crossings" not in text
     assert not at.expander
 
 
@@ -97,20 +97,20 @@ def test_engineer_resolves_and_promotes_from_the_log(demo_env: Path) -> None:
     with Store(database_url()).transaction() as s:
         entry = next(e for e in ChannelRepository(s).list_entries(
             ENGINEER, DEMO_PROGRAM_NAME, utcnow())
-            if e.task_id == "TCK-11007" and e.author_id == BAO.user_id)
+            if e.task_id == "img-0587" and e.author_id == BAO.user_id)
     at.selectbox(key="calibration_entry").set_value(entry.entry_id).run()
     resolve = next(t for t in at.text_area if t.label == "Ruling")
-    resolve.input("Refund first when it does not depend on the cancellation.")
+    resolve.input("A hand-held sign is part of the worker: label the worker pedestrian only.")
     next(b for b in at.button if b.label == "Resolve with this ruling").click().run()
     assert not at.exception
     assert any("Entry resolved" in s.value for s in at.success)
-    next(t for t in at.text_input if t.label == "Ruling title").input("Refund and cancel")
+    next(t for t in at.text_input if t.label == "Ruling title").input("Hand-held signs")
     next(b for b in at.button if b.label == "Promote").click().run()
-    assert any("Guideline version 3 created" in s.value and "TCK-11007" in s.value
+    assert any("Guideline version 3 created" in s.value and "img-0587" in s.value
                for s in at.success), [s.value for s in at.success]
     with Store(database_url()).transaction() as s:
         doc = ChannelRepository(s).get_guideline(AMARA, GUIDE_ID)
-    assert doc.current.ruling(5).title == "Refund and cancel"
+    assert doc.current.ruling(5).title == "Hand-held signs"
 
 
 def test_guidelines_page_reads_for_all_and_edits_for_engineers(demo_env: Path) -> None:
@@ -118,11 +118,11 @@ def test_guidelines_page_reads_for_all_and_edits_for_engineers(demo_env: Path) -
     assert [t.value for t in at.title] == ["Guidelines"]
     assert "Make a new version" not in [h.value for h in at.subheader]
     assert {b.label for b in at.get("download_button")} >= {"Markdown", "PDF"}
-    assert any("Ruling 4: Sarcasm" in m.value for m in at.markdown)
+    assert any("Ruling 4: Pushing a bicycle" in m.value for m in at.markdown)
     at = _as(ENGINEER.user_id, "guidelines")
-    next(t for t in at.text_input if t.label == "Title (new or amended)").input("Emoji only")
+    next(t for t in at.text_input if t.label == "Title (new or amended)").input("Trams")
     next(t for t in at.text_area if t.label == "Text (new or amended)").input(
-        "A ticket of emoji only takes the sentiment the emoji clearly express.")
+        "A tram is a vehicle, on rails or in a lane.")
     next(t for t in at.text_input if t.label == "Why this change").input("Asked twice")
     next(b for b in at.button if b.label == "Save as new version").click().run()
     assert any("Version 3 saved" in s.value for s in at.success), [s.value for s in at.success]
@@ -141,22 +141,22 @@ def test_program_manager_manages_roles_and_vocabulary(demo_env: Path) -> None:
     next(b for b in at.button if b.label == "Save").click().run()
     assert any("Dee saved as annotator" in s.value for s in at.success)
     vocab = next(t for t in at.text_area if t.label == "One tag per line")
-    vocab.input("sarcasm\nemoji only\n")
+    vocab.input("glare\nrain on lens\n")
     next(b for b in at.button if b.label == "Save vocabulary").click().run()
     with Store(database_url()).transaction() as s:
         repo = ChannelRepository(s)
         assert repo.get_user("dee@vendor.example").role.value == "annotator"
-        assert repo.vocabulary(DEMO_PROGRAM_NAME).tags == ("sarcasm", "emoji only")
+        assert repo.vocabulary(DEMO_PROGRAM_NAME).tags == ("glare", "rain on lens")
 
 
 def test_a_refused_flag_keeps_what_was_typed(demo_env: Path) -> None:
     at = _as(AMARA.user_id, "calibration")
-    question = "Refund asked inside a complaint about a tram: which intent wins?"
+    question = "Tram in the bus lane: vehicle, or a class of its own?"
     next(t for t in at.text_area if t.label == "What is unclear?").input(question)
     next(b for b in at.button if b.label == "Submit flag").click().run()
     assert any("needs a task id" in e.value for e in at.error), [e.value for e in at.error]
     assert next(t for t in at.text_area if t.label == "What is unclear?").value == question
-    next(t for t in at.text_input if t.label == "Task id").input("TCK-20002")
+    next(t for t in at.text_input if t.label == "Task id").input("img-2002")
     next(b for b in at.button if b.label == "Submit flag").click().run()
-    assert any("Flag on task TCK-20002 recorded" in s.value for s in at.success)
+    assert any("Flag on task img-2002 recorded" in s.value for s in at.success)
     assert next(t for t in at.text_area if t.label == "What is unclear?").value == ""

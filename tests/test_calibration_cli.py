@@ -56,11 +56,11 @@ def test_database_mode_reads_the_seeded_demo(demo_url: str,
     assert main(["channel", "log", "--program", DEMO_PROGRAM_NAME, "--database", url,
                  "--status", "promoted"]) == 0
     out = capsys.readouterr().out
-    assert "TCK-10482" in out and "v2 r4" in out and "TCK-11007" not in out
+    assert "img-0412" in out and "v2 r4" in out and "img-0587" not in out
     assert main(["channel", "insights", "--program", DEMO_PROGRAM_NAME, "--database", url,
                  "--format", "json"]) == 0
     found = json.loads(capsys.readouterr().out)
-    assert found["tasks_flagged_by_several"][0]["task_id"] == "TCK-11007"
+    assert found["tasks_flagged_by_several"][0]["task_id"] == "img-0587"
     assert len(found["shared_insights"]) == 1
     assert main(["channel", "summary", "--program", "Nope", "--database", url]) == 2
     assert "no program named 'Nope'" in capsys.readouterr().err
@@ -111,7 +111,7 @@ def test_report_sections_from_the_database(demo_url: str,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     url = demo_url
     assert main(["channel", "report-sections", "--program", DEMO_PROGRAM_NAME, "--database", url,
-                 "--doc", "ticket-labels"]) == 0
+                 "--doc", "street-scene-labels"]) == 0
     sections = json.loads(capsys.readouterr().out)
     assert sections[-1]["title"].startswith("Guideline history")
     assert len(sections[-1]["rows"]) == 2

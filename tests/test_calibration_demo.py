@@ -24,16 +24,16 @@ def test_demo_channel(tmp_path: Path) -> None:
         repo = ChannelRepository(s)
         assert {u.user_id for u in repo.demo_users()} == {u.user_id for u in (*DEMO_USERS, *DEMO_BUYER_USERS)}
         doc = repo.get_guideline(amara, GUIDE_ID)
-        assert doc.current.version == 2 and doc.current.ruling(4).title == "Sarcasm"
+        assert doc.current.version == 2 and doc.current.ruling(4).title == "Pushing a bicycle"
         log = repo.list_entries(engineer, program.name, now)
         assert sorted(e.status.value for e in log) == [
             "open", "open", "open", "open", "promoted"]
         assert [h.task_id for h in repo.held_tasks(engineer, program.name)] == [
-            "TCK-11007", "TCK-11215"]
+            "img-0587", "img-0633"]
         assert {e.author_id for e in repo.list_entries(bao, program.name, now)} == {bao.user_id}
         found = repo.engineer_insights(reviewer, program.name, now)
-        assert [c.task_id for c in found.tasks_flagged_by_several] == ["TCK-11007"]
-        assert [q.task_id for q in found.blocking_questions] == ["TCK-11007", "TCK-11215"]
+        assert [c.task_id for c in found.tasks_flagged_by_several] == ["img-0587"]
+        assert [q.task_id for q in found.blocking_questions] == ["img-0587", "img-0633"]
         assert len(found.shared_insights) == 1
         [mine] = repo.my_reflections(amara, program.name)
         with pytest.raises(PermissionDenied):

@@ -29,7 +29,7 @@ def test_json_output_has_the_documented_keys(capsys: pytest.CaptureFixture[str])
     assert code == 0
     assert payload["weights"]["quality_sla"] == 25
     first = payload["providers"][0]
-    assert (first["name"], first["rank"], first["band"]) == ("Northwind Labelworks", 1, "enterprise-grade")
+    assert (first["name"], first["rank"], first["band"]) == ("Northwind Labeling", 1, "enterprise-grade")
     assert first["total"] == pytest.approx(81.3333, abs=1e-4)
     assert {"pairs", "boundaries", "band_probabilities"} <= set(payload["robustness"])
 
@@ -66,7 +66,7 @@ def test_csv_output_never_turns_a_provider_name_into_a_formula(
 def test_table_output_reads_as_a_summary(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "score", WIDE, "--as-of", "2026-11-26")
     assert code == 0
-    assert "Northwind Labelworks" in out and "enterprise-grade" in out
+    assert "Northwind Labeling" in out and "enterprise-grade" in out
     assert "gate soc2-type" in out and "Robustness:" in out
 
 

@@ -27,7 +27,7 @@ def test_demo_program_then_create_one_and_restart(tmp_path: Path, browser: objec
         main = page.locator('[data-testid="stMain"]')
         expect(main.get_by_role("heading", name="Program", exact=True)).to_be_visible()
         picker = page.get_by_role("combobox", name="Current program")
-        expect(picker).to_have_value(re.compile(r"^Demo: multilingual support-ticket labels"))
+        expect(picker).to_have_value(re.compile(r"^Demo: street-scene object labels"))
         metrics = page.locator('[data-testid="stMetric"]')
         expect(metrics).to_have_count(3)
         expect(metrics.nth(0)).to_contain_text("4")
@@ -109,7 +109,7 @@ def test_scorecard_upload_change_a_weight_and_see_the_ranking_change(live_app: e
     # move weight from security to AI-assisted throughput: the ranking changes
     page.get_by_role("tab", name="Ranking & weights").click()
     before = _top_of_ranking(page)
-    assert "Northwind Labelworks" in before  # the imported providers are ranked with the demo's
+    assert "Northwind Labeling" in before  # the imported providers are ranked with the demo's
     _set_weight(page, "Security & compliance (%)", 5)
     expect(main.get_by_text("The weights add up to 85, not 100")).to_be_visible()
     expect(main.get_by_text("Top of the ranking:")).to_have_count(0)

@@ -21,7 +21,7 @@ def test_switching_and_contract_pages_in_a_browser(live_app: e2e.AppServer, brow
     expect(main.get_by_role("heading", name="Switching cost", exact=True)).to_be_visible()
     metrics = page.locator('[data-testid="stMetric"]')
     expect(metrics.filter(has_text="Total P50")).to_have_count(1)
-    expect(metrics.filter(has_text="Total P50")).to_contain_text("USD")
+    expect(metrics.filter(has_text="Total P50")).to_contain_text("EUR")
     expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible()
     assert not page.locator('[data-testid="stException"]').count()
     e2e.screenshot(page, "switching-cost")

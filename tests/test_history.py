@@ -34,7 +34,7 @@ from ingest import InputError
 KEY = bytes(range(32))
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "pilot"
-LABELS = ["billing", "shipping", "returns", "account", "fraud", "legal"]
+LABELS = ["vehicle", "pedestrian", "cyclist", "traffic_sign", "animal", "e_scooter_rider"]
 MANAGER = User(user_id="pm", name="PM", role=Role.PROGRAM_MANAGER)
 ANNOTATOR = User(user_id="ann", name="Ann", role=Role.ANNOTATOR)
 REVIEWER = User(user_id="rev", name="Rev", role=Role.REVIEWER)
@@ -101,28 +101,28 @@ def test_breakdowns_and_pseudonyms() -> None:
 def test_measures_against_the_gold_set_agree_with_the_pilot() -> None:
     gold = load_gold_set(EXAMPLE / "gold-set.csv", LABELS)
     report = run_pilot(load_pilot_spec(EXAMPLE / "pilot.yaml"), base_dir=EXAMPLE)
-    aurora = next(p for p in report.providers if p.name == "Aurora Labelworks")
-    counts = count_delivery(with_gold(open_delivery(EXAMPLE / "aurora-delivery.csv"), gold), LABELS)
+    tessellate = next(p for p in report.providers if p.name == "Tessellate AI Services")
+    counts = count_delivery(with_gold(open_delivery(EXAMPLE / "tessellate-delivery.csv"), gold), LABELS)
     m = measure_delivery(counts, gold=gold)
     # every gold ticket was labelled once, so annotation accuracy equals the pilot's item accuracy
     assert {c: (t.correct, t.gold) for c, t in m.categories.items()} == {
-        c.category: (c.right, c.items) for c in aurora.per_category
+        c.category: (c.right, c.items) for c in tessellate.per_category
     }
     assert m.gold_seeded == 190 and m.gold_share == pytest.approx(190 / 524)
-    assert m.overall.on_time / m.overall.timed == pytest.approx(aurora.on_time)
+    assert m.overall.on_time / m.overall.timed == pytest.approx(tessellate.on_time)
 
 
 def test_gold_set_coverage_seeded_and_qualification() -> None:
     gold = load_gold_set(EXAMPLE / "gold-set.csv", LABELS)
     rows = {r.category: r for r in coverage(gold, 30, ["unused"])}
-    assert (rows["account"].items, rows["account"].short_by) == (25, 5)
-    assert rows["unused"].short_by == 30 and rows["fraud"].short_by == 0
-    share = seeded_share(gold, ["tkt-0001", "nope", *[g.item_id for g in gold.items[:3]]])
-    assert share.delivered_items == len({"tkt-0001", "nope", *[g.item_id for g in gold.items[:3]]})
+    assert (rows["traffic_sign"].items, rows["traffic_sign"].short_by) == (25, 5)
+    assert rows["unused"].short_by == 30 and rows["animal"].short_by == 0
+    share = seeded_share(gold, ["obj-0001", "nope", *[g.item_id for g in gold.items[:3]]])
+    assert share.delivered_items == len({"obj-0001", "nope", *[g.item_id for g in gold.items[:3]]})
     quals = [g for g in gold.items if g.qualification]
     answers = [("new-1", g.item_id, g.label) for g in quals]  # 30 of 30 right
     answers += [
-        ("new-2", g.item_id, g.label if i < 25 else "billing" if g.label != "billing" else "fraud")
+        ("new-2", g.item_id, g.label if i < 25 else "vehicle" if g.label != "vehicle" else "animal")
         for i, g in enumerate(quals)
     ]  # 25 of 30 = 83% < 90%
     answers += [("new-3", quals[0].item_id, quals[0].label)]  # too few
@@ -235,7 +235,7 @@ def test_commands_exit_2_on_bad_input_and_save_nothing(tmp_path: Path, capsys: p
     labels = ",".join(LABELS)
     assert main(["gold", "import", str(EXAMPLE / "gold-set.csv"), *db, "--gold", "g", "--labels", labels]) == 0
     bad = tmp_path / "bad-gold.csv"
-    bad.write_text("item_id,category,gold_label\nx1,billing,billing\nx2,billing,refund\n")
+    bad.write_text("item_id,category,gold_label\nx1,vehicle,vehicle\nx2,vehicle,refund\n")
     assert main(["gold", "import", str(bad), *db, "--gold", "g", "--labels", labels]) == 2
     assert "bad-gold.csv, row 3, column 'gold_label'" in capsys.readouterr().err
     assert main(["gold", "show", *db, "--gold", "g", "--version", "2"]) == 2  # the bad file saved nothing
@@ -243,7 +243,7 @@ def test_commands_exit_2_on_bad_input_and_save_nothing(tmp_path: Path, capsys: p
     args = [
         "history",
         "add",
-        str(EXAMPLE / "aurora-delivery.csv"),
+        str(EXAMPLE / "tessellate-delivery.csv"),
         *db,
         "--guideline-version",
         "v1",
@@ -258,8 +258,8 @@ def test_commands_exit_2_on_bad_input_and_save_nothing(tmp_path: Path, capsys: p
     capsys.readouterr()
     assert main(["history", "show", *db, "--format", "json"]) == 0
     out = capsys.readouterr().out
-    assert out.count('"delivery": "aurora-delivery.csv"') == 1
-    assert main(["gold", "show", *db, "--gold", "g"]) == 1  # account has 25 < 30 gold items
+    assert out.count('"delivery": "tessellate-delivery.csv"') == 1
+    assert main(["gold", "show", *db, "--gold", "g"]) == 1  # traffic_sign has 25 < 30 gold items
     assert "v1" in capsys.readouterr().out
 
 
@@ -353,13 +353,13 @@ def test_measures_ignore_row_order_annotator_names_and_batches(
     import csv
     import random
 
-    rows = list(csv.reader((EXAMPLE / "basalt-delivery.csv").open()))
+    rows = list(csv.reader((EXAMPLE / "kestrel-delivery.csv").open()))
     header, body = rows[0], rows[1:]
     random.Random(seed).shuffle(body)
     if rename:
         body = [[r[0], "zz-" + r[1][::-1], *r[2:]] for r in body]
     tmp = tmp_path_factory.mktemp("shuffled")
-    with (tmp / "basalt-delivery.csv").open("w", newline="") as fh:
+    with (tmp / "kestrel-delivery.csv").open("w", newline="") as fh:
         csv.writer(fh).writerows([header, *body])
     gold = load_gold_set(EXAMPLE / "gold-set.csv", LABELS)
 
@@ -367,7 +367,7 @@ def test_measures_ignore_row_order_annotator_names_and_batches(
         source = with_gold(open_delivery(path, batch_rows=rows), gold)
         return measure_delivery(count_delivery(source, LABELS), gold=gold)
 
-    base, other = measured(EXAMPLE / "basalt-delivery.csv"), measured(tmp / "basalt-delivery.csv", batch_rows)
+    base, other = measured(EXAMPLE / "kestrel-delivery.csv"), measured(tmp / "kestrel-delivery.csv", batch_rows)
     strip: Any = {"annotators": True, "overall": {"kappa"}, "categories": {"__all__": {"kappa"}}}
     assert base.model_dump(exclude=strip) == other.model_dump(exclude=strip)
     assert base.overall.kappa == pytest.approx(other.overall.kappa, abs=1e-12)
@@ -381,14 +381,14 @@ def test_gold_seeded_and_qualify_commands(tmp_path: Path, capsys: pytest.Capture
     _store(url).close()
     db = ["--program", "Tickets", "--database", url, "--gold", "g"]
     assert main(["gold", "import", str(EXAMPLE / "gold-set.csv"), *db, "--labels", ",".join(LABELS)]) == 0
-    assert main(["gold", "seeded", str(EXAMPLE / "aurora-delivery.csv"), *db]) == 0
+    assert main(["gold", "seeded", str(EXAMPLE / "tessellate-delivery.csv"), *db]) == 0
     assert "190 of 524 delivered items are gold (36.3%" in capsys.readouterr().out
     gold = load_gold_set(EXAMPLE / "gold-set.csv", LABELS)
     quals = [g for g in gold.items if g.qualification]
     answers = tmp_path / "answers.csv"
     lines = ["item_id,annotator_id,label"]
     lines += [f"{g.item_id},new-1,{g.label}" for g in quals]
-    lines += [f"{g.item_id},new-2,{g.label if i % 2 else 'billing'}" for i, g in enumerate(quals)]
+    lines += [f"{g.item_id},new-2,{g.label if i % 2 else 'vehicle'}" for i, g in enumerate(quals)]
     answers.write_text("\n".join(lines) + "\n")
     assert main(["gold", "qualify", str(answers), *db]) == 1  # new-2 falls short
     out = capsys.readouterr().out

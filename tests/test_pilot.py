@@ -95,27 +95,27 @@ def test_example_pilot_checked_from_the_files() -> None:
             items = [i for i in gold if category[i] == row.category]
             assert row.items == len(items)
             assert row.right == sum(right[p.name][i] for i in items)
-    north, aurora = "Northwind Data", "Aurora Labelworks"
-    pair = next(pr for pr in report.pairs if (pr.first, pr.second) == (north, aurora))
+    north, tessellate = "Northwind Labeling", "Tessellate AI Services"
+    pair = next(pr for pr in report.pairs if (pr.first, pr.second) == (north, tessellate))
     for pc in pair.categories:
         items = [i for i in gold if category[i] == pc.category]
-        assert pc.b == sum(right[north][i] and not right[aurora][i] for i in items)
-        assert pc.c == sum(right[aurora][i] and not right[north][i] for i in items)
+        assert pc.b == sum(right[north][i] and not right[tessellate][i] for i in items)
+        assert pc.c == sum(right[tessellate][i] and not right[north][i] for i in items)
         assert pc.p_value == pytest.approx(mcnemar_p(pc.b, pc.c))
     verdicts = {pc.category: pc.better for pc in pair.categories}
-    assert verdicts["fraud"] == aurora and verdicts["legal"] == aurora
-    assert all(verdicts[c] is None for c in ("billing", "shipping", "returns", "account"))
+    assert verdicts["animal"] == tessellate and verdicts["e_scooter_rider"] == tessellate
+    assert all(verdicts[c] is None for c in ("vehicle", "pedestrian", "cyclist", "traffic_sign"))
     by_name = {p.name: p for p in report.providers}
-    # the stated rule: Aurora's weakest category (returns 28/30 = 93.3%) and defects (1.4%) earn 4;
-    # Northwind's fraud accuracy of 18/30 = 60% earns 1 whatever its kappa
-    assert by_name[aurora].quality_suggestion.score == 4
+    # the stated rule: Tessellate's weakest category (cyclist 28/30 = 93.3%) and defects (1.4%) earn 4;
+    # Northwind's animal accuracy of 18/30 = 60% earns 1 whatever its kappa
+    assert by_name[tessellate].quality_suggestion.score == 4
     assert by_name[north].quality_suggestion.score == 1
-    assert "'fraud' at 60.0% earns 1" in by_name[north].quality_suggestion.parts[2].reason
-    ai = by_name[aurora].ai_evidence
-    assert ai is not None and ai.suggestion.score == 4 and ai.suggestion.source == "aurora-delivery.csv"
+    assert "'animal' at 60.0% earns 1" in by_name[north].quality_suggestion.parts[2].reason
+    ai = by_name[tessellate].ai_evidence
+    assert ai is not None and ai.suggestion.score == 4 and ai.suggestion.source == "tessellate-delivery.csv"
     assert by_name[north].ai_evidence is None  # no prelabelled column
-    assert by_name[aurora].cost_per_usable_label == pytest.approx(
-        0.075 * by_name[aurora].annotations / by_name[aurora].items / (by_name[aurora].accuracy.value or 1)
+    assert by_name[tessellate].cost_per_usable_label == pytest.approx(
+        0.16 * by_name[tessellate].annotations / by_name[tessellate].items / (by_name[tessellate].accuracy.value or 1)
     )
 
 

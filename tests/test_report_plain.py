@@ -21,6 +21,8 @@ from governance.quality.sla.sla_check import check_delivery
 from governance.reports import ReportInput, Section, SwitchingPayload, build_pdf, build_xlsx
 from governance.reports import sections as S
 from governance.reports.chart_data import STATUS_COLOURS, term_charts
+from governance.reports.chart_data import confusion_chart as confusion_data
+from governance.reports.chart_data import tornado_chart as tornado_data
 from governance.reports.charts import confusion_heatmap, term_chart, tornado_chart
 from governance.reports.decision import decision
 from governance.reports.model import AREAS, DIMENSIONS, ConfusionMatrix, SlaPayload
@@ -65,7 +67,9 @@ def test_tornado_table_holds_totals_not_input_values(scenario_payload: Switching
 def test_tornado_chart_and_table_in_the_same_order(scenario_payload: SwitchingPayload) -> None:
     section = tornado_section(scenario_payload)
     assert section is not None
-    drawing = tornado_chart(scenario_payload, 500, "Helvetica")
+    spec = tornado_data(scenario_payload)
+    assert spec is not None
+    drawing = tornado_chart(spec, 500, "Helvetica")
     labels = [s.text for s in drawing.contents if getattr(s, "textAnchor", "") == "end"]
     table = [row[0] for row in section.rows][: len(labels)]
     cut = [shown.rstrip("\u2026") for shown in labels]
@@ -228,8 +232,8 @@ def test_no_word_is_split_inside_a_table_cell_of_the_examples(example_pdf: Path)
     unit = report.money_unit()
     split: list[tuple[str, str]] = []
     for section in _report_sections(report):
-        kinds = [section.formats.get(c) for c in section.columns]
-        cells = [*section.columns, *(fmt_number(v, kinds[i], unit) for row in section.rows for i, v in enumerate(row))]
+        cells = [*section.columns, *(fmt_number(v, kind, unit) for r, row in enumerate(section.rows)
+                                     for v, kind in zip(row, section.row_formats(r), strict=True))]
         split += [(section.title, w) for cell in cells for w in cell.split() if w not in tokens]
     assert split == []
 
@@ -267,7 +271,7 @@ def test_confusion_map_writes_all_thirty_labels(tmp_path: Path) -> None:
     path.write_bytes(build_pdf(ReportInput.model_validate({"sla": sla}), created=dt.date(2026, 11, 26)))
     text = _page_text(path, 1, 999)
     assert all(text.count(label) >= 1 for label in labels)
-    drawing = confusion_heatmap(ConfusionMatrix(labels=labels, matrix=matrix), 480, "Helvetica")
+    drawing = confusion_heatmap(confusion_data(ConfusionMatrix(labels=labels, matrix=matrix)), 480, "Helvetica")
     cells = [s for s in drawing.contents if isinstance(s, Rect)]
     assert len(cells) == 900 and min(c.height for c in cells) >= 12
 

@@ -41,7 +41,7 @@ def test_workbook_from_raw_inputs_has_scores_evidence_and_audit(
     names = " | ".join(wb.sheetnames)
     assert "Scorecard" in names and "Switching" in names and "Contract audit" in names
     texts = {str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value is not None}
-    assert "Northwind Labelworks" in texts and "Ana" in texts  # evaluators' rows as evidence
+    assert "Northwind Labeling" in texts and "Ana" in texts  # evaluators' rows as evidence
     assert "Only a Type I report so far; Type II audit booked" in texts
     assert "Ownership of labelled data" in texts
 

@@ -31,7 +31,7 @@ def _profile(tmp_path: Path, vendor: str, **changes: object) -> str:
 def _provider(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
     assert main(["score", WIDE, "--format", "json", "--as-of", "2026-11-26", "--simulations", "0", *args]) == 0
     payload = json.loads(capsys.readouterr().out)
-    return next(p for p in payload["providers"] if p["name"] == "Northwind Labelworks")
+    return next(p for p in payload["providers"] if p["name"] == "Northwind Labeling")
 
 
 def test_contract_without_data_ownership_forces_material_risk(
@@ -39,7 +39,7 @@ def test_contract_without_data_ownership_forces_material_risk(
 ) -> None:
     before = _provider(capsys)
     assert before["band"] == "enterprise-grade"
-    profile = _profile(tmp_path, "Northwind Labelworks", data__buyer_owns_data=False)
+    profile = _profile(tmp_path, "Northwind Labeling", data__buyer_owns_data=False)
     after = _provider(capsys, "--contract", profile)
     assert after["total"] >= 60  # the band is forced, not earned
     assert after["band"] == "material delivery risk"
@@ -49,7 +49,7 @@ def test_contract_without_data_ownership_forces_material_risk(
 
 def test_contract_suggestions_reach_the_dimension(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The audit's suggested scores land on their dimensions; the vendor name matches case-blind."""
-    profile = _profile(tmp_path, "northwind labelworks")
+    profile = _profile(tmp_path, "northwind labeling")
     assert "suggested" not in _provider(capsys)["dimensions"]["commercial"]
     after = _provider(capsys, "--contract", profile)
     suggested = {s.dimension: s.score for s in review_contract(profile, date(2026, 11, 26)).evidence.suggestions}
@@ -84,7 +84,7 @@ def test_worker_penalties_give_one_cap_in_the_audit_and_the_scorecard(
     """Penalties passed to annotators cap commercial flexibility at the rubric's cap, and the
     contract audit shows the very consequence `score --contract` applies, under either rubric."""
     profile = _profile(
-        tmp_path, "Northwind Labelworks",
+        tmp_path, "Northwind Labeling",
         commercial__worker_penalties=["pay deduction", "unpaid retraining"], commercial__remedies_on_vendor=False,
     )
     rubric = ["--rubric", _stricter_rubric(tmp_path)] if stricter else []
@@ -105,7 +105,7 @@ def test_worker_penalties_give_one_cap_in_the_audit_and_the_scorecard(
 
 def test_a_stale_soc2_gives_the_scorecards_cap_in_the_audit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The audit used to cap security at 3 for a stale SOC 2 while the scorecard capped it at 2."""
-    profile = _profile(tmp_path, "Northwind Labelworks", security__soc2_period_end="2025-01-31")
+    profile = _profile(tmp_path, "Northwind Labeling", security__soc2_period_end="2025-01-31")
     gates = [g for g in _audit_gates(capsys, profile) if g["finding"] == "soc2.stale"]
     assert [(g["effect"], g["cap"], g["red_flag"]) for g in gates] == [("cap_dimension", 2, "certification_stale")]
     after = _provider(capsys, "--contract", profile)

@@ -30,7 +30,8 @@ def test_libreoffice_saved_wide_sheet_reads_with_evaluators_kpis_and_header_weig
     result = import_scores(EXAMPLES / "scorecard-wide.xlsx", default_rubric())
     sheet = result.sheet
     assert result.shape == "wide"
-    assert sheet.providers == ["Northwind Labelworks", "Blue Heron Data", "Kestrel Annotation", "Ostrava Data Services"]
+    assert sheet.providers == [
+        "Northwind Labeling", "Lumen Annotation Co.", "Kestrel Data Works", "Tessellate AI Services"]
     assert sheet.evaluators == ["Ana", "Bo", "Chen"]
     assert result.header_weights == {
         "workforce": 25,

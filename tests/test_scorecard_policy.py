@@ -116,7 +116,7 @@ def test_a_contract_finding_the_rubric_does_not_map_is_shown_without_effect() ->
 
 def test_override_flags_carry_their_own_dimension(capsys: pytest.CaptureFixture[str]) -> None:
     payload = _score(capsys, str(ROOT / "examples" / "scorecard-wide.xlsx"))
-    kestrel = next(p for p in payload["providers"] if p["name"] == "Kestrel Annotation")
+    kestrel = next(p for p in payload["providers"] if p["name"] == "Kestrel Data Works")
     override = [f for f in kestrel["flags"] if f["kind"] == "override"]
     assert override and all(f["dimension"] == "security" for f in override)
 

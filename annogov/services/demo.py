@@ -17,10 +17,12 @@ from typing import Any
 from annogov.store import DIMENSION_KEYS, DuplicateError, ProgramRecord, ScoreEdit, Store
 from scorecard.rubric import default_rubric
 
-DEMO_PROGRAM_NAME = "Demo: multilingual support-ticket labels"
+DEMO_PROGRAM_NAME = "Demo: street-scene object labels"
 DEMO_DESCRIPTION = (
-    "Fictional program: intent and sentiment labels for customer-support tickets in five "
-    "languages, 40,000 items a month. Four providers are on the shortlist."
+    "Fictional program: object classes (pedestrian, vehicle, cyclist, traffic sign, animal) in "
+    "camera frames from city, highway, night-time and construction-zone drives, about 60,000 "
+    "labels a week (EUR 48,000 a month). Northwind Labeling holds the contract; four providers "
+    "are on the shortlist, and moving to the lowest quote, Kestrel Data Works, is costed."
 )
 
 RUBRIC_NAME = "Default"
@@ -35,17 +37,17 @@ DEMO_STEPS: tuple[str, ...] = (
 )
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-DEMO_SCENARIO_NAME = "Demo: move to a cheaper vendor"
+DEMO_SCENARIO_NAME = "Demo: move from Northwind Labeling to Kestrel Data Works"
 DEMO_TAXONOMY_NAME = "Demo: vehicle classes v1 -> v2"
 DEMO_AS_OF = date(2026, 11, 1)
 
 
 # Provider -> typical score per dimension (order of DIMENSION_KEYS), and a one-line profile.
 PROVIDERS: dict[str, tuple[tuple[int, int, int, int, int], str]] = {
-    "Northwind Labeling": ((4, 4, 5, 3, 3), "Mature QA, dedicated team leads, mid-market price."),
+    "Northwind Labeling": ((4, 4, 5, 3, 3), "Current vendor: mature QA, night-scene team leads, mid-market price."),
     "Kestrel Data Works": ((3, 2, 3, 4, 5), "Lowest quote; shared workforce across clients."),
-    "Lumen Annotation Co.": ((4, 5, 4, 2, 3), "On-premise option, certified; slower ramp-up."),
-    "Tessellate AI Services": ((3, 4, 3, 5, 4), "Heavy model pre-labelling with human review."),
+    "Lumen Annotation Co.": ((4, 5, 4, 2, 3), "On-premise option for raw camera data, certified; slower ramp-up."),
+    "Tessellate AI Services": ((3, 4, 3, 5, 4), "Detector pre-labelling with human review of every frame."),
 }
 
 # Evaluator -> how they lean per dimension relative to the typical score.
@@ -64,31 +66,31 @@ DISAGREEMENTS: dict[tuple[str, str, str], int] = {
 
 NOTES: dict[str, dict[int, str]] = {
     "workforce": {
-        1: "High churn, no training plan",
+        1: "High churn, no driving-scene training",
         2: "Trainers shared across accounts",
-        3: "Onboarding plan, thin bench",
-        4: "Stable team, calibration weekly",
-        5: "Domain specialists, low attrition",
+        3: "Onboarding plan, thin night-scene bench",
+        4: "Stable team, weekly calibration on edge cases",
+        5: "Driving-scene specialists, low attrition",
     },
     "security": {
         1: "No audit report offered",
         2: "Policies on paper only",
         3: "ISO 27001 in progress",
         4: "ISO 27001 certified, clean-desk sites",
-        5: "Certified, on-premise option, DPA agreed",
+        5: "Certified, on-premise option, DPA covers faces and plates",
     },
     "quality_sla": {
         1: "Missed pilot accuracy target",
-        2: "Pilot accuracy below 92%",
+        2: "Pilot accuracy below 92%, weak at night",
         3: "Pilot accuracy 94%, late twice",
         4: "Pilot accuracy 96%, on time",
-        5: "Pilot accuracy 98%, gold-set audits shared",
+        5: "Pilot accuracy 98%, gold-frame audits shared",
     },
     "ai_throughput": {
         1: "Manual only",
         2: "Basic pre-labelling, slow ramp",
-        3: "Pre-labelling for two languages",
-        4: "Model-assisted in all languages",
+        3: "Pre-labelling for daytime frames only",
+        4: "Detector-assisted in every scene type",
         5: "Active learning loop, 3x pilot throughput",
     },
     "commercial": {
@@ -215,7 +217,9 @@ def seed_switching(store: Store, program: ProgramRecord) -> None:
 
 
 DEMO_CONTRACT_VENDOR = "Northwind Labeling"
-"""The scorecard's leader is the vendor whose contract the demo audits, under the same name."""
+"""The current vendor: the scorecard's leader, whose contract and SLA the demo checks, under the same name."""
+DEMO_SWITCH_TO = "Kestrel Data Works"
+"""The lowest quote, the provider the switching scenario moves to (`examples/scenario.yaml` names both)."""
 
 
 def seed_contract_audit(store: Store, program: ProgramRecord) -> None:

@@ -34,9 +34,9 @@ DEMO_BUYER_USERS: tuple[User, ...] = (
     User(user_id="sito@buyer.example", name="S. Ito (steering committee)", role=Role.VIEWER),
 )
 """Demo people beyond the channel: an evaluator who scores under the demo's evaluator name, a viewer."""
-DEMO_TAGS = ("sarcasm", "mixed intent", "code-switching", "missing context", "guideline gap",
-             "personal data", "machine translation")
-GUIDE_ID = "ticket-labels"
+DEMO_TAGS = ("ambiguous class", "occlusion", "glare", "motion blur", "guideline gap",
+             "missing context", "personal data")
+GUIDE_ID = "street-scene-labels"
 
 
 def seed_channel(store: Store, program: ProgramRecord, now: datetime | None = None) -> None:
@@ -57,63 +57,65 @@ def seed_channel(store: Store, program: ProgramRecord, now: datetime | None = No
             guide_id = f"{GUIDE_ID}-{program.id}"
         repo.set_vocabulary(pm, cal.TagVocabulary(program=name, tags=DEMO_TAGS), now - 30 * day)
         doc = gl.new_document(
-            guide_id, "Support-ticket intent and sentiment guide", name, pm, now - 28 * day,
+            guide_id, "Street-scene labelling guide", name, pm, now - 28 * day,
             rulings=[
-                gl.AddRuling(title="One intent per ticket",
-                             text="Label the intent the customer wants resolved first. A thank-"
-                                  "you after a complaint does not change the intent.",
-                             category="intent"),
-                gl.AddRuling(title="Sentiment of the customer, not the product",
-                             text="Sentiment describes the customer's tone in this message, "
-                                  "not how the product is described.", category="sentiment"),
+                gl.AddRuling(title="Cyclists",
+                             text="A person riding a bicycle, with at least one foot on a pedal, "
+                                  "is labelled cyclist. The bicycle is not labelled separately.",
+                             category="urban_day"),
+                gl.AddRuling(title="Occlusion",
+                             text="Label an object when at least a quarter of it is visible; "
+                                  "a traffic sign only when its face can be read.",
+                             category="urban_night"),
                 gl.AddRuling(title="Personal data",
-                             text="Never copy names, e-mail addresses or order numbers into "
+                             text="Never copy number plates or descriptions of faces into "
                                   "comments; use the 'personal data' tag instead."),
             ], reason="Guide agreed at kick-off")
         repo.create_guideline(pm, doc)
 
-        sarcasm = repo.flag_task(
-            amara, program=name, task_id="TCK-10482", category="sentiment",
-            description="\"Great, the third replacement also broke\" reads positive word by "
-                        "word but is clearly a complaint. Positive or negative?",
-            tags=["sarcasm"], now=now - 9 * day, set_aside=True)
-        repo.reply(rev, sarcasm.entry_id, "Seen four of these in the French batch too.",
+        pushed = repo.flag_task(
+            amara, program=name, task_id="img-0412", category="urban_night",
+            description="Person pushing a bicycle across the crossing, both feet on the "
+                        "ground. Pedestrian or cyclist?",
+            tags=["ambiguous class"], now=now - 9 * day, set_aside=True)
+        repo.reply(rev, pushed.entry_id, "Seen four of these in batch B3 too.",
                    now - 9 * day + timedelta(hours=3))
-        repo.resolve(eng, sarcasm.entry_id, "Sarcasm takes the sentiment the customer means: "
-                     "negative here.", now - 8 * day)
-        repo.promote(eng, sarcasm.entry_id, guide_id, "Sarcasm", now - 8 * day + timedelta(
-            hours=2), reason="Calibration log: sarcastic praise (ticket TCK-10482)")
+        repo.resolve(eng, pushed.entry_id, "A person walking beside or pushing a bicycle is a "
+                     "pedestrian.", now - 8 * day)
+        repo.promote(eng, pushed.entry_id, guide_id, "Pushing a bicycle", now - 8 * day + timedelta(
+            hours=2), reason="Calibration log: person pushing a bicycle (frame img-0412)")
 
-        mixed = repo.flag_task(
-            bao, program=name, task_id="TCK-11007", category="intent",
-            description="Customer asks for a refund and, in the same sentence, to cancel the "
-                        "subscription. Which intent comes first?",
-            tags=["mixed intent", "guideline gap"], now=now - 5 * day, set_aside=True)
-        repo.reply(eng, mixed.entry_id, "Does the refund depend on the cancellation?",
+        paddle = repo.flag_task(
+            bao, program=name, task_id="img-0587", category="construction_zone",
+            description="Road worker holding a hand-held stop sign. Traffic sign, pedestrian, "
+                        "or both?",
+            tags=["ambiguous class", "guideline gap"], now=now - 5 * day, set_aside=True)
+        repo.reply(eng, paddle.entry_id, "Is the sign on a pole or held by the worker?",
                    now - 4 * day)
         repo.flag_task(
-            chloe, program=name, task_id="TCK-11007", category="intent",
-            description="Refund + cancellation in one line again; I picked refund.",
-            tags=["mixed intent"], now=now - 4 * day)
+            chloe, program=name, task_id="img-0587", category="construction_zone",
+            description="Hand-held stop sign again; I labelled the worker pedestrian only.",
+            tags=["ambiguous class"], now=now - 4 * day)
         repo.flag_task(
-            chloe, program=name, task_id="TCK-11215", category="sentiment",
-            description="Ticket switches from Spanish to English mid-sentence; the English "
-                        "part is polite, the Spanish part angry.",
-            tags=["code-switching"], free_tags=["tone shift"], now=now - 2 * day,
+            chloe, program=name, task_id="img-0633", category="urban_night",
+            description="Headlight glare on a wet road hides the shape: cyclist or a "
+                        "motorbike (vehicle)?",
+            tags=["glare"], free_tags=["wet road"], now=now - 2 * day,
             set_aside=True)
         repo.flag_task(
-            amara, program=name, task_id="TCK-11290", category="intent",
-            description="Machine-translated ticket lost the product name; intent unclear.",
-            tags=["machine translation", "missing context"], now=now - 1 * day)
+            amara, program=name, task_id="img-0701", category="highway",
+            description="Frame is mostly motion blur; the sign at the edge cannot be read.",
+            tags=["motion blur", "missing context"], now=now - 1 * day)
 
         week = iso_week(now - 7 * day)
-        pick = rf.TaskPick(task_id="TCK-10482", category="sentiment", label="negative",
-                           gold_label=None, other_labels={"positive": 1},
+        pick = rf.TaskPick(task_id="img-0412", category="urban_night", label="pedestrian",
+                           gold_label=None, other_labels={"cyclist": 1},
                            reasons=[rf.PickReason.DISAGREED_WITH_OTHERS,
-                                    rf.PickReason.FLAGGED], entry_ids=[sarcasm.entry_id])
+                                    rf.PickReason.FLAGGED], entry_ids=[pushed.entry_id])
         repo.save_reflection(amara, name, rf.write_reflection(
-            amara, week, [pick], now - 6 * day, most_challenging=["TCK-10482"],
-            tags=["sarcasm"], comment="Sarcasm is everywhere in the replacement tickets.",
-            insight="Replacement-request tickets from repeat customers are sarcastic far more "
-                    "often than others; worth a look at the model's sentiment there.",
+            amara, week, [pick], now - 6 * day, most_challenging=["img-0412"],
+            tags=["ambiguous class"],
+            comment="Pushed bicycles are everywhere at the night crossings.",
+            insight="Night frames at crossings show far more people walking a bicycle than day "
+                    "frames; worth a look at the model's cyclist class at night.",
             share_insight=True))

@@ -78,8 +78,8 @@ def seed_series(
     return stored
 
 
-DEMO_CATEGORIES = {"English": (600, 0.96, 0.10), "Spanish": (250, 0.94, 0.12), "Japanese": (200, 0.93, 0.30)}
-"""Demo language -> (annotations per week, accuracy on gold, share seeded with gold: more on the rare one)."""
+DEMO_CATEGORIES = {"urban_day": (600, 0.96, 0.10), "highway": (250, 0.94, 0.12), "construction_zone": (200, 0.93, 0.30)}
+"""Demo scene type -> (audited annotations per week, accuracy on gold, share seeded with gold: more on the rare one)."""
 
 
 def _demo_tally(rng: np.random.Generator, rows: int, accuracy: float, kappa: float, gold_share: float = 0.12) -> Tally:
@@ -100,15 +100,19 @@ def _demo_tally(rng: np.random.Generator, rows: int, accuracy: float, kappa: flo
 
 def seed_history(store: Store, program: ProgramRecord) -> None:
     """Demo step: twelve weekly deliveries' counts (generated directly, not from files, to keep seeding
-    fast) for the first two providers; the first slips on Japanese after the guidelines move to v2."""
+    fast) for the current vendor, which slips on construction zones after the guidelines move to v2, and
+    the provider the switch is costed for (its parallel pilot batches)."""
+    from annogov.services.demo import DEMO_CONTRACT_VENDOR, DEMO_SWITCH_TO
+
     rng = np.random.default_rng(1919)
-    for n, provider in enumerate([p.name for p in store.list_providers(program.id)][:2]):
+    names = [p.name for p in store.list_providers(program.id)]
+    for n, provider in enumerate([name for name in (DEMO_CONTRACT_VENDOR, DEMO_SWITCH_TO) if name in names]):
         for w in range(12):
             start = FIRST_WEEK + timedelta(weeks=w)
             version = "v1" if w < 6 else "v2"
             cats = {}
             for c, (rows, acc, share) in DEMO_CATEGORIES.items():
-                slip = 0.25 if (n == 0 and c == "Japanese" and version == "v2") else 0.0
+                slip = 0.25 if (n == 0 and c == "construction_zone" and version == "v2") else 0.0
                 cats[c] = _demo_tally(rng, rows, acc - 0.01 * n - slip, 0.84 - 0.03 * n - slip, share)
             overall = Tally()
             for t in cats.values():

@@ -296,7 +296,7 @@ def program_report_bytes(
 
 
 def report_filename(program: ProgramRecord, fmt: Format, created: dt.date | None = None) -> str:
-    """e.g. `annogov-demo-multilingual-support-ticket-labels-2026-11-26.pdf`."""
+    """e.g. `annogov-demo-street-scene-object-labels-2026-11-26.pdf`."""
     slug = re.sub(r"[^a-z0-9]+", "-", program.name.lower()).strip("-")[:60].rstrip("-") or "program"
     return f"annogov-{slug}-{(created or dt.date.today()).isoformat()}.{fmt}"
 

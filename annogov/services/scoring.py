@@ -540,22 +540,3 @@ def ranking_headline(payload: Mapping[str, Any], top: int = 3) -> str:
     """'1. A (81.3) · 2. B (76.3) · 3. C (73.0)': the first eligible places in one line."""
     ranked = [p for p in payload["providers"] if p["rank"] is not None and p["eligible"]][:top]
     return " · ".join(f"{p['rank']}. {p['name']} ({p['total']:.1f})" for p in ranked)
-
-
-def weighted_parts(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """(provider, dimension, weighted points) for every scored dimension: the stacked bars."""
-    out = []
-    for order, p in enumerate(payload["providers"]):
-        for i, (key, name) in enumerate(_names(payload).items()):
-            weighted = p["dimensions"][key]["weighted"]
-            if weighted is not None:
-                out.append(
-                    {
-                        "Provider": p["name"],
-                        "Dimension": name,
-                        "Points": round(weighted, 4),
-                        "order": order,
-                        "stack": i,
-                    }
-                )
-    return out

@@ -1,5 +1,6 @@
-"""Write the example pilot: three providers label the same 524 support tickets, 190 of them the
-buyer's gold items; Aurora is better than Northwind only on the rare categories (fraud, legal).
+"""Write the example pilot: three shortlisted providers label the same 524 street-scene objects, 190 of
+them the buyer's gold items; Tessellate is better than Northwind only on the rare classes (animal,
+e-scooter rider).
 
 The errors on gold items are fixed counts at seeded positions, so the report can be checked by
 hand (see README.md). Run from the repository root: python examples/pilot/make_pilot.py
@@ -14,45 +15,48 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
-LABELS = ["billing", "shipping", "returns", "account", "fraud", "legal"]
+LABELS = ["vehicle", "pedestrian", "cyclist", "traffic_sign", "animal", "e_scooter_rider"]
 CONFUSED_WITH = {
-    "billing": "returns",
-    "shipping": "returns",
-    "returns": "shipping",
-    "account": "billing",
-    "fraud": "billing",
-    "legal": "account",
+    "vehicle": "cyclist",
+    "pedestrian": "cyclist",
+    "cyclist": "pedestrian",
+    "traffic_sign": "vehicle",
+    "animal": "vehicle",
+    "e_scooter_rider": "traffic_sign",
 }
-GOLD = {"billing": 40, "shipping": 35, "returns": 30, "account": 25, "fraud": 30, "legal": 30}
-OTHER = {"billing": 120, "shipping": 90, "returns": 60, "account": 50, "fraud": 8, "legal": 6}
-QUALIFICATION = {"billing": 6, "shipping": 5, "returns": 5, "account": 4, "fraud": 5, "legal": 5}
+GOLD = {"vehicle": 40, "pedestrian": 35, "cyclist": 30, "traffic_sign": 25, "animal": 30, "e_scooter_rider": 30}
+OTHER = {"vehicle": 120, "pedestrian": 90, "cyclist": 60, "traffic_sign": 50, "animal": 8, "e_scooter_rider": 6}
+QUALIFICATION = {"vehicle": 6, "pedestrian": 5, "cyclist": 5, "traffic_sign": 4, "animal": 5, "e_scooter_rider": 5}
 START = datetime(2026, 11, 2, 8, 0)
 
 PROVIDERS = {
     "northwind": {
-        "name": "Northwind Data",
-        "price": 0.060,
-        "gold_wrong": {"billing": 2, "shipping": 2, "returns": 1, "account": 1, "fraud": 12, "legal": 11},
+        "name": "Northwind Labeling",
+        "price": 0.185,
+        "gold_wrong": {"vehicle": 2, "pedestrian": 2, "cyclist": 1, "traffic_sign": 1,
+                       "animal": 12, "e_scooter_rider": 11},
         "other_error": 0.04,
         "second_disagrees": 0.08,
         "days": 10,
         "late": 0.03,
         "prelabelled": 0.0,
     },
-    "aurora": {
-        "name": "Aurora Labelworks",
-        "price": 0.075,
-        "gold_wrong": {"billing": 2, "shipping": 1, "returns": 2, "account": 1, "fraud": 1, "legal": 1},
+    "tessellate": {
+        "name": "Tessellate AI Services",
+        "price": 0.16,
+        "gold_wrong": {"vehicle": 2, "pedestrian": 1, "cyclist": 2, "traffic_sign": 1,
+                       "animal": 1, "e_scooter_rider": 1},
         "other_error": 0.03,
         "second_disagrees": 0.06,
         "days": 14,
         "late": 0.08,
         "prelabelled": 0.6,
     },
-    "basalt": {
-        "name": "Basalt Annotation",
-        "price": 0.045,
-        "gold_wrong": {"billing": 4, "shipping": 3, "returns": 3, "account": 2, "fraud": 9, "legal": 9},
+    "kestrel": {
+        "name": "Kestrel Data Works",
+        "price": 0.12,
+        "gold_wrong": {"vehicle": 4, "pedestrian": 3, "cyclist": 3, "traffic_sign": 2,
+                       "animal": 9, "e_scooter_rider": 9},
         "other_error": 0.07,
         "second_disagrees": 0.15,
         "days": 8,
@@ -63,7 +67,7 @@ PROVIDERS = {
 
 
 def items(rng: np.random.Generator) -> list[tuple[str, str, bool]]:
-    """(item id, true label, is gold) in a seeded shuffle, so gold tickets are spread blind."""
+    """(item id, true label, is gold) in a seeded shuffle, so gold objects are spread blind."""
     kinds = [
         (label, kind == "gold")
         for kind, table in (("gold", GOLD), ("other", OTHER))
@@ -71,11 +75,11 @@ def items(rng: np.random.Generator) -> list[tuple[str, str, bool]]:
         for _ in range(table[label])
     ]
     order = rng.permutation(len(kinds))
-    return [(f"tkt-{n + 1:04d}", *kinds[i]) for n, i in enumerate(order)]
+    return [(f"obj-{n + 1:04d}", *kinds[i]) for n, i in enumerate(order)]
 
 
 def write_gold(all_items: list[tuple[str, str, bool]]) -> None:
-    """The buyer's gold set: the seeded production gold plus qualification tickets never delivered."""
+    """The buyer's gold set: the seeded production gold plus qualification objects never delivered."""
     with (HERE / "gold-set.csv").open("w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["item_id", "category", "gold_label", "qualification"])
@@ -90,7 +94,7 @@ def write_gold(all_items: list[tuple[str, str, bool]]) -> None:
 
 
 def write_delivery(key: str, spec: dict, all_items: list[tuple[str, str, bool]], rng: np.random.Generator) -> None:
-    """One provider's delivery: one annotation per ticket, a second on every fourth non-gold ticket."""
+    """One provider's delivery: one annotation per object, a second on every fourth non-gold object."""
     wrong: set[str] = set()
     for label in LABELS:
         ids = [i for i, lab, g in all_items if g and lab == label]
@@ -160,8 +164,8 @@ def write_delivery(key: str, spec: dict, all_items: list[tuple[str, str, bool]],
 def write_spec() -> None:
     """The pilot spec the CLI and the app read."""
     lines = [
-        "name: Support-ticket triage pilot",
-        "currency: USD",
+        "name: Street-scene pilot on the rare classes",
+        "currency: EUR",
         f"label_set: [{', '.join(LABELS)}]",
         "gold: gold-set.csv",
         "alpha: 0.05",

@@ -13,24 +13,21 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String
 from reportlab.lib import colors
 
-from governance.reports.chart_data import STATUS_COLOURS, TermChart
-from governance.reports.model import (
-    ConfusionMatrix,
-    ScorecardPayload,
-    SwitchingPayload,
+from governance.reports.chart_data import (
+    MAX_BARS,
+    SERIES_COLOURS,
+    STATUS_COLOURS,
+    ConfusionChart,
+    RangeChart,
+    StackedChart,
+    TermChart,
 )
-from governance.reports.sections import area_label, input_label
+from governance.reports.model import SwitchingPayload
+from governance.reports.sections import area_label
+from governance.reports.words import number
 
-PALETTE = [
-    colors.HexColor("#1f4e79"),
-    colors.HexColor("#2e75b6"),
-    colors.HexColor("#9dc3e6"),
-    colors.HexColor("#c55a11"),
-    colors.HexColor("#f4b183"),
-    colors.HexColor("#70ad47"),
-]
+PALETTE = [colors.HexColor(c) for c in SERIES_COLOURS]
 LABEL_CHARS = 30
-MAX_BARS = 30
 
 
 def short(text: str, limit: int = LABEL_CHARS) -> str:
@@ -98,14 +95,11 @@ def _legend(drawing: Drawing, x: float, y: float, names: Sequence[str], font: st
     drawing.add(legend)
 
 
-def scorecard_chart(card: ScorecardPayload, width: float, font: str) -> Drawing:
+def scorecard_chart(spec: StackedChart, width: float, font: str) -> Drawing:
     """Each provider's total as stacked points per dimension, with lines at the band floors."""
-    providers = [p for p in card.ranked() if p.complete][:MAX_BARS]
-    dims = card.dimensions()
-    series = [[(p.dimensions[d].weighted or 0.0) if d in p.dimensions else 0.0 for p in providers] for d in dims]
-    drawing, chart = _bar_chart(width, [p.name for p in providers], series, font, True, 100.0)
-    for bound in card.band_floors:
-        x = chart.x + chart.width * bound / 100.0
+    drawing, chart = _bar_chart(width, spec.rows, spec.points, font, True, spec.axis_max)
+    for bound in spec.rules:
+        x = chart.x + chart.width * bound / spec.axis_max
         drawing.add(
             Line(
                 x,
@@ -128,7 +122,7 @@ def scorecard_chart(card: ScorecardPayload, width: float, font: str) -> Drawing:
                 fillColor=colors.red,
             )
         )
-    _legend(drawing, chart.x, chart.y + chart.height + 36, [card.label(d) for d in dims], font)
+    _legend(drawing, chart.x, chart.y + chart.height + 36, spec.series, font)
     return drawing
 
 
@@ -186,20 +180,19 @@ def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
     return ticks
 
 
-def tornado_chart(sw: SwitchingPayload, width: float, font: str, limit: int = 10) -> Drawing:
+def tornado_chart(spec: RangeChart, width: float, font: str) -> Drawing:
     """The switching total with each input at its low and its high value, widest swing on top.
 
     Bars run from the base total (every input most likely) to the total at each end, so they
     are read against the same money axis as the table below, in the same order.
     """
-    bars = sw.tornado_bars(limit)
+    bars = spec.bars
     row_h = 16
     drawing = Drawing(width, row_h * max(len(bars), 1) + 58)
     if not bars:
         return drawing
-    base_value = sw.deterministic.get("total")
-    ends = [v for b in bars for v in (b.totals() or ())]
-    base = float(base_value) if isinstance(base_value, int | float) else sum(ends) / len(ends)
+    base = spec.base
+    ends = [v for b in bars for v in (b.at_low, b.at_high)]
     ticks = nice_ticks(min(*ends, base), max(*ends, base))
     lo, hi = ticks[0], ticks[-1]
     left, plot_w = 235.0, width - 245.0
@@ -211,19 +204,17 @@ def tornado_chart(sw: SwitchingPayload, width: float, font: str, limit: int = 10
     xb = x_of(base)
     for i, b in enumerate(bars):
         y = top - (i + 1) * row_h
-        at_low, at_high = b.totals() or (base, base)
-        for value, colour in ((at_low, PALETTE[2]), (at_high, PALETTE[3])):
+        for value, colour in ((b.at_low, PALETTE[2]), (b.at_high, PALETTE[3])):
             x0, x1 = sorted((xb, x_of(value)))
             drawing.add(_box(x0, y + 2, max(x1 - x0, 0.5), row_h - 4, colour))
-        drawing.add(String(left - 4, y + 5, short(input_label(b), 52), fontName=font, fontSize=7, textAnchor="end"))
+        drawing.add(String(left - 4, y + 5, short(b.label, 52), fontName=font, fontSize=7, textAnchor="end"))
     axis_y = top - len(bars) * row_h - 2
     drawing.add(Line(left, axis_y, left + plot_w, axis_y, strokeColor=colors.black, strokeWidth=0.5))
     for v in ticks:
         drawing.add(Line(x_of(v), axis_y, x_of(v), axis_y - 2, strokeColor=colors.black, strokeWidth=0.5))
         drawing.add(String(x_of(v), axis_y - 10, f"{v:,.0f}", fontName=font, fontSize=6, textAnchor="middle"))
-    unit = f" ({sw.currency})" if sw.currency else ""
-    title = f"Switching total{unit}"
-    drawing.add(String(left + plot_w / 2, axis_y - 20, title, fontName=font, fontSize=7, textAnchor="middle"))
+    drawing.add(String(left + plot_w / 2, axis_y - 20, spec.axis_title, fontName=font, fontSize=7,
+                       textAnchor="middle"))
     drawing.add(Line(xb, axis_y, xb, top + 2, strokeColor=colors.black, strokeWidth=0.7))
     drawing.add(String(xb, top + 5, f"most likely {base:,.0f}", fontName=font, fontSize=6, textAnchor="middle"))
     keys = (("input at its low value", PALETTE[2]), ("input at its high value", PALETTE[3]))
@@ -253,20 +244,23 @@ def term_chart(chart: TermChart, width: float, font: str) -> Drawing:
         colour = colors.HexColor(STATUS_COLOURS.get(b.status, STATUS_COLOURS["inconclusive"]))
         if b.value is not None:
             drawing.add(_box(left, y + 2, max(x_of(b.value) - left, 0.5), row_h - 4, colour))
-            drawing.add(String(x_of(b.value) + 3, y + 4, f"{b.value:.3g} (n={b.n})", fontName=font, fontSize=6))
+            label = f"{chart.value_text(b.value)} (n={number(b.n, 'integer') if b.n is not None else '?'})"
+            drawing.add(String(x_of(b.value) + 3, y + 4, label, fontName=font, fontSize=6))
         drawing.add(String(left - 4, y + 4, short(b.group, 30), fontName=font, fontSize=7, textAnchor="end"))
     axis_y = top - len(bars) * row_h - 2
     drawing.add(Line(left, axis_y, left + plot_w, axis_y, strokeColor=colors.black, strokeWidth=0.5))
     for v in ticks:
-        drawing.add(String(x_of(v), axis_y - 9, f"{v:g}", fontName=font, fontSize=6, textAnchor="middle"))
+        tick = f"{v:.0%}" if chart.kind == "percent" else f"{v:,g}"
+        drawing.add(String(x_of(v), axis_y - 9, tick, fontName=font, fontSize=6, textAnchor="middle"))
     if chart.target is not None:
         xt = x_of(chart.target)
         drawing.add(Line(xt, axis_y, xt, top + 2, strokeColor=colors.black, strokeDashArray=[3, 2], strokeWidth=0.8))
-        drawing.add(String(xt, axis_y - 18, f"target {chart.target:g}", fontName=font, fontSize=6, textAnchor="middle"))
+        target = f"target {chart.value_text(chart.target)}"
+        drawing.add(String(xt, axis_y - 18, target, fontName=font, fontSize=6, textAnchor="middle"))
     return drawing
 
 
-def confusion_heatmap(cm: ConfusionMatrix, width: float, font: str) -> Drawing:
+def confusion_heatmap(cm: ConfusionChart, width: float, font: str) -> Drawing:
     """Gold labels down, delivered across, shaded by each row's share; counts when cells are large
     enough. Readable at 30 classes: every label is written, across ones turned upright."""
     n = len(cm.labels)
@@ -275,13 +269,12 @@ def confusion_heatmap(cm: ConfusionMatrix, width: float, font: str) -> Drawing:
     size = max(4.5, min(7.0, cell * 0.55))
     drawing = Drawing(width, cell * n + label_w + 16)
     top = cell * n + 4
-    for i, row in enumerate(cm.matrix):
-        total = sum(row) or 1.0
+    for i, row in enumerate(cm.counts):
         y = top - (i + 1) * cell
         drawing.add(String(label_w - 3, y + cell / 2 - size / 3, short(cm.labels[i], 24), fontName=font,
                            fontSize=size, textAnchor="end"))
         for j, count in enumerate(row):
-            share = count / total
+            share = cm.shares[i][j]
             shade = colors.Color(1 - 0.85 * share, 1 - 0.6 * share, 1 - 0.25 * share)
             rect = _box(label_w + j * cell, y, cell, cell, shade)
             rect.strokeColor, rect.strokeWidth = colors.white, 0.3

@@ -291,7 +291,18 @@ class Section(BaseModel):
     columns: list[str] = Field(default_factory=list)
     rows: list[list[Any]] = Field(default_factory=list)
     formats: dict[str, ColumnFormat] = Field(default_factory=dict)
+    cell_formats: dict[str, list[ColumnFormat | None]] = Field(default_factory=dict)
+    """Per-row formats of a column whose rows hold different kinds of value (an SLA term's measured
+    value is a percentage, a coefficient or a count); None keeps the column's format."""
     status_column: str | None = None
+
+    def row_formats(self, row: int) -> list[ColumnFormat | None]:
+        """Each column's format in row `row`: its own cell format, else the column's."""
+        out: list[ColumnFormat | None] = []
+        for c in self.columns:
+            own = self.cell_formats.get(c)
+            out.append((own[row] if own and row < len(own) else None) or self.formats.get(c))
+        return out
 
     @model_validator(mode="before")
     @classmethod

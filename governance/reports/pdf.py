@@ -32,7 +32,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.doctemplate import LayoutError
 
-from governance.reports import charts, layout, words
+from governance.reports import chart_data, charts, layout, words
 from governance.reports import sections as S
 from governance.reports.chart_data import term_charts
 from governance.reports.decision import decision
@@ -54,7 +54,6 @@ from governance.reports.model import (
 )
 from governance.reports.safe_text import pdf_text
 from governance.reports.summary import credits_text, evaluated_text, executive_summary
-from governance.reports.words import money, yes_no
 from ingest import InputError, limits, over_limit
 
 PAGE = A4
@@ -87,6 +86,9 @@ def _styles(regular: str, bold: str) -> StyleSheet1:
     sheet.add(ParagraphStyle("CellHead", parent=sheet["Cell"], fontName=bold))
     sheet.add(ParagraphStyle("GridHead", parent=sheet["CellHead"], fontSize=6.5, leading=8))
     sheet.add(ParagraphStyle("CellNum", parent=sheet["Cell"], alignment=TA_RIGHT))
+    sheet.add(ParagraphStyle("CellCompact", parent=sheet["Cell"], fontSize=layout.COMPACT_SIZE, leading=8))
+    sheet.add(ParagraphStyle("CellHeadCompact", parent=sheet["CellCompact"], fontName=bold))
+    sheet.add(ParagraphStyle("CellNumCompact", parent=sheet["CellCompact"], alignment=TA_RIGHT))
     sheet.add(ParagraphStyle("Note", parent=sheet["BodyText"], fontSize=8, textColor=colors.grey, keepWithNext=1))
     sheet.add(ParagraphStyle("Caption", parent=sheet["BodyText"], fontSize=8, leading=10, spaceAfter=8,
                              textColor=colors.HexColor("#444444")))
@@ -96,22 +98,8 @@ def _styles(regular: str, bold: str) -> StyleSheet1:
 
 
 def fmt_number(value: Any, kind: ColumnFormat | None, currency: str = "") -> str:
-    """A number as the column's format asks (money with the currency); booleans as yes/no."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return yes_no(value)
-    if not isinstance(value, int | float):
-        return str(value)
-    if kind == "percent":
-        return f"{value:.1%}"
-    if kind == "currency":
-        return money(value, currency).replace(" ", "\u00a0")  # the amount never wraps away from its currency
-    if kind == "rate":
-        return f"{value:.3f}"
-    if kind == "integer":
-        return f"{value:,.0f}"
-    return f"{value:,.2f}" if isinstance(value, float) else str(value)
+    """A number as the column's format asks (`words.number`, the one formatter of report values)."""
+    return words.number(value, kind, currency)
 
 
 def _clip(text: str) -> str:
@@ -146,35 +134,37 @@ def check_size(report: ReportInput) -> None:
         )
 
 
-def section_table(section: Section, styles: StyleSheet1, currency: str = "", titled: bool = True) -> list[Flowable]:
-    """A Section as a heading, an optional note and a table that repeats its header row."""
+def section_table(
+    section: Section, styles: StyleSheet1, currency: str = "", titled: bool = True, room: float = 0.0
+) -> list[Flowable]:
+    """A Section as a heading, an optional note and a table that repeats its header row; on a new page
+    when less than `room` is left (a landscape table starts its own page, unless one is just beginning)."""
     out: list[Flowable] = [Paragraph(pdf_text(section.title), styles["Heading3"])] if titled else []
     if section.note and titled:
         out.append(Paragraph(pdf_text(section.note), styles["Note"]))
     if not section.rows:
         out.append(Paragraph("No rows.", styles["Note"]))
         return out
-    kinds = [section.formats.get(c) for c in section.columns]
-    texts = [[_clip(fmt_number(v, kinds[i], currency)) for i, v in enumerate(row)] for row in section.rows]
-    head = [Paragraph(pdf_text(c), styles["CellHead"]) for c in section.columns]
+    texts = [
+        [_clip(fmt_number(v, kind, currency)) for v, kind in zip(row, section.row_formats(r), strict=True)]
+        for r, row in enumerate(section.rows)
+    ]
+    font, bold, size = styles["Cell"].fontName, styles["CellHead"].fontName, styles["Cell"].fontSize
+    widths, compact, wide = layout.plan(section.columns, texts, font, bold, size)
+    small = "Compact" if compact else ""
+    head = [Paragraph(pdf_text(c), styles[f"CellHead{small}"]) for c in section.columns]
     body = [
         [
             Paragraph(
                 pdf_text(t),
-                styles["CellNum"] if isinstance(v, int | float) and not isinstance(v, bool) else styles["Cell"],
+                styles[f"CellNum{small}"] if isinstance(v, int | float) and not isinstance(v, bool)
+                else styles[f"Cell{small}"],
             )
             for t, v in zip(text_row, row, strict=True)
         ]
         for text_row, row in zip(texts, section.rows, strict=True)
     ]
-    font, bold, size = styles["Cell"].fontName, styles["CellHead"].fontName, styles["Cell"].fontSize
-    widths = layout.column_widths(section.columns, texts, font, bold, size, layout.PORTRAIT_WIDTH)
-    wide = widths is None
-    if widths is None:
-        widths = layout.column_widths(section.columns, texts, font, bold, size, layout.LANDSCAPE_WIDTH)
-    if widths is None:
-        widths = layout.squeezed(section.columns, texts, font, bold, size)
-    table = Table([head, *body], colWidths=widths, repeatRows=1)
+    table = Table([head, *body], colWidths=widths, repeatRows=1, hAlign="LEFT")
     commands: list[tuple[Any, ...]] = [
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
         ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
@@ -182,6 +172,9 @@ def section_table(section: Section, styles: StyleSheet1, currency: str = "", tit
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]
+    if compact:
+        commands += [("LEFTPADDING", (0, 0), (-1, -1), layout.COMPACT_PAD / 2),
+                     ("RIGHTPADDING", (0, 0), (-1, -1), layout.COMPACT_PAD / 2)]
     if section.status_column in section.columns:
         col = section.columns.index(section.status_column)
         for r, row in enumerate(section.rows, start=1):
@@ -190,7 +183,9 @@ def section_table(section: Section, styles: StyleSheet1, currency: str = "", tit
                 commands.append(("BACKGROUND", (col, r), (col, r), colour))
     table.setStyle(TableStyle(commands))
     out += [table, Spacer(1, 8)]
-    return layout.on_landscape(out) if wide else out
+    if wide:
+        return layout.on_landscape(out)
+    return ([CondPageBreak(room)] if room else []) + out
 
 
 class _Stamp(TimeStamp):
@@ -308,13 +303,6 @@ def _bands_text(floors: tuple[float, float]) -> str:
     )
 
 
-def _chart_heading(card: ScorecardPayload) -> str:
-    shown = sum(1 for p in card.providers if p.complete)
-    if shown > charts.MAX_BARS:
-        return f"Points by dimension: the first {charts.MAX_BARS} of {shown} ranked providers"
-    return "Points by dimension"
-
-
 def _scorecard_part(card: ScorecardPayload, styles: StyleSheet1, font: str) -> list[Flowable]:
     weights = ", ".join(f"{card.label(d)} {card.weights[d]:g}" for d in card.dimensions())
     story: list[Flowable] = [
@@ -325,14 +313,11 @@ def _scorecard_part(card: ScorecardPayload, styles: StyleSheet1, font: str) -> l
         Spacer(1, 4),
         _scorecard_table(card, styles),
         Spacer(1, 8),
-        _captioned(
-            _chart_heading(card),
-            charts.scorecard_chart(card, FRAME_WIDTH, font),
-            "Each bar is a provider's total out of 100, split by dimension; the dashed lines at 60 and 75 are the "
-            "band boundaries.",
-            styles,
-        ),
     ]
+    stacked = chart_data.scorecard_chart(card)
+    if stacked is not None:
+        story.append(_captioned(stacked.title, charts.scorecard_chart(stacked, FRAME_WIDTH, font), stacked.caption,
+                                styles))
     parts = (
         S.excluded_section(card),
         S.red_flags_section(card),
@@ -379,9 +364,9 @@ def _switching_part(sw: SwitchingPayload, styles: StyleSheet1, font: str, curren
             styles,
         )
     )
-    tornado = S.tornado_section(sw)
-    if tornado is not None:
-        story.append(_captioned(tornado.title, charts.tornado_chart(sw, FRAME_WIDTH, font), tornado.note, styles))
+    tornado, spec = S.tornado_section(sw), chart_data.tornado_chart(sw, currency=currency)
+    if tornado is not None and spec is not None:
+        story.append(_captioned(spec.title, charts.tornado_chart(spec, FRAME_WIDTH, font), spec.caption, styles))
         story += section_table(tornado, styles, currency, titled=False)
     for section in S.variance_sections(sw):
         story += section_table(section, styles, currency)
@@ -411,12 +396,8 @@ def _sla_part(sla: SlaPayload, styles: StyleSheet1, currency: str, font: str) ->
             continue
         story += section_table(section, styles, currency)
     if sla.confusion is not None and sla.confusion.labels:
-        caption = (
-            "Read along a row: the gold label's annotations by the label delivered; off-diagonal dark cells are "
-            "the confusions to raise." + (" The workbook has the counts." if big else "")
-        )
-        heat = charts.confusion_heatmap(sla.confusion, FRAME_WIDTH, font)
-        story.append(_captioned("Confusion matrix as a map (gold down, delivered across)", heat, caption, styles))
+        cm = chart_data.confusion_chart(sla.confusion, counts_elsewhere=big)
+        story.append(_captioned(cm.title, charts.confusion_heatmap(cm, FRAME_WIDTH, font), cm.caption, styles))
     return story
 
 
@@ -496,13 +477,13 @@ def build_pdf(
         story += _switching_part(report.switching, styles, regular, report.switching_unit())
     taxonomy = report.taxonomy_part()
     if taxonomy is not None:
-        story += [CondPageBreak(60 * mm)] + section_table(S.taxonomy_section(taxonomy), styles)
+        story += section_table(S.taxonomy_section(taxonomy), styles, room=60 * mm)
     if report.sla is not None:
         story += _sla_part(report.sla, styles, report.sla_unit(), regular)
     if report.sections:
         story.append(PageBreak())
         for section in report.sections:
-            story += [CondPageBreak(40 * mm)] + section_table(section, styles, unit)
+            story += section_table(section, styles, unit, room=40 * mm)
     story += _appendix(report, styles)
     buffer = io.BytesIO()
     footer = " \u00b7 ".join(x for x in (report.title, report.program, day.isoformat()) if x)

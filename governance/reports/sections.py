@@ -23,7 +23,7 @@ from governance.reports.model import (
     TornadoBar,
 )
 from governance.reports.safe_text import describe
-from governance.reports.words import KEY_LABELS, money, month, percent, plain_key
+from governance.reports.words import KEY_LABELS, money, month, number, percent, plain_key
 
 STATUS_ORDER = {"fail": 0, "inconclusive": 1, "pass": 2}
 STATUS_FILLS: dict[str, str] = {
@@ -339,18 +339,22 @@ def parameter_label(parameter: str, label: str | None = None) -> str:
     """A scenario input key ('retraining.runs') in words with its area ('Model retraining: runs')."""
     area, _, name = parameter.partition(".")
     label = label or plain_key(name or area)
-    if area in AREA_LABELS:
-        return f"{AREA_LABELS[area]}: {label}"
-    if area in VENDOR_LABELS:
-        return f"{VENDOR_LABELS[area]}: {label}"
+    prefix = AREA_LABELS.get(area) or VENDOR_LABELS.get(area)
+    if prefix and not label.startswith(f"{prefix}:"):
+        return f"{prefix}: {label}"
     return label
 
 
-def _amount(value: float | None, unit: str) -> str:
-    """An input value with its unit: '4 runs', '0.3 share'."""
+def _amount(value: float | None, unit: str, currency: str = "") -> str:
+    """An input value with its unit: '4 runs', '30%' for a share, 'EUR 2,000 per run' for money."""
     if value is None:
         return ""
+    if unit == "share":
+        return percent(value, 0 if round(value * 100, 6).is_integer() else 1)
     shown = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+    if unit.startswith("currency") and currency:
+        per = unit.partition("/")[2]
+        return f"{currency} {shown}" + (f" per {per}" if per else "")
     return f"{shown} {unit}".strip()
 
 
@@ -367,7 +371,8 @@ def tornado_section(sw: SwitchingPayload) -> Section | None:
     rows: list[list[Any]] = []
     for b in bars:
         ends = b.totals() or (None, None)
-        rows.append([input_label(b), f"{_amount(b.low, b.unit)} to {_amount(b.high, b.unit)}", *ends, b.width()])
+        low, high = _amount(b.low, b.unit, sw.currency), _amount(b.high, b.unit, sw.currency)
+        rows.append([input_label(b), f"{low} to {high}", *ends, b.width()])
     base = sw.deterministic.get("total")
     note = "Each input swung over its range with the others at their most likely value"
     if isinstance(base, int | float):
@@ -396,7 +401,7 @@ def stay_vs_switch_section(sw: SwitchingPayload) -> Section | None:
 
 
 STAY_MEASURES: dict[str, tuple[str, str]] = {
-    "horizon_months": ("Horizon (months)", "number"),
+    "horizon_months": ("Horizon (months)", "count"),
     "current_monthly_fee": ("Current provider, monthly fee for usable labels", "money"),
     "new_monthly_fee": ("New provider, monthly fee for usable labels", "money"),
     "monthly_saving": ("Saving a month", "money"),
@@ -420,6 +425,8 @@ def _stay_value(value: Any, kind: str, currency: str) -> str:
         return month(value)
     if kind == "percent":
         return percent(value)
+    if kind == "count" and isinstance(value, int | float) and float(value).is_integer():
+        return number(value, "integer")
     if kind == "months" and isinstance(value, dict):
         names = {"deterministic": "most likely inputs", "p50": "P50", "p90": "P90"}
         return ", ".join(f"{v:.1f} ({names.get(k, k)})" for k, v in value.items() if isinstance(v, int | float))
@@ -459,15 +466,16 @@ def sorted_terms(sla: SlaPayload) -> list[SlaTerm]:
     return sorted(sla.terms, key=lambda t: STATUS_ORDER.get(t.status.lower(), 1))
 
 
-def evidence_text(evidence: Any, limit: int = 4) -> str:
-    """Evidence groups as words, worst first: 'urban_night 0.538 (n=41, fail)'."""
+def evidence_text(evidence: Any, limit: int = 4, metric: str = "") -> str:
+    """Evidence groups as words, worst first: 'urban_night 0.538 (n=41, fail)', '2026-03-16 132 (n=132, pass)'."""
     if not isinstance(evidence, list) or not all(isinstance(e, dict) and "group" in e for e in evidence):
         return describe(evidence)
     parts = []
     for e in evidence[:limit]:
         value = e.get("value")
-        shown = f"{value:.3f}" if isinstance(value, int | float) else "undefined"
-        parts.append(f"{e['group']} {shown} (n={e.get('n')}, {e.get('status')})")
+        shown = number(value, metric_format(metric)) if isinstance(value, int | float) else "undefined"
+        n = e.get("n")
+        parts.append(f"{e['group']} {shown} (n={number(n, 'integer') if n is not None else None}, {e.get('status')})")
     more = len(evidence) - limit
     return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
 
@@ -505,12 +513,20 @@ COMPARATORS = {">=": "at least", "<=": "at most", ">": "above", "<": "below", "=
 
 
 RATE_METRICS = frozenset({"accuracy", "defect_rate", "qa_coverage", "on_time_rate", "percent_agreement"})
+COUNT_METRICS = frozenset({"weekly_throughput"})
+
+
+def metric_format(metric: str) -> ColumnFormat:
+    """How a metric's values read in a table: rates as percentages, counts whole, coefficients with three decimals."""
+    return "percent" if metric in RATE_METRICS else "integer" if metric in COUNT_METRICS else "rate"
 
 
 def metric_value_text(metric: str, value: Any) -> str:
-    """A measured value or threshold as people read it: rates as percentages, coefficients as numbers."""
+    """A measured value or threshold as people read it: rates as percentages, counts whole with
+    thousands separators, coefficients as numbers."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return f"{value:.1%}" if metric in RATE_METRICS else f"{value:.3g}"
+        kind = metric_format(metric)
+        return number(value, kind) if kind != "rate" else f"{value:.3g}"
     return describe(value)
 
 
@@ -523,7 +539,9 @@ def sla_terms_section(sla: SlaPayload, currency: str = "") -> Section:
     """One row per SLA term, failing first, with evidence and remedy as text."""
     rows = []
     for t in sorted_terms(sla):
-        ci = "" if not t.ci else "\u2013".join(f"{x:.3f}" if isinstance(x, float) else describe(x) for x in t.ci)
+        kind = metric_format(t.metric)
+        ci = "" if not t.ci else "\u2013".join(
+            number(x, kind) if isinstance(x, int | float) else describe(x) for x in t.ci)
         rows.append(
             [
                 t.status,
@@ -532,7 +550,7 @@ def sla_terms_section(sla: SlaPayload, currency: str = "") -> Section:
                 ci,
                 target_text(t.comparator, t.threshold, t.metric),
                 t.n,
-                evidence_text(t.evidence),
+                evidence_text(t.evidence, metric=t.metric),
                 remedy_text(t.remedy, currency or sla.currency),
             ]
         )
@@ -550,6 +568,7 @@ def sla_terms_section(sla: SlaPayload, currency: str = "") -> Section:
         ],
         rows=rows,
         formats={"Measured": "rate", "Sample": "integer"},
+        cell_formats={"Measured": [metric_format(t.metric) for t in sorted_terms(sla)]},
         status_column="Status",
     )
 
@@ -564,7 +583,10 @@ def confusion_section(cm: ConfusionMatrix) -> Section:
     )
 
 
+COUNT_COLUMNS = ("items", "annotations", "reviewed", "failed", "gold_annotations", "delivered", "required",
+                 "shortfall", "support", "predicted", "n before", "n after", "n")
 COLUMN_FORMATS: dict[str, ColumnFormat] = {
+    **dict.fromkeys(COUNT_COLUMNS, "integer"),
     "defect_rate": "percent",
     "qa_coverage": "percent",
     "accuracy": "percent",
@@ -590,6 +612,8 @@ def plain_columns(section: Section) -> Section:
             "columns": columns,
             "rows": rows,
             "formats": formats,
+            "cell_formats": {columns[section.columns.index(c)]: f for c, f in section.cell_formats.items()
+                             if c in section.columns},
             "status_column": columns[section.columns.index(status)] if status in section.columns else status,
         }
     )
@@ -658,6 +682,7 @@ def sla_report_payload(report: SlaReport | dict[str, Any]) -> dict[str, Any]:
             "title": "QA coverage by category",
             "note": "Reviewed of delivered annotations against the contract's minimum, per category.",
             "rows": payload.get("qa_coverage") or [],
+            "formats": {"value": "percent"},
         },
         {"title": "Annotators", "rows": payload.get("annotators") or []},
         {

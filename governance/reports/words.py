@@ -66,6 +66,26 @@ def money(value: Any, currency: str, *, cents: bool = False) -> str:
     return f"{currency} {shown}".strip()
 
 
+def number(value: Any, kind: str | None, currency: str = "") -> str:
+    """A table value as its format asks: counts whole with thousands separators ('12,000'),
+    'percent' as '97.5%', 'rate' with three decimals, money with the currency; booleans as yes/no."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return yes_no(value)
+    if not isinstance(value, int | float):
+        return str(value)
+    if kind == "percent":
+        return f"{value:.1%}"
+    if kind == "currency":
+        return money(value, currency).replace(" ", "\u00a0")  # the amount never wraps away from its currency
+    if kind == "rate":
+        return f"{value:.3f}"
+    if kind == "integer":
+        return f"{value:,.0f}"
+    return f"{value:,.2f}" if isinstance(value, float) else str(value)
+
+
 def money_format(currency: str) -> str:
     """The workbook number format of an amount in `currency`, e.g. '"EUR "#,##0'."""
     unit = currency.replace('"', "")

@@ -161,12 +161,13 @@ def write_section(sheet: _Sheet, section: Section, row: int, currency: str = "")
         row += 1
     head = row
     sheet.header(head, section.columns)
-    kinds = [section.formats.get(c, "text") for c in section.columns]
-    formats = [money_format(currency) if k == "currency" else NUMBER_FORMATS.get(k) for k in kinds]
     status_col = section.columns.index(section.status_column) if section.status_column in section.columns else None
     for r, values in enumerate(section.rows, start=head + 1):
+        kinds = section.row_formats(r - head - 1)
         for c, value in enumerate(values):
-            fmt = formats[c] if isinstance(value, int | float) else None
+            kind = kinds[c] or "text"
+            fmt = (money_format(currency) if kind == "currency" else NUMBER_FORMATS.get(kind)) if isinstance(
+                value, int | float) else None
             cell = sheet.put(r, c + 1, value, fmt)
             if isinstance(value, str) and (len(value) > MAX_WIDTH or "\n" in value):
                 sheet.wrap(cell, MAX_WIDTH)

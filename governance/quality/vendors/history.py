@@ -326,11 +326,11 @@ def history_sections(deliveries: Sequence[StoredDelivery]) -> list[dict[str, Any
         "Drop flagged",
     ]
     formats: dict[str, str] = {
-        "Accuracy": "rate",
+        "Accuracy": "percent",
         "Gold": "integer",
         "Kappa": "decimal",
-        "Defects": "rate",
-        "On time": "rate",
+        "Defects": "percent",
+        "On time": "percent",
     }
     trend = {
         "title": "Vendor history",
@@ -358,7 +358,7 @@ def history_sections(deliveries: Sequence[StoredDelivery]) -> list[dict[str, Any
         "title": "Vendor history: significant drops by category",
         "note": "A category's rate against the same category in the provider's previous delivery.",
         "columns": ["Provider", "Delivery", "Date", "Category", "Metric", "Now", "p (Holm)"],
-        "formats": {"Now": "rate", "p (Holm)": "decimal"},
+        "formats": {"Now": "percent", "p (Holm)": "decimal"},
         "rows": [
             [p.provider, p.delivery, p.delivered_on, p.scope, m.replace("_", " "), p.model_dump()[m], pv]
             for p in flagged
