@@ -125,14 +125,14 @@ def test_score_shows_the_measured_suggestion_beside_the_typed_score(
     url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     store = Store(url)
     program = store.create_program("Q3")
-    store.add_provider(program.id, "Blue Heron Data")
+    store.add_provider(program.id, "Lumen Annotation Co.")
     # kappa 0.65 earns 3, defects 1 of 100 (1%) earn 5, accuracy 96/100 earns 5: suggestion 3
     t = Tally(rows=100, reviewed=100, failed=1, gold=100, correct=96, kappa=0.65)
     m = DeliveryMeasures(
         file="bh.csv", items=100, annotations=100, kappa_method="cohen_kappa", overall=t, categories={"a": t},
         annotators={},
     )
-    record_delivery(store, OPERATOR, program.id, "Blue Heron Data", m, delivered_on=date(2026, 11, 2),
+    record_delivery(store, OPERATOR, program.id, "Lumen Annotation Co.", m, delivered_on=date(2026, 11, 2),
                     guideline_version="v1")
     store.close()
     code, out, _ = run(capsys, "score", WIDE, "--as-of", "2026-11-26", "--program", "Q3", "--database", url,
@@ -140,12 +140,12 @@ def test_score_shows_the_measured_suggestion_beside_the_typed_score(
     assert code == 0
     payload = json.loads(out)
     rows = {(r["provider"], r["dimension"]): r for r in payload["measured_suggestions"]}
-    heron = rows[("Blue Heron Data", "quality_sla")]
-    typed = next(p for p in payload["providers"] if p["name"] == "Blue Heron Data")["dimensions"]["quality_sla"]
+    heron = rows[("Lumen Annotation Co.", "quality_sla")]
+    typed = next(p for p in payload["providers"] if p["name"] == "Lumen Annotation Co.")["dimensions"]["quality_sla"]
     assert heron["typed"] == typed["score"] and heron["suggested"] == 3
     assert heron["source"] == "bh.csv (delivery 1, 2026-11-02)" and "kappa 0.650 earns 3" in heron["because"]
-    assert rows[("Blue Heron Data", "ai_throughput")]["because"] == "no stored delivery marks pre-labelled items"
-    assert rows[("Kestrel Annotation", "quality_sla")]["suggested"] is None
+    assert rows[("Lumen Annotation Co.", "ai_throughput")]["because"] == "no stored delivery marks pre-labelled items"
+    assert rows[("Kestrel Data Works", "quality_sla")]["suggested"] is None
     code, out, _ = run(capsys, "score", WIDE, "--as-of", "2026-11-26", "--program", "Q3", "--database", url)
     assert code == 0 and "Measured suggestions" in out and "bh.csv (delivery 1, 2026-11-02)" in out
     assert "rule for quality_sla: each measure scored on its own" in out
