@@ -47,12 +47,14 @@ def _profile_index(counts: DeliveryCounts) -> tuple[np.ndarray, np.ndarray]:
     if cached is None:
         table = counts.item_counts
         v = table.shape[1]
-        base = int(table.sum(axis=1).max()) + 1 if len(table) else 2
+        base = max(int(table.max()) + 1, 2) if table.size else 2  # any base above every count
         if len(table) and float(base) ** v < _EXACT:
             powers = base ** np.arange(v, dtype=np.int64)
-            key = np.zeros(len(table), np.int64)
-            for j in range(v):  # column by column: no N x V int64 temporary
-                key += table[:, j] * powers[j]
+            key: np.ndarray = np.zeros(len(table), np.int32 if float(base) ** v < 2**31 else np.int64)
+            for start in range(0, len(table), 1 << 15):  # blocks that stay in cache, column by column
+                block, part = table[start : start + (1 << 15)], key[start : start + (1 << 15)]
+                for j in range(v):
+                    part += block[:, j] * key.dtype.type(powers[j])
             span = int(float(base) ** v)
             if span <= max(4 * len(key), 1 << 20):  # small key range: a bincount, no sort
                 present = np.bincount(key, minlength=span) > 0
