@@ -137,10 +137,11 @@ def _times(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.where(ok, us, 0), ok, given & ~ok
 
 
-def _item_codes(items: pa.Array) -> tuple[pa.Array, np.ndarray]:
-    """Keys for the batch's per-item tables (strings) and each row's index into them (-1 for a
-    missing id). Each run of equal ids is one key, so there is no hashing per batch: a delivery
-    usually lists an item's annotations together, and `finish` merges keys that recur."""
+def _item_codes(items: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray | None]:
+    """Keys for the batch's per-item tables (strings), each row's index into them (-1 for a
+    missing id) and, when each key is a run of rows, the run starts. Each run of equal ids is one
+    key, so there is no hashing per batch: a delivery usually lists an item's annotations together,
+    and `finish` merges keys that recur."""
     if pa.types.is_dictionary(items.type):  # a categorical column: its dictionary may hold unused ids
         items = items.cast(items.type.value_type)
     if not pa.types.is_string(items.type):
@@ -148,13 +149,13 @@ def _item_codes(items: pa.Array) -> tuple[pa.Array, np.ndarray]:
     if items.null_count:  # missing ids become -1 rows; the rest by their distinct values
         enc = pc.dictionary_encode(items)
         # exact-size copy of the keys: the encoder's buffers over-allocate
-        return pa.concat_arrays([enc.dictionary]), _indices(enc.indices).astype(np.int32)
+        return pa.concat_arrays([enc.dictionary]), _indices(enc.indices).astype(np.int32), None
     n = len(items)
     changed = pc.not_equal(items.slice(1), items.slice(0, n - 1)).to_numpy(zero_copy_only=False)
     codes = np.zeros(n, np.int32)
     np.cumsum(changed, dtype=np.int32, out=codes[1:])
     starts = np.concatenate(([0], np.flatnonzero(changed) + 1))
-    return items.take(pa.array(starts)), codes
+    return items.take(pa.array(starts)), codes, starts
 
 
 def _first_code(codes: np.ndarray, item: np.ndarray, ok: np.ndarray, first: np.ndarray) -> np.ndarray:
@@ -324,7 +325,7 @@ class _Builder:
         row_numbers = _RowNumbers(batch.column(ROW_COLUMN).to_numpy() if ROW_COLUMN in names else None, offset)
         self.n_rows += n
 
-        keys, item = _item_codes(batch.column("item_id"))
+        keys, item, starts = _item_codes(batch.column("item_id"))
         blank = np.flatnonzero(
             pc.or_(pc.equal(pc.binary_length(keys), 0), pc.utf8_is_space(keys)).to_numpy(zero_copy_only=False)
         )
@@ -400,7 +401,7 @@ class _Builder:
             )
             self.row_numbers.append(row_numbers.given)
         else:
-            self.partials.append(BatchTables(len(keys), self._item_tables(keys, rows, row_numbers)))
+            self.partials.append(BatchTables(len(keys), self._item_tables(keys, rows, row_numbers, starts=starts)))
         at = np.flatnonzero(ok & (gold >= 0))
         self.gold_rows.append((self.n_keys + item[at].astype(np.int64), _small(gold[at], V), row_numbers[at]))
         self.keys.append(keys)
@@ -455,16 +456,23 @@ class _Builder:
             self._trim_problems()
 
     def _item_tables(
-        self, keys: pa.Array, r: _Rows, row_numbers: _RowNumbers, whole: bool = False
+        self,
+        keys: pa.Array,
+        r: _Rows,
+        row_numbers: _RowNumbers,
+        whole: bool = False,
+        starts: np.ndarray | None = None,
     ) -> dict[str, np.ndarray]:
         """Per-key tables of rows whose `item` indexes `keys`: label counts, annotator bits, labels
         by annotator, first category / task type / batch, first week, split categories. A repeated
         (item, annotator) is a problem right here when the rows are the `whole` file; otherwise its
-        key is noted and `finish` locates the rows."""
+        key is noted and `finish` locates the rows. `starts`: the first row of each key when every
+        key is one run of rows (then per-key firsts and minima need no scatter)."""
         item, ok, lab, ann = r.item, r.ok, r.lab, r.ann
         n, nl = len(item), len(keys)
         V, A = max(len(self.labels), 1), max(len(self.annotators), 1)
         rows = None if ok.all() else np.flatnonzero(ok)
+        runs = starts if rows is None else None  # every row usable and each key one run
         vi, vl, va = (item, lab, ann) if rows is None else (item[rows], lab[rows], ann[rows])
         wide = nl * V >= 2**31
         cell = vi.astype(np.int64) * V + vl if wide else vi * np.int32(V) + vl
@@ -478,7 +486,9 @@ class _Builder:
             by_ann = np.full((nl, A), -1, np.int8 if V < 127 else np.int16)
             by_ann.reshape(-1)[vi * np.int64(A) + va] = vl
             # a repeated (item, annotator) fills one cell, which lowers the popcount below the row count
-            mask = np.packbits(by_ann >= 0, axis=1, bitorder="little")  # one byte: at most 8 annotators
+            mask = np.zeros((nl, 1), np.uint8)  # one byte: at most 8 annotators
+            for a in range(A):
+                mask[:, 0] |= (by_ann[:, a] >= 0).view(np.uint8) << np.uint8(a)
         else:
             self.paired = False
             bits = np.left_shift(np.uint64(1), (va & 63).astype(np.uint64))
@@ -489,20 +499,28 @@ class _Builder:
             else:
                 repeated = np.bitwise_count(mask).sum(axis=1) < counts.sum(axis=1)
                 self.repeated.append(self.n_keys + np.flatnonzero(repeated))
-        first = np.full(nl, n, np.int64)  # each item's first usable row; n where it has none
-        if rows is None:
-            first[item[::-1]] = np.arange(n - 1, -1, -1)
+        if runs is not None:
+            first = runs.astype(np.int64, copy=False)
         else:
-            first[vi[::-1]] = rows[::-1]
+            first = np.full(nl, n, np.int64)  # each item's first usable row; n where it has none
+            if rows is None:
+                first[item[::-1]] = np.arange(n - 1, -1, -1)
+            else:
+                first[vi[::-1]] = rows[::-1]
         attrs = [
             _first_code(codes, item, ok, first).astype(np.int16 if len(vocab) < 2**15 else np.int32)
             for codes, vocab in zip((r.cat, r.task, r.bat), self.vocabs.values(), strict=True)
         ]
-        valid = np.flatnonzero(ok & (r.cat >= 0))
         split = np.zeros(nl, bool)  # items whose annotations name more than one category
-        split[item[valid][attrs[0][item[valid]] != r.cat[valid]]] = True
+        if rows is None and int(r.cat.min(initial=0)) >= 0:
+            split[item[attrs[0][item] != r.cat]] = True
+        else:
+            valid = np.flatnonzero(ok & (r.cat >= 0))
+            split[item[valid][attrs[0][item[valid]] != r.cat[valid]]] = True
         week = np.full(nl, np.iinfo(np.int32).max, np.int32)
-        if r.dated.all():
+        if r.dated.all() and runs is not None:
+            week = np.minimum.reduceat(r.wk.astype(np.int32, copy=False), runs)
+        elif r.dated.all():
             np.minimum.at(week, item, r.wk)
         else:
             np.minimum.at(week, item[r.dated], r.wk[r.dated])
