@@ -559,16 +559,23 @@ class _Builder:
         if int(np.prod(sizes)) * _FLAG_STATES <= _JOINT_BINS:
             key = np.zeros(len(flags), np.int32)
             for codes, size in groups.values():
-                key = key * np.int32(size) + (codes + 1)
-            key = (key * np.int32(A) + ann) * np.int32(_FLAG_STATES) + flags
+                key *= np.int32(size)
+                key += codes
+                key += 1
+            key *= np.int32(A)
+            key += ann
+            key *= np.int32(_FLAG_STATES)
+            key += flags
             joint = np.bincount(key, minlength=int(np.prod(sizes)) * _FLAG_STATES).reshape(*sizes, _FLAG_STATES)
-            for axis, dim in enumerate([*groups, "annotator"]):
-                others = tuple(a for a in range(len(sizes)) if a != axis)
-                self._acc(f"{dim}_period", _decode_flags(joint.sum(axis=others)))
-            by_batch = {
-                "batch_category_period": joint.sum(axis=(1, 3)).transpose(1, 0, 2),
-                "batch_annotator_period": joint.sum(axis=(0, 1)),
-            }
+            # two passes over the joint table; every other table sums a smaller one
+            by_ann = joint.sum(axis=(0, 1))  # batch x annotator
+            no_ann = joint.sum(axis=3)  # category x task type x batch
+            by_cat = no_ann.sum(axis=1)  # category x batch
+            sums = {"category": by_cat.sum(axis=1), "task_type": no_ann.sum(axis=(0, 2))}
+            sums |= {"batch": by_cat.sum(axis=0), "annotator": by_ann.sum(axis=0)}
+            for dim, table in sums.items():
+                self._acc(f"{dim}_period", _decode_flags(table))
+            by_batch = {"batch_category_period": by_cat.transpose(1, 0, 2), "batch_annotator_period": by_ann}
             for table, grid in by_batch.items():
                 if table not in self.too_large:
                     self._acc(table, _decode_grid(grid))
