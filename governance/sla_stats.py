@@ -19,16 +19,25 @@ from governance.sla_chance import CHANCE_METRICS, alpha_analytic, chance_by_grou
 AGREEMENT_METRICS = ("kappa", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "percent_agreement", *CHANCE_METRICS)
 N_BOOT = 1000
 _EXACT = 2**53
+_BLOCK = 1 << 15  # rows per block: small enough to stay in cache
 
 
-def annotators_in(counts: DeliveryCounts, items: np.ndarray | None = None) -> int:
-    """How many distinct annotators labelled the selected items."""
+def annotators_in(counts: DeliveryCounts, items: np.ndarray | None = None, enough: int | None = None) -> int:
+    """How many distinct annotators labelled the selected items (boolean mask or all); with `enough`,
+    counting stops once that many are found, so a question like 'exactly two?' reads a few blocks."""
     if items is not None and items.dtype == bool and items.all():
         items = None
     if items is None and "annotators_in" in counts.cache:
         return cast(int, counts.cache["annotators_in"])
-    mask = counts.item_annotators if items is None else counts.item_annotators[items]
-    found = int(np.bitwise_count(np.bitwise_or.reduce(mask, axis=0)).sum()) if len(mask) else 0
+    mask = counts.item_annotators
+    seen = np.zeros(mask.shape[1:], mask.dtype)
+    found = 0
+    for start in range(0, len(mask), _BLOCK):
+        block = mask[start : start + _BLOCK]
+        seen |= np.bitwise_or.reduce(block if items is None else block[items[start : start + _BLOCK]], axis=0)
+        found = int(np.bitwise_count(seen).sum())
+        if enough is not None and found >= enough:
+            return found
     if items is None:
         counts.cache["annotators_in"] = found
     return found
@@ -38,7 +47,7 @@ def resolve_metric(counts: DeliveryCounts, metric: str, items: np.ndarray | None
     """'kappa' means Cohen's kappa for two annotators and Fleiss' kappa for more."""
     if metric != "kappa":
         return metric
-    return "cohen_kappa" if annotators_in(counts, items) == 2 else "fleiss_kappa"
+    return "cohen_kappa" if annotators_in(counts, items, enough=3) == 2 else "fleiss_kappa"
 
 
 def _profile_index(counts: DeliveryCounts) -> tuple[np.ndarray, np.ndarray]:
@@ -51,8 +60,8 @@ def _profile_index(counts: DeliveryCounts) -> tuple[np.ndarray, np.ndarray]:
         if len(table) and float(base) ** v < _EXACT:
             powers = base ** np.arange(v, dtype=np.int64)
             key: np.ndarray = np.zeros(len(table), np.int32 if float(base) ** v < 2**31 else np.int64)
-            for start in range(0, len(table), 1 << 15):  # blocks that stay in cache, column by column
-                block, part = table[start : start + (1 << 15)], key[start : start + (1 << 15)]
+            for start in range(0, len(table), _BLOCK):  # column by column within each block
+                block, part = table[start : start + _BLOCK], key[start : start + _BLOCK]
                 for j in range(v):
                     part += block[:, j] * key.dtype.type(powers[j])
             span = int(float(base) ** v)
