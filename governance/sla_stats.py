@@ -82,12 +82,16 @@ def profiles(counts: DeliveryCounts, item_group: np.ndarray, n_groups: int) -> I
     """Distinct item rows per group with how many items share each, by one bincount over
     (group, row index); items outside every group (code -1) are dropped."""
     rows, inverse = _profile_index(counts)
-    keep = item_group >= 0
     k = max(len(rows), 1)
-    key = item_group.astype(np.int64)
-    key *= k
-    key += inverse
-    weight = np.bincount(key if keep.all() else key[keep], minlength=n_groups * k).reshape(n_groups, k)
+    weight = np.zeros((n_groups + 1) * k, np.int64)  # row 0: items in no group
+    step = max(_BLOCK * 4, len(weight))  # blocks of items stay in cache; bins are added once a block
+    for start in range(0, len(inverse), step):
+        key = np.maximum(item_group[start : start + step], -1).astype(np.int64)
+        key += 1
+        key *= k
+        key += inverse[start : start + step]
+        weight += np.bincount(key, minlength=len(weight))
+    weight = weight.reshape(n_groups + 1, k)[1:]
     group, which = np.nonzero(weight)
     nonempty = rows[which].sum(axis=1) > 0
     group, which = group[nonempty], which[nonempty]
