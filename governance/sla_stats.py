@@ -84,7 +84,7 @@ def profiles(counts: DeliveryCounts, item_group: np.ndarray, n_groups: int) -> I
     rows, inverse = _profile_index(counts)
     k = max(len(rows), 1)
     weight = np.zeros((n_groups + 1) * k, np.int64)  # row 0: items in no group
-    step = max(_BLOCK * 4, len(weight))  # blocks of items stay in cache; bins are added once a block
+    step = max(_BLOCK * 4, len(weight) // 4)  # blocks of items stay in cache; bins are added once a block
     for start in range(0, len(inverse), step):
         key = np.maximum(item_group[start : start + step], -1).astype(np.int64)
         key += 1
