@@ -106,7 +106,7 @@ def _indices(indices: pa.Array) -> np.ndarray:
 
 def _week_of(us: np.ndarray) -> np.ndarray:
     """Monday-based week index since the epoch (1970-01-01 was a Thursday)."""
-    return (np.floor_divide(us, US_PER_DAY) + 3) // 7
+    return (us + 3 * US_PER_DAY) // (7 * US_PER_DAY)  # = (us // day + 3) // 7, one division
 
 
 def week_start(week: int) -> str:
@@ -365,8 +365,9 @@ class _Builder:
             return self.vocabs[name].codes(batch.column(name))
 
         cat, task, bat = opt_codes("category"), opt_codes("task_type"), opt_codes("batch")
-        gold = np.full(n, -1, np.int32)
-        if "gold_label" in names:
+        if "gold_label" not in names:
+            gold = np.full(n, -1, np.int32)
+        else:
             gold = self.labels.codes(batch.column("gold_label"))
             out_gold = gold == -2
             self.problems_at(
@@ -374,9 +375,7 @@ class _Builder:
             )
             gold[out_gold] = -1
             V = max(len(self.labels), 1)
-        qa = np.full(n, -1, np.int8)
-        if "qa_result" in names:
-            qa = self._qa(batch.column("qa_result"), row_numbers)
+        qa = self._qa(batch.column("qa_result"), row_numbers) if "qa_result" in names else np.full(n, -1, np.int8)
         sub_ok = np.zeros(n, bool)
         sub = np.zeros(n, np.int64)
         timed = np.zeros(n, bool)
@@ -517,13 +516,14 @@ class _Builder:
         else:
             valid = np.flatnonzero(ok & (r.cat >= 0))
             split[item[valid][attrs[0][item[valid]] != r.cat[valid]]] = True
-        week = np.full(nl, np.iinfo(np.int32).max, np.int32)
         if r.dated.all() and runs is not None:
             week = np.minimum.reduceat(r.wk.astype(np.int32, copy=False), runs)
-        elif r.dated.all():
-            np.minimum.at(week, item, r.wk)
         else:
-            np.minimum.at(week, item[r.dated], r.wk[r.dated])
+            week = np.full(nl, np.iinfo(np.int32).max, np.int32)
+            if r.dated.all():
+                np.minimum.at(week, item, r.wk)
+            else:
+                np.minimum.at(week, item[r.dated], r.wk[r.dated])
         tables: dict[str, np.ndarray] = {
             "counts": counts,
             "mask": mask,
@@ -775,11 +775,12 @@ class _Builder:
         label = np.concatenate([g[1] for g in self.gold_rows])
         row = np.concatenate([np.asarray(g[2], np.int64) for g in self.gold_rows])
         self.gold_rows = []
+        gold[item[::-1]] = label[::-1]  # reversed: each item's first gold row is written last
+        clash = np.flatnonzero(label != gold[item])
+        if not len(clash):
+            return gold
         first = np.full(len(keys), -1, np.int64)
         first[item[::-1]] = np.arange(len(item) - 1, -1, -1)
-        has = first >= 0
-        gold[has] = label[first[has]]
-        clash = np.flatnonzero(label != gold[item])
         names = self.labels.values
         messages = [
             f"item {keys[int(item[j])].as_py()!r} has differing gold labels ({names[label[j]]!r} here, "
