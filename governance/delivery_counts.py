@@ -416,7 +416,8 @@ class _Builder:
         groups = {
             dim: (codes, len(self.vocabs[dim]) + 1) for dim, codes in zip(ATTRIBUTES, (cat, task, bat), strict=True)
         }
-        self._period_tables(groups, ann if all_ok else np.where(ok, ann, 0), A, flags)
+        usable_ann = ann if all_ok else np.where(ok, ann, 0)
+        self._period_tables(groups, usable_ann, A, flags)
         gi = np.flatnonzero(g)
         c1, lg, ll = cat[gi].astype(np.int64) + 1, gold[gi].astype(np.int64), lab[gi].astype(np.int64)
         ncat = len(self.vocabs["category"]) + 1
@@ -431,7 +432,7 @@ class _Builder:
             span = high - low + 1
             # per week and category/annotator first: its sums give the per-week table for free
             per_week = self._week_groups(
-                weeks, low, span, cat, np.where(ok, ann, 0), A, wflags, None if all_dated else dated
+                weeks, low, span, cat, usable_ann, A, wflags, None if all_dated else dated
             )
             if per_week is not None:
                 table = _decode_flags(per_week)
