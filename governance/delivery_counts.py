@@ -158,12 +158,14 @@ def _item_codes(items: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray | Non
     return items.take(pa.array(starts)), codes, starts
 
 
-def _first_code(codes: np.ndarray, item: np.ndarray, ok: np.ndarray, first: np.ndarray) -> np.ndarray:
+def _first_code(
+    codes: np.ndarray, item: np.ndarray, ok: np.ndarray, first: np.ndarray, every: bool = False
+) -> np.ndarray:
     """Each item's code from the first usable row that has one (-1 where none has); `first` holds
-    each item's first usable row, or len(codes) where it has none."""
+    each item's first usable row, or len(codes) where it has none (`every`: no item lacks one)."""
     n = len(codes)
     if int(codes.min()) >= 0:
-        return np.where(first < n, codes[np.minimum(first, n - 1)], -1).astype(np.int32)
+        return codes[first] if every else np.where(first < n, codes[np.minimum(first, n - 1)], -1).astype(np.int32)
     out = np.full(len(first), -1, np.int32)
     sel = np.flatnonzero(ok & (codes >= 0))[::-1]  # reversed: the first row wins
     out[item[sel]] = codes[sel]
@@ -431,9 +433,7 @@ class _Builder:
             low, high = int(weeks.min()), int(weeks.max())
             span = high - low + 1
             # per week and category/annotator first: its sums give the per-week table for free
-            per_week = self._week_groups(
-                weeks, low, span, cat, usable_ann, A, wflags, None if all_dated else dated
-            )
+            per_week = self._week_groups(weeks, low, span, cat, usable_ann, A, wflags, None if all_dated else dated)
             if per_week is not None:
                 table = _decode_flags(per_week)
                 present = np.flatnonzero(table[:, 0])
@@ -508,7 +508,7 @@ class _Builder:
             else:
                 first[vi[::-1]] = rows[::-1]
         attrs = [
-            _first_code(codes, item, ok, first).astype(np.int16 if len(vocab) < 2**15 else np.int32)
+            _first_code(codes, item, ok, first, runs is not None).astype(np.int16 if len(vocab) < 2**15 else np.int32)
             for codes, vocab in zip((r.cat, r.task, r.bat), self.vocabs.values(), strict=True)
         ]
         split = np.zeros(nl, bool)  # items whose annotations name more than one category
