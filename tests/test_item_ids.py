@@ -14,6 +14,7 @@ SHAPES = [
     lambda n: f"item-{n}",
     lambda n: f"task_{n:07d}",
     lambda n: f"frame_{n:06d}.jpg",
+    lambda n: f"scène {n}.é",  # multi-byte prefix and suffix
     lambda n: str(n),
     lambda n: f"é/{n}#x",
     lambda n: f"{n:x}",  # hexadecimal: letters and digits
@@ -23,10 +24,13 @@ SHAPES = [
 
 @pytest.mark.parametrize("shape", range(len(SHAPES)))
 @pytest.mark.parametrize("spread", [3, 1_000_000_000])  # dense numbers, then sparse ones
-def test_same_codes_as_arrow(shape: int, spread: int) -> None:
+@pytest.mark.parametrize("order", ["random", "sorted", "unique sorted"])  # sorted ids skip the sort
+def test_same_codes_as_arrow(shape: int, spread: int, order: str) -> None:
     rng = np.random.default_rng(shape)
     n = 5_000
     numbers = rng.integers(0, n * spread // 3 + 1, n)
+    if order != "random":
+        numbers = np.sort(np.unique(numbers) if order == "unique sorted" else numbers)
     ids = pa.array([SHAPES[shape](int(v)) for v in numbers], pa.string())
     dictionary, codes = encode_ids(ids)
     expected = pc.dictionary_encode(ids)

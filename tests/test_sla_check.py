@@ -14,9 +14,9 @@ from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss
 from contracts.sla_term_files import load_term_set
 from contracts.sla_terms import SlaTerm, SlaTermSet, default_term_set
 from governance.quality.reading.delivery import open_delivery, read_delivery_table
-from governance.quality.reading.delivery_counts import count_delivery
+from governance.quality.reading.delivery_counts import DeliveryCounts, count_delivery
 from governance.quality.sla.sla_check import check_counts, check_delivery
-from governance.quality.sla.sla_stats import agreement, resolve_metric
+from governance.quality.sla.sla_stats import agreement, annotators_in, resolve_metric
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 LABELS = ["a", "b", "c", "d"]
@@ -91,6 +91,24 @@ def test_kappa_is_fleiss_for_more_and_matches_statsmodels(tmp_path: Path) -> Non
     sub_codes = sub.apply(lambda col: col.map({v: i for i, v in enumerate(LABELS)}))
     assert simple.value == pytest.approx(
         sm_fleiss(aggregate_raters(sub_codes.to_numpy(), n_cat=4)[0]), abs=1e-12)
+
+
+def test_annotators_in_a_selection_counted_block_by_block() -> None:
+    """Blocks of items, a selection whose second annotator sits in the last block, more than 64
+    annotators (two mask words): the count, and Cohen only for exactly two, match a plain count."""
+    rng = np.random.default_rng(5)
+    n, n_ann = 100_000, 70
+    who = rng.integers(0, n_ann, n)
+    mask = np.zeros((n, 2), np.uint64)
+    mask[np.arange(n), who >> 6] = np.left_shift(np.uint64(1), (who & 63).astype(np.uint64))
+    counts = DeliveryCounts(file="x", item_annotators=mask)
+    two = np.zeros(n, bool)
+    two[np.flatnonzero(who == 3)[:5]] = True
+    two[np.flatnonzero(who == 66)[-5:]] = True
+    for items in (two, who < 2, (who % 7 == 0) & (np.arange(n) > n - 40_000), rng.random(n) < 0.3, None):
+        expected = len(set(who.tolist() if items is None else who[items].tolist()))
+        assert annotators_in(counts, items) == expected
+        assert (resolve_metric(counts, "kappa", items) == "cohen_kappa") == (expected == 2)
 
 
 def test_undefined_statistic_makes_the_term_inconclusive(tmp_path: Path) -> None:

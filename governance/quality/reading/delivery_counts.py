@@ -106,7 +106,7 @@ def _indices(indices: pa.Array) -> np.ndarray:
 
 def _week_of(us: np.ndarray) -> np.ndarray:
     """Monday-based week index since the epoch (1970-01-01 was a Thursday)."""
-    return (np.floor_divide(us, US_PER_DAY) + 3) // 7
+    return (us + 3 * US_PER_DAY) // (7 * US_PER_DAY)  # = (us // day + 3) // 7, one division
 
 
 def week_start(week: int) -> str:
@@ -137,10 +137,11 @@ def _times(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.where(ok, us, 0), ok, given & ~ok
 
 
-def _item_codes(items: pa.Array) -> tuple[pa.Array, np.ndarray]:
-    """Keys for the batch's per-item tables (strings) and each row's index into them (-1 for a
-    missing id). Each run of equal ids is one key, so there is no hashing per batch: a delivery
-    usually lists an item's annotations together, and `finish` merges keys that recur."""
+def _item_codes(items: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray | None]:
+    """Keys for the batch's per-item tables (strings), each row's index into them (-1 for a
+    missing id) and, when each key is a run of rows, the run starts. Each run of equal ids is one
+    key, so there is no hashing per batch: a delivery usually lists an item's annotations together,
+    and `finish` merges keys that recur."""
     if pa.types.is_dictionary(items.type):  # a categorical column: its dictionary may hold unused ids
         items = items.cast(items.type.value_type)
     if not pa.types.is_string(items.type):
@@ -148,21 +149,23 @@ def _item_codes(items: pa.Array) -> tuple[pa.Array, np.ndarray]:
     if items.null_count:  # missing ids become -1 rows; the rest by their distinct values
         enc = pc.dictionary_encode(items)
         # exact-size copy of the keys: the encoder's buffers over-allocate
-        return pa.concat_arrays([enc.dictionary]), _indices(enc.indices).astype(np.int32)
+        return pa.concat_arrays([enc.dictionary]), _indices(enc.indices).astype(np.int32), None
     n = len(items)
     changed = pc.not_equal(items.slice(1), items.slice(0, n - 1)).to_numpy(zero_copy_only=False)
     codes = np.zeros(n, np.int32)
     np.cumsum(changed, dtype=np.int32, out=codes[1:])
     starts = np.concatenate(([0], np.flatnonzero(changed) + 1))
-    return items.take(pa.array(starts)), codes
+    return items.take(pa.array(starts)), codes, starts
 
 
-def _first_code(codes: np.ndarray, item: np.ndarray, ok: np.ndarray, first: np.ndarray) -> np.ndarray:
+def _first_code(
+    codes: np.ndarray, item: np.ndarray, ok: np.ndarray, first: np.ndarray, every: bool = False
+) -> np.ndarray:
     """Each item's code from the first usable row that has one (-1 where none has); `first` holds
-    each item's first usable row, or len(codes) where it has none."""
+    each item's first usable row, or len(codes) where it has none (`every`: no item lacks one)."""
     n = len(codes)
     if int(codes.min()) >= 0:
-        return np.where(first < n, codes[np.minimum(first, n - 1)], -1).astype(np.int32)
+        return codes[first] if every else np.where(first < n, codes[np.minimum(first, n - 1)], -1).astype(np.int32)
     out = np.full(len(first), -1, np.int32)
     sel = np.flatnonzero(ok & (codes >= 0))[::-1]  # reversed: the first row wins
     out[item[sel]] = codes[sel]
@@ -324,7 +327,7 @@ class _Builder:
         row_numbers = _RowNumbers(batch.column(ROW_COLUMN).to_numpy() if ROW_COLUMN in names else None, offset)
         self.n_rows += n
 
-        keys, item = _item_codes(batch.column("item_id"))
+        keys, item, starts = _item_codes(batch.column("item_id"))
         blank = np.flatnonzero(
             pc.or_(pc.equal(pc.binary_length(keys), 0), pc.utf8_is_space(keys)).to_numpy(zero_copy_only=False)
         )
@@ -364,8 +367,9 @@ class _Builder:
             return self.vocabs[name].codes(batch.column(name))
 
         cat, task, bat = opt_codes("category"), opt_codes("task_type"), opt_codes("batch")
-        gold = np.full(n, -1, np.int32)
-        if "gold_label" in names:
+        if "gold_label" not in names:
+            gold = np.full(n, -1, np.int32)
+        else:
             gold = self.labels.codes(batch.column("gold_label"))
             out_gold = gold == -2
             self.problems_at(
@@ -373,9 +377,7 @@ class _Builder:
             )
             gold[out_gold] = -1
             V = max(len(self.labels), 1)
-        qa = np.full(n, -1, np.int8)
-        if "qa_result" in names:
-            qa = self._qa(batch.column("qa_result"), row_numbers)
+        qa = self._qa(batch.column("qa_result"), row_numbers) if "qa_result" in names else np.full(n, -1, np.int8)
         sub_ok = np.zeros(n, bool)
         sub = np.zeros(n, np.int64)
         timed = np.zeros(n, bool)
@@ -400,7 +402,7 @@ class _Builder:
             )
             self.row_numbers.append(row_numbers.given)
         else:
-            self.partials.append(BatchTables(len(keys), self._item_tables(keys, rows, row_numbers)))
+            self.partials.append(BatchTables(len(keys), self._item_tables(keys, rows, row_numbers, starts=starts)))
         at = np.flatnonzero(ok & (gold >= 0))
         self.gold_rows.append((self.n_keys + item[at].astype(np.int64), _small(gold[at], V), row_numbers[at]))
         self.keys.append(keys)
@@ -416,7 +418,8 @@ class _Builder:
         groups = {
             dim: (codes, len(self.vocabs[dim]) + 1) for dim, codes in zip(ATTRIBUTES, (cat, task, bat), strict=True)
         }
-        self._period_tables(groups, ann if all_ok else np.where(ok, ann, 0), A, flags)
+        usable_ann = ann if all_ok else np.where(ok, ann, 0)
+        self._period_tables(groups, usable_ann, A, flags)
         gi = np.flatnonzero(g)
         c1, lg, ll = cat[gi].astype(np.int64) + 1, gold[gi].astype(np.int64), lab[gi].astype(np.int64)
         ncat = len(self.vocabs["category"]) + 1
@@ -430,9 +433,7 @@ class _Builder:
             low, high = int(weeks.min()), int(weeks.max())
             span = high - low + 1
             # per week and category/annotator first: its sums give the per-week table for free
-            per_week = self._week_groups(
-                weeks, low, span, cat, np.where(ok, ann, 0), A, wflags, None if all_dated else dated
-            )
+            per_week = self._week_groups(weeks, low, span, cat, usable_ann, A, wflags, None if all_dated else dated)
             if per_week is not None:
                 table = _decode_flags(per_week)
                 present = np.flatnonzero(table[:, 0])
@@ -455,16 +456,23 @@ class _Builder:
             self._trim_problems()
 
     def _item_tables(
-        self, keys: pa.Array, r: _Rows, row_numbers: _RowNumbers, whole: bool = False
+        self,
+        keys: pa.Array,
+        r: _Rows,
+        row_numbers: _RowNumbers,
+        whole: bool = False,
+        starts: np.ndarray | None = None,
     ) -> dict[str, np.ndarray]:
         """Per-key tables of rows whose `item` indexes `keys`: label counts, annotator bits, labels
         by annotator, first category / task type / batch, first week, split categories. A repeated
         (item, annotator) is a problem right here when the rows are the `whole` file; otherwise its
-        key is noted and `finish` locates the rows."""
+        key is noted and `finish` locates the rows. `starts`: the first row of each key when every
+        key is one run of rows (then per-key firsts and minima need no scatter)."""
         item, ok, lab, ann = r.item, r.ok, r.lab, r.ann
         n, nl = len(item), len(keys)
         V, A = max(len(self.labels), 1), max(len(self.annotators), 1)
         rows = None if ok.all() else np.flatnonzero(ok)
+        runs = starts if rows is None else None  # every row usable and each key one run
         vi, vl, va = (item, lab, ann) if rows is None else (item[rows], lab[rows], ann[rows])
         wide = nl * V >= 2**31
         cell = vi.astype(np.int64) * V + vl if wide else vi * np.int32(V) + vl
@@ -478,7 +486,9 @@ class _Builder:
             by_ann = np.full((nl, A), -1, np.int8 if V < 127 else np.int16)
             by_ann.reshape(-1)[vi * np.int64(A) + va] = vl
             # a repeated (item, annotator) fills one cell, which lowers the popcount below the row count
-            mask = np.packbits(by_ann >= 0, axis=1, bitorder="little")  # one byte: at most 8 annotators
+            mask = np.zeros((nl, 1), np.uint8)  # one byte: at most 8 annotators
+            for a in range(A):
+                mask[:, 0] |= (by_ann[:, a] >= 0).view(np.uint8) << np.uint8(a)
         else:
             self.paired = False
             bits = np.left_shift(np.uint64(1), (va & 63).astype(np.uint64))
@@ -489,23 +499,32 @@ class _Builder:
             else:
                 repeated = np.bitwise_count(mask).sum(axis=1) < counts.sum(axis=1)
                 self.repeated.append(self.n_keys + np.flatnonzero(repeated))
-        first = np.full(nl, n, np.int64)  # each item's first usable row; n where it has none
-        if rows is None:
-            first[item[::-1]] = np.arange(n - 1, -1, -1)
+        if runs is not None:
+            first = runs.astype(np.int64, copy=False)
         else:
-            first[vi[::-1]] = rows[::-1]
+            first = np.full(nl, n, np.int64)  # each item's first usable row; n where it has none
+            if rows is None:
+                first[item[::-1]] = np.arange(n - 1, -1, -1)
+            else:
+                first[vi[::-1]] = rows[::-1]
         attrs = [
-            _first_code(codes, item, ok, first).astype(np.int16 if len(vocab) < 2**15 else np.int32)
+            _first_code(codes, item, ok, first, runs is not None).astype(np.int16 if len(vocab) < 2**15 else np.int32)
             for codes, vocab in zip((r.cat, r.task, r.bat), self.vocabs.values(), strict=True)
         ]
-        valid = np.flatnonzero(ok & (r.cat >= 0))
         split = np.zeros(nl, bool)  # items whose annotations name more than one category
-        split[item[valid][attrs[0][item[valid]] != r.cat[valid]]] = True
-        week = np.full(nl, np.iinfo(np.int32).max, np.int32)
-        if r.dated.all():
-            np.minimum.at(week, item, r.wk)
+        if rows is None and int(r.cat.min(initial=0)) >= 0:
+            split[item[attrs[0][item] != r.cat]] = True
         else:
-            np.minimum.at(week, item[r.dated], r.wk[r.dated])
+            valid = np.flatnonzero(ok & (r.cat >= 0))
+            split[item[valid][attrs[0][item[valid]] != r.cat[valid]]] = True
+        if r.dated.all() and runs is not None:
+            week = np.minimum.reduceat(r.wk.astype(np.int32, copy=False), runs)
+        else:
+            week = np.full(nl, np.iinfo(np.int32).max, np.int32)
+            if r.dated.all():
+                np.minimum.at(week, item, r.wk)
+            else:
+                np.minimum.at(week, item[r.dated], r.wk[r.dated])
         tables: dict[str, np.ndarray] = {
             "counts": counts,
             "mask": mask,
@@ -541,16 +560,23 @@ class _Builder:
         if int(np.prod(sizes)) * _FLAG_STATES <= _JOINT_BINS:
             key = np.zeros(len(flags), np.int32)
             for codes, size in groups.values():
-                key = key * np.int32(size) + (codes + 1)
-            key = (key * np.int32(A) + ann) * np.int32(_FLAG_STATES) + flags
+                key *= np.int32(size)
+                key += codes
+                key += 1
+            key *= np.int32(A)
+            key += ann
+            key *= np.int32(_FLAG_STATES)
+            key += flags
             joint = np.bincount(key, minlength=int(np.prod(sizes)) * _FLAG_STATES).reshape(*sizes, _FLAG_STATES)
-            for axis, dim in enumerate([*groups, "annotator"]):
-                others = tuple(a for a in range(len(sizes)) if a != axis)
-                self._acc(f"{dim}_period", _decode_flags(joint.sum(axis=others)))
-            by_batch = {
-                "batch_category_period": joint.sum(axis=(1, 3)).transpose(1, 0, 2),
-                "batch_annotator_period": joint.sum(axis=(0, 1)),
-            }
+            # two passes over the joint table; every other table sums a smaller one
+            by_ann = joint.sum(axis=(0, 1))  # batch x annotator
+            no_ann = joint.sum(axis=3)  # category x task type x batch
+            by_cat = no_ann.sum(axis=1)  # category x batch
+            sums = {"category": by_cat.sum(axis=1), "task_type": no_ann.sum(axis=(0, 2))}
+            sums |= {"batch": by_cat.sum(axis=0), "annotator": by_ann.sum(axis=0)}
+            for dim, table in sums.items():
+                self._acc(f"{dim}_period", _decode_flags(table))
+            by_batch = {"batch_category_period": by_cat.transpose(1, 0, 2), "batch_annotator_period": by_ann}
             for table, grid in by_batch.items():
                 if table not in self.too_large:
                     self._acc(table, _decode_grid(grid))
@@ -750,11 +776,12 @@ class _Builder:
         label = np.concatenate([g[1] for g in self.gold_rows])
         row = np.concatenate([np.asarray(g[2], np.int64) for g in self.gold_rows])
         self.gold_rows = []
+        gold[item[::-1]] = label[::-1]  # reversed: each item's first gold row is written last
+        clash = np.flatnonzero(label != gold[item])
+        if not len(clash):
+            return gold
         first = np.full(len(keys), -1, np.int64)
         first[item[::-1]] = np.arange(len(item) - 1, -1, -1)
-        has = first >= 0
-        gold[has] = label[first[has]]
-        clash = np.flatnonzero(label != gold[item])
         names = self.labels.values
         messages = [
             f"item {keys[int(item[j])].as_py()!r} has differing gold labels ({names[label[j]]!r} here, "

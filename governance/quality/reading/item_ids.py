@@ -40,12 +40,12 @@ def numbers_of(ids: pa.Array) -> np.ndarray | None:
     suffix = tail[digits:]
     if any(c.isdigit() for c in suffix) or not pc.all(pc.ends_with(ids, suffix)).as_py():
         return None
-    number = pc.utf8_slice_codeunits(ids, len(prefix), -len(suffix) if suffix else None)
+    number = pc.binary_replace_slice(ids, 0, len(prefix.encode()), "")  # bytes: no UTF-8 walk
+    if suffix:
+        number = pc.binary_replace_slice(number, -len(suffix.encode()), 2**31 - 1, "")
     width = pc.min_max(pc.binary_length(number))
     shortest, longest = width["min"].as_py(), width["max"].as_py()
-    if not shortest or longest > MAX_DIGITS or not pc.all(pc.string_is_ascii(number)).as_py():
-        return None
-    if not pc.all(pc.utf8_is_digit(number)).as_py():
+    if not shortest or longest > MAX_DIGITS or not pc.all(pc.ascii_is_decimal(number)).as_py():
         return None
     if shortest != longest:  # several widths: only if no number has a leading zero
         padded = pc.and_(pc.starts_with(number, "0"), pc.greater(pc.binary_length(number), 1))
@@ -69,10 +69,15 @@ def encode_ids(ids: pa.Array) -> tuple[pa.Array, np.ndarray]:
         first = np.full(span, n, np.int64)
         first[at[::-1]] = np.arange(n - 1, -1, -1)
         present = np.flatnonzero(first < n)
-        order = np.argsort(first[present])
+        seen = first[present]
+        if not bool((seen[1:] > seen[:-1]).all()):
+            order = np.argsort(seen)
+            present, seen = present[order], seen[order]
+        elif len(present) == n:  # every id once, in numeric order: the ids are their own dictionary
+            return ids, np.arange(n, dtype=np.int64)
         code_of = np.empty(span, np.int64)
-        code_of[present[order]] = np.arange(len(order))
-        return ids.take(pa.array(first[present][order])), code_of[at]
+        code_of[present] = np.arange(len(present))
+        return ids.take(pa.array(seen)), code_of[at]
     enc = pc.dictionary_encode(pa.array(numbers))
     codes = enc.indices.to_numpy().astype(np.int64)
     first = np.empty(len(enc.dictionary), np.int64)

@@ -39,15 +39,10 @@ def merge(
     another; `parts` are emptied as they are stacked."""
     with ThreadPoolExecutor(1) as pool:  # code the item ids while the batch tables are stacked
         encoding = pool.submit(encode_ids, keys)
-        t = {name: _stack(parts, name, shape, fill) for name, (shape, _, fill) in layout.items()}
+        t = {name: _stack(parts, name, shape, dtype, fill) for name, (shape, dtype, fill) in layout.items()}
         items, code = encoding.result()
     if len(code) == len(items):
-        return (
-            items,
-            code,
-            {name: t[name].astype(layout[name][1], copy=False) for name in layout},
-            np.zeros(0, np.int64),
-        )
+        return items, code, t, np.zeros(0, np.int64)
     first = np.full(len(items), len(code), np.int64)
     first[code[::-1]] = np.arange(len(code) - 1, -1, -1)
     later = np.ones(len(code), bool)
@@ -56,7 +51,7 @@ def merge(
     rest = {}
     for name in layout:
         rest[name] = t[name][later_pos]
-        t[name] = t[name][first].astype(layout[name][1], copy=False)
+        t[name] = t[name][first]
     later_code = code[later_pos]
     overlaps = [np.zeros(0, np.int64)]
     for at in _occurrences(later_code):
@@ -64,10 +59,9 @@ def merge(
     return items, code, t, np.unique(np.concatenate(overlaps))
 
 
-def _stack(parts: list[BatchTables], name: str, shape: tuple[int, ...], fill: int) -> np.ndarray:
-    """One table of every batch, one after another, padded to the final width, in the narrowest
-    type that holds every batch's values; each batch's copy is released as it is taken."""
-    dtype = np.result_type(*(p.tables[name].dtype for p in parts)) if parts else np.int32
+def _stack(parts: list[BatchTables], name: str, shape: tuple[int, ...], dtype: npt.DTypeLike, fill: int) -> np.ndarray:
+    """One table of every batch, one after another, padded to the final width, in the layout's type
+    (chosen to hold the merged values); each batch's copy is released as it is taken."""
     out = np.full((sum(p.size for p in parts), *shape), fill, dtype)
     at = 0
     for p in parts:

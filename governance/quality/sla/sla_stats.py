@@ -27,16 +27,25 @@ from governance.quality.stats.fleiss_alpha import fleiss_kappa, krippendorff_alp
 AGREEMENT_METRICS = ("kappa", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "percent_agreement", *CHANCE_METRICS)
 N_BOOT = 1000
 _EXACT = 2**53
+_BLOCK = 1 << 15  # rows per block: small enough to stay in cache
 
 
-def annotators_in(counts: DeliveryCounts, items: np.ndarray | None = None) -> int:
-    """How many distinct annotators labelled the selected items."""
+def annotators_in(counts: DeliveryCounts, items: np.ndarray | None = None, enough: int | None = None) -> int:
+    """How many distinct annotators labelled the selected items (boolean mask or all); with `enough`,
+    counting stops once that many are found, so a question like 'exactly two?' reads a few blocks."""
     if items is not None and items.dtype == bool and items.all():
         items = None
     if items is None and "annotators_in" in counts.cache:
         return cast(int, counts.cache["annotators_in"])
-    mask = counts.item_annotators if items is None else counts.item_annotators[items]
-    found = int(np.bitwise_count(np.bitwise_or.reduce(mask, axis=0)).sum()) if len(mask) else 0
+    mask = counts.item_annotators
+    seen = np.zeros(mask.shape[1:], mask.dtype)
+    found = 0
+    for start in range(0, len(mask), _BLOCK):
+        block = mask[start : start + _BLOCK]
+        seen |= np.bitwise_or.reduce(block if items is None else block[items[start : start + _BLOCK]], axis=0)
+        found = int(np.bitwise_count(seen).sum())
+        if enough is not None and found >= enough:
+            return found
     if items is None:
         counts.cache["annotators_in"] = found
     return found
@@ -46,7 +55,7 @@ def resolve_metric(counts: DeliveryCounts, metric: str, items: np.ndarray | None
     """'kappa' means Cohen's kappa for two annotators and Fleiss' kappa for more."""
     if metric != "kappa":
         return metric
-    return "cohen_kappa" if annotators_in(counts, items) == 2 else "fleiss_kappa"
+    return "cohen_kappa" if annotators_in(counts, items, enough=3) == 2 else "fleiss_kappa"
 
 
 def _profile_index(counts: DeliveryCounts) -> tuple[np.ndarray, np.ndarray]:
@@ -55,12 +64,14 @@ def _profile_index(counts: DeliveryCounts) -> tuple[np.ndarray, np.ndarray]:
     if cached is None:
         table = counts.item_counts
         v = table.shape[1]
-        base = int(table.sum(axis=1).max()) + 1 if len(table) else 2
+        base = max(int(table.max()) + 1, 2) if table.size else 2  # any base above every count
         if len(table) and float(base) ** v < _EXACT:
             powers = base ** np.arange(v, dtype=np.int64)
-            key = np.zeros(len(table), np.int64)
-            for j in range(v):  # column by column: no N x V int64 temporary
-                key += table[:, j] * powers[j]
+            key: np.ndarray = np.zeros(len(table), np.int32 if float(base) ** v < 2**31 else np.int64)
+            for start in range(0, len(table), _BLOCK):  # column by column within each block
+                block, part = table[start : start + _BLOCK], key[start : start + _BLOCK]
+                for j in range(v):
+                    part += block[:, j] * key.dtype.type(powers[j])
             span = int(float(base) ** v)
             if span <= max(4 * len(key), 1 << 20):  # small key range: a bincount, no sort
                 present = np.bincount(key, minlength=span) > 0
@@ -79,12 +90,16 @@ def profiles(counts: DeliveryCounts, item_group: np.ndarray, n_groups: int) -> I
     """Distinct item rows per group with how many items share each, by one bincount over
     (group, row index); items outside every group (code -1) are dropped."""
     rows, inverse = _profile_index(counts)
-    keep = item_group >= 0
     k = max(len(rows), 1)
-    key = item_group.astype(np.int64)
-    key *= k
-    key += inverse
-    weight = np.bincount(key if keep.all() else key[keep], minlength=n_groups * k).reshape(n_groups, k)
+    weight = np.zeros((n_groups + 1) * k, np.int64)  # row 0: items in no group
+    step = max(_BLOCK * 4, len(weight) // 4)  # blocks of items stay in cache; bins are added once a block
+    for start in range(0, len(inverse), step):
+        key = np.maximum(item_group[start : start + step], -1).astype(np.int64)
+        key += 1
+        key *= k
+        key += inverse[start : start + step]
+        weight += np.bincount(key, minlength=len(weight))
+    weight = weight.reshape(n_groups + 1, k)[1:]
     group, which = np.nonzero(weight)
     nonempty = rows[which].sum(axis=1) > 0
     group, which = group[nonempty], which[nonempty]
