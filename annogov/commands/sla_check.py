@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from annogov.commands._args import iso_date
 from annogov.commands._delivery_args import add_mapping_options, open_with_progress
 from annogov.commands.boxes import add_box_options, boxes_from
 from annogov.render import fmt, table, to_json
@@ -46,6 +47,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--drift-by",
         choices=["week", "batch"],
         help="periods compared for drift (default: batch if the delivery has batches)",
+    )
+    parser.add_argument(
+        "--period-end",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help="last day of the measured period (default: the term set's period_end): a final partial week's volume "
+        "floor is prorated to it; with neither, the last calendar week counts whole",
     )
     parser.add_argument("--format", choices=["table", "json"], default="table")
     parser.add_argument("--seed", type=int, default=0, help="seed of the bootstrap intervals")
@@ -119,6 +127,8 @@ def render_table(report: SlaReport) -> str:
 
 def run(args: argparse.Namespace) -> int:
     terms = load_term_set(args.contract) if args.contract else default_term_set()
+    if args.period_end is not None:
+        terms = terms.model_copy(update={"period_end": args.period_end})
     source = open_with_progress(args)
     labels = [v.strip() for v in args.labels.split(",") if v.strip()] if args.labels else None
     if args.drift_threshold is not None and not 0 < args.drift_threshold <= 1:
