@@ -238,15 +238,12 @@ def md(text: str) -> str:
     return _md(text)
 
 
-def _pdf_refusal(report: ReportInput) -> str | None:
-    """Why the PDF of this report would be refused (too many table rows), or None."""
-    from governance.reports.size import check_size
+def _refusal(report: ReportInput, fmt: Format) -> str | None:
+    """Why this report would be refused in this format (too large: `reports.size`), or None."""
+    from governance.reports.size import size_problem
 
-    try:
-        check_size(report)
-    except InputError as exc:
-        return exc.problems[0].message
-    return None
+    problem = size_problem(report, fmt)
+    return None if problem is None else problem.problems[0].message
 
 
 def report_downloads(
@@ -278,11 +275,11 @@ def report_downloads(
         (left, "pdf", "Report (PDF)", ":material/picture_as_pdf:"),
         (right, "xlsx", "Workbook (Excel)", ":material/table_view:"),
     )
-    too_long = _pdf_refusal(report) if report is not None else None
     for column, fmt, label, icon in formats:
-        if fmt == "pdf" and too_long is not None:
+        too_large = _refusal(report, fmt) if report is not None else None
+        if too_large is not None:
             column.button(label, key=f"{key}_{fmt}_refused", icon=icon, disabled=True, width="stretch")
-            column.caption(_md(too_long))
+            column.caption(_md(too_large))
             continue
         column.download_button(
             label,

@@ -32,6 +32,7 @@ from governance.reports import (
 from governance.reports.decision import decision
 from governance.reports.model import DEFAULT_TITLE
 from governance.reports.sections import audit_sections, sla_report_payload
+from governance.reports.size import check_size
 from ingest import InputError, Location, Problem, decode_text, load_json, read_input
 from migration import load_scenario, switching_cost
 from scorecard.api import score_file
@@ -150,6 +151,7 @@ def run(args: argparse.Namespace) -> int:
     report = report_input(args)
     if not args.annotator_names:
         report = pseudonymise_report(report)
+    check_size(report, "pdf" if builder is build_pdf else "xlsx", file=str(out))  # nothing written when too large
     if builder is build_pdf:
         data = build_pdf(report, created=report.created, progress=lambda note: print(note, file=sys.stderr))
     else:
