@@ -14,7 +14,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annogov.cli import main
-from governance.quality.reading.box_readers import read_boxes, read_coco, read_cvat, read_label_studio
+from governance.quality.reading.box_readers import (
+    read_boxes,
+    read_coco,
+    read_cvat,
+    read_image_sizes,
+    read_label_studio,
+)
 from governance.quality.reading.boxes import COLUMNS, box_agreement, iou_matrix, match
 from ingest import InputError
 
@@ -307,3 +313,26 @@ def test_one_image_with_two_sizes_is_refused(tmp_path: Path) -> None:
     gold = read_boxes(_coco_gold(tmp_path / "gold.json", [0, 0, 10, 10], (320, 240)), "gold")
     with pytest.raises(InputError, match="another size"):
         box_agreement(boxes, gold)
+
+
+def test_an_image_size_table_turns_percent_boxes_into_pixels(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The refused pair above, with a table saying img.jpg is 200 x 100: IoU 1/3 as pixel against
+    pixel; a bad size in the table is located by row and column."""
+    ls = _ls(tmp_path / "ls.json", "img.jpg", {"x": 25, "y": 0, "width": 50, "height": 50}, None)
+    gold = _coco_gold(tmp_path / "gold.json", [0, 0, 100, 50], None)
+    table = tmp_path / "sizes.csv"
+    table.write_text("image,width,height\nimg.jpg,200,100\nother.jpg,640,480\n")
+    argv = ["boxes", "--boxes", str(ls), "--box-gold", str(gold), "--image-sizes", str(table), "--format", "json"]
+    assert main(argv) == 0
+    assert json.loads(capsys.readouterr().out)["overall"]["mean_iou"] == pytest.approx(1 / 3)
+    table.write_text("image,width,height\nimg.jpg,200,100\nother.jpg,wide,480\n,1,1\n")
+    with pytest.raises(InputError) as err:
+        read_image_sizes(table)
+    assert [(p.location.row, p.location.column) for p in err.value.problems] == [(3, "B"), (4, "A")]
+    assert main(argv) == 2 and "sizes.csv, row 3" in capsys.readouterr().err
+    table.write_text("image,width,height\nimg.jpg,640,480\n")  # disagrees with the size gold now states
+    sized_gold = _coco_gold(tmp_path / "gold.json", [0, 0, 100, 50], (200, 100))
+    with pytest.raises(InputError, match="another size"):
+        box_agreement(read_boxes(ls), read_boxes(sized_gold, "gold"), read_image_sizes(table))

@@ -8,7 +8,7 @@ import argparse
 import pandas as pd
 
 from annogov.render import table, to_json
-from governance.quality.reading.box_readers import read_boxes
+from governance.quality.reading.box_readers import read_boxes, read_image_sizes
 from governance.quality.reading.boxes import BoxReport, box_agreement
 
 
@@ -18,6 +18,12 @@ def add_box_options(parser: argparse.ArgumentParser) -> None:
         "--boxes", nargs="+", metavar="EXPORT", default=[], help="exports: COCO .json, CVAT .xml, Label Studio .json"
     )
     parser.add_argument("--box-gold", metavar="EXPORT", help="reference boxes; without it annotators are compared")
+    parser.add_argument(
+        "--image-sizes",
+        metavar="TABLE",
+        help="CSV or xlsx of image, width, height (pixels): turns Label Studio percent boxes into pixels "
+        "when the export states no image size",
+    )
 
 
 def boxes_from(args: argparse.Namespace) -> BoxReport | None:
@@ -26,7 +32,8 @@ def boxes_from(args: argparse.Namespace) -> BoxReport | None:
         return None
     frame = pd.concat([read_boxes(path) for path in args.boxes], ignore_index=True)
     gold = read_boxes(args.box_gold, annotator="gold") if args.box_gold else None
-    return box_agreement(frame, gold)
+    sizes = read_image_sizes(args.image_sizes) if args.image_sizes else None
+    return box_agreement(frame, gold, sizes)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -17,7 +17,8 @@ import defusedxml.ElementTree as SafeET
 import pandas as pd
 
 from governance.quality.reading.boxes import COLUMNS, in_pixels
-from ingest import InputError, Location, Problem, decode_text, load_json, read_input
+from ingest import InputError, Location, Problem, decode_text, load_json, normalise_header, read_input, read_sheet
+from ingest.errors import column_letter
 
 _MAX_PROBLEMS = 50
 
@@ -263,3 +264,30 @@ def read_boxes(path: Path | str, annotator: str | None = None, max_bytes: int | 
         frame = read_label_studio(path, max_bytes)
         return frame.assign(annotator=annotator) if annotator else frame
     return read_coco(path, annotator, max_bytes)
+
+
+def _sizes_header(row: Any) -> bool:
+    names = {normalise_header(str(c)) for c in row if c is not None}
+    return {"image", "width", "height"} <= names
+
+
+def read_image_sizes(path: Path | str, data: bytes | None = None) -> pd.DataFrame:
+    """A table (CSV or xlsx) of image, width, height in pixels, for percent boxes whose export
+    states no size; each bad row is located (file, row, column)."""
+    path = Path(path)
+    sheet = read_sheet(path, _sizes_header, data=data)
+    col = {normalise_header(h): k for k, h in enumerate(sheet.header)}
+    rows, problems = [], []
+    for cells, number in zip(sheet.rows, sheet.row_numbers, strict=True):
+        image, width, height = (cells[col[k]] if col[k] < len(cells) else None for k in ("image", "width", "height"))
+        w, h = _number(str(width)), _number(str(height))
+        if image is None or str(image).strip() == "":
+            problems.append(Problem(Location(sheet.file, sheet.name, number, column_letter(col["image"])), "no image"))
+        elif w is None or h is None or not (0 < w < float("inf") and 0 < h < float("inf")):
+            where = Location(sheet.file, sheet.name, number, column_letter(col["width" if w is None else "height"]))
+            problems.append(Problem(where, "width and height must be positive numbers (pixels)"))
+        else:
+            rows.append((str(image).strip(), w, h, sheet.file, f"row {number}"))
+    if problems:
+        raise InputError(problems[:_MAX_PROBLEMS])
+    return pd.DataFrame(rows, columns=["image", "width", "height", "file", "where"])

@@ -136,10 +136,13 @@ def _compare(a: pd.DataFrame, b: pd.DataFrame) -> dict[str, list[tuple[int, int,
     return out
 
 
-def in_pixels(frame: pd.DataFrame) -> pd.DataFrame:
-    """Every row with its image's size where any row states it, and percent boxes of those images
-    converted to pixels; one image stated with two different sizes is refused (located)."""
+def in_pixels(frame: pd.DataFrame, sizes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every row with its image's size where any row (or the `sizes` table: image, width, height,
+    file, where) states it, and percent boxes of those images converted to pixels; one image stated
+    with two different sizes is refused (located)."""
     known = frame[frame["width"].notna() & frame["height"].notna()]
+    if sizes is not None:
+        known = pd.concat([sizes, known[sizes.columns]], ignore_index=True)
     sizes = known.drop_duplicates(["image", "width", "height"])
     clash = sizes[sizes["image"].duplicated(keep=False)]
     if len(clash):
@@ -175,21 +178,25 @@ def _unit_problems(a: pd.DataFrame, b: pd.DataFrame) -> list[Problem]:
                 f"this box on image {image!r} is in percent of the image (the export has no original_width/"
                 f"original_height) and would be compared with pixel boxes from {', '.join(pixel_files)}: "
                 "export from Label Studio with the image sizes (open the images once so the export carries "
-                "original_width/original_height), or give gold with image sizes (COCO 'images' width/height, "
-                "CVAT <image width= height=>) so percent boxes become pixels")))  # fmt: skip
+                "original_width/original_height), give gold with image sizes (COCO 'images' width/height, "
+                "CVAT <image width= height=>), or give a table of image, width, height (--image-sizes) "
+                "so percent boxes become pixels")))  # fmt: skip
     return problems
 
 
-def box_agreement(boxes: pd.DataFrame, gold: pd.DataFrame | None = None) -> BoxReport:
+def box_agreement(
+    boxes: pd.DataFrame, gold: pd.DataFrame | None = None, sizes: pd.DataFrame | None = None
+) -> BoxReport:
     """Between every pair of annotators (pooled), or each annotator against gold, on the images both
     sides were shown: boxes on an image only one side drew on are unmatched (a row without category
     marks an image shown without boxes). Percent boxes are first put in pixels wherever a file gives
-    the image's size; percent against pixels on one image is an `InputError` (see the module's note)."""
+    the image's size (or the `sizes` table, `box_readers.read_image_sizes`); percent against pixels
+    on one image is an `InputError` (see the module's note)."""
     if gold is not None:
-        both = in_pixels(pd.concat([boxes.assign(_gold=False), gold.assign(_gold=True)], ignore_index=True))
+        both = in_pixels(pd.concat([boxes.assign(_gold=False), gold.assign(_gold=True)], ignore_index=True), sizes)
         boxes, gold = both[~both["_gold"]], both[both["_gold"]]
     else:
-        boxes = in_pixels(boxes)
+        boxes = in_pixels(boxes, sizes)
     per_cat: dict[str, list[tuple[int, int, np.ndarray, np.ndarray]]] = {}
     problems: list[Problem] = []
     if gold is not None:
