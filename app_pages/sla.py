@@ -131,7 +131,13 @@ def _terms_editor(store: Store, program: ProgramRecord) -> tuple[SlaTermSet, int
         cap = c[2].number_input(
             "Total credit cap", min_value=0.0, step=500.0, value=draft.total_credit_cap, placeholder="none"
         )
-        c = st.columns([1, 2])
+        c = st.columns([1, 2, 1])
+        period_end = c[2].date_input(
+            "Period end",
+            value=draft.period_end,
+            help="Last day of the measured period: a final partial week's volume floor is prorated to it "
+            "(days covered / 7); left empty, the last calendar week of a delivery counts whole.",
+        )
         ramp_start = c[0].date_input(
             "Ramp start",
             value=draft.ramp.start if draft.ramp else None,
@@ -207,6 +213,7 @@ def _terms_editor(store: Store, program: ProgramRecord) -> tuple[SlaTermSet, int
             "total_credit_cap": cap,
             "ramp_start": ramp_start,
             "ramp_steps": ramp_steps.strip() or None,
+            "period_end": period_end,
             "drift_threshold": draft.drift_threshold,  # not edited here: kept as loaded
         }
         terms = sla_store.terms_from_rows(edited.to_dict("records"), settings)

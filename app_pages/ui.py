@@ -238,15 +238,12 @@ def md(text: str) -> str:
     return _md(text)
 
 
-def _pdf_refusal(report: ReportInput) -> str | None:
-    """Why the PDF of this report would be refused (too many table rows), or None."""
-    from governance.reports.pdf import check_size
+def _refusal(report: ReportInput, fmt: Format) -> str | None:
+    """Why this report would be refused in this format (too large: `reports.size`), or None."""
+    from governance.reports.size import size_problem
 
-    try:
-        check_size(report)
-    except InputError as exc:
-        return exc.problems[0].message
-    return None
+    problem = size_problem(report, fmt)
+    return None if problem is None else problem.problems[0].message
 
 
 def report_downloads(
@@ -278,11 +275,11 @@ def report_downloads(
         (left, "pdf", "Report (PDF)", ":material/picture_as_pdf:"),
         (right, "xlsx", "Workbook (Excel)", ":material/table_view:"),
     )
-    too_long = _pdf_refusal(report) if report is not None else None
     for column, fmt, label, icon in formats:
-        if fmt == "pdf" and too_long is not None:
+        too_large = _refusal(report, fmt) if report is not None else None
+        if too_large is not None:
             column.button(label, key=f"{key}_{fmt}_refused", icon=icon, disabled=True, width="stretch")
-            column.caption(_md(too_long))
+            column.caption(_md(too_large))
             continue
         column.download_button(
             label,
@@ -306,26 +303,31 @@ def _md(text: str) -> str:
 
 
 PREVIEW_ROWS = 200
+PREVIEW_COLUMNS = 60  # a sheet thousands of columns wide would take minutes to style and send
 PROBLEM_FILL = "background-color: #f8d7da"
 
 
 def _raw_rows(data: bytes, name: str) -> list[list[Any]]:
-    """The first rows of an uploaded CSV or xlsx as the spreadsheet shows them (no header guessing)."""
+    """The first rows and columns of an uploaded CSV or xlsx as the spreadsheet shows them (no
+    header guessing); the workbook is opened through the bounded reader (zip bombs refused)."""
     import csv
     import io
 
     if name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
+        from ingest import open_workbook
 
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        wb = open_workbook(data, name)
         try:
             ws = wb.worksheets[0]
-            return [list(r) for r, _ in zip(ws.iter_rows(values_only=True), range(PREVIEW_ROWS), strict=False)]
+            return [
+                list(r[:PREVIEW_COLUMNS])
+                for r, _ in zip(ws.iter_rows(values_only=True), range(PREVIEW_ROWS), strict=False)
+            ]
         finally:
             wb.close()
     text = data.decode("utf-8-sig", errors="replace")
     reader = csv.reader(io.StringIO(text))
-    return [row for row, _ in zip(reader, range(PREVIEW_ROWS), strict=False)]
+    return [row[:PREVIEW_COLUMNS] for row, _ in zip(reader, range(PREVIEW_ROWS), strict=False)]
 
 
 def problem_preview(data: bytes, name: str, exc: InputError) -> None:
@@ -370,6 +372,7 @@ def problem_preview(data: bytes, name: str, exc: InputError) -> None:
                 css.loc[row, [col, "Problem"]] = PROBLEM_FILL
         return css
 
-    st.caption(f"Preview of {name}: rows and cells with a problem are marked (row numbers as in the file).")
+    shown = f"the first {PREVIEW_COLUMNS} columns; " if width >= PREVIEW_COLUMNS else ""
+    st.caption(f"Preview of {_md(name)} ({shown}rows and cells with a problem are marked, row numbers as in the file).")
     st.dataframe(frame.style.apply(style, axis=None), width="stretch",
                  column_config={"Problem": st.column_config.Column("Problem", pinned=True, width="large")})

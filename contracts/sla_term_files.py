@@ -69,6 +69,7 @@ _SETTING_KEYS = {
     "total_credit_cap",
     "ramp_start",
     "ramp_steps",
+    "period_end",
     "drift_threshold",
 }
 
@@ -296,6 +297,7 @@ def write_term_set_xlsx(terms: SlaTermSet) -> bytes:
         ("total_credit_cap", terms.total_credit_cap),
         ("committed_weekly_volume", terms.committed_weekly_volume),
         ("label_set", ", ".join(terms.label_set) if terms.label_set else None),
+        ("period_end", terms.period_end),
     ]
     if terms.ramp is not None:
         settings += [("ramp_start", terms.ramp.start), ("ramp_steps", format_ramp_steps(terms.ramp.steps))]

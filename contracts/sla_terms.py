@@ -247,10 +247,21 @@ class SlaTermSet(BaseModel):
     ramp: RampSchedule | None = Field(
         None, description="Weekly floors during a ramp-up; after its last step committed_weekly_volume applies"
     )
+    period_end: date | None = Field(
+        None,
+        description="Last day of the measured period, as the buyer states it: a final partial week's volume floor is "
+        "prorated to it (days covered / 7); without it the last calendar week counts whole",
+    )
     drift_threshold: float = Field(
         0.05, gt=0, le=1, description="Smallest drop between periods worth calling drift (and then only if tested)"
     )
     terms: list[SlaTerm]
+
+    @field_validator("period_end", mode="before")
+    @classmethod
+    def _day_of(cls, value: object) -> object:
+        """A spreadsheet's date cell (a datetime at midnight) is its day."""
+        return value.date() if isinstance(value, datetime) else value
 
     @field_validator("label_set", mode="before")
     @classmethod

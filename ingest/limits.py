@@ -32,7 +32,9 @@ class Limits:
     max_pages: int = 1_000  # pages of a PDF draft
     max_text_chars: int = 10_000_000  # characters of text extracted from a draft
     max_pdf_content_bytes: int = 8 * _MB  # a PDF draft's decoded page content (extraction time grows with it)
-    max_report_rows: int = 20_000  # table rows in a PDF report (the workbook has no such limit)
+    max_report_rows: int = 20_000  # table rows in a PDF report
+    max_report_sheet_rows: int = 1_000_000  # rows of one sheet of an Excel report (Excel stops at 1,048,576)
+    max_report_cells: int = 5_000_000  # table cells of an Excel report (openpyxl holds each in memory)
 
 
 def limits() -> Limits:

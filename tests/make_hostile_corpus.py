@@ -22,7 +22,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 EX = ROOT / "examples"
 DEFAULT_DIR = ROOT / "tests" / "hostile"
-VERSION = "9"
+VERSION = "10"
 FIX = DEFAULT_DIR / "fixtures"  # valid companions the commands read beside a corpus file
 
 # the demo program in a store built with the corpus (store commands read files into it)
@@ -471,15 +471,23 @@ def box_variants() -> dict[str, str | bytes]:
     laughs = '<!DOCTYPE a [<!ENTITY l0 "lol">' + "".join(
         f'<!ENTITY l{i} "{("&l" + str(i - 1) + ";") * 10}">' for i in range(1, 10)
     ) + "]>"
-    ls = [
-        {"id": 1, "data": {"image": "img0.jpg"}, "annotations": [{"completed_by": 1, "result": [
-            {"type": "rectanglelabels", "value": {"x": 1, "y": 2, "width": 3, "height": 4, "rectanglelabels": ["car"]}}
-        ]}]}
-    ]
+    value = {"x": 1, "y": 2, "width": 3, "height": 4, "rectanglelabels": ["car"]}
+    percent = {"type": "rectanglelabels", "value": value}
+    sized = {**percent, "original_width": 640, "original_height": 480}
+    ls = [{"id": 1, "data": {"image": "img0.jpg"}, "annotations": [{"id": 7, "completed_by": 1, "result": [sized]}]}]
+    unsized = [{**ls[0], "annotations": [{"id": 7, "completed_by": 1, "result": [percent]}]}]
     out: dict[str, str | bytes] = {
         "valid_coco.json": json.dumps(coco),
+        "valid_coco_sized.json": json.dumps({**coco, "images": [{**i, "width": 640, "height": 480}
+                                                                for i in coco["images"]]}),
         "valid_cvat.xml": cvat,
         "valid_ls.json": json.dumps(ls),
+        "ls_percent_vs_pixels.json": json.dumps(unsized),  # percent, no image size, against pixel COCO boxes
+        "ls_size_zero.json": json.dumps([{**ls[0], "annotations": [{"completed_by": 1, "result": [
+            {**sized, "original_width": 0}]}]}]),
+        "coco_size_text.json": json.dumps({**coco, "images": [{**coco["images"][0], "width": "wide", "height": 4}]}),
+        "coco_size_clash.json": json.dumps({**coco, "images": [{**coco["images"][0], "width": 640, "height": 480},
+                                                               {**coco["images"][0], "width": 64, "height": 48}]}),
         "xml_laughs.xml": f'<?xml version="1.0"?>{laughs}<annotations><image name="&l9;"/></annotations>',
         "xml_external.xml": '<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
         '<annotations><image name="&x;"/></annotations>',

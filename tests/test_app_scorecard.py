@@ -160,6 +160,21 @@ def test_editor_refuses_out_of_range_scores_with_row_and_column(app_env: Path) -
     store.close()
 
 
+def test_the_problem_preview_of_a_very_wide_file_shows_its_first_columns(app_env: Path, tmp_path: Path) -> None:
+    """20,000 columns used to take minutes to style and send: the preview keeps the first 60."""
+    from app_pages.ui import PREVIEW_COLUMNS
+
+    _program()
+    wide = tmp_path / "wide.csv"
+    extra = [f"c{k}" for k in range(20_000)]
+    wide.write_text(",".join(["provider", "dimension", "evaluator", "score", *extra]) + "\n"
+                    + ",".join(["Acme", "quality", "Ana", "9", *["x"] * 20_000]) + "\n")  # fmt: skip
+    at = _upload(_open(), wide, "text/csv")
+    [preview] = [d.value for d in at.dataframe if "Problem" in d.value.columns]
+    assert len(preview.columns) == PREVIEW_COLUMNS + 1 and preview.iloc[0, 1] == "provider"
+    assert any(f"the first {PREVIEW_COLUMNS} columns" in c.value for c in at.caption)
+
+
 def test_bad_upload_lists_every_problem_with_row_and_column(app_env: Path) -> None:
     _program()
     at = _upload(_open(), BAD)

@@ -14,8 +14,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annogov.cli import main
-from governance.quality.reading.box_readers import read_boxes, read_coco, read_cvat, read_label_studio
-from governance.quality.reading.boxes import box_agreement, iou_matrix, match
+from governance.quality.reading.box_readers import (
+    read_boxes,
+    read_coco,
+    read_cvat,
+    read_image_sizes,
+    read_label_studio,
+)
+from governance.quality.reading.boxes import COLUMNS, box_agreement, iou_matrix, match
 from ingest import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,9 +56,8 @@ def test_iou_of_known_boxes() -> None:
 
 
 def _frame(rows: list[tuple[str, str, str, float, float, float, float]]) -> pd.DataFrame:
-    return pd.DataFrame(
-        [(*r, "") for r in rows], columns=["image", "annotator", "category", "x1", "y1", "x2", "y2", "where"]
-    )
+    nan = float("nan")
+    return pd.DataFrame([(*r, "px", nan, nan, "made.json", "") for r in rows], columns=COLUMNS)
 
 
 def test_agreement_and_tightness_per_category() -> None:
@@ -190,7 +195,7 @@ def test_an_image_shown_but_left_empty_counts_its_missed_boxes(tmp_path: Path) -
         '<annotations><image id="0" name="img1.jpg"><box label="car" xtl="0" ytl="0" xbr="10" ybr="10"/>'
         '</image><image id="1" name="img2.jpg"/></annotations>'
     )
-    box = _rect({**_BOX, "x": 0, "y": 0, "width": 10, "height": 10})
+    box = {**_rect({**_BOX, "x": 0, "y": 0, "width": 5, "height": 10}), "original_width": 200, "original_height": 100}
     tasks = [
         {"data": {"image": "img1.jpg"}, "annotations": [{"completed_by": "a", "result": [box]}]},
         {"data": {"image": "img2.jpg"}, "annotations": [{"completed_by": "a", "result": []}]},
@@ -232,3 +237,102 @@ def test_hostile_box_json_is_a_located_refusal(tmp_path: Path) -> None:
         with pytest.raises(InputError) as err:
             read_boxes(path)
         assert all(p.location.file == name for p in err.value.problems)
+
+
+def _ls(path: Path, image: str, value: dict[str, float], size: tuple[int, int] | None) -> Path:
+    """A one-box Label Studio export (task 11, annotation 22), with the image's size or without."""
+    result: dict[str, object] = _rect({**value, "rectanglelabels": ["car"]})
+    if size:
+        result |= {"original_width": size[0], "original_height": size[1]}
+    tasks = [
+        {"id": 11, "data": {"image": image}, "annotations": [{"id": 22, "completed_by": "ls", "result": [result]}]}
+    ]
+    path.write_text(json.dumps(tasks))
+    return path
+
+
+def _coco_gold(path: Path, bbox: list[float], size: tuple[int, int] | None) -> Path:
+    image: dict[str, object] = {"id": 1, "file_name": "img.jpg"}
+    if size:
+        image |= {"width": size[0], "height": size[1]}
+    path.write_text(json.dumps({"images": [image], "categories": [{"id": 1, "name": "car"}],
+                                "annotations": [{"image_id": 1, "category_id": 1, "bbox": bbox}]}))  # fmt: skip
+    return path
+
+
+def test_percent_boxes_become_pixels_where_the_size_is_known(tmp_path: Path) -> None:
+    """Gold (0, 0)-(100, 50) px on a 200 x 100 image; Label Studio's box x 25%, y 0, 50% x 50% is
+    (50, 0)-(150, 50) px: intersection 50 x 50 = 2500, union 5000 + 5000 - 2500 = 7500, IoU 1/3 --
+    the same as the pixel box against gold, whether the size comes from Label Studio or from gold."""
+    value = {"x": 25, "y": 0, "width": 50, "height": 50}
+    pixel = _coco_gold(tmp_path / "px.json", [50, 0, 100, 50], None).read_text()
+    (tmp_path / "ann.json").write_text(pixel)
+    reference = box_agreement(
+        read_boxes(tmp_path / "ann.json"), read_boxes(_coco_gold(tmp_path / "g.json", [0, 0, 100, 50], None), "gold")
+    )
+    assert reference.overall.mean_iou == pytest.approx(1 / 3)
+    cases = [((200, 100), None), (None, (200, 100)), ((200, 100), (200, 100))]
+    for ls_size, gold_size in cases:
+        boxes = read_boxes(_ls(tmp_path / "ls.json", "img.jpg", value, ls_size))
+        gold = read_boxes(_coco_gold(tmp_path / "gold.json", [0, 0, 100, 50], gold_size), "gold")
+        report = box_agreement(boxes, gold)
+        assert report.overall.mean_iou == pytest.approx(1 / 3), (ls_size, gold_size)
+        assert report.overall.area_ratio == pytest.approx(1.0)
+
+
+def test_percent_against_pixels_without_a_size_is_refused_where_it_is(tmp_path: Path) -> None:
+    """Neither side gives img.jpg's size: the percent box (25..75 of 100) would be read as pixels of
+    a 100 x 100 image. Refused, naming the file, the task and annotation ids and what to do."""
+    boxes = read_boxes(_ls(tmp_path / "ls.json", "img.jpg", {"x": 25, "y": 0, "width": 50, "height": 50}, None))
+    assert boxes["unit"].tolist() == ["percent"]
+    gold = read_boxes(_coco_gold(tmp_path / "gold.json", [0, 0, 100, 50], None), "gold")
+    with pytest.raises(InputError) as err:
+        box_agreement(boxes, gold)
+    (problem,) = err.value.problems
+    assert problem.location.file == "ls.json" and "task 11, annotation 22" in str(problem.location)
+    assert "percent" in problem.message and "gold.json" in problem.message and "original_width" in problem.message
+    assert main(["boxes", "--boxes", str(tmp_path / "ls.json"), "--box-gold", str(tmp_path / "gold.json")]) == 2
+    with pytest.raises(InputError, match="percent"):  # between annotators too
+        box_agreement(pd.concat([boxes, gold.assign(annotator="b")]))
+
+
+def test_percent_boxes_of_the_same_image_compare_without_a_size(tmp_path: Path) -> None:
+    """Both sides in percent of img.jpg: (0, 0)-(50, 50) against (25, 0)-(75, 50) has IoU 1/3 in
+    percent as in pixels of any W x H image (every area scales by 10^4 / (W H))."""
+    a = read_boxes(_ls(tmp_path / "a.json", "img.jpg", {"x": 0, "y": 0, "width": 50, "height": 50}, None), "a")
+    b = read_boxes(_ls(tmp_path / "b.json", "img.jpg", {"x": 25, "y": 0, "width": 50, "height": 50}, None), "b")
+    assert box_agreement(pd.concat([a, b])).overall.mean_iou == pytest.approx(1 / 3)
+    sized = read_boxes(
+        _ls(tmp_path / "c.json", "img.jpg", {"x": 25, "y": 0, "width": 50, "height": 50}, (640, 480)), "b"
+    )
+    assert box_agreement(pd.concat([a, sized])).overall.mean_iou == pytest.approx(1 / 3)  # a converted by c's size
+
+
+def test_one_image_with_two_sizes_is_refused(tmp_path: Path) -> None:
+    boxes = read_boxes(_ls(tmp_path / "ls.json", "img.jpg", {"x": 0, "y": 0, "width": 5, "height": 5}, (640, 480)))
+    gold = read_boxes(_coco_gold(tmp_path / "gold.json", [0, 0, 10, 10], (320, 240)), "gold")
+    with pytest.raises(InputError, match="another size"):
+        box_agreement(boxes, gold)
+
+
+def test_an_image_size_table_turns_percent_boxes_into_pixels(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The refused pair above, with a table saying img.jpg is 200 x 100: IoU 1/3 as pixel against
+    pixel; a bad size in the table is located by row and column."""
+    ls = _ls(tmp_path / "ls.json", "img.jpg", {"x": 25, "y": 0, "width": 50, "height": 50}, None)
+    gold = _coco_gold(tmp_path / "gold.json", [0, 0, 100, 50], None)
+    table = tmp_path / "sizes.csv"
+    table.write_text("image,width,height\nimg.jpg,200,100\nother.jpg,640,480\n")
+    argv = ["boxes", "--boxes", str(ls), "--box-gold", str(gold), "--image-sizes", str(table), "--format", "json"]
+    assert main(argv) == 0
+    assert json.loads(capsys.readouterr().out)["overall"]["mean_iou"] == pytest.approx(1 / 3)
+    table.write_text("image,width,height\nimg.jpg,200,100\nother.jpg,wide,480\n,1,1\n")
+    with pytest.raises(InputError) as err:
+        read_image_sizes(table)
+    assert [(p.location.row, p.location.column) for p in err.value.problems] == [(3, "B"), (4, "A")]
+    assert main(argv) == 2 and "sizes.csv, row 3" in capsys.readouterr().err
+    table.write_text("image,width,height\nimg.jpg,640,480\n")  # disagrees with the size gold now states
+    sized_gold = _coco_gold(tmp_path / "gold.json", [0, 0, 100, 50], (200, 100))
+    with pytest.raises(InputError, match="another size"):
+        box_agreement(read_boxes(ls), read_boxes(sized_gold, "gold"), read_image_sizes(table))

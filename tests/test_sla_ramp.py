@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -94,11 +95,12 @@ def _term(threshold: float) -> SlaTerm:
 
 
 def test_280_a_week_against_200_owes_nothing_with_partial_weeks(tmp_path: Path) -> None:
-    """Friday 2026-03-06 to Tuesday 2026-03-24 at 40 a day (280 a week): the partial first week
-    (Fri-Sun, 120) needs 200 x 3/7 = 85.71 and the last (Mon-Tue, 80) 200 x 2/7 = 57.14."""
+    """Friday 2026-03-06 to Tuesday 2026-03-24 at 40 a day (280 a week), the period stated to end
+    that Tuesday: the partial first week (Fri-Sun, 120) needs 200 x 3/7 = 85.71 and the last
+    (Mon-Tue, 80) 200 x 2/7 = 57.14."""
     days = {date(2026, 3, 6) + timedelta(days=i): 40 for i in range(19)}
     counts = _delivery(tmp_path, days)
-    terms = SlaTermSet(committed_weekly_volume=200, terms=[_term(200)])
+    terms = SlaTermSet(committed_weekly_volume=200, period_end=date(2026, 3, 24), terms=[_term(200)])
     report = check_counts(terms, counts)
     (volume,) = report.terms
     assert volume.status == "pass" and report.credits == 0
@@ -169,8 +171,75 @@ def test_keeping_the_daily_pace_never_owes_a_credit(tmp_path: Path, start: date,
     day meets every (prorated) week and owes nothing."""
     pace = -(-floor // 7)
     counts = _delivery(tmp_path, {start + timedelta(days=i): pace + e for i, e in enumerate(extra)})
-    report = check_counts(SlaTermSet(terms=[_term(floor)]), counts)
+    end = start + timedelta(days=len(extra) - 1)
+    report = check_counts(SlaTermSet(period_end=end, terms=[_term(floor)]), counts)
     assert report.terms[0].status == "pass" and report.credits == 0
+
+
+def _last_week(tmp_path: Path, per_day: dict[date, int], end: date | None) -> tuple[object, ...]:
+    """The last week's (annotations, days, required, meets), the term's status and credits."""
+    terms = SlaTermSet(committed_weekly_volume=200, period_end=end, terms=[_term(200)])
+    report = check_counts(terms, _delivery(tmp_path, per_day))
+    last = report.weekly[-1]
+    return last.week_start, last.annotations, last.days, last.required, last.meets, report.terms[0].status
+
+
+def test_the_last_week_is_prorated_to_the_stated_period_end_not_the_last_row(tmp_path: Path) -> None:
+    """Three whole weeks at 40 a day from Monday 2026-03-02, then 40 on Monday and Tuesday 03-23/24
+    (80) and nothing after: the vendor stopping on Tuesday does not shrink its floor. A period
+    ending Friday 03-27 needs 200 x 5/7 = 142.86 (fail), Sunday 03-29 200 (fail), no period end
+    stated 200 (fail); ending Tuesday it needs 200 x 2/7 = 57.14 (pass)."""
+    days = {date(2026, 3, 2) + timedelta(days=i): 40 for i in range(23)}
+    assert _last_week(tmp_path, days, date(2026, 3, 27)) == ("2026-03-23", 80, 5, 142.86, False, "fail")
+    assert _last_week(tmp_path, days, date(2026, 3, 29)) == ("2026-03-23", 80, 7, 200.0, False, "fail")
+    assert _last_week(tmp_path, days, None) == ("2026-03-23", 80, 7, 200.0, False, "fail")
+    assert _last_week(tmp_path, days, date(2026, 3, 24)) == ("2026-03-23", 80, 2, 57.14, True, "pass")
+    front_loaded = {**days, date(2026, 3, 23): 140, date(2026, 3, 24): 140}  # 280 on Monday-Tuesday
+    assert _last_week(tmp_path, front_loaded, date(2026, 3, 27)) == ("2026-03-23", 280, 5, 142.86, True, "pass")
+    assert _last_week(tmp_path, front_loaded, None) == ("2026-03-23", 280, 7, 200.0, True, "pass")
+
+
+def test_weeks_up_to_the_period_end_count_after_the_vendor_stops(tmp_path: Path) -> None:
+    """Deliveries stop Sunday 03-08 but the period runs to Wednesday 03-18: the empty week of 03-09
+    owes 200 and the week of 03-16 200 x 3/7 = 85.71; weeks after the period end have no floor."""
+    days = {date(2026, 3, 2) + timedelta(days=i): 40 for i in range(7)}
+    terms = SlaTermSet(committed_weekly_volume=200, period_end=date(2026, 3, 18), terms=[_term(200)])
+    report = check_counts(terms, _delivery(tmp_path, days))
+    assert [(w.week_start, w.annotations, w.required, w.meets) for w in report.weekly] == [
+        ("2026-03-02", 280, 200.0, True), ("2026-03-09", 0, 200.0, False), ("2026-03-16", 0, 85.71, False),
+    ]  # fmt: skip
+    (volume,) = report.terms
+    assert volume.status == "fail" and volume.remedy is not None and volume.remedy.breaches == 2
+    assert any("period ends 2026-03-18" in n for n in volume.notes)
+    early = check_counts(terms.model_copy(update={"period_end": date(2026, 3, 4)}), _delivery(tmp_path, days))
+    assert [(w.days, w.required) for w in early.weekly] == [(3, 85.71)]
+
+
+def test_period_end_from_terms_files_and_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """period_end reads from YAML and the terms workbook (a date cell) and --period-end overrides it."""
+    terms = SlaTermSet(committed_weekly_volume=200, period_end=date(2026, 3, 27), terms=[_term(200)])
+    book = tmp_path / "terms.xlsx"
+    book.write_bytes(write_term_set_xlsx(terms))
+    assert load_term_set(book).period_end == date(2026, 3, 27)
+    yaml_terms = tmp_path / "terms.yaml"
+    yaml_terms.write_text(
+        "period_end: 2026-03-27\ncommitted_weekly_volume: 200\n"
+        "terms:\n  - {id: v, metric: weekly_throughput, threshold: 200, min_sample: 1}\n"
+    )
+    assert load_term_set(yaml_terms).period_end == date(2026, 3, 27)
+    path = tmp_path / "d.csv"
+    rows = [f"i{d}-{k},a,x,c,2026-03-{d:02d}T09:00" for d in range(2, 25) for k in range(40)]
+    path.write_text("item_id,annotator_id,label,category,submitted_at\n" + "\n".join(rows) + "\n")
+    argv = ["sla-check", "--contract", str(yaml_terms), "--delivery", str(path), "--format", "json"]
+    assert main(argv) == 1
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["weekly"][-1]["required"] == 142.86
+    assert payload["terms"][0]["evidence"][0]["note"] == "partial week: 200 x 5/7 = 142.86"
+    assert main([*argv, "--period-end", "2026-03-24"]) == 0
+    assert json.loads(capsys.readouterr().out)["weekly"][-1]["required"] == 57.14
+    with pytest.raises(SystemExit) as usage:
+        main([*argv, "--period-end", "24 March"])
+    assert usage.value.code == 2 and "not a date (YYYY-MM-DD)" in capsys.readouterr().err
 
 
 def test_ramp_in_yaml_json_and_bad_ramp_located(tmp_path: Path) -> None:
@@ -285,6 +354,7 @@ def test_app_terms_form_keeps_the_ramp() -> None:
     terms = sla_store.terms_from_rows(rows, {"ramp_start": date(2026, 3, 2), "ramp_steps": "1: 50; 3: 100"})
     assert terms.ramp is not None and [s.floor for s in terms.ramp.steps] == [50, 100]
     assert sla_store.terms_from_rows(rows, {"ramp_start": None, "ramp_steps": None}).ramp is None
+    assert sla_store.terms_from_rows(rows, {"period_end": date(2026, 3, 27)}).period_end == date(2026, 3, 27)
     with pytest.raises(InputError) as caught:
         sla_store.terms_from_rows(rows, {"ramp_start": date(2026, 3, 2), "ramp_steps": "3: 100; 3: 50"})
     assert caught.value.problems[0].location.column == "ramp.steps"

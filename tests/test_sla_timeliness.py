@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -34,13 +35,14 @@ def test_on_time_and_weekly_volume_with_an_empty_week(tmp_path: Path) -> None:
     counts = count_delivery(open_delivery(_csv(tmp_path / "d.csv", rows)), ["x", "y"])
     r = on_time_rate(counts)
     assert (r.numerator, r.denominator) == (5, 6)
-    weeks = weekly_volume(counts, committed=3)
-    # the last week is partial (Mon-Tue, the last submission): it needs 3 x 2/7, and 2 meet that
+    weeks = weekly_volume(counts, committed=3, period_end=date(2026, 3, 17))
+    # the period is stated to end Tuesday 03-17: the last week is partial (Mon-Tue), needs 3 x 2/7, and 2 meet that
     assert [(w.week_start, w.annotations, w.days, w.meets) for w in weeks] == [
         ("2026-03-02", 4, 7, True), ("2026-03-09", 0, 7, False), ("2026-03-16", 2, 2, True)]
     assert weeks[1].shortfall == 3 and weeks[2].required == round(6 / 7, 2)
     assert week_start(0) == "1969-12-29"  # a Monday
-    terms = SlaTermSet(terms=[SlaTerm(metric="weekly_throughput", threshold=3, min_sample=1,
+    terms = SlaTermSet(period_end=date(2026, 3, 17),
+                       terms=[SlaTerm(metric="weekly_throughput", threshold=3, min_sample=1,
                                       remedy={"kind": "fixed_per_breach", "amount": 100}),
                               SlaTerm(metric="on_time_rate", threshold=0.8, min_sample=5)])
     volume, on_time = check_counts(terms, counts).terms

@@ -32,20 +32,27 @@ def add_box_gold(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--box-gold", metavar="EXPORT", help="reference boxes, e.g. gold-coco.json; without it annotators are compared"
     )
+    parser.add_argument(
+        "--image-sizes",
+        metavar="TABLE",
+        help="CSV or xlsx of image, width, height (pixels), e.g. image-sizes.csv: turns Label Studio percent "
+        "boxes into pixels when the export states no image size",
+    )
 
 
 def boxes_from(args: argparse.Namespace) -> BoxReport | None:
     """The box report of the given exports, or None when none were given."""
     import pandas as pd
 
-    from governance.quality.reading.box_readers import read_boxes
+    from governance.quality.reading.box_readers import read_boxes, read_image_sizes
     from governance.quality.reading.boxes import box_agreement
 
     if not args.boxes:
         return None
     frame = pd.concat([read_boxes(path) for path in args.boxes], ignore_index=True)
     gold = read_boxes(args.box_gold, annotator="gold") if args.box_gold else None
-    return box_agreement(frame, gold)
+    sizes = read_image_sizes(args.image_sizes) if args.image_sizes else None
+    return box_agreement(frame, gold, sizes)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

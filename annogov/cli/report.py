@@ -173,6 +173,7 @@ def run(args: argparse.Namespace) -> int:
     from governance.privacy import pseudonymise_report
     from governance.reports import build_pdf, build_xlsx
     from governance.reports.decision import decision
+    from governance.reports.size import check_size
     from governance.roles import ANNOTATOR_IDS, OPERATOR, require
 
     out: Path = args.out
@@ -184,6 +185,7 @@ def run(args: argparse.Namespace) -> int:
         require(OPERATOR, ANNOTATOR_IDS)  # the one rule for real ids, as for reports built from the store
     else:
         report = pseudonymise_report(report, key=_codes_key())
+    check_size(report, "pdf" if builder is build_pdf else "xlsx", file=str(out))  # nothing written when too large
     if builder is build_pdf:
         data = build_pdf(report, created=report.created, progress=lambda note: print(note, file=sys.stderr))
     else:

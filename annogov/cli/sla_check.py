@@ -12,6 +12,7 @@ from annogov.cli.args import (
     add_format,
     add_input,
     add_mapping_options,
+    iso_date,
     old_spelling,
     open_program,
     open_with_progress,
@@ -63,6 +64,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--drift-by",
         choices=["week", "batch"],
         help="periods compared for drift (default: batch if the delivery has batches)",
+    )
+    parser.add_argument(
+        "--period-end",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help="last day of the measured period, e.g. 2026-11-27 (default: the term set's period_end): a final "
+        "partial week's volume floor is prorated to it; with neither, the last calendar week counts whole",
     )
     add_format(parser)
     parser.add_argument("--seed", type=int, default=0, help="seed of the bootstrap intervals, e.g. 7 (default: 0)")
@@ -183,6 +191,8 @@ def run(args: argparse.Namespace) -> int:
 
     delivered = _saving_date(args)
     terms = load_term_set(args.terms) if args.terms else default_term_set()
+    if args.period_end is not None:
+        terms = terms.model_copy(update={"period_end": args.period_end})
     source = open_with_progress(args)
     labels = [v.strip() for v in args.labels.split(",") if v.strip()] if args.labels else None
     if args.drift_threshold is not None and not 0 < args.drift_threshold <= 1:

@@ -272,7 +272,8 @@ def program_report(
 
 
 def report_bytes(report: ReportInput, fmt: Format) -> bytes:
-    """The PDF or the workbook of an assembled report (same inputs and date, same bytes)."""
+    """The PDF or the workbook of an assembled report (same inputs and date, same bytes); a report
+    too large for its format is refused by the builders' `reports.size.check_size`, as on the page."""
     builder = build_pdf if fmt == "pdf" else build_xlsx
     return builder(report, created=report.created)
 

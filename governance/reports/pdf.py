@@ -53,8 +53,9 @@ from governance.reports.model import (
     SwitchingPayload,
 )
 from governance.reports.safe_text import pdf_text
+from governance.reports.size import check_size
 from governance.reports.summary import credits_text, evaluated_text, executive_summary
-from ingest import InputError, limits, over_limit
+from ingest import InputError
 
 PAGE = A4
 MARGIN = 18 * mm
@@ -109,29 +110,6 @@ def _clip(text: str) -> str:
     if len(text) <= CELL_CHARS and len(lines) <= CELL_LINES:
         return text
     return "\n".join(lines[:CELL_LINES])[:CELL_CHARS] + " \u2026 (cut here; the workbook has the full text)"
-
-
-def table_rows(report: ReportInput) -> int:
-    """How many table rows the PDF would hold: what its build time and memory grow with."""
-    rows = sum(len(s.rows) for s in report.sections)
-    if report.scorecard is not None:
-        rows += 2 * len(report.scorecard.providers) + len(report.scorecard.evaluations)
-    if report.sla is not None:
-        rows += len(report.sla.terms) + sum(len(s.rows) for s in report.sla.categories)
-    if report.switching is not None:
-        rows += len(report.switching.tornado)
-    return rows
-
-
-def check_size(report: ReportInput) -> None:
-    """Refuse, before any work, a PDF too long to build in reasonable time (the workbook is not limited)."""
-    rows = table_rows(report)
-    if rows > limits().max_report_rows:
-        raise over_limit(
-            "max_report_rows",
-            f"the PDF report would hold {rows:,} table rows; ask for the Excel report (.xlsx) instead",
-            "PDF report",
-        )
 
 
 def section_table(

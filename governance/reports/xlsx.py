@@ -39,6 +39,7 @@ from governance.reports.model import (
     band_for,
 )
 from governance.reports.safe_text import cell_text, describe
+from governance.reports.size import check_size
 from governance.reports.summary import evaluated_text, executive_summary
 from governance.reports.words import money_format, yes_no
 
@@ -640,7 +641,9 @@ def _normalise_zip(data: bytes, created: dt.datetime) -> bytes:
 
 
 def build_xlsx(report: ReportInput, created: dt.date | None = None) -> bytes:
-    """The workbook as bytes; `created` (default: the report's date, else today) fixes its dates."""
+    """The workbook as bytes; `created` (default: the report's date, else today) fixes its dates.
+    Refused before any work above the workbook's size limits (`size.check_size`)."""
+    check_size(report, "xlsx")
     day = created or report.created or dt.date.today()
     moment = dt.datetime(day.year, day.month, day.day)
     unit = report.money_unit()

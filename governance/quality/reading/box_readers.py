@@ -1,7 +1,9 @@
 """Bounding boxes from COCO JSON, CVAT XML (for images 1.1) and Label Studio JSON exports, as one
-frame: image, annotator, category, x1, y1, x2, y2, where (a locator for error messages). An image
-the annotator was shown but drew no box on is one row without category and coordinates, so the
-boxes others (or gold) drew there count as missed.
+frame: image, annotator, category, x1, y1, x2, y2, unit ('px', or 'percent' of the image), the
+image's width and height when the file states them, file and where (a locator for error messages).
+Percent boxes (Label Studio without `original_width`/`original_height`) become pixels wherever the
+image's size is known (`boxes.in_pixels`). An image the annotator was shown but drew no box on is
+one row without category and coordinates, so the boxes others (or gold) drew there count as missed.
 
 Untrusted files: size-limited before parsing, XML parsed with defusedxml, every malformed box
 reported with its location (`ingest.InputError`), never a traceback."""
@@ -14,9 +16,10 @@ from typing import Any
 import defusedxml.ElementTree as SafeET
 import pandas as pd
 
-from ingest import InputError, Location, Problem, decode_text, load_json, read_input
+from governance.quality.reading.boxes import COLUMNS, in_pixels
+from ingest import InputError, Location, Problem, decode_text, load_json, normalise_header, read_input, read_sheet
+from ingest.errors import column_letter
 
-COLUMNS = ["image", "annotator", "category", "x1", "y1", "x2", "y2", "where"]
 _MAX_PROBLEMS = 50
 
 
@@ -34,7 +37,18 @@ class _Collector:
         self.file = file
         self.rows: list[tuple[Any, ...]] = []
         self.seen: dict[tuple[str, str], str] = {}
+        self.sizes: dict[str, tuple[float, float]] = {}
         self.problems: list[Problem] = []
+
+    def size(self, where: str, image: Any, width: Any, height: Any) -> None:
+        """The image's size in pixels as the file states it; absent sizes are simply unknown."""
+        if width is None and height is None:
+            return
+        w, h = _number(str(width)), _number(str(height))
+        if w is None or h is None or not (0 < w < float("inf") and 0 < h < float("inf")):
+            self.problem(where, "image width and height must be positive numbers (pixels)")
+        elif self.sizes.setdefault(str(image), (w, h)) != (w, h):
+            self.problem(where, f"image {image!s:.200} is given another size earlier in the file")
 
     def saw(self, where: str, image: Any, annotator: Any) -> None:
         """The annotator was shown this image, boxes or not (an image with none still counts)."""
@@ -42,9 +56,12 @@ class _Collector:
 
     def problem(self, where: str, message: str) -> None:
         if len(self.problems) < _MAX_PROBLEMS:
-            self.problems.append(Problem(Location(self.file, column=where), message))
+            self.problems.append(Problem(Location(self.file, path=where), message))
 
-    def add(self, where: str, image: Any, annotator: Any, category: Any, x1: Any, y1: Any, x2: Any, y2: Any) -> None:
+    def add(
+        self, where: str, image: Any, annotator: Any, category: Any, x1: Any, y1: Any, x2: Any, y2: Any,
+        unit: str = "px",
+    ) -> None:  # fmt: skip
         try:
             box = [float(v) for v in (x1, y1, x2, y2)]
         except (TypeError, ValueError):
@@ -57,14 +74,21 @@ class _Collector:
         elif category is None or str(category).strip() == "":
             self.problem(where, "box has no label")
         else:
-            self.rows.append((str(image), str(annotator), str(category), *box, where))
+            w, h = self.sizes.get(str(image), (float("nan"), float("nan")))
+            self.rows.append((str(image), str(annotator), str(category), *box, unit, w, h, self.file, where))
 
     def frame(self) -> pd.DataFrame:
+        """The boxes read, percent boxes of images whose size the file states in pixels."""
         if self.problems:
             raise InputError(self.problems)
         boxed = {(r[0], r[1]) for r in self.rows}
-        empty = [(i, a, None, *[float("nan")] * 4, w) for (i, a), w in self.seen.items() if (i, a) not in boxed]
-        return pd.DataFrame(self.rows + empty, columns=COLUMNS)
+        nan = float("nan")
+        empty = [
+            (i, a, None, *[nan] * 4, None, *self.sizes.get(i, (nan, nan)), self.file, w)
+            for (i, a), w in self.seen.items()
+            if (i, a) not in boxed
+        ]
+        return in_pixels(pd.DataFrame(self.rows + empty, columns=COLUMNS))
 
 
 def _scalar(value: Any) -> bool:
@@ -90,6 +114,9 @@ def read_coco(path: Path | str, annotator: str | None = None, max_bytes: int | N
     who = annotator or path.stem
     for k, name in enumerate(images.values()):
         out.saw(f"images[{k}]", name, who)
+    for k, entry in enumerate(doc.get("images") or []):
+        if isinstance(entry, dict) and _scalar(entry.get("id")) and entry.get("id") in images:
+            out.size(f"images[{k}]", images[entry["id"]], entry.get("width"), entry.get("height"))
     for k, ann in enumerate(doc["annotations"]):
         where = f"annotations[{k}]"
         bbox = ann.get("bbox") if isinstance(ann, dict) else None
@@ -144,6 +171,7 @@ def read_cvat(path: Path | str, annotator: str | None = None, max_bytes: int | N
     for i, image in enumerate(root.iter("image")):
         name = image.get("name") or image.get("id") or str(i)
         out.saw(f"image[{i}] {name}", name, who)
+        out.size(f"image[{i}] {name}", name, image.get("width"), image.get("height"))
         for j, box in enumerate(image.iter("box")):
             where = f"image[{i}] {name}, box[{j}]"
             if float(_number(box.get("rotation")) or 0) % 360:
@@ -163,7 +191,8 @@ def _number(text: str | None) -> float | None:
 
 def read_label_studio(path: Path | str, max_bytes: int | None = None) -> pd.DataFrame:
     """Label Studio JSON export: tasks with annotations whose `rectanglelabels` results give x, y,
-    width, height in percent (pixels when the original size is given); the annotator is
+    width, height in percent of the image; with the result's `original_width`/`original_height`
+    they become pixels, without them they stay percent (unit 'percent'); the annotator is
     `completed_by` (e-mail or id)."""
     path = Path(path)
     doc = _json(_read(path, max_bytes), path.name)
@@ -189,27 +218,38 @@ def read_label_studio(path: Path | str, max_bytes: int | None = None) -> pd.Data
             if not isinstance(results, list) or not _scalar(who):
                 out.problem(f"[{t}].annotations[{a}]", "an annotation needs 'result' as a list and 'completed_by'")
                 continue
-            out.saw(f"[{t}].annotations[{a}]", image, who if who is not None else f"annotation-{a}")
+            who = who if who is not None else f"annotation-{a}"
+            out.saw(f"[{t}].annotations[{a}]", image, who)
+            ids = _ids(task, ann)
             for r, res in enumerate(results):
-                if not isinstance(res, dict) or res.get("type") != "rectanglelabels":
-                    continue
-                where = f"[{t}].annotations[{a}].result[{r}]"
-                v = res.get("value")
-                labels = v.get("rectanglelabels") if isinstance(v, dict) else None
-                labels = [labels] if isinstance(labels, str) else labels or [None]
-                if not isinstance(v, dict) or not isinstance(labels, list) or not _scalar(labels[0]):
-                    out.problem(where, "needs 'value' with x, y, width, height and 'rectanglelabels'")
-                    continue
-                try:
-                    sx = float(res.get("original_width") or 100) / 100
-                    sy = float(res.get("original_height") or 100) / 100
-                    x, y, w, h = (float(v[k]) for k in ("x", "y", "width", "height"))
-                except (KeyError, TypeError, ValueError):
-                    out.problem(where, "needs numeric x, y, width and height")
-                    continue
-                out.add(where, image, who if who is not None else f"annotation-{a}", labels[0],
-                        x * sx, y * sy, (x + w) * sx, (y + h) * sy)  # fmt: skip
+                if isinstance(res, dict) and res.get("type") == "rectanglelabels":
+                    _ls_box(out, f"[{t}].annotations[{a}].result[{r}]{ids}", image, who, res)
     return out.frame()
+
+
+def _ids(task: dict[str, Any], ann: dict[str, Any]) -> str:
+    """' (task 12, annotation 34)' from the export's own ids, so a located box can be found in Label Studio."""
+    named = [
+        f"{k} {v}" for k, v in (("task", task.get("id")), ("annotation", ann.get("id"))) if _scalar(v) and v is not None
+    ]
+    return f" ({', '.join(named)})" if named else ""
+
+
+def _ls_box(out: _Collector, where: str, image: Any, who: Any, res: dict[str, Any]) -> None:
+    """One rectangle result: pixels when the result states the image's size, percent otherwise."""
+    v = res.get("value")
+    labels = v.get("rectanglelabels") if isinstance(v, dict) else None
+    labels = [labels] if isinstance(labels, str) else labels or [None]
+    if not isinstance(v, dict) or not isinstance(labels, list) or not _scalar(labels[0]):
+        out.problem(where, "needs 'value' with x, y, width, height and 'rectanglelabels'")
+        return
+    try:
+        x, y, w, h = (float(v[k]) for k in ("x", "y", "width", "height"))
+    except (KeyError, TypeError, ValueError):
+        out.problem(where, "needs numeric x, y, width and height")
+        return
+    out.size(where, image, res.get("original_width"), res.get("original_height"))
+    out.add(where, image, who, labels[0], x, y, x + w, y + h, unit="percent")
 
 
 def read_boxes(path: Path | str, annotator: str | None = None, max_bytes: int | None = None) -> pd.DataFrame:
@@ -224,3 +264,30 @@ def read_boxes(path: Path | str, annotator: str | None = None, max_bytes: int | 
         frame = read_label_studio(path, max_bytes)
         return frame.assign(annotator=annotator) if annotator else frame
     return read_coco(path, annotator, max_bytes)
+
+
+def _sizes_header(row: Any) -> bool:
+    names = {normalise_header(str(c)) for c in row if c is not None}
+    return {"image", "width", "height"} <= names
+
+
+def read_image_sizes(path: Path | str, data: bytes | None = None) -> pd.DataFrame:
+    """A table (CSV or xlsx) of image, width, height in pixels, for percent boxes whose export
+    states no size; each bad row is located (file, row, column)."""
+    path = Path(path)
+    sheet = read_sheet(path, _sizes_header, data=data)
+    col = {normalise_header(h): k for k, h in enumerate(sheet.header)}
+    rows, problems = [], []
+    for cells, number in zip(sheet.rows, sheet.row_numbers, strict=True):
+        image, width, height = (cells[col[k]] if col[k] < len(cells) else None for k in ("image", "width", "height"))
+        w, h = _number(str(width)), _number(str(height))
+        if image is None or str(image).strip() == "":
+            problems.append(Problem(Location(sheet.file, sheet.name, number, column_letter(col["image"])), "no image"))
+        elif w is None or h is None or not (0 < w < float("inf") and 0 < h < float("inf")):
+            where = Location(sheet.file, sheet.name, number, column_letter(col["width" if w is None else "height"]))
+            problems.append(Problem(where, "width and height must be positive numbers (pixels)"))
+        else:
+            rows.append((str(image).strip(), w, h, sheet.file, f"row {number}"))
+    if problems:
+        raise InputError(problems[:_MAX_PROBLEMS])
+    return pd.DataFrame(rows, columns=["image", "width", "height", "file", "where"])

@@ -4,7 +4,14 @@ image and category are matched one to one by the Hungarian assignment that maxim
 
 Per category: mean IoU of matched pairs, box F1 at IoU 0.5 and 0.75 (2 TP / (boxes of both)),
 and, against gold, tightness: mean IoU and the median area ratio (annotator / gold; above 1 is
-loose, below 1 tight)."""
+loose, below 1 tight).
+
+Units: a box is in pixels ('px') or in percent of its image ('percent', Label Studio without the
+image's size). Percent boxes become pixels wherever the image's size is known from any file read
+(`in_pixels`). Two sides are compared on an image only in one unit: percent boxes of the same image
+on both sides are comparable (both are that image's pixel coordinates scaled by 100/W across and
+100/H down, so every area scales by the same 10^4/(W H) and IoU and area ratios are unchanged), but
+percent against pixels is refused with a located error, never silently compared."""
 
 from __future__ import annotations
 
@@ -16,6 +23,9 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 from scipy.optimize import linear_sum_assignment
 
+from ingest import InputError, Location, Problem
+
+COLUMNS = ["image", "annotator", "category", "x1", "y1", "x2", "y2", "unit", "width", "height", "file", "where"]
 THRESHOLDS = (0.5, 0.75)
 BOX_METRICS = ("box_mean_iou", "box_f1_50", "box_f1_75")
 
@@ -126,14 +136,73 @@ def _compare(a: pd.DataFrame, b: pd.DataFrame) -> dict[str, list[tuple[int, int,
     return out
 
 
-def box_agreement(boxes: pd.DataFrame, gold: pd.DataFrame | None = None) -> BoxReport:
+def in_pixels(frame: pd.DataFrame, sizes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every row with its image's size where any row (or the `sizes` table: image, width, height,
+    file, where) states it, and percent boxes of those images converted to pixels; one image stated
+    with two different sizes is refused (located)."""
+    known = frame[frame["width"].notna() & frame["height"].notna()]
+    if sizes is not None:
+        known = pd.concat([sizes, known[sizes.columns]], ignore_index=True)
+    sizes = known.drop_duplicates(["image", "width", "height"])
+    clash = sizes[sizes["image"].duplicated(keep=False)]
+    if len(clash):
+        raise InputError(
+            Problem(Location(str(r.file), path=str(r.where)), f"image {r.image!r} is {r.width:g} x {r.height:g} "
+                    "pixels here but has another size elsewhere: boxes of differently sized copies cannot be compared")
+            for r in clash.head(50).itertuples()
+        )  # fmt: skip
+    size = sizes.set_index("image")[["width", "height"]]
+    out = frame.copy()
+    out["width"] = out["image"].map(size["width"])
+    out["height"] = out["image"].map(size["height"])
+    convert = (out["unit"] == "percent") & out["width"].notna()
+    for col, dim in (("x1", "width"), ("x2", "width"), ("y1", "height"), ("y2", "height")):
+        out.loc[convert, col] = out.loc[convert, col] * out.loc[convert, dim] / 100
+    out.loc[convert, "unit"] = "px"
+    return out
+
+
+def _unit_problems(a: pd.DataFrame, b: pd.DataFrame) -> list[Problem]:
+    """Percent boxes on an image where the other side (or the same side) has pixel boxes: located."""
+    both = pd.concat([a, b])
+    both = both[both["unit"].notna()]
+    problems: list[Problem] = []
+    if both["unit"].nunique() < 2:
+        return problems
+    for image, rows in both.groupby("image", sort=True):
+        if rows["unit"].nunique() < 2:
+            continue
+        pixel_files = sorted(set(rows.loc[rows["unit"] == "px", "file"].astype(str)))
+        for r in rows[rows["unit"] == "percent"].drop_duplicates("file").itertuples():
+            problems.append(Problem(Location(str(r.file), path=str(r.where)), (
+                f"this box on image {image!r} is in percent of the image (the export has no original_width/"
+                f"original_height) and would be compared with pixel boxes from {', '.join(pixel_files)}: "
+                "export from Label Studio with the image sizes (open the images once so the export carries "
+                "original_width/original_height), give gold with image sizes (COCO 'images' width/height, "
+                "CVAT <image width= height=>), or give a table of image, width, height (--image-sizes) "
+                "so percent boxes become pixels")))  # fmt: skip
+    return problems
+
+
+def box_agreement(
+    boxes: pd.DataFrame, gold: pd.DataFrame | None = None, sizes: pd.DataFrame | None = None
+) -> BoxReport:
     """Between every pair of annotators (pooled), or each annotator against gold, on the images both
     sides were shown: boxes on an image only one side drew on are unmatched (a row without category
-    marks an image shown without boxes)."""
+    marks an image shown without boxes). Percent boxes are first put in pixels wherever a file gives
+    the image's size (or the `sizes` table, `box_readers.read_image_sizes`); percent against pixels
+    on one image is an `InputError` (see the module's note)."""
+    if gold is not None:
+        both = in_pixels(pd.concat([boxes.assign(_gold=False), gold.assign(_gold=True)], ignore_index=True), sizes)
+        boxes, gold = both[~both["_gold"]], both[both["_gold"]]
+    else:
+        boxes = in_pixels(boxes, sizes)
     per_cat: dict[str, list[tuple[int, int, np.ndarray, np.ndarray]]] = {}
+    problems: list[Problem] = []
     if gold is not None:
         for _, mine in boxes.groupby("annotator", sort=True):
             shared = set(mine["image"]) & set(gold["image"])
+            problems += _unit_problems(mine[mine["image"].isin(shared)], gold[gold["image"].isin(shared)])
             for cat, parts in _compare(mine[mine["image"].isin(shared)], gold[gold["image"].isin(shared)]).items():
                 per_cat.setdefault(cat, []).extend(parts)
         against = "gold (images both labelled)"
@@ -142,9 +211,12 @@ def box_agreement(boxes: pd.DataFrame, gold: pd.DataFrame | None = None) -> BoxR
         for first, second in combinations(names, 2):
             a, b = boxes[boxes["annotator"] == first], boxes[boxes["annotator"] == second]
             shared = set(a["image"]) & set(b["image"])
+            problems += _unit_problems(a[a["image"].isin(shared)], b[b["image"].isin(shared)])
             for cat, parts in _compare(a[a["image"].isin(shared)], b[b["image"].isin(shared)]).items():
                 per_cat.setdefault(cat, []).extend(parts)
         against = "annotators (all pairs, images both labelled)"
+    if problems:
+        raise InputError(list({(p.location, p.message): p for p in problems}.values())[:50])
     cats = [_scores(c, per_cat[c]) for c in sorted(per_cat)]
     every = [p for c in sorted(per_cat) for p in per_cat[c]]
     return BoxReport(

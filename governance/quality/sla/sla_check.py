@@ -490,7 +490,7 @@ class _Checker:
         (<=, <) against the threshold on every whole week's count."""
         floors = term.comparator in (">=", ">")
         ramp = self.terms.ramp if floors else None
-        weeks = weekly_volume(self.c, int(term.threshold), ramp)
+        weeks = weekly_volume(self.c, int(term.threshold), ramp, self.terms.period_end)
         checked = [w for w in weeks if w.committed is not None] if floors else weeks
 
         def holds(w: WeekVolume) -> bool:
@@ -513,7 +513,7 @@ class _Checker:
             status: Status = "inconclusive"
             reason = "the delivery has no submitted_at dates"
         elif not checked:
-            status, reason = "inconclusive", "no week of the delivery falls on or after the ramp start"
+            status, reason = "inconclusive", "no week of the delivery falls between the ramp start and the period end"
         else:
             if floors:
                 worst = min(
@@ -526,6 +526,12 @@ class _Checker:
                 notes.append(
                     "each week against its own floor (value: the week with the lowest share of its floor); "
                     + PRORATION_RULE
+                )
+                end = self.terms.period_end
+                notes.append(
+                    f"period ends {end.isoformat()} (stated by the buyer): the last week is prorated to that day"
+                    if end is not None
+                    else "no period end stated: the last calendar week of the delivery counts whole"
                 )
                 if ramp is not None:
                     steps = ", ".join(f"week {s.week}: {s.floor:,}" for s in ramp.steps)
@@ -672,7 +678,7 @@ def check_counts(
         coverage=qa_coverage(counts, coverage_rate),
         confusion=checker.confusion(),
         annotators=checker.annotator_rows(),
-        weekly=weekly_volume(counts, terms.committed_weekly_volume, terms.ramp),
+        weekly=weekly_volume(counts, terms.committed_weekly_volume, terms.ramp, terms.period_end),
         drift=drift(counts, by, terms.drift_threshold if drift_threshold is None else drift_threshold),
         warnings=counts.warnings,
         label_order=counts.label_order,

@@ -15,8 +15,9 @@ _COL = {name: i for i, name in enumerate(PERIOD_COLUMNS)}
 
 
 PRORATION_RULE = (
-    "a partial calendar week (the first from the later of the first submission and the ramp start, the last "
-    "up to the last submission) needs its floor x days covered / 7"
+    "a partial calendar week needs its floor x days covered / 7: the first from the later of the first "
+    "submission and the ramp start, the last up to the period end the buyer states (period_end in the terms or "
+    "--period-end), never the vendor's last submission; with no period end stated the last week counts whole"
 )
 _EPOCH = date(1970, 1, 1)
 
@@ -62,15 +63,24 @@ def _covered(week: int, first_day: int, last_day: int) -> int:
 
 
 def weekly_volume(
-    counts: DeliveryCounts, committed: int | None = None, ramp: RampSchedule | None = None
+    counts: DeliveryCounts,
+    committed: int | None = None,
+    ramp: RampSchedule | None = None,
+    period_end: date | None = None,
 ) -> list[WeekVolume]:
-    """Every week from the first to the last submission, empty weeks included, each against its floor:
-    the ramp step of its contract week, else `committed`; partial weeks prorated (`PRORATION_RULE`);
-    weeks before the ramp start have no floor."""
+    """Every week from the first submission to the last submission or the period end (whichever is
+    later), empty weeks included, each against its floor: the ramp step of its contract week, else
+    `committed`. Partial weeks are prorated by calendar days (`PRORATION_RULE`): the last one to the
+    buyer's `period_end`, so a vendor that stops delivering early in a week does not shrink its own
+    floor; weeks before the ramp start or after the period end have no floor."""
     if not counts.weeks:
         return []
     first, last = min(counts.weeks), max(counts.weeks)
-    first_day, last_day = counts.day_span or (first * 7 - 3, last * 7 + 3)
+    first_day = counts.day_span[0] if counts.day_span else first * 7 - 3
+    last_day = last * 7 + 3  # Sunday of the last submission's week: no period end, no proration
+    if period_end is not None:
+        last_day = (period_end - _EPOCH).days
+        last = max(last, (last_day + 3) // 7)
     if ramp is not None:
         first_day = max(first_day, (ramp.start - _EPOCH).days)
     out = []
