@@ -29,7 +29,7 @@ from governance.reports import chart_data
 from governance.reports.chart_data import term_charts
 from governance.reports.model import ConfusionMatrix, SlaPayload
 from governance.reports.qa_plan_pdf import qa_plan_pdf
-from governance.reports.sections import evidence_text, metric_format, sla_report_payload, target_text
+from governance.reports.sla_sections import evidence_text, metric_format, sla_report_payload, target_text
 from governance.reports.words import number
 from governance.roles import Permission
 from ingest import InputError

@@ -53,7 +53,15 @@ from governance.reports.model import (
     SwitchingPayload,
 )
 from governance.reports.safe_text import pdf_text
+from governance.reports.sla_sections import sla_sections
 from governance.reports.summary import credits_text, evaluated_text, executive_summary
+from governance.reports.switching_sections import (
+    stay_vs_switch_section,
+    switching_breakdown_section,
+    taxonomy_section,
+    tornado_section,
+    variance_sections,
+)
 from ingest import InputError, limits, over_limit
 
 PAGE = A4
@@ -346,7 +354,7 @@ def _switching_part(sw: SwitchingPayload, styles: StyleSheet1, font: str, curren
         PageBreak(),
         Paragraph("Cost of switching provider", styles["Heading1"]),
     ]
-    story += section_table(S.switching_breakdown_section(sw), styles, currency)
+    story += section_table(switching_breakdown_section(sw), styles, currency)
     unit = f" ({currency})" if currency else ""
     story.append(
         _captioned(
@@ -364,13 +372,13 @@ def _switching_part(sw: SwitchingPayload, styles: StyleSheet1, font: str, curren
             styles,
         )
     )
-    tornado, spec = S.tornado_section(sw), chart_data.tornado_chart(sw, currency=currency)
+    tornado, spec = tornado_section(sw), chart_data.tornado_chart(sw, currency=currency)
     if tornado is not None and spec is not None:
         story.append(_captioned(spec.title, charts.tornado_chart(spec, FRAME_WIDTH, font), spec.caption, styles))
         story += section_table(tornado, styles, currency, titled=False)
-    for section in S.variance_sections(sw):
+    for section in variance_sections(sw):
         story += section_table(section, styles, currency)
-    stay = S.stay_vs_switch_section(sw)
+    stay = stay_vs_switch_section(sw)
     if stay is not None:
         story += section_table(stay, styles, currency)
     return story
@@ -386,7 +394,7 @@ def _sla_part(sla: SlaPayload, styles: StyleSheet1, currency: str, font: str) ->
         ),
         Paragraph("Failing terms are listed first.", styles["Note"]),
     ]
-    sections = S.sla_sections(sla, currency)
+    sections = sla_sections(sla, currency)
     story += section_table(sections[0], styles, currency)
     for chart in term_charts(sla):
         story.append(_captioned(chart.title, charts.term_chart(chart, FRAME_WIDTH, font), chart.caption, styles))
@@ -477,7 +485,7 @@ def build_pdf(
         story += _switching_part(report.switching, styles, regular, report.switching_unit())
     taxonomy = report.taxonomy_part()
     if taxonomy is not None:
-        story += section_table(S.taxonomy_section(taxonomy), styles, room=60 * mm)
+        story += section_table(taxonomy_section(taxonomy), styles, room=60 * mm)
     if report.sla is not None:
         story += _sla_part(report.sla, styles, report.sla_unit(), regular)
     if report.sections:

@@ -39,7 +39,15 @@ from governance.reports.model import (
     band_for,
 )
 from governance.reports.safe_text import cell_text, describe
+from governance.reports.sla_sections import sla_sections
 from governance.reports.summary import evaluated_text, executive_summary
+from governance.reports.switching_sections import (
+    stay_vs_switch_section,
+    switching_breakdown_section,
+    taxonomy_section,
+    tornado_section,
+    variance_sections,
+)
 from governance.reports.words import money_format, yes_no
 
 NUMBER_FORMATS: dict[ColumnFormat, str] = {
@@ -569,9 +577,9 @@ def _scorecard_sheet(wb: Workbook, card: ScorecardPayload) -> tuple[int, str, st
 
 def _switching_sheet(wb: Workbook, sw: SwitchingPayload, currency: str) -> None:
     sheet = _new_sheet(wb, "Switching cost")
-    blocks = [S.switching_breakdown_section(sw)]
-    blocks += [s for s in (S.tornado_section(sw), S.stay_vs_switch_section(sw)) if s is not None]
-    blocks += S.variance_sections(sw)
+    blocks = [switching_breakdown_section(sw)]
+    blocks += [s for s in (tornado_section(sw), stay_vs_switch_section(sw)) if s is not None]
+    blocks += variance_sections(sw)
     heads = write_sections(sheet, blocks, currency=currency)
     sheet.widths[1] = max(sheet.widths.get(1, 8), 30)
     sheet.finish()
@@ -609,7 +617,7 @@ def _sla_sheet(wb: Workbook, sla: SlaPayload, currency: str) -> None:
         verdict.fill = PatternFill("solid", fgColor=colour)
     sheet.put(2, 1, "Credits owed").font = BOLD
     sheet.put(2, 2, sla.credits, money_format(currency))
-    write_sections(sheet, S.sla_sections(sla, currency), row=4, currency=currency)
+    write_sections(sheet, sla_sections(sla, currency), row=4, currency=currency)
     sheet.finish()
 
 
@@ -670,7 +678,7 @@ def build_xlsx(report: ReportInput, created: dt.date | None = None) -> bytes:
         _switching_sheet(wb, report.switching, report.switching_unit())
     taxonomy = report.taxonomy_part()
     if taxonomy is not None:
-        _section_sheet(wb, "Taxonomy mapping", [S.taxonomy_section(taxonomy)])
+        _section_sheet(wb, "Taxonomy mapping", [taxonomy_section(taxonomy)])
     if report.sla is not None:
         _sla_sheet(wb, report.sla, report.sla_unit())
     for section in report.sections:
