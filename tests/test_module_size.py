@@ -21,7 +21,6 @@ LONG_MODULES: dict[str, str] = {
     "app_pages/sla.py": PARALLEL,
     "app_pages/switching.py": PARALLEL,
     "governance/quality/reading/delivery.py": PARALLEL,
-    "governance/quality/vendors/pilot.py": PARALLEL,
     "governance/quality/reading/delivery_counts.py": PARALLEL,
     "governance/quality/sla/sla_check.py": PARALLEL,
     "governance/reports/pdf.py": PARALLEL,
