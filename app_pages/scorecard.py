@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from annogov.services import scoring
+from annogov.services.score_editor import EditorRow, anchor_text, editor_rows, edits_from_editor
 from annogov.store import ConcurrentEditError, ProviderRecord, ScoreEdit
 from annogov.store import measured as measured_repo
 from app_pages import charts, decision, identity, ui
@@ -74,14 +75,14 @@ def _reset_editors() -> None:
     st.session_state["score_generation"] = st.session_state.get("score_generation", 0) + 1
 
 
-def _dimension_name(slots: dict[tuple[str, str], scoring.EditorRow], provider: str, dimension: str) -> str:
+def _dimension_name(slots: dict[tuple[str, str], EditorRow], provider: str, dimension: str) -> str:
     """The rubric's name of a dimension (as the score table shows it)."""
     slot = slots.get((provider, dimension))
     return slot.label if slot is not None else DIMENSION_NAMES.get(dimension, dimension)
 
 
 def _measured_panel(
-    shown: list[ProviderRecord], base: list[scoring.EditorRow], edited: list[dict[str, Any]], evaluator: str
+    shown: list[ProviderRecord], base: list[EditorRow], edited: list[dict[str, Any]], evaluator: str
 ) -> None:
     """Beside this evaluator's Quality SLA and AI-assisted throughput scores, the suggestion from each
     provider's measured deliveries (`governance.quality.vendors.history.measured_suggestions`), with its
@@ -113,7 +114,7 @@ def _measured_panel(
     )
     for rule in dict.fromkeys(r.rule for r in rows if r.rule):
         st.caption(f"Rule: {ui.md(rule)}")
-    unsaved = bool(scoring.edits_from_editor(base, edited, evaluator).edits)
+    unsaved = bool(edits_from_editor(base, edited, evaluator).edits)
     for r in rows:
         slot = slots.get((r.provider, r.dimension))
         if r.suggested is None or slot is None or slot.score == r.suggested:
@@ -440,8 +441,8 @@ with tab_edit:
             generation = st.session_state.get("score_generation", 0)
             base_key = f"score_base_{program.id}_{evaluator}_{only}"
             if base_key not in st.session_state:
-                st.session_state[base_key] = scoring.editor_rows(rubric, shown, evaluations, evaluator)
-            base: list[scoring.EditorRow] = st.session_state[base_key]
+                st.session_state[base_key] = editor_rows(rubric, shown, evaluations, evaluator)
+            base: list[EditorRow] = st.session_state[base_key]
             frame = pd.DataFrame(
                 {
                     "provider": [r.provider for r in base],
@@ -449,7 +450,7 @@ with tab_edit:
                     "score": pd.array([r.score for r in base], dtype="Float64"),
                     "comment": [r.comment for r in base],
                     "evidence": [r.evidence for r in base],
-                    "anchors": [scoring.anchor_text(rubric, r.dimension) for r in base],
+                    "anchors": [anchor_text(rubric, r.dimension) for r in base],
                 }
             )
             edited = st.data_editor(
@@ -474,7 +475,7 @@ with tab_edit:
             )
             b1, b2, _ = st.columns([1, 1, 4])
             if b1.button("Save scores", type="primary", key="save_scores"):
-                changes = scoring.edits_from_editor(base, edited.to_dict("records"), evaluator)
+                changes = edits_from_editor(base, edited.to_dict("records"), evaluator)
                 if changes.problems:
                     st.error(
                         "Nothing was saved; fix these first:\n\n"

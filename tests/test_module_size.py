@@ -16,7 +16,6 @@ MAX_LINES = 400
 PARALLEL = "split after the parallel branches merge (issue 16)"
 
 LONG_MODULES: dict[str, str] = {
-    "annogov/services/scoring.py": PARALLEL,
     "app_pages/scorecard.py": PARALLEL,
     "app_pages/sla.py": PARALLEL,
     "app_pages/switching.py": PARALLEL,
