@@ -23,7 +23,6 @@ LONG_MODULES: dict[str, str] = {
     "governance/quality/reading/delivery_counts.py": PARALLEL,
     "governance/quality/sla/sla_check.py": PARALLEL,
     "governance/reports/pdf.py": PARALLEL,
-    "governance/reports/xlsx.py": PARALLEL,
 }
 
 
