@@ -240,7 +240,7 @@ def md(text: str) -> str:
 
 def _pdf_refusal(report: ReportInput) -> str | None:
     """Why the PDF of this report would be refused (too many table rows), or None."""
-    from governance.reports.pdf import check_size
+    from governance.reports.pdf_page import check_size
 
     try:
         check_size(report)

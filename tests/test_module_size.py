@@ -22,7 +22,6 @@ LONG_MODULES: dict[str, str] = {
     "governance/quality/reading/delivery.py": PARALLEL,
     "governance/quality/reading/delivery_counts.py": PARALLEL,
     "governance/quality/sla/sla_check.py": PARALLEL,
-    "governance/reports/pdf.py": PARALLEL,
 }
 
 

@@ -26,7 +26,7 @@ from governance.reports.chart_data import tornado_chart as tornado_data
 from governance.reports.charts import confusion_heatmap, term_chart, tornado_chart
 from governance.reports.decision import decision
 from governance.reports.model import AREAS, DIMENSIONS, ConfusionMatrix, SlaPayload
-from governance.reports.pdf import fmt_number
+from governance.reports.pdf_page import fmt_number
 from governance.reports.safe_text import cell_text
 from governance.reports.sections import METRIC_LABELS
 from governance.reports.sla_sections import metric_value_text, sla_report_payload, sla_sections, target_text
