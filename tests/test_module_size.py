@@ -17,7 +17,6 @@ PARALLEL = "split after the parallel branches merge (issue 16)"
 
 LONG_MODULES: dict[str, str] = {
     "app_pages/scorecard.py": PARALLEL,
-    "app_pages/switching.py": PARALLEL,
     "governance/quality/reading/delivery.py": PARALLEL,
     "governance/quality/reading/delivery_counts.py": PARALLEL,
     "governance/quality/sla/sla_check.py": PARALLEL,
