@@ -16,7 +16,6 @@ MAX_LINES = 400
 PARALLEL = "split after the parallel branches merge (issue 16)"
 
 LONG_MODULES: dict[str, str] = {
-    "app_pages/scorecard.py": PARALLEL,
     "governance/quality/reading/delivery.py": PARALLEL,
     "governance/quality/reading/delivery_counts.py": PARALLEL,
     "governance/quality/sla/sla_check.py": PARALLEL,
