@@ -16,7 +16,8 @@ from app_pages import ui
 from governance.quality.reading.delivery import open_delivery
 from governance.quality.reading.delivery_counts import count_delivery
 from governance.quality.vendors.goldset import load_gold_set
-from governance.quality.vendors.pilot import PilotProvider, PilotReport, PilotSpec, compare, load_pilot_spec, run_pilot
+from governance.quality.vendors.pilot import PilotProvider, PilotSpec, compare, load_pilot_spec, run_pilot
+from governance.quality.vendors.pilot_results import PilotReport
 from governance.quality.vendors.pilot_view import pilot_tables
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "pilot"

@@ -126,7 +126,7 @@ def test_sla_term_charts_read_the_same_values_in_app_and_pdf() -> None:
     from contracts.sla_term_files import load_term_set
     from governance.quality.sla.sla_check import check_delivery
     from governance.reports.model import SlaPayload
-    from governance.reports.sections import metric_value_text, sla_report_payload
+    from governance.reports.sla_sections import metric_value_text, sla_report_payload
     from tests.report_helpers import ROOT
 
     ex = ROOT / "examples"

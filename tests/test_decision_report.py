@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from annogov.cli import main
 from governance.reports import sections as S
 from governance.reports.model import ScorecardPayload, SwitchingPayload
+from governance.reports.switching_sections import variance_sections
 
 EX = Path(__file__).resolve().parents[1] / "examples"
 
@@ -53,7 +54,7 @@ def test_sections_carry_the_payload_figures(parts: dict[str, Path]) -> None:
     assert firsts == {p["name"]: p["rank_acceptability"][0] for p in smaa["providers"]}
     assert smaa["verdict"] in section.note
     sw = SwitchingPayload.model_validate(json.loads(parts["sw"].read_text()))
-    variance, correlation = S.variance_sections(sw)
+    variance, correlation = variance_sections(sw)
     assert sum(r[1] for r in variance.rows) == pytest.approx(1, abs=1e-3)
     assert len(correlation.rows) == 4
 

@@ -16,18 +16,9 @@ MAX_LINES = 400
 PARALLEL = "split after the parallel branches merge (issue 16)"
 
 LONG_MODULES: dict[str, str] = {
-    "annogov/services/scoring.py": PARALLEL,
-    "annogov/store/store.py": PARALLEL,
-    "app_pages/scorecard.py": PARALLEL,
-    "app_pages/sla.py": PARALLEL,
-    "app_pages/switching.py": PARALLEL,
     "governance/quality/reading/delivery.py": PARALLEL,
-    "governance/quality/vendors/pilot.py": PARALLEL,
     "governance/quality/reading/delivery_counts.py": PARALLEL,
     "governance/quality/sla/sla_check.py": PARALLEL,
-    "governance/reports/pdf.py": PARALLEL,
-    "governance/reports/sections.py": PARALLEL,
-    "governance/reports/xlsx.py": PARALLEL,
 }
 
 

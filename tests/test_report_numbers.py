@@ -15,7 +15,7 @@ from contracts.sla_term_files import load_term_set
 from governance.quality.sla.sla_check import check_delivery
 from governance.reports import ReportInput, SwitchingPayload, build_pdf
 from governance.reports.model import SlaPayload
-from governance.reports.sections import metric_value_text, sla_report_payload, sla_terms_section, sorted_terms
+from governance.reports.sla_sections import metric_value_text, sla_report_payload, sla_terms_section, sorted_terms
 from governance.reports.words import number
 from migration import load_scenario, switching_cost
 from tests.report_helpers import ROOT, pdf_text

@@ -26,9 +26,18 @@ from governance.reports.chart_data import tornado_chart as tornado_data
 from governance.reports.charts import confusion_heatmap, term_chart, tornado_chart
 from governance.reports.decision import decision
 from governance.reports.model import AREAS, DIMENSIONS, ConfusionMatrix, SlaPayload
-from governance.reports.pdf import fmt_number
+from governance.reports.pdf_page import fmt_number
 from governance.reports.safe_text import cell_text
-from governance.reports.sections import METRIC_LABELS, STAY_MEASURES, input_label, sla_report_payload, tornado_section
+from governance.reports.sections import METRIC_LABELS
+from governance.reports.sla_sections import metric_value_text, sla_report_payload, sla_sections, target_text
+from governance.reports.switching_sections import (
+    STAY_MEASURES,
+    input_label,
+    stay_vs_switch_section,
+    switching_breakdown_section,
+    taxonomy_section,
+    tornado_section,
+)
 from governance.reports.words import KEY_LABELS, money
 from migration import load_scenario, switching_cost
 from tests.report_helpers import ROOT, example, full_report, need
@@ -168,8 +177,8 @@ def test_no_internal_key_in_the_demo_pdf(db_url: str, tmp_path: Path) -> None:
 
 def _money_sections(report: ReportInput) -> list[Section]:
     assert report.switching is not None and report.sla is not None
-    found = [S.switching_breakdown_section(report.switching), S.tornado_section(report.switching)]
-    found += S.sla_sections(report.sla) + report.sections
+    found = [switching_breakdown_section(report.switching), tornado_section(report.switching)]
+    found += sla_sections(report.sla) + report.sections
     return [s for s in found if s is not None and "currency" in s.formats.values()]
 
 
@@ -217,12 +226,12 @@ def _report_sections(report: ReportInput) -> list[Section]:
         found += S.robustness_sections(card.robustness, with_text=False)
     if report.switching is not None:
         sw = report.switching
-        found += [S.switching_breakdown_section(sw), S.tornado_section(sw), S.stay_vs_switch_section(sw)]
+        found += [switching_breakdown_section(sw), tornado_section(sw), stay_vs_switch_section(sw)]
     taxonomy = report.taxonomy_part()
     if taxonomy is not None:
-        found.append(S.taxonomy_section(taxonomy))
+        found.append(taxonomy_section(taxonomy))
     if report.sla is not None:
-        found += S.sla_sections(report.sla, report.money_unit())
+        found += sla_sections(report.sla, report.money_unit())
     return [s for s in [*found, *report.sections] if s is not None]
 
 
@@ -301,6 +310,6 @@ def test_decision_names_a_cap_as_a_cap_and_rates_as_percentages() -> None:
     report = full_report(scorecard=card, switching=None, sla=None, sections=[])
     risks = [s for b in decision(report) for s in b.sentences if capped["name"] in s and "audit period" in s]
     assert risks and all(s.startswith("Score cap for") for s in risks)
-    assert S.target_text(">=", 0.1, "qa_coverage") == "at least 10.0%"
-    assert S.target_text(">=", 0.8, "cohen_kappa") == "at least 0.8"
-    assert S.metric_value_text("accuracy", 0.667) == "66.7%"
+    assert target_text(">=", 0.1, "qa_coverage") == "at least 10.0%"
+    assert target_text(">=", 0.8, "cohen_kappa") == "at least 0.8"
+    assert metric_value_text("accuracy", 0.667) == "66.7%"

@@ -16,8 +16,9 @@ from governance.reports import ReportInput, Section
 from governance.reports.fonts import register_fonts
 from governance.reports.model import BAND_ENTERPRISE, BAND_OVERSIGHT, BAND_RISK, band_for
 from governance.reports.safe_text import FORMULA_TRIGGERS, cell_text, pdf_text
-from governance.reports.sections import ROBUSTNESS_TITLES, robustness_findings, robustness_sections, sorted_terms
-from governance.reports.xlsx import _sheet_name
+from governance.reports.sections import ROBUSTNESS_TITLES, robustness_findings, robustness_sections
+from governance.reports.sla_sections import sorted_terms
+from governance.reports.xlsx_sheet import _sheet_name
 
 printable = st.text(
     st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\x7f")

@@ -19,7 +19,7 @@ from annogov.store import Store
 from annogov.store.channel import ChannelRepository
 from contracts.sla_term_files import load_term_set
 from governance.quality.sla.sla_check import check_delivery
-from governance.reports.sections import sla_report_payload
+from governance.reports.sla_sections import sla_report_payload
 from migration import load_scenario, scenario_to_dict, switching_cost
 from migration.labelsets import load_label_set
 from migration.mapping import load_mapping

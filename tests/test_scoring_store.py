@@ -14,6 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from annogov.services import scoring
+from annogov.services.score_editor import EditorRow, editor_rows, edits_from_editor
 from annogov.store import ConcurrentEditError, ScoreEdit, Store
 from ingest import InputError
 from scorecard.card import score_sheet
@@ -207,16 +208,16 @@ def test_weights_save_checks_the_version(store: Store) -> None:
     assert scoring.load_program_rubric(store, program.id)[1] == 1
 
 
-def _editor_setup(store: Store, evaluator: str = "Bo") -> tuple[int, list[scoring.EditorRow]]:
+def _editor_setup(store: Store, evaluator: str = "Bo") -> tuple[int, list[EditorRow]]:
     program = store.create_program("Editing")
     imported = import_scores(EXAMPLES / "scorecard-wide.xlsx", default_rubric())
     scoring.import_into_program(store, program.id, imported)
     rubric, _ = scoring.load_program_rubric(store, program.id)
-    base = scoring.editor_rows(rubric, store.list_providers(program.id), store.list_evaluations(program.id), evaluator)
+    base = editor_rows(rubric, store.list_providers(program.id), store.list_evaluations(program.id), evaluator)
     return program.id, base
 
 
-def _as_table(rows: list[scoring.EditorRow]) -> list[dict[str, Any]]:
+def _as_table(rows: list[EditorRow]) -> list[dict[str, Any]]:
     return [{"score": r.score, "comment": r.comment, "evidence": r.evidence} for r in rows]
 
 
@@ -224,11 +225,11 @@ def test_editor_rows_cover_every_provider_and_dimension_with_versions(store: Sto
     program_id, base = _editor_setup(store)
     assert len(base) == 4 * len(DIMENSION_KEYS)
     assert all(r.version == 1 and r.score is not None for r in base)
-    newcomer = scoring.editor_rows(
+    newcomer = editor_rows(
         default_rubric(), store.list_providers(program_id), store.list_evaluations(program_id), "Dee"
     )
     assert all(r.version == 0 and r.score is None and r.comment == "" for r in newcomer)
-    assert scoring.edits_from_editor(base, _as_table(base), "Bo").edits == []
+    assert edits_from_editor(base, _as_table(base), "Bo").edits == []
 
 
 def test_editor_edits_are_validated_and_located(store: Store) -> None:
@@ -238,14 +239,14 @@ def test_editor_edits_are_validated_and_located(store: Store) -> None:
     table[1]["score"] = "good"
     table[2]["score"] = float("nan")  # cleared: allowed
     table[3]["comment"] = "x" * 2001
-    changes = scoring.edits_from_editor(base, table, "Bo")
+    changes = edits_from_editor(base, table, "Bo")
     assert changes.problems[0].startswith(f"Row 1 ({base[0].provider}, {base[0].label}), score: must be")
     assert "got 7" in changes.problems[0] and "got 'good'" in changes.problems[1]
     assert changes.problems[2].startswith("Row 4") and "comment" in changes.problems[2]
     assert len(changes.problems) == 3
     [cleared] = changes.edits
     assert cleared.score is None and cleared.expected_version == 1
-    assert scoring.edits_from_editor(base, table[:-1], "Bo").problems  # shape changed
+    assert edits_from_editor(base, table[:-1], "Bo").problems  # shape changed
 
 
 def test_editor_save_keeps_kpis_audits_and_refuses_a_stale_version(store: Store) -> None:
@@ -255,7 +256,7 @@ def test_editor_save_keeps_kpis_audits_and_refuses_a_stale_version(store: Store)
     table = _as_table(base)
     table[with_kpis]["score"] = 1.5
     table[with_kpis]["comment"] = "re-checked the audit report"
-    changes = scoring.edits_from_editor(base, table, "Ana")
+    changes = edits_from_editor(base, table, "Ana")
     store.save_scores(program_id, changes.edits, changed_by="Ana")
     row = base[with_kpis]
     saved = store.list_evaluations(program_id, provider_id=row.provider_id, evaluator="Ana")
@@ -265,7 +266,7 @@ def test_editor_save_keeps_kpis_audits_and_refuses_a_stale_version(store: Store)
     assert (audit.old_score, audit.new_score, audit.comment) == (row.score, 1.5, "re-checked the audit report")
 
     # a second tab that loaded the same table before the save is told, and saves nothing
-    stale = scoring.edits_from_editor(base, [dict(t, evidence="seen") for t in _as_table(base)], "Ana")
+    stale = edits_from_editor(base, [dict(t, evidence="seen") for t in _as_table(base)], "Ana")
     with pytest.raises(ConcurrentEditError):
         store.save_scores(program_id, stale.edits)
     assert not any(e.evidence == "seen" for e in store.list_evaluations(program_id))
@@ -301,7 +302,7 @@ def test_a_dimension_scored_through_criteria_is_edited_through_its_criteria(stor
         program.id,
         [ScoreEdit(provider_id=acme.id, evaluator="Ana", dimension="security", criterion=security[0], score=4.0)],
     )
-    rows = scoring.editor_rows(rubric, store.list_providers(program.id), store.list_evaluations(program.id), "Bo")
+    rows = editor_rows(rubric, store.list_providers(program.id), store.list_evaluations(program.id), "Bo")
     assert [(r.dimension, r.criterion) for r in rows if r.dimension == "security"] == [
         ("security", c) for c in security
     ]
@@ -309,7 +310,7 @@ def test_a_dimension_scored_through_criteria_is_edited_through_its_criteria(stor
     table = _as_table(rows)
     for cells in table:
         cells["score"] = 3
-    changes = scoring.edits_from_editor(rows, table, "Bo")
+    changes = edits_from_editor(rows, table, "Bo")
     store.save_scores(program.id, changes.edits)
     stored = scoring.sheet_from_records(rubric, store.list_providers(program.id), store.list_evaluations(program.id))
     payload = score_sheet(stored.sheet, as_of=AS_OF).to_payload()

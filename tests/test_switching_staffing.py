@@ -160,8 +160,8 @@ def test_catalogue_lists_unused_pricing_figures_only_when_asked() -> None:
 def test_reports_carry_the_fee_basis() -> None:
     """The PDF/xlsx switching section and the summary read the fee arithmetic from the payload."""
     from governance.reports.model import SwitchingPayload
-    from governance.reports.sections import stay_vs_switch_section
     from governance.reports.summary import switching_summary
+    from governance.reports.switching_sections import stay_vs_switch_section
 
     scenario = scenario_from_dict(_doc(volume={"weekly_labels": 3000}, new_vendor=STAFFED))
     payload = SwitchingPayload.model_validate(switching_cost(scenario, simulations=20, seed=1).to_payload())

@@ -91,7 +91,7 @@ def load_taxonomy(path: Path) -> TaxonomyPayload:
 def load_sla_result(path: Path) -> SlaPayload:
     """An SLA check already run: the JSON of `annogov sla-check --format json`."""
     from governance.reports import SlaPayload
-    from governance.reports.sections import sla_report_payload
+    from governance.reports.sla_sections import sla_report_payload
 
     raw = read_json(path)
     return validated(SlaPayload, sla_report_payload(raw) if isinstance(raw, dict) else raw, path, "SLA check result")
@@ -102,7 +102,7 @@ def check_sla(contract: Path, delivery: Path) -> SlaPayload:
     from contracts.sla_term_files import load_term_set
     from governance.quality.sla.sla_check import check_delivery
     from governance.reports import SlaPayload
-    from governance.reports.sections import sla_report_payload
+    from governance.reports.sla_sections import sla_report_payload
 
     report = check_delivery(load_term_set(contract), delivery)
     return validated(SlaPayload, sla_report_payload(report), delivery, "SLA check")

@@ -25,7 +25,7 @@ from governance.quality.sla.qa import SampleFiles, as_fraction, qa_sample, sampl
 from governance.quality.sla.sla_check import SlaReport, check_counts
 from governance.quality.vendors.history import measure_delivery
 from governance.quality.vendors.prelabel import marked_prelabel
-from governance.reports.sections import sla_report_payload
+from governance.reports.sla_sections import sla_report_payload
 from ingest import InputError, Location, Problem
 
 SLA_CHECK = "sla_check"

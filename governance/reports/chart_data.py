@@ -13,7 +13,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from governance.reports.model import ColumnFormat, ConfusionMatrix, ScorecardPayload, SlaPayload, SwitchingPayload
-from governance.reports.sections import input_label, metric_format, metric_label, scope_text, target_text
+from governance.reports.sections import metric_label
+from governance.reports.sla_sections import metric_format, scope_text, target_text
+from governance.reports.switching_sections import input_label
 from governance.reports.words import money, number
 
 STATUS_COLOURS: dict[str, str] = {"pass": "#2e7d32", "fail": "#c62828", "inconclusive": "#f9a825"}

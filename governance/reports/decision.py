@@ -22,15 +22,9 @@ from governance.reports.model import (
     SwitchingPayload,
 )
 from governance.reports.safe_text import describe
-from governance.reports.sections import (
-    dimension_label,
-    input_label,
-    metric_label,
-    metric_value_text,
-    scope_text,
-    sorted_terms,
-    target_text,
-)
+from governance.reports.sections import dimension_label, metric_label
+from governance.reports.sla_sections import metric_value_text, scope_text, sorted_terms, target_text
+from governance.reports.switching_sections import input_label
 from governance.reports.words import money, month, percent
 
 GATE_LEADS = {"knock_out": "Knock-out for", "cap_dimension": "Score cap for", "force_band": "Band held for"}

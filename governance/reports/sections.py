@@ -1,29 +1,23 @@
 """Payload parts turned into titled tables (`Section`s) that the PDF and the workbook both render.
 
 Only the live scorecard grid and the charts are drawn specially; every other table of the report
-goes through here, so a new part needs one function returning Sections and nothing else.
+goes through here (the SLA part in `sla_sections`, the switching part in `switching_sections`), so a
+new part needs one function returning Sections and nothing else.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from governance.quality.sla.sla_check import SlaReport
 from governance.reports.model import (
     AREA_LABELS,
     DIMENSION_LABELS,
     ColumnFormat,
-    ConfusionMatrix,
     ScorecardPayload,
     Section,
-    SlaPayload,
-    SlaTerm,
-    SwitchingPayload,
-    TaxonomyPayload,
-    TornadoBar,
 )
 from governance.reports.safe_text import describe
-from governance.reports.words import KEY_LABELS, money, month, number, percent, plain_key
+from governance.reports.words import plain_key
 
 STATUS_ORDER = {"fail": 0, "inconclusive": 1, "pass": 2}
 STATUS_FILLS: dict[str, str] = {
@@ -46,9 +40,6 @@ METRIC_LABELS = {
     "on_time_rate": "On-time rate",
     "weekly_throughput": "Weekly throughput",
 }
-
-
-VENDOR_LABELS = {"current_vendor": "Current vendor", "new_vendor": "New vendor", "volume": "Volume"}
 
 
 def humanise(key: str) -> str:
@@ -302,331 +293,6 @@ def robustness_findings(robustness: dict[str, Any]) -> list[str]:
     return found
 
 
-def switching_breakdown_section(sw: SwitchingPayload) -> Section:
-    """Per area: the deterministic cost and the simulated P10, P50 and P90."""
-    rows: list[list[Any]] = []
-    for key in [*sw.areas(), "total"]:
-        pct = sw.percentiles.get(key)
-        det = sw.deterministic.get(key)
-        if det is None and pct is None:
-            continue
-        rows.append(
-            [
-                area_label(key),
-                det,
-                pct.p10 if pct else None,
-                pct.p50 if pct else None,
-                pct.p90 if pct else None,
-            ]
-        )
-    money = ["Most likely inputs", "P10", "P50", "P90"]
-    return Section(
-        title="Switching cost by area",
-        note="Most likely inputs: every input at its most likely value. P10, P50, P90: one in ten simulations "
-        "costs less, half cost less, nine in ten cost less.",
-        columns=["Area", *money],
-        rows=rows,
-        formats=dict.fromkeys(money, "currency"),
-    )
-
-
-def input_label(bar: TornadoBar) -> str:
-    """A tornado input named with its area, e.g. 'Model retraining: runs'."""
-    return parameter_label(bar.parameter, bar.label)
-
-
-def parameter_label(parameter: str, label: str | None = None) -> str:
-    """A scenario input key ('retraining.runs') in words with its area ('Model retraining: runs')."""
-    area, _, name = parameter.partition(".")
-    label = label or plain_key(name or area)
-    prefix = AREA_LABELS.get(area) or VENDOR_LABELS.get(area)
-    if prefix and not label.startswith(f"{prefix}:"):
-        return f"{prefix}: {label}"
-    return label
-
-
-def _amount(value: float | None, unit: str, currency: str = "") -> str:
-    """An input value with its unit: '4 runs', '30%' for a share, 'EUR 2,000 per run' for money."""
-    if value is None:
-        return ""
-    if unit == "share":
-        return percent(value, 0 if round(value * 100, 6).is_integer() else 1)
-    shown = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
-    if unit.startswith("currency") and currency:
-        per = unit.partition("/")[2]
-        return f"{currency} {shown}" + (f" per {per}" if per else "")
-    return f"{shown} {unit}".strip()
-
-
-def tornado_section(sw: SwitchingPayload) -> Section | None:
-    """The inputs ranked by how far the total moves when each swings from low to high.
-
-    The money columns are switching totals (the input's own range is shown as text), in the
-    chart's order.
-    """
-    bars = sw.tornado_bars()
-    if not bars:
-        return None
-    amounts = ["Total at the low value", "Total at the high value", "Swing of the total"]
-    rows: list[list[Any]] = []
-    for b in bars:
-        ends = b.totals() or (None, None)
-        low, high = _amount(b.low, b.unit, sw.currency), _amount(b.high, b.unit, sw.currency)
-        rows.append([input_label(b), f"{low} to {high}", *ends, b.width()])
-    base = sw.deterministic.get("total")
-    note = "Each input swung over its range with the others at their most likely value"
-    if isinstance(base, int | float):
-        note += f"; with every input at its most likely value the total is {money(base, sw.currency)}"
-    note += "."
-    return Section(
-        title="Which inputs move the switching cost most",
-        note=note,
-        columns=["Input", "Range of the input", *amounts],
-        rows=rows,
-        formats=dict.fromkeys(amounts, "currency"),
-    )
-
-
-def stay_vs_switch_section(sw: SwitchingPayload) -> Section | None:
-    """Stay-versus-switch figures as label/value rows."""
-    if not sw.stay_vs_switch:
-        return None
-    rows = []
-    for key, value in sw.stay_vs_switch.items():
-        label, kind = STAY_MEASURES.get(key, (humanise(key), "text"))
-        if value is None and kind != "month" or value == "":
-            continue
-        rows.append([label, _stay_value(value, kind, sw.currency)])
-    return Section(title="Stay versus switch", columns=["Measure", "Value"], rows=rows)
-
-
-STAY_MEASURES: dict[str, tuple[str, str]] = {
-    "horizon_months": ("Horizon (months)", "count"),
-    "current_monthly_fee": ("Current provider, monthly fee for usable labels", "money"),
-    "new_monthly_fee": ("New provider, monthly fee for usable labels", "money"),
-    "monthly_saving": ("Saving a month", "money"),
-    "stay_cost_over_horizon": ("Staying, cost over the horizon", "money"),
-    "switch_cost_over_horizon": ("Switching, cost over the horizon (switching cost included)", "money"),
-    "break_even_month": ("Break-even, most likely inputs", "month"),
-    "break_even_month_p50": ("Break-even, median simulation (P50)", "month"),
-    "break_even_month_p90": ("Break-even, cautious (P90)", "month"),
-    "break_even_reason": ("Why it does not break even", "text"),
-    "probability_switch_cheaper": ("Chance that switching is cheaper within the horizon", "percent"),
-    "months_of_current_fees": ("Switching cost in months of current fees", "number"),
-    "cost_in_months_of_current_fees": ("Switching cost in months of current fees", "months"),
-}
-"""Stay-versus-switch keys as labels with how their values read."""
-
-
-def _stay_value(value: Any, kind: str, currency: str) -> str:
-    if kind == "money":
-        return money(value, currency)
-    if kind == "month":
-        return month(value)
-    if kind == "percent":
-        return percent(value)
-    if kind == "count" and isinstance(value, int | float) and float(value).is_integer():
-        return number(value, "integer")
-    if kind == "months" and isinstance(value, dict):
-        names = {"deterministic": "most likely inputs", "p50": "P50", "p90": "P90"}
-        return ", ".join(f"{v:.1f} ({names.get(k, k)})" for k, v in value.items() if isinstance(v, int | float))
-    if isinstance(value, float):
-        return f"{value:,.1f}"
-    return describe(value)
-
-
-def taxonomy_section(tax: TaxonomyPayload) -> Section:
-    """Each old class with its kind of mapping, its targets and the items affected."""
-    rows: list[list[Any]] = [
-        [c.label, humanise(plain_key(c.kind)), ", ".join(c.targets), c.affected] for c in tax.classes
-    ]
-    rows += [[describe(n), "New (no source)", "", None] for n in tax.new]
-    return Section(
-        title="Taxonomy mapping",
-        note="One-to-one, merge, split, dropped; new classes have no old source.",
-        columns=["Old class", "Kind", "New class(es)", "Items affected"],
-        rows=rows,
-        formats={"Items affected": "integer"},
-    )
-
-
-def scope_text(scope: Any) -> str:
-    """An SLA scope as 'overall', 'each category' or 'task type: complex'."""
-    if isinstance(scope, str) and ":" in scope:
-        kind, _, value = scope.partition(":")
-        scope = {"kind": kind, "value": value}
-    if isinstance(scope, dict):
-        kind = plain_key(str(scope.get("kind", "overall")))
-        return f"{kind}: {scope['value']}" if scope.get("value") else kind
-    return plain_key(describe(scope))
-
-
-def sorted_terms(sla: SlaPayload) -> list[SlaTerm]:
-    """Failing terms first, then inconclusive, then passing; stable within a status."""
-    return sorted(sla.terms, key=lambda t: STATUS_ORDER.get(t.status.lower(), 1))
-
-
-def evidence_text(evidence: Any, limit: int = 4, metric: str = "") -> str:
-    """Evidence groups as words, worst first: 'urban_night 0.538 (n=41, fail)', '2026-03-16 132 (n=132, pass)'."""
-    if not isinstance(evidence, list) or not all(isinstance(e, dict) and "group" in e for e in evidence):
-        return describe(evidence)
-    parts = []
-    for e in evidence[:limit]:
-        value = e.get("value")
-        shown = number(value, metric_format(metric)) if isinstance(value, int | float) else "undefined"
-        n = e.get("n")
-        parts.append(f"{e['group']} {shown} (n={number(n, 'integer') if n is not None else None}, {e.get('status')})")
-    more = len(evidence) - limit
-    return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
-
-
-def remedy_text(remedy: Any, currency: str = "") -> str:
-    """A remedy as words: '5% of the period fee, owed EUR 4,000', 'EUR 8,500 per breach, owed EUR 8,500'."""
-    if not isinstance(remedy, dict):
-        return describe(remedy)
-    kind, amount, owed = remedy.get("kind"), remedy.get("amount"), remedy.get("owed")
-    if kind == "none":
-        return "none"
-    if "breaches" in remedy and isinstance(amount, int | float):  # `sla-check` JSON: amount is what is owed
-        breaches = remedy["breaches"]
-        if not breaches:
-            return "nothing owed"
-        text = f"owed {money(amount, currency)} for {breaches} breach{'es' if breaches != 1 else ''}"
-        if isinstance(remedy.get("cap"), int | float):
-            text += f" (capped at {money(remedy['cap'], currency)})"
-        return text
-    parts = []
-    if kind == "percent_of_fee" and isinstance(amount, int | float):
-        parts.append(f"{amount:g}% of the period fee")
-    elif kind == "fixed_per_breach" and isinstance(amount, int | float):
-        parts.append(f"{money(amount, currency)} per breach")
-    if isinstance(remedy.get("cap"), int | float):
-        parts.append(f"capped at {money(remedy['cap'], currency)}")
-    if isinstance(owed, int | float):
-        parts.append(f"owed {money(owed, currency)}")
-    known = {"kind", "amount", "owed", "cap"}
-    rest = {plain_key(k): plain_key(v) if isinstance(v, str) else v for k, v in remedy.items() if k not in known}
-    return ", ".join(parts + ([describe(rest)] if rest else [])) or describe(remedy)
-
-
-COMPARATORS = {">=": "at least", "<=": "at most", ">": "above", "<": "below", "==": "exactly"}
-
-
-RATE_METRICS = frozenset({"accuracy", "defect_rate", "qa_coverage", "on_time_rate", "percent_agreement"})
-COUNT_METRICS = frozenset({"weekly_throughput"})
-
-
-def metric_format(metric: str) -> ColumnFormat:
-    """How a metric's values read in a table: rates as percentages, counts whole, coefficients with three decimals."""
-    return "percent" if metric in RATE_METRICS else "integer" if metric in COUNT_METRICS else "rate"
-
-
-def metric_value_text(metric: str, value: Any) -> str:
-    """A measured value or threshold as people read it: rates as percentages, counts whole with
-    thousands separators, coefficients as numbers."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        kind = metric_format(metric)
-        return number(value, kind) if kind != "rate" else f"{value:.3g}"
-    return describe(value)
-
-
-def target_text(comparator: str, threshold: Any, metric: str = "") -> str:
-    """A term's target as words: 'at least 0.8', 'at least 95.0%' for a rate."""
-    return f"{COMPARATORS.get(comparator, comparator)} {metric_value_text(metric, threshold)}".strip()
-
-
-def sla_terms_section(sla: SlaPayload, currency: str = "") -> Section:
-    """One row per SLA term, failing first, with evidence and remedy as text."""
-    rows = []
-    for t in sorted_terms(sla):
-        kind = metric_format(t.metric)
-        ci = "" if not t.ci else "\u2013".join(
-            number(x, kind) if isinstance(x, int | float) else describe(x) for x in t.ci)
-        rows.append(
-            [
-                t.status,
-                f"{metric_label(t.metric)} ({scope_text(t.scope)})",
-                t.value,
-                ci,
-                target_text(t.comparator, t.threshold, t.metric),
-                t.n,
-                evidence_text(t.evidence, metric=t.metric),
-                remedy_text(t.remedy, currency or sla.currency),
-            ]
-        )
-    return Section(
-        title="SLA terms",
-        columns=[
-            "Status",
-            "Term (scope)",
-            "Measured",
-            "95% CI",
-            "Target",
-            "Sample",
-            "Evidence",
-            "Remedy",
-        ],
-        rows=rows,
-        formats={"Measured": "rate", "Sample": "integer"},
-        cell_formats={"Measured": [metric_format(t.metric) for t in sorted_terms(sla)]},
-        status_column="Status",
-    )
-
-
-def confusion_section(cm: ConfusionMatrix) -> Section:
-    """The confusion matrix: gold labels down, delivered labels across."""
-    return Section(
-        title="Confusion matrix (gold down, delivered across)",
-        columns=["Gold \\ delivered", *cm.labels],
-        rows=[[label, *row] for label, row in zip(cm.labels, cm.matrix, strict=True)],
-        formats=dict.fromkeys(cm.labels, "integer"),
-    )
-
-
-COUNT_COLUMNS = ("items", "annotations", "reviewed", "failed", "gold_annotations", "delivered", "required",
-                 "shortfall", "support", "predicted", "n before", "n after", "n")
-COLUMN_FORMATS: dict[str, ColumnFormat] = {
-    **dict.fromkeys(COUNT_COLUMNS, "integer"),
-    "defect_rate": "percent",
-    "qa_coverage": "percent",
-    "accuracy": "percent",
-    "percent_agreement": "percent",
-    "kappa": "rate",
-}
-
-
-def plain_columns(section: Section) -> Section:
-    """A table whose columns are payload keys, with labels for headers and known key values."""
-    keyed = [c for c in section.columns if plain_key(c) != c or c[:1].islower()]
-    if not keyed:
-        return section
-    columns = [plain_key(c)[:1].upper() + plain_key(c)[1:] if c in keyed else c for c in section.columns]
-    formats = {columns[section.columns.index(c)]: f for c, f in section.formats.items() if c in section.columns}
-    for c in keyed:
-        if c in COLUMN_FORMATS and (section.formats.get(c) in (None, "text")):
-            formats[columns[section.columns.index(c)]] = COLUMN_FORMATS[c]
-    rows = [[plain_key(v) if isinstance(v, str) and v in KEY_LABELS else v for v in row] for row in section.rows]
-    status = section.status_column
-    return section.model_copy(
-        update={
-            "columns": columns,
-            "rows": rows,
-            "formats": formats,
-            "cell_formats": {columns[section.columns.index(c)]: f for c, f in section.cell_formats.items()
-                             if c in section.columns},
-            "status_column": columns[section.columns.index(status)] if status in section.columns else status,
-        }
-    )
-
-
-def sla_sections(sla: SlaPayload, currency: str = "") -> list[Section]:
-    """All SLA tables: terms, per-category tables, confusion matrix."""
-    out = [sla_terms_section(sla, currency), *(plain_columns(s) for s in sla.categories)]
-    if sla.confusion is not None:
-        out.append(confusion_section(sla.confusion))
-    return out
-
-
 def audit_sections(payload: dict[str, Any]) -> list[Section]:
     """A contract audit (`annogov contract-audit --format json`) as two tables: clauses, findings."""
     audit = payload.get("audit", payload)
@@ -656,80 +322,6 @@ def audit_sections(payload: dict[str, Any]) -> list[Section]:
         ],
     )
     return [clauses, findings] if findings.rows else [clauses]
-
-
-def sla_report_payload(report: SlaReport | dict[str, Any]) -> dict[str, Any]:
-    """A full SLA check as the report's SLA part: terms, per-category tables, per-class scores, drift,
-    notes, confusion matrix. Takes the check itself or its `sla-check --format json` output, which
-    carries the same tables, so the report reads the same either way."""
-    payload = report.to_payload() if isinstance(report, SlaReport) else dict(report)
-    if "by_category" not in payload:  # a JSON without the tables: the terms only
-        return payload
-    confusion = payload.get("confusion") or {}
-    drift = payload.get("drift") or {}
-    categories: list[dict[str, Any]] = [
-        {
-            "title": "SLA check by category",
-            "rows": payload["by_category"],
-            "formats": {
-                "defect_rate": "percent",
-                "qa_coverage": "percent",
-                "accuracy": "percent",
-                "percent_agreement": "percent",
-            },
-        },
-        {
-            "title": "QA coverage by category",
-            "note": "Reviewed of delivered annotations against the contract's minimum, per category.",
-            "rows": payload.get("qa_coverage") or [],
-            "formats": {"value": "percent"},
-        },
-        {"title": "Annotators", "rows": payload.get("annotators") or []},
-        {
-            "title": "Per-class precision, recall and F1 against gold",
-            "note": "F1 = 2TP / (2TP + FP + FN): 0 for a gold class never delivered.",
-            "rows": [c for c in confusion.get("classes") or [] if c.get("support") or c.get("predicted")],
-            "formats": {"precision": "percent", "recall": "percent", "f1": "decimal"},
-        },
-        {
-            "title": f"Drift by {drift.get('by', 'period')}",
-            "note": f"Drops beyond {drift.get('threshold', 0):g}; {drift.get('test', '')}.",
-            "rows": [
-                {
-                    "metric": d["metric"],
-                    "group": "all" if d.get("group_kind") == "overall" else f"{d.get('group_kind')} {d.get('group')}",
-                    "from": d["previous_period"],
-                    "to": d["period"],
-                    "before": d["previous"],
-                    "after": d["current"],
-                    "n before": d.get("n_previous"),
-                    "n after": d.get("n_current"),
-                    "z": d.get("z"),
-                    "p": d.get("p_value"),
-                }
-                for d in drift.get("drops") or []
-            ],
-            "formats": {"before": "percent", "after": "percent", "z": "decimal", "p": "decimal"},
-        },
-        {
-            "title": "SLA notes and reasons",
-            "rows": [
-                {
-                    "term": t.get("id") or t["metric"],
-                    "tier": f"{t.get('tier', 'standard')}: {t.get('tier_rule', '')}",
-                    "why": text,
-                }
-                for t in payload["terms"]
-                for text in [t.get("reason"), *(t.get("notes") or [])]
-                if text
-            ],
-        },
-    ]
-    payload["categories"] = [c for c in categories if c["rows"]]
-    payload["confusion"] = (
-        {"labels": confusion["labels"], "matrix": confusion["matrix"]} if confusion.get("labels") else None
-    )
-    return payload
 
 
 def decision_sections(card: ScorecardPayload) -> list[Section]:
@@ -765,34 +357,6 @@ def decision_sections(card: ScorecardPayload) -> list[Section]:
                            columns=["Dimension", "Alpha", "Low", "High", "Providers", "Note"], rows=rows,
                            formats={"Alpha": "decimal", "Low": "decimal", "High": "decimal",
                                     "Providers": "integer"}))
-    return out
-
-
-def variance_sections(sw: SwitchingPayload) -> list[Section]:
-    """Each input's share of the total's variance beside the tornado, and the rank correlation
-    the simulation imposed (the `sensitivity` and `correlation` parts of the payload)."""
-    extra = sw.model_extra or {}
-    out: list[Section] = []
-    sens = extra.get("sensitivity")
-    if isinstance(sens, dict) and sens.get("rows"):
-        out.append(Section(
-            title="Share of the variance of the total",
-            note=sens["method"],
-            columns=["Input", "Contribution to variance", "First-order index", "Rank correlation"],
-            rows=[[parameter_label(r["parameter"]), r["contribution"], r["first_order"], r["rank_correlation"]]
-                  for r in sens["rows"]],
-            formats={"Contribution to variance": "percent", "First-order index": "decimal",
-                     "Rank correlation": "decimal"}))
-    corr = extra.get("correlation")
-    if isinstance(corr, dict):
-        inputs = corr["inputs"]
-        numbers = [f"({i + 1})" for i in range(len(inputs))]
-        rows = [
-            [f"{n} {parameter_label(name)}", *row] for n, name, row in zip(numbers, inputs, corr["used"], strict=True)
-        ]
-        out.append(Section(
-            title="Rank correlation between inputs", note=corr["note"],
-            columns=["Input", *numbers], rows=rows, formats=dict.fromkeys(numbers, "decimal")))
     return out
 
 

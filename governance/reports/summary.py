@@ -10,13 +10,9 @@ from typing import Any
 from governance.reports import words
 from governance.reports.model import ReportInput, ScorecardPayload, SlaPayload, SwitchingPayload
 from governance.reports.safe_text import describe
-from governance.reports.sections import (
-    area_label,
-    metric_label,
-    parameter_label,
-    robustness_findings,
-    scope_text,
-)
+from governance.reports.sections import area_label, metric_label, robustness_findings
+from governance.reports.sla_sections import scope_text
+from governance.reports.switching_sections import parameter_label
 
 
 def _gate_text(gate: Any) -> str:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from itertools import combinations
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -31,12 +30,20 @@ from governance.quality.sla.qa import defect_rate
 from governance.quality.sla.sla_stats import agreement, agreement_by_group, resolve_metric
 from governance.quality.sla.timeliness import on_time_rate, weekly_volume
 from governance.quality.stats.agreement import cohen_kappa
-from governance.quality.stats.estimate import Estimate, rate, undefined
+from governance.quality.stats.estimate import rate, undefined
 from governance.quality.stats.paired import MCNEMAR_METHOD, holm, mcnemar_exact
 from governance.quality.vendors.goldset import GoldSet, load_gold_set
+from governance.quality.vendors.pilot_results import (
+    CategoryAccuracy,
+    CategoryAgreement,
+    PairCategory,
+    PairResult,
+    PilotReport,
+    ProviderResult,
+)
 from governance.quality.vendors.prelabel import PrelabelEvidence, prelabel_evidence
 from ingest import InputError, Location, Problem, decode_text, load_yaml, read_input
-from scorecard.measured import MIN_COUNT, MeasuredSuggestion, suggest_quality_score
+from scorecard.measured import MIN_COUNT, suggest_quality_score
 
 USABLE_RULE = "cost per usable label = price per label x annotations per item / accuracy on shared gold items"
 MIN_DOUBLE = MIN_COUNT
@@ -76,98 +83,6 @@ class PilotSpec(BaseModel):
         if len(set(names)) != len(names):
             raise ValueError("provider names must be unique")
         return self
-
-
-class CategoryAccuracy(BaseModel):
-    """Right / shared gold items of one category for one provider, with the Wilson interval."""
-
-    category: str
-    right: int
-    items: int
-    accuracy: Estimate
-
-
-class CategoryAgreement(BaseModel):
-    """Agreement within one provider on one category's items (the delivery's category column), by the
-    same coefficient and convention as the provider's overall figure; undefined below `MIN_DOUBLE`."""
-
-    category: str
-    double_labelled: int
-    agreement: Estimate
-    percent: float | None = None
-
-
-class ProviderResult(BaseModel):
-    """Everything measured about one provider in the pilot."""
-
-    name: str
-    delivery: str
-    items: int
-    annotations: int
-    annotators: int
-    accuracy: Estimate
-    per_category: list[CategoryAccuracy]
-    agreement: Estimate
-    agreement_metric: str
-    agreement_per_category: list[CategoryAgreement] = []
-    defect_rate: float | None
-    reviewed: int
-    on_time: float | None
-    weekly_throughput: float | None
-    weeks: float
-    price_per_label: float
-    annotations_per_item: float
-    cost_per_usable_label: float | None
-    quality_suggestion: MeasuredSuggestion
-    ai_evidence: PrelabelEvidence | None = None
-
-
-class PairCategory(BaseModel):
-    """McNemar on one category's shared gold items for one pair of providers."""
-
-    category: str
-    items: int
-    first_right: int
-    second_right: int
-    b: int
-    c: int
-    p_value: float
-    p_holm: float
-    real: bool
-    better: str | None
-
-
-class PairResult(BaseModel):
-    """Two providers compared: agreement of their answers and the paired tests per category."""
-
-    first: str
-    second: str
-    shared_items: int
-    kappa: Estimate
-    percent_agreement: float | None
-    overall: PairCategory
-    categories: list[PairCategory]
-
-
-class PilotReport(BaseModel):
-    """The pilot side by side, with the rules that produced it."""
-
-    name: str
-    currency: str
-    gold_set: str
-    gold_version: int
-    label_set: list[str]
-    shared_items: int
-    shared_gold_items: int
-    categories: list[str]
-    providers: list[ProviderResult]
-    pairs: list[PairResult]
-    alpha: float
-    rules: dict[str, str]
-
-    def to_payload(self) -> dict[str, Any]:
-        """Plain JSON-ready dict."""
-        return self.model_dump(mode="json")
 
 
 def load_pilot_spec(path: str | Path, data: bytes | None = None) -> PilotSpec:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from governance.quality.stats.estimate import Estimate
-from governance.quality.vendors.pilot import CategoryAgreement, PilotReport
+from governance.quality.vendors.pilot_results import CategoryAgreement, PilotReport
 
 
 def _pct(e: Estimate) -> str:
