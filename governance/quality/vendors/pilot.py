@@ -229,7 +229,9 @@ def compare(
     item_sets = {name: set(c.items.to_pylist()) for name, c in deliveries.items()}
     shared = sorted(set.intersection(*item_sets.values()))
     if not shared:
-        sizes = ", ".join(f"{n}: {len(s)} items" for n, s in item_sets.items())
+        sizes = ", ".join(
+            f"{n} ({Path(deliveries[n].file).name}): {len(s)} items" for n, s in item_sets.items()
+        )
         raise InputError.at(
             f"the providers share no items ({sizes}); a pilot compares the same items", file, column="providers"
         )
