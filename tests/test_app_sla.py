@@ -100,7 +100,7 @@ def test_upload_terms_save_check_delivery_then_restart(open_app: Callable[..., A
     assert {"PASS", "FAIL"} <= {r["Status"] for r in rows}
     assert rows[0]["Status"] == "FAIL"  # failing terms first
     shown = {r["Term"]: (r["Value"], r["Threshold"]) for r in rows}  # read as the PDF's terms table does
-    assert shown["qa-coverage"] == ("0.0%", "at least 10.0%") and shown["weekly-volume"] == ("132", "at least 120")  # as sla-check JSON
+    assert shown["qa-coverage"] == ("0.0%", "at least 10.0%") and shown["weekly-volume"] == ("132", "at least 120")
     credits = f"EUR {expected.credits:,.2f}"
     assert expected.credits > 0 and any(credits in e.value and "Verdict: FAIL" in e.value for e in at.error)
     [saved] = store.list_check_results(program_id, sla_store.SLA_CHECK)
