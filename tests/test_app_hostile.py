@@ -48,6 +48,7 @@ class Uploader:
 
 
 _PILOT = ("tessellate-delivery.csv", "kestrel-delivery.csv")
+PILOT_LABELS = "vehicle, pedestrian, cyclist, traffic_sign, animal, e_scooter_rider"
 UPLOADERS: dict[str, Uploader] = {
     "scorecard": Uploader("scorecard", None, 0, "scoresheet", (".csv", ".xlsx")),
     "contract": Uploader("contract", None, "ct_upload", "contract", (".yaml", ".json", ".txt", ".md", ".docx", ".pdf")),
@@ -71,12 +72,12 @@ UPLOADERS: dict[str, Uploader] = {
     "pilot gold": Uploader(
         "pilot", None, "pilot_gold", "gold", (".csv", ".xlsx"), valid_here=False,
         companions={"pilot_files": tuple(EX / "pilot" / n for n in _PILOT)},
-        texts={"pilot_labels": "vehicle, pedestrian, cyclist, traffic_sign, animal, e_scooter_rider"}, submit="Compare",
+        texts={"pilot_labels": PILOT_LABELS}, submit="Compare",
     ),  # fmt: skip
     "pilot deliveries": Uploader(
         "pilot", None, "pilot_files", "delivery", (".csv", ".xlsx", ".jsonl", ".parquet"), valid_here=False,
         companions={"pilot_gold": (EX / "pilot" / "gold-set.csv",)},
-        texts={"pilot_labels": "vehicle, pedestrian, cyclist, traffic_sign, animal, e_scooter_rider"}, submit="Compare", multiple=True,
+        texts={"pilot_labels": PILOT_LABELS}, submit="Compare", multiple=True,
     ),  # fmt: skip
     "guideline bundle": Uploader("guidelines", ENGINEER.user_id, -1, "guidelines", (".zip",)),
     "weekly metrics": Uploader("insights", ENGINEER.user_id, 0, "delivery", (".csv", ".xlsx"), valid_here=False),
