@@ -1,6 +1,7 @@
 """The worked examples in the README and the guides run as printed: every `$ annogov ...` line of a
 console block is run (in order, per document, in a scratch folder holding `examples/`), and every
-output line the document shows must appear in what the command printed, in the same order; a
+output line the document shows must appear in what the command printed, in the same order
+(standard output and standard error each in order); a
 shown exit code (`$ echo $?`, `echo "exit $?"`, `# exit code N`) must be the one returned. A
 `...` line stands for output left out. File sizes (`(70,870 bytes)`) are compared as `(N bytes)`:
 under pytest the PDF comes out a few bytes longer than from the command line (same pages)."""
@@ -61,8 +62,9 @@ def examples(doc: Path) -> list[Example]:
     return [e for e in out if e.command]
 
 
-def run(example: Example, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
-    """Run one command line in-process, with its redirect and its `echo "exit $?"`."""
+def run(example: Example, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[list[str]]]:
+    """Run one command line in-process, with its redirect and its `echo "exit $?"`: the exit code and
+    the lines of standard output and of standard error (a terminal interleaves them)."""
     command = re.sub(r"\s+#.*$", "", example.command)
     if m := re.search(r"\s+#\s*exit code (\d+)\s*$", example.command):
         example.exit_code = int(m.group(1))
@@ -76,10 +78,10 @@ def run(example: Example, capsys: pytest.CaptureFixture[str]) -> tuple[int, list
     printed = capsys.readouterr()
     if target is not None:
         Path(target).write_text(printed.out, encoding="utf-8")
-    out = (printed.out if target is None else "") + printed.err
-    lines = [_sizes(line.rstrip()) for line in out.split("\n")]
+    streams = [[] if target is not None else printed.out.split("\n"), printed.err.split("\n")]
+    lines = [[_sizes(line.rstrip()) for line in stream] for stream in streams]
     if echo:
-        lines.append(f"exit {code}")
+        lines[0].append(f"exit {code}")
     return code, lines
 
 
@@ -109,15 +111,15 @@ def test_console_examples_run_as_printed(doc: Path, tmp_path: Path, monkeypatch:
                 example.exit_code = int(m.group(1))
         if example.exit_code is not None and code != example.exit_code:
             problems.append(f"line {example.line}: exit {code}, the document shows {example.exit_code}")
-        at = 0
+        at = [0, 0]
         for want in _shown(example):
-            while at < len(printed) and printed[at] != want:
-                at += 1
-            if at == len(printed):
-                near = [p for p in printed if p[:12] == want[:12]][:1]
+            found = [s for s in (0, 1) if want in printed[s][at[s]:]]
+            if not found:
+                near = [p for s in printed for p in s if p[:12] == want[:12]][:1]
                 problems.append(f"line {example.line}: `{example.command[:60]}` did not print {want!r} ({near})")
                 break
-            at += 1
+            s = found[0]
+            at[s] = printed[s].index(want, at[s]) + 1
     assert problems == []
 
 
