@@ -3,7 +3,7 @@ console block is run (in order, per document, in a scratch folder holding `examp
 output line the document shows must appear in what the command printed, in the same order
 (standard output and standard error each in order); a
 shown exit code (`$ echo $?`, `echo "exit $?"`, `# exit code N`) must be the one returned. A
-`...` line stands for output left out. File sizes (`(70,870 bytes)`) are compared as `(N bytes)`:
+`...` line stands for output left out. File sizes (`70,870 bytes`) are compared as `N bytes`:
 under pytest the PDF comes out a few bytes longer than from the command line (same pages)."""
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def run(example: Example, capsys: pytest.CaptureFixture[str]) -> tuple[int, list
 
 
 def _sizes(line: str) -> str:
-    return re.sub(r"\(\d[\d,]* bytes\)", "(N bytes)", line)
+    return re.sub(r"\b\d[\d,]* bytes\b", "N bytes", line)
 
 
 def _shown(example: Example) -> list[str]:
