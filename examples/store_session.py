@@ -2,7 +2,7 @@
 change another's), a second tab meets the change, the audit names the login.
 
 Run: ANNOGOV_DATA_DIR=/tmp/annogov-readme .venv/bin/python examples/store_session.py
-(the README shows a first run; a second finds the demo program with the score already changed)
+(docs/developers.md shows a first run; a second finds the demo program with the score already changed)
 """
 
 from annogov.services.demo import DEMO_PROGRAM_NAME, seed_demo
