@@ -17,7 +17,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "contract-clauses.md"
-SOURCES = ("contracts/audit.py", "contracts/audit_checks.py")
+SOURCES = ("contracts/audit.py", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "contracts").glob("audit_*.py")))
 CORPORA = ("tests/fixtures/contract_corpus", "tests/fixtures/contract_corpus_heldout")
 
 WHY: dict[str, str] = {
@@ -122,12 +122,14 @@ def findings() -> dict[str, list[dict[str, Any]]]:
     """Every finding the audit can emit, per clause key, in the order `audit_profile` checks them."""
     from contracts.audit import CLAUSE_BY_KEY
 
-    checks = {"contracts/audit.py": _emits(SOURCES[0]), "contracts/audit_checks.py": _emits(SOURCES[1])}
+    checks: dict[str, list[dict[str, Any]]] = {}
+    for source in SOURCES:  # the clause checks live in contracts/audit*.py; names are unique across them
+        checks.update(_emits(source))
 
-    def expand(module: str, name: str) -> list[dict[str, Any]]:
+    def expand(name: str) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
-        for e in checks[module].get(name, []):
-            out += expand(SOURCES[1], e["delegate"]) if "delegate" in e else [e]
+        for e in checks.get(name, []):
+            out += expand(e["delegate"]) if "delegate" in e else [e]
         return out
 
     src = (ROOT / SOURCES[0]).read_text(encoding="utf-8")
@@ -140,9 +142,8 @@ def findings() -> dict[str, list[dict[str, Any]]]:
         arg = call.args[1].args[0]
         assert isinstance(arg, ast.Constant)
         clause = str(arg.value)
-        module, name = ((SOURCES[1], call.func.attr) if isinstance(call.func, ast.Attribute)
-                        else (SOURCES[0], getattr(call.func, "id", "")))
-        for e in expand(module, name):
+        name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+        for e in expand(name):
             code = f"{clause}.{e['code'] or e['status']}"
             severity = e["severity"] or CLAUSE_BY_KEY[clause].severity_if_missing
             per_clause[clause].append(dict(e, code=code, severity=severity))

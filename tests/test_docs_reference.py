@@ -71,8 +71,9 @@ def test_clause_reference_lists_every_clause_and_finding_code() -> None:
     from scripts.make_contract_clauses_doc import findings
 
     text = (ROOT / "docs" / "contract-clauses.md").read_text(encoding="utf-8")
-    codes = {e["code"] for found in findings().values() for e in found}
-    assert len(codes) > len(CLAUSES)
+    found = findings()
+    codes = {e["code"] for per_clause in found.values() for e in per_clause}
+    assert [c.key for c in CLAUSES if not found.get(c.key)] == []  # a check moved out of reach reads as none
     assert [c.key for c in CLAUSES if f"## {c.key}\n" not in text] == []
     assert sorted(code for code in codes if f"`{code}`" not in text) == []
 
