@@ -7,7 +7,7 @@ import streamlit as st
 
 from app_pages import identity, ui
 from governance.privacy import TEAM_WITHHELD
-from governance.quality.sla.sla_check import AnnotatorRow
+from governance.quality.sla.sla_report import AnnotatorRow
 
 store = ui.get_store()
 program = ui.require_program(store)

@@ -20,7 +20,8 @@ from app_pages import ui
 from app_pages.sla_results import _saved_checks
 from app_pages.sla_terms import _terms_editor
 from contracts.sla_terms import SlaTermSet
-from governance.quality.reading.delivery import ColumnMapping, load_mapping, open_delivery, parse_column_flags
+from governance.quality.reading.columns import ColumnMapping, load_mapping, parse_column_flags
+from governance.quality.reading.delivery import open_delivery
 from governance.quality.reading.delivery_counts import count_delivery
 from governance.quality.sla.qa_plan import acceptance_plan
 from governance.quality.sla.sla_check import check_counts

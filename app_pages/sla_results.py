@@ -11,7 +11,7 @@ import streamlit as st
 from annogov.services import sla_store
 from annogov.store import CheckResultRecord, ProgramRecord, Store
 from app_pages import charts, ui
-from governance.quality.sla.sla_check import SlaReport
+from governance.quality.sla.sla_report import SlaReport
 from governance.quality.sla.timeliness import PRORATION_RULE
 from governance.reports import chart_data
 from governance.reports.chart_data import term_charts

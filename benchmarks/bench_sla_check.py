@@ -41,12 +41,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from contracts.sla_terms import default_term_set  # noqa: E402
-from governance.quality.reading.delivery import (  # noqa: E402
-    BATCH_ROWS,
-    CANONICAL,
-    PARQUET_OPTIONS,
-    open_delivery,
-)
+from governance.quality.reading.columns import CANONICAL  # noqa: E402
+from governance.quality.reading.delivery import BATCH_ROWS, PARQUET_OPTIONS, open_delivery  # noqa: E402
 from governance.quality.sla.sla_check import check_delivery  # noqa: E402
 
 LABELS = ["car", "truck", "bus", "pedestrian", "cyclist", "motorbike", "sign", "light"]

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from governance.quality.annotator_codes import pseudonyms
-from governance.quality.sla.sla_check import AnnotatorRow
+from governance.quality.sla.sla_report import AnnotatorRow
 from governance.reports.model import ReportInput, Section
 
 ANNOTATORS_TITLE = "Annotators"

@@ -176,7 +176,7 @@ def test_the_team_total_an_annotator_sees_needs_three_annotators() -> None:
     """From three annotators on the team total is shown; with two, own row and team total would give
     away the other annotator's accuracy (team x 2 - own)."""
     from governance.privacy import own_figures
-    from governance.quality.sla.sla_check import AnnotatorRow
+    from governance.quality.sla.sla_report import AnnotatorRow
 
     rows = [AnnotatorRow.model_validate(r) for r in ANNOTATOR_ROWS]
     assert own_figures("d.csv", rows, "ann-01").team is None

@@ -227,7 +227,7 @@ def test_qa_sample_csv_meets_the_rate_in_every_category_and_is_reproducible() ->
     import math
     from collections import Counter
 
-    from governance.quality.reading.delivery import ColumnMapping, load_mapping
+    from governance.quality.reading.columns import ColumnMapping, load_mapping
 
     data = (EXAMPLES / "delivery.csv").read_bytes()
     out = sla_store.qa_sample_csv("delivery.csv", data, ColumnMapping(), "0.10", seed=3)

@@ -14,7 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from governance.quality.reading.delivery import ColumnMapping, load_mapping, open_delivery, parse_column_flags
+from governance.quality.reading.columns import ColumnMapping, load_mapping, parse_column_flags
+from governance.quality.reading.delivery import open_delivery
 from governance.quality.reading.delivery_counts import count_delivery, week_start
 from ingest import InputError
 

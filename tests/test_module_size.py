@@ -13,12 +13,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ["annogov", "ingest", "scorecard", "migration", "contracts", "governance", "app_pages"]
 MAX_LINES = 400
-PARALLEL = "split after the parallel branches merge (issue 16)"
 
 LONG_MODULES: dict[str, str] = {
-    "governance/quality/reading/delivery.py": PARALLEL,
-    "governance/quality/reading/delivery_counts.py": PARALLEL,
-    "governance/quality/sla/sla_check.py": PARALLEL,
+    "governance/quality/reading/delivery_counts.py": "one streaming builder whose passes share per-batch "
+    "state; its speed is what bench_sla_check measures, so it stays one unit",
+    "governance/quality/sla/sla_check.py": "the per-term checks are methods of one checker over the same "
+    "count tables and options; the result models live in sla_report.py",
 }
 
 

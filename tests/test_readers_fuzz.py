@@ -44,7 +44,8 @@ def _readers() -> dict[str, tuple[Reader, tuple[str, ...]]]:
     from governance.channel.insights import read_metrics
     from governance.channel.reflection import read_delivered
     from governance.quality.reading.box_readers import read_boxes
-    from governance.quality.reading.delivery import load_mapping, open_delivery, read_delivery_table
+    from governance.quality.reading.columns import load_mapping
+    from governance.quality.reading.delivery import open_delivery, read_delivery_table
     from governance.quality.reading.long_rows import long_rows
     from governance.quality.vendors.goldset import load_gold_set
     from governance.quality.vendors.pilot import load_pilot_spec

@@ -18,7 +18,8 @@ from annogov.store.measured import list_deliveries
 from contracts.sla_term_files import load_term_set
 from governance.quality.reading.delivery import open_delivery
 from governance.quality.reading.delivery_counts import DeliveryCounts, count_delivery
-from governance.quality.sla.sla_check import SlaReport, check_counts
+from governance.quality.sla.sla_check import check_counts
+from governance.quality.sla.sla_report import SlaReport
 from governance.quality.vendors.history import measure_delivery, provider_history
 from governance.roles import OPERATOR, PermissionDenied, Role, User
 from ingest import InputError

@@ -6,7 +6,7 @@ import csv
 import io
 
 from annogov.services import sla_store
-from governance.quality.reading.delivery import ColumnMapping
+from governance.quality.reading.columns import ColumnMapping
 
 
 def test_qa_sample_csv_neutralises_formulas_but_keeps_signed_numbers() -> None:

@@ -12,7 +12,8 @@ from ingest import InputError
 
 if TYPE_CHECKING:
     from annogov.store import ProgramRecord, Store
-    from governance.quality.reading.delivery import ColumnMapping, DeliverySource
+    from governance.quality.reading.columns import ColumnMapping
+    from governance.quality.reading.delivery import DeliverySource
 
 
 NEEDED = "annogov_needed"
@@ -148,7 +149,7 @@ def add_mapping_options(parser: argparse.ArgumentParser) -> None:
 
 def mapping_from(args: argparse.Namespace) -> ColumnMapping:
     """The mapping file's entries, overridden by --column flags."""
-    from governance.quality.reading.delivery import ColumnMapping, load_mapping, parse_column_flags
+    from governance.quality.reading.columns import ColumnMapping, load_mapping, parse_column_flags
 
     columns: dict[str, str] = {}
     if args.column_map:

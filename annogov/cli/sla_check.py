@@ -22,7 +22,7 @@ from annogov.cli.registry import summary as command_summary
 from annogov.render import fmt, table, to_json
 
 if TYPE_CHECKING:
-    from governance.quality.sla.sla_check import SlaReport
+    from governance.quality.sla.sla_report import SlaReport
 from ingest import InputError
 
 

@@ -19,10 +19,12 @@ from pydantic import ValidationError
 from annogov.store import CheckResultRecord, DeliveryOf, ProgramRecord, Store
 from contracts.sla_term_files import load_term_set, read_term_rows
 from contracts.sla_terms import SlaTermSet, default_term_set, ramp_from_cells
-from governance.quality.reading.delivery import ColumnMapping, DeliverySource, open_delivery, read_delivery_table
+from governance.quality.reading.columns import ColumnMapping
+from governance.quality.reading.delivery import DeliverySource, open_delivery, read_delivery_table
 from governance.quality.reading.delivery_counts import DeliveryCounts, count_delivery
 from governance.quality.sla.qa import SampleFiles, as_fraction, qa_sample, sample_files
-from governance.quality.sla.sla_check import SlaReport, check_counts
+from governance.quality.sla.sla_check import check_counts
+from governance.quality.sla.sla_report import SlaReport
 from governance.quality.vendors.history import measure_delivery
 from governance.quality.vendors.prelabel import marked_prelabel
 from governance.reports.sla_sections import sla_report_payload

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from governance.quality.sla.sla_check import SlaReport
+from governance.quality.sla.sla_report import SlaReport
 from governance.reports.model import ColumnFormat, ConfusionMatrix, Section, SlaPayload, SlaTerm
 from governance.reports.safe_text import describe
 from governance.reports.sections import STATUS_ORDER, metric_label

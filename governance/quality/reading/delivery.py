@@ -11,16 +11,25 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
-from pydantic import BaseModel, Field, ValidationError, field_validator
 
+from governance.quality.reading.columns import (
+    ALIASES,
+    CANONICAL,
+    REQUIRED,
+    ROW_COLUMN,
+    TEXT_COLUMNS,
+    TIME_COLUMNS,
+    ColumnMapping,
+    as_text,
+    resolve_columns,
+)
+from governance.quality.reading.labelstudio import read_labelstudio
 from ingest import (
     InputError,
     Location,
     Problem,
     decode_text,
     limits,
-    load_document,
     load_json,
     normalise_header,
     read_input,
@@ -28,173 +37,16 @@ from ingest import (
     reading,
 )
 
-REQUIRED = ("item_id", "annotator_id", "label")
-OPTIONAL = ("category", "task_type", "gold_label", "qa_result", "submitted_at", "due_at", "batch", "prelabelled")
-CANONICAL = REQUIRED + OPTIONAL
-TEXT_COLUMNS: tuple[str, ...] = ("item_id", "annotator_id", "label", "category", "task_type", "gold_label", "qa_result")
-TEXT_COLUMNS += ("batch", "prelabelled")
-TIME_COLUMNS = ("submitted_at", "due_at")
-ROW_COLUMN = "__row"
 BATCH_ROWS = 1 << 18
 # Parquet reads: no whole-row-group pre-buffering, so memory follows the batch, not the file
 PARQUET_OPTIONS: dict[str, Any] = {"pre_buffer": False, "buffer_size": 1 << 23}
 BIG_TEXT_FILE = 50 * 1024 * 1024
-
-_ALIASES = {
-    "item": "item_id",
-    "item_id": "item_id",
-    "task_id": "item_id",
-    "example_id": "item_id",
-    "annotator": "annotator_id",
-    "annotator_id": "annotator_id",
-    "worker": "annotator_id",
-    "worker_id": "annotator_id",
-    "rater": "annotator_id",
-    "rater_id": "annotator_id",
-    "label": "label",
-    "answer": "label",
-    "annotation": "label",
-    "category": "category",
-    "class": "category",
-    "stratum": "category",
-    "slice": "category",
-    "task_type": "task_type",
-    "complexity": "task_type",
-    "gold_label": "gold_label",
-    "gold": "gold_label",
-    "ground_truth": "gold_label",
-    "qa_result": "qa_result",
-    "prelabelled": "prelabelled",
-    "prelabeled": "prelabelled",
-    "pre_labelled": "prelabelled",
-    "model_assisted": "prelabelled",
-    "qa": "qa_result",
-    "review_result": "qa_result",
-    "submitted_at": "submitted_at",
-    "submitted": "submitted_at",
-    "completed_at": "submitted_at",
-    "due_at": "due_at",
-    "due": "due_at",
-    "deadline": "due_at",
-    "batch": "batch",
-    "batch_id": "batch",
-    "week": "batch",
-}
-
-
-class ColumnMapping(BaseModel):
-    """Canonical column -> column name in the file (or `data.<field>` in a Label Studio export)."""
-
-    columns: dict[str, str] = Field(default_factory=dict)
-
-    @field_validator("columns")
-    @classmethod
-    def _canonical_keys(cls, value: dict[str, str]) -> dict[str, str]:
-        unknown = sorted(set(value) - set(CANONICAL))
-        if unknown:
-            raise ValueError(f"unknown canonical column(s) {', '.join(unknown)}; expected {', '.join(CANONICAL)}")
-        return value
-
-
-def parse_column_flags(flags: Sequence[str]) -> ColumnMapping:
-    """`--column item_id=task` flags -> a mapping; a malformed flag is an input error."""
-    columns: dict[str, str] = {}
-    problems = []
-    for flag in flags:
-        key, sep, source = flag.partition("=")
-        if not sep or not key.strip() or not source.strip():
-            problems.append(Problem(Location("--column"), f"{flag!r}: expected canonical=source"))
-            continue
-        columns[key.strip()] = source.strip()
-    if problems:
-        raise InputError(problems)
-    return _mapping(columns, "--column")
-
-
-def _mapping(columns: dict[str, str], where: str) -> ColumnMapping:
-    try:
-        return ColumnMapping(columns=columns)
-    except ValidationError as exc:
-        msgs = [e["msg"].removeprefix("Value error, ") for e in exc.errors()]
-        raise InputError.at("; ".join(msgs), where) from None
-
-
-def load_mapping(path: str | Path) -> ColumnMapping:
-    """A mapping file: YAML or JSON, either `{columns: {...}}` or the bare `{canonical: source}`."""
-    path = Path(path)
-    raw = load_document(path)
-    if isinstance(raw, dict) and "columns" in raw:
-        raw = raw["columns"]
-    if not isinstance(raw, dict):
-        raise InputError.at("expected a mapping of canonical column -> file column", path.name)
-    problems = [
-        Problem(Location(path.name, path=str(k)), "expected the name of a column in the delivery")
-        for k, v in raw.items()
-        if not isinstance(v, str | int) or isinstance(v, bool)
-    ]
-    if problems:
-        raise InputError(problems)
-    return _mapping({str(k): str(v) for k, v in raw.items()}, path.name)
-
-
-def _resolve(header: Sequence[str], mapping: ColumnMapping, file: str, sheet: str | None = None) -> dict[str, str]:
-    """Canonical name -> file column; explicit mapping first, then loose aliases."""
-    present = list(header)
-    resolved: dict[str, str] = {}
-    problems = []
-    for canonical, source in mapping.columns.items():
-        if source in present:
-            resolved[canonical] = source
-        else:
-            problems.append(
-                Problem(
-                    Location(file, sheet, column=source),
-                    f"mapped column for {canonical} not found; the file has {', '.join(present)}",
-                )
-            )
-    taken = set(resolved.values())
-    for name in present:
-        key = _ALIASES.get(normalise_header(name))
-        if key and key not in resolved and name not in taken:
-            resolved[key] = name
-            taken.add(name)
-    for canonical in REQUIRED:
-        if canonical not in resolved and not any(p.location.column == mapping.columns.get(canonical) for p in problems):
-            problems.append(
-                Problem(
-                    Location(file, sheet, column=canonical),
-                    f"required column {canonical} is missing (map it with --column {canonical}=NAME); "
-                    f"the file has {', '.join(present) or 'no columns'}",
-                )
-            )
-    if problems:
-        raise InputError(problems)
-    return resolved
-
 
 def _binary(kind: pa.DataType) -> bool:
     """Raw bytes (not text) in a Parquet column, possibly dictionary-encoded."""
     if pa.types.is_dictionary(kind):
         kind = kind.value_type
     return bool(pa.types.is_binary(kind) or pa.types.is_large_binary(kind) or pa.types.is_fixed_size_binary(kind))
-
-
-def _text(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """Any id/label column as strings; integral floats lose their '.0' (1.0 and 1 are one label)."""
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    if pa.types.is_dictionary(arr.type):
-        arr = arr.cast(arr.type.value_type)
-    if pa.types.is_floating(arr.type):
-        integral = pc.equal(arr, pc.floor(arr))
-        as_int = pc.if_else(integral, pc.cast(arr, pa.int64(), safe=False), None)
-        return pc.if_else(integral, pc.cast(as_int, pa.string()), pc.cast(arr, pa.string()))
-    if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
-        trimmed = pc.utf8_trim_whitespace(arr)
-        return pc.if_else(pc.equal(trimmed, ""), None, trimmed).cast(pa.string())
-    if pa.types.is_null(arr.type):
-        return pa.nulls(len(arr), pa.string())
-    return pc.cast(arr, pa.string())
 
 
 def _cells_to_table(
@@ -215,7 +67,7 @@ def _cells_to_table(
             if canonical in TIME_COLUMNS and v is not None and not isinstance(v, str):
                 v = v.isoformat() if hasattr(v, "isoformat") else str(v)
             values.append(v)
-        data[canonical] = _text(pa.array(values, pa.string()))
+        data[canonical] = as_text(pa.array(values, pa.string()))
     data[ROW_COLUMN] = pa.array(rows_no, pa.int64())
     return pa.table(data)
 
@@ -285,7 +137,7 @@ class DeliverySource:
     def _parquet_columns(self) -> dict[str, str]:
         if self._resolved is None:
             schema = self._parquet_file().schema_arrow
-            resolved = _resolve(schema.names, self.mapping, self.file)
+            resolved = resolve_columns(schema.names, self.mapping, self.file)
             nested = [
                 Problem(Location(self.file, column=name), f"a {schema.field(name).type} column; expected text, numbers")
                 for name in resolved.values()
@@ -361,7 +213,7 @@ class DeliverySource:
 
         def is_header(row: Sequence[Any]) -> bool:
             names = [str(c).strip() for c in row if c is not None and str(c).strip()]
-            keys = {_ALIASES.get(normalise_header(n)) for n in names}
+            keys = {ALIASES.get(normalise_header(n)) for n in names}
             return (
                 bool(wanted & set(names))
                 or {"item_id", "annotator_id"} <= keys
@@ -381,7 +233,7 @@ class DeliverySource:
                 sheet=self.sheet,
                 data=self.data,
             )
-        resolved = _resolve(sheet.header, self.mapping, sheet.file, sheet.name)
+        resolved = resolve_columns(sheet.header, self.mapping, sheet.file, sheet.name)
         self.sheet_name = sheet.name
         return _cells_to_table(sheet.header, sheet.rows, sheet.row_numbers, resolved)
 
@@ -394,7 +246,7 @@ class DeliverySource:
             first = fh.readline(limits().max_cell_chars)
         delimiter = ";" if first.count(";") > first.count(",") else ","
         names = next(pycsv.reader([first.rstrip("\r\n")], delimiter=delimiter), [])
-        resolved = _resolve(names, self.mapping, self.file)
+        resolved = resolve_columns(names, self.mapping, self.file)
         types = {resolved[c]: pa.string() for c in resolved}
         try:
             table = csv.read_csv(
@@ -406,7 +258,7 @@ class DeliverySource:
             )
         except (pa.ArrowException, OSError) as exc:
             raise InputError.at(f"not readable as CSV ({str(exc).splitlines()[0]})", self.file) from None
-        cols = {c: _text(table[resolved[c]]) for c in resolved}
+        cols = {c: as_text(table[resolved[c]]) for c in resolved}
         cols[ROW_COLUMN] = pa.array(np.arange(2, table.num_rows + 2, dtype=np.int64))
         return pa.table(cols)
 
@@ -433,109 +285,12 @@ class DeliverySource:
         if problems:
             raise InputError(problems)
         header = list(dict.fromkeys(k for r in records for k in r))
-        resolved = _resolve(header, self.mapping, self.file)
+        resolved = resolve_columns(header, self.mapping, self.file)
         rows = [tuple(r.get(h) for h in header) for r in records]
         return _cells_to_table(header, rows, rows_no, resolved)
 
     def _read_labelstudio(self) -> pa.Table:
         return read_labelstudio(self._raw(), self.file, self.mapping, self.warnings)
-
-
-def _ls_annotator(value: Any) -> str | None:
-    if isinstance(value, dict):
-        value = value.get("email") or value.get("id")
-    return None if value is None else str(value)
-
-
-def _ls_label(results: Any) -> str | None:
-    """The chosen label(s) of one annotation: choices (or labels) joined with '|' when several;
-    a value of the wrong shape (an object or nested list where text is expected) is a ValueError."""
-    chosen: list[str] = []
-    for res in results if isinstance(results, list) else []:
-        value = res.get("value") if isinstance(res, dict) else None
-        if not isinstance(value, dict):
-            continue
-        for key in ("choices", "labels", "rating", "number", "text"):
-            got = value.get(key)
-            if got is None:
-                continue
-            for v in got if isinstance(got, list) else [got]:
-                if not isinstance(v, str | int | float) or isinstance(v, bool):
-                    raise ValueError(f"value.{key}: expected text or a number, found {type(v).__name__}")
-                chosen.append(str(v))
-            break
-    return "|".join(chosen) if chosen else None
-
-
-def read_labelstudio(raw: bytes, file: str, mapping: ColumnMapping, warnings: list[str]) -> pa.Table:
-    """Label Studio JSON export: task id -> item_id, completed_by -> annotator_id, choices -> label;
-    `data.<field>` columns (or a `category` data field) give category and other columns;
-    ground-truth annotations become the item's gold label, cancelled ones are skipped."""
-    tasks = load_json(decode_text(raw, file), file)
-    if isinstance(tasks, dict):
-        tasks = [tasks]
-    if not isinstance(tasks, list) or not all(isinstance(t, dict) for t in tasks):
-        raise InputError.at("expected a Label Studio export: a list of tasks", file)
-    data_map = {c: s.split(".", 1)[1] for c, s in mapping.columns.items() if s.startswith("data.")}
-    for canonical in ("category", "task_type", "batch", "due_at"):
-        data_map.setdefault(canonical, canonical)
-    cols: dict[str, list[Any]] = {c: [] for c in CANONICAL}
-    rows_no: list[int] = []
-    problems: list[Problem] = []
-    cancelled = 0
-    for t_no, task in enumerate(tasks, start=1):
-        data = task.get("data") if isinstance(task.get("data"), dict) else {}
-        anns = task.get("annotations")
-        if task.get("id") is None:
-            problems.append(Problem(Location(file, row=t_no, column="id"), "task without an id"))
-            continue
-        if not isinstance(anns, list):
-            problems.append(Problem(Location(file, row=t_no, column="annotations"), "task without an annotations list"))
-            continue
-        gold = None
-        labels: dict[int, str | None] = {}
-        for a_no, ann in enumerate(anns):
-            if isinstance(ann, dict):
-                try:
-                    labels[a_no] = _ls_label(ann.get("result"))
-                except ValueError as exc:
-                    where = Location(file, row=t_no, path=f"[{t_no - 1}].annotations[{a_no}].result")
-                    problems.append(Problem(where, str(exc)))
-                    labels[a_no] = None
-                if ann.get("ground_truth"):
-                    gold = labels[a_no]
-        for a_no, ann in enumerate(anns):
-            if not isinstance(ann, dict) or ann.get("ground_truth"):
-                continue
-            if ann.get("was_cancelled"):
-                cancelled += 1
-                continue
-            label = labels[a_no]
-            if label is None:
-                problems.append(
-                    Problem(Location(file, row=t_no, column=f"annotations[{a_no}]"), "annotation without a choice")
-                )
-                continue
-            cols["item_id"].append(str(task["id"]))
-            cols["annotator_id"].append(_ls_annotator(ann.get("completed_by")))
-            cols["label"].append(label)
-            cols["gold_label"].append(gold)
-            stamp = ann.get("updated_at") or ann.get("created_at")
-            cols["submitted_at"].append(None if stamp is None else str(stamp))
-            cols["qa_result"].append(None)
-            for canonical, key in data_map.items():
-                value = data.get(key)
-                cols[canonical].append(None if value is None else str(value))
-            rows_no.append(t_no)
-    if problems:
-        raise InputError(problems)
-    if cancelled:
-        warnings.append(f"{file}: {cancelled} cancelled annotation(s) skipped")
-    table = {
-        c: _text(pa.array(v, pa.string())) for c, v in cols.items() if any(x is not None for x in v) or c in REQUIRED
-    }
-    table[ROW_COLUMN] = pa.array(rows_no, pa.int64())
-    return pa.table(table)
 
 
 def open_delivery(

@@ -18,7 +18,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from governance.quality.reading.delivery import ROW_COLUMN, DeliverySource
+from governance.quality.reading.columns import ROW_COLUMN, as_text
+from governance.quality.reading.delivery import DeliverySource
 from governance.quality.reading.item_ids import encode_ids
 from governance.quality.reading.item_tables import ATTRIBUTES, BatchTables, Layout, merge
 from governance.quality.reading.label_order import LabelOrder, order_groups, order_labels
@@ -64,9 +65,7 @@ class Vocab:
         enc = arr if pa.types.is_dictionary(arr.type) else pc.dictionary_encode(arr)
         values = enc.dictionary
         if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
-            from governance.quality.reading.delivery import _text
-
-            values = _text(values)
+            values = as_text(values)
         texts = [None if v is None or not v.strip() else v.strip() for v in values.to_pylist()]
         indices = _indices(enc.indices)
         if any(t is not None and t not in self.index for t in texts):
@@ -659,9 +658,7 @@ class _Builder:
         enc = arr if pa.types.is_dictionary(arr.type) else pc.dictionary_encode(arr)
         values = enc.dictionary
         if not pa.types.is_string(values.type):
-            from governance.quality.reading.delivery import _text
-
-            values = _text(values)
+            values = as_text(values)
         lookup = []
         for v in values.to_pylist():
             key = (v or "").strip().lower()

@@ -29,7 +29,7 @@ from governance.quality.reading.delivery_counts import DeliveryCounts, count_del
 from governance.quality.sla.qa import defect_rate
 from governance.quality.sla.sla_stats import agreement, agreement_by_group, resolve_metric
 from governance.quality.sla.timeliness import on_time_rate, weekly_volume
-from governance.quality.stats.agreement import cohen_kappa
+from governance.quality.stats.cohen_scott import cohen_kappa
 from governance.quality.stats.estimate import rate, undefined
 from governance.quality.stats.paired import MCNEMAR_METHOD, holm, mcnemar_exact
 from governance.quality.vendors.goldset import GoldSet, load_gold_set
