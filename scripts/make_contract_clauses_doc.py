@@ -85,7 +85,7 @@ def _text(node: ast.expr, src: str, names: dict[str, Any]) -> str:
 
 def _emits(source: str) -> dict[str, list[dict[str, Any]]]:
     """Per check function of one module, the `emit(status, reason, ask, ...)` calls it makes and
-    the `audit_checks.X(p, emit)` checks it hands its emit to."""
+    the `audit_*.X(p, emit)` checks it hands its emit to."""
     src = (ROOT / source).read_text(encoding="utf-8")
     module = __import__(source.removesuffix(".py").replace("/", "."), fromlist=["_"])
     names = {k: v for k, v in vars(module).items() if k.isupper() and isinstance(v, int | float | str)}
@@ -110,9 +110,9 @@ def _emits(source: str) -> dict[str, list[dict[str, Any]]]:
                     "red_flag": getattr(kw.get("red_flag"), "value", False) is True,
                 })
             elif (isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name)
-                  and call.func.value.id == "audit_checks"
+                  and f"contracts/{call.func.value.id}.py" in SOURCES
                   and any(isinstance(a, ast.Name) and a.id == "emit" for a in call.args)):
-                found.append({"delegate": call.func.attr})
+                found.append({"delegate": (f"contracts/{call.func.value.id}.py", call.func.attr)})
         if found:
             out[fn.name] = found
     return out
@@ -122,14 +122,12 @@ def findings() -> dict[str, list[dict[str, Any]]]:
     """Every finding the audit can emit, per clause key, in the order `audit_profile` checks them."""
     from contracts.audit import CLAUSE_BY_KEY
 
-    checks: dict[str, list[dict[str, Any]]] = {}
-    for source in SOURCES:  # the clause checks live in contracts/audit*.py; names are unique across them
-        checks.update(_emits(source))
+    checks = {source: _emits(source) for source in SOURCES}
 
-    def expand(name: str) -> list[dict[str, Any]]:
+    def expand(module: str, name: str) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
-        for e in checks.get(name, []):
-            out += expand(e["delegate"]) if "delegate" in e else [e]
+        for e in checks[module].get(name, []):
+            out += expand(*e["delegate"]) if "delegate" in e else [e]
         return out
 
     src = (ROOT / SOURCES[0]).read_text(encoding="utf-8")
@@ -142,8 +140,9 @@ def findings() -> dict[str, list[dict[str, Any]]]:
         arg = call.args[1].args[0]
         assert isinstance(arg, ast.Constant)
         clause = str(arg.value)
-        name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
-        for e in expand(name):
+        module, name = ((f"contracts/{getattr(call.func.value, 'id', '')}.py", call.func.attr)
+                        if isinstance(call.func, ast.Attribute) else (SOURCES[0], getattr(call.func, "id", "")))
+        for e in expand(module, name):
             code = f"{clause}.{e['code'] or e['status']}"
             severity = e["severity"] or CLAUSE_BY_KEY[clause].severity_if_missing
             per_clause[clause].append(dict(e, code=code, severity=severity))

@@ -194,7 +194,7 @@ def label_set_from(args: argparse.Namespace) -> list[str] | None:
 
 def add_program_options(parser: argparse.ArgumentParser) -> None:
     """--program NAME (required) and --database URL."""
-    parser.add_argument("--program", required=True, help="program name as shown in the app, e.g. 'Demo program'")
+    parser.add_argument("--program", required=True, help="program name as shown in the app, e.g. 'Street scenes'")
     add_database(parser)
 
 

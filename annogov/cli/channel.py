@@ -224,7 +224,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sub = parser.add_subparsers(dest="action", required=True)
 
     def common(p: argparse.ArgumentParser, printed: bool = True) -> None:
-        p.add_argument("--program", help="program name as shown in the app (database), e.g. 'Demo program'")
+        p.add_argument("--program", help="program name as shown in the app (database), e.g. 'Street scenes'")
         add_input(p, "log", "LOG", "calibration entries JSON (as `log --format json` writes), "
                   "e.g. examples/channel/calibration-log.json; without it, --program reads the database",
                   old="--log", optional=True)

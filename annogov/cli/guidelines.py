@@ -211,7 +211,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.add_argument("--version", type=int, help="version for markdown/pdf, e.g. 3 (default: current)")
     add_out(export, "PATH", "output file, e.g. -o handover.zip (default: standard output)")
     export.add_argument(
-        "--program", help="bundle: add this program's gold sets and calibration log, e.g. 'Demo program'"
+        "--program", help="bundle: add this program's gold sets and calibration log, e.g. 'Street scenes'"
     )
     export.set_defaults(handler=_export)
 

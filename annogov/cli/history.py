@@ -33,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_input(add, "delivery", "DELIVERY", "annotations: .csv, .xlsx, .jsonl, .parquet or Label Studio .json, "
               "e.g. examples/delivery.csv")
     add_program_options(add)
-    add.add_argument("--provider", required=True, help="a provider of the program, e.g. Aurora")
+    add.add_argument("--provider", required=True, help="a provider of the program, e.g. 'Northwind Labeling'")
     add.add_argument(
         "--guideline-version", required=True, help="the guideline version it was labelled under, e.g. 3"
     )
@@ -47,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.set_defaults(handler=_add)
     show = sub.add_parser("show", help="the trend over stored deliveries")
     add_program_options(show)
-    show.add_argument("--provider", help="one provider only, e.g. Aurora")
+    show.add_argument("--provider", help="one provider only, e.g. 'Northwind Labeling'")
     show.add_argument(
         "--by",
         choices=["overall", "category", "annotator", "guideline_version"],

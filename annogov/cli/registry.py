@@ -124,14 +124,14 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "weights": ("annogov weights examples/weights-ahp.yaml -o rubric.yaml",),
     "pilot": ("annogov pilot examples/pilot/pilot.yaml --format json",),
     "history": (
-        "annogov history add examples/delivery.csv --program 'Demo program' --provider Aurora "
+        "annogov history add examples/delivery.csv --program 'Street scenes' --provider 'Northwind Labeling' "
         "--guideline-version 3 --delivered 2026-11-30",
-        "annogov history show --program 'Demo program' --by category",
+        "annogov history show --program 'Street scenes' --by category",
     ),
     "gold": (
-        "annogov gold import examples/pilot/gold-set.csv --program 'Demo program' --gold main "
-        "--labels billing,shipping,returns,account,fraud,legal",
-        "annogov gold show --program 'Demo program' --gold main --minimum 50",
+        "annogov gold import examples/pilot/gold-set.csv --program 'Street scenes' --gold main "
+        "--labels vehicle,pedestrian,cyclist,traffic_sign,animal,e_scooter_rider",
+        "annogov gold show --program 'Street scenes' --gold main --minimum 50",
     ),
 }
 """Command lines shown under each command's help and in docs/cli.md; a test parses every one."""

@@ -261,7 +261,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument(
         "--title", metavar="TEXT", help="cover title, e.g. 'Provider review Q3' (default: the standard report title)"
     )
-    p.add_argument("--program", default="", help="program name for the cover and properties, e.g. 'Demo program'")
+    p.add_argument("--program", default="", help="program name for the cover and properties, e.g. 'Street scenes'")
     p.add_argument(
         "--evaluated", default="", help="what was evaluated, e.g. 'three providers' (default: from the parts)"
     )
