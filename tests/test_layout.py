@@ -33,7 +33,6 @@ LAYERS: dict[str, int] = {
     "governance.privacy": 7,
     "annogov.store": 8,
     "annogov.services": 9,
-    "annogov.render": 8,
     "annogov.cli": 11,
     "annogov.__main__": 12,
     "app_pages": 10,

@@ -15,7 +15,7 @@ from annogov.cli.args import (
     open_with_progress,
 )
 from annogov.cli.registry import summary as command_summary
-from annogov.render import table, to_json
+from annogov.cli.render import table, to_json
 
 METRICS = {
     "percent": "percent_agreement",

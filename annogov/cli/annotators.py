@@ -15,7 +15,7 @@ from annogov.cli.args import (
     mapping_from,
 )
 from annogov.cli.registry import summary as command_summary
-from annogov.render import table, to_json
+from annogov.cli.render import table, to_json
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

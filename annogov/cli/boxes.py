@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from annogov.cli.args import add_format, add_input
 from annogov.cli.registry import summary as command_summary
-from annogov.render import table, to_json
+from annogov.cli.render import table, to_json
 
 if TYPE_CHECKING:
     from governance.quality.reading.boxes import BoxReport

@@ -17,7 +17,7 @@ from annogov.cli.args import (
     wrote,
 )
 from annogov.cli.registry import summary as command_summary
-from annogov.render import table, to_json
+from annogov.cli.render import table, to_json
 from ingest import InputError
 
 

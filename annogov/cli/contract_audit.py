@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from annogov.cli.args import add_format, add_out, iso_date, old_spelling, wrote
 from annogov.cli.registry import summary as command_summary
-from annogov.render import table, to_json
+from annogov.cli.render import table, to_json
 from ingest import InputError
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from annogov import render
+from annogov.cli import render
 from annogov.cli.args import add_database, add_format
 from annogov.cli.registry import summary as command_summary
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from annogov.cli.args import add_database, add_format, add_out, wrote
 from annogov.cli.registry import summary as command_summary
-from annogov.render import table, to_json
+from annogov.cli.render import table, to_json
 from ingest import InputError, decode_text, load_json, read_input
 
 if TYPE_CHECKING:

@@ -16,7 +16,7 @@ from annogov.cli.args import (
     open_program,
 )
 from annogov.cli.registry import summary as command_summary
-from annogov.render import table, to_json
+from annogov.cli.render import table, to_json
 from ingest import InputError
 
 

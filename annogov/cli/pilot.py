@@ -7,7 +7,7 @@ from pathlib import Path
 
 from annogov.cli.args import add_format
 from annogov.cli.registry import summary as command_summary
-from annogov.render import table, to_json
+from annogov.cli.render import table, to_json
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from annogov.cli.args import add_format, mapping_from, old_spelling, wrote
-from annogov.render import table, to_json
+from annogov.cli.render import table, to_json
 
 
 def add_plan_options(parser: argparse.ArgumentParser) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from annogov.cli.args import add_input, add_mapping_options, add_out, old_spelling, open_with_progress, wrote
 from annogov.cli.qa_plan import add_plan_options, run_plan
 from annogov.cli.registry import summary as command_summary
-from annogov.render import table, to_json
+from annogov.cli.render import table, to_json
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

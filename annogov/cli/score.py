@@ -10,7 +10,7 @@ from datetime import date
 
 from annogov.cli.args import add_database, add_format, iso_date
 from annogov.cli.registry import summary as command_summary
-from annogov.render import fmt, table, to_json
+from annogov.cli.render import fmt, table, to_json
 from ingest import InputError, inert
 
 

@@ -19,7 +19,7 @@ from annogov.cli.args import (
 )
 from annogov.cli.boxes import add_box_options, boxes_from
 from annogov.cli.registry import summary as command_summary
-from annogov.render import fmt, table, to_json
+from annogov.cli.render import fmt, table, to_json
 
 if TYPE_CHECKING:
     from governance.quality.sla.sla_report import SlaReport

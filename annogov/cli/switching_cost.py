@@ -7,7 +7,7 @@ from typing import Any
 
 from annogov.cli.args import add_format
 from annogov.cli.registry import summary as command_summary
-from annogov.render import table, to_json
+from annogov.cli.render import table, to_json
 
 
 def _positive_int(text: str) -> int:
