@@ -147,6 +147,19 @@ def test_decision_without_a_viable_provider_recommends_none() -> None:
     assert "Award to no provider on this evidence" in said
 
 
+
+def test_the_switch_verdict_is_about_cost_when_a_scorecard_decides_on_quality() -> None:
+    """With a scorecard beside it, the switching verdict says it is about cost only and points to the
+    scorecard for the new provider's quality; alone, it is the plain verdict."""
+    both = decision(full_report(sla=None, sections=[]))
+    recommend = next(b.sentences for b in both if b.heading == "Recommendation")
+    risks = next(b.sentences for b in both if b.heading == "Risks")
+    assert any(s.startswith("On cost alone, switching") for s in recommend)
+    assert any("not the new provider's quality" in s for s in risks)
+    alone = decision(full_report(scorecard=None, sla=None, sections=[]))
+    said = [s for b in alone for s in b.sentences]
+    assert any(s.startswith("Switching") for s in said) and not any("On cost alone" in s for s in said)
+
 INTERNAL_KEYS = sorted(
     {k for k in (*DIMENSIONS, *AREAS, *METRIC_LABELS, *KEY_LABELS, *STAY_MEASURES) if "_" in k}
     | {"cap_dimension", "force_material_risk", "one_to_one", "True", "False", "effect:", "id:"}

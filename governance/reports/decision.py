@@ -153,7 +153,8 @@ def _scorecard(card: ScorecardPayload, out: dict[str, list[str]]) -> None:
         out["risks"].append(f"Not ranked for a missing score (never read as zero): {', '.join(incomplete)}.")
 
 
-def _switching(sw: SwitchingPayload, unit: str, out: dict[str, list[str]]) -> None:
+def _switching(sw: SwitchingPayload, unit: str, out: dict[str, list[str]], scored: bool = False) -> None:
+    """The switch's verdict, costs and break-even; `scored`: a scorecard decides on quality beside it."""
     svs = sw.stay_vs_switch
     horizon = svs.get("horizon_months")
     over = f" over {horizon:g} months" if isinstance(horizon, int | float) else ""
@@ -168,7 +169,13 @@ def _switching(sw: SwitchingPayload, unit: str, out: dict[str, list[str]]) -> No
             verdict = "Switching more likely than not pays back, but not safely"
         else:
             verdict = "Switching is unlikely to pay back"
-        out["recommend"].append(f"{verdict}{over}: it is cheaper than staying in {percent(cheaper)} of simulations.")
+        lead = "On cost alone, " + verdict[0].lower() + verdict[1:] if scored else verdict
+        out["recommend"].append(f"{lead}{over}: it is cheaper than staying in {percent(cheaper)} of simulations.")
+        if scored:
+            out["risks"].append(
+                "The switching estimate prices the change of provider, not the new provider's quality: read it "
+                "beside that provider's rank, band and gates in the scorecard."
+            )
     if total is not None and total.p50 is not None:
         out["why"].append(
             f"The change itself most likely costs {money(total.p50, unit)} (P50), with a one-in-ten chance of more "
@@ -266,7 +273,7 @@ def decision(report: ReportInput) -> list[DecisionBlock]:
     if report.scorecard is not None:
         _scorecard(report.scorecard, out)
     if report.switching is not None:
-        _switching(report.switching, report.switching_unit(), out)
+        _switching(report.switching, report.switching_unit(), out, scored=report.scorecard is not None)
     if report.sla is not None:
         _sla(report.sla, report.sla_unit(), out)
     _sections(report.sections, out)
