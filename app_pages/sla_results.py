@@ -16,7 +16,14 @@ from governance.quality.sla.timeliness import PRORATION_RULE
 from governance.reports import chart_data
 from governance.reports.chart_data import term_charts
 from governance.reports.model import ConfusionMatrix, SlaPayload
-from governance.reports.sla_sections import evidence_text, metric_format, sla_report_payload, target_text
+from governance.reports.sections import metric_label
+from governance.reports.sla_sections import (
+    evidence_text,
+    metric_format,
+    scope_text,
+    sla_report_payload,
+    target_text,
+)
 from governance.reports.words import number
 
 STATUS_LABEL = {"pass": "PASS", "fail": "FAIL", "inconclusive": "INCONCLUSIVE"}
@@ -25,6 +32,13 @@ STATUS_COLOUR = {"pass": "#d4edda", "fail": "#f8d7da", "inconclusive": "#fff3cd"
 
 def _money(amount: float, currency: str) -> str:
     return f"{currency} {amount:,.2f}"
+
+
+def _method_text(metric: str, method: str) -> str:
+    """The method as the PDF words it: a method named by its metric key reads as the metric's label."""
+    if method == metric or method.startswith(f"{metric} "):
+        return metric_label(metric) + method[len(metric):]
+    return method
 
 
 def term_rows(report: SlaReport) -> list[dict[str, Any]]:
@@ -36,8 +50,8 @@ def term_rows(report: SlaReport) -> list[dict[str, Any]]:
             {
                 "Status": STATUS_LABEL[t.status],
                 "Term": t.id or t.metric,
-                "Metric": t.method,
-                "Scope": t.scope,
+                "Metric": _method_text(t.metric, t.method),
+                "Scope": scope_text(t.scope),
                 "Value": "undefined" if t.value is None else number(t.value, metric_format(t.metric)),
                 "95% CI": "" if t.ci is None else " to ".join(number(x, metric_format(t.metric)) for x in t.ci),
                 "n": t.n,

@@ -288,3 +288,14 @@ def test_mapping_file_upload_maps_a_vendor_export_and_errors_speak_the_apps_word
     assert _problems(at) == [], _problems(at)
     [saved] = Store(database_url()).list_check_results(program_id, sla_store.SLA_CHECK)
     assert saved.label == "vendor-export.csv"
+
+
+def test_terms_table_names_metrics_and_scopes_in_words() -> None:
+    """The app's terms table words metrics and scopes as the PDF's does (no `qa_coverage`, no `each_category`)."""
+    from app_pages.sla_results import term_rows
+
+    rows = term_rows(check_delivery(load_term_set(EXAMPLES / "sla-terms.yaml"), EXAMPLES / "delivery.csv"))
+    shown = {r["Term"]: (r["Metric"], r["Scope"]) for r in rows}
+    assert shown["qa-coverage"] == ("QA coverage", "each category")
+    assert shown["kappa-complex"] == ("Cohen's kappa (unweighted)", "task type: complex")
+    assert not [v for r in rows for v in (r["Metric"], r["Scope"]) if "_" in v]
