@@ -19,7 +19,7 @@ from governance.quality.reading.delivery_counts import count_delivery
 from governance.quality.vendors.goldset import coverage, load_gold_set, with_gold
 from governance.quality.vendors.history import history_rows, measure_delivery, measured_suggestions, provider_history
 from governance.quality.vendors.prelabel import marked_prelabel
-from governance.roles import Permission, can
+from governance.roles import Permission, can, may_see_annotator_ids
 
 store = ui.get_store()
 program = ui.require_program(store)
@@ -33,8 +33,8 @@ providers = [p.name for p in store.list_providers(program.id)]
 c1, c2, c3 = st.columns([2, 2, 1])
 chosen = c1.selectbox("Provider", ["(all)", *providers], key="history_provider")
 by = c2.radio("Breakdown", ["overall", "category", "annotator", "guideline_version"], horizontal=True, key="history_by")
-reveal = c3.checkbox("Real annotator ids", key="history_reveal", disabled=not repo.may_reveal(user))
-deliveries = repo.list_deliveries(store, user, program.id, reveal=reveal and repo.may_reveal(user))
+reveal = c3.checkbox("Real annotator ids", key="history_reveal", disabled=not may_see_annotator_ids(user))
+deliveries = repo.list_deliveries(store, user, program.id, reveal=reveal and may_see_annotator_ids(user))
 shown = [d for d in deliveries if chosen == "(all)" or d.provider == chosen]
 history = provider_history(shown, by=by)  # type: ignore[arg-type]
 if not shown:

@@ -17,7 +17,7 @@ from annogov.cli import main
 from annogov.services.reporting import program_report_bytes
 from annogov.services.sla_store import seed_sla
 from annogov.store import ProgramRecord, Store
-from governance.quality.annotator_codes import KEY_ENV, key_from_environment, pseudonyms
+from governance.quality.annotator_codes import KEY_ENV, pseudonyms
 from governance.roles import PermissionDenied, Role, User
 
 KEY = bytes(range(32))
@@ -95,10 +95,21 @@ def test_codes_cannot_be_recomputed_from_the_ids_without_the_key() -> None:
         pseudonyms(ids, key=b"short")
 
 
-def test_cli_report_codes_follow_the_environment_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without ANNOGOV_CODES_KEY each report has its own codes (said on stderr); with it, codes repeat."""
+def test_cli_report_codes_follow_the_environment_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With ANNOGOV_CODES_KEY two reports of the same inputs are the same file (same codes); without
+    it the report says on stderr that its codes hold for this report only; a short key is refused."""
+    args = ["report", "--terms", str(EXAMPLES / "sla-terms.yaml"), "--delivery", str(EXAMPLES / "delivery.csv"),
+            "--date", "2026-11-26"]
     monkeypatch.setenv(KEY_ENV, "a steering-committee key")
-    assert key_from_environment() == b"a steering-committee key"
+    assert main([*args, "--out", str(tmp_path / "a.pdf")]) == 0
+    assert main([*args, "--out", str(tmp_path / "b.pdf")]) == 0
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+    assert "within this report only" not in capsys.readouterr().err
+    monkeypatch.delenv(KEY_ENV)
+    assert main([*args, "--out", str(tmp_path / "c.pdf")]) == 0
+    assert f"valid within this report only; set {KEY_ENV}" in capsys.readouterr().err
     monkeypatch.setenv(KEY_ENV, "short")
-    with pytest.raises(ValueError, match="at least 16"):
-        key_from_environment()
+    assert main([*args, "--out", str(tmp_path / "d.pdf")]) == 2
+    assert KEY_ENV in capsys.readouterr().err and not (tmp_path / "d.pdf").exists()

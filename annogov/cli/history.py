@@ -101,11 +101,12 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from annogov.store.measured import list_deliveries, may_reveal
+    from annogov.store.measured import list_deliveries
     from governance.quality.vendors.history import history_rows, measured_suggestions, provider_history
     from governance.roles import OPERATOR as CLI_USER
+    from governance.roles import may_see_annotator_ids
 
-    if args.reveal and not may_reveal(CLI_USER):
+    if args.reveal and not may_see_annotator_ids(CLI_USER):
         raise InputError.at(
             f"a {CLI_USER.role.value} may not see real annotator ids (roles.ANNOTATOR_IDS)",
             "command line",

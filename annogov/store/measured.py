@@ -22,16 +22,11 @@ from annogov.store.measured_models import GoldSetVersion, MeasuredDelivery
 from annogov.store.models import Program, Provider
 from governance.quality.vendors.goldset import GoldSet
 from governance.quality.vendors.history import DeliveryMeasures, StoredDelivery, pseudonymised
-from governance.roles import ANNOTATOR_IDS, Permission, User, may_see_annotator_ids, require
+from governance.roles import ANNOTATOR_IDS, Permission, User, require
 from ingest import InputError
 
 if TYPE_CHECKING:
     from annogov.store.store import Store
-
-
-def may_reveal(actor: User) -> bool:
-    """Whether the actor may see real annotator ids in history: the one rule, `roles.may_see_annotator_ids`."""
-    return may_see_annotator_ids(actor)
 
 
 def record_delivery(
@@ -126,7 +121,7 @@ def list_deliveries(
     store: Store, actor: User, program_id: int, provider: str | None = None, *, reveal: bool = False
 ) -> list[StoredDelivery]:
     """The program's stored deliveries (optionally one provider's), by provider, date and id; annotator
-    ids as the program's codes unless `reveal` is asked by an actor who may see them (`may_reveal`)."""
+    ids as the program's codes unless `reveal` is asked by an actor who may see them (`roles.may_see_annotator_ids`)."""
     require(actor, Permission.VIEW_INSIGHTS)
     if reveal:
         require(actor, ANNOTATOR_IDS)
